@@ -1,0 +1,121 @@
+#include "app/cli/cli_common.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <condition_variable>
+#include <cstdio>
+#include <map>
+#include <mutex>
+
+#include "app/common/photo_saver.h"
+#include "core/common/error.h"
+
+namespace pm::cli {
+
+void addEngineOptions(QCommandLineParser& parser) {
+    parser.addOption({"device", "Where models run: auto, cpu or cuda (default auto).", "DEVICE", "auto"});
+    parser.addOption({"models-dir", "Folder holding installed models (default: the user's data folder).", "DIR"});
+}
+
+engine::EngineOptions engineOptions(const QCommandLineParser& parser) {
+    engine::EngineOptions options;
+    options.device = engine::parseDevicePreference(parser.value("device").toStdString());
+    if (parser.isSet("models-dir")) options.modelsDir = parser.value("models-dir").toStdString();
+    return options;
+}
+
+int fail(const QString& message) {
+    QString line = message;
+    line.replace('\n', ' ');
+    std::fprintf(stderr, "photomend-cli: %s\n", line.toUtf8().constData());
+    return 1;
+}
+
+bool parseOrExit(QCommandLineParser& parser, const QStringList& arguments, int* exitCode) {
+    parser.addHelpOption();
+    if (!parser.parse(arguments)) {
+        *exitCode = fail(parser.errorText()) + 1;  // 2: usage error
+        return false;
+    }
+    if (parser.isSet("help")) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        *exitCode = 0;
+        return false;
+    }
+    return true;
+}
+
+std::vector<FileTask> planTasks(const QString& input, const QString& mask, const QString& output) {
+    const QFileInfo in(input);
+    if (!in.exists()) throw Error(QStringLiteral("%1 does not exist").arg(input).toStdString());
+    const QFileInfo maskInfo(mask);
+    if (!mask.isEmpty() && !maskInfo.exists())
+        throw Error(QStringLiteral("the mask %1 does not exist").arg(mask).toStdString());
+
+    std::vector<FileTask> tasks;
+    if (!in.isDir()) {
+        if (maskInfo.isDir()) throw Error("a single INPUT file needs a single MASK file");
+        const QFileInfo out(output);
+        const QString target = out.isDir() ? QDir(output).filePath(in.fileName()) : output;
+        tasks.push_back({input, mask, target});
+    } else {
+        if (QFileInfo(output).exists() && !QFileInfo(output).isDir())
+            throw Error("INPUT is a folder, so OUTPUT must be a folder too");
+        if (!QDir().mkpath(output))
+            throw Error(QStringLiteral("cannot create the output folder %1").arg(output).toStdString());
+        QDir dir(input);
+        const QStringList names = dir.entryList(QDir::Files, QDir::Name);
+        for (const QString& name : names) {
+            if (!app::isSupportedImage(name)) continue;
+            QString maskPath = mask;
+            if (maskInfo.isDir()) {
+                const QString base = QFileInfo(name).completeBaseName();
+                maskPath.clear();
+                for (const QString& candidate : QDir(mask).entryList({base + ".*"}, QDir::Files))
+                    maskPath = QDir(mask).filePath(candidate);
+                if (maskPath.isEmpty()) maskPath = QDir(mask).filePath(name);  // reported as missing later
+            }
+            tasks.push_back({dir.filePath(name), maskPath, QDir(output).filePath(name)});
+        }
+        if (tasks.empty())
+            throw Error(QStringLiteral("%1 holds no photos PhotoMend can open").arg(input).toStdString());
+    }
+    for (const FileTask& t : tasks) {
+        if (QFileInfo(t.output).absoluteFilePath() == QFileInfo(t.input).absoluteFilePath())
+            throw Error(QStringLiteral("refusing to overwrite the input %1; choose another OUTPUT")
+                            .arg(t.input).toStdString());
+    }
+    return tasks;
+}
+
+struct SyncEngine::Shared {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::map<uint64_t, std::string> finished;  // job id -> error ("" = ok)
+};
+
+SyncEngine::SyncEngine(const engine::EngineOptions& options) : shared_(std::make_shared<Shared>()) {
+    engine::EngineCallbacks callbacks;
+    std::shared_ptr<Shared> shared = shared_;
+    callbacks.onFinished = [shared](uint64_t id, engine::JobOutcome outcome, const std::string& message) {
+        std::lock_guard<std::mutex> lock(shared->mutex);
+        shared->finished[id] = outcome == engine::JobOutcome::Done
+                                   ? std::string()
+                                   : (message.empty() ? std::string("cancelled") : message);
+        shared->done.notify_all();
+    };
+    engine_ = std::make_unique<engine::Engine>(options, std::move(callbacks));
+}
+
+SyncEngine::~SyncEngine() = default;
+
+std::string SyncEngine::run(const std::string& label, engine::Engine::Job job) {
+    const uint64_t id = engine_->submit(label, std::move(job));
+    std::unique_lock<std::mutex> lock(shared_->mutex);
+    shared_->done.wait(lock, [&] { return shared_->finished.count(id) > 0; });
+    std::string error = shared_->finished[id];
+    shared_->finished.erase(id);
+    return error;
+}
+
+}  // namespace pm::cli

@@ -1,0 +1,50 @@
+#pragma once
+// Pieces every photomend-cli subcommand shares: engine options from the command line, one-line
+// errors, and pairing INPUT/MASK/OUTPUT files when they are folders.
+#include <QCommandLineParser>
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+#include "core/engine/engine.h"
+
+namespace pm::cli {
+
+/// Adds --device and --models-dir.
+void addEngineOptions(QCommandLineParser& parser);
+/// Reads them back. Throws pm::Error for a bad --device value.
+engine::EngineOptions engineOptions(const QCommandLineParser& parser);
+
+/// Prints "photomend-cli: <message>" (one line) to stderr and returns the exit code 1.
+int fail(const QString& message);
+/// Parses `arguments` (argv without the subcommand) or prints the error/help and returns false
+/// with `exitCode` set.
+bool parseOrExit(QCommandLineParser& parser, const QStringList& arguments, int* exitCode);
+
+struct FileTask {
+    QString input;
+    QString mask;    ///< may be empty for commands without masks
+    QString output;
+};
+
+/// INPUT a file: one task. INPUT a folder: one task per supported photo in it, OUTPUT a folder
+/// (created), MASK a folder holding masks with the same base names, or one mask file for all.
+/// Throws pm::Error when the combination makes no sense or would overwrite an input.
+std::vector<FileTask> planTasks(const QString& input, const QString& mask, const QString& output);
+
+/// Runs jobs on an engine synchronously, collecting each job's error message.
+class SyncEngine {
+public:
+    explicit SyncEngine(const engine::EngineOptions& options);
+    ~SyncEngine();
+    /// Runs `job` to the end; returns "" on success, else the error message.
+    std::string run(const std::string& label, engine::Engine::Job job);
+    engine::Engine& engine() { return *engine_; }
+
+private:
+    struct Shared;
+    std::shared_ptr<Shared> shared_;
+    std::unique_ptr<engine::Engine> engine_;
+};
+
+}  // namespace pm::cli

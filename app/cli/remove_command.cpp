@@ -1,0 +1,75 @@
+#include "app/cli/remove_command.h"
+
+#include <QCommandLineParser>
+#include <cstdio>
+
+#include "app/cli/cli_common.h"
+#include "app/common/photo_saver.h"
+#include "core/common/error.h"
+#include "core/image/image_io.h"
+#include "core/image/mask.h"
+#include "core/ops/remove/remove_object.h"
+
+namespace pm::cli {
+
+int runRemove(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Remove what a mask marks from photos (non-zero mask = remove).");
+    parser.addPositionalArgument("INPUT", "A photo or a folder of photos.");
+    parser.addOption({"mask", "A mask of the photo's size, a folder of masks with the photos' names, "
+                              "or one mask for all.", "MASK"});
+    parser.addOption({"output", "The output photo, or folder when INPUT is a folder.", "OUTPUT"});
+    parser.addOption({"engine", "auto (LaMa when installed), builtin or lama.", "ENGINE", "auto"});
+    parser.addOption({"grow", "Grow the mask by this many pixels (default 4).", "PX", "4"});
+    addEngineOptions(parser);
+    int exitCode = 0;
+    if (!parseOrExit(parser, arguments, &exitCode)) return exitCode;
+    if (parser.positionalArguments().size() != 1 || !parser.isSet("mask") || !parser.isSet("output"))
+        return fail("usage: photomend-cli remove INPUT --mask MASK --output OUTPUT") + 1;
+
+    std::vector<FileTask> tasks;
+    engine::EngineOptions options;
+    ops::RemoveParams params;
+    try {
+        params.engine = ops::parseFillEngine(parser.value("engine").toStdString());
+        params.growPixels = parser.value("grow").toInt();
+        options = engineOptions(parser);
+        tasks = planTasks(parser.positionalArguments().front(), parser.value("mask"),
+                          parser.value("output"));
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
+    // The built-in engine needs no model: skip loading and warming them.
+    options.preload = params.engine != ops::FillEngine::Builtin;
+    SyncEngine engine(options);
+
+    int failures = 0;
+    QString lastError;
+    for (const FileTask& task : tasks) {
+        std::string engineUsed;
+        const std::string error = engine.run("remove", [&](engine::JobContext& context) {
+            const image::LoadedPhoto photo = image::loadPhoto(task.input.toStdString());
+            const cv::Mat mask = image::loadMask(task.mask.toStdString(), photo.pixels.size());
+            const ops::RemoveResult result = ops::removeObject(photo.pixels, mask, params, context);
+            engineUsed = result.engineUsed;
+            const app::WriteResult written = app::savePhoto(
+                task.output, result.image,
+                app::saveOptionsFor(task.output, photo.format, photo.jpegQuality), photo.metadata,
+                "object removed with PhotoMend");
+            if (!written.ok) throw Error(written.error.toStdString());
+        });
+        if (error.empty()) {
+            std::printf("%s -> %s (%s)\n", qPrintable(task.input), qPrintable(task.output),
+                        engineUsed.c_str());
+        } else {
+            ++failures;
+            lastError = QString::fromStdString(error);
+            if (tasks.size() > 1) std::fprintf(stderr, "%s: %s\n", qPrintable(task.input), qPrintable(lastError));
+        }
+    }
+    if (failures == 0) return 0;
+    return fail(tasks.size() == 1 ? lastError
+                                  : QStringLiteral("%1 of %2 photos failed").arg(failures).arg(tasks.size()));
+}
+
+}  // namespace pm::cli

@@ -1,0 +1,38 @@
+#include "app/common/atomic_write.h"
+
+#include <QFileInfo>
+#include <QSaveFile>
+
+namespace pm::app {
+
+namespace {
+constexpr qint64 kChunk = 1 << 20;
+
+QString failure(const QString& path, const QString& reason) {
+    return QStringLiteral("Could not save “%1”: %2. The existing file, if any, is unchanged.")
+        .arg(QFileInfo(path).fileName(), reason);
+}
+}  // namespace
+
+WriteResult writeFileAtomically(const QString& path, const QByteArray& bytes,
+                                const std::function<bool(qint64)>& beforeChunk) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) return {false, failure(path, file.errorString())};
+    for (qint64 done = 0; done < bytes.size();) {
+        if (beforeChunk && !beforeChunk(done)) {
+            file.cancelWriting();
+            return {false, failure(path, QStringLiteral("the write was interrupted"))};
+        }
+        const qint64 n = file.write(bytes.constData() + done, std::min(kChunk, bytes.size() - done));
+        if (n <= 0) {
+            const QString reason = file.errorString();
+            file.cancelWriting();
+            return {false, failure(path, reason)};
+        }
+        done += n;
+    }
+    if (!file.commit()) return {false, failure(path, file.errorString())};
+    return {true, {}};
+}
+
+}  // namespace pm::app

@@ -1,0 +1,51 @@
+#include "app/common/photo_saver.h"
+
+#include <QFileInfo>
+
+#include "core/common/error.h"
+
+namespace pm::app {
+
+namespace {
+constexpr int kDefaultJpegQuality = 92;
+}
+
+image::SaveOptions saveOptionsFor(const QString& path, image::Format sourceFormat,
+                                  int sourceJpegQuality) {
+    image::SaveOptions options;
+    options.format = image::formatFromPath(path.toStdString());
+    options.jpegQuality = (options.format == sourceFormat && sourceJpegQuality > 0)
+                              ? sourceJpegQuality
+                              : kDefaultJpegQuality;
+    return options;
+}
+
+WriteResult savePhoto(const QString& path, const cv::Mat& pixels, const image::SaveOptions& options,
+                      const metadata::Metadata& source, const std::string& action,
+                      const std::function<bool(qint64)>& beforeChunk) {
+    if (options.format == image::Format::Unknown) {
+        return {false, QStringLiteral("Could not save “%1”: PhotoMend writes JPEG, PNG, TIFF, WebP "
+                                      "and BMP; choose one of those file extensions.")
+                           .arg(QFileInfo(path).fileName())};
+    }
+    std::vector<uint8_t> encoded;
+    try {
+        encoded = image::encodePhoto(pixels, options, source, action);
+    } catch (const std::exception& e) {
+        return {false, QStringLiteral("Could not save “%1”: %2")
+                           .arg(QFileInfo(path).fileName(), QString::fromStdString(e.what()))};
+    }
+    const QByteArray bytes(reinterpret_cast<const char*>(encoded.data()),
+                           static_cast<qsizetype>(encoded.size()));
+    return writeFileAtomically(path, bytes, beforeChunk);
+}
+
+QStringList supportedExtensions() {
+    return {"jpg", "jpeg", "png", "tif", "tiff", "webp", "bmp"};
+}
+
+bool isSupportedImage(const QString& path) {
+    return supportedExtensions().contains(QFileInfo(path).suffix().toLower());
+}
+
+}  // namespace pm::app

@@ -1,0 +1,187 @@
+#include "core/engine/cuda_support.h"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#ifdef PM_HAVE_TORCH_CUDA
+#include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#include <cuda_runtime_api.h>
+#if __has_include(<ATen/cuda/CUDAGraph.h>)
+#include <ATen/cuda/CUDAGraph.h>
+#define PM_HAVE_CUDA_GRAPHS 1
+#endif
+#endif
+
+#include <ATen/autocast_mode.h>
+
+namespace pm::engine::cuda {
+
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+#define PM_AUTOCAST_PER_DEVICE 1
+#endif
+
+bool compiledWithCuda() {
+#ifdef PM_HAVE_TORCH_CUDA
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool available() {
+    try {
+        return torch::cuda::is_available() && torch::cuda::device_count() > 0;
+    } catch (const std::exception&) {
+        return false;  // a broken driver reads as "no GPU"; the CPU path still works
+    }
+}
+
+Properties properties() {
+    Properties p;
+#ifdef PM_HAVE_TORCH_CUDA
+    if (available()) {
+        const cudaDeviceProp* props = at::cuda::getCurrentDeviceProperties();
+        p.name = props->name;
+        p.totalMemoryBytes = static_cast<int64_t>(props->totalGlobalMem);
+    }
+#endif
+    return p;
+}
+
+int64_t freeMemoryBytes() {
+#ifdef PM_HAVE_TORCH_CUDA
+    size_t freeBytes = 0, totalBytes = 0;
+    if (available() && cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess)
+        return static_cast<int64_t>(freeBytes);
+#endif
+    return 0;
+}
+
+void setMemoryFraction(double fraction) {
+#ifdef PM_HAVE_TORCH_CUDA
+    if (available())
+        c10::cuda::CUDACachingAllocator::setMemoryFraction(fraction, c10::cuda::current_device());
+#else
+    (void)fraction;
+#endif
+}
+
+void emptyCache() {
+#ifdef PM_HAVE_TORCH_CUDA
+    if (available()) c10::cuda::CUDACachingAllocator::emptyCache();
+#endif
+}
+
+void synchronize() {
+#ifdef PM_HAVE_TORCH_CUDA
+    if (available()) cudaDeviceSynchronize();
+#endif
+}
+
+int64_t peakAllocatedBytes() {
+#ifdef PM_HAVE_TORCH_CUDA
+    if (!available()) return 0;
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(c10::cuda::current_device());
+    return stats.allocated_bytes[0].peak;  // index 0: StatType::AGGREGATE
+#else
+    return 0;
+#endif
+}
+
+void resetPeakAllocated() {
+#ifdef PM_HAVE_TORCH_CUDA
+    if (available()) c10::cuda::CUDACachingAllocator::resetPeakStats(c10::cuda::current_device());
+#endif
+}
+
+bool isOutOfMemory(const std::exception& error) {
+    const std::string what = error.what();
+    return what.find("out of memory") != std::string::npos ||
+           what.find("CUDA_ERROR_OUT_OF_MEMORY") != std::string::npos;
+}
+
+AutocastScope::AutocastScope(bool enabled) : enabled_(enabled) {
+    if (!enabled_) return;
+#ifdef PM_AUTOCAST_PER_DEVICE
+    previous_ = at::autocast::is_autocast_enabled(at::kCUDA);
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kHalf);
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+#else
+    previous_ = at::autocast::is_enabled();
+    at::autocast::set_autocast_gpu_dtype(at::kHalf);
+    at::autocast::set_enabled(true);
+#endif
+}
+
+AutocastScope::~AutocastScope() {
+    if (!enabled_) return;
+#ifdef PM_AUTOCAST_PER_DEVICE
+    at::autocast::set_autocast_enabled(at::kCUDA, previous_);
+#else
+    at::autocast::set_enabled(previous_);
+#endif
+}
+
+#ifdef PM_HAVE_CUDA_GRAPHS
+struct Graph::Impl {
+    at::cuda::CUDAGraph graph;
+};
+#else
+struct Graph::Impl {};
+#endif
+
+Graph::Graph() : impl_(std::make_unique<Impl>()) {}
+Graph::~Graph() = default;
+
+bool Graph::supported() {
+#ifdef PM_HAVE_CUDA_GRAPHS
+    return available();
+#else
+    return false;
+#endif
+}
+
+bool Graph::capture(const std::function<void()>& body, std::string* whyNot) {
+#ifdef PM_HAVE_CUDA_GRAPHS
+    if (!available()) return false;
+    synchronize();
+    // Capture must not run on the legacy default stream.
+    auto stream = c10::cuda::getStreamFromPool();
+    {
+        c10::cuda::CUDAStreamGuard guard(stream);
+        impl_->graph.capture_begin();
+        try {
+            body();
+        } catch (const std::exception& e) {
+            try {
+                impl_->graph.capture_end();
+            } catch (const std::exception&) {
+            }
+            impl_ = std::make_unique<Impl>();
+            cudaGetLastError();  // clear the sticky capture error so later eager calls run
+            if (whyNot) *whyNot = e.what();
+            if (isOutOfMemory(e)) throw;
+            return false;
+        }
+        impl_->graph.capture_end();
+    }
+    stream.synchronize();
+    captured_ = true;
+    return true;
+#else
+    (void)body;
+    if (whyNot) *whyNot = "CUDA graphs are not available in this build";
+    return false;
+#endif
+}
+
+void Graph::replay() {
+#ifdef PM_HAVE_CUDA_GRAPHS
+    if (captured_) impl_->graph.replay();
+#endif
+}
+
+}  // namespace pm::engine::cuda

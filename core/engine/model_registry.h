@@ -1,0 +1,71 @@
+#pragma once
+// The model manifest (models/manifest.json) and which of its models are installed in the user's model
+// folder. Reading the manifest and finding files is cheap; verifying (checksum + dry run) happens when
+// a model is loaded (InferenceSession::load).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pm::engine {
+
+/// The I/O contract of a TorchScript model, checked by a dry run when it loads.
+struct ModelContract {
+    std::string kind;              ///< "inpaint": forward(image, mask); "image2image": forward(image)
+    std::string range = "0..1";    ///< value range of image input and output: "0..1" or "-1..1"
+    std::string channelOrder = "RGB";  ///< "RGB" or "BGR"
+    int sizeMultiple = 8;          ///< H and W are padded to a multiple of this (free-size models)
+    int fixedSize = 0;             ///< >0: the model only takes fixedSize x fixedSize inputs
+    bool halfSafe = false;         ///< fp16 inference gives acceptable output
+    std::vector<int> buckets;      ///< square sizes to warm up (and capture graphs for) at start-up
+};
+
+struct ModelEntry {
+    std::string id;          ///< e.g. "big-lama"
+    std::string task;        ///< "inpaint", "face", "cartoon"
+    std::string name;        ///< human-readable
+    std::string file;        ///< file name inside the models folder
+    int64_t sizeBytes = 0;   ///< 0 when unknown
+    std::string sha256;      ///< lower-case hex, "" when unknown
+    std::string url;
+    std::string license;
+    bool enabledByDefault = true;
+    ModelContract contract;
+};
+
+enum class ModelState { NotInstalled, Installed, Verified, Broken };
+
+struct ModelStatus {
+    ModelEntry entry;
+    ModelState state = ModelState::NotInstalled;
+    std::string path;      ///< full path when the file exists
+    std::string problem;   ///< for Broken: what is wrong, naming the file
+};
+
+class ModelRegistry {
+public:
+    /// Parses a manifest. Throws pm::Error naming the manifest and the bad field.
+    static ModelRegistry parse(const std::string& manifestJson, const std::string& modelsDir);
+    static ModelRegistry load(const std::string& manifestPath, const std::string& modelsDir);
+
+    const std::string& modelsDir() const { return modelsDir_; }
+    const std::vector<ModelEntry>& entries() const { return entries_; }
+    /// Status by presence of the file only (NotInstalled / Installed).
+    std::vector<ModelStatus> scan() const;
+
+private:
+    std::string modelsDir_;
+    std::vector<ModelEntry> entries_;
+};
+
+/// $XDG_DATA_HOME/PhotoMend/models, or ~/.local/share/PhotoMend/models.
+std::string defaultModelsDir();
+/// The manifest shipped with PhotoMend: $PHOTOMEND_MANIFEST, the installed share folder, or the
+/// source tree's models/manifest.json.
+std::string defaultManifestPath();
+/// Lower-case hex SHA-256 of a file. Throws pm::Error when it cannot be read. Returns "" when this
+/// build has no OpenSSL (checksums are then reported as not checked).
+std::string sha256OfFile(const std::string& path);
+/// Whether this build can compute checksums (OpenSSL libcrypto was found).
+bool sha256Available();
+
+}  // namespace pm::engine

@@ -1,0 +1,73 @@
+#pragma once
+// The TorchScript implementation of InferenceSession. Private to core/engine (it includes torch).
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <utility>
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include "core/engine/cuda_support.h"
+#include "core/engine/inference_session.h"
+#include "core/image/tensor_convert.h"
+
+namespace pm::engine {
+
+class TorchSession : public InferenceSession {
+public:
+    TorchSession(ModelEntry entry, std::string path, torch::jit::Module module, DeviceInfo device,
+                 SessionOptions options, bool checksumVerified);
+
+    const ModelEntry& entry() const override { return entry_; }
+    const DeviceInfo& device() const override { return device_; }
+    cv::Mat inpaint(const cv::Mat& bgr, const cv::Mat& mask) override;
+    cv::Mat imageToImage(const cv::Mat& bgr) override;
+    void warmUp() override;
+    SessionStats stats() const override;
+
+    /// Runs the contract once on a small input and throws pm::Error "<file>: wrong contract: ..."
+    /// when the output is not what the manifest promises.
+    void verifyContract();
+
+private:
+    struct CapturedBucket {
+        std::unique_ptr<cuda::Graph> graph;
+        torch::Tensor image, mask, output;
+    };
+
+    image::TensorLayout layout() const;
+    /// Padded size (H, W) for a request: the smallest bucket that holds it, else the size multiple.
+    std::pair<int, int> paddedSize(int rows, int cols) const;
+    /// Model inputs in the model's range on the device, random but valid, for warm-up and checks.
+    std::vector<torch::Tensor> sampleInputs(int rows, int cols, uint64_t seed) const;
+    torch::Tensor forwardEager(const std::vector<torch::Tensor>& inputs, bool half);
+    /// One forward at a padded shape: graph replay when captured, eager otherwise; records stats.
+    torch::Tensor run(const std::vector<torch::Tensor>& inputs, bool warmup);
+    cv::Mat inpaintOnce(const cv::Mat& bgr, const cv::Mat& mask);
+    cv::Mat imageToImageOnce(const cv::Mat& bgr);
+    cv::Mat inpaintTiled(const cv::Mat& bgr, const cv::Mat& mask);
+    void moveToCpu(const std::string& why);
+    void measureHalfError();
+    void captureGraph(int side);
+    void setNote(const std::string& note);
+
+    ModelEntry entry_;
+    std::string path_;
+    std::string fileName_;
+    torch::jit::Module module_;
+    DeviceInfo device_;
+    SessionOptions options_;
+    torch::Device torchDevice_;
+    bool half_ = false;
+    bool channelsLast_ = false;
+    std::set<std::pair<int64_t, int64_t>> seenShapes_;
+    std::map<std::pair<int64_t, int64_t>, CapturedBucket> graphs_;
+    bool inWarmUp_ = false;
+
+    mutable std::mutex statsMutex_;
+    SessionStats stats_;
+};
+
+}  // namespace pm::engine

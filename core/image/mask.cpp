@@ -1,0 +1,29 @@
+#include "core/image/mask.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/common/error.h"
+#include "core/image/image_io.h"
+
+namespace pm::image {
+
+cv::Mat toMask(const cv::Mat& pixels) {
+    std::vector<cv::Mat> planes;
+    cv::split(pixels, planes);
+    cv::Mat any = cv::Mat::zeros(pixels.size(), CV_8UC1);
+    for (const cv::Mat& plane : planes) any |= (plane != 0);
+    return any;
+}
+
+cv::Mat loadMask(const std::string& path, cv::Size expected) {
+    const LoadedPhoto photo = loadPhoto(path);
+    if (photo.pixels.size() != expected) {
+        throw Error("The mask " + path + " is " + std::to_string(photo.pixels.cols) + "x" +
+                    std::to_string(photo.pixels.rows) + " but the photo is " +
+                    std::to_string(expected.width) + "x" + std::to_string(expected.height) +
+                    "; a mask must have the photo's size");
+    }
+    return toMask(photo.pixels);
+}
+
+}  // namespace pm::image

@@ -1,0 +1,53 @@
+#include "core/image/tensor_convert.h"
+
+#include <cstring>
+#include <string>
+
+#include "core/common/error.h"
+
+namespace pm::image {
+namespace {
+
+torch::Tensor u8ToDevice(const cv::Mat& mat, const torch::Device& device) {
+    cv::Mat contiguous = mat.isContinuous() ? mat : mat.clone();
+    auto cpu = torch::from_blob(contiguous.data, {contiguous.rows, contiguous.cols, contiguous.channels()},
+                                torch::kUInt8);
+    // from_blob does not own the pixels: copy before `contiguous` goes away.
+    return device.is_cpu() ? cpu.clone() : cpu.to(device, /*non_blocking=*/false, /*copy=*/true);
+}
+
+}  // namespace
+
+torch::Tensor bgrToTensor(const cv::Mat& bgr, const TensorLayout& layout, const torch::Device& device) {
+    if (bgr.empty() || bgr.type() != CV_8UC3)
+        throw Error("image for the model must be 8-bit with 3 channels (BGR), got type " +
+                    std::to_string(bgr.type()));
+    auto hwc = u8ToDevice(bgr, device);
+    auto chw = hwc.permute({2, 0, 1}).to(torch::kFloat32);
+    if (layout.order == ChannelOrder::Rgb) chw = chw.flip({0});
+    chw = layout.range == ValueRange::ZeroOne ? chw.div(255.0) : chw.div(127.5).sub(1.0);
+    return chw.unsqueeze(0).contiguous();
+}
+
+torch::Tensor maskToTensor(const cv::Mat& mask, const torch::Device& device) {
+    if (mask.empty() || mask.type() != CV_8UC1)
+        throw Error("mask for the model must be 8-bit with 1 channel, got type " +
+                    std::to_string(mask.type()));
+    auto hw1 = u8ToDevice(mask, device);
+    return hw1.permute({2, 0, 1}).ne(0).to(torch::kFloat32).unsqueeze(0).contiguous();
+}
+
+cv::Mat tensorToBgr(const torch::Tensor& tensor, const TensorLayout& layout) {
+    auto t = tensor.dim() == 4 ? tensor.squeeze(0) : tensor;
+    if (t.dim() != 3 || t.size(0) != 3)
+        throw Error("model output must be [1,3,H,W], got " + std::string(c10::str(tensor.sizes())));
+    t = t.to(torch::kFloat32);
+    t = layout.range == ValueRange::ZeroOne ? t.mul(255.0) : t.add(1.0).mul(127.5);
+    if (layout.order == ChannelOrder::Rgb) t = t.flip({0});
+    auto hwc = t.clamp(0.0, 255.0).round().to(torch::kUInt8).permute({1, 2, 0}).contiguous().cpu();
+    cv::Mat out(static_cast<int>(hwc.size(0)), static_cast<int>(hwc.size(1)), CV_8UC3);
+    std::memcpy(out.data, hwc.data_ptr<uint8_t>(), static_cast<size_t>(hwc.numel()));
+    return out;
+}
+
+}  // namespace pm::image

@@ -1,0 +1,66 @@
+#pragma once
+// Photo metadata (EXIF, IPTC, XMP, ICC) read from a source file and carried over onto a newly encoded
+// image. This module is the only place in PhotoMend that includes Exiv2; callers see plain C++ types.
+// Thread-safety: a Metadata value is immutable after reading and may be shared between threads.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pm::metadata {
+
+/// What to record when metadata is written onto an edited image.
+struct WriteOptions {
+    int width = 0;                        ///< pixel width of the encoded image
+    int height = 0;                       ///< pixel height of the encoded image
+    std::string software = "PhotoMend";   ///< goes to Exif.Image.Software and the XMP history
+    std::string action = "edited";        ///< what was done, for the XMP history entry
+};
+
+class Metadata {
+public:
+    Metadata();  ///< empty: nothing to carry over
+
+    /// Reads metadata from an encoded image in memory. Malformed metadata never throws: the result is
+    /// empty and warning() says what was wrong, because the pixels may still be fine.
+    static Metadata read(const std::vector<uint8_t>& encoded);
+
+    bool empty() const;
+    /// EXIF orientation 1..8 (1 when absent or invalid).
+    int orientation() const;
+    /// Non-empty when the file's metadata could not be read; the photo then opens without it.
+    const std::string& warning() const;
+
+    std::vector<std::string> exifKeys() const;
+    std::vector<std::string> iptcKeys() const;
+    std::vector<std::string> xmpKeys() const;
+    /// The value of one EXIF/IPTC/XMP key as text ("" when absent), e.g. "Exif.Image.Model".
+    std::string value(const std::string& key) const;
+    const std::vector<uint8_t>& iccProfile() const;
+    /// Pixel size as the file's header states it (before orientation), 0 when unknown. Lets the
+    /// loader refuse huge images before decoding them.
+    int pixelWidth() const;
+    int pixelHeight() const;
+
+    /// Returns `encoded` (an image in any format Exiv2 can write) with this metadata written into it:
+    /// Orientation becomes 1 because the pixels are upright, the pixel dimensions are updated and an
+    /// XMP history entry records the edit. Formats Exiv2 cannot write are returned unchanged.
+    /// Throws pm::Error when Exiv2 fails on a format it claims to support.
+    std::vector<uint8_t> writeInto(const std::vector<uint8_t>& encoded,
+                                   const WriteOptions& options) const;
+
+    struct Data;  // Exiv2 containers, defined in metadata_data.h (internal to core/metadata)
+
+private:
+    static std::shared_ptr<const Data> sizeOnly(int width, int height);
+
+    std::shared_ptr<const Data> d_;
+    std::string warning_;
+};
+
+/// Returns `encoded` with only Exif.Image.Orientation changed to `orientation` (1..8), everything
+/// else kept. For tools and tests that need a photo in a given orientation; saving an edited photo
+/// goes through Metadata::writeInto. Throws pm::Error when Exiv2 cannot write the format.
+std::vector<uint8_t> withOrientationTag(const std::vector<uint8_t>& encoded, int orientation);
+
+}  // namespace pm::metadata

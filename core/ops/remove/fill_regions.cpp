@@ -1,0 +1,91 @@
+#include "core/ops/remove/fill_regions.h"
+
+#include <algorithm>
+
+#include <opencv2/imgproc.hpp>
+
+namespace pm::ops {
+
+cv::Mat growMask(const cv::Mat& mask, int pixels) {
+    cv::Mat grown = mask > 0;
+    if (pixels > 0) {
+        const cv::Mat kernel =
+            cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * pixels + 1, 2 * pixels + 1));
+        cv::dilate(grown, grown, kernel);
+    }
+    return grown;
+}
+
+std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const RegionPlan& plan) {
+    cv::Mat labels, stats, centroids;
+    const int count = cv::connectedComponentsWithStats(hole > 0, labels, stats, centroids, 8, CV_32S);
+    const cv::Rect image(0, 0, hole.cols, hole.rows);
+    std::vector<cv::Rect> boxes;
+    for (int i = 1; i < count; ++i) {
+        const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                           stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+        const int margin = std::max(
+            plan.minMargin, static_cast<int>(plan.marginRatio * std::max(box.width, box.height)));
+        boxes.push_back(cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin,
+                                 box.height + 2 * margin) &
+                        image);
+    }
+    // Merging two boxes can make the union overlap a third one: repeat until nothing changes.
+    for (bool merged = true; merged;) {
+        merged = false;
+        for (size_t i = 0; i < boxes.size() && !merged; ++i)
+            for (size_t j = i + 1; j < boxes.size(); ++j)
+                if ((boxes[i] & boxes[j]).area() > 0) {
+                    boxes[i] |= boxes[j];
+                    boxes.erase(boxes.begin() + static_cast<std::ptrdiff_t>(j));
+                    merged = true;
+                    break;
+                }
+    }
+    std::sort(boxes.begin(), boxes.end(), [](const cv::Rect& a, const cv::Rect& b) {
+        return a.y != b.y ? a.y < b.y : a.x < b.x;
+    });
+    return boxes;
+}
+
+cv::Mat featherWeights(const cv::Mat& hole, int featherPixels) {
+    cv::Mat weights(hole.size(), CV_32FC1, cv::Scalar(0));
+    weights.setTo(1.0f, hole > 0);
+    if (featherPixels <= 0) return weights;
+    cv::Mat distance;
+    cv::distanceTransform(hole == 0, distance, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+    const float step = 1.0f / static_cast<float>(featherPixels + 1);
+    for (int y = 0; y < hole.rows; ++y) {
+        const float* d = distance.ptr<float>(y);
+        float* w = weights.ptr<float>(y);
+        for (int x = 0; x < hole.cols; ++x)
+            if (d[x] > 0.0f && d[x] <= static_cast<float>(featherPixels)) w[x] = 1.0f - d[x] * step;
+    }
+    return weights;
+}
+
+void pasteFeathered(cv::Mat& dst, const cv::Mat& fill, const cv::Mat& weights) {
+    CV_Assert(dst.size() == fill.size() && dst.type() == fill.type() && weights.type() == CV_32FC1);
+    const int channels = dst.channels();
+    cv::Mat dstF, fillF;
+    dst.convertTo(dstF, CV_32F);
+    fill.convertTo(fillF, CV_32F);
+    for (int y = 0; y < dst.rows; ++y) {
+        const float* w = weights.ptr<float>(y);
+        float* d = dstF.ptr<float>(y);
+        const float* f = fillF.ptr<float>(y);
+        for (int x = 0; x < dst.cols; ++x) {
+            if (w[x] <= 0.0f) continue;
+            for (int c = 0; c < channels; ++c) {
+                const int i = x * channels + c;
+                d[i] = w[x] * f[i] + (1.0f - w[x]) * d[i];
+            }
+        }
+    }
+    cv::Mat blended;
+    dstF.convertTo(blended, dst.type());
+    // Copy through the mask so that pixels with weight 0 keep their exact original bits.
+    blended.copyTo(dst, weights > 0.0f);
+}
+
+}  // namespace pm::ops

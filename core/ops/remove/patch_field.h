@@ -1,0 +1,46 @@
+#pragma once
+// One level of the PatchMatch pyramid: the nearest-neighbour field (NNF) from every patch that touches
+// the hole to a fully known patch, and the operations that build, improve and vote with it.
+// Internal to patchmatch.cpp; split out to keep both files short.
+#include <cstdint>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace pm::ops::patchmatch {
+
+struct Level {
+    cv::Mat guide;   ///< CV_8UC1 or CV_8UC3: known pixels plus the current estimate in the hole
+    cv::Mat hole;    ///< CV_8UC1, non-zero = unknown
+    int radius = 3;  ///< patches are (2 radius + 1)^2
+
+    cv::Mat sourceOk;            ///< CV_8UC1: the patch centred here is inside and fully known
+    cv::Mat target;              ///< CV_8UC1: the patch centred here is inside and near the hole
+    cv::Rect box;                ///< bounding box of `target`
+    int targetCount = 0;
+    std::vector<int> sources;    ///< row-major indices where sourceOk, for random picks
+    std::vector<cv::Point> nnf;  ///< per pixel: centre of the matched known patch (where target)
+    std::vector<int> dist;       ///< per pixel: sum of squared differences to it (where target)
+};
+
+/// Fills sourceOk, target (patch centres within `reach` >= radius of a hole pixel), box and sources.
+void prepare(Level& level, int reach);
+/// Random known patch for every target.
+void randomField(Level& level, uint64_t seed);
+/// Field of a finer level from its coarser one (offsets doubled), repaired where it points at a patch
+/// that is not fully known at the finer scale.
+void upsampleField(const Level& coarse, Level& fine, uint64_t seed);
+/// Recomputes dist after the guide changed.
+void updateDistances(Level& level);
+/// Alternating propagation + random search sweeps (Barnes et al.), in parallel horizontal stripes.
+void searchField(Level& level, int sweeps, int maxRadius, uint64_t seed);
+/// Per-target vote weight exp(-mse / 2 sigma^2), sigma^2 = the 75th percentile of the patch errors.
+cv::Mat voteWeights(const Level& level);
+/// For every non-zero pixel of outMask: the weighted mean over the target patches covering it of the
+/// pixel their match puts there, read from `source` (same size as the level, CV_8U or CV_32F, any
+/// channel count) and written to `out` (same type). Sources are fully known patches, so `out` may be
+/// `source` when outMask covers only hole pixels.
+void vote(const Level& level, const cv::Mat& weights, const cv::Mat& source, cv::Mat& out,
+          const cv::Mat& outMask);
+
+}  // namespace pm::ops::patchmatch

@@ -1,0 +1,100 @@
+#include "core/ops/remove/remove_object.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/common/error.h"
+#include "core/engine/inference_session.h"
+#include "core/ops/remove/fill_regions.h"
+#include "core/ops/remove/lama_fill.h"
+#include "core/ops/remove/patchmatch.h"
+
+namespace pm::ops {
+namespace {
+
+void checkInputs(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params) {
+    if (image.empty()) throw Error("Remove object: the image is empty.");
+    if (image.depth() != CV_8U && image.depth() != CV_16U)
+        throw Error("Remove object: only 8-bit and 16-bit images are supported.");
+    if (image.channels() != 1 && image.channels() != 3 && image.channels() != 4)
+        throw Error("Remove object: the image must be grey, colour or colour with alpha.");
+    if (mask.type() != CV_8UC1 || mask.size() != image.size())
+        throw Error("Remove object: the mask must be an 8-bit single-channel image of the photo's size (" +
+                    std::to_string(image.cols) + "x" + std::to_string(image.rows) + ").");
+    if (params.growPixels < 0 || params.featherPixels < 0)
+        throw Error("Remove object: grow and feather widths cannot be negative.");
+}
+
+// Bounding box of the pixels that differ (any channel), in `after`'s coordinates.
+cv::Rect differingBox(const cv::Mat& before, const cv::Mat& after) {
+    cv::Mat differs;
+    cv::compare(before.reshape(1), after.reshape(1), differs, cv::CMP_NE);
+    if (cv::countNonZero(differs) == 0) return {};
+    const cv::Rect byValue = cv::boundingRect(differs);
+    const int channels = before.channels();
+    const int left = byValue.x / channels;
+    const int right = (byValue.x + byValue.width - 1) / channels;
+    return {left, byValue.y, right - left + 1, byValue.height};
+}
+
+}  // namespace
+
+FillEngine parseFillEngine(const std::string& text) {
+    std::string lower = text;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == "auto") return FillEngine::Auto;
+    if (lower == "builtin" || lower == "built-in") return FillEngine::Builtin;
+    if (lower == "lama") return FillEngine::Lama;
+    throw Error("Unknown fill engine \"" + text + "\": use auto, builtin or lama.");
+}
+
+RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
+                          engine::JobContext& context) {
+    checkInputs(image, mask, params);
+    context.throwIfCancelled();
+    engine::InferenceSession* lama = nullptr;
+    if (params.engine != FillEngine::Builtin) lama = context.model("inpaint");
+    if (params.engine == FillEngine::Lama && !lama)
+        throw Error("LaMa is not installed: add the inpainting model (big-lama) under Preferences > "
+                    "Models, or choose the built-in fill engine.");
+
+    RemoveResult result;
+    result.engineUsed = lama ? "LaMa on " + lama->device().name : "built-in PatchMatch";
+    result.image = image.clone();
+    const cv::Mat hole = growMask(mask, params.growPixels);
+    const PatchMatchParams defaults;
+    RegionPlan plan;
+    plan.minMargin = std::max(plan.minMargin, params.featherPixels + 4 * defaults.patchSize);
+    const std::vector<cv::Rect> boxes = planFillRegions(hole, plan);
+
+    const double regions = static_cast<double>(boxes.size());
+    for (size_t i = 0; i < boxes.size(); ++i) {
+        context.throwIfCancelled();
+        const cv::Rect box = boxes[i];
+        context.progress(static_cast<double>(i) / regions, "Removing object");
+        const cv::Mat crop = image(box);
+        const cv::Mat cropHole = hole(box);
+        cv::Mat fill;
+        if (lama) {
+            fill = lamaFill(*lama, crop, cropHole, params.lamaMaxSide);
+        } else {
+            PatchMatchParams pmParams;
+            pmParams.bandPixels = params.featherPixels;
+            pmParams.checkpoint = [&context] { context.throwIfCancelled(); };
+            pmParams.progress = [&context, i, regions](double f) {
+                context.progress((static_cast<double>(i) + f) / regions, "Removing object");
+            };
+            fill = patchMatchInpaint(crop, cropHole, pmParams);
+        }
+        context.throwIfCancelled();
+        cv::Mat target = result.image(box);
+        pasteFeathered(target, fill, featherWeights(cropHole, params.featherPixels));
+        const cv::Rect changed = differingBox(crop, target);
+        if (changed.area() > 0) result.changed |= changed + box.tl();
+    }
+    context.progress(1.0, "Removing object");
+    return result;
+}
+
+}  // namespace pm::ops

@@ -1,0 +1,39 @@
+#pragma once
+// Remove object: fills the masked pixels from their surroundings. Works on a crop around each masked
+// region, so a 24 MP photo never goes through a model whole, and changes only the (grown) mask plus a
+// feathered seam band: every other pixel stays bit-identical.
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "core/engine/job_context.h"
+
+namespace pm::ops {
+
+enum class FillEngine { Auto, Builtin, Lama };
+
+/// "auto" | "builtin" | "lama". Throws pm::Error otherwise.
+FillEngine parseFillEngine(const std::string& text);
+
+struct RemoveParams {
+    FillEngine engine = FillEngine::Auto;
+    int growPixels = 4;      ///< dilate the mask first: tight masks leave halos of the object
+    int featherPixels = 3;   ///< width of the blended seam band outside the grown mask
+    /// LaMa sees each crop at most this large (longer side); larger crops are shrunk for the model and
+    /// its fill enlarged again, so a huge region never goes through the network at full size.
+    int lamaMaxSide = 1024;
+};
+
+struct RemoveResult {
+    cv::Mat image;                   ///< same size and type as the input
+    cv::Rect changed;                ///< bounding box of every changed pixel (for undo patches)
+    std::string engineUsed;          ///< "LaMa on NVIDIA H100", "LaMa on CPU", "built-in PatchMatch"
+};
+
+/// image: CV_8U or CV_16U, 1/3/4 channels. mask: CV_8UC1 of the same size, non-zero = remove.
+/// Throws pm::Error (e.g. Lama forced but not installed), pm::Cancelled.
+RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
+                          engine::JobContext& context);
+
+}  // namespace pm::ops

@@ -1,0 +1,243 @@
+#include "ui/canvas_widget.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QWheelEvent>
+#include <cmath>
+
+#include "ui/document.h"
+
+namespace pm::ui {
+
+namespace {
+constexpr double kWheelStep = 1.25;  // zoom factor per wheel notch
+constexpr int kDividerGrab = 6;      // px either side of the split divider that grab it
+const QColor kBackground(48, 48, 50);
+}  // namespace
+
+CanvasWidget::CanvasWidget(Document* document, QWidget* parent)
+    : QWidget(parent), document_(document) {
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setAcceptDrops(false);  // drops go to the main window
+    setCursor(Qt::CrossCursor);
+    connect(document, &Document::imageChanged, this, &CanvasWidget::updateImageRect);
+    connect(document, &Document::maskChanged, this, &CanvasWidget::updateImageRect);
+}
+
+void CanvasWidget::setBrushSize(double diameter) {
+    const QRect old = outlineRect(cursorPos_);
+    brushSize_ = std::clamp(diameter, 1.0, 2000.0);
+    update(old | outlineRect(cursorPos_));
+}
+
+void CanvasWidget::setTransform(const ViewTransform& t) {
+    if (t == transform_) return;
+    transform_ = t;
+    update();
+    emit zoomChanged(transform_.zoom());
+}
+
+void CanvasWidget::fitToWindow() {
+    fitting_ = true;
+    ViewTransform t = transform_;
+    t.fit(document_->size(), size());
+    setTransform(t);
+}
+
+void CanvasWidget::actualSize() {
+    fitting_ = false;
+    ViewTransform t = transform_;
+    t.actualSize(size());
+    setTransform(t);
+}
+
+void CanvasWidget::zoomBy(double factor) {
+    fitting_ = false;
+    ViewTransform t = transform_;
+    t.zoomAbout(t.zoom() * factor, QPointF(width() / 2.0, height() / 2.0));
+    setTransform(t);
+}
+
+void CanvasWidget::setShowOriginal(bool show) {
+    if (show == showOriginal_) return;
+    showOriginal_ = show;
+    update();
+}
+
+void CanvasWidget::setSplitCompare(bool split) {
+    if (split == split_) return;
+    split_ = split;
+    update();
+}
+
+void CanvasWidget::setSplitPosition(double fraction) {
+    splitPosition_ = std::clamp(fraction, 0.0, 1.0);
+    update();
+}
+
+void CanvasWidget::resizeEvent(QResizeEvent*) {
+    if (fitting_) fitToWindow();
+}
+
+void CanvasWidget::paintEvent(QPaintEvent* event) {
+    QPainter painter(this);
+    const QRect exposed = event->rect();
+    painter.fillRect(exposed, kBackground);
+    if (!document_) return;
+
+    if (split_) {
+        const int x = int(std::lround(splitPosition_ * width()));
+        const QRect left = exposed & QRect(0, 0, x, height());
+        const QRect right = exposed & QRect(x, 0, width() - x, height());
+        if (!left.isEmpty()) drawPhoto(painter, left, true);
+        if (!right.isEmpty()) drawPhoto(painter, right, false);
+        painter.setPen(QPen(Qt::white, 2));
+        painter.drawLine(x, 0, x, height());
+    } else {
+        drawPhoto(painter, exposed, showOriginal_);
+    }
+
+    if (cursorPos_.x() >= 0 && drag_ != Drag::Pan && !spaceHeld_) {
+        const double r = brushSize_ / 2 * transform_.zoom();
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setBrush(Qt::NoBrush);
+        painter.setPen(QPen(QColor(0, 0, 0, 200), 1));
+        painter.drawEllipse(cursorPos_, r + 1, r + 1);
+        painter.setPen(QPen(QColor(255, 255, 255, 230), 1));
+        painter.drawEllipse(cursorPos_, r, r);
+    }
+}
+
+void CanvasWidget::drawPhoto(QPainter& painter, const QRect& exposed, bool original) {
+    painter.save();
+    painter.setClipRect(exposed);
+    const QRectF imageBounds(QPointF(0, 0), QSizeF(document_->size()));
+    const QRectF visible = transform_.widgetToImage(QRectF(exposed)).adjusted(-1, -1, 1, 1) & imageBounds;
+    if (!visible.isEmpty()) {
+        const double zoom = transform_.zoom();
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, zoom < 1.0);
+        // The smallest pyramid level that still has at least one source pixel per screen pixel.
+        int level = 0;
+        while (!original && level < 8 && zoom * std::pow(2.0, level + 1) <= 1.0) ++level;
+        const QImage& source = original ? document_->displayOriginal() : document_->displayLevel(level);
+        const double scale = double(source.width()) / document_->size().width();
+        const QRectF sourceRect(visible.x() * scale, visible.y() * scale, visible.width() * scale,
+                                visible.height() * scale);
+        const QRectF target = transform_.imageToWidget(visible);
+        painter.drawImage(target, source, sourceRect);
+        if (!original) painter.drawImage(target, document_->maskOverlay(), visible);
+    }
+    painter.restore();
+}
+
+void CanvasWidget::updateImageRect(const QRect& imageRect) {
+    update(transform_.imageToWidget(QRectF(imageRect)).toAlignedRect().adjusted(-2, -2, 2, 2));
+}
+
+QRect CanvasWidget::outlineRect(QPointF centre) const {
+    const double r = brushSize_ / 2 * transform_.zoom() + 3;
+    return QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r).toAlignedRect();
+}
+
+bool CanvasWidget::nearDivider(QPointF pos) const {
+    return split_ && std::abs(pos.x() - splitPosition_ * width()) <= kDividerGrab;
+}
+
+void CanvasWidget::mousePressEvent(QMouseEvent* event) {
+    const QPointF pos = event->position();
+    lastPos_ = pos;
+    if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && spaceHeld_)) {
+        drag_ = Drag::Pan;
+        setCursor(Qt::ClosedHandCursor);
+    } else if (event->button() == Qt::LeftButton && nearDivider(pos)) {
+        drag_ = Drag::Divider;
+    } else if (event->button() == Qt::LeftButton && document_) {
+        drag_ = Drag::Stroke;
+        const QPointF p = transform_.widgetToImage(pos);
+        document_->beginStroke(tool_ == BrushTool::Eraser);
+        document_->strokeSegment(p, p, brushSize_ / 2);
+    }
+}
+
+void CanvasWidget::mouseMoveEvent(QMouseEvent* event) {
+    const QPointF pos = event->position();
+    const QRect oldOutline = outlineRect(cursorPos_);
+    cursorPos_ = pos;
+    switch (drag_) {
+    case Drag::Pan: {
+        fitting_ = false;
+        ViewTransform t = transform_;
+        t.panBy(pos - lastPos_);
+        setTransform(t);
+        break;
+    }
+    case Drag::Divider:
+        setSplitPosition(pos.x() / std::max(1, width()));
+        break;
+    case Drag::Stroke:
+        document_->strokeSegment(transform_.widgetToImage(lastPos_), transform_.widgetToImage(pos),
+                                 brushSize_ / 2);
+        break;
+    case Drag::None:
+        setCursor(nearDivider(pos) ? Qt::SplitHCursor
+                                   : (spaceHeld_ ? Qt::OpenHandCursor : Qt::CrossCursor));
+        break;
+    }
+    lastPos_ = pos;
+    update(oldOutline | outlineRect(pos));
+}
+
+void CanvasWidget::mouseReleaseEvent(QMouseEvent* event) {
+    if (drag_ == Drag::Stroke && document_) {
+        document_->strokeSegment(transform_.widgetToImage(lastPos_),
+                                 transform_.widgetToImage(event->position()), brushSize_ / 2);
+        document_->endStroke();
+    }
+    drag_ = Drag::None;
+    setCursor(spaceHeld_ ? Qt::OpenHandCursor : Qt::CrossCursor);
+}
+
+void CanvasWidget::wheelEvent(QWheelEvent* event) {
+    const double notches = event->angleDelta().y() / 120.0;
+    if (notches == 0) return;
+    fitting_ = false;
+    ViewTransform t = transform_;
+    t.zoomAbout(t.zoom() * std::pow(kWheelStep, notches), event->position());
+    setTransform(t);
+    event->accept();
+}
+
+void CanvasWidget::keyPressEvent(QKeyEvent* event) {
+    if (event->isAutoRepeat()) return;
+    if (event->key() == Qt::Key_Space) {
+        spaceHeld_ = true;
+        setCursor(Qt::OpenHandCursor);
+    } else if (event->key() == Qt::Key_Backslash) {
+        setShowOriginal(true);
+    } else {
+        QWidget::keyPressEvent(event);
+    }
+}
+
+void CanvasWidget::keyReleaseEvent(QKeyEvent* event) {
+    if (event->isAutoRepeat()) return;
+    if (event->key() == Qt::Key_Space) {
+        spaceHeld_ = false;
+        setCursor(Qt::CrossCursor);
+    } else if (event->key() == Qt::Key_Backslash) {
+        setShowOriginal(false);
+    } else {
+        QWidget::keyReleaseEvent(event);
+    }
+}
+
+void CanvasWidget::leaveEvent(QEvent*) {
+    const QRect old = outlineRect(cursorPos_);
+    cursorPos_ = QPointF(-1, -1);
+    update(old);
+}
+
+}  // namespace pm::ui

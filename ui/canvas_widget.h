@@ -1,0 +1,80 @@
+#pragma once
+// Shows one document and turns mouse input into mask strokes in image coordinates. Draws only the
+// exposed region, from a downscaled copy when zoomed out. Never changes image pixels itself.
+#include <QPointer>
+#include <QWidget>
+
+#include "ui/view_transform.h"
+
+namespace pm::ui {
+
+class Document;
+
+enum class BrushTool { Brush, Eraser };
+
+class CanvasWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit CanvasWidget(Document* document, QWidget* parent = nullptr);
+
+    Document* document() const { return document_; }
+    const ViewTransform& transform() const { return transform_; }
+
+    void setTool(BrushTool tool) { tool_ = tool; }
+    BrushTool tool() const { return tool_; }
+    /// Brush diameter in image pixels.
+    void setBrushSize(double diameter);
+    double brushSize() const { return brushSize_; }
+
+    void fitToWindow();
+    void actualSize();
+    void zoomBy(double factor);  ///< about the view's centre
+
+    /// Hold-to-compare: show the original photo instead of the current pixels.
+    void setShowOriginal(bool show);
+    bool showsOriginal() const { return showOriginal_; }
+    /// Split compare: original left of the divider, current right; the divider is draggable.
+    void setSplitCompare(bool split);
+    bool splitCompare() const { return split_; }
+    /// Divider position as a fraction of the width (0..1).
+    double splitPosition() const { return splitPosition_; }
+    void setSplitPosition(double fraction);
+
+signals:
+    void zoomChanged(double zoom);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void keyReleaseEvent(QKeyEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    void drawPhoto(QPainter& painter, const QRect& exposed, bool original);
+    void updateImageRect(const QRect& imageRect);
+    QRect outlineRect(QPointF centre) const;
+    bool nearDivider(QPointF pos) const;
+    void setTransform(const ViewTransform& t);
+
+    QPointer<Document> document_;
+    ViewTransform transform_;
+    bool fitting_ = true;  // refit on resize until the user zooms or pans
+    BrushTool tool_ = BrushTool::Brush;
+    double brushSize_ = 40;
+    bool showOriginal_ = false;
+    bool split_ = false;
+    double splitPosition_ = 0.5;
+
+    enum class Drag { None, Stroke, Pan, Divider };
+    Drag drag_ = Drag::None;
+    bool spaceHeld_ = false;
+    QPointF lastPos_;
+    QPointF cursorPos_{-1, -1};
+};
+
+}  // namespace pm::ui

@@ -1,0 +1,237 @@
+#include "ui/document.h"
+
+#include <QFileInfo>
+#include <QPainter>
+#include <opencv2/imgproc.hpp>
+
+#include "app/common/photo_saver.h"
+#include "core/image/qimage_convert.h"
+
+namespace pm::ui {
+
+namespace {
+const QColor kMaskColour(255, 40, 90, 120);
+
+QRect toQRect(const cv::Rect& r) { return {r.x, r.y, r.width, r.height}; }
+
+// Bounding box of the pixels where two masks differ (empty when equal).
+cv::Rect differingRect(const cv::Mat& a, const cv::Mat& b) {
+    cv::Mat diff;
+    cv::compare(a, b, diff, cv::CMP_NE);
+    std::vector<cv::Point> points;
+    cv::findNonZero(diff, points);
+    return points.empty() ? cv::Rect() : cv::boundingRect(points);
+}
+}  // namespace
+
+Document::Document(image::LoadedPhoto photo, const QString& path, QObject* parent)
+    : QObject(parent), photo_(std::move(photo)), path_(path) {
+    image_ = photo_.pixels.clone();
+    mask_ = cv::Mat::zeros(image_.size(), CV_8UC1);
+    display_ = image::toQImage(image_);
+    maskOverlay_ = image::maskOverlay(mask_, kMaskColour);
+    connect(&undo_, &QUndoStack::indexChanged, this, [this](int index) {
+        // A click in the history panel may land on a dropped step: go back to the oldest kept one.
+        if (index < firstUndoable_) undo_.setIndex(firstUndoable_);
+        updateModified();
+    });
+}
+
+Document* Document::open(const QString& path, QString* error, QObject* parent) {
+    try {
+        return new Document(image::loadPhoto(path.toStdString()), QFileInfo(path).absoluteFilePath(),
+                            parent);
+    } catch (const std::bad_alloc&) {
+        if (error) *error = tr("“%1” is too large to open with the memory available.").arg(path);
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+    }
+    return nullptr;
+}
+
+QString Document::displayName() const { return QFileInfo(path_).fileName(); }
+
+const QImage& Document::displayOriginal() {
+    if (displayOriginal_.isNull()) displayOriginal_ = image::toQImage(photo_.pixels);
+    return displayOriginal_;
+}
+
+const QImage& Document::displayLevel(int level) {
+    if (level <= 0) return display_;
+    if (int(levels_.size()) < level) levels_.resize(level);
+    QImage& cached = levels_[level - 1];
+    if (cached.isNull()) {
+        const QImage& finer = displayLevel(level - 1);
+        cached = finer.scaled(std::max(1, finer.width() / 2), std::max(1, finer.height() / 2),
+                              Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    }
+    return cached;
+}
+
+void Document::beginStroke(bool erase) {
+    stroking_ = true;
+    erasing_ = erase;
+    maskBeforeStroke_ = mask_.clone();
+    strokeRect_ = {};
+}
+
+void Document::strokeSegment(QPointF from, QPointF to, double radius) {
+    if (!stroking_) return;
+    const int r = std::max(1, int(std::lround(radius)));
+    const cv::Point a(int(std::lround(from.x())), int(std::lround(from.y())));
+    const cv::Point b(int(std::lround(to.x())), int(std::lround(to.y())));
+    const uchar value = erasing_ ? 0 : 255;
+    cv::line(mask_, a, b, value, 2 * r, cv::LINE_8);
+    cv::circle(mask_, a, r, value, cv::FILLED);
+    cv::circle(mask_, b, r, value, cv::FILLED);
+    cv::Rect box = (cv::Rect(a, b) | cv::Rect(b, a + cv::Point(1, 1)));
+    box = cv::Rect(box.x - r - 1, box.y - r - 1, box.width + 2 * r + 3, box.height + 2 * r + 3) &
+          cv::Rect(0, 0, mask_.cols, mask_.rows);
+    if (box.empty()) return;
+    strokeRect_ = strokeRect_.empty() ? box : (strokeRect_ | box);
+    emit maskChanged(toQRect(box));
+}
+
+void Document::endStroke() {
+    if (!stroking_) return;
+    stroking_ = false;
+    if (!strokeRect_.empty()) {
+        Patch patch{Patch::Target::Mask, strokeRect_, maskBeforeStroke_(strokeRect_).clone(),
+                    mask_(strokeRect_).clone()};
+        push(new PatchCommand(this, erasing_ ? tr("Eraser stroke") : tr("Brush stroke"),
+                              {std::move(patch)}));
+    }
+    maskBeforeStroke_.release();
+    emit strokeFinished();
+}
+
+void Document::setMask(const cv::Mat& mask, const QString& text) {
+    CV_Assert(mask.size() == mask_.size() && mask.type() == CV_8UC1);
+    const cv::Rect rect = differingRect(mask_, mask);
+    if (rect.empty()) return;
+    Patch patch{Patch::Target::Mask, rect, mask_(rect).clone(), mask(rect).clone()};
+    push(new PatchCommand(this, text, {std::move(patch)}));
+}
+
+void Document::clearMask() { setMask(cv::Mat::zeros(mask_.size(), CV_8UC1), tr("Clear mask")); }
+
+void Document::invertMask() {
+    cv::Mat inverted;
+    cv::bitwise_not(mask_, inverted);
+    setMask(inverted, tr("Invert mask"));
+}
+
+bool Document::hasMask() const { return cv::countNonZero(mask_) > 0; }
+
+bool Document::applyResult(const cv::Mat& result, cv::Rect changed, const QString& text) {
+    CV_Assert(result.size() == image_.size() && result.type() == image_.type());
+    changed &= cv::Rect(0, 0, image_.cols, image_.rows);
+    std::vector<Patch> patches;
+    if (!changed.empty()) {
+        patches.push_back({Patch::Target::Image, changed, image_(changed).clone(),
+                           result(changed).clone()});
+    }
+    if (patches.empty()) return false;
+    const cv::Rect maskRect = differingRect(mask_, cv::Mat::zeros(mask_.size(), CV_8UC1));
+    if (!maskRect.empty()) {
+        patches.push_back({Patch::Target::Mask, maskRect, mask_(maskRect).clone(),
+                           cv::Mat::zeros(maskRect.size(), CV_8UC1)});
+    }
+    push(new PatchCommand(this, text, std::move(patches)));
+    return true;
+}
+
+quint64 Document::pixelStateId() const {
+    for (int i = undo_.index() - 1; i >= 0; --i) {
+        const auto* command = static_cast<const PatchCommand*>(undo_.command(i));
+        if (command->changesImage()) return command->stateId();
+    }
+    return 0;
+}
+
+void Document::undo() {
+    if (canUndo()) undo_.undo();
+}
+
+void Document::redo() { undo_.redo(); }
+
+bool Document::canUndo() const { return undo_.index() > firstUndoable_ && !stroking_; }
+
+void Document::setUndoBudget(size_t bytes) {
+    budget_ = bytes;
+    enforceBudget();
+}
+
+size_t Document::undoBytes() const {
+    size_t total = 0;
+    for (int i = 0; i < undo_.count(); ++i)
+        total += static_cast<const PatchCommand*>(undo_.command(i))->bytes();
+    return total;
+}
+
+void Document::push(PatchCommand* command) {
+    undo_.push(command);  // QUndoStack deletes the redo branch and calls redo()
+    enforceBudget();
+    updateModified();
+}
+
+void Document::enforceBudget() {
+    // QUndoStack cannot remove its oldest commands, so over budget the oldest steps give up their
+    // pixels instead; undo then stops before them. The newest step is always kept.
+    size_t total = undoBytes();
+    for (int i = firstUndoable_; total > budget_ && i < undo_.count() - 1; ++i) {
+        auto* command = const_cast<PatchCommand*>(static_cast<const PatchCommand*>(undo_.command(i)));
+        total -= command->bytes();
+        command->drop();
+        firstUndoable_ = i + 1;
+    }
+}
+
+void Document::writePatch(Patch::Target target, cv::Rect rect, const cv::Mat& pixels) {
+    if (target == Patch::Target::Mask) {
+        pixels.copyTo(mask_(rect));
+        emit maskChanged(toQRect(rect));
+    } else {
+        pixels.copyTo(image_(rect));
+        refreshDisplay(rect);
+        emit imageChanged(toQRect(rect));
+    }
+}
+
+void Document::refreshDisplay(cv::Rect rect) {
+    const QImage part = image::toQImage(image_(rect));
+    QPainter painter(&display_);
+    painter.setCompositionMode(QPainter::CompositionMode_Source);
+    painter.drawImage(rect.x, rect.y, part);
+    painter.end();
+    for (QImage& level : levels_) level = QImage();
+}
+
+void Document::updateModified() {
+    const bool modified = isModified();
+    if (modified != lastModified_) {
+        lastModified_ = modified;
+        emit modifiedChanged(modified);
+    }
+}
+
+app::WriteResult Document::saveAs(const QString& path,
+                                  const std::function<bool(qint64)>& beforeChunk) {
+    const image::SaveOptions options =
+        app::saveOptionsFor(path, photo_.format, photo_.jpegQuality);
+    const app::WriteResult result =
+        app::savePhoto(path, image_, options, photo_.metadata, "edited with PhotoMend", beforeChunk);
+    if (!result.ok) return result;
+    savedStateId_ = pixelStateId();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (absolute != path_) {
+        path_ = absolute;
+        photo_.format = options.format;
+        photo_.jpegQuality = options.format == image::Format::Jpeg ? options.jpegQuality : -1;
+        emit pathChanged(path_);
+    }
+    updateModified();
+    return result;
+}
+
+}  // namespace pm::ui

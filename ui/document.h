@@ -1,0 +1,122 @@
+#pragma once
+// One open photo: its pixels, the original as loaded (for compare), the selection mask, the undo
+// history and where it came from. Lives on the GUI thread; the engine only ever sees copies.
+#include <QImage>
+#include <QObject>
+#include <QRect>
+#include <QString>
+#include <QUndoStack>
+#include <functional>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "app/common/atomic_write.h"
+#include "core/image/image_io.h"
+#include "ui/patch_command.h"
+
+namespace pm::ui {
+
+class Document : public QObject {
+    Q_OBJECT
+public:
+    static constexpr size_t kDefaultUndoBudget = size_t(1) << 30;  // 1 GiB
+
+    Document(image::LoadedPhoto photo, const QString& path, QObject* parent = nullptr);
+
+    /// Loads a photo; on failure returns nullptr and sets `error` to a message for the user.
+    static Document* open(const QString& path, QString* error, QObject* parent = nullptr);
+
+    const cv::Mat& image() const { return image_; }
+    const cv::Mat& original() const { return photo_.pixels; }
+    const cv::Mat& mask() const { return mask_; }
+    QSize size() const { return {image_.cols, image_.rows}; }
+    QString path() const { return path_; }
+    QString displayName() const;
+    image::Format format() const { return photo_.format; }
+    const image::LoadedPhoto& source() const { return photo_; }
+
+    /// 8-bit display copies for the canvas, kept up to date region by region.
+    const QImage& displayImage() const { return display_; }
+    const QImage& displayOriginal();
+    /// `displayImage()` scaled by 1/2^level (level >= 1), built lazily for zoomed-out views.
+    const QImage& displayLevel(int level);
+    /// The mask as a translucent overlay sharing the mask's memory.
+    const QImage& maskOverlay() const { return maskOverlay_; }
+
+    // --- Mask editing; every stroke/clear/invert is one undo step -------------------------------
+    void beginStroke(bool erase);
+    /// Paints (or erases) a round-capped segment of `radius` image pixels; image coordinates.
+    void strokeSegment(QPointF from, QPointF to, double radius);
+    void endStroke();
+    bool isStroking() const { return stroking_; }
+    void clearMask();
+    void invertMask();
+    /// Replaces the whole mask (e.g. a detected damage mask) as one undo step.
+    void setMask(const cv::Mat& mask, const QString& text);
+    bool hasMask() const;
+
+    // --- Results of operations -------------------------------------------------------------------
+    /// Pushes `result` (same size/type as image()) restricted to `changed` as one undo step and
+    /// clears the mask in the same step. Returns false (nothing pushed) when nothing changed.
+    bool applyResult(const cv::Mat& result, cv::Rect changed, const QString& text);
+    /// Identifies the current pixels: changes with every applied/undone/redone pixel edit.
+    quint64 pixelStateId() const;
+
+    // --- History ------------------------------------------------------------------------------------
+    QUndoStack* undoStack() { return &undo_; }
+    void undo();
+    void redo();
+    bool canUndo() const;
+    void setUndoBudget(size_t bytes);
+    size_t undoBudget() const { return budget_; }
+    /// Bytes held by the history's patches.
+    size_t undoBytes() const;
+    /// Steps before this index were dropped to stay under the budget and cannot be undone.
+    int firstUndoableIndex() const { return firstUndoable_; }
+
+    // --- Saving ---------------------------------------------------------------------------------------
+    bool isModified() const { return pixelStateId() != savedStateId_; }
+    /// Saves to `path` (format from its extension). On success the document now belongs to `path`.
+    app::WriteResult saveAs(const QString& path,
+                            const std::function<bool(qint64)>& beforeChunk = {});
+    app::WriteResult save() { return saveAs(path_); }
+
+    /// Used by PatchCommand only.
+    void writePatch(Patch::Target target, cv::Rect rect, const cv::Mat& pixels);
+
+signals:
+    void imageChanged(QRect imageRect);
+    void maskChanged(QRect imageRect);
+    void modifiedChanged(bool modified);
+    void pathChanged(const QString& path);
+    void strokeFinished();
+
+private:
+    void push(PatchCommand* command);
+    void enforceBudget();
+    void refreshDisplay(cv::Rect rect);
+    void updateModified();
+
+    image::LoadedPhoto photo_;
+    QString path_;
+    cv::Mat image_;
+    cv::Mat mask_;  // never reallocated: maskOverlay_ views its memory
+    QImage display_;
+    QImage displayOriginal_;
+    std::vector<QImage> levels_;  // levels_[i] = display_ at 1/2^(i+1); null = stale
+    QImage maskOverlay_;
+
+    QUndoStack undo_;
+    size_t budget_ = kDefaultUndoBudget;
+    int firstUndoable_ = 0;
+    quint64 savedStateId_ = 0;
+    bool lastModified_ = false;
+
+    bool stroking_ = false;
+    bool erasing_ = false;
+    cv::Mat maskBeforeStroke_;
+    cv::Rect strokeRect_;
+};
+
+}  // namespace pm::ui

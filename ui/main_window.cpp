@@ -1,0 +1,359 @@
+#include "ui/main_window.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QSlider>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QUndoView>
+
+#include "app/common/photo_saver.h"
+#include "ui/apply_controller.h"
+#include "ui/canvas_widget.h"
+#include "ui/document.h"
+#include "ui/engine_bridge.h"
+#include "ui/mode_panel.h"
+#include "ui/recent_files.h"
+
+namespace pm::ui {
+
+namespace {
+constexpr double kSizeStep = 1.2;  // `[` and `]` scale the brush by this
+
+QString openFilter() {
+    QStringList patterns;
+    for (const QString& ext : app::supportedExtensions()) patterns << "*." + ext;
+    return MainWindow::tr("Photos (%1);;All files (*)").arg(patterns.join(' '));
+}
+}  // namespace
+
+MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* parent)
+    : QMainWindow(parent) {
+    setAcceptDrops(true);
+    resize(1280, 800);
+    bridge_ = new EngineBridge(engineOptions, this);
+    apply_ = new ApplyController(bridge_, this);
+    recent_ = new RecentFiles(this);
+
+    tabs_ = new QTabWidget(this);
+    tabs_->setTabsClosable(true);
+    tabs_->setMovable(true);
+    tabs_->setDocumentMode(true);
+    setCentralWidget(tabs_);
+    connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::onCurrentTabChanged);
+    connect(tabs_, &QTabWidget::tabCloseRequested, this, &MainWindow::closeDocument);
+
+    createDocks();
+    createActions();
+
+    engineLabel_ = new QLabel(tr("Starting engine…"), this);
+    zoomLabel_ = new QLabel(this);
+    statusBar()->addPermanentWidget(zoomLabel_);
+    statusBar()->addPermanentWidget(engineLabel_);
+    connect(bridge_, &EngineBridge::stateChanged, this, [this](const QString& message, bool) {
+        engineLabel_->setText(QStringLiteral("%1 — %2").arg(bridge_->deviceDescription(), message));
+    });
+
+    connect(apply_, &ApplyController::busyChanged, modePanel_, &ModePanel::setBusy);
+    connect(apply_, &ApplyController::progress, modePanel_, &ModePanel::setProgress);
+    connect(apply_, &ApplyController::applied, this, [this](const QString& summary) {
+        statusBar()->showMessage(summary, 8000);
+        modePanel_->setEngineNote(summary);
+    });
+    connect(apply_, &ApplyController::cancelled, this,
+            [this] { statusBar()->showMessage(tr("Cancelled; nothing was changed."), 5000); });
+    connect(apply_, &ApplyController::failed, this, &MainWindow::showError);
+    connect(modePanel_, &ModePanel::applyRequested, this, &MainWindow::applyCurrentMode);
+    connect(modePanel_, &ModePanel::cancelRequested, apply_, &ApplyController::cancel);
+
+    savePrompt_ = [this](Document* document) {
+        return QMessageBox::question(
+            this, tr("Unsaved changes"),
+            tr("“%1” has unsaved changes. Save them before closing?").arg(document->displayName()),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    };
+    updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks() {
+    modePanel_ = new ModePanel(this);
+    auto* modeDock = new QDockWidget(tr("Modes"), this);
+    modeDock->setObjectName("modes");
+    modeDock->setWidget(modePanel_);
+    addDockWidget(Qt::RightDockWidgetArea, modeDock);
+
+    history_ = new QUndoView(this);
+    history_->setEmptyLabel(tr("Opened"));
+    auto* historyDock = new QDockWidget(tr("History"), this);
+    historyDock->setObjectName("history");
+    historyDock->setWidget(history_);
+    addDockWidget(Qt::RightDockWidgetArea, historyDock);
+}
+
+void MainWindow::createActions() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openDialog);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    connect(recentMenu_, &QMenu::aboutToShow, this, [this] { recent_->populate(recentMenu_); });
+    connect(recent_, &RecentFiles::openRequested, this, [this](const QString& p) { openFiles({p}); });
+    file->addSeparator();
+    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] {
+        if (Document* d = currentDocument()) saveDocument(d, d->path());
+    });
+    file->addAction(tr("Save &As / Export…"), QKeySequence::SaveAs, this, &MainWindow::saveAsDialog);
+    file->addAction(tr("&Close"), QKeySequence::Close, this, [this] { closeDocument(tabs_->currentIndex()); });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    undoAction_ = edit->addAction(tr("&Undo"), QKeySequence::Undo, this, [this] {
+        if (Document* d = currentDocument()) d->undo();
+    });
+    redoAction_ = edit->addAction(tr("&Redo"), QKeySequence(tr("Ctrl+Shift+Z")), this, [this] {
+        if (Document* d = currentDocument()) d->redo();
+    });
+    edit->addSeparator();
+    edit->addAction(tr("&Clear Mask"), QKeySequence(tr("Ctrl+Shift+A")), this, [this] {
+        if (Document* d = currentDocument()) d->clearMask();
+    });
+    edit->addAction(tr("&Invert Mask"), QKeySequence(tr("Ctrl+I")), this, [this] {
+        if (Document* d = currentDocument()) d->invertMask();
+    });
+    edit->addSeparator();
+    edit->addAction(tr("&Apply"), QKeySequence(tr("Ctrl+Return")), this, &MainWindow::applyCurrentMode);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    auto onCanvas = [this](auto method) {
+        return [this, method] { if (CanvasWidget* c = currentCanvas()) (c->*method)(); };
+    };
+    view->addAction(tr("&Fit to Window"), QKeySequence(tr("Ctrl+0")), this, onCanvas(&CanvasWidget::fitToWindow));
+    view->addAction(tr("&Actual Size (100%)"), QKeySequence(tr("Ctrl+1")), this, onCanvas(&CanvasWidget::actualSize));
+    QAction* zoomIn = view->addAction(tr("Zoom &In"), this, [this] { if (auto* c = currentCanvas()) c->zoomBy(1.25); });
+    zoomIn->setShortcuts({QKeySequence(tr("+")), QKeySequence(tr("=")), QKeySequence::ZoomIn});
+    QAction* zoomOut = view->addAction(tr("Zoom &Out"), this, [this] { if (auto* c = currentCanvas()) c->zoomBy(0.8); });
+    zoomOut->setShortcuts({QKeySequence(tr("-")), QKeySequence::ZoomOut});
+    view->addSeparator();
+    splitAction_ = view->addAction(tr("&Split Before/After"));
+    splitAction_->setCheckable(true);
+    splitAction_->setShortcut(QKeySequence(tr("Ctrl+D")));
+    connect(splitAction_, &QAction::toggled, this, [this](bool on) {
+        if (CanvasWidget* c = currentCanvas()) c->setSplitCompare(on);
+    });
+    QAction* hint = view->addAction(tr("Hold \\ to See the Original"));
+    hint->setEnabled(false);
+
+    QToolBar* tools = addToolBar(tr("Tools"));
+    tools->setObjectName("tools");
+    auto* group = new QActionGroup(this);
+    QAction* brush = tools->addAction(tr("Brush"), this, [this] { setTool(0); });
+    brush->setShortcut(QKeySequence(tr("B")));
+    brush->setToolTip(tr("Brush (B): paint over what should go"));
+    QAction* eraser = tools->addAction(tr("Eraser"), this, [this] { setTool(1); });
+    eraser->setShortcut(QKeySequence(tr("E")));
+    eraser->setToolTip(tr("Eraser (E): take parts out of the mask"));
+    for (QAction* a : {brush, eraser}) {
+        a->setCheckable(true);
+        group->addAction(a);
+    }
+    brush->setChecked(true);
+    tools->addSeparator();
+    tools->addWidget(new QLabel(tr(" Size "), this));
+    sizeSlider_ = new QSlider(Qt::Horizontal, this);
+    sizeSlider_->setRange(1, 500);
+    sizeSlider_->setValue(int(brushSize_));
+    sizeSlider_->setMaximumWidth(200);
+    sizeSlider_->setToolTip(tr("Brush size in image pixels ([ and ])"));
+    tools->addWidget(sizeSlider_);
+    connect(sizeSlider_, &QSlider::valueChanged, this, [this](int v) { setBrushSize(v); });
+    QAction* smaller = new QAction(tr("Smaller Brush"), this);
+    smaller->setShortcut(QKeySequence(Qt::Key_BracketLeft));
+    connect(smaller, &QAction::triggered, this, [this] { setBrushSize(brushSize_ / kSizeStep); });
+    QAction* larger = new QAction(tr("Larger Brush"), this);
+    larger->setShortcut(QKeySequence(Qt::Key_BracketRight));
+    connect(larger, &QAction::triggered, this, [this] { setBrushSize(brushSize_ * kSizeStep); });
+    addAction(smaller);
+    addAction(larger);
+    tools->addSeparator();
+    tools->addAction(tr("Clear Mask"), this, [this] { if (auto* d = currentDocument()) d->clearMask(); });
+    tools->addAction(tr("Invert Mask"), this, [this] { if (auto* d = currentDocument()) d->invertMask(); });
+}
+
+void MainWindow::setTool(int tool) {
+    tool_ = tool;
+    for (int i = 0; i < tabs_->count(); ++i)
+        static_cast<CanvasWidget*>(tabs_->widget(i))->setTool(BrushTool(tool));
+}
+
+void MainWindow::setBrushSize(double diameter) {
+    brushSize_ = std::clamp(diameter, 1.0, 500.0);
+    const QSignalBlocker block(sizeSlider_);
+    sizeSlider_->setValue(int(std::lround(brushSize_)));
+    for (int i = 0; i < tabs_->count(); ++i)
+        static_cast<CanvasWidget*>(tabs_->widget(i))->setBrushSize(brushSize_);
+}
+
+void MainWindow::openFiles(const QStringList& paths) {
+    QStringList errors;
+    for (const QString& path : paths) {
+        QString error;
+        Document* document = Document::open(path, &error);
+        if (!document) {
+            errors << error;
+            continue;
+        }
+        auto* canvas = new CanvasWidget(document, tabs_);
+        document->setParent(canvas);
+        canvas->setBrushSize(brushSize_);
+        canvas->setTool(BrushTool(tool_));
+        connect(document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
+        connect(document, &Document::pathChanged, this, &MainWindow::updateTitle);
+        connect(document, &Document::strokeFinished, this, [this, document] {
+            if (modePanel_->autoApply() && document == currentDocument()) applyCurrentMode();
+        });
+        connect(canvas, &CanvasWidget::zoomChanged, this, [this, canvas](double zoom) {
+            if (canvas == currentCanvas()) zoomLabel_->setText(QStringLiteral("%1%").arg(qRound(zoom * 100)));
+        });
+        const int index = tabs_->addTab(canvas, document->displayName());
+        tabs_->setTabToolTip(index, document->path());
+        tabs_->setCurrentIndex(index);
+        recent_->add(document->path());
+        const std::string& warning = document->source().metadata.warning();
+        if (!warning.empty())
+            statusBar()->showMessage(tr("Opened without its metadata: %1").arg(QString::fromStdString(warning)), 10000);
+    }
+    if (!errors.isEmpty()) showError(errors.join('\n'));
+}
+
+int MainWindow::documentCount() const { return tabs_->count(); }
+
+CanvasWidget* MainWindow::currentCanvas() const {
+    return static_cast<CanvasWidget*>(tabs_->currentWidget());
+}
+
+Document* MainWindow::currentDocument() const {
+    CanvasWidget* canvas = currentCanvas();
+    return canvas ? canvas->document() : nullptr;
+}
+
+void MainWindow::onCurrentTabChanged() {
+    Document* document = currentDocument();
+    history_->setStack(document ? document->undoStack() : nullptr);
+    if (CanvasWidget* canvas = currentCanvas()) {
+        const QSignalBlocker block(splitAction_);
+        splitAction_->setChecked(canvas->splitCompare());
+        zoomLabel_->setText(QStringLiteral("%1%").arg(qRound(canvas->transform().zoom() * 100)));
+    }
+    updateTitle();
+}
+
+void MainWindow::updateTitle() {
+    Document* document = currentDocument();
+    for (int i = 0; i < tabs_->count(); ++i) {
+        Document* d = static_cast<CanvasWidget*>(tabs_->widget(i))->document();
+        tabs_->setTabText(i, d->displayName() + (d->isModified() ? "*" : ""));
+    }
+    setWindowTitle(document ? tr("%1[*] — PhotoMend").arg(document->displayName()) : tr("PhotoMend"));
+    setWindowModified(document && document->isModified());
+}
+
+void MainWindow::applyCurrentMode() {
+    Document* document = currentDocument();
+    if (!document) return;
+    if (modePanel_->currentMode() == Mode::RemoveObject)
+        apply_->applyRemove(document, modePanel_->removeParams());
+}
+
+void MainWindow::showError(const QString& message) {
+    statusBar()->showMessage(message.section('\n', 0, 0), 10000);
+    emit errorShown(message);
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("PhotoMend"), message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();  // non-blocking: the window keeps working
+}
+
+void MainWindow::openDialog() {
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open photos"), QString(), openFilter());
+    if (!paths.isEmpty()) openFiles(paths);
+}
+
+void MainWindow::saveAsDialog() {
+    Document* document = currentDocument();
+    if (!document) return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save photo as"), document->path(),
+        tr("JPEG (*.jpg *.jpeg);;PNG (*.png);;TIFF (*.tif *.tiff);;WebP (*.webp);;BMP (*.bmp)"));
+    if (!path.isEmpty()) saveDocument(document, path);
+}
+
+bool MainWindow::saveDocument(Document* document, const QString& path) {
+    const app::WriteResult result = document->saveAs(path);
+    if (!result.ok) {
+        showError(result.error);
+        return false;
+    }
+    recent_->add(path);
+    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
+    updateTitle();
+    return true;
+}
+
+bool MainWindow::maybeSave(Document* document) {
+    if (!document->isModified()) return true;
+    switch (savePrompt_(document)) {
+    case QMessageBox::Save:
+        return saveDocument(document, document->path());
+    case QMessageBox::Discard:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool MainWindow::closeDocument(int tabIndex) {
+    auto* canvas = static_cast<CanvasWidget*>(tabs_->widget(tabIndex));
+    if (!canvas || !maybeSave(canvas->document())) return false;
+    tabs_->removeTab(tabIndex);
+    canvas->deleteLater();
+    return true;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    for (int i = 0; i < tabs_->count(); ++i) {
+        if (!maybeSave(static_cast<CanvasWidget*>(tabs_->widget(i))->document())) {
+            event->ignore();
+            return;
+        }
+    }
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (url.isLocalFile()) {
+            event->acceptProposedAction();
+            return;
+        }
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile()) paths << url.toLocalFile();
+    if (paths.isEmpty()) return;
+    event->acceptProposedAction();
+    openFiles(paths);
+}
+
+}  // namespace pm::ui

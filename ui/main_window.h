@@ -1,0 +1,89 @@
+#pragma once
+// The main window only wires things together: documents in tabs, menus, docks, status bar.
+#include <QMainWindow>
+#include <QMessageBox>
+#include <functional>
+
+#include "core/engine/engine.h"
+
+class QAction;
+class QLabel;
+class QMenu;
+class QSlider;
+class QTabWidget;
+class QUndoView;
+
+namespace pm::ui {
+
+class ApplyController;
+class CanvasWidget;
+class Document;
+class EngineBridge;
+class ModePanel;
+class RecentFiles;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const engine::EngineOptions& engineOptions, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens each file in its own tab; unreadable ones give one message naming them.
+    void openFiles(const QStringList& paths);
+    int documentCount() const;
+    Document* currentDocument() const;
+    CanvasWidget* currentCanvas() const;
+    QTabWidget* tabs() const { return tabs_; }
+    ModePanel* modePanel() const { return modePanel_; }
+    ApplyController* applyController() const { return apply_; }
+    EngineBridge* engineBridge() const { return bridge_; }
+    double brushSize() const { return brushSize_; }
+    void setBrushSize(double diameter);
+
+    /// Asked for every modified document on close; tests replace the dialog.
+    using SavePrompt = std::function<QMessageBox::StandardButton(Document*)>;
+    void setSavePrompt(SavePrompt prompt) { savePrompt_ = std::move(prompt); }
+
+    bool saveDocument(Document* document, const QString& path);
+    bool closeDocument(int tabIndex);
+    void applyCurrentMode();
+
+signals:
+    /// Every error shown to the user (also as a non-blocking message box).
+    void errorShown(const QString& message);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createDocks();
+    void showError(const QString& message);
+    void onCurrentTabChanged();
+    void updateTitle();
+    void openDialog();
+    void saveAsDialog();
+    bool maybeSave(Document* document);
+    void setTool(int tool);
+
+    EngineBridge* bridge_;
+    ApplyController* apply_;
+    RecentFiles* recent_;
+    QTabWidget* tabs_;
+    ModePanel* modePanel_;
+    QUndoView* history_;
+    QSlider* sizeSlider_;
+    QLabel* engineLabel_;
+    QLabel* zoomLabel_;
+    QMenu* recentMenu_;
+    QAction* undoAction_;
+    QAction* redoAction_;
+    QAction* splitAction_;
+    double brushSize_ = 40;
+    int tool_ = 0;
+    SavePrompt savePrompt_;
+};
+
+}  // namespace pm::ui
