@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "app/common/photo_saver.h"
+#include "core/image/mask_overlay.h"
 #include "core/image/qimage_convert.h"
 
 namespace pm::ui {
@@ -35,6 +36,12 @@ Document::Document(image::LoadedPhoto photo, const QString& path, QObject* paren
         if (index < firstUndoable_) undo_.setIndex(firstUndoable_);
         updateModified();
     });
+}
+
+Document::~Document() {
+    // Destroying the undo stack emits indexChanged; nobody may react to a half-destroyed document.
+    disconnect(&undo_, nullptr, this, nullptr);
+    blockSignals(true);
 }
 
 Document* Document::open(const QString& path, QString* error, QObject* parent) {

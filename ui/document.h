@@ -23,6 +23,7 @@ public:
     static constexpr size_t kDefaultUndoBudget = size_t(1) << 30;  // 1 GiB
 
     Document(image::LoadedPhoto photo, const QString& path, QObject* parent = nullptr);
+    ~Document() override;
 
     /// Loads a photo; on failure returns nullptr and sets `error` to a message for the user.
     static Document* open(const QString& path, QString* error, QObject* parent = nullptr);

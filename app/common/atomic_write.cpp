@@ -31,6 +31,10 @@ WriteResult writeFileAtomically(const QString& path, const QByteArray& bytes,
         }
         done += n;
     }
+    if (beforeChunk && !beforeChunk(bytes.size())) {  // the last check: before the rename
+        file.cancelWriting();
+        return {false, failure(path, QStringLiteral("the write was interrupted"))};
+    }
     if (!file.commit()) return {false, failure(path, file.errorString())};
     return {true, {}};
 }

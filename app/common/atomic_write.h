@@ -13,9 +13,9 @@ struct WriteResult {
     QString error;  ///< for the user: "Could not save “x.jpg”: No space left on device. …"
 };
 
-/// Writes `bytes` to `path`. `beforeChunk`, when set, is called before each chunk with the number of
-/// bytes written so far; returning false aborts the write as if the device had failed (tests use it
-/// to simulate a full disk).
+/// Writes `bytes` to `path`. `beforeChunk`, when set, is called before each chunk and once more
+/// before the final rename, with the number of bytes written so far; returning false aborts the write
+/// as if the device had failed (tests use it to simulate a full disk).
 WriteResult writeFileAtomically(const QString& path, const QByteArray& bytes,
                                 const std::function<bool(qint64)>& beforeChunk = {});
 

@@ -24,6 +24,8 @@ struct EngineOptions {
     std::string manifestPath;   ///< "" = defaultManifestPath()
     bool preload = true;        ///< load and warm the enabled installed models at start
     std::vector<std::string> disabledModels;  ///< ids the user switched off
+    bool allowHalf = true;      ///< fp16 on the GPU where the manifest allows it
+    bool cudaGraphs = true;     ///< replay captured CUDA graphs at the warmed buckets
 };
 
 struct EngineCallbacks {

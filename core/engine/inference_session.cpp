@@ -1,1 +1,108 @@
-// placeholder: being written
+#include "core/engine/inference_session.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+#include <torch/csrc/jit/runtime/graph_executor.h>
+#include <torch/script.h>
+
+#include "core/common/error.h"
+#include "core/engine/cuda_support.h"
+#include "core/engine/torch_session.h"
+
+namespace fs = std::filesystem;
+
+namespace pm::engine {
+namespace {
+
+std::string firstLine(const std::string& text) {
+    const auto end = text.find('\n');
+    return end == std::string::npos ? text : text.substr(0, end);
+}
+
+// The profiling executor re-optimizes a graph on its first calls at every new shape: seconds at 512²
+// on an H100. Without it a TorchScript call costs the same the first time as the hundredth.
+void configureTorchScriptOnce() {
+    static std::once_flag once;
+    std::call_once(once, [] { torch::jit::getProfilingMode() = false; });
+}
+
+void setGpuBudgetOnce(double budget) {
+    static std::once_flag once;
+    std::call_once(once, [budget] {
+        const auto total = cuda::properties().totalMemoryBytes;
+        if (total <= 0) return;
+        const double allowed = budget * static_cast<double>(cuda::freeMemoryBytes());
+        cuda::setMemoryFraction(std::clamp(allowed / static_cast<double>(total), 0.05, 0.95));
+    });
+}
+
+bool startsWithZipMagic(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, 4);
+    return in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+}
+
+void checkFile(const ModelEntry& entry, const std::string& path, bool* checksumVerified) {
+    const std::string name = fs::path(path).filename().string();
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec) throw Error(name + ": cannot be read (" + ec.message() + ")");
+    if (entry.sizeBytes > 0 && static_cast<int64_t>(size) < entry.sizeBytes)
+        throw Error(name + ": truncated: expected " + std::to_string(entry.sizeBytes) + " bytes, got " +
+                    std::to_string(size) + " (an interrupted download?)");
+    *checksumVerified = false;
+    if (!entry.sha256.empty() && sha256Available()) {
+        const std::string actual = sha256OfFile(path);
+        if (actual != entry.sha256)
+            throw Error(name + ": checksum mismatch: expected SHA-256 " + entry.sha256 + ", got " +
+                        actual + " (a damaged download or a different file)");
+        *checksumVerified = true;
+    }
+}
+
+torch::jit::Module loadModule(const std::string& path, const torch::Device& device) {
+    const std::string name = fs::path(path).filename().string();
+    try {
+        return torch::jit::load(path, device);
+    } catch (const c10::Error& e) {
+        const std::string why = firstLine(e.what_without_backtrace());
+        if (startsWithZipMagic(path) && why.find("central directory") != std::string::npos)
+            throw Error(name + ": truncated or damaged TorchScript archive (" + why + ")");
+        if (startsWithZipMagic(path))
+            throw Error(name + ": not a TorchScript model (a plain PyTorch checkpoint? export it with "
+                               "torch.jit.script or torch.jit.trace) (" + why + ")");
+        throw Error(name + ": not a TorchScript model (" + why + ")");
+    } catch (const std::exception& e) {
+        throw Error(name + ": not a TorchScript model (" + firstLine(e.what()) + ")");
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<InferenceSession> InferenceSession::load(const ModelEntry& entry,
+                                                         const std::string& path,
+                                                         const DeviceInfo& device) {
+    return load(entry, path, device, SessionOptions());
+}
+
+std::unique_ptr<InferenceSession> InferenceSession::load(const ModelEntry& entry,
+                                                         const std::string& path,
+                                                         const DeviceInfo& device,
+                                                         const SessionOptions& options) {
+    configureTorchScriptOnce();
+    bool checksumVerified = false;
+    checkFile(entry, path, &checksumVerified);
+    if (device.cuda) setGpuBudgetOnce(options.memoryBudget);
+    // Load on the CPU: the session moves the weights and sets their layout itself.
+    auto module = loadModule(path, torch::Device(torch::kCPU));
+    auto session = std::make_unique<TorchSession>(entry, path, std::move(module), device, options,
+                                                  checksumVerified);
+    session->verifyContract();
+    return session;
+}
+
+}  // namespace pm::engine

@@ -23,7 +23,8 @@ namespace {
 constexpr long long kMaxSide = 30000;
 constexpr long long kMaxPixels = 500LL * 1000 * 1000;
 
-bool startsWith(const std::vector<uint8_t>& b, std::initializer_list<uint8_t> magic, size_t at = 0) {
+bool startsWith(const std::vector<uint8_t>& b, std::initializer_list<uint8_t> magic,
+                size_t at = 0) {
     if (b.size() < at + magic.size()) return false;
     return std::equal(magic.begin(), magic.end(), b.begin() + static_cast<long>(at));
 }
@@ -85,9 +86,13 @@ LoadedPhoto decodeNamed(const std::vector<uint8_t>& bytes, const std::string& na
 
     try {
         decoded = normalizeLayout(decoded, name);
-        // imdecode with IMREAD_UNCHANGED leaves the stored orientation alone; bake it in once here.
         photo.appliedOrientation = photo.metadata.orientation();
-        photo.pixels = applyOrientation(decoded, photo.appliedOrientation);
+        // imdecode with IMREAD_UNCHANGED leaves the EXIF orientation of JPEG, PNG and WebP alone,
+        // so it is baked in here; OpenCV's TIFF decoder already honours the TIFF Orientation tag
+        // (covered for all eight values by tests/image/orientation_test.cpp).
+        photo.pixels = photo.format == Format::Tiff
+                           ? decoded
+                           : applyOrientation(decoded, photo.appliedOrientation);
     } catch (const cv::Exception& e) {
         throw Error(name + " could not be prepared for editing: " + e.err);
     } catch (const std::bad_alloc&) {
@@ -126,12 +131,18 @@ Format formatFromBytes(const std::vector<uint8_t>& b) {
 
 std::string formatName(Format format) {
     switch (format) {
-        case Format::Jpeg: return "JPEG";
-        case Format::Png: return "PNG";
-        case Format::Tiff: return "TIFF";
-        case Format::WebP: return "WebP";
-        case Format::Bmp: return "BMP";
-        case Format::Unknown: break;
+        case Format::Jpeg:
+            return "JPEG";
+        case Format::Png:
+            return "PNG";
+        case Format::Tiff:
+            return "TIFF";
+        case Format::WebP:
+            return "WebP";
+        case Format::Bmp:
+            return "BMP";
+        case Format::Unknown:
+            break;
     }
     return "unknown";
 }
@@ -139,16 +150,20 @@ std::string formatName(Format format) {
 bool formatSupports(Format format, const cv::Mat& pixels) {
     const int depth = pixels.depth();
     const int channels = pixels.channels();
-    const bool layoutOk = (depth == CV_8U || depth == CV_16U) &&
-                          (channels == 1 || channels == 3 || channels == 4);
+    const bool layoutOk =
+        (depth == CV_8U || depth == CV_16U) && (channels == 1 || channels == 3 || channels == 4);
     if (!layoutOk) return false;
     switch (format) {
         case Format::Png:
-        case Format::Tiff: return true;
-        case Format::WebP: return depth == CV_8U;  // gray is stored as RGB without loss
+        case Format::Tiff:
+            return true;
+        case Format::WebP:
+            return depth == CV_8U;  // gray is stored as RGB without loss
         case Format::Jpeg:
-        case Format::Bmp: return depth == CV_8U && channels != 4;
-        case Format::Unknown: break;
+        case Format::Bmp:
+            return depth == CV_8U && channels != 4;
+        case Format::Unknown:
+            break;
     }
     return false;
 }
@@ -157,8 +172,10 @@ std::vector<uint8_t> readFile(const std::string& path) {
     namespace fs = std::filesystem;
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) throw Error("Cannot open " + path + ": the file does not exist.");
-    if (fs::is_directory(status)) throw Error("Cannot open " + path + ": it is a folder, not a file.");
+    if (ec || !fs::exists(status))
+        throw Error("Cannot open " + path + ": the file does not exist.");
+    if (fs::is_directory(status))
+        throw Error("Cannot open " + path + ": it is a folder, not a file.");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("Cannot open " + path + ": " + std::strerror(errno) + ".");
     std::vector<uint8_t> bytes;
@@ -175,8 +192,12 @@ std::vector<uint8_t> readFile(const std::string& path) {
     return bytes;
 }
 
-LoadedPhoto decodePhoto(const std::vector<uint8_t>& bytes) { return decodeNamed(bytes, "The image"); }
+LoadedPhoto decodePhoto(const std::vector<uint8_t>& bytes) {
+    return decodeNamed(bytes, "The image");
+}
 
-LoadedPhoto loadPhoto(const std::string& path) { return decodeNamed(readFile(path), path); }
+LoadedPhoto loadPhoto(const std::string& path) {
+    return decodeNamed(readFile(path), path);
+}
 
 }  // namespace pm::image

@@ -12,7 +12,9 @@ constexpr std::array<int, 64> kNaturalOrder = {
     41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
     30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
 
-bool isStandaloneMarker(uint8_t m) { return m == 0x01 || (m >= 0xD0 && m <= 0xD8); }
+bool isStandaloneMarker(uint8_t m) {
+    return m == 0x01 || (m >= 0xD0 && m <= 0xD8);
+}
 bool isStartOfFrame(uint8_t m) {
     return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
 }
@@ -26,7 +28,8 @@ void readQuantTables(const uint8_t* p, size_t size, JpegStructure& s) {
         ++i;
         if (id > 3 || i + 64 * entryBytes > size) return;
         for (int k = 0; k < 64; ++k) {
-            const uint16_t v = entryBytes == 2 ? static_cast<uint16_t>((p[i] << 8) | p[i + 1]) : p[i];
+            const uint16_t v =
+                entryBytes == 2 ? static_cast<uint16_t>((p[i] << 8) | p[i + 1]) : p[i];
             s.tables[id][kNaturalOrder[k]] = v;
             i += entryBytes;
         }

@@ -1,6 +1,7 @@
 #pragma once
-// Internal to core/image: a walk over a JPEG file's marker segments. OpenCV decodes the pixels; this
-// only answers what OpenCV does not report: the quantization tables and whether the data is complete.
+// Internal to core/image: a walk over a JPEG file's marker segments. OpenCV decodes the pixels;
+// this only answers what OpenCV does not report: the quantization tables and whether the data is
+// complete.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -8,9 +9,9 @@
 namespace pm::image::detail {
 
 struct JpegStructure {
-    bool isJpeg = false;          ///< starts with SOI and its segments are well formed up to the scan
-    bool complete = false;        ///< an EOI marker follows the entropy-coded data
-    int lumaTable = 0;            ///< quantization table used by the first component
+    bool isJpeg = false;    ///< starts with SOI and its segments are well formed up to the scan
+    bool complete = false;  ///< an EOI marker follows the entropy-coded data
+    int lumaTable = 0;      ///< quantization table used by the first component
     std::array<bool, 4> tableDefined{};
     std::array<bool, 4> table16Bit{};
     /// Quantization tables in natural (row-major) order, as libjpeg stores them.

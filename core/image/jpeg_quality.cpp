@@ -9,7 +9,8 @@
 namespace pm::image {
 namespace {
 
-// The IJG standard luminance table (JPEG spec K.1) in natural order, which libjpeg scales by quality.
+// The IJG standard luminance table (JPEG spec K.1) in natural order, which libjpeg scales by
+// quality.
 constexpr std::array<int, 64> kStdLuminance = {
     16, 11, 10, 16, 24,  40,  51,  61,  12, 12, 14, 19, 26,  58,  60,  55,
     14, 13, 16, 24, 40,  57,  69,  56,  14, 17, 22, 29, 51,  87,  80,  62,
@@ -37,7 +38,8 @@ int estimateJpegQuality(const std::vector<uint8_t>& jpegBytes) {
     for (int q = 1; q <= 100; ++q) {
         long error = 0;
         for (int i = 0; i < 64; ++i)
-            error += std::labs(static_cast<long>(table[i]) - scaledEntry(kStdLuminance[i], q, maxValue));
+            error +=
+                std::labs(static_cast<long>(table[i]) - scaledEntry(kStdLuminance[i], q, maxValue));
         if (error <= bestError) {  // on ties prefer the higher quality, so re-saving loses nothing
             bestError = error;
             best = q;

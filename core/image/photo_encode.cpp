@@ -1,6 +1,8 @@
 // encodePhoto: pixels -> finished file bytes in the requested format, metadata carried over.
 #include <algorithm>
+#include <exception>
 #include <new>
+#include <string>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -38,7 +40,8 @@ cv::Mat compositeOnWhite(const cv::Mat& bgra) {
 cv::Mat prepareFor(Format format, const cv::Mat& pixels) {
     switch (format) {
         case Format::Png:
-        case Format::Tiff: return pixels;
+        case Format::Tiff:
+            return pixels;
         case Format::WebP: {
             cv::Mat m = to8Bit(pixels);
             if (m.channels() == 1) cv::cvtColor(m, m, cv::COLOR_GRAY2BGR);
@@ -49,28 +52,63 @@ cv::Mat prepareFor(Format format, const cv::Mat& pixels) {
             cv::Mat m = to8Bit(pixels);
             return m.channels() == 4 ? compositeOnWhite(m) : m;
         }
-        case Format::Unknown: break;
+        case Format::Unknown:
+            break;
     }
     throw Error("Cannot save: no image format was chosen.");
 }
 
-std::vector<int> encoderParams(const SaveOptions& o) {
+// "300/1" or "72" -> 300 or 72; 0 when absent or not a positive number.
+int resolutionValue(const std::string& text) {
+    try {
+        const auto slash = text.find('/');
+        const double num = std::stod(text.substr(0, slash));
+        const double den = slash == std::string::npos ? 1.0 : std::stod(text.substr(slash + 1));
+        return den > 0 && num > 0 ? static_cast<int>(num / den + 0.5) : 0;
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+// Exiv2 keeps a TIFF's own resolution tags (they describe the image, like its size), so the print
+// resolution of the source must be handed to the TIFF encoder instead.
+std::vector<int> tiffResolution(const metadata::Metadata& source) {
+    const int x = resolutionValue(source.value("Exif.Image.XResolution"));
+    const int y = resolutionValue(source.value("Exif.Image.YResolution"));
+    const int unit = resolutionValue(source.value("Exif.Image.ResolutionUnit"));
+    if (x <= 0 || y <= 0 || unit < 1 || unit > 3) return {};
+    return {cv::IMWRITE_TIFF_RESUNIT, unit, cv::IMWRITE_TIFF_XDPI, x, cv::IMWRITE_TIFF_YDPI, y};
+}
+
+std::vector<int> encoderParams(const SaveOptions& o, const metadata::Metadata& source) {
     switch (o.format) {
-        case Format::Jpeg: return {cv::IMWRITE_JPEG_QUALITY, std::clamp(o.jpegQuality, 1, 100)};
-        case Format::WebP: return {cv::IMWRITE_WEBP_QUALITY, std::clamp(o.webpQuality, 1, 101)};
-        case Format::Png: return {cv::IMWRITE_PNG_COMPRESSION, std::clamp(o.pngCompression, 0, 9)};
-        default: return {};
+        case Format::Tiff:
+            return tiffResolution(source);
+        case Format::Jpeg:
+            return {cv::IMWRITE_JPEG_QUALITY, std::clamp(o.jpegQuality, 1, 100)};
+        case Format::WebP:
+            return {cv::IMWRITE_WEBP_QUALITY, std::clamp(o.webpQuality, 1, 101)};
+        case Format::Png:
+            return {cv::IMWRITE_PNG_COMPRESSION, std::clamp(o.pngCompression, 0, 9)};
+        default:
+            return {};
     }
 }
 
 const char* extensionFor(Format format) {
     switch (format) {
-        case Format::Jpeg: return ".jpg";
-        case Format::Png: return ".png";
-        case Format::Tiff: return ".tiff";
-        case Format::WebP: return ".webp";
-        case Format::Bmp: return ".bmp";
-        case Format::Unknown: break;
+        case Format::Jpeg:
+            return ".jpg";
+        case Format::Png:
+            return ".png";
+        case Format::Tiff:
+            return ".tiff";
+        case Format::WebP:
+            return ".webp";
+        case Format::Bmp:
+            return ".bmp";
+        case Format::Unknown:
+            break;
     }
     return "";
 }
@@ -88,7 +126,8 @@ std::vector<uint8_t> encodePhoto(const cv::Mat& pixels, const SaveOptions& optio
     std::vector<uint8_t> encoded;
     try {
         const cv::Mat ready = prepareFor(options.format, pixels);
-        if (!cv::imencode(extensionFor(options.format), ready, encoded, encoderParams(options)) ||
+        if (!cv::imencode(extensionFor(options.format), ready, encoded,
+                          encoderParams(options, source)) ||
             encoded.empty())
             throw Error("The " + kind + " encoder could not write this image.");
     } catch (const cv::Exception& e) {

@@ -45,8 +45,12 @@ void ensureExiv2Ready() {
     });
 }
 
-LogCapture::LogCapture(std::string& sink) : previous_(tlsLogSink) { tlsLogSink = &sink; }
-LogCapture::~LogCapture() { tlsLogSink = previous_; }
+LogCapture::LogCapture(std::string& sink) : previous_(tlsLogSink) {
+    tlsLogSink = &sink;
+}
+LogCapture::~LogCapture() {
+    tlsLogSink = previous_;
+}
 
 Exiv2::Image::AutoPtr openImage(const std::vector<uint8_t>& encoded) {
     ensureExiv2Ready();

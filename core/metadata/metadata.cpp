@@ -97,7 +97,9 @@ int Metadata::orientation() const {
     }
 }
 
-const std::string& Metadata::warning() const { return warning_; }
+const std::string& Metadata::warning() const {
+    return warning_;
+}
 
 std::vector<std::string> Metadata::exifKeys() const {
     return d_ ? keysOf(d_->exif) : std::vector<std::string>();
@@ -112,8 +114,10 @@ std::vector<std::string> Metadata::xmpKeys() const {
 std::string Metadata::value(const std::string& key) const {
     if (!d_) return {};
     try {
-        if (key.rfind("Exif.", 0) == 0) return valueIn<Exiv2::ExifData, Exiv2::ExifKey>(d_->exif, key);
-        if (key.rfind("Iptc.", 0) == 0) return valueIn<Exiv2::IptcData, Exiv2::IptcKey>(d_->iptc, key);
+        if (key.rfind("Exif.", 0) == 0)
+            return valueIn<Exiv2::ExifData, Exiv2::ExifKey>(d_->exif, key);
+        if (key.rfind("Iptc.", 0) == 0)
+            return valueIn<Exiv2::IptcData, Exiv2::IptcKey>(d_->iptc, key);
         if (key.rfind("Xmp.", 0) == 0) return valueIn<Exiv2::XmpData, Exiv2::XmpKey>(d_->xmp, key);
     } catch (const std::exception&) {
         // Unknown key syntax or a value Exiv2 cannot print: treat as absent.
@@ -126,7 +130,11 @@ const std::vector<uint8_t>& Metadata::iccProfile() const {
     return d_ ? d_->icc : none;
 }
 
-int Metadata::pixelWidth() const { return d_ ? d_->pixelWidth : 0; }
-int Metadata::pixelHeight() const { return d_ ? d_->pixelHeight : 0; }
+int Metadata::pixelWidth() const {
+    return d_ ? d_->pixelWidth : 0;
+}
+int Metadata::pixelHeight() const {
+    return d_ ? d_->pixelHeight : 0;
+}
 
 }  // namespace pm::metadata

@@ -1,7 +1,8 @@
 #pragma once
-// Photo metadata (EXIF, IPTC, XMP, ICC) read from a source file and carried over onto a newly encoded
-// image. This module is the only place in PhotoMend that includes Exiv2; callers see plain C++ types.
-// Thread-safety: a Metadata value is immutable after reading and may be shared between threads.
+// Photo metadata (EXIF, IPTC, XMP, ICC) read from a source file and carried over onto a newly
+// encoded image. This module is the only place in PhotoMend that includes Exiv2; callers see plain
+// C++ types. Thread-safety: a Metadata value is immutable after reading and may be shared between
+// threads.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,24 +12,26 @@ namespace pm::metadata {
 
 /// What to record when metadata is written onto an edited image.
 struct WriteOptions {
-    int width = 0;                        ///< pixel width of the encoded image
-    int height = 0;                       ///< pixel height of the encoded image
-    std::string software = "PhotoMend";   ///< goes to Exif.Image.Software and the XMP history
-    std::string action = "edited";        ///< what was done, for the XMP history entry
+    int width = 0;                       ///< pixel width of the encoded image
+    int height = 0;                      ///< pixel height of the encoded image
+    std::string software = "PhotoMend";  ///< goes to Exif.Image.Software and the XMP history
+    std::string action = "edited";       ///< what was done, for the XMP history entry
 };
 
 class Metadata {
 public:
     Metadata();  ///< empty: nothing to carry over
 
-    /// Reads metadata from an encoded image in memory. Malformed metadata never throws: the result is
-    /// empty and warning() says what was wrong, because the pixels may still be fine.
+    /// Reads metadata from an encoded image in memory. Malformed metadata never throws: the result
+    /// is empty (or holds what Exiv2 could salvage) and warning() says what was wrong, because the
+    /// pixels may still be fine. Safe to call from several threads at once.
     static Metadata read(const std::vector<uint8_t>& encoded);
 
     bool empty() const;
     /// EXIF orientation 1..8 (1 when absent or invalid).
     int orientation() const;
-    /// Non-empty when the file's metadata could not be read; the photo then opens without it.
+    /// Non-empty when the file's metadata could not be read, or only in part (Exiv2 reported
+    /// damage); the photo then opens without it, or with what could be read.
     const std::string& warning() const;
 
     std::vector<std::string> exifKeys() const;
@@ -42,10 +45,13 @@ public:
     int pixelWidth() const;
     int pixelHeight() const;
 
-    /// Returns `encoded` (an image in any format Exiv2 can write) with this metadata written into it:
-    /// Orientation becomes 1 because the pixels are upright, the pixel dimensions are updated and an
-    /// XMP history entry records the edit. Formats Exiv2 cannot write are returned unchanged.
-    /// Throws pm::Error when Exiv2 fails on a format it claims to support.
+    /// Returns `encoded` (an image in any format Exiv2 can write) with this metadata written into
+    /// it: Orientation becomes 1 because the pixels are upright, the pixel dimensions are updated
+    /// and an XMP history entry records the edit (Xmp.xmpMM.History gains a stEvt entry;
+    /// Xmp.xmp.ModifyDate, MetadataDate and CreatorTool are set). EXIF, IPTC, XMP and the ICC
+    /// profile are copied; the EXIF thumbnail is dropped because it shows the photo before the
+    /// edit. Formats Exiv2 cannot write (BMP) are returned unchanged. Throws pm::Error when Exiv2
+    /// fails on a format it claims to support.
     std::vector<uint8_t> writeInto(const std::vector<uint8_t>& encoded,
                                    const WriteOptions& options) const;
 

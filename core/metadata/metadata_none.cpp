@@ -7,23 +7,45 @@ namespace pm::metadata {
 
 struct Metadata::Data {};
 
-std::shared_ptr<const Metadata::Data> Metadata::sizeOnly(int, int) { return nullptr; }
+std::shared_ptr<const Metadata::Data> Metadata::sizeOnly(int, int) {
+    return nullptr;
+}
 
 Metadata::Metadata() = default;
-Metadata Metadata::read(const std::vector<uint8_t>&) { return Metadata(); }
-bool Metadata::empty() const { return true; }
-int Metadata::orientation() const { return 1; }
-const std::string& Metadata::warning() const { return warning_; }
-std::vector<std::string> Metadata::exifKeys() const { return {}; }
-std::vector<std::string> Metadata::iptcKeys() const { return {}; }
-std::vector<std::string> Metadata::xmpKeys() const { return {}; }
-std::string Metadata::value(const std::string&) const { return {}; }
+Metadata Metadata::read(const std::vector<uint8_t>&) {
+    return Metadata();
+}
+bool Metadata::empty() const {
+    return true;
+}
+int Metadata::orientation() const {
+    return 1;
+}
+const std::string& Metadata::warning() const {
+    return warning_;
+}
+std::vector<std::string> Metadata::exifKeys() const {
+    return {};
+}
+std::vector<std::string> Metadata::iptcKeys() const {
+    return {};
+}
+std::vector<std::string> Metadata::xmpKeys() const {
+    return {};
+}
+std::string Metadata::value(const std::string&) const {
+    return {};
+}
 const std::vector<uint8_t>& Metadata::iccProfile() const {
     static const std::vector<uint8_t> none;
     return none;
 }
-int Metadata::pixelWidth() const { return 0; }
-int Metadata::pixelHeight() const { return 0; }
+int Metadata::pixelWidth() const {
+    return 0;
+}
+int Metadata::pixelHeight() const {
+    return 0;
+}
 
 std::vector<uint8_t> Metadata::writeInto(const std::vector<uint8_t>& encoded,
                                          const WriteOptions&) const {

@@ -4,10 +4,14 @@
 #include <exception>
 #include <string>
 
+#include <exiv2/tiffimage.hpp>
+#include <exiv2/webpimage.hpp>
+
 #include "core/common/error.h"
 #include "core/metadata/exiv2_session.h"
 #include "core/metadata/metadata.h"
 #include "core/metadata/metadata_data.h"
+#include "core/metadata/webp_icc_fixup.h"
 
 namespace pm::metadata {
 namespace {
@@ -65,7 +69,8 @@ void updateExif(Exiv2::ExifData& exif, const WriteOptions& options, bool targetI
     // The embedded thumbnail shows the photo before the edit (and in the old orientation);
     // a stale preview is worse than none, and viewers fall back to the full image.
     Exiv2::ExifThumb(exif).erase();
-    // The ICC profile travels through setIccProfile(); a copy inside EXIF would be a stale duplicate.
+    // The ICC profile travels through setIccProfile(); a copy inside EXIF would be a stale
+    // duplicate.
     eraseKey(exif, "Exif.Image.InterColorProfile");
     if (!targetIsTiff) {
         // These point at pixel data of the source file that the new file does not contain.
@@ -160,13 +165,15 @@ std::vector<uint8_t> Metadata::writeInto(const std::vector<uint8_t>& encoded,
             image->setIccProfile(icc, false);
         }
         image->writeMetadata();
-        return detail::imageBytes(*image);
+        std::vector<uint8_t> result = detail::imageBytes(*image);
+        if (image->imageType() == Exiv2::ImageType::webp) detail::fixWebpIccChunk(result);
+        return result;
     } catch (const Exiv2::AnyError& e) {
-        throw Error("Could not write the photo's metadata into the new " + what + " file: " +
-                    e.what());
+        throw Error("Could not write the photo's metadata into the new " + what +
+                    " file: " + e.what());
     } catch (const std::exception& e) {
-        throw Error("Could not write the photo's metadata into the new " + what + " file: " +
-                    e.what());
+        throw Error("Could not write the photo's metadata into the new " + what +
+                    " file: " + e.what());
     }
 }
 

@@ -1,4 +1,5 @@
 // EXIF orientation is baked into the pixels on load and reset to 1 on save.
+#include <cstring>
 #include <utility>
 
 #include <gtest/gtest.h>
@@ -16,14 +17,22 @@ namespace {
 // from the code under test.
 std::pair<int, int> visualPosition(int orientation, int r, int c, int storedRows, int storedCols) {
     switch (orientation) {
-        case 2: return {r, storedCols - 1 - c};
-        case 3: return {storedRows - 1 - r, storedCols - 1 - c};
-        case 4: return {storedRows - 1 - r, c};
-        case 5: return {c, r};
-        case 6: return {c, storedRows - 1 - r};
-        case 7: return {storedCols - 1 - c, storedRows - 1 - r};
-        case 8: return {storedCols - 1 - c, r};
-        default: return {r, c};
+        case 2:
+            return {r, storedCols - 1 - c};
+        case 3:
+            return {storedRows - 1 - r, storedCols - 1 - c};
+        case 4:
+            return {storedRows - 1 - r, c};
+        case 5:
+            return {c, r};
+        case 6:
+            return {c, storedRows - 1 - r};
+        case 7:
+            return {storedCols - 1 - c, storedRows - 1 - r};
+        case 8:
+            return {storedCols - 1 - c, r};
+        default:
+            return {r, c};
     }
 }
 
@@ -56,8 +65,8 @@ TEST_P(OrientationTest, LosslessFilesLoadUprightForEveryOrientation) {
     const int orientation = GetParam();
     const cv::Mat upright = test::asymmetricPattern(24, 40, CV_8UC3);  // landscape scene
     for (const std::string ext : {".png", ".tiff"}) {
-        const auto file =
-            metadata::withOrientationTag(encodeRaw(storedFor(upright, orientation), ext), orientation);
+        const auto file = metadata::withOrientationTag(
+            encodeRaw(storedFor(upright, orientation), ext), orientation);
         const LoadedPhoto photo = decodePhoto(file);
         EXPECT_EQ(photo.appliedOrientation, orientation) << ext;
         EXPECT_EQ(photo.pixels.size(), upright.size()) << ext;
@@ -69,8 +78,8 @@ TEST_P(OrientationTest, LosslessFilesLoadUprightForEveryOrientation) {
 TEST_P(OrientationTest, JpegLoadsUprightAndSavesWithOrientationOne) {
     const int orientation = GetParam();
     const cv::Mat upright = test::asymmetricPattern(48, 80, CV_8UC3);
-    const auto file =
-        metadata::withOrientationTag(encodeRaw(storedFor(upright, orientation), ".jpg"), orientation);
+    const auto file = metadata::withOrientationTag(
+        encodeRaw(storedFor(upright, orientation), ".jpg"), orientation);
     ASSERT_EQ(metadata::Metadata::read(file).orientation(), orientation);
 
     const LoadedPhoto photo = decodePhoto(file);

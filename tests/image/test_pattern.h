@@ -18,10 +18,9 @@ inline cv::Mat asymmetricPattern(int rows, int cols, int type) {
     for (int y = 0; y < rows; ++y) {
         for (int x = 0; x < cols; ++x) {
             const bool block = y < rows / 4 && x < cols / 3;
-            const double v[4] = {block ? 1.0 : 0.1 + 0.8 * x / cols,
-                                 block ? 1.0 : 0.1 + 0.8 * y / rows,
-                                 block ? 0.9 : 0.5 + 0.3 * (x + y) / (rows + cols),
-                                 1.0 - 0.5 * x / cols};
+            const double v[4] = {
+                block ? 1.0 : 0.1 + 0.8 * x / cols, block ? 1.0 : 0.1 + 0.8 * y / rows,
+                block ? 0.9 : 0.5 + 0.3 * (x + y) / (rows + cols), 1.0 - 0.5 * x / cols};
             for (int c = 0; c < channels; ++c) {
                 const double value = v[channels == 1 ? 0 : c] * maxValue;
                 if (CV_MAT_DEPTH(type) == CV_16U)
@@ -56,6 +55,14 @@ inline double meanAbsDiff(const cv::Mat& a, const cv::Mat& b) {
 inline std::string baseName(const std::string& path) {
     const auto slash = path.find_last_of('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+/// Files in testdata/metadata made to break metadata parsers (fuzzer finds, CVE proofs of concept),
+/// and one with no metadata at all; the others are real camera files.
+inline bool isMalformedMetadataSample(const std::string& path) {
+    const std::string name = baseName(path);
+    return name.rfind("issue_", 0) == 0 || name.rfind("crash-", 0) == 0 ||
+           name == "exiv2-empty.jpg";
 }
 
 }  // namespace pm::test

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <opencv2/imgproc.hpp>
+
 #include "core/common/error.h"
 #include "core/engine/inference_session.h"
 #include "core/ops/remove/fill_regions.h"

@@ -1,0 +1,188 @@
+// Engine benchmark: process start to "ready" (models loaded, verified and warmed), the first request
+// after warm-up, steady-state median latency and peak GPU memory per size, through the same Engine and
+// InferenceSession::inpaint path the application uses. Prints one JSON line per measurement.
+//
+// usage: engine_bench --manifest M --models DIR [--device auto|cpu|cuda] [--sizes 512,1024]
+//                     [--iters 20] [--no-half] [--no-graphs] [--label NAME] [--compare-fp32]
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "core/engine/cuda_support.h"
+#include "core/engine/engine.h"
+#include "core/engine/inference_session.h"
+
+using namespace pm::engine;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Seconds since the kernel started this process, so library loading before main() counts too.
+double secondsSinceProcessStart() {
+    std::ifstream statFile("/proc/self/stat");
+    std::string stat((std::istreambuf_iterator<char>(statFile)), std::istreambuf_iterator<char>());
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 22; ++i) fields >> field;  // field 22: starttime in clock ticks
+    std::ifstream uptimeFile("/proc/uptime");
+    double uptime = 0;
+    uptimeFile >> uptime;
+    return uptime - std::stod(field) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+std::vector<int> parseSizes(const std::string& text) {
+    std::vector<int> sizes;
+    std::stringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) sizes.push_back(std::stoi(item));
+    return sizes;
+}
+
+struct Sample {
+    cv::Mat image, mask;
+};
+
+Sample sampleAt(int size) {
+    Sample s;
+    s.image.create(size, size, CV_8UC3);
+    cv::randu(s.image, 0, 256);
+    s.mask = cv::Mat(size, size, CV_8UC1, cv::Scalar(0));
+    s.mask(cv::Rect(size / 4, size / 4, size / 2, size / 2)).setTo(255);
+    return s;
+}
+
+double relativeError(const cv::Mat& a, const cv::Mat& reference) {
+    return cv::norm(a, reference, cv::NORM_L2) / std::max(1e-12, cv::norm(reference, cv::NORM_L2));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    EngineOptions options;
+    std::vector<int> sizes{512, 1024, 2048};
+    int iters = 20;
+    std::string label = "cpp-engine";
+    bool compareFp32 = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+        if (arg == "--manifest") options.manifestPath = next();
+        else if (arg == "--models") options.modelsDir = next();
+        else if (arg == "--device") options.device = parseDevicePreference(next());
+        else if (arg == "--sizes") sizes = parseSizes(next());
+        else if (arg == "--iters") iters = std::stoi(next());
+        else if (arg == "--no-half") options.allowHalf = false;
+        else if (arg == "--no-graphs") options.cudaGraphs = false;
+        else if (arg == "--label") label = next();
+        else if (arg == "--compare-fp32") compareFp32 = true;
+        else {
+            std::cerr << "unknown argument " << arg << "\n";
+            return 2;
+        }
+    }
+
+    EngineCallbacks callbacks;
+    callbacks.onState = [](EngineState, const std::string& message) {
+        std::cerr << "[engine] " << message << "\n";
+    };
+    std::string failure;
+    callbacks.onFinished = [&failure](uint64_t, JobOutcome outcome, const std::string& message) {
+        if (outcome != JobOutcome::Done) failure = message;
+    };
+    Engine engine(options, callbacks);
+    engine.waitReady();
+    const double readyS = secondsSinceProcessStart();
+    SessionStats stats;
+    if (!engine.sessionStats("inpaint", &stats)) {
+        std::cerr << "no inpaint model is loaded: check --manifest and --models\n";
+        for (const auto& m : engine.models()) std::cerr << "  " << m.entry.id << ": " << m.problem << "\n";
+        return 1;
+    }
+    std::printf(
+        "{\"impl\": \"%s\", \"what\": \"startup\", \"device\": \"%s\", \"ready_s\": %.3f, "
+        "\"precision\": \"%s\", \"half_rel_error\": %.3g, \"graphs\": %s, \"warmup_calls\": %lld}\n",
+        label.c_str(), engine.device().describe().c_str(), readyS, stats.precisionNote.c_str(),
+        stats.halfRelativeError, stats.cudaGraphs ? "true" : "false",
+        static_cast<long long>(stats.warmupCalls));
+    std::fflush(stdout);
+
+    // An fp32 session of the same file, for --compare-fp32 on the GPU.
+    auto reference = std::shared_ptr<std::unique_ptr<InferenceSession>>();
+    if (compareFp32 && engine.device().cuda) {
+        for (const auto& m : engine.models()) {
+            if (m.entry.task != "inpaint" || m.state != ModelState::Verified) continue;
+            reference = std::make_shared<std::unique_ptr<InferenceSession>>();
+            engine.submit("load fp32", [reference, m](JobContext& ctx) {
+                SessionOptions fp32;
+                fp32.allowHalf = false;
+                fp32.cudaGraphs = false;
+                *reference = InferenceSession::load(m.entry, m.path, ctx.device(), fp32);
+            });
+            engine.waitIdle();
+            if (!*reference) reference.reset();
+            break;
+        }
+    }
+
+    for (int size : sizes) {
+        const Sample sample = sampleAt(size);
+        auto result = std::make_shared<std::vector<double>>();
+        auto peak = std::make_shared<int64_t>(0);
+        auto output = std::make_shared<cv::Mat>();
+        SessionStats before;
+        engine.sessionStats("inpaint", &before);
+        engine.submit("bench", [&sample, result, peak, output, iters](JobContext& ctx) {
+            InferenceSession* session = ctx.model("inpaint");
+            cuda::resetPeakAllocated();
+            for (int i = 0; i <= iters; ++i) {
+                const auto t0 = Clock::now();
+                *output = session->inpaint(sample.image, sample.mask);  // returns pixels: synchronous
+                result->push_back(ms(Clock::now() - t0));
+            }
+            *peak = cuda::peakAllocatedBytes();
+        });
+        engine.waitIdle();
+        if (!failure.empty()) {
+            std::cerr << "size " << size << ": " << failure << "\n";
+            return 1;
+        }
+        SessionStats after;
+        engine.sessionStats("inpaint", &after);
+        const double first = result->front();
+        std::vector<double> steady(result->begin() + 1, result->end());
+        std::sort(steady.begin(), steady.end());
+        const double median = steady[steady.size() / 2];
+        std::printf(
+            "{\"impl\": \"%s\", \"size\": %d, \"first_ms\": %.2f, \"median_ms\": %.2f, "
+            "\"peak_mb\": %.0f, \"cold_calls\": %lld, \"note\": \"%s\"}\n",
+            label.c_str(), size, first, median, static_cast<double>(*peak) / (1 << 20),
+            static_cast<long long>(after.coldCalls - before.coldCalls), after.fallbackNote.c_str());
+        std::fflush(stdout);
+
+        if (reference) {
+            // The same request through an fp32 session: how far the fast path moves the pixels.
+            auto error = std::make_shared<double>(-1.0);
+            engine.submit("fp32 reference", [&sample, output, error, reference](JobContext&) {
+                *error = relativeError(*output, (*reference)->inpaint(sample.image, sample.mask));
+            });
+            engine.waitIdle();
+            std::printf("{\"impl\": \"%s\", \"what\": \"fp16_vs_fp32\", \"size\": %d, "
+                        "\"rel_error\": %.3g}\n",
+                        label.c_str(), size, *error);
+            std::fflush(stdout);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds core + engine tests + benchmarks on the GPU machine (CUDA libtorch from the Python torch, no Qt,
+# no Exiv2), runs the engine tests, makes a big-LaMa-like TorchScript model and times the C++ engine
+# against a Python eager pipeline. Prints a table last.
+#
+# usage, from the repository root on the GPU machine (the .deb files come from .deps/debs, see
+# models/README.md):  bash bench/gpu/run_gpu_validation.sh [ITERS]
+set -uo pipefail
+ITERS=${1:-20}
+ROOT=$(pwd)
+DEPS=/tmp/pm-deps
+BUILD=/tmp/pm-build
+WORK=/tmp/pm-work
+OUTDIR=${OUT:-/tmp/pm-out}
+mkdir -p "$DEPS" "$WORK/models" "$OUTDIR"
+
+# OpenCV (core, imgproc, photo, imgcodecs), GoogleTest and nlohmann_json from Debian 12, unpacked
+# aside, never into /.
+for f in "$ROOT"/.deps/debs/*.deb; do dpkg -x "$f" "$DEPS"; done
+LIB=$DEPS/usr/lib/x86_64-linux-gnu
+# OpenCV's CMake package checks that every module's library exists; only the ones core needs were
+# carried, so the others get empty placeholders (nothing built here links them).
+grep -o 'lib/x86_64-linux-gnu/libopencv_[a-z_0-9]*\.so\.4\.6\.0' "$LIB/cmake/opencv4/OpenCVModules-release.cmake" |
+    sort -u | while read -r rel; do [ -e "$DEPS/usr/$rel" ] || touch "$DEPS/usr/$rel"; done
+export LD_LIBRARY_PATH=$LIB:$LIB/blas:$LIB/lapack:${LD_LIBRARY_PATH:-}
+
+TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+TORCH_LIB=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
+export LD_LIBRARY_PATH=$TORCH_LIB:$LD_LIBRARY_PATH
+[ -d /usr/local/cuda ] && export CUDAToolkit_ROOT=/usr/local/cuda PATH=/usr/local/cuda/bin:$PATH
+nproc; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'
+
+echo "== configure"
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DPHOTOMEND_BUILD_UI=OFF -DPHOTOMEND_WITH_EXIV2=OFF -DPHOTOMEND_BUILD_BENCH=ON \
+    -DCMAKE_PREFIX_PATH="$TORCH_PREFIX;$DEPS/usr" \
+    -DOpenCV_DIR="$LIB/cmake/opencv4" -DGTest_DIR="$LIB/cmake/GTest" \
+    -Dnlohmann_json_DIR="$DEPS/usr/share/cmake/nlohmann_json" \
+    -DCMAKE_EXE_LINKER_FLAGS="-Wl,--as-needed -Wl,--allow-shlib-undefined -Wl,-rpath-link,$LIB:$LIB/blas:$LIB/lapack" \
+    > "$OUTDIR/configure.log" 2>&1 || { tail -40 "$OUTDIR/configure.log"; exit 1; }
+grep -E "libtorch has CUDA|OpenSSL" "$OUTDIR/configure.log"
+echo "== build"
+ninja -C "$BUILD" -j16 engine_tests engine_bench > "$OUTDIR/build.log" 2>&1 ||
+    { grep -E "error|Error" -A3 "$OUTDIR/build.log" | head -60; exit 1; }
+ldd "$BUILD/tests/engine/engine_tests" | grep "not found"
+
+echo "== engine tests"
+"$BUILD/tests/engine/engine_tests" 2>&1 | tail -25
+
+echo "== model"
+python3 bench/gpu/make_lama_like.py "$WORK/models/lama-like.pt"
+cat > "$WORK/models/manifest.json" <<JSON
+{"models": [{"id": "big-lama-like", "task": "inpaint", "name": "big-LaMa architecture, random weights",
+  "file": "lama-like.pt", "contract": {"kind": "inpaint", "range": "0..1", "channelOrder": "RGB",
+  "sizeMultiple": 8, "halfSafe": true, "buckets": [512, 1024, 2048]}}]}
+JSON
+B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models"
+echo "== C++ engine, fp16 + CUDA graphs"
+$B --device cuda --iters "$ITERS" --label cpp-fp16-graphs --compare-fp32 | tee "$OUTDIR/cpp_fast.jsonl"
+echo "== C++ engine, fp32, no graphs"
+$B --device cuda --iters "$ITERS" --label cpp-fp32 --no-half --no-graphs | tee "$OUTDIR/cpp_fp32.jsonl"
+echo "== Python eager fp32"
+(cd bench/gpu && python3 python_eager.py "$WORK/models/lama-like.pt" 512,1024,2048 "$ITERS") |
+    tee "$OUTDIR/python_eager.jsonl"
+echo "== C++ engine on this machine's CPU ($(nproc) cores), 512^2"
+$B --device cpu --sizes 512 --iters 3 --label cpu-cpp-fp32 | tee "$OUTDIR/cpp_cpu.jsonl"
+python3 bench/gpu/table.py "$OUTDIR"/cpp_fast.jsonl "$OUTDIR"/cpp_fp32.jsonl \
+    "$OUTDIR"/python_eager.jsonl "$OUTDIR"/cpp_cpu.jsonl

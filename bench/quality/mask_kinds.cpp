@@ -1,0 +1,107 @@
+#include "bench/quality/mask_kinds.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+namespace pm::bench {
+namespace {
+
+cv::Point randomPoint(cv::RNG& rng, cv::Size size, double inset) {
+    const int mx = static_cast<int>(size.width * inset), my = static_cast<int>(size.height * inset);
+    return {rng.uniform(mx, size.width - mx), rng.uniform(my, size.height - my)};
+}
+
+cv::Mat objectMask(cv::Size size, cv::RNG& rng) {
+    cv::Mat mask(size, CV_8UC1, cv::Scalar(0));
+    const double target = 0.05 * size.area();
+    const double side = std::min(size.width, size.height);
+    const cv::Point centre = randomPoint(rng, size, 0.25);
+    while (cv::countNonZero(mask) < target) {
+        const cv::Point jitter(rng.uniform(-static_cast<int>(side * 0.08), static_cast<int>(side * 0.08) + 1),
+                               rng.uniform(-static_cast<int>(side * 0.08), static_cast<int>(side * 0.08) + 1));
+        const cv::Size axes(static_cast<int>(side * rng.uniform(0.05, 0.12)),
+                            static_cast<int>(side * rng.uniform(0.05, 0.12)));
+        cv::ellipse(mask, centre + jitter, axes, rng.uniform(0.0, 180.0), 0, 360, cv::Scalar(255), cv::FILLED);
+    }
+    return mask;
+}
+
+cv::Mat strokesMask(cv::Size size, cv::RNG& rng) {
+    cv::Mat mask(size, CV_8UC1, cv::Scalar(0));
+    const double side = std::min(size.width, size.height);
+    const int strokes = rng.uniform(3, 6);
+    for (int s = 0; s < strokes; ++s) {
+        const int thickness = std::max(4, static_cast<int>(side * rng.uniform(0.015, 0.035)));
+        cv::Point p = randomPoint(rng, size, 0.1);
+        const int vertices = rng.uniform(3, 6);
+        for (int v = 0; v < vertices; ++v) {
+            const double angle = rng.uniform(0.0, 2 * CV_PI), length = side * rng.uniform(0.08, 0.2);
+            cv::Point q(static_cast<int>(p.x + length * std::cos(angle)), static_cast<int>(p.y + length * std::sin(angle)));
+            q.x = std::clamp(q.x, 0, size.width - 1);
+            q.y = std::clamp(q.y, 0, size.height - 1);
+            cv::line(mask, p, q, cv::Scalar(255), thickness, cv::LINE_AA);
+            p = q;
+        }
+    }
+    return mask > 0;
+}
+
+cv::Mat scratchesMask(cv::Size size, cv::RNG& rng) {
+    cv::Mat mask(size, CV_8UC1, cv::Scalar(0));
+    const double side = std::min(size.width, size.height);
+    const int scratches = rng.uniform(5, 9);
+    for (int s = 0; s < scratches; ++s) {
+        const int thickness = rng.uniform(1, 4);
+        cv::Point2d p = randomPoint(rng, size, 0.05);
+        double angle = rng.uniform(0.0, 2 * CV_PI);
+        const int segments = static_cast<int>(side * rng.uniform(0.3, 0.8) / 4);
+        for (int i = 0; i < segments; ++i) {
+            angle += rng.uniform(-0.15, 0.15);
+            const cv::Point2d q = p + 4.0 * cv::Point2d(std::cos(angle), std::sin(angle));
+            cv::line(mask, p, q, cv::Scalar(255), thickness, cv::LINE_8);
+            p = q;
+        }
+    }
+    return mask;
+}
+
+cv::Mat largeMask(cv::Size size, cv::RNG& rng) {
+    cv::Mat mask(size, CV_8UC1, cv::Scalar(0));
+    const double aspect = rng.uniform(0.7, 1.4);
+    const int w = std::min(size.width - 2, static_cast<int>(std::sqrt(0.2 * size.area() * aspect)));
+    const int h = std::min(size.height - 2, static_cast<int>(0.2 * size.area() / w));
+    const int x = rng.uniform(1, size.width - w), y = rng.uniform(1, size.height - h);
+    mask(cv::Rect(x, y, w, h)).setTo(255);
+    return mask;
+}
+
+}  // namespace
+
+std::vector<MaskKind> allMaskKinds() {
+    return {MaskKind::Object, MaskKind::Strokes, MaskKind::Scratches, MaskKind::Large};
+}
+
+std::string maskKindName(MaskKind kind) {
+    switch (kind) {
+        case MaskKind::Object: return "object";
+        case MaskKind::Strokes: return "strokes";
+        case MaskKind::Scratches: return "scratches";
+        case MaskKind::Large: return "large";
+    }
+    return "?";
+}
+
+cv::Mat makeMask(MaskKind kind, cv::Size size, uint64_t seed) {
+    cv::RNG rng(seed * 2654435761ull + static_cast<uint64_t>(kind) + 1);
+    switch (kind) {
+        case MaskKind::Object: return objectMask(size, rng);
+        case MaskKind::Strokes: return strokesMask(size, rng);
+        case MaskKind::Scratches: return scratchesMask(size, rng);
+        case MaskKind::Large: return largeMask(size, rng);
+    }
+    return {};
+}
+
+}  // namespace pm::bench

@@ -1,0 +1,406 @@
+#include "core/engine/torch_session.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <opencv2/imgproc.hpp>
+
+#include "core/common/error.h"
+
+namespace pm::engine {
+namespace {
+
+int roundUp(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
+
+std::string firstLine(const std::string& text) {
+    const auto end = text.find('\n');
+    return end == std::string::npos ? text : text.substr(0, end);
+}
+
+std::string errorText(const std::exception& e) {
+    if (const auto* c10 = dynamic_cast<const c10::Error*>(&e))
+        return firstLine(c10->what_without_backtrace());
+    return firstLine(e.what());
+}
+
+class FlagScope {
+public:
+    explicit FlagScope(bool& flag) : flag_(flag), previous_(flag) { flag_ = true; }
+    ~FlagScope() { flag_ = previous_; }
+
+private:
+    bool& flag_;
+    bool previous_;
+};
+
+}  // namespace
+
+TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Module module,
+                           DeviceInfo device, SessionOptions options, bool checksumVerified)
+    : entry_(std::move(entry)),
+      path_(std::move(path)),
+      fileName_(std::filesystem::path(path_).filename().string()),
+      module_(std::move(module)),
+      device_(std::move(device)),
+      options_(options),
+      torchDevice_(device_.cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU)) {
+    module_.eval();
+    if (device_.cuda) {
+        module_.to(torchDevice_);
+        // Tensor cores read NHWC without transposes; the weights move once here.
+        channelsLast_ = true;
+        torch::NoGradGuard noGrad;
+        for (auto parameter : module_.parameters())
+            if (parameter.dim() == 4)
+                parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
+        half_ = options_.allowHalf && entry_.contract.halfSafe;
+    }
+    stats_.half = half_;
+    stats_.checksumVerified = checksumVerified;
+    stats_.precisionNote = device_.cuda ? (half_ ? "fp16 (FFT in fp32)" : "fp32") : "fp32 on the CPU";
+}
+
+image::TensorLayout TorchSession::layout() const {
+    image::TensorLayout l;
+    l.range = entry_.contract.range == "-1..1" ? image::ValueRange::MinusOneOne
+                                               : image::ValueRange::ZeroOne;
+    l.order = entry_.contract.channelOrder == "BGR" ? image::ChannelOrder::Bgr
+                                                    : image::ChannelOrder::Rgb;
+    return l;
+}
+
+std::pair<int, int> TorchSession::paddedSize(int rows, int cols) const {
+    const auto& c = entry_.contract;
+    if (c.fixedSize > 0) return {c.fixedSize, c.fixedSize};
+    const int multiple = std::max(1, c.sizeMultiple);
+    const std::pair<int, int> tight{roundUp(rows, multiple), roundUp(cols, multiple)};
+    std::vector<int> buckets = c.buckets;
+    std::sort(buckets.begin(), buckets.end());
+    for (int b : buckets) {
+        if (b < rows || b < cols) continue;
+        // On the GPU a warmed bucket (cuDNN plans, CUDA graph) beats any extra pixels. On the CPU the
+        // cost is the pixels, so pad to a bucket only when that at most doubles them.
+        const double tightArea = static_cast<double>(tight.first) * tight.second;
+        if (device_.cuda || static_cast<double>(b) * b <= 2.0 * tightArea) return {b, b};
+        break;
+    }
+    return tight;
+}
+
+std::vector<torch::Tensor> TorchSession::sampleInputs(int rows, int cols, uint64_t seed) const {
+    auto generator = at::detail::createCPUGenerator(seed);
+    auto image = torch::rand({1, 3, rows, cols}, generator, torch::kFloat32);
+    if (entry_.contract.range == "-1..1") image = image.mul(2.0).sub(1.0);
+    image = image.to(torchDevice_);
+    if (channelsLast_) image = image.contiguous(at::MemoryFormat::ChannelsLast);
+    std::vector<torch::Tensor> inputs{image};
+    if (entry_.contract.kind == "inpaint") {
+        auto mask = torch::zeros({1, 1, rows, cols}, torch::kFloat32);
+        mask.slice(2, rows / 4, rows - rows / 4).slice(3, cols / 4, cols - cols / 4).fill_(1.0);
+        inputs.push_back(mask.to(torchDevice_));
+    }
+    return inputs;
+}
+
+torch::Tensor TorchSession::forwardEager(const std::vector<torch::Tensor>& inputs, bool half) {
+    torch::NoGradGuard noGrad;
+    cuda::AutocastScope autocast(half && device_.cuda);
+    std::vector<c10::IValue> args(inputs.begin(), inputs.end());
+    auto result = module_.forward(args);
+    if (!result.isTensor())
+        throw Error(fileName_ + ": wrong contract: expected a tensor output, got " +
+                    std::string(result.tagKind()));
+    return result.toTensor();
+}
+
+torch::Tensor TorchSession::run(const std::vector<torch::Tensor>& inputs, bool warmup) {
+    const std::pair<int64_t, int64_t> shape{inputs[0].size(2), inputs[0].size(3)};
+    const bool cold = seenShapes_.insert(shape).second;
+    torch::Tensor output;
+    auto captured = graphs_.find(shape);
+    if (captured != graphs_.end()) {
+        captured->second.image.copy_(inputs[0]);
+        if (inputs.size() > 1) captured->second.mask.copy_(inputs[1]);
+        captured->second.graph->replay();
+        output = captured->second.output;
+    } else {
+        const auto& buckets = entry_.contract.buckets;
+        const bool bucket = shape.first == shape.second &&
+                            std::find(buckets.begin(), buckets.end(), shape.first) != buckets.end();
+        // cuDNN autotuning pays off only on shapes that come back: the warmed buckets.
+        at::globalContext().setBenchmarkCuDNN(device_.cuda && bucket);
+        output = forwardEager(inputs, half_);
+    }
+    std::lock_guard<std::mutex> lock(statsMutex_);
+    ++stats_.calls;
+    if (warmup || inWarmUp_) ++stats_.warmupCalls;
+    if (cold) ++stats_.coldCalls;
+    return output;
+}
+
+void TorchSession::verifyContract() {
+    FlagScope warm(inWarmUp_);
+    const auto& c = entry_.contract;
+    const int side = c.fixedSize > 0 ? c.fixedSize : roundUp(64, std::max(1, c.sizeMultiple));
+    const std::string call = c.kind == "inpaint" ? "forward(image, mask)" : "forward(image)";
+    torch::Tensor out;
+    try {
+        out = run(sampleInputs(side, side, 1), true);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        if (device_.cuda && cuda::isOutOfMemory(e)) throw;
+        throw Error(fileName_ + ": wrong contract: expected " + call + " to run on [1, 3, " +
+                    std::to_string(side) + ", " + std::to_string(side) + "] input, got an error: " +
+                    errorText(e));
+    }
+    const std::vector<int64_t> expected{1, 3, side, side};
+    if (out.sizes().vec() != expected)
+        throw Error(fileName_ + ": wrong contract: expected output " +
+                    std::string(c10::str(torch::IntArrayRef(expected))) + ", got " +
+                    std::string(c10::str(out.sizes())));
+    auto values = out.detach().to(torch::kCPU, torch::kFloat32);
+    if (!torch::isfinite(values).all().item<bool>())
+        throw Error(fileName_ + ": wrong contract: expected finite values, got NaN or infinity");
+    const double low = c.range == "-1..1" ? -1.0 : 0.0, high = 1.0;
+    const double slack = 0.05 * (high - low);
+    const double min = values.min().item<double>(), max = values.max().item<double>();
+    if (min < low - slack || max > high + slack) {
+        char got[64];
+        std::snprintf(got, sizeof got, "%.3g..%.3g", min, max);
+        throw Error(fileName_ + ": wrong contract: expected values in " + c.range + ", got " + got);
+    }
+}
+
+cv::Mat TorchSession::inpaintOnce(const cv::Mat& bgr, const cv::Mat& mask) {
+    const int rows = bgr.rows, cols = bgr.cols;
+    const auto [ph, pw] = paddedSize(rows, cols);
+    cv::Mat image = bgr, holes = mask;
+    if (entry_.contract.fixedSize > 0) {
+        cv::resize(bgr, image, cv::Size(pw, ph), 0, 0, cv::INTER_AREA);
+        cv::resize(mask, holes, cv::Size(pw, ph), 0, 0, cv::INTER_NEAREST);
+    } else if (ph != rows || pw != cols) {
+        // Mirrored context keeps the model from seeing an artificial edge next to the hole.
+        cv::copyMakeBorder(bgr, image, 0, ph - rows, 0, pw - cols, cv::BORDER_REFLECT);
+        cv::copyMakeBorder(mask, holes, 0, ph - rows, 0, pw - cols, cv::BORDER_CONSTANT, 0);
+    }
+    auto imageTensor = image::bgrToTensor(image, layout(), torchDevice_);
+    if (channelsLast_) imageTensor = imageTensor.contiguous(at::MemoryFormat::ChannelsLast);
+    auto out = run({imageTensor, image::maskToTensor(holes, torchDevice_)}, false);
+    if (out.dim() != 4 || out.size(2) != ph || out.size(3) != pw)
+        throw Error(fileName_ + ": wrong contract: expected output [1, 3, " + std::to_string(ph) +
+                    ", " + std::to_string(pw) + "], got " + std::string(c10::str(out.sizes())));
+    if (entry_.contract.fixedSize > 0) {
+        cv::Mat result;
+        cv::resize(image::tensorToBgr(out, layout()), result, bgr.size(), 0, 0, cv::INTER_CUBIC);
+        return result;
+    }
+    return image::tensorToBgr(out.slice(2, 0, rows).slice(3, 0, cols), layout());
+}
+
+cv::Mat TorchSession::imageToImageOnce(const cv::Mat& bgr) {
+    const int rows = bgr.rows, cols = bgr.cols;
+    const auto [ph, pw] = paddedSize(rows, cols);
+    cv::Mat image = bgr;
+    const bool fixed = entry_.contract.fixedSize > 0;
+    if (fixed)
+        cv::resize(bgr, image, cv::Size(pw, ph), 0, 0,
+                   rows > ph ? cv::INTER_AREA : cv::INTER_CUBIC);
+    else if (ph != rows || pw != cols)
+        cv::copyMakeBorder(bgr, image, 0, ph - rows, 0, pw - cols, cv::BORDER_REFLECT);
+    auto imageTensor = image::bgrToTensor(image, layout(), torchDevice_);
+    if (channelsLast_) imageTensor = imageTensor.contiguous(at::MemoryFormat::ChannelsLast);
+    auto out = run({imageTensor}, false);
+    if (out.dim() != 4 || out.size(2) != ph || out.size(3) != pw)
+        throw Error(fileName_ + ": wrong contract: expected output [1, 3, " + std::to_string(ph) +
+                    ", " + std::to_string(pw) + "], got " + std::string(c10::str(out.sizes())));
+    if (fixed) {
+        cv::Mat result;
+        cv::resize(image::tensorToBgr(out, layout()), result, bgr.size(), 0, 0,
+                   rows < ph ? cv::INTER_AREA : cv::INTER_CUBIC);
+        return result;
+    }
+    return image::tensorToBgr(out.slice(2, 0, rows).slice(3, 0, cols), layout());
+}
+
+cv::Mat TorchSession::inpaintTiled(const cv::Mat& bgr, const cv::Mat& mask) {
+    const int multiple = std::max(1, entry_.contract.sizeMultiple);
+    const int overlap = 32;
+    const int tile = std::max(4 * overlap, roundUp((std::max(bgr.rows, bgr.cols) + 1) / 2, multiple));
+    auto starts = [&](int length) {
+        std::vector<int> s;
+        if (length <= tile) return std::vector<int>{0};
+        for (int p = 0;; p += tile - 2 * overlap) {
+            if (p + tile >= length) {
+                s.push_back(length - tile);
+                break;
+            }
+            s.push_back(p);
+        }
+        return s;
+    };
+    cv::Mat result = bgr.clone();
+    const auto ys = starts(bgr.rows), xs = starts(bgr.cols);
+    for (size_t iy = 0; iy < ys.size(); ++iy)
+        for (size_t ix = 0; ix < xs.size(); ++ix) {
+            const cv::Rect box(xs[ix], ys[iy], std::min(tile, bgr.cols), std::min(tile, bgr.rows));
+            if (cv::countNonZero(mask(box)) == 0) continue;
+            const cv::Mat filled = inpaintOnce(bgr(box), mask(box));
+            // Each tile owns its centre; the overlap gives its border pixels real context.
+            const int x0 = ix == 0 ? 0 : overlap, y0 = iy == 0 ? 0 : overlap;
+            const int x1 = ix + 1 == xs.size() ? box.width : box.width - overlap;
+            const int y1 = iy + 1 == ys.size() ? box.height : box.height - overlap;
+            const cv::Rect own(x0, y0, x1 - x0, y1 - y0);
+            filled(own).copyTo(result(own + box.tl()));
+        }
+    return result;
+}
+
+void TorchSession::setNote(const std::string& note) {
+    std::lock_guard<std::mutex> lock(statsMutex_);
+    stats_.fallbackNote = note;
+}
+
+void TorchSession::moveToCpu(const std::string& why) {
+    graphs_.clear();
+    seenShapes_.clear();
+    module_.to(torch::Device(torch::kCPU));
+    cuda::emptyCache();
+    const std::string gpu = device_.name;
+    device_ = selectDevice(DevicePreference::Cpu);
+    device_.reason = why + " on " + gpu + "; using the CPU";
+    torchDevice_ = torch::Device(torch::kCPU);
+    half_ = false;
+    std::lock_guard<std::mutex> lock(statsMutex_);
+    stats_.half = false;
+    stats_.cudaGraphs = false;
+    stats_.precisionNote = "fp32 on the CPU";
+    stats_.fallbackNote = device_.reason;
+}
+
+cv::Mat TorchSession::inpaint(const cv::Mat& bgr, const cv::Mat& mask) {
+    if (entry_.contract.kind != "inpaint")
+        throw Error(entry_.name + " is an image-to-image model; it cannot fill a mask");
+    if (bgr.empty() || bgr.type() != CV_8UC3 || mask.type() != CV_8UC1 || mask.size() != bgr.size())
+        throw Error("inpainting needs an 8-bit BGR image and an 8-bit mask of the same size");
+    try {
+        return inpaintOnce(bgr, mask);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        if (!device_.cuda || !cuda::isOutOfMemory(e))
+            throw Error(fileName_ + ": inference failed (" + errorText(e) + ")");
+    }
+    cuda::emptyCache();
+    try {
+        cv::Mat result = inpaintTiled(bgr, mask);
+        std::lock_guard<std::mutex> lock(statsMutex_);
+        ++stats_.tiledCalls;
+        stats_.fallbackNote = "the GPU ran out of memory: the request ran in tiles";
+        return result;
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        if (!cuda::isOutOfMemory(e)) throw Error(fileName_ + ": inference failed (" + errorText(e) + ")");
+    }
+    moveToCpu("out of GPU memory");
+    return inpaintOnce(bgr, mask);
+}
+
+cv::Mat TorchSession::imageToImage(const cv::Mat& bgr) {
+    if (entry_.contract.kind != "image2image")
+        throw Error(entry_.name + " is an inpainting model; it needs a mask");
+    if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("the model needs an 8-bit BGR image");
+    try {
+        return imageToImageOnce(bgr);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        if (!device_.cuda || !cuda::isOutOfMemory(e))
+            throw Error(fileName_ + ": inference failed (" + errorText(e) + ")");
+    }
+    moveToCpu("out of GPU memory");
+    return imageToImageOnce(bgr);
+}
+
+void TorchSession::measureHalfError() {
+    const int side = entry_.contract.fixedSize > 0 ? entry_.contract.fixedSize : 256;
+    const auto inputs = sampleInputs(side, side, 3);
+    const auto reference = forwardEager(inputs, false).to(torch::kFloat32);
+    const auto half = forwardEager(inputs, true).to(torch::kFloat32);
+    const double error = (half - reference).norm().item<double>() /
+                         std::max(1e-12, reference.norm().item<double>());
+    std::lock_guard<std::mutex> lock(statsMutex_);
+    stats_.calls += 2;
+    stats_.warmupCalls += 2;
+    stats_.halfRelativeError = error;
+    if (!(error <= 2e-2)) {
+        // Not what the manifest promised for this file: precision over speed.
+        half_ = false;
+        stats_.half = false;
+        stats_.precisionNote = "fp32 (fp16 error too large)";
+    }
+}
+
+void TorchSession::captureGraph(int side) {
+    CapturedBucket bucket;
+    auto inputs = sampleInputs(side, side, 7);
+    bucket.image = inputs[0];
+    if (inputs.size() > 1) bucket.mask = inputs[1];
+    const auto eager = forwardEager(inputs, half_).to(torch::kFloat32);
+    bucket.graph = std::make_unique<cuda::Graph>();
+    std::string whyNot;
+    if (!bucket.graph->capture([&] { bucket.output = forwardEager(inputs, half_); }, &whyNot)) {
+        setNote("CUDA graphs off: " + firstLine(whyNot));
+        return;
+    }
+    bucket.graph->replay();
+    const double diff = (bucket.output.to(torch::kFloat32) - eager).abs().max().item<double>();
+    if (!(diff <= 1e-2)) {
+        setNote("CUDA graph replay differs from eager by " + std::to_string(diff) + "; graphs off");
+        return;
+    }
+    graphs_[{side, side}] = std::move(bucket);
+    std::lock_guard<std::mutex> lock(statsMutex_);
+    stats_.cudaGraphs = true;
+    stats_.precisionNote = (half_ ? "fp16 (FFT in fp32)" : std::string("fp32")) + ", CUDA graphs";
+}
+
+void TorchSession::warmUp() {
+    FlagScope warm(inWarmUp_);
+    if (device_.cuda && half_) measureHalfError();
+    std::vector<int> sides = entry_.contract.buckets;
+    if (entry_.contract.fixedSize > 0) sides = {entry_.contract.fixedSize};
+    for (int side : sides) {
+        if (!device_.cuda && side > options_.cpuWarmupMaxSide) continue;
+        cv::Mat image(side, side, CV_8UC3), mask(side, side, CV_8UC1, cv::Scalar(0));
+        cv::randu(image, 0, 256);
+        mask(cv::Rect(side / 4, side / 4, side / 2, side / 2)).setTo(255);
+        try {
+            // Through the public path, so conversions and allocator pools warm up too. Twice on the
+            // GPU: the first call autotunes cuDNN, the second settles the caching allocator.
+            const int repeats = device_.cuda ? 2 : 1;
+            for (int i = 0; i < repeats; ++i)
+                entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask) : imageToImageOnce(image);
+            if (device_.cuda && options_.cudaGraphs && cuda::Graph::supported()) {
+                captureGraph(side);
+                entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask) : imageToImageOnce(image);
+            }
+        } catch (const std::exception& e) {
+            if (!device_.cuda || !cuda::isOutOfMemory(e)) throw;
+            cuda::emptyCache();
+            setNote(std::to_string(side) + "x" + std::to_string(side) +
+                    " was not warmed: over the GPU memory budget");
+        }
+    }
+    cuda::synchronize();
+}
+
+SessionStats TorchSession::stats() const {
+    std::lock_guard<std::mutex> lock(statsMutex_);
+    return stats_;
+}
+
+}  // namespace pm::engine

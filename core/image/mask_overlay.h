@@ -1,0 +1,14 @@
+#pragma once
+// The selection mask drawn over the photo on the canvas.
+#include <QColor>
+#include <QImage>
+#include <opencv2/core.hpp>
+
+namespace pm::image {
+
+/// A mask (CV_8UC1, non-zero = selected) as a translucent overlay in `color`. The image shares the
+/// mask's memory (no copy, so painting a stroke costs nothing extra): the mask must outlive it and
+/// must never be reallocated.
+QImage maskOverlay(const cv::Mat& mask, QColor color);
+
+}  // namespace pm::image

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The real PhotoMend window on a virtual X display: start it with a photo, wait until its window is
+# mapped, take a screenshot, check it is not blank and that the app is still running.
+# Usage: gui_screenshot.sh PHOTOMEND_BINARY PHOTO OUTPUT_PNG
+# Exit 77 (skipped) when the photo or the X tools are missing.
+set -u
+
+if [[ "${1:-}" == "--inside-xvfb" ]]; then
+    shift
+    app=$1 photo=$2 shot=$3 work=$4
+    # ctest may export QT_QPA_PLATFORM=offscreen for the widget tests; this test needs the real one.
+    export QT_QPA_PLATFORM=xcb
+    export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache"
+    mkdir -p "$work/models"
+    "$app" --device cpu --models-dir "$work/models" "$photo" >"$work/app.log" 2>&1 &
+    pid=$!
+    trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null' EXIT
+
+    # The title names the open photo once it has loaded: "name.png — PhotoMend".
+    title="$(basename "$photo")"
+    mapped=""
+    for _ in $(seq 1 150); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "FAIL: photomend exited before its window appeared"; cat "$work/app.log"; exit 1
+        fi
+        if xwininfo -root -tree 2>/dev/null | grep -F "PhotoMend" | grep -qF "$title"; then
+            mapped=yes; break
+        fi
+        sleep 0.2
+    done
+    if [[ -z "$mapped" ]]; then
+        echo "FAIL: no PhotoMend window showing $title within 30 s"
+        xwininfo -root -tree | head -40; cat "$work/app.log"; exit 1
+    fi
+    sleep 2  # let the canvas paint the photo
+    if ! kill -0 "$pid" 2>/dev/null; then
+        echo "FAIL: photomend exited after showing its window"; cat "$work/app.log"; exit 1
+    fi
+    if ! import -window root "$shot"; then
+        echo "FAIL: import could not take a screenshot"; exit 1
+    fi
+    # A blank or single-colour screen has (almost) no spread of values.
+    spread=$(convert "$shot" -colorspace Gray -format '%[fx:standard_deviation]' info:)
+    echo "screenshot $shot, grey standard deviation $spread"
+    if ! awk -v s="$spread" 'BEGIN { exit !(s > 0.08) }'; then
+        echo "FAIL: the screenshot is (nearly) blank"; exit 1
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+        echo "FAIL: photomend exited while the screenshot was taken"; cat "$work/app.log"; exit 1
+    fi
+    xwininfo -root -tree | grep -F "PhotoMend"
+    echo "PASS"
+    exit 0
+fi
+
+app=${1:?usage: gui_screenshot.sh PHOTOMEND_BINARY PHOTO OUTPUT_PNG}
+photo=${2:?photo missing}
+shot=${3:?output png missing}
+if [[ ! -f "$photo" ]]; then echo "SKIP: $photo is absent"; exit 77; fi
+for tool in xvfb-run xwininfo import convert; do
+    if ! command -v "$tool" >/dev/null; then echo "SKIP: $tool is not installed"; exit 77; fi
+done
+[[ -x "$app" ]] || { echo "FAIL: $app is not an executable"; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/photomend-gui.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+rm -f "$shot"
+xvfb-run -a -s "-screen 0 1280x800x24" bash "${BASH_SOURCE[0]}" --inside-xvfb "$app" "$photo" "$shot" "$work"

@@ -1,0 +1,208 @@
+#include "core/engine/inference_session.h"
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+
+#include "core/common/error.h"
+#include "core/engine/cuda_support.h"
+#include "tests/engine/tiny_models.h"
+#include "tests/support/testdata.h"
+
+namespace pm::engine {
+namespace {
+
+ModelEntry entryFor(const std::string& file, const std::string& contractJson,
+                    const std::string& sha256 = "", long long size = 0) {
+    const std::string task = contractJson.find("inpaint") != std::string::npos ? "inpaint" : "cartoon";
+    return ModelRegistry::parse(R"({"models": [)" +
+                                    test::manifestEntry("m", task, file, contractJson, sha256, size) +
+                                    "]}",
+                                "/")
+        .entries()[0];
+}
+
+const char* kInpaint = R"({"kind": "inpaint", "range": "0..1", "sizeMultiple": 8, "buckets": [16, 32]})";
+
+DeviceInfo cpu() { return selectDevice(DevicePreference::Cpu); }
+
+std::string loadError(const ModelEntry& entry, const std::string& path) {
+    try {
+        InferenceSession::load(entry, path, cpu());
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+cv::Mat noise(int rows, int cols) {
+    cv::Mat image(rows, cols, CV_8UC3);
+    cv::randu(image, 0, 256);
+    return image;
+}
+
+TEST(InferenceSession, InpaintKeepsKnownPixelsAndFillsTheHole) {
+    test::TempDir dir;
+    test::saveGreyFillModel(dir.file("fill.pt"));
+    auto session = InferenceSession::load(entryFor("fill.pt", kInpaint), dir.file("fill.pt"), cpu());
+    // An odd size: the session pads to the multiple of 8 and crops back.
+    const cv::Mat image = noise(13, 21);
+    cv::Mat mask(13, 21, CV_8UC1, cv::Scalar(0));
+    mask(cv::Rect(5, 3, 7, 4)).setTo(255);
+    const cv::Mat out = session->inpaint(image, mask);
+    ASSERT_EQ(out.size(), image.size());
+    ASSERT_EQ(out.type(), CV_8UC3);
+    for (int y = 0; y < image.rows; ++y)
+        for (int x = 0; x < image.cols; ++x) {
+            const auto expected =
+                mask.at<uint8_t>(y, x) ? cv::Vec3b(128, 128, 128) : image.at<cv::Vec3b>(y, x);
+            ASSERT_EQ(out.at<cv::Vec3b>(y, x), expected) << "at " << x << "," << y;
+        }
+}
+
+TEST(InferenceSession, ImageToImageHonoursRangeAndChannelOrder) {
+    test::TempDir dir;
+    test::saveNegativeModel(dir.file("neg.pt"));
+    auto negative = InferenceSession::load(
+        entryFor("neg.pt", R"({"kind": "image2image", "range": "-1..1", "sizeMultiple": 4})"),
+        dir.file("neg.pt"), cpu());
+    const cv::Mat image = noise(10, 10);
+    cv::Mat inverted;
+    cv::bitwise_not(image, inverted);
+    EXPECT_EQ(cv::norm(negative->imageToImage(image), inverted, cv::NORM_INF), 0.0);
+
+    test::saveFirstChannelModel(dir.file("first.pt"));
+    auto rgb = InferenceSession::load(entryFor("first.pt", R"({"kind": "image2image"})"),
+                                      dir.file("first.pt"), cpu());
+    auto bgr = InferenceSession::load(
+        entryFor("first.pt", R"({"kind": "image2image", "channelOrder": "BGR"})"),
+        dir.file("first.pt"), cpu());
+    const cv::Vec3b pixel = image.at<cv::Vec3b>(4, 6);
+    EXPECT_EQ(rgb->imageToImage(image).at<cv::Vec3b>(4, 6), cv::Vec3b(pixel[2], pixel[2], pixel[2]));
+    EXPECT_EQ(bgr->imageToImage(image).at<cv::Vec3b>(4, 6), cv::Vec3b(pixel[0], pixel[0], pixel[0]));
+}
+
+TEST(InferenceSession, FixedSizeModelsGetResizedInputs) {
+    test::TempDir dir;
+    test::saveFixed32Model(dir.file("fixed.pt"));
+    auto session = InferenceSession::load(
+        entryFor("fixed.pt", R"({"kind": "image2image", "fixedSize": 32})"), dir.file("fixed.pt"),
+        cpu());
+    const cv::Mat image(48, 40, CV_8UC3, cv::Scalar(10, 120, 240));
+    const cv::Mat out = session->imageToImage(image);
+    ASSERT_EQ(out.size(), image.size());
+    EXPECT_LE(cv::norm(out, image, cv::NORM_INF), 1.0);
+}
+
+TEST(InferenceSession, EachBrokenFileGivesItsOwnErrorNamingTheFile) {
+    test::TempDir dir;
+    test::saveGreyFillModel(dir.file("good.pt"));
+    const std::string good = test::readBytes(dir.file("good.pt"));
+
+    const auto mismatch = loadError(entryFor("good.pt", kInpaint, std::string(64, '0')),
+                                    dir.file("good.pt"));
+    if (sha256Available()) {
+        EXPECT_NE(mismatch.find("good.pt: checksum mismatch"), std::string::npos) << mismatch;
+    } else {
+        EXPECT_EQ(mismatch, "");
+    }
+
+    test::writeBytes(dir.file("cut.pt"), good.substr(0, good.size() / 2));
+    const auto truncated = loadError(entryFor("cut.pt", kInpaint), dir.file("cut.pt"));
+    EXPECT_NE(truncated.find("cut.pt: truncated"), std::string::npos) << truncated;
+
+    const auto shortBySize = loadError(
+        entryFor("cut.pt", kInpaint, "", static_cast<long long>(good.size())), dir.file("cut.pt"));
+    EXPECT_NE(shortBySize.find("cut.pt: truncated: expected " + std::to_string(good.size())),
+              std::string::npos)
+        << shortBySize;
+
+    test::writeBytes(dir.file("garbage.pt"), std::string(4096, '\x7f') + "not a model");
+    const auto garbage = loadError(entryFor("garbage.pt", kInpaint), dir.file("garbage.pt"));
+    EXPECT_NE(garbage.find("garbage.pt: not a TorchScript model"), std::string::npos) << garbage;
+
+    test::saveHalfSizeModel(dir.file("half.pt"));
+    const auto shape = loadError(entryFor("half.pt", kInpaint), dir.file("half.pt"));
+    EXPECT_NE(shape.find("half.pt: wrong contract: expected output [1, 3, 64, 64], got [1, 3, 32, 32]"),
+              std::string::npos)
+        << shape;
+
+    test::saveWrongRangeModel(dir.file("range.pt"));
+    const auto range = loadError(entryFor("range.pt", kInpaint), dir.file("range.pt"));
+    EXPECT_NE(range.find("range.pt: wrong contract: expected values in 0..1"), std::string::npos)
+        << range;
+
+    // An image-to-image model declared as inpaint: forward() takes one argument, not two.
+    test::saveNegativeModel(dir.file("arity.pt"));
+    const auto arity = loadError(entryFor("arity.pt", kInpaint), dir.file("arity.pt"));
+    EXPECT_NE(arity.find("arity.pt: wrong contract: expected forward(image, mask)"), std::string::npos)
+        << arity;
+}
+
+TEST(InferenceSession, MatchingChecksumIsReportedAsVerified) {
+    if (!sha256Available()) GTEST_SKIP() << "built without OpenSSL";
+    test::TempDir dir;
+    test::saveGreyFillModel(dir.file("fill.pt"));
+    auto session = InferenceSession::load(
+        entryFor("fill.pt", kInpaint, sha256OfFile(dir.file("fill.pt"))), dir.file("fill.pt"), cpu());
+    EXPECT_TRUE(session->stats().checksumVerified);
+}
+
+TEST(InferenceSession, WarmUpMakesBucketSizedRequestsWarm) {
+    test::TempDir dir;
+    test::saveGreyFillModel(dir.file("fill.pt"));
+    auto session = InferenceSession::load(entryFor("fill.pt", kInpaint), dir.file("fill.pt"), cpu());
+    session->warmUp();
+    const auto warmed = session->stats();
+    EXPECT_GE(warmed.warmupCalls, 3);  // the dry run and one call per bucket on the CPU
+    const cv::Mat mask(32, 32, CV_8UC1, cv::Scalar(255));
+
+    session->inpaint(noise(32, 32), mask);          // a bucket
+    session->inpaint(noise(19, 20), mask(cv::Rect(0, 0, 20, 19)));  // a crop padded to bucket 32
+    auto after = session->stats();
+    EXPECT_EQ(after.calls, warmed.calls + 2);
+    EXPECT_EQ(after.coldCalls, warmed.coldCalls);
+    EXPECT_EQ(after.warmupCalls, warmed.warmupCalls);
+
+    session->inpaint(noise(48, 48), cv::Mat(48, 48, CV_8UC1, cv::Scalar(255)));  // never warmed
+    EXPECT_EQ(session->stats().coldCalls, warmed.coldCalls + 1);
+}
+
+TEST(InferenceSession, RejectsTheWrongKindOfRequest) {
+    test::TempDir dir;
+    test::saveGreyFillModel(dir.file("fill.pt"));
+    auto session = InferenceSession::load(entryFor("fill.pt", kInpaint), dir.file("fill.pt"), cpu());
+    EXPECT_THROW(session->imageToImage(noise(8, 8)), Error);
+    EXPECT_THROW(session->inpaint(noise(8, 8), cv::Mat(4, 4, CV_8UC1, cv::Scalar(0))), Error);
+}
+
+// Runs only where a CUDA libtorch sees a GPU (the GPU validation script); skipped in CI.
+TEST(InferenceSessionGpu, WarmedBucketsReplayCudaGraphsWithTheSamePixels) {
+    if (!cuda::available()) GTEST_SKIP() << "no CUDA GPU";
+    test::TempDir dir;
+    test::saveGreyFillModel(dir.file("fill.pt"));
+    const auto entry = entryFor(
+        "fill.pt",
+        R"({"kind": "inpaint", "sizeMultiple": 8, "halfSafe": true, "buckets": [16, 32]})");
+    auto session = InferenceSession::load(entry, dir.file("fill.pt"), selectDevice(DevicePreference::Cuda));
+    ASSERT_TRUE(session->device().cuda);
+    session->warmUp();
+    const auto warmed = session->stats();
+    EXPECT_TRUE(warmed.half);
+    EXPECT_TRUE(warmed.cudaGraphs) << warmed.fallbackNote;
+    EXPECT_GE(warmed.halfRelativeError, 0.0);
+    EXPECT_LE(warmed.halfRelativeError, 1e-2);
+
+    const cv::Mat image = noise(27, 30);  // padded to bucket 32: a graph replay
+    cv::Mat mask(27, 30, CV_8UC1, cv::Scalar(0));
+    mask(cv::Rect(3, 4, 10, 9)).setTo(255);
+    for (int round = 0; round < 2; ++round) {
+        const cv::Mat out = session->inpaint(image, mask);
+        cv::Mat expected = image.clone();
+        expected.setTo(cv::Scalar(128, 128, 128), mask);
+        EXPECT_LE(cv::norm(out, expected, cv::NORM_INF), 1.0) << "round " << round;
+    }
+    EXPECT_EQ(session->stats().coldCalls, warmed.coldCalls);
+}
+
+}  // namespace
+}  // namespace pm::engine

@@ -1,0 +1,30 @@
+#pragma once
+// Tiny TorchScript models with the real contracts, built in C++ so no test needs downloaded weights,
+// and manifests that describe them.
+#include <string>
+
+namespace pm::test {
+
+/// Inpaint contract: forward(image, mask) = image * (1 - mask) + 0.5 * mask.
+void saveGreyFillModel(const std::string& path);
+/// Image-to-image, range -1..1: forward(image) = -image (a photographic negative).
+void saveNegativeModel(const std::string& path);
+/// Image-to-image: every output channel is a copy of input channel 0.
+void saveFirstChannelModel(const std::string& path);
+/// Image-to-image that only runs on 32x32 inputs (fixed-size contract).
+void saveFixed32Model(const std::string& path);
+/// Inpaint signature but the output is half the size (breaks the shape contract).
+void saveHalfSizeModel(const std::string& path);
+/// Inpaint signature but the output is in 0..255 (breaks the range contract).
+void saveWrongRangeModel(const std::string& path);
+void writeBytes(const std::string& path, const std::string& bytes);
+std::string readBytes(const std::string& path);
+
+/// One manifest entry as JSON text (an element of "models").
+std::string manifestEntry(const std::string& id, const std::string& task, const std::string& file,
+                          const std::string& contractJson, const std::string& sha256 = "",
+                          long long size = 0);
+/// {"models": [entries...]} written to dir/manifest.json; returns its path.
+std::string writeManifest(const std::string& dir, const std::string& entriesJson);
+
+}  // namespace pm::test

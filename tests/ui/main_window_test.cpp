@@ -1,0 +1,184 @@
+#include <QDropEvent>
+#include <QListWidget>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTest>
+#include <QUrl>
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "tests/support/testdata.h"
+#include "ui/apply_controller.h"
+#include "ui/canvas_widget.h"
+#include "ui/document.h"
+#include "ui/main_window.h"
+#include "ui/mode_panel.h"
+
+using pm::ui::MainWindow;
+
+namespace {
+
+pm::engine::EngineOptions noModels(const pm::test::TempDir& dir) {
+    pm::engine::EngineOptions options;
+    options.device = pm::engine::DevicePreference::Cpu;
+    options.modelsDir = dir.path();  // empty: the built-in engines are used
+    return options;
+}
+
+std::string writePhoto(const pm::test::TempDir& dir, const std::string& name, int seed) {
+    cv::Mat pixels(240, 320, CV_8UC3);
+    cv::RNG rng(seed);
+    rng.fill(pixels, cv::RNG::UNIFORM, 0, 256);
+    cv::GaussianBlur(pixels, pixels, {0, 0}, 3);
+    const std::string path = dir.file(name);
+    cv::imwrite(path, pixels);
+    return path;
+}
+
+struct WindowFixture : ::testing::Test {
+    pm::test::TempDir dir;
+    MainWindow window{noModels(dir)};
+    void SetUp() override {
+        window.show();
+        QApplication::setActiveWindow(&window);
+        ASSERT_TRUE(QTest::qWaitForWindowActive(&window)) << "shortcuts need an active window";
+    }
+};
+
+TEST_F(WindowFixture, DroppingSeveralFilesOpensEachInATab) {
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(writePhoto(dir, "a.png", 1))),
+                  QUrl::fromLocalFile(QString::fromStdString(writePhoto(dir, "b.jpg", 2)))});
+    const QPoint centre = window.rect().center();
+    QDragEnterEvent enter(centre, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    EXPECT_TRUE(enter.isAccepted()) << "a drag of local files is accepted";
+    QDropEvent drop(centre, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop);
+    ASSERT_EQ(window.documentCount(), 2);
+    EXPECT_EQ(window.tabs()->tabText(0), "a.png");
+    EXPECT_EQ(window.tabs()->tabText(1), "b.jpg");
+    EXPECT_EQ(window.currentDocument()->displayName(), "b.jpg") << "the last dropped is shown";
+}
+
+TEST_F(WindowFixture, DraggingTextIsIgnored) {
+    QMimeData mime;
+    mime.setText("not a file");
+    QDragEnterEvent enter(window.rect().center(), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    enter.setAccepted(false);
+    QApplication::sendEvent(&window, &enter);
+    EXPECT_FALSE(enter.isAccepted());
+}
+
+TEST_F(WindowFixture, UnreadableFilesGiveOneMessageAndTheOthersStillOpen) {
+    const std::string bad = dir.file("broken.png");
+    FILE* f = std::fopen(bad.c_str(), "wb");
+    std::fputs("\x89PNG garbage", f);
+    std::fclose(f);
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    window.openFiles({QString::fromStdString(bad), QString::fromStdString(writePhoto(dir, "ok.png", 3)),
+                      QString::fromStdString(dir.file("missing.jpg"))});
+    EXPECT_EQ(window.documentCount(), 1);
+    ASSERT_EQ(errors.count(), 1);
+    const QString message = errors.front().front().toString();
+    EXPECT_TRUE(message.contains("broken.png")) << message.toStdString();
+    EXPECT_TRUE(message.contains("missing.jpg")) << message.toStdString();
+}
+
+TEST_F(WindowFixture, BracketKeysResizeTheBrushOfEveryCanvas) {
+    window.openFiles({QString::fromStdString(writePhoto(dir, "a.png", 1))});
+    const double size = window.brushSize();
+    QTest::keyClick(&window, Qt::Key_BracketRight);
+    EXPECT_NEAR(window.brushSize(), size * 1.2, 1e-9);
+    EXPECT_NEAR(window.currentCanvas()->brushSize(), size * 1.2, 1e-9);
+    QTest::keyClick(&window, Qt::Key_BracketLeft);
+    QTest::keyClick(&window, Qt::Key_BracketLeft);
+    EXPECT_NEAR(window.brushSize(), size / 1.2, 1e-9);
+}
+
+TEST_F(WindowFixture, ModesNotBuiltYetAreListedButDisabledWithATooltip) {
+    pm::ui::ModePanel* panel = window.modePanel();
+    EXPECT_TRUE(panel->isModeEnabled(pm::ui::Mode::RemoveObject));
+    for (pm::ui::Mode mode : {pm::ui::Mode::RepairOldPhoto, pm::ui::Mode::RestoreFaces, pm::ui::Mode::Cartoonize}) {
+        EXPECT_FALSE(panel->isModeEnabled(mode));
+        EXPECT_FALSE(panel->modeList()->item(int(mode))->toolTip().isEmpty());
+    }
+}
+
+TEST_F(WindowFixture, ApplyRemovesTheMaskedObjectOnTheWorkerAndUndoRestoresIt) {
+    window.openFiles({QString::fromStdString(writePhoto(dir, "a.png", 4))});
+    pm::ui::Document* doc = window.currentDocument();
+    ASSERT_NE(doc, nullptr);
+    const cv::Mat before = doc->image().clone();
+    // A bright object to remove.
+    cv::Mat withObject = before.clone();
+    cv::circle(withObject, {160, 120}, 20, cv::Scalar(255, 255, 255), cv::FILLED);
+    doc->applyResult(withObject, {0, 0, 320, 240}, "object");
+    doc->beginStroke(false);
+    doc->strokeSegment({160, 120}, {160, 120}, 24);
+    doc->endStroke();
+
+    QSignalSpy applied(window.applyController(), &pm::ui::ApplyController::applied);
+    QSignalSpy busy(window.applyController(), &pm::ui::ApplyController::busyChanged);
+    window.applyCurrentMode();
+    EXPECT_FALSE(window.modePanel()->applyButton()->isEnabled()) << "Apply is disabled while running";
+    EXPECT_TRUE(window.modePanel()->cancelButton()->isEnabled());
+    ASSERT_TRUE(applied.wait(60000)) << "the result arrives without blocking the event loop";
+    EXPECT_TRUE(window.modePanel()->applyButton()->isEnabled());
+    EXPECT_EQ(busy.count(), 2);
+
+    const cv::Mat after = doc->image();
+    cv::Mat centre;
+    cv::cvtColor(after(cv::Rect(150, 110, 20, 20)), centre, cv::COLOR_BGR2GRAY);
+    EXPECT_LT(cv::mean(centre)[0], 200) << "the white object is gone";
+    EXPECT_EQ(cv::norm(after(cv::Rect(0, 0, 100, 240)), withObject(cv::Rect(0, 0, 100, 240)), cv::NORM_INF), 0)
+        << "pixels far from the mask are untouched";
+    EXPECT_FALSE(doc->hasMask()) << "the mask is cleared by the apply";
+    EXPECT_TRUE(applied.front().front().toString().contains("PatchMatch")) << "the engine is named";
+
+    doc->undo();
+    EXPECT_EQ(cv::norm(doc->image(), withObject, cv::NORM_INF), 0);
+    EXPECT_TRUE(doc->hasMask()) << "undo brings the mask back";
+}
+
+TEST_F(WindowFixture, ClosingWithUnsavedChangesAsksAndCanBeCancelled) {
+    window.openFiles({QString::fromStdString(writePhoto(dir, "a.png", 5))});
+    pm::ui::Document* doc = window.currentDocument();
+    cv::Mat edited = doc->image().clone();
+    edited.setTo(cv::Scalar(1, 2, 3));
+    doc->applyResult(edited, {0, 0, 320, 240}, "op");
+    EXPECT_TRUE(window.isWindowModified());
+    EXPECT_EQ(window.tabs()->tabText(0), "a.png*");
+
+    int asked = 0;
+    window.setSavePrompt([&](pm::ui::Document*) { ++asked; return QMessageBox::Cancel; });
+    EXPECT_FALSE(window.close());
+    EXPECT_EQ(asked, 1);
+    EXPECT_TRUE(window.isVisible()) << "cancel keeps the window and the work";
+
+    window.setSavePrompt([&](pm::ui::Document*) { ++asked; return QMessageBox::Save; });
+    EXPECT_TRUE(window.close());
+    EXPECT_EQ(asked, 2);
+    EXPECT_EQ(cv::norm(cv::imread(dir.file("a.png")), edited, cv::NORM_INF), 0) << "Save wrote the edit";
+}
+
+TEST_F(WindowFixture, OpensRealPhotosUprightAndFitted) {
+    PM_REQUIRE_TESTDATA();
+    const auto files = pm::test::testdataFiles("photos");
+    ASSERT_FALSE(files.empty());
+    window.resize(900, 700);
+    window.openFiles({QString::fromStdString(files.front())});
+    ASSERT_EQ(window.documentCount(), 1);
+    QTest::qWait(50);
+    pm::ui::CanvasWidget* canvas = window.currentCanvas();
+    const QRectF shown = canvas->transform().imageToWidget(QRectF(QPointF(0, 0), QSizeF(window.currentDocument()->size())));
+    EXPECT_GE(shown.left(), -0.5);
+    EXPECT_GE(shown.top(), -0.5);
+    EXPECT_LE(shown.right(), canvas->width() + 0.5);
+    EXPECT_LE(shown.bottom(), canvas->height() + 0.5);
+}
+
+}  // namespace
