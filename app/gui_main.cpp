@@ -1,16 +1,50 @@
-// photomend: the desktop app. `photomend FILE...` is what a file manager's double-click runs.
+// photomend: the desktop app. `photomend FILE...` is what a file manager's double-click runs; while
+// PhotoMend runs, such a start hands its files to the open window (new tabs) and exits.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
+#include <QMenuBar>
+#include <QTabWidget>
 #include <cstdio>
 
+#include "app/single_instance.h"
+#include "app/translation_loader.h"
 #include "core/common/error.h"
+#include "ui/canvas_widget.h"
+#include "ui/document.h"
 #include "ui/main_window.h"
+
+namespace {
+
+// With PHOTOMEND_TEST_HOOKS=1 the menu titles and every opened photo are reported on stdout, so that
+// end-to-end tests of the installed program can see its language and which window opened what.
+void reportMenus(pm::ui::MainWindow& window) {
+    QStringList titles;
+    for (QAction* action : window.menuBar()->actions()) titles << action->text();
+    std::printf("menus: %s\n", qPrintable(titles.join(" | ")));
+    std::fflush(stdout);
+}
+
+void reportOpened(pm::ui::MainWindow& window, int firstNewTab) {
+    for (int i = firstNewTab; i < window.tabs()->count(); ++i) {
+        const auto* canvas = static_cast<pm::ui::CanvasWidget*>(window.tabs()->widget(i));
+        std::printf("opened: %s\n", qPrintable(canvas->document()->path()));
+    }
+    std::fflush(stdout);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("PhotoMend");
     QApplication::setOrganizationName("PhotoMend");
     QApplication::setApplicationVersion(PHOTOMEND_VERSION);
+    QApplication::setDesktopFileName("io.github.photomend.PhotoMend");
+    QApplication::setWindowIcon(QIcon::fromTheme("io.github.photomend.PhotoMend"));
+
+    pm::app::TranslationLoader translations;
+    translations.install(pm::app::resolveLocale(pm::app::languageSetting(), QLocale::system()));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Repair photos: remove objects, fix old scans."));
@@ -19,6 +53,7 @@ int main(int argc, char** argv) {
     parser.addPositionalArgument("FILE", QApplication::translate("main", "Photos to open."), "[FILE...]");
     parser.addOption({"device", QApplication::translate("main", "Where models run: auto, cpu or cuda."), "DEVICE", "auto"});
     parser.addOption({"models-dir", QApplication::translate("main", "Folder holding installed models."), "DIR"});
+    parser.addOption({"new-window", QApplication::translate("main", "Open a separate window even when PhotoMend is already running.")});
     parser.process(app);
 
     pm::engine::EngineOptions options;
@@ -30,8 +65,34 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet("models-dir")) options.modelsDir = parser.value("models-dir").toStdString();
 
+    const QStringList files = parser.positionalArguments();
+    pm::app::SingleInstance instance(pm::app::SingleInstance::defaultServerName());
+    if (!parser.isSet("new-window")) {
+        if (instance.handOver(files)) return 0;
+        QString error;
+        if (!instance.listen(&error)) {
+            // Lost a race with another start: that one is the window now.
+            if (error.isEmpty() && instance.handOver(files)) return 0;
+            if (!error.isEmpty())
+                std::fprintf(stderr, "photomend: other starts will open their own windows: %s\n", qPrintable(error));
+        }
+    }
+
+    const bool reportHook = qEnvironmentVariableIntValue("PHOTOMEND_TEST_HOOKS") == 1;
     pm::ui::MainWindow window(options);
+    auto open = [&window, reportHook](const QStringList& paths) {
+        const int firstNewTab = window.documentCount();
+        window.openFiles(paths);
+        if (reportHook) reportOpened(window, firstNewTab);
+    };
+    QObject::connect(&instance, &pm::app::SingleInstance::filesReceived, &window, [&window, open](const QStringList& paths) {
+        open(paths);
+        window.setWindowState(window.windowState() & ~Qt::WindowMinimized);
+        window.raise();
+        window.activateWindow();
+    });
     window.show();
-    window.openFiles(parser.positionalArguments());
+    if (reportHook) reportMenus(window);
+    open(files);
     return app.exec();
 }

@@ -1,6 +1,5 @@
 #include "ui/apply_controller.h"
 
-#include "core/common/error.h"
 #include "ui/document.h"
 #include "ui/engine_bridge.h"
 
@@ -9,33 +8,32 @@ namespace pm::ui {
 struct ApplyController::Pending {
     QPointer<Document> document;
     quint64 stateAtStart = 0;
-    QString undoText;
-    ops::RemoveResult result;  // written by the worker, read after `finished`
+    OpOutput output;  // written by the worker, read after `finished`
 };
 
 ApplyController::ApplyController(EngineBridge* bridge, QObject* parent)
     : QObject(parent), bridge_(bridge) {
     connect(bridge_, &EngineBridge::finished, this, &ApplyController::onFinished);
-    connect(bridge_, &EngineBridge::progress, this, [this](quint64 id, double fraction, const QString& stage) {
-        if (id == jobId_) emit progress(int(fraction * 100), stage);
-    });
+    connect(bridge_, &EngineBridge::progress, this,
+            [this](quint64 id, double fraction, const QString& stage) {
+                if (id == jobId_) emit progress(int(fraction * 100), stage);
+            });
 }
 
-bool ApplyController::applyRemove(Document* document, const ops::RemoveParams& params) {
-    if (isBusy()) return false;
-    if (!document || !document->hasMask()) {
+bool ApplyController::run(Document* document, const QString& label, OpJob job, bool needsMask) {
+    if (isBusy() || !document) return false;
+    if (needsMask && !document->hasMask()) {
         emit failed(tr("Paint over what should be removed first."));
         return false;
     }
     auto pending = std::make_shared<Pending>();
     pending->document = document;
     pending->stateAtStart = document->pixelStateId();
-    pending->undoText = tr("Remove object");
     // Immutable snapshots: the worker never sees the document.
     const cv::Mat image = document->image().clone();
     const cv::Mat mask = document->mask().clone();
-    jobId_ = bridge_->submit(pending->undoText, [pending, image, mask, params](engine::JobContext& context) {
-        pending->result = ops::removeObject(image, mask, params, context);
+    jobId_ = bridge_->submit(label, [pending, image, mask, job](engine::JobContext& context) {
+        pending->output = job(image, mask, context);
     });
     pending_ = pending;
     emit busyChanged(true);
@@ -68,8 +66,18 @@ void ApplyController::onFinished(quint64 id, int outcome, const QString& message
         emit failed(tr("The photo changed while the operation ran; its result was not applied."));
         return;
     }
-    document->applyResult(pending->result.image, pending->result.changed, pending->undoText);
-    emit applied(tr("Removed with %1").arg(QString::fromStdString(pending->result.engineUsed)));
+    const OpOutput& output = pending->output;
+    QStringList engines;
+    for (const OpOutput::Step& step : output.steps) {
+        document->applyResult(step.image, step.changed, QString::fromStdString(step.undoText));
+        engines << QStringLiteral("%1 (%2)").arg(QString::fromStdString(step.undoText),
+                                                 QString::fromStdString(step.engineUsed));
+    }
+    if (!output.mask.empty()) document->setMask(output.mask, QString::fromStdString(output.maskText));
+    QString summary = QString::fromStdString(output.summary);
+    if (summary.isEmpty())
+        summary = engines.isEmpty() ? tr("Nothing needed changing.") : engines.join(QStringLiteral(", "));
+    emit applied(summary);
 }
 
 }  // namespace pm::ui

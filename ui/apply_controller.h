@@ -1,26 +1,48 @@
 #pragma once
-// Runs the current mode on the engine's worker for one document and applies the result as one undo
-// step when it comes back. Requests are immutable snapshots; a result whose document was closed or
-// whose pixels changed meanwhile is dropped, never applied to the wrong state.
+// Runs operations on the engine's worker for one document and applies what comes back: each step as
+// its own undo step, a new mask as a mask edit. Requests are immutable snapshots; a result whose
+// document was closed or whose pixels changed meanwhile is dropped, never applied to the wrong state.
 #include <QObject>
 #include <QPointer>
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
-#include "core/ops/remove/remove_object.h"
+#include <opencv2/core.hpp>
+
+#include "core/engine/job_context.h"
 
 namespace pm::ui {
 
 class Document;
 class EngineBridge;
 
+/// What an operation hands back to the document.
+struct OpOutput {
+    struct Step {
+        std::string undoText;
+        cv::Mat image;        ///< the whole image after the step
+        cv::Rect changed;
+        std::string engineUsed;
+    };
+    std::vector<Step> steps;  ///< applied in order, one undo step each
+    cv::Mat mask;             ///< when set, replaces the mask (one undo step named maskText)
+    std::string maskText;
+    std::string summary;      ///< for the status bar; "" = built from the steps
+};
+
+/// An operation on snapshots of the document's image and mask, run on the worker.
+using OpJob = std::function<OpOutput(const cv::Mat& image, const cv::Mat& mask, engine::JobContext&)>;
+
 class ApplyController : public QObject {
     Q_OBJECT
 public:
     explicit ApplyController(EngineBridge* bridge, QObject* parent = nullptr);
 
-    /// Starts Remove object on the document's current mask. Returns false (and emits failed) when
-    /// there is nothing to do or a job is already running.
-    bool applyRemove(Document* document, const ops::RemoveParams& params);
+    /// Starts `job` on the document. With `needsMask`, refuses (emits failed) when nothing is
+    /// painted. Returns false when it did not start (also while another job runs).
+    bool run(Document* document, const QString& label, OpJob job, bool needsMask);
     void cancel();
     bool isBusy() const { return jobId_ != 0; }
 

@@ -128,7 +128,9 @@ void CanvasWidget::drawPhoto(QPainter& painter, const QRect& exposed, bool origi
                                 visible.height() * scale);
         const QRectF target = transform_.imageToWidget(visible);
         painter.drawImage(target, source, sourceRect);
-        if (!original) painter.drawImage(target, document_->maskOverlay(), visible);
+        const QRectF masked = visible & QRectF(document_->maskBounds());
+        if (!original && !masked.isEmpty())
+            painter.drawImage(transform_.imageToWidget(masked), document_->maskOverlay(), masked);
     }
     painter.restore();
 }

@@ -96,12 +96,14 @@ void Document::strokeSegment(QPointF from, QPointF to, double radius) {
           cv::Rect(0, 0, mask_.cols, mask_.rows);
     if (box.empty()) return;
     strokeRect_ = strokeRect_.empty() ? box : (strokeRect_ | box);
+    if (!erasing_) maskBounds_ = maskBounds_.empty() ? box : (maskBounds_ | box);
     emit maskChanged(toQRect(box));
 }
 
 void Document::endStroke() {
     if (!stroking_) return;
     stroking_ = false;
+    if (erasing_) updateMaskBounds();
     if (!strokeRect_.empty()) {
         Patch patch{Patch::Target::Mask, strokeRect_, maskBeforeStroke_(strokeRect_).clone(),
                     mask_(strokeRect_).clone()};
@@ -127,8 +129,6 @@ void Document::invertMask() {
     cv::bitwise_not(mask_, inverted);
     setMask(inverted, tr("Invert mask"));
 }
-
-bool Document::hasMask() const { return cv::countNonZero(mask_) > 0; }
 
 bool Document::applyResult(const cv::Mat& result, cv::Rect changed, const QString& text) {
     CV_Assert(result.size() == image_.size() && result.type() == image_.type());
@@ -197,12 +197,17 @@ void Document::enforceBudget() {
 void Document::writePatch(Patch::Target target, cv::Rect rect, const cv::Mat& pixels) {
     if (target == Patch::Target::Mask) {
         pixels.copyTo(mask_(rect));
+        updateMaskBounds();
         emit maskChanged(toQRect(rect));
     } else {
         pixels.copyTo(image_(rect));
         refreshDisplay(rect);
         emit imageChanged(toQRect(rect));
     }
+}
+
+void Document::updateMaskBounds() {
+    maskBounds_ = cv::boundingRect(mask_);  // on discrete edits only, never per paint
 }
 
 void Document::refreshDisplay(cv::Rect rect) {

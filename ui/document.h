@@ -55,7 +55,9 @@ public:
     void invertMask();
     /// Replaces the whole mask (e.g. a detected damage mask) as one undo step.
     void setMask(const cv::Mat& mask, const QString& text);
-    bool hasMask() const;
+    bool hasMask() const { return !maskBounds_.empty(); }
+    /// Bounding box of the selected pixels (empty when none): the canvas draws the overlay only there.
+    QRect maskBounds() const { return {maskBounds_.x, maskBounds_.y, maskBounds_.width, maskBounds_.height}; }
 
     // --- Results of operations -------------------------------------------------------------------
     /// Pushes `result` (same size/type as image()) restricted to `changed` as one undo step and
@@ -97,6 +99,7 @@ private:
     void push(PatchCommand* command);
     void enforceBudget();
     void refreshDisplay(cv::Rect rect);
+    void updateMaskBounds();
     void updateModified();
 
     image::LoadedPhoto photo_;
@@ -116,6 +119,7 @@ private:
 
     bool stroking_ = false;
     bool erasing_ = false;
+    cv::Rect maskBounds_;
     cv::Mat maskBeforeStroke_;
     cv::Rect strokeRect_;
 };

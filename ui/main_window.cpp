@@ -21,7 +21,12 @@
 #include "ui/canvas_widget.h"
 #include "ui/document.h"
 #include "ui/engine_bridge.h"
+#include "ui/mode_jobs.h"
 #include "ui/mode_panel.h"
+#include "ui/remove_options.h"
+#include "ui/repair_options.h"
+#include "ui/faces_options.h"
+#include "ui/preferences_dialog.h"
 #include "ui/recent_files.h"
 
 namespace pm::ui {
@@ -74,6 +79,7 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     connect(apply_, &ApplyController::failed, this, &MainWindow::showError);
     connect(modePanel_, &ModePanel::applyRequested, this, &MainWindow::applyCurrentMode);
     connect(modePanel_, &ModePanel::cancelRequested, apply_, &ApplyController::cancel);
+    connect(modePanel_->repairOptions(), &RepairOptions::detectDamageRequested, this, &MainWindow::detectDamage);
 
     savePrompt_ = [this](Document* document) {
         return QMessageBox::question(
@@ -132,6 +138,11 @@ void MainWindow::createActions() {
     });
     edit->addSeparator();
     edit->addAction(tr("&Apply"), QKeySequence(tr("Ctrl+Return")), this, &MainWindow::applyCurrentMode);
+    edit->addSeparator();
+    edit->addAction(tr("&Preferences…"), QKeySequence::Preferences, this, [this] {
+        PreferencesDialog dialog(this);
+        dialog.exec();
+    });
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     auto onCanvas = [this](auto method) {
@@ -219,7 +230,9 @@ void MainWindow::openFiles(const QStringList& paths) {
         connect(document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
         connect(document, &Document::pathChanged, this, &MainWindow::updateTitle);
         connect(document, &Document::strokeFinished, this, [this, document] {
-            if (modePanel_->autoApply() && document == currentDocument()) applyCurrentMode();
+            if (modePanel_->currentMode() == Mode::RemoveObject &&
+                modePanel_->removeOptions()->autoApply() && document == currentDocument())
+                applyCurrentMode();
         });
         connect(canvas, &CanvasWidget::zoomChanged, this, [this, canvas](double zoom) {
             if (canvas == currentCanvas()) zoomLabel_->setText(QStringLiteral("%1%").arg(qRound(zoom * 100)));
@@ -270,8 +283,24 @@ void MainWindow::updateTitle() {
 void MainWindow::applyCurrentMode() {
     Document* document = currentDocument();
     if (!document) return;
-    if (modePanel_->currentMode() == Mode::RemoveObject)
-        apply_->applyRemove(document, modePanel_->removeParams());
+    switch (modePanel_->currentMode()) {
+    case Mode::RemoveObject:
+        apply_->run(document, tr("Remove object"), removeJob(modePanel_->removeOptions()->params()), true);
+        break;
+    case Mode::RepairOldPhoto:
+        apply_->run(document, tr("Repair old photo"), repairJob(modePanel_->repairOptions()->params()), false);
+        break;
+    case Mode::RestoreFaces:
+        apply_->run(document, tr("Restore faces"), facesJob(modePanel_->facesOptions()->params()), false);
+        break;
+    case Mode::Cartoonize:
+        break;
+    }
+}
+
+void MainWindow::detectDamage() {
+    if (Document* document = currentDocument())
+        apply_->run(document, tr("Detect damage"), detectDamageJob(modePanel_->repairOptions()->params().damage), false);
 }
 
 void MainWindow::showError(const QString& message) {

@@ -47,6 +47,8 @@ public:
     bool saveDocument(Document* document, const QString& path);
     bool closeDocument(int tabIndex);
     void applyCurrentMode();
+    /// Marks scratches and dust of the current photo as an editable mask.
+    void detectDamage();
 
 signals:
     /// Every error shown to the user (also as a non-blocking message box).

@@ -1,14 +1,15 @@
 #include "ui/mode_panel.h"
 
-#include <QCheckBox>
-#include <QComboBox>
-#include <QFormLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSpinBox>
+#include <QStackedWidget>
 #include <QVBoxLayout>
+
+#include "ui/faces_options.h"
+#include "ui/remove_options.h"
+#include "ui/repair_options.h"
 
 namespace pm::ui {
 
@@ -16,45 +17,28 @@ ModePanel::ModePanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
 
     modes_ = new QListWidget(this);
-    struct Entry { QString name; bool built; };
-    const Entry entries[] = {{tr("Remove object"), true},
-                             {tr("Repair old photo"), false},
-                             {tr("Restore faces"), false},
-                             {tr("Cartoonize"), false}};
+    struct Entry { QString name; QString tip; bool built; };
+    const Entry entries[] = {
+        {tr("Remove object"), tr("Paint over what should go, then Apply."), true},
+        {tr("Repair old photo"), tr("Scratches, dust, faded colour, grain and faces of old scans."), true},
+        {tr("Restore faces"), tr("Sharper, cleaner faces that still look like the person."), true},
+        {tr("Cartoonize"), tr("Cartoonize is not available in this version yet."), false}};
     for (const Entry& e : entries) {
         auto* item = new QListWidgetItem(e.name, modes_);
-        if (!e.built) {
-            item->setFlags(item->flags() & ~(Qt::ItemIsEnabled | Qt::ItemIsSelectable));
-            item->setToolTip(tr("%1 is not available in this version yet.").arg(e.name));
-        } else {
-            item->setToolTip(tr("Paint over what should go, then Apply."));
-        }
+        item->setToolTip(e.tip);
+        if (!e.built) item->setFlags(item->flags() & ~(Qt::ItemIsEnabled | Qt::ItemIsSelectable));
     }
-    modes_->setCurrentRow(0);
     modes_->setMaximumHeight(modes_->sizeHintForRow(0) * 4 + 8);
     layout->addWidget(modes_);
 
-    auto* form = new QFormLayout;
-    engine_ = new QComboBox(this);
-    engine_->addItem(tr("Automatic"), int(ops::FillEngine::Auto));
-    engine_->addItem(tr("Built-in (PatchMatch)"), int(ops::FillEngine::Builtin));
-    engine_->addItem(tr("LaMa model"), int(ops::FillEngine::Lama));
-    form->addRow(tr("Engine:"), engine_);
-    grow_ = new QSpinBox(this);
-    grow_->setRange(0, 64);
-    grow_->setValue(ops::RemoveParams().growPixels);
-    grow_->setSuffix(tr(" px"));
-    grow_->setToolTip(tr("Grow the mask so no halo of the removed object is left"));
-    form->addRow(tr("Grow mask:"), grow_);
-    feather_ = new QSpinBox(this);
-    feather_->setRange(0, 32);
-    feather_->setValue(ops::RemoveParams().featherPixels);
-    feather_->setSuffix(tr(" px"));
-    form->addRow(tr("Feather seam:"), feather_);
-    layout->addLayout(form);
-
-    autoApply_ = new QCheckBox(tr("Apply when a stroke ends"), this);
-    layout->addWidget(autoApply_);
+    pages_ = new QStackedWidget(this);
+    remove_ = new RemoveOptions(pages_);
+    repair_ = new RepairOptions(pages_);
+    faces_ = new FacesOptions(pages_);
+    pages_->addWidget(remove_);
+    pages_->addWidget(repair_);
+    pages_->addWidget(faces_);
+    layout->addWidget(pages_);
 
     auto* buttons = new QHBoxLayout;
     apply_ = new QPushButton(tr("Apply"), this);
@@ -76,25 +60,23 @@ ModePanel::ModePanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(engineNote_);
     layout->addStretch(1);
 
+    connect(modes_, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0 || row >= pages_->count()) return;
+        pages_->setCurrentIndex(row);
+        emit modeChanged(Mode(row));
+    });
+    modes_->setCurrentRow(0);
     connect(apply_, &QPushButton::clicked, this, &ModePanel::applyRequested);
     connect(cancel_, &QPushButton::clicked, this, &ModePanel::cancelRequested);
 }
 
 Mode ModePanel::currentMode() const { return Mode(std::max(0, modes_->currentRow())); }
 
+void ModePanel::setCurrentMode(Mode mode) { modes_->setCurrentRow(int(mode)); }
+
 bool ModePanel::isModeEnabled(Mode mode) const {
     return modes_->item(int(mode))->flags() & Qt::ItemIsEnabled;
 }
-
-ops::RemoveParams ModePanel::removeParams() const {
-    ops::RemoveParams params;
-    params.engine = ops::FillEngine(engine_->currentData().toInt());
-    params.growPixels = grow_->value();
-    params.featherPixels = feather_->value();
-    return params;
-}
-
-bool ModePanel::autoApply() const { return autoApply_->isChecked(); }
 
 void ModePanel::setBusy(bool busy) {
     apply_->setEnabled(!busy);

@@ -3,17 +3,17 @@
 // Modes that are not built yet are listed but disabled, with a tooltip saying so.
 #include <QWidget>
 
-#include "core/ops/remove/remove_object.h"
-
-class QCheckBox;
-class QComboBox;
 class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
+class QStackedWidget;
 
 namespace pm::ui {
+
+class FacesOptions;
+class RemoveOptions;
+class RepairOptions;
 
 enum class Mode { RemoveObject = 0, RepairOldPhoto, RestoreFaces, Cartoonize };
 
@@ -23,9 +23,11 @@ public:
     explicit ModePanel(QWidget* parent = nullptr);
 
     Mode currentMode() const;
+    void setCurrentMode(Mode mode);
     bool isModeEnabled(Mode mode) const;
-    ops::RemoveParams removeParams() const;
-    bool autoApply() const;
+    RemoveOptions* removeOptions() const { return remove_; }
+    RepairOptions* repairOptions() const { return repair_; }
+    FacesOptions* facesOptions() const { return faces_; }
 
     void setBusy(bool busy);
     void setProgress(int percent, const QString& stage);
@@ -33,19 +35,19 @@ public:
 
     QPushButton* applyButton() const { return apply_; }
     QPushButton* cancelButton() const { return cancel_; }
-    QCheckBox* autoApplyBox() const { return autoApply_; }
     QListWidget* modeList() const { return modes_; }
 
 signals:
     void applyRequested();
     void cancelRequested();
+    void modeChanged(Mode mode);
 
 private:
     QListWidget* modes_;
-    QComboBox* engine_;
-    QSpinBox* grow_;
-    QSpinBox* feather_;
-    QCheckBox* autoApply_;
+    QStackedWidget* pages_;
+    RemoveOptions* remove_;
+    RepairOptions* repair_;
+    FacesOptions* faces_;
     QPushButton* apply_;
     QPushButton* cancel_;
     QProgressBar* progress_;

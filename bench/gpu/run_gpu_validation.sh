@@ -29,7 +29,15 @@ TORCH_LIB=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(tor
 export LD_LIBRARY_PATH=$TORCH_LIB:$LD_LIBRARY_PATH
 [ -d /usr/local/cuda ] && export CUDAToolkit_ROOT=/usr/local/cuda PATH=/usr/local/cuda/bin:$PATH
 nproc; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
-python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'
+python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "cxx11 abi", torch._C._GLIBCXX_USE_CXX11_ABI)'
+
+# A crash gets a backtrace (cuda-gdb also debugs plain host code; the image has no gdb).
+trace_if_crashed() {
+    local status=$1; shift
+    if [ "$status" -ge 128 ] && command -v cuda-gdb > /dev/null; then
+        cuda-gdb -batch -ex run -ex bt --args "$@" 2>&1 | grep -E "^#|signal" | head -30
+    fi
+}
 
 echo "== configure"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
@@ -46,7 +54,11 @@ ninja -C "$BUILD" -j16 engine_tests engine_bench > "$OUTDIR/build.log" 2>&1 ||
 ldd "$BUILD/tests/engine/engine_tests" | grep "not found"
 
 echo "== engine tests"
-"$BUILD/tests/engine/engine_tests" 2>&1 | tail -25
+"$BUILD/tests/engine/engine_tests" > "$OUTDIR/engine_tests.log" 2>&1
+status=$?
+grep -E "^\[  (PASSED|FAILED|SKIPPED) |Failure|^/.*:[0-9]+:" "$OUTDIR/engine_tests.log" | head -40
+trace_if_crashed $status "$BUILD/tests/engine/engine_tests"
+[ "${PM_GPU_TESTS_ONLY:-0}" = 1 ] && exit $status
 
 echo "== model"
 python3 bench/gpu/make_lama_like.py "$WORK/models/lama-like.pt"
@@ -58,6 +70,7 @@ JSON
 B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models"
 echo "== C++ engine, fp16 + CUDA graphs"
 $B --device cuda --iters "$ITERS" --label cpp-fp16-graphs --compare-fp32 | tee "$OUTDIR/cpp_fast.jsonl"
+trace_if_crashed "${PIPESTATUS[0]}" $B --device cuda --iters 2 --label cpp-fp16-graphs
 echo "== C++ engine, fp32, no graphs"
 $B --device cuda --iters "$ITERS" --label cpp-fp32 --no-half --no-graphs | tee "$OUTDIR/cpp_fp32.jsonl"
 echo "== Python eager fp32"
@@ -65,5 +78,6 @@ echo "== Python eager fp32"
     tee "$OUTDIR/python_eager.jsonl"
 echo "== C++ engine on this machine's CPU ($(nproc) cores), 512^2"
 $B --device cpu --sizes 512 --iters 3 --label cpu-cpp-fp32 | tee "$OUTDIR/cpp_cpu.jsonl"
+trace_if_crashed "${PIPESTATUS[0]}" $B --device cpu --sizes 512 --iters 1 --label cpu-cpp-fp32
 python3 bench/gpu/table.py "$OUTDIR"/cpp_fast.jsonl "$OUTDIR"/cpp_fp32.jsonl \
     "$OUTDIR"/python_eager.jsonl "$OUTDIR"/cpp_cpu.jsonl

@@ -81,10 +81,23 @@ int64_t freeMemoryBytes() {
     return 0;
 }
 
+#ifdef PM_HAVE_TORCH_CUDA
+namespace {
+// libtorch 2.x creates the caching allocator's per-device state on the first allocation; asking it
+// for statistics or a budget before then throws "Allocator not initialized".
+void touchAllocator() {
+    // Never freed: destroying a CUDA tensor after the driver shut down at exit would crash.
+    static const auto* first = new at::Tensor(at::empty({1}, at::TensorOptions().device(at::kCUDA)));
+    (void)first;
+}
+}  // namespace
+#endif
+
 void setMemoryFraction(double fraction) {
 #ifdef PM_HAVE_TORCH_CUDA
-    if (available())
-        c10::cuda::CUDACachingAllocator::setMemoryFraction(fraction, c10::cuda::current_device());
+    if (!available()) return;
+    touchAllocator();
+    c10::cuda::CUDACachingAllocator::setMemoryFraction(fraction, c10::cuda::current_device());
 #else
     (void)fraction;
 #endif
@@ -105,6 +118,7 @@ void synchronize() {
 int64_t peakAllocatedBytes() {
 #ifdef PM_HAVE_TORCH_CUDA
     if (!available()) return 0;
+    touchAllocator();
     const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(c10::cuda::current_device());
     return stats.allocated_bytes[0].peak;  // index 0: StatType::AGGREGATE
 #else
@@ -114,7 +128,9 @@ int64_t peakAllocatedBytes() {
 
 void resetPeakAllocated() {
 #ifdef PM_HAVE_TORCH_CUDA
-    if (available()) c10::cuda::CUDACachingAllocator::resetPeakStats(c10::cuda::current_device());
+    if (!available()) return;
+    touchAllocator();
+    c10::cuda::CUDACachingAllocator::resetPeakStats(c10::cuda::current_device());
 #endif
 }
 

@@ -52,7 +52,9 @@ inline CliResult runCli(const QStringList& arguments, int timeoutMs = 60000) {
     return result;
 }
 
-inline QString q(const std::string& s) { return QString::fromStdString(s); }
+inline QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 inline std::vector<char> fileBytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

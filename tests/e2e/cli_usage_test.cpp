@@ -25,10 +25,12 @@ TEST(CliUsage, NoCommandIsAUsageError) {
 TEST(CliUsage, RemoveWithoutMaskOrOutputIsAUsageError) {
     TempDir dir;
     ASSERT_TRUE(cv::imwrite(dir.file("photo.png"), texturedBackground({32, 32})));
-    const CliResult noMask = runCli({"remove", q(dir.file("photo.png")), "--output", q(dir.file("o.png"))});
+    const CliResult noMask =
+        runCli({"remove", q(dir.file("photo.png")), "--output", q(dir.file("o.png"))});
     EXPECT_EQ(noMask.exitCode, 2) << noMask.err;
     EXPECT_NE(noMask.err.find("--mask"), std::string::npos) << noMask.err;
-    const CliResult noOutput = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("photo.png"))});
+    const CliResult noOutput =
+        runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("photo.png"))});
     EXPECT_EQ(noOutput.exitCode, 2) << noOutput.err;
     EXPECT_FALSE(std::filesystem::exists(dir.file("o.png")));
 }

@@ -45,6 +45,13 @@ if [[ "${1:-}" == "--inside-xvfb" ]]; then
     if ! awk -v s="$spread" 'BEGIN { exit !(s > 0.08) }'; then
         echo "FAIL: the screenshot is (nearly) blank"; exit 1
     fi
+    # The canvas fills the middle of the window and shows the photo centred; an empty canvas is flat.
+    middle=$(convert "$shot" -gravity center -crop 240x160+0+0 +repage -colorspace Gray \
+        -format '%[fx:standard_deviation]' info:)
+    echo "middle of the screen: grey standard deviation $middle"
+    if ! awk -v s="$middle" 'BEGIN { exit !(s > 0.05) }'; then
+        echo "FAIL: the middle of the window is flat: the photo is not shown"; exit 1
+    fi
     if ! kill -0 "$pid" 2>/dev/null; then
         echo "FAIL: photomend exited while the screenshot was taken"; cat "$work/app.log"; exit 1
     fi

@@ -26,7 +26,8 @@ TEST(CliRemoveMetadata, JpegKeepsExifGpsAndXmp) {
     const cv::Mat photo = cv::imread(source, cv::IMREAD_COLOR);
     ASSERT_FALSE(photo.empty());
     cv::Mat mask = cv::Mat::zeros(photo.size(), CV_8UC1);
-    cv::rectangle(mask, cv::Rect(photo.cols / 3, photo.rows / 3, 40, 30), cv::Scalar(255), cv::FILLED);
+    cv::rectangle(mask, cv::Rect(photo.cols / 3, photo.rows / 3, 40, 30), cv::Scalar(255),
+                  cv::FILLED);
     ASSERT_TRUE(cv::imwrite(dir.file("mask.png"), mask));
 
     const std::string output = dir.file("edited.jpg");

@@ -30,8 +30,9 @@ Scene writeScene(const TempDir& dir, const std::string& photoName, const std::st
 TEST(CliRemoveFile, PngObjectIsRemovedAndFarPixelsAreIdentical) {
     TempDir dir;
     const Scene s = writeScene(dir, "photo.png", "mask.png");
-    const CliResult r = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")),
-                                "--output", q(dir.file("out.png")), "--engine", "builtin"});
+    const CliResult r =
+        runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")), "--output",
+                q(dir.file("out.png")), "--engine", "builtin"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_TRUE(r.err.empty()) << r.err;
     ASSERT_TRUE(std::filesystem::exists(dir.file("out.png")));
@@ -59,8 +60,9 @@ TEST(CliRemoveFile, OutputIntoAnExistingFolderKeepsTheName) {
     TempDir dir;
     writeScene(dir, "photo.png", "mask.png");
     std::filesystem::create_directory(dir.file("results"));
-    const CliResult r = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")),
-                                "--output", q(dir.file("results")), "--engine", "builtin"});
+    const CliResult r =
+        runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")), "--output",
+                q(dir.file("results")), "--engine", "builtin"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_FALSE(cv::imread(dir.file("results/photo.png")).empty());
 }
@@ -72,8 +74,9 @@ TEST(CliRemoveFile, RefusesToOverwriteItsInput) {
     ASSERT_FALSE(original.empty());
     // The same file spelled differently must be caught too.
     const std::string sameFile = dir.path() + "/./photo.png";
-    const CliResult r = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")),
-                                "--output", q(sameFile), "--engine", "builtin"});
+    const CliResult r =
+        runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")), "--output",
+                q(sameFile), "--engine", "builtin"});
     EXPECT_EQ(r.exitCode, 1);
     ASSERT_EQ(r.errLines().size(), 1u) << r.err;
     EXPECT_NE(r.err.find("overwrite"), std::string::npos) << r.err;
@@ -84,8 +87,9 @@ TEST(CliRemoveFile, WrongSizeMaskFailsWithOneLineReason) {
     TempDir dir;
     writeScene(dir, "photo.png", "unused.png");
     ASSERT_TRUE(cv::imwrite(dir.file("small-mask.png"), diskMask({80, 60}, {40, 30}, 10)));
-    const CliResult r = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("small-mask.png")),
-                                "--output", q(dir.file("out.png")), "--engine", "builtin"});
+    const CliResult r =
+        runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("small-mask.png")),
+                "--output", q(dir.file("out.png")), "--engine", "builtin"});
     EXPECT_EQ(r.exitCode, 1);
     const auto lines = r.errLines();
     ASSERT_EQ(lines.size(), 1u) << r.err;
@@ -99,8 +103,8 @@ TEST(CliRemoveFile, WrongSizeMaskFailsWithOneLineReason) {
 TEST(CliRemoveFile, MissingInputFails) {
     TempDir dir;
     ASSERT_TRUE(cv::imwrite(dir.file("mask.png"), diskMask(kSize, kCenter, kRadius)));
-    const CliResult r = runCli({"remove", q(dir.file("nope.png")), "--mask", q(dir.file("mask.png")),
-                                "--output", q(dir.file("out.png"))});
+    const CliResult r = runCli({"remove", q(dir.file("nope.png")), "--mask",
+                                q(dir.file("mask.png")), "--output", q(dir.file("out.png"))});
     EXPECT_EQ(r.exitCode, 1);
     ASSERT_EQ(r.errLines().size(), 1u) << r.err;
     EXPECT_NE(r.err.find("nope.png"), std::string::npos) << r.err;
@@ -111,9 +115,10 @@ TEST(CliRemoveFile, LamaWithoutInstalledModelFailsAndSaysSo) {
     TempDir dir;
     writeScene(dir, "photo.png", "mask.png");
     std::filesystem::create_directory(dir.file("models"));
-    const CliResult r = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")),
-                                "--output", q(dir.file("out.png")), "--engine", "lama", "--device", "cpu",
-                                "--models-dir", q(dir.file("models"))});
+    const CliResult r =
+        runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")), "--output",
+                q(dir.file("out.png")), "--engine", "lama", "--device", "cpu", "--models-dir",
+                q(dir.file("models"))});
     EXPECT_EQ(r.exitCode, 1);
     ASSERT_EQ(r.errLines().size(), 1u) << r.err;
     EXPECT_NE(r.err.find("LaMa"), std::string::npos) << r.err;

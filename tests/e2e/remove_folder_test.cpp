@@ -21,9 +21,8 @@ struct Photo {
 // Three photos, each with its object somewhere else, so a mask applied to the wrong photo shows.
 std::vector<Photo> writePhotos(const std::string& folder) {
     std::filesystem::create_directories(folder);
-    std::vector<Photo> photos = {{"a.png", {30, 30}, {}, {}},
-                                 {"b.png", {95, 65}, {}, {}},
-                                 {"c.jpg", {64, 48}, {}, {}}};
+    std::vector<Photo> photos = {
+        {"a.png", {30, 30}, {}, {}}, {"b.png", {95, 65}, {}, {}}, {"c.jpg", {64, 48}, {}, {}}};
     int seed = 0;
     for (Photo& p : photos) {
         p.background = texturedBackground(kSize, seed += 7);
@@ -33,7 +32,8 @@ std::vector<Photo> writePhotos(const std::string& folder) {
     return photos;
 }
 
-// How much of the object is left in `out`, relative to the photo as given (1 = untouched, 0 = gone).
+// How much of the object is left in `out`, relative to the photo as given (1 = untouched, 0 =
+// gone).
 double objectLeft(const Photo& p, const cv::Mat& out) {
     const cv::Mat disk = diskMask(kSize, p.center, kRadius);
     return meanAbsDiffIn(out, p.background, disk) / meanAbsDiffIn(p.pixels, p.background, disk);
@@ -46,11 +46,12 @@ TEST(CliRemoveFolder, MaskFolderPairsMasksByNameAndCreatesTheOutputFolder) {
     for (const Photo& p : photos) {
         // Masks are PNG even for the JPEG photo: pairing is by base name.
         const std::string maskName = std::filesystem::path(p.name).stem().string() + ".png";
-        ASSERT_TRUE(cv::imwrite(dir.file("masks/" + maskName), diskMask(kSize, p.center, kRadius + 2)));
+        ASSERT_TRUE(
+            cv::imwrite(dir.file("masks/" + maskName), diskMask(kSize, p.center, kRadius + 2)));
     }
     const std::string outDir = dir.file("results/today");
-    const CliResult r = runCli({"remove", q(dir.file("in")), "--mask", q(dir.file("masks")), "--output",
-                                q(outDir), "--engine", "builtin"});
+    const CliResult r = runCli({"remove", q(dir.file("in")), "--mask", q(dir.file("masks")),
+                                "--output", q(outDir), "--engine", "builtin"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     for (const Photo& p : photos) {
         const cv::Mat out = cv::imread(outDir + "/" + p.name, cv::IMREAD_COLOR);
@@ -66,8 +67,8 @@ TEST(CliRemoveFolder, OneMaskForAllPhotos) {
     cv::Mat mask = cv::Mat::zeros(kSize, CV_8UC1);
     for (const Photo& p : photos) mask |= diskMask(kSize, p.center, kRadius + 2);
     ASSERT_TRUE(cv::imwrite(dir.file("mask.png"), mask));
-    const CliResult r = runCli({"remove", q(dir.file("in")), "--mask", q(dir.file("mask.png")), "--output",
-                                q(dir.file("out")), "--engine", "builtin"});
+    const CliResult r = runCli({"remove", q(dir.file("in")), "--mask", q(dir.file("mask.png")),
+                                "--output", q(dir.file("out")), "--engine", "builtin"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     for (const Photo& p : photos) {
         const cv::Mat out = cv::imread(dir.file("out/" + p.name), cv::IMREAD_COLOR);
@@ -89,12 +90,13 @@ TEST(CliRemoveFolder, CorruptPhotoIsNamedAndTheOthersAreStillWritten) {
     for (const Photo& p : photos) mask |= diskMask(kSize, p.center, kRadius + 2);
     ASSERT_TRUE(cv::imwrite(dir.file("mask.png"), mask));
 
-    const CliResult r = runCli({"remove", q(dir.file("in")), "--mask", q(dir.file("mask.png")), "--output",
-                                q(dir.file("out")), "--engine", "builtin"});
+    const CliResult r = runCli({"remove", q(dir.file("in")), "--mask", q(dir.file("mask.png")),
+                                "--output", q(dir.file("out")), "--engine", "builtin"});
     EXPECT_NE(r.exitCode, 0);
     EXPECT_NE(r.err.find("broken.png"), std::string::npos) << r.err;
     for (const Photo& p : photos) {
-        EXPECT_EQ(r.err.find(p.name), std::string::npos) << "a good photo reported as failed:\n" << r.err;
+        EXPECT_EQ(r.err.find(p.name), std::string::npos) << "a good photo reported as failed:\n"
+                                                         << r.err;
         const cv::Mat out = cv::imread(dir.file("out/" + p.name), cv::IMREAD_COLOR);
         ASSERT_FALSE(out.empty()) << p.name;
         EXPECT_LT(objectLeft(p, out), 0.35) << p.name;

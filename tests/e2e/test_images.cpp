@@ -41,8 +41,9 @@ double meanAbsDiffIn(const cv::Mat& a, const cv::Mat& b, const cv::Mat& mask) {
 
 cv::Mat farFromMask(const cv::Mat& mask, int distance) {
     cv::Mat grown;
-    cv::dilate(mask, grown,
-               cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * distance + 1, 2 * distance + 1)));
+    cv::dilate(
+        mask, grown,
+        cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * distance + 1, 2 * distance + 1)));
     cv::Mat far;
     cv::bitwise_not(grown, far);
     return far;

@@ -16,6 +16,8 @@
 #include "ui/document.h"
 #include "ui/main_window.h"
 #include "ui/mode_panel.h"
+#include "ui/remove_options.h"
+#include "ui/repair_options.h"
 
 using pm::ui::MainWindow;
 
@@ -101,11 +103,14 @@ TEST_F(WindowFixture, BracketKeysResizeTheBrushOfEveryCanvas) {
 
 TEST_F(WindowFixture, ModesNotBuiltYetAreListedButDisabledWithATooltip) {
     pm::ui::ModePanel* panel = window.modePanel();
-    EXPECT_TRUE(panel->isModeEnabled(pm::ui::Mode::RemoveObject));
-    for (pm::ui::Mode mode : {pm::ui::Mode::RepairOldPhoto, pm::ui::Mode::RestoreFaces, pm::ui::Mode::Cartoonize}) {
-        EXPECT_FALSE(panel->isModeEnabled(mode));
-        EXPECT_FALSE(panel->modeList()->item(int(mode))->toolTip().isEmpty());
-    }
+    for (pm::ui::Mode mode : {pm::ui::Mode::RemoveObject, pm::ui::Mode::RepairOldPhoto, pm::ui::Mode::RestoreFaces})
+        EXPECT_TRUE(panel->isModeEnabled(mode));
+    EXPECT_FALSE(panel->isModeEnabled(pm::ui::Mode::Cartoonize));
+    EXPECT_TRUE(panel->modeList()->item(int(pm::ui::Mode::Cartoonize))->toolTip().contains("not available"));
+    // Choosing a mode shows its options.
+    panel->setCurrentMode(pm::ui::Mode::RepairOldPhoto);
+    EXPECT_TRUE(panel->repairOptions()->isVisibleTo(panel));
+    EXPECT_FALSE(panel->removeOptions()->isVisibleTo(panel));
 }
 
 TEST_F(WindowFixture, ApplyRemovesTheMaskedObjectOnTheWorkerAndUndoRestoresIt) {

@@ -221,7 +221,7 @@ void searchField(Level& level, int sweeps, int maxRadius, uint64_t seed) {
     }
 }
 
-cv::Mat voteWeights(const Level& level) {
+cv::Mat voteWeights(const Level& level, double scale) {
     cv::Mat weights(level.guide.size(), CV_32FC1, cv::Scalar(0));
     if (level.targetCount == 0) return weights;
     const int width = level.guide.cols;
@@ -234,7 +234,7 @@ cv::Mat voteWeights(const Level& level) {
     std::nth_element(errors.begin(), nth, errors.end());
     const double elements = static_cast<double>((2 * level.radius + 1) * (2 * level.radius + 1) *
                                                 level.guide.channels());
-    const double sigma2 = std::max(*nth / elements, 1.0);
+    const double sigma2 = std::max(scale * *nth / elements, 1.0);
     for (int y = level.box.y; y < level.box.y + level.box.height; ++y)
         for (int x = level.box.x; x < level.box.x + level.box.width; ++x)
             if (level.target.at<uchar>(y, x)) {
@@ -248,8 +248,14 @@ namespace {
 
 template <typename T>
 void voteRows(const Level& level, const cv::Mat& weights, const cv::Mat& source, cv::Mat& out,
-              const cv::Mat& outMask, const cv::Range& rows) {
+              const cv::Mat& outMask, double spread, const cv::Range& rows) {
     const int r = level.radius;
+    std::vector<double> spatial(static_cast<size_t>((2 * r + 1) * (2 * r + 1)), 1.0);
+    if (spread > 0.0)
+        for (int dy = -r; dy <= r; ++dy)
+            for (int dx = -r; dx <= r; ++dx)
+                spatial[static_cast<size_t>((dy + r) * (2 * r + 1) + dx + r)] =
+                    std::exp(-(dx * dx + dy * dy) / (2.0 * spread * spread));
     const int width = level.guide.cols, height = level.guide.rows;
     const int channels = source.channels();
     std::vector<double> sum(static_cast<size_t>(channels));
@@ -270,7 +276,8 @@ void voteRows(const Level& level, const cv::Mat& weights, const cv::Mat& source,
                     if (px < 0 || px >= width || !target[px]) continue;
                     const cv::Point m = level.nnf[static_cast<size_t>(py * width + px)];
                     const T* s = source.ptr<T>(m.y + dy) + (m.x + dx) * channels;
-                    const double weight = std::max(w[px], 1e-8f);
+                    const double weight = std::max(w[px], 1e-8f) *
+                                          spatial[static_cast<size_t>((dy + r) * (2 * r + 1) + dx + r)];
                     for (int c = 0; c < channels; ++c) sum[static_cast<size_t>(c)] += weight * s[c];
                     total += weight;
                 }
@@ -285,13 +292,13 @@ void voteRows(const Level& level, const cv::Mat& weights, const cv::Mat& source,
 }  // namespace
 
 void vote(const Level& level, const cv::Mat& weights, const cv::Mat& source, cv::Mat& out,
-          const cv::Mat& outMask) {
+          const cv::Mat& outMask, double spread) {
     CV_Assert(source.size() == level.guide.size() && out.type() == source.type());
     cv::parallel_for_(cv::Range(0, source.rows), [&](const cv::Range& rows) {
         if (source.depth() == CV_8U)
-            voteRows<uchar>(level, weights, source, out, outMask, rows);
+            voteRows<uchar>(level, weights, source, out, outMask, spread, rows);
         else
-            voteRows<float>(level, weights, source, out, outMask, rows);
+            voteRows<float>(level, weights, source, out, outMask, spread, rows);
     });
 }
 

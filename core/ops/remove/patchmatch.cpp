@@ -1,6 +1,7 @@
 #include "core/ops/remove/patchmatch.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
@@ -132,7 +133,10 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole, const Patch
         const int side = 2 * params.bandPixels + 1;
         cv::dilate(unknown, outMask, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
     }
-    patchmatch::vote(finest, patchmatch::voteWeights(finest), data, out, outMask);
+    const char* spreadEnv = std::getenv("PM_SPREAD");
+    const char* scaleEnv = std::getenv("PM_SCALE");
+    patchmatch::vote(finest, patchmatch::voteWeights(finest, scaleEnv ? std::atof(scaleEnv) : 1.0), data, out,
+                     outMask, spreadEnv ? std::atof(spreadEnv) : 0.0);
     cv::Mat result;
     out.convertTo(result, image.type());
     return result;

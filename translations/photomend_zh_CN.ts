@@ -1,0 +1,420 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>PatchCommand</name>
+    <message>
+        <source>%1 (dropped to save memory)</source>
+        <translation>%1（为节省内存已丢弃）</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Repair photos: remove objects, fix old scans.</source>
+        <translation>修复照片：移除物体，修复老照片扫描件。</translation>
+    </message>
+    <message>
+        <source>Photos to open.</source>
+        <translation>要打开的照片。</translation>
+    </message>
+    <message>
+        <source>Where models run: auto, cpu or cuda.</source>
+        <translation>模型运行的设备：auto、cpu 或 cuda。</translation>
+    </message>
+    <message>
+        <source>Folder holding installed models.</source>
+        <translation>存放已安装模型的文件夹。</translation>
+    </message>
+    <message>
+        <source>Open a separate window even when PhotoMend is already running.</source>
+        <translation>即使 PhotoMend 已在运行，也打开一个单独的窗口。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::ApplyController</name>
+    <message>
+        <source>Paint over what should be removed first.</source>
+        <translation>请先涂抹要移除的区域。</translation>
+    </message>
+    <message>
+        <source>Remove object</source>
+        <translation>移除物体</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>The photo changed while the operation ran; its result was not applied.</source>
+        <translation>操作运行期间照片已被修改，其结果未被应用。</translation>
+    </message>
+    <message>
+        <source>Removed with %1</source>
+        <translation>已使用 %1 移除</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::Document</name>
+    <message>
+        <source>“%1” is too large to open with the memory available.</source>
+        <translation>“%1”太大，可用内存不足以打开。</translation>
+    </message>
+    <message>
+        <source>Eraser stroke</source>
+        <translation>橡皮擦笔画</translation>
+    </message>
+    <message>
+        <source>Brush stroke</source>
+        <translation>画笔笔画</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>清除蒙版</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>反转蒙版</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::MainWindow</name>
+    <message>
+        <source>Photos (%1);;All files (*)</source>
+        <translation>照片 (%1);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Starting engine…</source>
+        <translation>正在启动引擎…</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was changed.</source>
+        <translation>已取消，未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>“%1” has unsaved changes. Save them before closing?</source>
+        <translation>“%1”有未保存的更改。关闭前是否保存？</translation>
+    </message>
+    <message>
+        <source>Modes</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>已打开</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save &amp;As / Export…</source>
+        <translation>另存为/导出(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+Z</source>
+        <translation>Ctrl+Shift+Z</translation>
+    </message>
+    <message>
+        <source>&amp;Clear Mask</source>
+        <translation>清除蒙版(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+A</source>
+        <translation>Ctrl+Shift+A</translation>
+    </message>
+    <message>
+        <source>&amp;Invert Mask</source>
+        <translation>反转蒙版(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Ctrl+I</source>
+        <translation>Ctrl+I</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>应用(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Return</source>
+        <translation>Ctrl+Return</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>首选项(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to Window</source>
+        <translation>适合窗口(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Ctrl+0</source>
+        <translation>Ctrl+0</translation>
+    </message>
+    <message>
+        <source>&amp;Actual Size (100%)</source>
+        <translation>实际大小 (100%)(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Ctrl+1</source>
+        <translation>Ctrl+1</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>+</source>
+        <translation>+</translation>
+    </message>
+    <message>
+        <source>=</source>
+        <translation>=</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>-</source>
+        <translation>-</translation>
+    </message>
+    <message>
+        <source>&amp;Split Before/After</source>
+        <translation>分屏对比前后(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Ctrl+D</source>
+        <translation>Ctrl+D</translation>
+    </message>
+    <message>
+        <source>Hold \ to See the Original</source>
+        <translation>按住 \ 查看原图</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>Brush</source>
+        <translation>画笔</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>Brush (B): paint over what should go</source>
+        <translation>画笔 (B)：涂抹要去除的部分</translation>
+    </message>
+    <message>
+        <source>Eraser</source>
+        <translation>橡皮擦</translation>
+    </message>
+    <message>
+        <source>E</source>
+        <translation>E</translation>
+    </message>
+    <message>
+        <source>Eraser (E): take parts out of the mask</source>
+        <translation>橡皮擦 (E)：从蒙版中擦除部分区域</translation>
+    </message>
+    <message>
+        <source> Size </source>
+        <translation> 大小 </translation>
+    </message>
+    <message>
+        <source>Brush size in image pixels ([ and ])</source>
+        <translation>画笔大小，以图像像素计（[ 和 ]）</translation>
+    </message>
+    <message>
+        <source>Smaller Brush</source>
+        <translation>缩小画笔</translation>
+    </message>
+    <message>
+        <source>Larger Brush</source>
+        <translation>放大画笔</translation>
+    </message>
+    <message>
+        <source>Clear Mask</source>
+        <translation>清除蒙版</translation>
+    </message>
+    <message>
+        <source>Invert Mask</source>
+        <translation>反转蒙版</translation>
+    </message>
+    <message>
+        <source>Opened without its metadata: %1</source>
+        <translation>已打开，但未读取其元数据：%1</translation>
+    </message>
+    <message>
+        <source>%1[*] — PhotoMend</source>
+        <translation>%1[*] — PhotoMend 照片修复</translation>
+    </message>
+    <message>
+        <source>PhotoMend</source>
+        <translation>PhotoMend 照片修复</translation>
+    </message>
+    <message>
+        <source>Open photos</source>
+        <translation>打开照片</translation>
+    </message>
+    <message>
+        <source>Save photo as</source>
+        <translation>照片另存为</translation>
+    </message>
+    <message>
+        <source>JPEG (*.jpg *.jpeg);;PNG (*.png);;TIFF (*.tif *.tiff);;WebP (*.webp);;BMP (*.bmp)</source>
+        <translation>JPEG 图像 (*.jpg *.jpeg);;PNG 图像 (*.png);;TIFF 图像 (*.tif *.tiff);;WebP 图像 (*.webp);;BMP 图像 (*.bmp)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::ModePanel</name>
+    <message>
+        <source>Remove object</source>
+        <translation>移除物体</translation>
+    </message>
+    <message>
+        <source>Repair old photo</source>
+        <translation>修复老照片</translation>
+    </message>
+    <message>
+        <source>Restore faces</source>
+        <translation>修复人脸</translation>
+    </message>
+    <message>
+        <source>Cartoonize</source>
+        <translation>卡通化</translation>
+    </message>
+    <message>
+        <source>%1 is not available in this version yet.</source>
+        <translation>此版本尚不支持“%1”。</translation>
+    </message>
+    <message>
+        <source>Paint over what should go, then Apply.</source>
+        <translation>涂抹要去除的部分，然后点击“应用”。</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Built-in (PatchMatch)</source>
+        <translation>内置 (PatchMatch)</translation>
+    </message>
+    <message>
+        <source>LaMa model</source>
+        <translation>LaMa 模型</translation>
+    </message>
+    <message>
+        <source>Engine:</source>
+        <translation>引擎：</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>Grow the mask so no halo of the removed object is left</source>
+        <translation>扩展蒙版，避免被移除物体留下光晕</translation>
+    </message>
+    <message>
+        <source>Grow mask:</source>
+        <translation>扩展蒙版：</translation>
+    </message>
+    <message>
+        <source>Feather seam:</source>
+        <translation>接缝羽化：</translation>
+    </message>
+    <message>
+        <source>Apply when a stroke ends</source>
+        <translation>每笔结束时自动应用</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <source>System default (%1)</source>
+        <translation>跟随系统 (%1)</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>A new language shows the next time PhotoMend starts.</source>
+        <translation>新的语言将在下次启动 PhotoMend 时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::RecentFiles</name>
+    <message>
+        <source>No recent files</source>
+        <translation>没有最近打开的文件</translation>
+    </message>
+    <message>
+        <source>Clear list</source>
+        <translation>清除列表</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,73 @@
+#include "ui/mode_jobs.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+#include <map>
+
+namespace pm::ui {
+
+namespace {
+std::string tr(const char* text) { return QCoreApplication::translate("ModeJobs", text).toStdString(); }
+}  // namespace
+
+OpJob removeJob(const ops::RemoveParams& params) {
+    const std::string undoText = tr("Remove object");
+    return [params, undoText](const cv::Mat& image, const cv::Mat& mask, engine::JobContext& context) {
+        const ops::RemoveResult result = ops::removeObject(image, mask, params, context);
+        OpOutput output;
+        output.steps.push_back({undoText, result.image, result.changed, result.engineUsed});
+        return output;
+    };
+}
+
+OpJob repairJob(const ops::RepairParams& params) {
+    // Step titles are translated here, on the GUI thread, and carried into the job.
+    std::map<ops::RepairStep, std::string> titles = {
+        {ops::RepairStep::Scratches, tr("Fill scratches and dust")},
+        {ops::RepairStep::Color, tr("Restore colour")},
+        {ops::RepairStep::Denoise, tr("Reduce grain")},
+        {ops::RepairStep::Sharpen, tr("Sharpen")},
+        {ops::RepairStep::Faces, tr("Restore faces")}};
+    return [params, titles](const cv::Mat& image, const cv::Mat& mask, engine::JobContext& context) {
+        const bool painted = cv::countNonZero(mask) > 0;
+        OpOutput output;
+        for (ops::RepairStepResult& step :
+             ops::repairPhoto(image, painted ? mask : cv::Mat(), params, context)) {
+            output.steps.push_back({titles.at(step.step), std::move(step.image), step.changed, step.engineUsed});
+        }
+        return output;
+    };
+}
+
+OpJob facesJob(const ops::FaceParams& params) {
+    const std::string undoText = tr("Restore faces");
+    const std::string none = tr("No faces were found.");
+    return [params, undoText, none](const cv::Mat& image, const cv::Mat&, engine::JobContext& context) {
+        ops::FaceResult result = ops::restoreFaces(image, params, context);
+        OpOutput output;
+        if (result.facesRestored > 0) {
+            output.steps.push_back({undoText, std::move(result.image), result.changed, result.engineUsed});
+            output.summary = undoText + ": " + std::to_string(result.facesRestored) + " (" + result.engineUsed + ")";
+        } else {
+            output.summary = none;
+        }
+        return output;
+    };
+}
+
+OpJob detectDamageJob(const ops::DamageParams& params) {
+    const std::string maskText = tr("Detect damage");
+    const std::string marked = tr("of the photo marked; refine it with the brush and eraser, then Apply.");
+    return [params, maskText, marked](const cv::Mat& image, const cv::Mat&, engine::JobContext& context) {
+        OpOutput output;
+        output.mask = ops::detectDamage(image, params, context);
+        output.maskText = maskText;
+        char percent[32];
+        std::snprintf(percent, sizeof percent, "%.1f%%",
+                      100.0 * cv::countNonZero(output.mask) / double(output.mask.total()));
+        output.summary = maskText + ": " + percent + " " + marked;
+        return output;
+    };
+}
+
+}  // namespace pm::ui
