@@ -5,12 +5,16 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/info_command.h"
 #include "app/cli/remove_command.h"
+#include "app/cli/repair_command.h"
+#include "app/cli/split_command.h"
 
 namespace {
 const char* kUsage =
     "Usage: photomend-cli COMMAND [options]\n"
     "Commands:\n"
     "  remove INPUT --mask MASK --output OUTPUT   remove what the mask marks\n"
+    "  repair INPUT --output OUTPUT [--steps ...]  repair old photos (files or folders)\n"
+    "  split SCAN --output DIR                     one photo per photo on a flatbed scan\n"
     "  info                                       device and installed models\n"
     "Run 'photomend-cli COMMAND --help' for a command's options.\n";
 }
@@ -30,6 +34,8 @@ int main(int argc, char** argv) {
     }
     const QString command = args.takeAt(1);  // the rest parses like "photomend-cli [options]"
     if (command == "remove") return pm::cli::runRemove(args);
+    if (command == "repair") return pm::cli::runRepair(args);
+    if (command == "split") return pm::cli::runSplit(args);
     if (command == "info") return pm::cli::runInfo(args);
     pm::cli::fail(QStringLiteral("unknown command '%1'; try --help").arg(command));
     return 2;

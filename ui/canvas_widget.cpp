@@ -78,6 +78,11 @@ void CanvasWidget::setSplitPosition(double fraction) {
     update();
 }
 
+void CanvasWidget::setPreview(const QImage& preview) {
+    preview_ = preview;
+    update();
+}
+
 void CanvasWidget::resizeEvent(QResizeEvent*) {
     if (fitting_) fitToWindow();
 }
@@ -122,7 +127,9 @@ void CanvasWidget::drawPhoto(QPainter& painter, const QRect& exposed, bool origi
         // The smallest pyramid level that still has at least one source pixel per screen pixel.
         int level = 0;
         while (!original && level < 8 && zoom * std::pow(2.0, level + 1) <= 1.0) ++level;
-        const QImage& source = original ? document_->displayOriginal() : document_->displayLevel(level);
+        const QImage& source = original ? document_->displayOriginal()
+                               : !preview_.isNull() ? preview_
+                                                    : document_->displayLevel(level);
         const double scale = double(source.width()) / document_->size().width();
         const QRectF sourceRect(visible.x() * scale, visible.y() * scale, visible.width() * scale,
                                 visible.height() * scale);

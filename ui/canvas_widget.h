@@ -39,6 +39,10 @@ public:
     /// Divider position as a fraction of the width (0..1).
     double splitPosition() const { return splitPosition_; }
     void setSplitPosition(double fraction);
+    /// A live preview of a pending adjustment, shown instead of the photo (any size: it is scaled
+    /// over the whole photo). A null image ends the preview.
+    void setPreview(const QImage& preview);
+    bool hasPreview() const { return !preview_.isNull(); }
 
 signals:
     void zoomChanged(double zoom);
@@ -69,6 +73,7 @@ private:
     bool showOriginal_ = false;
     bool split_ = false;
     double splitPosition_ = 0.5;
+    QImage preview_;
 
     enum class Drag { None, Stroke, Pan, Divider };
     Drag drag_ = Drag::None;

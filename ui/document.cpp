@@ -219,6 +219,11 @@ void Document::refreshDisplay(cv::Rect rect) {
     for (QImage& level : levels_) level = QImage();
 }
 
+void Document::setUntitled(bool untitled) {
+    untitled_ = untitled;
+    updateModified();
+}
+
 void Document::updateModified() {
     const bool modified = isModified();
     if (modified != lastModified_) {
@@ -235,6 +240,7 @@ app::WriteResult Document::saveAs(const QString& path,
         app::savePhoto(path, image_, options, photo_.metadata, "edited with PhotoMend", beforeChunk);
     if (!result.ok) return result;
     savedStateId_ = pixelStateId();
+    untitled_ = false;
     const QString absolute = QFileInfo(path).absoluteFilePath();
     if (absolute != path_) {
         path_ = absolute;

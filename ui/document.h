@@ -79,7 +79,11 @@ public:
     int firstUndoableIndex() const { return firstUndoable_; }
 
     // --- Saving ---------------------------------------------------------------------------------------
-    bool isModified() const { return pixelStateId() != savedStateId_; }
+    bool isModified() const { return untitled_ || pixelStateId() != savedStateId_; }
+    /// A photo that was never saved (e.g. split from a scan): `path()` is only a suggestion and Save
+    /// asks where to save.
+    bool isUntitled() const { return untitled_; }
+    void setUntitled(bool untitled);
     /// Saves to `path` (format from its extension). On success the document now belongs to `path`.
     app::WriteResult saveAs(const QString& path,
                             const std::function<bool(qint64)>& beforeChunk = {});
@@ -116,6 +120,7 @@ private:
     int firstUndoable_ = 0;
     quint64 savedStateId_ = 0;
     bool lastModified_ = false;
+    bool untitled_ = false;
 
     bool stroking_ = false;
     bool erasing_ = false;

@@ -7,6 +7,7 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QPointer>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
@@ -17,7 +18,11 @@
 #include <QUndoView>
 
 #include "app/common/photo_saver.h"
+#include "core/ops/split/split_scan.h"
 #include "ui/apply_controller.h"
+#include "ui/batch_dialog.h"
+#include "ui/split_scan_dialog.h"
+#include "ui/tone_preview.h"
 #include "ui/canvas_widget.h"
 #include "ui/document.h"
 #include "ui/engine_bridge.h"
@@ -64,6 +69,10 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     zoomLabel_ = new QLabel(this);
     statusBar()->addPermanentWidget(zoomLabel_);
     statusBar()->addPermanentWidget(engineLabel_);
+    connect(bridge_, &EngineBridge::finished, this, [this](quint64 id, int outcome, const QString& message) {
+        const auto callback = workerCallbacks_.take(id);
+        if (callback) callback(outcome, message);
+    });
     connect(bridge_, &EngineBridge::stateChanged, this, [this](const QString& message, bool) {
         engineLabel_->setText(QStringLiteral("%1 — %2").arg(bridge_->deviceDescription(), message));
     });
@@ -80,6 +89,18 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     connect(modePanel_, &ModePanel::applyRequested, this, &MainWindow::applyCurrentMode);
     connect(modePanel_, &ModePanel::cancelRequested, apply_, &ApplyController::cancel);
     connect(modePanel_->repairOptions(), &RepairOptions::detectDamageRequested, this, &MainWindow::detectDamage);
+    tonePreview_ = new TonePreview(bridge_, this);
+    connect(modePanel_->repairOptions(), &RepairOptions::toneChanged, this, [this] {
+        if (Document* d = currentDocument()) tonePreview_->request(d, modePanel_->repairOptions()->params().tone);
+    });
+    connect(tonePreview_, &TonePreview::ready, this, [this](Document* document, const QImage& preview) {
+        if (document == currentDocument() && modePanel_->currentMode() == Mode::RepairOldPhoto && !apply_->isBusy())
+            currentCanvas()->setPreview(preview);
+    });
+    // The preview ends whenever what it previewed is no longer pending.
+    auto endPreview = [this] { if (CanvasWidget* c = currentCanvas()) c->setPreview({}); };
+    connect(modePanel_, &ModePanel::modeChanged, this, endPreview);
+    connect(apply_, &ApplyController::busyChanged, this, endPreview);
 
     savePrompt_ = [this](Document* document) {
         return QMessageBox::question(
@@ -114,8 +135,13 @@ void MainWindow::createActions() {
     connect(recentMenu_, &QMenu::aboutToShow, this, [this] { recent_->populate(recentMenu_); });
     connect(recent_, &RecentFiles::openRequested, this, [this](const QString& p) { openFiles({p}); });
     file->addSeparator();
+    file->addAction(tr("S&plit Scanned Photos…"), this, &MainWindow::splitScan);
+    file->addAction(tr("&Batch Repair…"), this, &MainWindow::showBatchDialog);
+    file->addSeparator();
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] {
-        if (Document* d = currentDocument()) saveDocument(d, d->path());
+        Document* d = currentDocument();
+        if (d && d->isUntitled()) saveAsDialog();
+        else if (d) saveDocument(d, d->path());
     });
     file->addAction(tr("Save &As / Export…"), QKeySequence::SaveAs, this, &MainWindow::saveAsDialog);
     file->addAction(tr("&Close"), QKeySequence::Close, this, [this] { closeDocument(tabs_->currentIndex()); });
@@ -223,29 +249,82 @@ void MainWindow::openFiles(const QStringList& paths) {
             errors << error;
             continue;
         }
-        auto* canvas = new CanvasWidget(document, tabs_);
-        document->setParent(canvas);
-        canvas->setBrushSize(brushSize_);
-        canvas->setTool(BrushTool(tool_));
-        connect(document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
-        connect(document, &Document::pathChanged, this, &MainWindow::updateTitle);
-        connect(document, &Document::strokeFinished, this, [this, document] {
-            if (modePanel_->currentMode() == Mode::RemoveObject &&
-                modePanel_->removeOptions()->autoApply() && document == currentDocument())
-                applyCurrentMode();
-        });
-        connect(canvas, &CanvasWidget::zoomChanged, this, [this, canvas](double zoom) {
-            if (canvas == currentCanvas()) zoomLabel_->setText(QStringLiteral("%1%").arg(qRound(zoom * 100)));
-        });
-        const int index = tabs_->addTab(canvas, document->displayName());
-        tabs_->setTabToolTip(index, document->path());
-        tabs_->setCurrentIndex(index);
+        addDocument(document);
         recent_->add(document->path());
         const std::string& warning = document->source().metadata.warning();
         if (!warning.empty())
-            statusBar()->showMessage(tr("Opened without its metadata: %1").arg(QString::fromStdString(warning)), 10000);
+            statusBar()->showMessage(tr("Opened without some of its metadata: %1").arg(QString::fromStdString(warning)), 10000);
     }
     if (!errors.isEmpty()) showError(errors.join('\n'));
+}
+
+void MainWindow::addDocument(Document* document) {
+    auto* canvas = new CanvasWidget(document, tabs_);
+    document->setParent(canvas);
+    canvas->setBrushSize(brushSize_);
+    canvas->setTool(BrushTool(tool_));
+    connect(document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(document, &Document::pathChanged, this, &MainWindow::updateTitle);
+    connect(document, &Document::strokeFinished, this, [this, document] {
+        if (modePanel_->currentMode() == Mode::RemoveObject &&
+            modePanel_->removeOptions()->autoApply() && document == currentDocument())
+            applyCurrentMode();
+    });
+    connect(canvas, &CanvasWidget::zoomChanged, this, [this, canvas](double zoom) {
+        if (canvas == currentCanvas()) zoomLabel_->setText(QStringLiteral("%1%").arg(qRound(zoom * 100)));
+    });
+    const int index = tabs_->addTab(canvas, document->displayName());
+    tabs_->setTabToolTip(index, document->path());
+    tabs_->setCurrentIndex(index);
+    updateTitle();
+}
+
+void MainWindow::splitScan() {
+    Document* document = currentDocument();
+    if (!document || apply_->isBusy()) return;
+    auto found = std::make_shared<std::vector<ops::DetectedPhoto>>();
+    const cv::Mat scan = document->image().clone();
+    const quint64 id = bridge_->submit(tr("Find photos on the scan"), [found, scan](engine::JobContext& context) {
+        *found = ops::detectPhotos(scan, {}, context);
+    });
+    statusBar()->showMessage(tr("Looking for photos on the scan…"));
+    workerCallbacks_[id] = [this, found, scan, source = QPointer<Document>(document)](int outcome, const QString& message) {
+        statusBar()->clearMessage();
+        if (engine::JobOutcome(outcome) != engine::JobOutcome::Done) {
+            if (!message.isEmpty()) showError(message);
+            return;
+        }
+        if (found->empty() || !source) {
+            showError(tr("No photos were found on this scan. Scan on a light, plain background."));
+            return;
+        }
+        std::vector<cv::RotatedRect> boxes;
+        for (const ops::DetectedPhoto& p : *found) boxes.push_back(p.box);
+        SplitScanDialog dialog(scan, boxes, this);
+        if (dialog.exec() != QDialog::Accepted) return;
+        openSplitPhotos(source, scan, dialog.acceptedBoxes());
+    };
+}
+
+void MainWindow::openSplitPhotos(Document* source, const cv::Mat& scan, const std::vector<cv::RotatedRect>& boxes) {
+    const QFileInfo info(source->path());
+    int n = 0;
+    for (const cv::RotatedRect& box : boxes) {
+        image::LoadedPhoto photo = source->source();
+        photo.pixels = ops::extractPhoto(scan, box);
+        const QString suggested = info.dir().filePath(
+            QStringLiteral("%1-%2.%3").arg(info.completeBaseName()).arg(++n).arg(info.suffix()));
+        auto* document = new Document(std::move(photo), suggested);
+        document->setUntitled(true);
+        addDocument(document);
+    }
+    statusBar()->showMessage(tr("Opened %n photo(s) from the scan; save each where you like.", nullptr, n), 8000);
+}
+
+void MainWindow::showBatchDialog() {
+    auto* dialog = new BatchDialog(bridge_, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 int MainWindow::documentCount() const { return tabs_->count(); }
@@ -341,6 +420,10 @@ bool MainWindow::maybeSave(Document* document) {
     if (!document->isModified()) return true;
     switch (savePrompt_(document)) {
     case QMessageBox::Save:
+        if (document->isUntitled()) {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Save photo as"), document->path());
+            return !path.isEmpty() && saveDocument(document, path);
+        }
         return saveDocument(document, document->path());
     case QMessageBox::Discard:
         return true;

@@ -1,8 +1,12 @@
 #pragma once
 // The main window only wires things together: documents in tabs, menus, docks, status bar.
+#include <QHash>
 #include <QMainWindow>
 #include <QMessageBox>
 #include <functional>
+
+#include <opencv2/core.hpp>
+#include <vector>
 
 #include "core/engine/engine.h"
 
@@ -21,6 +25,7 @@ class Document;
 class EngineBridge;
 class ModePanel;
 class RecentFiles;
+class TonePreview;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -47,6 +52,13 @@ public:
     bool saveDocument(Document* document, const QString& path);
     bool closeDocument(int tabIndex);
     void applyCurrentMode();
+    /// Shows a photo (opened, or made by the app) in a new tab; the tab owns it.
+    void addDocument(Document* document);
+    /// Finds the photos on the current scan and lets the user open them as new photos.
+    void splitScan();
+    /// Opens the photos inside `boxes` of a scan as new, unsaved documents.
+    void openSplitPhotos(Document* source, const cv::Mat& scan, const std::vector<cv::RotatedRect>& boxes);
+    void showBatchDialog();
     /// Marks scratches and dust of the current photo as an editable mask.
     void detectDamage();
 
@@ -72,6 +84,7 @@ private:
 
     EngineBridge* bridge_;
     ApplyController* apply_;
+    TonePreview* tonePreview_;
     RecentFiles* recent_;
     QTabWidget* tabs_;
     ModePanel* modePanel_;
@@ -86,6 +99,7 @@ private:
     double brushSize_ = 40;
     int tool_ = 0;
     SavePrompt savePrompt_;
+    QHash<quint64, std::function<void(int outcome, const QString& message)>> workerCallbacks_;
 };
 
 }  // namespace pm::ui

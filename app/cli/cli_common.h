@@ -4,6 +4,9 @@
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
+#include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "core/engine/engine.h"
@@ -31,6 +34,14 @@ struct FileTask {
 /// (created), MASK a folder holding masks with the same base names, or one mask file for all.
 /// Throws pm::Error when the combination makes no sense or would overwrite an input.
 std::vector<FileTask> planTasks(const QString& input, const QString& mask, const QString& output);
+
+/// One task's work on the worker; returns a short summary for the "INPUT -> OUTPUT (summary)" line.
+using TaskWork = std::function<std::string(const FileTask&, engine::JobContext&)>;
+
+/// Runs every task on one engine, one after another: a bad file is reported on stderr and skipped,
+/// the others still run. Returns 0 when all succeeded, else 1 (with a one-line reason last).
+int runTasks(const engine::EngineOptions& options, const std::vector<FileTask>& tasks,
+             const std::string& label, const TaskWork& work);
 
 /// Runs jobs on an engine synchronously, collecting each job's error message.
 class SyncEngine {

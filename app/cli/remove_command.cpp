@@ -41,35 +41,16 @@ int runRemove(const QStringList& arguments) {
     }
     // The built-in engine needs no model: skip loading and warming them.
     options.preload = params.engine != ops::FillEngine::Builtin;
-    SyncEngine engine(options);
-
-    int failures = 0;
-    QString lastError;
-    for (const FileTask& task : tasks) {
-        std::string engineUsed;
-        const std::string error = engine.run("remove", [&](engine::JobContext& context) {
-            const image::LoadedPhoto photo = image::loadPhoto(task.input.toStdString());
-            const cv::Mat mask = image::loadMask(task.mask.toStdString(), photo.pixels.size());
-            const ops::RemoveResult result = ops::removeObject(photo.pixels, mask, params, context);
-            engineUsed = result.engineUsed;
-            const app::WriteResult written = app::savePhoto(
-                task.output, result.image,
-                app::saveOptionsFor(task.output, photo.format, photo.jpegQuality), photo.metadata,
-                "object removed with PhotoMend");
-            if (!written.ok) throw Error(written.error.toStdString());
-        });
-        if (error.empty()) {
-            std::printf("%s -> %s (%s)\n", qPrintable(task.input), qPrintable(task.output),
-                        engineUsed.c_str());
-        } else {
-            ++failures;
-            lastError = QString::fromStdString(error);
-            if (tasks.size() > 1) std::fprintf(stderr, "%s: %s\n", qPrintable(task.input), qPrintable(lastError));
-        }
-    }
-    if (failures == 0) return 0;
-    return fail(tasks.size() == 1 ? lastError
-                                  : QStringLiteral("%1 of %2 photos failed").arg(failures).arg(tasks.size()));
+    return runTasks(options, tasks, "remove", [&](const FileTask& task, engine::JobContext& context) {
+        const image::LoadedPhoto photo = image::loadPhoto(task.input.toStdString());
+        const cv::Mat mask = image::loadMask(task.mask.toStdString(), photo.pixels.size());
+        const ops::RemoveResult result = ops::removeObject(photo.pixels, mask, params, context);
+        const app::WriteResult written = app::savePhoto(
+            task.output, result.image, app::saveOptionsFor(task.output, photo.format, photo.jpegQuality),
+            photo.metadata, "object removed with PhotoMend");
+        if (!written.ok) throw Error(written.error.toStdString());
+        return result.engineUsed;
+    });
 }
 
 }  // namespace pm::cli

@@ -12,6 +12,7 @@ DEPS=/tmp/pm-deps
 BUILD=/tmp/pm-build
 WORK=/tmp/pm-work
 OUTDIR=${OUT:-/tmp/pm-out}
+rm -rf "$BUILD" "$DEPS"
 mkdir -p "$DEPS" "$WORK/models" "$OUTDIR"
 
 # OpenCV (core, imgproc, photo, imgcodecs), GoogleTest and nlohmann_json from Debian 12, unpacked
@@ -39,19 +40,25 @@ trace_if_crashed() {
     fi
 }
 
+# The system compiler, and libstdc++ first among the libraries: the PyTorch wheel's libtorch.so exports
+# its own copies of some libstdc++ functions (std::filesystem among them), which crash when the
+# program's calls bind to them, and the image's /opt/gcc compiler pulls a newer libstdc++ in part.
+CXX_BIN=$( [ -x /usr/bin/g++ ] && echo /usr/bin/g++ || command -v g++ )
+STDCXX_FIRST="-Wl,--push-state,--no-as-needed -lstdc++ -Wl,--pop-state"
+
 echo "== configure"
-cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$CXX_BIN" \
     -DPHOTOMEND_BUILD_UI=OFF -DPHOTOMEND_WITH_EXIV2=OFF -DPHOTOMEND_BUILD_BENCH=ON \
     -DCMAKE_PREFIX_PATH="$TORCH_PREFIX;$DEPS/usr" \
     -DOpenCV_DIR="$LIB/cmake/opencv4" -DGTest_DIR="$LIB/cmake/GTest" \
     -Dnlohmann_json_DIR="$DEPS/usr/share/cmake/nlohmann_json" \
-    -DCMAKE_EXE_LINKER_FLAGS="-Wl,--as-needed -Wl,--allow-shlib-undefined -Wl,-rpath-link,$LIB:$LIB/blas:$LIB/lapack" \
+    -DCMAKE_EXE_LINKER_FLAGS="$STDCXX_FIRST -Wl,--as-needed -Wl,--allow-shlib-undefined -Wl,-rpath-link,$LIB:$LIB/blas:$LIB/lapack" \
     > "$OUTDIR/configure.log" 2>&1 || { tail -40 "$OUTDIR/configure.log"; exit 1; }
 grep -E "libtorch has CUDA|OpenSSL" "$OUTDIR/configure.log"
 echo "== build"
 ninja -C "$BUILD" -j16 engine_tests engine_bench > "$OUTDIR/build.log" 2>&1 ||
     { grep -E "error|Error" -A3 "$OUTDIR/build.log" | head -60; exit 1; }
-ldd "$BUILD/tests/engine/engine_tests" | grep "not found"
+ldd "$BUILD/tests/engine/engine_tests" | grep -E "not found|libstdc"; grep CMAKE_CXX_COMPILER: "$BUILD/CMakeCache.txt"
 
 echo "== engine tests"
 "$BUILD/tests/engine/engine_tests" > "$OUTDIR/engine_tests.log" 2>&1

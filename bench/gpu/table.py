@@ -27,7 +27,7 @@ for r in rows:
     if r.get("what") == "fp16_vs_fp32":
         print(f"{r['impl']:>18}: fp16+graphs vs fp32 output pixels at {r['size']}^2: rel. error {r['rel_error']:.2e}")
 for r in rows:
-    if r.get("impl", "").startswith("cpu"):
+    if r.get("impl", "").startswith("cpu") and "size" in r:
         print(f"{r['impl']:>18}: {r['size']}^2 first {r['first_ms']:.0f} ms, median {r['median_ms']:.0f} ms")
 print()
 print("== GPU latency per request (ms; image in, image out) ==")

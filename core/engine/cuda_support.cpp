@@ -9,7 +9,6 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime_api.h>
-#include <torch/library.h>
 #if __has_include(<ATen/cuda/CUDAGraph.h>)
 #include <ATen/cuda/CUDAGraph.h>
 #define PM_HAVE_CUDA_GRAPHS 1
@@ -18,25 +17,6 @@
 
 #include <ATen/autocast_mode.h>
 
-#ifdef PM_HAVE_TORCH_CUDA
-namespace {
-
-// LaMa's Fourier units rebuild a spectrum with torch.complex(real, imag) from the output of a
-// convolution, which autocast runs in fp16; irfftn would then run in half precision, which cuFFT
-// supports only for power-of-two sizes and which loses accuracy. Promoting complex()'s inputs under
-// autocast keeps every FFT of a TorchScript model in fp32 without touching the model file.
-at::Tensor complexInFloat(const at::Tensor& real, const at::Tensor& imag) {
-    c10::impl::ExcludeDispatchKeyGuard noAutocast(c10::DispatchKey::AutocastCUDA);
-    auto widen = [](const at::Tensor& t) {
-        return t.scalar_type() == at::kHalf || t.scalar_type() == at::kBFloat16 ? t.to(at::kFloat) : t;
-    };
-    return at::complex(widen(real), widen(imag));
-}
-
-}  // namespace
-
-TORCH_LIBRARY_IMPL(aten, AutocastCUDA, m) { m.impl("complex", TORCH_FN(complexInFloat)); }
-#endif
 
 namespace pm::engine::cuda {
 

@@ -6,6 +6,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <opencv2/imgproc.hpp>
+#include <torch/csrc/jit/passes/subgraph_rewrite.h>
 
 #include "core/common/error.h"
 
@@ -23,6 +24,33 @@ std::string errorText(const std::exception& e) {
     if (const auto* c10 = dynamic_cast<const c10::Error*>(&e))
         return firstLine(c10->what_without_backtrace());
     return firstLine(e.what());
+}
+
+// LaMa's Fourier units rebuild a spectrum with torch.complex(real, imag) from a convolution's output,
+// which autocast computes in fp16; irfftn would then run in half precision, which cuFFT supports only
+// for power-of-two sizes and which overflows at 2048². Casting complex()'s inputs to fp32 in the
+// loaded graph keeps every FFT in fp32 without touching the model file (a no-op for fp32 inputs).
+void keepComplexInFloat(torch::jit::Module& module) {
+    torch::jit::SubgraphRewriter rewriter;
+    rewriter.RegisterRewritePattern(R"(
+graph(%real, %imag):
+  %out = aten::complex(%real, %imag)
+  return (%out))",
+                                    R"(
+graph(%real, %imag):
+  %float : int = prim::Constant[value=6]()
+  %no : bool = prim::Constant[value=0]()
+  %keep : NoneType = prim::Constant()
+  %real32 = aten::to(%real, %float, %no, %no, %keep)
+  %imag32 = aten::to(%imag, %float, %no, %no, %keep)
+  %out = aten::complex(%real32, %imag32)
+  return (%out))");
+    std::set<torch::jit::Graph*> done;
+    for (const auto& sub : module.modules())
+        for (const auto& method : sub.get_methods()) {
+            auto graph = method.graph();
+            if (done.insert(graph.get()).second) rewriter.runOnGraph(graph);
+        }
 }
 
 class FlagScope {
@@ -56,6 +84,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
             if (parameter.dim() == 4)
                 parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
         half_ = options_.allowHalf && entry_.contract.halfSafe;
+        if (half_) keepComplexInFloat(module_);
     }
     stats_.half = half_;
     stats_.checksumVerified = checksumVerified;

@@ -56,61 +56,72 @@ struct Patches {
 
     const uchar* corner(cv::Point p) const {
         return data + static_cast<size_t>(p.y - radius) * step +
-               static_cast<size_t>(p.x - radius) * channels;
+               static_cast<size_t>(p.x - radius) * static_cast<size_t>(channels);
     }
     int distance(cv::Point target, cv::Point source, int bound) const {
-        return channels == 3 ? patchSsd<3>(corner(target), corner(source), step, side, bound)
-                             : patchSsd<1>(corner(target), corner(source), step, side, bound);
+        const uchar* a = corner(target);
+        const uchar* b = corner(source);
+        switch (channels) {
+            case 1: return patchSsd<1>(a, b, step, side, bound);
+            case 2: return patchSsd<2>(a, b, step, side, bound);
+            case 3: return patchSsd<3>(a, b, step, side, bound);
+            default: return patchSsd<4>(a, b, step, side, bound);
+        }
     }
 };
-
-cv::Mat inBounds(cv::Size size, int radius) {
-    cv::Mat inside(size, CV_8UC1, cv::Scalar(0));
-    const cv::Rect core(radius, radius, size.width - 2 * radius, size.height - 2 * radius);
-    if (core.width > 0 && core.height > 0) inside(core).setTo(255);
-    return inside;
-}
 
 bool validSource(const Level& level, cv::Point s) {
     return s.x >= 0 && s.y >= 0 && s.x < level.sourceOk.cols && s.y < level.sourceOk.rows &&
            level.sourceOk.at<uchar>(s) != 0;
 }
 
+cv::Point randomSource(const Level& level, Rng& rng) {
+    if (!level.sparseSources.empty())
+        return level.sparseSources[static_cast<size_t>(
+            rng.range(0, static_cast<int>(level.sparseSources.size()) - 1))];
+    const int r = level.radius;
+    for (;;) {
+        const cv::Point p(rng.range(r, level.guide.cols - 1 - r), rng.range(r, level.guide.rows - 1 - r));
+        if (level.sourceOk.at<uchar>(p)) return p;
+    }
+}
+
 void sweepStripe(Level& level, const Patches& patches, int y0, int y1, bool forward, int maxRadius,
                  Rng& rng) {
-    const int width = level.guide.cols;
     const int x0 = level.box.x, x1 = level.box.x + level.box.width;
     const int step = forward ? 1 : -1;
     const int r = level.radius;
-    const cv::Point lo(r, r), hi(width - 1 - r, level.guide.rows - 1 - r);
+    const int rowStep = level.box.width;
+    const cv::Point lo(r, r), hi(level.guide.cols - 1 - r, level.guide.rows - 1 - r);
     for (int y = forward ? y0 : y1 - 1; forward ? y < y1 : y >= y0; y += step) {
         const uchar* target = level.target.ptr<uchar>(y);
+        const int ny = y - step;
+        const uchar* neighbourRow = ny >= y0 && ny < y1 ? level.target.ptr<uchar>(ny) : nullptr;
         for (int x = forward ? x0 : x1 - 1; forward ? x < x1 : x >= x0; x += step) {
             if (!target[x]) continue;
-            const int index = y * width + x;
+            const size_t index = level.at(x, y);
             const cv::Point p(x, y);
             cv::Point best = level.nnf[index];
             int bestDist = level.dist[index];
             auto consider = [&](cv::Point candidate) {
-                if (candidate == best || !validSource(level, candidate)) return;
+                if (candidate == best || !level.sourceOk.at<uchar>(candidate)) return;
                 const int d = patches.distance(p, candidate, bestDist);
                 if (d < bestDist) {
                     bestDist = d;
                     best = candidate;
                 }
             };
+            auto clamped = [&](cv::Point c) {
+                return cv::Point(std::clamp(c.x, lo.x, hi.x), std::clamp(c.y, lo.y, hi.y));
+            };
             // Propagation: a neighbour's good match, shifted by one, is likely good here too.
             const int nx = x - step;
-            if (nx >= x0 && nx < x1 && target[nx]) consider(level.nnf[index - step] + cv::Point(step, 0));
-            const int ny = y - step;
-            if (ny >= y0 && ny < y1 && level.target.at<uchar>(ny, x))
-                consider(level.nnf[index - step * width] + cv::Point(0, step));
-            for (int radius = maxRadius; radius >= 1; radius /= 2) {
-                cv::Point c(best.x + rng.range(-radius, radius), best.y + rng.range(-radius, radius));
-                c.x = std::clamp(c.x, lo.x, hi.x);
-                c.y = std::clamp(c.y, lo.y, hi.y);
-                consider(c);
-            }
+            if (nx >= x0 && nx < x1 && target[nx])
+                consider(clamped(level.nnf[forward ? index - 1 : index + 1] + cv::Point(step, 0)));
+            if (neighbourRow && neighbourRow[x])
+                consider(clamped(level.nnf[forward ? index - rowStep : index + rowStep] + cv::Point(0, step)));
+            for (int radius = maxRadius; radius >= 1; radius /= 2)
+                consider(clamped(best + cv::Point(rng.range(-radius, radius), rng.range(-radius, radius))));
             level.nnf[index] = best;
             level.dist[index] = bestDist;
         }
@@ -122,50 +133,45 @@ void sweepStripe(Level& level, const Patches& patches, int y0, int y1, bool forw
 void prepare(Level& level, int reach) {
     const int r = level.radius;
     const cv::Size size = level.guide.size();
-    const cv::Mat inside = inBounds(size, r);
-    const cv::Mat square = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * r + 1, 2 * r + 1));
+    cv::Mat inside(size, CV_8UC1, cv::Scalar(0));
+    const cv::Rect core(r, r, size.width - 2 * r, size.height - 2 * r);
+    if (core.width > 0 && core.height > 0) inside(core).setTo(255);
     cv::Mat nearHole;
-    cv::dilate(level.hole, nearHole, square);
+    cv::dilate(level.hole, nearHole, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * r + 1, 2 * r + 1)));
     level.sourceOk = inside & (nearHole == 0);
     const int reachSide = 2 * std::max(reach, r) + 1;
-    cv::dilate(level.hole, nearHole,
-               cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reachSide, reachSide)));
+    cv::dilate(level.hole, nearHole, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reachSide, reachSide)));
     level.target = inside & (nearHole != 0);
     level.targetCount = cv::countNonZero(level.target);
     level.box = level.targetCount > 0 ? cv::boundingRect(level.target) : cv::Rect();
-    level.sources.clear();
-    for (int y = 0; y < size.height; ++y) {
-        const uchar* ok = level.sourceOk.ptr<uchar>(y);
-        for (int x = 0; x < size.width; ++x)
-            if (ok[x]) level.sources.push_back(y * size.width + x);
+    level.sourceCount = cv::countNonZero(level.sourceOk);
+    level.sparseSources.clear();
+    // Drawing random pixels until one is a source is cheap while sources are common; list them when not.
+    if (level.sourceCount > 0 && level.sourceCount * 8 < std::max(1, core.area())) {
+        std::vector<cv::Point> all;
+        cv::findNonZero(level.sourceOk, all);
+        level.sparseSources = std::move(all);
     }
-    level.nnf.assign(static_cast<size_t>(size.area()), cv::Point(-1, -1));
-    level.dist.assign(static_cast<size_t>(size.area()), INT_MAX);
+    level.nnf.assign(static_cast<size_t>(level.box.area()), cv::Point(-1, -1));
+    level.dist.assign(static_cast<size_t>(level.box.area()), INT_MAX);
 }
 
 void randomField(Level& level, uint64_t seed) {
     Rng rng(seed);
-    const int width = level.guide.cols;
-    const int count = static_cast<int>(level.sources.size());
     for (int y = level.box.y; y < level.box.y + level.box.height; ++y)
         for (int x = level.box.x; x < level.box.x + level.box.width; ++x)
-            if (level.target.at<uchar>(y, x)) {
-                const int s = level.sources[static_cast<size_t>(rng.range(0, count - 1))];
-                level.nnf[static_cast<size_t>(y * width + x)] = cv::Point(s % width, s / width);
-            }
+            if (level.target.at<uchar>(y, x)) level.nnf[level.at(x, y)] = randomSource(level, rng);
 }
 
 void upsampleField(const Level& coarse, Level& fine, uint64_t seed) {
     Rng rng(seed);
-    const int width = fine.guide.cols;
-    const int count = static_cast<int>(fine.sources.size());
     for (int y = fine.box.y; y < fine.box.y + fine.box.height; ++y)
         for (int x = fine.box.x; x < fine.box.x + fine.box.width; ++x) {
             if (!fine.target.at<uchar>(y, x)) continue;
             const cv::Point c(std::min(x / 2, coarse.guide.cols - 1), std::min(y / 2, coarse.guide.rows - 1));
             cv::Point s(-1, -1);
-            if (coarse.target.at<uchar>(c)) {
-                const cv::Point m = coarse.nnf[static_cast<size_t>(c.y * coarse.guide.cols + c.x)];
+            if (coarse.box.contains(c) && coarse.target.at<uchar>(c)) {
+                const cv::Point m = coarse.nnf[coarse.at(c.x, c.y)];
                 const cv::Point guess(2 * m.x + (x - 2 * c.x), 2 * m.y + (y - 2 * c.y));
                 // The doubled match may touch the hole at the finer scale: take the nearest known one.
                 for (int ring = 0; ring <= 2 && s.x < 0; ++ring)
@@ -173,23 +179,18 @@ void upsampleField(const Level& coarse, Level& fine, uint64_t seed) {
                         for (int dx = -ring; dx <= ring && s.x < 0; ++dx)
                             if (validSource(fine, guess + cv::Point(dx, dy))) s = guess + cv::Point(dx, dy);
             }
-            if (s.x < 0) {
-                const int pick = fine.sources[static_cast<size_t>(rng.range(0, count - 1))];
-                s = cv::Point(pick % width, pick / width);
-            }
-            fine.nnf[static_cast<size_t>(y * width + x)] = s;
+            fine.nnf[fine.at(x, y)] = s.x >= 0 ? s : randomSource(fine, rng);
         }
 }
 
 void updateDistances(Level& level) {
     const Patches patches(level);
-    const int width = level.guide.cols;
     cv::parallel_for_(cv::Range(level.box.y, level.box.y + level.box.height), [&](const cv::Range& rows) {
         for (int y = rows.start; y < rows.end; ++y) {
             const uchar* target = level.target.ptr<uchar>(y);
             for (int x = level.box.x; x < level.box.x + level.box.width; ++x)
                 if (target[x]) {
-                    const size_t i = static_cast<size_t>(y * width + x);
+                    const size_t i = level.at(x, y);
                     level.dist[i] = patches.distance(cv::Point(x, y), level.nnf[i], INT_MAX);
                 }
         }
@@ -224,12 +225,11 @@ void searchField(Level& level, int sweeps, int maxRadius, uint64_t seed) {
 cv::Mat voteWeights(const Level& level, double scale) {
     cv::Mat weights(level.guide.size(), CV_32FC1, cv::Scalar(0));
     if (level.targetCount == 0) return weights;
-    const int width = level.guide.cols;
     std::vector<int> errors;
     errors.reserve(static_cast<size_t>(level.targetCount));
     for (int y = level.box.y; y < level.box.y + level.box.height; ++y)
         for (int x = level.box.x; x < level.box.x + level.box.width; ++x)
-            if (level.target.at<uchar>(y, x)) errors.push_back(level.dist[static_cast<size_t>(y * width + x)]);
+            if (level.target.at<uchar>(y, x)) errors.push_back(level.dist[level.at(x, y)]);
     auto nth = errors.begin() + static_cast<std::ptrdiff_t>(errors.size() * 3 / 4);
     std::nth_element(errors.begin(), nth, errors.end());
     const double elements = static_cast<double>((2 * level.radius + 1) * (2 * level.radius + 1) *
@@ -238,7 +238,7 @@ cv::Mat voteWeights(const Level& level, double scale) {
     for (int y = level.box.y; y < level.box.y + level.box.height; ++y)
         for (int x = level.box.x; x < level.box.x + level.box.width; ++x)
             if (level.target.at<uchar>(y, x)) {
-                const double mse = level.dist[static_cast<size_t>(y * width + x)] / elements;
+                const double mse = level.dist[level.at(x, y)] / elements;
                 weights.at<float>(y, x) = static_cast<float>(std::exp(-mse / (2.0 * sigma2)));
             }
     return weights;
@@ -250,34 +250,34 @@ template <typename T>
 void voteRows(const Level& level, const cv::Mat& weights, const cv::Mat& source, cv::Mat& out,
               const cv::Mat& outMask, double spread, const cv::Range& rows) {
     const int r = level.radius;
-    std::vector<double> spatial(static_cast<size_t>((2 * r + 1) * (2 * r + 1)), 1.0);
+    const int side = 2 * r + 1;
+    std::vector<double> spatial(static_cast<size_t>(side * side), 1.0);
     if (spread > 0.0)
         for (int dy = -r; dy <= r; ++dy)
             for (int dx = -r; dx <= r; ++dx)
-                spatial[static_cast<size_t>((dy + r) * (2 * r + 1) + dx + r)] =
+                spatial[static_cast<size_t>((dy + r) * side + dx + r)] =
                     std::exp(-(dx * dx + dy * dy) / (2.0 * spread * spread));
-    const int width = level.guide.cols, height = level.guide.rows;
+    const cv::Rect box = level.box;
     const int channels = source.channels();
     std::vector<double> sum(static_cast<size_t>(channels));
     for (int y = rows.start; y < rows.end; ++y) {
         const uchar* wanted = outMask.ptr<uchar>(y);
         T* dst = out.ptr<T>(y);
-        for (int x = 0; x < width; ++x) {
+        for (int x = 0; x < source.cols; ++x) {
             if (!wanted[x]) continue;
             std::fill(sum.begin(), sum.end(), 0.0);
             double total = 0.0;
             for (int dy = -r; dy <= r; ++dy) {
                 const int py = y - dy;
-                if (py < 0 || py >= height) continue;
+                if (py < box.y || py >= box.y + box.height) continue;
                 const uchar* target = level.target.ptr<uchar>(py);
                 const float* w = weights.ptr<float>(py);
                 for (int dx = -r; dx <= r; ++dx) {
                     const int px = x - dx;
-                    if (px < 0 || px >= width || !target[px]) continue;
-                    const cv::Point m = level.nnf[static_cast<size_t>(py * width + px)];
+                    if (px < box.x || px >= box.x + box.width || !target[px]) continue;
+                    const cv::Point m = level.nnf[level.at(px, py)];
                     const T* s = source.ptr<T>(m.y + dy) + (m.x + dx) * channels;
-                    const double weight = std::max(w[px], 1e-8f) *
-                                          spatial[static_cast<size_t>((dy + r) * (2 * r + 1) + dx + r)];
+                    const double weight = std::max(w[px], 1e-8f) * spatial[static_cast<size_t>((dy + r) * side + dx + r)];
                     for (int c = 0; c < channels; ++c) sum[static_cast<size_t>(c)] += weight * s[c];
                     total += weight;
                 }
@@ -294,11 +294,17 @@ void voteRows(const Level& level, const cv::Mat& weights, const cv::Mat& source,
 void vote(const Level& level, const cv::Mat& weights, const cv::Mat& source, cv::Mat& out,
           const cv::Mat& outMask, double spread) {
     CV_Assert(source.size() == level.guide.size() && out.type() == source.type());
-    cv::parallel_for_(cv::Range(0, source.rows), [&](const cv::Range& rows) {
-        if (source.depth() == CV_8U)
-            voteRows<uchar>(level, weights, source, out, outMask, spread, rows);
-        else
-            voteRows<float>(level, weights, source, out, outMask, spread, rows);
+    if (level.targetCount == 0) return;
+    // Only pixels within a patch radius of a target can receive a vote.
+    const cv::Rect reach = cv::Rect(level.box.x - level.radius, level.box.y - level.radius,
+                                    level.box.width + 2 * level.radius, level.box.height + 2 * level.radius) &
+                           cv::Rect(0, 0, source.cols, source.rows);
+    cv::parallel_for_(cv::Range(reach.y, reach.y + reach.height), [&](const cv::Range& rows) {
+        switch (source.depth()) {
+            case CV_8U: voteRows<uchar>(level, weights, source, out, outMask, spread, rows); break;
+            case CV_16U: voteRows<ushort>(level, weights, source, out, outMask, spread, rows); break;
+            default: voteRows<float>(level, weights, source, out, outMask, spread, rows); break;
+        }
     });
 }
 

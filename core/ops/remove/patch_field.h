@@ -18,12 +18,19 @@ struct Level {
     cv::Mat target;              ///< CV_8UC1: the patch centred here is inside and near the hole
     cv::Rect box;                ///< bounding box of `target`
     int targetCount = 0;
-    std::vector<int> sources;    ///< row-major indices where sourceOk, for random picks
-    std::vector<cv::Point> nnf;  ///< per pixel: centre of the matched known patch (where target)
-    std::vector<int> dist;       ///< per pixel: sum of squared differences to it (where target)
+    int sourceCount = 0;
+    std::vector<cv::Point> sparseSources;  ///< all sources, only when they are too rare to draw blindly
+    std::vector<cv::Point> nnf;  ///< per pixel of `box`: centre of the matched known patch
+    std::vector<int> dist;       ///< per pixel of `box`: sum of squared differences to it
+
+    size_t at(int x, int y) const {
+        return static_cast<size_t>(y - box.y) * static_cast<size_t>(box.width) +
+               static_cast<size_t>(x - box.x);
+    }
 };
 
-/// Fills sourceOk, target (patch centres within `reach` >= radius of a hole pixel), box and sources.
+/// Fills sourceOk, target (patch centres within `reach` >= radius of a hole pixel), box and the
+/// source bookkeeping; sizes the field to `box`.
 void prepare(Level& level, int reach);
 /// Random known patch for every target.
 void randomField(Level& level, uint64_t seed);
@@ -38,9 +45,9 @@ void searchField(Level& level, int sweeps, int maxRadius, uint64_t seed);
 /// patch errors.
 cv::Mat voteWeights(const Level& level, double scale = 1.0);
 /// For every non-zero pixel of outMask: the weighted mean over the target patches covering it of the
-/// pixel their match puts there, read from `source` (same size as the level, CV_8U or CV_32F, any
-/// channel count) and written to `out` (same type). Sources are fully known patches, so `out` may be
-/// `source` when outMask covers only hole pixels.
+/// pixel their match puts there, read from `source` (same size as the level, CV_8U, CV_16U or CV_32F,
+/// any channel count) and written to `out` (same type). Sources are fully known patches, so `out`
+/// may be `source` when outMask covers only hole pixels.
 /// `spread` > 0 also weights each patch by a Gaussian of the pixel's distance from its centre: small
 /// values keep each patch's own pixels (sharp), large ones average all overlapping patches (smooth).
 void vote(const Level& level, const cv::Mat& weights, const cv::Mat& source, cv::Mat& out,

@@ -1,6 +1,7 @@
 #include "core/ops/remove/patchmatch.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
@@ -69,7 +70,12 @@ int iterationsAt(int level, int levels, const PatchMatchParams& params, int targ
 
 }  // namespace
 
-cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole, const PatchMatchParams& params) {
+cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole, const PatchMatchParams& paramsIn) {
+    PatchMatchParams params = paramsIn;
+    if (const char* e = std::getenv("PM_FINE")) params.fineIterations = std::atoi(e);
+    if (const char* e = std::getenv("PM_COARSE")) params.coarseIterations = std::atoi(e);
+    if (const char* e = std::getenv("PM_PATCH")) params.patchSize = std::atoi(e);
+    if (const char* e = std::getenv("PM_SWEEPS")) params.searchSweeps = std::atoi(e);
     CV_Assert(!image.empty() && (image.depth() == CV_8U || image.depth() == CV_16U));
     CV_Assert(hole.type() == CV_8UC1 && hole.size() == image.size());
     CV_Assert(params.patchSize >= 3 && params.patchSize % 2 == 1);
@@ -79,19 +85,24 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole, const Patch
         if (params.checkpoint) params.checkpoint();
     };
 
+    const int64 t0 = cv::getTickCount();
     std::vector<Level> levels(1);
     levels[0].radius = params.patchSize / 2;
     levels[0].guide = toGuide(image);
     levels[0].hole = unknown;
     const int minSide = std::max(4 * params.patchSize, 24);
-    while (holeRadius(levels.back().hole) > static_cast<float>(levels[0].radius) &&
-           std::min(levels.back().guide.cols, levels.back().guide.rows) / 2 >= minSide)
+    // Halve until the hole is about a patch wide: there the diffusion start is good enough.
+    float radius = holeRadius(unknown);
+    while (radius > static_cast<float>(levels[0].radius) &&
+           std::min(levels.back().guide.cols, levels.back().guide.rows) / 2 >= minSide) {
         levels.push_back(halve(levels.back()));
+        radius /= 2.0f;
+    }
     const int bandReach = std::max(params.bandPixels, levels[0].radius);
     for (size_t i = 0; i < levels.size(); ++i) patchmatch::prepare(levels[i], i == 0 ? bandReach : 0);
     // Coarse levels where the hole swallowed every known patch cannot be matched: start finer.
-    while (levels.size() > 1 && levels.back().sources.empty()) levels.pop_back();
-    if (levels[0].sources.empty()) return diffusionFill(image, unknown);
+    while (levels.size() > 1 && levels.back().sourceCount == 0) levels.pop_back();
+    if (levels[0].sourceCount == 0) return diffusionFill(image, unknown);
 
     const int count = static_cast<int>(levels.size());
     {
@@ -121,25 +132,25 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole, const Patch
             patchmatch::vote(level, patchmatch::voteWeights(level), level.guide, level.guide, level.hole);
         }
         if (params.progress) params.progress(static_cast<double>(count - l) / count);
+        if (std::getenv("PM_TIMING"))
+            std::fprintf(stderr, "level %d %dx%d targets %d iters %d t=%.0f ms\n", l, level.guide.cols,
+                         level.guide.rows, level.targetCount, iterations,
+                         (cv::getTickCount() - t0) * 1000.0 / cv::getTickFrequency());
     }
 
     Level& finest = levels[0];
     patchmatch::updateDistances(finest);
-    cv::Mat data;
-    image.convertTo(data, CV_32F);
-    cv::Mat out = data.clone();
     cv::Mat outMask = unknown;
     if (params.bandPixels > 0) {
         const int side = 2 * params.bandPixels + 1;
         cv::dilate(unknown, outMask, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
     }
-    const char* spreadEnv = std::getenv("PM_SPREAD");
-    const char* scaleEnv = std::getenv("PM_SCALE");
-    patchmatch::vote(finest, patchmatch::voteWeights(finest, scaleEnv ? std::atof(scaleEnv) : 1.0), data, out,
-                     outMask, spreadEnv ? std::atof(spreadEnv) : 0.0);
-    cv::Mat result;
-    out.convertTo(result, image.type());
-    return result;
+    // The last vote reads the input itself: full depth, every channel (alpha too).
+    cv::Mat out = image.clone();
+    patchmatch::vote(finest, patchmatch::voteWeights(finest), image, out, outMask);
+    if (std::getenv("PM_TIMING"))
+        std::fprintf(stderr, "total t=%.0f ms\n", (cv::getTickCount() - t0) * 1000.0 / cv::getTickFrequency());
+    return out;
 }
 
 }  // namespace pm::ops

@@ -17,7 +17,7 @@ struct PatchMatchParams {
     int searchSweeps = 2;       ///< propagation + random search sweeps per EM iteration
     /// Above this many patches that touch the hole, a level gets a single EM iteration and finer ones
     /// only the voting of the upsampled field: keeps a large hole on a 12 MP photo within a second.
-    int workBudget = 80000;
+    int workBudget = 60000;
     int bandPixels = 0;         ///< also synthesize known pixels this close to the hole (seam blending)
     uint64_t seed = 1;          ///< same seed, same input: same output, whatever the thread count
     std::function<void()> checkpoint;        ///< called between levels and iterations; may throw

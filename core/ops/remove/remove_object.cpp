@@ -90,10 +90,12 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
             fill = patchMatchInpaint(crop, cropHole, pmParams);
         }
         context.throwIfCancelled();
+        const cv::Mat weights = featherWeights(cropHole, params.featherPixels);
         cv::Mat target = result.image(box);
-        pasteFeathered(target, fill, featherWeights(cropHole, params.featherPixels));
-        const cv::Rect changed = differingBox(crop, target);
-        if (changed.area() > 0) result.changed |= changed + box.tl();
+        pasteFeathered(target, fill, weights);
+        const cv::Rect touched = cv::boundingRect(weights > 0.0f);
+        const cv::Rect changed = differingBox(crop(touched), target(touched));
+        if (changed.area() > 0) result.changed |= changed + box.tl() + touched.tl();
     }
     context.progress(1.0, "Removing object");
     return result;

@@ -1,0 +1,29 @@
+#include "app/cli/split_command.h"
+
+#include <QCommandLineParser>
+#include <cstdio>
+
+#include "app/cli/cli_common.h"
+#include "app/common/repair_file.h"
+
+namespace pm::cli {
+
+int runSplit(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Split a flatbed scan into one straightened photo per photo on it.");
+    parser.addPositionalArgument("SCAN", "The scanned image.");
+    parser.addOption({"output", "Folder for the photos (created if needed).", "DIR"});
+    int exitCode = 0;
+    if (!parseOrExit(parser, arguments, &exitCode)) return exitCode;
+    if (parser.positionalArguments().size() != 1 || !parser.isSet("output"))
+        return fail("usage: photomend-cli split SCAN --output DIR") + 1;
+    engine::EngineOptions options;
+    options.preload = false;  // no model is involved
+    const FileTask task{parser.positionalArguments().front(), QString(), parser.value("output")};
+    return runTasks(options, {task}, "split", [](const FileTask& t, engine::JobContext& context) {
+        const QStringList written = app::splitScanFile(t.input, t.output, context);
+        return std::to_string(written.size()) + " photos: " + written.join(", ").toStdString();
+    });
+}
+
+}  // namespace pm::cli

@@ -1,0 +1,53 @@
+#include "app/common/repair_file.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include "app/common/photo_saver.h"
+#include "core/common/error.h"
+#include "core/image/image_io.h"
+#include "core/ops/split/split_scan.h"
+
+namespace pm::app {
+
+namespace {
+void save(const QString& path, const cv::Mat& pixels, const image::LoadedPhoto& source,
+          const std::string& action) {
+    const WriteResult written = savePhoto(
+        path, pixels, saveOptionsFor(path, source.format, source.jpegQuality), source.metadata, action);
+    if (!written.ok) throw Error(written.error.toStdString());
+}
+}  // namespace
+
+std::string repairFile(const QString& input, const QString& output, const ops::RepairParams& params,
+                       engine::JobContext& context) {
+    if (QFileInfo(input).absoluteFilePath() == QFileInfo(output).absoluteFilePath())
+        throw Error("refusing to overwrite the input " + input.toStdString());
+    const image::LoadedPhoto photo = image::loadPhoto(input.toStdString());
+    const std::vector<ops::RepairStepResult> steps = ops::repairPhoto(photo.pixels, {}, params, context);
+    std::string summary;
+    for (const ops::RepairStepResult& step : steps)
+        summary += (summary.empty() ? "" : ", ") + ops::toString(step.step) + " (" + step.engineUsed + ")";
+    save(output, steps.empty() ? photo.pixels : steps.back().image, photo, "repaired with PhotoMend");
+    return summary.empty() ? "nothing needed changing" : summary;
+}
+
+QStringList splitScanFile(const QString& scan, const QString& outputDir, engine::JobContext& context) {
+    const image::LoadedPhoto photo = image::loadPhoto(scan.toStdString());
+    const std::vector<ops::DetectedPhoto> found = ops::detectPhotos(photo.pixels, {}, context);
+    if (found.empty()) throw Error("no photos were found on the scan " + scan.toStdString());
+    if (!QDir().mkpath(outputDir))
+        throw Error("cannot create the output folder " + outputDir.toStdString());
+    const QFileInfo info(scan);
+    QStringList written;
+    for (size_t i = 0; i < found.size(); ++i) {
+        context.throwIfCancelled();
+        const QString path = QDir(outputDir).filePath(
+            QStringLiteral("%1-%2.%3").arg(info.completeBaseName()).arg(i + 1).arg(info.suffix()));
+        save(path, ops::extractPhoto(photo.pixels, found[i].box), photo, "split from a scan with PhotoMend");
+        written << path;
+    }
+    return written;
+}
+
+}  // namespace pm::app

@@ -1,0 +1,39 @@
+#pragma once
+// Fading, colour and grain: the tone part of "Repair old photo". Pure functions on whole images; any
+// thread may call them. Every function takes CV_8U or CV_16U with 1, 3 (BGR) or 4 (BGRA) channels,
+// returns the same type and size, and leaves an alpha channel untouched.
+#include <opencv2/core.hpp>
+
+#include "core/engine/job_context.h"
+
+namespace pm::ops {
+
+struct ToneParams {
+    /// 0..1: restore faded colour (per-channel levels, colour cast removal, white balance).
+    double colorStrength = 1.0;
+    /// 0..1: remove grain and JPEG noise, keeping edges.
+    double denoise = 0.5;
+    /// 0..1: unsharp mask with limited halos.
+    double sharpen = 0.0;
+};
+
+/// Stretches each channel between its 0.5% and 99.5% levels (faded blacks and whites, per-channel
+/// casts), then neutralises what cast is left on the near-gray pixels in L*a*b*. strength blends the
+/// result with the input; 0 returns the input bit for bit.
+cv::Mat restoreColor(const cv::Mat& image, double strength);
+
+/// Edge-preserving noise reduction scaled to the noise measured in the image: bilateral filtering of
+/// luma at full resolution and of chroma at half resolution (colour noise is coarse). 0 = unchanged.
+cv::Mat reduceNoise(const cv::Mat& image, double strength);
+
+/// Unsharp mask on luma; the result never leaves its 3x3 neighbourhood's range by more than a few
+/// levels, so edges get crisper without bright or dark halos. 0 = unchanged.
+cv::Mat sharpen(const cv::Mat& image, double amount);
+
+/// restoreColor, reduceNoise, sharpen in this order, reporting progress. Throws pm::Cancelled.
+cv::Mat applyTone(const cv::Mat& image, const ToneParams& params, engine::JobContext& context);
+
+/// applyTone on a copy shrunk to maxSide pixels on its long side, for live slider previews.
+cv::Mat previewTone(const cv::Mat& image, const ToneParams& params, int maxSide = 1024);
+
+}  // namespace pm::ops

@@ -1,0 +1,88 @@
+// Crop planning and seam geometry of Remove object: large photos are processed as crops around each
+// masked region, and nothing outside the grown mask plus its feather band may change.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/ops/remove/fill_regions.h"
+
+namespace pm::ops {
+namespace {
+
+bool contains(const cv::Rect& outer, const cv::Rect& inner) { return (outer & inner) == inner; }
+
+TEST(FillRegions, NearbyRegionsShareOneCropAndFarOnesDoNot) {
+    cv::Mat hole(1000, 1600, CV_8UC1, cv::Scalar(0));
+    const cv::Rect a(100, 100, 40, 40), b(180, 110, 30, 30), far(1200, 700, 50, 50);
+    hole(a).setTo(255);
+    hole(b).setTo(255);
+    hole(far).setTo(255);
+    const std::vector<cv::Rect> boxes = planFillRegions(hole);
+    ASSERT_EQ(boxes.size(), 2u);
+    EXPECT_TRUE(contains(boxes[0], a) && contains(boxes[0], b));
+    EXPECT_TRUE(contains(boxes[1], far));
+    EXPECT_EQ((boxes[0] & boxes[1]).area(), 0);
+    // Context on every side: at least the minimum margin of 32 px around the far square.
+    EXPECT_LE(boxes[1].x, far.x - 32);
+    EXPECT_GE(boxes[1].br().x, far.br().x + 32);
+}
+
+TEST(FillRegions, BoxesStayInsideTheImage) {
+    cv::Mat hole(300, 400, CV_8UC1, cv::Scalar(0));
+    hole(cv::Rect(0, 0, 20, 20)).setTo(255);
+    hole(cv::Rect(380, 280, 20, 20)).setTo(255);
+    const std::vector<cv::Rect> boxes = planFillRegions(hole);
+    ASSERT_EQ(boxes.size(), 2u);
+    for (const cv::Rect& box : boxes) EXPECT_TRUE(contains(cv::Rect(0, 0, 400, 300), box)) << box;
+    EXPECT_EQ(boxes[0], cv::Rect(0, 0, 52, 52));
+}
+
+TEST(FillRegions, MarginGrowsWithTheRegionAndMergesChains) {
+    cv::Mat hole(2000, 2000, CV_8UC1, cv::Scalar(0));
+    hole(cv::Rect(500, 500, 200, 200)).setTo(255);  // margin 200: reaches x = 900
+    hole(cv::Rect(880, 560, 10, 10)).setTo(255);    // inside that margin: same crop
+    const std::vector<cv::Rect> boxes = planFillRegions(hole);
+    ASSERT_EQ(boxes.size(), 1u);
+    EXPECT_TRUE(contains(boxes[0], cv::Rect(300, 300, 600, 600)));
+}
+
+TEST(FillRegions, GrowMaskDilatesRoundly) {
+    cv::Mat mask(41, 41, CV_8UC1, cv::Scalar(0));
+    mask.at<uchar>(20, 20) = 1;  // any non-zero value marks the hole
+    const cv::Mat grown = growMask(mask, 5);
+    EXPECT_EQ(grown.at<uchar>(20, 25), 255);
+    EXPECT_EQ(grown.at<uchar>(20, 26), 0);
+    EXPECT_EQ(grown.at<uchar>(25, 25), 0);  // round, not square
+    EXPECT_EQ(cv::countNonZero(growMask(mask, 0)), 1);
+}
+
+TEST(FillRegions, FeatherFallsToZeroWithinTheBand) {
+    cv::Mat hole(50, 50, CV_8UC1, cv::Scalar(0));
+    hole(cv::Rect(20, 0, 10, 50)).setTo(255);
+    const cv::Mat w = featherWeights(hole, 3);
+    EXPECT_FLOAT_EQ(w.at<float>(10, 25), 1.0f);
+    EXPECT_GT(w.at<float>(10, 30), w.at<float>(10, 31));
+    EXPECT_GT(w.at<float>(10, 32), 0.0f);
+    EXPECT_FLOAT_EQ(w.at<float>(10, 33), 0.0f);
+    EXPECT_FLOAT_EQ(w.at<float>(10, 16), 0.0f);
+}
+
+TEST(FillRegions, PasteLeavesZeroWeightPixelsBitIdentical) {
+    cv::Mat dst(20, 20, CV_16UC3);
+    cv::randu(dst, 0, 65535);
+    const cv::Mat before = dst.clone();
+    const cv::Mat fill(20, 20, CV_16UC3, cv::Scalar(1000, 2000, 3000));
+    cv::Mat weights(20, 20, CV_32FC1, cv::Scalar(0));
+    weights(cv::Rect(5, 5, 4, 4)).setTo(1.0f);
+    weights.at<float>(0, 0) = 0.5f;
+    pasteFeathered(dst, fill, weights);
+    EXPECT_EQ(dst.at<cv::Vec3w>(6, 6), cv::Vec3w(1000, 2000, 3000));
+    EXPECT_EQ(dst.at<cv::Vec3w>(0, 0)[0], cv::saturate_cast<ushort>(0.5 * before.at<cv::Vec3w>(0, 0)[0] + 500));
+    const cv::Mat untouched = weights == 0;
+    for (int y = 0; y < 20; ++y)
+        for (int x = 0; x < 20; ++x)
+            if (untouched.at<uchar>(y, x)) ASSERT_EQ(dst.at<cv::Vec3w>(y, x), before.at<cv::Vec3w>(y, x));
+}
+
+}  // namespace
+}  // namespace pm::ops

@@ -1,0 +1,157 @@
+// The built-in fill must continue what surrounds the hole: a periodic texture keeps its period, a
+// straight edge keeps its line. Diffusion (cv::inpaint) smears both, which is what we compare against.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+#include <opencv2/photo.hpp>
+
+#include "core/common/error.h"
+#include "core/ops/remove/patchmatch.h"
+
+namespace pm::ops {
+namespace {
+
+// Vertical stripes of period 10 with a little noise, so that the texture is not trivially flat.
+cv::Mat stripes(cv::Size size, int type) {
+    cv::Mat image(size, CV_8UC3);
+    cv::RNG rng(7);
+    for (int y = 0; y < size.height; ++y)
+        for (int x = 0; x < size.width; ++x) {
+            const int base = (x % 10) < 5 ? 60 : 190;
+            const int n = rng.uniform(-6, 7);
+            image.at<cv::Vec3b>(y, x) = cv::Vec3b(cv::saturate_cast<uchar>(base + n),
+                                                  cv::saturate_cast<uchar>(base / 2 + n), 120);
+        }
+    if (type == CV_8UC3) return image;
+    cv::Mat converted = image;
+    if (CV_MAT_DEPTH(type) == CV_16U) image.convertTo(converted, CV_16U, 257.0);
+    if (CV_MAT_CN(type) == 4) cv::cvtColor(converted, converted, cv::COLOR_BGR2BGRA);
+    if (CV_MAT_CN(type) == 1) cv::cvtColor(converted, converted, cv::COLOR_BGR2GRAY);
+    return converted;
+}
+
+double meanAbsError(const cv::Mat& a, const cv::Mat& b, const cv::Mat& hole) {
+    cv::Mat diff;
+    cv::absdiff(a, b, diff);
+    const cv::Scalar m = cv::mean(diff, hole);
+    return (m[0] + m[1] + m[2] + m[3]) / a.channels();
+}
+
+cv::Mat squareHole(cv::Size size, cv::Rect box) {
+    cv::Mat hole(size, CV_8UC1, cv::Scalar(0));
+    hole(box).setTo(255);
+    return hole;
+}
+
+TEST(PatchMatch, PeriodicStripesContinueThroughTheHole) {
+    const cv::Mat truth = stripes(cv::Size(160, 120), CV_8UC3);
+    const cv::Mat hole = squareHole(truth.size(), cv::Rect(55, 35, 45, 45));
+    cv::Mat input = truth.clone();
+    input.setTo(cv::Scalar(0, 0, 255), hole);
+    const cv::Mat ours = patchMatchInpaint(input, hole);
+    cv::Mat telea;
+    cv::inpaint(input, hole, telea, 3, cv::INPAINT_TELEA);
+    const double ourError = meanAbsError(ours, truth, hole);
+    const double teleaError = meanAbsError(telea, truth, hole);
+    // Stripes are 130 levels apart: a fill out of phase would be ~65 off on average, noise is ~3.
+    EXPECT_LT(ourError, 12.0);
+    EXPECT_LT(ourError, 0.3 * teleaError) << "TELEA " << teleaError;
+    // The stripes in the middle row of the hole stay in phase with the truth.
+    cv::Mat ourRow, trueRow;
+    ours.row(57).colRange(55, 100).convertTo(ourRow, CV_32F);
+    truth.row(57).colRange(55, 100).convertTo(trueRow, CV_32F);
+    cv::Mat correlation;
+    cv::matchTemplate(ourRow.reshape(1), trueRow.reshape(1), correlation, cv::TM_CCOEFF_NORMED);
+    EXPECT_GT(correlation.at<float>(0, 0), 0.9);
+}
+
+TEST(PatchMatch, KnownPixelsAreCopiedUntouched) {
+    const cv::Mat truth = stripes(cv::Size(120, 90), CV_8UC3);
+    const cv::Mat hole = squareHole(truth.size(), cv::Rect(40, 30, 20, 20));
+    const cv::Mat ours = patchMatchInpaint(truth, hole);
+    cv::Mat diff;
+    cv::absdiff(ours, truth, diff);
+    cv::Mat changed;
+    cv::cvtColor(diff, changed, cv::COLOR_BGR2GRAY);
+    EXPECT_EQ(cv::countNonZero(changed & (hole == 0)), 0);
+}
+
+TEST(PatchMatch, DiagonalEdgeKeepsItsLine) {
+    // Dark below the line y = 0.5 x + 20, bright above, with fine noise; a round hole on the edge.
+    cv::Mat truth(140, 180, CV_8UC3);
+    cv::RNG rng(3);
+    for (int y = 0; y < truth.rows; ++y)
+        for (int x = 0; x < truth.cols; ++x) {
+            const int v = (y > 0.5 * x + 20 ? 50 : 200) + rng.uniform(-8, 9);
+            truth.at<cv::Vec3b>(y, x) = cv::Vec3b::all(cv::saturate_cast<uchar>(v));
+        }
+    cv::Mat hole(truth.size(), CV_8UC1, cv::Scalar(0));
+    cv::circle(hole, cv::Point(90, 65), 22, cv::Scalar(255), cv::FILLED);
+    cv::Mat input = truth.clone();
+    input.setTo(cv::Scalar(0, 255, 0), hole);
+    const cv::Mat ours = patchMatchInpaint(input, hole);
+    cv::Mat gray;
+    cv::cvtColor(ours, gray, cv::COLOR_BGR2GRAY);
+    cv::blur(gray, gray, cv::Size(3, 3));  // the noise must not decide where the edge is
+    for (int x = 76; x <= 104; x += 2) {
+        int edge = -1;
+        for (int y = 30; y < 110; ++y)
+            if (gray.at<uchar>(y, x) > 125 && gray.at<uchar>(y + 1, x) <= 125) edge = y;
+        EXPECT_NEAR(edge + 0.5, 0.5 * x + 20, 2.0) << "column " << x;
+    }
+}
+
+TEST(PatchMatch, SixteenBitWithAlphaKeepsDepthAndFillsAlpha) {
+    cv::Mat truth = stripes(cv::Size(120, 90), CV_16UC4);
+    std::vector<cv::Mat> planes;
+    cv::split(truth, planes);
+    planes[3].setTo(40000);
+    cv::merge(planes, truth);
+    const cv::Mat hole = squareHole(truth.size(), cv::Rect(40, 30, 30, 30));
+    cv::Mat input = truth.clone();
+    input.setTo(cv::Scalar(0, 0, 65535, 0), hole);
+    const cv::Mat ours = patchMatchInpaint(input, hole);
+    ASSERT_EQ(ours.type(), CV_16UC4);
+    cv::Mat alpha;
+    cv::extractChannel(ours, alpha, 3);
+    double lo = 0, hi = 0;
+    cv::minMaxLoc(alpha, &lo, &hi, nullptr, nullptr, hole);
+    EXPECT_EQ(lo, 40000);
+    EXPECT_EQ(hi, 40000);
+    // 16-bit values, not 8-bit ones scaled: the stripes' levels come back at 257x.
+    EXPECT_LT(meanAbsError(ours, truth, hole), 12.0 * 257);
+}
+
+TEST(PatchMatch, GreyImagesAreFilled) {
+    const cv::Mat truth = stripes(cv::Size(120, 90), CV_8UC1);
+    const cv::Mat hole = squareHole(truth.size(), cv::Rect(40, 30, 30, 30));
+    cv::Mat input = truth.clone();
+    input.setTo(0, hole);
+    const cv::Mat ours = patchMatchInpaint(input, hole);
+    ASSERT_EQ(ours.type(), CV_8UC1);
+    EXPECT_LT(meanAbsError(ours, truth, hole), 12.0);
+}
+
+TEST(PatchMatch, CheckpointExceptionsStopTheFill) {
+    const cv::Mat truth = stripes(cv::Size(120, 90), CV_8UC3);
+    PatchMatchParams params;
+    int calls = 0;
+    params.checkpoint = [&calls] {
+        if (++calls == 2) throw Cancelled();
+    };
+    EXPECT_THROW(patchMatchInpaint(truth, squareHole(truth.size(), cv::Rect(40, 30, 30, 30)), params),
+                 Cancelled);
+    EXPECT_EQ(calls, 2);
+}
+
+TEST(PatchMatch, SameSeedSameResult) {
+    const cv::Mat truth = stripes(cv::Size(120, 90), CV_8UC3);
+    const cv::Mat hole = squareHole(truth.size(), cv::Rect(40, 30, 30, 30));
+    const cv::Mat a = patchMatchInpaint(truth, hole), b = patchMatchInpaint(truth, hole);
+    EXPECT_EQ(cv::norm(a, b, cv::NORM_INF), 0.0);
+}
+
+}  // namespace
+}  // namespace pm::ops
