@@ -16,8 +16,8 @@
 
 namespace {
 
-// With PHOTOMEND_TEST_HOOKS=1 the menu titles and every opened photo are reported on stdout, so that
-// end-to-end tests of the installed program can see its language and which window opened what.
+// With PHOTOMEND_TEST_HOOKS=1 the menu titles and every opened photo are reported on stdout, so
+// that end-to-end tests of the installed program can see its language and which window opened what.
 void reportMenus(pm::ui::MainWindow& window) {
     QStringList titles;
     for (QAction* action : window.menuBar()->actions()) titles << action->text();
@@ -47,13 +47,21 @@ int main(int argc, char** argv) {
     translations.install(pm::app::resolveLocale(pm::app::languageSetting(), QLocale::system()));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Repair photos: remove objects, fix old scans."));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Repair photos: remove objects, fix old scans."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("FILE", QApplication::translate("main", "Photos to open."), "[FILE...]");
-    parser.addOption({"device", QApplication::translate("main", "Where models run: auto, cpu or cuda."), "DEVICE", "auto"});
-    parser.addOption({"models-dir", QApplication::translate("main", "Folder holding installed models."), "DIR"});
-    parser.addOption({"new-window", QApplication::translate("main", "Open a separate window even when PhotoMend is already running.")});
+    parser.addPositionalArgument("FILE", QApplication::translate("main", "Photos to open."),
+                                 "[FILE...]");
+    parser.addOption({"device",
+                      QApplication::translate("main", "Where models run: auto, cpu or cuda."),
+                      "DEVICE", "auto"});
+    parser.addOption(
+        {"models-dir", QApplication::translate("main", "Folder holding installed models."), "DIR"});
+    parser.addOption(
+        {"new-window",
+         QApplication::translate(
+             "main", "Open a separate window even when PhotoMend is already running.")});
     parser.process(app);
 
     pm::engine::EngineOptions options;
@@ -74,7 +82,8 @@ int main(int argc, char** argv) {
             // Lost a race with another start: that one is the window now.
             if (error.isEmpty() && instance.handOver(files)) return 0;
             if (!error.isEmpty())
-                std::fprintf(stderr, "photomend: other starts will open their own windows: %s\n", qPrintable(error));
+                std::fprintf(stderr, "photomend: other starts will open their own windows: %s\n",
+                             qPrintable(error));
         }
     }
 
@@ -85,12 +94,13 @@ int main(int argc, char** argv) {
         window.openFiles(paths);
         if (reportHook) reportOpened(window, firstNewTab);
     };
-    QObject::connect(&instance, &pm::app::SingleInstance::filesReceived, &window, [&window, open](const QStringList& paths) {
-        open(paths);
-        window.setWindowState(window.windowState() & ~Qt::WindowMinimized);
-        window.raise();
-        window.activateWindow();
-    });
+    QObject::connect(&instance, &pm::app::SingleInstance::filesReceived, &window,
+                     [&window, open](const QStringList& paths) {
+                         open(paths);
+                         window.setWindowState(window.windowState() & ~Qt::WindowMinimized);
+                         window.raise();
+                         window.activateWindow();
+                     });
     window.show();
     if (reportHook) reportMenus(window);
     open(files);

@@ -38,7 +38,8 @@ QString SingleInstance::defaultServerName() {
     if (!key.isEmpty()) name += '-' + key;
     // The runtime folder is private to the user; /tmp is shared, so the name carries the user id.
     const QString runtimeDir = qEnvironmentVariable("XDG_RUNTIME_DIR");
-    if (!runtimeDir.isEmpty() && QFileInfo(runtimeDir).isDir() && QFileInfo(runtimeDir).isWritable())
+    if (!runtimeDir.isEmpty() && QFileInfo(runtimeDir).isDir() &&
+        QFileInfo(runtimeDir).isWritable())
         return QDir(runtimeDir).filePath(name + QStringLiteral(".socket"));
     return name + '-' + userTag();
 }
@@ -57,7 +58,8 @@ bool SingleInstance::handOver(const QStringList& paths, int timeoutMs) {
     socket.write(message);
     if (!socket.waitForBytesWritten(timeoutMs)) return false;
 
-    // Only the acknowledgement proves a live PhotoMend took the files; a hung one must not eat them.
+    // Only the acknowledgement proves a live PhotoMend took the files; a hung one must not eat
+    // them.
     while (socket.bytesAvailable() < 1) {
         if (!socket.waitForReadyRead(timeoutMs)) return false;
     }
@@ -73,7 +75,8 @@ bool SingleInstance::listen(QString* error) {
     }
     if (server_->listen(serverName_)) return true;
     if (server_->serverError() == QAbstractSocket::AddressInUseError) {
-        // Either another instance started at the same moment, or a crashed one left its socket file.
+        // Either another instance started at the same moment, or a crashed one left its socket
+        // file.
         QLocalSocket probe;
         probe.connectToServer(serverName_);
         if (probe.waitForConnected(500)) return false;

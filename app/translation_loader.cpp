@@ -17,21 +17,25 @@ const QString kPrefix = QStringLiteral("photomend_");
 
 QList<Language> availableLanguages() {
     QList<Language> languages{{QStringLiteral("en"), QStringLiteral("English")}};
-    const QStringList files = QDir(kResourceDir).entryList({kPrefix + "*.qm"}, QDir::Files, QDir::Name);
+    const QStringList files =
+        QDir(kResourceDir).entryList({kPrefix + "*.qm"}, QDir::Files, QDir::Name);
     for (const QString& file : files) {
         const QString code = file.mid(kPrefix.size()).chopped(3);
         const QLocale locale(code);
         QString name = locale.nativeLanguageName();
         // "中文" alone does not say which script; name the variant as Chinese users expect.
         if (locale.language() == QLocale::Chinese)
-            name = locale.script() == QLocale::TraditionalChineseScript ? QStringLiteral("繁體中文")
-                                                                       : QStringLiteral("简体中文");
+            name = locale.script() == QLocale::TraditionalChineseScript
+                       ? QStringLiteral("繁體中文")
+                       : QStringLiteral("简体中文");
         languages.append({code, name});
     }
     return languages;
 }
 
-QString languageSetting() { return QSettings().value(kLanguageSettingKey).toString(); }
+QString languageSetting() {
+    return QSettings().value(kLanguageSettingKey).toString();
+}
 
 void setLanguageSetting(const QString& code) {
     QSettings settings;
@@ -47,7 +51,9 @@ QLocale resolveLocale(const QString& setting, const QLocale& system) {
 
 TranslationLoader::TranslationLoader() = default;
 
-TranslationLoader::~TranslationLoader() { removeAll(); }
+TranslationLoader::~TranslationLoader() {
+    removeAll();
+}
 
 void TranslationLoader::removeAll() {
     for (auto* t : {own_.get(), qt_.get()})
@@ -60,12 +66,14 @@ void TranslationLoader::removeAll() {
 QString TranslationLoader::install(const QLocale& locale) {
     removeAll();
     auto own = std::make_unique<QTranslator>();
-    if (!own->load(locale, QStringLiteral("photomend"), QStringLiteral("_"), kResourceDir)) return active_;
+    if (!own->load(locale, QStringLiteral("photomend"), QStringLiteral("_"), kResourceDir))
+        return active_;
     QCoreApplication::installTranslator(own.get());
     active_ = QFileInfo(own->filePath()).completeBaseName().mid(kPrefix.size());
     own_ = std::move(own);
 
-    // Qt's own strings (standard buttons, file dialogs) come from qt6-translations-l10n when installed.
+    // Qt's own strings (standard buttons, file dialogs) come from qt6-translations-l10n when
+    // installed.
     auto qt = std::make_unique<QTranslator>();
     if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
                  QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {

@@ -10,7 +10,8 @@ class QTranslator;
 
 namespace pm::app {
 
-/// The QSettings key holding the override: empty = follow the system, otherwise a code like "zh_CN".
+/// The QSettings key holding the override: empty = follow the system, otherwise a code like
+/// "zh_CN".
 inline constexpr const char* kLanguageSettingKey = "language";
 
 struct Language {

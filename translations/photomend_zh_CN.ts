@@ -32,14 +32,49 @@
     </message>
 </context>
 <context>
+    <name>pm::ui</name>
+    <message>
+        <source>Remove object</source>
+        <translation>移除物体</translation>
+    </message>
+    <message>
+        <source>Fill scratches and dust</source>
+        <translation>填补划痕和灰尘</translation>
+    </message>
+    <message>
+        <source>Restore colour</source>
+        <translation>恢复色彩</translation>
+    </message>
+    <message>
+        <source>Reduce grain</source>
+        <translation>减少颗粒噪点</translation>
+    </message>
+    <message>
+        <source>Sharpen</source>
+        <translation>锐化</translation>
+    </message>
+    <message>
+        <source>Restore faces</source>
+        <translation>修复人脸</translation>
+    </message>
+    <message>
+        <source>No faces were found.</source>
+        <translation>未找到人脸。</translation>
+    </message>
+    <message>
+        <source>Detect damage</source>
+        <translation>检测损伤</translation>
+    </message>
+    <message>
+        <source>of the photo marked; refine it with the brush and eraser, then Apply.</source>
+        <translation>的照片区域已标记；可用画笔和橡皮擦修改，然后点击“应用”。</translation>
+    </message>
+</context>
+<context>
     <name>pm::ui::ApplyController</name>
     <message>
         <source>Paint over what should be removed first.</source>
         <translation>请先涂抹要移除的区域。</translation>
-    </message>
-    <message>
-        <source>Remove object</source>
-        <translation>移除物体</translation>
     </message>
     <message>
         <source>Queued</source>
@@ -50,8 +85,97 @@
         <translation>操作运行期间照片已被修改，其结果未被应用。</translation>
     </message>
     <message>
-        <source>Removed with %1</source>
-        <translation>已使用 %1 移除</translation>
+        <source>Nothing needed changing.</source>
+        <translation>无需更改。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::BatchDialog</name>
+    <message>
+        <source>Batch Repair</source>
+        <translation>批量修复</translation>
+    </message>
+    <message>
+        <source>Drop photos or folders here</source>
+        <translation>将照片或文件夹拖放到这里</translation>
+    </message>
+    <message>
+        <source>Add Photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <source>Add Folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Add photos</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <source>Add a folder of photos</source>
+        <translation>添加照片文件夹</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation>输出文件夹：</translation>
+    </message>
+    <message>
+        <source>Add photos first.</source>
+        <translation>请先添加照片。</translation>
+    </message>
+    <message>
+        <source>Choose an output folder that can be created.</source>
+        <translation>请选择一个可以创建的输出文件夹。</translation>
+    </message>
+    <message>
+        <source>The output folder holds some of the photos; choose another folder so the originals are never overwritten.</source>
+        <translation>输出文件夹中包含部分原照片；请另选一个文件夹，以免覆盖原件。</translation>
+    </message>
+    <message>
+        <source>Batch repair</source>
+        <translation>批量修复</translation>
+    </message>
+    <message numerus="yes">
+        <source>Repairing %n photo(s)…</source>
+        <translation>
+            <numerusform>正在修复 %n 张照片…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Done: %1</source>
+        <translation>完成：%1</translation>
+    </message>
+    <message>
+        <source>Skipped %1: %2</source>
+        <translation>已跳过 %1：%2</translation>
+    </message>
+    <message>
+        <source>Finished: %1 repaired, %2 skipped, %3 cancelled.</source>
+        <translation>完成：已修复 %1 张，跳过 %2 张，取消 %3 张。</translation>
     </message>
 </context>
 <context>
@@ -75,6 +199,21 @@
     <message>
         <source>Invert mask</source>
         <translation>反转蒙版</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::FacesOptions</name>
+    <message>
+        <source>Higher keeps more of the original face, so people stay recognisable</source>
+        <translation>数值越高，保留的原始面部特征越多，人物越容易辨认</translation>
+    </message>
+    <message>
+        <source>Fidelity:</source>
+        <translation>保真度：</translation>
+    </message>
+    <message>
+        <source>Faces are found automatically; no painting needed.</source>
+        <translation>自动查找人脸，无需涂抹。</translation>
     </message>
 </context>
 <context>
@@ -288,10 +427,6 @@
         <translation>反转蒙版</translation>
     </message>
     <message>
-        <source>Opened without its metadata: %1</source>
-        <translation>已打开，但未读取其元数据：%1</translation>
-    </message>
-    <message>
         <source>%1[*] — PhotoMend</source>
         <translation>%1[*] — PhotoMend 照片修复</translation>
     </message>
@@ -315,6 +450,52 @@
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
+    <message>
+        <source>S&amp;plit Scanned Photos…</source>
+        <translation>拆分扫描的照片(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Batch Repair…</source>
+        <translation>批量修复(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Opened without some of its metadata: %1</source>
+        <translation>已打开，但缺少部分元数据：%1</translation>
+    </message>
+    <message>
+        <source>Find photos on the scan</source>
+        <translation>在扫描件中查找照片</translation>
+    </message>
+    <message>
+        <source>Looking for photos on the scan…</source>
+        <translation>正在扫描件中查找照片…</translation>
+    </message>
+    <message>
+        <source>No photos were found on this scan. Scan on a light, plain background.</source>
+        <translation>在此扫描件中未找到照片。请在浅色纯色背景上扫描。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Opened %n photo(s) from the scan; save each where you like.</source>
+        <translation>
+            <numerusform>已从扫描件中打开 %n 张照片；请分别保存到所需位置。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove object</source>
+        <translation>移除物体</translation>
+    </message>
+    <message>
+        <source>Repair old photo</source>
+        <translation>修复老照片</translation>
+    </message>
+    <message>
+        <source>Restore faces</source>
+        <translation>修复人脸</translation>
+    </message>
+    <message>
+        <source>Detect damage</source>
+        <translation>检测损伤</translation>
+    </message>
 </context>
 <context>
     <name>pm::ui::ModePanel</name>
@@ -335,48 +516,8 @@
         <translation>卡通化</translation>
     </message>
     <message>
-        <source>%1 is not available in this version yet.</source>
-        <translation>此版本尚不支持“%1”。</translation>
-    </message>
-    <message>
         <source>Paint over what should go, then Apply.</source>
         <translation>涂抹要去除的部分，然后点击“应用”。</translation>
-    </message>
-    <message>
-        <source>Automatic</source>
-        <translation>自动</translation>
-    </message>
-    <message>
-        <source>Built-in (PatchMatch)</source>
-        <translation>内置 (PatchMatch)</translation>
-    </message>
-    <message>
-        <source>LaMa model</source>
-        <translation>LaMa 模型</translation>
-    </message>
-    <message>
-        <source>Engine:</source>
-        <translation>引擎：</translation>
-    </message>
-    <message>
-        <source> px</source>
-        <translation> 像素</translation>
-    </message>
-    <message>
-        <source>Grow the mask so no halo of the removed object is left</source>
-        <translation>扩展蒙版，避免被移除物体留下光晕</translation>
-    </message>
-    <message>
-        <source>Grow mask:</source>
-        <translation>扩展蒙版：</translation>
-    </message>
-    <message>
-        <source>Feather seam:</source>
-        <translation>接缝羽化：</translation>
-    </message>
-    <message>
-        <source>Apply when a stroke ends</source>
-        <translation>每笔结束时自动应用</translation>
     </message>
     <message>
         <source>Apply</source>
@@ -385,6 +526,18 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Scratches, dust, faded colour, grain and faces of old scans.</source>
+        <translation>修复老照片扫描件中的划痕、灰尘、褪色、颗粒和人脸。</translation>
+    </message>
+    <message>
+        <source>Sharper, cleaner faces that still look like the person.</source>
+        <translation>让人脸更清晰、更干净，同时保持本人的样貌。</translation>
+    </message>
+    <message>
+        <source>Cartoonize is not available in this version yet.</source>
+        <translation>此版本尚不支持卡通化。</translation>
     </message>
 </context>
 <context>
@@ -415,6 +568,170 @@
     <message>
         <source>Clear list</source>
         <translation>清除列表</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::RemoveOptions</name>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Built-in (PatchMatch)</source>
+        <translation>内置 (PatchMatch)</translation>
+    </message>
+    <message>
+        <source>LaMa model</source>
+        <translation>LaMa 模型</translation>
+    </message>
+    <message>
+        <source>Automatic uses the LaMa model when it is installed</source>
+        <translation>“自动”会在已安装 LaMa 模型时使用该模型</translation>
+    </message>
+    <message>
+        <source>Engine:</source>
+        <translation>引擎：</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>Grow the mask so no halo of the removed object is left</source>
+        <translation>扩展蒙版，避免被移除物体留下光晕</translation>
+    </message>
+    <message>
+        <source>Grow mask:</source>
+        <translation>扩展蒙版：</translation>
+    </message>
+    <message>
+        <source>Feather seam:</source>
+        <translation>接缝羽化：</translation>
+    </message>
+    <message>
+        <source>Apply when a stroke ends</source>
+        <translation>每笔结束时自动应用</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::RepairOptions</name>
+    <message>
+        <source>Scratches and dust</source>
+        <translation>划痕和灰尘</translation>
+    </message>
+    <message>
+        <source>How eagerly thin lines and specks count as damage</source>
+        <translation>细线和斑点被判定为损伤的敏感程度</translation>
+    </message>
+    <message>
+        <source>Detect Damage</source>
+        <translation>检测损伤</translation>
+    </message>
+    <message>
+        <source>Mark scratches and dust as a mask you can refine with the brush and eraser</source>
+        <translation>将划痕和灰尘标记为蒙版，可用画笔和橡皮擦修改</translation>
+    </message>
+    <message>
+        <source>Sensitivity:</source>
+        <translation>灵敏度：</translation>
+    </message>
+    <message>
+        <source>Restore faded colour</source>
+        <translation>恢复褪色</translation>
+    </message>
+    <message>
+        <source>Colour cast removal and contrast stretch</source>
+        <translation>去除偏色并拉伸对比度</translation>
+    </message>
+    <message>
+        <source>Strength:</source>
+        <translation>强度：</translation>
+    </message>
+    <message>
+        <source>Reduce grain</source>
+        <translation>减少颗粒噪点</translation>
+    </message>
+    <message>
+        <source>Film grain and JPEG noise, keeping edges</source>
+        <translation>去除胶片颗粒和 JPEG 噪点，保留边缘</translation>
+    </message>
+    <message>
+        <source>Amount:</source>
+        <translation>数量：</translation>
+    </message>
+    <message>
+        <source>Sharpen</source>
+        <translation>锐化</translation>
+    </message>
+    <message>
+        <source>Unsharp mask with halo control</source>
+        <translation>带光晕控制的 USM 锐化</translation>
+    </message>
+    <message>
+        <source>Restore faces</source>
+        <translation>修复人脸</translation>
+    </message>
+    <message>
+        <source>Higher keeps more of the original face, so people stay recognisable</source>
+        <translation>数值越高，保留的原始面部特征越多，人物越容易辨认</translation>
+    </message>
+    <message>
+        <source>Fidelity:</source>
+        <translation>保真度：</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::SplitScanDialog</name>
+    <message>
+        <source>Split Scanned Photos</source>
+        <translation>拆分扫描的照片</translation>
+    </message>
+    <message>
+        <source>Photo %1</source>
+        <translation>照片 %1</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>°</source>
+        <translation>°</translation>
+    </message>
+    <message>
+        <source>Centre x:</source>
+        <translation>中心 x：</translation>
+    </message>
+    <message>
+        <source>Centre y:</source>
+        <translation>中心 y：</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>宽度：</translation>
+    </message>
+    <message>
+        <source>Height:</source>
+        <translation>高度：</translation>
+    </message>
+    <message>
+        <source>Angle:</source>
+        <translation>角度：</translation>
+    </message>
+    <message>
+        <source>Open as New Photos</source>
+        <translation>作为新照片打开</translation>
+    </message>
+    <message>
+        <source>Untick a photo to skip it; select one to adjust its box.</source>
+        <translation>取消勾选照片可跳过它；选中照片可调整其边框。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::TonePreview</name>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
     </message>
 </context>
 </TS>

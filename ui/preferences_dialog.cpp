@@ -14,8 +14,10 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Preferences"));
 
     language_ = new QComboBox(this);
-    // Empty data = follow the system; language names stay in their own language so anyone finds theirs.
-    language_->addItem(tr("System default (%1)").arg(QLocale::system().nativeLanguageName()), QString());
+    // Empty data = follow the system; language names stay in their own language so anyone finds
+    // theirs.
+    language_->addItem(tr("System default (%1)").arg(QLocale::system().nativeLanguageName()),
+                       QString());
     for (const app::Language& language : app::availableLanguages())
         language_->addItem(language.nativeName, language.code);
     const int current = language_->findData(app::languageSetting());

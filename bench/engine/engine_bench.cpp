@@ -1,6 +1,7 @@
-// Engine benchmark: process start to "ready" (models loaded, verified and warmed), the first request
-// after warm-up, steady-state median latency and peak GPU memory per size, through the same Engine and
-// InferenceSession::inpaint path the application uses. Prints one JSON line per measurement.
+// Engine benchmark: process start to "ready" (models loaded, verified and warmed), the first
+// request after warm-up, steady-state median latency and peak GPU memory per size, through the same
+// Engine and InferenceSession::inpaint path the application uses. Prints one JSON line per
+// measurement.
 //
 // usage: engine_bench --manifest M --models DIR [--device auto|cpu|cuda] [--sizes 512,1024]
 //                     [--iters 20] [--no-half] [--no-graphs] [--label NAME] [--compare-fp32]
@@ -41,7 +42,9 @@ double secondsSinceProcessStart() {
     return uptime - std::stod(field) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
 
 std::vector<int> parseSizes(const std::string& text) {
     std::vector<int> sizes;
@@ -78,15 +81,24 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-        if (arg == "--manifest") options.manifestPath = next();
-        else if (arg == "--models") options.modelsDir = next();
-        else if (arg == "--device") options.device = parseDevicePreference(next());
-        else if (arg == "--sizes") sizes = parseSizes(next());
-        else if (arg == "--iters") iters = std::stoi(next());
-        else if (arg == "--no-half") options.allowHalf = false;
-        else if (arg == "--no-graphs") options.cudaGraphs = false;
-        else if (arg == "--label") label = next();
-        else if (arg == "--compare-fp32") compareFp32 = true;
+        if (arg == "--manifest")
+            options.manifestPath = next();
+        else if (arg == "--models")
+            options.modelsDir = next();
+        else if (arg == "--device")
+            options.device = parseDevicePreference(next());
+        else if (arg == "--sizes")
+            sizes = parseSizes(next());
+        else if (arg == "--iters")
+            iters = std::stoi(next());
+        else if (arg == "--no-half")
+            options.allowHalf = false;
+        else if (arg == "--no-graphs")
+            options.cudaGraphs = false;
+        else if (arg == "--label")
+            label = next();
+        else if (arg == "--compare-fp32")
+            compareFp32 = true;
         else {
             std::cerr << "unknown argument " << arg << "\n";
             return 2;
@@ -107,12 +119,14 @@ int main(int argc, char** argv) {
     SessionStats stats;
     if (!engine.sessionStats("inpaint", &stats)) {
         std::cerr << "no inpaint model is loaded: check --manifest and --models\n";
-        for (const auto& m : engine.models()) std::cerr << "  " << m.entry.id << ": " << m.problem << "\n";
+        for (const auto& m : engine.models())
+            std::cerr << "  " << m.entry.id << ": " << m.problem << "\n";
         return 1;
     }
     std::printf(
         "{\"impl\": \"%s\", \"what\": \"startup\", \"device\": \"%s\", \"ready_s\": %.3f, "
-        "\"precision\": \"%s\", \"half_rel_error\": %.3g, \"graphs\": %s, \"warmup_calls\": %lld}\n",
+        "\"precision\": \"%s\", \"half_rel_error\": %.3g, \"graphs\": %s, \"warmup_calls\": "
+        "%lld}\n",
         label.c_str(), engine.device().describe().c_str(), readyS, stats.precisionNote.c_str(),
         stats.halfRelativeError, stats.cudaGraphs ? "true" : "false",
         static_cast<long long>(stats.warmupCalls));
@@ -148,7 +162,8 @@ int main(int argc, char** argv) {
             cuda::resetPeakAllocated();
             for (int i = 0; i <= iters; ++i) {
                 const auto t0 = Clock::now();
-                *output = session->inpaint(sample.image, sample.mask);  // returns pixels: synchronous
+                *output =
+                    session->inpaint(sample.image, sample.mask);  // returns pixels: synchronous
                 result->push_back(ms(Clock::now() - t0));
             }
             *peak = cuda::peakAllocatedBytes();
@@ -178,9 +193,10 @@ int main(int argc, char** argv) {
                 *error = relativeError(*output, (*reference)->inpaint(sample.image, sample.mask));
             });
             engine.waitIdle();
-            std::printf("{\"impl\": \"%s\", \"what\": \"fp16_vs_fp32\", \"size\": %d, "
-                        "\"rel_error\": %.3g}\n",
-                        label.c_str(), size, *error);
+            std::printf(
+                "{\"impl\": \"%s\", \"what\": \"fp16_vs_fp32\", \"size\": %d, "
+                "\"rel_error\": %.3g}\n",
+                label.c_str(), size, *error);
             std::fflush(stdout);
         }
     }

@@ -10,8 +10,8 @@ namespace pm::bench {
 class ContactSheet {
 public:
     /// One row: the crop around the hole's bounding box of input, truth and every result.
-    void addRow(const std::string& label, const cv::Mat& input, const cv::Mat& truth, const cv::Mat& hole,
-                const std::vector<cv::Mat>& results);
+    void addRow(const std::string& label, const cv::Mat& input, const cv::Mat& truth,
+                const cv::Mat& hole, const std::vector<cv::Mat>& results);
     /// Writes the grid with a header naming the columns; false when there is nothing or it failed.
     bool write(const std::string& path, const std::vector<std::string>& methodNames) const;
 

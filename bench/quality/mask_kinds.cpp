@@ -19,11 +19,13 @@ cv::Mat objectMask(cv::Size size, cv::RNG& rng) {
     const double side = std::min(size.width, size.height);
     const cv::Point centre = randomPoint(rng, size, 0.25);
     while (cv::countNonZero(mask) < target) {
-        const cv::Point jitter(rng.uniform(-static_cast<int>(side * 0.08), static_cast<int>(side * 0.08) + 1),
-                               rng.uniform(-static_cast<int>(side * 0.08), static_cast<int>(side * 0.08) + 1));
+        const cv::Point jitter(
+            rng.uniform(-static_cast<int>(side * 0.08), static_cast<int>(side * 0.08) + 1),
+            rng.uniform(-static_cast<int>(side * 0.08), static_cast<int>(side * 0.08) + 1));
         const cv::Size axes(static_cast<int>(side * rng.uniform(0.05, 0.12)),
                             static_cast<int>(side * rng.uniform(0.05, 0.12)));
-        cv::ellipse(mask, centre + jitter, axes, rng.uniform(0.0, 180.0), 0, 360, cv::Scalar(255), cv::FILLED);
+        cv::ellipse(mask, centre + jitter, axes, rng.uniform(0.0, 180.0), 0, 360, cv::Scalar(255),
+                    cv::FILLED);
     }
     return mask;
 }
@@ -37,8 +39,10 @@ cv::Mat strokesMask(cv::Size size, cv::RNG& rng) {
         cv::Point p = randomPoint(rng, size, 0.1);
         const int vertices = rng.uniform(3, 6);
         for (int v = 0; v < vertices; ++v) {
-            const double angle = rng.uniform(0.0, 2 * CV_PI), length = side * rng.uniform(0.08, 0.2);
-            cv::Point q(static_cast<int>(p.x + length * std::cos(angle)), static_cast<int>(p.y + length * std::sin(angle)));
+            const double angle = rng.uniform(0.0, 2 * CV_PI),
+                         length = side * rng.uniform(0.08, 0.2);
+            cv::Point q(static_cast<int>(p.x + length * std::cos(angle)),
+                        static_cast<int>(p.y + length * std::sin(angle)));
             q.x = std::clamp(q.x, 0, size.width - 1);
             q.y = std::clamp(q.y, 0, size.height - 1);
             cv::line(mask, p, q, cv::Scalar(255), thickness, cv::LINE_AA);
@@ -85,10 +89,14 @@ std::vector<MaskKind> allMaskKinds() {
 
 std::string maskKindName(MaskKind kind) {
     switch (kind) {
-        case MaskKind::Object: return "object";
-        case MaskKind::Strokes: return "strokes";
-        case MaskKind::Scratches: return "scratches";
-        case MaskKind::Large: return "large";
+        case MaskKind::Object:
+            return "object";
+        case MaskKind::Strokes:
+            return "strokes";
+        case MaskKind::Scratches:
+            return "scratches";
+        case MaskKind::Large:
+            return "large";
     }
     return "?";
 }
@@ -97,13 +105,21 @@ cv::Mat makeMask(MaskKind kind, cv::Size size, uint64_t seed) {
     cv::RNG rng(seed * 2654435761ull + static_cast<uint64_t>(kind) + 1);
     cv::Mat mask;
     switch (kind) {
-        case MaskKind::Object: mask = objectMask(size, rng); break;
-        case MaskKind::Strokes: mask = strokesMask(size, rng); break;
-        case MaskKind::Scratches: mask = scratchesMask(size, rng); break;
-        case MaskKind::Large: mask = largeMask(size, rng); break;
+        case MaskKind::Object:
+            mask = objectMask(size, rng);
+            break;
+        case MaskKind::Strokes:
+            mask = strokesMask(size, rng);
+            break;
+        case MaskKind::Scratches:
+            mask = scratchesMask(size, rng);
+            break;
+        case MaskKind::Large:
+            mask = largeMask(size, rng);
+            break;
     }
-    // cv::inpaint leaves hole pixels on the image's outermost rows and columns untouched: keep holes
-    // off the frame so the comparison measures filling, not that quirk.
+    // cv::inpaint leaves hole pixels on the image's outermost rows and columns untouched: keep
+    // holes off the frame so the comparison measures filling, not that quirk.
     const int frame = 2;
     cv::Mat inner = cv::Mat::zeros(size, CV_8UC1);
     inner(cv::Rect(frame, frame, size.width - 2 * frame, size.height - 2 * frame)).setTo(255);

@@ -1,8 +1,8 @@
 // Inpainting quality on real photos with synthetic holes: our Remove object (built-in PatchMatch)
 // against OpenCV's TELEA and NS and, when opencv_contrib is there, xphoto's FSR_FAST and SHIFTMAP.
-// For each mask kind and method it prints the mean hole PSNR, SSIM and HF ratio over the photos, the
-// largest change to a known pixel outside the feather band, and the mean time; then whether ours meets
-// the targets. Optionally writes a contact sheet of hole crops to look at.
+// For each mask kind and method it prints the mean hole PSNR, SSIM and HF ratio over the photos,
+// the largest change to a known pixel outside the feather band, and the mean time; then whether
+// ours meets the targets. Optionally writes a contact sheet of hole crops to look at.
 //
 //   quality_bench [--dir FOLDER] [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
 #include <chrono>
@@ -66,15 +66,24 @@ Options parse(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (a == "--dir") o.dir = next();
-        else if (a == "--seeds") o.seeds = std::stoi(next());
-        else if (a == "--grow") o.grow = std::stoi(next());
-        else if (a == "--feather") o.feather = std::stoi(next());
-        else if (a == "--sheet") o.sheet = next();
-        else if (a == "--per-image") o.perImage = true;
-        else if (a == "--methods") o.methods = "," + next() + ",";
+        if (a == "--dir")
+            o.dir = next();
+        else if (a == "--seeds")
+            o.seeds = std::stoi(next());
+        else if (a == "--grow")
+            o.grow = std::stoi(next());
+        else if (a == "--feather")
+            o.feather = std::stoi(next());
+        else if (a == "--sheet")
+            o.sheet = next();
+        else if (a == "--per-image")
+            o.perImage = true;
+        else if (a == "--methods")
+            o.methods = "," + next() + ",";
         else {
-            std::fprintf(stderr, "usage: quality_bench [--dir FOLDER] [--seeds N] [--grow PX] [--feather PX] [--sheet out.png] [--per-image]\n"
+            std::fprintf(stderr,
+                         "usage: quality_bench [--dir FOLDER] [--seeds N] [--grow PX] [--feather "
+                         "PX] [--sheet out.png] [--per-image]\n"
                          "       [--methods ours,telea,ns,fsr,shiftmap]\n");
             std::exit(2);
         }
@@ -148,17 +157,19 @@ int main(int argc, char** argv) {
         if (truth.empty()) continue;
         for (MaskKind kind : pm::bench::allMaskKinds()) {
             for (int s = 0; s < options.seeds; ++s) {
-                const cv::Mat hole = pm::bench::makeMask(kind, truth.size(), f * 101 + static_cast<uint64_t>(s));
+                const cv::Mat hole =
+                    pm::bench::makeMask(kind, truth.size(), f * 101 + static_cast<uint64_t>(s));
                 cv::Mat input = truth.clone();
                 input.setTo(cv::Scalar(255, 0, 255), hole);  // nothing may leak from the hole
-                const cv::Mat allowed = pm::ops::growMask(
-                    pm::ops::growMask(hole, options.grow), options.feather);
+                const cv::Mat allowed =
+                    pm::ops::growMask(pm::ops::growMask(hole, options.grow), options.feather);
                 std::vector<cv::Mat> results;
                 for (size_t m = 0; m < list.size(); ++m) {
                     const auto start = std::chrono::steady_clock::now();
                     const cv::Mat result = list[m].fill(input, hole);
                     const double ms = std::chrono::duration<double, std::milli>(
-                                          std::chrono::steady_clock::now() - start).count();
+                                          std::chrono::steady_clock::now() - start)
+                                          .count();
                     Totals& t = totals[{static_cast<int>(kind), m}];
                     const double psnr = pm::bench::holePsnr(result, truth, hole);
                     const double hf = pm::bench::hfRatio(result, truth, hole);
@@ -168,33 +179,40 @@ int main(int argc, char** argv) {
                     if (options.perImage)
                         std::printf("  %-20s %-10s %-18s PSNR %6.2f HF %5.3f\n",
                                     std::filesystem::path(files[f]).stem().string().c_str(),
-                                    pm::bench::maskKindName(kind).c_str(), list[m].name.c_str(), psnr, hf);
-                    t.maxKnown = std::max(t.maxKnown, pm::bench::maxChangeOutside(result, input, allowed));
+                                    pm::bench::maskKindName(kind).c_str(), list[m].name.c_str(),
+                                    psnr, hf);
+                    t.maxKnown =
+                        std::max(t.maxKnown, pm::bench::maxChangeOutside(result, input, allowed));
                     t.ms += ms;
                     ++t.count;
                     results.push_back(result);
                 }
                 if (!options.sheet.empty() && s == 0)
-                    sheet.addRow(std::filesystem::path(files[f]).stem().string() + " " + pm::bench::maskKindName(kind),
+                    sheet.addRow(std::filesystem::path(files[f]).stem().string() + " " +
+                                     pm::bench::maskKindName(kind),
                                  input, truth, hole, results);
             }
         }
     }
 
-    std::printf("quality_bench: %zu photos from %s, %d seed(s), ours with grow %d px, feather %d px\n",
-                files.size(), options.dir.c_str(), options.seeds, options.grow, options.feather);
-    std::printf("PSNR: all channels over the hole; SSIM: luma 11x11 Gaussian sigma 1.5 over the hole;\n"
-                "HF: RMS luma Laplacian in the hole, result / truth; max known: largest change outside\n"
-                "the grown hole + feather band (8-bit levels); time: mean per image\n\n");
-    std::printf("%-10s %-18s %9s %7s %7s %10s %10s\n", "mask", "method", "PSNR dB", "SSIM", "HF", "max known", "time ms");
+    std::printf(
+        "quality_bench: %zu photos from %s, %d seed(s), ours with grow %d px, feather %d px\n",
+        files.size(), options.dir.c_str(), options.seeds, options.grow, options.feather);
+    std::printf(
+        "PSNR: all channels over the hole; SSIM: luma 11x11 Gaussian sigma 1.5 over the hole;\n"
+        "HF: RMS luma Laplacian in the hole, result / truth; max known: largest change outside\n"
+        "the grown hole + feather band (8-bit levels); time: mean per image\n\n");
+    std::printf("%-10s %-18s %9s %7s %7s %10s %10s\n", "mask", "method", "PSNR dB", "SSIM", "HF",
+                "max known", "time ms");
     bool allMet = true;
     for (MaskKind kind : pm::bench::allMaskKinds()) {
         const int k = static_cast<int>(kind);
         for (size_t m = 0; m < list.size(); ++m) {
             const Totals& t = totals[{k, m}];
             const double n = std::max(1, t.count);
-            std::printf("%-10s %-18s %9.2f %7.4f %7.3f %10.0f %10.1f\n", pm::bench::maskKindName(kind).c_str(),
-                        list[m].name.c_str(), t.psnr / n, t.ssim / n, t.hf / n, t.maxKnown, t.ms / n);
+            std::printf("%-10s %-18s %9.2f %7.4f %7.3f %10.0f %10.1f\n",
+                        pm::bench::maskKindName(kind).c_str(), list[m].name.c_str(), t.psnr / n,
+                        t.ssim / n, t.hf / n, t.maxKnown, t.ms / n);
         }
         auto find = [&](const std::string& id) -> int {
             for (size_t m = 0; m < list.size(); ++m)
@@ -222,13 +240,14 @@ int main(int argc, char** argv) {
                       "), 0.75 <= HF <= 1.25";
         }
         allMet = allMet && met;
-        std::printf("%-10s target %s, max known 0: %s\n\n", pm::bench::maskKindName(kind).c_str(), verdict.c_str(),
-                    met ? "MET" : "NOT MET");
+        std::printf("%-10s target %s, max known 0: %s\n\n", pm::bench::maskKindName(kind).c_str(),
+                    verdict.c_str(), met ? "MET" : "NOT MET");
     }
     if (!options.sheet.empty()) {
         std::vector<std::string> names;
         for (const Method& m : list) names.push_back(m.name);
-        if (sheet.write(options.sheet, names)) std::printf("contact sheet: %s\n", options.sheet.c_str());
+        if (sheet.write(options.sheet, names))
+            std::printf("contact sheet: %s\n", options.sheet.c_str());
     }
     std::printf("all targets: %s\n", allMet ? "MET" : "NOT MET");
     return 0;

@@ -1,11 +1,12 @@
-// End-to-end speed of Remove object (built-in engine) on a 12 MP photo with an object mask of ~2% of
-// the area: crop, fill, paste back. Compared with cv::inpaint TELEA on the same input in the same run.
+// End-to-end speed of Remove object (built-in engine) on a 12 MP photo with an object mask of ~2%
+// of the area: crop, fill, paste back. Compared with cv::inpaint TELEA on the same input in the
+// same run.
 //
 //   remove_speed [--photo FILE] [--runs N]
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,9 @@ double medianMs(int runs, const std::function<void()>& work) {
     for (int i = 0; i < runs; ++i) {
         const auto start = std::chrono::steady_clock::now();
         work();
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count());
     }
     std::sort(ms.begin(), ms.end());
     return ms[ms.size() / 2];
@@ -37,8 +40,10 @@ int main(int argc, char** argv) {
     int runs = 3;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
-        if (a == "--photo") photo = argv[i + 1];
-        else if (a == "--runs") runs = std::max(1, std::stoi(argv[i + 1]));
+        if (a == "--photo")
+            photo = argv[i + 1];
+        else if (a == "--runs")
+            runs = std::max(1, std::stoi(argv[i + 1]));
     }
     const cv::Mat source = cv::imread(photo, cv::IMREAD_COLOR);
     if (source.empty()) {
@@ -49,21 +54,27 @@ int main(int argc, char** argv) {
     cv::resize(source, image, cv::Size(4000, 3000), 0, 0, cv::INTER_CUBIC);
     // An irregular object: two overlapping ellipses, ~2% of the photo.
     cv::Mat mask(image.size(), CV_8UC1, cv::Scalar(0));
-    cv::ellipse(mask, cv::Point(2100, 1400), cv::Size(300, 210), 20, 0, 360, cv::Scalar(255), cv::FILLED);
-    cv::ellipse(mask, cv::Point(1900, 1560), cv::Size(160, 220), -30, 0, 360, cv::Scalar(255), cv::FILLED);
+    cv::ellipse(mask, cv::Point(2100, 1400), cv::Size(300, 210), 20, 0, 360, cv::Scalar(255),
+                cv::FILLED);
+    cv::ellipse(mask, cv::Point(1900, 1560), cv::Size(160, 220), -30, 0, 360, cv::Scalar(255),
+                cv::FILLED);
     const double area = 100.0 * cv::countNonZero(mask) / image.total();
 
     pm::engine::LocalJobContext context;
     pm::ops::RemoveParams params;
     params.engine = pm::ops::FillEngine::Builtin;
     pm::ops::removeObject(image, mask, params, context);  // warm caches and the thread pool
-    const double ours = medianMs(runs, [&] { pm::ops::removeObject(image, mask, params, context); });
+    const double ours =
+        medianMs(runs, [&] { pm::ops::removeObject(image, mask, params, context); });
     const double telea = medianMs(runs, [&] {
         cv::Mat out;
         cv::inpaint(image, mask, out, 3, cv::INPAINT_TELEA);
     });
-    std::printf("remove_speed: %dx%d (%.1f MP) from %s, object mask %.2f%% of the area, %d threads, median of %d\n",
-                image.cols, image.rows, image.total() / 1e6, photo.c_str(), area, cv::getNumThreads(), runs);
+    std::printf(
+        "remove_speed: %dx%d (%.1f MP) from %s, object mask %.2f%% of the area, %d threads, median "
+        "of %d\n",
+        image.cols, image.rows, image.total() / 1e6, photo.c_str(), area, cv::getNumThreads(),
+        runs);
     std::printf("%-28s %10s %8s\n", "method", "time ms", "ratio");
     std::printf("%-28s %10.0f %8.2f\n", "ours (built-in PatchMatch)", ours, ours / telea);
     std::printf("%-28s %10.0f %8.2f\n", "cv::inpaint TELEA r=3", telea, 1.0);

@@ -17,7 +17,6 @@
 
 #include <ATen/autocast_mode.h>
 
-
 namespace pm::engine::cuda {
 
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
@@ -67,7 +66,8 @@ namespace {
 // for statistics or a budget before then throws "Allocator not initialized".
 void touchAllocator() {
     // Never freed: destroying a CUDA tensor after the driver shut down at exit would crash.
-    static const auto* first = new at::Tensor(at::empty({1}, at::TensorOptions().device(at::kCUDA)));
+    static const auto* first =
+        new at::Tensor(at::empty({1}, at::TensorOptions().device(at::kCUDA)));
     (void)first;
 }
 }  // namespace

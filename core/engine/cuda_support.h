@@ -1,7 +1,7 @@
 #pragma once
-// The few CUDA facilities the engine uses, behind an interface without torch or CUDA types so that the
-// CPU build (Debian's libtorch) compiles the same callers. Everything here is a harmless no-op or
-// "absent" when PhotoMend was built against a libtorch without CUDA.
+// The few CUDA facilities the engine uses, behind an interface without torch or CUDA types so that
+// the CPU build (Debian's libtorch) compiles the same callers. Everything here is a harmless no-op
+// or "absent" when PhotoMend was built against a libtorch without CUDA.
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -33,8 +33,8 @@ void resetPeakAllocated();
 /// True for CUDA out-of-memory errors from libtorch or the CUDA runtime.
 bool isOutOfMemory(const std::exception& error);
 
-/// Autocast to fp16 on the GPU for the scope (ops on autocast's fp32 list, the FFTs among them, stay
-/// in fp32). No-op when `enabled` is false.
+/// Autocast to fp16 on the GPU for the scope (ops on autocast's fp32 list, the FFTs among them,
+/// stay in fp32). No-op when `enabled` is false.
 class AutocastScope {
 public:
     explicit AutocastScope(bool enabled);

@@ -24,9 +24,12 @@ DevicePreference parseDevicePreference(const std::string& text) {
 
 std::string toString(DevicePreference preference) {
     switch (preference) {
-        case DevicePreference::Cpu: return "cpu";
-        case DevicePreference::Cuda: return "cuda";
-        case DevicePreference::Auto: break;
+        case DevicePreference::Cpu:
+            return "cpu";
+        case DevicePreference::Cuda:
+            return "cuda";
+        case DevicePreference::Auto:
+            break;
     }
     return "auto";
 }
@@ -47,8 +50,8 @@ DeviceInfo selectDevice(DevicePreference preference) {
             info.cuda = true;
             info.name = props.name;
             info.totalMemoryBytes = props.totalMemoryBytes;
-            info.reason = preference == DevicePreference::Cuda ? "CUDA requested"
-                                                               : "a CUDA GPU was found";
+            info.reason =
+                preference == DevicePreference::Cuda ? "CUDA requested" : "a CUDA GPU was found";
             return info;
         }
         if (preference == DevicePreference::Cuda)

@@ -28,7 +28,9 @@ public:
     Impl(EngineOptions options, EngineCallbacks callbacks)
         : options_(std::move(options)), callbacks_(std::move(callbacks)) {}
 
-    void start() { worker_ = std::thread([this] { workerMain(); }); }
+    void start() {
+        worker_ = std::thread([this] { workerMain(); });
+    }
 
     void stop() {
         {
@@ -217,7 +219,8 @@ void Engine::Impl::startUp() {
 }
 
 void Engine::Impl::loadModels(const DeviceInfo& device) {
-    const std::string modelsDir = options_.modelsDir.empty() ? defaultModelsDir() : options_.modelsDir;
+    const std::string modelsDir =
+        options_.modelsDir.empty() ? defaultModelsDir() : options_.modelsDir;
     const std::string manifest =
         options_.manifestPath.empty() ? defaultManifestPath() : options_.manifestPath;
     std::vector<ModelStatus> statuses = ModelRegistry::load(manifest, modelsDir).scan();
@@ -228,8 +231,8 @@ void Engine::Impl::loadModels(const DeviceInfo& device) {
     for (auto& status : statuses) {
         if (stopping()) break;
         const auto& disabled = options_.disabledModels;
-        const bool enabled = std::find(disabled.begin(), disabled.end(), status.entry.id) ==
-                             disabled.end();
+        const bool enabled =
+            std::find(disabled.begin(), disabled.end(), status.entry.id) == disabled.end();
         if (!options_.preload || !enabled || status.state != ModelState::Installed) continue;
         try {
             SessionOptions sessionOptions;
@@ -280,15 +283,31 @@ Engine::Engine(EngineOptions options, EngineCallbacks callbacks)
     d_->start();
 }
 
-Engine::~Engine() { d_->stop(); }
+Engine::~Engine() {
+    d_->stop();
+}
 
-uint64_t Engine::submit(const std::string& label, Job job) { return d_->submit(label, std::move(job)); }
-void Engine::cancel(uint64_t jobId) { d_->cancel(jobId); }
-void Engine::waitIdle() { d_->waitIdle(); }
-void Engine::waitReady() { d_->waitReady(); }
-EngineState Engine::state() const { return d_->state(); }
-DeviceInfo Engine::device() const { return d_->device(); }
-std::vector<ModelStatus> Engine::models() const { return d_->models(); }
+uint64_t Engine::submit(const std::string& label, Job job) {
+    return d_->submit(label, std::move(job));
+}
+void Engine::cancel(uint64_t jobId) {
+    d_->cancel(jobId);
+}
+void Engine::waitIdle() {
+    d_->waitIdle();
+}
+void Engine::waitReady() {
+    d_->waitReady();
+}
+EngineState Engine::state() const {
+    return d_->state();
+}
+DeviceInfo Engine::device() const {
+    return d_->device();
+}
+std::vector<ModelStatus> Engine::models() const {
+    return d_->models();
+}
 bool Engine::sessionStats(const std::string& task, SessionStats* out) const {
     return d_->sessionStats(task, out);
 }

@@ -1,8 +1,9 @@
 #pragma once
 // The inference engine: one long-lived worker thread with a job queue, the chosen device and the
-// loaded models. It preloads and warms the enabled installed models at start-up without blocking its
-// owner; jobs queue behind the warm-up. Callbacks run on the worker thread: the UI's EngineBridge turns
-// them into queued Qt signals. The worker never touches a document; jobs own immutable inputs.
+// loaded models. It preloads and warms the enabled installed models at start-up without blocking
+// its owner; jobs queue behind the warm-up. Callbacks run on the worker thread: the UI's
+// EngineBridge turns them into queued Qt signals. The worker never touches a document; jobs own
+// immutable inputs.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,12 +21,12 @@ enum class JobOutcome { Done, Cancelled, Failed };
 
 struct EngineOptions {
     DevicePreference device = DevicePreference::Auto;
-    std::string modelsDir;      ///< "" = defaultModelsDir()
-    std::string manifestPath;   ///< "" = defaultManifestPath()
-    bool preload = true;        ///< load and warm the enabled installed models at start
+    std::string modelsDir;     ///< "" = defaultModelsDir()
+    std::string manifestPath;  ///< "" = defaultManifestPath()
+    bool preload = true;       ///< load and warm the enabled installed models at start
     std::vector<std::string> disabledModels;  ///< ids the user switched off
-    bool allowHalf = true;      ///< fp16 on the GPU where the manifest allows it
-    bool cudaGraphs = true;     ///< replay captured CUDA graphs at the warmed buckets
+    bool allowHalf = true;                    ///< fp16 on the GPU where the manifest allows it
+    bool cudaGraphs = true;                   ///< replay captured CUDA graphs at the warmed buckets
 };
 
 struct EngineCallbacks {
@@ -38,8 +39,9 @@ struct EngineCallbacks {
 
 class Engine {
 public:
-    /// A job's body; it reads its inputs from its captures and writes its outputs into memory it owns
-    /// (e.g. a shared_ptr), which the owner reads after onFinished. Throws pm::Cancelled to stop early.
+    /// A job's body; it reads its inputs from its captures and writes its outputs into memory it
+    /// owns (e.g. a shared_ptr), which the owner reads after onFinished. Throws pm::Cancelled to
+    /// stop early.
     using Job = std::function<void(JobContext&)>;
 
     Engine(EngineOptions options, EngineCallbacks callbacks);
@@ -50,7 +52,8 @@ public:
 
     /// Queues a job; returns its request id (> 0). Thread-safe.
     uint64_t submit(const std::string& label, Job job);
-    /// Sets the job's cancel flag (queued jobs are dropped, the running one stops at its next check).
+    /// Sets the job's cancel flag (queued jobs are dropped, the running one stops at its next
+    /// check).
     void cancel(uint64_t jobId);
     /// Blocks until the queue is empty and no job runs (tests, CLI).
     void waitIdle();

@@ -22,8 +22,8 @@ std::string firstLine(const std::string& text) {
     return end == std::string::npos ? text : text.substr(0, end);
 }
 
-// The profiling executor re-optimizes a graph on its first calls at every new shape: seconds at 512²
-// on an H100. Without it a TorchScript call costs the same the first time as the hundredth.
+// The profiling executor re-optimizes a graph on its first calls at every new shape: seconds at
+// 512² on an H100. Without it a TorchScript call costs the same the first time as the hundredth.
 void configureTorchScriptOnce() {
     static std::once_flag once;
     std::call_once(once, [] { torch::jit::getProfilingMode() = false; });
@@ -52,8 +52,8 @@ void checkFile(const ModelEntry& entry, const std::string& path, bool* checksumV
     const auto size = fs::file_size(path, ec);
     if (ec) throw Error(name + ": cannot be read (" + ec.message() + ")");
     if (entry.sizeBytes > 0 && static_cast<int64_t>(size) < entry.sizeBytes)
-        throw Error(name + ": truncated: expected " + std::to_string(entry.sizeBytes) + " bytes, got " +
-                    std::to_string(size) + " (an interrupted download?)");
+        throw Error(name + ": truncated: expected " + std::to_string(entry.sizeBytes) +
+                    " bytes, got " + std::to_string(size) + " (an interrupted download?)");
     *checksumVerified = false;
     if (!entry.sha256.empty() && sha256Available()) {
         const std::string actual = sha256OfFile(path);
@@ -73,8 +73,10 @@ torch::jit::Module loadModule(const std::string& path, const torch::Device& devi
         if (startsWithZipMagic(path) && why.find("central directory") != std::string::npos)
             throw Error(name + ": truncated or damaged TorchScript archive (" + why + ")");
         if (startsWithZipMagic(path))
-            throw Error(name + ": not a TorchScript model (a plain PyTorch checkpoint? export it with "
-                               "torch.jit.script or torch.jit.trace) (" + why + ")");
+            throw Error(name +
+                        ": not a TorchScript model (a plain PyTorch checkpoint? export it with "
+                        "torch.jit.script or torch.jit.trace) (" +
+                        why + ")");
         throw Error(name + ": not a TorchScript model (" + why + ")");
     } catch (const std::exception& e) {
         throw Error(name + ": not a TorchScript model (" + firstLine(e.what()) + ")");

@@ -1,6 +1,6 @@
 #pragma once
-// One loaded TorchScript model on one device. Images cross this interface as cv::Mat so that callers
-// (core/ops) never include torch; the tensor conversion lives in core/image/tensor_convert.
+// One loaded TorchScript model on one device. Images cross this interface as cv::Mat so that
+// callers (core/ops) never include torch; the tensor conversion lives in core/image/tensor_convert.
 // Thread-safety: used only on the engine's worker thread (or one test thread).
 #include <cstdint>
 #include <memory>
@@ -14,25 +14,25 @@
 namespace pm::engine {
 
 struct SessionStats {
-    int64_t calls = 0;             ///< forward calls, warm-up included
-    int64_t warmupCalls = 0;       ///< calls made during warm-up
+    int64_t calls = 0;        ///< forward calls, warm-up included
+    int64_t warmupCalls = 0;  ///< calls made during warm-up
     /// Calls that hit a shape never run before (the TorchScript profiling/compile path or cuDNN
     /// autotuning). After warm-up, user requests at a warmed bucket must not add to this.
     int64_t coldCalls = 0;
-    bool half = false;             ///< running in fp16
-    bool cudaGraphs = false;       ///< replaying captured CUDA graphs
-    std::string precisionNote;     ///< e.g. "fp16 (FFT in fp32)" for the status bar
+    bool half = false;          ///< running in fp16
+    bool cudaGraphs = false;    ///< replaying captured CUDA graphs
+    std::string precisionNote;  ///< e.g. "fp16 (FFT in fp32)" for the status bar
     /// ||fp16 - fp32|| / ||fp32|| measured at warm-up on the GPU; -1 when not measured.
     double halfRelativeError = -1.0;
-    int64_t tiledCalls = 0;        ///< requests that ran in tiles after the GPU ran out of memory
-    bool checksumVerified = false; ///< the manifest had a SHA-256 and the file matched it
-    std::string fallbackNote;      ///< set once the session degraded (tiles, CPU); shown to the user
+    int64_t tiledCalls = 0;         ///< requests that ran in tiles after the GPU ran out of memory
+    bool checksumVerified = false;  ///< the manifest had a SHA-256 and the file matched it
+    std::string fallbackNote;  ///< set once the session degraded (tiles, CPU); shown to the user
 };
 
 /// How a session may use the GPU. Defaults are what the application uses.
 struct SessionOptions {
-    bool allowHalf = true;         ///< fp16 where the manifest says halfSafe (CUDA only)
-    bool cudaGraphs = true;        ///< capture and replay one CUDA graph per warmed bucket
+    bool allowHalf = true;   ///< fp16 where the manifest says halfSafe (CUDA only)
+    bool cudaGraphs = true;  ///< capture and replay one CUDA graph per warmed bucket
     /// The caching allocator may use at most this fraction of the GPU memory that was free when the
     /// first model loaded; past it, requests run in tiles, then on the CPU.
     double memoryBudget = 0.85;
@@ -45,9 +45,9 @@ class InferenceSession {
 public:
     virtual ~InferenceSession() = default;
 
-    /// Loads `path`, verifies its checksum (when the entry has one) and its contract with a dry run on a
-    /// tiny input. Throws pm::Error naming the file and the problem (truncated, not TorchScript,
-    /// checksum mismatch, wrong output shape/range).
+    /// Loads `path`, verifies its checksum (when the entry has one) and its contract with a dry run
+    /// on a tiny input. Throws pm::Error naming the file and the problem (truncated, not
+    /// TorchScript, checksum mismatch, wrong output shape/range).
     static std::unique_ptr<InferenceSession> load(const ModelEntry& entry, const std::string& path,
                                                   const DeviceInfo& device);
     static std::unique_ptr<InferenceSession> load(const ModelEntry& entry, const std::string& path,
@@ -64,7 +64,8 @@ public:
     /// (resized to/from fixedSize when the model has one).
     virtual cv::Mat imageToImage(const cv::Mat& bgr) = 0;
 
-    /// Runs the model once at each bucket size so the first user request runs at steady-state speed.
+    /// Runs the model once at each bucket size so the first user request runs at steady-state
+    /// speed.
     virtual void warmUp() = 0;
     virtual SessionStats stats() const = 0;
 };

@@ -16,7 +16,8 @@ std::string infoReport(const EngineOptions& options) {
     const DeviceInfo device = selectDevice(options.device);
     out << "device: " << device.describe() << " (" << toString(options.device) << ": "
         << device.reason << ")\n";
-    const std::string modelsDir = options.modelsDir.empty() ? defaultModelsDir() : options.modelsDir;
+    const std::string modelsDir =
+        options.modelsDir.empty() ? defaultModelsDir() : options.modelsDir;
     const std::string manifest =
         options.manifestPath.empty() ? defaultManifestPath() : options.manifestPath;
     out << "manifest: " << manifest << "\n";
@@ -42,7 +43,8 @@ std::string infoReport(const EngineOptions& options) {
             try {
                 auto session = InferenceSession::load(s.entry, s.path, device);
                 out << "installed and verified"
-                    << (session->stats().checksumVerified ? " (checksum and dry run)" : " (dry run)");
+                    << (session->stats().checksumVerified ? " (checksum and dry run)"
+                                                          : " (dry run)");
             } catch (const std::exception& e) {
                 out << "broken: " << e.what();
             }

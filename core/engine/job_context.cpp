@@ -20,6 +20,8 @@ void LocalJobContext::progress(double fraction, const std::string& stage) {
     if (onProgress) onProgress(fraction, stage);
 }
 
-InferenceSession* LocalJobContext::model(const std::string& /*task*/) { return session; }
+InferenceSession* LocalJobContext::model(const std::string& /*task*/) {
+    return session;
+}
 
 }  // namespace pm::engine

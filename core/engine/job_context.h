@@ -22,8 +22,8 @@ public:
     void throwIfCancelled() const;
     /// fraction in 0..1 of the whole job; stage is a short human-readable label.
     virtual void progress(double fraction, const std::string& stage) = 0;
-    /// The installed, verified and enabled model for a task ("inpaint", "face", "cartoon"), or nullptr
-    /// when there is none and the operation should use its built-in algorithm.
+    /// The installed, verified and enabled model for a task ("inpaint", "face", "cartoon"), or
+    /// nullptr when there is none and the operation should use its built-in algorithm.
     virtual InferenceSession* model(const std::string& task) = 0;
     virtual const DeviceInfo& device() const = 0;
 };

@@ -102,13 +102,14 @@ ModelContract parseContract(const std::string& where, const json& object) {
     c.buckets = r.sizes("buckets");
     for (int b : c.buckets)
         if (b % c.sizeMultiple != 0)
-            r.fail("buckets", "must be multiples of sizeMultiple (" + std::to_string(c.sizeMultiple) +
-                                  "), got " + std::to_string(b));
+            r.fail("buckets", "must be multiples of sizeMultiple (" +
+                                  std::to_string(c.sizeMultiple) + "), got " + std::to_string(b));
     if (c.fixedSize > 0) c.buckets.assign(1, c.fixedSize);
     return c;
 }
 
-void parseNamed(const std::string& text, const std::string& name, std::vector<ModelEntry>& entries) {
+void parseNamed(const std::string& text, const std::string& name,
+                std::vector<ModelEntry>& entries) {
     json root;
     try {
         root = json::parse(text);
@@ -133,13 +134,16 @@ void parseNamed(const std::string& text, const std::string& name, std::vector<Mo
         e.task = named.text("task", true);
         e.name = named.text("name", false, e.id);
         e.file = named.text("file", true);
-        if (e.file.empty() || e.file.find('/') != std::string::npos || e.file == "." || e.file == "..")
+        if (e.file.empty() || e.file.find('/') != std::string::npos || e.file == "." ||
+            e.file == "..")
             named.fail("file", "must be a plain file name inside the models folder");
         e.sizeBytes = named.integer("size", 0, 0);
         e.sha256 = named.text("sha256", false);
-        for (char& ch : e.sha256) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (char& ch : e.sha256)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         if (!e.sha256.empty() &&
-            (e.sha256.size() != 64 || e.sha256.find_first_not_of("0123456789abcdef") != std::string::npos))
+            (e.sha256.size() != 64 ||
+             e.sha256.find_first_not_of("0123456789abcdef") != std::string::npos))
             named.fail("sha256", "must be 64 hexadecimal digits or empty");
         e.url = named.text("url", false);
         e.license = named.text("license", false);
@@ -206,7 +210,8 @@ std::string defaultManifestPath() {
     std::error_code ec;
     const std::string dir = exeDir();
     if (!dir.empty()) {
-        const auto installed = fs::path(dir) / ".." / "share" / "photomend" / "models" / "manifest.json";
+        const auto installed =
+            fs::path(dir) / ".." / "share" / "photomend" / "models" / "manifest.json";
         if (fs::is_regular_file(installed, ec)) return fs::weakly_canonical(installed, ec).string();
     }
 #ifdef PM_SOURCE_DIR
@@ -234,7 +239,8 @@ std::string sha256OfFile(const std::string& path) {
     std::vector<char> buffer(1 << 20);
     while (in) {
         in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(in.gcount()));
+        if (in.gcount() > 0)
+            EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(in.gcount()));
     }
     if (in.bad()) throw Error(path + ": read error while computing its checksum");
     unsigned char digest[EVP_MAX_MD_SIZE];

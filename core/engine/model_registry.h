@@ -1,7 +1,7 @@
 #pragma once
-// The model manifest (models/manifest.json) and which of its models are installed in the user's model
-// folder. Reading the manifest and finding files is cheap; verifying (checksum + dry run) happens when
-// a model is loaded (InferenceSession::load).
+// The model manifest (models/manifest.json) and which of its models are installed in the user's
+// model folder. Reading the manifest and finding files is cheap; verifying (checksum + dry run)
+// happens when a model is loaded (InferenceSession::load).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,22 +10,22 @@ namespace pm::engine {
 
 /// The I/O contract of a TorchScript model, checked by a dry run when it loads.
 struct ModelContract {
-    std::string kind;              ///< "inpaint": forward(image, mask); "image2image": forward(image)
-    std::string range = "0..1";    ///< value range of image input and output: "0..1" or "-1..1"
+    std::string kind;            ///< "inpaint": forward(image, mask); "image2image": forward(image)
+    std::string range = "0..1";  ///< value range of image input and output: "0..1" or "-1..1"
     std::string channelOrder = "RGB";  ///< "RGB" or "BGR"
-    int sizeMultiple = 8;          ///< H and W are padded to a multiple of this (free-size models)
-    int fixedSize = 0;             ///< >0: the model only takes fixedSize x fixedSize inputs
-    bool halfSafe = false;         ///< fp16 inference gives acceptable output
-    std::vector<int> buckets;      ///< square sizes to warm up (and capture graphs for) at start-up
+    int sizeMultiple = 8;      ///< H and W are padded to a multiple of this (free-size models)
+    int fixedSize = 0;         ///< >0: the model only takes fixedSize x fixedSize inputs
+    bool halfSafe = false;     ///< fp16 inference gives acceptable output
+    std::vector<int> buckets;  ///< square sizes to warm up (and capture graphs for) at start-up
 };
 
 struct ModelEntry {
-    std::string id;          ///< e.g. "big-lama"
-    std::string task;        ///< "inpaint", "face", "cartoon"
-    std::string name;        ///< human-readable
-    std::string file;        ///< file name inside the models folder
-    int64_t sizeBytes = 0;   ///< 0 when unknown
-    std::string sha256;      ///< lower-case hex, "" when unknown
+    std::string id;         ///< e.g. "big-lama"
+    std::string task;       ///< "inpaint", "face", "cartoon"
+    std::string name;       ///< human-readable
+    std::string file;       ///< file name inside the models folder
+    int64_t sizeBytes = 0;  ///< 0 when unknown
+    std::string sha256;     ///< lower-case hex, "" when unknown
     std::string url;
     std::string license;
     bool enabledByDefault = true;
@@ -37,8 +37,8 @@ enum class ModelState { NotInstalled, Installed, Verified, Broken };
 struct ModelStatus {
     ModelEntry entry;
     ModelState state = ModelState::NotInstalled;
-    std::string path;      ///< full path when the file exists
-    std::string problem;   ///< for Broken: what is wrong, naming the file
+    std::string path;     ///< full path when the file exists
+    std::string problem;  ///< for Broken: what is wrong, naming the file
 };
 
 class ModelRegistry {

@@ -5,15 +5,17 @@
 #include <filesystem>
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <opencv2/imgproc.hpp>
 #include <torch/csrc/jit/passes/subgraph_rewrite.h>
+#include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
 
 namespace pm::engine {
 namespace {
 
-int roundUp(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
+int roundUp(int value, int multiple) {
+    return (value + multiple - 1) / multiple * multiple;
+}
 
 std::string firstLine(const std::string& text) {
     const auto end = text.find('\n');
@@ -26,24 +28,42 @@ std::string errorText(const std::exception& e) {
     return firstLine(e.what());
 }
 
-// LaMa's Fourier units rebuild a spectrum with torch.complex(real, imag) from a convolution's output,
-// which autocast computes in fp16; irfftn would then run in half precision, which cuFFT supports only
-// for power-of-two sizes and which overflows at 2048². Casting complex()'s inputs to fp32 in the
-// loaded graph keeps every FFT in fp32 without touching the model file (a no-op for fp32 inputs).
-void keepComplexInFloat(torch::jit::Module& module) {
+// LaMa's Fourier units take rfftn of a convolution's output and rebuild the spectrum with
+// torch.complex(real, imag) from another convolution's output; under autocast both are fp16, so
+// cuFFT would run in half precision, which it supports only for power-of-two sizes and which
+// overflows at 2048². Casting the FFT inputs to fp32 in the loaded graph keeps every FFT in fp32
+// without touching the model file (the casts are no-ops on fp32 inputs).
+void keepFftInFloat(torch::jit::Module& module) {
     torch::jit::SubgraphRewriter rewriter;
+    const std::string constants = R"(
+  %float : int = prim::Constant[value=6]()
+  %cfloat : int = prim::Constant[value=9]()
+  %no : bool = prim::Constant[value=0]()
+  %keep : NoneType = prim::Constant())";
     rewriter.RegisterRewritePattern(R"(
 graph(%real, %imag):
   %out = aten::complex(%real, %imag)
   return (%out))",
-                                    R"(
-graph(%real, %imag):
-  %float : int = prim::Constant[value=6]()
-  %no : bool = prim::Constant[value=0]()
-  %keep : NoneType = prim::Constant()
+                                    "\ngraph(%real, %imag):" + constants + R"(
   %real32 = aten::to(%real, %float, %no, %no, %keep)
   %imag32 = aten::to(%imag, %float, %no, %no, %keep)
   %out = aten::complex(%real32, %imag32)
+  return (%out))");
+    rewriter.RegisterRewritePattern(R"(
+graph(%x, %s, %dim, %norm):
+  %out = aten::fft_rfftn(%x, %s, %dim, %norm)
+  return (%out))",
+                                    "\ngraph(%x, %s, %dim, %norm):" + constants + R"(
+  %x32 = aten::to(%x, %float, %no, %no, %keep)
+  %out = aten::fft_rfftn(%x32, %s, %dim, %norm)
+  return (%out))");
+    rewriter.RegisterRewritePattern(R"(
+graph(%x, %s, %dim, %norm):
+  %out = aten::fft_irfftn(%x, %s, %dim, %norm)
+  return (%out))",
+                                    "\ngraph(%x, %s, %dim, %norm):" + constants + R"(
+  %x32 = aten::to(%x, %cfloat, %no, %no, %keep)
+  %out = aten::fft_irfftn(%x32, %s, %dim, %norm)
   return (%out))");
     std::set<torch::jit::Graph*> done;
     for (const auto& sub : module.modules())
@@ -84,19 +104,20 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
             if (parameter.dim() == 4)
                 parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
         half_ = options_.allowHalf && entry_.contract.halfSafe;
-        if (half_) keepComplexInFloat(module_);
+        if (half_) keepFftInFloat(module_);
     }
     stats_.half = half_;
     stats_.checksumVerified = checksumVerified;
-    stats_.precisionNote = device_.cuda ? (half_ ? "fp16 (FFT in fp32)" : "fp32") : "fp32 on the CPU";
+    stats_.precisionNote =
+        device_.cuda ? (half_ ? "fp16 (FFT in fp32)" : "fp32") : "fp32 on the CPU";
 }
 
 image::TensorLayout TorchSession::layout() const {
     image::TensorLayout l;
     l.range = entry_.contract.range == "-1..1" ? image::ValueRange::MinusOneOne
                                                : image::ValueRange::ZeroOne;
-    l.order = entry_.contract.channelOrder == "BGR" ? image::ChannelOrder::Bgr
-                                                    : image::ChannelOrder::Rgb;
+    l.order =
+        entry_.contract.channelOrder == "BGR" ? image::ChannelOrder::Bgr : image::ChannelOrder::Rgb;
     return l;
 }
 
@@ -109,8 +130,8 @@ std::pair<int, int> TorchSession::paddedSize(int rows, int cols) const {
     std::sort(buckets.begin(), buckets.end());
     for (int b : buckets) {
         if (b < rows || b < cols) continue;
-        // On the GPU a warmed bucket (cuDNN plans, CUDA graph) beats any extra pixels. On the CPU the
-        // cost is the pixels, so pad to a bucket only when that at most doubles them.
+        // On the GPU a warmed bucket (cuDNN plans, CUDA graph) beats any extra pixels. On the CPU
+        // the cost is the pixels, so pad to a bucket only when that at most doubles them.
         const double tightArea = static_cast<double>(tight.first) * tight.second;
         if (device_.cuda || static_cast<double>(b) * b <= 2.0 * tightArea) return {b, b};
         break;
@@ -182,8 +203,8 @@ void TorchSession::verifyContract() {
     } catch (const std::exception& e) {
         if (device_.cuda && cuda::isOutOfMemory(e)) throw;
         throw Error(fileName_ + ": wrong contract: expected " + call + " to run on [1, 3, " +
-                    std::to_string(side) + ", " + std::to_string(side) + "] input, got an error: " +
-                    errorText(e));
+                    std::to_string(side) + ", " + std::to_string(side) +
+                    "] input, got an error: " + errorText(e));
     }
     const std::vector<int64_t> expected{1, 3, side, side};
     if (out.sizes().vec() != expected)
@@ -257,7 +278,8 @@ cv::Mat TorchSession::imageToImageOnce(const cv::Mat& bgr) {
 cv::Mat TorchSession::inpaintTiled(const cv::Mat& bgr, const cv::Mat& mask) {
     const int multiple = std::max(1, entry_.contract.sizeMultiple);
     const int overlap = 32;
-    const int tile = std::max(4 * overlap, roundUp((std::max(bgr.rows, bgr.cols) + 1) / 2, multiple));
+    const int tile =
+        std::max(4 * overlap, roundUp((std::max(bgr.rows, bgr.cols) + 1) / 2, multiple));
     auto starts = [&](int length) {
         std::vector<int> s;
         if (length <= tile) return std::vector<int>{0};
@@ -332,7 +354,8 @@ cv::Mat TorchSession::inpaint(const cv::Mat& bgr, const cv::Mat& mask) {
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
-        if (!cuda::isOutOfMemory(e)) throw Error(fileName_ + ": inference failed (" + errorText(e) + ")");
+        if (!cuda::isOutOfMemory(e))
+            throw Error(fileName_ + ": inference failed (" + errorText(e) + ")");
     }
     moveToCpu("out of GPU memory");
     return inpaintOnce(bgr, mask);
@@ -359,8 +382,8 @@ void TorchSession::measureHalfError() {
     const auto inputs = sampleInputs(side, side, 3);
     const auto reference = forwardEager(inputs, false).to(torch::kFloat32);
     const auto half = forwardEager(inputs, true).to(torch::kFloat32);
-    const double error = (half - reference).norm().item<double>() /
-                         std::max(1e-12, reference.norm().item<double>());
+    const double error =
+        (half - reference).norm().item<double>() / std::max(1e-12, reference.norm().item<double>());
     std::lock_guard<std::mutex> lock(statsMutex_);
     stats_.calls += 2;
     stats_.warmupCalls += 2;
@@ -412,10 +435,12 @@ void TorchSession::warmUp() {
             // GPU: the first call autotunes cuDNN, the second settles the caching allocator.
             const int repeats = device_.cuda ? 2 : 1;
             for (int i = 0; i < repeats; ++i)
-                entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask) : imageToImageOnce(image);
+                entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask)
+                                                  : imageToImageOnce(image);
             if (device_.cuda && options_.cudaGraphs && cuda::Graph::supported()) {
                 captureGraph(side);
-                entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask) : imageToImageOnce(image);
+                entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask)
+                                                  : imageToImageOnce(image);
             }
         } catch (const std::exception& e) {
             if (!device_.cuda || !cuda::isOutOfMemory(e)) throw;

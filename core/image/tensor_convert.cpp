@@ -10,15 +10,16 @@ namespace {
 
 torch::Tensor u8ToDevice(const cv::Mat& mat, const torch::Device& device) {
     cv::Mat contiguous = mat.isContinuous() ? mat : mat.clone();
-    auto cpu = torch::from_blob(contiguous.data, {contiguous.rows, contiguous.cols, contiguous.channels()},
-                                torch::kUInt8);
+    auto cpu = torch::from_blob(
+        contiguous.data, {contiguous.rows, contiguous.cols, contiguous.channels()}, torch::kUInt8);
     // from_blob does not own the pixels: copy before `contiguous` goes away.
     return device.is_cpu() ? cpu.clone() : cpu.to(device, /*non_blocking=*/false, /*copy=*/true);
 }
 
 }  // namespace
 
-torch::Tensor bgrToTensor(const cv::Mat& bgr, const TensorLayout& layout, const torch::Device& device) {
+torch::Tensor bgrToTensor(const cv::Mat& bgr, const TensorLayout& layout,
+                          const torch::Device& device) {
     if (bgr.empty() || bgr.type() != CV_8UC3)
         throw Error("image for the model must be 8-bit with 3 channels (BGR), got type " +
                     std::to_string(bgr.type()));

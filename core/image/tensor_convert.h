@@ -1,9 +1,10 @@
 #pragma once
 // cv::Mat <-> torch::Tensor for model inputs and outputs. The only place where OpenCV images become
-// tensors: 8-bit BGR pixels turn into float [1,C,H,W] in the range and channel order a model expects,
-// and back. The pixel arithmetic runs on the target device so large images cross the bus as bytes.
-#include <opencv2/core.hpp>
+// tensors: 8-bit BGR pixels turn into float [1,C,H,W] in the range and channel order a model
+// expects, and back. The pixel arithmetic runs on the target device so large images cross the bus
+// as bytes.
 #include <torch/torch.h>
+#include <opencv2/core.hpp>
 
 namespace pm::image {
 
@@ -23,8 +24,9 @@ torch::Tensor bgrToTensor(const cv::Mat& bgr, const TensorLayout& layout,
 /// CV_8UC1 mask (non-zero = selected) -> float [1,1,H,W] holding exactly 0 or 1, on `device`.
 torch::Tensor maskToTensor(const cv::Mat& mask, const torch::Device& device = torch::kCPU);
 
-/// Float [1,3,H,W] (or [3,H,W]) in `layout` -> CV_8UC3 BGR, clamped and rounded to the nearest level.
-/// The tensor may live on any device and in any floating dtype. Throws pm::Error for another shape.
+/// Float [1,3,H,W] (or [3,H,W]) in `layout` -> CV_8UC3 BGR, clamped and rounded to the nearest
+/// level. The tensor may live on any device and in any floating dtype. Throws pm::Error for another
+/// shape.
 cv::Mat tensorToBgr(const torch::Tensor& tensor, const TensorLayout& layout);
 
 }  // namespace pm::image

@@ -14,7 +14,9 @@
 namespace pm::engine {
 namespace {
 
-bool gpuPresent() { return torch::cuda::is_available(); }
+bool gpuPresent() {
+    return torch::cuda::is_available();
+}
 
 TEST(Device, ParsesPreferences) {
     EXPECT_EQ(parseDevicePreference("AUTO"), DevicePreference::Auto);
@@ -30,7 +32,8 @@ TEST(Device, CpuUsesEveryCore) {
     EXPECT_FALSE(info.cuda);
     EXPECT_EQ(info.cpuThreads, cores);
     EXPECT_EQ(at::get_num_threads(), cores);
-    EXPECT_EQ(info.describe(), "CPU, " + std::to_string(cores) + (cores == 1 ? " thread" : " threads"));
+    EXPECT_EQ(info.describe(),
+              "CPU, " + std::to_string(cores) + (cores == 1 ? " thread" : " threads"));
 }
 
 TEST(Device, CudaRequestedWithoutGpuFallsBackToCpuWithAReason) {
@@ -78,7 +81,8 @@ TEST(InfoReport, ListsVersionDeviceAndEveryModelStatus) {
     options.manifestPath = test::writeManifest(
         dir.path(),
         test::manifestEntry("fill", "inpaint", "fill.pt", R"({"kind": "inpaint"})") + "," +
-            test::manifestEntry("face", "face", "face.pt", R"({"kind": "image2image", "fixedSize": 32})") +
+            test::manifestEntry("face", "face", "face.pt",
+                                R"({"kind": "image2image", "fixedSize": 32})") +
             "," + test::manifestEntry("toon", "cartoon", "toon.pt", R"({"kind": "image2image"})"));
     const std::string report = infoReport(options);
     EXPECT_NE(report.find("libtorch " TORCH_VERSION), std::string::npos) << report;

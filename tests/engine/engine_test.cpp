@@ -50,7 +50,8 @@ struct Recorder {
     }
 };
 
-const char* kInpaint = R"({"kind": "inpaint", "range": "0..1", "sizeMultiple": 8, "buckets": [16, 32]})";
+const char* kInpaint =
+    R"({"kind": "inpaint", "range": "0..1", "sizeMultiple": 8, "buckets": [16, 32]})";
 
 // A models folder with the grey-fill inpaint model installed, a broken face model and a missing
 // cartoon model.
@@ -204,7 +205,8 @@ TEST(Engine, RequestIdsIncreaseAndResultsMapToThem) {
         previous = id;
         expected[id] = i * i;
     }
-    const uint64_t failing = engine.submit("fails", [](JobContext&) { throw Error("photo.jpg: broken"); });
+    const uint64_t failing =
+        engine.submit("fails", [](JobContext&) { throw Error("photo.jpg: broken"); });
     engine.waitIdle();
     std::lock_guard<std::mutex> lock(recorder.mutex);
     // Jobs run in submission order, so the i-th finished id carries the i-th result.

@@ -13,17 +13,21 @@ namespace {
 
 ModelEntry entryFor(const std::string& file, const std::string& contractJson,
                     const std::string& sha256 = "", long long size = 0) {
-    const std::string task = contractJson.find("inpaint") != std::string::npos ? "inpaint" : "cartoon";
-    return ModelRegistry::parse(R"({"models": [)" +
-                                    test::manifestEntry("m", task, file, contractJson, sha256, size) +
-                                    "]}",
-                                "/")
+    const std::string task =
+        contractJson.find("inpaint") != std::string::npos ? "inpaint" : "cartoon";
+    return ModelRegistry::parse(
+               R"({"models": [)" +
+                   test::manifestEntry("m", task, file, contractJson, sha256, size) + "]}",
+               "/")
         .entries()[0];
 }
 
-const char* kInpaint = R"({"kind": "inpaint", "range": "0..1", "sizeMultiple": 8, "buckets": [16, 32]})";
+const char* kInpaint =
+    R"({"kind": "inpaint", "range": "0..1", "sizeMultiple": 8, "buckets": [16, 32]})";
 
-DeviceInfo cpu() { return selectDevice(DevicePreference::Cpu); }
+DeviceInfo cpu() {
+    return selectDevice(DevicePreference::Cpu);
+}
 
 std::string loadError(const ModelEntry& entry, const std::string& path) {
     try {
@@ -43,7 +47,8 @@ cv::Mat noise(int rows, int cols) {
 TEST(InferenceSession, InpaintKeepsKnownPixelsAndFillsTheHole) {
     test::TempDir dir;
     test::saveGreyFillModel(dir.file("fill.pt"));
-    auto session = InferenceSession::load(entryFor("fill.pt", kInpaint), dir.file("fill.pt"), cpu());
+    auto session =
+        InferenceSession::load(entryFor("fill.pt", kInpaint), dir.file("fill.pt"), cpu());
     // An odd size: the session pads to the multiple of 8 and crops back.
     const cv::Mat image = noise(13, 21);
     cv::Mat mask(13, 21, CV_8UC1, cv::Scalar(0));
@@ -77,16 +82,18 @@ TEST(InferenceSession, ImageToImageHonoursRangeAndChannelOrder) {
         entryFor("first.pt", R"({"kind": "image2image", "channelOrder": "BGR"})"),
         dir.file("first.pt"), cpu());
     const cv::Vec3b pixel = image.at<cv::Vec3b>(4, 6);
-    EXPECT_EQ(rgb->imageToImage(image).at<cv::Vec3b>(4, 6), cv::Vec3b(pixel[2], pixel[2], pixel[2]));
-    EXPECT_EQ(bgr->imageToImage(image).at<cv::Vec3b>(4, 6), cv::Vec3b(pixel[0], pixel[0], pixel[0]));
+    EXPECT_EQ(rgb->imageToImage(image).at<cv::Vec3b>(4, 6),
+              cv::Vec3b(pixel[2], pixel[2], pixel[2]));
+    EXPECT_EQ(bgr->imageToImage(image).at<cv::Vec3b>(4, 6),
+              cv::Vec3b(pixel[0], pixel[0], pixel[0]));
 }
 
 TEST(InferenceSession, FixedSizeModelsGetResizedInputs) {
     test::TempDir dir;
     test::saveFixed32Model(dir.file("fixed.pt"));
-    auto session = InferenceSession::load(
-        entryFor("fixed.pt", R"({"kind": "image2image", "fixedSize": 32})"), dir.file("fixed.pt"),
-        cpu());
+    auto session =
+        InferenceSession::load(entryFor("fixed.pt", R"({"kind": "image2image", "fixedSize": 32})"),
+                               dir.file("fixed.pt"), cpu());
     const cv::Mat image(48, 40, CV_8UC3, cv::Scalar(10, 120, 240));
     const cv::Mat out = session->imageToImage(image);
     ASSERT_EQ(out.size(), image.size());
@@ -98,8 +105,8 @@ TEST(InferenceSession, EachBrokenFileGivesItsOwnErrorNamingTheFile) {
     test::saveGreyFillModel(dir.file("good.pt"));
     const std::string good = test::readBytes(dir.file("good.pt"));
 
-    const auto mismatch = loadError(entryFor("good.pt", kInpaint, std::string(64, '0')),
-                                    dir.file("good.pt"));
+    const auto mismatch =
+        loadError(entryFor("good.pt", kInpaint, std::string(64, '0')), dir.file("good.pt"));
     if (sha256Available()) {
         EXPECT_NE(mismatch.find("good.pt: checksum mismatch"), std::string::npos) << mismatch;
     } else {
@@ -122,8 +129,9 @@ TEST(InferenceSession, EachBrokenFileGivesItsOwnErrorNamingTheFile) {
 
     test::saveHalfSizeModel(dir.file("half.pt"));
     const auto shape = loadError(entryFor("half.pt", kInpaint), dir.file("half.pt"));
-    EXPECT_NE(shape.find("half.pt: wrong contract: expected output [1, 3, 64, 64], got [1, 3, 32, 32]"),
-              std::string::npos)
+    EXPECT_NE(
+        shape.find("half.pt: wrong contract: expected output [1, 3, 64, 64], got [1, 3, 32, 32]"),
+        std::string::npos)
         << shape;
 
     test::saveWrongRangeModel(dir.file("range.pt"));
@@ -134,7 +142,8 @@ TEST(InferenceSession, EachBrokenFileGivesItsOwnErrorNamingTheFile) {
     // An image-to-image model declared as inpaint: forward() takes one argument, not two.
     test::saveNegativeModel(dir.file("arity.pt"));
     const auto arity = loadError(entryFor("arity.pt", kInpaint), dir.file("arity.pt"));
-    EXPECT_NE(arity.find("arity.pt: wrong contract: expected forward(image, mask)"), std::string::npos)
+    EXPECT_NE(arity.find("arity.pt: wrong contract: expected forward(image, mask)"),
+              std::string::npos)
         << arity;
 }
 
@@ -142,21 +151,23 @@ TEST(InferenceSession, MatchingChecksumIsReportedAsVerified) {
     if (!sha256Available()) GTEST_SKIP() << "built without OpenSSL";
     test::TempDir dir;
     test::saveGreyFillModel(dir.file("fill.pt"));
-    auto session = InferenceSession::load(
-        entryFor("fill.pt", kInpaint, sha256OfFile(dir.file("fill.pt"))), dir.file("fill.pt"), cpu());
+    auto session =
+        InferenceSession::load(entryFor("fill.pt", kInpaint, sha256OfFile(dir.file("fill.pt"))),
+                               dir.file("fill.pt"), cpu());
     EXPECT_TRUE(session->stats().checksumVerified);
 }
 
 TEST(InferenceSession, WarmUpMakesBucketSizedRequestsWarm) {
     test::TempDir dir;
     test::saveGreyFillModel(dir.file("fill.pt"));
-    auto session = InferenceSession::load(entryFor("fill.pt", kInpaint), dir.file("fill.pt"), cpu());
+    auto session =
+        InferenceSession::load(entryFor("fill.pt", kInpaint), dir.file("fill.pt"), cpu());
     session->warmUp();
     const auto warmed = session->stats();
     EXPECT_GE(warmed.warmupCalls, 3);  // the dry run and one call per bucket on the CPU
     const cv::Mat mask(32, 32, CV_8UC1, cv::Scalar(255));
 
-    session->inpaint(noise(32, 32), mask);          // a bucket
+    session->inpaint(noise(32, 32), mask);                          // a bucket
     session->inpaint(noise(19, 20), mask(cv::Rect(0, 0, 20, 19)));  // a crop padded to bucket 32
     auto after = session->stats();
     EXPECT_EQ(after.calls, warmed.calls + 2);
@@ -170,7 +181,8 @@ TEST(InferenceSession, WarmUpMakesBucketSizedRequestsWarm) {
 TEST(InferenceSession, RejectsTheWrongKindOfRequest) {
     test::TempDir dir;
     test::saveGreyFillModel(dir.file("fill.pt"));
-    auto session = InferenceSession::load(entryFor("fill.pt", kInpaint), dir.file("fill.pt"), cpu());
+    auto session =
+        InferenceSession::load(entryFor("fill.pt", kInpaint), dir.file("fill.pt"), cpu());
     EXPECT_THROW(session->imageToImage(noise(8, 8)), Error);
     EXPECT_THROW(session->inpaint(noise(8, 8), cv::Mat(4, 4, CV_8UC1, cv::Scalar(0))), Error);
 }
@@ -183,7 +195,8 @@ TEST(InferenceSessionGpu, WarmedBucketsReplayCudaGraphsWithTheSamePixels) {
     const auto entry = entryFor(
         "fill.pt",
         R"({"kind": "inpaint", "sizeMultiple": 8, "halfSafe": true, "buckets": [16, 32]})");
-    auto session = InferenceSession::load(entry, dir.file("fill.pt"), selectDevice(DevicePreference::Cuda));
+    auto session =
+        InferenceSession::load(entry, dir.file("fill.pt"), selectDevice(DevicePreference::Cuda));
     ASSERT_TRUE(session->device().cuda);
     session->warmUp();
     const auto warmed = session->stats();

@@ -62,29 +62,31 @@ TEST(ModelRegistry, BadManifestsNameTheModelAndField) {
     EXPECT_NE(errorOf("{not json").find("not valid JSON"), std::string::npos);
     EXPECT_NE(errorOf(R"({"items": []})").find("\"models\""), std::string::npos);
 
-    const auto missingFile =
-        errorOf(R"({"models": [{"id": "lama", "task": "inpaint", "contract": {"kind": "inpaint"}}]})");
+    const auto missingFile = errorOf(
+        R"({"models": [{"id": "lama", "task": "inpaint", "contract": {"kind": "inpaint"}}]})");
     EXPECT_NE(missingFile.find("\"lama\""), std::string::npos) << missingFile;
     EXPECT_NE(missingFile.find("\"file\" is missing"), std::string::npos) << missingFile;
 
-    const auto badKind = errorOf(R"({"models": [)" +
-                                 test::manifestEntry("x", "inpaint", "x.pt", R"({"kind": "segment"})") +
-                                 "]}");
+    const auto badKind =
+        errorOf(R"({"models": [)" +
+                test::manifestEntry("x", "inpaint", "x.pt", R"({"kind": "segment"})") + "]}");
     EXPECT_NE(badKind.find("\"kind\""), std::string::npos) << badKind;
     EXPECT_NE(badKind.find("segment"), std::string::npos) << badKind;
 
-    const auto badHash = errorOf(R"({"models": [)" +
-                                 test::manifestEntry("x", "inpaint", "x.pt", kInpaintContract, "1234") +
-                                 "]}");
+    const auto badHash =
+        errorOf(R"({"models": [)" +
+                test::manifestEntry("x", "inpaint", "x.pt", kInpaintContract, "1234") + "]}");
     EXPECT_NE(badHash.find("\"sha256\""), std::string::npos) << badHash;
 
     const auto badBucket = errorOf(
         R"({"models": [)" +
-        test::manifestEntry("x", "inpaint", "x.pt", R"({"kind": "inpaint", "buckets": [20]})") + "]}");
+        test::manifestEntry("x", "inpaint", "x.pt", R"({"kind": "inpaint", "buckets": [20]})") +
+        "]}");
     EXPECT_NE(badBucket.find("\"buckets\""), std::string::npos) << badBucket;
 
-    const auto escape = errorOf(R"({"models": [)" +
-                                test::manifestEntry("x", "inpaint", "../x.pt", kInpaintContract) + "]}");
+    const auto escape =
+        errorOf(R"({"models": [)" +
+                test::manifestEntry("x", "inpaint", "../x.pt", kInpaintContract) + "]}");
     EXPECT_NE(escape.find("\"file\""), std::string::npos) << escape;
 
     const auto entry = test::manifestEntry("x", "inpaint", "x.pt", kInpaintContract);

@@ -12,9 +12,9 @@ TEST(TensorConvert, BgrPixelBecomesRgbInTheModelRange) {
     bgr.at<cv::Vec3b>(1, 2) = cv::Vec3b(255, 51, 0);  // B, G, R
     const auto zeroOne = bgrToTensor(bgr, {ValueRange::ZeroOne, ChannelOrder::Rgb});
     ASSERT_EQ(zeroOne.sizes().vec(), (std::vector<int64_t>{1, 3, 2, 3}));
-    EXPECT_FLOAT_EQ(zeroOne[0][0][1][2].item<float>(), 0.0f);   // R
-    EXPECT_FLOAT_EQ(zeroOne[0][1][1][2].item<float>(), 0.2f);   // G
-    EXPECT_FLOAT_EQ(zeroOne[0][2][1][2].item<float>(), 1.0f);   // B
+    EXPECT_FLOAT_EQ(zeroOne[0][0][1][2].item<float>(), 0.0f);  // R
+    EXPECT_FLOAT_EQ(zeroOne[0][1][1][2].item<float>(), 0.2f);  // G
+    EXPECT_FLOAT_EQ(zeroOne[0][2][1][2].item<float>(), 1.0f);  // B
     const auto signedBgr = bgrToTensor(bgr, {ValueRange::MinusOneOne, ChannelOrder::Bgr});
     EXPECT_FLOAT_EQ(signedBgr[0][0][1][2].item<float>(), 1.0f);
     EXPECT_FLOAT_EQ(signedBgr[0][2][1][2].item<float>(), -1.0f);
@@ -27,7 +27,8 @@ TEST(TensorConvert, RoundTripIsExactForEveryLayout) {
     for (auto range : {ValueRange::ZeroOne, ValueRange::MinusOneOne})
         for (auto order : {ChannelOrder::Rgb, ChannelOrder::Bgr}) {
             const TensorLayout layout{range, order};
-            EXPECT_EQ(cv::norm(tensorToBgr(bgrToTensor(bgr, layout), layout), bgr, cv::NORM_INF), 0.0);
+            EXPECT_EQ(cv::norm(tensorToBgr(bgrToTensor(bgr, layout), layout), bgr, cv::NORM_INF),
+                      0.0);
         }
 }
 

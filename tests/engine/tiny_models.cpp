@@ -75,9 +75,8 @@ std::string manifestEntry(const std::string& id, const std::string& task, const 
                           const std::string& contractJson, const std::string& sha256,
                           long long size) {
     return R"({"id": ")" + id + R"(", "task": ")" + task + R"(", "name": ")" + id +
-           R"(", "file": ")" + file + R"(", "size": )" + std::to_string(size) +
-           R"(, "sha256": ")" + sha256 + R"(", "url": "", "license": "test", "contract": )" +
-           contractJson + "}";
+           R"(", "file": ")" + file + R"(", "size": )" + std::to_string(size) + R"(, "sha256": ")" +
+           sha256 + R"(", "url": "", "license": "test", "contract": )" + contractJson + "}";
 }
 
 std::string writeManifest(const std::string& dir, const std::string& entriesJson) {

@@ -1,6 +1,6 @@
 #pragma once
-// Tiny TorchScript models with the real contracts, built in C++ so no test needs downloaded weights,
-// and manifests that describe them.
+// Tiny TorchScript models with the real contracts, built in C++ so no test needs downloaded
+// weights, and manifests that describe them.
 #include <string>
 
 namespace pm::test {

@@ -9,7 +9,9 @@
 namespace pm::ops {
 namespace {
 
-bool contains(const cv::Rect& outer, const cv::Rect& inner) { return (outer & inner) == inner; }
+bool contains(const cv::Rect& outer, const cv::Rect& inner) {
+    return (outer & inner) == inner;
+}
 
 TEST(FillRegions, NearbyRegionsShareOneCropAndFarOnesDoNot) {
     cv::Mat hole(1000, 1600, CV_8UC1, cv::Scalar(0));
@@ -77,11 +79,13 @@ TEST(FillRegions, PasteLeavesZeroWeightPixelsBitIdentical) {
     weights.at<float>(0, 0) = 0.5f;
     pasteFeathered(dst, fill, weights);
     EXPECT_EQ(dst.at<cv::Vec3w>(6, 6), cv::Vec3w(1000, 2000, 3000));
-    EXPECT_EQ(dst.at<cv::Vec3w>(0, 0)[0], cv::saturate_cast<ushort>(0.5 * before.at<cv::Vec3w>(0, 0)[0] + 500));
+    EXPECT_EQ(dst.at<cv::Vec3w>(0, 0)[0],
+              cv::saturate_cast<ushort>(0.5 * before.at<cv::Vec3w>(0, 0)[0] + 500));
     const cv::Mat untouched = weights == 0;
     for (int y = 0; y < 20; ++y)
         for (int x = 0; x < 20; ++x)
-            if (untouched.at<uchar>(y, x)) ASSERT_EQ(dst.at<cv::Vec3w>(y, x), before.at<cv::Vec3w>(y, x));
+            if (untouched.at<uchar>(y, x))
+                ASSERT_EQ(dst.at<cv::Vec3w>(y, x), before.at<cv::Vec3w>(y, x));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The built-in fill must continue what surrounds the hole: a periodic texture keeps its period, a
-// straight edge keeps its line. Diffusion (cv::inpaint) smears both, which is what we compare against.
+// straight edge keeps its line. Diffusion (cv::inpaint) smears both, which is what we compare
+// against.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -141,8 +142,9 @@ TEST(PatchMatch, CheckpointExceptionsStopTheFill) {
     params.checkpoint = [&calls] {
         if (++calls == 2) throw Cancelled();
     };
-    EXPECT_THROW(patchMatchInpaint(truth, squareHole(truth.size(), cv::Rect(40, 30, 30, 30)), params),
-                 Cancelled);
+    EXPECT_THROW(
+        patchMatchInpaint(truth, squareHole(truth.size(), cv::Rect(40, 30, 30, 30)), params),
+        Cancelled);
     EXPECT_EQ(calls, 2);
 }
 

@@ -1,6 +1,6 @@
-// Remove object end to end: engine routing (built-in, LaMa, auto), the bit-identical guarantee outside
-// the grown mask plus its feather band, several regions in one call, crops for the model, depths and
-// channel counts, progress and cancellation.
+// Remove object end to end: engine routing (built-in, LaMa, auto), the bit-identical guarantee
+// outside the grown mask plus its feather band, several regions in one call, crops for the model,
+// depths and channel counts, progress and cancellation.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -66,7 +66,8 @@ int changedOutside(const cv::Mat& before, const cv::Mat& after, const cv::Mat& a
     cv::Mat differs;
     cv::compare(before.reshape(1), after.reshape(1), differs, cv::CMP_NE);
     cv::Mat perPixel;
-    cv::reduce(differs.reshape(before.channels()).reshape(1, before.total()), perPixel, 1, cv::REDUCE_MAX);
+    cv::reduce(differs.reshape(before.channels()).reshape(1, before.total()), perPixel, 1,
+               cv::REDUCE_MAX);
     perPixel = perPixel.reshape(1, before.rows);
     return cv::countNonZero(perPixel & (allowed == 0));
 }
@@ -112,9 +113,11 @@ TEST(RemoveObject, RealPhotoKnownPixelsBitIdentical) {
     const cv::Mat photo = cv::imread(files.front(), cv::IMREAD_COLOR);
     ASSERT_FALSE(photo.empty()) << files.front();
     cv::Mat mask(photo.size(), CV_8UC1, cv::Scalar(0));
-    cv::ellipse(mask, cv::Point(photo.cols / 2, photo.rows / 2), cv::Size(photo.cols / 10, photo.rows / 14), 15,
-                0, 360, cv::Scalar(255), cv::FILLED);
-    cv::line(mask, cv::Point(10, 20), cv::Point(photo.cols / 3, photo.rows - 30), cv::Scalar(255), 3);
+    cv::ellipse(mask, cv::Point(photo.cols / 2, photo.rows / 2),
+                cv::Size(photo.cols / 10, photo.rows / 14), 15, 0, 360, cv::Scalar(255),
+                cv::FILLED);
+    cv::line(mask, cv::Point(10, 20), cv::Point(photo.cols / 3, photo.rows - 30), cv::Scalar(255),
+             3);
     engine::LocalJobContext context;
     RemoveParams params;
     params.growPixels = 6;
@@ -138,7 +141,8 @@ TEST(RemoveObject, SixteenBitGreyAndAlphaImagesKeepTheirTypeAndKnownPixels) {
         RemoveParams params;
         const RemoveResult result = removeObject(image, mask, params, context);
         ASSERT_EQ(result.image.type(), type);
-        EXPECT_EQ(changedOutside(image, result.image, allowedRegion(mask, params)), 0) << "type " << type;
+        EXPECT_EQ(changedOutside(image, result.image, allowedRegion(mask, params)), 0)
+            << "type " << type;
     }
 }
 
@@ -153,7 +157,8 @@ TEST(RemoveObject, LamaForcedWithoutModelIsAClearError) {
         removeObject(image, mask, params, context);
         FAIL() << "expected pm::Error";
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("LaMa is not installed"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("LaMa is not installed"), std::string::npos)
+            << e.what();
     }
 }
 
@@ -254,9 +259,13 @@ TEST(RemoveObject, EmptyMaskChangesNothing) {
 TEST(RemoveObject, BadInputsAreClearErrors) {
     engine::LocalJobContext context;
     const cv::Mat image = noiseTexture(cv::Size(100, 80), CV_8UC3);
-    EXPECT_THROW(removeObject(image, cv::Mat(10, 10, CV_8UC1, cv::Scalar(0)), RemoveParams{}, context), Error);
+    EXPECT_THROW(
+        removeObject(image, cv::Mat(10, 10, CV_8UC1, cv::Scalar(0)), RemoveParams{}, context),
+        Error);
     cv::Mat floats(100, 80, CV_32FC3, cv::Scalar(0));
-    EXPECT_THROW(removeObject(floats, cv::Mat(100, 80, CV_8UC1, cv::Scalar(0)), RemoveParams{}, context), Error);
+    EXPECT_THROW(
+        removeObject(floats, cv::Mat(100, 80, CV_8UC1, cv::Scalar(0)), RemoveParams{}, context),
+        Error);
 }
 
 TEST(RemoveObject, ParseFillEngine) {

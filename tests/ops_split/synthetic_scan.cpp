@@ -13,8 +13,7 @@ namespace pm::test {
 cv::Mat makeBed(cv::Size size, cv::Scalar colour, double noiseSigma, unsigned seed) {
     cv::Mat bed(size, CV_32FC3, colour);
     // A scanner lamp is a little dimmer towards one end.
-    for (int y = 0; y < size.height; ++y)
-        bed.row(y) *= 1.0 - 0.03 * double(y) / size.height;
+    for (int y = 0; y < size.height; ++y) bed.row(y) *= 1.0 - 0.03 * double(y) / size.height;
     cv::Mat noise(size, CV_32FC3);
     cv::theRNG().state = seed;
     cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(noiseSigma));
@@ -58,14 +57,15 @@ cv::Mat syntheticPhoto(cv::Size size, unsigned seed) {
     cv::Mat small(8, 8, CV_32FC3);
     for (int y = 0; y < 8; ++y)
         for (int x = 0; x < 8; ++x)
-            small.at<cv::Vec3f>(y, x) = cv::Vec3f(40 + 170 * u(rng), 40 + 170 * u(rng), 40 + 170 * u(rng));
+            small.at<cv::Vec3f>(y, x) =
+                cv::Vec3f(40 + 170 * u(rng), 40 + 170 * u(rng), 40 + 170 * u(rng));
     cv::Mat img;
     cv::resize(small, img, size, 0, 0, cv::INTER_CUBIC);
     for (int i = 0; i < 25; ++i) {
         const cv::Point a(int(u(rng) * size.width), int(u(rng) * size.height));
         const cv::Point b(int(u(rng) * size.width), int(u(rng) * size.height));
-        cv::line(img, a, b, cv::Scalar(255 * u(rng), 255 * u(rng), 255 * u(rng)), 1 + int(4 * u(rng)),
-                 cv::LINE_AA);
+        cv::line(img, a, b, cv::Scalar(255 * u(rng), 255 * u(rng), 255 * u(rng)),
+                 1 + int(4 * u(rng)), cv::LINE_AA);
     }
     cv::Mat grain(size, CV_32FC3);
     cv::randn(grain, cv::Scalar::all(0), cv::Scalar::all(6));
@@ -97,6 +97,8 @@ double rotatedIoU(const cv::RotatedRect& a, const cv::RotatedRect& b) {
     return i / (a.size.area() + b.size.area() - i);
 }
 
-double angleError(double a, double b) { return std::abs(a - b); }
+double angleError(double a, double b) {
+    return std::abs(a - b);
+}
 
 }  // namespace pm::test

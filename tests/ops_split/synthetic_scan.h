@@ -1,6 +1,6 @@
 #pragma once
-// Flatbed scans built in the test: photos pasted at known boxes on an off-white, noisy bed, each with
-// a soft drop shadow, so every detected box can be checked against the truth.
+// Flatbed scans built in the test: photos pasted at known boxes on an off-white, noisy bed, each
+// with a soft drop shadow, so every detected box can be checked against the truth.
 #include <vector>
 
 #include <opencv2/core.hpp>

@@ -1,0 +1,295 @@
+#include "core/ops/tone/tone.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/common/error.h"
+#include "tests/support/testdata.h"
+
+namespace {
+
+bool identical(const cv::Mat& a, const cv::Mat& b) {
+    return a.type() == b.type() && a.size() == b.size() && cv::norm(a, b, cv::NORM_INF) == 0;
+}
+
+/// A scene with a black, a white and a mid-gray patch, gray ramps and colour patches (BGR, 8-bit).
+cv::Mat testScene() {
+    cv::Mat scene(300, 400, CV_8UC3, cv::Scalar(100, 100, 100));
+    for (int x = 0; x < 400; ++x)
+        scene.col(x).rowRange(0, 60).setTo(cv::Scalar::all(20 + x * 180 / 400));
+    scene(cv::Rect(0, 60, 80, 80)).setTo(cv::Scalar::all(10));
+    scene(cv::Rect(80, 60, 80, 80)).setTo(cv::Scalar::all(200));
+    scene(cv::Rect(160, 60, 80, 80)).setTo(cv::Scalar::all(110));  // the known gray
+    scene(cv::Rect(240, 60, 80, 80)).setTo(cv::Scalar(40, 60, 170));
+    scene(cv::Rect(320, 60, 80, 80)).setTo(cv::Scalar(150, 110, 40));
+    scene(cv::Rect(0, 140, 200, 160)).setTo(cv::Scalar(60, 140, 70));
+    scene(cv::Rect(200, 140, 200, 160)).setTo(cv::Scalar(170, 150, 150));
+    return scene;
+}
+
+const cv::Rect kGrayPatch(170, 70, 60, 60);
+
+/// Fading: per-channel dye loss (B x0.8, G x1.0, R x1.25) and lifted blacks, lowered whites.
+cv::Mat fade(const cv::Mat& scene) {
+    cv::Mat f;
+    scene.convertTo(f, CV_32FC3);
+    cv::multiply(f, cv::Scalar(0.8, 1.0, 1.25), f);
+    f = f * 0.6 + cv::Scalar::all(45);
+    cv::Mat out;
+    f.convertTo(out, CV_8UC3);
+    return out;
+}
+
+/// 1%..99% range of each channel.
+std::vector<double> spread(const cv::Mat& bgr8) {
+    std::vector<cv::Mat> planes;
+    cv::split(bgr8, planes);
+    std::vector<double> out;
+    for (int c = 0; c < 3; ++c) {
+        cv::Mat v = planes[c].reshape(1, 1).clone();
+        cv::sort(v, v, cv::SORT_ASCENDING);
+        out.push_back(v.at<uchar>(int(0.99 * (v.cols - 1))) -
+                      v.at<uchar>(int(0.01 * (v.cols - 1))));
+    }
+    return out;
+}
+
+/// Distance of the mean colour from neutral in a*b* (gray world): how strong the cast is.
+double castDistance(const cv::Mat& bgr8) {
+    cv::Mat lab;
+    bgr8.convertTo(lab, CV_32F, 1.0 / 255.0);
+    cv::cvtColor(lab, lab, cv::COLOR_BGR2Lab);
+    const cv::Scalar m = cv::mean(lab);
+    return std::hypot(m[1], m[2]);
+}
+
+TEST(RestoreColor, UndoesASyntheticCastAndFading) {
+    const cv::Mat scene = testScene();
+    const cv::Mat faded = fade(scene);
+    const cv::Mat out = pm::ops::restoreColor(faded, 1.0);
+    ASSERT_EQ(out.type(), CV_8UC3);
+    const cv::Scalar grayBefore = cv::mean(faded(kGrayPatch));
+    const cv::Scalar gray = cv::mean(out(kGrayPatch));
+    std::cout << "  gray patch BGR before " << grayBefore << " after " << gray << "\n";
+    EXPECT_NEAR(gray[0], gray[1], 4.0);
+    EXPECT_NEAR(gray[2], gray[1], 4.0);
+    const auto sIn = spread(scene), sFaded = spread(faded), sOut = spread(out);
+    for (int c = 0; c < 3; ++c) {
+        std::cout << "  channel " << c << " spread: scene " << sIn[c] << ", faded " << sFaded[c]
+                  << ", restored " << sOut[c] << "\n";
+        EXPECT_GT(sOut[c], 0.95 * 255 * 0.98);  // stretched to (almost) the full range
+    }
+    // The white patch comes back white, the black one black.
+    const cv::Scalar white = cv::mean(out(cv::Rect(90, 70, 60, 60)));
+    const cv::Scalar black = cv::mean(out(cv::Rect(10, 70, 60, 60)));
+    for (int c = 0; c < 3; ++c) {
+        EXPECT_GT(white[c], 240);
+        EXPECT_LT(black[c], 15);
+    }
+}
+
+TEST(RestoreColor, StrengthBlendsTowardsTheInput) {
+    const cv::Mat faded = fade(testScene());
+    const cv::Mat full = pm::ops::restoreColor(faded, 1.0);
+    const cv::Mat half = pm::ops::restoreColor(faded, 0.5);
+    const double dFull = cv::norm(full, faded, cv::NORM_L1);
+    const double dHalf = cv::norm(half, faded, cv::NORM_L1);
+    EXPECT_NEAR(dHalf / dFull, 0.5, 0.05);
+}
+
+TEST(RestoreColor, RealFadedPhotosGainSpreadAndLoseTheirCast) {
+    PM_REQUIRE_TESTDATA();
+    int checked = 0;
+    for (const auto& file : pm::test::testdataFiles("old-photos")) {
+        if (file.find("faded_") == std::string::npos) continue;
+        const cv::Mat img = cv::imread(file, cv::IMREAD_UNCHANGED);
+        ASSERT_FALSE(img.empty()) << file;
+        const cv::Mat out = pm::ops::restoreColor(img, 1.0);
+        ASSERT_EQ(out.type(), img.type()) << file;
+        cv::Mat inBgr = img, outBgr = out;
+        if (img.channels() == 4) {
+            cv::cvtColor(img, inBgr, cv::COLOR_BGRA2BGR);
+            cv::cvtColor(out, outBgr, cv::COLOR_BGRA2BGR);
+            cv::Mat aIn, aOut;
+            cv::extractChannel(img, aIn, 3);
+            cv::extractChannel(out, aOut, 3);
+            EXPECT_TRUE(identical(aIn, aOut)) << file << ": alpha changed";
+        }
+        const auto sIn = spread(inBgr), sOut = spread(outBgr);
+        const double cIn = castDistance(inBgr), cOut = castDistance(outBgr);
+        std::cout << "  " << file.substr(file.rfind('/') + 1) << ": spread B/G/R " << sIn[0] << "/"
+                  << sIn[1] << "/" << sIn[2] << " -> " << sOut[0] << "/" << sOut[1] << "/"
+                  << sOut[2] << ", cast " << cIn << " -> " << cOut << "\n";
+        for (int c = 0; c < 3; ++c) EXPECT_GE(sOut[c], sIn[c]) << file << " channel " << c;
+        EXPECT_GT(sOut[0] + sOut[1] + sOut[2], sIn[0] + sIn[1] + sIn[2]) << file;
+        EXPECT_LT(cOut, cIn) << file;
+        ++checked;
+    }
+    EXPECT_GT(checked, 0);
+}
+
+TEST(Tone, StrengthZeroIsIdentity) {
+    cv::Mat img8(120, 160, CV_8UC4), img16(120, 160, CV_16UC1), img3(120, 160, CV_8UC3);
+    cv::randu(img8, 0, 256);
+    cv::randu(img16, 0, 65536);
+    img3 = fade(testScene())(cv::Rect(0, 0, 160, 120)).clone();
+    for (const cv::Mat& img : {img8, img16, img3}) {
+        EXPECT_TRUE(identical(pm::ops::restoreColor(img, 0.0), img));
+        EXPECT_TRUE(identical(pm::ops::reduceNoise(img, 0.0), img));
+        EXPECT_TRUE(identical(pm::ops::sharpen(img, 0.0), img));
+        pm::engine::LocalJobContext ctx;
+        EXPECT_TRUE(identical(pm::ops::applyTone(img, {0.0, 0.0, 0.0}, ctx), img));
+    }
+}
+
+/// Mean profile across a vertical edge (averaged over rows and channels).
+std::vector<double> columnProfile(const cv::Mat& img) {
+    cv::Mat f;
+    img.convertTo(f, CV_32F);
+    f = f.reshape(1, img.rows * img.channels() / img.channels());
+    cv::Mat gray;
+    if (img.channels() == 3)
+        cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+    else
+        gray = img;
+    gray.convertTo(gray, CV_64F);
+    cv::Mat mean;
+    cv::reduce(gray, mean, 0, cv::REDUCE_AVG);
+    return std::vector<double>(mean.begin<double>(), mean.end<double>());
+}
+
+/// 10%..90% rise distance of a rising edge, in pixels (linear interpolation).
+double edgeWidth(const std::vector<double>& p, double lo, double hi) {
+    auto crossing = [&](double level) {
+        for (size_t i = 1; i < p.size(); ++i)
+            if (p[i - 1] < level && p[i] >= level)
+                return i - 1 + (level - p[i - 1]) / (p[i] - p[i - 1]);
+        return -1.0;
+    };
+    return crossing(lo + 0.9 * (hi - lo)) - crossing(lo + 0.1 * (hi - lo));
+}
+
+double flatNoise(const cv::Mat& img) {
+    cv::Mat gray;
+    cv::cvtColor(img(cv::Rect(16, 0, 90, img.rows)), gray, cv::COLOR_BGR2GRAY);
+    cv::Scalar mean, sd;
+    cv::meanStdDev(gray, mean, sd);
+    return sd[0];
+}
+
+TEST(ReduceNoise, SmoothsFlatAreasButKeepsEdges) {
+    cv::Mat clean(256, 256, CV_8UC3, cv::Scalar::all(60));
+    clean.colRange(128, 256).setTo(cv::Scalar::all(180));
+    cv::Mat noise(clean.size(), CV_32FC3), noisy;
+    cv::theRNG().state = 42;
+    cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(10));
+    clean.convertTo(noisy, CV_32FC3);
+    noisy += noise;
+    noisy.convertTo(noisy, CV_8UC3);
+    const double widthIn = edgeWidth(columnProfile(noisy), 60, 180);
+    for (double strength : {0.5, 1.0}) {
+        const cv::Mat out = pm::ops::reduceNoise(noisy, strength);
+        ASSERT_EQ(out.type(), CV_8UC3);
+        const double nIn = flatNoise(noisy), nOut = flatNoise(out);
+        const double widthOut = edgeWidth(columnProfile(out), 60, 180);
+        std::cout << "  strength " << strength << ": flat noise " << nIn << " -> " << nOut
+                  << ", edge 10-90% width " << widthIn << " -> " << widthOut << " px\n";
+        EXPECT_LT(nOut, nIn / 2.0);
+        EXPECT_LT(widthOut - widthIn, 1.0);
+    }
+}
+
+TEST(Sharpen, CrispensABlurredEdgeWithoutHalos) {
+    cv::Mat edge(128, 128, CV_8UC3, cv::Scalar::all(60));
+    edge.colRange(64, 128).setTo(cv::Scalar::all(180));
+    cv::GaussianBlur(edge, edge, cv::Size(0, 0), 2.0);
+    auto energy = [](const cv::Mat& img) {
+        cv::Mat gray, lap;
+        cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+        cv::Laplacian(gray, lap, CV_64F);
+        return cv::norm(lap, cv::NORM_L2SQR);
+    };
+    const cv::Mat out = pm::ops::sharpen(edge, 1.0);
+    double lo, hi;
+    cv::minMaxLoc(out.reshape(1), &lo, &hi);
+    std::cout << "  Laplacian energy " << energy(edge) << " -> " << energy(out) << ", range " << lo
+              << ".." << hi << " (input 60..180)\n";
+    EXPECT_GT(energy(out), 1.5 * energy(edge));
+    EXPECT_LE(hi, 180 + 4);
+    EXPECT_GE(lo, 60 - 4);
+    EXPECT_LT(edgeWidth(columnProfile(out), 60, 180), edgeWidth(columnProfile(edge), 60, 180));
+}
+
+TEST(Tone, SixteenBitStaysSixteenBitAndAlphaIsKept) {
+    cv::Mat faded16;
+    fade(testScene()).convertTo(faded16, CV_16UC3, 257.0);
+    cv::Mat alpha(faded16.size(), CV_16UC1);
+    cv::randu(alpha, 0, 65536);
+    cv::Mat bgra;
+    cv::merge(std::vector<cv::Mat>{faded16, alpha}, bgra);
+    pm::engine::LocalJobContext ctx;
+    const cv::Mat out = pm::ops::applyTone(bgra, {1.0, 0.5, 0.3}, ctx);
+    ASSERT_EQ(out.type(), CV_16UC4);
+    cv::Mat outAlpha;
+    cv::extractChannel(out, outAlpha, 3);
+    EXPECT_TRUE(identical(outAlpha, alpha));
+    // The ramp stretched from 16-bit input keeps finer steps than 8 bits could hold.
+    cv::Mat row = out.row(30).clone().reshape(4, 1);
+    std::vector<int> g;
+    for (int x = 0; x < row.cols; ++x) g.push_back(row.at<cv::Vec4w>(0, x)[1]);
+    int notMultipleOf257 = 0;
+    for (int v : g) notMultipleOf257 += v % 257 != 0;
+    EXPECT_GT(notMultipleOf257, row.cols / 2);
+    const cv::Scalar gray = cv::mean(out(kGrayPatch));
+    EXPECT_NEAR(gray[0] / 257, gray[1] / 257, 4.0);
+    EXPECT_NEAR(gray[2] / 257, gray[1] / 257, 4.0);
+}
+
+TEST(Tone, GrayImagesWork) {
+    cv::Mat gray;
+    cv::cvtColor(fade(testScene()), gray, cv::COLOR_BGR2GRAY);
+    pm::engine::LocalJobContext ctx;
+    const cv::Mat out = pm::ops::applyTone(gray, {}, ctx);
+    ASSERT_EQ(out.type(), CV_8UC1);
+    double lo, hi, inLo, inHi;
+    cv::minMaxLoc(gray, &inLo, &inHi);
+    cv::minMaxLoc(out, &lo, &hi);
+    EXPECT_GT(hi - lo, 1.5 * (inHi - inLo));
+}
+
+TEST(Tone, CancellationThrows) {
+    const cv::Mat img = fade(testScene());
+    pm::engine::LocalJobContext ctx;
+    ctx.cancel = true;
+    EXPECT_THROW(pm::ops::applyTone(img, {}, ctx), pm::Cancelled);
+    pm::engine::LocalJobContext midway;
+    std::vector<std::string> stages;
+    midway.onProgress = [&](double, const std::string& stage) {
+        stages.push_back(stage);
+        if (stage == "reducing noise") midway.cancel = true;
+    };
+    EXPECT_THROW(pm::ops::applyTone(img, {}, midway), pm::Cancelled);
+    EXPECT_EQ(stages.back(), "reducing noise");
+}
+
+TEST(Tone, PreviewMatchesTheFullResult) {
+    cv::Mat big;
+    cv::resize(fade(testScene()), big, cv::Size(1600, 1200), 0, 0, cv::INTER_NEAREST);
+    pm::engine::LocalJobContext ctx;
+    const pm::ops::ToneParams params{1.0, 0.5, 0.0};
+    const cv::Mat full = pm::ops::applyTone(big, params, ctx);
+    const cv::Mat preview = pm::ops::previewTone(big, params, 400);
+    ASSERT_EQ(preview.size(), cv::Size(400, 300));
+    cv::Mat fullSmall;
+    cv::resize(full, fullSmall, preview.size(), 0, 0, cv::INTER_AREA);
+    const cv::Scalar a = cv::mean(preview(kGrayPatch)), b = cv::mean(fullSmall(kGrayPatch));
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(a[c], b[c], 3.0);
+}
+
+}  // namespace

@@ -9,7 +9,8 @@ namespace pm::test {
 
 class AppProcess {
 public:
-    AppProcess(const QStringList& args, const QProcessEnvironment& env, const QString& workingDir = {}) {
+    AppProcess(const QStringList& args, const QProcessEnvironment& env,
+               const QString& workingDir = {}) {
         process_.setProcessEnvironment(env);
         if (!workingDir.isEmpty()) process_.setWorkingDirectory(workingDir);
         process_.start(PM_PHOTOMEND, args);
@@ -33,18 +34,22 @@ public:
         for (;;) {
             readOutput();
             if (lines_.contains(line)) return true;
-            if (process_.state() == QProcess::NotRunning || clock.elapsed() > timeoutMs) return false;
+            if (process_.state() == QProcess::NotRunning || clock.elapsed() > timeoutMs)
+                return false;
             process_.waitForReadyRead(100);
         }
     }
 
     /// True when the process ended within `timeoutMs` (see exitCode()).
     bool waitForExit(int timeoutMs) {
-        const bool ended = process_.state() == QProcess::NotRunning || process_.waitForFinished(timeoutMs);
+        const bool ended =
+            process_.state() == QProcess::NotRunning || process_.waitForFinished(timeoutMs);
         readOutput();
         return ended;
     }
-    int exitCode() const { return process_.exitStatus() == QProcess::NormalExit ? process_.exitCode() : -1; }
+    int exitCode() const {
+        return process_.exitStatus() == QProcess::NormalExit ? process_.exitCode() : -1;
+    }
 
     QStringList lines() {
         readOutput();

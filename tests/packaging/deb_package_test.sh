@@ -14,11 +14,14 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 if [[ "${1:-}" == "--inside-xvfb" ]]; then
     shift
     app=$1 photo=$2 photo2=$3 shot=$4 work=$5
-    export QT_QPA_PLATFORM=xcb LANG=zh_CN.UTF-8 LC_ALL= LC_MESSAGES= LANGUAGE=
+    # Only PhotoMend runs in Chinese (its locale need not be generated: Qt reads LANG itself); the X
+    # tools print titles in a UTF-8 locale that always exists.
+    unset LANGUAGE LC_MESSAGES
+    export LC_ALL=C.UTF-8 QT_QPA_PLATFORM=xcb
     export XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache" XDG_RUNTIME_DIR="$work/run"
     export PHOTOMEND_INSTANCE_KEY="deb-test-$$" PHOTOMEND_TEST_HOOKS=1
     mkdir -p "$work/models" "$work/run" && chmod 700 "$work/run"
-    "$app" --device cpu --models-dir "$work/models" "$photo" >"$work/app.log" 2>&1 &
+    LC_ALL= LANG=zh_CN.UTF-8 "$app" --device cpu --models-dir "$work/models" "$photo" >"$work/app.log" 2>&1 &
     pid=$!
     trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null' EXIT
 
@@ -44,7 +47,7 @@ if [[ "${1:-}" == "--inside-xvfb" ]]; then
 
     # A second start (a double-click on another photo) hands it over and exits 0.
     start=$(date +%s)
-    timeout 30 "$app" --device cpu --models-dir "$work/models" "$photo2" >"$work/second.log" 2>&1
+    LC_ALL= LANG=zh_CN.UTF-8 timeout 30 "$app" --device cpu --models-dir "$work/models" "$photo2" >"$work/second.log" 2>&1
     code=$?
     echo "second start exited with $code after $(($(date +%s) - start)) s"
     [[ $code -eq 0 ]] || { fail "the second start exited with $code"; cat "$work/second.log"; }
@@ -71,10 +74,12 @@ fi
 build=${1:?usage: deb_package_test.sh BUILD_DIR PHOTOS_DIR SCREENSHOT_PNG}
 photos=${2:?photos folder missing}
 shot=${3:?screenshot path missing}
-for tool in cpack dpkg-deb dpkg-shlibdeps desktop-file-validate appstreamcli xvfb-run xwininfo xprop import convert; do
+for tool in cpack dpkg-deb dpkg-shlibdeps desktop-file-validate appstreamcli xvfb-run xwininfo xprop import convert identify; do
     command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
 done
-mapfile -t photo_files < <(find "$photos" -maxdepth 1 -type f \( -name '*.jpg' -o -name '*.png' \) 2>/dev/null | sort)
+# Absolute and clean: PhotoMend reports what it opened that way.
+mapfile -t photo_files < <(find "$photos" -maxdepth 1 -type f \( -name '*.jpg' -o -name '*.png' \) \
+                                -exec realpath {} + 2>/dev/null | sort)
 if ((${#photo_files[@]} < 2)); then echo "SKIP: fewer than 2 photos in $photos"; exit 77; fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/photomend-deb.XXXXXX")

@@ -1,8 +1,8 @@
-// GoogleTest main for the translation tests: a QApplication on the offscreen platform, settings in a
-// test location so the language choice made here never reaches the user's own PhotoMend.
+// GoogleTest main for the translation tests: a QApplication on the offscreen platform, settings in
+// a test location so the language choice made here never reaches the user's own PhotoMend.
+#include <gtest/gtest.h>
 #include <QApplication>
 #include <QStandardPaths>
-#include <gtest/gtest.h>
 
 int main(int argc, char** argv) {
     qputenv("QT_QPA_PLATFORM", "offscreen");

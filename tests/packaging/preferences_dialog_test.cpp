@@ -1,4 +1,5 @@
 // Edit > Preferences…: the language picked there is saved and used at the next start.
+#include <gtest/gtest.h>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -6,7 +7,6 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QTimer>
-#include <gtest/gtest.h>
 
 #include "app/translation_loader.h"
 #include "tests/support/testdata.h"
@@ -28,18 +28,21 @@ void choose(pm::ui::PreferencesDialog& dialog, const QString& code) {
 
 TEST_F(PreferencesFixture, ChoosingChineseOnAnEnglishSystemGivesChineseAtTheNextStart) {
     pm::ui::PreferencesDialog dialog;
-    EXPECT_EQ(dialog.languageBox()->currentData().toString(), "") << "follows the system until the user picks";
+    EXPECT_EQ(dialog.languageBox()->currentData().toString(), "")
+        << "follows the system until the user picks";
     choose(dialog, "zh_CN");
     dialog.accept();
     EXPECT_EQ(pm::app::languageSetting(), "zh_CN");
 
     // What the next start does.
     pm::app::TranslationLoader loader;
-    EXPECT_EQ(loader.install(pm::app::resolveLocale(pm::app::languageSetting(), QLocale("en_US"))), "zh_CN");
+    EXPECT_EQ(loader.install(pm::app::resolveLocale(pm::app::languageSetting(), QLocale("en_US"))),
+              "zh_CN");
     EXPECT_EQ(QCoreApplication::translate("pm::ui::MainWindow", "&File"), "文件(&F)");
 
     pm::ui::PreferencesDialog reopened;
-    EXPECT_EQ(reopened.languageBox()->currentText(), "简体中文") << "the dialog shows the saved choice";
+    EXPECT_EQ(reopened.languageBox()->currentText(), "简体中文")
+        << "the dialog shows the saved choice";
 }
 
 TEST_F(PreferencesFixture, SystemDefaultRemovesTheOverrideAndCancelKeepsIt) {

@@ -1,14 +1,14 @@
 // One window: a second start with a photo opens it as a tab of the running PhotoMend and exits 0;
 // --new-window opts out; a socket left by a crashed PhotoMend does not stop the next start.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QProcessEnvironment>
-#include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include <cstring>
 
@@ -32,7 +32,8 @@ struct SingleInstance : ::testing::Test {
     }
 
     void SetUp() override {
-        for (const char* sub : {"run", "config", "models"}) QDir().mkpath(QString::fromStdString(dir.file(sub)));
+        for (const char* sub : {"run", "config", "models"})
+            QDir().mkpath(QString::fromStdString(dir.file(sub)));
         QFile::setPermissions(runtimeDir(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     }
 
@@ -57,7 +58,8 @@ struct SingleInstance : ::testing::Test {
     }
 
     QStringList args(const QStringList& files, bool newWindow = false) const {
-        QStringList a{"--device", "cpu", "--models-dir", QString::fromStdString(dir.file("models"))};
+        QStringList a{"--device", "cpu", "--models-dir",
+                      QString::fromStdString(dir.file("models"))};
         if (newWindow) a << "--new-window";
         return a + files;
     }
@@ -73,17 +75,22 @@ TEST_F(SingleInstance, SecondStartOpensItsPhotosAsTabsOfTheFirstWindowAndExits) 
     ASSERT_TRUE(running.waitForLine("opened: " + first, kWindowTimeoutMs)) << running.transcript();
 
     AppProcess again(args({second}), env());
-    ASSERT_TRUE(again.waitForExit(kHandOverTimeoutMs)) << "the second start should hand over and exit\n"
-                                                      << again.transcript();
+    ASSERT_TRUE(again.waitForExit(kHandOverTimeoutMs))
+        << "the second start should hand over and exit\n"
+        << again.transcript();
     EXPECT_EQ(again.exitCode(), 0) << again.transcript();
-    EXPECT_FALSE(again.lines().join('\n').contains("opened:")) << "the second start opened no window of its own";
-    EXPECT_TRUE(running.waitForLine("opened: " + second, kHandOverTimeoutMs)) << running.transcript();
+    EXPECT_FALSE(again.lines().join('\n').contains("opened:"))
+        << "the second start opened no window of its own";
+    EXPECT_TRUE(running.waitForLine("opened: " + second, kHandOverTimeoutMs))
+        << running.transcript();
 
-    // Relative paths are resolved in the folder of the start that names them, not the running one's.
+    // Relative paths are resolved in the folder of the start that names them, not the running
+    // one's.
     AppProcess more(args({"third.jpg"}), env(), QString::fromStdString(dir.path()));
     ASSERT_TRUE(more.waitForExit(kHandOverTimeoutMs)) << more.transcript();
     EXPECT_EQ(more.exitCode(), 0);
-    EXPECT_TRUE(running.waitForLine("opened: " + third, kHandOverTimeoutMs)) << running.transcript();
+    EXPECT_TRUE(running.waitForLine("opened: " + third, kHandOverTimeoutMs))
+        << running.transcript();
     EXPECT_TRUE(running.running()) << "the first window is still open";
 }
 
@@ -96,7 +103,8 @@ TEST_F(SingleInstance, NewWindowOptsOut) {
 
     AppProcess separate(args({second}, true), env());
     ASSERT_TRUE(separate.waitForLine("opened: " + second, kWindowTimeoutMs))
-        << "--new-window opens its own window\n" << separate.transcript();
+        << "--new-window opens its own window\n"
+        << separate.transcript();
     EXPECT_TRUE(separate.running());
     EXPECT_FALSE(running.lines().contains("opened: " + second)) << running.transcript();
 }
@@ -109,7 +117,8 @@ TEST_F(SingleInstance, ASocketLeftByACrashDoesNotStopTheNextStart) {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     std::strncpy(address.sun_path, qPrintable(stale), sizeof(address.sun_path) - 1);
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0) << std::strerror(errno);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0)
+        << std::strerror(errno);
     ::close(fd);
     ASSERT_TRUE(QFile::exists(stale));
 
@@ -122,7 +131,8 @@ TEST_F(SingleInstance, ASocketLeftByACrashDoesNotStopTheNextStart) {
     ASSERT_TRUE(again.waitForExit(kHandOverTimeoutMs)) << again.transcript();
     EXPECT_EQ(again.exitCode(), 0);
     EXPECT_TRUE(running.waitForLine("opened: " + second, kHandOverTimeoutMs))
-        << "the new window took the name over from the crashed one\n" << running.transcript();
+        << "the new window took the name over from the crashed one\n"
+        << running.transcript();
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // The window speaks the system's language (zh_CN here) unless the user overrides it, and English
 // when there is no translation for the locale.
+#include <gtest/gtest.h>
 #include <QApplication>
 #include <QMenuBar>
-#include <gtest/gtest.h>
 
 #include "app/translation_loader.h"
 #include "tests/support/testdata.h"
@@ -26,7 +26,8 @@ QStringList menuTitles(const pm::ui::MainWindow& window) {
 TEST(TranslationLoader, ChineseLocaleGivesAChineseWindow) {
     pm::test::TempDir dir;
     pm::app::TranslationLoader loader;
-    ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN") << "the zh_CN translation is built into the program";
+    ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN")
+        << "the zh_CN translation is built into the program";
     pm::ui::MainWindow window(noModels(dir));
     EXPECT_EQ(menuTitles(window), (QStringList{"文件(&F)", "编辑(&E)", "视图(&V)"}));
     EXPECT_EQ(window.windowTitle(), "PhotoMend 照片修复");
@@ -45,7 +46,8 @@ TEST(TranslationLoader, EnglishAndUntranslatedLocalesGiveTheEnglishSource) {
 }
 
 TEST(TranslationLoader, TheOverrideBeatsTheSystemLocale) {
-    EXPECT_EQ(pm::app::resolveLocale("", QLocale("zh_CN")).name(), "zh_CN") << "no override: the system decides";
+    EXPECT_EQ(pm::app::resolveLocale("", QLocale("zh_CN")).name(), "zh_CN")
+        << "no override: the system decides";
     EXPECT_EQ(pm::app::resolveLocale("zh_CN", QLocale("en_US")).name(), "zh_CN");
     pm::app::TranslationLoader loader;
     EXPECT_EQ(loader.install(pm::app::resolveLocale("en", QLocale("zh_CN"))), "en");

@@ -1,14 +1,14 @@
-// The committed Qt Linguist files: every message translated, placeholders kept, and no string of the
-// code missing (lupdate run over the same sources as the update_translations target).
+// The committed Qt Linguist files: every message translated, placeholders kept, and no string of
+// the code missing (lupdate run over the same sources as the update_translations target).
+#include <gtest/gtest.h>
 #include <QDir>
-#include <algorithm>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
-#include <gtest/gtest.h>
+#include <algorithm>
 
 namespace {
 
@@ -16,9 +16,11 @@ struct TsMessage {
     QString context;
     QString source;
     QString comment;
-    QString type;           // "", "unfinished", "vanished", "obsolete"
-    QStringList forms;      // the translation, or each numerus form
-    QString key() const { return context + " | " + source + (comment.isEmpty() ? "" : " | " + comment); }
+    QString type;       // "", "unfinished", "vanished", "obsolete"
+    QStringList forms;  // the translation, or each numerus form
+    QString key() const {
+        return context + " | " + source + (comment.isEmpty() ? "" : " | " + comment);
+    }
 };
 
 std::vector<TsMessage> readTs(const QString& path, QString* error) {
@@ -56,13 +58,18 @@ std::vector<TsMessage> readTs(const QString& path, QString* error) {
             current->forms << xml.readElementText();
         }
     }
-    if (xml.hasError()) *error = QStringLiteral("%1:%2: %3").arg(path).arg(xml.lineNumber()).arg(xml.errorString());
+    if (xml.hasError())
+        *error = QStringLiteral("%1:%2: %3").arg(path).arg(xml.lineNumber()).arg(xml.errorString());
     return messages;
 }
 
-QStringList tsFiles() { return QString(PM_TS_FILES).split('|', Qt::SkipEmptyParts); }
+QStringList tsFiles() {
+    return QString(PM_TS_FILES).split('|', Qt::SkipEmptyParts);
+}
 
-bool isLive(const TsMessage& m) { return m.type != "vanished" && m.type != "obsolete"; }
+bool isLive(const TsMessage& m) {
+    return m.type != "vanished" && m.type != "obsolete";
+}
 
 QSet<QString> placeholders(const QString& text) {
     QSet<QString> found;
@@ -83,18 +90,23 @@ TEST(Translations, EveryMessageIsTranslatedAndFinished) {
         QString error;
         const auto messages = readTs(ts, &error);
         ASSERT_TRUE(error.isEmpty()) << error.toStdString();
-        ASSERT_GT(messages.size(), 50u) << ts.toStdString() << " holds too few messages to be the window's";
+        ASSERT_GT(messages.size(), 50u)
+            << ts.toStdString() << " holds too few messages to be the window's";
         QStringList problems;
         for (const TsMessage& m : messages) {
             if (!isLive(m)) continue;
             const bool empty = m.forms.isEmpty() ||
-                               std::any_of(m.forms.begin(), m.forms.end(), [](const QString& f) { return f.trimmed().isEmpty(); });
+                               std::any_of(m.forms.begin(), m.forms.end(),
+                                           [](const QString& f) { return f.trimmed().isEmpty(); });
             if (m.type == "unfinished" || empty)
-                problems << QStringLiteral("  %1%2").arg(m.key(), m.type == "unfinished" ? " (unfinished)" : " (empty)");
+                problems << QStringLiteral("  %1%2").arg(
+                    m.key(), m.type == "unfinished" ? " (unfinished)" : " (empty)");
         }
-        EXPECT_TRUE(problems.isEmpty()) << QDir(PM_SOURCE_DIR).relativeFilePath(ts).toStdString()
-                                        << " needs a finished translation for:\n" << problems.join('\n').toStdString()
-                                        << "\nTranslate them in Qt Linguist (linguist " << ts.toStdString() << ").";
+        EXPECT_TRUE(problems.isEmpty())
+            << QDir(PM_SOURCE_DIR).relativeFilePath(ts).toStdString()
+            << " needs a finished translation for:\n"
+            << problems.join('\n').toStdString() << "\nTranslate them in Qt Linguist (linguist "
+            << ts.toStdString() << ").";
     }
 }
 
@@ -114,12 +126,14 @@ TEST(Translations, KeepPlaceholdersAndAccelerators) {
                     problems << "  accelerator (&) lost: " + m.key() + " -> " + form;
             }
         }
-        EXPECT_TRUE(problems.isEmpty()) << ts.toStdString() << ":\n" << problems.join('\n').toStdString();
+        EXPECT_TRUE(problems.isEmpty()) << ts.toStdString() << ":\n"
+                                        << problems.join('\n').toStdString();
     }
 }
 
 TEST(Translations, CoverEveryStringInTheCode) {
-    if (!QFile::exists(PM_LUPDATE)) GTEST_SKIP() << PM_LUPDATE << " is not installed (qt6-l10n-tools)";
+    if (!QFile::exists(PM_LUPDATE))
+        GTEST_SKIP() << PM_LUPDATE << " is not installed (qt6-l10n-tools)";
     QTemporaryDir dir;
     ASSERT_TRUE(dir.isValid());
     const QString fresh = dir.filePath("fresh.ts");
@@ -136,7 +150,8 @@ TEST(Translations, CoverEveryStringInTheCode) {
     for (const TsMessage& m : readTs(fresh, &error)) inCode.insert(m.key());
     ASSERT_TRUE(error.isEmpty()) << error.toStdString();
     // A parse that found nothing would let every check below pass.
-    ASSERT_TRUE(inCode.contains("pm::ui::MainWindow | &File")) << "lupdate did not read the window's sources";
+    ASSERT_TRUE(inCode.contains("pm::ui::MainWindow | &File"))
+        << "lupdate did not read the window's sources";
 
     for (const QString& ts : tsFiles()) {
         QSet<QString> committed;
@@ -148,9 +163,11 @@ TEST(Translations, CoverEveryStringInTheCode) {
             if (!committed.contains(key)) missing << "  " + key;
         missing.sort();
         EXPECT_TRUE(missing.isEmpty())
-            << QDir(PM_SOURCE_DIR).relativeFilePath(ts).toStdString() << " lacks these strings of the code:\n"
+            << QDir(PM_SOURCE_DIR).relativeFilePath(ts).toStdString()
+            << " lacks these strings of the code:\n"
             << missing.join('\n').toStdString()
-            << "\nRun `cmake --build <build> --target update_translations`, then translate them in Qt Linguist.";
+            << "\nRun `cmake --build <build> --target update_translations`, then translate them in "
+               "Qt Linguist.";
     }
 }
 

@@ -16,15 +16,16 @@ constexpr double kLevelScale = 4.0;
 }  // namespace
 
 cv::Mat luminance(const cv::Mat& image) {
-    cv::Mat gray;
-    if (image.channels() == 3)
-        cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
-    else if (image.channels() == 4)
-        cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
-    else
-        gray = image;
+    // Converted to float first so 8- and 16-bit versions of a photo give the same luminance.
+    cv::Mat scaled;
+    image.convertTo(scaled, CV_32F, image.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
     cv::Mat luma;
-    gray.convertTo(luma, CV_32F, image.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+    if (image.channels() == 3)
+        cv::cvtColor(scaled, luma, cv::COLOR_BGR2GRAY);
+    else if (image.channels() == 4)
+        cv::cvtColor(scaled, luma, cv::COLOR_BGRA2GRAY);
+    else
+        luma = scaled;
     return luma;
 }
 

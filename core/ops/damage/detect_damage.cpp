@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <vector>
-#include <cstdio>
-#include <cstdlib>
 
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
 #include "core/ops/damage/damage_maps.h"
+#include "core/ops/faces/restore_faces.h"
 
 namespace pm::ops {
 
@@ -17,14 +16,17 @@ namespace {
 
 constexpr int kDensityWindow = 41;
 constexpr double kMaxDensity = 0.2;     // candidate share of a window that reads as texture
-constexpr double kMaxThickness = 7.0;   // area / diagonal of a scratch component
+constexpr double kMaxBoxFill = 0.2;
+constexpr double kMaxWidth = 7.0;       // estimated mean width of a scratch component
 constexpr float kMaxHalfWidth = 5.0f;   // distance-transform peak: no part of a scratch is wider
 constexpr int kMaxSpeckArea = 80;
 constexpr int kGrowPixels = 2;
+constexpr double kTrustedLengthFactor = 4.0;
+constexpr double kStepSpan = 8.0;       // px over which the background step is measured
+constexpr double kMaxStepRatio = 0.5;   // background step / line contrast of a scratch
 constexpr int kRingInner = 4;
 constexpr int kRingOuter = 12;
-constexpr double kRingContrast = 4.0;
-constexpr double kMaxRingCandidates = 1.0;
+constexpr double kRingContrast = 3.0;
 
 struct Thresholds {
     float timesLevel;   // strong pixel: response above this many texture levels...
@@ -33,12 +35,13 @@ struct Thresholds {
 
 Thresholds thresholdsFor(double sensitivity) {
     const double s = std::clamp(sensitivity, 0.0, 1.0);
-    return {static_cast<float>(12.0 - 8.0 * s), static_cast<float>(60.0 - 40.0 * s)};
+    return {static_cast<float>(12.0 - 8.0 * s), static_cast<float>(90.0 - 60.0 * s)};
 }
 
 struct ComponentStats {
     bool hasStrong = false;
     float maxHalfWidth = 0.f;
+    double halfWidthSum = 0.0;
     float peak = 0.f;
     double densitySum = 0.0;
 };
@@ -50,9 +53,25 @@ struct Candidates {
     cv::Mat scratchWeak;   // weak and line-like
     cv::Mat scratchStrong; // strong and clearly line-like
     cv::Mat speckStrong;   // well above the strong threshold
+    cv::Mat step;          // how much the background steps across each pixel, in grey levels
 };
 
-Candidates findCandidates(const cv::Mat& response, const cv::Mat& level, const Thresholds& t) {
+// A scratch lies on one continuous background: with the line removed (the opening for bright lines,
+// the closing for dark ones) the surface is flat across it. An outline or a crease separates two
+// different surfaces, so the background steps there. Returned as the grey-level change over the
+// width of a scratch.
+cv::Mat backgroundStep(const cv::Mat& luma, const cv::Mat& response, bool bright) {
+    const cv::Mat background = bright ? luma - response : luma + response;
+    cv::Mat smooth, gx, gy, magnitude;
+    cv::GaussianBlur(background, smooth, {0, 0}, 1.5);
+    cv::Sobel(smooth, gx, CV_32F, 1, 0, 3, 1.0 / 8.0);
+    cv::Sobel(smooth, gy, CV_32F, 0, 1, 3, 1.0 / 8.0);
+    cv::magnitude(gx, gy, magnitude);
+    return magnitude * kStepSpan;
+}
+
+Candidates findCandidates(const cv::Mat& luma, const cv::Mat& response, const cv::Mat& level,
+                          const Thresholds& t, bool bright) {
     const cv::Mat strong = cv::max(level * t.timesLevel, t.minContrast);
     const cv::Mat line = damage::lineResponse(response);
     Candidates c;
@@ -61,6 +80,7 @@ Candidates findCandidates(const cv::Mat& response, const cv::Mat& level, const T
     c.scratchWeak = c.weak & (line > strong * 0.3);
     c.scratchStrong = (response > strong) & (line > strong * 0.6);
     c.speckStrong = response > strong * 1.3;
+    c.step = backgroundStep(luma, response, bright);
     return c;
 }
 
@@ -79,6 +99,7 @@ std::vector<ComponentStats> componentStats(const cv::Mat& labels, int n, const c
             ComponentStats& c = cs[l[x]];
             c.hasStrong |= s[x] != 0;
             c.maxHalfWidth = std::max(c.maxHalfWidth, h[x]);
+            c.halfWidthSum += h[x];
             c.peak = std::max(c.peak, r[x]);
             c.densitySum += d[x];
         }
@@ -122,10 +143,10 @@ bool isIsolatedSpeck(const cv::Mat& labels, int label, const cv::Rect& box, cons
 }
 
 // A scratch stands out from what surrounds it: its mean response must be several times the mean
-// response in a band around it, and few other candidates may lie in that band. Curtain folds, bark,
-// foliage and hair fail this: they sit among many similar structures.
+// response in a band around it. Curtain folds, bark, foliage and hair fail this: they sit among
+// many similar structures.
 bool standsOutFromSurroundings(const cv::Mat& labels, int label, const cv::Rect& box,
-                               const cv::Mat& response, const cv::Mat& anyCandidate) {
+                               const cv::Mat& response) {
     const int pad = kRingOuter;
     const cv::Rect roi = (box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) &
                          cv::Rect(0, 0, labels.cols, labels.rows);
@@ -134,17 +155,19 @@ bool standsOutFromSurroundings(const cv::Mat& labels, int label, const cv::Rect&
     cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * kRingInner + 1, 2 * kRingInner + 1}));
     cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * kRingOuter + 1, 2 * kRingOuter + 1}));
     const cv::Mat ring = outer & ~inner;
-    const int ringArea = cv::countNonZero(ring);
-    if (ringArea == 0) return true;
-    const double others = cv::countNonZero(anyCandidate(roi) & ring) / static_cast<double>(ringArea);
+    if (cv::countNonZero(ring) == 0) return true;
     const double inside = cv::mean(response(roi), self)[0];
     const double around = cv::mean(response(roi), ring)[0];
-    if (std::getenv("PMDBG")) fprintf(stderr, "  ring others %.3f inside %.1f around %.1f\n", others, inside, around);
-    return others <= kMaxRingCandidates && inside >= kRingContrast * around;
+    return inside >= kRingContrast * around;
+}
+
+bool liesOnOneSurface(const cv::Mat& labels, int label, const cv::Rect& box, const Candidates& c) {
+    const cv::Mat self = labels(box) == label;
+    return cv::mean(c.step(box), self)[0] <= kMaxStepRatio * cv::mean(c.response(box), self)[0];
 }
 
 void acceptScratches(const Candidates& c, const cv::Mat& density, const DamageParams& params,
-                     const cv::Mat& anyCandidate, cv::Mat& accepted) {
+                     cv::Mat& accepted) {
     cv::Mat labels, stats, centroids;
     const int n =
         cv::connectedComponentsWithStats(c.scratchWeak, labels, stats, centroids, 8, CV_32S);
@@ -157,14 +180,22 @@ void acceptScratches(const Candidates& c, const cv::Mat& density, const DamagePa
         if (!cs[i].hasStrong) continue;
         const int area = stats.at<int>(i, cv::CC_STAT_AREA);
         const cv::Rect box = boxOf(stats, i);
-        const double diagonal = std::hypot(box.width, box.height);
-        const double thickness = area / std::max(1.0, diagonal);
-        // The component's own pixels raise the density around it by about its thickness / window.
-        const double density = cs[i].densitySum / area - thickness / kDensityWindow;
-        if (std::getenv("PMDBG") && diagonal > 30) fprintf(stderr, "scr area %d diag %.0f thick %.1f hw %.1f dens %.2f\n", area, diagonal, thickness, cs[i].maxHalfWidth, density);
-        if (density <= kMaxDensity && diagonal >= params.minLength &&
-            thickness <= kMaxThickness && cs[i].maxHalfWidth <= kMaxHalfWidth &&
-            standsOutFromSurroundings(labels, i, box, c.response, anyCandidate))
+        // Width from the mean distance to the component's border (about (w + 2) / 4 across a line of
+        // width w) and length as area / width: unlike the bounding box, this follows curved cracks.
+        const double width = std::max(1.0, 4.0 * cs[i].halfWidthSum / area - 2.0);
+        const double length = area / width;
+        // The component's own pixels raise the density around it by about its width / window.
+        const double density = cs[i].densitySum / area - width / kDensityWindow;
+        // Short pieces look like eyelids, creases and leaf edges: only long ones are trusted.
+        const bool longEnough = length >= kTrustedLengthFactor * params.minLength;
+        // A network (brick mortar, a grille) fills its bounding box; a crack, even a curved one,
+        // covers little of it unless it is straight (and then the box is about as thin as it is).
+        const bool network = area > kMaxBoxFill * box.area() &&
+                             std::min(box.width, box.height) > 4 * width;
+        if (!network && density <= kMaxDensity && longEnough && width <= kMaxWidth &&
+            cs[i].maxHalfWidth <= kMaxHalfWidth &&
+            standsOutFromSurroundings(labels, i, box, c.response) &&
+            liesOnOneSurface(labels, i, box, c))
             keep[i] = 255;
     }
     paintKept(labels, keep, accepted);
@@ -188,6 +219,34 @@ void acceptSpecks(const Candidates& c, const cv::Mat& luma, const cv::Mat& anyCa
     paintKept(labels, keep, accepted);
 }
 
+// Eyes, brows, nostrils and lips are dark curves and spots on a smooth surface: exactly what the
+// measures above look for. Damage found wholly inside a detected face is dropped; a scratch that
+// crosses the face and goes on outside it is kept.
+void spareFaces(const cv::Mat& image, cv::Mat& mask) {
+    std::vector<FaceBox> faces;
+    try {
+        faces = detectFaces(image, {});
+    } catch (const Error&) {
+        return;  // no face detector installed: nothing to spare
+    }
+    if (faces.empty()) return;
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
+    std::vector<uchar> drop(n, 0);
+    for (const FaceBox& f : faces) {
+        const cv::Rect grown = f.box + cv::Size(f.box.width / 5, f.box.height / 5) -
+                               cv::Point(f.box.width / 10, f.box.height / 10);
+        for (int i = 1; i < n; ++i)
+            if ((boxOf(stats, i) & grown) == boxOf(stats, i)) drop[i] = 1;
+    }
+    for (int y = 0; y < mask.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        uchar* m = mask.ptr<uchar>(y);
+        for (int x = 0; x < mask.cols; ++x)
+            if (drop[l[x]]) m[x] = 0;
+    }
+}
+
 }  // namespace
 
 cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
@@ -206,9 +265,9 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
     context.progress(0.4, "Finding scratches and dust");
 
     const Thresholds t = thresholdsFor(params.sensitivity);
-    const Candidates bright = findCandidates(responses.bright, level, t);
+    const Candidates bright = findCandidates(luma, responses.bright, level, t, true);
     context.throwIfCancelled();
-    const Candidates dark = findCandidates(responses.dark, level, t);
+    const Candidates dark = findCandidates(luma, responses.dark, level, t, false);
     context.throwIfCancelled();
     context.progress(0.6, "Finding scratches and dust");
 
@@ -218,9 +277,8 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
         cv::boxFilter(bright.scratchWeak | dark.scratchWeak, density, CV_32F,
                       {kDensityWindow, kDensityWindow}, {-1, -1}, true, cv::BORDER_REFLECT);
         density /= 255.0;
-        const cv::Mat anyCandidate = bright.weak | dark.weak;
-        acceptScratches(bright, density, params, anyCandidate, mask);
-        acceptScratches(dark, density, params, anyCandidate, mask);
+        acceptScratches(bright, density, params, mask);
+        acceptScratches(dark, density, params, mask);
         context.throwIfCancelled();
     }
     if (params.dust) {
@@ -230,6 +288,7 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
         context.throwIfCancelled();
     }
     context.progress(0.9, "Finding scratches and dust");
+    spareFaces(image, mask);
 
     cv::dilate(mask, mask,
                cv::getStructuringElement(cv::MORPH_ELLIPSE,

@@ -9,13 +9,19 @@
 //  2. Contrast against the local texture level: the median, over a 31x31 window, of the absolute
 //     difference between luminance and a Gaussian blur (sigma 2). A median ignores a thin line that
 //     crosses the window, but rises in grass, hair and fabric, so the same scratch must be stronger
-//     there to count. Hysteresis: weak pixels join a component only when it holds strong pixels.
-//  3. Shape of each connected component: scratches are long (bounding-box diagonal >= minLength) and
-//     thin (area / diagonal <= 7 px, no part wider than ~10 px); specks are small, compact, stand out
-//     from a flat ring around them and have no other candidate nearby.
-//  4. Components inside dense candidate texture (more than a fifth of a 41x41 window, discounting the
-//     component's own width) are dropped.
-//  5. The accepted components are dilated by 2 px so the fill also covers the soft edges of a scratch.
+//     there to count. Strong pixels: above max(8 levels, 60 grey levels) at sensitivity 0.5.
+//  3. Line measure: the top-hat averaged along 15 px segments in 12 directions, minus its average
+//     over the 15x15 square; scratch pixels must be line-like. Hysteresis: weak line-like pixels join
+//     a component only when it holds strong ones.
+//  4. Each scratch component must be long (bounding-box diagonal >= 4 x minLength: short pieces look
+//     like eyelids, creases and leaf edges), thin (area / diagonal <= 7 px, no part wider than
+//     ~10 px), outside dense candidate texture (<= 20% of a 41x41 window), 3x stronger than the band
+//     4-12 px around it, and lie on one surface (with the line removed, the background must not step
+//     across it: outlines and creases between two surfaces do).
+//  5. Specks: small (<= 80 px), compact, 1.3x the strong threshold, no other candidate in a ring
+//     2-6 px around them and 4x the grey-level spread of that ring.
+//  6. The accepted components are dilated by 2 px so the fill also covers the soft edges.
+// Measured on synthetic damage over the faded test photos: see bench/damage/damage_bench.cpp.
 // Thread-safety: pure function; the context is used for progress and cancellation only.
 #include <opencv2/core.hpp>
 

@@ -23,7 +23,8 @@ cv::Mat growMask(const cv::Mat& mask, int pixels) {
     if (pixels <= 0) return grown;
     const cv::Rect roi = grownBounds(grown, pixels);
     if (roi.area() == 0) return grown;
-    const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * pixels + 1, 2 * pixels + 1));
+    const cv::Mat kernel =
+        cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * pixels + 1, 2 * pixels + 1));
     cv::Mat part;
     cv::dilate(grown(roi), part, kernel, cv::Point(-1, -1), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
     part.copyTo(grown(roi));
@@ -32,12 +33,14 @@ cv::Mat growMask(const cv::Mat& mask, int pixels) {
 
 std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const RegionPlan& plan) {
     cv::Mat labels, stats, centroids;
-    const int count = cv::connectedComponentsWithStats(hole > 0, labels, stats, centroids, 8, CV_32S);
+    const int count =
+        cv::connectedComponentsWithStats(hole > 0, labels, stats, centroids, 8, CV_32S);
     const cv::Rect image(0, 0, hole.cols, hole.rows);
     std::vector<cv::Rect> boxes;
     for (int i = 1; i < count; ++i) {
         const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                           stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+                           stats.at<int>(i, cv::CC_STAT_WIDTH),
+                           stats.at<int>(i, cv::CC_STAT_HEIGHT));
         const int margin = std::max(
             plan.minMargin, static_cast<int>(plan.marginRatio * std::max(box.width, box.height)));
         boxes.push_back(cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin,

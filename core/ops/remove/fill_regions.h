@@ -1,24 +1,26 @@
 #pragma once
-// Geometry of a fill: grow the mask, split it into crops around its connected regions (so a large photo
-// is never processed whole), and paste a filled crop back through a feathered seam so that every pixel
-// outside the grown mask plus its feather band stays bit-identical.
+// Geometry of a fill: grow the mask, split it into crops around its connected regions (so a large
+// photo is never processed whole), and paste a filled crop back through a feathered seam so that
+// every pixel outside the grown mask plus its feather band stays bit-identical.
 #include <vector>
 
 #include <opencv2/core.hpp>
 
 namespace pm::ops {
 
-/// Non-zero pixels of `mask` (CV_8UC1) dilated by `pixels` with a round kernel; 255 = fill, 0 = keep.
+/// Non-zero pixels of `mask` (CV_8UC1) dilated by `pixels` with a round kernel; 255 = fill, 0 =
+/// keep.
 cv::Mat growMask(const cv::Mat& mask, int pixels);
 
 struct RegionPlan {
-    int minMargin = 32;          ///< context kept around every region, in pixels
-    double marginRatio = 1.0;    ///< ... or this fraction of the region's larger side when more
+    int minMargin = 32;        ///< context kept around every region, in pixels
+    double marginRatio = 1.0;  ///< ... or this fraction of the region's larger side when more
 };
 
-/// One crop per group of nearby connected regions of `hole` (CV_8UC1): each region's bounding box is
-/// grown by its context margin and clipped to the image; overlapping boxes are merged until none
-/// overlap, so every region lies wholly inside exactly one box. Sorted top to bottom, left to right.
+/// One crop per group of nearby connected regions of `hole` (CV_8UC1): each region's bounding box
+/// is grown by its context margin and clipped to the image; overlapping boxes are merged until none
+/// overlap, so every region lies wholly inside exactly one box. Sorted top to bottom, left to
+/// right.
 std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const RegionPlan& plan = {});
 
 /// Blend weights (CV_32FC1): 1 inside `hole`, falling linearly to 0 over `featherPixels` outside it

@@ -41,7 +41,8 @@ cv::Mat lamaFill(engine::InferenceSession& session, const cv::Mat& image, const 
     const bool shrink = maxSide > 0 && side > maxSide;
     if (shrink) {
         const double scale = static_cast<double>(maxSide) / side;
-        const cv::Size small(std::max(1, cvRound(image.cols * scale)), std::max(1, cvRound(image.rows * scale)));
+        const cv::Size small(std::max(1, cvRound(image.cols * scale)),
+                             std::max(1, cvRound(image.rows * scale)));
         cv::resize(bgr, bgr, small, 0, 0, cv::INTER_AREA);
         // Any trace of the object in a shrunk pixel makes it unknown, so none of it leaks back.
         cv::resize(mask, mask, small, 0, 0, cv::INTER_AREA);

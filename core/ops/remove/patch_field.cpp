@@ -20,10 +20,14 @@ struct Rng {
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         return z ^ (z >> 31);
     }
-    int range(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<uint64_t>(hi - lo + 1)); }
+    int range(int lo, int hi) {
+        return lo + static_cast<int>(next() % static_cast<uint64_t>(hi - lo + 1));
+    }
 };
 
-uint64_t mixSeed(uint64_t a, uint64_t b) { return Rng(a ^ (b * 0xD1B54A32D192ED03ull)).next(); }
+uint64_t mixSeed(uint64_t a, uint64_t b) {
+    return Rng(a ^ (b * 0xD1B54A32D192ED03ull)).next();
+}
 
 template <int CN>
 inline int patchSsd(const uchar* a, const uchar* b, size_t step, int side, int bound) {
@@ -62,10 +66,14 @@ struct Patches {
         const uchar* a = corner(target);
         const uchar* b = corner(source);
         switch (channels) {
-            case 1: return patchSsd<1>(a, b, step, side, bound);
-            case 2: return patchSsd<2>(a, b, step, side, bound);
-            case 3: return patchSsd<3>(a, b, step, side, bound);
-            default: return patchSsd<4>(a, b, step, side, bound);
+            case 1:
+                return patchSsd<1>(a, b, step, side, bound);
+            case 2:
+                return patchSsd<2>(a, b, step, side, bound);
+            case 3:
+                return patchSsd<3>(a, b, step, side, bound);
+            default:
+                return patchSsd<4>(a, b, step, side, bound);
         }
     }
 };
@@ -81,7 +89,8 @@ cv::Point randomSource(const Level& level, Rng& rng) {
             rng.range(0, static_cast<int>(level.sparseSources.size()) - 1))];
     const int r = level.radius;
     for (;;) {
-        const cv::Point p(rng.range(r, level.guide.cols - 1 - r), rng.range(r, level.guide.rows - 1 - r));
+        const cv::Point p(rng.range(r, level.guide.cols - 1 - r),
+                          rng.range(r, level.guide.rows - 1 - r));
         if (level.sourceOk.at<uchar>(p)) return p;
     }
 }
@@ -119,9 +128,11 @@ void sweepStripe(Level& level, const Patches& patches, int y0, int y1, bool forw
             if (nx >= x0 && nx < x1 && target[nx])
                 consider(clamped(level.nnf[forward ? index - 1 : index + 1] + cv::Point(step, 0)));
             if (neighbourRow && neighbourRow[x])
-                consider(clamped(level.nnf[forward ? index - rowStep : index + rowStep] + cv::Point(0, step)));
+                consider(clamped(level.nnf[forward ? index - rowStep : index + rowStep] +
+                                 cv::Point(0, step)));
             for (int radius = maxRadius; radius >= 1; radius /= 2)
-                consider(clamped(best + cv::Point(rng.range(-radius, radius), rng.range(-radius, radius))));
+                consider(clamped(
+                    best + cv::Point(rng.range(-radius, radius), rng.range(-radius, radius))));
             level.nnf[index] = best;
             level.dist[index] = bestDist;
         }
@@ -137,16 +148,19 @@ void prepare(Level& level, int reach) {
     const cv::Rect core(r, r, size.width - 2 * r, size.height - 2 * r);
     if (core.width > 0 && core.height > 0) inside(core).setTo(255);
     cv::Mat nearHole;
-    cv::dilate(level.hole, nearHole, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * r + 1, 2 * r + 1)));
+    cv::dilate(level.hole, nearHole,
+               cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * r + 1, 2 * r + 1)));
     level.sourceOk = inside & (nearHole == 0);
     const int reachSide = 2 * std::max(reach, r) + 1;
-    cv::dilate(level.hole, nearHole, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reachSide, reachSide)));
+    cv::dilate(level.hole, nearHole,
+               cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reachSide, reachSide)));
     level.target = inside & (nearHole != 0);
     level.targetCount = cv::countNonZero(level.target);
     level.box = level.targetCount > 0 ? cv::boundingRect(level.target) : cv::Rect();
     level.sourceCount = cv::countNonZero(level.sourceOk);
     level.sparseSources.clear();
-    // Drawing random pixels until one is a source is cheap while sources are common; list them when not.
+    // Drawing random pixels until one is a source is cheap while sources are common; list them when
+    // not.
     if (level.sourceCount > 0 && level.sourceCount * 8 < std::max(1, core.area())) {
         std::vector<cv::Point> all;
         cv::findNonZero(level.sourceOk, all);
@@ -168,16 +182,19 @@ void upsampleField(const Level& coarse, Level& fine, uint64_t seed) {
     for (int y = fine.box.y; y < fine.box.y + fine.box.height; ++y)
         for (int x = fine.box.x; x < fine.box.x + fine.box.width; ++x) {
             if (!fine.target.at<uchar>(y, x)) continue;
-            const cv::Point c(std::min(x / 2, coarse.guide.cols - 1), std::min(y / 2, coarse.guide.rows - 1));
+            const cv::Point c(std::min(x / 2, coarse.guide.cols - 1),
+                              std::min(y / 2, coarse.guide.rows - 1));
             cv::Point s(-1, -1);
             if (coarse.box.contains(c) && coarse.target.at<uchar>(c)) {
                 const cv::Point m = coarse.nnf[coarse.at(c.x, c.y)];
                 const cv::Point guess(2 * m.x + (x - 2 * c.x), 2 * m.y + (y - 2 * c.y));
-                // The doubled match may touch the hole at the finer scale: take the nearest known one.
+                // The doubled match may touch the hole at the finer scale: take the nearest known
+                // one.
                 for (int ring = 0; ring <= 2 && s.x < 0; ++ring)
                     for (int dy = -ring; dy <= ring && s.x < 0; ++dy)
                         for (int dx = -ring; dx <= ring && s.x < 0; ++dx)
-                            if (validSource(fine, guess + cv::Point(dx, dy))) s = guess + cv::Point(dx, dy);
+                            if (validSource(fine, guess + cv::Point(dx, dy)))
+                                s = guess + cv::Point(dx, dy);
             }
             fine.nnf[fine.at(x, y)] = s.x >= 0 ? s : randomSource(fine, rng);
         }
@@ -185,16 +202,17 @@ void upsampleField(const Level& coarse, Level& fine, uint64_t seed) {
 
 void updateDistances(Level& level) {
     const Patches patches(level);
-    cv::parallel_for_(cv::Range(level.box.y, level.box.y + level.box.height), [&](const cv::Range& rows) {
-        for (int y = rows.start; y < rows.end; ++y) {
-            const uchar* target = level.target.ptr<uchar>(y);
-            for (int x = level.box.x; x < level.box.x + level.box.width; ++x)
-                if (target[x]) {
-                    const size_t i = level.at(x, y);
-                    level.dist[i] = patches.distance(cv::Point(x, y), level.nnf[i], INT_MAX);
-                }
-        }
-    });
+    cv::parallel_for_(
+        cv::Range(level.box.y, level.box.y + level.box.height), [&](const cv::Range& rows) {
+            for (int y = rows.start; y < rows.end; ++y) {
+                const uchar* target = level.target.ptr<uchar>(y);
+                for (int x = level.box.x; x < level.box.x + level.box.width; ++x)
+                    if (target[x]) {
+                        const size_t i = level.at(x, y);
+                        level.dist[i] = patches.distance(cv::Point(x, y), level.nnf[i], INT_MAX);
+                    }
+            }
+        });
 }
 
 void searchField(Level& level, int sweeps, int maxRadius, uint64_t seed) {
@@ -212,8 +230,8 @@ void searchField(Level& level, int sweeps, int maxRadius, uint64_t seed) {
             for (int k = range.start; k < range.end; ++k) {
                 const int top = std::clamp(level.box.y + k * stripeHeight - shift, level.box.y,
                                            level.box.y + height);
-                const int bottom = std::clamp(level.box.y + (k + 1) * stripeHeight - shift, level.box.y,
-                                              level.box.y + height);
+                const int bottom = std::clamp(level.box.y + (k + 1) * stripeHeight - shift,
+                                              level.box.y, level.box.y + height);
                 if (top >= bottom) continue;
                 Rng rng(mixSeed(seed, static_cast<uint64_t>(sweep * 64 + k)));
                 sweepStripe(level, patches, top, bottom, forward, maxRadius, rng);
@@ -277,7 +295,8 @@ void voteRows(const Level& level, const cv::Mat& weights, const cv::Mat& source,
                     if (px < box.x || px >= box.x + box.width || !target[px]) continue;
                     const cv::Point m = level.nnf[level.at(px, py)];
                     const T* s = source.ptr<T>(m.y + dy) + (m.x + dx) * channels;
-                    const double weight = std::max(w[px], 1e-8f) * spatial[static_cast<size_t>((dy + r) * side + dx + r)];
+                    const double weight = std::max(w[px], 1e-8f) *
+                                          spatial[static_cast<size_t>((dy + r) * side + dx + r)];
                     for (int c = 0; c < channels; ++c) sum[static_cast<size_t>(c)] += weight * s[c];
                     total += weight;
                 }
@@ -296,14 +315,21 @@ void vote(const Level& level, const cv::Mat& weights, const cv::Mat& source, cv:
     CV_Assert(source.size() == level.guide.size() && out.type() == source.type());
     if (level.targetCount == 0) return;
     // Only pixels within a patch radius of a target can receive a vote.
-    const cv::Rect reach = cv::Rect(level.box.x - level.radius, level.box.y - level.radius,
-                                    level.box.width + 2 * level.radius, level.box.height + 2 * level.radius) &
-                           cv::Rect(0, 0, source.cols, source.rows);
+    const cv::Rect reach =
+        cv::Rect(level.box.x - level.radius, level.box.y - level.radius,
+                 level.box.width + 2 * level.radius, level.box.height + 2 * level.radius) &
+        cv::Rect(0, 0, source.cols, source.rows);
     cv::parallel_for_(cv::Range(reach.y, reach.y + reach.height), [&](const cv::Range& rows) {
         switch (source.depth()) {
-            case CV_8U: voteRows<uchar>(level, weights, source, out, outMask, spread, rows); break;
-            case CV_16U: voteRows<ushort>(level, weights, source, out, outMask, spread, rows); break;
-            default: voteRows<float>(level, weights, source, out, outMask, spread, rows); break;
+            case CV_8U:
+                voteRows<uchar>(level, weights, source, out, outMask, spread, rows);
+                break;
+            case CV_16U:
+                voteRows<ushort>(level, weights, source, out, outMask, spread, rows);
+                break;
+            default:
+                voteRows<float>(level, weights, source, out, outMask, spread, rows);
+                break;
         }
     });
 }

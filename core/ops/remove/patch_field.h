@@ -1,6 +1,6 @@
 #pragma once
-// One level of the PatchMatch pyramid: the nearest-neighbour field (NNF) from every patch that touches
-// the hole to a fully known patch, and the operations that build, improve and vote with it.
+// One level of the PatchMatch pyramid: the nearest-neighbour field (NNF) from every patch that
+// touches the hole to a fully known patch, and the operations that build, improve and vote with it.
 // Internal to patchmatch.cpp; split out to keep both files short.
 #include <cstdint>
 #include <vector>
@@ -14,12 +14,13 @@ struct Level {
     cv::Mat hole;    ///< CV_8UC1, non-zero = unknown
     int radius = 3;  ///< patches are (2 radius + 1)^2
 
-    cv::Mat sourceOk;            ///< CV_8UC1: the patch centred here is inside and fully known
-    cv::Mat target;              ///< CV_8UC1: the patch centred here is inside and near the hole
-    cv::Rect box;                ///< bounding box of `target`
+    cv::Mat sourceOk;  ///< CV_8UC1: the patch centred here is inside and fully known
+    cv::Mat target;    ///< CV_8UC1: the patch centred here is inside and near the hole
+    cv::Rect box;      ///< bounding box of `target`
     int targetCount = 0;
     int sourceCount = 0;
-    std::vector<cv::Point> sparseSources;  ///< all sources, only when they are too rare to draw blindly
+    std::vector<cv::Point>
+        sparseSources;           ///< all sources, only when they are too rare to draw blindly
     std::vector<cv::Point> nnf;  ///< per pixel of `box`: centre of the matched known patch
     std::vector<int> dist;       ///< per pixel of `box`: sum of squared differences to it
 
@@ -34,8 +35,8 @@ struct Level {
 void prepare(Level& level, int reach);
 /// Random known patch for every target.
 void randomField(Level& level, uint64_t seed);
-/// Field of a finer level from its coarser one (offsets doubled), repaired where it points at a patch
-/// that is not fully known at the finer scale.
+/// Field of a finer level from its coarser one (offsets doubled), repaired where it points at a
+/// patch that is not fully known at the finer scale.
 void upsampleField(const Level& coarse, Level& fine, uint64_t seed);
 /// Recomputes dist after the guide changed.
 void updateDistances(Level& level);
@@ -44,12 +45,12 @@ void searchField(Level& level, int sweeps, int maxRadius, uint64_t seed);
 /// Per-target vote weight exp(-mse / 2 sigma^2), sigma^2 = `scale` times the 75th percentile of the
 /// patch errors.
 cv::Mat voteWeights(const Level& level, double scale = 1.0);
-/// For every non-zero pixel of outMask: the weighted mean over the target patches covering it of the
-/// pixel their match puts there, read from `source` (same size as the level, CV_8U, CV_16U or CV_32F,
-/// any channel count) and written to `out` (same type). Sources are fully known patches, so `out`
-/// may be `source` when outMask covers only hole pixels.
-/// `spread` > 0 also weights each patch by a Gaussian of the pixel's distance from its centre: small
-/// values keep each patch's own pixels (sharp), large ones average all overlapping patches (smooth).
+/// For every non-zero pixel of outMask: the weighted mean over the target patches covering it of
+/// the pixel their match puts there, read from `source` (same size as the level, CV_8U, CV_16U or
+/// CV_32F, any channel count) and written to `out` (same type). Sources are fully known patches, so
+/// `out` may be `source` when outMask covers only hole pixels. `spread` > 0 also weights each patch
+/// by a Gaussian of the pixel's distance from its centre: small values keep each patch's own pixels
+/// (sharp), large ones average all overlapping patches (smooth).
 void vote(const Level& level, const cv::Mat& weights, const cv::Mat& source, cv::Mat& out,
           const cv::Mat& outMask, double spread = 0.0);
 

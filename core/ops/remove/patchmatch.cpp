@@ -1,8 +1,7 @@
 #include "core/ops/remove/patchmatch.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
+#include <cmath>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
@@ -15,12 +14,67 @@ namespace {
 
 using patchmatch::Level;
 
-// Matching runs on 8-bit colour (fast integer distances); the final vote reads the full-depth image.
-cv::Mat toGuide(const cv::Mat& image) {
-    cv::Mat guide = image;
-    if (image.depth() == CV_16U) image.convertTo(guide, CV_8U, 1.0 / 257.0);
-    if (guide.channels() == 4) cv::cvtColor(guide, guide, cv::COLOR_BGRA2BGR);
-    return guide.isContinuous() && guide.data != image.data ? guide : guide.clone();
+// How busy the luma is around each known pixel (mean absolute gradient over a small window, known
+// pixels only). Matching on it as well as on colour stops the fill from preferring flat patches,
+// which fit a blurry first guess best (Newson et al. 2014, "texture features").
+cv::Mat textureFeature(const cv::Mat& colour, const cv::Mat& hole, double gain) {
+    cv::Mat gray;
+    if (colour.channels() == 3)
+        cv::cvtColor(colour, gray, cv::COLOR_BGR2GRAY);
+    else
+        gray = colour;
+    cv::Mat gx, gy;
+    cv::Sobel(gray, gx, CV_32F, 1, 0, 3, 0.25);
+    cv::Sobel(gray, gy, CV_32F, 0, 1, 3, 0.25);
+    cv::Mat energy = cv::abs(gx) + cv::abs(gy);
+    cv::Mat known;
+    cv::dilate(hole, known, cv::Mat());
+    known = known == 0;
+    cv::Mat knownF;
+    known.convertTo(knownF, CV_32F, 1.0 / 255.0);
+    energy = energy.mul(knownF);
+    cv::Mat sum, count;
+    cv::blur(energy, sum, cv::Size(5, 5));
+    cv::blur(knownF, count, cv::Size(5, 5));
+    cv::Mat feature;
+    cv::divide(sum, cv::max(count, 1e-3), feature, gain);
+    feature.convertTo(feature, CV_8U);
+    return feature;
+}
+
+// Matching runs on 8-bit colour plus the texture feature (fast integer distances); the final vote
+// reads the full-depth image.
+cv::Mat toGuide(const cv::Mat& image, const cv::Mat& hole, double featureGain) {
+    cv::Mat colour = image;
+    if (image.depth() == CV_16U) image.convertTo(colour, CV_8U, 1.0 / 257.0);
+    if (colour.channels() == 4) cv::cvtColor(colour, colour, cv::COLOR_BGRA2BGR);
+    if (featureGain <= 0) return colour.data != image.data ? colour : colour.clone();
+    std::vector<cv::Mat> planes;
+    cv::split(colour, planes);
+    planes.push_back(textureFeature(colour, hole, featureGain));
+    cv::Mat guide;
+    cv::merge(planes, guide);
+    return guide;
+}
+
+// cv::inpaint takes 1 or 3 channels: diffuse colour and feature separately.
+void diffuseGuide(cv::Mat& guide, const cv::Mat& hole) {
+    std::vector<cv::Mat> planes;
+    cv::split(guide, planes);
+    cv::Mat colour;
+    const int colourChannels = guide.channels() >= 3 ? 3 : 1;
+    std::vector<cv::Mat> colourPlanes(planes.begin(), planes.begin() + colourChannels);
+    cv::merge(colourPlanes, colour);
+    cv::Mat filled;
+    cv::inpaint(colour, hole, filled, 3, cv::INPAINT_TELEA);
+    std::vector<cv::Mat> out;
+    cv::split(filled, out);
+    for (size_t i = static_cast<size_t>(colourChannels); i < planes.size(); ++i) {
+        cv::Mat f;
+        cv::inpaint(planes[i], hole, f, 3, cv::INPAINT_TELEA);
+        out.push_back(f);
+    }
+    cv::merge(out, guide);
 }
 
 float holeRadius(const cv::Mat& hole) {
@@ -58,11 +112,58 @@ cv::Mat diffusionFill(const cv::Mat& image, const cv::Mat& hole) {
     return result;
 }
 
+// The diffusion fill of a level's colour channels (its hole still holds the object).
+cv::Mat diffusedColour(const Level& level) {
+    std::vector<cv::Mat> planes;
+    cv::split(level.guide, planes);
+    planes.resize(level.guide.channels() >= 3 ? 3 : 1);
+    cv::Mat colour, filled;
+    cv::merge(planes, colour);
+    cv::inpaint(colour, level.hole, filled, 3, cv::INPAINT_TELEA);
+    return filled;
+}
+
+// Diffusion gets the large-scale shading of a hole right more often than copied patches do (which
+// is what PSNR rewards); the patches get the detail right. Keep the patches' detail and take the
+// low frequencies, Gaussian sigma `sigma`, from the diffusion fill `base` (8-bit, any smaller
+// size).
+void addDiffusionBase(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma) {
+    const int pad = static_cast<int>(std::ceil(3 * sigma));
+    cv::Rect roi = cv::boundingRect(hole);
+    roi = cv::Rect(roi.x - pad, roi.y - pad, roi.width + 2 * pad, roi.height + 2 * pad) &
+          cv::Rect(0, 0, out.cols, out.rows);
+    const double sx = static_cast<double>(base.cols) / out.cols,
+                 sy = static_cast<double>(base.rows) / out.rows;
+    cv::Mat baseRoi;
+    const cv::Rect small(static_cast<int>(roi.x * sx), static_cast<int>(roi.y * sy),
+                         std::max(1, static_cast<int>(std::ceil(roi.width * sx))),
+                         std::max(1, static_cast<int>(std::ceil(roi.height * sy))));
+    cv::resize(base(small & cv::Rect(0, 0, base.cols, base.rows)), baseRoi, roi.size(), 0, 0,
+               cv::INTER_LINEAR);
+    baseRoi.convertTo(baseRoi, CV_32F, out.depth() == CV_16U ? 257.0 : 1.0);
+    std::vector<cv::Mat> outPlanes, basePlanes;
+    cv::Mat outRoi;
+    out(roi).convertTo(outRoi, CV_32F);
+    cv::split(outRoi, outPlanes);
+    cv::split(baseRoi, basePlanes);
+    // Swap the low band over the whole window, known pixels included: masking the difference to the
+    // hole instead would leave half-window averages of a texture (not zero) along the hole's edge.
+    for (size_t c = 0; c < basePlanes.size() && c < outPlanes.size(); ++c) {
+        cv::Mat delta = basePlanes[c] - outPlanes[c];
+        cv::GaussianBlur(delta, delta, cv::Size(), sigma);
+        outPlanes[c] += delta;
+    }
+    cv::merge(outPlanes, outRoi);
+    cv::Mat corrected;
+    outRoi.convertTo(corrected, out.type());
+    corrected.copyTo(out(roi), hole(roi));
+}
+
 int iterationsAt(int level, int levels, const PatchMatchParams& params, int targets) {
     int iterations = params.fineIterations;
     if (levels > 1)
-        iterations = params.fineIterations + (params.coarseIterations - params.fineIterations) * level /
-                                                  (levels - 1);
+        iterations = params.fineIterations +
+                     (params.coarseIterations - params.fineIterations) * level / (levels - 1);
     if (targets > 2 * params.workBudget) return 0;
     if (targets > params.workBudget) return 1;
     return iterations;
@@ -70,12 +171,8 @@ int iterationsAt(int level, int levels, const PatchMatchParams& params, int targ
 
 }  // namespace
 
-cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole, const PatchMatchParams& paramsIn) {
-    PatchMatchParams params = paramsIn;
-    if (const char* e = std::getenv("PM_FINE")) params.fineIterations = std::atoi(e);
-    if (const char* e = std::getenv("PM_COARSE")) params.coarseIterations = std::atoi(e);
-    if (const char* e = std::getenv("PM_PATCH")) params.patchSize = std::atoi(e);
-    if (const char* e = std::getenv("PM_SWEEPS")) params.searchSweeps = std::atoi(e);
+cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
+                          const PatchMatchParams& params) {
     CV_Assert(!image.empty() && (image.depth() == CV_8U || image.depth() == CV_16U));
     CV_Assert(hole.type() == CV_8UC1 && hole.size() == image.size());
     CV_Assert(params.patchSize >= 3 && params.patchSize % 2 == 1);
@@ -85,31 +182,36 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole, const Patch
         if (params.checkpoint) params.checkpoint();
     };
 
-    const int64 t0 = cv::getTickCount();
     std::vector<Level> levels(1);
     levels[0].radius = params.patchSize / 2;
-    levels[0].guide = toGuide(image);
+    float radius = holeRadius(unknown);
+    // Thin holes (scratches) are mostly surrounded by known pixels: a smooth mean of well-matched
+    // patches is closest to the truth there, and texture features only add noise.
+    const bool thin = radius <= static_cast<float>(levels[0].radius);
+    levels[0].guide = toGuide(image, unknown, thin ? 0.0 : params.textureGain);
     levels[0].hole = unknown;
     const int minSide = std::max(4 * params.patchSize, 24);
     // Halve until the hole is about a patch wide: there the diffusion start is good enough.
-    float radius = holeRadius(unknown);
     while (radius > static_cast<float>(levels[0].radius) &&
            std::min(levels.back().guide.cols, levels.back().guide.rows) / 2 >= minSide) {
         levels.push_back(halve(levels.back()));
         radius /= 2.0f;
     }
     const int bandReach = std::max(params.bandPixels, levels[0].radius);
-    for (size_t i = 0; i < levels.size(); ++i) patchmatch::prepare(levels[i], i == 0 ? bandReach : 0);
+    for (size_t i = 0; i < levels.size(); ++i)
+        patchmatch::prepare(levels[i], i == 0 ? bandReach : 0);
     // Coarse levels where the hole swallowed every known patch cannot be matched: start finer.
     while (levels.size() > 1 && levels.back().sourceCount == 0) levels.pop_back();
     if (levels[0].sourceCount == 0) return diffusionFill(image, unknown);
 
     const int count = static_cast<int>(levels.size());
+    const bool useBase = !thin && params.diffusionBaseSigma > 0;
+    const int baseLevel = std::min(count - 1, 2);
+    const cv::Mat base =
+        useBase ? diffusedColour(levels[static_cast<size_t>(baseLevel)]) : cv::Mat();
     {
         Level& coarsest = levels.back();
-        cv::Mat start;
-        cv::inpaint(coarsest.guide, coarsest.hole, start, 3, cv::INPAINT_TELEA);
-        start.copyTo(coarsest.guide);
+        diffuseGuide(coarsest.guide, coarsest.hole);
         patchmatch::randomField(coarsest, params.seed);
     }
     for (int l = count - 1; l >= 0; --l) {
@@ -128,14 +230,12 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole, const Patch
         for (int it = 0; it < iterations; ++it) {
             checkpoint();
             patchmatch::updateDistances(level);
-            patchmatch::searchField(level, params.searchSweeps, searchRadius, seed + static_cast<uint64_t>(it));
-            patchmatch::vote(level, patchmatch::voteWeights(level), level.guide, level.guide, level.hole);
+            patchmatch::searchField(level, params.searchSweeps, searchRadius,
+                                    seed + static_cast<uint64_t>(it));
+            patchmatch::vote(level, patchmatch::voteWeights(level), level.guide, level.guide,
+                             level.hole);
         }
         if (params.progress) params.progress(static_cast<double>(count - l) / count);
-        if (std::getenv("PM_TIMING"))
-            std::fprintf(stderr, "level %d %dx%d targets %d iters %d t=%.0f ms\n", l, level.guide.cols,
-                         level.guide.rows, level.targetCount, iterations,
-                         (cv::getTickCount() - t0) * 1000.0 / cv::getTickFrequency());
     }
 
     Level& finest = levels[0];
@@ -143,13 +243,14 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole, const Patch
     cv::Mat outMask = unknown;
     if (params.bandPixels > 0) {
         const int side = 2 * params.bandPixels + 1;
-        cv::dilate(unknown, outMask, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
+        cv::dilate(unknown, outMask,
+                   cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
     }
     // The last vote reads the input itself: full depth, every channel (alpha too).
     cv::Mat out = image.clone();
-    patchmatch::vote(finest, patchmatch::voteWeights(finest), image, out, outMask);
-    if (std::getenv("PM_TIMING"))
-        std::fprintf(stderr, "total t=%.0f ms\n", (cv::getTickCount() - t0) * 1000.0 / cv::getTickFrequency());
+    patchmatch::vote(finest, patchmatch::voteWeights(finest), image, out, outMask,
+                     thin ? 0.0 : params.finalSpread);
+    if (useBase) addDiffusionBase(out, unknown, base, params.diffusionBaseSigma);
     return out;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Built-in exemplar inpainting: multi-scale PatchMatch (Barnes et al. 2009) with the EM-style
-// completion of Wexler et al. 2007. A nearest-neighbour field maps every patch that touches the hole to
-// a fully known patch of the same image; propagation and random search improve it, weighted voting
-// turns it into pixels, and a coarse-to-fine pyramid carries the structure down to full resolution.
+// completion of Wexler et al. 2007. A nearest-neighbour field maps every patch that touches the
+// hole to a fully known patch of the same image; propagation and random search improve it, weighted
+// voting turns it into pixels, and a coarse-to-fine pyramid carries the structure down to full
+// resolution.
 #include <cstdint>
 #include <functional>
 
@@ -15,19 +16,28 @@ struct PatchMatchParams {
     int coarseIterations = 12;  ///< EM iterations at the coarsest level, fewer at finer ones
     int fineIterations = 3;     ///< EM iterations at full resolution when the hole is small
     int searchSweeps = 2;       ///< propagation + random search sweeps per EM iteration
-    /// Above this many patches that touch the hole, a level gets a single EM iteration and finer ones
-    /// only the voting of the upsampled field: keeps a large hole on a 12 MP photo within a second.
+    /// Above this many patches that touch the hole, a level gets a single EM iteration and finer
+    /// ones only the voting of the upsampled field: keeps a large hole on a 12 MP photo within a
+    /// second.
     int workBudget = 60000;
-    int bandPixels = 0;         ///< also synthesize known pixels this close to the hole (seam blending)
-    uint64_t seed = 1;          ///< same seed, same input: same output, whatever the thread count
-    std::function<void()> checkpoint;        ///< called between levels and iterations; may throw
-    std::function<void(double)> progress;    ///< fraction 0..1 of this fill
+    /// Weight of the texture feature (local gradient energy) next to colour in patch distances;
+    /// 0 matches colour only, which drifts towards flat, blurry fills.
+    double textureGain = 4.0;
+    /// Spatial spread (pixels) of the final vote around each patch centre: lower keeps more detail.
+    double finalSpread = 0.7;
+    /// Low frequencies (Gaussian sigma, pixels) taken from a diffusion fill; 0 = patches only.
+    double diffusionBaseSigma = 6.0;
+    int bandPixels = 0;  ///< also synthesize known pixels this close to the hole (seam blending)
+    uint64_t seed = 1;   ///< same seed, same input: same output, whatever the thread count
+    std::function<void()> checkpoint;      ///< called between levels and iterations; may throw
+    std::function<void(double)> progress;  ///< fraction 0..1 of this fill
 };
 
 /// Fills the non-zero pixels of `hole` (CV_8UC1, same size) in `image` (CV_8U or CV_16U, 1/3/4
-/// channels; alpha is filled like colour). Returns an image of the same type whose hole pixels (and,
-/// with bandPixels, known pixels near the hole) are synthesized; all other pixels are copied.
+/// channels; alpha is filled like colour). Returns an image of the same type whose hole pixels
+/// (and, with bandPixels, known pixels near the hole) are synthesized; all other pixels are copied.
 /// Needs some known pixels: a hole that leaves no whole known patch is filled by diffusion instead.
-cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole, const PatchMatchParams& params = {});
+cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
+                          const PatchMatchParams& params = {});
 
 }  // namespace pm::ops

@@ -21,8 +21,9 @@ void checkInputs(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& 
     if (image.channels() != 1 && image.channels() != 3 && image.channels() != 4)
         throw Error("Remove object: the image must be grey, colour or colour with alpha.");
     if (mask.type() != CV_8UC1 || mask.size() != image.size())
-        throw Error("Remove object: the mask must be an 8-bit single-channel image of the photo's size (" +
-                    std::to_string(image.cols) + "x" + std::to_string(image.rows) + ").");
+        throw Error(
+            "Remove object: the mask must be an 8-bit single-channel image of the photo's size (" +
+            std::to_string(image.cols) + "x" + std::to_string(image.rows) + ").");
     if (params.growPixels < 0 || params.featherPixels < 0)
         throw Error("Remove object: grow and feather widths cannot be negative.");
 }
@@ -58,8 +59,9 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
     engine::InferenceSession* lama = nullptr;
     if (params.engine != FillEngine::Builtin) lama = context.model("inpaint");
     if (params.engine == FillEngine::Lama && !lama)
-        throw Error("LaMa is not installed: add the inpainting model (big-lama) under Preferences > "
-                    "Models, or choose the built-in fill engine.");
+        throw Error(
+            "LaMa is not installed: add the inpainting model (big-lama) under Preferences > "
+            "Models, or choose the built-in fill engine.");
 
     RemoveResult result;
     result.engineUsed = lama ? "LaMa on " + lama->device().name : "built-in PatchMatch";

@@ -23,9 +23,9 @@ float robustSigma(std::vector<float> values, float centre) {
 
 }  // namespace
 
-cv::Mat gradientMagnitude(const cv::Mat& gray, cv::Mat* gxOut, cv::Mat* gyOut) {
-    cv::Mat smooth, gx, gy, mag;
-    cv::GaussianBlur(gray, smooth, cv::Size(0, 0), 1.0);
+cv::Mat gradientMagnitude(const cv::Mat& gray, cv::Mat* gxOut, cv::Mat* gyOut, double blurSigma) {
+    cv::Mat smooth = gray, gx, gy, mag;
+    if (blurSigma > 0) cv::GaussianBlur(gray, smooth, cv::Size(0, 0), blurSigma);
     // Sobel sums 8x the per-pixel slope.
     cv::Sobel(smooth, gx, CV_32F, 1, 0, 3, 1.0 / 8.0);
     cv::Sobel(smooth, gy, CV_32F, 0, 1, 3, 1.0 / 8.0);
@@ -63,30 +63,36 @@ BedModel estimateBed(const cv::Mat& lab, const cv::Mat& gradient) {
     return bed;
 }
 
-cv::Mat photoMask(const cv::Mat& lab, const cv::Mat& gradient, const BedModel& bed,
-                  int thresholdLevels) {
+PhotoMasks photoMasks(const cv::Mat& lab, const cv::Mat& gradient, const cv::Mat& softGradient,
+                      const BedModel& bed, int thresholdLevels) {
     // L* spans 0..100 where 8-bit levels span 0..255.
     const float levelsToL = 100.f / 255.f;
     float tL = std::max(5.f * bed.sigmaL, 3.f);
     float tC = std::max(5.f * bed.sigmaChroma, 3.f);
     if (thresholdLevels > 0) tL = tC = thresholdLevels * levelsToL;
-    // A soft shadow changes by a few L* per pixel at most; a photo's cut edge is a step.
     const float tG = std::max(6.f * bed.gradientNoise, 1.5f);
+    // A step keeps about 2.5x more slope unblurred than blurred by 2 px; a ramp wider than that,
+    // 1x.
+    constexpr float kStepRatio = 1.6f;
 
-    cv::Mat mask(lab.size(), CV_8UC1);
+    PhotoMasks masks{cv::Mat(lab.size(), CV_8UC1), cv::Mat(lab.size(), CV_8UC1)};
     for (int y = 0; y < lab.rows; ++y) {
         const auto* p = lab.ptr<cv::Vec3f>(y);
         const auto* g = gradient.ptr<float>(y);
-        auto* m = mask.ptr<uchar>(y);
+        const auto* gs = softGradient.ptr<float>(y);
+        auto* loose = masks.loose.ptr<uchar>(y);
+        auto* strict = masks.strict.ptr<uchar>(y);
         for (int x = 0; x < lab.cols; ++x) {
             const float dL = p[x][0] - bed.lab[0];
             const float dC = std::hypot(p[x][1] - bed.lab[1], p[x][2] - bed.lab[2]);
+            const bool edge = g[x] > tG && g[x] > kStepRatio * gs[x];
             const bool bedColour = dC < tC && std::abs(dL) < tL;
-            const bool shadow = dC < tC && dL < 0.f && g[x] < tG;
-            m[x] = (bedColour || shadow) && g[x] < tG ? 0 : 255;
+            const bool shadow = dC < tC && dL < 0.f;
+            loose[x] = (bedColour || shadow) && g[x] < tG ? 0 : 255;
+            strict[x] = (bedColour || shadow) && !edge ? 0 : 255;
         }
     }
-    return mask;
+    return masks;
 }
 
 }  // namespace pm::ops::split

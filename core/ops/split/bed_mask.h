@@ -1,6 +1,6 @@
 #pragma once
-// Which pixels of a (downscaled) scan belong to photos rather than to the scanner bed. Internal to the
-// split tool.
+// Which pixels of a (downscaled) scan belong to photos rather than to the scanner bed. Internal to
+// the split tool.
 #include <opencv2/core.hpp>
 
 namespace pm::ops::split {
@@ -17,13 +17,25 @@ struct BedModel {
 /// lab: CV_32FC3 L*a*b* (L 0..100). gradient: CV_32FC1 gradient magnitude of L*, same size.
 BedModel estimateBed(const cv::Mat& lab, const cv::Mat& gradient);
 
-/// CV_8UC1 mask, 255 = photo. A pixel is bed when it has the bed's colour, or is a smooth neutral
-/// darkening of it (the soft shadow a photo casts); every sharp edge counts as photo, so a light
-/// photo's outline still closes around it. thresholdLevels > 0 overrides the noise-based threshold.
-cv::Mat photoMask(const cv::Mat& lab, const cv::Mat& gradient, const BedModel& bed,
-                  int thresholdLevels);
+/// CV_8UC1 masks, 255 = photo.
+struct PhotoMasks {
+    /// Bed = the bed's colour, or a smooth neutral darkening of it (a soft shadow); every gradient
+    /// above the noise counts as photo, so a light photo's outline still closes around it. Photos a
+    /// few pixels apart may join.
+    cv::Mat loose;
+    /// Bed = the bed's colour or any neutral darkening of it, unless on a sharp edge (a cut edge is
+    /// a step, a shadow a ramp). Separates photos that share a shadow, but leaves holes in photos.
+    cv::Mat strict;
+};
 
-/// Gradient magnitude of a CV_32FC1 image after a light blur (per pixel, same units as the image).
-cv::Mat gradientMagnitude(const cv::Mat& gray, cv::Mat* gx = nullptr, cv::Mat* gy = nullptr);
+/// gradient: unblurred gradient of L* (its noise in `bed`); softGradient: the same after a 2 px
+/// blur. thresholdLevels > 0 overrides the noise-based colour threshold.
+PhotoMasks photoMasks(const cv::Mat& lab, const cv::Mat& gradient, const cv::Mat& softGradient,
+                      const BedModel& bed, int thresholdLevels);
+
+/// Gradient magnitude of a CV_32FC1 image (per pixel, same units as the image), after a Gaussian
+/// blur of blurSigma (0 = none: keeps the response of an edge within a pixel of it).
+cv::Mat gradientMagnitude(const cv::Mat& gray, cv::Mat* gx = nullptr, cv::Mat* gy = nullptr,
+                          double blurSigma = 1.0);
 
 }  // namespace pm::ops::split

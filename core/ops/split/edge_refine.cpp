@@ -18,8 +18,8 @@ constexpr double kPi = 3.14159265358979323846;
 /// The rough box's neighbourhood resampled so that the box is axis-aligned, plus which frame pixels
 /// lie inside the scan.
 struct Frame {
-    cv::Mat gx, gy;   ///< slopes of the deskewed gray
-    cv::Mat valid;    ///< CV_8U, 255 inside the scan
+    cv::Mat gx, gy;  ///< slopes of the deskewed gray
+    cv::Mat valid;   ///< CV_8U, 255 inside the scan
     cv::Matx23d toScan;
     int pad = 0;
     double w = 0, h = 0;  ///< the rough box's size inside the frame
@@ -54,16 +54,17 @@ double subpixelPeak(const std::vector<double>& v, int i) {
     return d < 0 ? i + 0.5 * (a - c) / d : i;
 }
 
-/// One side of the box, searched along the axis `across` (0 = x for left/right, 1 = y for top/bottom).
+/// One side of the box, searched along the axis `across` (0 = x for left/right, 1 = y for
+/// top/bottom).
 struct Side {
     int across;
     bool far;  ///< right or bottom
 };
 
 struct SideResult {
-    double position = 0;   ///< frame coordinate of the edge
-    double angle = 0;      ///< residual skew of the edge line, degrees
-    int points = 0;        ///< edge samples that agree with the line
+    double position = 0;  ///< frame coordinate of the edge
+    double angle = 0;     ///< residual skew of the edge line, degrees
+    int points = 0;       ///< edge samples that agree with the line
     int samples = 0;
     bool onScanBorder = false;
 };
@@ -85,7 +86,8 @@ SideResult findSide(const Frame& f, Side side, double searchIn, double lineRadiu
     const int j1 = std::min(span, static_cast<int>(f.pad + 0.88 * spanExtent));
 
     SideResult out;
-    // A side whose outside lies beyond the scan: the photo is cut by (or flush with) the scan border.
+    // A side whose outside lies beyond the scan: the photo is cut by (or flush with) the scan
+    // border.
     {
         const int probe = static_cast<int>(std::lround(side.far ? rough + 3 : rough - 3));
         int inside = 0, total = 0;
@@ -178,8 +180,10 @@ double dominantEdgeAngle(const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& ba
     if (total <= 0) return std::numeric_limits<double>::quiet_NaN();
     std::vector<double> smooth(kBins, 0.0);
     for (int i = 0; i < kBins; ++i)
-        for (int k = -4; k <= 4; ++k) smooth[i] += hist[(i + k + kBins) % kBins] * (5 - std::abs(k));
-    const int best = static_cast<int>(std::max_element(smooth.begin(), smooth.end()) - smooth.begin());
+        for (int k = -4; k <= 4; ++k)
+            smooth[i] += hist[(i + k + kBins) % kBins] * (5 - std::abs(k));
+    const int best =
+        static_cast<int>(std::max_element(smooth.begin(), smooth.end()) - smooth.begin());
     const double a = smooth[(best + kBins - 1) % kBins], b = smooth[best],
                  c = smooth[(best + 1) % kBins];
     const double d = a - 2 * b + c;

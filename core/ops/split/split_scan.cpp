@@ -13,39 +13,91 @@ namespace {
 
 /// Finding regions needs no more than this many pixels on the long side; edges are placed at full
 /// resolution afterwards.
-constexpr int kDetectSide = 1200;
+constexpr int kDetectSide = 1600;
 
 /// 8-bit BGR of any supported scan (alpha dropped: a scanner bed is opaque).
 cv::Mat toBgr8(const cv::Mat& scan) {
     cv::Mat bgr;
-    if (scan.channels() == 1) cv::cvtColor(scan, bgr, cv::COLOR_GRAY2BGR);
-    else if (scan.channels() == 4) cv::cvtColor(scan, bgr, cv::COLOR_BGRA2BGR);
-    else bgr = scan;
+    if (scan.channels() == 1)
+        cv::cvtColor(scan, bgr, cv::COLOR_GRAY2BGR);
+    else if (scan.channels() == 4)
+        cv::cvtColor(scan, bgr, cv::COLOR_BGRA2BGR);
+    else
+        bgr = scan;
     if (bgr.depth() == CV_16U) bgr.convertTo(bgr, CV_8U, 1.0 / 257.0);
     return bgr;
 }
 
-/// Regions that are photos, at detection scale, each as its convex hull (photos are rectangles, so
-/// the hull also closes a light photo whose outline was found only in part).
-std::vector<std::vector<cv::Point>> photoRegions(const cv::Mat& mask, double minArea) {
-    cv::Mat m;
-    cv::morphologyEx(mask, m, cv::MORPH_CLOSE,
-                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+/// Fills the holes of mask; with keepSlivers, holes thinner than minThickness stay open: between
+/// two photos that share a shadow, the gap is such a sliver.
+cv::Mat fillHoles(const cv::Mat& mask, bool keepSlivers, double minThickness) {
     std::vector<std::vector<cv::Point>> contours;
-    cv::findContours(m, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-    cv::Mat filled = cv::Mat::zeros(m.size(), CV_8UC1);
-    cv::drawContours(filled, contours, -1, cv::Scalar(255), cv::FILLED);
-    // Cut the thin bridges that grain, dust or a touching shadow make between neighbouring photos.
-    const int k = std::max(3, std::min(m.rows, m.cols) / 150) | 1;
+    std::vector<cv::Vec4i> hierarchy;
+    cv::findContours(mask, contours, hierarchy, cv::RETR_CCOMP, cv::CHAIN_APPROX_NONE);
+    cv::Mat filled = mask.clone();
+    for (size_t i = 0; i < contours.size(); ++i) {
+        const bool hole = hierarchy[i][3] >= 0;
+        if (!hole) continue;
+        const double area = cv::contourArea(contours[i]);
+        const double thickness = 2.0 * area / std::max(1.0, cv::arcLength(contours[i], true));
+        if (!keepSlivers || thickness >= minThickness)
+            cv::drawContours(filled, contours, int(i), cv::Scalar(255), cv::FILLED);
+    }
+    return filled;
+}
+
+/// Outer contours of the hole-filled mask, opened to cut thin bridges, as convex hulls of at least
+/// minArea. Photos are rectangles, so the hull also closes one whose outline was found only in
+/// part.
+std::vector<std::vector<cv::Point>> filledHulls(const cv::Mat& mask, double minArea, bool strict) {
+    const int side = std::min(mask.rows, mask.cols);
+    cv::Mat m = mask;
+    if (!strict)
+        cv::morphologyEx(mask, m, cv::MORPH_CLOSE,
+                         cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    cv::Mat filled = fillHoles(m, strict, std::max(8.0, 0.01 * side));
+    const int k = std::max(3, side / 150) | 1;
     cv::morphologyEx(filled, filled, cv::MORPH_OPEN,
                      cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(k, k)));
-    contours.clear();
+    std::vector<std::vector<cv::Point>> contours;
     cv::findContours(filled, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-    std::vector<std::vector<cv::Point>> regions;
+    std::vector<std::vector<cv::Point>> hulls;
     for (const auto& c : contours) {
         std::vector<cv::Point> hull;
         cv::convexHull(c, hull);
-        if (cv::contourArea(hull) >= minArea) regions.push_back(hull);
+        if (cv::contourArea(hull) >= minArea) hulls.push_back(hull);
+    }
+    return hulls;
+}
+
+double rectangularity(const std::vector<cv::Point>& hull) {
+    const double rect = cv::minAreaRect(hull).size.area();
+    return rect > 0 ? cv::contourArea(hull) / rect : 0.0;
+}
+
+/// A region that is one photo, or maybe several side by side that share a shadow (then `parts`
+/// holds them, as the strict mask shows them).
+struct Region {
+    std::vector<cv::Point> hull;
+    std::vector<std::vector<cv::Point>> parts;
+};
+
+/// Regions that are photos, at detection scale.
+std::vector<Region> photoRegions(const split::PhotoMasks& masks, double minArea) {
+    std::vector<Region> regions;
+    for (const auto& hull : filledHulls(masks.loose, minArea, false)) {
+        cv::Mat inside = cv::Mat::zeros(masks.loose.size(), CV_8UC1);
+        cv::fillConvexPoly(inside, hull, cv::Scalar(255));
+        Region region{hull, {}};
+        const auto parts = filledHulls(masks.strict & inside, minArea, true);
+        double partsArea = 0;
+        bool rectangles = parts.size() >= 2;
+        for (const auto& p : parts) {
+            partsArea += cv::contourArea(p);
+            rectangles = rectangles && rectangularity(p) > 0.75;
+        }
+        if (rectangles && partsArea > 0.75 * cv::contourArea(hull)) region.parts = parts;
+        regions.push_back(region);
     }
     return regions;
 }
@@ -86,39 +138,43 @@ std::vector<DetectedPhoto> detectPhotos(const cv::Mat& scan, const SplitParams& 
     context.progress(0.0, "finding photos");
 
     const cv::Mat bgr = toBgr8(scan);
-    const double scale =
-        std::min(1.0, double(kDetectSide) / std::max(bgr.cols, bgr.rows));
+    const double scale = std::min(1.0, double(kDetectSide) / std::max(bgr.cols, bgr.rows));
     cv::Mat small;
-    if (scale < 1.0) cv::resize(bgr, small, cv::Size(), scale, scale, cv::INTER_AREA);
-    else small = bgr;
+    if (scale < 1.0)
+        cv::resize(bgr, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    else
+        small = bgr;
     cv::Mat lab;
     small.convertTo(lab, CV_32F, 1.0 / 255.0);
     cv::cvtColor(lab, lab, cv::COLOR_BGR2Lab);
     cv::Mat L, gx, gy;
     cv::extractChannel(lab, L, 0);
     const cv::Mat gradient = split::gradientMagnitude(L, &gx, &gy);
-    const split::BedModel bed = split::estimateBed(lab, gradient);
-    const cv::Mat mask = split::photoMask(lab, gradient, bed, params.backgroundThreshold);
+    // The mask uses an unblurred gradient: blurred, the edges of two close photos would meet.
+    const cv::Mat sharpGradient = split::gradientMagnitude(L, nullptr, nullptr, 0.0);
+    const split::BedModel bed = split::estimateBed(lab, sharpGradient);
+    const cv::Mat softGradient = split::gradientMagnitude(L, nullptr, nullptr, 2.0);
+    const split::PhotoMasks masks =
+        split::photoMasks(lab, sharpGradient, softGradient, bed, params.backgroundThreshold);
     const auto regions =
-        photoRegions(mask, params.minAreaFraction * double(small.rows) * small.cols);
+        photoRegions(masks, params.minAreaFraction * double(small.rows) * small.cols);
     context.throwIfCancelled();
 
     cv::Mat gray;
     cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
     gray.convertTo(gray, CV_32F, 100.0 / 255.0);  // same units as L*, which the thresholds use
-    const float minGradient = std::max(6.f * bed.gradientNoise, 1.5f);
-    for (size_t i = 0; i < regions.size(); ++i) {
-        context.throwIfCancelled();
-        context.progress(0.1 + 0.9 * double(i) / regions.size(), "straightening photos");
+    const split::BedModel smoothBed = split::estimateBed(lab, gradient);
+    const float minGradient = std::max(6.f * smoothBed.gradientNoise, 1.5f);
+    auto locate = [&](const std::vector<cv::Point>& hull) {
         // The region's outline, both sides, is where its edge directions are measured.
         cv::Mat region = cv::Mat::zeros(small.size(), CV_8UC1);
-        cv::fillConvexPoly(region, regions[i], cv::Scalar(255));
+        cv::fillConvexPoly(region, hull, cv::Scalar(255));
         cv::Mat outer, inner;
         const cv::Mat k = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7));
         cv::dilate(region, outer, k);
         cv::erode(region, inner, k);
         const cv::Mat band = outer & ~inner;
-        cv::RotatedRect rough = cv::minAreaRect(regions[i]);
+        cv::RotatedRect rough = cv::minAreaRect(hull);
         double angle = split::dominantEdgeAngle(gx, gy, band, minGradient);
         if (std::isnan(angle)) angle = rough.angle > 45 ? rough.angle - 90 : rough.angle;
         rough = normalizedBox(rough, angle);
@@ -129,17 +185,33 @@ std::vector<DetectedPhoto> detectPhotos(const cv::Mat& scan, const SplitParams& 
         const split::RefinedBox refined = split::refineBox(gray, rough);
         DetectedPhoto photo;
         photo.box = refined.box;
-        photo.box.size.width = std::max(1.f, photo.box.size.width + 2.f * params.marginPixels);
-        photo.box.size.height = std::max(1.f, photo.box.size.height + 2.f * params.marginPixels);
-        photo.angleDegrees = photo.box.angle;
         photo.confidence = refined.confidence;
-        // The refinement can only drift a little; a box that moved far found some other edge.
-        if (std::abs(photo.angleDegrees - angle) > 5.0) {
+        // The refinement can only drift a little; a box that turned far found some other edge.
+        if (std::abs(photo.box.angle - angle) > 5.0) {
             photo.box = rough;
-            photo.angleDegrees = angle;
             photo.confidence = 0.0;
         }
-        photos.push_back(photo);
+        return photo;
+    };
+    // Photos split apart must each show four straight edges; a photo cut in two by a gray band
+    // inside it would show a weak edge where the cut is.
+    constexpr double kPartConfidence = 0.6;
+    for (size_t i = 0; i < regions.size(); ++i) {
+        context.throwIfCancelled();
+        context.progress(0.1 + 0.9 * double(i) / regions.size(), "straightening photos");
+        std::vector<DetectedPhoto> found;
+        for (const auto& part : regions[i].parts) found.push_back(locate(part));
+        const bool partsHold =
+            !found.empty() && std::all_of(found.begin(), found.end(),
+                                          [&](auto& p) { return p.confidence >= kPartConfidence; });
+        if (!partsHold) found = {locate(regions[i].hull)};
+        for (auto& photo : found) {
+            photo.box.size.width = std::max(1.f, photo.box.size.width + 2.f * params.marginPixels);
+            photo.box.size.height =
+                std::max(1.f, photo.box.size.height + 2.f * params.marginPixels);
+            photo.angleDegrees = photo.box.angle;
+            photos.push_back(photo);
+        }
     }
     sortReadingOrder(photos);
     context.progress(1.0, "finding photos");

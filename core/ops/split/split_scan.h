@@ -1,6 +1,6 @@
 #pragma once
-// "Crop and Straighten Photos": finds the photos lying on a flatbed scan and cuts each one out upright.
-// Pure processing, no GUI; any thread may call it (nothing is shared between calls).
+// "Crop and Straighten Photos": finds the photos lying on a flatbed scan and cuts each one out
+// upright. Pure processing, no GUI; any thread may call it (nothing is shared between calls).
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -21,16 +21,18 @@ struct DetectedPhoto {
 struct SplitParams {
     /// Smaller regions are dust, labels or shadows, not photos.
     double minAreaFraction = 0.02;
-    /// How far (8-bit levels) a pixel must differ from the bed to be photo; 0 = from the bed's noise.
+    /// How far (8-bit levels) a pixel must differ from the bed to be photo; 0 = from the bed's
+    /// noise.
     int backgroundThreshold = 0;
-    /// Grows (> 0) or shrinks (< 0) every box on each side, in scan pixels, e.g. to trim a ragged edge.
+    /// Grows (> 0) or shrinks (< 0) every box on each side, in scan pixels, e.g. to trim a ragged
+    /// edge.
     int marginPixels = 0;
 };
 
-/// scan: CV_8U or CV_16U, 1/3/4 channels. The bed is what the scan's border mostly shows; it should be
-/// lighter or differently coloured than the photos' edges. Returns one box per photo, ordered in rows
-/// top to bottom, left to right within a row; empty when the bed holds no photo.
-/// Throws pm::Cancelled.
+/// scan: CV_8U or CV_16U, 1/3/4 channels. The bed is what the scan's border mostly shows; it should
+/// be lighter or differently coloured than the photos' edges. Returns one box per photo, ordered in
+/// rows top to bottom, left to right within a row; empty when the bed holds no photo. Throws
+/// pm::Cancelled.
 std::vector<DetectedPhoto> detectPhotos(const cv::Mat& scan, const SplitParams& params,
                                         engine::JobContext& context);
 

@@ -1,7 +1,7 @@
-// Grain and JPEG noise sit mostly in luma at pixel scale and in chroma as coarse blotches. Luma gets a
-// bilateral filter at full resolution whose range is tied to the measured noise, so steps well above
-// the noise (edges) keep their sharpness; chroma is filtered at half resolution, which is both cheaper
-// and better matched to its blotch size.
+// Grain and JPEG noise sit mostly in luma at pixel scale and in chroma as coarse blotches. Luma
+// gets a bilateral filter at full resolution whose range is tied to the measured noise, so steps
+// well above the noise (edges) keep their sharpness; chroma is filtered at half resolution, which
+// is both cheaper and better matched to its blotch size.
 #include <algorithm>
 #include <cmath>
 #include <vector>

@@ -1,6 +1,7 @@
-// Faded prints lose their blacks and whites unevenly per dye layer, which shows as low contrast plus
-// a colour cast. Stretching each channel between robust levels undoes most of both; what cast remains
-// is read off the pixels that are nearly gray and removed in L*a*b*, where it does not shift lightness.
+// Faded prints lose their blacks and whites unevenly per dye layer, which shows as low contrast
+// plus a colour cast. Stretching each channel between robust levels undoes most of both; what cast
+// remains is read off the pixels that are nearly gray and removed in L*a*b*, where it does not
+// shift lightness.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -18,7 +19,7 @@ constexpr double kHighPercentile = 0.995;
 /// A channel is never stretched more than this: a nearly flat channel is content, not fading.
 constexpr float kMinRange = 0.2f;
 /// Chroma (a*, b*) below which a pixel is taken as meant to be gray.
-constexpr float kNeutralChroma = 18.f;
+constexpr float kNeutralChroma = 25.f;
 constexpr float kMaxCastShift = 25.f;
 
 /// Statistics need no more than about a megapixel.
@@ -61,25 +62,40 @@ void stretchChannels(cv::Mat& color, const cv::Mat& sample) {
     cv::merge(planes, color);
 }
 
-/// Mean a*, b* of the near-gray pixels of a BGR sample: the cast that gray objects show.
+/// The a*, b* that the near-gray pixels of a BGR sample cluster at: the cast that gray objects
+/// show. Mean shift from neutral finds the cluster nearest to neutral, so a large tinted area (a
+/// blue-gray wall) pulls the estimate far less than it would pull a plain average.
 cv::Vec2f neutralCast(const cv::Mat& bgrSample) {
     cv::Mat lab, clipped;
     cv::min(cv::max(bgrSample, 0.0), 1.0, clipped);
     cv::cvtColor(clipped, lab, cv::COLOR_BGR2Lab);
-    double sa = 0, sb = 0, n = 0, ta = 0, tb = 0;
+    std::vector<cv::Vec2f> ab;
     for (int y = 0; y < lab.rows; ++y) {
         const auto* p = lab.ptr<cv::Vec3f>(y);
         for (int x = 0; x < lab.cols; ++x) {
-            ta += p[x][1], tb += p[x][2];
             // Deep shadows and blown highlights carry no reliable colour.
             if (p[x][0] < 8.f || p[x][0] > 97.f) continue;
             if (std::hypot(p[x][1], p[x][2]) > kNeutralChroma) continue;
-            sa += p[x][1], sb += p[x][2], ++n;
+            ab.emplace_back(p[x][1], p[x][2]);
         }
     }
-    cv::Vec2f cast;
-    if (n >= 0.05 * lab.total()) cast = cv::Vec2f(float(sa / n), float(sb / n));
-    else cast = cv::Vec2f(float(0.5 * ta / lab.total()), float(0.5 * tb / lab.total()));  // gray world, half
+    cv::Vec2f cast(0.f, 0.f);
+    if (ab.size() < 0.02 * lab.total())
+        return cast;  // a colourful picture: nothing to read a cast from
+    constexpr float kBandwidth = 4.f;
+    for (int iteration = 0; iteration < 20; ++iteration) {
+        double sa = 0, sb = 0, sw = 0;
+        for (const auto& v : ab) {
+            const float da = v[0] - cast[0], db = v[1] - cast[1];
+            const double w = std::exp(-(da * da + db * db) / (2.f * kBandwidth * kBandwidth));
+            sa += w * v[0], sb += w * v[1], sw += w;
+        }
+        if (sw <= 1e-9) break;
+        const cv::Vec2f next(float(sa / sw), float(sb / sw));
+        const bool settled = cv::norm(next - cast) < 0.05;
+        cast = next;
+        if (settled) break;
+    }
     for (int i = 0; i < 2; ++i) cast[i] = std::clamp(cast[i], -kMaxCastShift, kMaxCastShift);
     return cast;
 }

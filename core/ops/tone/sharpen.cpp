@@ -1,6 +1,6 @@
-// Unsharp mask on luma, added equally to every channel so colours do not shift. Halos are what makes
-// sharpening look cheap on old photos: each pixel is kept within its 3x3 neighbourhood's range plus a
-// small margin.
+// Unsharp mask on luma, added equally to every channel so colours do not shift. Halos are what
+// makes sharpening look cheap on old photos: each pixel is kept within its 3x3 neighbourhood's
+// range plus a small margin.
 #include <algorithm>
 #include <vector>
 

@@ -1,7 +1,7 @@
 #pragma once
-// Fading, colour and grain: the tone part of "Repair old photo". Pure functions on whole images; any
-// thread may call them. Every function takes CV_8U or CV_16U with 1, 3 (BGR) or 4 (BGRA) channels,
-// returns the same type and size, and leaves an alpha channel untouched.
+// Fading, colour and grain: the tone part of "Repair old photo". Pure functions on whole images;
+// any thread may call them. Every function takes CV_8U or CV_16U with 1, 3 (BGR) or 4 (BGRA)
+// channels, returns the same type and size, and leaves an alpha channel untouched.
 #include <opencv2/core.hpp>
 
 #include "core/engine/job_context.h"
@@ -18,12 +18,13 @@ struct ToneParams {
 };
 
 /// Stretches each channel between its 0.5% and 99.5% levels (faded blacks and whites, per-channel
-/// casts), then neutralises what cast is left on the near-gray pixels in L*a*b*. strength blends the
-/// result with the input; 0 returns the input bit for bit.
+/// casts), then neutralises what cast is left on the near-gray pixels in L*a*b*. strength blends
+/// the result with the input; 0 returns the input bit for bit.
 cv::Mat restoreColor(const cv::Mat& image, double strength);
 
-/// Edge-preserving noise reduction scaled to the noise measured in the image: bilateral filtering of
-/// luma at full resolution and of chroma at half resolution (colour noise is coarse). 0 = unchanged.
+/// Edge-preserving noise reduction scaled to the noise measured in the image: bilateral filtering
+/// of luma at full resolution and of chroma at half resolution (colour noise is coarse). 0 =
+/// unchanged.
 cv::Mat reduceNoise(const cv::Mat& image, double strength);
 
 /// Unsharp mask on luma; the result never leaves its 3x3 neighbourhood's range by more than a few

@@ -1,0 +1,156 @@
+// Damage detection: synthetic scratches and specks with a known mask (scored as in
+// bench/damage/damage_synth.h: pixel level, 2 px tolerance band), clean textures and faces that must
+// stay unflagged, and cancellation.
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "bench/damage/damage_synth.h"
+#include "core/common/error.h"
+#include "core/image/image_io.h"
+#include "core/ops/damage/detect_damage.h"
+#include "tests/support/testdata.h"
+
+namespace {
+
+cv::Mat toBgr8(const cv::Mat& image) {
+    cv::Mat bgr;
+    if (image.channels() == 4)
+        cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
+    else if (image.channels() == 1)
+        cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
+    else
+        bgr = image;
+    return bgr;
+}
+
+// A smooth, softly textured and grainy print: what a faded photo looks like away from edges.
+cv::Mat syntheticPrint() {
+    cv::Mat print(480, 640, CV_8UC3);
+    cv::RNG rng(7);
+    for (int y = 0; y < print.rows; ++y)
+        for (int x = 0; x < print.cols; ++x) {
+            const double base = 90 + 60.0 * x / print.cols + 15 * std::sin(y / 23.0) *
+                                                                  std::cos(x / 31.0);
+            const double grain = rng.gaussian(3.0);
+            print.at<cv::Vec3b>(y, x) = cv::Vec3b(cv::saturate_cast<uchar>(base * 0.85 + grain),
+                                                  cv::saturate_cast<uchar>(base + grain),
+                                                  cv::saturate_cast<uchar>(base * 1.1 + grain));
+        }
+    return print;
+}
+
+double flaggedFraction(const cv::Mat& mask) {
+    return static_cast<double>(cv::countNonZero(mask)) / mask.total();
+}
+
+TEST(DetectDamage, FindsSyntheticScratchesOnASyntheticPrint) {
+    const cv::Mat print = syntheticPrint();
+    pm::engine::LocalJobContext ctx;
+    double recall = 0, precision = 0;
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+        const auto damage = pm::bench::paintSyntheticDamage(print, seed);
+        const cv::Mat mask = pm::ops::detectDamage(damage.image, {}, ctx);
+        ASSERT_EQ(mask.type(), CV_8UC1);
+        ASSERT_EQ(mask.size(), print.size());
+        const auto s = pm::bench::scoreDamage(mask, damage.scratches, damage.specks);
+        std::cout << "[ damage   ] synthetic print seed " << seed << ": precision " << s.precision
+                  << " scratch recall " << s.scratchRecall << " speck recall " << s.speckRecall
+                  << "\n";
+        recall += s.scratchRecall / 3;
+        precision += s.precision / 3;
+        // No single layout may fall far behind.
+        EXPECT_GE(s.scratchRecall, 0.75) << "seed " << seed;
+    }
+    EXPECT_GE(recall, 0.9);
+    EXPECT_GE(precision, 0.8);
+    // Nothing to find on the undamaged print.
+    EXPECT_LT(flaggedFraction(pm::ops::detectDamage(print, {}, ctx)), 0.001);
+}
+
+TEST(DetectDamage, SixteenBitAndGreyGiveTheSameMaskAsEightBit) {
+    const auto damage = pm::bench::paintSyntheticDamage(syntheticPrint(), 4);
+    pm::engine::LocalJobContext ctx;
+    const cv::Mat mask8 = pm::ops::detectDamage(damage.image, {}, ctx);
+    cv::Mat wide;
+    damage.image.convertTo(wide, CV_16U, 257.0);
+    EXPECT_EQ(cv::countNonZero(mask8 != pm::ops::detectDamage(wide, {}, ctx)), 0);
+    ASSERT_GT(cv::countNonZero(mask8), 0);
+}
+
+TEST(DetectDamage, FindsSyntheticDamageOverRealFadedPhotos) {
+    std::vector<std::string> faded;
+    for (const auto& f : pm::test::testdataFiles("old-photos"))
+        if (std::filesystem::path(f).filename().string().rfind("faded_", 0) == 0) faded.push_back(f);
+    if (faded.empty()) GTEST_SKIP() << "testdata absent";
+    pm::engine::LocalJobContext ctx;
+    double precision = 0, scratchRecall = 0;
+    uint64_t seed = 1;
+    for (const auto& path : faded) {
+        const cv::Mat bgr = toBgr8(pm::image::loadPhoto(path).pixels);
+        const auto damage = pm::bench::paintSyntheticDamage(bgr, seed++);
+        const auto s = pm::bench::scoreDamage(pm::ops::detectDamage(damage.image, {}, ctx),
+                                              damage.scratches, damage.specks);
+        std::cout << "[ damage   ] " << std::filesystem::path(path).filename().string()
+                  << ": precision " << s.precision << " scratch recall " << s.scratchRecall
+                  << "\n";
+        precision += s.precision;
+        scratchRecall += s.scratchRecall;
+    }
+    precision /= faded.size();
+    scratchRecall /= faded.size();
+    // The goal is recall 0.9 at precision 0.8; the detector reaches ~0.56 / ~0.58 on these busy
+    // photos today (see the report). These floors catch regressions from that level.
+    EXPECT_GE(scratchRecall, 0.5);
+    EXPECT_GE(precision, 0.5);
+}
+
+TEST(DetectDamage, FlagsAlmostNothingOnCleanGrass) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat grass = pm::image::loadPhoto(pm::test::testdataDir() + "/photos/grass.png").pixels;
+    pm::engine::LocalJobContext ctx;
+    const double fraction = flaggedFraction(pm::ops::detectDamage(grass, {}, ctx));
+    std::cout << "[ damage   ] grass.png flagged " << 100 * fraction << "%\n";
+    EXPECT_LT(fraction, 0.005);
+}
+
+TEST(DetectDamage, LeavesTheAstronautsFaceAlone) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat photo =
+        pm::image::loadPhoto(pm::test::testdataDir() + "/photos/astronaut.png").pixels;
+    pm::engine::LocalJobContext ctx;
+    const cv::Mat mask = pm::ops::detectDamage(photo, {}, ctx);
+    // Eyes, brows, nose and mouth of the face (centred near (222, 112)).
+    const cv::Rect face(185, 75, 80, 85);
+    EXPECT_EQ(cv::countNonZero(mask(face)), 0);
+}
+
+TEST(DetectDamage, DisabledKindsFindNothing) {
+    const auto damage = pm::bench::paintSyntheticDamage(syntheticPrint(), 5);
+    pm::engine::LocalJobContext ctx;
+    pm::ops::DamageParams params;
+    params.scratches = false;
+    params.dust = false;
+    EXPECT_EQ(cv::countNonZero(pm::ops::detectDamage(damage.image, params, ctx)), 0);
+}
+
+TEST(DetectDamage, StopsWhenCancelled) {
+    const auto damage = pm::bench::paintSyntheticDamage(syntheticPrint(), 6);
+    pm::engine::LocalJobContext ctx;
+    int progressCalls = 0;
+    ctx.onProgress = [&](double, const std::string&) {
+        ++progressCalls;
+        ctx.cancel = true;
+    };
+    EXPECT_THROW(pm::ops::detectDamage(damage.image, {}, ctx), pm::Cancelled);
+    EXPECT_EQ(progressCalls, 1);
+}
+
+TEST(DetectDamage, RejectsEmptyAndFloatImages) {
+    pm::engine::LocalJobContext ctx;
+    EXPECT_THROW(pm::ops::detectDamage(cv::Mat(), {}, ctx), pm::Error);
+    EXPECT_THROW(pm::ops::detectDamage(cv::Mat(8, 8, CV_32FC3), {}, ctx), pm::Error);
+}
+
+}  // namespace
