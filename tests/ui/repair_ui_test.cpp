@@ -1,6 +1,7 @@
 // The Repair old photo flow in the window: split a scan into new photos, batch-repair a folder, and
 // the one-click chain with each step separately undoable.
 #include <QListWidget>
+#include <QSlider>
 #include <fstream>
 #include <iterator>
 #include <QSignalSpy>
@@ -14,6 +15,7 @@
 #include "tests/support/testdata.h"
 #include "ui/apply_controller.h"
 #include "ui/batch_dialog.h"
+#include "ui/canvas_widget.h"
 #include "ui/document.h"
 #include "ui/engine_bridge.h"
 #include "ui/main_window.h"
@@ -147,6 +149,50 @@ TEST(BatchDialog, RepairsAFolderSkipsBadFilesAndNeverTouchesTheInputs) {
     for (int i = 0; i < 3; ++i)
         EXPECT_TRUE(std::filesystem::exists(out + "/p" + std::to_string(i) + ".jpg"));
     EXPECT_EQ(bytesOf(in + "/p0.jpg"), before) << "inputs are never overwritten";
+}
+
+}  // namespace
+
+namespace {
+
+TEST(MainWindowRepair, DetectedDamageBecomesAnEditableUndoableMask) {
+    pm::test::TempDir dir;
+    pm::ui::MainWindow window(cpuNoModels(dir));
+    const std::string path = dir.file("scratched.png");
+    cv::Mat photo = texture(400, 300, 5);
+    cv::line(photo, {30, 20}, {370, 260}, cv::Scalar(250, 250, 250), 3);
+    cv::imwrite(path, photo);
+    window.openFiles({QString::fromStdString(path)});
+    pm::ui::Document* doc = window.currentDocument();
+    QSignalSpy applied(window.applyController(), &pm::ui::ApplyController::applied);
+    window.detectDamage();
+    ASSERT_TRUE(applied.wait(60000));
+    ASSERT_TRUE(doc->hasMask());
+    // The scratch's middle is marked, a far corner is not.
+    EXPECT_EQ(doc->mask().at<uchar>(140, 200), 255);
+    EXPECT_EQ(doc->mask().at<uchar>(280, 20), 0);
+    EXPECT_FALSE(doc->isModified()) << "detection changes the mask, not the pixels";
+    doc->undo();
+    EXPECT_FALSE(doc->hasMask());
+}
+
+TEST(MainWindowRepair, MovingAToneSliderShowsALivePreviewThatApplyEnds) {
+    pm::test::TempDir dir;
+    pm::ui::MainWindow window(cpuNoModels(dir));
+    const std::string path = dir.file("faded.png");
+    cv::Mat photo = texture(320, 240, 6);
+    photo.convertTo(photo, -1, 0.4, 90);
+    cv::imwrite(path, photo);
+    window.openFiles({QString::fromStdString(path)});
+    window.modePanel()->setCurrentMode(pm::ui::Mode::RepairOldPhoto);
+    auto* options = window.modePanel()->repairOptions();
+    auto* slider = options->findChildren<QSlider*>().at(1);  // colour strength
+    slider->setValue(slider->value() == 100 ? 90 : 100);
+    QTRY_VERIFY_WITH_TIMEOUT(window.currentCanvas()->hasPreview(), 30000);
+    const QImage shown = window.currentCanvas()->grab().toImage();
+    window.modePanel()->setCurrentMode(pm::ui::Mode::RemoveObject);
+    EXPECT_FALSE(window.currentCanvas()->hasPreview()) << "leaving the mode ends the preview";
+    EXPECT_NE(window.currentCanvas()->grab().toImage(), shown) << "the preview looked different";
 }
 
 }  // namespace
