@@ -32,7 +32,7 @@
     </message>
 </context>
 <context>
-    <name>pm::ui</name>
+    <name>ModeJobs</name>
     <message>
         <source>Remove object</source>
         <translation>移除物体</translation>
@@ -66,8 +66,8 @@
         <translation>检测损伤</translation>
     </message>
     <message>
-        <source>of the photo marked; refine it with the brush and eraser, then Apply.</source>
-        <translation>的照片区域已标记；可用画笔和橡皮擦修改，然后点击“应用”。</translation>
+        <source>Detect damage: %1% of the photo marked; refine it with the brush and eraser, then Apply.</source>
+        <translation>检测损伤：已标记照片的 %1%；可用画笔和橡皮擦修改，然后点击“应用”。</translation>
     </message>
 </context>
 <context>

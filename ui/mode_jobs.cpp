@@ -1,17 +1,17 @@
 #include "ui/mode_jobs.h"
 
 #include <QCoreApplication>
-#include <cstdio>
 #include <map>
 
 namespace pm::ui {
 
 namespace {
-std::string tr(const char* text) { return QCoreApplication::translate("ModeJobs", text).toStdString(); }
+// Step names go into the undo history; they are translated on the GUI thread and carried into jobs.
+std::string text(const QString& translated) { return translated.toStdString(); }
 }  // namespace
 
 OpJob removeJob(const ops::RemoveParams& params) {
-    const std::string undoText = tr("Remove object");
+    const std::string undoText = text(QCoreApplication::translate("ModeJobs", "Remove object"));
     return [params, undoText](const cv::Mat& image, const cv::Mat& mask, engine::JobContext& context) {
         const ops::RemoveResult result = ops::removeObject(image, mask, params, context);
         OpOutput output;
@@ -23,11 +23,11 @@ OpJob removeJob(const ops::RemoveParams& params) {
 OpJob repairJob(const ops::RepairParams& params) {
     // Step titles are translated here, on the GUI thread, and carried into the job.
     std::map<ops::RepairStep, std::string> titles = {
-        {ops::RepairStep::Scratches, tr("Fill scratches and dust")},
-        {ops::RepairStep::Color, tr("Restore colour")},
-        {ops::RepairStep::Denoise, tr("Reduce grain")},
-        {ops::RepairStep::Sharpen, tr("Sharpen")},
-        {ops::RepairStep::Faces, tr("Restore faces")}};
+        {ops::RepairStep::Scratches, text(QCoreApplication::translate("ModeJobs", "Fill scratches and dust"))},
+        {ops::RepairStep::Color, text(QCoreApplication::translate("ModeJobs", "Restore colour"))},
+        {ops::RepairStep::Denoise, text(QCoreApplication::translate("ModeJobs", "Reduce grain"))},
+        {ops::RepairStep::Sharpen, text(QCoreApplication::translate("ModeJobs", "Sharpen"))},
+        {ops::RepairStep::Faces, text(QCoreApplication::translate("ModeJobs", "Restore faces"))}};
     return [params, titles](const cv::Mat& image, const cv::Mat& mask, engine::JobContext& context) {
         const bool painted = cv::countNonZero(mask) > 0;
         OpOutput output;
@@ -40,8 +40,8 @@ OpJob repairJob(const ops::RepairParams& params) {
 }
 
 OpJob facesJob(const ops::FaceParams& params) {
-    const std::string undoText = tr("Restore faces");
-    const std::string none = tr("No faces were found.");
+    const std::string undoText = text(QCoreApplication::translate("ModeJobs", "Restore faces"));
+    const std::string none = text(QCoreApplication::translate("ModeJobs", "No faces were found."));
     return [params, undoText, none](const cv::Mat& image, const cv::Mat&, engine::JobContext& context) {
         ops::FaceResult result = ops::restoreFaces(image, params, context);
         OpOutput output;
@@ -56,16 +56,16 @@ OpJob facesJob(const ops::FaceParams& params) {
 }
 
 OpJob detectDamageJob(const ops::DamageParams& params) {
-    const std::string maskText = tr("Detect damage");
-    const std::string marked = tr("of the photo marked; refine it with the brush and eraser, then Apply.");
-    return [params, maskText, marked](const cv::Mat& image, const cv::Mat&, engine::JobContext& context) {
+    const std::string maskText = text(QCoreApplication::translate("ModeJobs", "Detect damage"));
+    // One translatable sentence, filled in on the worker.
+    const QString summary = QCoreApplication::translate(
+        "ModeJobs", "Detect damage: %1% of the photo marked; refine it with the brush and eraser, then Apply.");
+    return [params, maskText, summary](const cv::Mat& image, const cv::Mat&, engine::JobContext& context) {
         OpOutput output;
         output.mask = ops::detectDamage(image, params, context);
         output.maskText = maskText;
-        char percent[32];
-        std::snprintf(percent, sizeof percent, "%.1f%%",
-                      100.0 * cv::countNonZero(output.mask) / double(output.mask.total()));
-        output.summary = maskText + ": " + percent + " " + marked;
+        const double percent = 100.0 * cv::countNonZero(output.mask) / double(output.mask.total());
+        output.summary = summary.arg(percent, 0, 'f', 1).toStdString();
         return output;
     };
 }

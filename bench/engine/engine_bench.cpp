@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -73,6 +74,11 @@ double relativeError(const cv::Mat& a, const cv::Mat& reference) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Libraries load before main(): with PM_ENGINE_TRACE set, say how long that took.
+    if (std::getenv("PM_ENGINE_TRACE"))
+        std::fprintf(stderr, "[trace] %.3f s main() entered, %.3f s after process start\n",
+                     std::chrono::duration<double>(Clock::now().time_since_epoch()).count(),
+                     secondsSinceProcessStart());
     EngineOptions options;
     std::vector<int> sizes{512, 1024, 2048};
     int iters = 20;
@@ -116,6 +122,9 @@ int main(int argc, char** argv) {
     Engine engine(options, callbacks);
     engine.waitReady();
     const double readyS = secondsSinceProcessStart();
+    if (std::getenv("PM_ENGINE_TRACE"))
+        std::fprintf(stderr, "[trace] %.3f s ready\n",
+                     std::chrono::duration<double>(Clock::now().time_since_epoch()).count());
     SessionStats stats;
     if (!engine.sessionStats("inpaint", &stats)) {
         std::cerr << "no inpaint model is loaded: check --manifest and --models\n";

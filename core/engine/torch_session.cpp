@@ -1,7 +1,10 @@
 #include "core/engine/torch_session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -73,6 +76,35 @@ graph(%x, %s, %dim, %norm):
         }
 }
 
+// PM_ENGINE_TRACE=1 prints where start-up and each request spend their time (synchronizing the GPU
+// at every mark, so only for measuring).
+bool tracing() {
+    static const bool on = std::getenv("PM_ENGINE_TRACE") != nullptr;
+    return on;
+}
+
+class PhaseTrace {
+public:
+    explicit PhaseTrace(std::string scope) : scope_(std::move(scope)) { restart(); }
+    void restart() {
+        if (tracing()) last_ = std::chrono::steady_clock::now();
+    }
+    void mark(const std::string& phase) {
+        if (!tracing()) return;
+        cuda::synchronize();
+        const auto now = std::chrono::steady_clock::now();
+        // The monotonic clock's absolute reading lines marks up with the benchmark's own.
+        std::fprintf(stderr, "[trace] %.3f s %s: %s %.2f ms\n",
+                     std::chrono::duration<double>(now.time_since_epoch()).count(), scope_.c_str(),
+                     phase.c_str(), std::chrono::duration<double, std::milli>(now - last_).count());
+        last_ = now;
+    }
+
+private:
+    std::string scope_;
+    std::chrono::steady_clock::time_point last_;
+};
+
 class FlagScope {
 public:
     explicit FlagScope(bool& flag) : flag_(flag), previous_(flag) { flag_ = true; }
@@ -95,8 +127,10 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
       options_(options),
       torchDevice_(device_.cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU)) {
     module_.eval();
+    PhaseTrace trace("load " + fileName_);
     if (device_.cuda) {
         module_.to(torchDevice_);
+        trace.mark("weights to the GPU");
         // Tensor cores read NHWC without transposes; the weights move once here.
         channelsLast_ = true;
         torch::NoGradGuard noGrad;
@@ -105,6 +139,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
                 parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
         half_ = options_.allowHalf && entry_.contract.halfSafe;
         if (half_) keepFftInFloat(module_);
+        trace.mark("layout and graph rewrite");
     }
     stats_.half = half_;
     stats_.checksumVerified = checksumVerified;
@@ -192,6 +227,7 @@ torch::Tensor TorchSession::run(const std::vector<torch::Tensor>& inputs, bool w
 
 void TorchSession::verifyContract() {
     FlagScope warm(inWarmUp_);
+    PhaseTrace trace("load " + fileName_);
     const auto& c = entry_.contract;
     const int side = c.fixedSize > 0 ? c.fixedSize : roundUp(64, std::max(1, c.sizeMultiple));
     const std::string call = c.kind == "inpaint" ? "forward(image, mask)" : "forward(image)";
@@ -222,6 +258,7 @@ void TorchSession::verifyContract() {
         std::snprintf(got, sizeof got, "%.3g..%.3g", min, max);
         throw Error(fileName_ + ": wrong contract: expected values in " + c.range + ", got " + got);
     }
+    trace.mark("contract check");
 }
 
 cv::Mat TorchSession::inpaintOnce(const cv::Mat& bgr, const cv::Mat& mask) {
@@ -236,9 +273,13 @@ cv::Mat TorchSession::inpaintOnce(const cv::Mat& bgr, const cv::Mat& mask) {
         cv::copyMakeBorder(bgr, image, 0, ph - rows, 0, pw - cols, cv::BORDER_REFLECT);
         cv::copyMakeBorder(mask, holes, 0, ph - rows, 0, pw - cols, cv::BORDER_CONSTANT, 0);
     }
+    PhaseTrace trace("inpaint " + std::to_string(pw) + "x" + std::to_string(ph));
     auto imageTensor = image::bgrToTensor(image, layout(), torchDevice_);
     if (channelsLast_) imageTensor = imageTensor.contiguous(at::MemoryFormat::ChannelsLast);
-    auto out = run({imageTensor, image::maskToTensor(holes, torchDevice_)}, false);
+    auto maskTensor = image::maskToTensor(holes, torchDevice_);
+    trace.mark("pixels to tensors");
+    auto out = run({imageTensor, maskTensor}, false);
+    trace.mark("network");
     if (out.dim() != 4 || out.size(2) != ph || out.size(3) != pw)
         throw Error(fileName_ + ": wrong contract: expected output [1, 3, " + std::to_string(ph) +
                     ", " + std::to_string(pw) + "], got " + std::string(c10::str(out.sizes())));
@@ -247,7 +288,9 @@ cv::Mat TorchSession::inpaintOnce(const cv::Mat& bgr, const cv::Mat& mask) {
         cv::resize(image::tensorToBgr(out, layout()), result, bgr.size(), 0, 0, cv::INTER_CUBIC);
         return result;
     }
-    return image::tensorToBgr(out.slice(2, 0, rows).slice(3, 0, cols), layout());
+    cv::Mat result = image::tensorToBgr(out.slice(2, 0, rows).slice(3, 0, cols), layout());
+    trace.mark("tensor to pixels");
+    return result;
 }
 
 cv::Mat TorchSession::imageToImageOnce(const cv::Mat& bgr) {
@@ -422,7 +465,9 @@ void TorchSession::captureGraph(int side) {
 
 void TorchSession::warmUp() {
     FlagScope warm(inWarmUp_);
+    PhaseTrace trace("warm-up " + fileName_);
     if (device_.cuda && half_) measureHalfError();
+    trace.mark("fp16 error check");
     std::vector<int> sides = entry_.contract.buckets;
     if (entry_.contract.fixedSize > 0) sides = {entry_.contract.fixedSize};
     for (int side : sides) {
@@ -434,13 +479,18 @@ void TorchSession::warmUp() {
             // Through the public path, so conversions and allocator pools warm up too. Twice on the
             // GPU: the first call autotunes cuDNN, the second settles the caching allocator.
             const int repeats = device_.cuda ? 2 : 1;
-            for (int i = 0; i < repeats; ++i)
+            const std::string at = std::to_string(side) + "^2 ";
+            for (int i = 0; i < repeats; ++i) {
                 entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask)
                                                   : imageToImageOnce(image);
+                trace.mark(at + "eager call " + std::to_string(i + 1));
+            }
             if (device_.cuda && options_.cudaGraphs && cuda::Graph::supported()) {
                 captureGraph(side);
+                trace.mark(at + "graph capture");
                 entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask)
                                                   : imageToImageOnce(image);
+                trace.mark(at + "first replay");
             }
         } catch (const std::exception& e) {
             if (!device_.cuda || !cuda::isOutOfMemory(e)) throw;

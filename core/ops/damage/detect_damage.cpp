@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/ops/damage/damage_maps.h"
+#include "core/ops/damage/ridge_profile.h"
 #include "core/ops/faces/restore_faces.h"
 
 namespace pm::ops {
@@ -15,96 +16,24 @@ namespace pm::ops {
 namespace {
 
 constexpr int kDensityWindow = 41;
-constexpr double kMaxDensity = 0.2;     // candidate share of a window that reads as texture
-constexpr double kMaxBoxFill = 0.2;
-constexpr double kMaxWidth = 7.0;       // estimated mean width of a scratch component
-constexpr float kMaxHalfWidth = 5.0f;   // distance-transform peak: no part of a scratch is wider
-constexpr int kMaxSpeckArea = 80;
+constexpr double kMaxLinesPerWindow = 2.5;  // other candidate lines crossing a window: texture
+constexpr double kMaxAsymmetry = 0.6;       // side difference / contrast along a scratch
+constexpr double kMinOneSurfaceShare = 0.6; // share of a scratch's length that lies on one surface
+constexpr double kMinStrongShare = 0.25;
+constexpr double kTrustedLengthFactor = 2.0;
+constexpr int kMaxSpeckArea = 60;
+constexpr int kMaxSpeckSide = 10;
+constexpr int kSpeckBackgroundWindow = 11;
 constexpr int kGrowPixels = 2;
-constexpr double kTrustedLengthFactor = 4.0;
-constexpr double kStepSpan = 8.0;       // px over which the background step is measured
-constexpr double kMaxStepRatio = 0.5;   // background step / line contrast of a scratch
-constexpr int kRingInner = 4;
-constexpr int kRingOuter = 12;
-constexpr double kRingContrast = 3.0;
 
 struct Thresholds {
-    float timesLevel;   // strong pixel: response above this many texture levels...
+    float timesLevel;   // strong pixel: contrast above this many texture levels...
     float minContrast;  // ...and above this many grey levels
 };
 
 Thresholds thresholdsFor(double sensitivity) {
     const double s = std::clamp(sensitivity, 0.0, 1.0);
-    return {static_cast<float>(12.0 - 8.0 * s), static_cast<float>(90.0 - 60.0 * s)};
-}
-
-struct ComponentStats {
-    bool hasStrong = false;
-    float maxHalfWidth = 0.f;
-    double halfWidthSum = 0.0;
-    float peak = 0.f;
-    double densitySum = 0.0;
-};
-
-// Candidate pixels of one polarity (bright or dark), CV_8U 0/255.
-struct Candidates {
-    cv::Mat response;      // top-hat or black-hat, CV_32F
-    cv::Mat weak;          // response above half the strong threshold
-    cv::Mat scratchWeak;   // weak and line-like
-    cv::Mat scratchStrong; // strong and clearly line-like
-    cv::Mat speckStrong;   // well above the strong threshold
-    cv::Mat step;          // how much the background steps across each pixel, in grey levels
-};
-
-// A scratch lies on one continuous background: with the line removed (the opening for bright lines,
-// the closing for dark ones) the surface is flat across it. An outline or a crease separates two
-// different surfaces, so the background steps there. Returned as the grey-level change over the
-// width of a scratch.
-cv::Mat backgroundStep(const cv::Mat& luma, const cv::Mat& response, bool bright) {
-    const cv::Mat background = bright ? luma - response : luma + response;
-    cv::Mat smooth, gx, gy, magnitude;
-    cv::GaussianBlur(background, smooth, {0, 0}, 1.5);
-    cv::Sobel(smooth, gx, CV_32F, 1, 0, 3, 1.0 / 8.0);
-    cv::Sobel(smooth, gy, CV_32F, 0, 1, 3, 1.0 / 8.0);
-    cv::magnitude(gx, gy, magnitude);
-    return magnitude * kStepSpan;
-}
-
-Candidates findCandidates(const cv::Mat& luma, const cv::Mat& response, const cv::Mat& level,
-                          const Thresholds& t, bool bright) {
-    const cv::Mat strong = cv::max(level * t.timesLevel, t.minContrast);
-    const cv::Mat line = damage::lineResponse(response);
-    Candidates c;
-    c.response = response;
-    c.weak = response > strong * 0.5;
-    c.scratchWeak = c.weak & (line > strong * 0.3);
-    c.scratchStrong = (response > strong) & (line > strong * 0.6);
-    c.speckStrong = response > strong * 1.3;
-    c.step = backgroundStep(luma, response, bright);
-    return c;
-}
-
-std::vector<ComponentStats> componentStats(const cv::Mat& labels, int n, const cv::Mat& strong,
-                                           const cv::Mat& response, const cv::Mat& halfWidth,
-                                           const cv::Mat& density) {
-    std::vector<ComponentStats> cs(n);
-    for (int y = 0; y < labels.rows; ++y) {
-        const int* l = labels.ptr<int>(y);
-        const uchar* s = strong.ptr<uchar>(y);
-        const float* r = response.ptr<float>(y);
-        const float* h = halfWidth.ptr<float>(y);
-        const float* d = density.ptr<float>(y);
-        for (int x = 0; x < labels.cols; ++x) {
-            if (l[x] == 0) continue;
-            ComponentStats& c = cs[l[x]];
-            c.hasStrong |= s[x] != 0;
-            c.maxHalfWidth = std::max(c.maxHalfWidth, h[x]);
-            c.halfWidthSum += h[x];
-            c.peak = std::max(c.peak, r[x]);
-            c.densitySum += d[x];
-        }
-    }
-    return cs;
+    return {static_cast<float>(10.0 - 8.0 * s), static_cast<float>(60.0 - 50.0 * s)};
 }
 
 cv::Rect boxOf(const cv::Mat& stats, int i) {
@@ -112,111 +41,117 @@ cv::Rect boxOf(const cv::Mat& stats, int i) {
             stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
 }
 
-void paintKept(const cv::Mat& labels, const std::vector<uchar>& keep, cv::Mat& accepted) {
+struct LineStats {
+    int length = 0;  // centre pixels
+    int strong = 0;
+    int oneSurface = 0;
+    double contrast = 0, asymmetry = 0, density = 0, scale = 0;
+};
+
+// Scratch candidates: centre pixels of thin ridges that stand out from both sides.
+void acceptScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
+                     const DamageParams& params, cv::Mat& centres) {
+    const cv::Mat weak = ridges.centre & (ridges.contrast > strongLevel * 0.5);
+    const cv::Mat strong = weak & (ridges.contrast > strongLevel);
+    cv::Mat density;
+    cv::boxFilter(weak, density, CV_32F, {kDensityWindow, kDensityWindow}, {-1, -1}, false,
+                  cv::BORDER_REFLECT);
+    density /= 255.0 * kDensityWindow;  // in lines crossing the window
+
+    // Centre lines break where NMS wobbles: join pieces one pixel apart.
+    cv::Mat joined;
+    cv::dilate(weak, joined, cv::Mat::ones(3, 3, CV_8U));
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
+    std::vector<LineStats> ls(n);
     for (int y = 0; y < labels.rows; ++y) {
         const int* l = labels.ptr<int>(y);
-        uchar* a = accepted.ptr<uchar>(y);
+        const uchar* w = weak.ptr<uchar>(y);
+        const uchar* s = strong.ptr<uchar>(y);
+        const float* c = ridges.contrast.ptr<float>(y);
+        const float* a = ridges.asymmetry.ptr<float>(y);
+        const float* d = density.ptr<float>(y);
+        const float* sc = ridges.scale.ptr<float>(y);
+        for (int x = 0; x < labels.cols; ++x) {
+            if (!w[x]) continue;
+            LineStats& st = ls[l[x]];
+            ++st.length;
+            st.strong += s[x] != 0;
+            st.oneSurface += a[x] <= kMaxAsymmetry * c[x];
+            st.contrast += c[x];
+            st.asymmetry += a[x];
+            st.density += d[x];
+            st.scale += sc[x];
+        }
+    }
+    std::vector<uchar> keep(n, 0);
+    for (int i = 1; i < n; ++i) {
+        const LineStats& st = ls[i];
+        if (st.length < params.minLength) continue;
+        const double length = st.length;
+        // The line itself crosses the window once.
+        const double otherLines = st.density / length - 1.0;
+        const bool trusted = length >= kTrustedLengthFactor * params.minLength;
+        const double strongShare = st.strong / length;
+        const double oneSurface = st.oneSurface / length;
+        const bool accepted = otherLines <= kMaxLinesPerWindow &&
+                              strongShare >= (trusted ? kMinStrongShare : 0.6) &&
+                              oneSurface >= (trusted ? kMinOneSurfaceShare : 0.8);
+        if (accepted) keep[i] = 255;
+    }
+    for (int y = 0; y < labels.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        const uchar* w = weak.ptr<uchar>(y);
+        uchar* out = centres.ptr<uchar>(y);
         for (int x = 0; x < labels.cols; ++x)
-            if (keep[l[x]]) a[x] = 255;
+            if (w[x] && keep[l[x]]) out[x] = 255;
     }
 }
 
-// A speck must stand out from a flat ring around it with no other candidates in it: this is what
-// separates dust from a catch-light in an eye, a button or a letter.
-bool isIsolatedSpeck(const cv::Mat& labels, int label, const cv::Rect& box, const cv::Mat& luma,
-                     const cv::Mat& anyCandidate, float peak) {
-    const int pad = 7;
-    const cv::Rect roi = (box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) &
-                         cv::Rect(0, 0, labels.cols, labels.rows);
-    const cv::Mat self = labels(roi) == label;
-    cv::Mat inner, outer;
-    cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
-    cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {13, 13}));
-    const cv::Mat ring = outer & ~inner;
-    const int ringArea = cv::countNonZero(ring);
-    if (ringArea == 0) return false;
-    const int others = cv::countNonZero(anyCandidate(roi) & ring);
-    if (others > ringArea / 20) return false;
-    cv::Scalar mean, stddev;
-    cv::meanStdDev(luma(roi), mean, stddev, ring);
-    return peak >= 4.0 * stddev[0];
-}
-
-// A scratch stands out from what surrounds it: its mean response must be several times the mean
-// response in a band around it. Curtain folds, bark, foliage and hair fail this: they sit among
-// many similar structures.
-bool standsOutFromSurroundings(const cv::Mat& labels, int label, const cv::Rect& box,
-                               const cv::Mat& response) {
-    const int pad = kRingOuter;
-    const cv::Rect roi = (box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) &
-                         cv::Rect(0, 0, labels.cols, labels.rows);
-    const cv::Mat self = labels(roi) == label;
-    cv::Mat inner, outer;
-    cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * kRingInner + 1, 2 * kRingInner + 1}));
-    cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * kRingOuter + 1, 2 * kRingOuter + 1}));
-    const cv::Mat ring = outer & ~inner;
-    if (cv::countNonZero(ring) == 0) return true;
-    const double inside = cv::mean(response(roi), self)[0];
-    const double around = cv::mean(response(roi), ring)[0];
-    return inside >= kRingContrast * around;
-}
-
-bool liesOnOneSurface(const cv::Mat& labels, int label, const cv::Rect& box, const Candidates& c) {
-    const cv::Mat self = labels(box) == label;
-    return cv::mean(c.step(box), self)[0] <= kMaxStepRatio * cv::mean(c.response(box), self)[0];
-}
-
-void acceptScratches(const Candidates& c, const cv::Mat& density, const DamageParams& params,
-                     cv::Mat& accepted) {
-    cv::Mat labels, stats, centroids;
-    const int n =
-        cv::connectedComponentsWithStats(c.scratchWeak, labels, stats, centroids, 8, CV_32S);
-    cv::Mat halfWidth;
-    cv::distanceTransform(c.scratchWeak, halfWidth, cv::DIST_L2, 3);
-    const std::vector<ComponentStats> cs =
-        componentStats(labels, n, c.scratchStrong, c.response, halfWidth, density);
-    std::vector<uchar> keep(n, 0);
-    for (int i = 1; i < n; ++i) {
-        if (!cs[i].hasStrong) continue;
-        const int area = stats.at<int>(i, cv::CC_STAT_AREA);
-        const cv::Rect box = boxOf(stats, i);
-        // Width from the mean distance to the component's border (about (w + 2) / 4 across a line of
-        // width w) and length as area / width: unlike the bounding box, this follows curved cracks.
-        const double width = std::max(1.0, 4.0 * cs[i].halfWidthSum / area - 2.0);
-        const double length = area / width;
-        // The component's own pixels raise the density around it by about its width / window.
-        const double density = cs[i].densitySum / area - width / kDensityWindow;
-        // Short pieces look like eyelids, creases and leaf edges: only long ones are trusted.
-        const bool longEnough = length >= kTrustedLengthFactor * params.minLength;
-        // A network (brick mortar, a grille) fills its bounding box; a crack, even a curved one,
-        // covers little of it unless it is straight (and then the box is about as thin as it is).
-        const bool network = area > kMaxBoxFill * box.area() &&
-                             std::min(box.width, box.height) > 4 * width;
-        if (!network && density <= kMaxDensity && longEnough && width <= kMaxWidth &&
-            cs[i].maxHalfWidth <= kMaxHalfWidth &&
-            standsOutFromSurroundings(labels, i, box, c.response) &&
-            liesOnOneSurface(labels, i, box, c))
-            keep[i] = 255;
+// Dust: small compact blobs that stand out from a median background and sit alone on a flat ring
+// (a catch-light, a button or a letter has other structure right next to it).
+void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const cv::Mat& scratchCentres,
+                  cv::Mat& mask) {
+    cv::Mat luma8, background8, background;
+    luma.convertTo(luma8, CV_8U);
+    cv::medianBlur(luma8, background8, kSpeckBackgroundWindow);
+    background8.convertTo(background, CV_32F);
+    const cv::Mat difference = luma - background;
+    for (const int polarity : {1, -1}) {
+        const cv::Mat signedDiff = difference * polarity;
+        const cv::Mat weak = signedDiff > strongLevel * 0.5;
+        const cv::Mat any = cv::abs(difference) > strongLevel * 0.5;
+        cv::Mat labels, stats, centroids;
+        const int n = cv::connectedComponentsWithStats(weak, labels, stats, centroids, 8, CV_32S);
+        for (int i = 1; i < n; ++i) {
+            const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+            const cv::Rect box = boxOf(stats, i);
+            if (area > kMaxSpeckArea || box.width > kMaxSpeckSide || box.height > kMaxSpeckSide ||
+                area < 0.35 * box.area())
+                continue;
+            const int pad = 7;
+            const cv::Rect roi = (box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) &
+                                 cv::Rect(0, 0, luma.cols, luma.rows);
+            const cv::Mat self = labels(roi) == i;
+            double peak = 0, peakLevel = 0;
+            cv::Point where;
+            cv::minMaxLoc(signedDiff(roi), nullptr, &peak, nullptr, &where, self);
+            peakLevel = strongLevel(roi).at<float>(where);
+            if (peak < peakLevel * 1.3) continue;
+            cv::Mat inner, outer;
+            cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
+            cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {13, 13}));
+            const cv::Mat ring = outer & ~inner;
+            const int ringArea = cv::countNonZero(ring);
+            if (ringArea == 0) continue;
+            if (cv::countNonZero(any(roi) & ring) > ringArea / 20) continue;
+            if (cv::countNonZero(scratchCentres(roi) & ring) > 0) continue;
+            cv::Scalar mean, stddev;
+            cv::meanStdDev(luma(roi), mean, stddev, ring);
+            if (peak < 4.0 * stddev[0]) continue;
+            mask(roi).setTo(255, self);
+        }
     }
-    paintKept(labels, keep, accepted);
-}
-
-void acceptSpecks(const Candidates& c, const cv::Mat& luma, const cv::Mat& anyCandidate,
-                  cv::Mat& accepted) {
-    cv::Mat labels, stats, centroids;
-    const int n = cv::connectedComponentsWithStats(c.weak, labels, stats, centroids, 8, CV_32S);
-    cv::Mat noWidth = cv::Mat::zeros(labels.size(), CV_32F);
-    const std::vector<ComponentStats> cs =
-        componentStats(labels, n, c.speckStrong, c.response, noWidth, noWidth);
-    std::vector<uchar> keep(n, 0);
-    for (int i = 1; i < n; ++i) {
-        if (!cs[i].hasStrong) continue;
-        const int area = stats.at<int>(i, cv::CC_STAT_AREA);
-        const cv::Rect box = boxOf(stats, i);
-        if (area < 2 || area > kMaxSpeckArea || area < 0.3 * box.area()) continue;
-        if (isIsolatedSpeck(labels, i, box, luma, anyCandidate, cs[i].peak)) keep[i] = 255;
-    }
-    paintKept(labels, keep, accepted);
 }
 
 // Eyes, brows, nostrils and lips are dark curves and spots on a smooth surface: exactly what the
@@ -247,6 +182,17 @@ void spareFaces(const cv::Mat& image, cv::Mat& mask) {
     }
 }
 
+// Each accepted centre pixel covers the scratch's own half width (from its scale) plus a margin, so
+// the fill also takes the soft edges.
+void paintScratches(const cv::Mat& centres, const cv::Mat& scale, cv::Mat& mask) {
+    for (int y = 0; y < centres.rows; ++y) {
+        const uchar* c = centres.ptr<uchar>(y);
+        const float* s = scale.ptr<float>(y);
+        for (int x = 0; x < centres.cols; ++x)
+            if (c[x]) cv::circle(mask, {x, y}, cvRound(1.1 * s[x]), 255, cv::FILLED, cv::LINE_8);
+    }
+}
+
 }  // namespace
 
 cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
@@ -258,33 +204,24 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
 
     context.progress(0.0, "Finding scratches and dust");
     const cv::Mat luma = damage::luminance(image);
-    const damage::ThinResponses responses = damage::thinResponses(luma);
-    context.throwIfCancelled();
     const cv::Mat level = damage::textureLevel(luma);
-    context.throwIfCancelled();
-    context.progress(0.4, "Finding scratches and dust");
-
     const Thresholds t = thresholdsFor(params.sensitivity);
-    const Candidates bright = findCandidates(luma, responses.bright, level, t, true);
+    const cv::Mat strongLevel = cv::max(level * t.timesLevel, t.minContrast);
     context.throwIfCancelled();
-    const Candidates dark = findCandidates(luma, responses.dark, level, t, false);
-    context.throwIfCancelled();
-    context.progress(0.6, "Finding scratches and dust");
+    context.progress(0.3, "Finding scratches and dust");
 
     cv::Mat mask = cv::Mat::zeros(image.size(), CV_8UC1);
+    cv::Mat centres = cv::Mat::zeros(image.size(), CV_8UC1);
     if (params.scratches) {
-        cv::Mat density;
-        cv::boxFilter(bright.scratchWeak | dark.scratchWeak, density, CV_32F,
-                      {kDensityWindow, kDensityWindow}, {-1, -1}, true, cv::BORDER_REFLECT);
-        density /= 255.0;
-        acceptScratches(bright, density, params, mask);
-        acceptScratches(dark, density, params, mask);
+        const damage::Ridges ridges = damage::findRidges(luma);
+        context.throwIfCancelled();
+        context.progress(0.6, "Finding scratches and dust");
+        acceptScratches(ridges, strongLevel, params, centres);
+        paintScratches(centres, ridges.scale, mask);
         context.throwIfCancelled();
     }
     if (params.dust) {
-        const cv::Mat anyCandidate = bright.weak | dark.weak;
-        acceptSpecks(bright, luma, anyCandidate, mask);
-        acceptSpecks(dark, luma, anyCandidate, mask);
+        acceptSpecks(luma, strongLevel, centres, mask);
         context.throwIfCancelled();
     }
     context.progress(0.9, "Finding scratches and dust");
