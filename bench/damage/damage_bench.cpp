@@ -1,8 +1,8 @@
-// Damage detection quality: synthetic scratches and specks painted over the real faded photos (known
-// mask, scored as described in damage_synth.h), flagged area on clean textures, and overlays of what
-// is flagged on the real scratched scans for a person to look at.
+// Damage detection quality: synthetic scratches and specks painted over the real faded photos
+// (known mask, scored as described in damage_synth.h), flagged area on clean textures, and overlays
+// of what is flagged on the real scratched scans for a person to look at.
 //
-// usage: damage_bench [--testdata DIR] [--out DIR] [--sensitivity S]
+// usage: damage_bench [--testdata DIR] [--out DIR] [--sensitivity S] [--only scratches|dust]
 //   overlays (red = flagged) are written to DIR/damage_<photo>.png when --out is given.
 #include <chrono>
 #include <cstdio>
@@ -73,9 +73,16 @@ int main(int argc, char** argv) {
     pm::ops::DamageParams params;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string arg = argv[i];
-        if (arg == "--testdata") testdata = argv[i + 1];
-        else if (arg == "--out") outDir = argv[i + 1];
-        else if (arg == "--sensitivity") params.sensitivity = std::stod(argv[i + 1]);
+        if (arg == "--testdata")
+            testdata = argv[i + 1];
+        else if (arg == "--out")
+            outDir = argv[i + 1];
+        else if (arg == "--sensitivity")
+            params.sensitivity = std::stod(argv[i + 1]);
+        else if (arg == "--only") {
+            params.scratches = std::string(argv[i + 1]) == "scratches";
+            params.dust = std::string(argv[i + 1]) == "dust";
+        }
     }
     if (!outDir.empty()) fs::create_directories(outDir);
     const std::string old = testdata + "/old-photos";

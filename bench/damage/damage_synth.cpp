@@ -96,8 +96,8 @@ SyntheticDamage paintSyntheticDamage(const cv::Mat& bgr, uint64_t seed,
 
 DamageScore scoreDamage(const cv::Mat& detected, const cv::Mat& scratches, const cv::Mat& specks,
                         int tolerance) {
-    const cv::Mat band = cv::getStructuringElement(
-        cv::MORPH_ELLIPSE, {2 * tolerance + 1, 2 * tolerance + 1});
+    const cv::Mat band =
+        cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * tolerance + 1, 2 * tolerance + 1});
     const cv::Mat det = detected != 0;
     const cv::Mat truth = (scratches != 0) | (specks != 0);
     cv::Mat detGrown, truthGrown;
@@ -109,8 +109,8 @@ DamageScore scoreDamage(const cv::Mat& detected, const cv::Mat& scratches, const
     s.recall = ratio(cv::countNonZero(truth & detGrown), cv::countNonZero(truth));
     s.precision = ratio(cv::countNonZero(det & truthGrown), cv::countNonZero(det));
     s.f1 = s.precision + s.recall > 0 ? 2 * s.precision * s.recall / (s.precision + s.recall) : 0;
-    s.scratchRecall = ratio(cv::countNonZero((scratches != 0) & detGrown),
-                            cv::countNonZero(scratches));
+    s.scratchRecall =
+        ratio(cv::countNonZero((scratches != 0) & detGrown), cv::countNonZero(scratches));
     s.speckRecall = ratio(cv::countNonZero((specks != 0) & detGrown), cv::countNonZero(specks));
     s.flaggedFraction = static_cast<double>(cv::countNonZero(det)) / det.total();
     return s;

@@ -148,6 +148,9 @@ int main(int argc, char** argv) {
             if (m.entry.task != "inpaint" || m.state != ModelState::Verified) continue;
             reference = std::make_shared<std::unique_ptr<InferenceSession>>();
             engine.submit("load fp32", [reference, m](JobContext& ctx) {
+                // The model as loaded: not frozen, no batch norms folded (torch_session.cpp's
+                // switch), so the error below covers every rewrite of the fast path too.
+                setenv("PM_ENGINE_FREEZE", "0", 1);
                 SessionOptions fp32;
                 fp32.allowHalf = false;
                 fp32.cudaGraphs = false;

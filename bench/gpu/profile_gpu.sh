@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # One device call that shows where the time goes: builds the engine (in the background), profiles the
 # network's variants in Python (profile_lama.py), then runs the C++ benchmark with PM_ENGINE_TRACE=1 so
-# start-up and each request print their phases.
+# start-up and each request print their phases, then compares the engine's measurement switches
+# (PM_ENGINE_FP16, PM_ENGINE_FREEZE, PM_ENGINE_CUDNN_BENCHMARK, PM_ENGINE_LAYOUT) at 1024².
 #
 # usage, from the repository root on the GPU machine: bash bench/gpu/profile_gpu.sh [BUCKETS] [SIZES]
+# (PM_PROFILE_VARIANTS / PM_PROFILE_KERNELS pick profile_lama.py's variants and per-kernel profiles,
+# "none" skips it; PM_PROFILE_SWITCHES="label:VAR=v,VAR2=w label2:..." picks the switch settings)
 set -uo pipefail
-BUCKETS=${1:-512, 1024, 2048}
+BUCKETS=${1:-512, 1024}
 SIZES=${2:-512,1024,2048}
 ROOT=$(pwd)
 WORK=/tmp/pm-work
@@ -16,8 +19,9 @@ mkdir -p "$WORK/models" "$OUTDIR"
  echo "build stage exit $?" >> "$OUTDIR/build_stage.log") &
 builder=$!
 (cd bench/gpu && python3 make_lama_like.py "$WORK/models/lama-like.pt" &&
-    PYTHONUNBUFFERED=1 python3 profile_lama.py "$WORK/models/lama-like.pt" "${PM_PROFILE_SIZE:-1024}" \
-        ${PM_PROFILE_VARIANTS:-}) 2>&1 | tee "$OUTDIR/profile.log"
+    [ "${PM_PROFILE_VARIANTS:-}" != none ] && PYTHONUNBUFFERED=1 python3 profile_lama.py "$WORK/models/lama-like.pt" "${PM_PROFILE_SIZE:-1024}" \
+        "${PM_PROFILE_VARIANTS:-script-fp32-nchw,script-amp-nchw,frozen-half-nchw}" \
+        "${PM_PROFILE_KERNELS:-frozen-half-nchw}") 2>&1 | tee "$OUTDIR/profile.log"
 wait $builder
 tail -4 "$OUTDIR/build_stage.log"
 cat > "$WORK/models/manifest.json" <<JSON
@@ -30,7 +34,30 @@ TORCH_LIB=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(tor
 export LD_LIBRARY_PATH=$TORCH_LIB:$LIB:$LIB/blas:$LIB/lapack:${LD_LIBRARY_PATH:-}
 echo "== C++ engine with phase trace (buckets $BUCKETS)"
 PM_ENGINE_TRACE=1 "$BUILD/bench/engine/engine_bench" --manifest "$WORK/models/manifest.json" \
-    --models "$WORK/models" --device cuda --sizes "$SIZES" --iters 3 --label trace 2>&1 |
+    --models "$WORK/models" --device cuda --sizes "$SIZES" --iters 3 --label trace --compare-fp32 2>&1 |
     tee "$OUTDIR/trace.log" | grep -v "inpaint .*x.*: " 
 echo "== per-request phases (last request of each size)"
 grep "inpaint .*x.*: " "$OUTDIR/trace.log" | tail -12
+B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models --device cuda"
+echo "== switches at 1024^2"
+rm -f "$OUTDIR/matrix.jsonl"
+rm -f "$OUTDIR/matrix_trace.log"
+for combo in ${PM_PROFILE_SWITCHES:-"default:" "autocast:PM_ENGINE_FP16=autocast" "no-freeze:PM_ENGINE_FREEZE=0" \
+    "no-cudnn-benchmark:PM_ENGINE_CUDNN_BENCHMARK=0" "channels-last:PM_ENGINE_LAYOUT=channels_last"}; do
+    echo "== ${combo%%:*}" >> "$OUTDIR/matrix_trace.log"
+    env PM_ENGINE_TRACE=1 $(echo "${combo#*:}" | tr , ' ') $B --sizes 1024 --iters 15 --label "${combo%%:*}" \
+        2> >(grep -v "inpaint .*x.*: " >> "$OUTDIR/matrix_trace.log") |
+        tee -a "$OUTDIR/matrix.jsonl" > /dev/null || echo "${combo%%:*} failed"
+done
+sleep 1
+grep -E "^==|\] [0-9.]+ s (load|warm-up|fp16 check)|ready$" "$OUTDIR/matrix_trace.log" | sed 's/^\[trace\] [0-9.]* s //'
+python3 - "$OUTDIR/matrix.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+start = {r["impl"]: r for r in rows if r.get("what") == "startup"}
+for r in rows:
+    if "median_ms" in r:
+        s = start.get(r["impl"], {})
+        print(f"{r['impl']:>20}: ready {s.get('ready_s', -1):5.2f} s, 1024^2 median {r['median_ms']:6.2f} ms, "
+              f"first {r['first_ms']:6.2f} ms, {s.get('precision', '?')}, fp16 err {s.get('half_rel_error', -1):.2e} {r['note']}")
+PY

@@ -26,6 +26,32 @@ FFT_CAST = [
 ]
 
 
+_C = ("  %f : int = prim::Constant[value=6]()\n  %cf : int = prim::Constant[value=9]()\n"
+      "  %h : int = prim::Constant[value=5]()\n  %n : bool = prim::Constant[value=0]()\n"
+      "  %k : NoneType = prim::Constant()\n")
+# What the C++ engine does to a module with fp16 weights: every FFT in fp32, its results back in fp16.
+FFT_CAST_HALF = FFT_CAST + [
+    ("graph(%x, %s, %d, %m):\n  %o = aten::fft_rfftn(%x, %s, %d, %m)\n  return (%o)",
+     "graph(%x, %s, %d, %m):\n" + _C + "  %x2 = aten::to(%x, %f, %n, %n, %k)\n"
+     "  %o = aten::fft_rfftn(%x2, %s, %d, %m)\n  return (%o)"),
+    ("graph(%x, %s, %d, %m):\n  %o = aten::fft_irfftn(%x, %s, %d, %m)\n  return (%o)",
+     "graph(%x, %s, %d, %m):\n" + _C + "  %x2 = aten::to(%x, %cf, %n, %n, %k)\n"
+     "  %o2 = aten::fft_irfftn(%x2, %s, %d, %m)\n  %o = aten::to(%o2, %h, %n, %n, %k)\n  return (%o)"),
+    ("graph(%z):\n  %o = aten::real(%z)\n  return (%o)",
+     "graph(%z):\n" + _C + "  %p = aten::real(%z)\n  %o = aten::to(%p, %h, %n, %n, %k)\n  return (%o)"),
+    ("graph(%z):\n  %o = aten::imag(%z)\n  return (%o)",
+     "graph(%z):\n" + _C + "  %p = aten::imag(%z)\n  %o = aten::to(%p, %h, %n, %n, %k)\n  return (%o)"),
+]
+
+
+def frozen_half(path):
+    m = torch.jit.load(path, map_location="cuda").eval().half()
+    m = torch.jit.freeze(m)
+    for pattern, replacement in FFT_CAST_HALF:
+        torch._C._jit_pass_custom_pattern_based_rewrite_graph(pattern, replacement, m.graph)
+    return m
+
+
 def scripted(path, fft_cast):
     m = torch.jit.load(path, map_location="cuda").eval()
     if fft_cast:
@@ -44,7 +70,10 @@ def eager(path):
 def variant(name, path):
     """-> (callable(image, mask) -> out, input dtype, memory format)"""
     kind, prec, layout = name.split("-")
-    model = scripted(path, fft_cast=(prec == "amp")) if kind == "script" else eager(path)
+    if kind == "frozen":
+        model = frozen_half(path)
+    else:
+        model = scripted(path, fft_cast=(prec == "amp")) if kind == "script" else eager(path)
     fmt = torch.channels_last if layout == "cl" else torch.contiguous_format
     # Through .data so that scripted and eager modules convert the same way.
     with torch.no_grad():
@@ -141,7 +170,7 @@ def main():
         except Exception as e:  # a variant that cannot run is a finding too
             print(f"{name:>18} {size}^2: failed: {str(e).splitlines()[0][:150]}", flush=True)
         torch.cuda.empty_cache()
-    for name in ("script-amp-cl", "eager-half-cl"):
+    for name in (sys.argv[4] if len(sys.argv) > 4 else "script-amp-cl,eager-half-cl").split(","):
         if name in results:
             profile(name, *results[name])
 

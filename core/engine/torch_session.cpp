@@ -6,8 +6,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <sstream>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/csrc/jit/ir/constants.h>
+#include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/passes/subgraph_rewrite.h>
 #include <opencv2/imgproc.hpp>
 
@@ -31,16 +35,29 @@ std::string errorText(const std::exception& e) {
     return firstLine(e.what());
 }
 
+void forEachGraph(const torch::jit::Module& module,
+                  const std::function<void(std::shared_ptr<torch::jit::Graph>&)>& fn) {
+    std::set<torch::jit::Graph*> done;
+    for (const auto& sub : module.modules())
+        for (const auto& method : sub.get_methods()) {
+            auto graph = method.graph();
+            if (done.insert(graph.get()).second) fn(graph);
+        }
+}
+
 // LaMa's Fourier units take rfftn of a convolution's output and rebuild the spectrum with
-// torch.complex(real, imag) from another convolution's output; under autocast both are fp16, so
-// cuFFT would run in half precision, which it supports only for power-of-two sizes and which
-// overflows at 2048². Casting the FFT inputs to fp32 in the loaded graph keeps every FFT in fp32
-// without touching the model file (the casts are no-ops on fp32 inputs).
-void keepFftInFloat(torch::jit::Module& module) {
+// torch.complex(real, imag) from another convolution's output. In fp16, cuFFT supports only
+// power-of-two sizes, overflows at 2048² and, measured on the big-LaMa architecture at 1024², moves
+// the output by 12%: every FFT must stay in fp32. These rewrites of the loaded graph cast the FFT
+// inputs to fp32 without touching the model file (the casts are no-ops on fp32 inputs). With fp16
+// weights (`halfWeights`) the spectra's real and imaginary parts and the inverse FFT's output are
+// cast back to fp16 for the convolutions that read them.
+void keepFftInFloat(const torch::jit::Module& module, bool halfWeights) {
     torch::jit::SubgraphRewriter rewriter;
     const std::string constants = R"(
   %float : int = prim::Constant[value=6]()
   %cfloat : int = prim::Constant[value=9]()
+  %half : int = prim::Constant[value=5]()
   %no : bool = prim::Constant[value=0]()
   %keep : NoneType = prim::Constant())";
     rewriter.RegisterRewritePattern(R"(
@@ -60,20 +77,132 @@ graph(%x, %s, %dim, %norm):
   %x32 = aten::to(%x, %float, %no, %no, %keep)
   %out = aten::fft_rfftn(%x32, %s, %dim, %norm)
   return (%out))");
+    const std::string back = halfWeights ? "%half" : "%float";
     rewriter.RegisterRewritePattern(R"(
 graph(%x, %s, %dim, %norm):
   %out = aten::fft_irfftn(%x, %s, %dim, %norm)
   return (%out))",
                                     "\ngraph(%x, %s, %dim, %norm):" + constants + R"(
   %x32 = aten::to(%x, %cfloat, %no, %no, %keep)
-  %out = aten::fft_irfftn(%x32, %s, %dim, %norm)
+  %out32 = aten::fft_irfftn(%x32, %s, %dim, %norm)
+  %out = aten::to(%out32, )" + back + R"(, %no, %no, %keep)
   return (%out))");
-    std::set<torch::jit::Graph*> done;
-    for (const auto& sub : module.modules())
-        for (const auto& method : sub.get_methods()) {
-            auto graph = method.graph();
-            if (done.insert(graph.get()).second) rewriter.runOnGraph(graph);
+    if (halfWeights)
+        for (const char* part : {"real", "imag"})
+            rewriter.RegisterRewritePattern(std::string(R"(
+graph(%z):
+  %out = aten::)") + part + R"((%z)
+  return (%out))",
+                                            "\ngraph(%z):" + constants + R"(
+  %part = aten::)" + part + R"((%z)
+  %out = aten::to(%part, %half, %no, %no, %keep)
+  return (%out))");
+    forEachGraph(module, [&](auto& graph) { rewriter.runOnGraph(graph); });
+}
+
+// A frozen module keeps its weights as graph constants, which Module::to() does not see.
+void castTensorConstants(torch::jit::Block* block, const torch::Device& device,
+                         c10::optional<at::ScalarType> dtype) {
+    for (auto* node : block->nodes()) {
+        for (auto* inner : node->blocks()) castTensorConstants(inner, device, dtype);
+        if (node->kind() != c10::prim::Constant || !node->hasAttribute(c10::attr::value) ||
+            node->kindOf(c10::attr::value) != torch::jit::AttributeKind::t)
+            continue;
+        const auto tensor = node->t(c10::attr::value);
+        const bool castType = dtype && tensor.is_floating_point() && tensor.scalar_type() != *dtype;
+        if (!castType && tensor.device() == device) continue;
+        const auto cast = castType ? tensor.to(device, *dtype) : tensor.to(device);
+        node->t_(c10::attr::value, cast);
+        node->output()->inferTypeFrom(cast);
+    }
+}
+
+c10::optional<at::Tensor> constantTensor(torch::jit::Value* value) {
+    const auto ivalue = torch::jit::toIValue(value);
+    if (ivalue && ivalue->isTensor()) return ivalue->toTensor();
+    return c10::nullopt;
+}
+
+// A None constant; an optional attribute frozen to None keeps its Optional type.
+bool isNone(torch::jit::Value* value) {
+    if (value->type()->kind() == c10::TypeKind::NoneType) return true;
+    const auto ivalue = torch::jit::toIValue(value);
+    return ivalue && ivalue->isNone();
+}
+
+// A convolution with constant weights whose output only one node reads.
+bool isFoldableConv(torch::jit::Node* node, int64_t channels) {
+    if (node->kind() != c10::aten::conv2d || node->output()->uses().size() != 1) return false;
+    const auto weight = constantTensor(node->input(1));
+    return weight && weight->dim() == 4 && weight->size(0) == channels &&
+           (isNone(node->input(2)) || constantTensor(node->input(2)));
+}
+
+// Freezing folds a batch norm into the convolution right before it, but FFC blocks (LaMa) apply
+// theirs to the sum of two convolutions: bn(conv1(a) + conv2(b)). Scaling both convolutions'
+// weights and giving one of them the shift removes the batch norm kernel. Returns how many folded.
+int foldBatchNormAfterConvSum(torch::jit::Block* block) {
+    int folded = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        torch::jit::Node* bn = *it++;
+        for (auto* inner : bn->blocks()) folded += foldBatchNormAfterConvSum(inner);
+        if (bn->kind() != c10::aten::batch_norm) continue;
+        torch::jit::Node* add = bn->input(0)->node();
+        if (add->kind() != c10::aten::add || add->inputs().size() != 3 ||
+            add->output()->uses().size() != 1)
+            continue;
+        const auto alpha = torch::jit::toIValue(add->input(2));
+        const auto gamma = constantTensor(bn->input(1)), beta = constantTensor(bn->input(2));
+        const auto mean = constantTensor(bn->input(3)), var = constantTensor(bn->input(4));
+        const auto training = torch::jit::toIValue(bn->input(5));
+        const auto eps = torch::jit::toIValue(bn->input(7));
+        if (!alpha || !alpha->isInt() || alpha->toInt() != 1 || !gamma || !beta || !mean || !var ||
+            !training || !training->isBool() || training->toBool() || !eps || !eps->isDouble())
+            continue;
+        const int64_t channels = gamma->numel();
+        torch::jit::Node* first = add->input(0)->node();
+        torch::jit::Node* second = add->input(1)->node();
+        if (first == second || !isFoldableConv(first, channels) ||
+            !isFoldableConv(second, channels))
+            continue;
+        const auto scale = *gamma * at::rsqrt(*var + eps->toDouble());
+        const auto shift = *beta - *mean * scale;
+        for (torch::jit::Node* conv : {first, second}) {
+            const bool takesShift = conv == first;
+            torch::jit::WithInsertPoint insertBefore(conv);
+            auto* graph = conv->owningGraph();
+            const auto weight = *constantTensor(conv->input(1)) * scale.reshape({-1, 1, 1, 1});
+            conv->replaceInput(1, graph->insertConstant(weight));
+            if (!isNone(conv->input(2)) || takesShift) {
+                auto bias = isNone(conv->input(2)) ? at::zeros_like(scale)
+                                                   : *constantTensor(conv->input(2)) * scale;
+                if (takesShift) bias = bias + shift;
+                conv->replaceInput(2, graph->insertConstant(bias));
+            }
         }
+        bn->output()->replaceAllUsesWith(add->output());
+        bn->destroy();
+        ++folded;
+    }
+    return folded;
+}
+
+// An fp16 copy of an fp32 module: weights, buffers and frozen constants in fp16, FFTs in fp32.
+// A clone, so its methods get their own executors (the fp32 module may have run already).
+torch::jit::Module halfCopy(const torch::jit::Module& module, const torch::Device& device) {
+    torch::jit::Module half = module.clone();
+    half.to(torch::kHalf);
+    forEachGraph(half,
+                 [&](auto& graph) { castTensorConstants(graph->block(), device, torch::kHalf); });
+    keepFftInFloat(half, true);
+    return half;
+}
+
+// Measurement switches for the GPU path (bench/gpu/profile_gpu.sh compares them); the defaults are
+// the fastest measured on the big-LaMa architecture.
+std::string knob(const char* name, const char* fallback) {
+    const char* value = std::getenv(name);
+    return value && *value ? value : fallback;
 }
 
 // PM_ENGINE_TRACE=1 prints where start-up and each request spend their time (synchronizing the GPU
@@ -129,17 +258,64 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
     module_.eval();
     PhaseTrace trace("load " + fileName_);
     if (device_.cuda) {
+        // Freezing inlines the submodules and folds batch norms into convolution weights: fewer
+        // kernels per request. "cpu" freezes before the weights move to the GPU.
+        const std::string freeze = knob("PM_ENGINE_FREEZE", "cpu");
+        auto freezeAndFold = [&] {
+            try {
+                module_ = torch::jit::freeze(module_);
+                trace.mark("freeze");
+                int folded = 0;
+                forEachGraph(module_, [&](auto& graph) {
+                    folded += foldBatchNormAfterConvSum(graph->block());
+                    torch::jit::EliminateDeadCode(graph);
+                    if (!tracing()) return;
+                    for (auto* node : graph->nodes()) {
+                        if (node->kind() != c10::aten::batch_norm) continue;
+                        std::ostringstream text;  // why the first one left did not fold
+                        for (auto* input : node->input(0)->node()->inputs())
+                            text << *input->node();
+                        text << *node->input(0)->node() << *node;
+                        std::fprintf(stderr, "[trace] not folded:\n%s", text.str().c_str());
+                        break;
+                    }
+                });
+                trace.mark("folded " + std::to_string(folded) + " batch norms after conv sums");
+            } catch (const std::exception& e) {
+                setNote("not frozen: " + errorText(e));
+            }
+        };
+        if (freeze == "cpu") freezeAndFold();
         module_.to(torchDevice_);
+        forEachGraph(module_, [&](auto& graph) {
+            castTensorConstants(graph->block(), torchDevice_, c10::nullopt);
+        });
         trace.mark("weights to the GPU");
-        // Tensor cores read NHWC without transposes; the weights move once here.
-        channelsLast_ = true;
-        torch::NoGradGuard noGrad;
-        for (auto parameter : module_.parameters())
-            if (parameter.dim() == 4)
-                parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
+        if (freeze == "gpu") freezeAndFold();
+        // NCHW by default: measured on the big-LaMa architecture at 1024² (H100), channels_last
+        // made the network 1.5x slower, because its reflection pads, channel slices, concatenations
+        // and FFTs each convert back to NCHW and cuDNN's NHWC batch norm is slow.
+        channelsLast_ = knob("PM_ENGINE_LAYOUT", "nchw") == "channels_last";
+        cudnnBenchmark_ = knob("PM_ENGINE_CUDNN_BENCHMARK", "1") == "1";
+        // cuDNN tries at most this many algorithms per convolution when autotuning a bucket.
+        at::globalContext().setBenchmarkLimitCuDNN(std::stoi(knob("PM_ENGINE_CUDNN_LIMIT", "10")));
+        if (channelsLast_) {
+            torch::NoGradGuard noGrad;
+            for (auto parameter : module_.parameters())
+                if (parameter.dim() == 4)
+                    parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
+        }
         half_ = options_.allowHalf && entry_.contract.halfSafe;
-        if (half_) keepFftInFloat(module_);
-        trace.mark("layout and graph rewrite");
+        if (half_ && knob("PM_ENGINE_FP16", "weights") == "autocast") {
+            keepFftInFloat(module_, false);
+        } else if (half_) {
+            // fp16 weights rather than autocast: no cast kernels around every operation. The fp32
+            // module stays until warm-up has measured the fp16 error against it.
+            reference_ = module_;
+            module_ = halfCopy(module_, torchDevice_);
+            halfWeights_ = true;
+        }
+        trace.mark("layout, precision and graph rewrite");
     }
     stats_.half = half_;
     stats_.checksumVerified = checksumVerified;
@@ -191,9 +367,14 @@ std::vector<torch::Tensor> TorchSession::sampleInputs(int rows, int cols, uint64
 
 torch::Tensor TorchSession::forwardEager(const std::vector<torch::Tensor>& inputs, bool half) {
     torch::NoGradGuard noGrad;
-    cuda::AutocastScope autocast(half && device_.cuda);
-    std::vector<c10::IValue> args(inputs.begin(), inputs.end());
-    auto result = module_.forward(args);
+    // half: the serving module in fp16 (fp16 weights, or fp32 weights under autocast);
+    // otherwise fp32, through the reference module when the serving one holds fp16 weights.
+    const bool weights = half && halfWeights_;
+    cuda::AutocastScope autocast(half && device_.cuda && !halfWeights_);
+    std::vector<c10::IValue> args;
+    for (const auto& input : inputs) args.emplace_back(weights ? input.to(torch::kHalf) : input);
+    auto& module = half || !reference_ ? module_ : *reference_;
+    auto result = module.forward(args);
     if (!result.isTensor())
         throw Error(fileName_ + ": wrong contract: expected a tensor output, got " +
                     std::string(result.tagKind()));
@@ -215,7 +396,7 @@ torch::Tensor TorchSession::run(const std::vector<torch::Tensor>& inputs, bool w
         const bool bucket = shape.first == shape.second &&
                             std::find(buckets.begin(), buckets.end(), shape.first) != buckets.end();
         // cuDNN autotuning pays off only on shapes that come back: the warmed buckets.
-        at::globalContext().setBenchmarkCuDNN(device_.cuda && bucket);
+        at::globalContext().setBenchmarkCuDNN(device_.cuda && bucket && cudnnBenchmark_);
         output = forwardEager(inputs, half_);
     }
     std::lock_guard<std::mutex> lock(statsMutex_);
@@ -233,7 +414,17 @@ void TorchSession::verifyContract() {
     const std::string call = c.kind == "inpaint" ? "forward(image, mask)" : "forward(image)";
     torch::Tensor out;
     try {
-        out = run(sampleInputs(side, side, 1), true);
+        try {
+            out = run(sampleInputs(side, side, 1), true);
+        } catch (const Error&) {
+            throw;
+        } catch (const std::exception& e) {
+            // The fp16 rewrite may not fit an unusual graph; the fp32 module still serves.
+            if (!halfWeights_ || !reference_ || cuda::isOutOfMemory(e)) throw;
+            useFloat("fp32 (the fp16 copy failed: " + errorText(e) + ")");
+            seenShapes_.clear();
+            out = run(sampleInputs(side, side, 1), true);
+        }
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
@@ -360,7 +551,11 @@ void TorchSession::setNote(const std::string& note) {
 void TorchSession::moveToCpu(const std::string& why) {
     graphs_.clear();
     seenShapes_.clear();
-    module_.to(torch::Device(torch::kCPU));
+    // The GPU module may be frozen, rewritten or in fp16: the CPU gets the file as it is.
+    reference_.reset();
+    halfWeights_ = false;
+    module_ = torch::jit::load(path_, torch::Device(torch::kCPU));
+    module_.eval();
     cuda::emptyCache();
     const std::string gpu = device_.name;
     device_ = selectDevice(DevicePreference::Cpu);
@@ -423,8 +618,12 @@ cv::Mat TorchSession::imageToImage(const cv::Mat& bgr) {
 void TorchSession::measureHalfError() {
     const int side = entry_.contract.fixedSize > 0 ? entry_.contract.fixedSize : 256;
     const auto inputs = sampleInputs(side, side, 3);
+    at::globalContext().setBenchmarkCuDNN(false);  // a shape that never comes back
+    PhaseTrace trace("fp16 check " + fileName_);
     const auto reference = forwardEager(inputs, false).to(torch::kFloat32);
+    trace.mark("fp32 reference");
     const auto half = forwardEager(inputs, true).to(torch::kFloat32);
+    trace.mark("fp16");
     const double error =
         (half - reference).norm().item<double>() / std::max(1e-12, reference.norm().item<double>());
     std::lock_guard<std::mutex> lock(statsMutex_);
@@ -436,7 +635,22 @@ void TorchSession::measureHalfError() {
         half_ = false;
         stats_.half = false;
         stats_.precisionNote = "fp32 (fp16 error too large)";
+        if (reference_) {
+            module_ = *reference_;
+            halfWeights_ = false;
+        }
     }
+    reference_.reset();  // frees the fp32 weights
+}
+
+void TorchSession::useFloat(const std::string& note) {
+    module_ = *reference_;
+    reference_.reset();
+    halfWeights_ = false;
+    half_ = false;
+    std::lock_guard<std::mutex> lock(statsMutex_);
+    stats_.half = false;
+    stats_.precisionNote = note;
 }
 
 void TorchSession::captureGraph(int side) {
@@ -476,16 +690,18 @@ void TorchSession::warmUp() {
         cv::randu(image, 0, 256);
         mask(cv::Rect(side / 4, side / 4, side / 2, side / 2)).setTo(255);
         try {
-            // Through the public path, so conversions and allocator pools warm up too. Twice on the
-            // GPU: the first call autotunes cuDNN, the second settles the caching allocator.
-            const int repeats = device_.cuda ? 2 : 1;
+            // Through the public path, so conversions and allocator pools warm up too. On the GPU
+            // the first call autotunes cuDNN and the second settles the caching allocator; with
+            // graphs, the capture's own eager call is that second one.
+            const bool graphs = device_.cuda && options_.cudaGraphs && cuda::Graph::supported();
+            const int repeats = device_.cuda && !graphs ? 2 : 1;
             const std::string at = std::to_string(side) + "^2 ";
             for (int i = 0; i < repeats; ++i) {
                 entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask)
                                                   : imageToImageOnce(image);
                 trace.mark(at + "eager call " + std::to_string(i + 1));
             }
-            if (device_.cuda && options_.cudaGraphs && cuda::Graph::supported()) {
+            if (graphs) {
                 captureGraph(side);
                 trace.mark(at + "graph capture");
                 entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask)

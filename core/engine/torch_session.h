@@ -50,6 +50,8 @@ private:
     cv::Mat inpaintTiled(const cv::Mat& bgr, const cv::Mat& mask);
     void moveToCpu(const std::string& why);
     void measureHalfError();
+    /// Serves with the fp32 reference module from now on.
+    void useFloat(const std::string& note);
     void captureGraph(int side);
     void setNote(const std::string& note);
 
@@ -61,7 +63,12 @@ private:
     SessionOptions options_;
     torch::Device torchDevice_;
     bool half_ = false;
+    /// module_ holds fp16 weights (no autocast); reference_ is the fp32 module until warm-up has
+    /// measured the fp16 error against it.
+    bool halfWeights_ = false;
+    c10::optional<torch::jit::Module> reference_;
     bool channelsLast_ = false;
+    bool cudnnBenchmark_ = true;
     std::set<std::pair<int64_t, int64_t>> seenShapes_;
     std::map<std::pair<int64_t, int64_t>, CapturedBucket> graphs_;
     bool inWarmUp_ = false;

@@ -1,6 +1,5 @@
 #include "core/image/tensor_convert.h"
 
-#include <cstring>
 #include <string>
 
 #include "core/common/error.h"
@@ -45,9 +44,10 @@ cv::Mat tensorToBgr(const torch::Tensor& tensor, const TensorLayout& layout) {
     t = t.to(torch::kFloat32);
     t = layout.range == ValueRange::ZeroOne ? t.mul(255.0) : t.add(1.0).mul(127.5);
     if (layout.order == ChannelOrder::Rgb) t = t.flip({0});
-    auto hwc = t.clamp(0.0, 255.0).round().to(torch::kUInt8).permute({1, 2, 0}).contiguous().cpu();
+    auto hwc = t.clamp(0.0, 255.0).round().to(torch::kUInt8).permute({1, 2, 0});
     cv::Mat out(static_cast<int>(hwc.size(0)), static_cast<int>(hwc.size(1)), CV_8UC3);
-    std::memcpy(out.data, hwc.data_ptr<uint8_t>(), static_cast<size_t>(hwc.numel()));
+    // One copy from the device straight into the image's pixels (no host tensor in between).
+    torch::from_blob(out.data, {out.rows, out.cols, 3}, torch::kUInt8).copy_(hwc);
     return out;
 }
 

@@ -1,6 +1,6 @@
 // Damage detection: synthetic scratches and specks with a known mask (scored as in
-// bench/damage/damage_synth.h: pixel level, 2 px tolerance band), clean textures and faces that must
-// stay unflagged, and cancellation.
+// bench/damage/damage_synth.h: pixel level, 2 px tolerance band), clean textures and faces that
+// must stay unflagged, and cancellation.
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -31,8 +31,8 @@ cv::Mat syntheticPrint() {
     cv::RNG rng(7);
     for (int y = 0; y < print.rows; ++y)
         for (int x = 0; x < print.cols; ++x) {
-            const double base = 90 + 60.0 * x / print.cols + 15 * std::sin(y / 23.0) *
-                                                                  std::cos(x / 31.0);
+            const double base =
+                90 + 60.0 * x / print.cols + 15 * std::sin(y / 23.0) * std::cos(x / 31.0);
             const double grain = rng.gaussian(3.0);
             print.at<cv::Vec3b>(y, x) = cv::Vec3b(cv::saturate_cast<uchar>(base * 0.85 + grain),
                                                   cv::saturate_cast<uchar>(base + grain),
@@ -82,7 +82,8 @@ TEST(DetectDamage, SixteenBitAndGreyGiveTheSameMaskAsEightBit) {
 TEST(DetectDamage, FindsSyntheticDamageOverRealFadedPhotos) {
     std::vector<std::string> faded;
     for (const auto& f : pm::test::testdataFiles("old-photos"))
-        if (std::filesystem::path(f).filename().string().rfind("faded_", 0) == 0) faded.push_back(f);
+        if (std::filesystem::path(f).filename().string().rfind("faded_", 0) == 0)
+            faded.push_back(f);
     if (faded.empty()) GTEST_SKIP() << "testdata absent";
     pm::engine::LocalJobContext ctx;
     double precision = 0, scratchRecall = 0;
@@ -93,22 +94,35 @@ TEST(DetectDamage, FindsSyntheticDamageOverRealFadedPhotos) {
         const auto s = pm::bench::scoreDamage(pm::ops::detectDamage(damage.image, {}, ctx),
                                               damage.scratches, damage.specks);
         std::cout << "[ damage   ] " << std::filesystem::path(path).filename().string()
-                  << ": precision " << s.precision << " scratch recall " << s.scratchRecall
-                  << "\n";
+                  << ": precision " << s.precision << " scratch recall " << s.scratchRecall << "\n";
         precision += s.precision;
         scratchRecall += s.scratchRecall;
     }
     precision /= faded.size();
     scratchRecall /= faded.size();
-    // The goal is recall 0.9 at precision 0.8; the detector reaches ~0.56 / ~0.58 on these busy
-    // photos today (see the report). These floors catch regressions from that level.
-    EXPECT_GE(scratchRecall, 0.5);
-    EXPECT_GE(precision, 0.5);
+    // The product goal is scratch recall 0.9 at precision 0.8. Measured today: precision 0.875,
+    // scratch recall 0.827 (faded_b's dark scratches over dark foliage are the main miss). These
+    // floors hold the precision goal and catch a regression from today's recall.
+    EXPECT_GE(precision, 0.8);
+    EXPECT_GE(scratchRecall, 0.8);
+}
+
+TEST(DetectDamage, LeavesBrickMortarMostlyAlone) {
+    PM_REQUIRE_TESTDATA();
+    // Light mortar lines are thin same-surface ridges near the photo's white: only the network test
+    // keeps them out (the previous detector flagged 30% of this photo).
+    const cv::Mat brick =
+        pm::image::loadPhoto(pm::test::testdataDir() + "/photos/brick.png").pixels;
+    pm::engine::LocalJobContext ctx;
+    const double fraction = flaggedFraction(pm::ops::detectDamage(brick, {}, ctx));
+    std::cout << "[ damage   ] brick.png flagged " << 100 * fraction << "%\n";
+    EXPECT_LT(fraction, 0.15);
 }
 
 TEST(DetectDamage, FlagsAlmostNothingOnCleanGrass) {
     PM_REQUIRE_TESTDATA();
-    const cv::Mat grass = pm::image::loadPhoto(pm::test::testdataDir() + "/photos/grass.png").pixels;
+    const cv::Mat grass =
+        pm::image::loadPhoto(pm::test::testdataDir() + "/photos/grass.png").pixels;
     pm::engine::LocalJobContext ctx;
     const double fraction = flaggedFraction(pm::ops::detectDamage(grass, {}, ctx));
     std::cout << "[ damage   ] grass.png flagged " << 100 * fraction << "%\n";

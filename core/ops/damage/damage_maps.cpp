@@ -1,14 +1,13 @@
 #include "core/ops/damage/damage_maps.h"
 
 #include <cmath>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
 namespace pm::ops::damage {
 
 namespace {
-// Wider than the widest crack we look for (about 8 px), so the opening removes every such line.
-constexpr int kStructureSize = 11;
 constexpr int kLevelWindow = 31;
 // The median runs on 8-bit data (O(1) per pixel for any window); this scale keeps a quarter-level
 // resolution while texture levels up to 63 still fit.
@@ -29,36 +28,35 @@ cv::Mat luminance(const cv::Mat& image) {
     return luma;
 }
 
-ThinResponses thinResponses(const cv::Mat& luma) {
-    const cv::Mat disk =
-        cv::getStructuringElement(cv::MORPH_ELLIPSE, {kStructureSize, kStructureSize});
-    ThinResponses r;
-    cv::morphologyEx(luma, r.bright, cv::MORPH_TOPHAT, disk, {-1, -1}, 1, cv::BORDER_REPLICATE);
-    cv::morphologyEx(luma, r.dark, cv::MORPH_BLACKHAT, disk, {-1, -1}, 1, cv::BORDER_REPLICATE);
-    return r;
+cv::Mat chroma(const cv::Mat& image) {
+    if (image.channels() == 1) return cv::Mat::zeros(image.size(), CV_32F);
+    cv::Mat scaled;
+    image.convertTo(scaled, CV_32F, image.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+    std::vector<cv::Mat> channels;
+    cv::split(scaled, channels);
+    cv::Mat high = cv::max(cv::max(channels[0], channels[1]), channels[2]);
+    cv::Mat low = cv::min(cv::min(channels[0], channels[1]), channels[2]);
+    cv::Mat c = high - low;
+    cv::GaussianBlur(c, c, {0, 0}, 0.7, 0.7, cv::BORDER_REPLICATE);
+    return c;
 }
 
-cv::Mat lineResponse(const cv::Mat& response, int length) {
-    constexpr int kOrientations = 12;
-    const int half = length / 2;
-    cv::Mat best(response.size(), CV_32F, cv::Scalar(0));
-    cv::Mat along;
-    for (int i = 0; i < kOrientations; ++i) {
-        const double angle = CV_PI * i / kOrientations;
-        const cv::Point2d d(std::cos(angle) * half, std::sin(angle) * half);
-        cv::Mat kernel = cv::Mat::zeros(length, length, CV_32F);
-        cv::line(kernel, cv::Point(cvRound(half - d.x), cvRound(half - d.y)),
-                 cv::Point(cvRound(half + d.x), cvRound(half + d.y)), cv::Scalar(1.0), 1,
-                 cv::LINE_8);
-        kernel /= cv::sum(kernel)[0];
-        cv::filter2D(response, along, CV_32F, kernel, {-1, -1}, 0, cv::BORDER_REPLICATE);
-        cv::max(best, along, best);
+float percentile(const cv::Mat& map, double fraction) {
+    cv::Mat luma8;
+    map.convertTo(luma8, CV_8U);
+    const int bins = 256;
+    const float range[] = {0, 256};
+    const float* ranges = range;
+    const int channel = 0;
+    cv::Mat histogram;
+    cv::calcHist(&luma8, 1, &channel, cv::Mat(), histogram, 1, &bins, &ranges);
+    const double target = fraction * static_cast<double>(luma8.total());
+    double seen = 0;
+    for (int i = 0; i < bins; ++i) {
+        seen += histogram.at<float>(i);
+        if (seen >= target) return static_cast<float>(i);
     }
-    cv::Mat around;
-    cv::boxFilter(response, around, CV_32F, {length, length}, {-1, -1}, true, cv::BORDER_REPLICATE);
-    cv::Mat line = best - around;
-    cv::max(line, 0.0, line);
-    return line;
+    return 255.0f;
 }
 
 cv::Mat textureLevel(const cv::Mat& luma, float floor) {

@@ -16,15 +16,24 @@ namespace pm::ops {
 namespace {
 
 constexpr int kDensityWindow = 41;
-constexpr double kMaxLinesPerWindow = 2.5;  // other candidate lines crossing a window: texture
-constexpr double kMaxAsymmetry = 0.6;       // side difference / contrast along a scratch
-constexpr double kMinOneSurfaceShare = 0.6; // share of a scratch's length that lies on one surface
+constexpr float kWhiteTone = 170.0f;
+constexpr double kWhiteFraction = 0.97;
+constexpr float kBlackTone = 60.0f;
+constexpr double kBlackFraction = 0.05;
+constexpr float kBlackMargin = 25.0f;
+constexpr float kNeutralChroma = 20.0f;
+constexpr float kChromaShare = 0.6f;
+constexpr double kMaxLinesPerWindow = 2.0;
+constexpr double kMaxLengthPerBox = 1.8;  // other candidate lines crossing a window: texture
+constexpr double kMaxAsymmetry = 0.8;     // surface step / contrast on a scratch
 constexpr double kMinStrongShare = 0.25;
 constexpr double kTrustedLengthFactor = 2.0;
 constexpr int kMaxSpeckArea = 60;
 constexpr int kMaxSpeckSide = 10;
 constexpr int kSpeckBackgroundWindow = 11;
 constexpr int kGrowPixels = 2;
+constexpr int kJoin = 9;
+constexpr double kFaceFeatureLength = 0.4;  // of the face width: longer than a brow or a mouth
 
 struct Thresholds {
     float timesLevel;   // strong pixel: contrast above this many texture levels...
@@ -33,7 +42,7 @@ struct Thresholds {
 
 Thresholds thresholdsFor(double sensitivity) {
     const double s = std::clamp(sensitivity, 0.0, 1.0);
-    return {static_cast<float>(10.0 - 8.0 * s), static_cast<float>(60.0 - 50.0 * s)};
+    return {static_cast<float>(5.0 - 4.0 * s), static_cast<float>(40.0 - 30.0 * s)};
 }
 
 cv::Rect boxOf(const cv::Mat& stats, int i) {
@@ -44,23 +53,80 @@ cv::Rect boxOf(const cv::Mat& stats, int i) {
 struct LineStats {
     int length = 0;  // centre pixels
     int strong = 0;
-    int oneSurface = 0;
     double contrast = 0, asymmetry = 0, density = 0, scale = 0;
+};
+
+// Eyes, brows, eyelids and lips are dark curves on a smooth surface, catch-lights are bright
+// specks: exactly what the measures here look for. Inside a detected face (grown by a fifth) a line
+// must be longer than those features to count, and specks are left alone.
+std::vector<cv::Rect> faceZones(const cv::Mat& image) {
+    std::vector<FaceBox> faces;
+    try {
+        faces = detectFaces(image, {});
+    } catch (const Error&) {
+        return {};  // no face detector installed: nothing to spare
+    }
+    std::vector<cv::Rect> zones;
+    for (const FaceBox& f : faces)
+        zones.push_back(f.box + cv::Size(f.box.width / 5, f.box.height / 5) -
+                        cv::Point(f.box.width / 10, f.box.height / 10));
+    return zones;
+}
+
+const cv::Rect* zoneHolding(const std::vector<cv::Rect>& zones, const cv::Rect& box) {
+    for (const cv::Rect& z : zones)
+        if ((box & z) == box) return &z;
+    return nullptr;
+}
+
+// Emulsion scratched off shows the paper base: near the print's white and without its colour.
+// Dirt, ink and cracks filled with grime are near its black. Natural lines (outlines, rigging,
+// hair) carry the picture's own colours and mid tones.
+struct DamageTone {
+    float brightFloor;  // bright damage is at least this light...
+    float darkCeiling;  // ...dark damage at most this dark...
+    float chromaLimit;  // ...and both at most this colourful
+    cv::Mat chroma;
+
+    DamageTone(const cv::Mat& image, const cv::Mat& luma)
+        : brightFloor(std::min(kWhiteTone, damage::percentile(luma, kWhiteFraction))),
+          darkCeiling(
+              std::max(kBlackTone, damage::percentile(luma, kBlackFraction) + kBlackMargin)),
+          chroma(damage::chroma(image)) {
+        chromaLimit = std::max(kNeutralChroma, kChromaShare * damage::percentile(chroma, 0.5));
+    }
+
+    /// CV_8U mask: where a ridge of the given polarity and tone could be damage.
+    cv::Mat matches(const cv::Mat& bright, const cv::Mat& tone) const {
+        const cv::Mat toneOk = (bright & (tone >= brightFloor)) | (~bright & (tone <= darkCeiling));
+        return toneOk & (chroma <= chromaLimit);
+    }
+    bool matches(bool bright, float tone, cv::Point at) const {
+        return (bright ? tone >= brightFloor : tone <= darkCeiling) &&
+               chroma.at<float>(at) <= chromaLimit;
+    }
 };
 
 // Scratch candidates: centre pixels of thin ridges that stand out from both sides.
 void acceptScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
+                     const cv::Mat& damageTone, const std::vector<cv::Rect>& faces,
                      const DamageParams& params, cv::Mat& centres) {
-    const cv::Mat weak = ridges.centre & (ridges.contrast > strongLevel * 0.5);
+    const cv::Mat visible = ridges.centre & (ridges.contrast > strongLevel * 0.5);
+    const cv::Mat weak =
+        visible & damageTone & (ridges.asymmetry <= ridges.contrast * kMaxAsymmetry);
     const cv::Mat strong = weak & (ridges.contrast > strongLevel);
+    // Texture (hair, grass, mortar, fabric) shows as many visible ridges close together, whether or
+    // not they look like damage: the window's summed ridge contrast, in units of lines crossing it.
+    cv::Mat visibleContrast = cv::Mat::zeros(ridges.contrast.size(), CV_32F);
+    ridges.contrast.copyTo(visibleContrast, visible);
     cv::Mat density;
-    cv::boxFilter(weak, density, CV_32F, {kDensityWindow, kDensityWindow}, {-1, -1}, false,
-                  cv::BORDER_REFLECT);
-    density /= 255.0 * kDensityWindow;  // in lines crossing the window
+    cv::boxFilter(visibleContrast, density, CV_32F, {kDensityWindow, kDensityWindow}, {-1, -1},
+                  false, cv::BORDER_REFLECT);
+    density /= kDensityWindow;
 
-    // Centre lines break where NMS wobbles: join pieces one pixel apart.
+    // A scratch loses a few pixels where it crosses an edge of the picture: join pieces that close.
     cv::Mat joined;
-    cv::dilate(weak, joined, cv::Mat::ones(3, 3, CV_8U));
+    cv::dilate(weak, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin}));
     cv::Mat labels, stats, centroids;
     const int n = cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
     std::vector<LineStats> ls(n);
@@ -77,7 +143,6 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
             LineStats& st = ls[l[x]];
             ++st.length;
             st.strong += s[x] != 0;
-            st.oneSurface += a[x] <= kMaxAsymmetry * c[x];
             st.contrast += c[x];
             st.asymmetry += a[x];
             st.density += d[x];
@@ -90,13 +155,18 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
         if (st.length < params.minLength) continue;
         const double length = st.length;
         // The line itself crosses the window once.
-        const double otherLines = st.density / length - 1.0;
-        const bool trusted = length >= kTrustedLengthFactor * params.minLength;
+        // The line itself crosses the window once with its own contrast.
+        const double otherLines = (st.density - st.contrast) / st.contrast;
         const double strongShare = st.strong / length;
-        const double oneSurface = st.oneSurface / length;
-        const bool accepted = otherLines <= kMaxLinesPerWindow &&
-                              strongShare >= (trusted ? kMinStrongShare : 0.6) &&
-                              oneSurface >= (trusted ? kMinOneSurfaceShare : 0.8);
+        const bool trusted = length >= kTrustedLengthFactor * params.minLength;
+        // A network (brick mortar, a grille, crazed varnish) is far longer than its bounding box is
+        // wide and high; a crack, even a curved one, is not.
+        const cv::Rect box = boxOf(stats, i);
+        if (length > kMaxLengthPerBox * (box.width + box.height)) continue;
+        const cv::Rect* face = zoneHolding(faces, box);
+        if (face && length < kFaceFeatureLength * face->width) continue;
+        const bool accepted =
+            otherLines <= kMaxLinesPerWindow && strongShare >= (trusted ? kMinStrongShare : 0.6);
         if (accepted) keep[i] = 255;
     }
     for (int y = 0; y < labels.rows; ++y) {
@@ -110,7 +180,8 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
 
 // Dust: small compact blobs that stand out from a median background and sit alone on a flat ring
 // (a catch-light, a button or a letter has other structure right next to it).
-void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const cv::Mat& scratchCentres,
+void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const DamageTone& damageTone,
+                  const cv::Mat& scratchCentres, const std::vector<cv::Rect>& faces,
                   cv::Mat& mask) {
     cv::Mat luma8, background8, background;
     luma.convertTo(luma8, CV_8U);
@@ -127,7 +198,7 @@ void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const cv::Mat
             const int area = stats.at<int>(i, cv::CC_STAT_AREA);
             const cv::Rect box = boxOf(stats, i);
             if (area > kMaxSpeckArea || box.width > kMaxSpeckSide || box.height > kMaxSpeckSide ||
-                area < 0.35 * box.area())
+                area < 0.35 * box.area() || zoneHolding(faces, box))
                 continue;
             const int pad = 7;
             const cv::Rect roi = (box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) &
@@ -138,6 +209,8 @@ void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const cv::Mat
             cv::minMaxLoc(signedDiff(roi), nullptr, &peak, nullptr, &where, self);
             peakLevel = strongLevel(roi).at<float>(where);
             if (peak < peakLevel * 1.3) continue;
+            if (!damageTone.matches(polarity > 0, luma(roi).at<float>(where), where + roi.tl()))
+                continue;
             cv::Mat inner, outer;
             cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
             cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {13, 13}));
@@ -154,34 +227,6 @@ void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const cv::Mat
     }
 }
 
-// Eyes, brows, nostrils and lips are dark curves and spots on a smooth surface: exactly what the
-// measures above look for. Damage found wholly inside a detected face is dropped; a scratch that
-// crosses the face and goes on outside it is kept.
-void spareFaces(const cv::Mat& image, cv::Mat& mask) {
-    std::vector<FaceBox> faces;
-    try {
-        faces = detectFaces(image, {});
-    } catch (const Error&) {
-        return;  // no face detector installed: nothing to spare
-    }
-    if (faces.empty()) return;
-    cv::Mat labels, stats, centroids;
-    const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
-    std::vector<uchar> drop(n, 0);
-    for (const FaceBox& f : faces) {
-        const cv::Rect grown = f.box + cv::Size(f.box.width / 5, f.box.height / 5) -
-                               cv::Point(f.box.width / 10, f.box.height / 10);
-        for (int i = 1; i < n; ++i)
-            if ((boxOf(stats, i) & grown) == boxOf(stats, i)) drop[i] = 1;
-    }
-    for (int y = 0; y < mask.rows; ++y) {
-        const int* l = labels.ptr<int>(y);
-        uchar* m = mask.ptr<uchar>(y);
-        for (int x = 0; x < mask.cols; ++x)
-            if (drop[l[x]]) m[x] = 0;
-    }
-}
-
 // Each accepted centre pixel covers the scratch's own half width (from its scale) plus a margin, so
 // the fill also takes the soft edges.
 void paintScratches(const cv::Mat& centres, const cv::Mat& scale, cv::Mat& mask) {
@@ -189,7 +234,7 @@ void paintScratches(const cv::Mat& centres, const cv::Mat& scale, cv::Mat& mask)
         const uchar* c = centres.ptr<uchar>(y);
         const float* s = scale.ptr<float>(y);
         for (int x = 0; x < centres.cols; ++x)
-            if (c[x]) cv::circle(mask, {x, y}, cvRound(1.1 * s[x]), 255, cv::FILLED, cv::LINE_8);
+            if (c[x]) cv::circle(mask, {x, y}, cvRound(0.8 * s[x]), 255, cv::FILLED, cv::LINE_8);
     }
 }
 
@@ -200,7 +245,8 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
     if (image.empty()) throw Error("Detect damage: the image is empty");
     if ((image.depth() != CV_8U && image.depth() != CV_16U) ||
         (image.channels() != 1 && image.channels() != 3 && image.channels() != 4))
-        throw Error("Detect damage: unsupported pixel format (expected 8 or 16 bit grey, BGR or BGRA)");
+        throw Error(
+            "Detect damage: unsupported pixel format (expected 8 or 16 bit grey, BGR or BGRA)");
 
     context.progress(0.0, "Finding scratches and dust");
     const cv::Mat luma = damage::luminance(image);
@@ -210,26 +256,28 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
     context.throwIfCancelled();
     context.progress(0.3, "Finding scratches and dust");
 
+    const std::vector<cv::Rect> faces = faceZones(image);
+    const DamageTone damageTone(image, luma);
     cv::Mat mask = cv::Mat::zeros(image.size(), CV_8UC1);
     cv::Mat centres = cv::Mat::zeros(image.size(), CV_8UC1);
     if (params.scratches) {
         const damage::Ridges ridges = damage::findRidges(luma);
         context.throwIfCancelled();
         context.progress(0.6, "Finding scratches and dust");
-        acceptScratches(ridges, strongLevel, params, centres);
+        acceptScratches(ridges, strongLevel, damageTone.matches(ridges.bright, ridges.tone), faces,
+                        params, centres);
         paintScratches(centres, ridges.scale, mask);
         context.throwIfCancelled();
     }
     if (params.dust) {
-        acceptSpecks(luma, strongLevel, centres, mask);
+        acceptSpecks(luma, strongLevel, damageTone, centres, faces, mask);
         context.throwIfCancelled();
     }
     context.progress(0.9, "Finding scratches and dust");
-    spareFaces(image, mask);
 
-    cv::dilate(mask, mask,
-               cv::getStructuringElement(cv::MORPH_ELLIPSE,
-                                         {2 * kGrowPixels + 1, 2 * kGrowPixels + 1}));
+    cv::dilate(
+        mask, mask,
+        cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * kGrowPixels + 1, 2 * kGrowPixels + 1}));
     context.progress(1.0, "Finding scratches and dust");
     return mask;
 }

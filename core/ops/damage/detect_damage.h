@@ -3,24 +3,32 @@
 // object (or any inpainting) then fills. The detector prefers missing faint damage to flagging real
 // detail: eyelashes, hair, fabric and text sit in textured neighbourhoods and are suppressed there.
 //
-// How it decides (all on luminance):
-//  1. Thin bright / dark structures: white top-hat and black-hat with an 11 px disk (anything narrower
-//     than the disk, i.e. 1-8 px wide lines and small specks, stands out against its surroundings).
-//  2. Contrast against the local texture level: the median, over a 31x31 window, of the absolute
-//     difference between luminance and a Gaussian blur (sigma 2). A median ignores a thin line that
-//     crosses the window, but rises in grass, hair and fabric, so the same scratch must be stronger
-//     there to count. Strong pixels: above max(8 levels, 60 grey levels) at sensitivity 0.5.
-//  3. Line measure: the top-hat averaged along 15 px segments in 12 directions, minus its average
-//     over the 15x15 square; scratch pixels must be line-like. Hysteresis: weak line-like pixels join
-//     a component only when it holds strong ones.
-//  4. Each scratch component must be long (bounding-box diagonal >= 4 x minLength: short pieces look
-//     like eyelids, creases and leaf edges), thin (area / diagonal <= 7 px, no part wider than
-//     ~10 px), outside dense candidate texture (<= 20% of a 41x41 window), 3x stronger than the band
-//     4-12 px around it, and lie on one surface (with the line removed, the background must not step
-//     across it: outlines and creases between two surfaces do).
-//  5. Specks: small (<= 80 px), compact, 1.3x the strong threshold, no other candidate in a ring
-//     2-6 px around them and 4x the grey-level spread of that ring.
-//  6. The accepted components are dilated by 2 px so the fill also covers the soft edges.
+// How it decides:
+//  1. Ridges 1-6 px wide: Hessian of the luminance at sigma 1, 1.6 and 2.4; the centre line is
+//  where
+//     the ridge strength peaks across the ridge (ridge_profile.h).
+//  2. Profile across each centre pixel, along the Hessian normal, at (half width + 2.5) px and 3 px
+//     further on both sides: a scratch stands out from BOTH sides and both sides are one flat
+//     surface (surface step <= 0.8 x contrast); an outline, a fold or a sleeve edge separates two
+//     surfaces.
+//  3. Damage tone: a bright scratch is near the print's white (>= min(170, 97th percentile)), a
+//  dark
+//     one near its black (<= max(60, 5th percentile + 25)), and neither carries the picture's
+//     colour (chroma <= max(20, 0.6 x the photo's median chroma)). Outlines, rigging, hair and
+//     foliage carry mid tones and colour.
+//  4. Contrast: strong above max(25 grey levels, 3 texture levels) at sensitivity 0.5 (texture
+//  level:
+//     31x31 median of |luma - blur|), weak above half that.
+//  5. Components (pieces up to 9 px apart joined) must be >= minLength long, hold strong pixels
+//     (>= 25% when >= 2 x minLength long, else 60%), not sit in texture (the other ridges in a 41
+//     px window add up to <= 2 lines as strong as this one), not form a network (length <= 1.8 x
+//     (box width + height): brick mortar, grilles), and inside a detected face be longer than 0.4 x
+//     the face width (brows, eyelids and lips are shorter).
+//  6. Specks: small (<= 60 px, <= 10 px side) compact blobs above 1.3 x the strong level against an
+//     11 px median background, with damage tone, a flat ring around them and not inside a face.
+//  7. Scratches are painted with their own half width (0.8 sigma) and everything grows by 2 px so
+//  the
+//     fill also covers the soft edges.
 // Measured on synthetic damage over the faded test photos: see bench/damage/damage_bench.cpp.
 // Thread-safety: pure function; the context is used for progress and cancellation only.
 #include <opencv2/core.hpp>
@@ -36,8 +44,9 @@ struct DamageParams {
     int minLength = 15;        ///< shortest scratch, in pixels (bounding-box diagonal)
 };
 
-/// image: CV_8U or CV_16U, 1, 3 or 4 channels. Returns a CV_8UC1 mask of the same size, 255 = damaged.
-/// Throws pm::Error for an empty image or an unsupported type, pm::Cancelled when the job is cancelled.
+/// image: CV_8U or CV_16U, 1, 3 or 4 channels. Returns a CV_8UC1 mask of the same size, 255 =
+/// damaged. Throws pm::Error for an empty image or an unsupported type, pm::Cancelled when the job
+/// is cancelled.
 cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params, engine::JobContext& context);
 
 }  // namespace pm::ops

@@ -18,6 +18,7 @@ constexpr float kScalePower = 1.5f;
 // The sides are sampled this far outside the ridge's half width (about 1.7 sigma).
 constexpr float kSideGap = 2.5f;
 constexpr float kHalfWidthPerSigma = 1.7f;
+constexpr float kFarStep = 3.0f;
 // Side tone: mean of samples along the ridge, so grain does not decide the comparison.
 constexpr std::array<float, 3> kAlong = {-2.0f, 0.0f, 2.0f};
 
@@ -72,7 +73,8 @@ BestScale bestScale(const cv::Mat& luma) {
                 const float along = brightRidge ? big : small;
                 const float strength = norm * (std::abs(across) - std::abs(along));
                 if (strength <= st[x]) continue;
-                // Eigenvector of `across`: (h, across - a), or (across - c, h) when that is degenerate.
+                // Eigenvector of `across`: (h, across - a), or (across - c, h) when that is
+                // degenerate.
                 float vx = h, vy = across - a;
                 if (std::abs(vx) + std::abs(vy) < 1e-6f) {
                     vx = across - c;
@@ -104,6 +106,7 @@ Ridges findRidges(const cv::Mat& luma) {
     r.centre = cv::Mat::zeros(luma.size(), CV_8U);
     r.contrast = cv::Mat::zeros(luma.size(), CV_32F);
     r.asymmetry = cv::Mat::zeros(luma.size(), CV_32F);
+    r.tone = cv::Mat::zeros(luma.size(), CV_32F);
     r.bright = b.bright;
     r.scale = b.sigma;
     r.strength = b.strength;
@@ -121,21 +124,27 @@ Ridges findRidges(const cv::Mat& luma) {
                 sample(b.strength, px - nx[x], py - ny[x]) > st[x])
                 continue;
             const float d = kHalfWidthPerSigma * sg[x] + kSideGap;
-            float sideA = 0, sideB = 0;
+            // Each side is sampled twice, near and a few pixels further out: on one flat surface
+            // the two agree; beside an outline or a shaded fold they do not.
+            float nearA = 0, nearB = 0, farA = 0, farB = 0;
             for (const float t : kAlong) {
                 // The tangent is the normal turned by 90 degrees: (-ny, nx).
                 const float ax = px - ny[x] * t, ay = py + nx[x] * t;
-                sideA += sample(sideTone, ax + nx[x] * d, ay + ny[x] * d);
-                sideB += sample(sideTone, ax - nx[x] * d, ay - ny[x] * d);
+                nearA += sample(sideTone, ax + nx[x] * d, ay + ny[x] * d);
+                nearB += sample(sideTone, ax - nx[x] * d, ay - ny[x] * d);
+                farA += sample(sideTone, ax + nx[x] * (d + kFarStep), ay + ny[x] * (d + kFarStep));
+                farB += sample(sideTone, ax - nx[x] * (d + kFarStep), ay - ny[x] * (d + kFarStep));
             }
-            sideA /= kAlong.size();
-            sideB /= kAlong.size();
+            const float k = 1.0f / kAlong.size();
+            nearA *= k, nearB *= k, farA *= k, farB *= k;
             const float centre = centreTone.at<float>(y, x);
-            const float contrast = br[x] ? centre - std::max(sideA, sideB)
-                                         : std::min(sideA, sideB) - centre;
+            const float contrast =
+                br[x] ? centre - std::max(nearA, nearB) : std::min(nearA, nearB) - centre;
             r.centre.at<uchar>(y, x) = 255;
+            r.tone.at<float>(y, x) = centre;
             r.contrast.at<float>(y, x) = std::max(0.0f, contrast);
-            r.asymmetry.at<float>(y, x) = std::abs(sideA - sideB);
+            r.asymmetry.at<float>(y, x) = std::max(
+                std::abs(nearA - nearB), std::max(std::abs(nearA - farA), std::abs(nearB - farB)));
         }
     }
     return r;
