@@ -70,12 +70,19 @@ trace_if_crashed $status "$BUILD/tests/engine/engine_tests"
 
 echo "== model"
 python3 bench/gpu/make_lama_like.py "$WORK/models/lama-like.pt"
+# The product's buckets (models/manifest.json, big-lama): only those are warmed; 2048² is not one, so its
+# first request is a cold one.
+BUCKETS=$(python3 -c 'import json; print(", ".join(map(str, next(m for m in json.load(open("models/manifest.json"))["models"] if m["id"] == "big-lama")["contract"]["buckets"])))')
 cat > "$WORK/models/manifest.json" <<JSON
 {"models": [{"id": "big-lama-like", "task": "inpaint", "name": "big-LaMa architecture, random weights",
   "file": "lama-like.pt", "contract": {"kind": "inpaint", "range": "0..1", "channelOrder": "RGB",
-  "sizeMultiple": 8, "halfSafe": true, "buckets": [512, 1024, 2048]}}]}
+  "sizeMultiple": 8, "halfSafe": true, "buckets": [$BUCKETS]}}]}
 JSON
 B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models"
+echo "== start-up phases (PM_ENGINE_TRACE; a separate run, the timed runs below do not trace)"
+PM_ENGINE_TRACE=1 $B --device cuda --sizes 1024 --iters 1 --label trace 2>&1 > /dev/null |
+    grep -E "\] [0-9.]+ s (main|load|warm-up|fp16 check)|ready$" | sed 's/^\[trace\] [0-9.]* s //'
+
 echo "== C++ engine, fp16 + CUDA graphs"
 $B --device cuda --iters "$ITERS" --label cpp-fp16-graphs --compare-fp32 | tee "$OUTDIR/cpp_fast.jsonl"
 trace_if_crashed "${PIPESTATUS[0]}" $B --device cuda --iters 2 --label cpp-fp16-graphs

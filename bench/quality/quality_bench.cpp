@@ -53,6 +53,7 @@ struct Options {
     std::string sheet;
     bool perImage = false;
     std::string methods = ",ours,telea,ns,fsr,shiftmap,";
+    std::string kinds = ",object,strokes,scratches,large,";
 };
 
 Options parse(int argc, char** argv) {
@@ -80,6 +81,8 @@ Options parse(int argc, char** argv) {
             o.perImage = true;
         else if (a == "--methods")
             o.methods = "," + next() + ",";
+        else if (a == "--kinds")
+            o.kinds = "," + next() + ",";
         else {
             std::fprintf(stderr,
                          "usage: quality_bench [--dir FOLDER] [--seeds N] [--grow PX] [--feather "
@@ -115,6 +118,18 @@ std::vector<Method> methods(const Options& o) {
     list.push_back({"fsr", "xphoto FSR_FAST", [](const cv::Mat& image, const cv::Mat& hole) {
                         cv::Mat out;
                         cv::xphoto::inpaint(image, hole == 0, out, cv::xphoto::INPAINT_FSR_FAST);
+                        return out;
+                    }});
+    list.push_back({"fsrbest", "xphoto FSR_BEST", [](const cv::Mat& image, const cv::Mat& hole) {
+                        cv::Mat out;
+                        cv::xphoto::inpaint(image, hole == 0, out, cv::xphoto::INPAINT_FSR_BEST);
+                        return out;
+                    }});
+    list.push_back({"blend", "FSR+NS", [](const cv::Mat& image, const cv::Mat& hole) {
+                        cv::Mat a, b, out;
+                        cv::xphoto::inpaint(image, hole == 0, a, cv::xphoto::INPAINT_FSR_FAST);
+                        cv::inpaint(image, hole, b, 3, cv::INPAINT_NS);
+                        cv::addWeighted(a, 0.7, b, 0.3, 0, out);
                         return out;
                     }});
     list.push_back({"shiftmap", "xphoto SHIFTMAP", [](const cv::Mat& image, const cv::Mat& hole) {
@@ -156,6 +171,8 @@ int main(int argc, char** argv) {
         const cv::Mat truth = cv::imread(files[f], cv::IMREAD_COLOR);
         if (truth.empty()) continue;
         for (MaskKind kind : pm::bench::allMaskKinds()) {
+            if (options.kinds.find("," + pm::bench::maskKindName(kind) + ",") == std::string::npos)
+                continue;
             for (int s = 0; s < options.seeds; ++s) {
                 const cv::Mat hole =
                     pm::bench::makeMask(kind, truth.size(), f * 101 + static_cast<uint64_t>(s));

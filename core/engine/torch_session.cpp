@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
-#include <sstream>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/jit/ir/constants.h>
@@ -117,54 +116,94 @@ void castTensorConstants(torch::jit::Block* block, const torch::Device& device,
     }
 }
 
+// Read off the constant node itself: toIValue() refuses some constants' types in some versions.
 c10::optional<at::Tensor> constantTensor(torch::jit::Value* value) {
-    const auto ivalue = torch::jit::toIValue(value);
-    if (ivalue && ivalue->isTensor()) return ivalue->toTensor();
+    const auto* node = value->node();
+    if (node->kind() != c10::prim::Constant || !node->hasAttribute(c10::attr::value))
+        return c10::nullopt;
+    if (node->kindOf(c10::attr::value) == torch::jit::AttributeKind::t)
+        return node->t(c10::attr::value);
+    if (node->kindOf(c10::attr::value) == torch::jit::AttributeKind::ival &&
+        node->ival(c10::attr::value).isTensor())
+        return node->ival(c10::attr::value).toTensor();
     return c10::nullopt;
 }
 
-// A None constant; an optional attribute frozen to None keeps its Optional type.
+// A None constant; an optional attribute frozen to None may keep its Optional type.
 bool isNone(torch::jit::Value* value) {
-    if (value->type()->kind() == c10::TypeKind::NoneType) return true;
-    const auto ivalue = torch::jit::toIValue(value);
-    return ivalue && ivalue->isNone();
+    const auto* node = value->node();
+    return value->type()->kind() == c10::TypeKind::NoneType ||
+           (node->kind() == c10::prim::Constant && !node->hasAttribute(c10::attr::value));
 }
 
-// A convolution with constant weights whose output only one node reads.
-bool isFoldableConv(torch::jit::Node* node, int64_t channels) {
-    if (node->kind() != c10::aten::conv2d || node->output()->uses().size() != 1) return false;
+c10::optional<c10::IValue> constantScalar(torch::jit::Value* value) {
+    try {
+        return torch::jit::toIValue(value);
+    } catch (const std::exception&) {
+        return c10::nullopt;
+    }
+}
+
+// A convolution with constant weights whose output only one node reads; else why not.
+const char* notFoldableConv(torch::jit::Node* node, int64_t channels) {
+    if (node->kind() != c10::aten::conv2d) return "not a conv2d";
+    if (node->output()->uses().size() != 1) return "conv output read twice";
     const auto weight = constantTensor(node->input(1));
-    return weight && weight->dim() == 4 && weight->size(0) == channels &&
-           (isNone(node->input(2)) || constantTensor(node->input(2)));
+    if (!weight || weight->dim() != 4 || weight->size(0) != channels) return "conv weight";
+    if (!isNone(node->input(2)) && !constantTensor(node->input(2))) return "conv bias";
+    return nullptr;
 }
 
 // Freezing folds a batch norm into the convolution right before it, but FFC blocks (LaMa) apply
 // theirs to the sum of two convolutions: bn(conv1(a) + conv2(b)). Scaling both convolutions'
 // weights and giving one of them the shift removes the batch norm kernel. Returns how many folded.
-int foldBatchNormAfterConvSum(torch::jit::Block* block) {
+int foldBatchNormAfterConvSum(torch::jit::Block* block, std::string* whyNot) {
     int folded = 0;
+    auto skip = [&](const std::string& why) {
+        if (whyNot->empty()) *whyNot = why;
+    };
     for (auto it = block->nodes().begin(); it != block->nodes().end();) {
         torch::jit::Node* bn = *it++;
-        for (auto* inner : bn->blocks()) folded += foldBatchNormAfterConvSum(inner);
+        for (auto* inner : bn->blocks()) folded += foldBatchNormAfterConvSum(inner, whyNot);
         if (bn->kind() != c10::aten::batch_norm) continue;
         torch::jit::Node* add = bn->input(0)->node();
-        if (add->kind() != c10::aten::add || add->inputs().size() != 3 ||
-            add->output()->uses().size() != 1)
+        // Besides the batch norm, only shape queries may read the sum (BatchNorm2d checks
+        // input.dim()): the folded sum has the same shape but other values.
+        const auto& uses = add->output()->uses();
+        const bool onlyShapeReads = std::all_of(uses.begin(), uses.end(), [&](const auto& use) {
+            const auto kind = use.user->kind();
+            return use.user == bn || kind == c10::aten::dim || kind == c10::aten::size;
+        });
+        if (add->kind() != c10::aten::add || add->inputs().size() != 3 || !onlyShapeReads) {
+            skip("input is not a sum read only by the batch norm");
             continue;
-        const auto alpha = torch::jit::toIValue(add->input(2));
+        }
+        const auto alpha = constantScalar(add->input(2));
         const auto gamma = constantTensor(bn->input(1)), beta = constantTensor(bn->input(2));
         const auto mean = constantTensor(bn->input(3)), var = constantTensor(bn->input(4));
-        const auto training = torch::jit::toIValue(bn->input(5));
-        const auto eps = torch::jit::toIValue(bn->input(7));
-        if (!alpha || !alpha->isInt() || alpha->toInt() != 1 || !gamma || !beta || !mean || !var ||
-            !training || !training->isBool() || training->toBool() || !eps || !eps->isDouble())
+        const auto training = constantScalar(bn->input(5));
+        const auto eps = constantScalar(bn->input(7));
+        if (!alpha || !alpha->isInt() || alpha->toInt() != 1) {
+            skip("sum alpha");
             continue;
+        }
+        if (!gamma || !beta || !mean || !var) {
+            skip("batch norm parameters are not constants");
+            continue;
+        }
+        if (!training || !training->isBool() || training->toBool() || !eps || !eps->isDouble()) {
+            skip("batch norm training flag or eps");
+            continue;
+        }
         const int64_t channels = gamma->numel();
         torch::jit::Node* first = add->input(0)->node();
         torch::jit::Node* second = add->input(1)->node();
-        if (first == second || !isFoldableConv(first, channels) ||
-            !isFoldableConv(second, channels))
+        const char* why = first == second ? "same conv twice" : notFoldableConv(first, channels);
+        if (!why) why = notFoldableConv(second, channels);
+        if (why) {
+            skip(why);
             continue;
+        }
         const auto scale = *gamma * at::rsqrt(*var + eps->toDouble());
         const auto shift = *beta - *mean * scale;
         for (torch::jit::Node* conv : {first, second}) {
@@ -266,21 +305,13 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
                 module_ = torch::jit::freeze(module_);
                 trace.mark("freeze");
                 int folded = 0;
+                std::string whyNot;
                 forEachGraph(module_, [&](auto& graph) {
-                    folded += foldBatchNormAfterConvSum(graph->block());
+                    folded += foldBatchNormAfterConvSum(graph->block(), &whyNot);
                     torch::jit::EliminateDeadCode(graph);
-                    if (!tracing()) return;
-                    for (auto* node : graph->nodes()) {
-                        if (node->kind() != c10::aten::batch_norm) continue;
-                        std::ostringstream text;  // why the first one left did not fold
-                        for (auto* input : node->input(0)->node()->inputs())
-                            text << *input->node();
-                        text << *node->input(0)->node() << *node;
-                        std::fprintf(stderr, "[trace] not folded:\n%s", text.str().c_str());
-                        break;
-                    }
                 });
-                trace.mark("folded " + std::to_string(folded) + " batch norms after conv sums");
+                trace.mark("folded " + std::to_string(folded) +
+                           " batch norms after conv sums (first left: " + whyNot + ")");
             } catch (const std::exception& e) {
                 setNote("not frozen: " + errorText(e));
             }

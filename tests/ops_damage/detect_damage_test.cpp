@@ -100,11 +100,10 @@ TEST(DetectDamage, FindsSyntheticDamageOverRealFadedPhotos) {
     }
     precision /= faded.size();
     scratchRecall /= faded.size();
-    // The product goal is scratch recall 0.9 at precision 0.8. Measured today: precision 0.875,
-    // scratch recall 0.827 (faded_b's dark scratches over dark foliage are the main miss). These
-    // floors hold the precision goal and catch a regression from today's recall.
+    // The product goal: scratch recall 0.9 at precision 0.8 (measured 0.927 at 0.867 when this
+    // floor was raised; faded_h's dark scratches over its dark background are the weakest).
     EXPECT_GE(precision, 0.8);
-    EXPECT_GE(scratchRecall, 0.8);
+    EXPECT_GE(scratchRecall, 0.9);
 }
 
 TEST(DetectDamage, LeavesBrickMortarMostlyAlone) {

@@ -34,6 +34,23 @@ constexpr int kSpeckBackgroundWindow = 11;
 constexpr int kGrowPixels = 2;
 constexpr int kJoin = 9;
 constexpr double kFaceFeatureLength = 0.4;  // of the face width: longer than a brow or a mouth
+// Dark lines darker than nearly all of the photo (its 5th percentile) are dirt or grime-filled
+// cracks far more often than picture detail, so they may stand out less and sit in busier texture.
+constexpr double kDeepDarkFraction = 0.05;
+constexpr float kDeepDarkContrastShare = 0.6f;
+constexpr double kDeepDarkMaxLinesPerWindow = 3.0;
+// Hysteresis along accepted scratches: ridge centres with the damage tone that stand out by this
+// share of the strong level continue a scratch they touch, for up to this many pixels from it.
+constexpr float kContinueContrastShare = 0.5f;
+constexpr int kContinueSteps = 60;
+// Ruler-straight long lines are masts, rigging, wires and building edges; scratches and cracks on a
+// print wander. Straight: centre pixels within this many px of their best-fit line.
+constexpr int kStraightMinLength = 100;
+constexpr double kStraightDeviation = 1.2;
+constexpr double kStraightShare = 0.9;
+// The edge of the print (paper border, scanner lid shadow) runs along the image border: a line
+// lying mostly this close to it is not damage to fill.
+constexpr int kBorderMargin = 8;  // of the centre pixels: a stray branch does not save a mast
 
 struct Thresholds {
     float timesLevel;   // strong pixel: contrast above this many texture levels...
@@ -53,6 +70,7 @@ cv::Rect boxOf(const cv::Mat& stats, int i) {
 struct LineStats {
     int length = 0;  // centre pixels
     int strong = 0;
+    int deepDark = 0;
     double contrast = 0, asymmetry = 0, density = 0, scale = 0;
 };
 
@@ -86,12 +104,14 @@ struct DamageTone {
     float brightFloor;  // bright damage is at least this light...
     float darkCeiling;  // ...dark damage at most this dark...
     float chromaLimit;  // ...and both at most this colourful
+    float deepDark;     // dark damage this dark may be fainter (kDeepDarkFraction)
     cv::Mat chroma;
 
     DamageTone(const cv::Mat& image, const cv::Mat& luma)
         : brightFloor(std::min(kWhiteTone, damage::percentile(luma, kWhiteFraction))),
           darkCeiling(
               std::max(kBlackTone, damage::percentile(luma, kBlackFraction) + kBlackMargin)),
+          deepDark(damage::percentile(luma, kDeepDarkFraction)),
           chroma(damage::chroma(image)) {
         chromaLimit = std::max(kNeutralChroma, kChromaShare * damage::percentile(chroma, 0.5));
     }
@@ -107,10 +127,78 @@ struct DamageTone {
     }
 };
 
+// A scratch breaks where it crosses picture edges or texture (the sides stop matching, the contrast
+// dips). Like Canny's hysteresis: fainter damage-toned ridge centres continue an accepted scratch
+// they touch (one pixel gaps bridged), for a bounded distance so texture cannot take over a photo.
+void continueScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
+                       const cv::Mat& damageTone, cv::Mat& centres) {
+    const cv::Mat faint =
+        ridges.centre & damageTone & (ridges.contrast > strongLevel * kContinueContrastShare);
+    cv::Mat allowed;
+    cv::dilate(faint, allowed, cv::Mat());
+    allowed |= centres;
+    cv::Mat grown = centres.clone(), next;
+    for (int i = 0; i < kContinueSteps; ++i) {
+        cv::dilate(grown, next, cv::Mat());
+        next &= allowed;
+        if (cv::countNonZero(next != grown) == 0) break;
+        std::swap(grown, next);
+    }
+    centres |= grown & faint;
+}
+
+// Drops long lines whose centre pixels all lie close to one straight line (see kStraightDeviation)
+// and lines that mostly follow the image border.
+void dropStraightAndBorderLines(cv::Mat& centres) {
+    cv::Mat joined, labels;
+    cv::dilate(centres, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin}));
+    const int n = cv::connectedComponents(joined, labels, 8, CV_32S);
+    std::vector<std::vector<cv::Point2f>> points(n);
+    for (int y = 0; y < labels.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        const uchar* c = centres.ptr<uchar>(y);
+        for (int x = 0; x < labels.cols; ++x)
+            if (c[x]) points[l[x]].emplace_back(static_cast<float>(x), static_cast<float>(y));
+    }
+    std::vector<uchar> straight(n, 0);
+    const cv::Rect inner(kBorderMargin, kBorderMargin, centres.cols - 2 * kBorderMargin,
+                         centres.rows - 2 * kBorderMargin);
+    for (int i = 1; i < n; ++i) {
+        const auto nearBorder =
+            std::count_if(points[i].begin(), points[i].end(),
+                          [&](const cv::Point2f& p) { return !inner.contains(p); });
+        if (2 * nearBorder >= static_cast<long>(points[i].size())) {
+            straight[i] = 1;
+            continue;
+        }
+        if (static_cast<int>(points[i].size()) < kStraightMinLength) continue;
+        cv::Vec4f line;
+        cv::fitLine(points[i], line, cv::DIST_L2, 0, 0.01, 0.01);
+        std::vector<float> off;
+        off.reserve(points[i].size());
+        for (const cv::Point2f& p : points[i])
+            off.push_back(std::abs((p.x - line[2]) * line[1] - (p.y - line[3]) * line[0]));
+        auto nth = off.begin() + static_cast<long>(kStraightShare * (off.size() - 1));
+        std::nth_element(off.begin(), nth, off.end());
+        const float worst = *nth;
+        straight[i] = worst <= kStraightDeviation;
+    }
+    for (int y = 0; y < labels.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        uchar* c = centres.ptr<uchar>(y);
+        for (int x = 0; x < labels.cols; ++x)
+            if (c[x] && straight[l[x]]) c[x] = 0;
+    }
+}
+
 // Scratch candidates: centre pixels of thin ridges that stand out from both sides.
-void acceptScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
-                     const cv::Mat& damageTone, const std::vector<cv::Rect>& faces,
+void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLevel,
+                     const DamageTone& tone, const std::vector<cv::Rect>& faces,
                      const DamageParams& params, cv::Mat& centres) {
+    const cv::Mat damageTone = tone.matches(ridges.bright, ridges.tone);
+    const cv::Mat deepDark = ~ridges.bright & (ridges.tone <= tone.deepDark);
+    cv::Mat strongLevel = baseStrongLevel.clone();
+    cv::Mat(baseStrongLevel * kDeepDarkContrastShare).copyTo(strongLevel, deepDark);
     const cv::Mat visible = ridges.centre & (ridges.contrast > strongLevel * 0.5);
     const cv::Mat weak =
         visible & damageTone & (ridges.asymmetry <= ridges.contrast * kMaxAsymmetry);
@@ -134,6 +222,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
         const int* l = labels.ptr<int>(y);
         const uchar* w = weak.ptr<uchar>(y);
         const uchar* s = strong.ptr<uchar>(y);
+        const uchar* dd = deepDark.ptr<uchar>(y);
         const float* c = ridges.contrast.ptr<float>(y);
         const float* a = ridges.asymmetry.ptr<float>(y);
         const float* d = density.ptr<float>(y);
@@ -143,6 +232,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
             LineStats& st = ls[l[x]];
             ++st.length;
             st.strong += s[x] != 0;
+            st.deepDark += dd[x] != 0;
             st.contrast += c[x];
             st.asymmetry += a[x];
             st.density += d[x];
@@ -165,8 +255,10 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
         if (length > kMaxLengthPerBox * (box.width + box.height)) continue;
         const cv::Rect* face = zoneHolding(faces, box);
         if (face && length < kFaceFeatureLength * face->width) continue;
+        const double maxLines =
+            2 * st.deepDark >= st.length ? kDeepDarkMaxLinesPerWindow : kMaxLinesPerWindow;
         const bool accepted =
-            otherLines <= kMaxLinesPerWindow && strongShare >= (trusted ? kMinStrongShare : 0.6);
+            otherLines <= maxLines && strongShare >= (trusted ? kMinStrongShare : 0.6);
         if (accepted) keep[i] = 255;
     }
     for (int y = 0; y < labels.rows; ++y) {
@@ -176,6 +268,8 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
         for (int x = 0; x < labels.cols; ++x)
             if (w[x] && keep[l[x]]) out[x] = 255;
     }
+    continueScratches(ridges, strongLevel, damageTone, centres);
+    dropStraightAndBorderLines(centres);
 }
 
 // Dust: small compact blobs that stand out from a median background and sit alone on a flat ring
@@ -264,8 +358,7 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
         const damage::Ridges ridges = damage::findRidges(luma);
         context.throwIfCancelled();
         context.progress(0.6, "Finding scratches and dust");
-        acceptScratches(ridges, strongLevel, damageTone.matches(ridges.bright, ridges.tone), faces,
-                        params, centres);
+        acceptScratches(ridges, strongLevel, damageTone, faces, params, centres);
         paintScratches(centres, ridges.scale, mask);
         context.throwIfCancelled();
     }

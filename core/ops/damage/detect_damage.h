@@ -24,6 +24,13 @@
 //     px window add up to <= 2 lines as strong as this one), not form a network (length <= 1.8 x
 //     (box width + height): brick mortar, grilles), and inside a detected face be longer than 0.4 x
 //     the face width (brows, eyelids and lips are shorter).
+//     Dark lines darker than the photo's 5th percentile need only 0.6 x that contrast and may sit
+//     in busier texture (3 lines per window): dirt and grime-filled cracks over dark foliage.
+//     Accepted lines then continue (Canny-style hysteresis, up to 60 px) through touching ridge
+//     centres with the damage tone and 0.3 x the strong contrast, so a broken scratch is whole.
+//     Finally lines of >= 100 px that are ruler-straight (90% within 1.2 px of a line: masts,
+//     rigging, wires) and lines lying mostly within 8 px of the image border (the print's edge)
+//     are dropped.
 //  6. Specks: small (<= 60 px, <= 10 px side) compact blobs above 1.3 x the strong level against an
 //     11 px median background, with damage tone, a flat ring around them and not inside a face.
 //  7. Scratches are painted with their own half width (0.8 sigma) and everything grows by 2 px so
