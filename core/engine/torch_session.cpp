@@ -206,18 +206,23 @@ int foldBatchNormAfterConvSum(torch::jit::Block* block, std::string* whyNot) {
         }
         const auto scale = *gamma * at::rsqrt(*var + eps->toDouble());
         const auto shift = *beta - *mean * scale;
+        // Every new tensor first, then the edits: a failure leaves the graph as it was.
+        struct Edit {
+            torch::jit::Node* conv;
+            at::Tensor weight, bias;  // bias undefined: stays None
+        };
+        std::vector<Edit> edits;
         for (torch::jit::Node* conv : {first, second}) {
-            const bool takesShift = conv == first;
-            torch::jit::WithInsertPoint insertBefore(conv);
-            auto* graph = conv->owningGraph();
-            const auto weight = *constantTensor(conv->input(1)) * scale.reshape({-1, 1, 1, 1});
-            conv->replaceInput(1, graph->insertConstant(weight));
-            if (!isNone(conv->input(2)) || takesShift) {
-                auto bias = isNone(conv->input(2)) ? at::zeros_like(scale)
-                                                   : *constantTensor(conv->input(2)) * scale;
-                if (takesShift) bias = bias + shift;
-                conv->replaceInput(2, graph->insertConstant(bias));
-            }
+            Edit edit{conv, *constantTensor(conv->input(1)) * scale.reshape({-1, 1, 1, 1}), {}};
+            if (!isNone(conv->input(2))) edit.bias = *constantTensor(conv->input(2)) * scale;
+            if (conv == first) edit.bias = edit.bias.defined() ? edit.bias + shift : shift;
+            edits.push_back(edit);
+        }
+        for (const auto& edit : edits) {
+            torch::jit::WithInsertPoint insertBefore(edit.conv);
+            auto* graph = edit.conv->owningGraph();
+            edit.conv->replaceInput(1, graph->insertConstant(edit.weight));
+            if (edit.bias.defined()) edit.conv->replaceInput(2, graph->insertConstant(edit.bias));
         }
         bn->output()->replaceAllUsesWith(add->output());
         bn->destroy();
@@ -304,17 +309,24 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
             try {
                 module_ = torch::jit::freeze(module_);
                 trace.mark("freeze");
-                int folded = 0;
-                std::string whyNot;
+            } catch (const std::exception& e) {
+                setNote("not frozen: " + errorText(e));
+                return;
+            }
+            int folded = 0;
+            std::string whyNot;
+            try {
+                // Each fold edits the graph only once all its tensors exist: a failure leaves
+                // every batch norm either folded or untouched.
                 forEachGraph(module_, [&](auto& graph) {
                     folded += foldBatchNormAfterConvSum(graph->block(), &whyNot);
                     torch::jit::EliminateDeadCode(graph);
                 });
-                trace.mark("folded " + std::to_string(folded) +
-                           " batch norms after conv sums (first left: " + whyNot + ")");
             } catch (const std::exception& e) {
-                setNote("not frozen: " + errorText(e));
+                whyNot = errorText(e);
             }
+            trace.mark("folded " + std::to_string(folded) +
+                       " batch norms after conv sums (first left: " + whyNot + ")");
         };
         if (freeze == "cpu") freezeAndFold();
         module_.to(torchDevice_);
@@ -329,8 +341,9 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         channelsLast_ = knob("PM_ENGINE_LAYOUT", "nchw") == "channels_last";
         cudnnBenchmark_ = knob("PM_ENGINE_CUDNN_BENCHMARK", "1") == "1";
         // cuDNN tries at most this many algorithms per convolution when autotuning a bucket.
-        at::globalContext().setBenchmarkLimitCuDNN(std::stoi(knob("PM_ENGINE_CUDNN_LIMIT", "10")));
-        if (channelsLast_) {
+        const long limit = std::strtol(knob("PM_ENGINE_CUDNN_LIMIT", "10").c_str(), nullptr, 10);
+        at::globalContext().setBenchmarkLimitCuDNN(limit > 0 ? static_cast<int>(limit) : 10);
+        if (channelsLast_) {  // a frozen module's weights are constants: only inputs change
             torch::NoGradGuard noGrad;
             for (auto parameter : module_.parameters())
                 if (parameter.dim() == 4)

@@ -4,12 +4,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 
 #include "core/common/error.h"
 #include "core/ops/remove/patchmatch.h"
+#include "tests/support/testdata.h"
 
 namespace pm::ops {
 namespace {
@@ -154,6 +158,128 @@ TEST(PatchMatch, SameSeedSameResult) {
     const cv::Mat a = patchMatchInpaint(truth, hole), b = patchMatchInpaint(truth, hole);
     EXPECT_EQ(cv::norm(a, b, cv::NORM_INF), 0.0);
 }
+
+double holePsnr(const cv::Mat& a, const cv::Mat& b, const cv::Mat& hole) {
+    cv::Mat diff;
+    cv::absdiff(a, b, diff);
+    diff.convertTo(diff, CV_32F);
+    const cv::Scalar m = cv::mean(diff.mul(diff), hole);
+    const double mse = (m[0] + m[1] + m[2]) / 3.0;
+    return 10.0 * std::log10(255.0 * 255.0 / std::max(mse, 1e-6));
+}
+
+// RMS of the luma Laplacian over the hole: how much fine grain a fill has.
+double grain(const cv::Mat& image, const cv::Mat& hole) {
+    cv::Mat gray, lap;
+    cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+    cv::Laplacian(gray, lap, CV_32F);
+    return std::sqrt(cv::mean(lap.mul(lap), hole)[0]);
+}
+
+// The middle 256x256 of each test photo: enough texture and edges, small enough to stay quick.
+std::vector<cv::Mat> photoCrops() {
+    std::vector<cv::Mat> crops;
+    for (const std::string& file : test::testdataFiles("photos")) {
+        const cv::Mat photo = cv::imread(file, cv::IMREAD_COLOR);
+        if (photo.cols < 256 || photo.rows < 256) continue;
+        crops.push_back(
+            photo(cv::Rect((photo.cols - 256) / 2, (photo.rows - 256) / 2, 256, 256)).clone());
+    }
+    return crops;
+}
+
+cv::Mat wanderingLines(cv::Size size, int thickness, int count, uint64_t seed) {
+    cv::Mat hole(size, CV_8UC1, cv::Scalar(0));
+    cv::RNG rng(seed);
+    for (int i = 0; i < count; ++i) {
+        cv::Point2d p(rng.uniform(20, size.width - 20), rng.uniform(20, size.height - 20));
+        double angle = rng.uniform(0.0, 2 * CV_PI);
+        for (int step = 0; step < 40; ++step) {
+            angle += rng.uniform(-0.2, 0.2);
+            const cv::Point2d q = p + 4.0 * cv::Point2d(std::cos(angle), std::sin(angle));
+            cv::line(hole, p, q, cv::Scalar(255), thickness, cv::LINE_8);
+            p = q;
+        }
+    }
+    cv::Mat inner(size, CV_8UC1, cv::Scalar(0));
+    inner(cv::Rect(2, 2, size.width - 4, size.height - 4)).setTo(255);
+    return hole & inner;
+}
+
+TEST(PatchMatch, FlatNoisySkyKeepsItsGrain) {
+    // A fill without the grain of the sky around it looks painted on.
+    // Sky-like: a smooth gradient with faint grain, a little blurred as a camera's demosaicing and
+    // compression leave it.
+    cv::Mat noise(160, 200, CV_32FC1);
+    cv::RNG rng(11);
+    rng.fill(noise, cv::RNG::NORMAL, 0.0, 4.0);
+    cv::GaussianBlur(noise, noise, cv::Size(), 0.8);
+    cv::Mat truth(noise.size(), CV_8UC3);
+    for (int y = 0; y < truth.rows; ++y)
+        for (int x = 0; x < truth.cols; ++x) {
+            const double n = noise.at<float>(y, x);
+            truth.at<cv::Vec3b>(y, x) = cv::Vec3b(cv::saturate_cast<uchar>(190 - y / 4 + n),
+                                                  cv::saturate_cast<uchar>(150 - y / 4 + n),
+                                                  cv::saturate_cast<uchar>(110 - y / 4 + n));
+        }
+    cv::Mat hole(truth.size(), CV_8UC1, cv::Scalar(0));
+    cv::ellipse(hole, cv::Point(100, 80), cv::Size(34, 26), 20, 0, 360, cv::Scalar(255),
+                cv::FILLED);
+    cv::Mat input = truth.clone();
+    input.setTo(cv::Scalar(255, 0, 255), hole);
+    const cv::Mat ours = patchMatchInpaint(input, hole);
+    const double ratio = grain(ours, hole) / grain(truth, hole);
+    EXPECT_GT(ratio, 0.75);
+    EXPECT_LT(ratio, 1.25);
+    // ... and keeps the shading: no brighter or darker blotch where the hole was.
+    EXPECT_NEAR(cv::mean(ours, hole)[1], cv::mean(truth, hole)[1], 3.0);
+}
+
+#if __has_include(<opencv2/xphoto.hpp>)
+// Thin scratches are almost all boundary: on real photos the fill must be clearly closer to the
+// truth than diffusion (Navier-Stokes, the better of OpenCV's two there).
+TEST(PatchMatch, ThinScratchesOnRealPhotosBeatDiffusion) {
+    PM_REQUIRE_TESTDATA();
+    const std::vector<cv::Mat> crops = photoCrops();
+    ASSERT_GE(crops.size(), 3u);
+    double ours = 0, ns = 0;
+    for (size_t i = 0; i < 3; ++i) {
+        const cv::Mat& truth = crops[i];
+        const cv::Mat hole = wanderingLines(truth.size(), 2, 3, 5 + i);
+        cv::Mat input = truth.clone();
+        input.setTo(cv::Scalar(255, 0, 255), hole);
+        cv::Mat diffused;
+        cv::inpaint(input, hole, diffused, 3, cv::INPAINT_NS);
+        ours += holePsnr(patchMatchInpaint(input, hole), truth, hole) / 3;
+        ns += holePsnr(diffused, truth, hole) / 3;
+    }
+    EXPECT_GT(ours, ns + 3.0) << "NS " << ns;
+}
+
+// Brush strokes (~10 px wide): closer to the truth than diffusion, and with the photo's grain
+// instead of a smear.
+TEST(PatchMatch, BrushStrokesOnRealPhotosKeepShadingAndGrain) {
+    PM_REQUIRE_TESTDATA();
+    const std::vector<cv::Mat> crops = photoCrops();
+    ASSERT_GE(crops.size(), 3u);
+    double ours = 0, ns = 0, grainRatio = 0;
+    for (size_t i = 0; i < 3; ++i) {
+        const cv::Mat& truth = crops[i];
+        const cv::Mat hole = wanderingLines(truth.size(), 10, 2, 9 + i);
+        cv::Mat input = truth.clone();
+        input.setTo(cv::Scalar(255, 0, 255), hole);
+        cv::Mat diffused;
+        cv::inpaint(input, hole, diffused, 3, cv::INPAINT_NS);
+        const cv::Mat filled = patchMatchInpaint(input, hole);
+        ours += holePsnr(filled, truth, hole) / 3;
+        ns += holePsnr(diffused, truth, hole) / 3;
+        grainRatio += grain(filled, hole) / grain(truth, hole) / 3;
+    }
+    EXPECT_GT(ours, ns + 0.5) << "NS " << ns;
+    EXPECT_GT(grainRatio, 0.75);
+    EXPECT_LT(grainRatio, 1.25);
+}
+#endif
 
 }  // namespace
 }  // namespace pm::ops

@@ -3,7 +3,8 @@
 // completion of Wexler et al. 2007. A nearest-neighbour field maps every patch that touches the
 // hole to a fully known patch of the same image; propagation and random search improve it, weighted
 // voting turns it into pixels, and a coarse-to-fine pyramid carries the structure down to full
-// resolution.
+// resolution. Narrow holes (scratches, brush strokes) lean on OpenCV xphoto's frequency-selective
+// reconstruction where it is available: see PatchMatchParams::narrowShare.
 #include <cstdint>
 #include <functional>
 
@@ -22,11 +23,20 @@ struct PatchMatchParams {
     int workBudget = 60000;
     /// Weight of the texture feature (local gradient energy) next to colour in patch distances;
     /// 0 matches colour only, which drifts towards flat, blurry fills.
-    double textureGain = 4.0;
-    /// Spatial spread (pixels) of the final vote around each patch centre: lower keeps more detail.
-    double finalSpread = 0.7;
+    double textureGain = 10.0;
+    /// Spatial spread (pixels) of the final vote around each patch centre: lower keeps more detail;
+    /// near 0 each pixel comes from the one patch centred on it, keeping the grain of smooth skies.
+    double finalSpread = 0.01;
     /// Low frequencies (Gaussian sigma, pixels) taken from a diffusion fill; 0 = patches only.
     double diffusionBaseSigma = 6.0;
+    /// Narrow holes (scratches, strokes), where FSR replaces diffusion when OpenCV has xphoto: a
+    /// hole with at least `narrowShare` of its pixels within `narrowReach` of a known pixel takes
+    /// its low band (sigma `narrowBaseSigma`) from FSR; one with narrowShare + 0.08 of them within
+    /// `thinReach` is filled by FSR alone.
+    float narrowReach = 10.0f;
+    float thinReach = 3.5f;
+    double narrowShare = 0.9;
+    double narrowBaseSigma = 1.2;
     int bandPixels = 0;  ///< also synthesize known pixels this close to the hole (seam blending)
     uint64_t seed = 1;   ///< same seed, same input: same output, whatever the thread count
     std::function<void()> checkpoint;      ///< called between levels and iterations; may throw
