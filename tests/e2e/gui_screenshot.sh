@@ -12,7 +12,7 @@ if [[ "${1:-}" == "--inside-xvfb" ]]; then
     export QT_QPA_PLATFORM=xcb
     export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache"
     mkdir -p "$work/models"
-    "$app" --device cpu --models-dir "$work/models" "$photo" >"$work/app.log" 2>&1 &
+    "$app" --new-window --device cpu --models-dir "$work/models" "$photo" >"$work/app.log" 2>&1 &
     pid=$!
     trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null' EXIT
 
