@@ -256,6 +256,28 @@ TEST(PatchMatch, ThinScratchesOnRealPhotosBeatDiffusion) {
     EXPECT_GT(ours, ns + 3.0) << "NS " << ns;
 }
 
+TEST(PatchMatch, ScratchesAtTheFrameAreFilledLikeAnyOther) {
+    // Grey photo content, magenta in the holes: any magenta or colour cast left behind shows.
+    const cv::Mat grey = stripes(cv::Size(203, 150), CV_8UC1);
+    cv::Mat truth;
+    cv::cvtColor(grey, truth, cv::COLOR_GRAY2BGR);
+    for (const cv::Rect& box : {cv::Rect(199, 30, 4, 90), cv::Rect(0, 30, 3, 90),
+                                cv::Rect(40, 147, 120, 3), cv::Rect(40, 0, 120, 2)}) {
+        const cv::Mat hole = squareHole(truth.size(), box);
+        cv::Mat input = truth.clone();
+        input.setTo(cv::Scalar(255, 0, 255), hole);
+        const cv::Mat ours = patchMatchInpaint(input, hole);
+        std::vector<cv::Mat> planes;
+        cv::split(ours, planes);
+        cv::Mat cast;
+        cv::absdiff(planes[1], planes[2], cast);
+        double worst = 0;
+        cv::minMaxLoc(cast, nullptr, &worst, nullptr, nullptr, hole);
+        EXPECT_LE(worst, 2.0) << "hole " << box;
+        EXPECT_LT(meanAbsError(ours, truth, hole), 40.0) << "hole " << box;
+    }
+}
+
 // Brush strokes (~10 px wide): closer to the truth than diffusion, and with the photo's grain
 // instead of a smear.
 TEST(PatchMatch, BrushStrokesOnRealPhotosKeepShadingAndGrain) {

@@ -273,8 +273,10 @@ void voteRows(const Level& level, const cv::Mat& weights, const cv::Mat& source,
     if (spread > 0.0)
         for (int dy = -r; dy <= r; ++dy)
             for (int dx = -r; dx <= r; ++dx)
+                // Never exactly 0: a pixel with no patch centred on it (the crop's outer rows and
+                // columns) must still get the votes of its nearest patches.
                 spatial[static_cast<size_t>((dy + r) * side + dx + r)] =
-                    std::exp(-(dx * dx + dy * dy) / (2.0 * spread * spread));
+                    std::max(std::exp(-(dx * dx + dy * dy) / (2.0 * spread * spread)), 1e-250);
     const cv::Rect box = level.box;
     const int channels = source.channels();
     std::vector<double> sum(static_cast<size_t>(channels));

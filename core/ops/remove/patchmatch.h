@@ -28,7 +28,9 @@ struct PatchMatchParams {
     /// near 0 each pixel comes from the one patch centred on it, keeping the grain of smooth skies.
     double finalSpread = 0.01;
     /// Low frequencies (Gaussian sigma, pixels) taken from a diffusion fill; 0 = patches only.
-    double diffusionBaseSigma = 6.0;
+    /// Lower values take more of the image from diffusion, which smears a dark object at the hole's
+    /// edge into a sky as a blotch (6 did, on the quality bench's rocket, and scored lower).
+    double diffusionBaseSigma = 12.0;
     /// Narrow holes (scratches, strokes), where FSR replaces diffusion when OpenCV has xphoto: a
     /// hole with at least `narrowShare` of its pixels within `narrowReach` of a known pixel takes
     /// its low band (sigma `narrowBaseSigma`) from FSR; one with narrowShare + 0.08 of them within
