@@ -55,6 +55,14 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COM
     -DCMAKE_EXE_LINKER_FLAGS="$STDCXX_FIRST -Wl,--as-needed -Wl,--allow-shlib-undefined -Wl,-rpath-link,$LIB:$LIB/blas:$LIB/lapack" \
     > "$OUTDIR/configure.log" 2>&1 || { tail -40 "$OUTDIR/configure.log"; exit 1; }
 grep -E "libtorch has CUDA|OpenSSL" "$OUTDIR/configure.log"
+# PM_GPU_REMOVE_SPEED=PHOTO: only time the built-in Remove object on this machine's CPU cores.
+if [ -n "${PM_GPU_REMOVE_SPEED:-}" ]; then
+    ninja -C "$BUILD" -j16 remove_speed > "$OUTDIR/build.log" 2>&1 ||
+        { grep -E "error|Error" -A3 "$OUTDIR/build.log" | head -40; exit 1; }
+    "$BUILD/bench/quality/remove_speed" --photo "$PM_GPU_REMOVE_SPEED" --runs 7
+    exit $?
+fi
+
 echo "== build"
 ninja -C "$BUILD" -j16 engine_tests engine_bench > "$OUTDIR/build.log" 2>&1 ||
     { grep -E "error|Error" -A3 "$OUTDIR/build.log" | head -60; exit 1; }
