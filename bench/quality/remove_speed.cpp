@@ -2,7 +2,8 @@
 // of the area: crop, fill, paste back. Compared with cv::inpaint TELEA on the same input in the
 // same run.
 //
-//   remove_speed [--photo FILE] [--runs N]
+//   remove_speed [--photo FILE] [--raw FILE WIDTHxHEIGHT] [--runs N]
+// --raw reads 8-bit BGR bytes (the GPU machine's OpenCV has no image codecs: convert there with Python).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -11,7 +12,10 @@
 #include <vector>
 
 #include <opencv2/core/utility.hpp>
+#include <fstream>
+#ifndef PM_BENCH_NO_IMGCODECS
 #include <opencv2/imgcodecs.hpp>
+#endif
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 
@@ -38,14 +42,30 @@ double medianMs(int runs, const std::function<void()>& work) {
 int main(int argc, char** argv) {
     std::string photo = "/work/shared/testdata/photos/kodim03.png";
     int runs = 3;
+    std::string rawSize;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
-        if (a == "--photo")
+        if (a == "--photo") {
             photo = argv[i + 1];
-        else if (a == "--runs")
+        } else if (a == "--raw" && i + 2 < argc) {
+            photo = argv[i + 1];
+            rawSize = argv[++i + 1];
+        } else if (a == "--runs") {
             runs = std::max(1, std::stoi(argv[i + 1]));
+        }
     }
-    const cv::Mat source = cv::imread(photo, cv::IMREAD_COLOR);
+    cv::Mat source;
+    if (!rawSize.empty()) {
+        int w = 0, h = 0;
+        std::sscanf(rawSize.c_str(), "%dx%d", &w, &h);
+        source.create(h, w, CV_8UC3);
+        std::ifstream(photo, std::ios::binary)
+            .read(reinterpret_cast<char*>(source.data), std::streamsize(source.total() * 3));
+    } else {
+#ifndef PM_BENCH_NO_IMGCODECS
+        source = cv::imread(photo, cv::IMREAD_COLOR);
+#endif
+    }
     if (source.empty()) {
         std::fprintf(stderr, "cannot read %s\n", photo.c_str());
         return 1;
