@@ -11,6 +11,7 @@
 #include <opencv2/objdetect.hpp>
 
 #include "core/common/error.h"
+#include "core/image/pixel_convert.h"
 #include "core/ops/faces/restore_faces.h"
 
 namespace pm::ops {
@@ -22,30 +23,6 @@ namespace {
 // astronaut.png and the old photos with the eye cascade).
 constexpr float kEyeX = 0.30f, kEyeY = 0.38f;
 constexpr int kDetectMaxSide = 1024;  // Haar runs on a copy no larger than this (speed)
-
-cv::Mat toGray8(const cv::Mat& image) {
-    cv::Mat gray;
-    if (image.channels() == 3)
-        cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
-    else if (image.channels() == 4)
-        cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
-    else
-        gray = image;
-    if (gray.depth() == CV_16U) gray.convertTo(gray, CV_8U, 1.0 / 257.0);
-    return gray;
-}
-
-cv::Mat toBgr8(const cv::Mat& image) {
-    cv::Mat bgr;
-    if (image.channels() == 1)
-        cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
-    else if (image.channels() == 4)
-        cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
-    else
-        bgr = image;
-    if (bgr.depth() == CV_16U) bgr.convertTo(bgr, CV_8U, 1.0 / 257.0);
-    return bgr;
-}
 
 std::string findCascade(const std::string& name) {
     for (const char* dir : {"/usr/share/opencv4/haarcascades", "/usr/local/share/opencv4/haarcascades",
@@ -112,7 +89,7 @@ bool findEyes(const cv::Mat& gray, const cv::Rect& face, cv::Point2f& left, cv::
 }
 
 std::vector<FaceBox> detectHaar(const cv::Mat& image) {
-    const cv::Mat gray = toGray8(image);
+    const cv::Mat gray = image::toGray8(image);
     const double scale =
         std::min(1.0, static_cast<double>(kDetectMaxSide) / std::max(gray.cols, gray.rows));
     cv::Mat small;
@@ -151,7 +128,7 @@ std::vector<FaceBox> detectHaar(const cv::Mat& image) {
 }
 
 std::vector<FaceBox> detectYuNet(const cv::Mat& image, const std::string& modelPath) {
-    const cv::Mat bgr = toBgr8(image);
+    const cv::Mat bgr = image::toBgr8(image);
     cv::Mat rows;
     try {
         cv::Ptr<cv::FaceDetectorYN> yunet =

@@ -4,23 +4,12 @@
 
 #include "core/common/error.h"
 #include "core/engine/inference_session.h"
+#include "core/image/pixel_convert.h"
 #include "core/ops/faces/face_parts.h"
 
 namespace pm::ops {
 
 namespace {
-
-cv::Mat bgr8Of(const cv::Mat& image) {
-    cv::Mat bgr;
-    if (image.channels() == 1)
-        cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
-    else if (image.channels() == 4)
-        cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
-    else
-        bgr = image;
-    if (bgr.depth() == CV_16U) bgr.convertTo(bgr, CV_8U, 1.0 / 257.0);
-    return bgr;
-}
 
 // The restored BGR 8-bit patch in the image's own layout (channels and depth) as CV_32F, so it can
 // be blended with the original pixels; a 4th (alpha) channel is taken from `like`.
@@ -78,7 +67,7 @@ FaceResult restoreFaces(const cv::Mat& image, const FaceParams& params,
         return result;
     }
 
-    const cv::Mat bgr = bgr8Of(image);
+    const cv::Mat bgr = image::toBgr8(image);
     const cv::Mat& alignedMask = faces::alignedFaceMask();
     const cv::Size aligned(faces::kAlignedSize, faces::kAlignedSize);
     for (size_t i = 0; i < found.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <opencv2/photo.hpp>
 
 #include "core/ops/remove/patch_field.h"
+#include "core/ops/remove/stage_timer.h"
 
 #if defined(PM_HAVE_XPHOTO) && __has_include(<opencv2/xphoto.hpp>)
 #include <opencv2/xphoto.hpp>
@@ -239,6 +240,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     CV_Assert(!image.empty() && (image.depth() == CV_8U || image.depth() == CV_16U));
     CV_Assert(hole.type() == CV_8UC1 && hole.size() == image.size());
     CV_Assert(params.patchSize >= 3 && params.patchSize % 2 == 1);
+    StageTimer timer("fill");
     const cv::Mat unknown = hole > 0;
     if (cv::countNonZero(unknown) == 0) return image.clone();
     auto checkpoint = [&] {
@@ -248,6 +250,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     std::vector<Level> levels(1);
     levels[0].radius = params.patchSize / 2;
     float radius = holeRadius(unknown);
+    timer.lap("hole radius");
     // Thin holes (scratches) are mostly surrounded by known pixels: a smooth mean of well-matched
     // patches is closest to the truth there, and texture features only add noise.
     const bool thin = radius <= static_cast<float>(levels[0].radius);
@@ -265,7 +268,9 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         }
     }
 #endif
+    timer.lap("narrow checks");
     levels[0].guide = toGuide(image, unknown, thin ? 0.0 : params.textureGain);
+    timer.lap("guide");
     levels[0].hole = unknown;
     const int minSide = std::max(4 * params.patchSize, 24);
     // Halve until the hole is about a patch wide: there the diffusion start is good enough.
@@ -274,9 +279,11 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         levels.push_back(halve(levels.back()));
         radius /= 2.0f;
     }
+    timer.lap("pyramid");
     const int bandReach = std::max(params.bandPixels, levels[0].radius);
     for (size_t i = 0; i < levels.size(); ++i)
         patchmatch::prepare(levels[i], i == 0 ? bandReach : 0);
+    timer.lap("prepare levels");
     // Coarse levels where the hole swallowed every known patch cannot be matched: start finer.
     while (levels.size() > 1 && levels.back().sourceCount == 0) levels.pop_back();
     if (levels[0].sourceCount == 0) return diffusionFill(image, unknown);
@@ -286,11 +293,13 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     const int baseLevel = std::min(count - 1, 2);
     const cv::Mat base =
         useBase ? diffusedColour(levels[static_cast<size_t>(baseLevel)]) : cv::Mat();
+    timer.lap("diffusion base");
     {
         Level& coarsest = levels.back();
         diffuseGuide(coarsest.guide, coarsest.hole);
         patchmatch::randomField(coarsest, params.seed);
     }
+    timer.lap("coarsest init");
     for (int l = count - 1; l >= 0; --l) {
         checkpoint();
         Level& level = levels[static_cast<size_t>(l)];
@@ -300,6 +309,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
             const cv::Mat uniform(level.guide.size(), CV_32FC1, cv::Scalar(1));
             patchmatch::vote(level, uniform, level.guide, level.guide, level.hole);
         }
+        timer.lap(l == 0 ? "upsample L0" : "upsample");
         const int full = std::max(level.guide.cols, level.guide.rows);
         // Far jumps matter where the structure is decided (coarsest); finer levels only refine.
         const int searchRadius = l == count - 1 ? full : std::min(full, 4 * params.patchSize);
@@ -313,10 +323,12 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
                              level.hole);
         }
         if (params.progress) params.progress(static_cast<double>(count - l) / count);
+        timer.lap(l == 0 ? "EM L0" : "EM coarse");
     }
 
     Level& finest = levels[0];
     patchmatch::updateDistances(finest);
+    timer.lap("final distances");
     cv::Mat outMask = unknown;
     if (params.bandPixels > 0) {
         const int side = 2 * params.bandPixels + 1;
@@ -327,10 +339,12 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     cv::Mat out = image.clone();
     patchmatch::vote(finest, patchmatch::voteWeights(finest), image, out, outMask,
                      thin ? 0.0 : params.finalSpread);
+    timer.lap("final vote");
     if (!narrowBase.empty())
         addDiffusionBase(out, unknown, narrowBase, params.narrowBaseSigma);
     else if (useBase)
         addDiffusionBase(out, unknown, base, params.diffusionBaseSigma);
+    timer.lap("add base");
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include "core/ops/remove/fill_regions.h"
 #include "core/ops/remove/lama_fill.h"
 #include "core/ops/remove/patchmatch.h"
+#include "core/ops/remove/stage_timer.h"
 
 namespace pm::ops {
 namespace {
@@ -54,6 +55,7 @@ FillEngine parseFillEngine(const std::string& text) {
 
 RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
                           engine::JobContext& context) {
+    StageTimer timer("remove");
     checkInputs(image, mask, params);
     context.throwIfCancelled();
     engine::InferenceSession* lama = nullptr;
@@ -66,7 +68,9 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
     RemoveResult result;
     result.engineUsed = lama ? "LaMa on " + lama->device().name : "built-in PatchMatch";
     result.image = image.clone();
+    timer.lap("clone image");
     const cv::Mat hole = growMask(mask, params.growPixels);
+    timer.lap("grow mask");
     const PatchMatchParams defaults;
     RegionPlan plan;
     plan.minMargin = std::max(plan.minMargin, params.featherPixels + 4 * defaults.patchSize);
@@ -74,6 +78,7 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
     // crop costs the CPU time on large photos.
     if (!lama) plan.marginRatio = 0.5;
     const std::vector<cv::Rect> boxes = planFillRegions(hole, plan);
+    timer.lap("plan regions");
 
     const double regions = static_cast<double>(boxes.size());
     for (size_t i = 0; i < boxes.size(); ++i) {
@@ -94,13 +99,17 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
             };
             fill = patchMatchInpaint(crop, cropHole, pmParams);
         }
+        timer.lap("fill crop");
         context.throwIfCancelled();
         const cv::Mat weights = featherWeights(cropHole, params.featherPixels);
+        timer.lap("feather weights");
         cv::Mat target = result.image(box);
         pasteFeathered(target, fill, weights);
+        timer.lap("paste");
         const cv::Rect touched = cv::boundingRect(weights > 0.0f);
         const cv::Rect changed = differingBox(crop(touched), target(touched));
         if (changed.area() > 0) result.changed |= changed + box.tl() + touched.tl();
+        timer.lap("changed box");
     }
     context.progress(1.0, "Removing object");
     return result;

@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/image/pixel_convert.h"
 #include "core/ops/split/bed_mask.h"
 #include "core/ops/split/edge_refine.h"
 
@@ -15,18 +16,6 @@ namespace {
 /// resolution afterwards.
 constexpr int kDetectSide = 1600;
 
-/// 8-bit BGR of any supported scan (alpha dropped: a scanner bed is opaque).
-cv::Mat toBgr8(const cv::Mat& scan) {
-    cv::Mat bgr;
-    if (scan.channels() == 1)
-        cv::cvtColor(scan, bgr, cv::COLOR_GRAY2BGR);
-    else if (scan.channels() == 4)
-        cv::cvtColor(scan, bgr, cv::COLOR_BGRA2BGR);
-    else
-        bgr = scan;
-    if (bgr.depth() == CV_16U) bgr.convertTo(bgr, CV_8U, 1.0 / 257.0);
-    return bgr;
-}
 
 /// Fills the holes of mask; with keepSlivers, holes thinner than minThickness stay open: between
 /// two photos that share a shadow, the gap is such a sliver.
@@ -137,7 +126,7 @@ std::vector<DetectedPhoto> detectPhotos(const cv::Mat& scan, const SplitParams& 
     context.throwIfCancelled();
     context.progress(0.0, "finding photos");
 
-    const cv::Mat bgr = toBgr8(scan);
+    const cv::Mat bgr = image::toBgr8(scan);
     const double scale = std::min(1.0, double(kDetectSide) / std::max(bgr.cols, bgr.rows));
     cv::Mat small;
     if (scale < 1.0)
