@@ -15,23 +15,12 @@
 
 #include "bench/damage/damage_synth.h"
 #include "core/image/image_io.h"
+#include "core/image/pixel_convert.h"
 #include "core/ops/damage/detect_damage.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-cv::Mat toBgr8(const cv::Mat& image) {
-    cv::Mat bgr;
-    if (image.channels() == 4)
-        cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
-    else if (image.channels() == 1)
-        cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
-    else
-        bgr = image;
-    if (bgr.depth() == CV_16U) bgr.convertTo(bgr, CV_8U, 1.0 / 257.0);
-    return bgr;
-}
 
 std::vector<std::string> files(const std::string& dir, const std::string& prefix) {
     std::vector<std::string> out;
@@ -118,7 +107,7 @@ int main(int argc, char** argv) {
     pm::bench::DamageScore sum;
     uint64_t seed = 1;
     for (const std::string& path : faded) {
-        const cv::Mat bgr = toBgr8(pm::image::loadPhoto(path).pixels);
+        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
         const pm::bench::SyntheticDamage synth = pm::bench::paintSyntheticDamage(bgr, seed++);
         const Timed t = detect(synth.image, params);
         const pm::bench::DamageScore s =
@@ -145,7 +134,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> real = files(old, "scratched_");
     for (const std::string& p : files(testdata + "/photos", "")) real.push_back(p);
     for (const std::string& path : real) {
-        const cv::Mat bgr = toBgr8(pm::image::loadPhoto(path).pixels);
+        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
         const Timed t = detect(bgr, params);
         const std::string name = fs::path(path).stem().string();
         std::printf("%-22s %8.3f%% %8.1f\n", name.c_str(),

@@ -9,21 +9,11 @@
 #include "bench/damage/damage_synth.h"
 #include "core/common/error.h"
 #include "core/image/image_io.h"
+#include "core/image/pixel_convert.h"
 #include "core/ops/damage/detect_damage.h"
 #include "tests/support/testdata.h"
 
 namespace {
-
-cv::Mat toBgr8(const cv::Mat& image) {
-    cv::Mat bgr;
-    if (image.channels() == 4)
-        cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
-    else if (image.channels() == 1)
-        cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
-    else
-        bgr = image;
-    return bgr;
-}
 
 // A smooth, softly textured and grainy print: what a faded photo looks like away from edges.
 cv::Mat syntheticPrint() {
@@ -89,7 +79,7 @@ TEST(DetectDamage, FindsSyntheticDamageOverRealFadedPhotos) {
     double precision = 0, scratchRecall = 0;
     uint64_t seed = 1;
     for (const auto& path : faded) {
-        const cv::Mat bgr = toBgr8(pm::image::loadPhoto(path).pixels);
+        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
         const auto damage = pm::bench::paintSyntheticDamage(bgr, seed++);
         const auto s = pm::bench::scoreDamage(pm::ops::detectDamage(damage.image, {}, ctx),
                                               damage.scratches, damage.specks);
