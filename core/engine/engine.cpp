@@ -106,6 +106,13 @@ public:
         auto it = sessions_.find(task);
         return it == sessions_.end() ? nullptr : it->second.get();
     }
+    /// The first broken model's problem for a task, "" when none is broken.
+    std::string problem(const std::string& task) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (const ModelStatus& status : models_)
+            if (status.entry.task == task && status.state == ModelState::Broken) return status.problem;
+        return {};
+    }
     const EngineCallbacks& callbacks() const { return callbacks_; }
 
 private:
@@ -197,6 +204,7 @@ public:
             engine_.callbacks().onProgress(job_.id, std::clamp(fraction, 0.0, 1.0), stage);
     }
     InferenceSession* model(const std::string& task) override { return engine_.session(task); }
+    std::string modelProblem(const std::string& task) const override { return engine_.problem(task); }
     const DeviceInfo& device() const override { return device_; }
 
 private:

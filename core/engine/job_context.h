@@ -25,6 +25,9 @@ public:
     /// The installed, verified and enabled model for a task ("inpaint", "face", "cartoon"), or
     /// nullptr when there is none and the operation should use its built-in algorithm.
     virtual InferenceSession* model(const std::string& task) = 0;
+    /// Why model(task) is null when a model for it is installed but unusable (e.g. "big-lama.pt: not
+    /// a TorchScript model"); "" when none is installed. Lets a tool name the file in its error.
+    virtual std::string modelProblem(const std::string& /*task*/) const { return {}; }
     virtual const DeviceInfo& device() const = 0;
 };
 

@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
+#include "tests/support/file_bytes.h"
+
 namespace pm::test {
 
 struct CliResult {
@@ -61,9 +63,6 @@ inline std::vector<char> fileBytes(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-inline void writeBytes(const std::string& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
-}
 
 /// A textured background (gradients and stripes, no flat areas) of the given size, BGR.
 cv::Mat texturedBackground(cv::Size size, int seed = 0);

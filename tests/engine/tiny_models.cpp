@@ -1,7 +1,6 @@
 #include "tests/engine/tiny_models.h"
 
 #include <fstream>
-#include <sstream>
 
 #include <torch/script.h>
 
@@ -57,18 +56,6 @@ void saveWrongRangeModel(const std::string& path) {
 def forward(self, image, mask):
     return image * 255.0
 )");
-}
-
-void writeBytes(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out << bytes;
-}
-
-std::string readBytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
 }
 
 std::string manifestEntry(const std::string& id, const std::string& task, const std::string& file,

@@ -3,6 +3,8 @@
 // weights, and manifests that describe them.
 #include <string>
 
+#include "tests/support/file_bytes.h"
+
 namespace pm::test {
 
 /// Inpaint contract: forward(image, mask) = image * (1 - mask) + 0.5 * mask.
@@ -17,8 +19,6 @@ void saveFixed32Model(const std::string& path);
 void saveHalfSizeModel(const std::string& path);
 /// Inpaint signature but the output is in 0..255 (breaks the range contract).
 void saveWrongRangeModel(const std::string& path);
-void writeBytes(const std::string& path, const std::string& bytes);
-std::string readBytes(const std::string& path);
 
 /// One manifest entry as JSON text (an element of "models").
 std::string manifestEntry(const std::string& id, const std::string& task, const std::string& file,

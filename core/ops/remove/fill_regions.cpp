@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace pm::ops {
@@ -32,15 +33,25 @@ cv::Mat growMask(const cv::Mat& mask, int pixels) {
 }
 
 std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const RegionPlan& plan) {
+    // Labelling costs a pass over every pixel: label the hole's bounding box only.
+    const cv::Rect bounds = cv::boundingRect(hole);
+    if (bounds.area() == 0) return {};
+    return planFillRegions(hole(bounds), bounds, hole.size(), plan);
+}
+
+std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const cv::Rect& part, cv::Size frame,
+                                      const RegionPlan& plan) {
+    CV_Assert(hole.type() == CV_8UC1 && hole.size() == part.size());
+    std::vector<cv::Rect> boxes;
+    if (hole.empty()) return boxes;
     cv::Mat labels, stats, centroids;
     const int count =
         cv::connectedComponentsWithStats(hole > 0, labels, stats, centroids, 8, CV_32S);
-    const cv::Rect image(0, 0, hole.cols, hole.rows);
-    std::vector<cv::Rect> boxes;
+    const cv::Rect image(0, 0, frame.width, frame.height);
     for (int i = 1; i < count; ++i) {
-        const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                           stats.at<int>(i, cv::CC_STAT_WIDTH),
-                           stats.at<int>(i, cv::CC_STAT_HEIGHT));
+        const cv::Rect box(
+            part.x + stats.at<int>(i, cv::CC_STAT_LEFT), part.y + stats.at<int>(i, cv::CC_STAT_TOP),
+            stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
         const int margin = std::max(
             plan.minMargin, static_cast<int>(plan.marginRatio * std::max(box.width, box.height)));
         boxes.push_back(cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin,
@@ -83,33 +94,45 @@ cv::Mat featherWeights(const cv::Mat& hole, int featherPixels) {
     return weights;
 }
 
+namespace {
+
+// dst = w f + (1 - w) dst in float, rounded back, where w > 0: the same arithmetic as converting
+// both to float, blending and converting back, without three full-size temporaries.
+template <typename T>
+void blendRows(cv::Mat& dst, const cv::Mat& fill, const cv::Mat& weights, const cv::Range& rows) {
+    const int channels = dst.channels();
+    for (int y = rows.start; y < rows.end; ++y) {
+        const float* w = weights.ptr<float>(y);
+        T* d = dst.ptr<T>(y);
+        const T* f = fill.ptr<T>(y);
+        for (int x = 0; x < dst.cols; ++x) {
+            if (!(w[x] > 0.0f)) continue;
+            for (int c = 0; c < channels; ++c) {
+                const int i = x * channels + c;
+                d[i] = cv::saturate_cast<T>(w[x] * static_cast<float>(f[i]) +
+                                            (1.0f - w[x]) * static_cast<float>(d[i]));
+            }
+        }
+    }
+}
+
+}  // namespace
+
 void pasteFeathered(cv::Mat& dstAll, const cv::Mat& fillAll, const cv::Mat& weightsAll) {
     CV_Assert(dstAll.size() == fillAll.size() && dstAll.type() == fillAll.type() &&
               weightsAll.type() == CV_32FC1 && weightsAll.size() == dstAll.size());
+    CV_Assert(dstAll.depth() == CV_8U || dstAll.depth() == CV_16U);
     const cv::Rect roi = cv::boundingRect(weightsAll > 0.0f);
     if (roi.area() == 0) return;
     cv::Mat dst = dstAll(roi);
     const cv::Mat fill = fillAll(roi), weights = weightsAll(roi);
-    const int channels = dst.channels();
-    cv::Mat dstF, fillF;
-    dst.convertTo(dstF, CV_32F);
-    fill.convertTo(fillF, CV_32F);
-    for (int y = 0; y < dst.rows; ++y) {
-        const float* w = weights.ptr<float>(y);
-        float* d = dstF.ptr<float>(y);
-        const float* f = fillF.ptr<float>(y);
-        for (int x = 0; x < dst.cols; ++x) {
-            if (w[x] <= 0.0f) continue;
-            for (int c = 0; c < channels; ++c) {
-                const int i = x * channels + c;
-                d[i] = w[x] * f[i] + (1.0f - w[x]) * d[i];
-            }
-        }
-    }
-    cv::Mat blended;
-    dstF.convertTo(blended, dst.type());
-    // Copy through the mask so that pixels with weight 0 keep their exact original bits.
-    blended.copyTo(dst, weights > 0.0f);
+    // Pixels with weight 0 are never written: they keep their exact original bits.
+    cv::parallel_for_(cv::Range(0, dst.rows), [&](const cv::Range& rows) {
+        if (dst.depth() == CV_8U)
+            blendRows<uchar>(dst, fill, weights, rows);
+        else
+            blendRows<ushort>(dst, fill, weights, rows);
+    });
 }
 
 }  // namespace pm::ops

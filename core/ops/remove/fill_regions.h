@@ -23,6 +23,12 @@ struct RegionPlan {
 /// right.
 std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const RegionPlan& plan = {});
 
+/// The same for a hole known only within `part` of a larger image of size `frame` (`hole` is that
+/// part; zero outside it): boxes are in the image's coordinates and clipped to the frame. Lets a
+/// 24 MP photo be planned from the mask's bounding box alone.
+std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const cv::Rect& part, cv::Size frame,
+                                      const RegionPlan& plan = {});
+
 /// Blend weights (CV_32FC1): 1 inside `hole`, falling linearly to 0 over `featherPixels` outside it
 /// (Euclidean distance), 0 everywhere else.
 cv::Mat featherWeights(const cv::Mat& hole, int featherPixels);

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <type_traits>
 
+#include <opencv2/core/hal/intrin.hpp>
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -44,19 +46,60 @@ inline int patchSsd(const uchar* a, const uchar* b, size_t step, int side, int b
     return sum;
 }
 
+#if CV_SIMD128
+// Rows of at least 16 bytes (7x7 patches of 3 or 4 channels: 21 or 28): 16 lanes at a time, the
+// rest of the row as the last 16 bytes with the lanes already counted masked out (function forms
+// only: newer OpenCV drops the operators on its vector types). Integer sums, so
+// the result is exactly the scalar one.
+inline int patchSsdWide(const uchar* a, const uchar* b, size_t step, int side, int len,
+                        const cv::v_uint8x16& tailMask, int bound) {
+    int sum = 0;
+    const int whole = len & ~15;
+    for (int row = 0; row < side; ++row, a += step, b += step) {
+        cv::v_uint32x4 acc = cv::v_setzero_u32();
+        for (int i = 0; i < whole; i += 16) {
+            const cv::v_uint8x16 d = cv::v_absdiff(cv::v_load(a + i), cv::v_load(b + i));
+            acc = cv::v_dotprod_expand(d, d, acc);
+        }
+        if (whole < len) {
+            const cv::v_uint8x16 d = cv::v_select(
+                tailMask, cv::v_absdiff(cv::v_load(a + len - 16), cv::v_load(b + len - 16)),
+                cv::v_setzero_u8());
+            acc = cv::v_dotprod_expand(d, d, acc);
+        }
+        sum += static_cast<int>(cv::v_reduce_sum(acc));
+        if (sum >= bound) return sum;
+    }
+    return sum;
+}
+#endif
+
 struct Patches {
     const uchar* data;
     size_t step;
     int channels;
     int radius;
     int side;
+#if CV_SIMD128
+    bool wide = false;
+    cv::v_uint8x16 tailMask;
+#endif
 
     explicit Patches(const Level& level)
         : data(level.guide.data),
           step(level.guide.step[0]),
           channels(level.guide.channels()),
           radius(level.radius),
-          side(2 * level.radius + 1) {}
+          side(2 * level.radius + 1) {
+#if CV_SIMD128
+        const int len = side * channels;
+        wide = len >= 16;
+        uchar lanes[16];
+        const int counted = len % 16 == 0 ? 0 : 16 - len % 16;
+        for (int i = 0; i < 16; ++i) lanes[i] = i < counted ? 0 : 255;
+        tailMask = cv::v_load(lanes);
+#endif
+    }
 
     const uchar* corner(cv::Point p) const {
         return data + static_cast<size_t>(p.y - radius) * step +
@@ -65,6 +108,9 @@ struct Patches {
     int distance(cv::Point target, cv::Point source, int bound) const {
         const uchar* a = corner(target);
         const uchar* b = corner(source);
+#if CV_SIMD128
+        if (wide) return patchSsdWide(a, b, step, side, side * channels, tailMask, bound);
+#endif
         switch (channels) {
             case 1:
                 return patchSsd<1>(a, b, step, side, bound);
@@ -241,8 +287,8 @@ void searchField(Level& level, int sweeps, int maxRadius, uint64_t seed) {
 }
 
 cv::Mat voteWeights(const Level& level, double scale) {
-    cv::Mat weights(level.guide.size(), CV_32FC1, cv::Scalar(0));
-    if (level.targetCount == 0) return weights;
+    if (level.targetCount == 0) return cv::Mat(level.guide.size(), CV_32FC1, cv::Scalar(0));
+    cv::Mat weights(level.guide.size(), CV_32FC1);
     std::vector<int> errors;
     errors.reserve(static_cast<size_t>(level.targetCount));
     for (int y = level.box.y; y < level.box.y + level.box.height; ++y)
@@ -253,21 +299,27 @@ cv::Mat voteWeights(const Level& level, double scale) {
     const double elements = static_cast<double>((2 * level.radius + 1) * (2 * level.radius + 1) *
                                                 level.guide.channels());
     const double sigma2 = std::max(scale * *nth / elements, 1.0);
-    for (int y = level.box.y; y < level.box.y + level.box.height; ++y)
-        for (int x = level.box.x; x < level.box.x + level.box.width; ++x)
-            if (level.target.at<uchar>(y, x)) {
-                const double mse = level.dist[level.at(x, y)] / elements;
-                weights.at<float>(y, x) = static_cast<float>(std::exp(-mse / (2.0 * sigma2)));
-            }
+    // Zeroed and filled by rows in parallel: a full-resolution level is megapixels of weights.
+    cv::parallel_for_(cv::Range(0, weights.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            float* w = weights.ptr<float>(y);
+            std::fill(w, w + weights.cols, 0.0f);
+            if (y < level.box.y || y >= level.box.y + level.box.height) continue;
+            const uchar* target = level.target.ptr<uchar>(y);
+            for (int x = level.box.x; x < level.box.x + level.box.width; ++x)
+                if (target[x]) {
+                    const double mse = level.dist[level.at(x, y)] / elements;
+                    w[x] = static_cast<float>(std::exp(-mse / (2.0 * sigma2)));
+                }
+        }
+    });
     return weights;
 }
 
 namespace {
 
-template <typename T>
-void voteRows(const Level& level, const cv::Mat& weights, const cv::Mat& source, cv::Mat& out,
-              const cv::Mat& outMask, double spread, const cv::Range& rows) {
-    const int r = level.radius;
+// Spatial weight of each patch offset for a vote of spread `spread` (1 everywhere when 0).
+std::vector<double> spatialWeights(int r, double spread) {
     const int side = 2 * r + 1;
     std::vector<double> spatial(static_cast<size_t>(side * side), 1.0);
     if (spread > 0.0)
@@ -277,37 +329,260 @@ void voteRows(const Level& level, const cv::Mat& weights, const cv::Mat& source,
                 // columns) must still get the votes of its nearest patches.
                 spatial[static_cast<size_t>((dy + r) * side + dx + r)] =
                     std::max(std::exp(-(dx * dx + dy * dy) / (2.0 * spread * spread)), 1e-250);
+    return spatial;
+}
+
+// With a spread this small the off-centre votes are below the last bit of the centre one (weights
+// are at least 1e-8, pixel values at most 65535, 1e-200 leaves ~170 orders of magnitude), so where
+// a patch is centred on the pixel the weighted mean rounds to that patch's own pixel: take it
+// without summing the other 48. Integer outputs only: the rounding is what makes it exact.
+bool centreDecides(const std::vector<double>& spatial, int r) {
+    const int side = 2 * r + 1;
+    for (size_t i = 0; i < spatial.size(); ++i)
+        if (static_cast<int>(i) != r * side + r && spatial[i] > 1e-200) return false;
+    return true;
+}
+
+enum class Weighting {
+    Uniform,   ///< every patch counts 1 (integer sums: exact in any order)
+    PerPatch,  ///< the patch's vote weight only
+    Spatial,   ///< the patch's vote weight times the spatial one of the offset
+};
+
+struct VoteInputs {
+    const Level& level;
+    const cv::Mat& weights;
+    const cv::Mat& source;
+    cv::Mat& out;
+    const cv::Mat& outMask;
+    const std::vector<double>& spatial;
+    bool centreOnly;
+    int xBegin, xEnd;
+};
+
+// The weighted mean over the patches covering each wanted pixel. Floating-point sums run in the
+// same order as always (rows of patch offsets, then columns), so fills stay bit for bit the same.
+template <typename T, int CN, Weighting W>
+void voteRows(const VoteInputs& in, const cv::Range& rows) {
+    const Level& level = in.level;
+    const int r = level.radius;
+    const int side = 2 * r + 1;
     const cv::Rect box = level.box;
-    const int channels = source.channels();
-    std::vector<double> sum(static_cast<size_t>(channels));
+    const size_t boxWidth = static_cast<size_t>(box.width);
+    // Integer sums are exact, so the mean is the same as the double one; float images keep doubles.
+    constexpr bool integerSums = W == Weighting::Uniform && !std::is_same<T, float>::value;
+    using Sum = std::conditional_t<integerSums, int, double>;
     for (int y = rows.start; y < rows.end; ++y) {
-        const uchar* wanted = outMask.ptr<uchar>(y);
-        T* dst = out.ptr<T>(y);
-        for (int x = 0; x < source.cols; ++x) {
+        const uchar* wanted = in.outMask.ptr<uchar>(y);
+        T* dst = in.out.ptr<T>(y);
+        const bool centreRow = y >= box.y && y < box.y + box.height;
+        const uchar* centreTarget = centreRow ? level.target.ptr<uchar>(y) : nullptr;
+        const int dyLo = std::max(-r, y - (box.y + box.height - 1)), dyHi = std::min(r, y - box.y);
+        for (int x = in.xBegin; x < in.xEnd; ++x) {
             if (!wanted[x]) continue;
-            std::fill(sum.begin(), sum.end(), 0.0);
-            double total = 0.0;
-            for (int dy = -r; dy <= r; ++dy) {
+            if (in.centreOnly && centreTarget && x >= box.x && x < box.x + box.width &&
+                centreTarget[x]) {
+                const cv::Point m = level.nnf[level.at(x, y)];
+                const T* s = in.source.ptr<T>(m.y) + m.x * CN;
+                for (int c = 0; c < CN; ++c) dst[x * CN + c] = s[c];
+                continue;
+            }
+            Sum sum[CN] = {};
+            Sum total = 0;
+            const int dxLo = std::max(-r, x - (box.x + box.width - 1)),
+                      dxHi = std::min(r, x - box.x);
+            // Offsets whose patch centre lies outside the box add nothing: skip them.
+            for (int dy = dyLo; dy <= dyHi; ++dy) {
                 const int py = y - dy;
-                if (py < box.y || py >= box.y + box.height) continue;
                 const uchar* target = level.target.ptr<uchar>(py);
-                const float* w = weights.ptr<float>(py);
-                for (int dx = -r; dx <= r; ++dx) {
+                const float* w = W == Weighting::Uniform ? nullptr : in.weights.ptr<float>(py);
+                const cv::Point* field =
+                    level.nnf.data() + static_cast<size_t>(py - box.y) * boxWidth;
+                const double* spatialRow =
+                    in.spatial.data() + static_cast<size_t>((dy + r) * side + r);
+                for (int dx = dxLo; dx <= dxHi; ++dx) {
                     const int px = x - dx;
-                    if (px < box.x || px >= box.x + box.width || !target[px]) continue;
-                    const cv::Point m = level.nnf[level.at(px, py)];
-                    const T* s = source.ptr<T>(m.y + dy) + (m.x + dx) * channels;
-                    const double weight = std::max(w[px], 1e-8f) *
-                                          spatial[static_cast<size_t>((dy + r) * side + dx + r)];
-                    for (int c = 0; c < channels; ++c) sum[static_cast<size_t>(c)] += weight * s[c];
-                    total += weight;
+                    if (!target[px]) continue;
+                    const cv::Point m = field[px - box.x];
+                    const T* s = in.source.ptr<T>(m.y + dy) + (m.x + dx) * CN;
+                    if constexpr (W == Weighting::Uniform) {
+                        for (int c = 0; c < CN; ++c) sum[c] += s[c];
+                        total += 1;
+                    } else {
+                        double weight = std::max(w[px], 1e-8f);
+                        if constexpr (W == Weighting::Spatial) weight *= spatialRow[dx];
+                        for (int c = 0; c < CN; ++c) sum[c] += weight * s[c];
+                        total += weight;
+                    }
                 }
             }
-            if (total <= 0.0) continue;
-            for (int c = 0; c < channels; ++c)
-                dst[x * channels + c] = cv::saturate_cast<T>(sum[static_cast<size_t>(c)] / total);
+            if (total <= 0) continue;
+            for (int c = 0; c < CN; ++c)
+                dst[x * CN + c] =
+                    cv::saturate_cast<T>(static_cast<double>(sum[c]) / static_cast<double>(total));
         }
     }
+}
+
+template <typename T, Weighting W>
+void voteRowsOfType(const VoteInputs& in, const cv::Range& rows) {
+    switch (in.source.channels()) {
+        case 1:
+            return voteRows<T, 1, W>(in, rows);
+        case 2:
+            return voteRows<T, 2, W>(in, rows);
+        case 3:
+            return voteRows<T, 3, W>(in, rows);
+        default:
+            return voteRows<T, 4, W>(in, rows);
+    }
+}
+
+template <Weighting W>
+void voteRowsWeighted(const VoteInputs& in, const cv::Range& rows) {
+    switch (in.source.depth()) {
+        case CV_8U:
+            return voteRowsOfType<uchar, W>(in, rows);
+        case CV_16U:
+            return voteRowsOfType<ushort, W>(in, rows);
+        default:
+            return voteRowsOfType<float, W>(in, rows);
+    }
+}
+
+template <typename T>
+inline void addBlockRow(const T* __restrict source, int* __restrict sum, int len) {
+    for (int i = 0; i < len; ++i) sum[i] += source[i];
+}
+
+inline void addOnes(int* __restrict count, int len) {
+    for (int i = 0; i < len; ++i) ++count[i];
+}
+
+// Uniform votes sum whole numbers, exact in any order: add every target patch's matched block into
+// per-pixel sums instead of gathering 49 single pixels for each output pixel. Contiguous rows of a
+// block vectorise; bands of output rows run in parallel, each adding the rows of the blocks that
+// fall into it.
+template <typename T>
+void voteUniformScatter(const Level& level, const cv::Mat& source, cv::Mat& out,
+                        const cv::Mat& outMask, const cv::Rect& reach) {
+    const int r = level.radius, side = 2 * r + 1;
+    const int channels = source.channels();
+    const int len = side * channels;
+    const cv::Rect box = level.box;
+    const int bands = std::clamp(reach.height / 32, 1, 4 * std::max(1, cv::getNumThreads()));
+    cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
+        std::vector<int> sums, counts;
+        for (int band = range.start; band < range.end; ++band) {
+            const int top = reach.y + reach.height * band / bands;
+            const int bottom = reach.y + reach.height * (band + 1) / bands;
+            const size_t rowSums = static_cast<size_t>(reach.width) * channels;
+            sums.assign(rowSums * static_cast<size_t>(bottom - top), 0);
+            counts.assign(static_cast<size_t>(reach.width) * static_cast<size_t>(bottom - top), 0);
+            const int pyLo = std::max(box.y, top - r),
+                      pyHi = std::min(box.y + box.height, bottom + r);
+            for (int py = pyLo; py < pyHi; ++py) {
+                const uchar* target = level.target.ptr<uchar>(py);
+                const int dyLo = std::max(-r, top - py), dyHi = std::min(r, bottom - 1 - py);
+                for (int px = box.x; px < box.x + box.width; ++px) {
+                    if (!target[px]) continue;
+                    const cv::Point m = level.nnf[level.at(px, py)];
+                    const int column = px - r - reach.x;
+                    for (int dy = dyLo; dy <= dyHi; ++dy) {
+                        const size_t row = static_cast<size_t>(py + dy - top);
+                        addBlockRow(
+                            source.ptr<T>(m.y + dy) + (m.x - r) * channels,
+                            sums.data() + row * rowSums + static_cast<size_t>(column) * channels,
+                            len);
+                        addOnes(counts.data() + row * static_cast<size_t>(reach.width) + column,
+                                side);
+                    }
+                }
+            }
+            for (int y = top; y < bottom; ++y) {
+                const uchar* wanted = outMask.ptr<uchar>(y) + reach.x;
+                T* dst = out.ptr<T>(y) + static_cast<size_t>(reach.x) * channels;
+                const int* sum = sums.data() + static_cast<size_t>(y - top) * rowSums;
+                const int* count = counts.data() + static_cast<size_t>(y - top) * reach.width;
+                for (int x = 0; x < reach.width; ++x) {
+                    if (!wanted[x] || count[x] == 0) continue;
+                    for (int c = 0; c < channels; ++c)
+                        dst[x * channels + c] =
+                            cv::saturate_cast<T>(static_cast<double>(sum[x * channels + c]) /
+                                                 static_cast<double>(count[x]));
+                }
+            }
+        }
+    });
+}
+
+template <typename T>
+inline void addWeightedBlockRow(const T* __restrict source, double* __restrict sum, int len,
+                                double weight) {
+    for (int i = 0; i < len; ++i) sum[i] += weight * source[i];
+}
+
+inline void addWeight(double* __restrict total, int len, double weight) {
+    for (int i = 0; i < len; ++i) total[i] += weight;
+}
+
+// Per-patch weights: the same scatter in doubles. Gathering adds a pixel's votes in the order of
+// its patch offsets (rows, then columns, ascending), i.e. from the patch centres in reverse raster
+// order; visiting the patches in reverse raster order adds them to every pixel in exactly that
+// order, so the sums, and the fill, are bit for bit those of the gather.
+template <typename T>
+void voteWeightedScatter(const Level& level, const cv::Mat& weights, const cv::Mat& source,
+                         cv::Mat& out, const cv::Mat& outMask, const cv::Rect& reach) {
+    const int r = level.radius, side = 2 * r + 1;
+    const int channels = source.channels();
+    const int len = side * channels;
+    const cv::Rect box = level.box;
+    const int bands = std::clamp(reach.height / 32, 1, 4 * std::max(1, cv::getNumThreads()));
+    cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
+        std::vector<double> sums, totals;
+        for (int band = range.start; band < range.end; ++band) {
+            const int top = reach.y + reach.height * band / bands;
+            const int bottom = reach.y + reach.height * (band + 1) / bands;
+            const size_t rowSums = static_cast<size_t>(reach.width) * channels;
+            sums.assign(rowSums * static_cast<size_t>(bottom - top), 0.0);
+            totals.assign(static_cast<size_t>(reach.width) * static_cast<size_t>(bottom - top),
+                          0.0);
+            const int pyLo = std::max(box.y, top - r),
+                      pyHi = std::min(box.y + box.height, bottom + r);
+            for (int py = pyHi - 1; py >= pyLo; --py) {
+                const uchar* target = level.target.ptr<uchar>(py);
+                const float* w = weights.ptr<float>(py);
+                const int dyLo = std::max(-r, top - py), dyHi = std::min(r, bottom - 1 - py);
+                for (int px = box.x + box.width - 1; px >= box.x; --px) {
+                    if (!target[px]) continue;
+                    const cv::Point m = level.nnf[level.at(px, py)];
+                    const double weight = std::max(w[px], 1e-8f);
+                    const int column = px - r - reach.x;
+                    for (int dy = dyLo; dy <= dyHi; ++dy) {
+                        const size_t row = static_cast<size_t>(py + dy - top);
+                        addWeightedBlockRow(
+                            source.ptr<T>(m.y + dy) + (m.x - r) * channels,
+                            sums.data() + row * rowSums + static_cast<size_t>(column) * channels,
+                            len, weight);
+                        addWeight(totals.data() + row * static_cast<size_t>(reach.width) + column,
+                                  side, weight);
+                    }
+                }
+            }
+            for (int y = top; y < bottom; ++y) {
+                const uchar* wanted = outMask.ptr<uchar>(y) + reach.x;
+                T* dst = out.ptr<T>(y) + static_cast<size_t>(reach.x) * channels;
+                const double* sum = sums.data() + static_cast<size_t>(y - top) * rowSums;
+                const double* total = totals.data() + static_cast<size_t>(y - top) * reach.width;
+                for (int x = 0; x < reach.width; ++x) {
+                    if (!wanted[x] || total[x] <= 0.0) continue;
+                    for (int c = 0; c < channels; ++c)
+                        dst[x * channels + c] =
+                            cv::saturate_cast<T>(sum[x * channels + c] / total[x]);
+                }
+            }
+        }
+    });
 }
 
 }  // namespace
@@ -315,23 +590,49 @@ void voteRows(const Level& level, const cv::Mat& weights, const cv::Mat& source,
 void vote(const Level& level, const cv::Mat& weights, const cv::Mat& source, cv::Mat& out,
           const cv::Mat& outMask, double spread) {
     CV_Assert(source.size() == level.guide.size() && out.type() == source.type());
+    CV_Assert(source.channels() <= 4 &&
+              (source.depth() == CV_8U || source.depth() == CV_16U || source.depth() == CV_32F));
+    CV_Assert(weights.empty() || (weights.type() == CV_32FC1 && weights.size() == source.size()));
     if (level.targetCount == 0) return;
     // Only pixels within a patch radius of a target can receive a vote.
     const cv::Rect reach =
         cv::Rect(level.box.x - level.radius, level.box.y - level.radius,
                  level.box.width + 2 * level.radius, level.box.height + 2 * level.radius) &
         cv::Rect(0, 0, source.cols, source.rows);
-    cv::parallel_for_(cv::Range(reach.y, reach.y + reach.height), [&](const cv::Range& rows) {
+    if (weights.empty() && spread <= 0.0 && source.depth() == CV_8U)
+        return voteUniformScatter<uchar>(level, source, out, outMask, reach);
+    if (weights.empty() && spread <= 0.0 && source.depth() == CV_16U)
+        return voteUniformScatter<ushort>(level, source, out, outMask, reach);
+    if (!weights.empty() && spread <= 0.0) {
         switch (source.depth()) {
             case CV_8U:
-                voteRows<uchar>(level, weights, source, out, outMask, spread, rows);
-                break;
+                return voteWeightedScatter<uchar>(level, weights, source, out, outMask, reach);
             case CV_16U:
-                voteRows<ushort>(level, weights, source, out, outMask, spread, rows);
-                break;
+                return voteWeightedScatter<ushort>(level, weights, source, out, outMask, reach);
             default:
-                voteRows<float>(level, weights, source, out, outMask, spread, rows);
-                break;
+                return voteWeightedScatter<float>(level, weights, source, out, outMask, reach);
+        }
+    }
+    const std::vector<double> spatial = spatialWeights(level.radius, spread);
+    const bool centreOnly =
+        spread > 0.0 && source.depth() != CV_32F && centreDecides(spatial, level.radius);
+    // A spatial spread without per-patch weights: every patch weighs 1 before the spatial factor.
+    cv::Mat ones;
+    if (weights.empty() && spread > 0.0) ones = cv::Mat(source.size(), CV_32FC1, cv::Scalar(1));
+    const cv::Mat& patchWeights = ones.empty() ? weights : ones;
+    const VoteInputs in{level,   patchWeights,         source, out, outMask, spatial, centreOnly,
+                        reach.x, reach.x + reach.width};
+    const Weighting weighting = patchWeights.empty() ? Weighting::Uniform
+                                : spread > 0.0       ? Weighting::Spatial
+                                                     : Weighting::PerPatch;
+    cv::parallel_for_(cv::Range(reach.y, reach.y + reach.height), [&](const cv::Range& rows) {
+        switch (weighting) {
+            case Weighting::Uniform:
+                return voteRowsWeighted<Weighting::Uniform>(in, rows);
+            case Weighting::PerPatch:
+                return voteRowsWeighted<Weighting::PerPatch>(in, rows);
+            case Weighting::Spatial:
+                return voteRowsWeighted<Weighting::Spatial>(in, rows);
         }
     });
 }

@@ -45,12 +45,13 @@ void searchField(Level& level, int sweeps, int maxRadius, uint64_t seed);
 /// Per-target vote weight exp(-mse / 2 sigma^2), sigma^2 = `scale` times the 75th percentile of the
 /// patch errors.
 cv::Mat voteWeights(const Level& level, double scale = 1.0);
-/// For every non-zero pixel of outMask: the weighted mean over the target patches covering it of
-/// the pixel their match puts there, read from `source` (same size as the level, CV_8U, CV_16U or
-/// CV_32F, any channel count) and written to `out` (same type). Sources are fully known patches, so
-/// `out` may be `source` when outMask covers only hole pixels. `spread` > 0 also weights each patch
-/// by a Gaussian of the pixel's distance from its centre: small values keep each patch's own pixels
-/// (sharp), large ones average all overlapping patches (smooth).
+/// For every non-zero pixel of outMask: the weighted mean (empty `weights`: every patch weighs 1)
+/// over the target patches covering it of the pixel their match puts there, read from `source`
+/// (same size as the level, CV_8U, CV_16U or CV_32F, 1 to 4 channels) and written to `out` (same
+/// type). Sources are fully known patches, so `out` may be `source` when outMask covers only hole
+/// pixels. `spread` > 0 also weights each patch by a Gaussian of the pixel's distance from its
+/// centre: small values keep each patch's own pixels (sharp), large ones average all overlapping
+/// patches (smooth).
 void vote(const Level& level, const cv::Mat& weights, const cv::Mat& source, cv::Mat& out,
           const cv::Mat& outMask, double spread = 0.0);
 

@@ -34,6 +34,7 @@ public:
         outer_.progress((index_ + std::clamp(fraction, 0.0, 1.0)) / count_, stage);
     }
     engine::InferenceSession* model(const std::string& task) override { return outer_.model(task); }
+    std::string modelProblem(const std::string& task) const override { return outer_.modelProblem(task); }
     const engine::DeviceInfo& device() const override { return outer_.device(); }
 
 private:
