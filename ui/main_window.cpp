@@ -1,6 +1,9 @@
 #include "ui/main_window.h"
 
+#include <QAbstractSpinBox>
 #include <QActionGroup>
+#include <QKeyEvent>
+#include <QLineEdit>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -50,6 +53,7 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     : QMainWindow(parent) {
     setAcceptDrops(true);
     resize(1280, 800);
+    qApp->installEventFilter(this);
     bridge_ = new EngineBridge(engineOptions, this);
     apply_ = new ApplyController(bridge_, this);
     recent_ = new RecentFiles(this);
@@ -112,6 +116,21 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
 }
 
 MainWindow::~MainWindow() = default;
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    if ((event->type() == QEvent::KeyPress || event->type() == QEvent::KeyRelease) &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Backslash) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        auto* widget = qobject_cast<QWidget*>(watched);
+        const bool typing = qobject_cast<QLineEdit*>(QApplication::focusWidget()) ||
+                            qobject_cast<QAbstractSpinBox*>(QApplication::focusWidget());
+        if (widget && widget->window() == this && !typing && currentCanvas()) {
+            if (!key->isAutoRepeat()) currentCanvas()->setShowOriginal(event->type() == QEvent::KeyPress);
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
 
 void MainWindow::createDocks() {
     modePanel_ = new ModePanel(this);

@@ -67,6 +67,8 @@ signals:
     void errorShown(const QString& message);
 
 protected:
+    /// Holding `\` shows the original wherever the keyboard focus is (e.g. on Apply after a click).
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;

@@ -101,6 +101,16 @@ TEST_F(WindowFixture, BracketKeysResizeTheBrushOfEveryCanvas) {
     EXPECT_NEAR(window.brushSize(), size / 1.2, 1e-9);
 }
 
+TEST_F(WindowFixture, HoldingBackslashComparesEvenWhenAButtonHasFocus) {
+    window.openFiles({QString::fromStdString(writePhoto(dir, "a.png", 8))});
+    QPushButton* apply = window.modePanel()->applyButton();
+    apply->setFocus();
+    QTest::keyPress(apply, Qt::Key_Backslash);
+    EXPECT_TRUE(window.currentCanvas()->showsOriginal());
+    QTest::keyRelease(apply, Qt::Key_Backslash);
+    EXPECT_FALSE(window.currentCanvas()->showsOriginal());
+}
+
 TEST_F(WindowFixture, ModesNotBuiltYetAreListedButDisabledWithATooltip) {
     pm::ui::ModePanel* panel = window.modePanel();
     for (pm::ui::Mode mode : {pm::ui::Mode::RemoveObject, pm::ui::Mode::RepairOldPhoto, pm::ui::Mode::RestoreFaces})
