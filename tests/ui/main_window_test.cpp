@@ -1,5 +1,6 @@
 #include <QDropEvent>
 #include <QListWidget>
+#include <QMenu>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -16,6 +17,7 @@
 #include "ui/document.h"
 #include "ui/main_window.h"
 #include "ui/mode_panel.h"
+#include "ui/recent_files.h"
 #include "ui/remove_options.h"
 #include "ui/repair_options.h"
 
@@ -99,6 +101,28 @@ TEST_F(WindowFixture, BracketKeysResizeTheBrushOfEveryCanvas) {
     QTest::keyClick(&window, Qt::Key_BracketLeft);
     QTest::keyClick(&window, Qt::Key_BracketLeft);
     EXPECT_NEAR(window.brushSize(), size / 1.2, 1e-9);
+}
+
+TEST_F(WindowFixture, OpenedPhotosGoToOpenRecentNewestFirst) {
+    pm::ui::RecentFiles recent;
+    recent.clear();
+    const QString a = QString::fromStdString(writePhoto(dir, "a.png", 1));
+    const QString b = QString::fromStdString(writePhoto(dir, "b.png", 2));
+    window.openFiles({a, b});
+    window.openFiles({a});  // opened again: moves to the top, not listed twice
+    const QStringList files = recent.files();
+    ASSERT_GE(files.size(), 2);
+    EXPECT_EQ(files[0], a);
+    EXPECT_EQ(files[1], b);
+    EXPECT_EQ(files.count(a), 1);
+    QMenu menu;
+    recent.populate(&menu);
+    EXPECT_EQ(menu.actions().first()->text(), "a.png");
+    // Choosing an entry opens it.
+    QSignalSpy requested(&recent, &pm::ui::RecentFiles::openRequested);
+    menu.actions().first()->trigger();
+    ASSERT_EQ(requested.count(), 1);
+    EXPECT_EQ(requested.front().front().toString(), a);
 }
 
 TEST_F(WindowFixture, HoldingBackslashComparesEvenWhenAButtonHasFocus) {
