@@ -94,6 +94,35 @@ TEST(RestoreColor, UndoesASyntheticCastAndFading) {
     }
 }
 
+TEST(RestoreColor, ASepiaPrintKeepsItsToneAndGainsContrast) {
+    // A low-contrast black-and-white scene toned sepia: one hue throughout.
+    cv::Mat gray;
+    cv::cvtColor(testScene(), gray, cv::COLOR_BGR2GRAY);
+    cv::Mat lab(gray.size(), CV_32FC3);
+    for (int y = 0; y < gray.rows; ++y)
+        for (int x = 0; x < gray.cols; ++x)
+            lab.at<cv::Vec3f>(y, x) = {30.f + gray.at<uchar>(y, x) * 45.f / 255.f, 6.f, 18.f};
+    cv::Mat sepiaF, sepia;
+    cv::cvtColor(lab, sepiaF, cv::COLOR_Lab2BGR);
+    sepiaF.convertTo(sepia, CV_8UC3, 255.0);
+
+    const cv::Mat out = pm::ops::restoreColor(sepia, 1.0);
+    cv::Mat outF, outLab;
+    out.convertTo(outF, CV_32FC3, 1.0 / 255.0);
+    cv::cvtColor(outF, outLab, cv::COLOR_BGR2Lab);
+    std::vector<cv::Mat> planes;
+    cv::split(outLab, planes);
+    double lo, hi;
+    cv::minMaxLoc(planes[0], &lo, &hi);
+    EXPECT_GT(hi - lo, 70) << "lightness is stretched (it spanned 45)";
+    // No pixel turns blue or loses the warm tone: b* stays clearly positive everywhere but the
+    // blacks and whites, where chroma vanishes anyway.
+    const cv::Mat midtones = (planes[0] > 20) & (planes[0] < 85);
+    double minB;
+    cv::minMaxLoc(planes[2], &minB, nullptr, nullptr, nullptr, midtones);
+    EXPECT_GT(minB, 5.0) << "the sepia tone is kept in the mid-tones";
+}
+
 TEST(RestoreColor, StrengthBlendsTowardsTheInput) {
     const cv::Mat faded = fade(testScene());
     const cv::Mat full = pm::ops::restoreColor(faded, 1.0);

@@ -21,6 +21,9 @@ constexpr float kMinRange = 0.2f;
 /// Chroma (a*, b*) below which a pixel is taken as meant to be gray.
 constexpr float kNeutralChroma = 25.f;
 constexpr float kMaxCastShift = 25.f;
+/// Below this spread of a*, b* a print is one tone (sepia, cyanotype, black and white): its tint is
+/// the process, not a cast, and stretching its channels apart would invent colours (blue shadows).
+constexpr float kMonotoneSpread = 6.f;
 
 /// Statistics need no more than about a megapixel.
 cv::Mat statsSample(const cv::Mat& color) {
@@ -100,6 +103,40 @@ cv::Vec2f neutralCast(const cv::Mat& bgrSample) {
     return cast;
 }
 
+/// Spread (standard deviation) of a*, b* over the mid-tones of a BGR sample.
+float chromaSpread(const cv::Mat& bgrSample) {
+    cv::Mat lab, clipped;
+    cv::min(cv::max(bgrSample, 0.0), 1.0, clipped);
+    cv::cvtColor(clipped, lab, cv::COLOR_BGR2Lab);
+    cv::Mat midtones = cv::Mat::zeros(lab.size(), CV_8U);
+    for (int y = 0; y < lab.rows; ++y)
+        for (int x = 0; x < lab.cols; ++x) {
+            const float l = lab.at<cv::Vec3f>(y, x)[0];
+            midtones.at<uchar>(y, x) = l > 15.f && l < 90.f;
+        }
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(lab, mean, stddev, midtones);
+    return float(std::hypot(stddev[1], stddev[2]));
+}
+
+/// A one-tone print: stretch lightness only and keep its tint.
+cv::Mat restoreMonotone(const cv::Mat& bgr, const cv::Mat& sample) {
+    cv::Mat lab, sampleLab, clipped;
+    cv::min(cv::max(bgr, 0.0), 1.0, clipped);
+    cv::cvtColor(clipped, lab, cv::COLOR_BGR2Lab);
+    cv::cvtColor(sample, sampleLab, cv::COLOR_BGR2Lab);
+    std::vector<cv::Mat> planes, samplePlanes;
+    cv::split(lab, planes);
+    cv::split(sampleLab, samplePlanes);
+    auto [lo, hi] = levels(samplePlanes[0] / 100.0);
+    const float range = std::max(hi - lo, kMinRange);
+    planes[0] = (planes[0] - lo * 100.f) * (1.0 / range);
+    cv::merge(planes, lab);
+    cv::Mat out;
+    cv::cvtColor(lab, out, cv::COLOR_Lab2BGR);
+    return out;
+}
+
 }  // namespace
 
 cv::Mat restoreColor(const cv::Mat& image, double strength) {
@@ -107,8 +144,13 @@ cv::Mat restoreColor(const cv::Mat& image, double strength) {
     strength = std::min(strength, 1.0);
     const tone::FloatImage in = tone::toFloat(image);
     cv::Mat restored = in.color.clone();
-    stretchChannels(restored, statsSample(in.color));
-    if (restored.channels() == 3) {
+    const cv::Mat sample = statsSample(in.color);
+    const bool monotone = restored.channels() == 3 && chromaSpread(sample) < kMonotoneSpread;
+    if (monotone)
+        restored = restoreMonotone(restored, sample);
+    else
+        stretchChannels(restored, sample);
+    if (restored.channels() == 3 && !monotone) {
         const cv::Vec2f cast = neutralCast(statsSample(restored));
         cv::Mat lab;
         cv::min(cv::max(restored, 0.0), 1.0, restored);
