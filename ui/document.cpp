@@ -6,6 +6,7 @@
 
 #include "app/common/photo_saver.h"
 #include "core/image/mask_overlay.h"
+#include "core/image/pixel_diff.h"
 #include "core/image/qimage_convert.h"
 
 namespace pm::ui {
@@ -14,15 +15,6 @@ namespace {
 const QColor kMaskColour(255, 40, 90, 120);
 
 QRect toQRect(const cv::Rect& r) { return {r.x, r.y, r.width, r.height}; }
-
-// Bounding box of the pixels where two masks differ (empty when equal).
-cv::Rect differingRect(const cv::Mat& a, const cv::Mat& b) {
-    cv::Mat diff;
-    cv::compare(a, b, diff, cv::CMP_NE);
-    std::vector<cv::Point> points;
-    cv::findNonZero(diff, points);
-    return points.empty() ? cv::Rect() : cv::boundingRect(points);
-}
 }  // namespace
 
 Document::Document(image::LoadedPhoto photo, const QString& path, QObject* parent)
@@ -116,7 +108,7 @@ void Document::endStroke() {
 
 void Document::setMask(const cv::Mat& mask, const QString& text) {
     CV_Assert(mask.size() == mask_.size() && mask.type() == CV_8UC1);
-    const cv::Rect rect = differingRect(mask_, mask);
+    const cv::Rect rect = image::differingRect(mask_, mask);
     if (rect.empty()) return;
     Patch patch{Patch::Target::Mask, rect, mask_(rect).clone(), mask(rect).clone()};
     push(new PatchCommand(this, text, {std::move(patch)}));
@@ -139,7 +131,7 @@ bool Document::applyResult(const cv::Mat& result, cv::Rect changed, const QStrin
                            result(changed).clone()});
     }
     if (patches.empty()) return false;
-    const cv::Rect maskRect = differingRect(mask_, cv::Mat::zeros(mask_.size(), CV_8UC1));
+    const cv::Rect maskRect = maskBounds_;  // the selected pixels: all of them are cleared
     if (!maskRect.empty()) {
         patches.push_back({Patch::Target::Mask, maskRect, mask_(maskRect).clone(),
                            cv::Mat::zeros(maskRect.size(), CV_8UC1)});

@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
+#include "core/image/pixel_diff.h"
 #include "core/engine/inference_session.h"
 #include "core/ops/remove/fill_regions.h"
 #include "core/ops/remove/lama_fill.h"
@@ -30,18 +31,6 @@ void checkInputs(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& 
             std::to_string(image.cols) + "x" + std::to_string(image.rows) + ").");
     if (params.growPixels < 0 || params.featherPixels < 0)
         throw Error("Remove object: grow and feather widths cannot be negative.");
-}
-
-// Bounding box of the pixels that differ (any channel), in `after`'s coordinates.
-cv::Rect differingBox(const cv::Mat& before, const cv::Mat& after) {
-    cv::Mat differs;
-    cv::compare(before.reshape(1), after.reshape(1), differs, cv::CMP_NE);
-    if (cv::countNonZero(differs) == 0) return {};
-    const cv::Rect byValue = cv::boundingRect(differs);
-    const int channels = before.channels();
-    const int left = byValue.x / channels;
-    const int right = (byValue.x + byValue.width - 1) / channels;
-    return {left, byValue.y, right - left + 1, byValue.height};
 }
 
 cv::Rect grow(const cv::Rect& box, int by) {
@@ -148,7 +137,7 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
         pasteFeathered(target, fill, weights);
         timer.lap("paste");
         const cv::Rect touched = cv::boundingRect(weights > 0.0f);
-        const cv::Rect changed = differingBox(crop(touched), target(touched));
+        const cv::Rect changed = image::differingRect(crop(touched), target(touched));
         if (changed.area() > 0) result.changed |= changed + box.tl() + touched.tl();
         timer.lap("changed box");
     }

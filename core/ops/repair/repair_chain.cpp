@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
+#include "core/image/pixel_diff.h"
 
 namespace pm::ops {
 
@@ -73,20 +74,6 @@ std::vector<RepairStep> parseRepairSteps(const std::string& text) {
     return steps;
 }
 
-cv::Rect differingRect(const cv::Mat& a, const cv::Mat& b) {
-    CV_Assert(a.size() == b.size() && a.type() == b.type());
-    cv::Mat diff;
-    cv::absdiff(a, b, diff);
-    if (diff.channels() > 1) {
-        std::vector<cv::Mat> planes;
-        cv::split(diff, planes);
-        diff = planes[0];
-        for (size_t i = 1; i < planes.size(); ++i) cv::max(diff, planes[i], diff);
-    }
-    cv::Mat nonZero = diff != 0;
-    return cv::boundingRect(nonZero);
-}
-
 std::vector<RepairStepResult> repairPhoto(const cv::Mat& image, const cv::Mat& damage,
                                           const RepairParams& params, engine::JobContext& context) {
     std::vector<RepairStep> steps;
@@ -126,7 +113,7 @@ std::vector<RepairStepResult> repairPhoto(const cv::Mat& image, const cv::Mat& d
             break;
         }
         }
-        result.changed = differingRect(current, result.image);
+        result.changed = image::differingRect(current, result.image);
         if (result.changed.empty()) continue;
         current = result.image;
         results.push_back(std::move(result));

@@ -45,7 +45,4 @@ struct RepairStepResult {
 std::vector<RepairStepResult> repairPhoto(const cv::Mat& image, const cv::Mat& damage,
                                           const RepairParams& params, engine::JobContext& context);
 
-/// Bounding box of the pixels where two images of equal size and type differ (empty when equal).
-cv::Rect differingRect(const cv::Mat& a, const cv::Mat& b);
-
 }  // namespace pm::ops
