@@ -14,17 +14,6 @@ namespace {
 constexpr RepairStep kOrder[] = {RepairStep::Scratches, RepairStep::Color, RepairStep::Denoise,
                                  RepairStep::Sharpen, RepairStep::Faces};
 
-std::string titleOf(RepairStep step) {
-    switch (step) {
-    case RepairStep::Scratches: return "Fill scratches and dust";
-    case RepairStep::Color: return "Restore colour";
-    case RepairStep::Denoise: return "Reduce grain";
-    case RepairStep::Sharpen: return "Sharpen";
-    case RepairStep::Faces: return "Restore faces";
-    }
-    return {};
-}
-
 // Reports progress of step `index` of `count` as a fraction of the whole chain.
 class StepContext : public engine::JobContext {
 public:
@@ -86,12 +75,13 @@ std::vector<RepairStepResult> repairPhoto(const cv::Mat& image, const cv::Mat& d
     for (size_t i = 0; i < steps.size(); ++i) {
         context.throwIfCancelled();
         StepContext stepContext(context, int(i), int(steps.size()));
-        RepairStepResult result{steps[i], titleOf(steps[i]), {}, {}, "built-in", {}};
+        RepairStepResult result{steps[i], {}, {}, "built-in"};
         switch (steps[i]) {
         case RepairStep::Scratches: {
-            result.damageMask = damage.empty() ? detectDamage(current, params.damage, stepContext) : damage;
-            if (cv::countNonZero(result.damageMask) == 0) continue;
-            RemoveResult filled = removeObject(current, result.damageMask, params.fill, stepContext);
+            const cv::Mat mask =
+                damage.empty() ? detectDamage(current, params.damage, stepContext) : damage;
+            if (cv::countNonZero(mask) == 0) continue;
+            RemoveResult filled = removeObject(current, mask, params.fill, stepContext);
             result.image = filled.image;
             result.engineUsed = filled.engineUsed;
             break;

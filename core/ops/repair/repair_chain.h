@@ -33,11 +33,9 @@ struct RepairParams {
 
 struct RepairStepResult {
     RepairStep step;
-    std::string title;       ///< for the undo history: "Fill scratches and dust", "Restore colour", …
     cv::Mat image;           ///< the whole image after this step
     cv::Rect changed;        ///< where it differs from the previous step's image
     std::string engineUsed;  ///< e.g. "built-in PatchMatch", "GPEN on CPU"
-    cv::Mat damageMask;      ///< Scratches: the mask that was filled
 };
 
 /// Runs the steps in the fixed order scratches -> colour -> denoise -> sharpen -> faces. `damage`:
