@@ -9,10 +9,10 @@ set -uo pipefail
 ITERS=${1:-20}
 ROOT=$(pwd)
 DEPS=/tmp/pm-deps
-BUILD=/tmp/pm-build
+BUILD=${PM_GPU_BUILD:-/tmp/pm-build}
 WORK=/tmp/pm-work
 OUTDIR=${OUT:-/tmp/pm-out}
-rm -rf "$BUILD" "$DEPS"
+[ "${PM_GPU_KEEP_BUILD:-0}" = 1 ] || rm -rf "$BUILD" "$DEPS"
 mkdir -p "$DEPS" "$WORK/models" "$OUTDIR"
 
 # OpenCV (core, imgproc, photo, imgcodecs), GoogleTest and nlohmann_json from Debian 12, unpacked
@@ -77,6 +77,17 @@ except ImportError:  # no Pillow: a smooth random texture of the same kind of si
 PY
 )
     echo "photo for remove_speed: $PM_GPU_REMOVE_SPEED ($size)"
+    # PM_GPU_REMOVE_CPUS="0 0-3 0-15": also on fewer cores (taskset), with the time per stage
+    # summed over the runs, to see which stages scale with the cores.
+    for cpus in ${PM_GPU_REMOVE_CPUS:-}; do
+        echo "== remove_speed on CPUs $cpus"
+        PM_PROFILE_REMOVE=1 taskset -c "$cpus" "$BUILD/bench/quality/remove_speed" \
+            --raw "$WORK/photo.raw" "$size" --runs 5 2>&1 |
+            awk '/\[(fill|remove)\]/ { n = $0; sub(/^ *\[[a-z]+\] /, "", n); sub(/ +[0-9.]+ ms$/, "", n);
+                                       t[n] += $(NF - 1) }
+                 /^ours|^cv::/ { print }
+                 END { for (k in t) if (t[k] > 20) printf "   %-24s %8.1f ms\n", k, t[k] }'
+    done
     "$BUILD/bench/quality/remove_speed" --raw "$WORK/photo.raw" "$size" --runs 7
     exit $?
 fi

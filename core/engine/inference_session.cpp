@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
 
 #include <torch/csrc/jit/runtime/graph_executor.h>
@@ -98,11 +99,17 @@ std::unique_ptr<InferenceSession> InferenceSession::load(const ModelEntry& entry
     configureTorchScriptOnce();
     bool checksumVerified = false;
     checkFile(entry, path, &checksumVerified);
-    if (device.cuda) setGpuBudgetOnce(options.memoryBudget);
+    // Creating the CUDA context takes a few hundred milliseconds: it overlaps reading and
+    // freezing the model on the CPU, and the session's first GPU call waits for it.
+    std::future<void> gpuReady;
+    if (device.cuda)
+        gpuReady = std::async(std::launch::async,
+                              [budget = options.memoryBudget] { setGpuBudgetOnce(budget); });
     // Load on the CPU: the session moves the weights and sets their layout itself.
     auto module = loadModule(path, torch::Device(torch::kCPU));
     auto session = std::make_unique<TorchSession>(entry, path, std::move(module), device, options,
                                                   checksumVerified);
+    if (gpuReady.valid()) gpuReady.get();
     session->verifyContract();
     return session;
 }

@@ -66,6 +66,7 @@ private:
     /// module_ holds fp16 weights (no autocast); reference_ is the fp32 module until warm-up has
     /// measured the fp16 error against it.
     bool halfWeights_ = false;
+    bool frozen_ = false;  // weights are graph constants: fusion passes may rewrite them
     c10::optional<torch::jit::Module> reference_;
     bool channelsLast_ = false;
     bool cudnnBenchmark_ = true;

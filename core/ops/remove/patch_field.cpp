@@ -261,23 +261,49 @@ void updateDistances(Level& level) {
         });
 }
 
+namespace {
+
+// Row borders of the stripes that searchField sweeps in parallel. Each stripe holds about the same
+// number of targets, so no thread waits on one crowded stripe through the middle of an object
+// while the others finish theirs; the borders depend only on the mask, never on the thread count,
+// so neither does the fill. `shifted` puts the borders in the middle of the plain stripes, so that
+// matches propagate across them on alternate sweeps.
+std::vector<int> stripeBorders(const Level& level, bool shifted) {
+    const int top = level.box.y, bottom = level.box.y + level.box.height;
+    const int minRows = 8;
+    const int stripes =
+        std::clamp(std::min(level.targetCount / 512, level.box.height / minRows), 1, 64);
+    std::vector<int> borders{top};
+    int64_t seen = 0;
+    for (int y = top; y < bottom - minRows; ++y) {
+        seen += cv::countNonZero(level.target.row(y).colRange(level.box.x, level.box.x + level.box.width));
+        const auto next = static_cast<int64_t>(borders.size());
+        if (next < stripes && seen * stripes >= static_cast<int64_t>(level.targetCount) * next &&
+            y + 1 - borders.back() >= minRows)
+            borders.push_back(y + 1);
+    }
+    borders.push_back(bottom);
+    if (!shifted || borders.size() < 3) return borders;
+    std::vector<int> middles{top};
+    for (size_t i = 0; i + 1 < borders.size(); ++i)
+        middles.push_back((borders[i] + borders[i + 1]) / 2);
+    middles.back() = bottom;
+    return middles;
+}
+
+}  // namespace
+
 void searchField(Level& level, int sweeps, int maxRadius, uint64_t seed) {
     const Patches patches(level);
-    const int height = level.box.height;
-    // Fixed stripes (not one per thread) keep the result independent of the thread count; shifting
-    // them every other sweep lets matches propagate across stripe borders.
-    const int stripes = std::clamp(height / 24, 1, 32);
-    const int stripeHeight = (height + stripes - 1) / stripes;
+    const std::vector<int> plain = stripeBorders(level, false), shifted = stripeBorders(level, true);
     for (int sweep = 0; sweep < sweeps; ++sweep) {
         const bool forward = sweep % 2 == 0;
-        const int shift = (sweep / 2) % 2 == 1 ? stripeHeight / 2 : 0;
-        const int pieces = stripes + (shift > 0 ? 1 : 0);
+        const std::vector<int>& borders = (sweep / 2) % 2 == 1 ? shifted : plain;
+        const int pieces = static_cast<int>(borders.size()) - 1;
         cv::parallel_for_(cv::Range(0, pieces), [&](const cv::Range& range) {
             for (int k = range.start; k < range.end; ++k) {
-                const int top = std::clamp(level.box.y + k * stripeHeight - shift, level.box.y,
-                                           level.box.y + height);
-                const int bottom = std::clamp(level.box.y + (k + 1) * stripeHeight - shift,
-                                              level.box.y, level.box.y + height);
+                const int top = borders[static_cast<size_t>(k)];
+                const int bottom = borders[static_cast<size_t>(k) + 1];
                 if (top >= bottom) continue;
                 Rng rng(mixSeed(seed, static_cast<uint64_t>(sweep * 64 + k)));
                 sweepStripe(level, patches, top, bottom, forward, maxRadius, rng);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
@@ -274,16 +275,18 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
         deltas[static_cast<size_t>(c)].create(roi.size(), CV_32FC1);
         blurred[static_cast<size_t>(c)].create(inner.size(), CV_32FC1);
     }
-    for (int y = 0; y < roi.height; ++y) {
-        const uchar* b = baseRoi.ptr<uchar>(y);
-        const T* o = out.ptr<T>(roi.y + y) + static_cast<size_t>(roi.x) * channels;
-        for (int c = 0; c < planes; ++c) {
-            float* d = deltas[static_cast<size_t>(c)].ptr<float>(y);
-            for (int x = 0; x < roi.width; ++x)
-                d[x] = static_cast<float>(b[x * baseChannels + c]) * scale -
-                       static_cast<float>(o[x * channels + c]);
+    cv::parallel_for_(cv::Range(0, roi.height), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const uchar* b = baseRoi.ptr<uchar>(y);
+            const T* o = out.ptr<T>(roi.y + y) + static_cast<size_t>(roi.x) * channels;
+            for (int c = 0; c < planes; ++c) {
+                float* d = deltas[static_cast<size_t>(c)].ptr<float>(y);
+                for (int x = 0; x < roi.width; ++x)
+                    d[x] = static_cast<float>(b[x * baseChannels + c]) * scale -
+                           static_cast<float>(o[x * channels + c]);
+            }
         }
-    }
+    });
     // The blur is nearly all the time of this step. Only the hole's pixels take its result, so blur
     // just the hole's bounding box, in bands of rows of every plane in parallel: each band is a
     // view into the whole window, so the filter reads the real pixels around it and gives exactly
@@ -301,17 +304,19 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
             cv::GaussianBlur(deltas[c](part), dst, cv::Size(), sigma);
         }
     });
-    for (int y = 0; y < inner.height; ++y) {
-        const uchar* wanted = hole.ptr<uchar>(inner.y + y) + inner.x;
-        T* o = out.ptr<T>(inner.y + y) + static_cast<size_t>(inner.x) * channels;
-        for (int x = 0; x < inner.width; ++x) {
-            if (!wanted[x]) continue;
-            for (int c = 0; c < planes; ++c)
-                o[x * channels + c] =
-                    cv::saturate_cast<T>(static_cast<float>(o[x * channels + c]) +
-                                         blurred[static_cast<size_t>(c)].ptr<float>(y)[x]);
+    cv::parallel_for_(cv::Range(0, inner.height), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const uchar* wanted = hole.ptr<uchar>(inner.y + y) + inner.x;
+            T* o = out.ptr<T>(inner.y + y) + static_cast<size_t>(inner.x) * channels;
+            for (int x = 0; x < inner.width; ++x) {
+                if (!wanted[x]) continue;
+                for (int c = 0; c < planes; ++c)
+                    o[x * channels + c] =
+                        cv::saturate_cast<T>(static_cast<float>(o[x * channels + c]) +
+                                             blurred[static_cast<size_t>(c)].ptr<float>(y)[x]);
+            }
         }
-    }
+    });
 }
 
 void addDiffusionBase(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma) {
@@ -391,8 +396,16 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     const int count = static_cast<int>(levels.size());
     const bool useBase = !thin && narrowBase.empty() && params.diffusionBaseSigma > 0;
     const int baseLevel = std::min(count - 1, 2);
-    const cv::Mat base =
-        useBase ? diffusedColour(levels[static_cast<size_t>(baseLevel)]) : cv::Mat();
+    // The diffusion fill is one thread's work and is needed only at the end: it runs beside the
+    // PatchMatch levels, on copies, since the votes below rewrite the level's guide.
+    std::future<cv::Mat> base;
+    if (useBase) {
+        Level copy;
+        copy.guide = levels[static_cast<size_t>(baseLevel)].guide.clone();
+        copy.hole = levels[static_cast<size_t>(baseLevel)].hole.clone();
+        base = std::async(std::launch::async,
+                          [copy = std::move(copy)] { return diffusedColour(copy); });
+    }
     timer.lap("diffusion base");
     {
         Level& coarsest = levels.back();
@@ -455,7 +468,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     if (!narrowBase.empty())
         addDiffusionBase(out, unknown, narrowBase, params.narrowBaseSigma);
     else if (useBase)
-        addDiffusionBase(out, unknown, base, params.diffusionBaseSigma);
+        addDiffusionBase(out, unknown, base.get(), params.diffusionBaseSigma);
     timer.lap("add base");
     return out;
 }
