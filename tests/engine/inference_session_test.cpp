@@ -217,5 +217,49 @@ TEST(InferenceSessionGpu, WarmedBucketsReplayCudaGraphsWithTheSamePixels) {
     EXPECT_EQ(session->stats().coldCalls, warmed.coldCalls);
 }
 
+cv::Mat greyFilled(const cv::Mat& image, const cv::Mat& mask) {
+    cv::Mat expected = image.clone();
+    expected.setTo(cv::Scalar(128, 128, 128), mask);
+    return expected;
+}
+
+// A request too big for the GPU runs again in tiles: the user gets the whole fill, not an error.
+TEST(InferenceSessionGpu, OutOfMemoryRetriesInTilesWithTheSamePixels) {
+    test::TempDir dir;
+    test::saveOutOfMemoryAboveModel(dir.file("oom.pt"), 128);
+    if (!cuda::available()) GTEST_SKIP() << "no CUDA GPU";
+    auto session = InferenceSession::load(entryFor("oom.pt", kInpaint), dir.file("oom.pt"),
+                                          selectDevice(DevicePreference::Cuda));
+    ASSERT_TRUE(session->device().cuda);
+    const cv::Mat image = noise(200, 200);
+    cv::Mat mask(200, 200, CV_8UC1, cv::Scalar(0));
+    mask(cv::Rect(20, 30, 150, 120)).setTo(255);  // crosses every tile border
+    const cv::Mat out = session->inpaint(image, mask);
+    EXPECT_LE(cv::norm(out, greyFilled(image, mask), cv::NORM_INF), 1.0);
+    const auto stats = session->stats();
+    EXPECT_EQ(stats.tiledCalls, 1);
+    EXPECT_NE(stats.fallbackNote.find("tiles"), std::string::npos) << stats.fallbackNote;
+    EXPECT_TRUE(session->device().cuda);
+}
+
+// When even tiles do not fit, the session moves to the CPU and says so: never a crash.
+TEST(InferenceSessionGpu, OutOfMemoryInTilesMovesToTheCpuAndSaysWhy) {
+    if (!cuda::available()) GTEST_SKIP() << "no CUDA GPU";
+    test::TempDir dir;
+    test::saveOutOfMemoryAboveModel(dir.file("oom.pt"), 64);  // the contract check runs at 64
+    auto session = InferenceSession::load(entryFor("oom.pt", kInpaint), dir.file("oom.pt"),
+                                          selectDevice(DevicePreference::Cuda));
+    const cv::Mat image = noise(300, 300);  // tiles of 152: still over 64
+    cv::Mat mask(300, 300, CV_8UC1, cv::Scalar(0));
+    mask(cv::Rect(100, 100, 60, 80)).setTo(255);
+    const cv::Mat out = session->inpaint(image, mask);
+    EXPECT_LE(cv::norm(out, greyFilled(image, mask), cv::NORM_INF), 1.0);
+    EXPECT_FALSE(session->device().cuda);
+    EXPECT_NE(session->stats().fallbackNote.find("out of GPU memory"), std::string::npos)
+        << session->stats().fallbackNote;
+    // Later requests stay on the CPU and still work.
+    EXPECT_LE(cv::norm(session->inpaint(image, mask), greyFilled(image, mask), cv::NORM_INF), 1.0);
+}
+
 }  // namespace
 }  // namespace pm::engine

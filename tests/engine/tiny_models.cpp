@@ -22,6 +22,16 @@ def forward(self, image, mask):
 )");
 }
 
+void saveOutOfMemoryAboveModel(const std::string& path, int maxSide) {
+    const std::string side = std::to_string(maxSide);
+    saveModule(path, R"(
+def forward(self, image, mask):
+    fits = image.size(2) <= )" + side + R"( and image.size(3) <= )" + side + R"(
+    assert fits or not image.is_cuda, "CUDA out of memory. Tried to allocate 20.00 GiB"
+    return image * (1 - mask) + mask * 0.5
+)");
+}
+
 void saveNegativeModel(const std::string& path) {
     saveModule(path, R"(
 def forward(self, image):

@@ -9,6 +9,9 @@ namespace pm::test {
 
 /// Inpaint contract: forward(image, mask) = image * (1 - mask) + 0.5 * mask.
 void saveGreyFillModel(const std::string& path);
+/// The grey-fill model, but on the GPU it fails like CUDA running out of memory (the same message)
+/// for inputs taller or wider than maxSide.
+void saveOutOfMemoryAboveModel(const std::string& path, int maxSide);
 /// Image-to-image, range -1..1: forward(image) = -image (a photographic negative).
 void saveNegativeModel(const std::string& path);
 /// Image-to-image: every output channel is a copy of input channel 0.
