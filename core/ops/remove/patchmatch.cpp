@@ -353,6 +353,11 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
 
     std::vector<Level> levels(1);
     levels[0].radius = params.patchSize / 2;
+    // The textured guide is wanted unless the hole turns out thin (scratches): it is built beside
+    // the distance transform that decides that, and dropped in the rare thin case.
+    std::future<cv::Mat> texturedGuide = std::async(std::launch::async, [&] {
+        return toGuideInBands(image, unknown, params.textureGain);
+    });
     const HoleDistance holeDistance(unknown);
     float radius = holeDistance.radius();
     timer.lap("hole radius");
@@ -374,7 +379,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     }
 #endif
     timer.lap("narrow checks");
-    levels[0].guide = toGuideInBands(image, unknown, thin ? 0.0 : params.textureGain);
+    levels[0].guide = thin ? toGuideInBands(image, unknown, 0.0) : texturedGuide.get();
     timer.lap("guide");
     levels[0].hole = unknown;
     const int minSide = std::max(4 * params.patchSize, 24);
