@@ -18,6 +18,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
+#include "core/engine/transposed_conv_rewrite.h"
 
 namespace pm::engine {
 namespace {
@@ -373,6 +374,9 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
             });
         }
         trace.mark("layout, precision and graph rewrite");
+    } else {
+        prepareForCpu();
+        trace.mark("CPU graph rewrite");
     }
     stats_.half = half_;
     stats_.checksumVerified = checksumVerified;
@@ -606,6 +610,24 @@ cv::Mat TorchSession::inpaintTiled(const cv::Mat& bgr, const cv::Mat& mask) {
     return result;
 }
 
+void TorchSession::prepareForCpu() {
+    // Frozen, so that weights are constants the rewrite can read (and batch norms are folded).
+    // Any failure leaves the module as loaded: slower, never wrong.
+    try {
+        torch::jit::Module frozen = torch::jit::freeze(module_);
+        int rewritten = 0;
+        forEachGraph(frozen, [&](auto& graph) {
+            rewritten += rewriteTransposedConvsAsSubpixel(graph);
+            torch::jit::EliminateDeadCode(graph);
+        });
+        module_ = frozen;
+        std::lock_guard<std::mutex> lock(statsMutex_);
+        stats_.subpixelConvs = rewritten;
+    } catch (const std::exception& e) {
+        setNote("not frozen on the CPU: " + errorText(e));
+    }
+}
+
 void TorchSession::setNote(const std::string& note) {
     std::lock_guard<std::mutex> lock(statsMutex_);
     stats_.fallbackNote = note;
@@ -619,6 +641,7 @@ void TorchSession::moveToCpu(const std::string& why) {
     halfWeights_ = false;
     module_ = torch::jit::load(path_, torch::Device(torch::kCPU));
     module_.eval();
+    prepareForCpu();
     cuda::emptyCache();
     const std::string gpu = device_.name;
     device_ = selectDevice(DevicePreference::Cpu);

@@ -53,6 +53,7 @@ private:
     /// Serves with the fp32 reference module from now on.
     void useFloat(const std::string& note);
     void captureGraph(int side);
+    void prepareForCpu();
     void setNote(const std::string& note);
 
     ModelEntry entry_;
