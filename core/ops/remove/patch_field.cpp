@@ -224,26 +224,31 @@ void randomField(Level& level, uint64_t seed) {
 }
 
 void upsampleField(const Level& coarse, Level& fine, uint64_t seed) {
-    Rng rng(seed);
-    for (int y = fine.box.y; y < fine.box.y + fine.box.height; ++y)
-        for (int x = fine.box.x; x < fine.box.x + fine.box.width; ++x) {
-            if (!fine.target.at<uchar>(y, x)) continue;
-            const cv::Point c(std::min(x / 2, coarse.guide.cols - 1),
-                              std::min(y / 2, coarse.guide.rows - 1));
-            cv::Point s(-1, -1);
-            if (coarse.box.contains(c) && coarse.target.at<uchar>(c)) {
-                const cv::Point m = coarse.nnf[coarse.at(c.x, c.y)];
-                const cv::Point guess(2 * m.x + (x - 2 * c.x), 2 * m.y + (y - 2 * c.y));
-                // The doubled match may touch the hole at the finer scale: take the nearest known
-                // one.
-                for (int ring = 0; ring <= 2 && s.x < 0; ++ring)
-                    for (int dy = -ring; dy <= ring && s.x < 0; ++dy)
-                        for (int dx = -ring; dx <= ring && s.x < 0; ++dx)
-                            if (validSource(fine, guess + cv::Point(dx, dy)))
-                                s = guess + cv::Point(dx, dy);
+    // Rows in parallel, each with its own random stream: the field does not depend on the
+    // thread count.
+    cv::parallel_for_(cv::Range(fine.box.y, fine.box.y + fine.box.height), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            Rng rng(mixSeed(seed, static_cast<uint64_t>(y)));
+            for (int x = fine.box.x; x < fine.box.x + fine.box.width; ++x) {
+                if (!fine.target.at<uchar>(y, x)) continue;
+                const cv::Point c(std::min(x / 2, coarse.guide.cols - 1),
+                                  std::min(y / 2, coarse.guide.rows - 1));
+                cv::Point s(-1, -1);
+                if (coarse.box.contains(c) && coarse.target.at<uchar>(c)) {
+                    const cv::Point m = coarse.nnf[coarse.at(c.x, c.y)];
+                    const cv::Point guess(2 * m.x + (x - 2 * c.x), 2 * m.y + (y - 2 * c.y));
+                    // The doubled match may touch the hole at the finer scale: take the nearest
+                    // known one.
+                    for (int ring = 0; ring <= 2 && s.x < 0; ++ring)
+                        for (int dy = -ring; dy <= ring && s.x < 0; ++dy)
+                            for (int dx = -ring; dx <= ring && s.x < 0; ++dx)
+                                if (validSource(fine, guess + cv::Point(dx, dy)))
+                                    s = guess + cv::Point(dx, dy);
+                }
+                fine.nnf[fine.at(x, y)] = s.x >= 0 ? s : randomSource(fine, rng);
             }
-            fine.nnf[fine.at(x, y)] = s.x >= 0 ? s : randomSource(fine, rng);
         }
+    });
 }
 
 void updateDistances(Level& level) {
@@ -496,7 +501,7 @@ void voteUniformScatter(const Level& level, const cv::Mat& source, cv::Mat& out,
     const int channels = source.channels();
     const int len = side * channels;
     const cv::Rect box = level.box;
-    const int bands = std::clamp(reach.height / 32, 1, 4 * std::max(1, cv::getNumThreads()));
+    const int bands = std::clamp(reach.height / 16, 1, 4 * std::max(1, cv::getNumThreads()));
     cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
         std::vector<int> sums, counts;
         for (int band = range.start; band < range.end; ++band) {
@@ -563,7 +568,7 @@ void voteWeightedScatter(const Level& level, const cv::Mat& weights, const cv::M
     const int channels = source.channels();
     const int len = side * channels;
     const cv::Rect box = level.box;
-    const int bands = std::clamp(reach.height / 32, 1, 4 * std::max(1, cv::getNumThreads()));
+    const int bands = std::clamp(reach.height / 16, 1, 4 * std::max(1, cv::getNumThreads()));
     cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
         std::vector<double> sums, totals;
         for (int band = range.start; band < range.end; ++band) {
