@@ -105,12 +105,33 @@ std::unique_ptr<InferenceSession> InferenceSession::load(const ModelEntry& entry
     if (device.cuda)
         gpuReady = std::async(std::launch::async,
                               [budget = options.memoryBudget] { setGpuBudgetOnce(budget); });
-    // Load on the CPU: the session moves the weights and sets their layout itself.
-    auto module = loadModule(path, torch::Device(torch::kCPU));
-    auto session = std::make_unique<TorchSession>(entry, path, std::move(module), device, options,
-                                                  checksumVerified);
+    WarmStart warm;
+    if (device.cuda && TorchSession::warmCacheApplies(entry, options))
+        warm.entry = warmCacheEntry(path, device.name, "frozen fp16 NCHW");
+    std::unique_ptr<TorchSession> session;
+    if (warm.entry && readWarmCache(*warm.entry, &warm.halfError)) {
+        try {
+            auto cached = torch::jit::load(warm.entry->modulePath, torch::Device(torch::kCUDA, 0));
+            warm.fromCache = true;
+            session = std::make_unique<TorchSession>(entry, path, std::move(cached), device,
+                                                     options, checksumVerified, warm);
+            session->verifyContract();
+        } catch (const std::exception&) {
+            // Whatever is wrong with the cached module, the file itself decides below.
+            session.reset();
+            dropWarmCache(*warm.entry);
+            warm.fromCache = false;
+        }
+    }
+    if (!session) {
+        // Load on the CPU: the session moves the weights and sets their layout itself.
+        auto module = loadModule(path, torch::Device(torch::kCPU));
+        session = std::make_unique<TorchSession>(entry, path, std::move(module), device, options,
+                                                 checksumVerified, warm);
+        if (gpuReady.valid()) gpuReady.get();
+        session->verifyContract();
+    }
     if (gpuReady.valid()) gpuReady.get();
-    session->verifyContract();
     return session;
 }
 

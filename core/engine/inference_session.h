@@ -40,6 +40,8 @@ struct SessionOptions {
     /// Largest bucket side warmed on the CPU: without the profiling executor a first call costs no
     /// more than later ones there, so warming big buckets would only burn seconds of every core.
     int cpuWarmupMaxSide = 256;
+    /// GPU: start from (and fill) the per-user warm-up cache of frozen fp16 modules.
+    bool useWarmCache = true;
 };
 
 class InferenceSession {

@@ -296,17 +296,33 @@ private:
 }  // namespace
 
 TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Module module,
-                           DeviceInfo device, SessionOptions options, bool checksumVerified)
+                           DeviceInfo device, SessionOptions options, bool checksumVerified,
+                           WarmStart warm)
     : entry_(std::move(entry)),
       path_(std::move(path)),
       fileName_(std::filesystem::path(path_).filename().string()),
       module_(std::move(module)),
       device_(std::move(device)),
       options_(options),
+      warm_(std::move(warm)),
       torchDevice_(device_.cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU)) {
     module_.eval();
     PhaseTrace trace("load " + fileName_);
     if (device_.cuda) {
+        // NCHW by default: measured on the big-LaMa architecture at 1024² (H100), channels_last
+        // made the network 1.5x slower, because its reflection pads, channel slices, concatenations
+        // and FFTs each convert back to NCHW and cuDNN's NHWC batch norm is slow.
+        channelsLast_ = knob("PM_ENGINE_LAYOUT", "nchw") == "channels_last";
+        cudnnBenchmark_ = knob("PM_ENGINE_CUDNN_BENCHMARK", "1") == "1";
+        // cuDNN tries at most this many algorithms per convolution when autotuning a bucket.
+        const long limit = std::strtol(knob("PM_ENGINE_CUDNN_LIMIT", "10").c_str(), nullptr, 10);
+        at::globalContext().setBenchmarkLimitCuDNN(limit > 0 ? static_cast<int>(limit) : 10);
+    }
+    if (device_.cuda && warm_.fromCache) {
+        // The cached module is what the lines below made from this file last time.
+        frozen_ = half_ = halfWeights_ = true;
+        trace.mark("frozen fp16 module from the warm-up cache");
+    } else if (device_.cuda) {
         // Freezing inlines the submodules and folds batch norms into convolution weights: fewer
         // kernels per request. "cpu" freezes before the weights move to the GPU.
         const std::string freeze = knob("PM_ENGINE_FREEZE", "cpu");
@@ -341,14 +357,6 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         });
         trace.mark("weights to the GPU");
         if (freeze == "gpu") freezeAndFold();
-        // NCHW by default: measured on the big-LaMa architecture at 1024² (H100), channels_last
-        // made the network 1.5x slower, because its reflection pads, channel slices, concatenations
-        // and FFTs each convert back to NCHW and cuDNN's NHWC batch norm is slow.
-        channelsLast_ = knob("PM_ENGINE_LAYOUT", "nchw") == "channels_last";
-        cudnnBenchmark_ = knob("PM_ENGINE_CUDNN_BENCHMARK", "1") == "1";
-        // cuDNN tries at most this many algorithms per convolution when autotuning a bucket.
-        const long limit = std::strtol(knob("PM_ENGINE_CUDNN_LIMIT", "10").c_str(), nullptr, 10);
-        at::globalContext().setBenchmarkLimitCuDNN(limit > 0 ? static_cast<int>(limit) : 10);
         if (channelsLast_) {  // a frozen module's weights are constants: only inputs change
             torch::NoGradGuard noGrad;
             for (auto parameter : module_.parameters())
@@ -707,7 +715,35 @@ cv::Mat TorchSession::imageToImage(const cv::Mat& bgr) {
     return imageToImageOnce(bgr);
 }
 
+bool TorchSession::warmCacheApplies(const ModelEntry& entry, const SessionOptions& options) {
+    return options.useWarmCache && options.allowHalf && entry.contract.halfSafe &&
+           knob("PM_ENGINE_FREEZE", "cpu") == "cpu" && knob("PM_ENGINE_FP16", "weights") == "weights" &&
+           knob("PM_ENGINE_LAYOUT", "nchw") == "nchw" && knob("PM_ENGINE_FUSE", "0") == "0";
+}
+
+void TorchSession::saveWarmCache() {
+    if (warm_.fromCache || !warm_.entry || !frozen_ || !halfWeights_ || !half_) return;
+    const double error = stats().halfRelativeError;
+    if (error < 0) return;
+    PhaseTrace trace("warm-up cache " + fileName_);
+    try {
+        const std::string temporary = warm_.entry->modulePath + ".tmp";
+        module_.save(temporary);
+        std::filesystem::rename(temporary, warm_.entry->modulePath);
+        if (!writeWarmCacheInfo(*warm_.entry, error)) dropWarmCache(*warm_.entry);
+    } catch (const std::exception&) {
+        dropWarmCache(*warm_.entry);  // a full disk or an unsavable graph: start from the file
+    }
+    trace.mark("saved");
+}
+
 void TorchSession::measureHalfError() {
+    if (warm_.fromCache) {
+        std::lock_guard<std::mutex> lock(statsMutex_);
+        stats_.halfRelativeError = warm_.halfError;
+        reference_.reset();
+        return;
+    }
     const int side = entry_.contract.fixedSize > 0 ? entry_.contract.fixedSize : 256;
     const auto inputs = sampleInputs(side, side, 3);
     at::globalContext().setBenchmarkCuDNN(false);  // a shape that never comes back
@@ -813,6 +849,7 @@ void TorchSession::warmUp() {
         }
     }
     cuda::synchronize();
+    if (device_.cuda) saveWarmCache();
 }
 
 SessionStats TorchSession::stats() const {

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -11,14 +12,28 @@
 
 #include "core/engine/cuda_support.h"
 #include "core/engine/inference_session.h"
+#include "core/engine/warm_cache.h"
 #include "core/image/tensor_convert.h"
 
 namespace pm::engine {
 
+/// How a GPU session starts: from the model file (and then fills `entry` of the warm-up cache),
+/// or from a module that cache holds.
+struct WarmStart {
+    std::optional<WarmCacheEntry> entry;
+    bool fromCache = false;
+    double halfError = -1;  ///< the cached fp16 error, when fromCache
+};
+
 class TorchSession : public InferenceSession {
 public:
     TorchSession(ModelEntry entry, std::string path, torch::jit::Module module, DeviceInfo device,
-                 SessionOptions options, bool checksumVerified);
+                 SessionOptions options, bool checksumVerified, WarmStart warm = {});
+
+    /// Whether start-up with these settings makes what the warm-up cache holds (the default GPU
+    /// path: frozen on the CPU, fp16 weights, NCHW).
+    static bool warmCacheApplies(const ModelEntry& entry, const SessionOptions& options);
+    bool fromWarmCache() const { return warm_.fromCache; }
 
     const ModelEntry& entry() const override { return entry_; }
     const DeviceInfo& device() const override { return device_; }
@@ -50,6 +65,8 @@ private:
     cv::Mat inpaintTiled(const cv::Mat& bgr, const cv::Mat& mask);
     void moveToCpu(const std::string& why);
     void measureHalfError();
+    /// After a warm-up from the file: keeps the frozen fp16 module for the next start.
+    void saveWarmCache();
     /// Serves with the fp32 reference module from now on.
     void useFloat(const std::string& note);
     void captureGraph(int side);
@@ -62,6 +79,7 @@ private:
     torch::jit::Module module_;
     DeviceInfo device_;
     SessionOptions options_;
+    WarmStart warm_;
     torch::Device torchDevice_;
     bool half_ = false;
     /// module_ holds fp16 weights (no autocast); reference_ is the fp32 module until warm-up has

@@ -1,10 +1,15 @@
 #include "core/engine/inference_session.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
 #include "core/common/error.h"
 #include "core/engine/cuda_support.h"
+#include "core/engine/torch_session.h"
 #include "tests/engine/tiny_models.h"
 #include "tests/support/testdata.h"
 
@@ -259,6 +264,45 @@ TEST(InferenceSessionGpu, OutOfMemoryInTilesMovesToTheCpuAndSaysWhy) {
         << session->stats().fallbackNote;
     // Later requests stay on the CPU and still work.
     EXPECT_LE(cv::norm(session->inpaint(image, mask), greyFilled(image, mask), cv::NORM_INF), 1.0);
+}
+
+// A second start of the same model file comes from the warm-up cache (no freezing, no fp16
+// check) and paints the same pixels; a damaged cache entry is dropped and the file serves.
+TEST(InferenceSessionGpu, SecondStartComesFromTheWarmUpCacheWithTheSamePixels) {
+    if (!cuda::available()) GTEST_SKIP() << "no CUDA GPU";
+    test::TempDir dir;
+    ::setenv("PM_ENGINE_CACHE_DIR", dir.file("cache").c_str(), 1);
+    test::saveGreyFillModel(dir.file("fill.pt"));
+    const auto entry = entryFor(
+        "fill.pt",
+        R"({"kind": "inpaint", "sizeMultiple": 8, "halfSafe": true, "buckets": [32]})");
+    const cv::Mat image = noise(30, 30);
+    cv::Mat mask(30, 30, CV_8UC1, cv::Scalar(0));
+    mask(cv::Rect(5, 6, 12, 9)).setTo(255);
+    const auto device = selectDevice(DevicePreference::Cuda);
+
+    auto first = InferenceSession::load(entry, dir.file("fill.pt"), device);
+    first->warmUp();
+    const cv::Mat firstOut = first->inpaint(image, mask);
+    const double firstError = first->stats().halfRelativeError;
+    first.reset();
+
+    auto second = InferenceSession::load(entry, dir.file("fill.pt"), device);
+    ASSERT_TRUE(dynamic_cast<TorchSession&>(*second).fromWarmCache());
+    second->warmUp();
+    EXPECT_TRUE(second->stats().half);
+    EXPECT_DOUBLE_EQ(second->stats().halfRelativeError, firstError);
+    EXPECT_EQ(cv::norm(second->inpaint(image, mask), firstOut, cv::NORM_INF), 0.0);
+    second.reset();
+
+    // Damage the cached module: the next start ignores it and serves from the file.
+    for (const auto& file : std::filesystem::directory_iterator(dir.file("cache")))
+        if (file.path().extension() == ".pt") std::ofstream(file.path()) << "not a module";
+    auto third = InferenceSession::load(entry, dir.file("fill.pt"), device);
+    EXPECT_FALSE(dynamic_cast<TorchSession&>(*third).fromWarmCache());
+    third->warmUp();
+    EXPECT_EQ(cv::norm(third->inpaint(image, mask), firstOut, cv::NORM_INF), 0.0);
+    ::unsetenv("PM_ENGINE_CACHE_DIR");
 }
 
 }  // namespace
