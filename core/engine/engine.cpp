@@ -145,6 +145,12 @@ private:
             if (callbacks_.onState) callbacks_.onState(EngineState::WarmingUp, e.what());
         }
         setState(EngineState::Ready, "ready");
+        for (auto& [task, session] : sessions_) {
+            std::unique_lock<std::mutex> lock(mutex_);
+            if (stopping_ || !queue_.empty()) break;  // a request comes first; next start again
+            lock.unlock();
+            session->afterReady();
+        }
         for (;;) {
             QueuedJob job;
             {

@@ -70,6 +70,9 @@ public:
     /// Runs the model once at each bucket size so the first user request runs at steady-state
     /// speed.
     virtual void warmUp() = 0;
+    /// Start-up work that can wait until the engine says "ready" (the engine calls it while no
+    /// request waits): on the GPU, saving the warm-up cache for the next start.
+    virtual void afterReady() {}
     virtual SessionStats stats() const = 0;
 };
 

@@ -40,6 +40,7 @@ public:
     cv::Mat inpaint(const cv::Mat& bgr, const cv::Mat& mask) override;
     cv::Mat imageToImage(const cv::Mat& bgr) override;
     void warmUp() override;
+    void afterReady() override;
     SessionStats stats() const override;
 
     /// Runs the contract once on a small input and throws pm::Error "<file>: wrong contract: ..."
