@@ -12,7 +12,9 @@
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/passes/common_subexpression_elimination.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
+#include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/csrc/jit/passes/frozen_conv_add_relu_fusion.h>
+#include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/version.h>
 #include <torch/csrc/jit/passes/subgraph_rewrite.h>
@@ -247,6 +249,16 @@ torch::jit::Module halfCopy(const torch::jit::Module& module, const torch::Devic
     return half;
 }
 
+// torch::jit::freeze without its deep copy of the module: the session owns the module it loaded,
+// and copying big-LaMa's 200 MB of weights is a tenth of a second of start-up.
+void freezeInPlace(torch::jit::Module& module) {
+    torch::jit::freeze_module_inplace(&module);
+    for (const auto& method : module.get_methods()) {
+        auto graph = method.graph();
+        torch::jit::OptimizeFrozenGraph(graph, /*optimize_numerics=*/true);
+    }
+}
+
 // Measurement switches for the GPU path (bench/gpu/profile_gpu.sh compares them); the defaults are
 // the fastest measured on the big-LaMa architecture.
 std::string knob(const char* name, const char* fallback) {
@@ -328,7 +340,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         const std::string freeze = knob("PM_ENGINE_FREEZE", "cpu");
         auto freezeAndFold = [&] {
             try {
-                module_ = torch::jit::freeze(module_);
+                freezeInPlace(module_);
                 frozen_ = true;
                 trace.mark("freeze");
             } catch (const std::exception& e) {
@@ -627,7 +639,8 @@ void TorchSession::prepareForCpu() {
     // Frozen, so that weights are constants the rewrite can read (and batch norms are folded).
     // Any failure leaves the module as loaded: slower, never wrong.
     try {
-        torch::jit::Module frozen = torch::jit::freeze(module_);
+        torch::jit::Module frozen = module_.clone();
+        freezeInPlace(frozen);
         int rewritten = 0;
         forEachGraph(frozen, [&](auto& graph) {
             rewritten += rewriteTransposedConvsAsSubpixel(graph);
