@@ -271,9 +271,8 @@ namespace {
 // Row borders of the stripes that searchField sweeps in parallel. Each stripe holds about the same
 // number of targets, so no thread waits on one crowded stripe through the middle of an object
 // while the others finish theirs; the borders depend only on the mask, never on the thread count,
-// so neither does the fill. `shifted` puts the borders in the middle of the plain stripes, so that
-// matches propagate across them on alternate sweeps.
-std::vector<int> stripeBorders(const Level& level, bool shifted) {
+// so neither does the fill.
+std::vector<int> stripeBorders(const Level& level) {
     const int top = level.box.y, bottom = level.box.y + level.box.height;
     const int minRows = 8;
     const int stripes =
@@ -288,11 +287,17 @@ std::vector<int> stripeBorders(const Level& level, bool shifted) {
             borders.push_back(y + 1);
     }
     borders.push_back(bottom);
-    if (!shifted || borders.size() < 3) return borders;
-    std::vector<int> middles{top};
+    return borders;
+}
+
+// The same span cut in the middle of each stripe: sweeping these on alternate sweeps lets matches
+// propagate across the plain stripes' borders.
+std::vector<int> shiftedBorders(const std::vector<int>& borders) {
+    if (borders.size() < 3) return borders;
+    std::vector<int> middles{borders.front()};
     for (size_t i = 0; i + 1 < borders.size(); ++i)
         middles.push_back((borders[i] + borders[i + 1]) / 2);
-    middles.back() = bottom;
+    middles.back() = borders.back();
     return middles;
 }
 
@@ -300,7 +305,7 @@ std::vector<int> stripeBorders(const Level& level, bool shifted) {
 
 void searchField(Level& level, int sweeps, int maxRadius, uint64_t seed) {
     const Patches patches(level);
-    const std::vector<int> plain = stripeBorders(level, false), shifted = stripeBorders(level, true);
+    const std::vector<int> plain = stripeBorders(level), shifted = shiftedBorders(plain);
     for (int sweep = 0; sweep < sweeps; ++sweep) {
         const bool forward = sweep % 2 == 0;
         const std::vector<int>& borders = (sweep / 2) % 2 == 1 ? shifted : plain;
@@ -490,6 +495,12 @@ inline void addOnes(int* __restrict count, int len) {
     for (int i = 0; i < len; ++i) ++count[i];
 }
 
+// Bands of output rows that the scatter votes fill in parallel. Each band re-reads the patches
+// reaching into it, so bands stay at least 16 rows tall; their number does not change the sums.
+int scatterBands(const cv::Rect& reach) {
+    return std::clamp(reach.height / 16, 1, 4 * std::max(1, cv::getNumThreads()));
+}
+
 // Uniform votes sum whole numbers, exact in any order: add every target patch's matched block into
 // per-pixel sums instead of gathering 49 single pixels for each output pixel. Contiguous rows of a
 // block vectorise; bands of output rows run in parallel, each adding the rows of the blocks that
@@ -501,7 +512,7 @@ void voteUniformScatter(const Level& level, const cv::Mat& source, cv::Mat& out,
     const int channels = source.channels();
     const int len = side * channels;
     const cv::Rect box = level.box;
-    const int bands = std::clamp(reach.height / 16, 1, 4 * std::max(1, cv::getNumThreads()));
+    const int bands = scatterBands(reach);
     cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
         std::vector<int> sums, counts;
         for (int band = range.start; band < range.end; ++band) {
@@ -568,7 +579,7 @@ void voteWeightedScatter(const Level& level, const cv::Mat& weights, const cv::M
     const int channels = source.channels();
     const int len = side * channels;
     const cv::Rect box = level.box;
-    const int bands = std::clamp(reach.height / 16, 1, 4 * std::max(1, cv::getNumThreads()));
+    const int bands = scatterBands(reach);
     cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
         std::vector<double> sums, totals;
         for (int band = range.start; band < range.end; ++band) {

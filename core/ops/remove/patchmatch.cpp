@@ -357,8 +357,8 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
 
     std::vector<Level> levels(1);
     levels[0].radius = params.patchSize / 2;
-    // The textured guide is wanted unless the hole turns out thin (scratches): it is built beside
-    // the distance transform that decides that, and dropped in the rare thin case.
+    // The textured guide is wanted unless the hole turns out thin or FSR fills it alone (scratches):
+    // it is built beside the distance transform that decides that, and dropped in those cases.
     std::future<cv::Mat> texturedGuide = std::async(std::launch::async, [&] {
         return toGuideInBands(image, unknown, params.textureGain);
     });
