@@ -128,7 +128,7 @@ std::unique_ptr<InferenceSession> InferenceSession::load(const ModelEntry& entry
         auto module = loadModule(path, torch::Device(torch::kCPU));
         session = std::make_unique<TorchSession>(entry, path, std::move(module), device, options,
                                                  checksumVerified, warm);
-        if (gpuReady.valid()) gpuReady.get();
+        if (gpuReady.valid()) gpuReady.get();  // the memory budget is set before the first request
         session->verifyContract();
     }
     if (gpuReady.valid()) gpuReady.get();

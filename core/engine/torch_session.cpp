@@ -15,9 +15,9 @@
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/csrc/jit/passes/frozen_conv_add_relu_fusion.h>
 #include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
+#include <torch/csrc/jit/passes/subgraph_rewrite.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/version.h>
-#include <torch/csrc/jit/passes/subgraph_rewrite.h>
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
@@ -266,6 +266,12 @@ std::string knob(const char* name, const char* fallback) {
     return value && *value ? value : fallback;
 }
 
+// "cpu": freeze before the weights move to the GPU; "gpu": after; anything else: not frozen.
+std::string freezeSwitch() { return knob("PM_ENGINE_FREEZE", "cpu"); }
+bool autocastSwitch() { return knob("PM_ENGINE_FP16", "weights") == "autocast"; }
+bool channelsLastSwitch() { return knob("PM_ENGINE_LAYOUT", "nchw") == "channels_last"; }
+bool fusionSwitch() { return knob("PM_ENGINE_FUSE", "0") == "1"; }
+
 // PM_ENGINE_TRACE=1 prints where start-up and each request spend their time (synchronizing the GPU
 // at every mark, so only for measuring).
 bool tracing() {
@@ -324,7 +330,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         // NCHW by default: measured on the big-LaMa architecture at 1024² (H100), channels_last
         // made the network 1.5x slower, because its reflection pads, channel slices, concatenations
         // and FFTs each convert back to NCHW and cuDNN's NHWC batch norm is slow.
-        channelsLast_ = knob("PM_ENGINE_LAYOUT", "nchw") == "channels_last";
+        channelsLast_ = channelsLastSwitch();
         cudnnBenchmark_ = knob("PM_ENGINE_CUDNN_BENCHMARK", "1") == "1";
         // cuDNN tries at most this many algorithms per convolution when autotuning a bucket.
         const long limit = std::strtol(knob("PM_ENGINE_CUDNN_LIMIT", "10").c_str(), nullptr, 10);
@@ -337,7 +343,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
     } else if (device_.cuda) {
         // Freezing inlines the submodules and folds batch norms into convolution weights: fewer
         // kernels per request. "cpu" freezes before the weights move to the GPU.
-        const std::string freeze = knob("PM_ENGINE_FREEZE", "cpu");
+        const std::string freeze = freezeSwitch();
         auto freezeAndFold = [&] {
             try {
                 freezeInPlace(module_);
@@ -376,7 +382,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
                     parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
         }
         half_ = options_.allowHalf && entry_.contract.halfSafe;
-        if (half_ && knob("PM_ENGINE_FP16", "weights") == "autocast") {
+        if (half_ && autocastSwitch()) {
             keepFftInFloat(module_, false);
         } else if (half_) {
             // fp16 weights rather than autocast: no cast kernels around every operation. The fp32
@@ -388,7 +394,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         // cuDNN's fused convolution + bias (+ residual sum) + ReLU on the frozen graph. Off: on the
         // big-LaMa architecture (H200) it saved 0.25 ms of 19.9 at 1024² and its rewrite cost
         // 0.26 s of start-up.
-        if (frozen_ && knob("PM_ENGINE_FUSE", "0") == "1") {
+        if (frozen_ && fusionSwitch()) {
             forEachGraph(module_, [](auto& graph) {
                 torch::jit::EliminateCommonSubexpression(graph);
                 torch::jit::FuseFrozenConvAddRelu(graph);
@@ -639,16 +645,12 @@ void TorchSession::prepareForCpu() {
     // Frozen, so that weights are constants the rewrite can read (and batch norms are folded).
     // Any failure leaves the module as loaded: slower, never wrong.
     try {
-        torch::jit::Module frozen = module_.clone();
-        freezeInPlace(frozen);
-        int rewritten = 0;
-        forEachGraph(frozen, [&](auto& graph) {
-            rewritten += rewriteTransposedConvsAsSubpixel(graph);
+        torch::jit::Module frozen = torch::jit::freeze(module_);
+        forEachGraph(frozen, [](auto& graph) {
+            rewriteTransposedConvsAsSubpixel(graph);
             torch::jit::EliminateDeadCode(graph);
         });
         module_ = frozen;
-        std::lock_guard<std::mutex> lock(statsMutex_);
-        stats_.subpixelConvs = rewritten;
     } catch (const std::exception& e) {
         setNote("not frozen on the CPU: " + errorText(e));
     }
@@ -730,8 +732,8 @@ cv::Mat TorchSession::imageToImage(const cv::Mat& bgr) {
 
 bool TorchSession::warmCacheApplies(const ModelEntry& entry, const SessionOptions& options) {
     return options.useWarmCache && options.allowHalf && entry.contract.halfSafe &&
-           knob("PM_ENGINE_FREEZE", "cpu") == "cpu" && knob("PM_ENGINE_FP16", "weights") == "weights" &&
-           knob("PM_ENGINE_LAYOUT", "nchw") == "nchw" && knob("PM_ENGINE_FUSE", "0") == "0";
+           freezeSwitch() == "cpu" && !autocastSwitch() && !channelsLastSwitch() &&
+           !fusionSwitch();
 }
 
 void TorchSession::saveWarmCache() {
