@@ -8,12 +8,9 @@
 // --raw reads 8-bit BGR bytes (the GPU machine's OpenCV has no image codecs: convert there with
 // Python).
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <functional>
 #include <string>
-#include <vector>
 
 #include <opencv2/core/utility.hpp>
 #ifndef PM_BENCH_NO_IMGCODECS
@@ -22,25 +19,11 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 
+#include "bench/common/median_time.h"
 #include "core/engine/job_context.h"
 #include "core/ops/remove/remove_object.h"
 
-namespace {
-
-double medianMs(int runs, const std::function<void()>& work) {
-    std::vector<double> ms;
-    for (int i = 0; i < runs; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        work();
-        ms.push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                .count());
-    }
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
-}
-
-}  // namespace
+using pm::bench::medianMs;
 
 int main(int argc, char** argv) {
     std::string photo = "/work/shared/testdata/photos/kodim03.png";

@@ -3,33 +3,17 @@
 // the whole full-resolution image scaled into the widget, as a simple viewer would).
 //   canvas_bench [repeats]     (QT_QPA_PLATFORM=offscreen works)
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QPainter>
 #include <algorithm>
 #include <cstdio>
-#include <functional>
-#include <vector>
 
 #include <opencv2/core.hpp>
 
+#include "bench/common/median_time.h"
 #include "ui/canvas_widget.h"
 #include "ui/document.h"
 
-namespace {
-
-double medianMs(int repeats, const std::function<void()>& work) {
-    std::vector<double> times;
-    for (int i = 0; i < repeats; ++i) {
-        QElapsedTimer timer;
-        timer.start();
-        work();
-        times.push_back(timer.nsecsElapsed() / 1e6);
-    }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
-}
-
-}  // namespace
+using pm::bench::medianMs;
 
 int main(int argc, char** argv) {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
