@@ -58,8 +58,11 @@ grep -E "libtorch has CUDA|OpenSSL" "$OUTDIR/configure.log"
 # PM_GPU_REMOVE_SPEED=PHOTO: only time the built-in Remove object on this machine's CPU cores.
 if [ -n "${PM_GPU_REMOVE_SPEED:-}" ]; then
     cmake -DPHOTOMEND_BENCH_NO_IMGCODECS=ON "$BUILD" > /dev/null
-    ninja -C "$BUILD" -j16 remove_speed > "$OUTDIR/build.log" 2>&1 ||
+    ninja -C "$BUILD" -j16 remove_speed ops_remove_device_test > "$OUTDIR/build.log" 2>&1 ||
         { grep -E "error|Error" -A3 "$OUTDIR/build.log" | head -40; exit 1; }
+    echo "== the built-in fill's search as tensors, on the GPU and the CPU (DeviceSearch tests)"
+    "$BUILD/tests/ops/ops_remove_device_test" 2>&1 |
+        grep -E "^\[ +(OK|FAILED|SKIPPED|PASSED) +\]|Failure|Expected|Which is|actual|Skipped" -A1
     size=$(python3 - "$PM_GPU_REMOVE_SPEED" "$WORK/photo.raw" <<'PY'
 import sys
 try:
@@ -82,14 +85,26 @@ PY
     for cpus in ${PM_GPU_REMOVE_CPUS:-}; do
         echo "== remove_speed on CPUs $cpus"
         PM_PROFILE_REMOVE=1 taskset -c "$cpus" "$BUILD/bench/quality/remove_speed" \
-            --raw "$WORK/photo.raw" "$size" --runs 5 2>&1 |
+            --raw "$WORK/photo.raw" "$size" --runs 5 --device "${PM_GPU_REMOVE_DEVICE:-cpu}" 2>&1 |
             awk '/\[(fill|remove)\]/ { n = $0; sub(/^ *\[[a-z]+\] /, "", n); sub(/ +[0-9.]+ ms$/, "", n);
                                        t[n] += $(NF - 1) }
                  /^ours|^cv::/ { print }
                  END { for (k in t) if (t[k] > 20) printf "   %-24s %8.1f ms\n", k, t[k] }'
     done
-    "$BUILD/bench/quality/remove_speed" --raw "$WORK/photo.raw" "$size" --runs 7
-    exit $?
+    # CPU threads only, then the GPU for the large levels' search (as the app with a GPU engine).
+    status=0
+    for device in cpu cuda; do
+        "$BUILD/bench/quality/remove_speed" --raw "$WORK/photo.raw" "$size" --runs 7 \
+            --device $device || status=1
+    done
+    # PM_GPU_REMOVE_QUALITY=DIR: the quality bench's "ours" with the search on the GPU.
+    if [ -n "${PM_GPU_REMOVE_QUALITY:-}" ]; then
+        cmake -DPHOTOMEND_BENCH_NO_IMGCODECS=OFF "$BUILD" > /dev/null
+        ninja -C "$BUILD" -j16 quality_bench >> "$OUTDIR/build.log" 2>&1 || echo "quality_bench did not build"
+        PM_REMOVE_SEARCH=gpu "$BUILD/bench/quality/quality_bench" --dir "$PM_GPU_REMOVE_QUALITY" \
+            --grow 0 --methods ours 2>&1 | grep -v "libpng warning" || status=1
+    fi
+    exit $status
 fi
 
 echo "== build"

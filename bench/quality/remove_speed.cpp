@@ -2,12 +2,14 @@
 // of the area: crop, fill, paste back. Compared with cv::inpaint TELEA on the same input in the
 // same run.
 //
-//   remove_speed [--photo FILE] [--raw FILE WIDTHxHEIGHT] [--runs N] [--dump FILE]
+//   remove_speed [--photo FILE] [--raw FILE WIDTHxHEIGHT] [--runs N] [--dump FILE] [--device cpu|cuda]
 // --dump writes the filled photo (PNG), to check that a faster build still fills bit for bit the
-// same. PM_PROFILE_REMOVE=1 prints the time of every stage to stderr.
+// same. PM_PROFILE_REMOVE=1 prints the time of every stage to stderr. --device cuda runs the large
+// levels' search on the GPU, as the app does when its engine uses one (default: CPU threads only).
 // --raw reads 8-bit BGR bytes (the GPU machine's OpenCV has no image codecs: convert there with
 // Python).
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
     int runs = 3;
     std::string rawSize;
     std::string dump;
+    std::string device = "cpu";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         if (a == "--photo") {
@@ -41,6 +44,8 @@ int main(int argc, char** argv) {
             runs = std::max(1, std::stoi(argv[i + 1]));
         } else if (a == "--dump") {
             dump = argv[i + 1];
+        } else if (a == "--device") {
+            device = argv[i + 1];
         }
     }
     cv::Mat source;
@@ -69,11 +74,15 @@ int main(int argc, char** argv) {
                 cv::FILLED);
     const double area = 100.0 * cv::countNonZero(mask) / image.total();
 
-    pm::engine::LocalJobContext context;
+    pm::engine::LocalJobContext context(
+        pm::engine::selectDevice(pm::engine::parseDevicePreference(device)));
     pm::ops::RemoveParams params;
     params.engine = pm::ops::FillEngine::Builtin;
-    // The first run also warms caches and the thread pool.
+    // The first run also warms caches, the thread pool and the GPU's kernels.
+    const auto start = std::chrono::steady_clock::now();
     const pm::ops::RemoveResult first = pm::ops::removeObject(image, mask, params, context);
+    const double firstMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 #ifndef PM_BENCH_NO_IMGCODECS
     if (!dump.empty()) {
         cv::imwrite(dump, first.image);
@@ -89,9 +98,9 @@ int main(int argc, char** argv) {
     });
     std::printf(
         "remove_speed: %dx%d (%.1f MP) from %s, object mask %.2f%% of the area, %d threads, median "
-        "of %d\n",
+        "of %d, device %s (first run %.0f ms)\n",
         image.cols, image.rows, image.total() / 1e6, photo.c_str(), area, cv::getNumThreads(),
-        runs);
+        runs, context.device().describe().c_str(), firstMs);
     std::printf("%-28s %10s %8s\n", "method", "time ms", "ratio");
     std::printf("%-28s %10.0f %8.2f\n", "ours (built-in PatchMatch)", ours, ours / telea);
     std::printf("%-28s %10.0f %8.2f\n", "cv::inpaint TELEA r=3", telea, 1.0);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "core/engine/device.h"
 
@@ -35,6 +36,8 @@ public:
 class LocalJobContext : public JobContext {
 public:
     LocalJobContext();
+    /// Work that can use a GPU (the built-in fill's search) uses it when `device` is CUDA.
+    explicit LocalJobContext(DeviceInfo device) : device_(std::move(device)) {}
     bool cancelled() const override { return cancel.load(); }
     void progress(double fraction, const std::string& stage) override;
     InferenceSession* model(const std::string& task) override;

@@ -51,4 +51,19 @@ cv::Mat tensorToBgr(const torch::Tensor& tensor, const TensorLayout& layout) {
     return out;
 }
 
+torch::Tensor bytesToTensor(const cv::Mat& mat, const torch::Device& device) {
+    if (mat.empty() || mat.depth() != CV_8U)
+        throw Error("pixels for the tensor must be 8-bit, got type " + std::to_string(mat.type()));
+    return u8ToDevice(mat, device);
+}
+
+cv::Mat tensorToBytes(const torch::Tensor& hwc) {
+    if (hwc.dim() != 3 || hwc.scalar_type() != torch::kUInt8 || hwc.size(2) < 1 || hwc.size(2) > 4)
+        throw Error("pixels must be uint8 [H,W,1..4], got " + std::string(c10::str(hwc.sizes())));
+    const int channels = static_cast<int>(hwc.size(2));
+    cv::Mat out(static_cast<int>(hwc.size(0)), static_cast<int>(hwc.size(1)), CV_8UC(channels));
+    torch::from_blob(out.data, {out.rows, out.cols, channels}, torch::kUInt8).copy_(hwc);
+    return out;
+}
+
 }  // namespace pm::image

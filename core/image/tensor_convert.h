@@ -29,4 +29,11 @@ torch::Tensor maskToTensor(const cv::Mat& mask, const torch::Device& device = to
 /// shape.
 cv::Mat tensorToBgr(const torch::Tensor& tensor, const TensorLayout& layout);
 
+/// CV_8UC(n) pixels as they are -> uint8 [H,W,n] on `device`, for algorithms that work on tensors
+/// rather than feed a model (the built-in fill's GPU search).
+torch::Tensor bytesToTensor(const cv::Mat& mat, const torch::Device& device);
+
+/// uint8 [H,W,n] on any device -> CV_8UC(n). Throws pm::Error for another shape or type.
+cv::Mat tensorToBytes(const torch::Tensor& hwc);
+
 }  // namespace pm::image

@@ -303,5 +303,32 @@ TEST(PatchMatch, BrushStrokesOnRealPhotosKeepShadingAndGrain) {
 }
 #endif
 
+// The search as tensor work (what a GPU runs; here on the CPU) against the CPU threads' scan, on
+// the middle of every test photo with a blob-shaped object hole.
+TEST(PatchMatch, TensorSearchFillsRealPhotosAsWellAsTheThreads) {
+    std::vector<double> threads, tensors;
+    for (const cv::Mat& truth : photoCrops()) {
+        cv::Mat hole(truth.size(), CV_8UC1, cv::Scalar(0));
+        cv::ellipse(hole, cv::Point(128, 120), cv::Size(34, 24), 25, 0, 360, cv::Scalar(255),
+                    cv::FILLED);
+        cv::circle(hole, cv::Point(150, 145), 18, cv::Scalar(255), cv::FILLED);
+        cv::Mat input = truth.clone();
+        input.setTo(cv::Scalar(255, 0, 255), hole);
+        PatchMatchParams onTensors;
+        onTensors.device = PatchMatchParams::Device::TensorsOnCpu;
+        onTensors.deviceMinTargets = 0;
+        threads.push_back(holePsnr(patchMatchInpaint(input, hole), truth, hole));
+        tensors.push_back(holePsnr(patchMatchInpaint(input, hole, onTensors), truth, hole));
+    }
+    if (threads.empty()) GTEST_SKIP() << "no test photos (../shared/testdata/photos)";
+    double threadMean = 0.0, tensorMean = 0.0;
+    for (size_t i = 0; i < threads.size(); ++i) {
+        threadMean += threads[i] / static_cast<double>(threads.size());
+        tensorMean += tensors[i] / static_cast<double>(tensors.size());
+    }
+    EXPECT_GT(tensorMean, threadMean - 0.5) << "threads " << threadMean << " dB";
+}
+
+
 }  // namespace
 }  // namespace pm::ops

@@ -9,12 +9,15 @@ namespace pm::ops {
 
 namespace {
 
+cv::Rect grownBy(const cv::Rect& box, int by, cv::Size frame) {
+    return cv::Rect(box.x - by, box.y - by, box.width + 2 * by, box.height + 2 * by) &
+           cv::Rect(0, 0, frame.width, frame.height);
+}
+
 // The bounding box of the non-zero pixels grown by `by` and clipped to the image: on a 24 MP photo
 // the morphology below only needs to touch this part.
 cv::Rect grownBounds(const cv::Mat& binary, int by) {
-    const cv::Rect box = cv::boundingRect(binary);
-    return cv::Rect(box.x - by, box.y - by, box.width + 2 * by, box.height + 2 * by) &
-           cv::Rect(0, 0, binary.cols, binary.rows);
+    return grownBy(cv::boundingRect(binary), by, binary.size());
 }
 
 }  // namespace
@@ -78,10 +81,12 @@ std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const cv::Rect& part,
 
 cv::Mat featherWeights(const cv::Mat& hole, int featherPixels) {
     cv::Mat weights(hole.size(), CV_32FC1, cv::Scalar(0));
-    weights.setTo(1.0f, hole > 0);
+    // Weights are non-zero only within the feather of the hole's bounding box: work there alone.
+    const cv::Rect bounds = cv::boundingRect(hole);
+    if (bounds.area() == 0) return weights;
+    weights(bounds).setTo(1.0f, hole(bounds));
     if (featherPixels <= 0) return weights;
-    const cv::Rect roi = grownBounds(hole > 0, featherPixels + 1);
-    if (roi.area() == 0) return weights;
+    const cv::Rect roi = grownBy(bounds, featherPixels + 1, hole.size());
     cv::Mat distance;
     cv::distanceTransform(hole(roi) == 0, distance, cv::DIST_L2, cv::DIST_MASK_PRECISE);
     const float step = 1.0f / static_cast<float>(featherPixels + 1);

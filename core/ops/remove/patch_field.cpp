@@ -190,20 +190,41 @@ void sweepStripe(Level& level, const Patches& patches, int y0, int y1, bool forw
 void prepare(Level& level, int reach) {
     const int r = level.radius;
     const cv::Size size = level.guide.size();
-    cv::Mat inside(size, CV_8UC1, cv::Scalar(0));
     const cv::Rect core(r, r, size.width - 2 * r, size.height - 2 * r);
-    if (core.width > 0 && core.height > 0) inside(core).setTo(255);
-    cv::Mat nearHole;
-    cv::dilate(level.hole, nearHole,
-               cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * r + 1, 2 * r + 1)));
-    level.sourceOk = inside & (nearHole == 0);
-    const int reachSide = 2 * std::max(reach, r) + 1;
-    cv::dilate(level.hole, nearHole,
-               cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reachSide, reachSide)));
-    level.target = inside & (nearHole != 0);
-    level.targetCount = cv::countNonZero(level.target);
-    level.box = level.targetCount > 0 ? cv::boundingRect(level.target) : cv::Rect();
-    level.sourceCount = cv::countNonZero(level.sourceOk);
+    const bool hasCore = core.width > 0 && core.height > 0;
+    level.sourceOk = cv::Mat(size, CV_8UC1, cv::Scalar(0));
+    if (hasCore) level.sourceOk(core).setTo(255);
+    level.target = cv::Mat(size, CV_8UC1, cv::Scalar(0));
+    level.targetCount = 0;
+    level.box = cv::Rect();
+    // Farther than `side` from the hole's bounding box every patch inside the frame is a source and
+    // none is a target: the dilations, masks and counts need only that box grown by `side`.
+    const int side = std::max(reach, r);
+    const cv::Rect bounds = cv::boundingRect(level.hole);
+    const cv::Rect near = bounds.area() == 0
+                              ? cv::Rect()
+                              : cv::Rect(bounds.x - side, bounds.y - side, bounds.width + 2 * side,
+                                         bounds.height + 2 * side) &
+                                    cv::Rect(0, 0, size.width, size.height);
+    int insideNear = 0, sourcesNear = 0;
+    if (near.area() > 0) {
+        const cv::Mat inside = level.sourceOk(near).clone();
+        const cv::Mat hole = level.hole(near);
+        cv::Mat nearHole;
+        cv::dilate(hole, nearHole,
+                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * r + 1, 2 * r + 1)));
+        const cv::Mat sourceOk = inside & (nearHole == 0);
+        sourceOk.copyTo(level.sourceOk(near));
+        cv::dilate(hole, nearHole,
+                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * side + 1, 2 * side + 1)));
+        const cv::Mat target = inside & (nearHole != 0);
+        target.copyTo(level.target(near));
+        level.targetCount = cv::countNonZero(target);
+        if (level.targetCount > 0) level.box = cv::boundingRect(target) + near.tl();
+        insideNear = cv::countNonZero(inside);
+        sourcesNear = cv::countNonZero(sourceOk);
+    }
+    level.sourceCount = (hasCore ? core.area() : 0) - insideNear + sourcesNear;
     level.sparseSources.clear();
     // Drawing random pixels until one is a source is cheap while sources are common; list them when
     // not.

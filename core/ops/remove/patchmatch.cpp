@@ -9,6 +9,7 @@
 #include <opencv2/photo.hpp>
 
 #include "core/ops/remove/patch_field.h"
+#include "core/ops/remove/patch_field_device.h"
 #include "core/ops/remove/stage_timer.h"
 
 #if defined(PM_HAVE_XPHOTO) && __has_include(<opencv2/xphoto.hpp>)
@@ -341,6 +342,25 @@ int iterationsAt(int level, int levels, const PatchMatchParams& params, int targ
     return iterations;
 }
 
+// The level's EM iterations on the GPU (or as tensors on the CPU, for tests) when the params ask
+// for it and the level is large enough to gain. False when the CPU threads should run them, also
+// after a GPU error, which leaves the level as it was.
+bool emOnDevice(Level& level, const PatchMatchParams& params, int iterations, int searchRadius,
+                uint64_t seed) {
+    using Device = PatchMatchParams::Device;
+    if (params.device == Device::Threads || level.targetCount < params.deviceMinTargets)
+        return false;
+    patchmatch::DeviceEm em;
+    em.cuda = params.device == Device::Gpu;
+    if (em.cuda && !patchmatch::deviceEmAvailable()) return false;
+    em.iterations = iterations;
+    em.sweeps = params.searchSweeps;
+    em.maxRadius = searchRadius;
+    em.seed = seed;
+    em.checkpoint = params.checkpoint;
+    return patchmatch::emOnDevice(level, em);
+}
+
 }  // namespace
 
 cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
@@ -436,6 +456,11 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         // Far jumps matter where the structure is decided (coarsest); finer levels only refine.
         const int searchRadius = l == count - 1 ? full : std::min(full, 4 * params.patchSize);
         const int iterations = iterationsAt(l, count, params, level.targetCount);
+        if (iterations > 0 && emOnDevice(level, params, iterations, searchRadius, seed)) {
+            timer.lap("EM on device");
+            if (params.progress) params.progress(static_cast<double>(count - l) / count);
+            continue;
+        }
         for (int it = 0; it < iterations; ++it) {
             checkpoint();
             patchmatch::updateDistances(level);

@@ -39,6 +39,12 @@ struct PatchMatchParams {
     float thinReach = 3.5f;
     double narrowShare = 0.9;
     double narrowBaseSigma = 1.2;
+    /// Where the EM iterations of large levels run: CPU threads, or libtorch tensors on the GPU (the
+    /// same tensor code on the CPU only for its tests). A GPU error leaves them to the threads.
+    enum class Device { Threads, Gpu, TensorsOnCpu } device = Device::Threads;
+    /// Levels with fewer patches that touch the hole stay on CPU threads: their kernel launches would
+    /// cost more than the work.
+    int deviceMinTargets = 16384;
     int bandPixels = 0;  ///< also synthesize known pixels this close to the hole (seam blending)
     uint64_t seed = 1;   ///< same seed, same input: same output, whatever the thread count
     std::function<void()> checkpoint;      ///< called between levels and iterations; may throw

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <future>
 
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
@@ -57,6 +59,34 @@ cv::Mat parallelClone(const cv::Mat& image) {
     return copy;
 }
 
+// The built-in fill searches on the GPU when the engine runs on one. PM_REMOVE_SEARCH=threads |
+// gpu | tensors-cpu overrides that, for benchmarks (tensors-cpu measures the GPU's algorithm
+// where there is no GPU).
+PatchMatchParams::Device searchDevice(const engine::JobContext& context) {
+    using Device = PatchMatchParams::Device;
+    if (const char* forced = std::getenv("PM_REMOVE_SEARCH")) {
+        const std::string name = forced;
+        if (name == "threads") return Device::Threads;
+        if (name == "gpu") return Device::Gpu;
+        if (name == "tensors-cpu") return Device::TensorsOnCpu;
+    }
+    return context.device().cuda ? Device::Gpu : Device::Threads;
+}
+
+// A crop's seam: blend weights of the fill and the part of the crop they reach. It depends on the
+// hole alone, so it is worked out beside the fill.
+struct Seam {
+    cv::Mat weights;
+    cv::Rect touched;
+};
+
+Seam seamOf(const cv::Mat& hole, int featherPixels) {
+    Seam seam;
+    seam.weights = featherWeights(hole, featherPixels);
+    seam.touched = cv::boundingRect(seam.weights > 0.0f);
+    return seam;
+}
+
 }  // namespace
 
 FillEngine parseFillEngine(const std::string& text) {
@@ -87,12 +117,14 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
 
     RemoveResult result;
     result.engineUsed = lama ? "LaMa on " + lama->device().name : "built-in PatchMatch";
-    result.image = parallelClone(image);
-    timer.lap("clone image");
+    // Nothing reads the copy before the first paste: it is made beside the fill, whose serial
+    // stages leave most cores idle.
+    std::future<cv::Mat> copy = std::async(std::launch::async, parallelClone, std::cref(image));
     // Everything but that copy works on the mask's bounding box (grown) and the crops around it.
     const cv::Rect frame(0, 0, image.cols, image.rows);
     const cv::Rect area = grow(cv::boundingRect(mask), params.growPixels) & frame;
     if (area.area() == 0) {
+        result.image = copy.get();
         context.progress(1.0, "Removing object");
         return result;
     }
@@ -117,12 +149,15 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
         cv::Mat cropHole(box.size(), CV_8UC1, cv::Scalar(0));
         const cv::Rect holePart = box & area;
         hole(holePart - area.tl()).copyTo(cropHole(holePart - box.tl()));
+        std::future<Seam> seam =
+            std::async(std::launch::async, seamOf, std::cref(cropHole), params.featherPixels);
         cv::Mat fill;
         if (lama) {
             fill = lamaFill(*lama, crop, cropHole, params.lamaMaxSide);
         } else {
             PatchMatchParams pmParams;
             pmParams.bandPixels = params.featherPixels;
+            pmParams.device = searchDevice(context);
             pmParams.checkpoint = [&context] { context.throwIfCancelled(); };
             pmParams.progress = [&context, i, regions](double f) {
                 context.progress((static_cast<double>(i) + f) / regions, "Removing object");
@@ -131,16 +166,19 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
         }
         timer.lap("fill crop");
         context.throwIfCancelled();
-        const cv::Mat weights = featherWeights(cropHole, params.featherPixels);
+        const Seam done = seam.get();
         timer.lap("feather weights");
+        if (result.image.empty()) result.image = copy.get();
+        timer.lap("clone image");
         cv::Mat target = result.image(box);
-        pasteFeathered(target, fill, weights);
+        pasteFeathered(target, fill, done.weights);
         timer.lap("paste");
-        const cv::Rect touched = cv::boundingRect(weights > 0.0f);
+        const cv::Rect touched = done.touched;
         const cv::Rect changed = image::differingRect(crop(touched), target(touched));
         if (changed.area() > 0) result.changed |= changed + box.tl() + touched.tl();
         timer.lap("changed box");
     }
+    if (result.image.empty()) result.image = copy.get();
     context.progress(1.0, "Removing object");
     return result;
 }
