@@ -13,25 +13,14 @@
 #include "core/ops/remove/patch_field.h"
 #include "core/ops/remove/patch_field_device.h"
 #include "core/ops/remove/patchmatch.h"
+#include "tests/ops/stripes.h"
 
 namespace pm::ops {
 namespace {
 
 using Device = PatchMatchParams::Device;
 
-// Vertical stripes of period 10 with a little noise.
-cv::Mat stripes(cv::Size size) {
-    cv::Mat image(size, CV_8UC3);
-    cv::RNG rng(7);
-    for (int y = 0; y < size.height; ++y)
-        for (int x = 0; x < size.width; ++x) {
-            const int base = (x % 10) < 5 ? 60 : 190;
-            const int n = rng.uniform(-6, 7);
-            image.at<cv::Vec3b>(y, x) = cv::Vec3b(cv::saturate_cast<uchar>(base + n),
-                                                  cv::saturate_cast<uchar>(base / 2 + n), 120);
-        }
-    return image;
-}
+using test::stripes;
 
 cv::Mat squareHole(cv::Size size, cv::Rect box) {
     cv::Mat hole(size, CV_8UC1, cv::Scalar(0));
