@@ -27,9 +27,6 @@ struct Rng {
     }
 };
 
-uint64_t mixSeed(uint64_t a, uint64_t b) {
-    return Rng(a ^ (b * 0xD1B54A32D192ED03ull)).next();
-}
 
 template <int CN>
 inline int patchSsd(const uchar* a, const uchar* b, size_t step, int side, int bound) {
@@ -186,6 +183,10 @@ void sweepStripe(Level& level, const Patches& patches, int y0, int y1, bool forw
 }
 
 }  // namespace
+
+uint64_t mixSeed(uint64_t a, uint64_t b) {
+    return Rng(a ^ (b * 0xD1B54A32D192ED03ull)).next();
+}
 
 void prepare(Level& level, int reach) {
     const int r = level.radius;

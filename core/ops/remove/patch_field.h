@@ -30,6 +30,10 @@ struct Level {
     }
 };
 
+/// A seed for one stripe, row or sweep of a search, from the search's seed: results depend on the
+/// seed and the part, never on which thread ran it.
+uint64_t mixSeed(uint64_t a, uint64_t b);
+
 /// Fills sourceOk, target (patch centres within `reach` >= radius of a hole pixel), box and the
 /// source bookkeeping; sizes the field to `box`.
 void prepare(Level& level, int reach);

@@ -1,16 +1,12 @@
 #include "core/ops/remove/patch_field_device.h"
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
-#include <map>
-#include <string>
 #include <vector>
 
 #include "core/engine/cuda_support.h"
 #include "core/image/tensor_convert.h"
+#include "core/ops/remove/stage_timer.h"
 
 #ifdef PM_HAVE_PATCH_KERNELS
 #include <c10/cuda/CUDAStream.h>
@@ -22,6 +18,12 @@ namespace pm::ops::patchmatch {
 namespace {
 
 using torch::Tensor;
+
+#ifdef PM_HAVE_PATCH_KERNELS
+constexpr bool kHaveKernels = true;
+#else
+constexpr bool kHaveKernels = false;
+#endif
 
 // Vote weights in fixed point: integer sums are exact in any order, so the GPU's atomic adds give
 // the same fill on every run.
@@ -35,15 +37,14 @@ struct DeviceLevel {
     int64_t width = 0, height = 0, channels = 0, radius = 0;
     bool kernels = false;  ///< distances and votes by patch_kernels.cu (CUDA builds with nvcc)
     Tensor bytes;          ///< uint8 [H*W*C]: the pixels for the kernels
-    Tensor sourceOkBytes;  ///< uint8 [H*W]: sourceOk for the kernels
     torch::TensorOptions longs;
     Tensor pixels;         ///< float [H*W, C]: the guide, whole numbers (exact in float)
     Tensor hole;           ///< bool [H*W]: pixels the vote rewrites
-    Tensor sourceOk;       ///< bool [H*W]: a fully known patch is centred here
+    Tensor sourceOk;       ///< uint8 [H*W]: non-zero where a fully known patch is centred
     Tensor targets;        ///< long [N]: flat centre of each target patch, raster order
-    Tensor tx, ty;         ///< long [N]
     Tensor targetOf;       ///< long [H*W]: the target centred at a pixel, -1 where none is
     Tensor offsets;        ///< long [P]: flat offset of each patch pixel from the centre
+    Tensor tx, ty;         ///< long [N]: the targets' columns and rows (tensor path)
     Tensor targetPixels;   ///< long [N*P]: every pixel of every target patch
     Tensor targetSamples;  ///< long [N*P*C]: the same, one entry per channel of [H*W*C]
     Tensor patches;        ///< float [H*W, C*P]: patchTable() of the current pixels
@@ -51,13 +52,6 @@ struct DeviceLevel {
     Tensor sx, sy;         ///< long [N]: centre of each target's matched known patch
     Tensor dist;           ///< float [N]: sum of squared differences to it
 };
-
-uint64_t mix(uint64_t a, uint64_t b) {
-    uint64_t z = a ^ (b * 0x9E3779B97F4A7C15ull) ^ 0x632BE59BD9B4E019ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 // Counter-based random numbers (a 31-bit integer hash of each element's counter and a salt): no
 // generator state, and the same numbers on the CPU and the GPU, so the tests of this path on the
@@ -88,7 +82,7 @@ DeviceLevel upload(const Level& level, const torch::Device& device, bool kernels
     const int64_t area = d.width * d.height;
     d.pixels = image::bytesToTensor(level.guide, device).view({area, d.channels}).to(torch::kFloat);
     d.hole = image::bytesToTensor(level.hole, device).view({area}).ne(0);
-    d.sourceOk = image::bytesToTensor(level.sourceOk, device).view({area}).ne(0);
+    d.sourceOk = image::bytesToTensor(level.sourceOk, device).view({area});
 
     std::vector<cv::Point> centres;
     cv::findNonZero(level.target(level.box), centres);
@@ -106,8 +100,6 @@ DeviceLevel upload(const Level& level, const torch::Device& device, bool kernels
     d.targets = longsToDevice(flat, device);
     d.sx = longsToDevice(sx, device);
     d.sy = longsToDevice(sy, device);
-    d.tx = d.targets.remainder(d.width);
-    d.ty = d.targets.div(d.width, "floor");
     const int64_t count = d.targets.size(0);
     d.targetOf = torch::full({area}, -1, d.longs).index_copy_(0, d.targets,
                                                                torch::arange(count, d.longs));
@@ -116,6 +108,8 @@ DeviceLevel upload(const Level& level, const torch::Device& device, bool kernels
         for (int64_t dx = -d.radius; dx <= d.radius; ++dx) offsets.push_back(dy * d.width + dx);
     d.offsets = longsToDevice(offsets, device);
     if (kernels) return d;  // the tables below serve the tensor path only
+    d.tx = d.targets.remainder(d.width);
+    d.ty = d.targets.div(d.width, "floor");
     d.targetPixels = (d.targets.unsqueeze(1) + d.offsets).reshape(-1);
     d.targetSamples =
         (d.targetPixels.unsqueeze(1) * d.channels + torch::arange(d.channels, d.longs)).reshape(-1);
@@ -150,7 +144,7 @@ kernels::Image kernelImage(const DeviceLevel& d) {
 void sweepWithKernel(DeviceLevel& d, int maxRadius, uint64_t salt) {
     const Tensor x = torch::empty_like(d.sx), y = torch::empty_like(d.sy);
     const Tensor dist = torch::empty_like(d.dist);
-    const kernels::Field field{d.sourceOkBytes.data_ptr<uint8_t>(),
+    const kernels::Field field{d.sourceOk.data_ptr<uint8_t>(),
                                d.targets.data_ptr<int64_t>(),
                                d.targetOf.data_ptr<int64_t>(),
                                d.sx.data_ptr<int64_t>(),
@@ -212,7 +206,7 @@ void keepBest(DeviceLevel& d, Tensor cx, Tensor cy, const Tensor& usable) {
     cx = cx.clamp(d.radius, d.width - 1 - d.radius);
     cy = cy.clamp(d.radius, d.height - 1 - d.radius);
     const Tensor known =
-        d.sourceOk.index_select(0, (cy * d.width + cx).reshape(-1)).view_as(cx);
+        d.sourceOk.index_select(0, (cy * d.width + cx).reshape(-1)).view_as(cx).ne(0);
     const Tensor distances = candidateDistances(d, cx, cy).masked_fill(
         usable.logical_and(known).logical_not(), std::numeric_limits<float>::infinity());
     const Tensor all = torch::cat({d.dist.unsqueeze(0), distances}, 0);
@@ -256,8 +250,8 @@ void randomSearch(DeviceLevel& d, int maxRadius, uint64_t salt) {
     const int64_t rounds = static_cast<int64_t>(radii.size()), count = d.sx.size(0);
     const Tensor radius = longsToDevice(radii, d.longs.device()).view({rounds, 1});
     const Tensor counter = torch::arange(rounds * count, d.longs).view({rounds, count});
-    const Tensor jx = hashInts(counter, mix(salt, 1)).remainder(2 * radius + 1) - radius;
-    const Tensor jy = hashInts(counter, mix(salt, 2)).remainder(2 * radius + 1) - radius;
+    const Tensor jx = hashInts(counter, mixSeed(salt, 1)).remainder(2 * radius + 1) - radius;
+    const Tensor jy = hashInts(counter, mixSeed(salt, 2)).remainder(2 * radius + 1) - radius;
     keepBest(d, d.sx.unsqueeze(0) + jx, d.sy.unsqueeze(0) + jy,
              torch::ones({rounds, count}, d.longs.dtype(torch::kBool)));
 }
@@ -306,43 +300,17 @@ void voteIntoHole(DeviceLevel& d) {
     d.pixels = torch::where(wanted, mean.to(torch::kFloat), d.pixels);
 }
 
-// Device time per phase of runEm, printed to stderr when PM_PROFILE_REMOVE is set (the GPU is
-// synchronised at each lap, so only then).
-class PhaseClock {
-public:
-    PhaseClock() : enabled_(std::getenv("PM_PROFILE_REMOVE") != nullptr) { reset(); }
-    void lap(const char* phase) {
-        if (!enabled_) return;
-        engine::cuda::synchronize();
-        const auto now = std::chrono::steady_clock::now();
-        totals_[phase] += std::chrono::duration<double, std::milli>(now - last_).count();
-        last_ = now;
-    }
-    void print(int64_t targets) const {
-        if (!enabled_) return;
-        for (const auto& [phase, ms] : totals_)
-            std::fprintf(stderr, "  [device] %lld targets %-12s %8.2f ms\n",
-                         static_cast<long long>(targets), phase.c_str(), ms);
-    }
-    void reset() { last_ = std::chrono::steady_clock::now(); }
-
-private:
-    bool enabled_;
-    std::chrono::steady_clock::time_point last_;
-    std::map<std::string, double> totals_;
-};
-
 void runEm(Level& level, const DeviceEm& em) {
     torch::NoGradGuard noGrad;
     const torch::Device device = em.cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-    PhaseClock clock;
-#ifdef PM_HAVE_PATCH_KERNELS
-    DeviceLevel d = upload(level, device, em.cuda);
-    if (d.kernels) d.sourceOkBytes = d.sourceOk.to(torch::kUInt8).contiguous();
-#else
-    DeviceLevel d = upload(level, device, false);
-#endif
-    clock.lap("upload");
+    // With PM_PROFILE_REMOVE each lap waits for the GPU, so that it times the device's work.
+    StageTimer timer("device");
+    auto lap = [&timer](const char* phase) {
+        if (timer.enabled()) engine::cuda::synchronize();
+        timer.lap(phase);
+    };
+    DeviceLevel d = upload(level, device, em.cuda && kHaveKernels);
+    lap("upload");
     for (int it = 0; it < em.iterations; ++it) {
         if (em.checkpoint) em.checkpoint();
         if (d.kernels) {
@@ -352,27 +320,26 @@ void runEm(Level& level, const DeviceEm& em) {
             d.targetPatches = d.patches.index_select(0, d.targets);
         }
         d.dist = candidateDistances(d, d.sx.unsqueeze(0), d.sy.unsqueeze(0)).squeeze(0);
-        clock.lap("distances");
+        lap("distances");
         for (int sweep = 0; sweep < em.sweeps; ++sweep) {
-            const uint64_t salt = mix(em.seed, static_cast<uint64_t>(it * 64 + sweep));
+            const uint64_t salt = mixSeed(em.seed, static_cast<uint64_t>(it * 64 + sweep));
 #ifdef PM_HAVE_PATCH_KERNELS
             if (d.kernels) {
                 sweepWithKernel(d, em.maxRadius, salt);
-                clock.lap("sweep");
+                lap("sweep");
                 continue;
             }
 #endif
             propagate(d);
-            clock.lap("propagate");
+            lap("propagate");
             randomSearch(d, em.maxRadius, salt);
-            clock.lap("random");
+            lap("random");
         }
         voteIntoHole(d);
-        clock.lap("vote");
+        lap("vote");
     }
     download(d, level);
-    clock.lap("download");
-    clock.print(d.targets.size(0));
+    lap("download");
 }
 
 }  // namespace

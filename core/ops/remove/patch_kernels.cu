@@ -2,6 +2,8 @@
 // headers, so nvcc compiles this file in seconds.
 #include "core/ops/remove/patch_kernels.h"
 
+#include <climits>
+
 #include <cuda_runtime.h>
 
 namespace pm::ops::patchmatch::kernels {
@@ -11,24 +13,34 @@ constexpr int kThreads = 256;
 
 int blocksFor(int64_t work) { return static_cast<int>((work + kThreads - 1) / kThreads); }
 
-// One thread per (candidate, target): integer sum of squared differences of two 8-bit patches.
-// Patches of neighbouring targets overlap, so their bytes come from the cache.
+// Integer sum of squared differences of the 8-bit patches centred at flat pixels t and s; stops
+// once it reaches `bound`, which the candidate can no longer beat.
+__device__ int patchSsd(const uint8_t* pixels, int width, int channels, int radius, int64_t t,
+                        int64_t s, int bound) {
+    const int side = 2 * radius + 1, rowBytes = side * channels;
+    const int64_t step = static_cast<int64_t>(width) * channels;
+    const uint8_t* a = pixels + (t - radius * width - radius) * channels;
+    const uint8_t* b = pixels + (s - radius * width - radius) * channels;
+    int sum = 0;
+    for (int row = 0; row < side; ++row, a += step, b += step) {
+        for (int k = 0; k < rowBytes; ++k) {
+            const int d = static_cast<int>(a[k]) - static_cast<int>(b[k]);
+            sum += d * d;
+        }
+        if (sum >= bound) return sum;
+    }
+    return sum;
+}
+
+// One thread per (candidate, target). Patches of neighbouring targets overlap, so their bytes come
+// from the cache.
 __global__ void ssdKernel(const uint8_t* __restrict__ pixels, int width, int channels, int radius,
                           const int64_t* __restrict__ targets, const int64_t* __restrict__ centres,
                           int64_t count, int64_t total, float* __restrict__ out) {
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= total) return;
-    const int side = 2 * radius + 1, rowBytes = side * channels;
-    const int64_t step = static_cast<int64_t>(width) * channels;
-    const uint8_t* a = pixels + (targets[i % count] - radius * width - radius) * channels;
-    const uint8_t* b = pixels + (centres[i] - radius * width - radius) * channels;
-    int sum = 0;
-    for (int row = 0; row < side; ++row, a += step, b += step)
-        for (int k = 0; k < rowBytes; ++k) {
-            const int d = static_cast<int>(a[k]) - static_cast<int>(b[k]);
-            sum += d * d;
-        }
-    out[i] = static_cast<float>(sum);
+    out[i] = static_cast<float>(
+        patchSsd(pixels, width, channels, radius, targets[i % count], centres[i], INT_MAX));
 }
 
 // One thread per (target, patch pixel): the matched patch's pixel there, times the target's
@@ -49,23 +61,6 @@ __global__ void voteKernel(const uint8_t* __restrict__ pixels, int width, int ch
     for (int c = 0; c < channels; ++c)
         atomicAdd(sums + to * channels + c, weight * pixels[from * channels + c]);
     atomicAdd(totals + to, weight);
-}
-
-__device__ int patchSsd(const uint8_t* pixels, int width, int channels, int radius, int64_t t,
-                        int64_t s, int bound) {
-    const int side = 2 * radius + 1, rowBytes = side * channels;
-    const int64_t step = static_cast<int64_t>(width) * channels;
-    const uint8_t* a = pixels + (t - radius * width - radius) * channels;
-    const uint8_t* b = pixels + (s - radius * width - radius) * channels;
-    int sum = 0;
-    for (int row = 0; row < side; ++row, a += step, b += step) {
-        for (int k = 0; k < rowBytes; ++k) {
-            const int d = static_cast<int>(a[k]) - static_cast<int>(b[k]);
-            sum += d * d;
-        }
-        if (sum >= bound) return sum;  // cannot win any more
-    }
-    return sum;
 }
 
 __device__ uint32_t hashIndex(uint64_t x) {

@@ -120,11 +120,15 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
     // Nothing reads the copy before the first paste: it is made beside the fill, whose serial
     // stages leave most cores idle.
     std::future<cv::Mat> copy = std::async(std::launch::async, parallelClone, std::cref(image));
+    auto output = [&]() -> cv::Mat& {
+        if (result.image.empty()) result.image = copy.get();
+        return result.image;
+    };
     // Everything but that copy works on the mask's bounding box (grown) and the crops around it.
     const cv::Rect frame(0, 0, image.cols, image.rows);
     const cv::Rect area = grow(cv::boundingRect(mask), params.growPixels) & frame;
     if (area.area() == 0) {
-        result.image = copy.get();
+        output();
         context.progress(1.0, "Removing object");
         return result;
     }
@@ -168,9 +172,8 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
         context.throwIfCancelled();
         const Seam done = seam.get();
         timer.lap("feather weights");
-        if (result.image.empty()) result.image = copy.get();
+        cv::Mat target = output()(box);
         timer.lap("clone image");
-        cv::Mat target = result.image(box);
         pasteFeathered(target, fill, done.weights);
         timer.lap("paste");
         const cv::Rect touched = done.touched;
@@ -178,7 +181,7 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
         if (changed.area() > 0) result.changed |= changed + box.tl() + touched.tl();
         timer.lap("changed box");
     }
-    if (result.image.empty()) result.image = copy.get();
+    output();
     context.progress(1.0, "Removing object");
     return result;
 }

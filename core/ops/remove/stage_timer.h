@@ -12,6 +12,8 @@ public:
     explicit StageTimer(const char* scope)
         : scope_(scope), enabled_(std::getenv("PM_PROFILE_REMOVE") != nullptr), last_(now()) {}
 
+    bool enabled() const { return enabled_; }
+
     /// Time since the previous lap (or construction), labelled `stage`.
     void lap(const char* stage) {
         if (!enabled_) return;
