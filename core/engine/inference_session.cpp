@@ -1,3 +1,4 @@
+#include "core/engine/fused_ops.h"
 #include "core/engine/inference_session.h"
 
 #include <algorithm>
@@ -27,7 +28,10 @@ std::string firstLine(const std::string& text) {
 // 512² on an H100. Without it a TorchScript call costs the same the first time as the hundredth.
 void configureTorchScriptOnce() {
     static std::once_flag once;
-    std::call_once(once, [] { torch::jit::getProfilingMode() = false; });
+    std::call_once(once, [] {
+        torch::jit::getProfilingMode() = false;
+        fused::registerOperators();  // warm-up cache modules may hold them
+    });
 }
 
 void setGpuBudgetOnce(double budget) {
@@ -107,7 +111,7 @@ std::unique_ptr<InferenceSession> InferenceSession::load(const ModelEntry& entry
                               [budget = options.memoryBudget] { setGpuBudgetOnce(budget); });
     WarmStart warm;
     if (device.cuda && TorchSession::warmCacheApplies(entry, options))
-        warm.entry = warmCacheEntry(path, device.name, "frozen fp16 NCHW");
+        warm.entry = warmCacheEntry(path, device.name, TorchSession::warmCacheVariant());
     std::unique_ptr<TorchSession> session;
     if (warm.entry && readWarmCache(*warm.entry, &warm.halfError)) {
         try {

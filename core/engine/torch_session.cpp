@@ -21,10 +21,17 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
+#include "core/engine/fused_ops.h"
+#include "core/engine/graph_constants.h"
+#include "core/engine/layout_fusion.h"
 #include "core/engine/transposed_conv_rewrite.h"
 
 namespace pm::engine {
 namespace {
+
+using graph::constantScalar;
+using graph::constantTensor;
+using graph::isNone;
 
 int roundUp(int value, int multiple) {
     return (value + multiple - 1) / multiple * multiple;
@@ -120,34 +127,6 @@ void castTensorConstants(torch::jit::Block* block, const torch::Device& device,
         const auto cast = castType ? tensor.to(device, *dtype) : tensor.to(device);
         node->t_(c10::attr::value, cast);
         node->output()->inferTypeFrom(cast);
-    }
-}
-
-// Read off the constant node itself: toIValue() refuses some constants' types in some versions.
-c10::optional<at::Tensor> constantTensor(torch::jit::Value* value) {
-    const auto* node = value->node();
-    if (node->kind() != c10::prim::Constant || !node->hasAttribute(c10::attr::value))
-        return c10::nullopt;
-    if (node->kindOf(c10::attr::value) == torch::jit::AttributeKind::t)
-        return node->t(c10::attr::value);
-    if (node->kindOf(c10::attr::value) == torch::jit::AttributeKind::ival &&
-        node->ival(c10::attr::value).isTensor())
-        return node->ival(c10::attr::value).toTensor();
-    return c10::nullopt;
-}
-
-// A None constant; an optional attribute frozen to None may keep its Optional type.
-bool isNone(torch::jit::Value* value) {
-    const auto* node = value->node();
-    return value->type()->kind() == c10::TypeKind::NoneType ||
-           (node->kind() == c10::prim::Constant && !node->hasAttribute(c10::attr::value));
-}
-
-c10::optional<c10::IValue> constantScalar(torch::jit::Value* value) {
-    try {
-        return torch::jit::toIValue(value);
-    } catch (const std::exception&) {
-        return c10::nullopt;
     }
 }
 
@@ -271,6 +250,10 @@ std::string freezeSwitch() { return knob("PM_ENGINE_FREEZE", "cpu"); }
 bool autocastSwitch() { return knob("PM_ENGINE_FP16", "weights") == "autocast"; }
 bool channelsLastSwitch() { return knob("PM_ENGINE_LAYOUT", "nchw") == "channels_last"; }
 bool fusionSwitch() { return knob("PM_ENGINE_FUSE", "0") == "1"; }
+// The pads and sums of layout_fusion.h: on by default where their CUDA kernels were built.
+bool layoutFusionSwitch() {
+    return knob("PM_ENGINE_LAYOUT_FUSION", fused::haveCudaKernels() ? "1" : "0") == "1";
+}
 
 // PM_ENGINE_TRACE=1 prints where start-up and each request spend their time (synchronizing the GPU
 // at every mark, so only for measuring).
@@ -405,6 +388,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         prepareForCpu();
         trace.mark("CPU graph rewrite");
     }
+    if (device_.cuda && frozen_ && halfWeights_ && layoutFusionSwitch()) fuseLayouts();
     stats_.half = half_;
     stats_.checksumVerified = checksumVerified;
     stats_.precisionNote =
@@ -734,6 +718,30 @@ bool TorchSession::warmCacheApplies(const ModelEntry& entry, const SessionOption
     return options.useWarmCache && options.allowHalf && entry.contract.halfSafe &&
            freezeSwitch() == "cpu" && !autocastSwitch() && !channelsLastSwitch() &&
            !fusionSwitch();
+}
+
+std::string TorchSession::warmCacheVariant() {
+    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 1" : "frozen fp16 NCHW";
+}
+
+void TorchSession::fuseLayouts() {
+    PhaseTrace trace("load " + fileName_);
+    LayoutFusionCounts counts;
+    try {
+        forEachGraph(module_, [&](auto& graph) {
+            const auto c = fuseLayoutsAndPointwise(graph);
+            counts.pads += c.pads;
+            counts.sums += c.sums;
+            counts.concats += c.concats;
+            counts.residuals += c.residuals;
+        });
+    } catch (const std::exception& e) {
+        // A half-rewritten graph still computes the same: each rewrite replaces whole nodes.
+        setNote("layout fusion stopped: " + errorText(e));
+    }
+    trace.mark("fused " + std::to_string(counts.pads) + " pads, " + std::to_string(counts.sums) +
+               " sums, " + std::to_string(counts.concats) + " concatenations, " +
+               std::to_string(counts.residuals) + " residuals");
 }
 
 void TorchSession::saveWarmCache() {

@@ -34,6 +34,8 @@ public:
     /// path: frozen on the CPU, fp16 weights, NCHW).
     static bool warmCacheApplies(const ModelEntry& entry, const SessionOptions& options);
     bool fromWarmCache() const { return warm_.fromCache; }
+    /// What the warm-up cache entry of this build's GPU path is called (it holds the rewritten graph).
+    static std::string warmCacheVariant();
 
     const ModelEntry& entry() const override { return entry_; }
     const DeviceInfo& device() const override { return device_; }
@@ -71,6 +73,8 @@ private:
     /// Serves with the fp32 reference module from now on.
     void useFloat(const std::string& note);
     void captureGraph(int side);
+    /// The fused pads and sums of layout_fusion.h, on the fp16 GPU module.
+    void fuseLayouts();
     void prepareForCpu();
     void setNote(const std::string& note);
 

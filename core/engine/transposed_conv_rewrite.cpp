@@ -8,8 +8,13 @@
 #include <ATen/ATen.h>
 #include <ATen/TensorIndexing.h>
 
+#include "core/engine/graph_constants.h"
+
 namespace pm::engine {
 namespace {
+
+using graph::constantInt;
+using graph::constantInts;
 
 // One spatial dimension of output phase r (output index 2a + r): the kernel taps that reach it
 // and the input offset d each reads (input index a + d).
@@ -48,18 +53,6 @@ bool geometry(int kernel, int padding, int outputPadding, Geometry* g) {
             first = false;
         }
     return !first;
-}
-
-c10::optional<std::vector<int64_t>> constantInts(torch::jit::Value* v) {
-    const auto iv = torch::jit::toIValue(v);
-    if (!iv || !iv->isIntList()) return c10::nullopt;
-    return iv->toIntVector();
-}
-
-c10::optional<int64_t> constantInt(torch::jit::Value* v) {
-    const auto iv = torch::jit::toIValue(v);
-    if (!iv || !iv->isInt()) return c10::nullopt;
-    return iv->toInt();
 }
 
 bool rewriteOne(torch::jit::Node* node) {

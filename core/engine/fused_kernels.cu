@@ -1,0 +1,148 @@
+#include "core/engine/fused_kernels.h"
+
+#include <algorithm>
+
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+namespace pm::engine::kernels {
+namespace {
+
+// Tiles of 32 channels x 32 pixels through shared memory: reads are coalesced along whichever
+// dimension is contiguous in the source, writes along the destination's.
+constexpr int kTile = 32;
+constexpr int kRows = 8;
+
+__device__ inline float load(const __half* p, int64_t i) { return __half2float(p[i]); }
+__device__ inline float load(const float* p, int64_t i) { return p[i]; }
+__device__ inline void store(__half* p, int64_t i, float v) { p[i] = __float2half_rn(v); }
+__device__ inline void store(float* p, int64_t i, float v) { p[i] = v; }
+
+__device__ inline int reflect(int i, int n) {
+    if (i < 0) i = -i;
+    if (i >= n) i = 2 * (n - 1) - i;
+    return i;
+}
+
+// grid: (output columns / 32, channels / 32, N * outH). NCHW source.
+template <typename T>
+__global__ void reflectPadFromNchw(const T* in, T* out, int c, int h, int w, int top, int left,
+                                   int outH, int outW) {
+    __shared__ float tile[kTile][kTile + 1];  // [channel][column]
+    const int n = blockIdx.z / outH, oy = blockIdx.z % outH;
+    const int x0 = blockIdx.x * kTile, c0 = blockIdx.y * kTile;
+    const int iy = reflect(oy - top, h);
+    const int ox = x0 + threadIdx.x;
+    if (ox < outW) {
+        const int ix = reflect(ox - left, w);
+        for (int k = threadIdx.y; k < kTile && c0 + k < c; k += kRows)
+            tile[k][threadIdx.x] = load(in, ((int64_t(n) * c + c0 + k) * h + iy) * w + ix);
+    }
+    __syncthreads();
+    const int ch = c0 + threadIdx.x;
+    if (ch >= c) return;
+    for (int k = threadIdx.y; k < kTile && x0 + k < outW; k += kRows)
+        store(out, ((int64_t(n) * outH + oy) * outW + x0 + k) * c + ch, tile[threadIdx.x][k]);
+}
+
+// One thread per output element: source and destination are both contiguous along channels.
+template <typename T>
+__global__ void reflectPadFromNhwc(const T* in, T* out, int c, int h, int w, int top, int left,
+                                   int outH, int outW, int64_t total) {
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        const int ch = int(i % c);
+        int64_t rest = i / c;
+        const int ox = int(rest % outW);
+        rest /= outW;
+        const int oy = int(rest % outH);
+        const int64_t n = rest / outH;
+        const int iy = reflect(oy - top, h), ix = reflect(ox - left, w);
+        out[i] = in[((n * h + iy) * w + ix) * c + ch];
+    }
+}
+
+// grid: (pixels / 32, channels / 32, N).
+template <typename T>
+__global__ void reluSumKernel(const T* a, bool aLast, const T* b, bool bLast, const T* bias,
+                              const T* residual, T* out, int c, int hw, int outChannels,
+                              int offset) {
+    __shared__ float tile[kTile][kTile + 1];  // [channel][pixel]
+    const int n = blockIdx.z, p0 = blockIdx.x * kTile, c0 = blockIdx.y * kTile;
+    const T* sources[2] = {a, b};
+    const bool last[2] = {aLast, bLast};
+    for (int s = 0; s < 2; ++s) {
+        for (int k = threadIdx.y; k < kTile; k += kRows) {
+            // channels last: threadIdx.x walks channels; NCHW: it walks pixels.
+            const int ch = last[s] ? c0 + threadIdx.x : c0 + k;
+            const int p = last[s] ? p0 + k : p0 + threadIdx.x;
+            const int tc = last[s] ? threadIdx.x : k, tp = last[s] ? k : threadIdx.x;
+            if (ch >= c || p >= hw) continue;
+            const int64_t i = last[s] ? (int64_t(n) * hw + p) * c + ch : (int64_t(n) * c + ch) * hw + p;
+            const float v = load(sources[s], i);
+            tile[tc][tp] = s == 0 ? v : tile[tc][tp] + v;
+        }
+        __syncthreads();
+    }
+    const int p = p0 + threadIdx.x;
+    if (p >= hw) return;
+    for (int k = threadIdx.y; k < kTile && c0 + k < c; k += kRows) {
+        const int ch = c0 + k;
+        float v = tile[k][threadIdx.x] + (bias ? load(bias, ch) : 0.f);
+        v = fmaxf(v, 0.f);
+        const int64_t o = (int64_t(n) * outChannels + offset + ch) * hw + p;
+        if (residual) v += load(residual, o);
+        store(out, o, v);
+    }
+}
+
+unsigned blocks(int64_t n, int per) { return unsigned((n + per - 1) / per); }
+
+template <typename T>
+void reflectPadAs(Operand in, void* out, int n, int c, int h, int w, int top, int left, int outH,
+                  int outW, cudaStream_t stream) {
+    const T* src = static_cast<const T*>(in.data);
+    T* dst = static_cast<T*>(out);
+    if (in.channelsLast) {
+        const int64_t total = int64_t(n) * c * outH * outW;
+        const unsigned grid = unsigned(std::min<int64_t>(blocks(total, 256), 65535 * 8));
+        reflectPadFromNhwc<<<grid, 256, 0, stream>>>(src, dst, c, h, w, top, left, outH, outW,
+                                                     total);
+        return;
+    }
+    const dim3 grid(blocks(outW, kTile), blocks(c, kTile), unsigned(n * outH));
+    reflectPadFromNchw<<<grid, dim3(kTile, kRows), 0, stream>>>(src, dst, c, h, w, top, left,
+                                                                 outH, outW);
+}
+
+template <typename T>
+void reluSumAs(Operand a, Operand b, const void* bias, const void* residual, void* out, int n,
+               int c, int hw, int outChannels, int offset, cudaStream_t stream) {
+    const dim3 grid(blocks(hw, kTile), blocks(c, kTile), unsigned(n));
+    reluSumKernel<<<grid, dim3(kTile, kRows), 0, stream>>>(
+        static_cast<const T*>(a.data), a.channelsLast, static_cast<const T*>(b.data),
+        b.channelsLast, static_cast<const T*>(bias), static_cast<const T*>(residual),
+        static_cast<T*>(out), c, hw, outChannels, offset);
+}
+
+}  // namespace
+
+void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h, int w, int top,
+                int left, int outH, int outW, void* stream) {
+    auto s = static_cast<cudaStream_t>(stream);
+    if (precision == Precision::Half)
+        reflectPadAs<__half>(in, out, n, c, h, w, top, left, outH, outW, s);
+    else
+        reflectPadAs<float>(in, out, n, c, h, w, top, left, outH, outW, s);
+}
+
+void reluSum(Precision precision, Operand a, Operand b, const void* bias, const void* residual,
+             void* out, int n, int c, int hw, int outChannels, int offset, void* stream) {
+    auto s = static_cast<cudaStream_t>(stream);
+    if (precision == Precision::Half)
+        reluSumAs<__half>(a, b, bias, residual, out, n, c, hw, outChannels, offset, s);
+    else
+        reluSumAs<float>(a, b, bias, residual, out, n, c, hw, outChannels, offset, s);
+}
+
+}  // namespace pm::engine::kernels

@@ -1,0 +1,31 @@
+#pragma once
+// CUDA kernels behind the fused operators (fused_ops.h). Why hand-written: around big-LaMa's
+// convolutions, cuDNN transposes every NCHW fp16 tensor to NHWC and back, PyTorch runs reflection
+// pads, sums, ReLUs and concatenations as separate passes, and at 1024² those passes cost more GPU
+// time than the convolutions. These kernels change the layout in the same pass that pads or sums.
+// Compiled only when CMake finds nvcc next to a CUDA libtorch (PM_HAVE_FUSED_KERNELS); pointers
+// are device memory, `stream` a cudaStream_t.
+#include <cstdint>
+
+namespace pm::engine::kernels {
+
+enum class Precision { Half, Float };
+
+/// A 4-D [N, C, H, W] tensor's data, either NCHW-contiguous or channels-last-contiguous.
+struct Operand {
+    const void* data;
+    bool channelsLast;
+};
+
+/// out (channels last, [N, C, H + top + bottom, W + left + right]) = reflection padding of in.
+/// Every pad is smaller than the side it reflects.
+void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h, int w, int top,
+                int left, int outH, int outW, void* stream);
+
+/// For channels [offset, offset + c) of out (NCHW-contiguous, [N, outChannels, H, W]):
+/// out = relu(a + b + bias[c]) + residual, with bias and residual optional (nullptr); the
+/// residual has out's layout and shape. Sums in fp32, rounds once.
+void reluSum(Precision precision, Operand a, Operand b, const void* bias, const void* residual,
+             void* out, int n, int c, int hw, int outChannels, int offset, void* stream);
+
+}  // namespace pm::engine::kernels

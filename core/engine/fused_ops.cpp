@@ -1,0 +1,148 @@
+#include "core/engine/fused_ops.h"
+
+#include <memory>
+#include <mutex>
+
+#include <ATen/ATen.h>
+#include <torch/library.h>
+
+#if defined(PM_HAVE_FUSED_KERNELS)
+#include <c10/cuda/CUDAStream.h>
+
+#include "core/engine/fused_kernels.h"
+#endif
+
+namespace pm::engine::fused {
+namespace {
+
+at::Tensor reflectPadReference(const at::Tensor& x, c10::IntArrayRef pad) {
+    at::Tensor padded = at::reflection_pad2d(x, pad);
+    return padded.dim() == 4 ? padded.contiguous(at::MemoryFormat::ChannelsLast) : padded;
+}
+
+at::Tensor reluSumCatReference(at::TensorList a, at::TensorList b, at::TensorList bias,
+                               const c10::optional<at::Tensor>& residual) {
+    std::vector<at::Tensor> parts;
+    for (size_t i = 0; i < a.size(); ++i) {
+        at::Tensor sum = a[i] + b[i];
+        if (bias[i].numel() > 0) sum = sum + bias[i].reshape({1, -1, 1, 1});
+        parts.push_back(at::relu(sum).contiguous());
+    }
+    at::Tensor out = parts.size() == 1 ? parts[0] : at::cat(parts, 1);
+    return residual && residual->defined() ? *residual + out : out;
+}
+
+#if defined(PM_HAVE_FUSED_KERNELS)
+bool kernelReady(const at::Tensor& t, at::ScalarType type) {
+    return t.is_cuda() && t.scalar_type() == type && t.dim() == 4 &&
+           (t.is_contiguous() || t.is_contiguous(at::MemoryFormat::ChannelsLast));
+}
+
+kernels::Operand operand(const at::Tensor& t) {
+    // A tensor that is both (one channel, or 1x1 pixels) reads the same either way.
+    return {t.data_ptr(), !t.is_contiguous()};
+}
+
+c10::optional<kernels::Precision> precisionOf(const at::Tensor& t) {
+    if (t.scalar_type() == at::kHalf) return kernels::Precision::Half;
+    if (t.scalar_type() == at::kFloat) return kernels::Precision::Float;
+    return c10::nullopt;
+}
+
+void* currentStream() { return c10::cuda::getCurrentCUDAStream().stream(); }
+#endif
+
+at::Tensor reflectPad(const at::Tensor& x, c10::IntArrayRef pad) {
+#if defined(PM_HAVE_FUSED_KERNELS)
+    const auto precision = precisionOf(x);
+    if (precision && kernelReady(x, x.scalar_type()) && pad.size() == 4) {
+        const int64_t h = x.size(2), w = x.size(3);
+        const bool fits = pad[0] >= 0 && pad[1] >= 0 && pad[2] >= 0 && pad[3] >= 0 &&
+                          pad[0] < w && pad[1] < w && pad[2] < h && pad[3] < h;
+        if (fits) {
+            const int64_t outH = h + pad[2] + pad[3], outW = w + pad[0] + pad[1];
+            at::Tensor out = at::empty({x.size(0), x.size(1), outH, outW},
+                                       x.options().memory_format(at::MemoryFormat::ChannelsLast));
+            kernels::reflectPad(*precision, operand(x), out.data_ptr(), int(x.size(0)),
+                                int(x.size(1)), int(h), int(w), int(pad[2]), int(pad[0]),
+                                int(outH), int(outW), currentStream());
+            return out;
+        }
+    }
+#endif
+    return reflectPadReference(x, pad);
+}
+
+#if defined(PM_HAVE_FUSED_KERNELS)
+// The one-kernel-per-part path, when every tensor fits it; else an undefined tensor.
+at::Tensor reluSumCatKernels(at::TensorList a, at::TensorList b, at::TensorList bias,
+                             const c10::optional<at::Tensor>& residual) {
+    if (a.empty() || a.size() != b.size() || a.size() != bias.size()) return {};
+    const auto precision = precisionOf(a[0]);
+    if (!precision) return {};
+    const auto type = a[0].scalar_type();
+    const int64_t n = a[0].size(0), h = a[0].dim() == 4 ? a[0].size(2) : 0,
+                  w = a[0].dim() == 4 ? a[0].size(3) : 0;
+    int64_t channels = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (!kernelReady(a[i], type) || !kernelReady(b[i], type) || a[i].sizes() != b[i].sizes() ||
+            a[i].size(0) != n || a[i].size(2) != h || a[i].size(3) != w)
+            return {};
+        if (bias[i].numel() > 0 && (!bias[i].is_cuda() || bias[i].scalar_type() != type ||
+                                    bias[i].numel() != a[i].size(1) || !bias[i].is_contiguous()))
+            return {};
+        channels += a[i].size(1);
+    }
+    at::Tensor out = at::empty({n, channels, h, w}, a[0].options());
+    at::Tensor res;
+    if (residual && residual->defined()) {
+        if (residual->sizes() != out.sizes() || residual->scalar_type() != type ||
+            !residual->is_cuda())
+            return {};
+        res = residual->contiguous();
+    }
+    int64_t offset = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        kernels::reluSum(*precision, operand(a[i]), operand(b[i]),
+                         bias[i].numel() > 0 ? bias[i].data_ptr() : nullptr,
+                         res.defined() ? res.data_ptr() : nullptr, out.data_ptr(), int(n),
+                         int(a[i].size(1)), int(h * w), int(channels), int(offset),
+                         currentStream());
+        offset += a[i].size(1);
+    }
+    return out;
+}
+#endif
+
+at::Tensor reluSumCat(at::TensorList a, at::TensorList b, at::TensorList bias,
+                      const c10::optional<at::Tensor>& residual) {
+#if defined(PM_HAVE_FUSED_KERNELS)
+    if (at::Tensor out = reluSumCatKernels(a, b, bias, residual); out.defined()) return out;
+#endif
+    return reluSumCatReference(a, b, bias, residual);
+}
+
+}  // namespace
+
+void registerOperators() {
+    // A library object registers its operators for as long as it lives: for the whole process.
+    static std::once_flag once;
+    std::call_once(once, [] {
+        static auto* library = new torch::Library(torch::Library::DEF, "photomend", c10::nullopt,
+                                                  __FILE__, __LINE__);
+        library->def("reflect_pad_cl(Tensor x, int[] pad) -> Tensor", &reflectPad);
+        library->def(
+            "relu_sum_cat(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual) -> Tensor",
+            &reluSumCat);
+    });
+}
+
+bool haveCudaKernels() {
+#if defined(PM_HAVE_FUSED_KERNELS)
+    return true;
+#else
+    return false;
+#endif
+}
+
+}  // namespace pm::engine::fused

@@ -1,0 +1,24 @@
+#pragma once
+// Two TorchScript operators that the GPU path's graph rewrite (layout_fusion.h) puts in place of
+// several ATen nodes. Each runs as one CUDA kernel where fused_kernels.cu was built, and as the
+// ATen ops it replaces everywhere else (the CPU, other dtypes, unusual shapes), so a rewritten graph
+// gives the same result on any device.
+//
+//   photomend::reflect_pad_cl(Tensor x, int[] pad) -> Tensor
+//       F.pad(x, pad, "reflect") with a channels-last result, which the convolution reading it
+//       takes without a transpose.
+//   photomend::relu_sum_cat(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual) -> Tensor
+//       cat([relu(a[i] + b[i] + bias[i]) for i], dim=1) + residual, NCHW; an empty bias adds
+//       nothing. Reads a[i] and b[i] in NCHW or channels last.
+
+namespace pm::engine::fused {
+
+inline constexpr const char* kReflectPad = "photomend::reflect_pad_cl";
+inline constexpr const char* kReluSumCat = "photomend::relu_sum_cat";
+
+/// Registers the operators (once; safe to call from any thread). The graph rewrite calls it.
+void registerOperators();
+/// Whether the CUDA kernels were built.
+bool haveCudaKernels();
+
+}  // namespace pm::engine::fused

@@ -1,0 +1,27 @@
+#pragma once
+// Reading constants off a frozen TorchScript graph, for the engine's graph rewrites. Each returns
+// nullopt when the value is not a constant of that kind: the rewrite then leaves the node alone.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <ATen/core/ivalue.h>
+#include <c10/util/Optional.h>
+
+namespace torch::jit {
+struct Value;
+}
+
+namespace pm::engine::graph {
+
+/// The tensor of a prim::Constant, read off the node itself: toIValue() refuses some constants'
+/// types in some libtorch versions.
+c10::optional<at::Tensor> constantTensor(torch::jit::Value* value);
+/// A None constant; an optional attribute frozen to None may keep its Optional type.
+bool isNone(torch::jit::Value* value);
+c10::optional<c10::IValue> constantScalar(torch::jit::Value* value);
+c10::optional<int64_t> constantInt(torch::jit::Value* value);
+c10::optional<std::vector<int64_t>> constantInts(torch::jit::Value* value);
+c10::optional<std::string> constantString(torch::jit::Value* value);
+
+}  // namespace pm::engine::graph

@@ -1,0 +1,248 @@
+#include "core/engine/layout_fusion.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/dead_code_elimination.h>
+#include <ATen/ATen.h>
+
+#include "core/engine/fused_ops.h"
+#include "core/engine/graph_constants.h"
+
+namespace pm::engine {
+namespace {
+
+using graph::constantInt;
+using graph::constantInts;
+using graph::constantString;
+using graph::constantTensor;
+using graph::isNone;
+using torch::jit::Node;
+using torch::jit::Value;
+
+const c10::Symbol kPad = c10::Symbol::fromQualString("aten::pad");
+const c10::Symbol kReflectionPad = c10::Symbol::fromQualString("aten::reflection_pad2d");
+const c10::Symbol kConv2d = c10::Symbol::fromQualString("aten::conv2d");
+const c10::Symbol kConvolution = c10::Symbol::fromQualString("aten::_convolution");
+
+bool isConv(const Node* node) { return node->kind() == kConv2d || node->kind() == kConvolution; }
+
+// The pad of a reflection pad over the last two dimensions, else nullopt.
+c10::optional<std::vector<int64_t>> reflectPadding(Node* node) {
+    if (node->kind() == kReflectionPad && node->inputs().size() == 2) {
+        auto pad = constantInts(node->input(1));
+        if (pad && pad->size() == 4) return pad;
+    }
+    if (node->kind() == kPad && node->inputs().size() >= 3) {
+        const auto mode = constantString(node->input(2));
+        auto pad = constantInts(node->input(1));
+        if (mode && *mode == "reflect" && pad && pad->size() == 4) return pad;
+    }
+    return c10::nullopt;
+}
+
+bool onlyConvolutionsRead(Value* value) {
+    const auto& uses = value->uses();
+    return !uses.empty() && std::all_of(uses.begin(), uses.end(), [](const torch::jit::Use& use) {
+        return isConv(use.user) && use.offset == 0 && constantTensor(use.user->input(1));
+    });
+}
+
+// Pads of the same tensor by the same amounts (LaMa pads x_l once for each of two convolutions)
+// become one.
+void mergeRepeatedPads(torch::jit::Block* block) {
+    std::map<std::pair<Value*, std::vector<int64_t>>, Value*> seen;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* node = *it++;
+        const auto pad = reflectPadding(node);
+        if (!pad) continue;
+        auto [found, inserted] = seen.emplace(std::make_pair(node->input(0), *pad), node->output());
+        if (inserted) continue;
+        node->output()->replaceAllUsesWith(found->second);
+        node->destroy();
+    }
+}
+
+int padsToChannelsLast(torch::jit::Block* block) {
+    const auto fusedPad = c10::Symbol::fromQualString(fused::kReflectPad);
+    int count = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* node = *it++;
+        const auto pad = reflectPadding(node);
+        if (!pad || !onlyConvolutionsRead(node->output())) continue;
+        auto* graph = node->owningGraph();
+        for (const auto& use : node->output()->uses()) {
+            Node* conv = use.user;
+            const at::Tensor weight = *constantTensor(conv->input(1));
+            if (weight.dim() != 4 || weight.is_contiguous(at::MemoryFormat::ChannelsLast)) continue;
+            torch::jit::WithInsertPoint before(conv);
+            conv->replaceInput(
+                1, graph->insertConstant(weight.contiguous(at::MemoryFormat::ChannelsLast)));
+        }
+        torch::jit::WithInsertPoint before(node);
+        Value* padded = graph->insert(fusedPad, {node->input(0), *pad});
+        node->output()->replaceAllUsesWith(padded);
+        node->destroy();
+        ++count;
+    }
+    return count;
+}
+
+bool addOfOne(Node* node) {
+    if (node->kind() != c10::aten::add || node->inputs().size() != 3) return false;
+    const auto alpha = constantInt(node->input(2));
+    const auto* tensor = c10::TensorType::get().get();
+    return alpha && *alpha == 1 && node->input(0)->type()->isSubtypeOf(*tensor) &&
+           node->input(1)->type()->isSubtypeOf(*tensor);
+}
+
+// The constant bias of the convolution that produces `value` and that nothing else reads,
+// taken out of the convolution (which then adds none); else an empty tensor.
+at::Tensor takeConvBias(Value* value) {
+    Node* conv = value->node();
+    if (!isConv(conv) || value->uses().size() != 1 || isNone(conv->input(2))) return {};
+    const auto bias = constantTensor(conv->input(2));
+    if (!bias || bias->dim() != 1) return {};
+    torch::jit::WithInsertPoint before(conv);
+    conv->replaceInput(2, conv->owningGraph()->insertConstant(c10::IValue()));
+    return *bias;
+}
+
+Value* tensorList(torch::jit::Graph* graph, const std::vector<Value*>& values) {
+    return graph->insertNode(graph->createList(c10::TensorType::get(), values))->output();
+}
+
+Node* insertReluSumCat(torch::jit::Graph* graph, const std::vector<Value*>& a,
+                       const std::vector<Value*>& b, const std::vector<Value*>& bias,
+                       Value* residual) {
+    Value* out = graph->insert(c10::Symbol::fromQualString(fused::kReluSumCat),
+                               {tensorList(graph, a), tensorList(graph, b), tensorList(graph, bias),
+                                residual});
+    return out->node();
+}
+
+bool isReluSumCat(const Node* node) {
+    return node->kind() == c10::Symbol::fromQualString(fused::kReluSumCat);
+}
+
+std::vector<Value*> listItems(Value* list) {
+    const auto items = list->node()->inputs();
+    return {items.begin(), items.end()};
+}
+
+int sumsToReluSumCat(torch::jit::Block* block) {
+    int count = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* relu = *it++;
+        if (relu->kind() != c10::aten::relu && relu->kind() != c10::aten::relu_) continue;
+        Node* add = relu->input(0)->node();
+        if (!addOfOne(add) || add->output()->uses().size() != 1) continue;
+        auto* graph = relu->owningGraph();
+        at::Tensor bias = takeConvBias(add->input(0));
+        if (!bias.defined()) bias = takeConvBias(add->input(1));
+        torch::jit::WithInsertPoint before(relu);
+        const at::Tensor none = at::empty({0}, bias.defined() ? bias.options() : at::TensorOptions());
+        Value* biasValue = graph->insertConstant(bias.defined() ? bias : none);
+        Node* fused = insertReluSumCat(graph, {add->input(0)}, {add->input(1)}, {biasValue},
+                                       graph->insertConstant(c10::IValue()));
+        relu->output()->replaceAllUsesWith(fused->output());
+        relu->destroy();
+        add->destroy();
+        ++count;
+    }
+    return count;
+}
+
+// cat([relu_sum_cat(...), relu_sum_cat(...)], 1) -> one relu_sum_cat over all the parts.
+int mergeConcats(torch::jit::Block* block) {
+    int count = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* cat = *it++;
+        if (cat->kind() != c10::aten::cat || cat->inputs().size() != 2) continue;
+        const auto dim = constantInt(cat->input(1));
+        Node* list = cat->input(0)->node();
+        if (!dim || *dim != 1 || list->kind() != c10::prim::ListConstruct ||
+            cat->input(0)->uses().size() != 1)
+            continue;
+        std::vector<Value*> a, b, bias;
+        bool all = list->inputs().size() > 1;
+        for (Value* part : list->inputs()) {
+            Node* producer = part->node();
+            if (!isReluSumCat(producer) || part->uses().size() != 1 ||
+                !isNone(producer->input(3))) {
+                all = false;
+                break;
+            }
+            for (auto [from, to] : {std::pair{0, &a}, {1, &b}, {2, &bias}}) {
+                const auto items = listItems(producer->input(from));
+                to->insert(to->end(), items.begin(), items.end());
+            }
+        }
+        if (!all) continue;
+        auto* graph = cat->owningGraph();
+        torch::jit::WithInsertPoint before(cat);
+        Node* fused = insertReluSumCat(graph, a, b, bias, graph->insertConstant(c10::IValue()));
+        cat->output()->replaceAllUsesWith(fused->output());
+        // Destroyed here rather than left to dead-code elimination, which keeps custom operators.
+        std::vector<Node*> parts;
+        for (Value* part : list->inputs()) parts.push_back(part->node());
+        cat->destroy();
+        list->destroy();
+        for (Node* part : parts) part->destroy();
+        ++count;
+    }
+    return count;
+}
+
+// x + relu_sum_cat(...) -> relu_sum_cat(..., residual=x), when x exists before the fused node.
+int takeResiduals(torch::jit::Block* block) {
+    int count = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* add = *it++;
+        if (!addOfOne(add)) continue;
+        for (int side = 0; side < 2; ++side) {
+            Value* fusedOut = add->input(side);
+            Value* residual = add->input(1 - side);
+            Node* fused = fusedOut->node();
+            if (!isReluSumCat(fused) || fusedOut->uses().size() != 1 ||
+                !isNone(fused->input(3)) || fused->owningBlock() != block)
+                continue;
+            Node* from = residual->node();
+            const bool before = from->kind() == c10::prim::Param ||
+                                (from->owningBlock() == block && from->isBefore(fused));
+            if (!before) continue;
+            fused->replaceInput(3, residual);
+            add->output()->replaceAllUsesWith(fusedOut);
+            add->destroy();
+            ++count;
+            break;
+        }
+    }
+    return count;
+}
+
+void fuseBlock(torch::jit::Block* block, LayoutFusionCounts* counts) {
+    for (Node* node : block->nodes())
+        for (auto* inner : node->blocks()) fuseBlock(inner, counts);
+    mergeRepeatedPads(block);
+    counts->pads += padsToChannelsLast(block);
+    counts->sums += sumsToReluSumCat(block);
+    counts->concats += mergeConcats(block);
+    counts->residuals += takeResiduals(block);
+}
+
+}  // namespace
+
+LayoutFusionCounts fuseLayoutsAndPointwise(const std::shared_ptr<torch::jit::Graph>& graph) {
+    fused::registerOperators();
+    at::NoGradGuard noGrad;
+    LayoutFusionCounts counts;
+    fuseBlock(graph->block(), &counts);
+    torch::jit::EliminateDeadCode(graph);
+    return counts;
+}
+
+}  // namespace pm::engine

@@ -1,0 +1,26 @@
+#pragma once
+// A rewrite of frozen TorchScript graphs for the GPU: reflection pads feeding convolutions become
+// one pad that writes channels last (the layout cuDNN's fp16 kernels use, so the convolutions
+// stop transposing), with the convolutions' weights stored channels last; relu(a + b + bias),
+// concatenations of such sums and residual additions after them become one relu_sum_cat that
+// reads either layout and writes NCHW (fused_ops.h). Same output up to fp rounding (the sums are
+// done in fp32). Measured on big-LaMa's architecture: bench/gpu/NOTES.md.
+#include <memory>
+
+namespace torch::jit {
+struct Graph;
+}
+
+namespace pm::engine {
+
+struct LayoutFusionCounts {
+    int pads = 0;       ///< reflection pads now writing channels last
+    int sums = 0;       ///< relu(a + b) now one relu_sum_cat
+    int concats = 0;    ///< concatenations of relu_sum_cat outputs merged into one
+    int residuals = 0;  ///< residual additions taken into a relu_sum_cat
+};
+
+/// Rewrites what it recognises and leaves the rest; running it twice changes nothing more.
+LayoutFusionCounts fuseLayoutsAndPointwise(const std::shared_ptr<torch::jit::Graph>& graph);
+
+}  // namespace pm::engine

@@ -1,0 +1,181 @@
+// The GPU path's rewrite of pads and sums (layout_fusion.h) changes how fast LaMa-like networks run,
+// never what they paint: the rewritten graph must give the model's own output, on the CPU (where the
+// fused operators run as ATen ops) and, on a GPU, through the CUDA kernels in fp32 and fp16.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <torch/csrc/jit/passes/freeze_module.h>
+#include <torch/cuda.h>
+#include <torch/script.h>
+
+#include "core/engine/fused_ops.h"
+#include "core/engine/layout_fusion.h"
+
+namespace pm::engine {
+namespace {
+
+// One FFC block of LaMa in miniature: local and global channels, reflection-padded 3x3
+// convolutions between them (x_l padded once for two of them), a 1x1 stand-in for the spectral
+// branch, relu of the sums, the concatenation and the residual addition.
+torch::jit::Module ffcBlock() {
+    torch::manual_seed(5);
+    torch::jit::Module module("FfcBlock");
+    module.register_parameter("w_ll", torch::randn({2, 2, 3, 3}), false);
+    module.register_parameter("b_ll", torch::randn({2}), false);
+    module.register_parameter("w_gl", torch::randn({2, 6, 3, 3}), false);
+    module.register_parameter("w_lg", torch::randn({6, 2, 3, 3}), false);
+    module.register_parameter("w_s", torch::randn({6, 6, 1, 1}), false);
+    module.define(R"(
+def forward(self, x):
+    xl = x[:, :2]
+    xg = x[:, 2:]
+    l = torch.conv2d(torch.reflection_pad2d(xl, [1, 1, 1, 1]), self.w_ll, self.b_ll) + torch.conv2d(torch.reflection_pad2d(xg, [1, 1, 1, 1]), self.w_gl)
+    g = torch.conv2d(torch.reflection_pad2d(xl, [1, 1, 1, 1]), self.w_lg) + torch.conv2d(xg, self.w_s)
+    y = torch.cat([torch.relu(l), torch.relu(g)], 1)
+    return x + y
+)");
+    module.eval();
+    return module;
+}
+
+// Nothing here may be fused: the pad is also returned, the sum is also read by the second output.
+torch::jit::Module sharedValues() {
+    torch::manual_seed(6);
+    torch::jit::Module module("Shared");
+    module.register_parameter("w", torch::randn({3, 3, 3, 3}), false);
+    module.define(R"(
+def forward(self, x):
+    p = torch.reflection_pad2d(x, [1, 1, 1, 1])
+    s = torch.conv2d(p, self.w) + x
+    return torch.relu(s) + s + p[:, :, 1:-1, 1:-1]
+)");
+    module.eval();
+    return module;
+}
+
+LayoutFusionCounts fuse(torch::jit::Module& frozen) {
+    LayoutFusionCounts total;
+    for (const auto& method : frozen.get_methods()) {
+        const auto c = fuseLayoutsAndPointwise(method.graph());
+        total.pads += c.pads;
+        total.sums += c.sums;
+        total.concats += c.concats;
+        total.residuals += c.residuals;
+    }
+    return total;
+}
+
+int countNodes(torch::jit::Module& module, const char* kind) {
+    int count = 0;
+    for (const auto* node : module.get_method("forward").graph()->nodes())
+        if (node->kind() == c10::Symbol::fromQualString(kind)) ++count;
+    return count;
+}
+
+double relativeError(const at::Tensor& out, const at::Tensor& reference) {
+    return (out.to(at::kFloat) - reference.to(at::kFloat)).abs().max().item<double>() /
+           std::max(1e-12, reference.to(at::kFloat).abs().max().item<double>());
+}
+
+TEST(LayoutFusion, FfcBlockBecomesOnePadPerInputAndOneFusedSum) {
+    torch::jit::Module module = ffcBlock();
+    const auto input = torch::randn({1, 8, 11, 9});
+    const auto reference = module.forward({input}).toTensor();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    const auto counts = fuse(frozen);
+    EXPECT_EQ(counts.pads, 2);  // x_l's two pads merged, x_g's
+    EXPECT_EQ(counts.sums, 2);
+    EXPECT_EQ(counts.concats, 1);
+    EXPECT_EQ(counts.residuals, 1);
+    EXPECT_EQ(countNodes(frozen, "aten::reflection_pad2d"), 0);
+    EXPECT_EQ(countNodes(frozen, "aten::cat"), 0);
+    EXPECT_EQ(countNodes(frozen, "aten::relu"), 0);
+    EXPECT_EQ(countNodes(frozen, fused::kReluSumCat), 1);
+    const auto output = frozen.forward({input}).toTensor();
+    ASSERT_EQ(output.sizes(), reference.sizes());
+    EXPECT_TRUE(output.is_contiguous());  // NCHW out, as the model gave
+    EXPECT_LE(relativeError(output, reference), 1e-5);
+}
+
+TEST(LayoutFusion, RunningTwiceChangesNothingMore) {
+    torch::jit::Module frozen = torch::jit::freeze(ffcBlock());
+    fuse(frozen);
+    const auto again = fuse(frozen);
+    EXPECT_EQ(again.pads + again.sums + again.concats + again.residuals, 0);
+}
+
+TEST(LayoutFusion, ValuesReadElsewhereAreLeftAsTheyAre) {
+    torch::jit::Module module = sharedValues();
+    const auto input = torch::randn({1, 3, 7, 6});
+    const auto reference = module.forward({input}).toTensor();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    const auto counts = fuse(frozen);
+    EXPECT_EQ(counts.pads + counts.sums + counts.concats + counts.residuals, 0);
+    EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-6);
+}
+
+class LayoutFusionGpu : public ::testing::TestWithParam<at::ScalarType> {
+protected:
+    void SetUp() override {
+        if (!torch::cuda::is_available() || !fused::haveCudaKernels())
+            GTEST_SKIP() << "needs a GPU and the fused CUDA kernels";
+        fused::registerOperators();
+    }
+    at::TensorOptions options() const { return at::TensorOptions(at::kCUDA).dtype(GetParam()); }
+    double tolerance() const { return GetParam() == at::kHalf ? 2e-3 : 1e-5; }
+};
+
+TEST_P(LayoutFusionGpu, PadWritesChannelsLastFromEitherLayout) {
+    auto pad = c10::Dispatcher::singleton()
+                   .findSchemaOrThrow(fused::kReflectPad, "")
+                   .typed<at::Tensor(const at::Tensor&, c10::IntArrayRef)>();
+    const auto x = torch::randn({2, 37, 9, 13}, options());
+    const std::vector<int64_t> amounts{3, 1, 2, 0};
+    const auto reference = at::reflection_pad2d(x, amounts);
+    for (const auto& in : {x, x.contiguous(at::MemoryFormat::ChannelsLast)}) {
+        const auto out = pad.call(in, amounts);
+        EXPECT_TRUE(out.is_contiguous(at::MemoryFormat::ChannelsLast));
+        EXPECT_TRUE(at::equal(out, reference)) << "input channels last: " << !in.is_contiguous();
+    }
+}
+
+TEST_P(LayoutFusionGpu, SumReadsBothLayoutsAndWritesItsChannelsOfTheConcatenation) {
+    auto sum = c10::Dispatcher::singleton()
+                   .findSchemaOrThrow(fused::kReluSumCat, "")
+                   .typed<at::Tensor(at::TensorList, at::TensorList, at::TensorList,
+                                     const c10::optional<at::Tensor>&)>();
+    const auto cl = at::MemoryFormat::ChannelsLast;
+    const auto a1 = torch::randn({1, 37, 5, 13}, options()).contiguous(cl);
+    const auto b1 = torch::randn({1, 37, 5, 13}, options());
+    const auto a2 = torch::randn({1, 6, 5, 13}, options());
+    const auto b2 = torch::randn({1, 6, 5, 13}, options()).contiguous(cl);
+    const auto bias1 = torch::randn({37}, options());
+    const auto none = at::empty({0}, options());
+    const auto residual = torch::randn({1, 43, 5, 13}, options());
+    const auto out = sum.call({a1, a2}, {b1, b2}, {bias1, none}, residual);
+    const auto expected =
+        residual.to(at::kFloat) +
+        at::cat({at::relu(a1.to(at::kFloat) + b1.to(at::kFloat) +
+                          bias1.to(at::kFloat).reshape({1, -1, 1, 1})),
+                 at::relu(a2.to(at::kFloat) + b2.to(at::kFloat))},
+                1);
+    EXPECT_TRUE(out.is_contiguous());
+    EXPECT_LE(relativeError(out, expected), tolerance());
+}
+
+TEST_P(LayoutFusionGpu, FusedFfcBlockGivesTheModelsOutput) {
+    torch::jit::Module module = ffcBlock();
+    module.to(at::kCUDA, GetParam());
+    const auto input = torch::randn({1, 8, 40, 33}, options());
+    const auto reference = module.forward({input}).toTensor();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    EXPECT_EQ(fuse(frozen).sums, 2);
+    EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), tolerance());
+}
+
+INSTANTIATE_TEST_SUITE_P(Precisions, LayoutFusionGpu, ::testing::Values(at::kFloat, at::kHalf));
+
+}  // namespace
+}  // namespace pm::engine
