@@ -43,11 +43,14 @@ trace_if_crashed() {
 # The system compiler, and libstdc++ first among the libraries: the PyTorch wheel's libtorch.so exports
 # its own copies of some libstdc++ functions (std::filesystem among them), which crash when the
 # program's calls bind to them, and the image's /opt/gcc compiler pulls a newer libstdc++ in part.
+# nvcc gets the same host compiler (CUDAHOSTCXX): with /opt/gcc's, CMake links the programs against
+# that compiler's libstdc++ as well, and its std::locale crashed TorchScript's compiler (free()).
 CXX_BIN=$( [ -x /usr/bin/g++ ] && echo /usr/bin/g++ || command -v g++ )
 STDCXX_FIRST="-Wl,--push-state,--no-as-needed -lstdc++ -Wl,--pop-state"
+export CUDAHOSTCXX=$CXX_BIN PATH=$(echo "$PATH" | tr : '\n' | grep -v '^/opt/gcc' | paste -sd:)
 
 echo "== configure"
-cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$CXX_BIN" \
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$CXX_BIN" -DCMAKE_CUDA_HOST_COMPILER="$CXX_BIN" \
     -DPHOTOMEND_BUILD_UI=OFF -DPHOTOMEND_WITH_EXIV2=OFF -DPHOTOMEND_BUILD_BENCH=ON \
     -DCMAKE_PREFIX_PATH="$TORCH_PREFIX;$DEPS/usr" \
     -DOpenCV_DIR="$LIB/cmake/opencv4" -DGTest_DIR="$LIB/cmake/GTest" \
