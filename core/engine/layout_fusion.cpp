@@ -28,6 +28,11 @@ const c10::Symbol kReflectionPad = c10::Symbol::fromQualString("aten::reflection
 const c10::Symbol kConv2d = c10::Symbol::fromQualString("aten::conv2d");
 const c10::Symbol kConvolution = c10::Symbol::fromQualString("aten::_convolution");
 
+std::vector<Value*> listItems(Value* list) {
+    const auto items = list->node()->inputs();
+    return {items.begin(), items.end()};
+}
+
 bool isConv(const Node* node) { return node->kind() == kConv2d || node->kind() == kConvolution; }
 
 // The pad of a reflection pad over the last two dimensions, else nullopt.
@@ -99,6 +104,40 @@ bool addOfOne(Node* node) {
            node->input(1)->type()->isSubtypeOf(*tensor);
 }
 
+// Whether only `reader` and shape queries read `value` (BatchNorm2d's input.dim() check stays in
+// frozen graphs after the batch norm itself was folded away).
+bool onlyShapeReadsBesides(Value* value, const Node* reader) {
+    const auto& uses = value->uses();
+    return std::all_of(uses.begin(), uses.end(), [&](const torch::jit::Use& use) {
+        const auto kind = use.user->kind();
+        return use.user == reader || kind == c10::aten::dim || kind == c10::aten::size;
+    });
+}
+
+bool onlyDimReadsBesides(Value* value, const Node* reader) {
+    const auto& uses = value->uses();
+    return std::all_of(uses.begin(), uses.end(), [&](const torch::jit::Use& use) {
+        return use.user == reader || use.user->kind() == c10::aten::dim;
+    });
+}
+
+// A part of a merged concatenation goes away; its dim() reads (BatchNorm2d's check on the sum) read
+// max(a.dim(), b.dim()) instead, the dimension of the broadcast sum, which exists already there.
+void keepDimReads(Value* part) {
+    Node* producer = part->node();
+    Value* a = listItems(producer->input(0)).front();
+    Value* b = listItems(producer->input(1)).front();
+    for (const auto& use : std::vector<torch::jit::Use>(part->uses())) {
+        if (use.user->kind() != c10::aten::dim) continue;
+        auto* graph = use.user->owningGraph();
+        torch::jit::WithInsertPoint before(use.user);
+        Value* dim = graph->insert(c10::prim::max, {graph->insert(c10::aten::dim, {a}),
+                                                    graph->insert(c10::aten::dim, {b})});
+        use.user->output()->replaceAllUsesWith(dim);
+        use.user->destroy();
+    }
+}
+
 // The constant bias of the convolution that produces `value` and that nothing else reads,
 // taken out of the convolution (which then adds none); else an empty tensor.
 at::Tensor takeConvBias(Value* value) {
@@ -128,28 +167,25 @@ bool isReluSumCat(const Node* node) {
     return node->kind() == c10::Symbol::fromQualString(fused::kReluSumCat);
 }
 
-std::vector<Value*> listItems(Value* list) {
-    const auto items = list->node()->inputs();
-    return {items.begin(), items.end()};
-}
-
 int sumsToReluSumCat(torch::jit::Block* block) {
     int count = 0;
     for (auto it = block->nodes().begin(); it != block->nodes().end();) {
         Node* relu = *it++;
         if (relu->kind() != c10::aten::relu && relu->kind() != c10::aten::relu_) continue;
         Node* add = relu->input(0)->node();
-        if (!addOfOne(add) || add->output()->uses().size() != 1) continue;
+        if (!addOfOne(add) || !onlyShapeReadsBesides(add->output(), relu)) continue;
         auto* graph = relu->owningGraph();
         at::Tensor bias = takeConvBias(add->input(0));
         if (!bias.defined()) bias = takeConvBias(add->input(1));
-        torch::jit::WithInsertPoint before(relu);
+        // Right after the sum: shape reads between it and the relu move to the fused output.
+        torch::jit::WithInsertPoint after(add->next());
         const at::Tensor none = at::empty({0}, bias.defined() ? bias.options() : at::TensorOptions());
         Value* biasValue = graph->insertConstant(bias.defined() ? bias : none);
         Node* fused = insertReluSumCat(graph, {add->input(0)}, {add->input(1)}, {biasValue},
                                        graph->insertConstant(c10::IValue()));
         relu->output()->replaceAllUsesWith(fused->output());
         relu->destroy();
+        add->output()->replaceAllUsesWith(fused->output());  // the shape reads: same shape
         add->destroy();
         ++count;
     }
@@ -171,7 +207,7 @@ int mergeConcats(torch::jit::Block* block) {
         bool all = list->inputs().size() > 1;
         for (Value* part : list->inputs()) {
             Node* producer = part->node();
-            if (!isReluSumCat(producer) || part->uses().size() != 1 ||
+            if (!isReluSumCat(producer) || !onlyDimReadsBesides(part, list) ||
                 !isNone(producer->input(3))) {
                 all = false;
                 break;
@@ -188,7 +224,10 @@ int mergeConcats(torch::jit::Block* block) {
         cat->output()->replaceAllUsesWith(fused->output());
         // Destroyed here rather than left to dead-code elimination, which keeps custom operators.
         std::vector<Node*> parts;
-        for (Value* part : list->inputs()) parts.push_back(part->node());
+        for (Value* part : list->inputs()) {
+            keepDimReads(part);
+            parts.push_back(part->node());
+        }
         cat->destroy();
         list->destroy();
         for (Node* part : parts) part->destroy();
@@ -207,7 +246,7 @@ int takeResiduals(torch::jit::Block* block) {
             Value* fusedOut = add->input(side);
             Value* residual = add->input(1 - side);
             Node* fused = fusedOut->node();
-            if (!isReluSumCat(fused) || fusedOut->uses().size() != 1 ||
+            if (!isReluSumCat(fused) || !onlyShapeReadsBesides(fusedOut, add) ||
                 !isNone(fused->input(3)) || fused->owningBlock() != block)
                 continue;
             Node* from = residual->node();
