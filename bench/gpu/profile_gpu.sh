@@ -6,7 +6,8 @@
 #
 # usage, from the repository root on the GPU machine: bash bench/gpu/profile_gpu.sh [BUCKETS] [SIZES]
 # (PM_PROFILE_VARIANTS / PM_PROFILE_KERNELS pick profile_lama.py's variants and per-kernel profiles,
-# "none" skips it; PM_PROFILE_SWITCHES="label:VAR=v,VAR2=w label2:..." picks the switch settings)
+# "none" skips it; PM_PROFILE_SWITCHES="label:VAR=v,VAR2=w label2:..." picks the switch settings;
+# PM_PROFILE_ENGINE_GRAPH=SIZE profiles the engine's own rewritten graph, profile_engine_graph.py)
 set -uo pipefail
 BUCKETS=${1:-512, 1024}
 SIZES=${2:-512,1024,2048}
@@ -15,6 +16,8 @@ WORK=/tmp/pm-work
 BUILD=/tmp/pm-build
 OUTDIR=${OUT:-/tmp/pm-out}
 mkdir -p "$WORK/models" "$OUTDIR"
+export PM_ENGINE_CACHE_DIR=$WORK/warm-cache
+rm -rf "$PM_ENGINE_CACHE_DIR"
 (PM_GPU_BUILD_ONLY=1 bash bench/gpu/run_gpu_validation.sh > "$OUTDIR/build_stage.log" 2>&1
  echo "build stage exit $?" >> "$OUTDIR/build_stage.log") &
 builder=$!
@@ -36,6 +39,16 @@ echo "== C++ engine with phase trace (buckets $BUCKETS)"
 PM_ENGINE_TRACE=1 "$BUILD/bench/engine/engine_bench" --manifest "$WORK/models/manifest.json" \
     --models "$WORK/models" --device cuda --sizes "$SIZES" --iters 3 --label trace --compare-fp32 2>&1 |
     tee "$OUTDIR/trace.log" | grep -v "inpaint .*x.*: " 
+if [ -n "${PM_PROFILE_ENGINE_GRAPH:-}" ]; then
+    echo "== the engine's graph from its warm-up cache, per kernel"
+    TORCH_INC=$(python3 -c 'from torch.utils.cpp_extension import include_paths; print(" ".join("-I" + p for p in include_paths()))')
+    nvcc -c -O3 -Xcompiler -fPIC -I"$ROOT" -arch=sm_90 core/engine/fused_kernels.cu -o "$WORK/fused_kernels.o" &&
+    g++ -O2 -shared -fPIC -std=c++17 -DPM_HAVE_FUSED_KERNELS=1 -I"$ROOT" $TORCH_INC -I/usr/local/cuda/include \
+        core/engine/fused_ops.cpp bench/gpu/fused_ops_module.cpp "$WORK/fused_kernels.o" -L"$TORCH_LIB" \
+        -ltorch -ltorch_cpu -lc10 -lc10_cuda -L/usr/local/cuda/lib64 -lcudart -o "$WORK/libpm_fused_ops.so" &&
+    (cd bench/gpu && python3 profile_engine_graph.py "$WORK/libpm_fused_ops.so" \
+        "$(ls "$PM_ENGINE_CACHE_DIR"/*.pt | head -1)" "$PM_PROFILE_ENGINE_GRAPH") 2>&1 | tee "$OUTDIR/engine_graph.log"
+fi
 echo "== per-request phases (last request of each size)"
 grep "inpaint .*x.*: " "$OUTDIR/trace.log" | tail -12
 B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models --device cuda"

@@ -131,7 +131,7 @@ def time_graph(fn, args, iters=20):
     return statistics.median(times), statistics.median(eager_times), out.float().clone()
 
 
-def profile(name, fn, args):
+def profile(name, fn, args, rows=22):
     from torch.profiler import ProfilerActivity, profile as prof_ctx
     fn(*args)
     torch.cuda.synchronize()
@@ -143,8 +143,8 @@ def profile(name, fn, args):
     key = "self_device_time_total" if hasattr(events[0], "self_device_time_total") else "self_cuda_time_total"
     total = sum(getattr(e, key) for e in events) / 3 / 1e3
     print(f"\n== per-kernel profile, {name}: {total:.1f} ms of kernels per forward ==")
-    rows = sorted(events, key=lambda e: -getattr(e, key))[:22]
-    for e in rows:
+    top = sorted(events, key=lambda e: -getattr(e, key))[:rows]
+    for e in top:
         t = getattr(e, key) / 3 / 1e3
         print(f"{t:7.2f} ms {100 * t / total:5.1f}%  x{e.count // 3:<4d} {e.key[:110]}")
 

@@ -1,5 +1,7 @@
 #include "core/engine/graph_constants.h"
 
+#include <algorithm>
+
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
 
@@ -47,6 +49,14 @@ c10::optional<std::string> constantString(torch::jit::Value* value) {
     const auto iv = constantScalar(value);
     if (!iv || !iv->isString()) return c10::nullopt;
     return iv->toStringRef();
+}
+
+bool onlyShapeReadsBesides(torch::jit::Value* value, const torch::jit::Node* reader) {
+    const auto& uses = value->uses();
+    return std::all_of(uses.begin(), uses.end(), [&](const torch::jit::Use& use) {
+        const auto kind = use.user->kind();
+        return use.user == reader || kind == c10::aten::dim || kind == c10::aten::size;
+    });
 }
 
 }  // namespace pm::engine::graph

@@ -1,6 +1,7 @@
 #pragma once
-// Reading constants off a frozen TorchScript graph, for the engine's graph rewrites. Each returns
-// nullopt when the value is not a constant of that kind: the rewrite then leaves the node alone.
+// Reading constants and uses off a frozen TorchScript graph, for the engine's graph rewrites. The
+// constant readers return nullopt when the value is not a constant of that kind: the rewrite then
+// leaves the node alone.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <c10/util/Optional.h>
 
 namespace torch::jit {
+struct Node;
 struct Value;
 }
 
@@ -23,5 +25,9 @@ c10::optional<c10::IValue> constantScalar(torch::jit::Value* value);
 c10::optional<int64_t> constantInt(torch::jit::Value* value);
 c10::optional<std::vector<int64_t>> constantInts(torch::jit::Value* value);
 c10::optional<std::string> constantString(torch::jit::Value* value);
+
+/// Whether only `reader` and shape queries (aten::dim, aten::size) read `value`: BatchNorm2d's
+/// input.dim() check stays in frozen graphs after the batch norm itself was folded away.
+bool onlyShapeReadsBesides(torch::jit::Value* value, const torch::jit::Node* reader);
 
 }  // namespace pm::engine::graph

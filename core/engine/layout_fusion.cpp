@@ -20,6 +20,7 @@ using graph::constantInts;
 using graph::constantString;
 using graph::constantTensor;
 using graph::isNone;
+using graph::onlyShapeReadsBesides;
 using torch::jit::Node;
 using torch::jit::Value;
 
@@ -102,16 +103,6 @@ bool addOfOne(Node* node) {
     const auto* tensor = c10::TensorType::get().get();
     return alpha && *alpha == 1 && node->input(0)->type()->isSubtypeOf(*tensor) &&
            node->input(1)->type()->isSubtypeOf(*tensor);
-}
-
-// Whether only `reader` and shape queries read `value` (BatchNorm2d's input.dim() check stays in
-// frozen graphs after the batch norm itself was folded away).
-bool onlyShapeReadsBesides(Value* value, const Node* reader) {
-    const auto& uses = value->uses();
-    return std::all_of(uses.begin(), uses.end(), [&](const torch::jit::Use& use) {
-        const auto kind = use.user->kind();
-        return use.user == reader || kind == c10::aten::dim || kind == c10::aten::size;
-    });
 }
 
 bool onlyDimReadsBesides(Value* value, const Node* reader) {

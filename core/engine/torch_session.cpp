@@ -21,6 +21,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
+#include "core/engine/batch_norm_fold.h"
 #include "core/engine/fused_ops.h"
 #include "core/engine/graph_constants.h"
 #include "core/engine/layout_fusion.h"
@@ -153,14 +154,10 @@ int foldBatchNormAfterConvSum(torch::jit::Block* block, std::string* whyNot) {
         for (auto* inner : bn->blocks()) folded += foldBatchNormAfterConvSum(inner, whyNot);
         if (bn->kind() != c10::aten::batch_norm) continue;
         torch::jit::Node* add = bn->input(0)->node();
-        // Besides the batch norm, only shape queries may read the sum (BatchNorm2d checks
-        // input.dim()): the folded sum has the same shape but other values.
-        const auto& uses = add->output()->uses();
-        const bool onlyShapeReads = std::all_of(uses.begin(), uses.end(), [&](const auto& use) {
-            const auto kind = use.user->kind();
-            return use.user == bn || kind == c10::aten::dim || kind == c10::aten::size;
-        });
-        if (add->kind() != c10::aten::add || add->inputs().size() != 3 || !onlyShapeReads) {
+        // Besides the batch norm, only shape queries may read the sum: the folded sum has the
+        // same shape but other values.
+        if (add->kind() != c10::aten::add || add->inputs().size() != 3 ||
+            !graph::onlyShapeReadsBesides(add->output(), bn)) {
             skip("input is not a sum read only by the batch norm");
             continue;
         }
@@ -343,13 +340,15 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
                 // every batch norm either folded or untouched.
                 forEachGraph(module_, [&](auto& graph) {
                     folded += foldBatchNormAfterConvSum(graph->block(), &whyNot);
+                    folded += foldBatchNormIntoTransposedConv(graph);
                     torch::jit::EliminateDeadCode(graph);
                 });
             } catch (const std::exception& e) {
                 whyNot = errorText(e);
             }
             trace.mark("folded " + std::to_string(folded) +
-                       " batch norms after conv sums (first left: " + whyNot + ")");
+                       " batch norms after conv sums and transposed convs (first sum left: " +
+                       whyNot + ")");
         };
         if (freeze == "cpu") freezeAndFold();
         module_.to(torchDevice_);
@@ -721,7 +720,7 @@ bool TorchSession::warmCacheApplies(const ModelEntry& entry, const SessionOption
 }
 
 std::string TorchSession::warmCacheVariant() {
-    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 1" : "frozen fp16 NCHW";
+    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 2" : "frozen fp16 NCHW";
 }
 
 void TorchSession::fuseLayouts() {
