@@ -181,6 +181,25 @@ __global__ void reflectPadPairs(const T* in, T* out, int c, int h, int w, int to
                   tile[2 * threadIdx.x][k], tile[2 * threadIdx.x + 1][k]);
 }
 
+// Grid-stride over pairs of pixels (hw even) or single ones.
+template <typename T>
+__global__ void biasReluKernel(T* x, const T* bias, int c, int64_t hw, int64_t total, bool relu,
+                               bool pairs) {
+    const int64_t step = pairs ? 2 : 1;
+    for (int64_t i = (blockIdx.x * int64_t(blockDim.x) + threadIdx.x) * step; i < total;
+         i += int64_t(gridDim.x) * blockDim.x * step) {
+        const float shift = bias ? load(bias, int((i / hw) % c)) : 0.f;
+        if (pairs) {
+            const Pair v = loadPair(x, i);
+            const float a = v.x + shift, b = v.y + shift;
+            storePair(x, i, relu ? fmaxf(a, 0.f) : a, relu ? fmaxf(b, 0.f) : b);
+        } else {
+            const float a = load(x, i) + shift;
+            store(x, i, relu ? fmaxf(a, 0.f) : a);
+        }
+    }
+}
+
 unsigned blocks(int64_t n, int per) { return unsigned((n + per - 1) / per); }
 
 template <typename T>
@@ -225,6 +244,22 @@ void reluSumAs(Operand a, Operand b, const void* bias, const void* residual, voi
 }
 
 }  // namespace
+
+void biasRelu(Precision precision, void* x, const void* bias, int n, int c, int64_t hw, bool relu,
+              void* stream) {
+    const int64_t total = int64_t(n) * c * hw;
+    const bool pairs = hw % 2 == 0;
+    const unsigned grid =
+        unsigned(std::min<int64_t>(blocks(pairs ? total / 2 : total, 256), 132 * 16));
+    auto s = static_cast<cudaStream_t>(stream);
+    if (precision == Precision::Half)
+        biasReluKernel<<<grid, 256, 0, s>>>(static_cast<__half*>(x),
+                                            static_cast<const __half*>(bias), c, hw, total, relu,
+                                            pairs);
+    else
+        biasReluKernel<<<grid, 256, 0, s>>>(static_cast<float*>(x), static_cast<const float*>(bias),
+                                            c, hw, total, relu, pairs);
+}
 
 void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h, int w, int top,
                 int left, int outH, int outW, void* stream) {

@@ -28,4 +28,8 @@ void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h,
 void reluSum(Precision precision, Operand a, Operand b, const void* bias, const void* residual,
              void* out, int n, int c, int hw, int outChannels, int offset, void* stream);
 
+/// In place on x (NCHW-contiguous, [N, C, HW]): x = x + bias[c], then relu when asked.
+void biasRelu(Precision precision, void* x, const void* bias, int n, int c, int64_t hw, bool relu,
+              void* stream);
+
 }  // namespace pm::engine::kernels

@@ -122,6 +122,35 @@ at::Tensor reluSumCat(at::TensorList a, at::TensorList b, at::TensorList bias,
     return reluSumCatReference(a, b, bias, residual);
 }
 
+at::Tensor conv1x1(const at::Tensor& x, const at::Tensor& weight,
+                   const c10::optional<at::Tensor>& bias, bool relu) {
+    const bool hasBias = bias && bias->defined();
+    const bool fits = x.dim() == 4 && x.is_contiguous() && weight.dim() == 4 &&
+                      weight.size(1) == x.size(1) && weight.size(2) == 1 && weight.size(3) == 1 &&
+                      weight.scalar_type() == x.scalar_type() &&
+                      (!hasBias || bias->numel() == weight.size(0));
+    if (!fits) {
+        at::Tensor out = at::conv2d(x, weight, hasBias ? *bias : at::Tensor());
+        return relu ? at::relu(out) : out;
+    }
+    const int64_t n = x.size(0), h = x.size(2), w = x.size(3), out = weight.size(0);
+    const at::Tensor w2 = weight.reshape({out, x.size(1)});
+    at::Tensor y = n == 1 ? at::mm(w2, x.reshape({x.size(1), h * w})).reshape({1, out, h, w})
+                          : at::matmul(w2, x.reshape({n, x.size(1), h * w})).reshape({n, out, h, w});
+#if defined(PM_HAVE_FUSED_KERNELS)
+    const auto precision = precisionOf(y);
+    if (y.is_cuda() && precision && (!hasBias || (bias->is_cuda() && bias->is_contiguous() &&
+                                                  bias->scalar_type() == y.scalar_type()))) {
+        if (hasBias || relu)
+            kernels::biasRelu(*precision, y.data_ptr(), hasBias ? bias->data_ptr() : nullptr,
+                              int(n), int(out), h * w, relu, currentStream());
+        return y;
+    }
+#endif
+    if (hasBias) y.add_(bias->reshape({1, -1, 1, 1}));
+    return relu ? y.relu_() : y;
+}
+
 }  // namespace
 
 void registerOperators() {
@@ -134,6 +163,8 @@ void registerOperators() {
         library->def(
             "relu_sum_cat(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual) -> Tensor",
             &reluSumCat);
+        library->def("conv1x1(Tensor x, Tensor weight, Tensor? bias, bool relu) -> Tensor",
+                     &conv1x1);
     });
 }
 

@@ -10,11 +10,16 @@
 //   photomend::relu_sum_cat(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual) -> Tensor
 //       cat([relu(a[i] + b[i] + bias[i]) for i], dim=1) + residual, NCHW; an empty bias adds
 //       nothing. Reads a[i] and b[i] in NCHW or channels last.
+//   photomend::conv1x1(Tensor x, Tensor weight, Tensor? bias, bool relu) -> Tensor
+//       conv2d with a 1x1 kernel (stride 1, no padding, groups 1), then relu when asked, as a
+//       matrix product on NCHW data: cuDNN transposed fp16 NCHW inputs for these, and PyTorch adds
+//       a bias and applies the relu in two more passes.
 
 namespace pm::engine::fused {
 
 inline constexpr const char* kReflectPad = "photomend::reflect_pad_cl";
 inline constexpr const char* kReluSumCat = "photomend::relu_sum_cat";
+inline constexpr const char* kConv1x1 = "photomend::conv1x1";
 
 /// Registers the operators (once; safe to call from any thread). The graph rewrite calls it.
 void registerOperators();

@@ -254,6 +254,50 @@ int takeResiduals(torch::jit::Block* block) {
     return count;
 }
 
+// conv2d(x, w[O, I, 1, 1], bias, stride 1, padding 0, dilation 1, groups 1) [-> relu] -> conv1x1.
+// Convolutions that read a channels-last pad are left to cuDNN.
+int pointwiseConvsToMatmul(torch::jit::Block* block) {
+    const auto fusedConv = c10::Symbol::fromQualString(fused::kConv1x1);
+    const auto padSymbol = c10::Symbol::fromQualString(fused::kReflectPad);
+    int count = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* conv = *it++;
+        if (conv->kind() != kConv2d || conv->inputs().size() != 7) continue;
+        const auto weight = constantTensor(conv->input(1));
+        const auto stride = constantInts(conv->input(3)), padding = constantInts(conv->input(4));
+        const auto dilation = constantInts(conv->input(5));
+        const auto groups = constantInt(conv->input(6));
+        auto all = [](const c10::optional<std::vector<int64_t>>& v, int64_t value) {
+            return v && !v->empty() &&
+                   std::all_of(v->begin(), v->end(), [&](int64_t x) { return x == value; });
+        };
+        if (!weight || weight->dim() != 4 || weight->size(2) != 1 || weight->size(3) != 1 ||
+            !all(stride, 1) || !all(padding, 0) || !all(dilation, 1) || !groups || *groups != 1 ||
+            conv->input(0)->node()->kind() == padSymbol)
+            continue;
+        const bool hasBias = !isNone(conv->input(2));
+        if (hasBias && !constantTensor(conv->input(2))) continue;
+        Node* relu = nullptr;
+        if (conv->output()->uses().size() == 1) {
+            Node* user = conv->output()->uses()[0].user;
+            if (user->kind() == c10::aten::relu || user->kind() == c10::aten::relu_) relu = user;
+        }
+        auto* graph = conv->owningGraph();
+        torch::jit::WithInsertPoint before(conv);
+        Value* out = graph->insert(fusedConv, {conv->input(0), conv->input(1), conv->input(2),
+                                               relu != nullptr});
+        if (relu) {
+            if (it != block->nodes().end() && *it == relu) ++it;
+            relu->output()->replaceAllUsesWith(out);
+            relu->destroy();
+        }
+        conv->output()->replaceAllUsesWith(out);
+        conv->destroy();
+        ++count;
+    }
+    return count;
+}
+
 void fuseBlock(torch::jit::Block* block, LayoutFusionCounts* counts) {
     for (Node* node : block->nodes())
         for (auto* inner : node->blocks()) fuseBlock(inner, counts);
@@ -262,6 +306,7 @@ void fuseBlock(torch::jit::Block* block, LayoutFusionCounts* counts) {
     counts->sums += sumsToReluSumCat(block);
     counts->concats += mergeConcats(block);
     counts->residuals += takeResiduals(block);
+    counts->conv1x1 += pointwiseConvsToMatmul(block);
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 // stop transposing), with the convolutions' weights stored channels last; relu(a + b + bias),
 // concatenations of such sums and residual additions after them become one relu_sum_cat that
 // reads either layout and writes NCHW (fused_ops.h). Same output up to fp rounding (the sums are
-// done in fp32). Measured on big-LaMa's architecture: bench/gpu/NOTES.md.
+// done in fp32); 1x1 convolutions, with the relu after them, become matrix products on NCHW data.
+// Measured on big-LaMa's architecture: bench/gpu/NOTES.md.
 #include <memory>
 
 namespace torch::jit {
@@ -18,6 +19,7 @@ struct LayoutFusionCounts {
     int sums = 0;       ///< relu(a + b) now one relu_sum_cat
     int concats = 0;    ///< concatenations of relu_sum_cat outputs merged into one
     int residuals = 0;  ///< residual additions taken into a relu_sum_cat
+    int conv1x1 = 0;    ///< 1x1 convolutions (with the relu after them) now matrix products
 };
 
 /// Rewrites what it recognises and leaves the rest; running it twice changes nothing more.

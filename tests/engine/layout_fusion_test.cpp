@@ -17,8 +17,8 @@ namespace pm::engine {
 namespace {
 
 // One FFC block of LaMa in miniature: local and global channels, reflection-padded 3x3
-// convolutions between them (x_l padded once for two of them), a 1x1 stand-in for the spectral
-// branch, relu of the sums, the concatenation and the residual addition.
+// convolutions between them (x_l padded once for two of them), 1x1 convolutions (one with bias and
+// relu) standing in for the spectral branch, relu of the sums, the concatenation and the residual addition.
 torch::jit::Module ffcBlock() {
     torch::manual_seed(5);
     torch::jit::Module module("FfcBlock");
@@ -26,14 +26,17 @@ torch::jit::Module ffcBlock() {
     module.register_parameter("b_ll", torch::randn({2}), false);
     module.register_parameter("w_gl", torch::randn({2, 6, 3, 3}), false);
     module.register_parameter("w_lg", torch::randn({6, 2, 3, 3}), false);
-    module.register_parameter("w_s", torch::randn({6, 6, 1, 1}), false);
+    module.register_parameter("w_s1", torch::randn({3, 6, 1, 1}), false);
+    module.register_parameter("b_s1", torch::randn({3}), false);
+    module.register_parameter("w_s2", torch::randn({6, 3, 1, 1}), false);
     module.define(R"(
 def forward(self, x):
     xl = x[:, :2]
     xg = x[:, 2:]
     l = torch.conv2d(torch.reflection_pad2d(xl, [1, 1, 1, 1]), self.w_ll, self.b_ll) + torch.conv2d(torch.reflection_pad2d(xg, [1, 1, 1, 1]), self.w_gl)
     assert l.dim() == 4, "BatchNorm2d's check, which frozen graphs keep"
-    g = torch.conv2d(torch.reflection_pad2d(xl, [1, 1, 1, 1]), self.w_lg) + torch.conv2d(xg, self.w_s)
+    s = torch.relu(torch.conv2d(xg, self.w_s1, self.b_s1))
+    g = torch.conv2d(torch.reflection_pad2d(xl, [1, 1, 1, 1]), self.w_lg) + torch.conv2d(s, self.w_s2)
     y = torch.cat([torch.relu(l), torch.relu(g)], 1)
     return x + y
 )");
@@ -64,6 +67,7 @@ LayoutFusionCounts fuse(torch::jit::Module& frozen) {
         total.sums += c.sums;
         total.concats += c.concats;
         total.residuals += c.residuals;
+        total.conv1x1 += c.conv1x1;
     }
     return total;
 }
@@ -90,9 +94,11 @@ TEST(LayoutFusion, FfcBlockBecomesOnePadPerInputAndOneFusedSum) {
     EXPECT_EQ(counts.sums, 2);
     EXPECT_EQ(counts.concats, 1);
     EXPECT_EQ(counts.residuals, 1);
+    EXPECT_EQ(counts.conv1x1, 2);
     EXPECT_EQ(countNodes(frozen, "aten::reflection_pad2d"), 0);
     EXPECT_EQ(countNodes(frozen, "aten::cat"), 0);
     EXPECT_EQ(countNodes(frozen, "aten::relu"), 0);
+    EXPECT_EQ(countNodes(frozen, "aten::conv2d"), 3);  // the 3x3 ones stay with cuDNN
     EXPECT_EQ(countNodes(frozen, fused::kReluSumCat), 1);
     const auto output = frozen.forward({input}).toTensor();
     ASSERT_EQ(output.sizes(), reference.sizes());
@@ -104,7 +110,7 @@ TEST(LayoutFusion, RunningTwiceChangesNothingMore) {
     torch::jit::Module frozen = torch::jit::freeze(ffcBlock());
     fuse(frozen);
     const auto again = fuse(frozen);
-    EXPECT_EQ(again.pads + again.sums + again.concats + again.residuals, 0);
+    EXPECT_EQ(again.pads + again.sums + again.concats + again.residuals + again.conv1x1, 0);
 }
 
 TEST(LayoutFusion, ValuesReadElsewhereAreLeftAsTheyAre) {
@@ -113,7 +119,7 @@ TEST(LayoutFusion, ValuesReadElsewhereAreLeftAsTheyAre) {
     const auto reference = module.forward({input}).toTensor();
     torch::jit::Module frozen = torch::jit::freeze(module);
     const auto counts = fuse(frozen);
-    EXPECT_EQ(counts.pads + counts.sums + counts.concats + counts.residuals, 0);
+    EXPECT_EQ(counts.pads + counts.sums + counts.concats + counts.residuals + counts.conv1x1, 0);
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-6);
 }
 
