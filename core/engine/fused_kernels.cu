@@ -129,6 +129,7 @@ __global__ void reluSumPairs(const T* a, bool aLast, const T* b, bool bLast, con
     const T* sources[2] = {a, b};
     const bool last[2] = {aLast, bLast};
     for (int s = 0; s < 2; ++s) {
+#pragma unroll
         for (int k = threadIdx.y; k < kWide; k += kRows) {
             // Channels last: the pair is two channels of pixel k; NCHW: two pixels of channel k.
             const int ch = last[s] ? c0 + lane : c0 + k;
@@ -145,6 +146,7 @@ __global__ void reluSumPairs(const T* a, bool aLast, const T* b, bool bLast, con
     }
     const int p = p0 + lane;
     if (p >= hw) return;
+#pragma unroll
     for (int k = threadIdx.y; k < kWide && c0 + k < c; k += kRows) {
         const int ch = c0 + k;
         const float shift = bias ? load(bias, ch) : 0.f;
@@ -170,28 +172,34 @@ __global__ void reflectPadPairs(const T* in, T* out, int c, int h, int w, int to
     const int ox = x0 + threadIdx.x;
     if (ox < outW) {
         const int ix = reflect(ox - left, w);
+#pragma unroll
         for (int k = threadIdx.y; k < kWide && c0 + k < c; k += kRows)
             tile[k][threadIdx.x] = load(in, ((int64_t(n) * c + c0 + k) * h + iy) * w + ix);
     }
     __syncthreads();
     const int ch = c0 + 2 * threadIdx.x;
     if (ch >= c) return;
+#pragma unroll
     for (int k = threadIdx.y; k < kTile && x0 + k < outW; k += kRows)
         storePair(out, ((int64_t(n) * outH + oy) * outW + x0 + k) * c + ch,
                   tile[2 * threadIdx.x][k], tile[2 * threadIdx.x + 1][k]);
 }
 
 // Grid-stride over pairs of pixels (hw even) or single ones.
+// Pairs are two pixels of a channel (NCHW, hw even) or two channels of a pixel (channels last,
+// c even).
 template <typename T>
-__global__ void biasReluKernel(T* x, const T* bias, int c, int64_t hw, int64_t total, bool relu,
-                               bool pairs) {
+__global__ void biasReluKernel(T* x, bool last, const T* bias, int c, int64_t hw, int64_t total,
+                               bool relu, bool pairs) {
     const int64_t step = pairs ? 2 : 1;
     for (int64_t i = (blockIdx.x * int64_t(blockDim.x) + threadIdx.x) * step; i < total;
          i += int64_t(gridDim.x) * blockDim.x * step) {
-        const float shift = bias ? load(bias, int((i / hw) % c)) : 0.f;
+        const int ch = last ? int(i % c) : int((i / hw) % c);
+        const float shift = bias ? load(bias, ch) : 0.f;
         if (pairs) {
             const Pair v = loadPair(x, i);
-            const float a = v.x + shift, b = v.y + shift;
+            const float second = bias && last ? load(bias, ch + 1) : shift;
+            const float a = v.x + shift, b = v.y + second;
             storePair(x, i, relu ? fmaxf(a, 0.f) : a, relu ? fmaxf(b, 0.f) : b);
         } else {
             const float a = load(x, i) + shift;
@@ -245,20 +253,21 @@ void reluSumAs(Operand a, Operand b, const void* bias, const void* residual, voi
 
 }  // namespace
 
-void biasRelu(Precision precision, void* x, const void* bias, int n, int c, int64_t hw, bool relu,
-              void* stream) {
+void biasRelu(Precision precision, void* x, bool channelsLast, const void* bias, int n, int c,
+              int64_t hw, bool relu, void* stream) {
     const int64_t total = int64_t(n) * c * hw;
-    const bool pairs = hw % 2 == 0;
+    const bool pairs = channelsLast ? c % 2 == 0 : hw % 2 == 0;
     const unsigned grid =
         unsigned(std::min<int64_t>(blocks(pairs ? total / 2 : total, 256), 132 * 16));
     auto s = static_cast<cudaStream_t>(stream);
     if (precision == Precision::Half)
-        biasReluKernel<<<grid, 256, 0, s>>>(static_cast<__half*>(x),
+        biasReluKernel<<<grid, 256, 0, s>>>(static_cast<__half*>(x), channelsLast,
                                             static_cast<const __half*>(bias), c, hw, total, relu,
                                             pairs);
     else
-        biasReluKernel<<<grid, 256, 0, s>>>(static_cast<float*>(x), static_cast<const float*>(bias),
-                                            c, hw, total, relu, pairs);
+        biasReluKernel<<<grid, 256, 0, s>>>(static_cast<float*>(x), channelsLast,
+                                            static_cast<const float*>(bias), c, hw, total, relu,
+                                            pairs);
 }
 
 void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h, int w, int top,

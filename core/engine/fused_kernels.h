@@ -28,8 +28,9 @@ void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h,
 void reluSum(Precision precision, Operand a, Operand b, const void* bias, const void* residual,
              void* out, int n, int c, int hw, int outChannels, int offset, void* stream);
 
-/// In place on x (NCHW-contiguous, [N, C, HW]): x = x + bias[c], then relu when asked.
-void biasRelu(Precision precision, void* x, const void* bias, int n, int c, int64_t hw, bool relu,
-              void* stream);
+/// In place on x ([N, C, HW], NCHW- or channels-last-contiguous): x = x + bias[c], then relu when
+/// asked.
+void biasRelu(Precision precision, void* x, bool channelsLast, const void* bias, int n, int c,
+              int64_t hw, bool relu, void* stream);
 
 }  // namespace pm::engine::kernels

@@ -142,13 +142,29 @@ at::Tensor conv1x1(const at::Tensor& x, const at::Tensor& weight,
     if (y.is_cuda() && precision && (!hasBias || (bias->is_cuda() && bias->is_contiguous() &&
                                                   bias->scalar_type() == y.scalar_type()))) {
         if (hasBias || relu)
-            kernels::biasRelu(*precision, y.data_ptr(), hasBias ? bias->data_ptr() : nullptr,
-                              int(n), int(out), h * w, relu, currentStream());
+            kernels::biasRelu(*precision, y.data_ptr(), false,
+                              hasBias ? bias->data_ptr() : nullptr, int(n), int(out), h * w, relu,
+                              currentStream());
         return y;
     }
 #endif
     if (hasBias) y.add_(bias->reshape({1, -1, 1, 1}));
     return relu ? y.relu_() : y;
+}
+
+at::Tensor& biasRelu(at::Tensor& x, const at::Tensor& bias) {
+#if defined(PM_HAVE_FUSED_KERNELS)
+    const auto precision = precisionOf(x);
+    if (precision && kernelReady(x, x.scalar_type()) && bias.is_cuda() && bias.is_contiguous() &&
+        bias.scalar_type() == x.scalar_type() && bias.numel() == x.size(1)) {
+        kernels::biasRelu(*precision, x.data_ptr(), !x.is_contiguous(), bias.data_ptr(),
+                          int(x.size(0)), int(x.size(1)), x.size(2) * x.size(3), true,
+                          currentStream());
+        return x;
+    }
+#endif
+    const auto shape = x.dim() == 4 ? std::vector<int64_t>{1, -1, 1, 1} : std::vector<int64_t>{-1};
+    return x.add_(bias.reshape(shape)).relu_();
 }
 
 }  // namespace
@@ -165,6 +181,7 @@ void registerOperators() {
             &reluSumCat);
         library->def("conv1x1(Tensor x, Tensor weight, Tensor? bias, bool relu) -> Tensor",
                      &conv1x1);
+        library->def("bias_relu_(Tensor(a!) x, Tensor bias) -> Tensor(a!)", &biasRelu);
     });
 }
 

@@ -14,12 +14,16 @@
 //       conv2d with a 1x1 kernel (stride 1, no padding, groups 1), then relu when asked, as a
 //       matrix product on NCHW data: cuDNN transposed fp16 NCHW inputs for these, and PyTorch adds
 //       a bias and applies the relu in two more passes.
+//   photomend::bias_relu_(Tensor(a!) x, Tensor bias) -> Tensor(a!)
+//       x = relu(x + bias[c]) in place, for the output of a convolution that now adds no bias (one
+//       pass instead of a broadcast sum and a relu).
 
 namespace pm::engine::fused {
 
 inline constexpr const char* kReflectPad = "photomend::reflect_pad_cl";
 inline constexpr const char* kReluSumCat = "photomend::relu_sum_cat";
 inline constexpr const char* kConv1x1 = "photomend::conv1x1";
+inline constexpr const char* kBiasRelu = "photomend::bias_relu_";
 
 /// Registers the operators (once; safe to call from any thread). The graph rewrite calls it.
 void registerOperators();

@@ -298,6 +298,34 @@ int pointwiseConvsToMatmul(torch::jit::Block* block) {
     return count;
 }
 
+// relu(conv(x, w, bias)) -> bias_relu_(conv(x, w, None), bias), for the convolutions left (the
+// encoder's, the decoder's transposed ones with their folded batch norms).
+int biasAndReluInOnePass(torch::jit::Block* block) {
+    const auto biasRelu = c10::Symbol::fromQualString(fused::kBiasRelu);
+    int count = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* relu = *it++;
+        if (relu->kind() != c10::aten::relu && relu->kind() != c10::aten::relu_) continue;
+        Node* conv = relu->input(0)->node();
+        const bool convolution = isConv(conv) || conv->kind() == c10::aten::conv_transpose2d;
+        if (!convolution || conv->output()->uses().size() != 1 || isNone(conv->input(2))) continue;
+        const auto bias = constantTensor(conv->input(2));
+        if (!bias || bias->dim() != 1) continue;
+        auto* graph = relu->owningGraph();
+        torch::jit::WithInsertPoint before(relu);
+        Value* biasValue = conv->input(2);
+        {
+            torch::jit::WithInsertPoint beforeConv(conv);
+            conv->replaceInput(2, graph->insertConstant(c10::IValue()));
+        }
+        Value* out = graph->insert(biasRelu, {conv->output(), biasValue});
+        relu->output()->replaceAllUsesWith(out);
+        relu->destroy();
+        ++count;
+    }
+    return count;
+}
+
 void fuseBlock(torch::jit::Block* block, LayoutFusionCounts* counts) {
     for (Node* node : block->nodes())
         for (auto* inner : node->blocks()) fuseBlock(inner, counts);
@@ -307,6 +335,7 @@ void fuseBlock(torch::jit::Block* block, LayoutFusionCounts* counts) {
     counts->concats += mergeConcats(block);
     counts->residuals += takeResiduals(block);
     counts->conv1x1 += pointwiseConvsToMatmul(block);
+    counts->biasRelus += biasAndReluInOnePass(block);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ struct LayoutFusionCounts {
     int concats = 0;    ///< concatenations of relu_sum_cat outputs merged into one
     int residuals = 0;  ///< residual additions taken into a relu_sum_cat
     int conv1x1 = 0;    ///< 1x1 convolutions (with the relu after them) now matrix products
+    int biasRelus = 0;  ///< other convolutions' bias and the relu after them now one pass
 };
 
 /// Rewrites what it recognises and leaves the rest; running it twice changes nothing more.

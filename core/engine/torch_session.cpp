@@ -720,7 +720,7 @@ bool TorchSession::warmCacheApplies(const ModelEntry& entry, const SessionOption
 }
 
 std::string TorchSession::warmCacheVariant() {
-    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 3" : "frozen fp16 NCHW";
+    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 4" : "frozen fp16 NCHW";
 }
 
 void TorchSession::fuseLayouts() {
@@ -734,6 +734,7 @@ void TorchSession::fuseLayouts() {
             counts.concats += c.concats;
             counts.residuals += c.residuals;
             counts.conv1x1 += c.conv1x1;
+            counts.biasRelus += c.biasRelus;
         });
     } catch (const std::exception& e) {
         // A half-rewritten graph still computes the same: each rewrite replaces whole nodes.
@@ -742,7 +743,8 @@ void TorchSession::fuseLayouts() {
     trace.mark("fused " + std::to_string(counts.pads) + " pads, " + std::to_string(counts.sums) +
                " sums, " + std::to_string(counts.concats) + " concatenations, " +
                std::to_string(counts.residuals) + " residuals, " +
-               std::to_string(counts.conv1x1) + " 1x1 convolutions");
+               std::to_string(counts.conv1x1) + " 1x1 convolutions, " +
+               std::to_string(counts.biasRelus) + " bias + relu");
 }
 
 void TorchSession::saveWarmCache() {

@@ -59,6 +59,24 @@ def forward(self, x):
     return module;
 }
 
+// The layers around the FFC blocks: a biased 3x3 convolution and a biased transposed convolution,
+// each followed by a relu (batch norms already folded into their bias).
+torch::jit::Module encoderDecoder() {
+    torch::manual_seed(7);
+    torch::jit::Module module("EncoderDecoder");
+    module.register_parameter("w1", torch::randn({8, 4, 3, 3}), false);
+    module.register_parameter("b1", torch::randn({8}), false);
+    module.register_parameter("w2", torch::randn({8, 6, 3, 3}), false);
+    module.register_parameter("b2", torch::randn({6}), false);
+    module.define(R"(
+def forward(self, x):
+    y = torch.relu(torch.conv2d(x, self.w1, self.b1, [2, 2], [1, 1]))
+    return torch.relu_(torch.conv_transpose2d(y, self.w2, self.b2, [2], [1], [1]))
+)");
+    module.eval();
+    return module;
+}
+
 LayoutFusionCounts fuse(torch::jit::Module& frozen) {
     LayoutFusionCounts total;
     for (const auto& method : frozen.get_methods()) {
@@ -68,6 +86,7 @@ LayoutFusionCounts fuse(torch::jit::Module& frozen) {
         total.concats += c.concats;
         total.residuals += c.residuals;
         total.conv1x1 += c.conv1x1;
+        total.biasRelus += c.biasRelus;
     }
     return total;
 }
@@ -106,11 +125,23 @@ TEST(LayoutFusion, FfcBlockBecomesOnePadPerInputAndOneFusedSum) {
     EXPECT_LE(relativeError(output, reference), 1e-5);
 }
 
+TEST(LayoutFusion, ConvolutionBiasAndReluBecomeOnePass) {
+    torch::jit::Module module = encoderDecoder();
+    const auto input = torch::randn({1, 4, 10, 12});
+    const auto reference = module.forward({input}).toTensor();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    EXPECT_EQ(fuse(frozen).biasRelus, 2);
+    EXPECT_EQ(countNodes(frozen, fused::kBiasRelu), 2);
+    EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-5);
+}
+
 TEST(LayoutFusion, RunningTwiceChangesNothingMore) {
     torch::jit::Module frozen = torch::jit::freeze(ffcBlock());
     fuse(frozen);
     const auto again = fuse(frozen);
-    EXPECT_EQ(again.pads + again.sums + again.concats + again.residuals + again.conv1x1, 0);
+    EXPECT_EQ(again.pads + again.sums + again.concats + again.residuals + again.conv1x1 +
+                  again.biasRelus,
+              0);
 }
 
 TEST(LayoutFusion, ValuesReadElsewhereAreLeftAsTheyAre) {
@@ -119,7 +150,9 @@ TEST(LayoutFusion, ValuesReadElsewhereAreLeftAsTheyAre) {
     const auto reference = module.forward({input}).toTensor();
     torch::jit::Module frozen = torch::jit::freeze(module);
     const auto counts = fuse(frozen);
-    EXPECT_EQ(counts.pads + counts.sums + counts.concats + counts.residuals + counts.conv1x1, 0);
+    EXPECT_EQ(counts.pads + counts.sums + counts.concats + counts.residuals + counts.conv1x1 +
+                  counts.biasRelus,
+              0);
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-6);
 }
 
@@ -129,7 +162,12 @@ protected:
         if (!torch::cuda::is_available() || !fused::haveCudaKernels())
             GTEST_SKIP() << "needs a GPU and the fused CUDA kernels";
         fused::registerOperators();
+        // cuDNN's TF32 would make the fp32 reference itself 1e-3 off.
+        tf32_ = at::globalContext().allowTF32CuDNN();
+        at::globalContext().setAllowTF32CuDNN(false);
     }
+    void TearDown() override { at::globalContext().setAllowTF32CuDNN(tf32_); }
+    bool tf32_ = true;
     at::TensorOptions options() const { return at::TensorOptions(at::kCUDA).dtype(GetParam()); }
     double tolerance() const { return GetParam() == at::kHalf ? 2e-3 : 1e-5; }
 };
@@ -180,6 +218,18 @@ TEST_P(LayoutFusionGpu, FusedFfcBlockGivesTheModelsOutput) {
     torch::jit::Module frozen = torch::jit::freeze(module);
     EXPECT_EQ(fuse(frozen).sums, 2);
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), tolerance());
+}
+
+TEST_P(LayoutFusionGpu, FusedEncoderDecoderGivesTheModelsOutput) {
+    torch::jit::Module module = encoderDecoder();
+    module.to(at::kCUDA, GetParam());
+    for (const auto format : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast}) {
+        const auto input = torch::randn({1, 4, 30, 26}, options()).contiguous(format);
+        const auto reference = module.forward({input}).toTensor();
+        torch::jit::Module frozen = torch::jit::freeze(module);
+        EXPECT_EQ(fuse(frozen).biasRelus, 2);
+        EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), tolerance());
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Precisions, LayoutFusionGpu, ::testing::Values(at::kFloat, at::kHalf));
