@@ -208,6 +208,28 @@ __global__ void biasReluKernel(T* x, bool last, const T* bias, int c, int64_t hw
     }
 }
 
+template <typename T>
+__global__ void spectrumToChannelsKernel(const float2* z, T* out, int64_t nc, int64_t hw) {
+    const int64_t total = nc * hw;
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        const int64_t plane = i / hw, p = i % hw;
+        const float2 v = z[i];
+        store(out, (2 * plane) * hw + p, v.x);
+        store(out, (2 * plane + 1) * hw + p, v.y);
+    }
+}
+
+template <typename T>
+__global__ void channelsToSpectrumKernel(const T* x, float2* z, int64_t nc, int64_t hw) {
+    const int64_t total = nc * hw;
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        const int64_t plane = i / hw, p = i % hw;
+        z[i] = make_float2(load(x, (2 * plane) * hw + p), load(x, (2 * plane + 1) * hw + p));
+    }
+}
+
 unsigned blocks(int64_t n, int per) { return unsigned((n + per - 1) / per); }
 
 template <typename T>
@@ -268,6 +290,28 @@ void biasRelu(Precision precision, void* x, bool channelsLast, const void* bias,
         biasReluKernel<<<grid, 256, 0, s>>>(static_cast<float*>(x), channelsLast,
                                             static_cast<const float*>(bias), c, hw, total, relu,
                                             pairs);
+}
+
+void spectrumToChannels(Precision precision, const void* z, void* out, int64_t nc, int64_t hw,
+                        void* stream) {
+    const unsigned grid = unsigned(std::min<int64_t>(blocks(nc * hw, 256), 132 * 16));
+    auto s = static_cast<cudaStream_t>(stream);
+    const auto* in = static_cast<const float2*>(z);
+    if (precision == Precision::Half)
+        spectrumToChannelsKernel<<<grid, 256, 0, s>>>(in, static_cast<__half*>(out), nc, hw);
+    else
+        spectrumToChannelsKernel<<<grid, 256, 0, s>>>(in, static_cast<float*>(out), nc, hw);
+}
+
+void channelsToSpectrum(Precision precision, const void* x, void* z, int64_t nc, int64_t hw,
+                        void* stream) {
+    const unsigned grid = unsigned(std::min<int64_t>(blocks(nc * hw, 256), 132 * 16));
+    auto s = static_cast<cudaStream_t>(stream);
+    auto* out = static_cast<float2*>(z);
+    if (precision == Precision::Half)
+        channelsToSpectrumKernel<<<grid, 256, 0, s>>>(static_cast<const __half*>(x), out, nc, hw);
+    else
+        channelsToSpectrumKernel<<<grid, 256, 0, s>>>(static_cast<const float*>(x), out, nc, hw);
 }
 
 void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h, int w, int top,

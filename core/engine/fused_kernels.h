@@ -33,4 +33,12 @@ void reluSum(Precision precision, Operand a, Operand b, const void* bias, const 
 void biasRelu(Precision precision, void* x, bool channelsLast, const void* bias, int n, int c,
               int64_t hw, bool relu, void* stream);
 
+/// LaMa's Fourier unit around its convolution. spectrumToChannels: z (complex64, contiguous
+/// [N, C, HW]) -> out [N, 2C, HW], channel 2c the real and 2c + 1 the imaginary part of z's
+/// channel c. channelsToSpectrum: the inverse, from x [N, 2C, HW] to z.
+void spectrumToChannels(Precision precision, const void* z, void* out, int64_t nc, int64_t hw,
+                        void* stream);
+void channelsToSpectrum(Precision precision, const void* x, void* z, int64_t nc, int64_t hw,
+                        void* stream);
+
 }  // namespace pm::engine::kernels

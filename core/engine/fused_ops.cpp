@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include <ATen/ATen.h>
+#include <ATen/InferSize.h>
 #include <torch/library.h>
 
 #if defined(PM_HAVE_FUSED_KERNELS)
@@ -167,6 +168,66 @@ at::Tensor& biasRelu(at::Tensor& x, const at::Tensor& bias) {
     return x.add_(bias.reshape(shape)).relu_();
 }
 
+at::Tensor spectrumToChannelsReference(const at::Tensor& z, c10::IntArrayRef shape,
+                                       c10::optional<at::ScalarType> dtype) {
+    at::Tensor re = at::real(z), im = at::imag(z);
+    if (dtype) {
+        re = re.to(*dtype);
+        im = im.to(*dtype);
+    }
+    return at::stack({re, im}, -1).permute({0, 1, 4, 2, 3}).contiguous().view(shape);
+}
+
+at::Tensor spectrumToChannels(const at::Tensor& z, c10::IntArrayRef shape,
+                              c10::optional<at::ScalarType> dtype) {
+#if defined(PM_HAVE_FUSED_KERNELS)
+    const auto type = dtype.value_or(at::kFloat);
+    if (z.is_cuda() && z.scalar_type() == at::kComplexFloat && z.dim() == 4 && z.is_contiguous() &&
+        (type == at::kHalf || type == at::kFloat)) {
+        const std::vector<int64_t> sizes{z.size(0), 2 * z.size(1), z.size(2), z.size(3)};
+        const auto wanted = at::infer_size(shape, z.numel() * 2);
+        if (std::vector<int64_t>(wanted.begin(), wanted.end()) == sizes) {
+            at::Tensor out = at::empty(sizes, z.options().dtype(type));
+            kernels::spectrumToChannels(*precisionOf(out), z.data_ptr(), out.data_ptr(),
+                                        z.size(0) * z.size(1), z.size(2) * z.size(3),
+                                        currentStream());
+            return out;
+        }
+    }
+#endif
+    return spectrumToChannelsReference(z, shape, dtype);
+}
+
+at::Tensor channelsToSpectrumReference(const at::Tensor& x, c10::IntArrayRef shape, bool widen) {
+    const at::Tensor t = x.view(shape).permute({0, 1, 3, 4, 2}).contiguous();
+    at::Tensor re = t.select(-1, 0), im = t.select(-1, 1);
+    if (widen) {
+        re = re.to(at::kFloat);
+        im = im.to(at::kFloat);
+    }
+    return at::complex(re, im);
+}
+
+at::Tensor channelsToSpectrum(const at::Tensor& x, c10::IntArrayRef shape, bool widen) {
+#if defined(PM_HAVE_FUSED_KERNELS)
+    const auto precision = precisionOf(x);
+    if (x.is_cuda() && precision && (widen || x.scalar_type() == at::kFloat) && x.dim() == 4 &&
+        x.is_contiguous() && x.size(1) % 2 == 0) {
+        const std::vector<int64_t> sizes{x.size(0), x.size(1) / 2, 2, x.size(2), x.size(3)};
+        const auto wanted = at::infer_size(shape, x.numel());
+        if (std::vector<int64_t>(wanted.begin(), wanted.end()) == sizes) {
+            at::Tensor z = at::empty({x.size(0), x.size(1) / 2, x.size(2), x.size(3)},
+                                     x.options().dtype(at::kComplexFloat));
+            kernels::channelsToSpectrum(*precision, x.data_ptr(), z.data_ptr(),
+                                        x.size(0) * x.size(1) / 2, x.size(2) * x.size(3),
+                                        currentStream());
+            return z;
+        }
+    }
+#endif
+    return channelsToSpectrumReference(x, shape, widen);
+}
+
 }  // namespace
 
 void registerOperators() {
@@ -182,6 +243,11 @@ void registerOperators() {
         library->def("conv1x1(Tensor x, Tensor weight, Tensor? bias, bool relu) -> Tensor",
                      &conv1x1);
         library->def("bias_relu_(Tensor(a!) x, Tensor bias) -> Tensor(a!)", &biasRelu);
+        library->def(
+            "spectrum_to_channels(Tensor z, int[] shape, ScalarType? dtype) -> Tensor",
+            &spectrumToChannels);
+        library->def("channels_to_spectrum(Tensor x, int[] shape, bool widen) -> Tensor",
+                     &channelsToSpectrum);
     });
 }
 

@@ -17,6 +17,12 @@
 //   photomend::bias_relu_(Tensor(a!) x, Tensor bias) -> Tensor(a!)
 //       x = relu(x + bias[c]) in place, for the output of a convolution that now adds no bias (one
 //       pass instead of a broadcast sum and a relu).
+//   photomend::spectrum_to_channels(Tensor z, int[] shape, ScalarType? dtype) -> Tensor
+//       stack([real(z).to(dtype), imag(z).to(dtype)], -1).permute(0, 1, 4, 2, 3).contiguous()
+//       .view(shape): LaMa's Fourier unit turning a spectrum into channels, in one pass.
+//   photomend::channels_to_spectrum(Tensor x, int[] shape, bool widen) -> Tensor
+//       t = x.view(shape).permute(0, 1, 3, 4, 2).contiguous(); complex(t[..., 0], t[..., 1])
+//       (each part cast to fp32 first when widen): and back, in one pass.
 
 namespace pm::engine::fused {
 
@@ -24,6 +30,8 @@ inline constexpr const char* kReflectPad = "photomend::reflect_pad_cl";
 inline constexpr const char* kReluSumCat = "photomend::relu_sum_cat";
 inline constexpr const char* kConv1x1 = "photomend::conv1x1";
 inline constexpr const char* kBiasRelu = "photomend::bias_relu_";
+inline constexpr const char* kSpectrumToChannels = "photomend::spectrum_to_channels";
+inline constexpr const char* kChannelsToSpectrum = "photomend::channels_to_spectrum";
 
 /// Registers the operators (once; safe to call from any thread). The graph rewrite calls it.
 void registerOperators();

@@ -1,6 +1,7 @@
 #include "core/engine/layout_fusion.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <map>
 #include <utility>
 #include <vector>
@@ -308,7 +309,10 @@ int biasAndReluInOnePass(torch::jit::Block* block) {
         if (relu->kind() != c10::aten::relu && relu->kind() != c10::aten::relu_) continue;
         Node* conv = relu->input(0)->node();
         const bool convolution = isConv(conv) || conv->kind() == c10::aten::conv_transpose2d;
-        if (!convolution || conv->output()->uses().size() != 1 || isNone(conv->input(2))) continue;
+        // Shape reads (a batch norm's dim() check) may stay: the tensor keeps its shape.
+        if (!convolution || !onlyShapeReadsBesides(conv->output(), relu) ||
+            isNone(conv->input(2)))
+            continue;
         const auto bias = constantTensor(conv->input(2));
         if (!bias || bias->dim() != 1) continue;
         auto* graph = relu->owningGraph();
@@ -326,6 +330,96 @@ int biasAndReluInOnePass(torch::jit::Block* block) {
     return count;
 }
 
+// v, or the tensor that aten::to(tensor, dtype, ...) cast into v, with that dtype (else nullopt).
+std::pair<Value*, c10::optional<int64_t>> throughCast(Value* v) {
+    Node* node = v->node();
+    if (node->kind() == c10::aten::to && node->inputs().size() == 5)
+        if (const auto dtype = constantInt(node->input(1))) return {node->input(0), dtype};
+    return {v, c10::nullopt};
+}
+
+bool hasInts(Value* v, const std::vector<int64_t>& expected) {
+    const auto ints = constantInts(v);
+    return ints && *ints == expected;
+}
+
+// The input of `node` when it is `kind` (one of them), else nullptr.
+Value* inputOf(Value* v, std::initializer_list<c10::Symbol> kinds) {
+    Node* node = v->node();
+    for (auto kind : kinds)
+        if (node->kind() == kind) return node->input(0);
+    return nullptr;
+}
+
+// stack([real(z)(.to(d)), imag(z)(.to(d))], -1).permute(0, 1, 4, 2, 3).contiguous().view(shape)
+// -> spectrum_to_channels(z, shape, d).
+int spectraToChannels(torch::jit::Block* block) {
+    const auto op = c10::Symbol::fromQualString(fused::kSpectrumToChannels);
+    int count = 0;
+    for (Node* view : block->nodes()) {
+        if (view->kind() != c10::aten::view && view->kind() != c10::aten::reshape) continue;
+        Value* permuted = inputOf(view->input(0), {c10::aten::contiguous});
+        if (!permuted || permuted->node()->kind() != c10::aten::permute ||
+            !hasInts(permuted->node()->input(1), {0, 1, 4, 2, 3}))
+            continue;
+        Node* stack = permuted->node()->input(0)->node();
+        const auto dim = stack->kind() == c10::aten::stack ? constantInt(stack->input(1))
+                                                           : c10::nullopt;
+        Node* list = stack->input(0)->node();
+        if (!dim || (*dim != -1 && *dim != 4) || list->kind() != c10::prim::ListConstruct ||
+            list->inputs().size() != 2)
+            continue;
+        const auto [re, reType] = throughCast(list->input(0));
+        const auto [im, imType] = throughCast(list->input(1));
+        if (reType != imType || re->node()->kind() != c10::aten::real ||
+            im->node()->kind() != c10::aten::imag ||
+            re->node()->input(0) != im->node()->input(0))
+            continue;
+        auto* graph = view->owningGraph();
+        torch::jit::WithInsertPoint before(view);
+        Value* dtype = reType ? graph->insertConstant(*reType) : graph->insertConstant(c10::IValue());
+        Value* out = graph->insert(op, {re->node()->input(0), view->input(1), dtype});
+        view->output()->replaceAllUsesWith(out);  // the chain is left to dead-code elimination
+        ++count;
+    }
+    return count;
+}
+
+// t = x.view(shape).permute(0, 1, 3, 4, 2).contiguous(); complex(t[..., 0](.float()),
+// t[..., 1](.float())) -> channels_to_spectrum(x, shape, widen).
+int channelsToSpectra(torch::jit::Block* block) {
+    const auto op = c10::Symbol::fromQualString(fused::kChannelsToSpectrum);
+    constexpr int64_t kFloat = 6;  // c10::ScalarType::Float
+    int count = 0;
+    for (Node* complex : block->nodes()) {
+        if (complex->kind() != c10::aten::complex || complex->inputs().size() != 2) continue;
+        const auto [re, reType] = throughCast(complex->input(0));
+        const auto [im, imType] = throughCast(complex->input(1));
+        if (reType != imType || (reType && *reType != kFloat)) continue;
+        Node* first = re->node();
+        Node* second = im->node();
+        auto selects = [](Node* n, int64_t index) {
+            if (n->kind() != c10::aten::select || n->inputs().size() != 3) return false;
+            const auto dim = constantInt(n->input(1)), at = constantInt(n->input(2));
+            return dim && (*dim == -1 || *dim == 4) && at && *at == index;
+        };
+        if (!selects(first, 0) || !selects(second, 1) || first->input(0) != second->input(0))
+            continue;
+        Value* permuted = inputOf(first->input(0), {c10::aten::contiguous});
+        if (!permuted || permuted->node()->kind() != c10::aten::permute ||
+            !hasInts(permuted->node()->input(1), {0, 1, 3, 4, 2}))
+            continue;
+        Node* view = permuted->node()->input(0)->node();
+        if (view->kind() != c10::aten::view && view->kind() != c10::aten::reshape) continue;
+        auto* graph = complex->owningGraph();
+        torch::jit::WithInsertPoint before(complex);
+        Value* out = graph->insert(op, {view->input(0), view->input(1), reType.has_value()});
+        complex->output()->replaceAllUsesWith(out);
+        ++count;
+    }
+    return count;
+}
+
 void fuseBlock(torch::jit::Block* block, LayoutFusionCounts* counts) {
     for (Node* node : block->nodes())
         for (auto* inner : node->blocks()) fuseBlock(inner, counts);
@@ -336,6 +430,7 @@ void fuseBlock(torch::jit::Block* block, LayoutFusionCounts* counts) {
     counts->residuals += takeResiduals(block);
     counts->conv1x1 += pointwiseConvsToMatmul(block);
     counts->biasRelus += biasAndReluInOnePass(block);
+    counts->spectra += spectraToChannels(block) + channelsToSpectra(block);
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 // stop transposing), with the convolutions' weights stored channels last; relu(a + b + bias),
 // concatenations of such sums and residual additions after them become one relu_sum_cat that
 // reads either layout and writes NCHW (fused_ops.h). Same output up to fp rounding (the sums are
-// done in fp32); 1x1 convolutions, with the relu after them, become matrix products on NCHW data.
+// done in fp32); 1x1 convolutions, with the relu after them, become matrix products on NCHW data;
+// the copies with which LaMa's Fourier units turn spectra into channels and back become one pass.
 // Measured on big-LaMa's architecture: bench/gpu/NOTES.md.
 #include <memory>
 
@@ -21,6 +22,7 @@ struct LayoutFusionCounts {
     int residuals = 0;  ///< residual additions taken into a relu_sum_cat
     int conv1x1 = 0;    ///< 1x1 convolutions (with the relu after them) now matrix products
     int biasRelus = 0;  ///< other convolutions' bias and the relu after them now one pass
+    int spectra = 0;    ///< Fourier-unit reshuffles (spectrum <-> channels) now one pass each
 };
 
 /// Rewrites what it recognises and leaves the rest; running it twice changes nothing more.

@@ -720,7 +720,7 @@ bool TorchSession::warmCacheApplies(const ModelEntry& entry, const SessionOption
 }
 
 std::string TorchSession::warmCacheVariant() {
-    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 4" : "frozen fp16 NCHW";
+    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 5" : "frozen fp16 NCHW";
 }
 
 void TorchSession::fuseLayouts() {
@@ -735,6 +735,7 @@ void TorchSession::fuseLayouts() {
             counts.residuals += c.residuals;
             counts.conv1x1 += c.conv1x1;
             counts.biasRelus += c.biasRelus;
+            counts.spectra += c.spectra;
         });
     } catch (const std::exception& e) {
         // A half-rewritten graph still computes the same: each rewrite replaces whole nodes.
@@ -744,7 +745,8 @@ void TorchSession::fuseLayouts() {
                " sums, " + std::to_string(counts.concats) + " concatenations, " +
                std::to_string(counts.residuals) + " residuals, " +
                std::to_string(counts.conv1x1) + " 1x1 convolutions, " +
-               std::to_string(counts.biasRelus) + " bias + relu");
+               std::to_string(counts.biasRelus) + " bias + relu, " +
+               std::to_string(counts.spectra) + " spectrum reshuffles");
 }
 
 void TorchSession::saveWarmCache() {

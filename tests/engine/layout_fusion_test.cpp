@@ -77,6 +77,30 @@ def forward(self, x):
     return module;
 }
 
+// LaMa's Fourier unit as written in LaMa: spectrum -> channels, a 1x1 convolution with relu,
+// channels -> spectrum.
+torch::jit::Module fourierUnit() {
+    torch::manual_seed(9);
+    torch::jit::Module module("FourierUnit");
+    module.register_parameter("w", torch::randn({6, 6, 1, 1}) * 0.3, false);
+    module.register_parameter("b", torch::randn({6}) * 0.1, false);
+    module.define(R"(
+def forward(self, x):
+    b = x.size(0)
+    h = x.size(2)
+    w = x.size(3)
+    ff = torch.fft_rfftn(x, None, [-2, -1], "ortho")
+    ff = torch.stack([torch.real(ff), torch.imag(ff)], -1)
+    ff = ff.permute(0, 1, 4, 2, 3).contiguous().view(b, -1, h, w // 2 + 1)
+    ff = torch.relu(torch.conv2d(ff, self.w, self.b))
+    ff = ff.view(b, -1, 2, h, w // 2 + 1).permute(0, 1, 3, 4, 2).contiguous()
+    ff = torch.complex(ff[..., 0], ff[..., 1])
+    return torch.fft_irfftn(ff, [h, w], [-2, -1], "ortho")
+)");
+    module.eval();
+    return module;
+}
+
 LayoutFusionCounts fuse(torch::jit::Module& frozen) {
     LayoutFusionCounts total;
     for (const auto& method : frozen.get_methods()) {
@@ -87,6 +111,7 @@ LayoutFusionCounts fuse(torch::jit::Module& frozen) {
         total.residuals += c.residuals;
         total.conv1x1 += c.conv1x1;
         total.biasRelus += c.biasRelus;
+        total.spectra += c.spectra;
     }
     return total;
 }
@@ -135,12 +160,25 @@ TEST(LayoutFusion, ConvolutionBiasAndReluBecomeOnePass) {
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-5);
 }
 
+TEST(LayoutFusion, FourierUnitReshufflesBecomeOnePassEach) {
+    torch::jit::Module module = fourierUnit();
+    const auto input = torch::randn({1, 3, 12, 10});
+    const auto reference = module.forward({input}).toTensor();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    const auto counts = fuse(frozen);
+    EXPECT_EQ(counts.spectra, 2);
+    EXPECT_EQ(counts.conv1x1, 1);
+    EXPECT_EQ(countNodes(frozen, "aten::stack"), 0);
+    EXPECT_EQ(countNodes(frozen, "aten::complex"), 0);
+    EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-5);
+}
+
 TEST(LayoutFusion, RunningTwiceChangesNothingMore) {
     torch::jit::Module frozen = torch::jit::freeze(ffcBlock());
     fuse(frozen);
     const auto again = fuse(frozen);
     EXPECT_EQ(again.pads + again.sums + again.concats + again.residuals + again.conv1x1 +
-                  again.biasRelus,
+                  again.biasRelus + again.spectra,
               0);
 }
 
@@ -151,7 +189,7 @@ TEST(LayoutFusion, ValuesReadElsewhereAreLeftAsTheyAre) {
     torch::jit::Module frozen = torch::jit::freeze(module);
     const auto counts = fuse(frozen);
     EXPECT_EQ(counts.pads + counts.sums + counts.concats + counts.residuals + counts.conv1x1 +
-                  counts.biasRelus,
+                  counts.biasRelus + counts.spectra,
               0);
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-6);
 }
@@ -230,6 +268,18 @@ TEST_P(LayoutFusionGpu, FusedEncoderDecoderGivesTheModelsOutput) {
         EXPECT_EQ(fuse(frozen).biasRelus, 2);
         EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), tolerance());
     }
+}
+
+TEST_P(LayoutFusionGpu, FusedFourierUnitGivesTheModelsOutput) {
+    // In fp16 the engine keeps FFTs in fp32 (its own casts); the unit as written runs in fp32.
+    if (GetParam() == at::kHalf) GTEST_SKIP() << "FFTs stay in fp32";
+    torch::jit::Module module = fourierUnit();
+    module.to(at::kCUDA, GetParam());
+    const auto input = torch::randn({1, 3, 40, 34}, options());
+    const auto reference = module.forward({input}).toTensor();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    EXPECT_EQ(fuse(frozen).spectra, 2);
+    EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), tolerance());
 }
 
 INSTANTIATE_TEST_SUITE_P(Precisions, LayoutFusionGpu, ::testing::Values(at::kFloat, at::kHalf));
