@@ -118,39 +118,49 @@ __device__ inline void storePair(float* p, int64_t i, float x, float y) {
 
 constexpr int kWide = 64;
 
-// grid: (pixels / 64, channels / 64, N), block (32, 8).
-template <typename T>
-__global__ void reluSumPairs(const T* a, bool aLast, const T* b, bool bLast, const T* bias,
-                             const T* residual, T* out, int c, int hw, int outChannels,
-                             int offset) {
-    __shared__ float tile[kWide][kWide + 1];  // [channel][pixel]
-    const int n = blockIdx.z, p0 = blockIdx.x * kWide, c0 = blockIdx.y * kWide;
+// One source's 64 x 64 tile into shared memory, as [channel][pixel].
+template <bool Last, typename T>
+__device__ inline void loadTile(float (*tile)[kWide + 1], const T* src, int n, int c0, int p0,
+                                int c, int hw) {
     const int lane = 2 * threadIdx.x;
-    const T* sources[2] = {a, b};
-    const bool last[2] = {aLast, bLast};
-    for (int s = 0; s < 2; ++s) {
 #pragma unroll
-        for (int k = threadIdx.y; k < kWide; k += kRows) {
-            // Channels last: the pair is two channels of pixel k; NCHW: two pixels of channel k.
-            const int ch = last[s] ? c0 + lane : c0 + k;
-            const int p = last[s] ? p0 + k : p0 + lane;
-            if (ch >= c || p >= hw) continue;
-            const int64_t i = last[s] ? (int64_t(n) * hw + p) * c + ch : (int64_t(n) * c + ch) * hw + p;
-            const Pair v = loadPair(sources[s], i);
-            float& first = last[s] ? tile[lane][k] : tile[k][lane];
-            float& second = last[s] ? tile[lane + 1][k] : tile[k][lane + 1];
-            first = s == 0 ? v.x : first + v.x;
-            second = s == 0 ? v.y : second + v.y;
+    for (int k = threadIdx.y; k < kWide; k += kRows) {
+        // Channels last: the pair is two channels of pixel k; NCHW: two pixels of channel k.
+        const int ch = Last ? c0 + lane : c0 + k;
+        const int p = Last ? p0 + k : p0 + lane;
+        if (ch >= c || p >= hw) continue;
+        const int64_t i = Last ? (int64_t(n) * hw + p) * c + ch : (int64_t(n) * c + ch) * hw + p;
+        const Pair v = loadPair(src, i);
+        if (Last) {
+            tile[lane][k] = v.x;
+            tile[lane + 1][k] = v.y;
+        } else {
+            tile[k][lane] = v.x;
+            tile[k][lane + 1] = v.y;
         }
-        __syncthreads();
     }
+}
+
+// grid: (pixels / 64, channels / 64, N), block (32, 8). Both sources' loads are in flight at once.
+template <bool ALast, bool BLast, typename T>
+__global__ void reluSumPairs(const T* a, const T* b, const T* bias, const T* residual, T* out,
+                             int c, int hw, int outChannels, int offset) {
+    __shared__ float tileA[kWide][kWide + 1];
+    __shared__ float tileB[kWide][kWide + 1];
+    const int n = blockIdx.z, p0 = blockIdx.x * kWide, c0 = blockIdx.y * kWide;
+    loadTile<ALast>(tileA, a, n, c0, p0, c, hw);
+    loadTile<BLast>(tileB, b, n, c0, p0, c, hw);
+    __syncthreads();
+    const int lane = 2 * threadIdx.x;
     const int p = p0 + lane;
     if (p >= hw) return;
 #pragma unroll
-    for (int k = threadIdx.y; k < kWide && c0 + k < c; k += kRows) {
+    for (int k = threadIdx.y; k < kWide; k += kRows) {
         const int ch = c0 + k;
+        if (ch >= c) continue;
         const float shift = bias ? load(bias, ch) : 0.f;
-        float x = fmaxf(tile[k][lane] + shift, 0.f), y = fmaxf(tile[k][lane + 1] + shift, 0.f);
+        float x = fmaxf(tileA[k][lane] + tileB[k][lane] + shift, 0.f);
+        float y = fmaxf(tileA[k][lane + 1] + tileB[k][lane + 1] + shift, 0.f);
         const int64_t o = (int64_t(n) * outChannels + offset + ch) * hw + p;
         if (residual) {
             const Pair r = loadPair(residual, o);
@@ -161,28 +171,36 @@ __global__ void reluSumPairs(const T* a, bool aLast, const T* b, bool bLast, con
     }
 }
 
-// grid: (output columns / 32, channels / 64, N * outH), block (32, 8). NCHW source, even channels.
+// grid: (output pixels / 64, channels / 64, N), block (32, 8). NCHW source, even channels. Tiles
+// run over the flattened output pixels: no block is left mostly empty at the end of a row.
 template <typename T>
 __global__ void reflectPadPairs(const T* in, T* out, int c, int h, int w, int top, int left,
                                 int outH, int outW) {
-    __shared__ float tile[kWide][kTile + 1];  // [channel][column]
-    const int n = blockIdx.z / outH, oy = blockIdx.z % outH;
-    const int x0 = blockIdx.x * kTile, c0 = blockIdx.y * kWide;
-    const int iy = reflect(oy - top, h);
-    const int ox = x0 + threadIdx.x;
-    if (ox < outW) {
-        const int ix = reflect(ox - left, w);
+    __shared__ float tile[kWide][kWide + 1];  // [channel][pixel]
+    const int n = blockIdx.z, c0 = blockIdx.y * kWide;
+    const int64_t p0 = int64_t(blockIdx.x) * kWide, pixels = int64_t(outH) * outW;
+    int64_t source[2];
+    for (int j = 0; j < 2; ++j) {
+        const int64_t p = p0 + threadIdx.x + 32 * j;
+        const int oy = int(p / outW), ox = int(p % outW);
+        source[j] = p < pixels ? int64_t(reflect(oy - top, h)) * w + reflect(ox - left, w) : -1;
+    }
 #pragma unroll
-        for (int k = threadIdx.y; k < kWide && c0 + k < c; k += kRows)
-            tile[k][threadIdx.x] = load(in, ((int64_t(n) * c + c0 + k) * h + iy) * w + ix);
+    for (int k = threadIdx.y; k < kWide; k += kRows) {
+        if (c0 + k >= c) continue;
+        const T* plane = in + (int64_t(n) * c + c0 + k) * h * w;
+        if (source[0] >= 0) tile[k][threadIdx.x] = load(plane, source[0]);
+        if (source[1] >= 0) tile[k][threadIdx.x + 32] = load(plane, source[1]);
     }
     __syncthreads();
     const int ch = c0 + 2 * threadIdx.x;
     if (ch >= c) return;
 #pragma unroll
-    for (int k = threadIdx.y; k < kTile && x0 + k < outW; k += kRows)
-        storePair(out, ((int64_t(n) * outH + oy) * outW + x0 + k) * c + ch,
-                  tile[2 * threadIdx.x][k], tile[2 * threadIdx.x + 1][k]);
+    for (int k = threadIdx.y; k < kWide; k += kRows) {
+        if (p0 + k >= pixels) continue;
+        storePair(out, (int64_t(n) * pixels + p0 + k) * c + ch, tile[2 * threadIdx.x][k],
+                  tile[2 * threadIdx.x + 1][k]);
+    }
 }
 
 // Grid-stride over pairs of pixels (hw even) or single ones.
@@ -209,24 +227,36 @@ __global__ void biasReluKernel(T* x, bool last, const T* bias, int c, int64_t hw
 }
 
 template <typename T>
-__global__ void spectrumToChannelsKernel(const float2* z, T* out, int64_t nc, int64_t hw) {
+__global__ void spectrumToChannelsKernel(const float2* z, T* out, int64_t nc, int64_t hw,
+                                         float scale) {
     const int64_t total = nc * hw;
     for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
          i += int64_t(gridDim.x) * blockDim.x) {
         const int64_t plane = i / hw, p = i % hw;
         const float2 v = z[i];
-        store(out, (2 * plane) * hw + p, v.x);
-        store(out, (2 * plane + 1) * hw + p, v.y);
+        store(out, (2 * plane) * hw + p, v.x * scale);
+        store(out, (2 * plane + 1) * hw + p, v.y * scale);
     }
 }
 
 template <typename T>
-__global__ void channelsToSpectrumKernel(const T* x, float2* z, int64_t nc, int64_t hw) {
-    const int64_t total = nc * hw;
+__global__ void channelsToSpectrumKernel(const T* x, const T* bias, bool relu, float2* z,
+                                         int64_t n, int64_t c, int64_t hw, float scale) {
+    const int64_t total = n * c * hw;
     for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
          i += int64_t(gridDim.x) * blockDim.x) {
         const int64_t plane = i / hw, p = i % hw;
-        z[i] = make_float2(load(x, (2 * plane) * hw + p), load(x, (2 * plane + 1) * hw + p));
+        const int64_t channel = 2 * (plane % c);  // of x, whose channels are 2c
+        float re = load(x, (2 * plane) * hw + p), im = load(x, (2 * plane + 1) * hw + p);
+        if (bias) {
+            re += load(bias, channel);
+            im += load(bias, channel + 1);
+        }
+        if (relu) {
+            re = fmaxf(re, 0.f);
+            im = fmaxf(im, 0.f);
+        }
+        z[i] = make_float2(re * scale, im * scale);
     }
 }
 
@@ -245,7 +275,7 @@ void reflectPadAs(Operand in, void* out, int n, int c, int h, int w, int top, in
         return;
     }
     if (c % 2 == 0) {
-        const dim3 grid(blocks(outW, kTile), blocks(c, kWide), unsigned(n * outH));
+        const dim3 grid(blocks(int64_t(outH) * outW, kWide), blocks(c, kWide), unsigned(n));
         reflectPadPairs<<<grid, dim3(kTile, kRows), 0, stream>>>(src, dst, c, h, w, top, left,
                                                                  outH, outW);
         return;
@@ -260,10 +290,24 @@ void reluSumAs(Operand a, Operand b, const void* bias, const void* residual, voi
                int c, int hw, int outChannels, int offset, cudaStream_t stream) {
     if (c % 2 == 0 && hw % 2 == 0) {
         const dim3 grid(blocks(hw, kWide), blocks(c, kWide), unsigned(n));
-        reluSumPairs<<<grid, dim3(kTile, kRows), 0, stream>>>(
-            static_cast<const T*>(a.data), a.channelsLast, static_cast<const T*>(b.data),
-            b.channelsLast, static_cast<const T*>(bias), static_cast<const T*>(residual),
-            static_cast<T*>(out), c, hw, outChannels, offset);
+        const auto* pa = static_cast<const T*>(a.data);
+        const auto* pb = static_cast<const T*>(b.data);
+        const auto* pbias = static_cast<const T*>(bias);
+        const auto* pres = static_cast<const T*>(residual);
+        auto* po = static_cast<T*>(out);
+        const dim3 threads(kTile, kRows);
+        if (a.channelsLast && b.channelsLast)
+            reluSumPairs<true, true><<<grid, threads, 0, stream>>>(pa, pb, pbias, pres, po, c, hw,
+                                                                   outChannels, offset);
+        else if (a.channelsLast)
+            reluSumPairs<true, false><<<grid, threads, 0, stream>>>(pa, pb, pbias, pres, po, c,
+                                                                    hw, outChannels, offset);
+        else if (b.channelsLast)
+            reluSumPairs<false, true><<<grid, threads, 0, stream>>>(pa, pb, pbias, pres, po, c,
+                                                                    hw, outChannels, offset);
+        else
+            reluSumPairs<false, false><<<grid, threads, 0, stream>>>(pa, pb, pbias, pres, po, c,
+                                                                     hw, outChannels, offset);
         return;
     }
     const dim3 grid(blocks(hw, kTile), blocks(c, kTile), unsigned(n));
@@ -293,25 +337,29 @@ void biasRelu(Precision precision, void* x, bool channelsLast, const void* bias,
 }
 
 void spectrumToChannels(Precision precision, const void* z, void* out, int64_t nc, int64_t hw,
-                        void* stream) {
+                        float scale, void* stream) {
     const unsigned grid = unsigned(std::min<int64_t>(blocks(nc * hw, 256), 132 * 16));
     auto s = static_cast<cudaStream_t>(stream);
     const auto* in = static_cast<const float2*>(z);
     if (precision == Precision::Half)
-        spectrumToChannelsKernel<<<grid, 256, 0, s>>>(in, static_cast<__half*>(out), nc, hw);
+        spectrumToChannelsKernel<<<grid, 256, 0, s>>>(in, static_cast<__half*>(out), nc, hw, scale);
     else
-        spectrumToChannelsKernel<<<grid, 256, 0, s>>>(in, static_cast<float*>(out), nc, hw);
+        spectrumToChannelsKernel<<<grid, 256, 0, s>>>(in, static_cast<float*>(out), nc, hw, scale);
 }
 
-void channelsToSpectrum(Precision precision, const void* x, void* z, int64_t nc, int64_t hw,
-                        void* stream) {
-    const unsigned grid = unsigned(std::min<int64_t>(blocks(nc * hw, 256), 132 * 16));
+void channelsToSpectrum(Precision precision, const void* x, const void* bias, bool relu,
+                        void* z, int64_t n, int64_t c, int64_t hw, float scale, void* stream) {
+    const unsigned grid = unsigned(std::min<int64_t>(blocks(n * c * hw, 256), 132 * 16));
     auto s = static_cast<cudaStream_t>(stream);
     auto* out = static_cast<float2*>(z);
     if (precision == Precision::Half)
-        channelsToSpectrumKernel<<<grid, 256, 0, s>>>(static_cast<const __half*>(x), out, nc, hw);
+        channelsToSpectrumKernel<<<grid, 256, 0, s>>>(static_cast<const __half*>(x),
+                                                      static_cast<const __half*>(bias), relu, out,
+                                                      n, c, hw, scale);
     else
-        channelsToSpectrumKernel<<<grid, 256, 0, s>>>(static_cast<const float*>(x), out, nc, hw);
+        channelsToSpectrumKernel<<<grid, 256, 0, s>>>(static_cast<const float*>(x),
+                                                      static_cast<const float*>(bias), relu, out,
+                                                      n, c, hw, scale);
 }
 
 void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h, int w, int top,

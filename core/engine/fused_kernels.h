@@ -35,10 +35,11 @@ void biasRelu(Precision precision, void* x, bool channelsLast, const void* bias,
 
 /// LaMa's Fourier unit around its convolution. spectrumToChannels: z (complex64, contiguous
 /// [N, C, HW]) -> out [N, 2C, HW], channel 2c the real and 2c + 1 the imaginary part of z's
-/// channel c. channelsToSpectrum: the inverse, from x [N, 2C, HW] to z.
+/// channel c, times scale. channelsToSpectrum: the inverse, from relu(x + bias) (relu and bias
+/// optional) [N, 2C, HW] to z, times scale.
 void spectrumToChannels(Precision precision, const void* z, void* out, int64_t nc, int64_t hw,
-                        void* stream);
-void channelsToSpectrum(Precision precision, const void* x, void* z, int64_t nc, int64_t hw,
-                        void* stream);
+                        float scale, void* stream);
+void channelsToSpectrum(Precision precision, const void* x, const void* bias, bool relu,
+                        void* z, int64_t n, int64_t c, int64_t hw, float scale, void* stream);
 
 }  // namespace pm::engine::kernels

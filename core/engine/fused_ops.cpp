@@ -1,5 +1,6 @@
 #include "core/engine/fused_ops.h"
 
+#include <cmath>
 #include <memory>
 #include <mutex>
 
@@ -168,9 +169,16 @@ at::Tensor& biasRelu(at::Tensor& x, const at::Tensor& bias) {
     return x.add_(bias.reshape(shape)).relu_();
 }
 
+// 1 / sqrt(signal size): the "ortho" scaling of the FFT whose own scaling the rewrite removed.
+double orthoScale(c10::IntArrayRef signal) {
+    double size = 1;
+    for (const int64_t n : signal) size *= static_cast<double>(n);
+    return 1.0 / std::sqrt(size);
+}
+
 at::Tensor spectrumToChannelsReference(const at::Tensor& z, c10::IntArrayRef shape,
-                                       c10::optional<at::ScalarType> dtype) {
-    at::Tensor re = at::real(z), im = at::imag(z);
+                                       c10::optional<at::ScalarType> dtype, double scale) {
+    at::Tensor re = at::real(z) * scale, im = at::imag(z) * scale;
     if (dtype) {
         re = re.to(*dtype);
         im = im.to(*dtype);
@@ -179,7 +187,10 @@ at::Tensor spectrumToChannelsReference(const at::Tensor& z, c10::IntArrayRef sha
 }
 
 at::Tensor spectrumToChannels(const at::Tensor& z, c10::IntArrayRef shape,
-                              c10::optional<at::ScalarType> dtype) {
+                              c10::optional<at::ScalarType> dtype,
+                              const c10::optional<at::Tensor>& signal) {
+    const double scale =
+        signal && signal->defined() ? orthoScale(signal->sizes().slice(signal->dim() - 2)) : 1.0;
 #if defined(PM_HAVE_FUSED_KERNELS)
     const auto type = dtype.value_or(at::kFloat);
     if (z.is_cuda() && z.scalar_type() == at::kComplexFloat && z.dim() == 4 && z.is_contiguous() &&
@@ -190,42 +201,54 @@ at::Tensor spectrumToChannels(const at::Tensor& z, c10::IntArrayRef shape,
             at::Tensor out = at::empty(sizes, z.options().dtype(type));
             kernels::spectrumToChannels(*precisionOf(out), z.data_ptr(), out.data_ptr(),
                                         z.size(0) * z.size(1), z.size(2) * z.size(3),
-                                        currentStream());
+                                        static_cast<float>(scale), currentStream());
             return out;
         }
     }
 #endif
-    return spectrumToChannelsReference(z, shape, dtype);
+    return spectrumToChannelsReference(z, shape, dtype, scale);
 }
 
-at::Tensor channelsToSpectrumReference(const at::Tensor& x, c10::IntArrayRef shape, bool widen) {
+at::Tensor channelsToSpectrumReference(at::Tensor x, c10::IntArrayRef shape, bool widen,
+                                       const at::Tensor& bias, bool relu, double scale) {
+    if (bias.defined()) x = x + bias.reshape({1, -1, 1, 1});
+    if (relu) x = at::relu(x);
     const at::Tensor t = x.view(shape).permute({0, 1, 3, 4, 2}).contiguous();
     at::Tensor re = t.select(-1, 0), im = t.select(-1, 1);
     if (widen) {
         re = re.to(at::kFloat);
         im = im.to(at::kFloat);
     }
-    return at::complex(re, im);
+    at::Tensor z = at::complex(re, im);
+    return scale == 1.0 ? z : z * scale;
 }
 
-at::Tensor channelsToSpectrum(const at::Tensor& x, c10::IntArrayRef shape, bool widen) {
+at::Tensor channelsToSpectrum(const at::Tensor& x, c10::IntArrayRef shape, bool widen,
+                              const c10::optional<at::Tensor>& bias, bool relu,
+                              c10::optional<c10::IntArrayRef> signalSize) {
+    const double scale = signalSize ? orthoScale(*signalSize) : 1.0;
+    const at::Tensor b = bias && bias->defined() ? *bias : at::Tensor();
 #if defined(PM_HAVE_FUSED_KERNELS)
     const auto precision = precisionOf(x);
+    const bool biasFits = !b.defined() || (b.is_cuda() && b.is_contiguous() &&
+                                           b.scalar_type() == x.scalar_type() &&
+                                           b.numel() == x.size(1));
     if (x.is_cuda() && precision && (widen || x.scalar_type() == at::kFloat) && x.dim() == 4 &&
-        x.is_contiguous() && x.size(1) % 2 == 0) {
+        x.is_contiguous() && x.size(1) % 2 == 0 && biasFits) {
         const std::vector<int64_t> sizes{x.size(0), x.size(1) / 2, 2, x.size(2), x.size(3)};
         const auto wanted = at::infer_size(shape, x.numel());
         if (std::vector<int64_t>(wanted.begin(), wanted.end()) == sizes) {
             at::Tensor z = at::empty({x.size(0), x.size(1) / 2, x.size(2), x.size(3)},
                                      x.options().dtype(at::kComplexFloat));
-            kernels::channelsToSpectrum(*precision, x.data_ptr(), z.data_ptr(),
-                                        x.size(0) * x.size(1) / 2, x.size(2) * x.size(3),
-                                        currentStream());
+            kernels::channelsToSpectrum(*precision, x.data_ptr(),
+                                        b.defined() ? b.data_ptr() : nullptr, relu, z.data_ptr(),
+                                        x.size(0), x.size(1) / 2, x.size(2) * x.size(3),
+                                        static_cast<float>(scale), currentStream());
             return z;
         }
     }
 #endif
-    return channelsToSpectrumReference(x, shape, widen);
+    return channelsToSpectrumReference(x, shape, widen, b, relu, scale);
 }
 
 }  // namespace
@@ -243,10 +266,11 @@ void registerOperators() {
         library->def("conv1x1(Tensor x, Tensor weight, Tensor? bias, bool relu) -> Tensor",
                      &conv1x1);
         library->def("bias_relu_(Tensor(a!) x, Tensor bias) -> Tensor(a!)", &biasRelu);
-        library->def(
-            "spectrum_to_channels(Tensor z, int[] shape, ScalarType? dtype) -> Tensor",
-            &spectrumToChannels);
-        library->def("channels_to_spectrum(Tensor x, int[] shape, bool widen) -> Tensor",
+        library->def("spectrum_to_channels(Tensor z, int[] shape, ScalarType? dtype, "
+                     "Tensor? signal) -> Tensor",
+                     &spectrumToChannels);
+        library->def("channels_to_spectrum(Tensor x, int[] shape, bool widen, Tensor? bias, "
+                     "bool relu, int[]? signal_size) -> Tensor",
                      &channelsToSpectrum);
     });
 }

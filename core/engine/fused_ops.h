@@ -17,12 +17,16 @@
 //   photomend::bias_relu_(Tensor(a!) x, Tensor bias) -> Tensor(a!)
 //       x = relu(x + bias[c]) in place, for the output of a convolution that now adds no bias (one
 //       pass instead of a broadcast sum and a relu).
-//   photomend::spectrum_to_channels(Tensor z, int[] shape, ScalarType? dtype) -> Tensor
+//   photomend::spectrum_to_channels(Tensor z, int[] shape, ScalarType? dtype, Tensor? signal)
 //       stack([real(z).to(dtype), imag(z).to(dtype)], -1).permute(0, 1, 4, 2, 3).contiguous()
-//       .view(shape): LaMa's Fourier unit turning a spectrum into channels, in one pass.
-//   photomend::channels_to_spectrum(Tensor x, int[] shape, bool widen) -> Tensor
-//       t = x.view(shape).permute(0, 1, 3, 4, 2).contiguous(); complex(t[..., 0], t[..., 1])
-//       (each part cast to fp32 first when widen): and back, in one pass.
+//       .view(shape), times 1 / sqrt(H * W of signal) when given (the "ortho" scaling of the
+//       rfftn that produced z, which then scales nothing): LaMa's Fourier unit turning a spectrum
+//       into channels, in one pass.
+//   photomend::channels_to_spectrum(Tensor x, int[] shape, bool widen, Tensor? bias, bool relu,
+//                                   int[]? signal_size)
+//       x = relu(x + bias); t = x.view(shape).permute(0, 1, 3, 4, 2).contiguous();
+//       complex(t[..., 0], t[..., 1]) (each part cast to fp32 first when widen), times
+//       1 / sqrt(prod(signal_size)) when given (the following irfftn's "ortho" scaling): and back.
 
 namespace pm::engine::fused {
 

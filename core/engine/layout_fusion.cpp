@@ -351,6 +351,25 @@ Value* inputOf(Value* v, std::initializer_list<c10::Symbol> kinds) {
     return nullptr;
 }
 
+bool definedBefore(Value* v, Node* node) {
+    Node* from = v->node();
+    return from->kind() == c10::prim::Param ||
+           (from->owningBlock() == node->owningBlock() && from->isBefore(node));
+}
+
+// Whether v can be read at `node`: defined before it, or a list built after it from values
+// defined before it, which then moves up.
+bool availableAt(Value* v, Node* node) {
+    if (definedBefore(v, node)) return true;
+    Node* list = v->node();
+    if (list->kind() != c10::prim::ListConstruct || list->owningBlock() != node->owningBlock())
+        return false;
+    for (Value* item : list->inputs())
+        if (!definedBefore(item, node)) return false;
+    list->moveBefore(node);
+    return true;
+}
+
 // stack([real(z)(.to(d)), imag(z)(.to(d))], -1).permute(0, 1, 4, 2, 3).contiguous().view(shape)
 // -> spectrum_to_channels(z, shape, d).
 int spectraToChannels(torch::jit::Block* block) {
@@ -377,8 +396,19 @@ int spectraToChannels(torch::jit::Block* block) {
             continue;
         auto* graph = view->owningGraph();
         torch::jit::WithInsertPoint before(view);
+        Value* z = re->node()->input(0);
         Value* dtype = reType ? graph->insertConstant(*reType) : graph->insertConstant(c10::IValue());
-        Value* out = graph->insert(op, {re->node()->input(0), view->input(1), dtype});
+        // An "ortho" rfftn read only here scales nothing; this pass applies its scaling.
+        Value* signal = graph->insertConstant(c10::IValue());
+        Node* fft = z->node();
+        if (fft->kind() == c10::aten::fft_rfftn && isNone(fft->input(1)) &&
+            hasInts(fft->input(2), {-2, -1}) && constantString(fft->input(3)) == "ortho" &&
+            z->uses().size() == 2) {
+            signal = fft->input(0);
+            torch::jit::WithInsertPoint beforeFft(fft);
+            fft->replaceInput(3, graph->insertConstant(std::string("backward")));
+        }
+        Value* out = graph->insert(op, {z, view->input(1), dtype, signal});
         view->output()->replaceAllUsesWith(out);  // the chain is left to dead-code elimination
         ++count;
     }
@@ -413,7 +443,37 @@ int channelsToSpectra(torch::jit::Block* block) {
         if (view->kind() != c10::aten::view && view->kind() != c10::aten::reshape) continue;
         auto* graph = complex->owningGraph();
         torch::jit::WithInsertPoint before(complex);
-        Value* out = graph->insert(op, {view->input(0), view->input(1), reType.has_value()});
+        Value* none = graph->insertConstant(c10::IValue());
+        // The bias and relu of the 1x1 convolution before (nothing else reading it) come along.
+        Value* x = view->input(0);
+        Value* bias = none;
+        Value* relu = graph->insertConstant(false);
+        if (x->node()->kind() == c10::Symbol::fromQualString(fused::kConv1x1) &&
+            x->uses().size() == 1) {
+            Node* conv = x->node();
+            bias = conv->input(2);
+            relu = conv->input(3);
+            conv->replaceInput(2, none);
+            conv->replaceInput(3, graph->insertConstant(false));
+            none->node()->moveBefore(conv);
+            conv->input(3)->node()->moveBefore(conv);
+        }
+        // An "ortho" irfftn that reads only this (perhaps through a cast to complex64) scales
+        // nothing; this pass applies its scaling.
+        Value* signalSize = none;
+        Node* user = complex->output()->uses().size() == 1 ? complex->output()->uses()[0].user
+                                                            : nullptr;
+        if (user && user->kind() == c10::aten::to && user->output()->uses().size() == 1)
+            user = user->output()->uses()[0].user;
+        if (user && user->kind() == c10::aten::fft_irfftn && !isNone(user->input(1)) &&
+            hasInts(user->input(2), {-2, -1}) && constantString(user->input(3)) == "ortho" &&
+            availableAt(user->input(1), complex)) {
+            signalSize = user->input(1);
+            torch::jit::WithInsertPoint beforeFft(user);
+            user->replaceInput(3, graph->insertConstant(std::string("forward")));
+        }
+        Value* out = graph->insert(
+            op, {x, view->input(1), reType.has_value(), bias, relu, signalSize});
         complex->output()->replaceAllUsesWith(out);
         ++count;
     }

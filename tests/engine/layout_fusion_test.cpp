@@ -170,6 +170,15 @@ TEST(LayoutFusion, FourierUnitReshufflesBecomeOnePassEach) {
     EXPECT_EQ(counts.conv1x1, 1);
     EXPECT_EQ(countNodes(frozen, "aten::stack"), 0);
     EXPECT_EQ(countNodes(frozen, "aten::complex"), 0);
+    // The FFTs' "ortho" scaling moved into the reshuffles, the convolution's bias and relu too.
+    for (auto* node : frozen.get_method("forward").graph()->nodes()) {
+        if (node->kind() == c10::Symbol::fromQualString("aten::fft_rfftn"))
+            EXPECT_EQ(torch::jit::toIValue(node->input(3))->toStringRef(), "backward");
+        if (node->kind() == c10::Symbol::fromQualString("aten::fft_irfftn"))
+            EXPECT_EQ(torch::jit::toIValue(node->input(3))->toStringRef(), "forward");
+        if (node->kind() == c10::Symbol::fromQualString(fused::kConv1x1))
+            EXPECT_FALSE(torch::jit::toIValue(node->input(3))->toBool());
+    }
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-5);
 }
 
