@@ -222,15 +222,20 @@ protected:
 TEST_P(LayoutFusionGpu, PadWritesChannelsLastFromEitherLayout) {
     auto pad = c10::Dispatcher::singleton()
                    .findSchemaOrThrow(fused::kReflectPad, "")
-                   .typed<at::Tensor(const at::Tensor&, c10::IntArrayRef)>();
+                   .typed<at::Tensor(const at::Tensor&, c10::IntArrayRef, int64_t)>();
     const auto x = torch::randn({2, 37, 9, 13}, options());
     const std::vector<int64_t> amounts{3, 1, 2, 0};
     const auto reference = at::reflection_pad2d(x, amounts);
     for (const auto& in : {x, x.contiguous(at::MemoryFormat::ChannelsLast)}) {
-        const auto out = pad.call(in, amounts);
+        const auto out = pad.call(in, amounts, 0);
         EXPECT_TRUE(out.is_contiguous(at::MemoryFormat::ChannelsLast));
         EXPECT_TRUE(at::equal(out, reference)) << "input channels last: " << !in.is_contiguous();
     }
+    // Up to 40 channels for the convolution's alignment: the added ones are zeros.
+    const auto wide = pad.call(x, amounts, 40);
+    ASSERT_EQ(wide.size(1), 40);
+    EXPECT_TRUE(at::equal(wide.narrow(1, 0, 37), reference));
+    EXPECT_EQ(wide.narrow(1, 37, 3).abs().max().item<double>(), 0.0);
 }
 
 TEST_P(LayoutFusionGpu, SumReadsBothLayoutsAndWritesItsChannelsOfTheConcatenation) {
