@@ -23,9 +23,18 @@ struct LayoutFusionCounts {
     int conv1x1 = 0;    ///< 1x1 convolutions (with the relu after them) now matrix products
     int biasRelus = 0;  ///< other convolutions' bias and the relu after them now one pass
     int spectra = 0;    ///< Fourier-unit reshuffles (spectrum <-> channels) now one pass each
+    int aligned = 0;    ///< convolutions with a few output channels widened to 8 (then sliced)
+    int channelsLastWeights = 0;  ///< other convolutions whose weights are now channels last
+};
+
+/// Measurement switches (PM_ENGINE_ALIGN_OUTPUT, PM_ENGINE_CL_WEIGHTS in the engine).
+struct LayoutFusionOptions {
+    bool alignOutputChannels = true;
+    bool channelsLastWeights = true;
 };
 
 /// Rewrites what it recognises and leaves the rest; running it twice changes nothing more.
-LayoutFusionCounts fuseLayoutsAndPointwise(const std::shared_ptr<torch::jit::Graph>& graph);
+LayoutFusionCounts fuseLayoutsAndPointwise(const std::shared_ptr<torch::jit::Graph>& graph,
+                                           const LayoutFusionOptions& options = {});
 
 }  // namespace pm::engine

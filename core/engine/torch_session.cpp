@@ -720,15 +720,18 @@ bool TorchSession::warmCacheApplies(const ModelEntry& entry, const SessionOption
 }
 
 std::string TorchSession::warmCacheVariant() {
-    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 7" : "frozen fp16 NCHW";
+    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 8" : "frozen fp16 NCHW";
 }
 
 void TorchSession::fuseLayouts() {
     PhaseTrace trace("load " + fileName_);
     LayoutFusionCounts counts;
     try {
+        LayoutFusionOptions options;
+        options.alignOutputChannels = knob("PM_ENGINE_ALIGN_OUTPUT", "1") == "1";
+        options.channelsLastWeights = knob("PM_ENGINE_CL_WEIGHTS", "1") == "1";
         forEachGraph(module_, [&](auto& graph) {
-            const auto c = fuseLayoutsAndPointwise(graph);
+            const auto c = fuseLayoutsAndPointwise(graph, options);
             counts.pads += c.pads;
             counts.sums += c.sums;
             counts.concats += c.concats;
@@ -736,6 +739,8 @@ void TorchSession::fuseLayouts() {
             counts.conv1x1 += c.conv1x1;
             counts.biasRelus += c.biasRelus;
             counts.spectra += c.spectra;
+            counts.aligned += c.aligned;
+            counts.channelsLastWeights += c.channelsLastWeights;
         });
     } catch (const std::exception& e) {
         // A half-rewritten graph still computes the same: each rewrite replaces whole nodes.
@@ -746,7 +751,9 @@ void TorchSession::fuseLayouts() {
                std::to_string(counts.residuals) + " residuals, " +
                std::to_string(counts.conv1x1) + " 1x1 convolutions, " +
                std::to_string(counts.biasRelus) + " bias + relu, " +
-               std::to_string(counts.spectra) + " spectrum reshuffles");
+               std::to_string(counts.spectra) + " spectrum reshuffles, " +
+               std::to_string(counts.aligned) + " output channel alignments, " +
+               std::to_string(counts.channelsLastWeights) + " channels-last weights");
 }
 
 void TorchSession::saveWarmCache() {
