@@ -1,6 +1,7 @@
 #include "core/engine/fused_kernels.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
@@ -117,6 +118,23 @@ __device__ inline void storePair(float* p, int64_t i, float x, float y) {
 }
 
 constexpr int kWide = 64;
+
+// Channels last to channels last: each thread moves 8 channels (16 bytes) of one output pixel.
+template <typename T>
+__global__ void reflectPadFromNhwcVectors(const uint4* in, uint4* out, int groups, int h, int w,
+                                          int top, int left, int outH, int outW, int64_t total) {
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        const int g = int(i % groups);
+        int64_t rest = i / groups;
+        const int ox = int(rest % outW);
+        rest /= outW;
+        const int oy = int(rest % outH);
+        const int64_t n = rest / outH;
+        const int iy = reflect(oy - top, h), ix = reflect(ox - left, w);
+        out[i] = in[((n * h + iy) * w + ix) * groups + g];
+    }
+}
 
 // One source's 64 x 64 tile into shared memory, as [channel][pixel].
 template <bool Last, typename T>
@@ -272,6 +290,18 @@ void reflectPadAs(Operand in, void* out, int n, int c, int outC, int h, int w, i
                   int outH, int outW, cudaStream_t stream) {
     const T* src = static_cast<const T*>(in.data);
     T* dst = static_cast<T*>(out);
+    const int perVector = int(16 / sizeof(T));
+    const bool aligned = reinterpret_cast<uintptr_t>(src) % 16 == 0 &&
+                         reinterpret_cast<uintptr_t>(dst) % 16 == 0;
+    if (in.channelsLast && c == outC && c % perVector == 0 && aligned) {
+        const int groups = c / perVector;
+        const int64_t total = int64_t(n) * groups * outH * outW;
+        const unsigned grid = unsigned(std::min<int64_t>(blocks(total, 256), 132 * 32));
+        reflectPadFromNhwcVectors<T><<<grid, 256, 0, stream>>>(
+            reinterpret_cast<const uint4*>(src), reinterpret_cast<uint4*>(dst), groups, h, w, top,
+            left, outH, outW, total);
+        return;
+    }
     if (in.channelsLast) {
         const int64_t total = int64_t(n) * c * outH * outW;
         const unsigned grid = unsigned(std::min<int64_t>(blocks(total, 256), 65535 * 8));

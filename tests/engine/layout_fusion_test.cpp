@@ -223,14 +223,19 @@ TEST_P(LayoutFusionGpu, PadWritesChannelsLastFromEitherLayout) {
     auto pad = c10::Dispatcher::singleton()
                    .findSchemaOrThrow(fused::kReflectPad, "")
                    .typed<at::Tensor(const at::Tensor&, c10::IntArrayRef, int64_t)>();
-    const auto x = torch::randn({2, 37, 9, 13}, options());
     const std::vector<int64_t> amounts{3, 1, 2, 0};
-    const auto reference = at::reflection_pad2d(x, amounts);
-    for (const auto& in : {x, x.contiguous(at::MemoryFormat::ChannelsLast)}) {
-        const auto out = pad.call(in, amounts, 0);
-        EXPECT_TRUE(out.is_contiguous(at::MemoryFormat::ChannelsLast));
-        EXPECT_TRUE(at::equal(out, reference)) << "input channels last: " << !in.is_contiguous();
+    for (const int64_t channels : {37, 64}) {  // 64: 16-byte moves between channels-last pixels
+        const auto x = torch::randn({2, channels, 9, 13}, options());
+        const auto reference = at::reflection_pad2d(x, amounts);
+        for (const auto& in : {x, x.contiguous(at::MemoryFormat::ChannelsLast)}) {
+            const auto out = pad.call(in, amounts, 0);
+            EXPECT_TRUE(out.is_contiguous(at::MemoryFormat::ChannelsLast));
+            EXPECT_TRUE(at::equal(out, reference))
+                << channels << " channels, input channels last: " << !in.is_contiguous();
+        }
     }
+    const auto x = torch::randn({2, 37, 9, 13}, options());
+    const auto reference = at::reflection_pad2d(x, amounts);
     // Up to 40 channels for the convolution's alignment: the added ones are zeros.
     const auto wide = pad.call(x, amounts, 40);
     ASSERT_EQ(wide.size(1), 40);
