@@ -283,6 +283,13 @@ __global__ void channelsToSpectrumKernel(const T* x, const T* bias, bool relu, f
     }
 }
 
+template <typename T>
+__global__ void addWidenedKernel(const T* x, const float* y, T* out, int64_t count) {
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < count;
+         i += int64_t(gridDim.x) * blockDim.x)
+        store(out, i, load(x, i) + y[i]);
+}
+
 unsigned blocks(int64_t n, int per) { return unsigned((n + per - 1) / per); }
 
 template <typename T>
@@ -395,6 +402,18 @@ void channelsToSpectrum(Precision precision, const void* x, const void* bias, bo
         channelsToSpectrumKernel<<<grid, 256, 0, s>>>(static_cast<const float*>(x),
                                                       static_cast<const float*>(bias), relu, out,
                                                       n, c, hw, scale);
+}
+
+void addWidened(Precision precision, const void* x, const float* y, void* out, int64_t count,
+                void* stream) {
+    const unsigned grid = unsigned(std::min<int64_t>(blocks(count, 256), 132 * 16));
+    auto s = static_cast<cudaStream_t>(stream);
+    if (precision == Precision::Half)
+        addWidenedKernel<<<grid, 256, 0, s>>>(static_cast<const __half*>(x), y,
+                                              static_cast<__half*>(out), count);
+    else
+        addWidenedKernel<<<grid, 256, 0, s>>>(static_cast<const float*>(x), y,
+                                              static_cast<float*>(out), count);
 }
 
 void reflectPad(Precision precision, Operand in, void* out, int n, int c, int outC, int h, int w,

@@ -43,4 +43,9 @@ void spectrumToChannels(Precision precision, const void* z, void* out, int64_t n
 void channelsToSpectrum(Precision precision, const void* x, const void* bias, bool relu,
                         void* z, int64_t n, int64_t c, int64_t hw, float scale, void* stream);
 
+/// out = x + y, x and out in `precision`, y fp32, all contiguous with `count` elements (the
+/// Fourier unit's x + irfftn(...) without casting the FFT's output first).
+void addWidened(Precision precision, const void* x, const float* y, void* out, int64_t count,
+                void* stream);
+
 }  // namespace pm::engine::kernels

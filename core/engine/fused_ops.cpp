@@ -257,6 +257,20 @@ at::Tensor channelsToSpectrum(const at::Tensor& x, c10::IntArrayRef shape, bool 
     return channelsToSpectrumReference(x, shape, widen, b, relu, scale);
 }
 
+at::Tensor addWidened(const at::Tensor& x, const at::Tensor& y) {
+#if defined(PM_HAVE_FUSED_KERNELS)
+    const auto precision = precisionOf(x);
+    if (precision && x.is_cuda() && y.is_cuda() && y.scalar_type() == at::kFloat &&
+        x.sizes() == y.sizes() && x.is_contiguous() && y.is_contiguous()) {
+        at::Tensor out = at::empty_like(x);
+        kernels::addWidened(*precision, x.data_ptr(), y.data_ptr<float>(), out.data_ptr(),
+                            x.numel(), currentStream());
+        return out;
+    }
+#endif
+    return x + y.to(x.scalar_type());
+}
+
 }  // namespace
 
 void registerOperators() {
@@ -275,6 +289,7 @@ void registerOperators() {
         library->def("spectrum_to_channels(Tensor z, int[] shape, ScalarType? dtype, "
                      "Tensor? signal) -> Tensor",
                      &spectrumToChannels);
+        library->def("add_widened(Tensor x, Tensor y) -> Tensor", &addWidened);
         library->def("channels_to_spectrum(Tensor x, int[] shape, bool widen, Tensor? bias, "
                      "bool relu, int[]? signal_size) -> Tensor",
                      &channelsToSpectrum);

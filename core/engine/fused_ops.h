@@ -28,6 +28,8 @@
 //       x = relu(x + bias); t = x.view(shape).permute(0, 1, 3, 4, 2).contiguous();
 //       complex(t[..., 0], t[..., 1]) (each part cast to fp32 first when widen), times
 //       1 / sqrt(prod(signal_size)) when given (the following irfftn's "ortho" scaling): and back.
+//   photomend::add_widened(Tensor x, Tensor y) -> Tensor
+//       x + y.to(x.dtype), y read in fp32: the Fourier unit's residual sum without a cast pass.
 
 namespace pm::engine::fused {
 
@@ -37,6 +39,7 @@ inline constexpr const char* kConv1x1 = "photomend::conv1x1";
 inline constexpr const char* kBiasRelu = "photomend::bias_relu_";
 inline constexpr const char* kSpectrumToChannels = "photomend::spectrum_to_channels";
 inline constexpr const char* kChannelsToSpectrum = "photomend::channels_to_spectrum";
+inline constexpr const char* kAddWidened = "photomend::add_widened";
 
 /// Registers the operators (once; safe to call from any thread). The graph rewrite calls it.
 void registerOperators();

@@ -554,6 +554,30 @@ int weightsChannelsLast(torch::jit::Block* block) {
     return count;
 }
 
+// x + y.to(half), the cast read only by the sum -> add_widened(x, y).
+int sumsOfCasts(torch::jit::Block* block) {
+    const auto op = c10::Symbol::fromQualString(fused::kAddWidened);
+    constexpr int64_t kHalf = 5;  // c10::ScalarType::Half
+    int count = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* add = *it++;
+        if (!addOfOne(add)) continue;
+        for (int side = 0; side < 2; ++side) {
+            Value* cast = add->input(side);
+            const auto [y, type] = throughCast(cast);
+            if (!type || *type != kHalf || cast->uses().size() != 1) continue;
+            auto* graph = add->owningGraph();
+            torch::jit::WithInsertPoint before(add);
+            Value* out = graph->insert(op, {add->input(1 - side), y});
+            add->output()->replaceAllUsesWith(out);
+            add->destroy();
+            ++count;
+            break;
+        }
+    }
+    return count;
+}
+
 void fuseBlock(torch::jit::Block* block, const LayoutFusionOptions& options,
                LayoutFusionCounts* counts) {
     for (Node* node : block->nodes())
@@ -567,6 +591,7 @@ void fuseBlock(torch::jit::Block* block, const LayoutFusionOptions& options,
     counts->biasRelus += biasAndReluInOnePass(block);
     counts->spectra += spectraToChannels(block) + channelsToSpectra(block);
     if (options.alignOutputChannels) counts->aligned += alignOutputChannels(block);
+    counts->widenedSums += sumsOfCasts(block);
     if (options.channelsLastWeights) counts->channelsLastWeights += weightsChannelsLast(block);
 }
 

@@ -24,6 +24,7 @@ struct LayoutFusionCounts {
     int biasRelus = 0;  ///< other convolutions' bias and the relu after them now one pass
     int spectra = 0;    ///< Fourier-unit reshuffles (spectrum <-> channels) now one pass each
     int aligned = 0;    ///< convolutions with a few output channels widened to 8 (then sliced)
+    int widenedSums = 0;  ///< x + y.to(x.dtype) with y fp32 (an FFT's output) now one pass
     int channelsLastWeights = 0;  ///< other convolutions whose weights are now channels last
 };
 

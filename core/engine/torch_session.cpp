@@ -720,7 +720,7 @@ bool TorchSession::warmCacheApplies(const ModelEntry& entry, const SessionOption
 }
 
 std::string TorchSession::warmCacheVariant() {
-    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 8" : "frozen fp16 NCHW";
+    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 9" : "frozen fp16 NCHW";
 }
 
 void TorchSession::fuseLayouts() {
@@ -740,6 +740,7 @@ void TorchSession::fuseLayouts() {
             counts.biasRelus += c.biasRelus;
             counts.spectra += c.spectra;
             counts.aligned += c.aligned;
+            counts.widenedSums += c.widenedSums;
             counts.channelsLastWeights += c.channelsLastWeights;
         });
     } catch (const std::exception& e) {
@@ -753,6 +754,7 @@ void TorchSession::fuseLayouts() {
                std::to_string(counts.biasRelus) + " bias + relu, " +
                std::to_string(counts.spectra) + " spectrum reshuffles, " +
                std::to_string(counts.aligned) + " output channel alignments, " +
+               std::to_string(counts.widenedSums) + " sums of FFT outputs, " +
                std::to_string(counts.channelsLastWeights) + " channels-last weights");
 }
 

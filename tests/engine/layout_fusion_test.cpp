@@ -112,6 +112,7 @@ LayoutFusionCounts fuse(torch::jit::Module& frozen) {
         total.conv1x1 += c.conv1x1;
         total.biasRelus += c.biasRelus;
         total.spectra += c.spectra;
+        total.widenedSums += c.widenedSums;
     }
     return total;
 }
@@ -180,6 +181,25 @@ TEST(LayoutFusion, FourierUnitReshufflesBecomeOnePassEach) {
             EXPECT_FALSE(torch::jit::toIValue(node->input(3))->toBool());
     }
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-5);
+}
+
+// The Fourier unit's residual sum in the fp16 engine: x + irfftn(...).to(half).
+torch::jit::Module sumOfCast() {
+    torch::jit::Module module("SumOfCast");
+    module.define(R"(
+def forward(self, x, y):
+    return x + y.to(5)  # 5: torch.float16
+)");
+    return module;
+}
+
+TEST(LayoutFusion, SumOfAnFp32CastBecomesOnePass) {
+    torch::jit::Module module = sumOfCast();
+    const auto x = torch::randn({1, 4, 6, 5}).to(at::kHalf), y = torch::randn({1, 4, 6, 5});
+    const auto reference = module.forward({x, y}).toTensor();
+    EXPECT_EQ(fuse(module).widenedSums, 1);
+    EXPECT_EQ(countNodes(module, fused::kAddWidened), 1);
+    EXPECT_TRUE(at::equal(module.forward({x, y}).toTensor(), reference));
 }
 
 TEST(LayoutFusion, RunningTwiceChangesNothingMore) {
@@ -287,6 +307,17 @@ TEST_P(LayoutFusionGpu, FusedEncoderDecoderGivesTheModelsOutput) {
         EXPECT_EQ(fuse(frozen).biasRelus, 2);
         EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), tolerance());
     }
+}
+
+TEST_P(LayoutFusionGpu, SumOfAnFp32CastGivesTheModelsOutput) {
+    torch::jit::Module module = sumOfCast();
+    const auto x = torch::randn({1, 4, 30, 25}, options().dtype(at::kHalf));
+    const auto y = torch::randn({1, 4, 30, 25}, options().dtype(at::kFloat));
+    const auto reference = module.forward({x, y}).toTensor();
+    EXPECT_EQ(fuse(module).widenedSums, 1);
+    const auto out = module.forward({x, y}).toTensor();
+    EXPECT_EQ(out.scalar_type(), at::kHalf);
+    EXPECT_LE(relativeError(out, reference), 2e-3);  // one rounding instead of two
 }
 
 TEST_P(LayoutFusionGpu, FusedFourierUnitGivesTheModelsOutput) {
