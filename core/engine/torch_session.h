@@ -50,9 +50,11 @@ public:
     void verifyContract();
 
 private:
+    /// A CUDA graph of a whole request at one padded size: uint8 pixels (and mask) in, the
+    /// conversions, the network and the conversion back, uint8 BGR pixels out.
     struct CapturedBucket {
         std::unique_ptr<cuda::Graph> graph;
-        torch::Tensor image, mask, output;
+        torch::Tensor pixels, holes, result;
     };
 
     image::TensorLayout layout() const;
@@ -61,8 +63,13 @@ private:
     /// Model inputs in the model's range on the device, random but valid, for warm-up and checks.
     std::vector<torch::Tensor> sampleInputs(int rows, int cols, uint64_t seed) const;
     torch::Tensor forwardEager(const std::vector<torch::Tensor>& inputs, bool half);
-    /// One forward at a padded shape: graph replay when captured, eager otherwise; records stats.
+    /// One eager forward at a padded shape; records stats.
     torch::Tensor run(const std::vector<torch::Tensor>& inputs, bool warmup);
+    /// The captured request for this padded image (and mask), or an empty Mat when none is.
+    cv::Mat replay(const cv::Mat& image, const cv::Mat* holes);
+    void recordCall(const std::pair<int64_t, int64_t>& shape, bool warmup);
+    /// Pixels -> model inputs -> network -> pixels, on the device.
+    torch::Tensor requestOnDevice(const torch::Tensor& pixels, const torch::Tensor& holes);
     cv::Mat inpaintOnce(const cv::Mat& bgr, const cv::Mat& mask);
     cv::Mat imageToImageOnce(const cv::Mat& bgr);
     cv::Mat inpaintTiled(const cv::Mat& bgr, const cv::Mat& mask);

@@ -22,7 +22,10 @@ torch::Tensor bgrToTensor(const cv::Mat& bgr, const TensorLayout& layout,
     if (bgr.empty() || bgr.type() != CV_8UC3)
         throw Error("image for the model must be 8-bit with 3 channels (BGR), got type " +
                     std::to_string(bgr.type()));
-    auto hwc = u8ToDevice(bgr, device);
+    return bgrBytesToModel(u8ToDevice(bgr, device), layout);
+}
+
+torch::Tensor bgrBytesToModel(const torch::Tensor& hwc, const TensorLayout& layout) {
     auto chw = hwc.permute({2, 0, 1}).to(torch::kFloat32);
     if (layout.order == ChannelOrder::Rgb) chw = chw.flip({0});
     chw = layout.range == ValueRange::ZeroOne ? chw.div(255.0) : chw.div(127.5).sub(1.0);
@@ -33,22 +36,26 @@ torch::Tensor maskToTensor(const cv::Mat& mask, const torch::Device& device) {
     if (mask.empty() || mask.type() != CV_8UC1)
         throw Error("mask for the model must be 8-bit with 1 channel, got type " +
                     std::to_string(mask.type()));
-    auto hw1 = u8ToDevice(mask, device);
+    return maskBytesToModel(u8ToDevice(mask, device));
+}
+
+torch::Tensor maskBytesToModel(const torch::Tensor& hw1) {
     return hw1.permute({2, 0, 1}).ne(0).to(torch::kFloat32).unsqueeze(0).contiguous();
 }
 
-cv::Mat tensorToBgr(const torch::Tensor& tensor, const TensorLayout& layout) {
+torch::Tensor modelToBgrBytes(const torch::Tensor& tensor, const TensorLayout& layout) {
     auto t = tensor.dim() == 4 ? tensor.squeeze(0) : tensor;
     if (t.dim() != 3 || t.size(0) != 3)
         throw Error("model output must be [1,3,H,W], got " + std::string(c10::str(tensor.sizes())));
     t = t.to(torch::kFloat32);
     t = layout.range == ValueRange::ZeroOne ? t.mul(255.0) : t.add(1.0).mul(127.5);
     if (layout.order == ChannelOrder::Rgb) t = t.flip({0});
-    auto hwc = t.clamp(0.0, 255.0).round().to(torch::kUInt8).permute({1, 2, 0});
-    cv::Mat out(static_cast<int>(hwc.size(0)), static_cast<int>(hwc.size(1)), CV_8UC3);
+    return t.clamp(0.0, 255.0).round().to(torch::kUInt8).permute({1, 2, 0});
+}
+
+cv::Mat tensorToBgr(const torch::Tensor& tensor, const TensorLayout& layout) {
     // One copy from the device straight into the image's pixels (no host tensor in between).
-    torch::from_blob(out.data, {out.rows, out.cols, 3}, torch::kUInt8).copy_(hwc);
-    return out;
+    return tensorToBytes(modelToBgrBytes(tensor, layout));
 }
 
 torch::Tensor bytesToTensor(const cv::Mat& mat, const torch::Device& device) {

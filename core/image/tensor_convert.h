@@ -36,4 +36,14 @@ torch::Tensor bytesToTensor(const cv::Mat& mat, const torch::Device& device);
 /// uint8 [H,W,n] on any device -> CV_8UC(n). Throws pm::Error for another shape or type.
 cv::Mat tensorToBytes(const torch::Tensor& hwc);
 
+// The tensor halves of the conversions above, for pixels already on the device: the engine
+// records them into its CUDA graphs so that a request uploads and downloads bytes only.
+
+/// uint8 [H,W,3] BGR -> float [1,3,H,W] in `layout`, on the same device.
+torch::Tensor bgrBytesToModel(const torch::Tensor& hwc, const TensorLayout& layout);
+/// uint8 [H,W,1] (non-zero = selected) -> float [1,1,H,W] of 0 and 1.
+torch::Tensor maskBytesToModel(const torch::Tensor& hw1);
+/// [1,3,H,W] or [3,H,W] in `layout`, any floating dtype -> uint8 [H,W,3] BGR, same device.
+torch::Tensor modelToBgrBytes(const torch::Tensor& tensor, const TensorLayout& layout);
+
 }  // namespace pm::image
