@@ -189,12 +189,11 @@ __global__ void reluSumPairs(const T* a, const T* b, const T* bias, const T* res
     }
 }
 
-// grid: (output pixels / 64, outC / 64, N), block (32, 8). NCHW source, outC even (channels
-// from c on are zeros). Tiles run over the flattened output pixels: no block is left mostly empty
-// at the end of a row.
+// grid: (output pixels / 64, channels / 64, N), block (32, 8). NCHW source, even channels. Tiles
+// run over the flattened output pixels: no block is left mostly empty at the end of a row.
 template <typename T>
-__global__ void reflectPadPairs(const T* in, T* out, int c, int outC, int h, int w, int top,
-                                int left, int outH, int outW) {
+__global__ void reflectPadPairs(const T* in, T* out, int c, int h, int w, int top, int left,
+                                int outH, int outW) {
     __shared__ float tile[kWide][kWide + 1];  // [channel][pixel]
     const int n = blockIdx.z, c0 = blockIdx.y * kWide;
     const int64_t p0 = int64_t(blockIdx.x) * kWide, pixels = int64_t(outH) * outW;
@@ -206,22 +205,18 @@ __global__ void reflectPadPairs(const T* in, T* out, int c, int outC, int h, int
     }
 #pragma unroll
     for (int k = threadIdx.y; k < kWide; k += kRows) {
-        if (c0 + k >= outC) continue;
-        if (c0 + k >= c) {  // channels added for the convolution's alignment: zeros
-            tile[k][threadIdx.x] = tile[k][threadIdx.x + 32] = 0.f;
-            continue;
-        }
+        if (c0 + k >= c) continue;
         const T* plane = in + (int64_t(n) * c + c0 + k) * h * w;
         if (source[0] >= 0) tile[k][threadIdx.x] = load(plane, source[0]);
         if (source[1] >= 0) tile[k][threadIdx.x + 32] = load(plane, source[1]);
     }
     __syncthreads();
     const int ch = c0 + 2 * threadIdx.x;
-    if (ch >= outC) return;
+    if (ch >= c) return;
 #pragma unroll
     for (int k = threadIdx.y; k < kWide; k += kRows) {
         if (p0 + k >= pixels) continue;
-        storePair(out, (int64_t(n) * pixels + p0 + k) * outC + ch, tile[2 * threadIdx.x][k],
+        storePair(out, (int64_t(n) * pixels + p0 + k) * c + ch, tile[2 * threadIdx.x][k],
                   tile[2 * threadIdx.x + 1][k]);
     }
 }
@@ -293,14 +288,14 @@ __global__ void addWidenedKernel(const T* x, const float* y, T* out, int64_t cou
 unsigned blocks(int64_t n, int per) { return unsigned((n + per - 1) / per); }
 
 template <typename T>
-void reflectPadAs(Operand in, void* out, int n, int c, int outC, int h, int w, int top, int left,
-                  int outH, int outW, cudaStream_t stream) {
+void reflectPadAs(Operand in, void* out, int n, int c, int h, int w, int top, int left, int outH,
+                  int outW, cudaStream_t stream) {
     const T* src = static_cast<const T*>(in.data);
     T* dst = static_cast<T*>(out);
     const int perVector = int(16 / sizeof(T));
     const bool aligned = reinterpret_cast<uintptr_t>(src) % 16 == 0 &&
                          reinterpret_cast<uintptr_t>(dst) % 16 == 0;
-    if (in.channelsLast && c == outC && c % perVector == 0 && aligned) {
+    if (in.channelsLast && c % perVector == 0 && aligned) {
         const int groups = c / perVector;
         const int64_t total = int64_t(n) * groups * outH * outW;
         const unsigned grid = unsigned(std::min<int64_t>(blocks(total, 256), 132 * 32));
@@ -316,10 +311,10 @@ void reflectPadAs(Operand in, void* out, int n, int c, int outC, int h, int w, i
                                                      total);
         return;
     }
-    if (outC % 2 == 0) {
-        const dim3 grid(blocks(int64_t(outH) * outW, kWide), blocks(outC, kWide), unsigned(n));
-        reflectPadPairs<<<grid, dim3(kTile, kRows), 0, stream>>>(src, dst, c, outC, h, w, top,
-                                                                 left, outH, outW);
+    if (c % 2 == 0) {
+        const dim3 grid(blocks(int64_t(outH) * outW, kWide), blocks(c, kWide), unsigned(n));
+        reflectPadPairs<<<grid, dim3(kTile, kRows), 0, stream>>>(src, dst, c, h, w, top, left,
+                                                                 outH, outW);
         return;
     }
     const dim3 grid(blocks(outW, kTile), blocks(c, kTile), unsigned(n * outH));
@@ -416,13 +411,13 @@ void addWidened(Precision precision, const void* x, const float* y, void* out, i
                                               static_cast<float*>(out), count);
 }
 
-void reflectPad(Precision precision, Operand in, void* out, int n, int c, int outC, int h, int w,
-                int top, int left, int outH, int outW, void* stream) {
+void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h, int w, int top,
+                int left, int outH, int outW, void* stream) {
     auto s = static_cast<cudaStream_t>(stream);
     if (precision == Precision::Half)
-        reflectPadAs<__half>(in, out, n, c, outC, h, w, top, left, outH, outW, s);
+        reflectPadAs<__half>(in, out, n, c, h, w, top, left, outH, outW, s);
     else
-        reflectPadAs<float>(in, out, n, c, outC, h, w, top, left, outH, outW, s);
+        reflectPadAs<float>(in, out, n, c, h, w, top, left, outH, outW, s);
 }
 
 void reluSum(Precision precision, Operand a, Operand b, const void* bias, const void* residual,

@@ -17,11 +17,10 @@ struct Operand {
     bool channelsLast;
 };
 
-/// out (channels last, [N, outC, H + top + bottom, W + left + right]) = reflection padding of in
-/// ([N, c, H, W]), channels from c on zeros. Every pad is smaller than the side it reflects; outC
-/// may exceed c only for an NCHW input and an even outC.
-void reflectPad(Precision precision, Operand in, void* out, int n, int c, int outC, int h, int w,
-                int top, int left, int outH, int outW, void* stream);
+/// out (channels last, [N, C, H + top + bottom, W + left + right]) = reflection padding of in.
+/// Every pad is smaller than the side it reflects.
+void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h, int w, int top,
+                int left, int outH, int outW, void* stream);
 
 /// For channels [offset, offset + c) of out (NCHW-contiguous, [N, outChannels, H, W]):
 /// out = relu(a + b + bias[c]) + residual, with bias and residual optional (nullptr); the

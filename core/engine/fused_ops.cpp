@@ -1,6 +1,5 @@
 #include "core/engine/fused_ops.h"
 
-#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -18,12 +17,9 @@
 namespace pm::engine::fused {
 namespace {
 
-at::Tensor reflectPadReference(const at::Tensor& x, c10::IntArrayRef pad, int64_t channels) {
+at::Tensor reflectPadReference(const at::Tensor& x, c10::IntArrayRef pad) {
     at::Tensor padded = at::reflection_pad2d(x, pad);
-    if (padded.dim() != 4) return padded;
-    if (channels > padded.size(1))
-        padded = at::constant_pad_nd(padded, {0, 0, 0, 0, 0, channels - padded.size(1)});
-    return padded.contiguous(at::MemoryFormat::ChannelsLast);
+    return padded.dim() == 4 ? padded.contiguous(at::MemoryFormat::ChannelsLast) : padded;
 }
 
 at::Tensor reluSumCatReference(at::TensorList a, at::TensorList b, at::TensorList bias,
@@ -58,27 +54,25 @@ c10::optional<kernels::Precision> precisionOf(const at::Tensor& t) {
 void* currentStream() { return c10::cuda::getCurrentCUDAStream().stream(); }
 #endif
 
-at::Tensor reflectPad(const at::Tensor& x, c10::IntArrayRef pad, int64_t channels) {
+at::Tensor reflectPad(const at::Tensor& x, c10::IntArrayRef pad) {
 #if defined(PM_HAVE_FUSED_KERNELS)
     const auto precision = precisionOf(x);
     if (precision && kernelReady(x, x.scalar_type()) && pad.size() == 4) {
         const int64_t h = x.size(2), w = x.size(3);
-        const int64_t outC = std::max(channels, x.size(1));
         const bool fits = pad[0] >= 0 && pad[1] >= 0 && pad[2] >= 0 && pad[3] >= 0 &&
-                          pad[0] < w && pad[1] < w && pad[2] < h && pad[3] < h &&
-                          (outC == x.size(1) || (x.is_contiguous() && outC % 2 == 0));
+                          pad[0] < w && pad[1] < w && pad[2] < h && pad[3] < h;
         if (fits) {
             const int64_t outH = h + pad[2] + pad[3], outW = w + pad[0] + pad[1];
-            at::Tensor out = at::empty({x.size(0), outC, outH, outW},
+            at::Tensor out = at::empty({x.size(0), x.size(1), outH, outW},
                                        x.options().memory_format(at::MemoryFormat::ChannelsLast));
             kernels::reflectPad(*precision, operand(x), out.data_ptr(), int(x.size(0)),
-                                int(x.size(1)), int(outC), int(h), int(w), int(pad[2]),
-                                int(pad[0]), int(outH), int(outW), currentStream());
+                                int(x.size(1)), int(h), int(w), int(pad[2]), int(pad[0]),
+                                int(outH), int(outW), currentStream());
             return out;
         }
     }
 #endif
-    return reflectPadReference(x, pad, channels);
+    return reflectPadReference(x, pad);
 }
 
 #if defined(PM_HAVE_FUSED_KERNELS)
@@ -279,7 +273,7 @@ void registerOperators() {
     std::call_once(once, [] {
         static auto* library = new torch::Library(torch::Library::DEF, "photomend", c10::nullopt,
                                                   __FILE__, __LINE__);
-        library->def("reflect_pad_cl(Tensor x, int[] pad, int channels=0) -> Tensor", &reflectPad);
+        library->def("reflect_pad_cl(Tensor x, int[] pad) -> Tensor", &reflectPad);
         library->def(
             "relu_sum_cat(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual) -> Tensor",
             &reluSumCat);

@@ -4,10 +4,9 @@
 // ATen ops it replaces everywhere else (the CPU, other dtypes, unusual shapes), so a rewritten graph
 // gives the same result on any device.
 //
-//   photomend::reflect_pad_cl(Tensor x, int[] pad, int channels=0) -> Tensor
+//   photomend::reflect_pad_cl(Tensor x, int[] pad) -> Tensor
 //       F.pad(x, pad, "reflect") with a channels-last result, which the convolution reading it
-//       takes without a transpose; zero channels up to `channels` (cuDNN's fast fp16 kernels want
-//       multiples of 8: LaMa's first convolution reads 4).
+//       takes without a transpose.
 //   photomend::relu_sum_cat(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual) -> Tensor
 //       cat([relu(a[i] + b[i] + bias[i]) for i], dim=1) + residual, NCHW; an empty bias adds
 //       nothing. Reads a[i] and b[i] in NCHW or channels last.

@@ -58,21 +58,6 @@ bool onlyConvolutionsRead(Value* value) {
     });
 }
 
-// The channel count to pad to (a multiple of 8) when every convolution reading `padded` takes a
-// count that is not one, in one group; else 0.
-int64_t alignedChannels(Value* padded) {
-    int64_t in = -1;
-    for (const auto& use : padded->uses()) {
-        Node* conv = use.user;
-        const auto weight = constantTensor(conv->input(1));
-        const auto groups = constantInt(conv->input(conv->kind() == kConv2d ? 6 : 8));
-        if (!weight || weight->dim() != 4 || !groups || *groups != 1) return 0;
-        if (in >= 0 && weight->size(1) != in) return 0;
-        in = weight->size(1);
-    }
-    return in > 0 && in % 8 != 0 ? (in + 7) / 8 * 8 : 0;
-}
-
 // Pads of the same tensor by the same amounts (LaMa pads x_l once for each of two convolutions)
 // become one.
 void mergeRepeatedPads(torch::jit::Block* block) {
@@ -96,20 +81,16 @@ int padsToChannelsLast(torch::jit::Block* block) {
         const auto pad = reflectPadding(node);
         if (!pad || !onlyConvolutionsRead(node->output())) continue;
         auto* graph = node->owningGraph();
-        const int64_t channels = alignedChannels(node->output());
         for (const auto& use : node->output()->uses()) {
             Node* conv = use.user;
-            at::Tensor weight = *constantTensor(conv->input(1));
-            if (weight.dim() != 4) continue;
-            if (channels > weight.size(1))  // zero weights for the zero channels
-                weight = at::constant_pad_nd(weight, {0, 0, 0, 0, 0, channels - weight.size(1)});
-            if (weight.is_contiguous(at::MemoryFormat::ChannelsLast) && channels == 0) continue;
+            const at::Tensor weight = *constantTensor(conv->input(1));
+            if (weight.dim() != 4 || weight.is_contiguous(at::MemoryFormat::ChannelsLast)) continue;
             torch::jit::WithInsertPoint before(conv);
             conv->replaceInput(
                 1, graph->insertConstant(weight.contiguous(at::MemoryFormat::ChannelsLast)));
         }
         torch::jit::WithInsertPoint before(node);
-        Value* padded = graph->insert(fusedPad, {node->input(0), *pad, channels});
+        Value* padded = graph->insert(fusedPad, {node->input(0), *pad});
         node->output()->replaceAllUsesWith(padded);
         node->destroy();
         ++count;
