@@ -480,37 +480,40 @@ int channelsToSpectra(torch::jit::Block* block) {
     return count;
 }
 
-// A convolution with fewer than 8 output channels that reads a channels-last pad (LaMa's last
-// layer, 64 -> 3 at full size) gets zero filters up to 8 and its output is sliced back: cuDNN's
-// fp16 kernels for 3 output channels spent 0.9 ms at 1024².
-int alignOutputChannels(torch::jit::Block* block) {
+// A convolution with at most 8 output channels that reads a channels-last pad (LaMa's last layer,
+// 64 -> 3 at full size) -> conv_taps: one matrix product and a sum over the taps.
+int smallConvsAsTaps(torch::jit::Block* block) {
     const auto padSymbol = c10::Symbol::fromQualString(fused::kReflectPad);
+    const auto op = c10::Symbol::fromQualString(fused::kConvTaps);
     int count = 0;
     for (auto it = block->nodes().begin(); it != block->nodes().end();) {
         Node* conv = *it++;
-        if (conv->kind() != kConv2d || conv->input(0)->node()->kind() != padSymbol) continue;
-        const auto weight = constantTensor(conv->input(1));
-        const auto groups = constantInt(conv->input(6));
-        if (!weight || weight->dim() != 4 || weight->size(0) >= 8 || !groups || *groups != 1)
+        if (conv->kind() != kConv2d || conv->inputs().size() != 7 ||
+            conv->input(0)->node()->kind() != padSymbol)
             continue;
-        const bool hasBias = !isNone(conv->input(2));
-        const auto bias = hasBias ? constantTensor(conv->input(2)) : c10::nullopt;
-        if (hasBias && (!bias || bias->dim() != 1)) continue;
-        const int64_t filters = weight->size(0);
+        const auto weight = constantTensor(conv->input(1));
+        const auto stride = constantInts(conv->input(3)), padding = constantInts(conv->input(4));
+        const auto dilation = constantInts(conv->input(5));
+        const auto groups = constantInt(conv->input(6));
+        auto all = [](const c10::optional<std::vector<int64_t>>& v, int64_t value) {
+            return v && !v->empty() &&
+                   std::all_of(v->begin(), v->end(), [&](int64_t x) { return x == value; });
+        };
+        if (!weight || weight->dim() != 4 || weight->size(0) > 8 || weight->size(1) % 8 != 0 ||
+            weight->size(2) * weight->size(3) < 2 || !all(stride, 1) || !all(padding, 0) ||
+            !all(dilation, 1) || !groups || *groups != 1)
+            continue;
+        if (!isNone(conv->input(2)) && !constantTensor(conv->input(2))) continue;
+        // [K, C, R, S] -> [C, R * S * K]: columns by tap, then output channel.
+        const at::Tensor taps =
+            weight->permute({1, 2, 3, 0}).reshape({weight->size(1), -1}).contiguous();
         auto* graph = conv->owningGraph();
-        {
-            torch::jit::WithInsertPoint before(conv);
-            const at::Tensor wide = at::constant_pad_nd(*weight, {0, 0, 0, 0, 0, 0, 0, 8 - filters});
-            conv->replaceInput(
-                1, graph->insertConstant(wide.contiguous(at::MemoryFormat::ChannelsLast)));
-            if (hasBias)
-                conv->replaceInput(2, graph->insertConstant(at::constant_pad_nd(*bias, {0, 8 - filters})));
-        }
-        torch::jit::WithInsertPoint after(conv->next());
-        Value* sliced = graph->insert(c10::aten::slice, {conv->output(), int64_t{1}, int64_t{0},
-                                                         filters, int64_t{1}});
-        conv->output()->replaceAllUsesWith(sliced);
-        sliced->node()->replaceInput(0, conv->output());  // the line above redirected it too
+        torch::jit::WithInsertPoint before(conv);
+        Value* out = graph->insert(
+            op, {conv->input(0), graph->insertConstant(taps), conv->input(2),
+                 std::vector<int64_t>{weight->size(0), weight->size(2), weight->size(3)}});
+        conv->output()->replaceAllUsesWith(out);
+        conv->destroy();
         ++count;
     }
     return count;
@@ -571,7 +574,7 @@ void fuseBlock(torch::jit::Block* block, const LayoutFusionOptions& options,
     counts->conv1x1 += pointwiseConvsToMatmul(block);
     counts->biasRelus += biasAndReluInOnePass(block);
     counts->spectra += spectraToChannels(block) + channelsToSpectra(block);
-    if (options.alignOutputChannels) counts->aligned += alignOutputChannels(block);
+    if (options.convTaps) counts->convTaps += smallConvsAsTaps(block);
     counts->widenedSums += sumsOfCasts(block);
     if (options.channelsLastWeights) counts->channelsLastWeights += weightsChannelsLast(block);
 }

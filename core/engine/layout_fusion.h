@@ -23,14 +23,14 @@ struct LayoutFusionCounts {
     int conv1x1 = 0;    ///< 1x1 convolutions (with the relu after them) now matrix products
     int biasRelus = 0;  ///< other convolutions' bias and the relu after them now one pass
     int spectra = 0;    ///< Fourier-unit reshuffles (spectrum <-> channels) now one pass each
-    int aligned = 0;    ///< convolutions with a few output channels widened to 8 (then sliced)
+    int convTaps = 0;   ///< convolutions with at most 8 output channels as a product per tap
     int widenedSums = 0;  ///< x + y.to(x.dtype) with y fp32 (an FFT's output) now one pass
     int channelsLastWeights = 0;  ///< other convolutions whose weights are now channels last
 };
 
-/// Measurement switches (PM_ENGINE_ALIGN_OUTPUT, PM_ENGINE_CL_WEIGHTS in the engine).
+/// Measurement switches (PM_ENGINE_CONV_TAPS, PM_ENGINE_CL_WEIGHTS in the engine).
 struct LayoutFusionOptions {
-    bool alignOutputChannels = true;
+    bool convTaps = true;
     bool channelsLastWeights = true;
 };
 

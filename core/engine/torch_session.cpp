@@ -760,7 +760,7 @@ bool TorchSession::warmCacheApplies(const ModelEntry& entry, const SessionOption
 }
 
 std::string TorchSession::warmCacheVariant() {
-    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 10" : "frozen fp16 NCHW";
+    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 11" : "frozen fp16 NCHW";
 }
 
 void TorchSession::fuseLayouts() {
@@ -768,7 +768,7 @@ void TorchSession::fuseLayouts() {
     LayoutFusionCounts counts;
     try {
         LayoutFusionOptions options;
-        options.alignOutputChannels = knob("PM_ENGINE_ALIGN_OUTPUT", "1") == "1";
+        options.convTaps = knob("PM_ENGINE_CONV_TAPS", "1") == "1";
         options.channelsLastWeights = knob("PM_ENGINE_CL_WEIGHTS", "1") == "1";
         forEachGraph(module_, [&](auto& graph) {
             const auto c = fuseLayoutsAndPointwise(graph, options);
@@ -779,7 +779,7 @@ void TorchSession::fuseLayouts() {
             counts.conv1x1 += c.conv1x1;
             counts.biasRelus += c.biasRelus;
             counts.spectra += c.spectra;
-            counts.aligned += c.aligned;
+            counts.convTaps += c.convTaps;
             counts.widenedSums += c.widenedSums;
             counts.channelsLastWeights += c.channelsLastWeights;
         });
@@ -793,7 +793,7 @@ void TorchSession::fuseLayouts() {
                std::to_string(counts.conv1x1) + " 1x1 convolutions, " +
                std::to_string(counts.biasRelus) + " bias + relu, " +
                std::to_string(counts.spectra) + " spectrum reshuffles, " +
-               std::to_string(counts.aligned) + " output channel alignments, " +
+               std::to_string(counts.convTaps) + " convolutions as taps, " +
                std::to_string(counts.widenedSums) + " sums of FFT outputs, " +
                std::to_string(counts.channelsLastWeights) + " channels-last weights");
 }

@@ -113,6 +113,7 @@ LayoutFusionCounts fuse(torch::jit::Module& frozen) {
         total.biasRelus += c.biasRelus;
         total.spectra += c.spectra;
         total.widenedSums += c.widenedSums;
+        total.convTaps += c.convTaps;
     }
     return total;
 }
@@ -180,6 +181,30 @@ TEST(LayoutFusion, FourierUnitReshufflesBecomeOnePassEach) {
         if (node->kind() == c10::Symbol::fromQualString(fused::kConv1x1))
             EXPECT_FALSE(torch::jit::toIValue(node->input(3))->toBool());
     }
+    EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-5);
+}
+
+// LaMa's last layer in miniature: reflection pad, a 7x7 convolution to 3 channels, sigmoid.
+torch::jit::Module lastLayer() {
+    torch::manual_seed(10);
+    torch::jit::Module module("LastLayer");
+    module.register_parameter("w", torch::randn({3, 16, 7, 7}) * 0.05, false);
+    module.register_parameter("b", torch::randn({3}), false);
+    module.define(R"(
+def forward(self, x):
+    return torch.sigmoid(torch.conv2d(torch.reflection_pad2d(x, [3, 3, 3, 3]), self.w, self.b))
+)");
+    module.eval();
+    return module;
+}
+
+TEST(LayoutFusion, SmallLastConvolutionBecomesTaps) {
+    torch::jit::Module module = lastLayer();
+    const auto input = torch::randn({1, 16, 13, 11});
+    const auto reference = module.forward({input}).toTensor();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    EXPECT_EQ(fuse(frozen).convTaps, 1);
+    EXPECT_EQ(countNodes(frozen, "aten::conv2d"), 0);
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-5);
 }
 
@@ -300,6 +325,18 @@ TEST_P(LayoutFusionGpu, FusedEncoderDecoderGivesTheModelsOutput) {
         EXPECT_EQ(fuse(frozen).biasRelus, 2);
         EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), tolerance());
     }
+}
+
+TEST_P(LayoutFusionGpu, SmallLastConvolutionAsTapsGivesTheModelsOutput) {
+    torch::jit::Module module = lastLayer();
+    module.to(at::kCUDA, GetParam());
+    const auto input = torch::randn({1, 16, 70, 45}, options());
+    const auto reference = module.forward({input}).toTensor();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    EXPECT_EQ(fuse(frozen).convTaps, 1);
+    // fp16: each tap's partial sum is rounded once more than in cuDNN.
+    EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference),
+              GetParam() == at::kHalf ? 5e-3 : 1e-5);
 }
 
 TEST_P(LayoutFusionGpu, SumOfAnFp32CastGivesTheModelsOutput) {
