@@ -48,10 +48,10 @@ void addWidened(Precision precision, const void* x, const float* y, void* out, i
                 void* stream);
 
 /// The second half of a convolution with few output channels done as one matrix product per tap:
-/// y ([N * hp * wp, r * s * k], row q = padded input pixel, column (tap, output channel)) holds
-/// every pixel's contribution to every tap; out (NCHW [N, k, hp - r + 1, wp - s + 1]) sums the
-/// r x s taps that reach each output pixel, plus bias (optional). k <= 8.
-void tapSum(Precision precision, const void* y, const void* bias, void* out, int n, int k, int hp,
-            int wp, int r, int s, void* stream);
+/// y ([N * hp * wp, columns >= r * s * k], row q = padded input pixel, column (tap, output
+/// channel)) holds every pixel's contribution to every tap; out (NCHW [N, k, hp - r + 1,
+/// wp - s + 1]) sums the r x s taps that reach each output pixel, plus bias (optional). k <= 8.
+void tapSum(Precision precision, const void* y, int columns, const void* bias, void* out, int n,
+            int k, int hp, int wp, int r, int s, void* stream);
 
 }  // namespace pm::engine::kernels

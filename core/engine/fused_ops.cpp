@@ -265,9 +265,12 @@ at::Tensor addWidened(const at::Tensor& x, const at::Tensor& y) {
     return x + y.to(x.scalar_type());
 }
 
-// weight [C, R * S * K] (columns: tap, then output channel) -> the conv2d weight [K, C, R, S].
+// taps [C, >= R * S * K] (columns: tap, then output channel; any beyond are zeros) -> the conv2d
+// weight [K, C, R, S].
 at::Tensor convWeightFromTaps(const at::Tensor& taps, c10::IntArrayRef kernel) {
-    return taps.reshape({taps.size(0), kernel[1], kernel[2], kernel[0]}).permute({3, 0, 1, 2});
+    return taps.narrow(1, 0, kernel[0] * kernel[1] * kernel[2])
+        .reshape({taps.size(0), kernel[1], kernel[2], kernel[0]})
+        .permute({3, 0, 1, 2});
 }
 
 at::Tensor convTaps(const at::Tensor& x, const at::Tensor& taps,
@@ -278,7 +281,7 @@ at::Tensor convTaps(const at::Tensor& x, const at::Tensor& taps,
     const bool fits = precision && kernel.size() == 3 && kernel[0] <= 8 && x.is_cuda() &&
                       x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast) &&
                       taps.scalar_type() == x.scalar_type() && taps.size(0) == x.size(1) &&
-                      taps.size(1) == kernel[0] * kernel[1] * kernel[2] &&
+                      taps.size(1) >= kernel[0] * kernel[1] * kernel[2] &&
                       x.size(2) >= kernel[1] && x.size(3) >= kernel[2] &&
                       (!b.defined() || (b.scalar_type() == x.scalar_type() && b.is_contiguous() &&
                                         b.numel() == kernel[0]));
@@ -288,7 +291,8 @@ at::Tensor convTaps(const at::Tensor& x, const at::Tensor& taps,
         const at::Tensor y = at::mm(x.permute({0, 2, 3, 1}).reshape({-1, x.size(1)}), taps);
         at::Tensor out = at::empty({n, kernel[0], hp - kernel[1] + 1, wp - kernel[2] + 1},
                                    x.options().memory_format(at::MemoryFormat::Contiguous));
-        kernels::tapSum(*precision, y.data_ptr(), b.defined() ? b.data_ptr() : nullptr,
+        kernels::tapSum(*precision, y.data_ptr(), int(taps.size(1)),
+                        b.defined() ? b.data_ptr() : nullptr,
                         out.data_ptr(), int(n), int(kernel[0]), int(hp), int(wp), int(kernel[1]),
                         int(kernel[2]), currentStream());
         return out;

@@ -504,9 +504,10 @@ int smallConvsAsTaps(torch::jit::Block* block) {
             !all(dilation, 1) || !groups || *groups != 1)
             continue;
         if (!isNone(conv->input(2)) && !constantTensor(conv->input(2))) continue;
-        // [K, C, R, S] -> [C, R * S * K]: columns by tap, then output channel.
-        const at::Tensor taps =
-            weight->permute({1, 2, 3, 0}).reshape({weight->size(1), -1}).contiguous();
+        // [K, C, R, S] -> [C, R * S * K]: columns by tap, then output channel, then zeros up to
+        // a multiple of 8 (LaMa: 147 -> 152; with 147 cuBLAS fell back to an unaligned kernel).
+        at::Tensor taps = weight->permute({1, 2, 3, 0}).reshape({weight->size(1), -1});
+        taps = at::constant_pad_nd(taps, {0, (8 - taps.size(1) % 8) % 8}).contiguous();
         auto* graph = conv->owningGraph();
         torch::jit::WithInsertPoint before(conv);
         Value* out = graph->insert(

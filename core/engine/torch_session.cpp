@@ -760,7 +760,7 @@ bool TorchSession::warmCacheApplies(const ModelEntry& entry, const SessionOption
 }
 
 std::string TorchSession::warmCacheVariant() {
-    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 11" : "frozen fp16 NCHW";
+    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 12" : "frozen fp16 NCHW";
 }
 
 void TorchSession::fuseLayouts() {
