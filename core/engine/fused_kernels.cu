@@ -294,6 +294,33 @@ __global__ void addWidenedKernel(const T* x, const float* y, T* out, int64_t cou
     }
 }
 
+// One thread per output pixel, all k output channels; neighbouring pixels read neighbouring rows
+// of y, which stay in cache across the taps.
+template <typename T>
+__global__ void tapSumKernel(const T* y, int columns, const T* bias, T* out, int n, int k, int hp,
+                             int wp, int r, int s) {
+    const int h = hp - r + 1, w = wp - s + 1;
+    const int64_t total = int64_t(n) * h * w;
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        const int x = int(i % w);
+        const int64_t rest = i / w;
+        const int yy = int(rest % h);
+        const int64_t b = rest / h;
+        float sum[8];
+        for (int c = 0; c < 8; ++c) sum[c] = c < k && bias ? load(bias, c) : 0.f;
+        for (int dy = 0; dy < r; ++dy)
+            for (int dx = 0; dx < s; ++dx) {
+                const int64_t row = ((b * hp + yy + dy) * wp + x + dx) * columns;
+                const int tap = (dy * s + dx) * k;
+#pragma unroll
+                for (int c = 0; c < 8; ++c)
+                    if (c < k) sum[c] += load(y, row + tap + c);
+            }
+        for (int c = 0; c < k; ++c) store(out, ((b * k + c) * h + yy) * int64_t(w) + x, sum[c]);
+    }
+}
+
 unsigned blocks(int64_t n, int per) { return unsigned((n + per - 1) / per); }
 
 template <typename T>
