@@ -255,6 +255,24 @@ int takeResiduals(torch::jit::Block* block) {
     return count;
 }
 
+// The constant weight of a conv2d with stride 1, no padding, dilation 1, groups 1 and a constant
+// bias or none; else nullopt.
+c10::optional<at::Tensor> plainConvWeight(Node* conv) {
+    if (conv->kind() != kConv2d || conv->inputs().size() != 7) return c10::nullopt;
+    auto all = [](const c10::optional<std::vector<int64_t>>& v, int64_t value) {
+        return v && !v->empty() &&
+               std::all_of(v->begin(), v->end(), [&](int64_t x) { return x == value; });
+    };
+    const auto weight = constantTensor(conv->input(1));
+    const auto groups = constantInt(conv->input(6));
+    if (!weight || weight->dim() != 4 || !all(constantInts(conv->input(3)), 1) ||
+        !all(constantInts(conv->input(4)), 0) || !all(constantInts(conv->input(5)), 1) ||
+        !groups || *groups != 1)
+        return c10::nullopt;
+    if (!isNone(conv->input(2)) && !constantTensor(conv->input(2))) return c10::nullopt;
+    return weight;
+}
+
 // conv2d(x, w[O, I, 1, 1], bias, stride 1, padding 0, dilation 1, groups 1) [-> relu] -> conv1x1.
 // Convolutions that read a channels-last pad are left to cuDNN.
 int pointwiseConvsToMatmul(torch::jit::Block* block) {
@@ -263,21 +281,10 @@ int pointwiseConvsToMatmul(torch::jit::Block* block) {
     int count = 0;
     for (auto it = block->nodes().begin(); it != block->nodes().end();) {
         Node* conv = *it++;
-        if (conv->kind() != kConv2d || conv->inputs().size() != 7) continue;
-        const auto weight = constantTensor(conv->input(1));
-        const auto stride = constantInts(conv->input(3)), padding = constantInts(conv->input(4));
-        const auto dilation = constantInts(conv->input(5));
-        const auto groups = constantInt(conv->input(6));
-        auto all = [](const c10::optional<std::vector<int64_t>>& v, int64_t value) {
-            return v && !v->empty() &&
-                   std::all_of(v->begin(), v->end(), [&](int64_t x) { return x == value; });
-        };
-        if (!weight || weight->dim() != 4 || weight->size(2) != 1 || weight->size(3) != 1 ||
-            !all(stride, 1) || !all(padding, 0) || !all(dilation, 1) || !groups || *groups != 1 ||
+        const auto weight = plainConvWeight(conv);
+        if (!weight || weight->size(2) != 1 || weight->size(3) != 1 ||
             conv->input(0)->node()->kind() == padSymbol)
             continue;
-        const bool hasBias = !isNone(conv->input(2));
-        if (hasBias && !constantTensor(conv->input(2))) continue;
         Node* relu = nullptr;
         if (conv->output()->uses().size() == 1) {
             Node* user = conv->output()->uses()[0].user;
@@ -488,22 +495,10 @@ int smallConvsAsTaps(torch::jit::Block* block) {
     int count = 0;
     for (auto it = block->nodes().begin(); it != block->nodes().end();) {
         Node* conv = *it++;
-        if (conv->kind() != kConv2d || conv->inputs().size() != 7 ||
-            conv->input(0)->node()->kind() != padSymbol)
+        const auto weight = plainConvWeight(conv);
+        if (!weight || conv->input(0)->node()->kind() != padSymbol || weight->size(0) > 8 ||
+            weight->size(1) % 8 != 0 || weight->size(2) * weight->size(3) < 2)
             continue;
-        const auto weight = constantTensor(conv->input(1));
-        const auto stride = constantInts(conv->input(3)), padding = constantInts(conv->input(4));
-        const auto dilation = constantInts(conv->input(5));
-        const auto groups = constantInt(conv->input(6));
-        auto all = [](const c10::optional<std::vector<int64_t>>& v, int64_t value) {
-            return v && !v->empty() &&
-                   std::all_of(v->begin(), v->end(), [&](int64_t x) { return x == value; });
-        };
-        if (!weight || weight->dim() != 4 || weight->size(0) > 8 || weight->size(1) % 8 != 0 ||
-            weight->size(2) * weight->size(3) < 2 || !all(stride, 1) || !all(padding, 0) ||
-            !all(dilation, 1) || !groups || *groups != 1)
-            continue;
-        if (!isNone(conv->input(2)) && !constantTensor(conv->input(2))) continue;
         // [K, C, R, S] -> [C, R * S * K]: columns by tap, then output channel, then zeros up to
         // a multiple of 8 (LaMa: 147 -> 152; with 147 cuBLAS fell back to an unaligned kernel).
         at::Tensor taps = weight->permute({1, 2, 3, 0}).reshape({weight->size(1), -1});
