@@ -1,0 +1,27 @@
+#pragma once
+// The steps of layout_fusion.h's rewrite, one file per family (layout_fusion.cpp: pads and sums,
+// conv_fusion.cpp: convolutions, fourier_unit_fusion.cpp: LaMa's Fourier units), and what they
+// share. Private to core/engine. Each step returns how many places it rewrote.
+#include <vector>
+
+#include <torch/csrc/jit/ir/ir.h>
+
+namespace pm::engine::fusion {
+
+extern const c10::Symbol kConv2d;
+bool isConv(const torch::jit::Node* node);
+/// aten::add(a, b, 1) of two tensors.
+bool addOfOne(torch::jit::Node* node);
+/// The items of a prim::ListConstruct's output.
+std::vector<torch::jit::Value*> listItems(torch::jit::Value* list);
+
+int pointwiseConvsToMatmul(torch::jit::Block* block);
+int biasAndReluInOnePass(torch::jit::Block* block);
+int smallConvsAsTaps(torch::jit::Block* block);
+int weightsChannelsLast(torch::jit::Block* block);
+
+int spectraToChannels(torch::jit::Block* block);
+int channelsToSpectra(torch::jit::Block* block);
+int sumsOfCasts(torch::jit::Block* block);
+
+}  // namespace pm::engine::fusion
