@@ -11,15 +11,6 @@
 
 namespace pm::engine::fusion {
 
-using graph::constantInt;
-using graph::constantInts;
-using graph::constantString;
-using graph::constantTensor;
-using graph::isNone;
-using graph::onlyShapeReadsBesides;
-using torch::jit::Node;
-using torch::jit::Value;
-
 namespace {
 
 // The constant weight of a conv2d with stride 1, no padding, dilation 1, groups 1 and a constant

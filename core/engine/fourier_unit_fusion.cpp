@@ -13,15 +13,6 @@
 
 namespace pm::engine::fusion {
 
-using graph::constantInt;
-using graph::constantInts;
-using graph::constantString;
-using graph::constantTensor;
-using graph::isNone;
-using graph::onlyShapeReadsBesides;
-using torch::jit::Node;
-using torch::jit::Value;
-
 namespace {
 
 // v, or the tensor that aten::to(tensor, dtype, ...) cast into v, with that dtype (else nullopt).

@@ -6,7 +6,18 @@
 
 #include <torch/csrc/jit/ir/ir.h>
 
+#include "core/engine/graph_constants.h"
+
 namespace pm::engine::fusion {
+
+using graph::constantInt;
+using graph::constantInts;
+using graph::constantString;
+using graph::constantTensor;
+using graph::isNone;
+using graph::onlyShapeReadsBesides;
+using torch::jit::Node;
+using torch::jit::Value;
 
 extern const c10::Symbol kConv2d;
 bool isConv(const torch::jit::Node* node);

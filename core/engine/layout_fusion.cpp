@@ -18,15 +18,6 @@ namespace pm::engine {
 namespace fusion {
 
 
-using graph::constantInt;
-using graph::constantInts;
-using graph::constantString;
-using graph::constantTensor;
-using graph::isNone;
-using graph::onlyShapeReadsBesides;
-using torch::jit::Node;
-using torch::jit::Value;
-
 const c10::Symbol kPad = c10::Symbol::fromQualString("aten::pad");
 const c10::Symbol kReflectionPad = c10::Symbol::fromQualString("aten::reflection_pad2d");
 const c10::Symbol kConv2d = c10::Symbol::fromQualString("aten::conv2d");
