@@ -59,4 +59,14 @@ bool onlyShapeReadsBesides(torch::jit::Value* value, const torch::jit::Node* rea
     });
 }
 
+int rewriteEach(torch::jit::Block* block, const std::function<bool(torch::jit::Node*)>& rewrite) {
+    int rewritten = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        torch::jit::Node* node = *it++;  // before `rewrite` may destroy it
+        for (auto* inner : node->blocks()) rewritten += rewriteEach(inner, rewrite);
+        if (rewrite(node)) ++rewritten;
+    }
+    return rewritten;
+}
+
 }  // namespace pm::engine::graph

@@ -1,8 +1,10 @@
 #pragma once
-// Reading constants and uses off a frozen TorchScript graph, for the engine's graph rewrites. The
+// Reading constants and uses off a frozen TorchScript graph and walking it, for the engine's graph
+// rewrites. The
 // constant readers return nullopt when the value is not a constant of that kind: the rewrite then
 // leaves the node alone.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include <c10/util/Optional.h>
 
 namespace torch::jit {
+struct Block;
 struct Node;
 struct Value;
 }
@@ -29,5 +32,9 @@ c10::optional<std::string> constantString(torch::jit::Value* value);
 /// Whether only `reader` and shape queries (aten::dim, aten::size) read `value`: BatchNorm2d's
 /// input.dim() check stays in frozen graphs after the batch norm itself was folded away.
 bool onlyShapeReadsBesides(torch::jit::Value* value, const torch::jit::Node* reader);
+
+/// Calls `rewrite` on every node of `block` and of the blocks inside its nodes (those first); it
+/// may destroy the node it gets. Returns how many calls returned true.
+int rewriteEach(torch::jit::Block* block, const std::function<bool(torch::jit::Node*)>& rewrite);
 
 }  // namespace pm::engine::graph

@@ -23,16 +23,11 @@
 #include "core/common/error.h"
 #include "core/engine/batch_norm_fold.h"
 #include "core/engine/fused_ops.h"
-#include "core/engine/graph_constants.h"
 #include "core/engine/layout_fusion.h"
 #include "core/engine/transposed_conv_rewrite.h"
 
 namespace pm::engine {
 namespace {
-
-using graph::constantScalar;
-using graph::constantTensor;
-using graph::isNone;
 
 int roundUp(int value, int multiple) {
     return (value + multiple - 1) / multiple * multiple;
@@ -129,89 +124,6 @@ void castTensorConstants(torch::jit::Block* block, const torch::Device& device,
         node->t_(c10::attr::value, cast);
         node->output()->inferTypeFrom(cast);
     }
-}
-
-// A convolution with constant weights whose output only one node reads; else why not.
-const char* notFoldableConv(torch::jit::Node* node, int64_t channels) {
-    if (node->kind() != c10::aten::conv2d) return "not a conv2d";
-    if (node->output()->uses().size() != 1) return "conv output read twice";
-    const auto weight = constantTensor(node->input(1));
-    if (!weight || weight->dim() != 4 || weight->size(0) != channels) return "conv weight";
-    if (!isNone(node->input(2)) && !constantTensor(node->input(2))) return "conv bias";
-    return nullptr;
-}
-
-// Freezing folds a batch norm into the convolution right before it, but FFC blocks (LaMa) apply
-// theirs to the sum of two convolutions: bn(conv1(a) + conv2(b)). Scaling both convolutions'
-// weights and giving one of them the shift removes the batch norm kernel. Returns how many folded.
-int foldBatchNormAfterConvSum(torch::jit::Block* block, std::string* whyNot) {
-    int folded = 0;
-    auto skip = [&](const std::string& why) {
-        if (whyNot->empty()) *whyNot = why;
-    };
-    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
-        torch::jit::Node* bn = *it++;
-        for (auto* inner : bn->blocks()) folded += foldBatchNormAfterConvSum(inner, whyNot);
-        if (bn->kind() != c10::aten::batch_norm) continue;
-        torch::jit::Node* add = bn->input(0)->node();
-        // Besides the batch norm, only shape queries may read the sum: the folded sum has the
-        // same shape but other values.
-        if (add->kind() != c10::aten::add || add->inputs().size() != 3 ||
-            !graph::onlyShapeReadsBesides(add->output(), bn)) {
-            skip("input is not a sum read only by the batch norm");
-            continue;
-        }
-        const auto alpha = constantScalar(add->input(2));
-        const auto gamma = constantTensor(bn->input(1)), beta = constantTensor(bn->input(2));
-        const auto mean = constantTensor(bn->input(3)), var = constantTensor(bn->input(4));
-        const auto training = constantScalar(bn->input(5));
-        const auto eps = constantScalar(bn->input(7));
-        if (!alpha || !alpha->isInt() || alpha->toInt() != 1) {
-            skip("sum alpha");
-            continue;
-        }
-        if (!gamma || !beta || !mean || !var) {
-            skip("batch norm parameters are not constants");
-            continue;
-        }
-        if (!training || !training->isBool() || training->toBool() || !eps || !eps->isDouble()) {
-            skip("batch norm training flag or eps");
-            continue;
-        }
-        const int64_t channels = gamma->numel();
-        torch::jit::Node* first = add->input(0)->node();
-        torch::jit::Node* second = add->input(1)->node();
-        const char* why = first == second ? "same conv twice" : notFoldableConv(first, channels);
-        if (!why) why = notFoldableConv(second, channels);
-        if (why) {
-            skip(why);
-            continue;
-        }
-        const auto scale = *gamma * at::rsqrt(*var + eps->toDouble());
-        const auto shift = *beta - *mean * scale;
-        // Every new tensor first, then the edits: a failure leaves the graph as it was.
-        struct Edit {
-            torch::jit::Node* conv;
-            at::Tensor weight, bias;  // bias undefined: stays None
-        };
-        std::vector<Edit> edits;
-        for (torch::jit::Node* conv : {first, second}) {
-            Edit edit{conv, *constantTensor(conv->input(1)) * scale.reshape({-1, 1, 1, 1}), {}};
-            if (!isNone(conv->input(2))) edit.bias = *constantTensor(conv->input(2)) * scale;
-            if (conv == first) edit.bias = edit.bias.defined() ? edit.bias + shift : shift;
-            edits.push_back(edit);
-        }
-        for (const auto& edit : edits) {
-            torch::jit::WithInsertPoint insertBefore(edit.conv);
-            auto* graph = edit.conv->owningGraph();
-            edit.conv->replaceInput(1, graph->insertConstant(edit.weight));
-            if (edit.bias.defined()) edit.conv->replaceInput(2, graph->insertConstant(edit.bias));
-        }
-        bn->output()->replaceAllUsesWith(add->output());
-        bn->destroy();
-        ++folded;
-    }
-    return folded;
 }
 
 // An fp16 copy of an fp32 module: weights, buffers and frozen constants in fp16, FFTs in fp32.
@@ -339,7 +251,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
                 // Each fold edits the graph only once all its tensors exist: a failure leaves
                 // every batch norm either folded or untouched.
                 forEachGraph(module_, [&](auto& graph) {
-                    folded += foldBatchNormAfterConvSum(graph->block(), &whyNot);
+                    folded += foldBatchNormAfterConvSum(graph, &whyNot);
                     folded += foldBatchNormIntoTransposedConv(graph);
                     torch::jit::EliminateDeadCode(graph);
                 });

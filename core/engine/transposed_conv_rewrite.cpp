@@ -131,22 +131,11 @@ bool rewriteOne(torch::jit::Node* node) {
     return true;
 }
 
-int rewriteBlock(torch::jit::Block* block) {
-    int rewritten = 0;
-    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
-        torch::jit::Node* node = *it;
-        ++it;  // the node may be destroyed
-        for (auto* inner : node->blocks()) rewritten += rewriteBlock(inner);
-        if (rewriteOne(node)) ++rewritten;
-    }
-    return rewritten;
-}
-
 }  // namespace
 
 int rewriteTransposedConvsAsSubpixel(const std::shared_ptr<torch::jit::Graph>& graph) {
     at::NoGradGuard noGrad;
-    return rewriteBlock(graph->block());
+    return graph::rewriteEach(graph->block(), rewriteOne);
 }
 
 }  // namespace pm::engine
