@@ -1,7 +1,6 @@
 #include "core/engine/layout_fusion.h"
 
 #include <algorithm>
-#include <initializer_list>
 #include <map>
 #include <utility>
 #include <vector>
@@ -16,7 +15,6 @@
 
 namespace pm::engine {
 namespace fusion {
-
 
 const c10::Symbol kPad = c10::Symbol::fromQualString("aten::pad");
 const c10::Symbol kReflectionPad = c10::Symbol::fromQualString("aten::reflection_pad2d");
@@ -100,7 +98,6 @@ int padsToChannelsLast(torch::jit::Block* block) {
     }
     return count;
 }
-
 
 bool onlyDimReadsBesides(Value* value, const Node* reader) {
     const auto& uses = value->uses();
@@ -270,6 +267,35 @@ void fuseBlock(torch::jit::Block* block, const LayoutFusionOptions& options,
 
 }  // namespace
 }  // namespace fusion
+
+LayoutFusionCounts& LayoutFusionCounts::operator+=(const LayoutFusionCounts& other) {
+    pads += other.pads;
+    sums += other.sums;
+    concats += other.concats;
+    residuals += other.residuals;
+    conv1x1 += other.conv1x1;
+    biasRelus += other.biasRelus;
+    spectra += other.spectra;
+    convTaps += other.convTaps;
+    widenedSums += other.widenedSums;
+    channelsLastWeights += other.channelsLastWeights;
+    return *this;
+}
+
+int LayoutFusionCounts::total() const {
+    return pads + sums + concats + residuals + conv1x1 + biasRelus + spectra + convTaps +
+           widenedSums + channelsLastWeights;
+}
+
+std::string LayoutFusionCounts::describe() const {
+    return std::to_string(pads) + " pads, " + std::to_string(sums) + " sums, " +
+           std::to_string(concats) + " concatenations, " + std::to_string(residuals) +
+           " residuals, " + std::to_string(conv1x1) + " 1x1 convolutions, " +
+           std::to_string(biasRelus) + " bias + relu, " + std::to_string(spectra) +
+           " spectrum reshuffles, " + std::to_string(convTaps) + " convolutions as taps, " +
+           std::to_string(widenedSums) + " sums of FFT outputs, " +
+           std::to_string(channelsLastWeights) + " channels-last weights";
+}
 
 LayoutFusionCounts fuseLayoutsAndPointwise(const std::shared_ptr<torch::jit::Graph>& graph,
                                            const LayoutFusionOptions& options) {

@@ -8,6 +8,7 @@
 // the copies with which LaMa's Fourier units turn spectra into channels and back become one pass.
 // Measured on big-LaMa's architecture: bench/gpu/NOTES.md.
 #include <memory>
+#include <string>
 
 namespace torch::jit {
 struct Graph;
@@ -26,6 +27,12 @@ struct LayoutFusionCounts {
     int convTaps = 0;   ///< convolutions with at most 8 output channels as a product per tap
     int widenedSums = 0;  ///< x + y.to(x.dtype) with y fp32 (an FFT's output) now one pass
     int channelsLastWeights = 0;  ///< other convolutions whose weights are now channels last
+
+    LayoutFusionCounts& operator+=(const LayoutFusionCounts& other);
+    /// How many rewrites of every kind, all together.
+    int total() const;
+    /// "74 pads, 72 sums, ..." for the start-up trace.
+    std::string describe() const;
 };
 
 /// Measurement switches (PM_ENGINE_CONV_TAPS, PM_ENGINE_CL_WEIGHTS in the engine).

@@ -682,32 +682,13 @@ void TorchSession::fuseLayouts() {
         LayoutFusionOptions options;
         options.convTaps = knob("PM_ENGINE_CONV_TAPS", "1") == "1";
         options.channelsLastWeights = knob("PM_ENGINE_CL_WEIGHTS", "1") == "1";
-        forEachGraph(module_, [&](auto& graph) {
-            const auto c = fuseLayoutsAndPointwise(graph, options);
-            counts.pads += c.pads;
-            counts.sums += c.sums;
-            counts.concats += c.concats;
-            counts.residuals += c.residuals;
-            counts.conv1x1 += c.conv1x1;
-            counts.biasRelus += c.biasRelus;
-            counts.spectra += c.spectra;
-            counts.convTaps += c.convTaps;
-            counts.widenedSums += c.widenedSums;
-            counts.channelsLastWeights += c.channelsLastWeights;
-        });
+        forEachGraph(module_,
+                     [&](auto& graph) { counts += fuseLayoutsAndPointwise(graph, options); });
     } catch (const std::exception& e) {
         // A half-rewritten graph still computes the same: each rewrite replaces whole nodes.
         setNote("layout fusion stopped: " + errorText(e));
     }
-    trace.mark("fused " + std::to_string(counts.pads) + " pads, " + std::to_string(counts.sums) +
-               " sums, " + std::to_string(counts.concats) + " concatenations, " +
-               std::to_string(counts.residuals) + " residuals, " +
-               std::to_string(counts.conv1x1) + " 1x1 convolutions, " +
-               std::to_string(counts.biasRelus) + " bias + relu, " +
-               std::to_string(counts.spectra) + " spectrum reshuffles, " +
-               std::to_string(counts.convTaps) + " convolutions as taps, " +
-               std::to_string(counts.widenedSums) + " sums of FFT outputs, " +
-               std::to_string(counts.channelsLastWeights) + " channels-last weights");
+    trace.mark("fused " + counts.describe());
 }
 
 void TorchSession::saveWarmCache() {
@@ -779,11 +760,9 @@ void TorchSession::useFloat(const std::string& note) {
     stats_.precisionNote = note;
 }
 
-void TorchSession::captureGraph(int side) {
+void TorchSession::captureGraph(const cv::Mat& image, const cv::Mat& mask) {
+    const int side = image.rows;
     CapturedBucket bucket;
-    cv::Mat image(side, side, CV_8UC3), mask(side, side, CV_8UC1, cv::Scalar(0));
-    cv::randu(image, 0, 256);
-    mask(cv::Rect(side / 4, side / 4, side / 2, side / 2)).setTo(255);
     bucket.pixels = image::bytesToTensor(image, torchDevice_);
     if (entry_.contract.kind == "inpaint") bucket.holes = image::bytesToTensor(mask, torchDevice_);
     const auto eager = requestOnDevice(bucket.pixels, bucket.holes);
@@ -835,7 +814,7 @@ void TorchSession::warmUp() {
                 trace.mark(at + "eager call " + std::to_string(i + 1));
             }
             if (graphs) {
-                captureGraph(side);
+                captureGraph(image, mask);
                 trace.mark(at + "graph capture");
                 entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask)
                                                   : imageToImageOnce(image);

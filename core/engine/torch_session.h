@@ -79,7 +79,8 @@ private:
     void saveWarmCache();
     /// Serves with the fp32 reference module from now on.
     void useFloat(const std::string& note);
-    void captureGraph(int side);
+    /// Captures the request at the (square) size of the warm-up's image and mask.
+    void captureGraph(const cv::Mat& image, const cv::Mat& mask);
     /// The fused pads and sums of layout_fusion.h, on the fp16 GPU module.
     void fuseLayouts();
     void prepareForCpu();
