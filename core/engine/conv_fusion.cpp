@@ -48,7 +48,7 @@ int pointwiseConvsToMatmul(torch::jit::Block* block) {
         Node* relu = nullptr;
         if (conv->output()->uses().size() == 1) {
             Node* user = conv->output()->uses()[0].user;
-            if (user->kind() == c10::aten::relu || user->kind() == c10::aten::relu_) relu = user;
+            if (isRelu(user)) relu = user;
         }
         auto* graph = conv->owningGraph();
         torch::jit::WithInsertPoint before(conv);
@@ -73,7 +73,7 @@ int biasAndReluInOnePass(torch::jit::Block* block) {
     int count = 0;
     for (auto it = block->nodes().begin(); it != block->nodes().end();) {
         Node* relu = *it++;
-        if (relu->kind() != c10::aten::relu && relu->kind() != c10::aten::relu_) continue;
+        if (!isRelu(relu)) continue;
         Node* conv = relu->input(0)->node();
         const bool convolution = isConv(conv) || conv->kind() == c10::aten::conv_transpose2d;
         // Shape reads (a batch norm's dim() check) may stay: the tensor keeps its shape.

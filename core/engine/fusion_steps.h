@@ -21,6 +21,8 @@ using torch::jit::Value;
 
 extern const c10::Symbol kConv2d;
 bool isConv(const torch::jit::Node* node);
+/// aten::relu or its in-place form.
+bool isRelu(const torch::jit::Node* node);
 /// aten::add(a, b, 1) of two tensors.
 bool addOfOne(torch::jit::Node* node);
 /// The items of a prim::ListConstruct's output.

@@ -28,6 +28,10 @@ std::vector<Value*> listItems(Value* list) {
 
 bool isConv(const Node* node) { return node->kind() == kConv2d || node->kind() == kConvolution; }
 
+bool isRelu(const Node* node) {
+    return node->kind() == c10::aten::relu || node->kind() == c10::aten::relu_;
+}
+
 bool addOfOne(Node* node) {
     if (node->kind() != c10::aten::add || node->inputs().size() != 3) return false;
     const auto alpha = constantInt(node->input(2));
@@ -156,7 +160,7 @@ int sumsToReluSumCat(torch::jit::Block* block) {
     int count = 0;
     for (auto it = block->nodes().begin(); it != block->nodes().end();) {
         Node* relu = *it++;
-        if (relu->kind() != c10::aten::relu && relu->kind() != c10::aten::relu_) continue;
+        if (!isRelu(relu)) continue;
         Node* add = relu->input(0)->node();
         if (!addOfOne(add) || !onlyShapeReadsBesides(add->output(), relu)) continue;
         auto* graph = relu->owningGraph();
