@@ -422,8 +422,8 @@ cv::Mat TorchSession::replay(const cv::Mat& image, const cv::Mat* holes) {
         (holes && holes->type() != CV_8UC1))
         return {};
     auto& bucket = captured->second;
-    bucket.pixels.copy_(image::bytesToTensor(image, torchDevice_));
-    if (holes) bucket.holes.copy_(image::bytesToTensor(*holes, torchDevice_));
+    image::copyBytesInto(image, bucket.pixels);
+    if (holes) image::copyBytesInto(*holes, bucket.holes);
     bucket.graph->replay();
     recordCall(shape, false);
     return image::tensorToBytes(bucket.result);

@@ -7,11 +7,17 @@
 namespace pm::image {
 namespace {
 
+// The Mat's pixels as a uint8 [H,W,C] tensor that does not own them: copy before `contiguous`
+// goes away.
+torch::Tensor borrowBytes(const cv::Mat& contiguous) {
+    return torch::from_blob(contiguous.data,
+                            {contiguous.rows, contiguous.cols, contiguous.channels()},
+                            torch::kUInt8);
+}
+
 torch::Tensor u8ToDevice(const cv::Mat& mat, const torch::Device& device) {
     cv::Mat contiguous = mat.isContinuous() ? mat : mat.clone();
-    auto cpu = torch::from_blob(
-        contiguous.data, {contiguous.rows, contiguous.cols, contiguous.channels()}, torch::kUInt8);
-    // from_blob does not own the pixels: copy before `contiguous` goes away.
+    auto cpu = borrowBytes(contiguous);
     return device.is_cpu() ? cpu.clone() : cpu.to(device, /*non_blocking=*/false, /*copy=*/true);
 }
 
@@ -62,6 +68,17 @@ torch::Tensor bytesToTensor(const cv::Mat& mat, const torch::Device& device) {
     if (mat.empty() || mat.depth() != CV_8U)
         throw Error("pixels for the tensor must be 8-bit, got type " + std::to_string(mat.type()));
     return u8ToDevice(mat, device);
+}
+
+void copyBytesInto(const cv::Mat& mat, torch::Tensor& hwc) {
+    if (mat.empty() || mat.depth() != CV_8U || hwc.scalar_type() != torch::kUInt8 ||
+        hwc.dim() != 3 || hwc.size(0) != mat.rows || hwc.size(1) != mat.cols ||
+        hwc.size(2) != mat.channels())
+        throw Error("pixels do not fit the tensor: type " + std::to_string(mat.type()) + ", " +
+                    std::to_string(mat.cols) + "x" + std::to_string(mat.rows) + " into " +
+                    std::string(c10::str(hwc.sizes())));
+    const cv::Mat contiguous = mat.isContinuous() ? mat : mat.clone();
+    hwc.copy_(borrowBytes(contiguous));
 }
 
 cv::Mat tensorToBytes(const torch::Tensor& hwc) {

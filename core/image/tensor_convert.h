@@ -33,6 +33,11 @@ cv::Mat tensorToBgr(const torch::Tensor& tensor, const TensorLayout& layout);
 /// rather than feed a model (the built-in fill's GPU search).
 torch::Tensor bytesToTensor(const cv::Mat& mat, const torch::Device& device);
 
+/// CV_8UC(n) pixels copied into an existing uint8 [H,W,n] tensor on any device (one copy: the
+/// engine's captured CUDA graphs read their input from fixed tensors). Throws pm::Error when
+/// they do not fit.
+void copyBytesInto(const cv::Mat& mat, torch::Tensor& hwc);
+
 /// uint8 [H,W,n] on any device -> CV_8UC(n). Throws pm::Error for another shape or type.
 cv::Mat tensorToBytes(const torch::Tensor& hwc);
 

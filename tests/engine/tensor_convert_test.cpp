@@ -46,6 +46,20 @@ TEST(TensorConvert, OutputIsClampedAndMaskIsBinary) {
     EXPECT_EQ(m[0][0][0][0].item<float>(), 0.0f);
 }
 
+TEST(TensorConvert, PixelsAreCopiedIntoAFixedTensorOnlyWhenTheyFit) {
+    cv::Mat whole(12, 10, CV_8UC3);
+    cv::randu(whole, 0, 256);
+    const cv::Mat region = whole(cv::Rect(2, 3, 6, 5));  // not continuous in memory
+    auto target = torch::zeros({5, 6, 3}, torch::kUInt8);
+    copyBytesInto(region, target);
+    const cv::Mat back = tensorToBytes(target);
+    EXPECT_EQ(cv::norm(back, region, cv::NORM_INF), 0.0);
+    auto wrongSize = torch::zeros({6, 5, 3}, torch::kUInt8);
+    EXPECT_THROW(copyBytesInto(region, wrongSize), Error);
+    auto wrongChannels = torch::zeros({5, 6, 1}, torch::kUInt8);
+    EXPECT_THROW(copyBytesInto(region, wrongChannels), Error);
+}
+
 TEST(TensorConvert, RejectsOtherPixelTypesAndShapes) {
     EXPECT_THROW(bgrToTensor(cv::Mat(2, 2, CV_8UC1), {}), Error);
     EXPECT_THROW(maskToTensor(cv::Mat(2, 2, CV_8UC3)), Error);
