@@ -1,5 +1,6 @@
 #include "core/metadata/metadata.h"
 
+#include <cstring>
 #include <exception>
 
 #include "core/metadata/exiv2_session.h"
@@ -27,15 +28,33 @@ std::string valueIn(const Container& container, const std::string& key) {
 
 }  // namespace
 
-// Kept when the metadata itself is unreadable: the header size still guards the decoder.
-std::shared_ptr<const Metadata::Data> Metadata::sizeOnly(int width, int height) {
-    auto data = std::make_shared<Data>();
-    data->pixelWidth = width;
-    data->pixelHeight = height;
-    return data;
+Metadata::Metadata() = default;
+
+namespace {
+
+// Exiv2 0.27 reads EXIF from a PNG only in ImageMagick's "Raw profile type exif" text chunk, not
+// from the standard eXIf chunk that newer software writes; this decodes the latter. Returns a
+// reason when it cannot be read.
+std::string readExifChunk(const std::vector<uint8_t>& chunk, Exiv2::ExifData& exif) {
+    size_t skip = 0;
+    // The chunk holds TIFF-structured EXIF; some writers keep JPEG's "Exif\0\0" prefix in front.
+    if (chunk.size() >= 6 && std::memcmp(chunk.data(), "Exif\0\0", 6) == 0) skip = 6;
+    try {
+        Exiv2::ExifParser::decode(exif, chunk.data() + skip, static_cast<uint32_t>(chunk.size() - skip));
+        return {};
+    } catch (const std::exception& e) {
+        exif.clear();
+        return std::string("the EXIF in the PNG's eXIf chunk is unreadable (") + e.what() + ")";
+    }
 }
 
-Metadata::Metadata() = default;
+void appendWarning(std::string& warning, const std::string& more) {
+    if (more.empty()) return;
+    if (!warning.empty()) warning += "; ";
+    warning += more;
+}
+
+}  // namespace
 
 Metadata Metadata::read(const std::vector<uint8_t>& encoded) {
     Metadata result;
@@ -45,6 +64,10 @@ Metadata Metadata::read(const std::vector<uint8_t>& encoded) {
     }
     std::string log;
     int width = 0, height = 0;
+    // Read apart from Exiv2, so that a PNG whose EXIF or XMP Exiv2 rejects still keeps its colour
+    // profile name, gamma, resolution and text.
+    detail::PngExtras png = detail::readPngExtras(encoded);
+    auto data = std::make_shared<Data>();
     try {
         detail::LogCapture capture(log);
         Exiv2::Image::AutoPtr image = detail::openImage(encoded);
@@ -55,7 +78,6 @@ Metadata Metadata::read(const std::vector<uint8_t>& encoded) {
         image->readMetadata();
         width = image->pixelWidth();
         height = image->pixelHeight();
-        auto data = std::make_shared<Data>();
         data->exif = image->exifData();
         data->iptc = image->iptcData();
         data->xmp = image->xmpData();
@@ -63,26 +85,31 @@ Metadata Metadata::read(const std::vector<uint8_t>& encoded) {
             const Exiv2::DataBuf* icc = image->iccProfile();
             data->icc.assign(icc->pData_, icc->pData_ + icc->size_);
         }
-        data->pixelWidth = width;
-        data->pixelHeight = height;
-        result.d_ = std::move(data);
     } catch (const Exiv2::AnyError& e) {
-        result.d_ = sizeOnly(width, height);
+        data = std::make_shared<Data>();
         result.warning_ = std::string("unreadable metadata (") + e.what() + ")";
     } catch (const std::exception& e) {
-        result.d_ = sizeOnly(width, height);
+        data = std::make_shared<Data>();
         result.warning_ = std::string("unreadable metadata (") + e.what() + ")";
     }
+    data->pixelWidth = width;
+    data->pixelHeight = height;
     if (!log.empty()) {
         // Exiv2 reports many broken structures only through its log while reading what it can.
-        if (!result.warning_.empty()) result.warning_ += ": ";
-        result.warning_ += "metadata is damaged: " + log;
+        appendWarning(result.warning_, "metadata is damaged: " + log);
     }
+    if (data->exif.empty() && !png.exif.empty())
+        appendWarning(result.warning_, readExifChunk(png.exif, data->exif));
+    appendWarning(result.warning_, png.warning);
+    data->png = std::move(png);
+    data->jfifResolution = detail::jfifResolution(encoded);
+    result.d_ = std::move(data);
     return result;
 }
 
 bool Metadata::empty() const {
-    return !d_ || (d_->exif.empty() && d_->iptc.empty() && d_->xmp.empty() && d_->icc.empty());
+    return !d_ || (d_->exif.empty() && d_->iptc.empty() && d_->xmp.empty() && d_->icc.empty() &&
+                   d_->png.chunks.empty() && !d_->png.hadTime);
 }
 
 int Metadata::orientation() const {

@@ -50,7 +50,10 @@ public:
     /// and an XMP history entry records the edit (Xmp.xmpMM.History gains a stEvt entry;
     /// Xmp.xmp.ModifyDate, MetadataDate and CreatorTool are set). EXIF, IPTC, XMP and the ICC
     /// profile are copied; the EXIF thumbnail is dropped because it shows the photo before the
-    /// edit. Formats Exiv2 cannot write (BMP) are returned unchanged. Throws pm::Error when Exiv2
+    /// edit. Into a PNG also go a valid iCCP (the source PNG's profile name, else "ICC Profile"),
+    /// a PNG source's gAMA, cHRM, sRGB, pHYs, bKGD and text chunks, tIME set to the time of the
+    /// save when the source had one, and pHYs from EXIF or JFIF resolution when the source was no
+    /// PNG. Formats Exiv2 cannot write (BMP) are returned unchanged. Throws pm::Error when Exiv2
     /// fails on a format it claims to support.
     std::vector<uint8_t> writeInto(const std::vector<uint8_t>& encoded,
                                    const WriteOptions& options) const;
@@ -58,8 +61,6 @@ public:
     struct Data;  // Exiv2 containers, defined in metadata_data.h (internal to core/metadata)
 
 private:
-    static std::shared_ptr<const Data> sizeOnly(int width, int height);
-
     std::shared_ptr<const Data> d_;
     std::string warning_;
 };

@@ -7,10 +7,6 @@ namespace pm::metadata {
 
 struct Metadata::Data {};
 
-std::shared_ptr<const Metadata::Data> Metadata::sizeOnly(int, int) {
-    return nullptr;
-}
-
 Metadata::Metadata() = default;
 Metadata Metadata::read(const std::vector<uint8_t>&) {
     return Metadata();

@@ -21,10 +21,9 @@ bool canWriteMetadata(const Exiv2::Image& image) {
     return mode == Exiv2::amWrite || mode == Exiv2::amReadWrite;
 }
 
-std::tm localNow() {
-    const std::time_t now = std::time(nullptr);
+std::tm localTime(std::time_t when) {
     std::tm local{};
-    localtime_r(&now, &local);
+    localtime_r(&when, &local);
     return local;
 }
 
@@ -129,6 +128,18 @@ void updateXmp(Exiv2::XmpData& xmp, const WriteOptions& options, const std::tm& 
     xmp[item + "/stEvt:when"] = when;
 }
 
+// What goes into a PNG besides what Exiv2 writes. The print resolution of a PNG source is its own
+// pHYs; otherwise EXIF's (which the new file's EXIF also carries, so the two agree), then JFIF's.
+detail::PngSave pngSave(const Metadata::Data& source, std::time_t now) {
+    detail::PngSave save;
+    if (source.png.fromPng) save.source = &source.png;
+    save.icc = &source.icc;
+    save.resolution = detail::exifResolution(source.exif);
+    if (!save.resolution) save.resolution = source.jfifResolution;
+    save.now = now;
+    return save;
+}
+
 std::string typeName(const Exiv2::Image& image) {
     const std::string mime = image.mimeType();
     const auto slash = mime.find('/');
@@ -148,8 +159,10 @@ std::vector<uint8_t> Metadata::writeInto(const std::vector<uint8_t>& encoded,
         if (!image.get() || !canWriteMetadata(*image)) return encoded;
         what = typeName(*image);
         image->readMetadata();
-        const std::tm now = localNow();
+        const std::time_t nowUtc = std::time(nullptr);
+        const std::tm now = localTime(nowUtc);
         const bool targetIsTiff = image->imageType() == Exiv2::ImageType::tiff;
+        const bool targetIsPng = image->imageType() == Exiv2::ImageType::png;
 
         Exiv2::ExifData exif = d_ ? d_->exif : Exiv2::ExifData();
         updateExif(exif, options, targetIsTiff, now);
@@ -159,7 +172,9 @@ std::vector<uint8_t> Metadata::writeInto(const std::vector<uint8_t>& encoded,
         image->setExifData(exif);
         image->setIptcData(d_ ? d_->iptc : Exiv2::IptcData());
         image->setXmpData(xmp);
-        if (d_ && !d_->icc.empty()) {
+        // Exiv2 0.27 would write a PNG's profile with an empty keyword, which libpng rejects;
+        // withPngExtras writes it instead.
+        if (d_ && !d_->icc.empty() && !targetIsPng) {
             Exiv2::DataBuf icc(d_->icc.data(), static_cast<long>(d_->icc.size()));
             // Copied byte for byte: the profile was accepted when the source was read.
             image->setIccProfile(icc, false);
@@ -167,6 +182,7 @@ std::vector<uint8_t> Metadata::writeInto(const std::vector<uint8_t>& encoded,
         image->writeMetadata();
         std::vector<uint8_t> result = detail::imageBytes(*image);
         if (image->imageType() == Exiv2::ImageType::webp) detail::fixWebpIccChunk(result);
+        if (targetIsPng && d_) result = detail::withPngExtras(result, pngSave(*d_, nowUtc));
         return result;
     } catch (const Exiv2::AnyError& e) {
         throw Error("Could not write the photo's metadata into the new " + what +

@@ -201,15 +201,11 @@ std::vector<uint8_t> scannerJpeg(const std::vector<uint8_t>& icc, int dpi) {
     jpeg[15] = uint8_t(dpi);
     jpeg[16] = uint8_t(dpi >> 8);
     jpeg[17] = uint8_t(dpi);
-    std::vector<uint8_t> app2 = {0xFF, 0xE2, 0, 0};
-    const char tag[] = "ICC_PROFILE";
-    app2.insert(app2.end(), tag, tag + sizeof tag);  // with its NUL
-    app2.push_back(1);                               // chunk 1 of 1
-    app2.push_back(1);
-    app2.insert(app2.end(), icc.begin(), icc.end());
-    const size_t length = app2.size() - 2;
-    app2[2] = uint8_t(length >> 8);
-    app2[3] = uint8_t(length);
+    const std::string tag("ICC_PROFILE\0\x01\x01", 14);  // with its NUL; chunk 1 of 1
+    const size_t length = 2 + tag.size() + icc.size();
+    std::string app2 = {'\xFF', '\xE2', char(length >> 8), char(length & 0xFF)};
+    app2 += tag;
+    app2.append(icc.begin(), icc.end());
     const size_t afterApp0 = 4 + ((jpeg[4] << 8) | jpeg[5]);
     jpeg.insert(jpeg.begin() + afterApp0, app2.begin(), app2.end());
     return jpeg;
@@ -287,9 +283,10 @@ TEST(PngMetadataTestdata, ExifInAnExifChunkIsReadAndCarried) {
     const std::vector<uint8_t> source = testdataBytes("1343_exif.png");
     const Metadata before = Metadata::read(source);
     EXPECT_EQ(before.warning(), "");
-    ASSERT_FALSE(before.value("Exif.Image.Model").empty()) << "the eXIf chunk holds a camera model";
+    const std::string description = before.value("Exif.Image.ImageDescription");
+    ASSERT_FALSE(description.empty()) << "the eXIf chunk holds an image description";
     const std::vector<uint8_t> saved = saveAs(source, image::Format::Png);
-    EXPECT_EQ(Metadata::read(saved).value("Exif.Image.Model"), before.value("Exif.Image.Model"));
+    EXPECT_EQ(Metadata::read(saved).value("Exif.Image.ImageDescription"), description);
     const PngChunks in = test::readWithLibpng(source);
     const PngChunks out = test::readWithLibpng(saved);
     EXPECT_EQ(joinWarnings(out), "");
@@ -308,8 +305,13 @@ TEST_P(TestdataToPng, SavesAValidPngWithTheProfileAndDpi) {
     const std::vector<uint8_t>& icc = photo.metadata.iccProfile();
     const bool colourProfile = icc.size() > 20 && std::memcmp(&icc[16], "RGB ", 4) == 0;
     if (colourProfile && photo.pixels.channels() >= 3) {
-        EXPECT_TRUE(out.hasIcc) << "the photo's colour profile was lost";
-        EXPECT_EQ(out.icc, icc);
+        if (out.hasIcc) {
+            EXPECT_EQ(out.icc, icc);
+        } else {
+            // Only for the two HP sRGB profiles libpng calls "known incorrect" (3144 bytes).
+            EXPECT_TRUE(out.hasSrgb) << "the photo's colour profile was lost";
+            EXPECT_EQ(icc.size(), 3144u) << "a profile was replaced by an sRGB chunk";
+        }
     }
     const std::string x = photo.metadata.value("Exif.Image.XResolution");
     if (photo.format != image::Format::Png && !x.empty() &&
