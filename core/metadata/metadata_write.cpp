@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <ctime>
 #include <exception>
+#include <optional>
 #include <string>
 
 #include <exiv2/tiffimage.hpp>
@@ -130,13 +131,14 @@ void updateXmp(Exiv2::XmpData& xmp, const WriteOptions& options, const std::tm& 
 
 // What goes into a PNG besides what Exiv2 writes. The print resolution of a PNG source is its own
 // pHYs; otherwise EXIF's (which the new file's EXIF also carries, so the two agree), then JFIF's.
-detail::PngSave pngSave(const Metadata::Data& source, std::time_t now) {
+detail::PngSave pngSave(const Metadata::Data* source, std::time_t now) {
     detail::PngSave save;
-    if (source.png.fromPng) save.source = &source.png;
-    save.icc = &source.icc;
-    save.resolution = detail::exifResolution(source.exif);
-    if (!save.resolution) save.resolution = source.jfifResolution;
     save.now = now;
+    if (!source) return save;
+    if (source->png.fromPng) save.source = &source->png;
+    save.icc = &source->icc;
+    save.resolution = detail::exifResolution(source->exif);
+    if (!save.resolution) save.resolution = source->jfifResolution;
     return save;
 }
 
@@ -155,7 +157,9 @@ std::vector<uint8_t> Metadata::writeInto(const std::vector<uint8_t>& encoded,
     std::string what = "image";
     try {
         detail::LogCapture capture(log);
-        Exiv2::Image::AutoPtr image = detail::openImage(encoded);
+        // Exiv2 gets only the head of a PNG (see pngHead); the pixel data is joined back below.
+        const std::optional<std::vector<uint8_t>> pngHead = detail::pngHead(encoded);
+        Exiv2::Image::AutoPtr image = detail::openImage(pngHead ? *pngHead : encoded);
         if (!image.get() || !canWriteMetadata(*image)) return encoded;
         what = typeName(*image);
         image->readMetadata();
@@ -182,7 +186,8 @@ std::vector<uint8_t> Metadata::writeInto(const std::vector<uint8_t>& encoded,
         image->writeMetadata();
         std::vector<uint8_t> result = detail::imageBytes(*image);
         if (image->imageType() == Exiv2::ImageType::webp) detail::fixWebpIccChunk(result);
-        if (targetIsPng && d_) result = detail::withPngExtras(result, pngSave(*d_, nowUtc));
+        if (targetIsPng && pngHead)
+            result = detail::withPngExtras(encoded, result, pngSave(d_.get(), nowUtc));
         return result;
     } catch (const Exiv2::AnyError& e) {
         throw Error("Could not write the photo's metadata into the new " + what +

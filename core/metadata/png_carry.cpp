@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <set>
+#include <stdexcept>
 
 #include <zlib.h>
 
@@ -115,10 +116,10 @@ PngExtras readPngExtras(const std::vector<uint8_t>& png) {
     };
     for (const PngChunkView& view : pngChunks(png)) {
         const uint8_t* data = view.data(png);
-        if (!view.crcOk) {
-            // A damaged critical chunk is the decoder's business; a damaged ancillary one is not
-            // trusted, as libpng does not trust it either.
-            if (view.ancillary()) note(damaged, view.type);
+        // A damaged critical chunk is the decoder's business; a damaged ancillary one is not
+        // trusted, as libpng does not trust it either.
+        if (view.ancillary() && !crcMatches(png, view)) {
+            note(damaged, view.type);
             continue;
         }
         if (view.type == "IHDR" && view.size >= 13) {
@@ -147,11 +148,24 @@ PngExtras readPngExtras(const std::vector<uint8_t>& png) {
     return extras;
 }
 
-std::vector<uint8_t> withPngExtras(const std::vector<uint8_t>& png, const PngSave& save) {
+std::optional<std::vector<uint8_t>> pngHead(const std::vector<uint8_t>& png) {
     bool complete = false;
+    const std::vector<PngChunkView> chunks = pngChunks(png, &complete);
+    if (!complete || chunks.empty() || chunks.front().type != "IHDR" || chunks.front().size < 13)
+        return std::nullopt;
+    std::vector<uint8_t> head(png.begin(), png.begin() + chunks.front().end());
+    appendChunk(head, "IEND", nullptr, 0);
+    return head;
+}
+
+std::vector<uint8_t> withPngExtras(const std::vector<uint8_t>& png,
+                                   const std::vector<uint8_t>& exiv2Head, const PngSave& save) {
+    bool complete = false, headComplete = false;
     const std::vector<PngChunkView> target = pngChunks(png, &complete);
-    if (!complete || target.empty() || target.front().type != "IHDR" || target.front().size < 13)
-        return png;
+    const std::vector<PngChunkView> head = pngChunks(exiv2Head, &headComplete);
+    if (!complete || target.empty() || target.front().type != "IHDR" || target.front().size < 13 ||
+        !headComplete)
+        throw std::runtime_error("the PNG chunks could not be put together");
     const uint8_t bitDepth = target.front().data(png)[8];
     const uint8_t colorType = target.front().data(png)[9];
     const std::vector<PngChunk> none;
@@ -189,7 +203,6 @@ std::vector<uint8_t> withPngExtras(const std::vector<uint8_t>& png, const PngSav
     if (save.source && save.source->hadTime) beforeData.push_back(timeChunk(save.now));
     for (const auto& c : carried)
         if (isTextChunk(c.type)) beforeData.push_back(c);
-    if (colour.empty() && beforeData.empty()) return png;
 
     std::set<std::string> replaced;
     for (const auto* group : {&colour, &beforeData})
@@ -197,7 +210,7 @@ std::vector<uint8_t> withPngExtras(const std::vector<uint8_t>& png, const PngSav
             if (!isTextChunk(c.type)) replaced.insert(c.type);
     if (replaced.count("iCCP") || replaced.count("sRGB")) replaced.insert({"iCCP", "sRGB"});
 
-    size_t extra = 0;
+    size_t extra = exiv2Head.size();
     for (const auto* group : {&colour, &beforeData})
         for (const auto& c : *group) extra += 12 + c.data.size();
     std::vector<uint8_t> out(png.begin(), png.begin() + 8);  // the signature
@@ -205,13 +218,21 @@ std::vector<uint8_t> withPngExtras(const std::vector<uint8_t>& png, const PngSav
     bool dataReached = false;
     for (const PngChunkView& view : target) {
         if (replaced.count(view.type)) continue;
+        // Exiv2 wrote these anew from the metadata being carried (as it strips them when it
+        // writes a whole file).
+        if (isTextChunk(view.type) && rewrittenByExiv2(chunkKeyword(view.data(png), view.size)))
+            continue;
         if (view.type == "IDAT" && !dataReached) {
             dataReached = true;
             for (const auto& c : beforeData) appendChunk(out, c);
         }
         out.insert(out.end(), png.begin() + view.offset, png.begin() + view.end());
-        if (view.type == "IHDR")
-            for (const auto& c : colour) appendChunk(out, c);
+        if (view.type != "IHDR") continue;
+        for (const auto& c : colour) appendChunk(out, c);
+        for (const PngChunkView& written : head)
+            if (written.type != "IHDR" && written.type != "IEND")
+                out.insert(out.end(), exiv2Head.begin() + written.offset,
+                           exiv2Head.begin() + written.end());
     }
     return out;
 }

@@ -38,10 +38,17 @@ struct PngSave {
     std::time_t now = 0;                        ///< for tIME, the time of the last modification
 };
 
-/// `png` with the colour chunks (iCCP with a valid keyword, or sRGB; gAMA, cHRM) placed after IHDR
-/// and pHYs, bKGD, tIME and the text chunks before the first IDAT, replacing any of the same kind
-/// (the encoder's and Exiv2's EXIF/XMP text chunks stay). Returned unchanged when `png` is not a
-/// complete PNG or there is nothing to add.
-std::vector<uint8_t> withPngExtras(const std::vector<uint8_t>& png, const PngSave& save);
+/// The signature, IHDR and IEND of `png`: what Exiv2 needs to write EXIF, IPTC and XMP chunks.
+/// Handing it the whole file instead costs seconds and several copies of a large photo, because
+/// Exiv2 0.27 copies every chunk one by one into a growing buffer. Nothing for an incomplete PNG.
+std::optional<std::vector<uint8_t>> pngHead(const std::vector<uint8_t>& png);
+
+/// `png` with, after IHDR, the colour chunks (iCCP with a valid keyword, or sRGB; gAMA, cHRM) and
+/// the metadata chunks Exiv2 wrote into `exiv2Head` (see pngHead), and pHYs, bKGD, tIME and the
+/// source's text chunks before the first IDAT. Chunks of `png` of the same kinds are replaced,
+/// including its EXIF, IPTC and XMP text chunks. Throws std::runtime_error when either is not a
+/// complete PNG.
+std::vector<uint8_t> withPngExtras(const std::vector<uint8_t>& png,
+                                   const std::vector<uint8_t>& exiv2Head, const PngSave& save);
 
 }  // namespace pm::metadata::detail

@@ -37,8 +37,6 @@ std::vector<PngChunkView> pngChunks(const std::vector<uint8_t>& png, bool* compl
         // The specification caps a chunk at 2^31-1 bytes; larger means a damaged length field.
         if (chunk.size > 0x7FFFFFFFu || chunk.size > png.size() - pos - 12) break;
         chunk.type.assign(reinterpret_cast<const char*>(png.data() + pos + 4), 4);
-        const uLong crc = crc32(crc32(0L, Z_NULL, 0), png.data() + pos + 4, chunk.size + 4);
-        chunk.crcOk = crc == bigEndian32(png.data() + pos + 8 + chunk.size);
         chunks.push_back(chunk);
         pos = chunk.end();
         if (chunk.type == "IEND") {
@@ -47,6 +45,11 @@ std::vector<PngChunkView> pngChunks(const std::vector<uint8_t>& png, bool* compl
         }
     }
     return chunks;
+}
+
+bool crcMatches(const std::vector<uint8_t>& png, const PngChunkView& chunk) {
+    const uLong crc = crc32(crc32(0L, Z_NULL, 0), png.data() + chunk.offset + 4, chunk.size + 4);
+    return crc == bigEndian32(png.data() + chunk.offset + 8 + chunk.size);
 }
 
 void appendChunk(std::vector<uint8_t>& out, const std::string& type, const uint8_t* data,

@@ -16,7 +16,6 @@ struct PngChunkView {
     std::string type;     ///< four letters, e.g. "gAMA"; lower-case first letter = ancillary
     size_t offset = 0;    ///< of the chunk's length field in the file
     uint32_t size = 0;    ///< data bytes (without length, type and CRC)
-    bool crcOk = true;    ///< false when the stored CRC does not match the type and data
 
     size_t end() const { return offset + 12 + size; }
     const uint8_t* data(const std::vector<uint8_t>& png) const { return png.data() + offset + 8; }
@@ -34,6 +33,10 @@ bool isPng(const std::vector<uint8_t>& bytes);
 /// The chunks of `png` up to and including IEND, in file order. A chunk that runs past the end of
 /// the data ends the list (`complete` is then false), as it would end any reader.
 std::vector<PngChunkView> pngChunks(const std::vector<uint8_t>& png, bool* complete = nullptr);
+
+/// Whether the chunk's stored CRC matches its type and data. Checked only where needed: running
+/// it over all the pixel data of a large photo would cost more than the rest of the work here.
+bool crcMatches(const std::vector<uint8_t>& png, const PngChunkView& chunk);
 
 /// Appends a whole chunk (length, type, data, CRC) to `out`.
 void appendChunk(std::vector<uint8_t>& out, const std::string& type, const uint8_t* data,
