@@ -40,7 +40,8 @@ std::string readExifChunk(const std::vector<uint8_t>& chunk, Exiv2::ExifData& ex
     // The chunk holds TIFF-structured EXIF; some writers keep JPEG's "Exif\0\0" prefix in front.
     if (chunk.size() >= 6 && std::memcmp(chunk.data(), "Exif\0\0", 6) == 0) skip = 6;
     try {
-        Exiv2::ExifParser::decode(exif, chunk.data() + skip, static_cast<uint32_t>(chunk.size() - skip));
+        Exiv2::ExifParser::decode(exif, chunk.data() + skip,
+                                  static_cast<uint32_t>(chunk.size() - skip));
         return {};
     } catch (const std::exception& e) {
         exif.clear();

@@ -19,9 +19,9 @@ bool isTextChunk(const std::string& type) {
 // Text chunks that hold EXIF, IPTC or XMP: Exiv2 reads them into its model and writes them anew
 // (the XMP gains the edit history), so the source's copies would be stale duplicates.
 bool rewrittenByExiv2(const std::string& keyword) {
-    static const std::set<std::string> keywords = {
-        "Raw profile type exif", "Raw profile type APP1", "Raw profile type iptc",
-        "Raw profile type xmp", "XML:com.adobe.xmp"};
+    static const std::set<std::string> keywords = {"Raw profile type exif", "Raw profile type APP1",
+                                                   "Raw profile type iptc", "Raw profile type xmp",
+                                                   "XML:com.adobe.xmp"};
     return keywords.count(keyword) > 0;
 }
 
@@ -33,7 +33,8 @@ bool encodingDetail(const std::string& type) {
 }
 
 std::string describeDropped(const std::string& type) {
-    if (type == "acTL" || type == "fcTL" || type == "fdAT") return "animation (only the first frame is kept)";
+    if (type == "acTL" || type == "fcTL" || type == "fdAT")
+        return "animation (only the first frame is kept)";
     if (type == "oFFs") return "image offset (oFFs)";
     if (type == "sCAL") return "physical scale (sCAL)";
     if (type == "pCAL") return "pixel calibration (pCAL)";
@@ -143,8 +144,8 @@ PngExtras readPngExtras(const std::vector<uint8_t>& png) {
     if (!damaged.empty())
         w = "damaged PNG chunks (checksum mismatch) are not carried over: " + joined(damaged);
     if (!dropped.empty())
-        w += (w.empty() ? "" : "; ") +
-             std::string("PNG chunks PhotoMend does not carry over: ") + joined(dropped);
+        w += (w.empty() ? "" : "; ") + std::string("PNG chunks PhotoMend does not carry over: ") +
+             joined(dropped);
     return extras;
 }
 

@@ -23,8 +23,8 @@ struct PngExtras {
     bool hadTime = false;          ///< had tIME: the saved file gets one with the time of the save
     uint8_t bitDepth = 0;          ///< from IHDR: bKGD is only meaningful for the same layout
     uint8_t colorType = 0;
-    std::vector<uint8_t> exif;     ///< the eXIf chunk (TIFF-structured EXIF; Exiv2 0.27 ignores it)
-    std::string warning;           ///< what is damaged or will not be carried, "" when all is well
+    std::vector<uint8_t> exif;  ///< the eXIf chunk (TIFF-structured EXIF; Exiv2 0.27 ignores it)
+    std::string warning;        ///< what is damaged or will not be carried, "" when all is well
 };
 
 /// Reads the chunks to carry from a PNG file; a PNG-less or empty result for other data.
@@ -34,8 +34,9 @@ PngExtras readPngExtras(const std::vector<uint8_t>& png);
 struct PngSave {
     const PngExtras* source = nullptr;          ///< the source's chunks when it was a PNG
     const std::vector<uint8_t>* icc = nullptr;  ///< the colour profile to embed, if any
-    std::optional<PrintResolution> resolution;  ///< from EXIF/JFIF, used when the source has no pHYs
-    std::time_t now = 0;                        ///< for tIME, the time of the last modification
+    std::optional<PrintResolution>
+        resolution;       ///< from EXIF/JFIF, used when the source has no pHYs
+    std::time_t now = 0;  ///< for tIME, the time of the last modification
 };
 
 /// The signature, IHDR and IEND of `png`: what Exiv2 needs to write EXIF, IPTC and XMP chunks.

@@ -58,8 +58,8 @@ void appendChunk(std::vector<uint8_t>& out, const std::string& type, const uint8
     const size_t typeAt = out.size();
     out.insert(out.end(), type.begin(), type.begin() + 4);
     if (size) out.insert(out.end(), data, data + size);
-    putBigEndian32(out, static_cast<uint32_t>(
-                            crc32(crc32(0L, Z_NULL, 0), out.data() + typeAt, 4 + size)));
+    putBigEndian32(
+        out, static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), out.data() + typeAt, 4 + size)));
 }
 
 std::string chunkKeyword(const uint8_t* data, size_t size) {

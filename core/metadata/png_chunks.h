@@ -13,9 +13,9 @@ namespace pm::metadata::detail {
 /// One chunk of a PNG held elsewhere: where it starts and how long its data is. Views, not copies,
 /// because the pixel data (IDAT) of a large photo runs to hundreds of megabytes.
 struct PngChunkView {
-    std::string type;     ///< four letters, e.g. "gAMA"; lower-case first letter = ancillary
-    size_t offset = 0;    ///< of the chunk's length field in the file
-    uint32_t size = 0;    ///< data bytes (without length, type and CRC)
+    std::string type;   ///< four letters, e.g. "gAMA"; lower-case first letter = ancillary
+    size_t offset = 0;  ///< of the chunk's length field in the file
+    uint32_t size = 0;  ///< data bytes (without length, type and CRC)
 
     size_t end() const { return offset + 12 + size; }
     const uint8_t* data(const std::vector<uint8_t>& png) const { return png.data() + offset + 8; }

@@ -42,8 +42,8 @@ void gatherChunks(png_structp png, png_infop info, PngChunks& out) {
     }
     out.hasGamma = png_get_gAMA_fixed(png, info, &out.gamma) != 0;
     auto& c = out.chrm;
-    out.hasChrm = png_get_cHRM_fixed(png, info, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6],
-                                     &c[7]) != 0;
+    out.hasChrm =
+        png_get_cHRM_fixed(png, info, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7]) != 0;
     out.hasSrgb = png_get_sRGB(png, info, &out.srgbIntent) != 0;
     out.hasPhys = png_get_pHYs(png, info, &out.physX, &out.physY, &out.physUnit) != 0;
     png_color_16p background = nullptr;
@@ -65,7 +65,7 @@ void gatherChunks(png_structp png, png_infop info, PngChunks& out) {
         t.key = texts[i].key;
         t.compression = texts[i].compression;
         const size_t size = t.compression >= PNG_ITXT_COMPRESSION_NONE ? texts[i].itxt_length
-                                                                        : texts[i].text_length;
+                                                                       : texts[i].text_length;
         t.text.assign(texts[i].text, size);
         if (texts[i].lang) t.lang = texts[i].lang;
         if (texts[i].lang_key) t.langKey = texts[i].lang_key;
@@ -196,7 +196,7 @@ std::vector<uint8_t> minimalIccProfile(const char* colorSpace, uint8_t seed) {
     put32(76, 0x0000D32D);
     std::memcpy(&p[80], "PMt", 3);  // profile creator, with `seed` to make profiles distinct
     p[83] = seed;
-    put32(128, 1);                   // tag count
+    put32(128, 1);                    // tag count
     std::memcpy(&p[132], "cprt", 4);  // tag: signature, offset, size
     put32(136, 144);
     put32(140, 12);

@@ -335,8 +335,8 @@ std::vector<std::string> readablePhotos() {
 std::string testName(const ::testing::TestParamInfo<std::string>& info) {
     std::string name = test::baseName(info.param);
     std::replace_if(
-        name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); },
-        '_');
+        name.begin(), name.end(),
+        [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
     return name;
 }
 
