@@ -13,6 +13,7 @@
 #include "ui/canvas_widget.h"
 #include "ui/document.h"
 #include "ui/main_window.h"
+#include "ui/split_scan_flow.h"
 
 namespace {
 
@@ -62,6 +63,13 @@ int main(int argc, char** argv) {
         {"new-window",
          QApplication::translate(
              "main", "Open a separate window even when PhotoMend is already running.")});
+    parser.addOption(
+        {"split",
+         QApplication::translate("main",
+                                 "Find the photos on the scan SCAN (several photos scanned "
+                                 "together) and open each of them, straightened; repeat for more "
+                                 "scans."),
+         "SCAN"});
     parser.process(app);
 
     pm::engine::EngineOptions options;
@@ -75,7 +83,10 @@ int main(int argc, char** argv) {
 
     const QStringList files = parser.positionalArguments();
     pm::app::SingleInstance instance(pm::app::SingleInstance::defaultServerName());
-    if (!parser.isSet("new-window")) {
+    // A split is reviewed in the window that starts it: the running window's hand-over only takes
+    // files to open.
+    const QStringList scans = parser.values("split");
+    if (!parser.isSet("new-window") && scans.isEmpty()) {
         if (instance.handOver(files)) return 0;
         QString error;
         if (!instance.listen(&error)) {
@@ -104,5 +115,6 @@ int main(int argc, char** argv) {
     window.show();
     if (reportHook) reportMenus(window);
     open(files);
+    if (!scans.isEmpty()) window.splitFlow()->splitFiles(scans);
     return app.exec();
 }
