@@ -64,12 +64,9 @@ int main(int argc, char** argv) {
          QApplication::translate(
              "main", "Open a separate window even when PhotoMend is already running.")});
     parser.addOption(
-        {"split",
-         QApplication::translate("main",
-                                 "Find the photos on the scan SCAN (several photos scanned "
-                                 "together) and open each of them, straightened; repeat for more "
-                                 "scans."),
-         "SCAN"});
+        {"split", QApplication::translate(
+                      "main", "The files are scans of several photos: find the photos on each and "
+                              "open them, straightened, instead of the scans.")});
     parser.process(app);
 
     pm::engine::EngineOptions options;
@@ -81,12 +78,13 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet("models-dir")) options.modelsDir = parser.value("models-dir").toStdString();
 
-    const QStringList files = parser.positionalArguments();
     pm::app::SingleInstance instance(pm::app::SingleInstance::defaultServerName());
     // A split is reviewed in the window that starts it: the running window's hand-over only takes
     // files to open.
-    const QStringList scans = parser.values("split");
-    if (!parser.isSet("new-window") && scans.isEmpty()) {
+    const bool split = parser.isSet("split");
+    const QStringList files = split ? QStringList() : parser.positionalArguments();
+    const QStringList scans = split ? parser.positionalArguments() : QStringList();
+    if (!parser.isSet("new-window") && !split) {
         if (instance.handOver(files)) return 0;
         QString error;
         if (!instance.listen(&error)) {
@@ -115,6 +113,12 @@ int main(int argc, char** argv) {
     window.show();
     if (reportHook) reportMenus(window);
     open(files);
+    if (reportHook)
+        QObject::connect(window.splitFlow(), &pm::ui::SplitScanFlow::searched, &window,
+                         [](const QString& path, int count) {
+                             std::printf("split: %s: %d photos\n", qPrintable(path), count);
+                             std::fflush(stdout);
+                         });
     if (!scans.isEmpty()) window.splitFlow()->splitFiles(scans);
     return app.exec();
 }
