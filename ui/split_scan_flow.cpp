@@ -6,6 +6,7 @@
 #include <QStatusBar>
 #include <exception>
 
+#include "core/common/error.h"
 #include "core/engine/engine.h"
 #include "core/ops/split/split_scan.h"
 #include "ui/document.h"
