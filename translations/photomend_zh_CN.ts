@@ -82,8 +82,8 @@
         <translation>“%1”不完整或已损坏：其 %2 数据在图像结束之前就中断了。</translation>
     </message>
     <message>
-        <source>“%1” is corrupt: its %2 data could not be decoded.</source>
-        <translation>“%1”已损坏：无法解码其 %2 数据。</translation>
+        <source>“%1” is corrupt or truncated: its %2 data could not be decoded.</source>
+        <translation>“%1”已损坏或不完整：无法解码其 %2 数据。</translation>
     </message>
     <message>
         <source>“%1” is too large to open: %2 x %3 pixels (PhotoMend opens photos up to 30000 pixels per side and 500 megapixels).</source>

@@ -33,10 +33,11 @@ struct Search {
 
 SplitScanFlow::SplitScanFlow(MainWindow* window, EngineBridge* bridge)
     : QObject(window), window_(window), bridge_(bridge) {
-    connect(bridge_, &EngineBridge::finished, this, [this](quint64 id, int outcome, const QString& message) {
-        const auto callback = jobs_.take(id);
-        if (callback) callback(outcome, message);
-    });
+    connect(bridge_, &EngineBridge::finished, this,
+            [this](quint64 id, int outcome, const QString& message) {
+                const auto callback = jobs_.take(id);
+                if (callback) callback(outcome, message);
+            });
     review_ = [this](const cv::Mat& scan, std::vector<cv::RotatedRect> boxes) {
         SplitScanDialog dialog(scan, std::move(boxes), window_);
         if (dialog.exec() != QDialog::Accepted) return std::vector<cv::RotatedRect>{};
@@ -97,23 +98,26 @@ void SplitScanFlow::done() {
 void SplitScanFlow::find(const QString& path, std::shared_ptr<const image::LoadedPhoto> photo,
                          cv::Mat scan, Trigger trigger) {
     auto search = std::make_shared<Search>();
-    const quint64 id = bridge_->submit(tr("Find photos on the scan"), [search, path, scan](engine::JobContext& context) {
-        try {
-            cv::Mat pixels = scan;
-            if (pixels.empty()) {
-                search->loaded = std::make_shared<image::LoadedPhoto>(image::loadPhoto(path.toStdString()));
-                pixels = search->loaded->pixels;
+    const quint64 id = bridge_->submit(
+        tr("Find photos on the scan"), [search, path, scan](engine::JobContext& context) {
+            try {
+                cv::Mat pixels = scan;
+                if (pixels.empty()) {
+                    search->loaded =
+                        std::make_shared<image::LoadedPhoto>(image::loadPhoto(path.toStdString()));
+                    pixels = search->loaded->pixels;
+                }
+                for (const ops::DetectedPhoto& p : ops::detectPhotos(pixels, {}, context))
+                    search->boxes.push_back(p.box);
+            } catch (const Cancelled&) {
+                throw;
+            } catch (const std::exception&) {
+                search->error = std::current_exception();
             }
-            for (const ops::DetectedPhoto& p : ops::detectPhotos(pixels, {}, context))
-                search->boxes.push_back(p.box);
-        } catch (const Cancelled&) {
-            throw;
-        } catch (const std::exception&) {
-            search->error = std::current_exception();
-        }
-    });
+        });
     if (trigger == Trigger::Asked)
-        window_->statusBar()->showMessage(tr("Looking for photos on %1…").arg(QFileInfo(path).fileName()));
+        window_->statusBar()->showMessage(
+            tr("Looking for photos on %1…").arg(QFileInfo(path).fileName()));
     jobs_[id] = [this, search, path, photo, scan, trigger](int outcome, const QString& message) {
         if (trigger == Trigger::Asked) window_->statusBar()->clearMessage();
         if (engine::JobOutcome(outcome) != engine::JobOutcome::Done) {
@@ -136,7 +140,8 @@ void SplitScanFlow::find(const QString& path, std::shared_ptr<const image::Loade
     };
 }
 
-void SplitScanFlow::found(const Source& source, const std::vector<cv::RotatedRect>& boxes, Trigger trigger) {
+void SplitScanFlow::found(const Source& source, const std::vector<cv::RotatedRect>& boxes,
+                          Trigger trigger) {
     const QString name = QFileInfo(source.path).fileName();
     if (trigger == Trigger::Dropped) {
         if (int(boxes.size()) < kOfferFromPhotos || !ask_(name, int(boxes.size()))) return;

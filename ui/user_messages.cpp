@@ -37,7 +37,8 @@ QString UserMessages::error(const std::exception& error) {
             return tr("“%1” is truncated or corrupt: its %2 data ends before the image does.")
                 .arg(arg(e, 0), arg(e, 1));
         case ErrorCode::DecodeFailed:
-            return tr("“%1” is corrupt: its %2 data could not be decoded.").arg(arg(e, 0), arg(e, 1));
+            return tr("“%1” is corrupt or truncated: its %2 data could not be decoded.")
+                .arg(arg(e, 0), arg(e, 1));
         case ErrorCode::TooLarge:
             return tr("“%1” is too large to open: %2 x %3 pixels (PhotoMend opens photos up to "
                       "30000 pixels per side and 500 megapixels).")

@@ -35,9 +35,10 @@ std::string sizeText(long long w, long long h) {
 
 void checkSize(long long w, long long h, const std::string& name) {
     if (w > kMaxSide || h > kMaxSide || w * h > kMaxPixels)
-        throw CodedError(ErrorCode::TooLarge, {name, std::to_string(w), std::to_string(h)},
-                         name + " is too large to open: " + sizeText(w, h) +
-                    " (PhotoMend opens photos up to 30000 pixels per side and 500 megapixels).");
+        throw CodedError(
+            ErrorCode::TooLarge, {name, std::to_string(w), std::to_string(h)},
+            name + " is too large to open: " + sizeText(w, h) +
+                " (PhotoMend opens photos up to 30000 pixels per side and 500 megapixels).");
 }
 
 // The decoder may hand back layouts the rest of PhotoMend does not handle; bring them to
@@ -57,23 +58,26 @@ cv::Mat normalizeLayout(cv::Mat m, const std::string& name) {
     } else if (m.channels() > 4) {
         throw CodedError(ErrorCode::UnsupportedChannels, {name, std::to_string(m.channels())},
                          name + " has " + std::to_string(m.channels()) +
-                    " channels; PhotoMend opens gray, RGB and RGBA images.");
+                             " channels; PhotoMend opens gray, RGB and RGBA images.");
     }
     return m;
 }
 
 LoadedPhoto decodeNamed(const std::vector<uint8_t>& bytes, const std::string& name) {
     if (bytes.empty())
-        throw CodedError(ErrorCode::FileEmpty, {name}, name + " is empty (0 bytes), so it holds no image.");
+        throw CodedError(ErrorCode::FileEmpty, {name},
+                         name + " is empty (0 bytes), so it holds no image.");
     LoadedPhoto photo;
     photo.format = formatFromBytes(bytes);
     if (photo.format == Format::Unknown)
-        throw CodedError(ErrorCode::NotAnImage, {name},
-                         name + " is not an image PhotoMend can open (JPEG, PNG, TIFF, WebP or BMP).");
+        throw CodedError(
+            ErrorCode::NotAnImage, {name},
+            name + " is not an image PhotoMend can open (JPEG, PNG, TIFF, WebP or BMP).");
     const std::string kind = formatName(photo.format);
     if (photo.format == Format::Jpeg && !detail::scanJpeg(bytes).complete)
-        throw CodedError(ErrorCode::Truncated, {name, "JPEG"},
-                         name + " is truncated or corrupt: its JPEG data ends before the image does.");
+        throw CodedError(
+            ErrorCode::Truncated, {name, "JPEG"},
+            name + " is truncated or corrupt: its JPEG data ends before the image does.");
 
     photo.metadata = metadata::Metadata::read(bytes);
     checkSize(photo.metadata.pixelWidth(), photo.metadata.pixelHeight(), name);
@@ -88,8 +92,9 @@ LoadedPhoto decodeNamed(const std::vector<uint8_t>& bytes, const std::string& na
         throw CodedError(ErrorCode::OutOfMemory, {name}, "Not enough memory to open " + name + ".");
     }
     if (decoded.empty())
-        throw CodedError(ErrorCode::Truncated, {name, kind},
-                         name + " is corrupt or truncated: its " + kind + " data could not be decoded.");
+        throw CodedError(
+            ErrorCode::DecodeFailed, {name, kind},
+            name + " is corrupt or truncated: its " + kind + " data could not be decoded.");
     checkSize(decoded.cols, decoded.rows, name);
 
     try {
@@ -105,8 +110,9 @@ LoadedPhoto decodeNamed(const std::vector<uint8_t>& bytes, const std::string& na
         throw CodedError(ErrorCode::DecodeFailed, {name, kind},
                          name + " could not be prepared for editing: " + e.err);
     } catch (const std::bad_alloc&) {
-        throw CodedError(ErrorCode::OutOfMemory, {name}, "Not enough memory to open " + name + " (" +
-                    sizeText(decoded.cols, decoded.rows) + ").");
+        throw CodedError(ErrorCode::OutOfMemory, {name},
+                         "Not enough memory to open " + name + " (" +
+                             sizeText(decoded.cols, decoded.rows) + ").");
     }
     if (photo.format == Format::Jpeg) photo.jpegQuality = estimateJpegQuality(bytes);
     return photo;

@@ -95,14 +95,16 @@ TEST(ChineseWindow, SaveErrorsAreChinese) {
     pm::image::LoadedPhoto photo;
     photo.pixels = cv::Mat(40, 60, CV_8UC3, cv::Scalar(10, 120, 200));
     photo.format = pm::image::Format::Png;
-    auto* document = new pm::ui::Document(std::move(photo), QString::fromStdString(dir.file("a.png")));
+    auto* document =
+        new pm::ui::Document(std::move(photo), QString::fromStdString(dir.file("a.png")));
     window.addDocument(document);
     QSignalSpy errors(&window, &pm::ui::MainWindow::errorShown);
     EXPECT_FALSE(window.saveDocument(document, QString::fromStdString(dir.file("a.xyz"))));
     ASSERT_EQ(errors.size(), 1);
     EXPECT_TRUE(hasChinese(errors.front().front().toString()))
         << errors.front().front().toString().toStdString();
-    EXPECT_FALSE(window.saveDocument(document, QString::fromStdString(dir.file("no/such/folder/a.png"))));
+    EXPECT_FALSE(
+        window.saveDocument(document, QString::fromStdString(dir.file("no/such/folder/a.png"))));
     ASSERT_EQ(errors.size(), 2);
     EXPECT_TRUE(hasChinese(errors.back().front().toString()))
         << errors.back().front().toString().toStdString();

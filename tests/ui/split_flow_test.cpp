@@ -1,12 +1,12 @@
 // Splitting scans from wherever they come (File > Split Scanned Photos from File…, a drop, the open
 // tab): several photos on a bed open as new tabs after review; an ordinary photo is never cut up,
 // the user is told that no separate photos were found.
+#include <gtest/gtest.h>
 #include <QDropEvent>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QUrl>
-#include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -129,7 +129,8 @@ TEST(SplitScanFlow, ADroppedScanOfSeveralPhotosIsOfferedForSplitting) {
         asked << QStringLiteral("%1:%2").arg(name).arg(count);
         return true;
     });
-    window.splitFlow()->setReview([](const cv::Mat&, std::vector<cv::RotatedRect> boxes) { return boxes; });
+    window.splitFlow()->setReview(
+        [](const cv::Mat&, std::vector<cv::RotatedRect> boxes) { return boxes; });
     QSignalSpy searched(window.splitFlow(), &pm::ui::SplitScanFlow::searched);
     drop(window, QString::fromStdString(writeScan(dir)));
     ASSERT_EQ(window.documentCount(), 1) << "the drop opens the scan at once";
