@@ -121,7 +121,7 @@ void sortReadingOrder(std::vector<DetectedPhoto>& photos) {
 /// composed scans of tests/ops_split and on beds with grain up to 10 levels (photos on a bed: mean
 /// straightness 0.76 to 1.0, every free side 0.60 or more, bed slope 0.12 at most) and on the
 /// ordinary photos of testdata/photos and old-photos (their made-up boxes: mean straightness 0.69
-/// at most, and all but one fail at least two of the tests).
+/// at most, and each fails at least two of the three tests).
 constexpr double kMinStraightness = 0.72;      ///< mean over the sides, scan-border sides 0.5
 constexpr double kMinSideStraightness = 0.55;  ///< every side with an edge to find
 constexpr float kMaxBedSlope = 0.2f;  ///< the bed's median L* slope per pixel, blurred by 2 px
