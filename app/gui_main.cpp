@@ -13,6 +13,7 @@
 #include "ui/canvas_widget.h"
 #include "ui/document.h"
 #include "ui/main_window.h"
+#include "ui/split_scan_flow.h"
 
 namespace {
 
@@ -62,6 +63,10 @@ int main(int argc, char** argv) {
         {"new-window",
          QApplication::translate(
              "main", "Open a separate window even when PhotoMend is already running.")});
+    parser.addOption(
+        {"split", QApplication::translate(
+                      "main", "The files are scans of several photos: find the photos on each and "
+                              "open them, straightened, instead of the scans.")});
     parser.process(app);
 
     pm::engine::EngineOptions options;
@@ -73,9 +78,13 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet("models-dir")) options.modelsDir = parser.value("models-dir").toStdString();
 
-    const QStringList files = parser.positionalArguments();
     pm::app::SingleInstance instance(pm::app::SingleInstance::defaultServerName());
-    if (!parser.isSet("new-window")) {
+    // A split is reviewed in the window that starts it: the running window's hand-over only takes
+    // files to open.
+    const bool split = parser.isSet("split");
+    const QStringList files = split ? QStringList() : parser.positionalArguments();
+    const QStringList scans = split ? parser.positionalArguments() : QStringList();
+    if (!parser.isSet("new-window") && !split) {
         if (instance.handOver(files)) return 0;
         QString error;
         if (!instance.listen(&error)) {
@@ -104,5 +113,12 @@ int main(int argc, char** argv) {
     window.show();
     if (reportHook) reportMenus(window);
     open(files);
+    if (reportHook)
+        QObject::connect(window.splitFlow(), &pm::ui::SplitScanFlow::searched, &window,
+                         [](const QString& path, int count) {
+                             std::printf("split: %s: %d photos\n", qPrintable(path), count);
+                             std::fflush(stdout);
+                         });
+    if (!scans.isEmpty()) window.splitFlow()->splitFiles(scans);
     return app.exec();
 }

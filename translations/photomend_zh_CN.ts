@@ -2,36 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name>PatchCommand</name>
-    <message>
-        <source>%1 (dropped to save memory)</source>
-        <translation>%1（为节省内存已丢弃）</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Repair photos: remove objects, fix old scans.</source>
-        <translation>修复照片：移除物体，修复老照片扫描件。</translation>
-    </message>
-    <message>
-        <source>Photos to open.</source>
-        <translation>要打开的照片。</translation>
-    </message>
-    <message>
-        <source>Where models run: auto, cpu or cuda.</source>
-        <translation>模型运行的设备：auto、cpu 或 cuda。</translation>
-    </message>
-    <message>
-        <source>Folder holding installed models.</source>
-        <translation>存放已安装模型的文件夹。</translation>
-    </message>
-    <message>
-        <source>Open a separate window even when PhotoMend is already running.</source>
-        <translation>即使 PhotoMend 已在运行，也打开一个单独的窗口。</translation>
-    </message>
-</context>
-<context>
     <name>ModeJobs</name>
     <message>
         <source>Remove object</source>
@@ -68,6 +38,140 @@
     <message>
         <source>Detect damage: %1% of the photo marked; refine it with the brush and eraser, then Apply.</source>
         <translation>检测损伤：已标记照片的 %1%；可用画笔和橡皮擦修改，然后点击“应用”。</translation>
+    </message>
+</context>
+<context>
+    <name>PatchCommand</name>
+    <message>
+        <source>%1 (dropped to save memory)</source>
+        <translation>%1（为节省内存已丢弃）</translation>
+    </message>
+</context>
+<context>
+    <name>UserMessages</name>
+    <message>
+        <source>Cannot open “%1”: the file does not exist.</source>
+        <translation>无法打开“%1”：文件不存在。</translation>
+    </message>
+    <message>
+        <source>Cannot open “%1”: it is a folder, not a file.</source>
+        <translation>无法打开“%1”：这是一个文件夹，不是文件。</translation>
+    </message>
+    <message>
+        <source>Cannot open “%1”: %2.</source>
+        <translation>无法打开“%1”：%2。</translation>
+    </message>
+    <message>
+        <source>Cannot read “%1”: the read failed part way.</source>
+        <translation>无法读取“%1”：读取中途失败。</translation>
+    </message>
+    <message>
+        <source>Cannot read “%1”: not enough memory for a file this large.</source>
+        <translation>无法读取“%1”：内存不足，无法读取这么大的文件。</translation>
+    </message>
+    <message>
+        <source>“%1” is empty (0 bytes), so it holds no image.</source>
+        <translation>“%1”是空文件（0 字节），不包含图像。</translation>
+    </message>
+    <message>
+        <source>“%1” is not an image PhotoMend can open (JPEG, PNG, TIFF, WebP or BMP).</source>
+        <translation>“%1”不是 PhotoMend 能打开的图像（JPEG、PNG、TIFF、WebP 或 BMP）。</translation>
+    </message>
+    <message>
+        <source>“%1” is truncated or corrupt: its %2 data ends before the image does.</source>
+        <translation>“%1”不完整或已损坏：其 %2 数据在图像结束之前就中断了。</translation>
+    </message>
+    <message>
+        <source>“%1” is corrupt or truncated: its %2 data could not be decoded.</source>
+        <translation>“%1”已损坏或不完整：无法解码其 %2 数据。</translation>
+    </message>
+    <message>
+        <source>“%1” is too large to open: %2 x %3 pixels (PhotoMend opens photos up to 30000 pixels per side and 500 megapixels).</source>
+        <translation>“%1”太大，无法打开：%2 x %3 像素（PhotoMend 可打开每边最多 30000 像素、总计最多 5 亿像素的照片）。</translation>
+    </message>
+    <message>
+        <source>Not enough memory to open “%1”.</source>
+        <translation>内存不足，无法打开“%1”。</translation>
+    </message>
+    <message>
+        <source>“%1” uses a sample format PhotoMend cannot edit (signed integers).</source>
+        <translation>“%1”使用了 PhotoMend 无法编辑的采样格式（有符号整数）。</translation>
+    </message>
+    <message>
+        <source>“%1” has %2 channels; PhotoMend opens gray, RGB and RGBA images.</source>
+        <translation>“%1”有 %2 个通道；PhotoMend 只能打开灰度、RGB 和 RGBA 图像。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Warming up…</source>
+        <translation>正在预热…</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>%1, %2 GB</source>
+        <translation>%1，%2 GB</translation>
+    </message>
+    <message numerus="yes">
+        <source>CPU, %n thread(s)</source>
+        <translation>
+            <numerusform>CPU，%n 个线程</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Repair photos: remove objects, fix old scans.</source>
+        <translation>修复照片：移除物体，修复老照片扫描件。</translation>
+    </message>
+    <message>
+        <source>Photos to open.</source>
+        <translation>要打开的照片。</translation>
+    </message>
+    <message>
+        <source>Where models run: auto, cpu or cuda.</source>
+        <translation>模型运行的设备：auto、cpu 或 cuda。</translation>
+    </message>
+    <message>
+        <source>Folder holding installed models.</source>
+        <translation>存放已安装模型的文件夹。</translation>
+    </message>
+    <message>
+        <source>Open a separate window even when PhotoMend is already running.</source>
+        <translation>即使 PhotoMend 已在运行，也打开一个单独的窗口。</translation>
+    </message>
+    <message>
+        <source>The files are scans of several photos: find the photos on each and open them, straightened, instead of the scans.</source>
+        <translation>这些文件是多张照片的扫描件：找出每个扫描件上的照片，将其摆正后打开，而不是打开扫描件本身。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::SaveMessages</name>
+    <message>
+        <source>Could not save “%1”: %2. The existing file, if any, is unchanged.</source>
+        <translation>无法保存“%1”：%2。已有的同名文件（如有）未被改动。</translation>
+    </message>
+    <message>
+        <source>the write was interrupted</source>
+        <translation>写入被中断</translation>
+    </message>
+    <message>
+        <source>Could not save “%1”: PhotoMend writes JPEG, PNG, TIFF, WebP and BMP; choose one of those file extensions.</source>
+        <translation>无法保存“%1”：PhotoMend 可写入 JPEG、PNG、TIFF、WebP 和 BMP；请使用其中一种文件扩展名。</translation>
+    </message>
+    <message>
+        <source>Could not save “%1”: %2</source>
+        <translation>无法保存“%1”：%2</translation>
     </message>
 </context>
 <context>
@@ -462,18 +566,6 @@
         <source>Opened without some of its metadata: %1</source>
         <translation>已打开，但缺少部分元数据：%1</translation>
     </message>
-    <message>
-        <source>Find photos on the scan</source>
-        <translation>在扫描件中查找照片</translation>
-    </message>
-    <message>
-        <source>Looking for photos on the scan…</source>
-        <translation>正在扫描件中查找照片…</translation>
-    </message>
-    <message>
-        <source>No photos were found on this scan. Scan on a light, plain background.</source>
-        <translation>在此扫描件中未找到照片。请在浅色纯色背景上扫描。</translation>
-    </message>
     <message numerus="yes">
         <source>Opened %n photo(s) from the scan; save each where you like.</source>
         <translation>
@@ -495,6 +587,14 @@
     <message>
         <source>Detect damage</source>
         <translation>检测损伤</translation>
+    </message>
+    <message>
+        <source>Split Scanned Photos from &amp;File…</source>
+        <translation>从文件拆分扫描的照片(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Split scans of several photos</source>
+        <translation>拆分多张照片的扫描件</translation>
     </message>
 </context>
 <context>
@@ -725,6 +825,39 @@
     <message>
         <source>Untick a photo to skip it; select one to adjust its box.</source>
         <translation>取消勾选照片可跳过它；选中照片可调整其边框。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::SplitScanFlow</name>
+    <message>
+        <source>Split Scanned Photos</source>
+        <translation>拆分扫描的照片</translation>
+    </message>
+    <message numerus="yes">
+        <source>“%1” looks like a scan of %n photo(s): split it into separate photos?</source>
+        <translation>
+            <numerusform>“%1”看起来是 %n 张照片的扫描件：要将其拆分为单独的照片吗？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Split…</source>
+        <translation>拆分…</translation>
+    </message>
+    <message>
+        <source>Keep as One Photo</source>
+        <translation>保留为一张照片</translation>
+    </message>
+    <message>
+        <source>Find photos on the scan</source>
+        <translation>在扫描件上查找照片</translation>
+    </message>
+    <message>
+        <source>Looking for photos on %1…</source>
+        <translation>正在 %1 上查找照片…</translation>
+    </message>
+    <message>
+        <source>This looks like a single photo: no separate photos were found on a scanner background in “%1”. Scan the photos on a light, plain background, with a little space between them.</source>
+        <translation>这看起来是一张单独的照片：在“%1”中没有找到放在扫描仪背景上的多张照片。请将照片放在浅色、纯色的背景上扫描，并在照片之间留出一点间距。</translation>
     </message>
 </context>
 <context>

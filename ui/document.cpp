@@ -8,6 +8,7 @@
 #include "core/image/mask_overlay.h"
 #include "core/image/pixel_diff.h"
 #include "core/image/qimage_convert.h"
+#include "ui/user_messages.h"
 
 namespace pm::ui {
 
@@ -43,7 +44,7 @@ Document* Document::open(const QString& path, QString* error, QObject* parent) {
     } catch (const std::bad_alloc&) {
         if (error) *error = tr("“%1” is too large to open with the memory available.").arg(path);
     } catch (const std::exception& e) {
-        if (error) *error = QString::fromStdString(e.what());
+        if (error) *error = UserMessages::error(e);
     }
     return nullptr;
 }

@@ -2,6 +2,8 @@
 
 #include <QMetaObject>
 
+#include "ui/user_messages.h"
+
 namespace pm::ui {
 
 EngineBridge::EngineBridge(const engine::EngineOptions& options, QObject* parent) : QObject(parent) {
@@ -9,12 +11,15 @@ EngineBridge::EngineBridge(const engine::EngineOptions& options, QObject* parent
     // dropped by Qt if the bridge is gone, and the destructor joins the worker before that anyway.
     engine::EngineCallbacks callbacks;
     callbacks.onState = [this](engine::EngineState state, const std::string& message) {
-        const QString text = QString::fromStdString(message);
+        // The state line shows the state in the window's language; core's English sentence (which
+        // may name a broken model) stays available as the detail.
+        const QString detail = QString::fromStdString(message);
         const bool ready = state == engine::EngineState::Ready;
-        QMetaObject::invokeMethod(this, [this, text, ready] {
+        QMetaObject::invokeMethod(this, [this, state, detail, ready] {
             ready_ = ready;
-            stateMessage_ = text;
-            emit stateChanged(text, ready);
+            stateMessage_ = UserMessages::engineState(state);
+            stateDetail_ = detail;
+            emit stateChanged(stateMessage_, ready);
         }, Qt::QueuedConnection);
     };
     callbacks.onProgress = [this](uint64_t id, double fraction, const std::string& stage) {
@@ -41,7 +46,7 @@ quint64 EngineBridge::submit(const QString& label, engine::Engine::Job job) {
 void EngineBridge::cancel(quint64 id) { engine_->cancel(id); }
 
 QString EngineBridge::deviceDescription() const {
-    return QString::fromStdString(engine_->device().describe());
+    return UserMessages::device(engine_->device());
 }
 
 }  // namespace pm::ui

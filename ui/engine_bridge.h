@@ -19,8 +19,11 @@ public:
     quint64 submit(const QString& label, engine::Engine::Job job);
     void cancel(quint64 id);
     bool isReady() const { return ready_; }
+    /// The engine's state in the window's language ("Ready").
     QString stateMessage() const { return stateMessage_; }
-    /// "NVIDIA H100 80GB HBM3, 80 GB" or "CPU, 8 threads".
+    /// Core's own (English) words for the last state change, e.g. a broken model's problem.
+    QString stateDetail() const { return stateDetail_; }
+    /// "NVIDIA H100 80GB HBM3, 80 GB" or "CPU, 8 threads", in the window's language.
     QString deviceDescription() const;
     engine::Engine& engine() { return *engine_; }
 
@@ -34,6 +37,7 @@ private:
     std::unique_ptr<engine::Engine> engine_;
     bool ready_ = false;
     QString stateMessage_;
+    QString stateDetail_;
 };
 
 }  // namespace pm::ui

@@ -24,7 +24,7 @@
 #include "core/ops/split/split_scan.h"
 #include "ui/apply_controller.h"
 #include "ui/batch_dialog.h"
-#include "ui/split_scan_dialog.h"
+#include "ui/split_scan_flow.h"
 #include "ui/tone_preview.h"
 #include "ui/canvas_widget.h"
 #include "ui/document.h"
@@ -57,6 +57,7 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     bridge_ = new EngineBridge(engineOptions, this);
     apply_ = new ApplyController(bridge_, this);
     recent_ = new RecentFiles(this);
+    splitFlow_ = new SplitScanFlow(this, bridge_);
 
     tabs_ = new QTabWidget(this);
     tabs_->setTabsClosable(true);
@@ -155,6 +156,7 @@ void MainWindow::createActions() {
     connect(recent_, &RecentFiles::openRequested, this, [this](const QString& p) { openFiles({p}); });
     file->addSeparator();
     file->addAction(tr("S&plit Scanned Photos…"), this, &MainWindow::splitScan);
+    file->addAction(tr("Split Scanned Photos from &File…"), this, &MainWindow::splitScanFiles);
     file->addAction(tr("&Batch Repair…"), this, &MainWindow::showBatchDialog);
     file->addSeparator();
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] {
@@ -299,37 +301,29 @@ void MainWindow::addDocument(Document* document) {
 }
 
 void MainWindow::splitScan() {
-    Document* document = currentDocument();
-    if (!document || apply_->isBusy()) return;
-    auto found = std::make_shared<std::vector<ops::DetectedPhoto>>();
-    const cv::Mat scan = document->image().clone();
-    const quint64 id = bridge_->submit(tr("Find photos on the scan"), [found, scan](engine::JobContext& context) {
-        *found = ops::detectPhotos(scan, {}, context);
-    });
-    statusBar()->showMessage(tr("Looking for photos on the scan…"));
-    workerCallbacks_[id] = [this, found, scan, source = QPointer<Document>(document)](int outcome, const QString& message) {
-        statusBar()->clearMessage();
-        if (engine::JobOutcome(outcome) != engine::JobOutcome::Done) {
-            if (!message.isEmpty()) showError(message);
-            return;
-        }
-        if (found->empty() || !source) {
-            showError(tr("No photos were found on this scan. Scan on a light, plain background."));
-            return;
-        }
-        std::vector<cv::RotatedRect> boxes;
-        for (const ops::DetectedPhoto& p : *found) boxes.push_back(p.box);
-        SplitScanDialog dialog(scan, boxes, this);
-        if (dialog.exec() != QDialog::Accepted) return;
-        openSplitPhotos(source, scan, dialog.acceptedBoxes());
-    };
+    if (apply_->isBusy()) return;
+    if (Document* document = currentDocument())
+        splitFlow_->splitDocument(document);
+    else
+        splitScanFiles();
+}
+
+void MainWindow::splitScanFiles() {
+    const QStringList paths =
+        QFileDialog::getOpenFileNames(this, tr("Split scans of several photos"), QString(), openFilter());
+    if (!paths.isEmpty()) splitFlow_->splitFiles(paths);
 }
 
 void MainWindow::openSplitPhotos(Document* source, const cv::Mat& scan, const std::vector<cv::RotatedRect>& boxes) {
-    const QFileInfo info(source->path());
+    openSplitPhotos(source->source(), source->path(), scan, boxes);
+}
+
+void MainWindow::openSplitPhotos(const image::LoadedPhoto& source, const QString& sourcePath, const cv::Mat& scan,
+                                 const std::vector<cv::RotatedRect>& boxes) {
+    const QFileInfo info(sourcePath);
     int n = 0;
     for (const cv::RotatedRect& box : boxes) {
-        image::LoadedPhoto photo = source->source();
+        image::LoadedPhoto photo = source;
         photo.pixels = ops::extractPhoto(scan, box);
         const QString suggested = info.dir().filePath(
             QStringLiteral("%1-%2.%3").arg(info.completeBaseName()).arg(++n).arg(info.suffix()));
@@ -484,7 +478,11 @@ void MainWindow::dropEvent(QDropEvent* event) {
         if (url.isLocalFile()) paths << url.toLocalFile();
     if (paths.isEmpty()) return;
     event->acceptProposedAction();
+    const int firstNew = documentCount();
     openFiles(paths);
+    // A dropped scan of several photos is offered for splitting (see SplitScanFlow::offerSplit).
+    for (int i = firstNew; i < documentCount(); ++i)
+        splitFlow_->offerSplit(static_cast<CanvasWidget*>(tabs_->widget(i))->document());
 }
 
 }  // namespace pm::ui

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/engine/engine.h"
+#include "core/image/image_io.h"
 
 class QAction;
 class QLabel;
@@ -25,6 +26,7 @@ class Document;
 class EngineBridge;
 class ModePanel;
 class RecentFiles;
+class SplitScanFlow;
 class TonePreview;
 
 class MainWindow : public QMainWindow {
@@ -54,10 +56,17 @@ public:
     void applyCurrentMode();
     /// Shows a photo (opened, or made by the app) in a new tab; the tab owns it.
     void addDocument(Document* document);
-    /// Finds the photos on the current scan and lets the user open them as new photos.
+    /// Finds the photos on the current scan and lets the user open them as new photos; with no
+    /// photo open, asks for a scan file first.
     void splitScan();
+    /// Asks for scan files and splits them without opening them as tabs.
+    void splitScanFiles();
+    SplitScanFlow* splitFlow() const { return splitFlow_; }
     /// Opens the photos inside `boxes` of a scan as new, unsaved documents.
     void openSplitPhotos(Document* source, const cv::Mat& scan, const std::vector<cv::RotatedRect>& boxes);
+    /// The same for a scan that is not open: `source` gives the metadata, `sourcePath` the names.
+    void openSplitPhotos(const image::LoadedPhoto& source, const QString& sourcePath, const cv::Mat& scan,
+                         const std::vector<cv::RotatedRect>& boxes);
     void showBatchDialog();
     /// Marks scratches and dust of the current photo as an editable mask.
     void detectDamage();
@@ -88,6 +97,7 @@ private:
     ApplyController* apply_;
     TonePreview* tonePreview_;
     RecentFiles* recent_;
+    SplitScanFlow* splitFlow_;
     QTabWidget* tabs_;
     ModePanel* modePanel_;
     QUndoView* history_;

@@ -1,5 +1,6 @@
 #include "app/common/atomic_write.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QSaveFile>
 
@@ -8,9 +9,16 @@ namespace pm::app {
 namespace {
 constexpr qint64 kChunk = 1 << 20;
 
+// Translated for the window (the CLI installs no translator, so it prints the English source).
 QString failure(const QString& path, const QString& reason) {
-    return QStringLiteral("Could not save “%1”: %2. The existing file, if any, is unchanged.")
+    return QCoreApplication::translate("pm::app::SaveMessages",
+                                       "Could not save “%1”: %2. The existing file, if any, is "
+                                       "unchanged.")
         .arg(QFileInfo(path).fileName(), reason);
+}
+
+QString interrupted() {
+    return QCoreApplication::translate("pm::app::SaveMessages", "the write was interrupted");
 }
 }  // namespace
 
@@ -21,7 +29,7 @@ WriteResult writeFileAtomically(const QString& path, const QByteArray& bytes,
     for (qint64 done = 0; done < bytes.size();) {
         if (beforeChunk && !beforeChunk(done)) {
             file.cancelWriting();
-            return {false, failure(path, QStringLiteral("the write was interrupted"))};
+            return {false, failure(path, interrupted())};
         }
         const qint64 n = file.write(bytes.constData() + done, std::min(kChunk, bytes.size() - done));
         if (n <= 0) {
@@ -33,7 +41,7 @@ WriteResult writeFileAtomically(const QString& path, const QByteArray& bytes,
     }
     if (beforeChunk && !beforeChunk(bytes.size())) {  // the last check: before the rename
         file.cancelWriting();
-        return {false, failure(path, QStringLiteral("the write was interrupted"))};
+        return {false, failure(path, interrupted())};
     }
     if (!file.commit()) return {false, failure(path, file.errorString())};
     return {true, {}};

@@ -1,5 +1,6 @@
 #include "app/common/photo_saver.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 
 #include "core/common/error.h"
@@ -24,15 +25,17 @@ WriteResult savePhoto(const QString& path, const cv::Mat& pixels, const image::S
                       const metadata::Metadata& source, const std::string& action,
                       const std::function<bool(qint64)>& beforeChunk) {
     if (options.format == image::Format::Unknown) {
-        return {false, QStringLiteral("Could not save “%1”: PhotoMend writes JPEG, PNG, TIFF, WebP "
-                                      "and BMP; choose one of those file extensions.")
+        return {false, QCoreApplication::translate(
+                           "pm::app::SaveMessages",
+                           "Could not save “%1”: PhotoMend writes JPEG, PNG, TIFF, WebP and BMP; "
+                           "choose one of those file extensions.")
                            .arg(QFileInfo(path).fileName())};
     }
     std::vector<uint8_t> encoded;
     try {
         encoded = image::encodePhoto(pixels, options, source, action);
     } catch (const std::exception& e) {
-        return {false, QStringLiteral("Could not save “%1”: %2")
+        return {false, QCoreApplication::translate("pm::app::SaveMessages", "Could not save “%1”: %2")
                            .arg(QFileInfo(path).fileName(), QString::fromStdString(e.what()))};
     }
     const QByteArray bytes(reinterpret_cast<const char*>(encoded.data()),

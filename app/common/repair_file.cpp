@@ -35,7 +35,9 @@ std::string repairFile(const QString& input, const QString& output, const ops::R
 QStringList splitScanFile(const QString& scan, const QString& outputDir, engine::JobContext& context) {
     const image::LoadedPhoto photo = image::loadPhoto(scan.toStdString());
     const std::vector<ops::DetectedPhoto> found = ops::detectPhotos(photo.pixels, {}, context);
-    if (found.empty()) throw Error("no photos were found on the scan " + scan.toStdString());
+    if (found.empty())
+        throw Error("no photos were found on a scanner background in " + scan.toStdString() +
+                    ": it looks like a single photo, so there is nothing to split");
     if (!QDir().mkpath(outputDir))
         throw Error("cannot create the output folder " + outputDir.toStdString());
     const QFileInfo info(scan);

@@ -12,7 +12,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "core/common/error.h"
+#include "core/common/error_code.h"
 #include "core/image/jpeg_markers.h"
 
 namespace pm::image {
@@ -35,8 +35,10 @@ std::string sizeText(long long w, long long h) {
 
 void checkSize(long long w, long long h, const std::string& name) {
     if (w > kMaxSide || h > kMaxSide || w * h > kMaxPixels)
-        throw Error(name + " is too large to open: " + sizeText(w, h) +
-                    " (PhotoMend opens photos up to 30000 pixels per side and 500 megapixels).");
+        throw CodedError(
+            ErrorCode::TooLarge, {name, std::to_string(w), std::to_string(h)},
+            name + " is too large to open: " + sizeText(w, h) +
+                " (PhotoMend opens photos up to 30000 pixels per side and 500 megapixels).");
 }
 
 // The decoder may hand back layouts the rest of PhotoMend does not handle; bring them to
@@ -46,28 +48,36 @@ cv::Mat normalizeLayout(cv::Mat m, const std::string& name) {
         // Floating-point TIFFs hold 0..1; 16 bits keep their precision for editing.
         m.convertTo(m, CV_16U, 65535.0);
     } else if (m.depth() != CV_8U && m.depth() != CV_16U) {
-        throw Error(name + " uses a sample format PhotoMend cannot edit (signed integers).");
+        throw CodedError(ErrorCode::UnsupportedSampleFormat, {name},
+                         name + " uses a sample format PhotoMend cannot edit (signed integers).");
     }
     if (m.channels() == 2) {  // gray + alpha
         std::vector<cv::Mat> planes;
         cv::split(m, planes);
         cv::merge(std::vector<cv::Mat>{planes[0], planes[0], planes[0], planes[1]}, m);
     } else if (m.channels() > 4) {
-        throw Error(name + " has " + std::to_string(m.channels()) +
-                    " channels; PhotoMend opens gray, RGB and RGBA images.");
+        throw CodedError(ErrorCode::UnsupportedChannels, {name, std::to_string(m.channels())},
+                         name + " has " + std::to_string(m.channels()) +
+                             " channels; PhotoMend opens gray, RGB and RGBA images.");
     }
     return m;
 }
 
 LoadedPhoto decodeNamed(const std::vector<uint8_t>& bytes, const std::string& name) {
-    if (bytes.empty()) throw Error(name + " is empty (0 bytes), so it holds no image.");
+    if (bytes.empty())
+        throw CodedError(ErrorCode::FileEmpty, {name},
+                         name + " is empty (0 bytes), so it holds no image.");
     LoadedPhoto photo;
     photo.format = formatFromBytes(bytes);
     if (photo.format == Format::Unknown)
-        throw Error(name + " is not an image PhotoMend can open (JPEG, PNG, TIFF, WebP or BMP).");
+        throw CodedError(
+            ErrorCode::NotAnImage, {name},
+            name + " is not an image PhotoMend can open (JPEG, PNG, TIFF, WebP or BMP).");
     const std::string kind = formatName(photo.format);
     if (photo.format == Format::Jpeg && !detail::scanJpeg(bytes).complete)
-        throw Error(name + " is truncated or corrupt: its JPEG data ends before the image does.");
+        throw CodedError(
+            ErrorCode::Truncated, {name, "JPEG"},
+            name + " is truncated or corrupt: its JPEG data ends before the image does.");
 
     photo.metadata = metadata::Metadata::read(bytes);
     checkSize(photo.metadata.pixelWidth(), photo.metadata.pixelHeight(), name);
@@ -76,12 +86,15 @@ LoadedPhoto decodeNamed(const std::vector<uint8_t>& bytes, const std::string& na
     try {
         decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& e) {
-        throw Error(name + " could not be decoded as " + kind + ": " + e.err);
+        throw CodedError(ErrorCode::DecodeFailed, {name, kind},
+                         name + " could not be decoded as " + kind + ": " + e.err);
     } catch (const std::bad_alloc&) {
-        throw Error("Not enough memory to open " + name + ".");
+        throw CodedError(ErrorCode::OutOfMemory, {name}, "Not enough memory to open " + name + ".");
     }
     if (decoded.empty())
-        throw Error(name + " is corrupt or truncated: its " + kind + " data could not be decoded.");
+        throw CodedError(
+            ErrorCode::DecodeFailed, {name, kind},
+            name + " is corrupt or truncated: its " + kind + " data could not be decoded.");
     checkSize(decoded.cols, decoded.rows, name);
 
     try {
@@ -94,10 +107,12 @@ LoadedPhoto decodeNamed(const std::vector<uint8_t>& bytes, const std::string& na
                            ? decoded
                            : applyOrientation(decoded, photo.appliedOrientation);
     } catch (const cv::Exception& e) {
-        throw Error(name + " could not be prepared for editing: " + e.err);
+        throw CodedError(ErrorCode::DecodeFailed, {name, kind},
+                         name + " could not be prepared for editing: " + e.err);
     } catch (const std::bad_alloc&) {
-        throw Error("Not enough memory to open " + name + " (" +
-                    sizeText(decoded.cols, decoded.rows) + ").");
+        throw CodedError(ErrorCode::OutOfMemory, {name},
+                         "Not enough memory to open " + name + " (" +
+                             sizeText(decoded.cols, decoded.rows) + ").");
     }
     if (photo.format == Format::Jpeg) photo.jpegQuality = estimateJpegQuality(bytes);
     return photo;
@@ -173,11 +188,17 @@ std::vector<uint8_t> readFile(const std::string& path) {
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
     if (ec || !fs::exists(status))
-        throw Error("Cannot open " + path + ": the file does not exist.");
+        throw CodedError(ErrorCode::FileMissing, {path},
+                         "Cannot open " + path + ": the file does not exist.");
     if (fs::is_directory(status))
-        throw Error("Cannot open " + path + ": it is a folder, not a file.");
+        throw CodedError(ErrorCode::FileIsFolder, {path},
+                         "Cannot open " + path + ": it is a folder, not a file.");
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error("Cannot open " + path + ": " + std::strerror(errno) + ".");
+    if (!in) {
+        const std::string reason = std::strerror(errno);
+        throw CodedError(ErrorCode::FileUnreadable, {path, reason},
+                         "Cannot open " + path + ": " + reason + ".");
+    }
     std::vector<uint8_t> bytes;
     try {
         in.seekg(0, std::ios::end);
@@ -185,9 +206,11 @@ std::vector<uint8_t> readFile(const std::string& path) {
         in.seekg(0, std::ios::beg);
         if (size > 0) bytes.resize(static_cast<size_t>(size));
         if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size))
-            throw Error("Cannot read " + path + ": the read failed part way.");
+            throw CodedError(ErrorCode::ReadFailed, {path},
+                             "Cannot read " + path + ": the read failed part way.");
     } catch (const std::bad_alloc&) {
-        throw Error("Cannot read " + path + ": not enough memory for a file this large.");
+        throw CodedError(ErrorCode::FileTooLargeToRead, {path},
+                         "Cannot read " + path + ": not enough memory for a file this large.");
     }
     return bytes;
 }

@@ -116,5 +116,20 @@ TEST(CliSplit, AnEmptyBedIsAClearError) {
     EXPECT_NE(r.err.find("no photos"), std::string::npos) << r.err;
 }
 
+TEST(CliSplit, AnOrdinaryPhotoIsNotCutUp) {
+    const std::string root = testdataDir();
+    if (root.empty()) GTEST_SKIP() << "../shared/testdata is absent";
+    TempDir dir;
+    const CliResult r =
+        runCli({"split", q(root + "/photos/chelsea.png"), "--output", q(dir.file("out"))});
+    EXPECT_EQ(r.exitCode, 1);
+    // (libpng may print its own warning about the file's colour profile before the reason.)
+    ASSERT_FALSE(r.errLines().empty());
+    const std::string reason = r.errLines().back();
+    EXPECT_NE(reason.find("no photos"), std::string::npos) << r.err;
+    EXPECT_NE(reason.find("single photo"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("out/chelsea-1.png"))) << "no made-up crop is written";
+}
+
 }  // namespace
 }  // namespace pm::test

@@ -179,6 +179,51 @@ TEST(SplitScan, EmptyBedHasNoPhotos) {
     EXPECT_TRUE(pm::ops::detectPhotos(cv::Mat(), {}, ctx).empty());
 }
 
+/// An ordinary photo fills its frame: there is no scanner bed around it, so there is nothing to
+/// split. Proposing a box there (a hat, a flower) would invite the user to crop their photo.
+TEST(SplitScan, OrdinaryPhotosAreNotSplit) {
+    std::vector<std::string> files = pm::test::testdataFiles("photos");
+    for (const auto& f : pm::test::testdataFiles("old-photos")) files.push_back(f);
+    if (files.empty()) GTEST_SKIP() << "../shared/testdata is absent";
+    pm::engine::LocalJobContext ctx;
+    for (const auto& file : files) {
+        const cv::Mat photo = cv::imread(file, cv::IMREAD_UNCHANGED);
+        ASSERT_FALSE(photo.empty()) << file;
+        const auto found = pm::ops::detectPhotos(photo, {}, ctx);
+        for (const auto& f : found)
+            std::cout << "  " << file << ": proposed " << f.box.center << " " << f.box.size
+                      << " confidence " << f.confidence << "\n";
+        EXPECT_TRUE(found.empty()) << file << " is one photo, not a scan of several";
+    }
+}
+
+/// Closer to a real flatbed scan than the synthetic bed: real photos, slightly rotated, on a
+/// light bed with grain, a lamp gradient across it and a soft shadow under each photo.
+TEST(SplitScan, RealPhotosOnANoisyShadedBed) {
+    const auto files = pm::test::testdataFiles("photos");
+    if (files.size() < 3) GTEST_SKIP() << "../shared/testdata/photos is absent";
+    cv::Mat scan = pm::test::makeBed(cv::Size(2400, 1700), cv::Scalar(222, 230, 236), 4.0, 21);
+    // A stronger lamp fall-off than makeBed's: 12% darker on the right.
+    for (int x = 0; x < scan.cols; ++x)
+        scan.col(x).convertTo(scan.col(x), CV_8UC3, 1.0 - 0.12 * double(x) / scan.cols);
+    const char* names[] = {"astronaut.png", "coffee.png", "kodim03.png"};
+    const cv::Point2f centres[] = {{560, 520}, {1650, 560}, {1150, 1250}};
+    const double angles[] = {-3.0, 4.5, 1.5};
+    std::vector<PastedPhoto> truth;
+    for (int i = 0; i < 3; ++i) {
+        cv::Mat photo = cv::imread(pm::test::testdataDir() + "/photos/" + names[i], cv::IMREAD_COLOR);
+        if (photo.empty()) GTEST_SKIP() << names[i] << " is absent";
+        const double f = 700.0 / std::max(photo.cols, photo.rows);
+        cv::resize(photo, photo, cv::Size(), f, f, cv::INTER_AREA);
+        truth.push_back(pm::test::pastePhoto(scan, photo, centres[i], angles[i]));
+    }
+    cv::imwrite(testing::TempDir() + "/real_photo_scan.png", scan);
+    pm::engine::LocalJobContext ctx;
+    const auto found = pm::ops::detectPhotos(scan, {}, ctx);
+    ASSERT_EQ(found.size(), truth.size());
+    for (size_t i = 0; i < truth.size(); ++i) expectFound(found, truth[i], names[i]);
+}
+
 TEST(SplitScan, CancelledJobThrows) {
     pm::engine::LocalJobContext ctx;
     ctx.cancel = true;

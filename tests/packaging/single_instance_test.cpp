@@ -109,6 +109,20 @@ TEST_F(SingleInstance, NewWindowOptsOut) {
     EXPECT_FALSE(running.lines().contains("opened: " + second)) << running.transcript();
 }
 
+TEST_F(SingleInstance, SplitLooksForPhotosOnTheScanInsteadOfOpeningIt) {
+    const QString open = photo("open.png", qRgb(200, 40, 40));
+    const QString scan = photo("scan.png", qRgb(240, 240, 236));  // an empty bed
+    AppProcess running(args({open}), env());
+    ASSERT_TRUE(running.waitForLine("opened: " + open, kWindowTimeoutMs)) << running.transcript();
+
+    // `--split` is reviewed in a window of its own: the hand-over only opens files.
+    AppProcess split(QStringList{"--split"} + args({scan}), env());
+    ASSERT_TRUE(split.waitForLine("split: " + scan + ": 0 photos", kWindowTimeoutMs))
+        << split.transcript();
+    EXPECT_FALSE(split.lines().contains("opened: " + scan)) << "the scan itself is not opened";
+    EXPECT_FALSE(running.lines().contains("opened: " + scan)) << running.transcript();
+}
+
 TEST_F(SingleInstance, ASocketLeftByACrashDoesNotStopTheNextStart) {
     // What a killed PhotoMend leaves behind: a socket file nobody listens on.
     const QString stale = QDir(runtimeDir()).filePath("photomend-" + key + ".socket");

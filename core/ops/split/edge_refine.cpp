@@ -221,8 +221,12 @@ RefinedBox refineBox(const cv::Mat& gray, const cv::RotatedRect& rough) {
     RefinedBox out;
     out.box = box;
     double conf = 0;
-    for (const auto& s : sides)
-        conf += s.onScanBorder ? 0.5 : (s.samples ? double(s.points) / s.samples : 0.0);
+    for (size_t i = 0; i < sides.size(); ++i) {
+        const SideResult& s = sides[i];
+        const double straight = s.samples ? double(s.points) / s.samples : 0.0;
+        out.sideStraightness[i] = s.onScanBorder ? -1.0 : straight;
+        conf += s.onScanBorder ? 0.5 : straight;
+    }
     out.confidence = conf / 4.0;
     return out;
 }

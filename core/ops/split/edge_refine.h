@@ -2,6 +2,8 @@
 // Turns a rough photo region into a precise rotated box: the skew angle from the region's gradient
 // directions, then straight lines fitted to the four cut edges at full resolution. Internal to the
 // split tool.
+#include <array>
+
 #include <opencv2/core.hpp>
 
 namespace pm::ops::split {
@@ -14,6 +16,9 @@ double dominantEdgeAngle(const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& ba
 struct RefinedBox {
     cv::RotatedRect box;
     double confidence = 0.0;
+    /// Per side (left, right, top, bottom): the share of its length found on one straight line,
+    /// or -1 for a side on the scan's own border, where there is no edge to find.
+    std::array<double, 4> sideStraightness{};
 };
 
 /// gray: CV_32FC1 full-resolution scan. rough: the region's box in the same coordinates with its
