@@ -172,7 +172,8 @@ int main(int argc, char** argv) {
     }
 
     std::printf("\nClean photos through the scratches step (detect + built-in fill)\n");
-    std::printf("%-18s %9s %6s %12s %8s\n", "photo", "changed%", "faces", "face px chg", "ms");
+    std::printf("%-18s %9s %9s %6s %12s %8s\n", "photo", "flagged%", "changed%", "faces",
+                "face px chg", "ms");
     std::vector<std::string> clean = files(testdata + "/photos", "");
     for (const std::string& p : files(old, "faded_")) clean.push_back(p);
     double sumChanged = 0;
@@ -182,6 +183,8 @@ int main(int argc, char** argv) {
         const auto t0 = std::chrono::steady_clock::now();
         const cv::Mat out = scratchesStep(bgr, params);
         const double ms = msSince(t0);
+        pm::engine::LocalJobContext detectCtx;
+        const double flagged = 100.0 * cv::countNonZero(pm::ops::detectDamage(bgr, params, detectCtx)) / bgr.total();
         cv::Mat diff;
         cv::absdiff(bgr, out, diff);
         cv::Mat changed;
@@ -199,7 +202,8 @@ int main(int argc, char** argv) {
         sumChanged += pct;
         facePixelsChanged += inFaces;
         const std::string name = fs::path(path).stem().string();
-        std::printf("%-18s %8.3f%% %6zu %12d %8.1f\n", name.c_str(), pct, faces.size(), inFaces, ms);
+        std::printf("%-18s %8.3f%% %8.3f%% %6zu %12d %8.1f\n", name.c_str(), flagged, pct,
+                    faces.size(), inFaces, ms);
         if (!outDir.empty()) {
             cv::Mat marked = out.clone();
             marked.setTo(cv::Scalar(0, 0, 255), changed);
