@@ -127,6 +127,11 @@ int main(int argc, char** argv) {
             const auto s = pm::bench::scoreAgainstReference(mask, ref, scale);
             std::printf("%-14s %5.1f %4dx%-5d %9.3f %7.3f %8.3f%% %8.1f\n", name.c_str(), scale,
                         img.cols, img.rows, s.precision, s.recall, 100 * s.flaggedFraction, ms);
+            if (!outDir.empty() && scale == 1.0) {
+                cv::Mat both;
+                cv::hconcat(img, scratchesStep(img, params), both);
+                cv::imwrite(outDir + "/fill_" + name + ".png", both);
+            }
             if (!outDir.empty())
                 writeScored(outDir + "/real_" + name + "_" + std::to_string(int(scale * 10)) +
                                 ".png",
