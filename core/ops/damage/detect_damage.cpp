@@ -9,14 +9,16 @@
 #include "core/common/error.h"
 #include "core/ops/damage/damage_maps.h"
 #include "core/ops/damage/ridge_profile.h"
-#include "core/ops/faces/restore_faces.h"
+#include "core/ops/damage/torn_edges.h"
+#include "core/ops/damage/face_guard.h"
 
 namespace pm::ops {
 
 namespace {
 
 constexpr int kDensityWindow = 41;
-constexpr float kWhiteTone = 170.0f;
+constexpr float kWhiteTone = 130.0f;
+constexpr float kPaperTone = 160.0f;  // the paper base of a torn edge is at least this light
 constexpr double kWhiteFraction = 0.97;
 constexpr float kBlackTone = 60.0f;
 constexpr double kBlackFraction = 0.05;
@@ -32,13 +34,19 @@ constexpr int kMaxSpeckArea = 60;
 constexpr int kMaxSpeckSide = 10;
 constexpr int kSpeckBackgroundWindow = 11;
 constexpr int kGrowPixels = 2;
+// Longest side the detector works at; larger scans are reduced to it (see detectDamage).
+constexpr int kWorkingSide = 1400;
 constexpr int kJoin = 9;
+constexpr float kEdgeSlope = 14.0f;    // grey levels per pixel: a picture edge
+constexpr int kEdgeWindow = 41;
+constexpr double kMaxEdgeShare = 0.3;   // a crack's own two flanks are about 10% of its window
 constexpr double kFaceFeatureLength = 0.4;  // of the face width: longer than a brow or a mouth
+constexpr double kFaceStrongShare = 0.6;
 // Dark lines darker than nearly all of the photo (its 5th percentile) are dirt or grime-filled
 // cracks far more often than picture detail, so they may stand out less and sit in busier texture.
 constexpr double kDeepDarkFraction = 0.05;
-constexpr float kDeepDarkContrastShare = 0.6f;
-constexpr double kDeepDarkMaxLinesPerWindow = 3.0;
+constexpr float kDeepDarkContrastShare = 1.0f;
+constexpr double kDeepDarkMaxLinesPerWindow = 2.0;
 // Hysteresis along accepted scratches: ridge centres with the damage tone that stand out by this
 // share of the strong level continue a scratch they touch, for up to this many pixels from it.
 constexpr float kContinueContrastShare = 0.5f;
@@ -51,6 +59,10 @@ constexpr double kStraightShare = 0.9;
 // The edge of the print (paper border, scanner lid shadow) runs along the image border: a line
 // lying mostly this close to it is not damage to fill.
 constexpr int kBorderMargin = 8;  // of the centre pixels: a stray branch does not save a mast
+
+// Sensitivity moves only the bar a line or speck must clear, never how pixels group into lines and
+// specks or how busy their surroundings count: then a higher sensitivity can only mark more.
+constexpr double kSegmentSensitivity = 0.5;
 
 struct Thresholds {
     float timesLevel;   // strong pixel: contrast above this many texture levels...
@@ -67,35 +79,30 @@ cv::Rect boxOf(const cv::Mat& stats, int i) {
             stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
 }
 
+// Share of the pixels in a window that lie on a picture edge (any tone step steeper than
+// kEdgeSlope grey levels per pixel). Gravel, brick, lattices, spokes, foliage and fabric are busy
+// with edges; the smooth surface a crack or a speck of dust stands out on is not. It does not
+// depend on the sensitivity, so the sensitivity stays monotonic.
+cv::Mat edgeShare(const cv::Mat& luma) {
+    cv::Mat smooth, gx, gy, magnitude;
+    cv::GaussianBlur(luma, smooth, {0, 0}, 1.0, 1.0, cv::BORDER_REPLICATE);
+    cv::Sobel(smooth, gx, CV_32F, 1, 0, 3, 0.125, 0, cv::BORDER_REPLICATE);
+    cv::Sobel(smooth, gy, CV_32F, 0, 1, 3, 0.125, 0, cv::BORDER_REPLICATE);
+    cv::magnitude(gx, gy, magnitude);
+    cv::Mat edges;
+    cv::Mat(magnitude > kEdgeSlope).convertTo(edges, CV_32F, 1.0 / 255.0);
+    cv::Mat share;
+    cv::boxFilter(edges, share, CV_32F, {kEdgeWindow, kEdgeWindow}, {-1, -1}, true,
+                  cv::BORDER_REFLECT);
+    return share;
+}
+
 struct LineStats {
     int length = 0;  // centre pixels
     int strong = 0;
     int deepDark = 0;
-    double contrast = 0, asymmetry = 0, density = 0, scale = 0;
+    double contrast = 0, asymmetry = 0, density = 0, scale = 0, edges = 0;
 };
-
-// Eyes, brows, eyelids and lips are dark curves on a smooth surface, catch-lights are bright
-// specks: exactly what the measures here look for. Inside a detected face (grown by a fifth) a line
-// must be longer than those features to count, and specks are left alone.
-std::vector<cv::Rect> faceZones(const cv::Mat& image) {
-    std::vector<FaceBox> faces;
-    try {
-        faces = detectFaces(image, {});
-    } catch (const Error&) {
-        return {};  // no face detector installed: nothing to spare
-    }
-    std::vector<cv::Rect> zones;
-    for (const FaceBox& f : faces)
-        zones.push_back(f.box + cv::Size(f.box.width / 5, f.box.height / 5) -
-                        cv::Point(f.box.width / 10, f.box.height / 10));
-    return zones;
-}
-
-const cv::Rect* zoneHolding(const std::vector<cv::Rect>& zones, const cv::Rect& box) {
-    for (const cv::Rect& z : zones)
-        if ((box & z) == box) return &z;
-    return nullptr;
-}
 
 // Emulsion scratched off shows the paper base: near the print's white and without its colour.
 // Dirt, ink and cracks filled with grime are near its black. Natural lines (outlines, rigging,
@@ -130,10 +137,7 @@ struct DamageTone {
 // A scratch breaks where it crosses picture edges or texture (the sides stop matching, the contrast
 // dips). Like Canny's hysteresis: fainter damage-toned ridge centres continue an accepted scratch
 // they touch (one pixel gaps bridged), for a bounded distance so texture cannot take over a photo.
-void continueScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
-                       const cv::Mat& damageTone, cv::Mat& centres) {
-    const cv::Mat faint =
-        ridges.centre & damageTone & (ridges.contrast > strongLevel * kContinueContrastShare);
+void continueScratches(const cv::Mat& faint, cv::Mat& centres) {
     cv::Mat allowed;
     cv::dilate(faint, allowed, cv::Mat());
     allowed |= centres;
@@ -149,7 +153,7 @@ void continueScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
 
 // Drops long lines whose centre pixels all lie close to one straight line (see kStraightDeviation)
 // and lines that mostly follow the image border.
-void dropStraightAndBorderLines(cv::Mat& centres) {
+cv::Mat straightAndBorderZones(const cv::Mat& centres) {
     cv::Mat joined, labels;
     cv::dilate(centres, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin}));
     const int n = cv::connectedComponents(joined, labels, 8, CV_32S);
@@ -183,23 +187,57 @@ void dropStraightAndBorderLines(cv::Mat& centres) {
         const float worst = *nth;
         straight[i] = worst <= kStraightDeviation;
     }
+    cv::Mat zones(labels.size(), CV_8UC1);
     for (int y = 0; y < labels.rows; ++y) {
         const int* l = labels.ptr<int>(y);
-        uchar* c = centres.ptr<uchar>(y);
-        for (int x = 0; x < labels.cols; ++x)
-            if (c[x] && straight[l[x]]) c[x] = 0;
+        uchar* z = zones.ptr<uchar>(y);
+        for (int x = 0; x < labels.cols; ++x) z[x] = straight[l[x]] ? 255 : 0;
     }
+    return zones;
+}
+
+// Networks of damage-toned ridges: lattices, mortar, grilles, rigging, crazed varnish. Judged on
+// every visible ridge with the damage tone (whatever its profile), so pieces that the profile test
+// separates still count as one network; independent of the sensitivity.
+cv::Mat networkZones(const cv::Mat& toned) {
+    cv::Mat joined, labels, stats, centroids;
+    cv::dilate(toned, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin}));
+    const int n = cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
+    std::vector<int> length(n, 0);
+    for (int y = 0; y < labels.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        const uchar* t = toned.ptr<uchar>(y);
+        for (int x = 0; x < labels.cols; ++x)
+            if (t[x]) ++length[l[x]];
+    }
+    std::vector<uchar> network(n, 0);
+    for (int i = 1; i < n; ++i) {
+        const cv::Rect box = boxOf(stats, i);
+        network[i] = length[i] > kMaxLengthPerBox * (box.width + box.height) ? 255 : 0;
+    }
+    cv::Mat zones(labels.size(), CV_8UC1);
+    for (int y = 0; y < labels.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        uchar* z = zones.ptr<uchar>(y);
+        for (int x = 0; x < labels.cols; ++x) z[x] = network[l[x]];
+    }
+    return zones;
 }
 
 // Scratch candidates: centre pixels of thin ridges that stand out from both sides.
 void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLevel,
+                     const cv::Mat& baseSegmentLevel, const cv::Mat& busy,
                      const DamageTone& tone, const std::vector<cv::Rect>& faces,
                      const DamageParams& params, cv::Mat& centres) {
     const cv::Mat damageTone = tone.matches(ridges.bright, ridges.tone);
     const cv::Mat deepDark = ~ridges.bright & (ridges.tone <= tone.deepDark);
     cv::Mat strongLevel = baseStrongLevel.clone();
     cv::Mat(baseStrongLevel * kDeepDarkContrastShare).copyTo(strongLevel, deepDark);
-    const cv::Mat visible = ridges.centre & (ridges.contrast > strongLevel * 0.5);
+    // Which ridges form a line, and how busy their window is, must not depend on the sensitivity:
+    // otherwise a higher one joins lines into texture networks and finds less (see kSegment...).
+    cv::Mat segmentLevel = baseSegmentLevel.clone();
+    cv::Mat(baseSegmentLevel * kDeepDarkContrastShare).copyTo(segmentLevel, deepDark);
+    const cv::Mat visible = ridges.centre & (ridges.contrast > segmentLevel * 0.5);
     const cv::Mat weak =
         visible & damageTone & (ridges.asymmetry <= ridges.contrast * kMaxAsymmetry);
     const cv::Mat strong = weak & (ridges.contrast > strongLevel);
@@ -227,6 +265,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
         const float* a = ridges.asymmetry.ptr<float>(y);
         const float* d = density.ptr<float>(y);
         const float* sc = ridges.scale.ptr<float>(y);
+        const float* e = busy.ptr<float>(y);
         for (int x = 0; x < labels.cols; ++x) {
             if (!w[x]) continue;
             LineStats& st = ls[l[x]];
@@ -237,6 +276,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
             st.asymmetry += a[x];
             st.density += d[x];
             st.scale += sc[x];
+            st.edges += e[x];
         }
     }
     std::vector<uchar> keep(n, 0);
@@ -253,8 +293,11 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
         // wide and high; a crack, even a curved one, is not.
         const cv::Rect box = boxOf(stats, i);
         if (length > kMaxLengthPerBox * (box.width + box.height)) continue;
-        const cv::Rect* face = zoneHolding(faces, box);
-        if (face && length < kFaceFeatureLength * face->width) continue;
+        if (st.edges / length > kMaxEdgeShare) continue;
+        const cv::Rect* face = damage::zoneHolding(faces, box);
+        // Inside a face only an unmistakable line counts: long and strong along most of it.
+        if (face && (length < kFaceFeatureLength * face->width || strongShare < kFaceStrongShare))
+            continue;
         const double maxLines =
             2 * st.deepDark >= st.length ? kDeepDarkMaxLinesPerWindow : kMaxLinesPerWindow;
         const bool accepted =
@@ -268,14 +311,23 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
         for (int x = 0; x < labels.cols; ++x)
             if (w[x] && keep[l[x]]) out[x] = 255;
     }
-    continueScratches(ridges, strongLevel, damageTone, centres);
-    dropStraightAndBorderLines(centres);
+    // What a scratch may continue through, and which lines are masts, print edges or networks, is
+    // judged on ridges found at the fixed segment level: a higher sensitivity only adds seeds.
+    // Continuing a scratch into a face would follow brows, lids and lips.
+    const cv::Mat faint = ridges.centre & damageTone &
+                          (ridges.contrast > segmentLevel * kContinueContrastShare) &
+                          ~damage::zoneMask(centres.size(), faces);
+    continueScratches(faint, centres);
+    centres &= ~straightAndBorderZones(weak | faint);
+    centres &= ~networkZones(visible & damageTone);
 }
 
 // Dust: small compact blobs that stand out from a median background and sit alone on a flat ring
 // (a catch-light, a button or a letter has other structure right next to it).
-void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const DamageTone& damageTone,
-                  const cv::Mat& scratchCentres, const std::vector<cv::Rect>& faces,
+void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const cv::Mat& segmentLevel,
+                  const cv::Mat& busy,
+                  const DamageTone& damageTone,
+                  const std::vector<cv::Rect>& faces,
                   cv::Mat& mask) {
     cv::Mat luma8, background8, background;
     luma.convertTo(luma8, CV_8U);
@@ -284,15 +336,15 @@ void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const DamageT
     const cv::Mat difference = luma - background;
     for (const int polarity : {1, -1}) {
         const cv::Mat signedDiff = difference * polarity;
-        const cv::Mat weak = signedDiff > strongLevel * 0.5;
-        const cv::Mat any = cv::abs(difference) > strongLevel * 0.5;
+        const cv::Mat weak = signedDiff > segmentLevel * 0.5;
+        const cv::Mat any = cv::abs(difference) > segmentLevel * 0.5;
         cv::Mat labels, stats, centroids;
         const int n = cv::connectedComponentsWithStats(weak, labels, stats, centroids, 8, CV_32S);
         for (int i = 1; i < n; ++i) {
             const int area = stats.at<int>(i, cv::CC_STAT_AREA);
             const cv::Rect box = boxOf(stats, i);
             if (area > kMaxSpeckArea || box.width > kMaxSpeckSide || box.height > kMaxSpeckSide ||
-                area < 0.35 * box.area() || zoneHolding(faces, box))
+                area < 0.35 * box.area() || damage::zoneHolding(faces, box))
                 continue;
             const int pad = 7;
             const cv::Rect roi = (box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) &
@@ -302,6 +354,7 @@ void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const DamageT
             cv::Point where;
             cv::minMaxLoc(signedDiff(roi), nullptr, &peak, nullptr, &where, self);
             peakLevel = strongLevel(roi).at<float>(where);
+            if (busy(roi).at<float>(where) > kMaxEdgeShare) continue;
             if (peak < peakLevel * 1.3) continue;
             if (!damageTone.matches(polarity > 0, luma(roi).at<float>(where), where + roi.tl()))
                 continue;
@@ -312,7 +365,6 @@ void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const DamageT
             const int ringArea = cv::countNonZero(ring);
             if (ringArea == 0) continue;
             if (cv::countNonZero(any(roi) & ring) > ringArea / 20) continue;
-            if (cv::countNonZero(scratchCentres(roi) & ring) > 0) continue;
             cv::Scalar mean, stddev;
             cv::meanStdDev(luma(roi), mean, stddev, ring);
             if (peak < 4.0 * stddev[0]) continue;
@@ -332,38 +384,40 @@ void paintScratches(const cv::Mat& centres, const cv::Mat& scale, cv::Mat& mask)
     }
 }
 
-}  // namespace
-
-cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
-                     engine::JobContext& context) {
-    if (image.empty()) throw Error("Detect damage: the image is empty");
-    if ((image.depth() != CV_8U && image.depth() != CV_16U) ||
-        (image.channels() != 1 && image.channels() != 3 && image.channels() != 4))
-        throw Error(
-            "Detect damage: unsupported pixel format (expected 8 or 16 bit grey, BGR or BGRA)");
-
+// The detection at the image's own size (detectDamage below picks that size).
+cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
+                            engine::JobContext& context) {
     context.progress(0.0, "Finding scratches and dust");
     const cv::Mat luma = damage::luminance(image);
     const cv::Mat level = damage::textureLevel(luma);
     const Thresholds t = thresholdsFor(params.sensitivity);
     const cv::Mat strongLevel = cv::max(level * t.timesLevel, t.minContrast);
+    const Thresholds segment = thresholdsFor(kSegmentSensitivity);
+    const cv::Mat segmentLevel = cv::max(level * segment.timesLevel, segment.minContrast);
     context.throwIfCancelled();
     context.progress(0.3, "Finding scratches and dust");
 
-    const std::vector<cv::Rect> faces = faceZones(image);
+    const std::vector<cv::Rect> faces = damage::protectedFaceZones(image);
     const DamageTone damageTone(image, luma);
+    const cv::Mat busy = edgeShare(luma);
     cv::Mat mask = cv::Mat::zeros(image.size(), CV_8UC1);
     cv::Mat centres = cv::Mat::zeros(image.size(), CV_8UC1);
     if (params.scratches) {
         const damage::Ridges ridges = damage::findRidges(luma);
         context.throwIfCancelled();
         context.progress(0.6, "Finding scratches and dust");
-        acceptScratches(ridges, strongLevel, damageTone, faces, params, centres);
+        acceptScratches(ridges, strongLevel, segmentLevel, busy, damageTone, faces, params, centres);
         paintScratches(centres, ridges.scale, mask);
         context.throwIfCancelled();
     }
+    if (params.scratches) {
+        // Torn and broken edges and corners show the paper base (torn_edges.h).
+        const cv::Mat paper = (luma >= std::max(damageTone.brightFloor, kPaperTone)) &
+                              (damageTone.chroma <= damageTone.chromaLimit);
+        mask |= damage::findTornEdges(luma, paper) & ~damage::zoneMask(image.size(), faces);
+    }
     if (params.dust) {
-        acceptSpecks(luma, strongLevel, damageTone, centres, faces, mask);
+        acceptSpecks(luma, strongLevel, segmentLevel, busy, damageTone, faces, mask);
         context.throwIfCancelled();
     }
     context.progress(0.9, "Finding scratches and dust");
@@ -373,6 +427,31 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
         cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * kGrowPixels + 1, 2 * kGrowPixels + 1}));
     context.progress(1.0, "Finding scratches and dust");
     return mask;
+}
+
+}  // namespace
+
+cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
+                     engine::JobContext& context) {
+    if (image.empty()) throw Error("Detect damage: the image is empty");
+    if ((image.depth() != CV_8U && image.depth() != CV_16U) ||
+        (image.channels() != 1 && image.channels() != 3 && image.channels() != 4))
+        throw Error(
+            "Detect damage: unsupported pixel format (expected 8 or 16 bit grey, BGR or BGRA)");
+    // Damage is as wide, and specks as large, in proportion to the print whatever the scan's
+    // resolution: a crack 4 px wide on a 600 px scan is 25 px wide on a 4000 px one, far beyond
+    // the ridge scales. A large scan is looked at reduced to the working size (the mask is
+    // enlarged back, covering every full-size pixel it touches), which also keeps the time of a
+    // 12 MP scan to that of a 1 MP one.
+    const int longSide = std::max(image.cols, image.rows);
+    if (longSide <= kWorkingSide) return detectAtWorkingSize(image, params, context);
+    const double f = static_cast<double>(kWorkingSide) / longSide;
+    cv::Mat small;
+    cv::resize(image, small, {}, f, f, cv::INTER_AREA);
+    const cv::Mat smallMask = detectAtWorkingSize(small, params, context);
+    cv::Mat mask;
+    cv::resize(smallMask, mask, image.size(), 0, 0, cv::INTER_LINEAR);
+    return mask > 0;
 }
 
 }  // namespace pm::ops

@@ -7,6 +7,7 @@
 
 #include "core/common/error.h"
 #include "core/image/pixel_diff.h"
+#include "core/ops/repair/damage_fill.h"
 
 namespace pm::ops {
 
@@ -81,7 +82,8 @@ std::vector<RepairStepResult> repairPhoto(const cv::Mat& image, const cv::Mat& d
             const cv::Mat mask =
                 damage.empty() ? detectDamage(current, params.damage, stepContext) : damage;
             if (cv::countNonZero(mask) == 0) continue;
-            RemoveResult filled = removeObject(current, mask, params.fill, stepContext);
+            // Faces are filled by diffusion from their own skin only (damage_fill.h).
+            RemoveResult filled = fillDamage(current, mask, params.fill, stepContext);
             result.image = filled.image;
             result.engineUsed = filled.engineUsed;
             break;

@@ -22,7 +22,12 @@ std::vector<RepairStep> parseRepairSteps(const std::string& text);
 std::string toString(RepairStep step);
 
 struct RepairParams {
-    RepairParams() { tone.sharpen = 0.3; }  // used only when the Sharpen step is chosen
+    RepairParams() {
+        tone.sharpen = 0.3;  // used only when the Sharpen step is chosen
+        // Detected damage is already grown to cover its soft edges (detect_damage.h); growing it
+        // again by Remove object's default would change four times the pixels for nothing.
+        fill.growPixels = 1;
+    }
     std::vector<RepairStep> steps{RepairStep::Scratches, RepairStep::Color, RepairStep::Denoise,
                                   RepairStep::Faces};
     DamageParams damage;

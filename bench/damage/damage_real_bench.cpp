@@ -1,0 +1,235 @@
+// Damage on real scans, scored against hand-drawn references (reference/*.txt, see
+// damage_reference.h), and the harm the scratches step does to clean photos.
+//
+//  1. Detect damage on each real scratched scan at 0.5x, 1x and 2x: precision/recall against the
+//     reference (tolerance 2 px at 1x, scaled), flagged area, time.
+//  2. Sensitivity 0 .. 1 on each scan: the flagged area must never shrink.
+//  3. Clean photos (../shared/testdata/photos/* and the faded old photos) through the scratches step
+//     (detect + fill, built-in engine, as `photomend-cli repair --steps scratches`): % of pixels
+//     changed, and pixels changed inside detected faces.
+//  4. With --time12mp: the scratches step on scratched_a enlarged to about 12 MP (seconds).
+//
+// usage: damage_real_bench [--testdata DIR] [--out DIR] [--sensitivity S] [--time12mp]
+//   --out writes overlays: yellow = reference found, green = reference missed, red = flagged
+//   outside the reference, blue = don't care; and before/after of the clean photos with the
+//   changed pixels in red.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "bench/damage/crack_synth.h"
+#include "bench/damage/damage_reference.h"
+#include "core/image/image_io.h"
+#include "core/image/pixel_convert.h"
+#include "core/ops/damage/detect_damage.h"
+#include "core/ops/faces/restore_faces.h"
+#include "core/ops/repair/repair_chain.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+double msSince(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+cv::Mat resized(const cv::Mat& bgr, double scale) {
+    if (scale == 1.0) return bgr;
+    cv::Mat out;
+    cv::resize(bgr, out, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+    return out;
+}
+
+void writeScored(const std::string& path, const cv::Mat& bgr, const cv::Mat& mask,
+                 const pm::bench::ReferenceDamage& ref, double scale) {
+    const int t = std::max(1, static_cast<int>(std::lround(2 * scale)));
+    const cv::Mat band = cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * t + 1, 2 * t + 1});
+    cv::Mat refGrown, maskGrown;
+    cv::dilate(ref.damage, refGrown, band);
+    cv::dilate(mask, maskGrown, band);
+    cv::Mat overlay = bgr.clone();
+    overlay.setTo(cv::Scalar(255, 128, 0), ref.ignore);
+    overlay.setTo(cv::Scalar(0, 255, 255), ref.damage & maskGrown);
+    overlay.setTo(cv::Scalar(0, 255, 0), ref.damage & ~maskGrown);
+    overlay.setTo(cv::Scalar(0, 0, 255), (mask != 0) & ~refGrown & ~ref.ignore);
+    cv::Mat both;
+    cv::hconcat(bgr, overlay, both);
+    cv::imwrite(path, both);
+}
+
+pm::ops::RepairParams scratchesOnly(const pm::ops::DamageParams& damage) {
+    pm::ops::RepairParams p;
+    p.steps = {pm::ops::RepairStep::Scratches};
+    p.damage = damage;
+    p.fill.engine = pm::ops::FillEngine::Builtin;
+    return p;
+}
+
+cv::Mat scratchesStep(const cv::Mat& bgr, const pm::ops::DamageParams& damage) {
+    pm::engine::LocalJobContext ctx;
+    const auto results = pm::ops::repairPhoto(bgr, {}, scratchesOnly(damage), ctx);
+    return results.empty() ? bgr : results.back().image;
+}
+
+std::vector<std::string> files(const std::string& dir, const std::string& prefix) {
+    std::vector<std::string> out;
+    if (!fs::is_directory(dir)) return out;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename().string().rfind(prefix, 0) == 0) out.push_back(e.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string testdata = PM_TESTDATA_DIR;
+    std::string outDir;
+    bool time12mp = false;
+    pm::ops::DamageParams params;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--time12mp")
+            time12mp = true;
+        else if (i + 1 < argc && arg == "--testdata")
+            testdata = argv[++i];
+        else if (i + 1 < argc && arg == "--out")
+            outDir = argv[++i];
+        else if (i + 1 < argc && arg == "--sensitivity")
+            params.sensitivity = std::stod(argv[++i]);
+    }
+    if (!outDir.empty()) fs::create_directories(outDir);
+    const std::string refDir = std::string(PM_SOURCE_DIR) + "/bench/damage/reference";
+    const std::string old = testdata + "/old-photos";
+
+    std::printf("Real scans against hand-drawn references (sensitivity %.2f, tolerance 2 px at 1x)\n",
+                params.sensitivity);
+    std::printf("%-14s %5s %10s %9s %7s %9s %8s\n", "scan", "scale", "size", "precision", "recall",
+                "flagged%", "ms");
+    for (const std::string& path : files(old, "scratched_")) {
+        const std::string name = fs::path(path).stem().string();
+        const std::string refPath = refDir + "/" + name + ".txt";
+        if (!fs::exists(refPath)) continue;
+        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        for (const double scale : {0.5, 1.0, 2.0}) {
+            const cv::Mat img = resized(bgr, scale);
+            const pm::bench::ReferenceDamage ref = pm::bench::loadReferenceDamage(refPath, img.size());
+            pm::engine::LocalJobContext ctx;
+            const auto t0 = std::chrono::steady_clock::now();
+            const cv::Mat mask = pm::ops::detectDamage(img, params, ctx);
+            const double ms = msSince(t0);
+            const auto s = pm::bench::scoreAgainstReference(mask, ref, scale);
+            std::printf("%-14s %5.1f %4dx%-5d %9.3f %7.3f %8.3f%% %8.1f\n", name.c_str(), scale,
+                        img.cols, img.rows, s.precision, s.recall, 100 * s.flaggedFraction, ms);
+            if (!outDir.empty() && scale == 1.0) {
+                cv::Mat both;
+                cv::hconcat(img, scratchesStep(img, params), both);
+                cv::imwrite(outDir + "/fill_" + name + ".png", both);
+            }
+            if (!outDir.empty())
+                writeScored(outDir + "/real_" + name + "_" + std::to_string(int(scale * 10)) +
+                                ".png",
+                            img, mask, ref, scale);
+        }
+    }
+
+    std::printf("\nSecond synthetic damage (crack_synth.h: branching cracks, hairlines, dust) on the faded photos\n");
+    std::printf("%-14s %5s %9s %7s %8s %8s\n", "photo", "scale", "precision", "recall", "lines", "dust");
+    uint64_t seed = 11;
+    for (const std::string& path : files(old, "faded_")) {
+        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        for (const double scale : {1.0, 2.0}) {
+            const auto synth = pm::bench::paintCrackDamage(resized(bgr, scale), seed);
+            pm::engine::LocalJobContext ctx;
+            const cv::Mat mask = pm::ops::detectDamage(synth.image, params, ctx);
+            const auto s = pm::bench::scoreDamage(mask, synth.scratches, synth.specks,
+                                                  std::max(1, int(std::lround(2 * scale))));
+            std::printf("%-14s %5.1f %9.3f %7.3f %8.3f %8.3f\n",
+                        fs::path(path).stem().string().c_str(), scale, s.precision, s.recall,
+                        s.scratchRecall, s.speckRecall);
+        }
+        ++seed;
+    }
+
+    std::printf("\nSensitivity 0 .. 1: flagged %% (must never shrink)\n");
+    for (const std::string& path : files(old, "scratched_")) {
+        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        std::printf("%-14s", fs::path(path).stem().string().c_str());
+        double previous = -1;
+        bool monotonic = true;
+        for (int k = 0; k <= 4; ++k) {
+            pm::ops::DamageParams p = params;
+            p.sensitivity = k / 4.0;
+            pm::engine::LocalJobContext ctx;
+            const cv::Mat mask = pm::ops::detectDamage(bgr, p, ctx);
+            const double flagged = 100.0 * cv::countNonZero(mask) / mask.total();
+            monotonic = monotonic && flagged >= previous;
+            previous = flagged;
+            std::printf(" %7.3f", flagged);
+        }
+        std::printf("  %s\n", monotonic ? "monotonic" : "NOT MONOTONIC");
+    }
+
+    std::printf("\nClean photos through the scratches step (detect + built-in fill)\n");
+    std::printf("%-18s %9s %9s %6s %12s %8s\n", "photo", "flagged%", "changed%", "faces",
+                "face px chg", "ms");
+    std::vector<std::string> clean = files(testdata + "/photos", "");
+    for (const std::string& p : files(old, "faded_")) clean.push_back(p);
+    double sumChanged = 0;
+    long facePixelsChanged = 0;
+    for (const std::string& path : clean) {
+        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        const auto t0 = std::chrono::steady_clock::now();
+        const cv::Mat out = scratchesStep(bgr, params);
+        const double ms = msSince(t0);
+        pm::engine::LocalJobContext detectCtx;
+        const double flagged = 100.0 * cv::countNonZero(pm::ops::detectDamage(bgr, params, detectCtx)) / bgr.total();
+        cv::Mat diff;
+        cv::absdiff(bgr, out, diff);
+        cv::Mat changed;
+        cv::transform(diff, changed, cv::Matx13f(1, 1, 1));
+        changed = changed > 0;
+        const double pct = 100.0 * cv::countNonZero(changed) / changed.total();
+        std::vector<pm::ops::FaceBox> faces;
+        try {
+            faces = pm::ops::detectFaces(bgr, {});
+        } catch (const std::exception&) {
+        }
+        cv::Mat faceArea = cv::Mat::zeros(bgr.size(), CV_8UC1);
+        for (const auto& f : faces) faceArea(f.box & cv::Rect({}, bgr.size())).setTo(255);
+        const int inFaces = cv::countNonZero(changed & faceArea);
+        sumChanged += pct;
+        facePixelsChanged += inFaces;
+        const std::string name = fs::path(path).stem().string();
+        std::printf("%-18s %8.3f%% %8.3f%% %6zu %12d %8.1f\n", name.c_str(), flagged, pct,
+                    faces.size(), inFaces, ms);
+        if (!outDir.empty()) {
+            cv::Mat marked = out.clone();
+            marked.setTo(cv::Scalar(0, 0, 255), changed);
+            for (const auto& f : faces) cv::rectangle(marked, f.box, cv::Scalar(255, 0, 0), 1);
+            cv::Mat all;
+            cv::hconcat(std::vector<cv::Mat>{bgr, out, marked}, all);
+            cv::imwrite(outDir + "/clean_" + name + ".png", all);
+        }
+    }
+    std::printf("%-18s %8.3f%% %6s %12ld\n", "mean / total", sumChanged / clean.size(), "",
+                facePixelsChanged);
+
+    if (time12mp) {
+        const cv::Mat bgr =
+            pm::image::toBgr8(pm::image::loadPhoto(old + "/scratched_a.png").pixels);
+        const double scale = std::sqrt(12e6 / bgr.total());
+        const cv::Mat big = resized(bgr, scale);
+        const auto t0 = std::chrono::steady_clock::now();
+        const cv::Mat out = scratchesStep(big, params);
+        std::printf("\nScratches step on a %dx%d (%.1f MP) scan: %.2f s\n", big.cols, big.rows,
+                    big.total() / 1e6, msSince(t0) / 1000);
+    }
+    return 0;
+}

@@ -1,0 +1,18 @@
+#pragma once
+// Torn and broken print edges: where the emulsion has broken off along the edge or a corner of the
+// print, the scan shows the paper base as a ragged, nearly white, colourless patch touching the
+// image border, much brighter than the picture just inside it. The ridge detector (built for thin
+// lines away from the border) cannot see these; a restorer fills them first.
+//
+// What is NOT a torn edge: a white sky, wall or shirt reaching the border (it reaches deeper into
+// the picture than a strip along the edge), and an intact white border or scanner margin (it runs
+// along nearly a whole side with a straight inner edge).
+#include <opencv2/core.hpp>
+
+namespace pm::ops::damage {
+
+/// luma: CV_32FC1 0..255. paper: CV_8UC1, 255 where the tone could be the print's paper base (near
+/// its white, without the picture's colour). Returns CV_8UC1, 255 = torn or broken edge.
+cv::Mat findTornEdges(const cv::Mat& luma, const cv::Mat& paper);
+
+}  // namespace pm::ops::damage

@@ -1,0 +1,58 @@
+#include "core/ops/repair/damage_fill.h"
+
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+#include <opencv2/photo.hpp>
+
+#include "core/ops/damage/face_guard.h"
+
+namespace pm::ops {
+
+namespace {
+constexpr double kDiffusionRadius = 3.0;  // Telea's neighbourhood, px
+
+// Telea diffusion of the masked pixels of `roi` (any depth, 1/3/4 channels), reading only `roi`.
+void diffuseInto(cv::Mat roi, const cv::Mat& hole) {
+    if (roi.type() == CV_8UC3 || roi.type() == CV_8UC1) {
+        cv::Mat filled;
+        cv::inpaint(roi, hole, filled, kDiffusionRadius, cv::INPAINT_TELEA);
+        filled.copyTo(roi, hole);
+        return;
+    }
+    std::vector<cv::Mat> planes;
+    cv::split(roi, planes);
+    for (cv::Mat& plane : planes) {
+        cv::Mat asFloat, filled;
+        plane.convertTo(asFloat, CV_32F);
+        cv::inpaint(asFloat, hole, filled, kDiffusionRadius, cv::INPAINT_TELEA);
+        filled.convertTo(plane, roi.depth());
+    }
+    cv::Mat merged;
+    cv::merge(planes, merged);
+    merged.copyTo(roi, hole);
+}
+}  // namespace
+
+RemoveResult fillDamage(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
+                        engine::JobContext& context) {
+    const std::vector<cv::Rect> zones = damage::protectedFaceZones(image);
+    const cv::Mat inFaces = damage::zoneMask(image.size(), zones);
+    const cv::Mat outside = (mask != 0) & ~inFaces;
+    RemoveResult result{image.clone(), {}, "built-in diffusion"};
+    if (cv::countNonZero(outside) > 0) {
+        result = removeObject(image, outside, params, context);
+        // The fill grows its mask and feathers a seam: none of that may reach into a face.
+        image.copyTo(result.image, inFaces);
+    }
+    for (const cv::Rect& zone : zones) {
+        cv::Mat hole = (mask(zone) != 0);
+        if (cv::countNonZero(hole) == 0) continue;
+        cv::dilate(hole, hole, cv::Mat());  // the soft edge of the scratch too
+        diffuseInto(result.image(zone), hole);
+        result.changed |= cv::boundingRect(hole) + zone.tl();
+    }
+    return result;
+}
+
+}  // namespace pm::ops

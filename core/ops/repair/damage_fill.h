@@ -1,0 +1,18 @@
+#pragma once
+// The scratches step's fill. Outside faces detected damage goes to Remove object (PatchMatch, FSR
+// for thin scratches, or LaMa). Inside a protected face zone (core/ops/damage/face_guard.h) it is
+// filled by smooth diffusion (Telea) from that face's own pixels only: copied patches would put
+// sweater knit or hair on a cheek, which no viewer forgives.
+#include <opencv2/core.hpp>
+
+#include "core/engine/job_context.h"
+#include "core/ops/remove/remove_object.h"
+
+namespace pm::ops {
+
+/// Same contract as removeObject (image CV_8U/CV_16U, 1/3/4 channels; mask CV_8UC1, non-zero =
+/// damage). Pixels inside face zones change only where the mask (grown by one pixel) marks them.
+RemoveResult fillDamage(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
+                        engine::JobContext& context);
+
+}  // namespace pm::ops

@@ -1,0 +1,168 @@
+// Repair old photo on real scans: the scratches step must never harm a photo (a face stays
+// untouched, a clean photo barely changes) and must find the real cracks drawn by hand in
+// bench/damage/reference; the sensitivity only ever adds; and damage unlike the kind the detector
+// was tuned on (bench/damage/crack_synth.h) is found too.
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "bench/damage/crack_synth.h"
+#include "bench/damage/damage_reference.h"
+#include "core/image/image_io.h"
+#include "core/image/pixel_convert.h"
+#include "core/ops/damage/detect_damage.h"
+#include "core/ops/faces/restore_faces.h"
+#include "core/ops/repair/repair_chain.h"
+#include "tests/support/testdata.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Floors a little under what the detector reaches (bench/damage/damage_real_bench.cpp): at 1x
+// scratched_a 0.26 recall at 0.79 precision, scratched_c 0.35 at 0.74 (before issue 13: 0.11 and
+// 0.0). Far from the 0.8 goal: these floors only keep what was won.
+constexpr double kMinRecall = 0.2;
+constexpr double kMinPrecision = 0.7;
+// crack_synth.h on the faded photos: line recall 0.22, dust 0.21, precision 0.71 (mean of six).
+constexpr double kMinCrackRecall = 0.15;
+constexpr double kMinDustRecall = 0.1;
+constexpr double kMinCrackPrecision = 0.55;
+// A clean photo through the scratches step: the goal (0.5%) holds for these; every photo stays
+// under the loose bound (chelsea, coffee, motorcycle_left and rocket still change 2-2.7%).
+const char* const kCleanAtGoal[] = {"astronaut.png", "brick.png", "grass.png", "kodim03.png"};
+constexpr double kGoalChange = 0.005;
+constexpr double kLooseChange = 0.03;
+
+cv::Mat load(const std::string& relative) {
+    return pm::image::toBgr8(
+        pm::image::loadPhoto(pm::test::testdataDir() + "/" + relative).pixels);
+}
+
+pm::bench::ReferenceDamage reference(const std::string& scan, cv::Size size) {
+    return pm::bench::loadReferenceDamage(
+        std::string(PM_SOURCE_DIR) + "/bench/damage/reference/" + scan + ".txt", size);
+}
+
+// `repair --steps scratches` with the built-in fill: the pixels it changes (CV_8UC1).
+cv::Mat changedByScratchesStep(const cv::Mat& bgr, double sensitivity = 0.5) {
+    pm::ops::RepairParams params;
+    params.steps = {pm::ops::RepairStep::Scratches};
+    params.damage.sensitivity = sensitivity;
+    params.fill.engine = pm::ops::FillEngine::Builtin;
+    pm::engine::LocalJobContext ctx;
+    const auto results = pm::ops::repairPhoto(bgr, {}, params, ctx);
+    if (results.empty()) return cv::Mat::zeros(bgr.size(), CV_8UC1);
+    cv::Mat diff, summed;
+    cv::absdiff(bgr, results.back().image, diff);
+    cv::transform(diff, summed, cv::Matx13f(1, 1, 1));
+    return summed > 0;
+}
+
+cv::Mat faceBoxes(const cv::Mat& bgr) {
+    cv::Mat area = cv::Mat::zeros(bgr.size(), CV_8UC1);
+    for (const auto& f : pm::ops::detectFaces(bgr, {}))
+        area(f.box & cv::Rect({}, bgr.size())).setTo(255);
+    return area;
+}
+
+TEST(RealScanDamage, FacesOfOldPhotosStayUntouchedByTheScratchesStep) {
+    PM_REQUIRE_TESTDATA();
+    int faces = 0;
+    for (const std::string name : {"scratched_a", "scratched_c", "faded_a", "faded_b", "faded_c",
+                                   "faded_e", "faded_f", "faded_h"}) {
+        const cv::Mat bgr = load("old-photos/" + name + ".png");
+        const cv::Mat face = faceBoxes(bgr);
+        if (cv::countNonZero(face) == 0) continue;
+        ++faces;
+        // Real damage drawn in the reference (the speck on scratched_a's cheek) may be filled.
+        cv::Mat allowed = cv::Mat::zeros(bgr.size(), CV_8UC1);
+        if (fs::exists(std::string(PM_SOURCE_DIR) + "/bench/damage/reference/" + name + ".txt"))
+            cv::dilate(reference(name, bgr.size()).damage, allowed, cv::Mat(), {-1, -1}, 3);
+        const int touched = cv::countNonZero(changedByScratchesStep(bgr) & face & ~allowed);
+        std::cout << "[ damage   ] " << name << ": " << touched << " face pixels changed\n";
+        EXPECT_EQ(touched, 0) << name;
+    }
+    EXPECT_GE(faces, 4) << "the face detector should find faces in the old photos";
+}
+
+TEST(RealScanDamage, FindsTheHandDrawnCracksOfTheScratchedScans) {
+    PM_REQUIRE_TESTDATA();
+    for (const std::string name : {"scratched_a", "scratched_c"}) {
+        const cv::Mat bgr = load("old-photos/" + name + ".png");
+        pm::engine::LocalJobContext ctx;
+        const cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
+        const auto s = pm::bench::scoreAgainstReference(mask, reference(name, bgr.size()), 1.0);
+        std::cout << "[ damage   ] " << name << ": precision " << s.precision << " recall "
+                  << s.recall << "\n";
+        EXPECT_GE(s.recall, kMinRecall) << name;
+        EXPECT_GE(s.precision, kMinPrecision) << name;
+    }
+}
+
+TEST(RealScanDamage, CleanPhotosBarelyChange) {
+    PM_REQUIRE_TESTDATA();
+    const auto photos = pm::test::testdataFiles("photos");
+    ASSERT_FALSE(photos.empty());
+    for (const auto& path : photos) {
+        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        const cv::Mat changed = changedByScratchesStep(bgr);
+        const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+        std::cout << "[ damage   ] " << fs::path(path).filename().string() << ": "
+                  << 100 * share << "% changed\n";
+        EXPECT_LE(share, kLooseChange) << path;
+        for (const char* name : kCleanAtGoal)
+            if (fs::path(path).filename() == name) EXPECT_LE(share, kGoalChange) << path;
+    }
+}
+
+TEST(RealScanDamage, HigherSensitivityNeverMarksLess) {
+    PM_REQUIRE_TESTDATA();
+    std::vector<cv::Mat> scans = {load("old-photos/scratched_a.png"),
+                                  load("old-photos/scratched_c.png"), load("photos/brick.png"),
+                                  load("photos/coffee.png")};
+    scans.push_back(pm::bench::paintCrackDamage(load("old-photos/faded_b.png"), 3).image);
+    for (size_t i = 0; i < scans.size(); ++i) {
+        int previous = -1;
+        for (int k = 0; k <= 8; ++k) {
+            pm::ops::DamageParams params;
+            params.sensitivity = k / 8.0;
+            pm::engine::LocalJobContext ctx;
+            const int marked = cv::countNonZero(pm::ops::detectDamage(scans[i], params, ctx));
+            EXPECT_GE(marked, previous) << "image " << i << " sensitivity " << params.sensitivity;
+            previous = marked;
+        }
+    }
+}
+
+TEST(RealScanDamage, FindsBranchingCracksHairlinesAndDustItWasNotTunedOn) {
+    PM_REQUIRE_TESTDATA();
+    double lines = 0, dust = 0, precision = 0;
+    int n = 0;
+    uint64_t seed = 21;
+    for (const auto& path : pm::test::testdataFiles("old-photos")) {
+        if (fs::path(path).filename().string().rfind("faded_", 0) != 0) continue;
+        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        const auto synth = pm::bench::paintCrackDamage(bgr, seed++);
+        pm::engine::LocalJobContext ctx;
+        const auto s = pm::bench::scoreDamage(pm::ops::detectDamage(synth.image, {}, ctx),
+                                              synth.scratches, synth.specks);
+        std::cout << "[ damage   ] " << fs::path(path).filename().string() << ": precision "
+                  << s.precision << " line recall " << s.scratchRecall << " dust recall "
+                  << s.speckRecall << "\n";
+        lines += s.scratchRecall;
+        dust += s.speckRecall;
+        precision += s.precision;
+        ++n;
+    }
+    ASSERT_GT(n, 0);
+    EXPECT_GE(lines / n, kMinCrackRecall);
+    EXPECT_GE(dust / n, kMinDustRecall);
+    EXPECT_GE(precision / n, kMinCrackPrecision);
+}
+
+}  // namespace
