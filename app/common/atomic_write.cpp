@@ -1,7 +1,16 @@
 #include "app/common/atomic_write.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "app/common/path_safety.h"
 
 namespace pm::app {
 
@@ -11,6 +20,24 @@ constexpr qint64 kChunk = 1 << 20;
 QString failure(const QString& path, const QString& reason) {
     return QStringLiteral("Could not save “%1”: %2. The existing file, if any, is unchanged.")
         .arg(QFileInfo(path).fileName(), reason);
+}
+
+// QSaveFile (Qt 6.4) renames the temporary file into place without syncing it first (its sync
+// comes after the file is closed, when there is nothing left to sync) and never syncs the folder.
+// After a power cut the new name could then point to an empty file, or the rename be lost. So the
+// data is synced before the rename and the folder, which holds the new name, after it.
+QString syncData(QSaveFile& file) {
+    if (!file.flush()) return file.errorString();
+    if (::fsync(file.handle()) != 0) return QString::fromLocal8Bit(std::strerror(errno));
+    return {};
+}
+
+void syncFolderOf(const QString& path) {
+    const QByteArray folder = QFile::encodeName(QFileInfo(resolvedWritePath(path)).absolutePath());
+    const int fd = ::open(folder.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;  // the file is in place; only the durability of its name is not ensured
+    ::fsync(fd);
+    ::close(fd);
 }
 }  // namespace
 
@@ -35,7 +62,12 @@ WriteResult writeFileAtomically(const QString& path, const QByteArray& bytes,
         file.cancelWriting();
         return {false, failure(path, QStringLiteral("the write was interrupted"))};
     }
+    if (const QString reason = syncData(file); !reason.isEmpty()) {
+        file.cancelWriting();
+        return {false, failure(path, reason)};
+    }
     if (!file.commit()) return {false, failure(path, file.errorString())};
+    syncFolderOf(path);
     return {true, {}};
 }
 
