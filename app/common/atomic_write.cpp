@@ -4,9 +4,6 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
-#include <cerrno>
-#include <cstring>
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -22,16 +19,9 @@ QString failure(const QString& path, const QString& reason) {
         .arg(QFileInfo(path).fileName(), reason);
 }
 
-// QSaveFile (Qt 6.4) renames the temporary file into place without syncing it first (its sync
-// comes after the file is closed, when there is nothing left to sync) and never syncs the folder.
-// After a power cut the new name could then point to an empty file, or the rename be lost. So the
-// data is synced before the rename and the folder, which holds the new name, after it.
-QString syncData(QSaveFile& file) {
-    if (!file.flush()) return file.errorString();
-    if (::fsync(file.handle()) != 0) return QString::fromLocal8Bit(std::strerror(errno));
-    return {};
-}
-
+// QSaveFile (Qt 6.4) syncs the data (fdatasync) before it links the finished file into place, but
+// never the folder that holds the new name: after a power cut the save could be gone, the old photo
+// back or, for a new file, no file at all. Syncing the folder after the commit makes it durable.
 void syncFolderOf(const QString& path) {
     const QByteArray folder = QFile::encodeName(QFileInfo(resolvedWritePath(path)).absolutePath());
     const int fd = ::open(folder.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -61,10 +51,6 @@ WriteResult writeFileAtomically(const QString& path, const QByteArray& bytes,
     if (beforeChunk && !beforeChunk(bytes.size())) {  // the last check: before the rename
         file.cancelWriting();
         return {false, failure(path, QStringLiteral("the write was interrupted"))};
-    }
-    if (const QString reason = syncData(file); !reason.isEmpty()) {
-        file.cancelWriting();
-        return {false, failure(path, reason)};
     }
     if (!file.commit()) return {false, failure(path, file.errorString())};
     syncFolderOf(path);

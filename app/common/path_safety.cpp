@@ -34,12 +34,12 @@ QString resolvedWritePath(const QString& path) {
 
 QString overwriteRefusal(const QString& output, const QString& keep, const QString& what) {
     if (!isSameFile(output, keep)) return {};
-    const QString target = resolvedWritePath(output);
     QString how;
     if (QFileInfo(output).isSymLink())
-        how = QStringLiteral(" (%1 is a link to %2)").arg(output, target);
-    else if (QFileInfo(output).absoluteFilePath() != QFileInfo(keep).absoluteFilePath() &&
-             target != resolvedWritePath(keep))
+        how = QStringLiteral(" (%1 is a link to %2)").arg(output, resolvedWritePath(output));
+    else if (QFileInfo(keep).isSymLink())
+        how = QStringLiteral(" (%1 is a link to %2)").arg(keep, resolvedWritePath(keep));
+    else if (resolvedWritePath(output) != resolvedWritePath(keep))
         how = QStringLiteral(" (%1 is another name of the same file)").arg(output);
     else if (QFileInfo(output).absoluteFilePath() != QFileInfo(keep).absoluteFilePath())
         how = QStringLiteral(" (%1 is the same file)").arg(output);

@@ -61,15 +61,17 @@ cv::Mat normalizeLayout(cv::Mat m, const std::string& name) {
 }
 
 // The marker walk found no clean end, which is not yet a reason to refuse: ask libjpeg what is
-// really wrong. Lost pixels (a cut file, damaged image data) are refused because the picture would
-// show grey or smeared blocks; a missing end marker or stray bytes cost no pixel and only earn a
-// warning. Returns the bytes to decode: with a missing end marker added, so the decoder does not
+// really wrong. Lost pixels are refused because the picture would show grey or smeared blocks, and
+// called a truncation only when the walk ran out of data (`cutShort`); a missing end marker or
+// stray bytes cost no pixel and only earn a warning. Returns the bytes to decode: with a missing end marker added, so the decoder does not
 // print its own complaint.
-std::vector<uint8_t> checkJpegDamage(const std::vector<uint8_t>& bytes, const std::string& name,
-                                     std::vector<std::string>& warnings) {
+std::vector<uint8_t> checkJpegDamage(const std::vector<uint8_t>& bytes, bool cutShort,
+                                     const std::string& name, std::vector<std::string>& warnings) {
     const detail::JpegDamage damage = detail::diagnoseJpeg(bytes);
-    if (damage.pixelsLost && damage.endsEarly)
+    if (damage.pixelsLost && cutShort)
         throw Error(name + " is truncated: its JPEG data ends before the image does.");
+    if (damage.unreadable)
+        throw Error(name + " is corrupt: its JPEG data cannot be decoded (" + damage.problem + ").");
     if (damage.pixelsLost)
         throw Error(name + " is corrupt: its JPEG image data is damaged (" + damage.problem +
                     "), so part of the picture cannot be decoded.");
@@ -92,8 +94,11 @@ LoadedPhoto decodeNamed(const std::vector<uint8_t>& bytes, const std::string& na
         throw Error(name + " is not an image PhotoMend can open (JPEG, PNG, TIFF, WebP or BMP).");
     const std::string kind = formatName(photo.format);
     std::vector<uint8_t> repaired;  // the bytes with a missing JPEG end marker added
-    if (photo.format == Format::Jpeg && !detail::scanJpeg(bytes).complete)
-        repaired = checkJpegDamage(bytes, name, photo.warnings);
+    if (photo.format == Format::Jpeg) {
+        const detail::JpegStructure structure = detail::scanJpeg(bytes);
+        if (!structure.complete)
+            repaired = checkJpegDamage(bytes, structure.endsEarly, name, photo.warnings);
+    }
     const std::vector<uint8_t>& data = repaired.empty() ? bytes : repaired;
 
     photo.metadata = metadata::Metadata::read(bytes);

@@ -26,12 +26,27 @@ std::string messageText(j_common_ptr cinfo) {
 // unknown JFIF revision, a bad ICC chunk) cost no pixel.
 bool losesPixels(int code) {
     return code == JWRN_HIT_MARKER || code == JWRN_HUFF_BAD_CODE || code == JWRN_MUST_RESYNC ||
-           code == JWRN_ARITH_BAD_CODE || code == JWRN_BOGUS_PROGRESSION ||
+           code == JWRN_BOGUS_PROGRESSION ||
            code == JWRN_NOT_SEQUENTIAL;
+}
+
+// libjpeg's words for the common damage, in plain words; the rest as libjpeg says them.
+std::string describe(j_common_ptr cinfo) {
+    switch (cinfo->err->msg_code) {
+    case JWRN_HIT_MARKER:
+        return "a stray marker interrupts the image data";
+    case JWRN_HUFF_BAD_CODE:
+        return "the image data holds invalid codes";
+    case JWRN_EXTRANEOUS_DATA:
+        return "stray bytes between its parts";
+    default:
+        return messageText(cinfo);
+    }
 }
 
 void onError(j_common_ptr cinfo) {
     auto* handler = reinterpret_cast<Handler*>(cinfo->err);
+    handler->damage.unreadable = true;
     handler->damage.pixelsLost = true;
     handler->damage.problem = messageText(cinfo);
     std::longjmp(handler->jump, 1);
@@ -45,9 +60,9 @@ void onMessage(j_common_ptr cinfo, int level) {
     if (losesPixels(code) && !handler->lossReported) {
         handler->lossReported = true;
         handler->damage.pixelsLost = true;
-        handler->damage.problem = messageText(cinfo);
+        handler->damage.problem = describe(cinfo);
     } else if (handler->damage.problem.empty()) {
-        handler->damage.problem = messageText(cinfo);
+        handler->damage.problem = describe(cinfo);
     }
 }
 

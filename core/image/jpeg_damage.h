@@ -11,6 +11,7 @@
 namespace pm::image::detail {
 
 struct JpegDamage {
+    bool unreadable = false;  ///< libjpeg gave up: nothing of the picture can be shown
     bool pixelsLost = false;  ///< part of the picture could not be decoded (libjpeg fills it grey)
     bool endsEarly = false;   ///< the file ends before its image data does
     std::string problem;      ///< libjpeg's words for the worst problem found ("" when none)
