@@ -4,6 +4,8 @@
 #include <iostream>
 #include <string>
 
+#include <csignal>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -37,6 +39,23 @@ bool isTiffLine(std::string_view line) {
            module.find_first_of(" /.") == std::string_view::npos;
 }
 
+// For a crash: the lines the process wrote last ("terminate called after ...") may still be in
+// the pipe when the signal kills it, so they are forwarded unfiltered (read and write are safe in
+// a signal handler) before the process dies as it would have.
+int crashReadEnd = -1;
+int crashStderr = -1;
+constexpr int kCrashSignals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+
+void forwardOnCrash(int signal) {
+    ::dup2(crashStderr, 2);
+    ::fcntl(crashReadEnd, F_SETFL, O_NONBLOCK);
+    char chunk[4096];
+    for (ssize_t n; (n = ::read(crashReadEnd, chunk, sizeof chunk)) > 0;)
+        if (::write(crashStderr, chunk, static_cast<size_t>(n)) < 0) break;
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+}
+
 void writeAll(int fd, const std::string& text) {
     for (size_t done = 0; done < text.size();) {
         const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -67,6 +86,9 @@ LibraryNoiseFilter::LibraryNoiseFilter() {
     }
     ::close(fds[1]);  // fd 2 is now the pipe's only writer
     readEnd_ = fds[0];
+    crashReadEnd = readEnd_;
+    crashStderr = realStderr_;
+    for (int signal : kCrashSignals) std::signal(signal, forwardOnCrash);
     thread_ = std::thread([this] { forward(); });
 }
 
@@ -74,6 +96,7 @@ LibraryNoiseFilter::~LibraryNoiseFilter() {
     if (realStderr_ < 0) return;
     std::fflush(stderr);
     std::cerr.flush();
+    for (int signal : kCrashSignals) std::signal(signal, SIG_DFL);
     ::dup2(realStderr_, 2);  // closes the pipe's writer: the thread sees the end and finishes
     thread_.join();
     ::close(readEnd_);
