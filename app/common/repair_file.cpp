@@ -31,7 +31,7 @@ image::LoadedPhoto load(const QString& path, const LoadWarning& warn) {
     return photo;
 }
 
-// The repair steps' filters, detectors and OpenCV calls assume a few blocks of pixels; a tiny image
+// The repair steps' filters and detectors need a few pixels around each pixel; a smaller image
 // would fail deep inside them with a library assertion instead of a reason.
 void checkRepairable(const QString& input, const cv::Mat& pixels) {
     if (pixels.cols >= kMinRepairSide && pixels.rows >= kMinRepairSide) return;

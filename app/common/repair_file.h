@@ -13,9 +13,10 @@ namespace pm::app {
 /// Receives what the user should know about an input that still opened (damaged metadata, ...).
 using LoadWarning = std::function<void(const QString& file, const QString& message)>;
 
-/// The smallest photo `repairFile` accepts, per side: the steps' filters and detectors need a few
-/// blocks of pixels around each pixel.
-constexpr int kMinRepairSide = 16;
+/// The smallest photo `repairFile` accepts, per side. Measured with photomend-cli: every step
+/// (scratches with PatchMatch, colour, grain, sharpening) handles 3 pixels per side, while at 1 or 2
+/// OpenCV asserts inside the steps' filters.
+constexpr int kMinRepairSide = 3;
 
 /// Returns a one-line summary of what was done ("colour, grain (built-in)"). Throws pm::Error (bad
 /// input, a photo too small to repair, failed save) and pm::Cancelled. Never writes `input`, not

@@ -30,17 +30,33 @@ CliResult removeFrom(const TempDir& dir, const std::string& photo) {
                    q(dir.file("out.png")), "--engine", "builtin"});
 }
 
+CliResult repairAllSteps(const TempDir& dir, cv::Size size) {
+    const std::string name = std::to_string(size.width) + "x" + std::to_string(size.height) + ".png";
+    cv::Mat photo = texturedBackground(size);
+    photo.at<cv::Vec3b>(0, 0) = cv::Vec3b(255, 255, 255);  // a speck for the scratch detector
+    EXPECT_TRUE(cv::imwrite(dir.file(name), photo));
+    return runCli({"repair", q(dir.file(name)), "--output", q(dir.file("out-" + name)), "--steps",
+                   "scratches,color,denoise,sharpen,faces"});
+}
+
 TEST(CliMessages, RepairOnATinyPhotoSaysItIsTooSmall) {
     TempDir dir;
-    for (const int side : {1, 2, 15}) {
-        const std::string name = "tiny" + std::to_string(side) + ".png";
-        ASSERT_TRUE(cv::imwrite(dir.file(name), cv::Mat(side, side, CV_8UC3, cv::Scalar(90, 120, 150))));
-        const CliResult r = runCli({"repair", q(dir.file(name)), "--output", q(dir.file("out-" + name))});
+    for (const cv::Size size : {cv::Size(1, 1), cv::Size(2, 2), cv::Size(2, 40), cv::Size(40, 1)}) {
+        const CliResult r = repairAllSteps(dir, size);
         EXPECT_EQ(r.exitCode, 1) << r.err;
         ASSERT_EQ(r.errLines().size(), 1u) << r.err;
-        EXPECT_NE(r.err.find("repair needs at least"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("repair needs at least 3 x 3"), std::string::npos) << r.err;
         EXPECT_EQ(r.err.find("OpenCV"), std::string::npos) << r.err;
         EXPECT_EQ(r.err.find("Assertion"), std::string::npos) << r.err;
+    }
+}
+
+TEST(CliMessages, TheSmallestRepairablePhotoIsRepaired) {
+    TempDir dir;
+    for (const cv::Size size : {cv::Size(3, 3), cv::Size(3, 40), cv::Size(40, 3)}) {
+        const CliResult r = repairAllSteps(dir, size);
+        EXPECT_EQ(r.exitCode, 0) << size << ": " << r.err;
+        EXPECT_TRUE(r.err.empty()) << r.err;
     }
 }
 
