@@ -116,6 +116,19 @@ TEST(CliOutputSafety, RepairRefusesAnOutputLinkedToItsInput) {
     EXPECT_EQ(fileBytes(dir.file("photo.png")), original);
 }
 
+TEST(CliOutputSafety, SplitRefusesAPhotoNameLinkedToTheScan) {
+    TempDir dir;
+    cv::Mat scan(600, 800, CV_8UC3, cv::Scalar(236, 240, 242));  // one photo on an off-white bed
+    texturedBackground({300, 220}, 1).copyTo(scan(cv::Rect(150, 120, 300, 220)));
+    ASSERT_TRUE(cv::imwrite(dir.file("scan.png"), scan));
+    const std::vector<char> original = fileBytes(dir.file("scan.png"));
+    fs::create_directory(dir.file("photos"));
+    fs::create_symlink(dir.file("scan.png"), dir.file("photos/scan-1.png"));
+    const CliResult r = runCli({"split", q(dir.file("scan.png")), "--output", q(dir.file("photos"))});
+    expectRefusal(r);
+    EXPECT_EQ(fileBytes(dir.file("scan.png")), original);
+}
+
 TEST(CliOutputSafety, OutputLinkToAnotherFileStillWorks) {
     // Not every link is a danger: a link to a file that is neither input nor mask is written
     // through, as cp and shell redirection do.
