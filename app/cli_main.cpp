@@ -4,6 +4,7 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/info_command.h"
+#include "app/cli/library_noise.h"
 #include "app/cli/remove_command.h"
 #include "app/cli/repair_command.h"
 #include "app/cli/split_command.h"
@@ -20,6 +21,7 @@ const char* kUsage =
 }
 
 int main(int argc, char** argv) {
+    const pm::cli::LibraryNoiseFilter quietDecoders;  // first: it outlives everything that prints
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("photomend-cli");
     QCoreApplication::setApplicationVersion(PHOTOMEND_VERSION);

@@ -14,6 +14,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 
+#include "app/common/path_safety.h"
 #include "app/common/photo_saver.h"
 #include "app/common/repair_file.h"
 #include "ui/engine_bridge.h"
@@ -130,7 +131,9 @@ bool BatchDialog::start() {
     }
     const QString outDir = QDir(folder).absolutePath();
     for (const QString& input : inputs) {
-        if (QFileInfo(input).absolutePath() == outDir) {
+        // The same folder by another path or through a link is the same folder.
+        const QString realFolder = QFileInfo(app::resolvedWritePath(input)).absolutePath();
+        if (app::isSameFile(QFileInfo(input).absolutePath(), outDir) || app::isSameFile(realFolder, outDir)) {
             log(tr("The output folder holds some of the photos; choose another folder so the "
                    "originals are never overwritten."));
             return false;

@@ -4,6 +4,7 @@
 #include <QPainter>
 #include <opencv2/imgproc.hpp>
 
+#include "app/common/path_safety.h"
 #include "app/common/photo_saver.h"
 #include "core/image/mask_overlay.h"
 #include "core/image/pixel_diff.h"
@@ -227,6 +228,8 @@ void Document::updateModified() {
 
 app::WriteResult Document::saveAs(const QString& path,
                                   const std::function<bool(qint64)>& beforeChunk) {
+    // Saving through a link would replace the photo it points to, not the name the user chose.
+    if (const QString refusal = app::linkRefusal(path, path_); !refusal.isEmpty()) return {false, refusal};
     const image::SaveOptions options =
         app::saveOptionsFor(path, photo_.format, photo_.jpegQuality);
     const app::WriteResult result =

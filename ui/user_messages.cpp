@@ -39,6 +39,9 @@ QString UserMessages::error(const std::exception& error) {
         case ErrorCode::DecodeFailed:
             return tr("“%1” is corrupt or truncated: its %2 data could not be decoded.")
                 .arg(arg(e, 0), arg(e, 1));
+        case ErrorCode::Damaged:
+            return tr("“%1” is corrupt: its %2 image data is damaged (%3).")
+                .arg(arg(e, 0), arg(e, 1), arg(e, 2));
         case ErrorCode::TooLarge:
             return tr("“%1” is too large to open: %2 x %3 pixels (PhotoMend opens photos up to "
                       "30000 pixels per side and 500 megapixels).")

@@ -1,13 +1,10 @@
 #include "app/cli/cli_common.h"
 
-#include <QDir>
-#include <QFileInfo>
 #include <condition_variable>
 #include <cstdio>
 #include <map>
 #include <mutex>
 
-#include "app/common/photo_saver.h"
 #include "core/common/error.h"
 
 namespace pm::cli {
@@ -31,6 +28,14 @@ int fail(const QString& message) {
     return 1;
 }
 
+void warn(const QString& file, const QString& message) {
+    QString line = message;
+    line.replace('\n', ' ');
+    std::fprintf(stderr, "photomend-cli: warning: %s: %s\n", file.toUtf8().constData(),
+                 line.toUtf8().constData());
+    std::fflush(stderr);
+}
+
 bool parseOrExit(QCommandLineParser& parser, const QStringList& arguments, int* exitCode) {
     parser.addHelpOption();
     if (!parser.parse(arguments)) {
@@ -43,49 +48,6 @@ bool parseOrExit(QCommandLineParser& parser, const QStringList& arguments, int* 
         return false;
     }
     return true;
-}
-
-std::vector<FileTask> planTasks(const QString& input, const QString& mask, const QString& output) {
-    const QFileInfo in(input);
-    if (!in.exists()) throw Error(QStringLiteral("%1 does not exist").arg(input).toStdString());
-    const QFileInfo maskInfo(mask);
-    if (!mask.isEmpty() && !maskInfo.exists())
-        throw Error(QStringLiteral("the mask %1 does not exist").arg(mask).toStdString());
-
-    std::vector<FileTask> tasks;
-    if (!in.isDir()) {
-        if (maskInfo.isDir()) throw Error("a single INPUT file needs a single MASK file");
-        const QFileInfo out(output);
-        const QString target = out.isDir() ? QDir(output).filePath(in.fileName()) : output;
-        tasks.push_back({input, mask, target});
-    } else {
-        if (QFileInfo(output).exists() && !QFileInfo(output).isDir())
-            throw Error("INPUT is a folder, so OUTPUT must be a folder too");
-        if (!QDir().mkpath(output))
-            throw Error(QStringLiteral("cannot create the output folder %1").arg(output).toStdString());
-        QDir dir(input);
-        const QStringList names = dir.entryList(QDir::Files, QDir::Name);
-        for (const QString& name : names) {
-            if (!app::isSupportedImage(name)) continue;
-            QString maskPath = mask;
-            if (maskInfo.isDir()) {
-                const QString base = QFileInfo(name).completeBaseName();
-                maskPath.clear();
-                for (const QString& candidate : QDir(mask).entryList({base + ".*"}, QDir::Files))
-                    maskPath = QDir(mask).filePath(candidate);
-                if (maskPath.isEmpty()) maskPath = QDir(mask).filePath(name);  // reported as missing later
-            }
-            tasks.push_back({dir.filePath(name), maskPath, QDir(output).filePath(name)});
-        }
-        if (tasks.empty())
-            throw Error(QStringLiteral("%1 holds no photos PhotoMend can open").arg(input).toStdString());
-    }
-    for (const FileTask& t : tasks) {
-        if (QFileInfo(t.output).absoluteFilePath() == QFileInfo(t.input).absoluteFilePath())
-            throw Error(QStringLiteral("refusing to overwrite the input %1; choose another OUTPUT")
-                            .arg(t.input).toStdString());
-    }
-    return tasks;
 }
 
 struct SyncEngine::Shared {

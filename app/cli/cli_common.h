@@ -1,6 +1,6 @@
 #pragma once
 // Pieces every photomend-cli subcommand shares: engine options from the command line, one-line
-// errors, and pairing INPUT/MASK/OUTPUT files when they are folders.
+// errors and warnings, and running the planned tasks (task_plan.h) one after another.
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/task_plan.h"
 #include "core/engine/engine.h"
 
 namespace pm::cli {
@@ -20,20 +21,11 @@ engine::EngineOptions engineOptions(const QCommandLineParser& parser);
 
 /// Prints "photomend-cli: <message>" (one line) to stderr and returns the exit code 1.
 int fail(const QString& message);
+/// Prints "photomend-cli: warning: <file>: <message>" (one line) to stderr; the work goes on.
+void warn(const QString& file, const QString& message);
 /// Parses `arguments` (argv without the subcommand) or prints the error/help and returns false
 /// with `exitCode` set.
 bool parseOrExit(QCommandLineParser& parser, const QStringList& arguments, int* exitCode);
-
-struct FileTask {
-    QString input;
-    QString mask;    ///< may be empty for commands without masks
-    QString output;
-};
-
-/// INPUT a file: one task. INPUT a folder: one task per supported photo in it, OUTPUT a folder
-/// (created), MASK a folder holding masks with the same base names, or one mask file for all.
-/// Throws pm::Error when the combination makes no sense or would overwrite an input.
-std::vector<FileTask> planTasks(const QString& input, const QString& mask, const QString& output);
 
 /// One task's work on the worker; returns a short summary for the "INPUT -> OUTPUT (summary)" line.
 using TaskWork = std::function<std::string(const FileTask&, engine::JobContext&)>;

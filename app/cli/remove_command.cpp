@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/cli/cli_common.h"
+#include "app/cli/mask_coverage.h"
 #include "app/common/photo_saver.h"
 #include "core/common/error.h"
 #include "core/image/image_io.h"
@@ -43,7 +44,9 @@ int runRemove(const QStringList& arguments) {
     options.preload = params.engine != ops::FillEngine::Builtin;
     return runTasks(options, tasks, "remove", [&](const FileTask& task, engine::JobContext& context) {
         const image::LoadedPhoto photo = image::loadPhoto(task.input.toStdString());
+        for (const std::string& warning : photo.warnings) warn(task.input, QString::fromStdString(warning));
         const cv::Mat mask = image::loadMask(task.mask.toStdString(), photo.pixels.size());
+        checkMaskCoverage(task.mask, mask);
         const ops::RemoveResult result = ops::removeObject(photo.pixels, mask, params, context);
         const app::WriteResult written = app::savePhoto(
             task.output, result.image, app::saveOptionsFor(task.output, photo.format, photo.jpegQuality),

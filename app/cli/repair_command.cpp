@@ -32,7 +32,7 @@ int runRepair(const QStringList& arguments) {
         return fail(QString::fromStdString(e.what()));
     }
     return runTasks(options, tasks, "repair", [&](const FileTask& task, engine::JobContext& context) {
-        return app::repairFile(task.input, task.output, params, context);
+        return app::repairFile(task.input, task.output, params, context, warn);
     });
 }
 

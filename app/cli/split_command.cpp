@@ -20,8 +20,13 @@ int runSplit(const QStringList& arguments) {
     engine::EngineOptions options;
     options.preload = false;  // no model is involved
     const FileTask task{parser.positionalArguments().front(), QString(), parser.value("output")};
+    try {
+        prepareOutputFolder(task.output);  // before the detection, not after it
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
     return runTasks(options, {task}, "split", [](const FileTask& t, engine::JobContext& context) {
-        const QStringList written = app::splitScanFile(t.input, t.output, context);
+        const QStringList written = app::splitScanFile(t.input, t.output, context, warn);
         return std::to_string(written.size()) + " photos: " + written.join(", ").toStdString();
     });
 }

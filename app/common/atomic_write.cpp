@@ -1,8 +1,14 @@
 #include "app/common/atomic_write.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "app/common/path_safety.h"
 
 namespace pm::app {
 
@@ -19,6 +25,17 @@ QString failure(const QString& path, const QString& reason) {
 
 QString interrupted() {
     return QCoreApplication::translate("pm::app::SaveMessages", "the write was interrupted");
+}
+
+// QSaveFile (Qt 6.4) syncs the data (fdatasync) before it links the finished file into place, but
+// never the folder that holds the new name: after a power cut the save could be gone, the old photo
+// back or, for a new file, no file at all. Syncing the folder after the commit makes it durable.
+void syncFolderOf(const QString& path) {
+    const QByteArray folder = QFile::encodeName(QFileInfo(resolvedWritePath(path)).absolutePath());
+    const int fd = ::open(folder.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;  // the file is in place; only the durability of its name is not ensured
+    ::fsync(fd);
+    ::close(fd);
 }
 }  // namespace
 
@@ -44,6 +61,7 @@ WriteResult writeFileAtomically(const QString& path, const QByteArray& bytes,
         return {false, failure(path, interrupted())};
     }
     if (!file.commit()) return {false, failure(path, file.errorString())};
+    syncFolderOf(path);
     return {true, {}};
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Writing a finished file atomically with QSaveFile: the bytes go to a temporary file beside the
-// target, which replaces the target only after everything was written and flushed. A crash, a full
-// disk or a read-only folder never leaves a broken or half-written photo behind.
+// target, which replaces the target only after everything was written and synced to the disk (the
+// folder is synced after the rename too). A crash, a power cut, a full disk or a read-only folder
+// never leaves a broken or half-written photo behind.
 #include <QByteArray>
 #include <QString>
 #include <functional>

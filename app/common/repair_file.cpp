@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include "app/common/path_safety.h"
 #include "app/common/photo_saver.h"
 #include "core/common/error.h"
 #include "core/image/image_io.h"
@@ -17,13 +18,37 @@ void save(const QString& path, const cv::Mat& pixels, const image::LoadedPhoto& 
         path, pixels, saveOptionsFor(path, source.format, source.jpegQuality), source.metadata, action);
     if (!written.ok) throw Error(written.error.toStdString());
 }
+
+void refuseToReplace(const QString& output, const QString& input) {
+    const QString refusal = overwriteRefusal(output, input, QStringLiteral("input"));
+    if (!refusal.isEmpty()) throw Error(refusal.toStdString());
+}
+
+image::LoadedPhoto load(const QString& path, const LoadWarning& warn) {
+    image::LoadedPhoto photo = image::loadPhoto(path.toStdString());
+    if (warn)
+        for (const std::string& warning : photo.warnings) warn(path, QString::fromStdString(warning));
+    return photo;
+}
+
+// The repair steps' filters and detectors need a few pixels around each pixel; a smaller image
+// would fail deep inside them with a library assertion instead of a reason.
+void checkRepairable(const QString& input, const cv::Mat& pixels) {
+    if (pixels.cols >= kMinRepairSide && pixels.rows >= kMinRepairSide) return;
+    throw Error(QStringLiteral("%1 is %2 x %3 pixels; repair needs at least %4 x %4")
+                    .arg(input)
+                    .arg(pixels.cols)
+                    .arg(pixels.rows)
+                    .arg(kMinRepairSide)
+                    .toStdString());
+}
 }  // namespace
 
 std::string repairFile(const QString& input, const QString& output, const ops::RepairParams& params,
-                       engine::JobContext& context) {
-    if (QFileInfo(input).absoluteFilePath() == QFileInfo(output).absoluteFilePath())
-        throw Error("refusing to overwrite the input " + input.toStdString());
-    const image::LoadedPhoto photo = image::loadPhoto(input.toStdString());
+                       engine::JobContext& context, const LoadWarning& warn) {
+    refuseToReplace(output, input);
+    const image::LoadedPhoto photo = load(input, warn);
+    checkRepairable(input, photo.pixels);
     const std::vector<ops::RepairStepResult> steps = ops::repairPhoto(photo.pixels, {}, params, context);
     std::string summary;
     for (const ops::RepairStepResult& step : steps)
@@ -32,8 +57,9 @@ std::string repairFile(const QString& input, const QString& output, const ops::R
     return summary.empty() ? "nothing needed changing" : summary;
 }
 
-QStringList splitScanFile(const QString& scan, const QString& outputDir, engine::JobContext& context) {
-    const image::LoadedPhoto photo = image::loadPhoto(scan.toStdString());
+QStringList splitScanFile(const QString& scan, const QString& outputDir, engine::JobContext& context,
+                          const LoadWarning& warn) {
+    const image::LoadedPhoto photo = load(scan, warn);
     const std::vector<ops::DetectedPhoto> found = ops::detectPhotos(photo.pixels, {}, context);
     if (found.empty())
         throw Error("no photos were found on a scanner background in " + scan.toStdString() +
@@ -46,6 +72,7 @@ QStringList splitScanFile(const QString& scan, const QString& outputDir, engine:
         context.throwIfCancelled();
         const QString path = QDir(outputDir).filePath(
             QStringLiteral("%1-%2.%3").arg(info.completeBaseName()).arg(i + 1).arg(info.suffix()));
+        refuseToReplace(path, scan);
         save(path, ops::extractPhoto(photo.pixels, found[i].box), photo, "split from a scan with PhotoMend");
         written << path;
     }

@@ -2,6 +2,7 @@
 // Repairing one photo file into another, shared by `photomend-cli repair` and the app's batch dialog:
 // load, run the chosen repair steps, save in the output's format with the metadata carried over.
 #include <QString>
+#include <functional>
 #include <string>
 
 #include "core/engine/job_context.h"
@@ -9,13 +10,23 @@
 
 namespace pm::app {
 
+/// Receives what the user should know about an input that still opened (damaged metadata, ...).
+using LoadWarning = std::function<void(const QString& file, const QString& message)>;
+
+/// The smallest photo `repairFile` accepts, per side. Measured with photomend-cli: every step
+/// (scratches with PatchMatch, colour, grain, sharpening) handles 3 pixels per side, while at 1 or 2
+/// OpenCV asserts inside the steps' filters.
+constexpr int kMinRepairSide = 3;
+
 /// Returns a one-line summary of what was done ("colour, grain (built-in)"). Throws pm::Error (bad
-/// input, failed save) and pm::Cancelled. Never writes `input`.
+/// input, a photo too small to repair, failed save) and pm::Cancelled. Never writes `input`, not
+/// through a link or another name of it either.
 std::string repairFile(const QString& input, const QString& output, const ops::RepairParams& params,
-                       engine::JobContext& context);
+                       engine::JobContext& context, const LoadWarning& warn = {});
 
 /// Saves each photo found on a scan as OUTPUT_DIR/<scan name>-<n>.<scan's extension>; returns the
 /// paths written. Throws pm::Error.
-QStringList splitScanFile(const QString& scan, const QString& outputDir, engine::JobContext& context);
+QStringList splitScanFile(const QString& scan, const QString& outputDir, engine::JobContext& context,
+                          const LoadWarning& warn = {});
 
 }  // namespace pm::app

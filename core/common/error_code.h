@@ -22,6 +22,7 @@ enum class ErrorCode {
     NotAnImage,               ///< name
     Truncated,                ///< name, format ("JPEG")
     DecodeFailed,             ///< name, format
+    Damaged,                  ///< name, format, what the decoder found (its own English words)
     TooLarge,                 ///< name, width, height
     OutOfMemory,              ///< name
     UnsupportedSampleFormat,  ///< name

@@ -13,6 +13,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error_code.h"
+#include "core/image/jpeg_damage.h"
 #include "core/image/jpeg_markers.h"
 
 namespace pm::image {
@@ -63,6 +64,35 @@ cv::Mat normalizeLayout(cv::Mat m, const std::string& name) {
     return m;
 }
 
+// The marker walk found no clean end, which is not yet a reason to refuse: ask libjpeg what is
+// really wrong. Lost pixels are refused because the picture would show grey or smeared blocks, and
+// called a truncation only when the walk ran out of data (`cutShort`); a missing end marker or
+// stray bytes cost no pixel and only earn a warning. Returns the bytes to decode: with a missing end marker added, so the decoder does not
+// print its own complaint.
+std::vector<uint8_t> checkJpegDamage(const std::vector<uint8_t>& bytes, bool cutShort,
+                                     const std::string& name, std::vector<std::string>& warnings) {
+    const detail::JpegDamage damage = detail::diagnoseJpeg(bytes);
+    if (damage.pixelsLost && cutShort)
+        throw CodedError(ErrorCode::Truncated, {name, "JPEG"},
+                         name + " is truncated: its JPEG data ends before the image does.");
+    if (damage.unreadable)
+        throw CodedError(ErrorCode::Damaged, {name, "JPEG", damage.problem},
+                         name + " is corrupt: its JPEG data cannot be decoded (" + damage.problem + ").");
+    if (damage.pixelsLost)
+        throw CodedError(ErrorCode::Damaged, {name, "JPEG", damage.problem},
+                         name + " is corrupt: its JPEG image data is damaged (" + damage.problem +
+                             "), so part of the picture cannot be decoded.");
+    if (damage.endsEarly) {
+        warnings.push_back("its JPEG data lacks the end marker; the picture itself is complete");
+        std::vector<uint8_t> ended = bytes;
+        ended.insert(ended.end(), {0xFF, 0xD9});
+        return ended;
+    }
+    if (!damage.problem.empty())
+        warnings.push_back("its JPEG file has damage that costs no pixel (" + damage.problem + ")");
+    return {};
+}
+
 LoadedPhoto decodeNamed(const std::vector<uint8_t>& bytes, const std::string& name) {
     if (bytes.empty())
         throw CodedError(ErrorCode::FileEmpty, {name},
@@ -74,17 +104,23 @@ LoadedPhoto decodeNamed(const std::vector<uint8_t>& bytes, const std::string& na
             ErrorCode::NotAnImage, {name},
             name + " is not an image PhotoMend can open (JPEG, PNG, TIFF, WebP or BMP).");
     const std::string kind = formatName(photo.format);
-    if (photo.format == Format::Jpeg && !detail::scanJpeg(bytes).complete)
-        throw CodedError(
-            ErrorCode::Truncated, {name, "JPEG"},
-            name + " is truncated or corrupt: its JPEG data ends before the image does.");
+    std::vector<uint8_t> repaired;  // the bytes with a missing JPEG end marker added
+    if (photo.format == Format::Jpeg) {
+        const detail::JpegStructure structure = detail::scanJpeg(bytes);
+        if (!structure.complete)
+            repaired = checkJpegDamage(bytes, structure.endsEarly, name, photo.warnings);
+    }
+    const std::vector<uint8_t>& data = repaired.empty() ? bytes : repaired;
 
     photo.metadata = metadata::Metadata::read(bytes);
+    if (!photo.metadata.warning().empty())
+        photo.warnings.push_back("its metadata is damaged; what could not be read is not carried over (" +
+                                 photo.metadata.warning() + ")");
     checkSize(photo.metadata.pixelWidth(), photo.metadata.pixelHeight(), name);
 
     cv::Mat decoded;
     try {
-        decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+        decoded = cv::imdecode(data, cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& e) {
         throw CodedError(ErrorCode::DecodeFailed, {name, kind},
                          name + " could not be decoded as " + kind + ": " + e.err);

@@ -29,6 +29,9 @@ struct LoadedPhoto {
     int jpegQuality = -1;          ///< estimated from the quantization tables; -1 if not JPEG
     int appliedOrientation = 1;    ///< the EXIF orientation that was baked into the pixels
     metadata::Metadata metadata;   ///< carried over on save; may be empty (see metadata.warning())
+    /// What the user should be told about a photo that still opened, one sentence each: metadata
+    /// that could not be read (and is dropped), harmless damage to the file's structure.
+    std::vector<std::string> warnings;
 };
 
 /// Reads a whole file. Throws pm::Error with a clear message (missing, unreadable, not an image,

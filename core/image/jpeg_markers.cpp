@@ -62,7 +62,7 @@ JpegStructure scanJpeg(const std::vector<uint8_t>& b) {
     while (pos + 1 < b.size()) {
         if (b[pos] != 0xFF) return s;  // garbage where a marker must be: not complete
         while (pos + 1 < b.size() && b[pos + 1] == 0xFF) ++pos;  // fill bytes
-        if (pos + 1 >= b.size()) return s;
+        if (pos + 1 >= b.size()) break;
         const uint8_t marker = b[pos + 1];
         pos += 2;
         if (marker == 0xD9) {
@@ -70,9 +70,15 @@ JpegStructure scanJpeg(const std::vector<uint8_t>& b) {
             return s;
         }
         if (isStandaloneMarker(marker)) continue;
-        if (pos + 2 > b.size()) return s;
+        if (pos + 2 > b.size()) break;
         const size_t length = (static_cast<size_t>(b[pos]) << 8) | b[pos + 1];
-        if (length < 2 || pos + length > b.size()) return s;
+        if (length < 2) return s;
+        // Past the end: cut short, unless a scan came before (then this "segment" is a stray
+        // marker inside damaged image data with a made-up length).
+        if (pos + length > b.size()) {
+            s.endsEarly = !sawScan;
+            return s;
+        }
         const uint8_t* payload = b.data() + pos + 2;
         const size_t payloadSize = length - 2;
         if (marker == 0xDB) readQuantTables(payload, payloadSize, s);
@@ -83,6 +89,7 @@ JpegStructure scanJpeg(const std::vector<uint8_t>& b) {
             pos = skipEntropyData(b, pos);
         }
     }
+    s.endsEarly = true;  // the data ran out where a marker or more image data must follow
     return s;
 }
 

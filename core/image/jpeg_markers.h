@@ -11,6 +11,9 @@ namespace pm::image::detail {
 struct JpegStructure {
     bool isJpeg = false;    ///< starts with SOI and its segments are well formed up to the scan
     bool complete = false;  ///< an EOI marker follows the entropy-coded data
+    /// The data ends inside the image data or inside a segment before it, as in a file cut short
+    /// (not set when the walk stops at bytes that are not a marker, as in a damaged file).
+    bool endsEarly = false;
     int lumaTable = 0;      ///< quantization table used by the first component
     std::array<bool, 4> tableDefined{};
     std::array<bool, 4> table16Bit{};

@@ -6,7 +6,10 @@
 
 namespace pm::image {
 
-/// Any image (gray/colour/alpha, 8 or 16 bit) -> a CV_8UC1 mask where any non-zero pixel becomes 255.
+/// Any image (gray/colour, 8 or 16 bit) -> a CV_8UC1 mask where any non-zero pixel becomes 255.
+/// With an alpha channel that is not opaque everywhere (strokes painted on a transparent layer),
+/// the alpha alone marks: any visible pixel is marked, whatever its colour. With an alpha channel
+/// that is opaque everywhere, the colour marks as without one (opaque black marks nothing).
 cv::Mat toMask(const cv::Mat& pixels);
 
 /// Loads a mask file (upright, like photos) and checks it matches `expected`. Throws pm::Error.
