@@ -77,7 +77,7 @@ void ApplyController::onFinished(quint64 id, int outcome, const QString& message
     QString summary = QString::fromStdString(output.summary);
     if (summary.isEmpty())
         summary = engines.isEmpty() ? tr("Nothing needed changing.") : engines.join(QStringLiteral(", "));
-    emit applied(summary);
+    emit applied(summary, document);
 }
 
 }  // namespace pm::ui
