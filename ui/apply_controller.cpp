@@ -13,6 +13,7 @@ struct ApplyController::Pending {
 
 ApplyController::ApplyController(EngineBridge* bridge, QObject* parent)
     : QObject(parent), bridge_(bridge) {
+    qRegisterMetaType<Document*>();  // `applied` carries one; the header only declares the class
     connect(bridge_, &EngineBridge::finished, this, &ApplyController::onFinished);
     connect(bridge_, &EngineBridge::progress, this,
             [this](quint64 id, double fraction, const QString& stage) {

@@ -117,8 +117,11 @@ TEST_F(WindowSession, SaveAllKeepsTheWindowAndEverythingWhenANameIsNotGivenOrASa
     EXPECT_TRUE(window.isVisible());
     ASSERT_EQ(window.documentCount(), 2);
     EXPECT_TRUE(documentAt(window, 1)->isModified()) << "the new photo is still there, unsaved";
+    EXPECT_FALSE(documentAt(window, 0)->isModified()) << "a.png, saved before the name was asked, stays saved";
 
-    // A file name in a folder that does not exist: the save fails.
+    // Only the new photo is left unsaved: its own question. A file name in a folder that does not
+    // exist: the save fails.
+    window.setSavePrompt([](Document*) { return QMessageBox::Save; });
     window.setSaveAsPrompt([&](Document*) { return QString::fromStdString(dir.file("missing/piece.png")); });
     EXPECT_FALSE(window.close());
     EXPECT_EQ(window.documentCount(), 2);
@@ -290,7 +293,7 @@ TEST(SaveAsDialog, SuggestsThePhotosTypeAndRenamesWhenAnotherTypeIsPicked) {
         types->setFocus();
         QTest::keyClick(types, Qt::Key_Down);  // the user picks the next type: TIFF
         renamed = name->text();
-        dialog->accept();
+        QMetaObject::invokeMethod(dialog, "accept");  // the Save button
     });
     const QString chosen = pm::ui::askSaveAsPath(nullptr, "Save", suggested);
     EXPECT_EQ(shownFilter, "PNG (*.png)") << "a PNG is offered as PNG, not JPEG";
