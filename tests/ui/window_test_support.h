@@ -33,6 +33,19 @@ struct ShownWindow : ::testing::Test {
     TempDir dir;
     ui::MainWindow window{cpuWithoutModels(dir)};
     void SetUp() override {
+        // No real dialog may block a test: an unexpected question fails it and is answered Cancel.
+        window.setSavePrompt([](ui::Document*) {
+            ADD_FAILURE() << "unexpected question about one photo";
+            return QMessageBox::Cancel;
+        });
+        window.setSaveAllPrompt([](const QList<ui::Document*>&) {
+            ADD_FAILURE() << "unexpected list of unsaved photos";
+            return QMessageBox::Cancel;
+        });
+        window.setSaveAsPrompt([](ui::Document*) {
+            ADD_FAILURE() << "unexpected file dialog";
+            return QString();
+        });
         window.show();
         QApplication::setActiveWindow(&window);
         ASSERT_TRUE(QTest::qWaitForWindowActive(&window)) << "shortcuts need an active window";
