@@ -839,5 +839,11 @@
         <source>&amp;Discard All</source>
         <translation>全部放弃(&amp;D)</translation>
     </message>
+    <message numerus="yes">
+        <source>%n photo(s) have painted masks that were not applied.</source>
+        <translation>
+            <numerusform>%n 张照片有尚未应用的绘制蒙版。</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -4,13 +4,27 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QListWidget>
+#include <QPainter>
 #include <QPushButton>
-#include <QStyle>
 #include <QVBoxLayout>
 
 #include "ui/document.h"
 
 namespace pm::ui {
+
+namespace {
+const QSize kThumbnail(64, 48);
+
+/// The photo scaled into a kThumbnail box, centred, so that every row's text lines up.
+QPixmap thumbnail(const QImage& photo) {
+    QPixmap pixmap(kThumbnail);
+    pixmap.fill(Qt::transparent);
+    const QImage scaled = photo.scaled(kThumbnail, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    QPainter painter(&pixmap);
+    painter.drawImage((kThumbnail.width() - scaled.width()) / 2, (kThumbnail.height() - scaled.height()) / 2, scaled);
+    return pixmap;
+}
+}  // namespace
 
 QString describeUnsavedWork(const Document& document) {
     const QString mask = UnsavedChangesDialog::tr("painted mask not applied");
@@ -40,6 +54,7 @@ QMessageBox* createCloseDocumentQuestion(QWidget* parent, const Document& docume
         box->setStandardButtons(QMessageBox::Discard | QMessageBox::Cancel);
         box->button(QMessageBox::Discard)->setText(UnsavedChangesDialog::tr("&Discard Mask"));
         box->button(QMessageBox::Cancel)->setText(UnsavedChangesDialog::tr("&Keep Editing"));
+        box->button(QMessageBox::Cancel)->setIcon(QIcon());  // not the style's "cancel" cross
         box->setDefaultButton(QMessageBox::Cancel);
     }
     return box;
@@ -49,8 +64,13 @@ UnsavedChangesDialog::UnsavedChangesDialog(const QList<Document*>& documents, QW
     : QDialog(parent) {
     setWindowTitle(tr("Unsaved changes"));
     auto* layout = new QVBoxLayout(this);
-    auto* text = new QLabel(tr("%n photo(s) have unsaved work. Save them before closing?", nullptr,
-                               int(documents.size())),
+    const bool anySavable = std::any_of(documents.begin(), documents.end(),
+                                        [](const Document* d) { return d->isModified(); });
+    const bool anyMask = std::any_of(documents.begin(), documents.end(),
+                                     [](const Document* d) { return d->hasMask(); });
+    const int n = int(documents.size());
+    auto* text = new QLabel(anySavable ? tr("%n photo(s) have unsaved work. Save them before closing?", nullptr, n)
+                                       : tr("%n photo(s) have painted masks that were not applied.", nullptr, n),
                             this);
     text->setWordWrap(true);
     layout->addWidget(text);
@@ -58,17 +78,18 @@ UnsavedChangesDialog::UnsavedChangesDialog(const QList<Document*>& documents, QW
     list_ = new QListWidget(this);
     list_->setSelectionMode(QAbstractItemView::NoSelection);
     list_->setFocusPolicy(Qt::NoFocus);
-    bool anySavable = false, anyMask = false;
-    for (const Document* document : documents) {
+    list_->setIconSize(kThumbnail);
+    for (Document* document : documents) {
         auto* item = new QListWidgetItem(
             QStringLiteral("%1 — %2").arg(document->displayName(), describeUnsavedWork(*document)), list_);
         item->setToolTip(document->path());
-        item->setIcon(style()->standardIcon(QStyle::SP_FileIcon));
-        anySavable = anySavable || document->isModified();
-        anyMask = anyMask || document->hasMask();
+        // A thumbnail tells photos with similar names apart (scan-1, scan-2...).
+        item->setIcon(thumbnail(document->displayImage()));
     }
     list_->setMinimumWidth(420);
-    list_->setMaximumHeight(list_->sizeHintForRow(0) * std::min<int>(int(documents.size()), 8) + 8);
+    // Up to six rows without scrolling; more scroll.
+    list_->setUniformItemSizes(true);
+    list_->setFixedHeight(list_->sizeHintForRow(0) * std::min(n, 6) + 2 * list_->frameWidth() + 6);
     layout->addWidget(list_);
 
     if (anyMask) {
@@ -92,7 +113,12 @@ UnsavedChangesDialog::UnsavedChangesDialog(const QList<Document*>& documents, QW
     connect(discardAll_, &QPushButton::clicked, this, [this] { choice_ = QMessageBox::Discard; accept(); });
     cancel_ = buttons->addButton(QDialogButtonBox::Cancel);
     connect(cancel_, &QPushButton::clicked, this, [this] { choice_ = QMessageBox::Cancel; reject(); });
-    if (!anySavable) cancel_->setDefault(true);
+    if (!anySavable) {
+        // Nothing here can be saved: the choice is the same as for one photo's mask.
+        cancel_->setText(tr("&Keep Editing"));
+        cancel_->setIcon(QIcon());
+        cancel_->setDefault(true);
+    }
     layout->addWidget(buttons);
 }
 
