@@ -13,6 +13,7 @@ struct ApplyController::Pending {
 
 ApplyController::ApplyController(EngineBridge* bridge, QObject* parent)
     : QObject(parent), bridge_(bridge) {
+    qRegisterMetaType<Document*>();  // `applied` carries one; the header only declares the class
     connect(bridge_, &EngineBridge::finished, this, &ApplyController::onFinished);
     connect(bridge_, &EngineBridge::progress, this,
             [this](quint64 id, double fraction, const QString& stage) {
@@ -77,7 +78,7 @@ void ApplyController::onFinished(quint64 id, int outcome, const QString& message
     QString summary = QString::fromStdString(output.summary);
     if (summary.isEmpty())
         summary = engines.isEmpty() ? tr("Nothing needed changing.") : engines.join(QStringLiteral(", "));
-    emit applied(summary);
+    emit applied(summary, document);
 }
 
 }  // namespace pm::ui

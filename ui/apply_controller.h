@@ -49,8 +49,9 @@ public:
 signals:
     void busyChanged(bool busy);
     void progress(int percent, const QString& stage);
-    /// The result was applied; `summary` is for the status bar (e.g. which engine filled).
-    void applied(const QString& summary);
+    /// The result was applied to `document`; `summary` is for the status bar and that document's
+    /// note (e.g. which engine filled). It may no longer be the current document.
+    void applied(const QString& summary, pm::ui::Document* document);
     void cancelled();
     void failed(const QString& message);
 

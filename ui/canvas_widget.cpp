@@ -14,6 +14,13 @@ namespace {
 constexpr double kWheelStep = 1.25;  // zoom factor per wheel notch
 constexpr int kDividerGrab = 6;      // px either side of the split divider that grab it
 const QColor kBackground(48, 48, 50);
+constexpr int kLabelMargin = 10;   // px from the view's (or the split half's) corner
+constexpr int kLabelPadding = 5;   // px around a label's text
+
+QFont labelFont(QFont font) {
+    font.setBold(true);
+    return font;
+}
 }  // namespace
 
 CanvasWidget::CanvasWidget(Document* document, QWidget* parent)
@@ -104,6 +111,7 @@ void CanvasWidget::paintEvent(QPaintEvent* event) {
     } else {
         drawPhoto(painter, exposed, showOriginal_);
     }
+    drawCompareLabels(painter);
 
     if (cursorPos_.x() >= 0 && drag_ != Drag::Pan && !spaceHeld_) {
         const double r = brushSize_ / 2 * transform_.zoom();
@@ -138,6 +146,42 @@ void CanvasWidget::drawPhoto(QPainter& painter, const QRect& exposed, bool origi
         const QRectF masked = visible & QRectF(document_->maskBounds());
         if (!original && !masked.isEmpty())
             painter.drawImage(transform_.imageToWidget(masked), document_->maskOverlay(), masked);
+    }
+    painter.restore();
+}
+
+QVector<CanvasWidget::CompareLabel> CanvasWidget::compareLabels() const {
+    if (!document_ || (!split_ && !showOriginal_)) return {};
+    const QFontMetrics metrics(labelFont(font()));
+    const auto label = [&](const QString& text, bool right) {
+        QRect rect = metrics.boundingRect(text).adjusted(-kLabelPadding, -kLabelPadding, kLabelPadding, kLabelPadding);
+        rect.moveTop(kLabelMargin);
+        if (right) rect.moveRight(width() - 1 - kLabelMargin);
+        else rect.moveLeft(kLabelMargin);
+        return CompareLabel{text, rect};
+    };
+    if (!split_) return {label(tr("Before"), false)};
+    return {label(tr("Before"), false), label(tr("After"), true)};
+}
+
+void CanvasWidget::drawCompareLabels(QPainter& painter) {
+    const QVector<CompareLabel> labels = compareLabels();
+    if (labels.isEmpty()) return;
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setFont(labelFont(font()));
+    const int divider = int(std::lround(splitPosition_ * width()));
+    for (const CompareLabel& label : labels) {
+        // In split compare each label stays on its own side of the divider, however far it is dragged.
+        if (split_) {
+            const bool left = label.rect.center().x() < width() / 2;
+            painter.setClipRect(left ? QRect(0, 0, divider, height()) : QRect(divider, 0, width() - divider, height()));
+        }
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(QColor(0, 0, 0, 160));
+        painter.drawRoundedRect(label.rect, 4, 4);
+        painter.setPen(Qt::white);
+        painter.drawText(label.rect, Qt::AlignCenter, label.text);
     }
     painter.restore();
 }

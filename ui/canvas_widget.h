@@ -2,6 +2,7 @@
 // Shows one document and turns mouse input into mask strokes in image coordinates. Draws only the
 // exposed region, from a downscaled copy when zoomed out. Never changes image pixels itself.
 #include <QPointer>
+#include <QVector>
 #include <QWidget>
 
 #include "ui/view_transform.h"
@@ -44,6 +45,15 @@ public:
     void setPreview(const QImage& preview);
     bool hasPreview() const { return !preview_.isNull(); }
 
+    /// A caption over a compare view, in widget coordinates.
+    struct CompareLabel {
+        QString text;
+        QRect rect;
+    };
+    /// What is drawn over the photo now: "Before" over the original and "After" over the edit in
+    /// split compare, "Before" while the original is held; nothing otherwise.
+    QVector<CompareLabel> compareLabels() const;
+
 signals:
     void zoomChanged(double zoom);
 
@@ -60,6 +70,7 @@ protected:
 
 private:
     void drawPhoto(QPainter& painter, const QRect& exposed, bool original);
+    void drawCompareLabels(QPainter& painter);
     void updateImageRect(const QRect& imageRect);
     QRect outlineRect(QPointF centre) const;
     bool nearDivider(QPointF pos) const;

@@ -80,6 +80,9 @@ public:
 
     // --- Saving ---------------------------------------------------------------------------------------
     bool isModified() const { return untitled_ || pixelStateId() != savedStateId_; }
+    /// What closing would lose: unsaved pixels, or a painted mask that was never applied (the
+    /// mask is not part of the saved photo, so saving does not keep it).
+    bool hasUnsavedWork() const { return isModified() || hasMask(); }
     /// A photo that was never saved (e.g. split from a scan): `path()` is only a suggestion and Save
     /// asks where to save.
     bool isUntitled() const { return untitled_; }

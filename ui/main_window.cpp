@@ -15,6 +15,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QSlider>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -28,6 +29,7 @@
 #include "ui/tone_preview.h"
 #include "ui/canvas_widget.h"
 #include "ui/document.h"
+#include "ui/empty_hint.h"
 #include "ui/engine_bridge.h"
 #include "ui/mode_jobs.h"
 #include "ui/mode_panel.h"
@@ -36,6 +38,8 @@
 #include "ui/faces_options.h"
 #include "ui/preferences_dialog.h"
 #include "ui/recent_files.h"
+#include "ui/save_as_dialog.h"
+#include "ui/unsaved_changes_dialog.h"
 
 namespace pm::ui {
 
@@ -63,8 +67,17 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     tabs_->setTabsClosable(true);
     tabs_->setMovable(true);
     tabs_->setDocumentMode(true);
-    setCentralWidget(tabs_);
+    emptyHint_ = new EmptyHint(QKeySequence(QKeySequence::Open), this);
+    connect(emptyHint_, &EmptyHint::openRequested, this, &MainWindow::openDialog);
+    central_ = new QStackedWidget(this);
+    central_->addWidget(emptyHint_);
+    central_->addWidget(tabs_);
+    setCentralWidget(central_);
     connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::onCurrentTabChanged);
+    // The hint while no tab is open; every tab added or closed changes the current tab.
+    connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+        central_->setCurrentWidget(tabs_->count() > 0 ? static_cast<QWidget*>(tabs_) : emptyHint_);
+    });
     connect(tabs_, &QTabWidget::tabCloseRequested, this, &MainWindow::closeDocument);
 
     createDocks();
@@ -84,9 +97,13 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
 
     connect(apply_, &ApplyController::busyChanged, modePanel_, &ModePanel::setBusy);
     connect(apply_, &ApplyController::progress, modePanel_, &ModePanel::setProgress);
-    connect(apply_, &ApplyController::applied, this, [this](const QString& summary) {
-        statusBar()->showMessage(summary, 8000);
-        modePanel_->setEngineNote(summary);
+    connect(apply_, &ApplyController::applied, this, [this](const QString& summary, Document* document) {
+        // The note belongs to the photo it is about, which may be a background tab by now.
+        modePanel_->setEngineNote(document, summary);
+        statusBar()->showMessage(document == currentDocument()
+                                     ? summary
+                                     : tr("%1: %2").arg(document->displayName(), summary),
+                                 8000);
     });
     connect(apply_, &ApplyController::cancelled, this,
             [this] { statusBar()->showMessage(tr("Cancelled; nothing was changed."), 5000); });
@@ -108,10 +125,16 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     connect(apply_, &ApplyController::busyChanged, this, endPreview);
 
     savePrompt_ = [this](Document* document) {
-        return QMessageBox::question(
-            this, tr("Unsaved changes"),
-            tr("“%1” has unsaved changes. Save them before closing?").arg(document->displayName()),
-            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        std::unique_ptr<QMessageBox> box(createCloseDocumentQuestion(this, *document));
+        return QMessageBox::StandardButton(box->exec());
+    };
+    saveAllPrompt_ = [this](const QList<Document*>& documents) {
+        UnsavedChangesDialog dialog(documents, this);
+        dialog.exec();
+        return dialog.choice();
+    };
+    saveAsPrompt_ = [this](Document* document) {
+        return askSaveAsPath(this, tr("Save “%1” As").arg(document->displayName()), document->path());
     };
     updateTitle();
 }
@@ -160,11 +183,11 @@ void MainWindow::createActions() {
     file->addAction(tr("&Batch Repair…"), this, &MainWindow::showBatchDialog);
     file->addSeparator();
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] {
-        Document* d = currentDocument();
-        if (d && d->isUntitled()) saveAsDialog();
-        else if (d) saveDocument(d, d->path());
+        if (Document* d = currentDocument()) saveToOwnFile(d);
     });
-    file->addAction(tr("Save &As / Export…"), QKeySequence::SaveAs, this, &MainWindow::saveAsDialog);
+    QAction* saveAs = file->addAction(tr("Save &As / Export…"), this, &MainWindow::saveAsDialog);
+    // QKeySequence::SaveAs is empty on some platforms (X11 without a desktop's key theme).
+    saveAs->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)});
     file->addAction(tr("&Close"), QKeySequence::Close, this, [this] { closeDocument(tabs_->currentIndex()); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -210,6 +233,14 @@ void MainWindow::createActions() {
     });
     QAction* hint = view->addAction(tr("Hold \\ to See the Original"));
     hint->setEnabled(false);
+    view->addSeparator();
+    QAction* nextTab = view->addAction(tr("&Next Photo"), this, [this] { stepTab(+1); });
+    nextTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
+    QAction* previousTab = view->addAction(tr("&Previous Photo"), this, [this] { stepTab(-1); });
+    // Shift+Tab arrives as Backtab; both spellings so that any keyboard layout matches.
+    previousTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab),
+                               QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab),
+                               QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
 
     QToolBar* tools = addToolBar(tr("Tools"));
     tools->setObjectName("tools");
@@ -351,9 +382,15 @@ Document* MainWindow::currentDocument() const {
     return canvas ? canvas->document() : nullptr;
 }
 
+void MainWindow::stepTab(int step) {
+    const int count = tabs_->count();
+    if (count > 1) tabs_->setCurrentIndex((tabs_->currentIndex() + step + count) % count);
+}
+
 void MainWindow::onCurrentTabChanged() {
     Document* document = currentDocument();
     history_->setStack(document ? document->undoStack() : nullptr);
+    modePanel_->setCurrentDocument(document);
     if (CanvasWidget* canvas = currentCanvas()) {
         const QSignalBlocker block(splitAction_);
         splitAction_->setChecked(canvas->splitCompare());
@@ -411,10 +448,17 @@ void MainWindow::openDialog() {
 void MainWindow::saveAsDialog() {
     Document* document = currentDocument();
     if (!document) return;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Save photo as"), document->path(),
-        tr("JPEG (*.jpg *.jpeg);;PNG (*.png);;TIFF (*.tif *.tiff);;WebP (*.webp);;BMP (*.bmp)"));
+    const QString path = saveAsPrompt_(document);
     if (!path.isEmpty()) saveDocument(document, path);
+}
+
+bool MainWindow::saveToOwnFile(Document* document) {
+    if (!document->isUntitled()) return saveDocument(document, document->path());
+    // Show which photo the file dialog is about (several may be saved one after another on quit).
+    for (int i = 0; i < tabs_->count(); ++i)
+        if (static_cast<CanvasWidget*>(tabs_->widget(i))->document() == document) tabs_->setCurrentIndex(i);
+    const QString path = saveAsPrompt_(document);
+    return !path.isEmpty() && saveDocument(document, path);
 }
 
 bool MainWindow::saveDocument(Document* document, const QString& path) {
@@ -430,19 +474,25 @@ bool MainWindow::saveDocument(Document* document, const QString& path) {
 }
 
 bool MainWindow::maybeSave(Document* document) {
-    if (!document->isModified()) return true;
+    if (!document->hasUnsavedWork()) return true;
     switch (savePrompt_(document)) {
     case QMessageBox::Save:
-        if (document->isUntitled()) {
-            const QString path = QFileDialog::getSaveFileName(this, tr("Save photo as"), document->path());
-            return !path.isEmpty() && saveDocument(document, path);
-        }
-        return saveDocument(document, document->path());
+        // A painted mask alone has nothing to save: only Discard closes it.
+        return document->isModified() && saveToOwnFile(document);
     case QMessageBox::Discard:
         return true;
     default:
         return false;
     }
+}
+
+QList<Document*> MainWindow::documentsWithUnsavedWork() const {
+    QList<Document*> documents;
+    for (int i = 0; i < tabs_->count(); ++i) {
+        Document* document = static_cast<CanvasWidget*>(tabs_->widget(i))->document();
+        if (document->hasUnsavedWork()) documents << document;
+    }
+    return documents;
 }
 
 bool MainWindow::closeDocument(int tabIndex) {
@@ -454,13 +504,32 @@ bool MainWindow::closeDocument(int tabIndex) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    for (int i = 0; i < tabs_->count(); ++i) {
-        if (!maybeSave(static_cast<CanvasWidget*>(tabs_->widget(i))->document())) {
-            event->ignore();
-            return;
+    // One question for all: a single photo gets its own, several get one list.
+    const QList<Document*> unsaved = documentsWithUnsavedWork();
+    bool close = true;
+    if (unsaved.size() == 1) {
+        close = maybeSave(unsaved.front());
+    } else if (unsaved.size() > 1) {
+        switch (saveAllPrompt_(unsaved)) {
+        case QMessageBox::SaveAll:
+        case QMessageBox::Save:
+            // Stops at the first save that fails or whose file name is not given: the window stays
+            // open with everything not yet saved still there.
+            for (Document* document : unsaved) {
+                if (document->isModified() && !saveToOwnFile(document)) {
+                    close = false;
+                    break;
+                }
+            }
+            break;
+        case QMessageBox::Discard:
+            break;
+        default:
+            close = false;
         }
     }
-    event->accept();
+    if (close) event->accept();
+    else event->ignore();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

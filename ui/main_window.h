@@ -15,6 +15,7 @@ class QAction;
 class QLabel;
 class QMenu;
 class QSlider;
+class QStackedWidget;
 class QTabWidget;
 class QUndoView;
 
@@ -23,6 +24,7 @@ namespace pm::ui {
 class ApplyController;
 class CanvasWidget;
 class Document;
+class EmptyHint;
 class EngineBridge;
 class ModePanel;
 class RecentFiles;
@@ -47,9 +49,21 @@ public:
     double brushSize() const { return brushSize_; }
     void setBrushSize(double diameter);
 
-    /// Asked for every modified document on close; tests replace the dialog.
+    /// Asked before a document with unsaved work (changes, or a painted mask not applied) is
+    /// closed: its tab, or quitting when it is the only one. Answers Save, Discard or Cancel; tests
+    /// replace the dialog.
     using SavePrompt = std::function<QMessageBox::StandardButton(Document*)>;
     void setSavePrompt(SavePrompt prompt) { savePrompt_ = std::move(prompt); }
+    /// Asked once on quit when several documents have unsaved work, listing them all. Answers
+    /// SaveAll, Discard (all) or Cancel; tests replace the dialog.
+    using SaveAllPrompt = std::function<QMessageBox::StandardButton(const QList<Document*>&)>;
+    void setSaveAllPrompt(SaveAllPrompt prompt) { saveAllPrompt_ = std::move(prompt); }
+    /// Asks where to save a document (Save As, or saving a new photo); empty = cancelled. Tests
+    /// replace the file dialog.
+    using SaveAsPrompt = std::function<QString(Document*)>;
+    void setSaveAsPrompt(SaveAsPrompt prompt) { saveAsPrompt_ = std::move(prompt); }
+    /// Shown instead of the tabs while no photo is open.
+    EmptyHint* emptyHint() const { return emptyHint_; }
 
     bool saveDocument(Document* document, const QString& path);
     bool closeDocument(int tabIndex);
@@ -90,7 +104,13 @@ private:
     void updateTitle();
     void openDialog();
     void saveAsDialog();
+    /// Saves to the document's own file, or asks for a name first when it never had one.
+    bool saveToOwnFile(Document* document);
     bool maybeSave(Document* document);
+    /// Every document whose closing would lose something, in tab order.
+    QList<Document*> documentsWithUnsavedWork() const;
+    /// Moves to the next (+1) or previous (-1) tab, wrapping around.
+    void stepTab(int step);
     void setTool(int tool);
 
     EngineBridge* bridge_;
@@ -99,6 +119,8 @@ private:
     RecentFiles* recent_;
     SplitScanFlow* splitFlow_;
     QTabWidget* tabs_;
+    QStackedWidget* central_;
+    EmptyHint* emptyHint_;
     ModePanel* modePanel_;
     QUndoView* history_;
     QSlider* sizeSlider_;
@@ -111,6 +133,8 @@ private:
     double brushSize_ = 40;
     int tool_ = 0;
     SavePrompt savePrompt_;
+    SaveAllPrompt saveAllPrompt_;
+    SaveAsPrompt saveAsPrompt_;
     QHash<quint64, std::function<void(int outcome, const QString& message)>> workerCallbacks_;
 };
 

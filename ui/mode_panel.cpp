@@ -7,6 +7,7 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
+#include "ui/document.h"
 #include "ui/faces_options.h"
 #include "ui/remove_options.h"
 #include "ui/repair_options.h"
@@ -90,6 +91,22 @@ void ModePanel::setProgress(int percent, const QString& stage) {
     stage_->setText(stage);
 }
 
-void ModePanel::setEngineNote(const QString& note) { engineNote_->setText(note); }
+void ModePanel::setEngineNote(Document* document, const QString& note) {
+    if (!document) return;
+    if (!notes_.contains(document))
+        connect(document, &QObject::destroyed, this, [this, document] {
+            notes_.remove(document);
+            if (current_ == document) setCurrentDocument(nullptr);
+        });
+    notes_[document] = note;
+    if (document == current_) engineNote_->setText(note);
+}
+
+void ModePanel::setCurrentDocument(Document* document) {
+    current_ = document;
+    engineNote_->setText(notes_.value(document));
+}
+
+QString ModePanel::engineNote() const { return engineNote_->text(); }
 
 }  // namespace pm::ui

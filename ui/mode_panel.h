@@ -1,6 +1,7 @@
 #pragma once
 // The list of repair modes with the current mode's options, Apply, Cancel and a progress bar.
 // Modes that are not built yet are listed but disabled, with a tooltip saying so.
+#include <QHash>
 #include <QWidget>
 
 class QLabel;
@@ -11,6 +12,7 @@ class QStackedWidget;
 
 namespace pm::ui {
 
+class Document;
 class FacesOptions;
 class RemoveOptions;
 class RepairOptions;
@@ -31,7 +33,13 @@ public:
 
     void setBusy(bool busy);
     void setProgress(int percent, const QString& stage);
-    void setEngineNote(const QString& note);
+    /// Remembers the result text of `document`'s last operation (e.g. which engine filled); it is
+    /// shown only while that document is the current one, and forgotten when it is destroyed.
+    void setEngineNote(Document* document, const QString& note);
+    /// Switches the note to the current document's (none: empty).
+    void setCurrentDocument(Document* document);
+    /// The note shown now.
+    QString engineNote() const;
 
     QPushButton* applyButton() const { return apply_; }
     QPushButton* cancelButton() const { return cancel_; }
@@ -53,6 +61,8 @@ private:
     QProgressBar* progress_;
     QLabel* stage_;
     QLabel* engineNote_;
+    QHash<const Document*, QString> notes_;
+    const Document* current_ = nullptr;
 };
 
 }  // namespace pm::ui

@@ -140,4 +140,53 @@ TEST_F(CanvasFixture, MaskIsShownAsATranslucentOverlay) {
     EXPECT_NE(tinted.green(), 0) << "but the photo still shows through";
 }
 
+// Counts the pixels inside `rect` that differ from `reference`, and those that are near white (text).
+struct LabelPixels {
+    int changed = 0;
+    int white = 0;
+};
+LabelPixels labelPixels(const QImage& shot, const QImage& reference, const QRect& rect) {
+    LabelPixels counts;
+    for (int y = rect.top(); y <= rect.bottom(); ++y) {
+        for (int x = rect.left(); x <= rect.right(); ++x) {
+            const QColor c = shot.pixelColor(x, y);
+            counts.changed += c != reference.pixelColor(x, y);
+            counts.white += c.red() > 200 && c.green() > 200 && c.blue() > 200;
+        }
+    }
+    return counts;
+}
+
+TEST_F(CanvasFixture, CompareViewsSayWhichSideIsBeforeAndWhichAfter) {
+    // The photo is unchanged, so the original and the current pixels look the same: whatever
+    // differs in the labels' corners between the two renderings is the labels.
+    EXPECT_TRUE(canvas.compareLabels().isEmpty()) << "no labels on the normal view";
+    const QImage plain = canvas.grab().toImage();
+
+    canvas.setSplitCompare(true);
+    const auto labels = canvas.compareLabels();
+    ASSERT_EQ(labels.size(), 2);
+    EXPECT_EQ(labels[0].text, "Before");
+    EXPECT_EQ(labels[1].text, "After");
+    EXPECT_LT(labels[0].rect.right(), 200) << "Before is over the original, left of the divider";
+    EXPECT_GT(labels[1].rect.left(), 200) << "After is over the edit, right of it";
+    const QImage split = canvas.grab().toImage();
+    for (const auto& label : labels) {
+        ASSERT_TRUE(canvas.rect().contains(label.rect));
+        const LabelPixels counts = labelPixels(split, plain, label.rect);
+        EXPECT_GT(counts.changed, label.rect.width() * label.rect.height() / 2) << "a backdrop behind the text";
+        EXPECT_GT(counts.white, 10) << "light text on it: " << label.text.toStdString();
+    }
+
+    // Holding \ for the original says so too.
+    canvas.setSplitCompare(false);
+    canvas.setShowOriginal(true);
+    const auto held = canvas.compareLabels();
+    ASSERT_EQ(held.size(), 1);
+    EXPECT_EQ(held[0].text, "Before");
+    EXPECT_GT(labelPixels(canvas.grab().toImage(), plain, held[0].rect).white, 10);
+    canvas.setShowOriginal(false);
+    EXPECT_EQ(labelPixels(canvas.grab().toImage(), plain, held[0].rect).changed, 0) << "gone on release";
+}
+
 }  // namespace
