@@ -48,6 +48,29 @@
     </message>
 </context>
 <context>
+    <name>SaveAsDialog</name>
+    <message>
+        <source>JPEG (*.jpg *.jpeg)</source>
+        <translation>JPEG (*.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <source>PNG (*.png)</source>
+        <translation>PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>TIFF (*.tif *.tiff)</source>
+        <translation>TIFF (*.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>WebP (*.webp)</source>
+        <translation>WebP (*.webp)</translation>
+    </message>
+    <message>
+        <source>BMP (*.bmp)</source>
+        <translation>BMP (*.bmp)</translation>
+    </message>
+</context>
+<context>
     <name>UserMessages</name>
     <message>
         <source>Cannot open “%1”: the file does not exist.</source>
@@ -126,6 +149,10 @@
         <translation>
             <numerusform>CPU，%n 个线程</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>“%1” is corrupt: its %2 image data is damaged (%3).</source>
+        <translation>“%1”已损坏：其 %2 图像数据受损（%3）。</translation>
     </message>
 </context>
 <context>
@@ -283,6 +310,17 @@
     </message>
 </context>
 <context>
+    <name>pm::ui::CanvasWidget</name>
+    <message>
+        <source>Before</source>
+        <translation>修改前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>修改后</translation>
+    </message>
+</context>
+<context>
     <name>pm::ui::Document</name>
     <message>
         <source>“%1” is too large to open with the memory available.</source>
@@ -303,6 +341,17 @@
     <message>
         <source>Invert mask</source>
         <translation>反转蒙版</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::EmptyHint</name>
+    <message>
+        <source>Drop photos here or press %1</source>
+        <translation>将照片拖放到这里，或按 %1</translation>
+    </message>
+    <message>
+        <source>Open Photos…</source>
+        <translation>打开照片…</translation>
     </message>
 </context>
 <context>
@@ -333,14 +382,6 @@
     <message>
         <source>Cancelled; nothing was changed.</source>
         <translation>已取消，未做任何更改。</translation>
-    </message>
-    <message>
-        <source>Unsaved changes</source>
-        <translation>未保存的更改</translation>
-    </message>
-    <message>
-        <source>“%1” has unsaved changes. Save them before closing?</source>
-        <translation>“%1”有未保存的更改。关闭前是否保存？</translation>
     </message>
     <message>
         <source>Modes</source>
@@ -543,14 +584,6 @@
         <translation>打开照片</translation>
     </message>
     <message>
-        <source>Save photo as</source>
-        <translation>照片另存为</translation>
-    </message>
-    <message>
-        <source>JPEG (*.jpg *.jpeg);;PNG (*.png);;TIFF (*.tif *.tiff);;WebP (*.webp);;BMP (*.bmp)</source>
-        <translation>JPEG 图像 (*.jpg *.jpeg);;PNG 图像 (*.png);;TIFF 图像 (*.tif *.tiff);;WebP 图像 (*.webp);;BMP 图像 (*.bmp)</translation>
-    </message>
-    <message>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
@@ -595,6 +628,22 @@
     <message>
         <source>Split scans of several photos</source>
         <translation>拆分多张照片的扫描件</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Save “%1” As</source>
+        <translation>将“%1”另存为</translation>
+    </message>
+    <message>
+        <source>&amp;Next Photo</source>
+        <translation>下一张照片(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Previous Photo</source>
+        <translation>上一张照片(&amp;P)</translation>
     </message>
 </context>
 <context>
@@ -865,6 +914,73 @@
     <message>
         <source>Preview</source>
         <translation>预览</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::UnsavedChangesDialog</name>
+    <message>
+        <source>painted mask not applied</source>
+        <translation>绘制的蒙版未应用</translation>
+    </message>
+    <message>
+        <source>new photo, never saved</source>
+        <translation>新照片，从未保存</translation>
+    </message>
+    <message>
+        <source>unsaved changes</source>
+        <translation>有未保存的更改</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>“%1” has unsaved changes. Save them before closing?</source>
+        <translation>“%1”有未保存的更改。关闭前是否保存？</translation>
+    </message>
+    <message>
+        <source>Its painted mask was not applied; the mask is not saved with the photo and will be lost.</source>
+        <translation>它绘制的蒙版尚未应用；蒙版不会随照片保存，关闭后将丢失。</translation>
+    </message>
+    <message>
+        <source>“%1” has a painted mask that was not applied.</source>
+        <translation>“%1”有一个尚未应用的绘制蒙版。</translation>
+    </message>
+    <message>
+        <source>The mask is not saved with the photo. Apply it to keep its result, or close and lose it.</source>
+        <translation>蒙版不会随照片保存。请先应用以保留其结果，或关闭并放弃它。</translation>
+    </message>
+    <message>
+        <source>&amp;Discard Mask</source>
+        <translation>放弃蒙版(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Keep Editing</source>
+        <translation>继续编辑(&amp;K)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) have unsaved work. Save them before closing?</source>
+        <translation>
+            <numerusform>%n 张照片有未保存的工作。关闭前要保存吗？</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) have painted masks that were not applied.</source>
+        <translation>
+            <numerusform>%n 张照片有尚未应用的绘制蒙版。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Painted masks that were not applied are not saved with the photos.</source>
+        <translation>尚未应用的绘制蒙版不会随照片保存。</translation>
+    </message>
+    <message>
+        <source>New photos ask for a file name each.</source>
+        <translation>每张新照片都会询问文件名。</translation>
+    </message>
+    <message>
+        <source>&amp;Discard All</source>
+        <translation>全部放弃(&amp;D)</translation>
     </message>
 </context>
 </TS>
