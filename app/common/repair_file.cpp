@@ -23,12 +23,13 @@ std::string repairFile(const QString& input, const QString& output, const ops::R
                        engine::JobContext& context) {
     if (QFileInfo(input).absoluteFilePath() == QFileInfo(output).absoluteFilePath())
         throw Error("refusing to overwrite the input " + input.toStdString());
-    const image::LoadedPhoto photo = image::loadPhoto(input.toStdString());
-    const std::vector<ops::RepairStepResult> steps = ops::repairPhoto(photo.pixels, {}, params, context);
+    image::LoadedPhoto photo = image::loadPhoto(input.toStdString());
+    // Repaired in place: a photo of hundreds of megapixels is held once (the input file is untouched).
+    const std::vector<ops::RepairStepResult> steps = ops::repairPhotoInPlace(photo.pixels, {}, params, context);
     std::string summary;
     for (const ops::RepairStepResult& step : steps)
         summary += (summary.empty() ? "" : ", ") + ops::toString(step.step) + " (" + step.engineUsed + ")";
-    save(output, steps.empty() ? photo.pixels : steps.back().image, photo, "repaired with PhotoMend");
+    save(output, photo.pixels, photo, "repaired with PhotoMend");
     return summary.empty() ? "nothing needed changing" : summary;
 }
 

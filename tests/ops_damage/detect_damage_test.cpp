@@ -96,6 +96,33 @@ TEST(DetectDamage, FindsSyntheticDamageOverRealFadedPhotos) {
     EXPECT_GE(scratchRecall, 0.9);
 }
 
+// Tiles of 200 px (seeing 128 px around them) against the whole photo: the masks agree except for
+// a few pixels of lines judged piece by piece, and no tile border shows up as damage.
+TEST(DetectDamage, TilesFindWhatTheWholePhotoFinds) {
+    cv::Mat print;
+    cv::resize(syntheticPrint(), print, cv::Size(960, 720));
+    const auto damage = pm::bench::paintSyntheticDamage(print, 5);
+    pm::engine::LocalJobContext ctx;
+    const cv::Mat whole = pm::ops::detectDamage(damage.image, {}, ctx);
+    pm::ops::DamageParams tiled;
+    tiled.wholePixels = 0;
+    tiled.tileSize = 200;
+    const cv::Mat tiles = pm::ops::detectDamage(damage.image, tiled, ctx);
+    ASSERT_EQ(tiles.size(), whole.size());
+    const double both = cv::countNonZero(whole & tiles);
+    const double either = cv::countNonZero(whole | tiles);
+    std::cout << "[ damage   ] tiles vs whole: " << either - both << " of " << either
+              << " flagged pixels differ\n";
+    ASSERT_GT(either, 0);
+    EXPECT_GE(both / either, 0.97);
+    const auto whole_ = pm::bench::scoreDamage(whole, damage.scratches, damage.specks);
+    const auto tiles_ = pm::bench::scoreDamage(tiles, damage.scratches, damage.specks);
+    EXPECT_NEAR(tiles_.scratchRecall, whole_.scratchRecall, 0.02);
+    EXPECT_NEAR(tiles_.precision, whole_.precision, 0.02);
+    // Nothing appears along the tile borders of the undamaged print.
+    EXPECT_LT(flaggedFraction(pm::ops::detectDamage(print, tiled, ctx)), 0.001);
+}
+
 TEST(DetectDamage, LeavesBrickMortarMostlyAlone) {
     PM_REQUIRE_TESTDATA();
     // Light mortar lines are thin same-surface ridges near the photo's white: only the network test

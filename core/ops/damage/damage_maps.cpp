@@ -41,22 +41,36 @@ cv::Mat chroma(const cv::Mat& image) {
     return c;
 }
 
-float percentile(const cv::Mat& map, double fraction) {
+void addToHistogram(const cv::Mat& map, std::vector<double>& histogram) {
+    histogram.resize(256, 0.0);
+    if (map.empty()) return;
     cv::Mat luma8;
     map.convertTo(luma8, CV_8U);
     const int bins = 256;
     const float range[] = {0, 256};
     const float* ranges = range;
     const int channel = 0;
-    cv::Mat histogram;
-    cv::calcHist(&luma8, 1, &channel, cv::Mat(), histogram, 1, &bins, &ranges);
-    const double target = fraction * static_cast<double>(luma8.total());
+    cv::Mat counts;
+    cv::calcHist(&luma8, 1, &channel, cv::Mat(), counts, 1, &bins, &ranges);
+    for (int i = 0; i < bins; ++i) histogram[i] += counts.at<float>(i);
+}
+
+float percentile(const std::vector<double>& histogram, double fraction) {
+    double total = 0;
+    for (double count : histogram) total += count;
+    const double target = fraction * total;
     double seen = 0;
-    for (int i = 0; i < bins; ++i) {
-        seen += histogram.at<float>(i);
+    for (size_t i = 0; i < histogram.size(); ++i) {
+        seen += histogram[i];
         if (seen >= target) return static_cast<float>(i);
     }
     return 255.0f;
+}
+
+float percentile(const cv::Mat& map, double fraction) {
+    std::vector<double> histogram;
+    addToHistogram(map, histogram);
+    return percentile(histogram, fraction);
 }
 
 cv::Mat textureLevel(const cv::Mat& luma, float floor) {

@@ -1,5 +1,7 @@
 #pragma once
 // The per-pixel measures the damage detector thresholds (see detect_damage.h for the method).
+#include <vector>
+
 #include <opencv2/core.hpp>
 
 namespace pm::ops::damage {
@@ -14,6 +16,12 @@ cv::Mat chroma(const cv::Mat& image);
 /// The value below which `fraction` (0..1) of the pixels of a CV_32FC1 map in 0..255 lie, in whole
 /// grey levels.
 float percentile(const cv::Mat& map, double fraction);
+
+/// The whole-grey-level histogram percentile() reads (256 bins), so that a large photo can be
+/// counted part by part: adds the pixels of `map` to `histogram` (resized to 256 when empty).
+void addToHistogram(const cv::Mat& map, std::vector<double>& histogram);
+/// percentile() of the pixels counted in `histogram`.
+float percentile(const std::vector<double>& histogram, double fraction);
 
 /// Local texture level, CV_32FC1: the 31x31 median of |luma - GaussianBlur(luma, sigma 2)|, never
 /// below `floor` so perfectly flat synthetic areas do not make every tiny step significant.

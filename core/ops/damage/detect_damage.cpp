@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
@@ -99,33 +100,47 @@ const cv::Rect* zoneHolding(const std::vector<cv::Rect>& zones, const cv::Rect& 
 
 // Emulsion scratched off shows the paper base: near the print's white and without its colour.
 // Dirt, ink and cracks filled with grime are near its black. Natural lines (outlines, rigging,
-// hair) carry the picture's own colours and mid tones.
-struct DamageTone {
+// hair) carry the picture's own colours and mid tones. The levels are the whole photo's.
+struct ToneLevels {
     float brightFloor;  // bright damage is at least this light...
     float darkCeiling;  // ...dark damage at most this dark...
     float chromaLimit;  // ...and both at most this colourful
     float deepDark;     // dark damage this dark may be fainter (kDeepDarkFraction)
+};
+
+// Rows of context the smoothed chroma map needs (Gaussian sigma 0.7: radius 3).
+constexpr int kChromaMargin = 4;
+// Rows counted at a time when measuring the levels of a large photo.
+constexpr std::int64_t kLevelBandPixels = 4'000'000;
+
+// The levels come from histograms of the whole photo, counted band by band: the same numbers as
+// from whole-photo maps, without holding them.
+ToneLevels measureToneLevels(const cv::Mat& image) {
+    std::vector<double> lumaHistogram, chromaHistogram;
+    const int rows = static_cast<int>(
+        std::clamp<std::int64_t>(kLevelBandPixels / std::max(1, image.cols), 1, image.rows));
+    for (int top = 0; top < image.rows; top += rows) {
+        const int bottom = std::min(image.rows, top + rows);
+        const int inTop = std::max(0, top - kChromaMargin);
+        const int inBottom = std::min(image.rows, bottom + kChromaMargin);
+        damage::addToHistogram(damage::luminance(image.rowRange(top, bottom)), lumaHistogram);
+        const cv::Mat chroma = damage::chroma(image.rowRange(inTop, inBottom));
+        damage::addToHistogram(chroma.rowRange(top - inTop, bottom - inTop), chromaHistogram);
+    }
+    ToneLevels l;
+    l.brightFloor = std::min(kWhiteTone, damage::percentile(lumaHistogram, kWhiteFraction));
+    l.darkCeiling =
+        std::max(kBlackTone, damage::percentile(lumaHistogram, kBlackFraction) + kBlackMargin);
+    l.deepDark = damage::percentile(lumaHistogram, kDeepDarkFraction);
+    l.chromaLimit = std::max(kNeutralChroma, kChromaShare * damage::percentile(chromaHistogram, 0.5));
+    return l;
+}
+
+struct DamageTone : ToneLevels {
     cv::Mat chroma;
 
-    DamageTone(const cv::Mat& image, const cv::Mat& luma)
-        : brightFloor(std::min(kWhiteTone, damage::percentile(luma, kWhiteFraction))),
-          darkCeiling(
-              std::max(kBlackTone, damage::percentile(luma, kBlackFraction) + kBlackMargin)),
-          deepDark(damage::percentile(luma, kDeepDarkFraction)),
-          chroma(damage::chroma(image)) {
-        chromaLimit = std::max(kNeutralChroma, kChromaShare * damage::percentile(chroma, 0.5));
-    }
-
-    /// CV_8U mask: where a ridge of the given polarity and tone could be damage.
-    cv::Mat matches(const cv::Mat& bright, const cv::Mat& tone) const {
-        const cv::Mat toneOk = (bright & (tone >= brightFloor)) | (~bright & (tone <= darkCeiling));
-        return toneOk & (chroma <= chromaLimit);
-    }
-    bool matches(bool bright, float tone, cv::Point at) const {
-        return (bright ? tone >= brightFloor : tone <= darkCeiling) &&
-               chroma.at<float>(at) <= chromaLimit;
-    }
-};
+    DamageTone(const ToneLevels& levels, const cv::Mat& image)
+        : ToneLevels(levels), chroma(damage::chroma(image)) {}
 
 // A scratch breaks where it crosses picture edges or texture (the sides stop matching, the contrast
 // dips). Like Canny's hysteresis: fainter damage-toned ridge centres continue an accepted scratch
@@ -148,8 +163,9 @@ void continueScratches(const damage::Ridges& ridges, const cv::Mat& strongLevel,
 }
 
 // Drops long lines whose centre pixels all lie close to one straight line (see kStraightDeviation)
-// and lines that mostly follow the image border.
-void dropStraightAndBorderLines(cv::Mat& centres) {
+// and lines that mostly follow the image border. `centres` is the part of the photo at `offset`
+// in a photo of size `frame`.
+void dropStraightAndBorderLines(cv::Mat& centres, cv::Point offset, cv::Size frame) {
     cv::Mat joined, labels;
     cv::dilate(centres, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin}));
     const int n = cv::connectedComponents(joined, labels, 8, CV_32S);
@@ -161,8 +177,8 @@ void dropStraightAndBorderLines(cv::Mat& centres) {
             if (c[x]) points[l[x]].emplace_back(static_cast<float>(x), static_cast<float>(y));
     }
     std::vector<uchar> straight(n, 0);
-    const cv::Rect inner(kBorderMargin, kBorderMargin, centres.cols - 2 * kBorderMargin,
-                         centres.rows - 2 * kBorderMargin);
+    const cv::Rect inner(kBorderMargin - offset.x, kBorderMargin - offset.y,
+                         frame.width - 2 * kBorderMargin, frame.height - 2 * kBorderMargin);
     for (int i = 1; i < n; ++i) {
         const auto nearBorder =
             std::count_if(points[i].begin(), points[i].end(),
@@ -194,7 +210,8 @@ void dropStraightAndBorderLines(cv::Mat& centres) {
 // Scratch candidates: centre pixels of thin ridges that stand out from both sides.
 void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLevel,
                      const DamageTone& tone, const std::vector<cv::Rect>& faces,
-                     const DamageParams& params, cv::Mat& centres) {
+                     const DamageParams& params, cv::Point offset, cv::Size frame,
+                     cv::Mat& centres) {
     const cv::Mat damageTone = tone.matches(ridges.bright, ridges.tone);
     const cv::Mat deepDark = ~ridges.bright & (ridges.tone <= tone.deepDark);
     cv::Mat strongLevel = baseStrongLevel.clone();
@@ -269,7 +286,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
             if (w[x] && keep[l[x]]) out[x] = 255;
     }
     continueScratches(ridges, strongLevel, damageTone, centres);
-    dropStraightAndBorderLines(centres);
+    dropStraightAndBorderLines(centres, offset, frame);
 }
 
 // Dust: small compact blobs that stand out from a median background and sit alone on a flat ring
@@ -332,6 +349,38 @@ void paintScratches(const cv::Mat& centres, const cv::Mat& scale, cv::Mat& mask)
     }
 }
 
+// The damage mask of `tile` (the part of a photo of size `frame` at `offset`), as large as the tile.
+cv::Mat detectInTile(const cv::Mat& tile, cv::Point offset, cv::Size frame, const ToneLevels& levels,
+                     const std::vector<cv::Rect>& photoFaces, const DamageParams& params,
+                     engine::JobContext& context) {
+    const cv::Mat luma = damage::luminance(tile);
+    const cv::Mat level = damage::textureLevel(luma);
+    const Thresholds t = thresholdsFor(params.sensitivity);
+    const cv::Mat strongLevel = cv::max(level * t.timesLevel, t.minContrast);
+    context.throwIfCancelled();
+
+    std::vector<cv::Rect> faces;
+    for (const cv::Rect& f : photoFaces) faces.push_back(f - offset);
+    const DamageTone damageTone(levels, tile);
+    cv::Mat mask = cv::Mat::zeros(tile.size(), CV_8UC1);
+    cv::Mat centres = cv::Mat::zeros(tile.size(), CV_8UC1);
+    if (params.scratches) {
+        const damage::Ridges ridges = damage::findRidges(luma);
+        context.throwIfCancelled();
+        acceptScratches(ridges, strongLevel, damageTone, faces, params, offset, frame, centres);
+        paintScratches(centres, ridges.scale, mask);
+        context.throwIfCancelled();
+    }
+    if (params.dust) {
+        acceptSpecks(luma, strongLevel, damageTone, centres, faces, mask);
+        context.throwIfCancelled();
+    }
+    cv::dilate(
+        mask, mask,
+        cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * kGrowPixels + 1, 2 * kGrowPixels + 1}));
+    return mask;
+}
+
 }  // namespace
 
 cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
@@ -343,35 +392,39 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
             "Detect damage: unsupported pixel format (expected 8 or 16 bit grey, BGR or BGRA)");
 
     context.progress(0.0, "Finding scratches and dust");
-    const cv::Mat luma = damage::luminance(image);
-    const cv::Mat level = damage::textureLevel(luma);
-    const Thresholds t = thresholdsFor(params.sensitivity);
-    const cv::Mat strongLevel = cv::max(level * t.timesLevel, t.minContrast);
-    context.throwIfCancelled();
-    context.progress(0.3, "Finding scratches and dust");
-
+    const ToneLevels levels = measureToneLevels(image);
     const std::vector<cv::Rect> faces = faceZones(image);
-    const DamageTone damageTone(image, luma);
-    cv::Mat mask = cv::Mat::zeros(image.size(), CV_8UC1);
-    cv::Mat centres = cv::Mat::zeros(image.size(), CV_8UC1);
-    if (params.scratches) {
-        const damage::Ridges ridges = damage::findRidges(luma);
-        context.throwIfCancelled();
-        context.progress(0.6, "Finding scratches and dust");
-        acceptScratches(ridges, strongLevel, damageTone, faces, params, centres);
-        paintScratches(centres, ridges.scale, mask);
-        context.throwIfCancelled();
+    context.throwIfCancelled();
+    context.progress(0.1, "Finding scratches and dust");
+    if (static_cast<std::int64_t>(image.total()) <= params.wholePixels) {
+        cv::Mat mask = detectInTile(image, {0, 0}, image.size(), levels, faces, params, context);
+        context.progress(1.0, "Finding scratches and dust");
+        return mask;
     }
-    if (params.dust) {
-        acceptSpecks(luma, strongLevel, damageTone, centres, faces, mask);
-        context.throwIfCancelled();
-    }
-    context.progress(0.9, "Finding scratches and dust");
 
-    cv::dilate(
-        mask, mask,
-        cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * kGrowPixels + 1, 2 * kGrowPixels + 1}));
-    context.progress(1.0, "Finding scratches and dust");
+    cv::Mat mask(image.size(), CV_8UC1);
+    const cv::Rect frame(0, 0, image.cols, image.rows);
+    // Every measure is local (windows up to 41 px, scratches continued up to 60 px) except the
+    // tone levels and faces, taken from the whole photo above; a scratch longer than a tile and its
+    // margins is judged piece by piece.
+    const int tileSize = std::max(64, params.tileSize);
+    const int margin = std::max(0, params.tileMargin);
+    const int across = (image.cols + tileSize - 1) / tileSize;
+    const int down = (image.rows + tileSize - 1) / tileSize;
+    for (int ty = 0; ty < down; ++ty)
+        for (int tx = 0; tx < across; ++tx) {
+            const cv::Rect core =
+                cv::Rect(tx * tileSize, ty * tileSize, tileSize, tileSize) & frame;
+            const cv::Rect seen =
+                (core + cv::Size(2 * margin, 2 * margin) - cv::Point(margin, margin)) & frame;
+            // A copy, so that filters see the tile's own border as the photo's border would be
+            // seen (OpenCV reads past the edges of a view into its parent).
+            const cv::Mat tileMask = detectInTile(image(seen).clone(), seen.tl(), image.size(),
+                                                  levels, faces, params, context);
+            tileMask(core - seen.tl()).copyTo(mask(core));
+            context.progress(0.1 + 0.9 * (ty * across + tx + 1) / (across * down),
+                             "Finding scratches and dust");
+        }
     return mask;
 }
 

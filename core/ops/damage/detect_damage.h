@@ -38,6 +38,8 @@
 //     fill also covers the soft edges.
 // Measured on synthetic damage over the faded test photos: see bench/damage/damage_bench.cpp.
 // Thread-safety: pure function; the context is used for progress and cancellation only.
+#include <cstdint>
+
 #include <opencv2/core.hpp>
 
 #include "core/engine/job_context.h"
@@ -49,6 +51,13 @@ struct DamageParams {
     bool scratches = true;     ///< look for long thin scratches and cracks
     bool dust = true;          ///< look for small isolated specks
     int minLength = 15;        ///< shortest scratch, in pixels (bounding-box diagonal)
+    /// Photos of up to this many pixels are examined whole. Larger ones in tiles of tileSize
+    /// pixels square that each see tileMargin pixels around them, so memory stays that of the
+    /// mask plus one tile (the whole-photo maps take about 100 bytes a pixel); the tone levels and
+    /// faces still come from the whole photo.
+    std::int64_t wholePixels = 4'000'000;
+    int tileSize = 1536;
+    int tileMargin = 128;
 };
 
 /// image: CV_8U or CV_16U, 1, 3 or 4 channels. Returns a CV_8UC1 mask of the same size, 255 =
