@@ -142,6 +142,17 @@ struct DamageTone : ToneLevels {
     DamageTone(const ToneLevels& levels, const cv::Mat& image)
         : ToneLevels(levels), chroma(damage::chroma(image)) {}
 
+    /// CV_8U mask: where a ridge of the given polarity and tone could be damage.
+    cv::Mat matches(const cv::Mat& bright, const cv::Mat& tone) const {
+        const cv::Mat toneOk = (bright & (tone >= brightFloor)) | (~bright & (tone <= darkCeiling));
+        return toneOk & (chroma <= chromaLimit);
+    }
+    bool matches(bool bright, float tone, cv::Point at) const {
+        return (bright ? tone >= brightFloor : tone <= darkCeiling) &&
+               chroma.at<float>(at) <= chromaLimit;
+    }
+};
+
 // A scratch breaks where it crosses picture edges or texture (the sides stop matching, the contrast
 // dips). Like Canny's hysteresis: fainter damage-toned ridge centres continue an accepted scratch
 // they touch (one pixel gaps bridged), for a bounded distance so texture cannot take over a photo.
