@@ -340,8 +340,9 @@ cv::Mat grainyPhoto(int rows) {
 }
 
 // Bands of ~40 rows (so a band boundary every 40 rows) against one band holding the whole photo:
-// no seams. An even height lines up the half-resolution chroma of every band with the whole
-// photo's (bit-identical); an odd one shifts it by a fraction of a pixel (at most a level or two).
+// no seams. Colour and sharpening are bit-identical. Denoising differs by at most a level: OpenCV's
+// bilateral filter tabulates its range weights over each band's own value range, and with an odd
+// height the whole photo's half-resolution chroma grid is off by a fraction of a pixel.
 TEST(ToneBands, BandByBandEqualsTheWholePhoto) {
     for (const int rows : {400, 401}) {
         const cv::Mat photo = grainyPhoto(rows);
@@ -359,7 +360,8 @@ TEST(ToneBands, BandByBandEqualsTheWholePhoto) {
             const cv::Rect singleChanged = step.run(single, 1.0, whole);
             const double diff = cv::norm(banded, single, cv::NORM_INF);
             std::cout << "  " << step.name << ", " << rows << " rows: max difference " << diff << "\n";
-            EXPECT_LE(diff, rows % 2 == 0 ? 0.0 : 2.0) << step.name << " " << rows;
+            EXPECT_LE(diff, std::string(step.name) == "denoise" ? (rows % 2 == 0 ? 1.0 : 2.0) : 0.0)
+                << step.name << " " << rows;
             EXPECT_FALSE(bandedChanged.empty()) << step.name;
             EXPECT_EQ(bandedChanged & singleChanged, bandedChanged) << step.name;
             EXPECT_EQ(singleChanged, pm::image::differingRect(photo, single)) << step.name;

@@ -30,9 +30,9 @@ cv::Mat growMask(const cv::Mat& mask, int pixels) {
     if (roi.area() == 0) return grown;
     const cv::Mat kernel =
         cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * pixels + 1, 2 * pixels + 1));
-    cv::Mat part;
-    cv::dilate(grown(roi), part, kernel, cv::Point(-1, -1), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
-    part.copyTo(grown(roi));
+    // In place (OpenCV's morphology supports it): no second mask of the photo's size.
+    cv::Mat part = grown(roi);
+    cv::dilate(part, part, kernel, cv::Point(-1, -1), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
     return grown;
 }
 

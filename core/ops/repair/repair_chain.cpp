@@ -82,16 +82,16 @@ constexpr std::int64_t kMiB = std::int64_t(1) << 20;
 
 StepMemory stepMemory(RepairStep step, int type) {
     const bool bgr8 = type == CV_8UC3;
-    // Face detection works on a full-size 8-bit grey copy; other layouts are converted first (to
-    // BGR for the face crops, through a grey of the photo's own depth for the detector).
-    const double faceGray = bgr8 ? 1.0 : 1.0 + 3.0 + 2.0;
+    // Face detection works on a full-size 8-bit grey copy (a 16-bit photo goes through a 16-bit
+    // grey first); restoring faces cuts them from an 8-bit BGR copy unless the photo is one.
+    const double findFaces = bgr8 ? 1.0 : 3.0;
     switch (step) {
     case RepairStep::Scratches:
-        // detection: its mask and the faces' grey; the fill: the mask, the grown hole and its
-        // dilation.
-        return {std::max(faceGray + 1.0, 3.0), 700 * kMiB};
+        // Detection: the faces' grey, then the mask plus one tile; the fill: the mask and the
+        // grown hole, plus the crops being filled.
+        return {std::max(findFaces, 2.0), 700 * kMiB};
     case RepairStep::Faces:
-        return {faceGray, 300 * kMiB};
+        return {bgr8 ? 1.0 : 3.0, 300 * kMiB};
     case RepairStep::Color:
     case RepairStep::Denoise:
     case RepairStep::Sharpen:

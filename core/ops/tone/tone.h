@@ -32,8 +32,8 @@ cv::Rect restoreColorInPlace(cv::Mat& image, double strength, std::int64_t bandP
 /// of luma at full resolution and of chroma at half resolution (colour noise is coarse). 0 =
 /// unchanged.
 cv::Mat reduceNoise(const cv::Mat& image, double strength);
-/// reduceNoise in place, band by band with overlapping rows: the same result as reduceNoise on the
-/// whole photo (up to float rounding when the photo's height is odd).
+/// reduceNoise in place, band by band with overlapping rows: within a grey level of reduceNoise on
+/// the whole photo (the bilateral filter tabulates its weights over each band's value range).
 cv::Rect reduceNoiseInPlace(cv::Mat& image, double strength, std::int64_t bandPixels = tone::kBandPixels);
 
 /// Unsharp mask on luma; the result never leaves its 3x3 neighbourhood's range by more than a few
