@@ -8,7 +8,9 @@
 #   bench/memory/repair_memory.sh build/app/photomend-cli 25 100
 #
 # Environment: SOURCE (the photo to upscale), STEPS (space-separated runs, each a --steps value or
-# "default"), WORK (scratch folder, default a fresh one under /tmp). The biggest photos take minutes
+# "default"), WORK (scratch folder, default a fresh one under /tmp), LAYOUT=upscale (default: one
+# big copy; its scratches become too wide to detect) or tile (the photo repeated at its own scale,
+# so the scratches, dust and faces are found and filled / restored many times over). The biggest photos take minutes
 # and need gigabytes of disk: run them once, not in loops.
 set -euo pipefail
 
@@ -32,17 +34,22 @@ for mp in "${sizes[@]}"; do
     # Same aspect ratio as the source, mp megapixels.
     read -r w h < <(awk -v mp="$mp" -v sw="$src_w" -v sh="$src_h" \
         'BEGIN { s = sqrt(mp * 1e6 / (sw * sh)); printf "%d %d\n", sw * s, sh * s }')
-    big="$work/big-${mp}mp.jpg"
+    layout="${LAYOUT:-upscale}"
+    big="$work/big-${mp}mp-$layout-$(basename "${source_photo%.*}").jpg"
     if [[ ! -f "$big" ]]; then
-        convert "$source_photo" -alpha off -filter Triangle -resize "${w}x${h}!" -quality 92 "$big"
+        if [[ "$layout" == tile ]]; then
+            convert -size "${w}x${h}" "tile:$source_photo" -alpha off -quality 92 "$big"
+        else
+            convert "$source_photo" -alpha off -filter Triangle -resize "${w}x${h}!" -quality 92 "$big"
+        fi
     fi
     pixels=$((w * h))
     for run in $runs; do
         args=()
         [[ "$run" == default ]] || args=(--steps "$run")
-        out="$work/out-${mp}mp-${run//,/+}.jpg"
+        out="$work/out-$(basename "${big%.jpg}")-${run//,/+}.jpg"
         rm -f "$out"
-        log="$work/time-${mp}mp-${run//,/+}.txt"
+        log="$work/time-$(basename "${big%.jpg}")-${run//,/+}.txt"
         set +e
         /usr/bin/time -v "$cli" repair "$big" --output "$out" "${args[@]}" >"$log.out" 2>"$log"
         status=$?
