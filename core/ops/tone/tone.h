@@ -1,7 +1,8 @@
 #pragma once
-// Fading, colour and grain: the tone part of "Repair old photo". Pure functions on whole images
-// (and in-place versions that work band by band); any thread may call them. Every function takes CV_8U or CV_16U with 1, 3 (BGR) or 4 (BGRA)
-// channels, returns the same type and size, and leaves an alpha channel untouched.
+// Fading, colour and grain: the tone part of "Repair old photo". Pure functions on whole images,
+// and in-place versions that work band by band (a 500 MP photo needs no float copy of itself); any
+// thread may call them. Every function takes CV_8U or CV_16U with 1, 3 (BGR) or 4 (BGRA) channels,
+// returns the same type and size, and leaves an alpha channel untouched.
 #include <cstdint>
 
 #include <opencv2/core.hpp>
