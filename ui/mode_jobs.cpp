@@ -35,8 +35,8 @@ OpJob repairJob(const ops::RepairParams& params) {
         // itself works on one copy and lends it after each step.
         ops::repairPhoto(image, painted ? mask : cv::Mat(), params, context,
                          [&](const ops::RepairStepResult& step, const cv::Mat& after) {
-                             output.steps.push_back(
-                                 {titles.at(step.step), after.clone(), step.changed, step.engineUsed});
+                             output.steps.push_back({titles.at(step.step), after.clone(),
+                                                     step.changed, step.engineUsed});
                          });
         return output;
     };

@@ -24,8 +24,9 @@ std::string repairFile(const QString& input, const QString& output, const ops::R
     if (QFileInfo(input).absoluteFilePath() == QFileInfo(output).absoluteFilePath())
         throw Error("refusing to overwrite the input " + input.toStdString());
     image::LoadedPhoto photo = image::loadPhoto(input.toStdString());
-    // Repaired in place: a photo of hundreds of megapixels is held once (the input file is untouched).
-    const std::vector<ops::RepairStepResult> steps = ops::repairPhotoInPlace(photo.pixels, {}, params, context);
+    // Repaired in place: a photo of hundreds of megapixels is held only once.
+    const std::vector<ops::RepairStepResult> steps =
+        ops::repairPhotoInPlace(photo.pixels, {}, params, context);
     std::string summary;
     for (const ops::RepairStepResult& step : steps)
         summary += (summary.empty() ? "" : ", ") + ops::toString(step.step) + " (" + step.engineUsed + ")";

@@ -56,9 +56,9 @@ TEST(FillRegions, RegionsAcrossLabellingBandsKeepTheirWholeBox) {
     // meet only in the lower band, a diagonal crossing the band border corner to corner, and a
     // speck on each side of it must come out as the whole photo's regions would.
     cv::Mat hole = cv::Mat::zeros(2300, 4000, CV_8UC1);
-    hole(cv::Rect(100, 100, 20, 2050)).setTo(255);   // left arm
-    hole(cv::Rect(900, 500, 20, 1650)).setTo(255);   // right arm
-    hole(cv::Rect(100, 2130, 820, 20)).setTo(255);   // joined at the bottom
+    hole(cv::Rect(100, 100, 20, 2050)).setTo(255);                           // left arm
+    hole(cv::Rect(900, 500, 20, 1650)).setTo(255);                           // right arm
+    hole(cv::Rect(100, 2130, 820, 20)).setTo(255);                           // joined at the bottom
     for (int i = 0; i < 200; ++i) hole.at<uchar>(1900 + i, 2000 + i) = 255;  // 8-connected only
     hole.at<uchar>(1999, 3000) = 255;
     hole.at<uchar>(2001, 3500) = 255;
@@ -71,7 +71,8 @@ TEST(FillRegions, RegionsAcrossLabellingBandsKeepTheirWholeBox) {
     std::vector<cv::Rect> expected;
     for (int i = 1; i < n; ++i)
         expected.emplace_back(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                              stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+                              stats.at<int>(i, cv::CC_STAT_WIDTH),
+                              stats.at<int>(i, cv::CC_STAT_HEIGHT));
     std::sort(expected.begin(), expected.end(), [](const cv::Rect& a, const cv::Rect& b) {
         return a.y != b.y ? a.y < b.y : a.x < b.x;
     });

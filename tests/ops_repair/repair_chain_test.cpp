@@ -30,9 +30,9 @@ cv::Mat oldPhoto() {
     for (int y = 0; y < print.rows; ++y)
         for (int x = 0; x < print.cols; ++x) {
             const double v = 80 + 0.2 * x + 20 * std::sin(y / 17.0) + rng.gaussian(6.0);
-            print.at<cv::Vec3b>(y, x) = cv::Vec3b(cv::saturate_cast<uchar>(v * 0.8),
-                                                  cv::saturate_cast<uchar>(v),
-                                                  cv::saturate_cast<uchar>(v * 1.2 + 20));
+            print.at<cv::Vec3b>(y, x) =
+                cv::Vec3b(cv::saturate_cast<uchar>(v * 0.8), cv::saturate_cast<uchar>(v),
+                          cv::saturate_cast<uchar>(v * 1.2 + 20));
         }
     return print;
 }
@@ -92,7 +92,8 @@ TEST(RepairChain, InPlaceGivesTheSamePixelsWithoutAnotherBuffer) {
     const RepairResult copy = repairPhoto(photo, {}, toneSteps(), context);
     cv::Mat inPlace = photo.clone();
     const uchar* buffer = inPlace.data;
-    const std::vector<RepairStepResult> steps = repairPhotoInPlace(inPlace, {}, toneSteps(), context);
+    const std::vector<RepairStepResult> steps =
+        repairPhotoInPlace(inPlace, {}, toneSteps(), context);
     EXPECT_EQ(inPlace.data, buffer);
     EXPECT_EQ(cv::norm(inPlace, copy.image, cv::NORM_INF), 0);
     EXPECT_EQ(steps.size(), copy.steps.size());
@@ -109,7 +110,8 @@ TEST(RepairChain, FillsAGivenDamageMaskInPlace) {
     engine::LocalJobContext context;
     const RepairResult copy = repairPhoto(photo, damage, params, context);
     cv::Mat inPlace = photo.clone();
-    const std::vector<RepairStepResult> steps = repairPhotoInPlace(inPlace, damage, params, context);
+    const std::vector<RepairStepResult> steps =
+        repairPhotoInPlace(inPlace, damage, params, context);
     ASSERT_EQ(steps.size(), 1u);
     ASSERT_EQ(copy.steps.size(), 1u);
     EXPECT_EQ(steps[0].changed, copy.steps[0].changed);

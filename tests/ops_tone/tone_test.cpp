@@ -359,7 +359,8 @@ TEST(ToneBands, BandByBandEqualsTheWholePhoto) {
             const cv::Rect bandedChanged = step.run(banded, 1.0, band);
             const cv::Rect singleChanged = step.run(single, 1.0, whole);
             const double diff = cv::norm(banded, single, cv::NORM_INF);
-            std::cout << "  " << step.name << ", " << rows << " rows: max difference " << diff << "\n";
+            std::cout << "  " << step.name << ", " << rows << " rows: max difference " << diff
+                      << "\n";
             EXPECT_LE(diff, std::string(step.name) == "denoise" ? (rows % 2 == 0 ? 1.0 : 2.0) : 0.0)
                 << step.name << " " << rows;
             EXPECT_FALSE(bandedChanged.empty()) << step.name;

@@ -132,7 +132,8 @@ ToneLevels measureToneLevels(const cv::Mat& image) {
     l.darkCeiling =
         std::max(kBlackTone, damage::percentile(lumaHistogram, kBlackFraction) + kBlackMargin);
     l.deepDark = damage::percentile(lumaHistogram, kDeepDarkFraction);
-    l.chromaLimit = std::max(kNeutralChroma, kChromaShare * damage::percentile(chromaHistogram, 0.5));
+    l.chromaLimit =
+        std::max(kNeutralChroma, kChromaShare * damage::percentile(chromaHistogram, 0.5));
     return l;
 }
 
@@ -360,10 +361,11 @@ void paintScratches(const cv::Mat& centres, const cv::Mat& scale, cv::Mat& mask)
     }
 }
 
-// The damage mask of `tile` (the part of a photo of size `frame` at `offset`), as large as the tile.
-cv::Mat detectInTile(const cv::Mat& tile, cv::Point offset, cv::Size frame, const ToneLevels& levels,
-                     const std::vector<cv::Rect>& photoFaces, const DamageParams& params,
-                     engine::JobContext& context) {
+// The damage mask of `tile` (the part of a photo of size `frame` at `offset`), as large as the
+// tile.
+cv::Mat detectInTile(const cv::Mat& tile, cv::Point offset, cv::Size frame,
+                     const ToneLevels& levels, const std::vector<cv::Rect>& photoFaces,
+                     const DamageParams& params, engine::JobContext& context) {
     const cv::Mat luma = damage::luminance(tile);
     const cv::Mat level = damage::textureLevel(luma);
     const Thresholds t = thresholdsFor(params.sensitivity);

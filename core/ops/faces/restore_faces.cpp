@@ -88,7 +88,8 @@ FaceResult restoreFacesInPlace(cv::Mat& image, const FaceParams& params,
             face.align = alignmentMatrix(box.landmarks, faces::kAlignedSize);
             face.roi = faces::footprint(face.align, image.size());
             if (face.roi.empty()) continue;
-            cv::warpAffine(bgr, face.crop, face.align, aligned, cv::INTER_CUBIC, cv::BORDER_REFLECT101);
+            cv::warpAffine(bgr, face.crop, face.align, aligned, cv::INTER_CUBIC,
+                           cv::BORDER_REFLECT101);
             faces.push_back(std::move(face));
         }
     }

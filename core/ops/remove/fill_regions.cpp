@@ -69,10 +69,9 @@ std::vector<cv::Rect> regionBoxes(const cv::Mat& hole) {
                                                            stats, centroids, 8, CV_32S);
         const int base = static_cast<int>(pieces.size()) - 1;  // label l is piece base + l
         for (int i = 1; i < count; ++i) {
-            pieces.emplace_back(stats.at<int>(i, cv::CC_STAT_LEFT),
-                                top + stats.at<int>(i, cv::CC_STAT_TOP),
-                                stats.at<int>(i, cv::CC_STAT_WIDTH),
-                                stats.at<int>(i, cv::CC_STAT_HEIGHT));
+            pieces.emplace_back(
+                stats.at<int>(i, cv::CC_STAT_LEFT), top + stats.at<int>(i, cv::CC_STAT_TOP),
+                stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
             parent.push_back(static_cast<int>(parent.size()));
         }
         if (!previousRow.empty()) {

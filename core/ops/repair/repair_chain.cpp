@@ -86,16 +86,16 @@ StepMemory stepMemory(RepairStep step, int type) {
     // grey first); restoring faces cuts them from an 8-bit BGR copy unless the photo is one.
     const double findFaces = bgr8 ? 1.0 : 3.0;
     switch (step) {
-    case RepairStep::Scratches:
-        // Detection: the faces' grey, then the mask plus one tile; the fill: the mask and the
-        // grown hole, plus the crops being filled.
-        return {std::max(findFaces, 2.0), 700 * kMiB};
-    case RepairStep::Faces:
-        return {bgr8 ? 1.0 : 3.0, 300 * kMiB};
-    case RepairStep::Color:
-    case RepairStep::Denoise:
-    case RepairStep::Sharpen:
-        return {0.0, 500 * kMiB};
+        case RepairStep::Scratches:
+            // Detection: the faces' grey, then the mask plus one tile; the fill: the mask and the
+            // grown hole, plus the crops being filled.
+            return {std::max(findFaces, 2.0), 700 * kMiB};
+        case RepairStep::Faces:
+            return {bgr8 ? 1.0 : 3.0, 300 * kMiB};
+        case RepairStep::Color:
+        case RepairStep::Denoise:
+        case RepairStep::Sharpen:
+            return {0.0, 500 * kMiB};
     }
     return {0.0, 0};
 }
@@ -135,9 +135,10 @@ void checkRepairMemory(cv::Size size, int type, const RepairParams& params, int 
     const double megapixels = double(size.width) * size.height / 1e6;
     std::ostringstream reason;
     reason.precision(0);
-    reason << std::fixed << "this " << megapixels << " MP photo (" << size.width << "x" << size.height
-           << ", " << CV_ELEM_SIZE(type) << " bytes a pixel) is too large to repair within "
-           << gigabytes(params.memoryBudget) << ": it needs about " << gigabytes(needed);
+    reason << std::fixed << "this " << megapixels << " MP photo (" << size.width << "x"
+           << size.height << ", " << CV_ELEM_SIZE(type)
+           << " bytes a pixel) is too large to repair within " << gigabytes(params.memoryBudget)
+           << ": it needs about " << gigabytes(needed);
     if (over.empty())
         reason << "; choose fewer steps";
     else

@@ -49,12 +49,12 @@ struct RepairStepResult {
 using RepairStepDone = std::function<void(const RepairStepResult& step, const cv::Mat& image)>;
 
 struct RepairResult {
-    cv::Mat image;                        ///< after the last step (the input's pixels when none changed)
+    cv::Mat image;  ///< after the last step (the input's pixels when none changed)
     std::vector<RepairStepResult> steps;  ///< the steps that changed something, in order
 };
 
-/// Runs the steps in the fixed order scratches -> colour -> denoise -> sharpen -> faces on a copy of
-/// `image`. `damage`: the user's (edited) damage mask, or empty to detect it. Steps that change
+/// Runs the steps in the fixed order scratches -> colour -> denoise -> sharpen -> faces on a copy
+/// of `image`. `damage`: the user's (edited) damage mask, or empty to detect it. Steps that change
 /// nothing are omitted. Throws pm::Error when the photo is too large for the memory budget (see
 /// checkRepairMemory) or a step fails, pm::Cancelled.
 RepairResult repairPhoto(const cv::Mat& image, const cv::Mat& damage, const RepairParams& params,

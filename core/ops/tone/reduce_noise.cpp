@@ -55,7 +55,8 @@ std::vector<float> measureNoise(const cv::Mat& image) {
         rows = image.rowRange((image.rows - band) / 2, (image.rows - band) / 2 + band);
     }
     std::vector<float> noise;
-    for (const cv::Mat& plane : yccPlanes(tone::toFloat(rows).color)) noise.push_back(estimateNoise(plane));
+    for (const cv::Mat& plane : yccPlanes(tone::toFloat(rows).color))
+        noise.push_back(estimateNoise(plane));
     return noise;
 }
 
@@ -104,9 +105,10 @@ cv::Rect reduceNoiseInPlace(cv::Mat& image, double strength, std::int64_t bandPi
     tone::checkToneInput(image);
     strength = std::min(strength, 1.0);
     const std::vector<float> noise = measureNoise(image);
-    return tone::transformInRowBands(image, kBandMargin, bandPixels, [&](const cv::Mat& input, cv::Range core) {
-        return filterBand(input, noise, strength).rowRange(core);
-    });
+    return tone::transformInRowBands(image, kBandMargin, bandPixels,
+                                     [&](const cv::Mat& input, cv::Range core) {
+                                         return filterBand(input, noise, strength).rowRange(core);
+                                     });
 }
 
 }  // namespace pm::ops

@@ -214,9 +214,10 @@ cv::Rect restoreColorInPlace(cv::Mat& image, double strength, std::int64_t bandP
     strength = std::min(strength, 1.0);
     const ColorPlan plan = planColor(image);
     // Every pixel is mapped on its own: bands need no overlap.
-    return tone::transformInRowBands(image, 0, bandPixels, [&](const cv::Mat& input, cv::Range core) {
-        return applyColor(input.rowRange(core), plan, strength);
-    });
+    return tone::transformInRowBands(image, 0, bandPixels,
+                                     [&](const cv::Mat& input, cv::Range core) {
+                                         return applyColor(input.rowRange(core), plan, strength);
+                                     });
 }
 
 }  // namespace pm::ops

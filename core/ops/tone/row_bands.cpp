@@ -6,8 +6,9 @@
 
 namespace pm::ops::tone {
 
-cv::Rect transformInRowBands(cv::Mat& image, int margin, std::int64_t bandPixels,
-                         const std::function<cv::Mat(const cv::Mat& input, cv::Range core)>& process) {
+cv::Rect transformInRowBands(
+    cv::Mat& image, int margin, std::int64_t bandPixels,
+    const std::function<cv::Mat(const cv::Mat& input, cv::Range core)>& process) {
     if (image.empty()) return {};
     const std::int64_t perRow = std::max(1, image.cols);
     int rows = static_cast<int>(std::clamp<std::int64_t>(bandPixels / perRow, 1, image.rows));
@@ -22,7 +23,8 @@ cv::Rect transformInRowBands(cv::Mat& image, int margin, std::int64_t bandPixels
         const int bottom = std::min(image.rows, top + rows);
         const int inTop = std::max(0, top - margin);
         const int inBottom = std::min(image.rows, bottom + margin);
-        cv::Mat result = process(image.rowRange(inTop, inBottom), cv::Range(top - inTop, bottom - inTop));
+        cv::Mat result =
+            process(image.rowRange(inTop, inBottom), cv::Range(top - inTop, bottom - inTop));
         CV_Assert(result.type() == image.type() && result.cols == image.cols &&
                   result.rows == bottom - top);
         const cv::Rect differs = image::differingRect(image.rowRange(top, bottom), result);

@@ -18,7 +18,8 @@ constexpr std::int64_t kBandPixels = 4'000'000;
 /// even (filters at half resolution line up with the whole image's). Every band has at least
 /// `margin` rows, so a band never reads rows an earlier band already replaced. Returns the
 /// bounding box of the pixels that changed.
-cv::Rect transformInRowBands(cv::Mat& image, int margin, std::int64_t bandPixels,
-                         const std::function<cv::Mat(const cv::Mat& input, cv::Range core)>& process);
+cv::Rect transformInRowBands(
+    cv::Mat& image, int margin, std::int64_t bandPixels,
+    const std::function<cv::Mat(const cv::Mat& input, cv::Range core)>& process);
 
 }  // namespace pm::ops::tone

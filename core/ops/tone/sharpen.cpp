@@ -53,9 +53,10 @@ cv::Rect sharpenInPlace(cv::Mat& image, double amount, std::int64_t bandPixels) 
     if (image.empty() || amount <= 0.0) return {};
     tone::checkToneInput(image);
     amount = std::min(amount, 1.0);
-    return tone::transformInRowBands(image, kBandMargin, bandPixels, [&](const cv::Mat& input, cv::Range core) {
-        return sharpenBand(input, amount).rowRange(core);
-    });
+    return tone::transformInRowBands(image, kBandMargin, bandPixels,
+                                     [&](const cv::Mat& input, cv::Range core) {
+                                         return sharpenBand(input, amount).rowRange(core);
+                                     });
 }
 
 }  // namespace pm::ops

@@ -27,7 +27,8 @@ struct ToneParams {
 cv::Mat restoreColor(const cv::Mat& image, double strength);
 /// restoreColor in place. The statistics come from a copy of at most a megapixel; the pixels are
 /// then mapped band by band (bandPixels each), so memory stays that of the photo plus one band.
-cv::Rect restoreColorInPlace(cv::Mat& image, double strength, std::int64_t bandPixels = tone::kBandPixels);
+cv::Rect restoreColorInPlace(cv::Mat& image, double strength,
+                             std::int64_t bandPixels = tone::kBandPixels);
 
 /// Edge-preserving noise reduction scaled to the noise measured in the image: bilateral filtering
 /// of luma at full resolution and of chroma at half resolution (colour noise is coarse). 0 =
@@ -35,7 +36,8 @@ cv::Rect restoreColorInPlace(cv::Mat& image, double strength, std::int64_t bandP
 cv::Mat reduceNoise(const cv::Mat& image, double strength);
 /// reduceNoise in place, band by band with overlapping rows: within a grey level of reduceNoise on
 /// the whole photo (the bilateral filter tabulates its weights over each band's value range).
-cv::Rect reduceNoiseInPlace(cv::Mat& image, double strength, std::int64_t bandPixels = tone::kBandPixels);
+cv::Rect reduceNoiseInPlace(cv::Mat& image, double strength,
+                            std::int64_t bandPixels = tone::kBandPixels);
 
 /// Unsharp mask on luma; the result never leaves its 3x3 neighbourhood's range by more than a few
 /// levels, so edges get crisper without bright or dark halos. 0 = unchanged.
