@@ -26,11 +26,18 @@ constexpr float kMaxCastShift = 25.f;
 /// the process, not a cast, and stretching its channels apart would invent colours (blue shadows).
 constexpr float kMonotoneSpread = 6.f;
 
-/// Statistics need no more than about a megapixel. The sample is taken from the photo in its own
-/// depth, so a huge photo is never converted to float whole; up to a megapixel it is the photo.
-cv::Mat statsSample(const cv::Mat& image) {
+/// Statistics need no more than about a megapixel.
+cv::Mat statsSample(const cv::Mat& color) {
+    const double f = std::sqrt(1.0e6 / std::max<double>(1.0, double(color.total())));
+    if (f >= 1.0) return color;
+    cv::Mat s;
+    cv::resize(color, s, cv::Size(), f, f, cv::INTER_AREA);
+    return s;
+}
+
+/// The same from the photo in its own depth, for photos too large to convert to float whole.
+cv::Mat statsSampleOfLarge(const cv::Mat& image) {
     const double f = std::sqrt(1.0e6 / std::max<double>(1.0, double(image.total())));
-    if (f >= 1.0) return tone::toFloat(image).color;
     cv::Mat s;
     cv::resize(image, s, cv::Size(), f, f, cv::INTER_AREA);
     return tone::toFloat(s).color;
@@ -163,9 +170,14 @@ struct ColorPlan {
     cv::Vec2f cast;
 };
 
-ColorPlan planColor(const cv::Mat& image) {
+// Photos of up to `exactPixels` are measured as the whole photo always was (from its float
+// version, the cast after stretching it); larger ones from an 8-bit copy of about a megapixel, so
+// that no float copy of the photo is made (the levels may then move by a fraction of a level).
+ColorPlan planColor(const cv::Mat& image, std::int64_t exactPixels) {
     ColorPlan plan;
-    const cv::Mat sample = statsSample(image);
+    const bool exact = static_cast<std::int64_t>(image.total()) <= exactPixels;
+    const cv::Mat full = exact ? tone::toFloat(image).color : cv::Mat();
+    const cv::Mat sample = exact ? statsSample(full) : statsSampleOfLarge(image);
     plan.monotone = sample.channels() == 3 && chromaSpread(sample) < kMonotoneSpread;
     if (plan.monotone) {
         plan.lightness = lightnessLevels(sample);
@@ -173,10 +185,10 @@ ColorPlan planColor(const cv::Mat& image) {
     }
     plan.channels = channelLevels(sample);
     if (sample.channels() == 3) {
-        cv::Mat stretched = sample.clone();
+        cv::Mat stretched = (exact ? full : sample).clone();
         stretchChannels(stretched, plan.channels);
         plan.removeCast = true;
-        plan.cast = neutralCast(stretched);
+        plan.cast = neutralCast(exact ? statsSample(stretched) : stretched);
     }
     return plan;
 }
@@ -212,7 +224,7 @@ cv::Rect restoreColorInPlace(cv::Mat& image, double strength, std::int64_t bandP
     if (image.empty() || strength <= 0.0) return {};
     tone::checkToneInput(image);
     strength = std::min(strength, 1.0);
-    const ColorPlan plan = planColor(image);
+    const ColorPlan plan = planColor(image, std::max(bandPixels, tone::kBandPixels));
     // Every pixel is mapped on its own: bands need no overlap.
     return tone::transformInRowBands(image, 0, bandPixels,
                                      [&](const cv::Mat& input, cv::Range core) {

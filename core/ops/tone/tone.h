@@ -25,8 +25,9 @@ struct ToneParams {
 /// casts), then neutralises what cast is left on the near-gray pixels in L*a*b*. strength blends
 /// the result with the input; 0 returns the input bit for bit.
 cv::Mat restoreColor(const cv::Mat& image, double strength);
-/// restoreColor in place. The statistics come from a copy of at most a megapixel; the pixels are
-/// then mapped band by band (bandPixels each), so memory stays that of the photo plus one band.
+/// restoreColor in place, band by band (bandPixels each): bit-identical to restoreColor. Photos
+/// over 4 MP take their statistics from an 8-bit copy of about a megapixel (no float copy of the
+/// photo), which may move the levels by a fraction of a grey level.
 cv::Rect restoreColorInPlace(cv::Mat& image, double strength,
                              std::int64_t bandPixels = tone::kBandPixels);
 
