@@ -31,10 +31,13 @@ OpJob repairJob(const ops::RepairParams& params) {
     return [params, titles](const cv::Mat& image, const cv::Mat& mask, engine::JobContext& context) {
         const bool painted = cv::countNonZero(mask) > 0;
         OpOutput output;
-        for (ops::RepairStepResult& step :
-             ops::repairPhoto(image, painted ? mask : cv::Mat(), params, context)) {
-            output.steps.push_back({titles.at(step.step), std::move(step.image), step.changed, step.engineUsed});
-        }
+        // Every step becomes its own undo step, so the history needs each step's image; the chain
+        // itself works on one copy and lends it after each step.
+        ops::repairPhoto(image, painted ? mask : cv::Mat(), params, context,
+                         [&](const ops::RepairStepResult& step, const cv::Mat& after) {
+                             output.steps.push_back({titles.at(step.step), after.clone(),
+                                                     step.changed, step.engineUsed});
+                         });
         return output;
     };
 }

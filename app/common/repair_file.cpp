@@ -47,13 +47,15 @@ void checkRepairable(const QString& input, const cv::Mat& pixels) {
 std::string repairFile(const QString& input, const QString& output, const ops::RepairParams& params,
                        engine::JobContext& context, const LoadWarning& warn) {
     refuseToReplace(output, input);
-    const image::LoadedPhoto photo = load(input, warn);
+    image::LoadedPhoto photo = load(input, warn);
     checkRepairable(input, photo.pixels);
-    const std::vector<ops::RepairStepResult> steps = ops::repairPhoto(photo.pixels, {}, params, context);
+    // Repaired in place: a photo of hundreds of megapixels is held only once.
+    const std::vector<ops::RepairStepResult> steps =
+        ops::repairPhotoInPlace(photo.pixels, {}, params, context);
     std::string summary;
     for (const ops::RepairStepResult& step : steps)
         summary += (summary.empty() ? "" : ", ") + ops::toString(step.step) + " (" + step.engineUsed + ")";
-    save(output, steps.empty() ? photo.pixels : steps.back().image, photo, "repaired with PhotoMend");
+    save(output, photo.pixels, photo, "repaired with PhotoMend");
     return summary.empty() ? "nothing needed changing" : summary;
 }
 

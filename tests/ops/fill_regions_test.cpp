@@ -2,6 +2,9 @@
 // masked region, and nothing outside the grown mask plus its feather band may change.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include <opencv2/imgproc.hpp>
 
 #include "core/ops/remove/fill_regions.h"
@@ -46,6 +49,35 @@ TEST(FillRegions, MarginGrowsWithTheRegionAndMergesChains) {
     const std::vector<cv::Rect> boxes = planFillRegions(hole);
     ASSERT_EQ(boxes.size(), 1u);
     EXPECT_TRUE(contains(boxes[0], cv::Rect(300, 300, 600, 600)));
+}
+
+TEST(FillRegions, RegionsAcrossLabellingBandsKeepTheirWholeBox) {
+    // Over 8 MP the hole is labelled in bands of rows (2000 rows at this width): a U whose arms
+    // meet only in the lower band, a diagonal crossing the band border corner to corner, and a
+    // speck on each side of it must come out as the whole photo's regions would.
+    cv::Mat hole = cv::Mat::zeros(2300, 4000, CV_8UC1);
+    hole(cv::Rect(100, 100, 20, 2050)).setTo(255);                           // left arm
+    hole(cv::Rect(900, 500, 20, 1650)).setTo(255);                           // right arm
+    hole(cv::Rect(100, 2130, 820, 20)).setTo(255);                           // joined at the bottom
+    for (int i = 0; i < 200; ++i) hole.at<uchar>(1900 + i, 2000 + i) = 255;  // 8-connected only
+    hole.at<uchar>(1999, 3000) = 255;
+    hole.at<uchar>(2001, 3500) = 255;
+    RegionPlan plan;
+    plan.minMargin = 0;
+    plan.marginRatio = 0.0;
+    const std::vector<cv::Rect> boxes = planFillRegions(hole, plan);
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(hole, labels, stats, centroids, 8, CV_32S);
+    std::vector<cv::Rect> expected;
+    for (int i = 1; i < n; ++i)
+        expected.emplace_back(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                              stats.at<int>(i, cv::CC_STAT_WIDTH),
+                              stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    std::sort(expected.begin(), expected.end(), [](const cv::Rect& a, const cv::Rect& b) {
+        return a.y != b.y ? a.y < b.y : a.x < b.x;
+    });
+    ASSERT_EQ(expected.size(), 4u);
+    EXPECT_EQ(boxes, expected);
 }
 
 TEST(FillRegions, GrowMaskDilatesRoundly) {

@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
+#include "core/image/pixel_diff.h"
 #include "tests/support/testdata.h"
 
 namespace {
@@ -319,6 +320,64 @@ TEST(Tone, PreviewMatchesTheFullResult) {
     cv::resize(full, fullSmall, preview.size(), 0, 0, cv::INTER_AREA);
     const cv::Scalar a = cv::mean(preview(kGrayPatch)), b = cv::mean(fullSmall(kGrayPatch));
     for (int c = 0; c < 3; ++c) EXPECT_NEAR(a[c], b[c], 3.0);
+}
+
+/// A real old photo, or a faded noisy synthetic scene when testdata is absent; `rows` rows.
+cv::Mat grainyPhoto(int rows) {
+    const auto files = pm::test::testdataFiles("old-photos");
+    cv::Mat photo;
+    for (const auto& f : files)
+        if (f.find("faded_b") != std::string::npos) photo = cv::imread(f, cv::IMREAD_COLOR);
+    if (photo.empty()) {
+        cv::resize(fade(testScene()), photo, cv::Size(600, 450), 0, 0, cv::INTER_NEAREST);
+        cv::Mat noise(photo.size(), CV_8UC3);
+        cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(8));
+        photo += noise;
+    }
+    cv::Mat out;
+    cv::resize(photo, out, cv::Size(photo.cols * rows / photo.rows, rows), 0, 0, cv::INTER_LINEAR);
+    return out;
+}
+
+// Bands of ~40 rows (so a band boundary every 40 rows) against one band holding the whole photo:
+// no seams. Colour and sharpening are bit-identical. Denoising differs by at most a level: OpenCV's
+// bilateral filter tabulates its range weights over each band's own value range, and with an odd
+// height the whole photo's half-resolution chroma grid is off by a fraction of a pixel.
+TEST(ToneBands, BandByBandEqualsTheWholePhoto) {
+    for (const int rows : {400, 401}) {
+        const cv::Mat photo = grainyPhoto(rows);
+        const std::int64_t band = std::int64_t(photo.cols) * 40;
+        const std::int64_t whole = std::int64_t(photo.total());
+        struct Step {
+            const char* name;
+            cv::Rect (*run)(cv::Mat&, double, std::int64_t);
+        };
+        for (const Step step : {Step{"colour", pm::ops::restoreColorInPlace},
+                                Step{"denoise", pm::ops::reduceNoiseInPlace},
+                                Step{"sharpen", pm::ops::sharpenInPlace}}) {
+            cv::Mat banded = photo.clone(), single = photo.clone();
+            const cv::Rect bandedChanged = step.run(banded, 1.0, band);
+            const cv::Rect singleChanged = step.run(single, 1.0, whole);
+            const double diff = cv::norm(banded, single, cv::NORM_INF);
+            std::cout << "  " << step.name << ", " << rows << " rows: max difference " << diff
+                      << "\n";
+            EXPECT_LE(diff, std::string(step.name) == "denoise" ? (rows % 2 == 0 ? 1.0 : 2.0) : 0.0)
+                << step.name << " " << rows;
+            EXPECT_FALSE(bandedChanged.empty()) << step.name;
+            EXPECT_EQ(bandedChanged & singleChanged, bandedChanged) << step.name;
+            EXPECT_EQ(singleChanged, pm::image::differingRect(photo, single)) << step.name;
+        }
+    }
+}
+
+TEST(ToneBands, InPlaceMatchesTheCopyingFunctionsOnARealPhoto) {
+    const cv::Mat photo = grainyPhoto(450);
+    cv::Mat inPlace = photo.clone();
+    pm::ops::restoreColorInPlace(inPlace, 1.0);
+    EXPECT_TRUE(identical(inPlace, pm::ops::restoreColor(photo, 1.0)));
+    const cv::Mat colour = inPlace.clone();
+    pm::ops::reduceNoiseInPlace(inPlace, 0.5);
+    EXPECT_TRUE(identical(inPlace, pm::ops::reduceNoise(colour, 0.5)));
 }
 
 }  // namespace

@@ -105,8 +105,11 @@ std::vector<FaceBox> detectHaar(const cv::Mat& image) {
     cascade("haarcascade_frontalface_default.xml")
         .detectMultiScale(equalized, boxes, neighbours, 1.1, 6, 0, cv::Size(minSide, minSide));
 
-    cv::Mat eyeGray;
-    cv::equalizeHist(gray, eyeGray);
+    // The eyes are looked for in the equalised full-size grey; a grey copy of the photo (never the
+    // photo itself) is equalised in place, so a large photo needs one byte per pixel here, not two.
+    cv::Mat eyeGray = gray;
+    if (eyeGray.data == image.data) eyeGray = gray.clone();
+    cv::equalizeHist(eyeGray, eyeGray);
     std::vector<FaceBox> faces;
     for (size_t i = 0; i < boxes.size(); ++i) {
         FaceBox f;

@@ -51,13 +51,19 @@ void blendInto(cv::Mat& out, const cv::Rect& roi, const cv::Mat& restoredBgr8,
 
 FaceResult restoreFaces(const cv::Mat& image, const FaceParams& params,
                         engine::JobContext& context) {
+    cv::Mat copy = image.clone();
+    return restoreFacesInPlace(copy, params, context);
+}
+
+FaceResult restoreFacesInPlace(cv::Mat& image, const FaceParams& params,
+                               engine::JobContext& context) {
     context.progress(0.0, "Finding faces");
     const std::vector<FaceBox> found = detectFaces(image, params);
     context.throwIfCancelled();
 
     engine::InferenceSession* model = context.model("face");
     FaceResult result;
-    result.image = image.clone();
+    result.image = image;
     result.engineUsed =
         model ? model->entry().name + " on " + model->device().name : "built-in face enhancement";
     const double fidelity = std::clamp(params.fidelity, 0.0, 1.0);
@@ -67,30 +73,43 @@ FaceResult restoreFaces(const cv::Mat& image, const FaceParams& params,
         return result;
     }
 
-    const cv::Mat bgr = image::toBgr8(image);
-    const cv::Mat& alignedMask = faces::alignedFaceMask();
+    // Every face is cut out before any is pasted back: where two faces' footprints overlap, the
+    // second still sees the original pixels.
+    struct Face {
+        cv::Mat align, crop;
+        cv::Rect roi;
+    };
+    std::vector<Face> faces;
     const cv::Size aligned(faces::kAlignedSize, faces::kAlignedSize);
-    for (size_t i = 0; i < found.size(); ++i) {
+    {
+        const cv::Mat bgr = image::toBgr8(image);
+        for (const FaceBox& box : found) {
+            Face face;
+            face.align = alignmentMatrix(box.landmarks, faces::kAlignedSize);
+            face.roi = faces::footprint(face.align, image.size());
+            if (face.roi.empty()) continue;
+            cv::warpAffine(bgr, face.crop, face.align, aligned, cv::INTER_CUBIC,
+                           cv::BORDER_REFLECT101);
+            faces.push_back(std::move(face));
+        }
+    }
+    const cv::Mat& alignedMask = faces::alignedFaceMask();
+    for (size_t i = 0; i < faces.size(); ++i) {
         context.throwIfCancelled();
-        context.progress(0.1 + 0.9 * i / found.size(), "Restoring faces");
-        const cv::Mat align = alignmentMatrix(found[i].landmarks, faces::kAlignedSize);
-        const cv::Rect roi = faces::footprint(align, image.size());
-        if (roi.empty()) continue;
-
-        cv::Mat crop;
-        cv::warpAffine(bgr, crop, align, aligned, cv::INTER_CUBIC, cv::BORDER_REFLECT101);
-        cv::Mat restored = model ? model->imageToImage(crop) : faces::enhanceFace(crop);
+        context.progress(0.1 + 0.9 * i / faces.size(), "Restoring faces");
+        const Face& face = faces[i];
+        cv::Mat restored = model ? model->imageToImage(face.crop) : faces::enhanceFace(face.crop);
         if (restored.size() != aligned || restored.type() != CV_8UC3)
             throw Error("The face model " + (model ? model->entry().file : std::string()) +
                         " returned a " + std::to_string(restored.cols) + "x" +
                         std::to_string(restored.rows) + " image instead of 512x512 BGR");
-        restored = faces::matchColours(restored, crop, alignedMask);
+        restored = faces::matchColours(restored, face.crop, alignedMask);
 
-        const cv::Mat back = faces::warpBack(restored, align, roi, cv::INTER_CUBIC);
+        const cv::Mat back = faces::warpBack(restored, face.align, face.roi, cv::INTER_CUBIC);
         const cv::Mat weight =
-            faces::warpBack(alignedMask, align, roi, cv::INTER_LINEAR) * (1.0 - fidelity);
-        blendInto(result.image, roi, back, weight);
-        result.changed |= cv::boundingRect(weight > 0.0f) + roi.tl();
+            faces::warpBack(alignedMask, face.align, face.roi, cv::INTER_LINEAR) * (1.0 - fidelity);
+        blendInto(image, face.roi, back, weight);
+        result.changed |= cv::boundingRect(weight > 0.0f) + face.roi.tl();
         ++result.facesRestored;
     }
     context.progress(1.0, "Restoring faces");

@@ -57,5 +57,8 @@ struct FaceResult {
 /// Detects and restores every face. Throws pm::Error (bad image, no detector), pm::Cancelled.
 FaceResult restoreFaces(const cv::Mat& image, const FaceParams& params,
                         engine::JobContext& context);
+/// restoreFaces on `image` itself (no copy of the photo): the result's image shares its pixels.
+FaceResult restoreFacesInPlace(cv::Mat& image, const FaceParams& params,
+                               engine::JobContext& context);
 
 }  // namespace pm::ops

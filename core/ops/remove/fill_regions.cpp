@@ -1,6 +1,7 @@
 #include "core/ops/remove/fill_regions.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
@@ -29,9 +30,9 @@ cv::Mat growMask(const cv::Mat& mask, int pixels) {
     if (roi.area() == 0) return grown;
     const cv::Mat kernel =
         cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * pixels + 1, 2 * pixels + 1));
-    cv::Mat part;
-    cv::dilate(grown(roi), part, kernel, cv::Point(-1, -1), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
-    part.copyTo(grown(roi));
+    // In place (OpenCV's morphology supports it): no second mask of the photo's size.
+    cv::Mat part = grown(roi);
+    cv::dilate(part, part, kernel, cv::Point(-1, -1), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
     return grown;
 }
 
@@ -42,19 +43,78 @@ std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const RegionPlan& pla
     return planFillRegions(hole(bounds), bounds, hole.size(), plan);
 }
 
+namespace {
+
+// Rows labelled at a time: a whole-photo label image (4 bytes a pixel) of a 500 MP photo would
+// need 2 GB; pieces of a region in neighbouring bands are joined where they touch.
+constexpr std::int64_t kLabelBandPixels = 8'000'000;
+
+int rootOf(std::vector<int>& parent, int i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+}
+
+// Bounding boxes of the 8-connected regions of `hole`, in the order connectedComponents numbers
+// them (by their first pixel in raster order).
+std::vector<cv::Rect> regionBoxes(const cv::Mat& hole) {
+    std::vector<cv::Rect> pieces;
+    std::vector<int> parent;
+    std::vector<int> previousRow;  // piece of each pixel of the row above the band, -1 for none
+    const int bandRows = static_cast<int>(
+        std::clamp<std::int64_t>(kLabelBandPixels / std::max(1, hole.cols), 1, hole.rows));
+    for (int top = 0; top < hole.rows; top += bandRows) {
+        const int bottom = std::min(hole.rows, top + bandRows);
+        cv::Mat labels, stats, centroids;
+        const int count = cv::connectedComponentsWithStats(hole.rowRange(top, bottom), labels,
+                                                           stats, centroids, 8, CV_32S);
+        const int base = static_cast<int>(pieces.size()) - 1;  // label l is piece base + l
+        for (int i = 1; i < count; ++i) {
+            pieces.emplace_back(
+                stats.at<int>(i, cv::CC_STAT_LEFT), top + stats.at<int>(i, cv::CC_STAT_TOP),
+                stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+            parent.push_back(static_cast<int>(parent.size()));
+        }
+        if (!previousRow.empty()) {
+            const int* first = labels.ptr<int>(0);
+            for (int x = 0; x < hole.cols; ++x) {
+                if (!first[x]) continue;
+                for (int dx = -1; dx <= 1; ++dx) {
+                    const int above = x + dx < 0 || x + dx >= hole.cols ? -1 : previousRow[x + dx];
+                    if (above < 0) continue;
+                    const int a = rootOf(parent, above), b = rootOf(parent, base + first[x]);
+                    if (a != b) parent[std::max(a, b)] = std::min(a, b);  // the earlier piece leads
+                }
+            }
+        }
+        const int* last = labels.ptr<int>(labels.rows - 1);
+        previousRow.assign(hole.cols, -1);
+        for (int x = 0; x < hole.cols; ++x)
+            if (last[x]) previousRow[x] = base + last[x];
+    }
+    std::vector<cv::Rect> boxes;
+    std::vector<int> boxOfRoot(pieces.size(), -1);
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        const int root = rootOf(parent, static_cast<int>(i));
+        if (boxOfRoot[root] < 0) {
+            boxOfRoot[root] = static_cast<int>(boxes.size());
+            boxes.push_back(pieces[i]);
+        } else {
+            boxes[boxOfRoot[root]] |= pieces[i];
+        }
+    }
+    return boxes;
+}
+
+}  // namespace
+
 std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const cv::Rect& part, cv::Size frame,
                                       const RegionPlan& plan) {
     CV_Assert(hole.type() == CV_8UC1 && hole.size() == part.size());
     std::vector<cv::Rect> boxes;
     if (hole.empty()) return boxes;
-    cv::Mat labels, stats, centroids;
-    const int count =
-        cv::connectedComponentsWithStats(hole > 0, labels, stats, centroids, 8, CV_32S);
     const cv::Rect image(0, 0, frame.width, frame.height);
-    for (int i = 1; i < count; ++i) {
-        const cv::Rect box(
-            part.x + stats.at<int>(i, cv::CC_STAT_LEFT), part.y + stats.at<int>(i, cv::CC_STAT_TOP),
-            stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    for (const cv::Rect& region : regionBoxes(hole)) {
+        const cv::Rect box = region + part.tl();
         const int margin = std::max(
             plan.minMargin, static_cast<int>(plan.marginRatio * std::max(box.width, box.height)));
         boxes.push_back(cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin,

@@ -99,8 +99,12 @@ FillEngine parseFillEngine(const std::string& text) {
     throw Error("Unknown fill engine \"" + text + "\": use auto, builtin or lama.");
 }
 
-RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
-                          engine::JobContext& context) {
+namespace {
+
+// The fill. `inPlace`: the crops are pasted into `image` itself (each crop is filled before it is
+// written, and the crops never overlap), instead of into a copy of the photo.
+RemoveResult fillMasked(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
+                        engine::JobContext& context, bool inPlace) {
     StageTimer timer("remove");
     checkInputs(image, mask, params);
     context.throwIfCancelled();
@@ -119,9 +123,10 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
     result.engineUsed = lama ? "LaMa on " + lama->device().name : "built-in PatchMatch";
     // Nothing reads the copy before the first paste: it is made beside the fill, whose serial
     // stages leave most cores idle.
-    std::future<cv::Mat> copy = std::async(std::launch::async, parallelClone, std::cref(image));
+    std::future<cv::Mat> copy;
+    if (!inPlace) copy = std::async(std::launch::async, parallelClone, std::cref(image));
     auto output = [&]() -> cv::Mat& {
-        if (result.image.empty()) result.image = copy.get();
+        if (result.image.empty()) result.image = inPlace ? image : copy.get();
         return result.image;
     };
     // Everything but that copy works on the mask's bounding box (grown) and the crops around it.
@@ -174,16 +179,30 @@ RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const Remov
         timer.lap("feather weights");
         cv::Mat target = output()(box);
         timer.lap("clone image");
+        const cv::Rect touched = done.touched;
+        // In place the crop is the target: what changed is told from a copy of the part touched.
+        const cv::Mat before = inPlace ? crop(touched).clone() : crop(touched);
         pasteFeathered(target, fill, done.weights);
         timer.lap("paste");
-        const cv::Rect touched = done.touched;
-        const cv::Rect changed = image::differingRect(crop(touched), target(touched));
+        const cv::Rect changed = image::differingRect(before, target(touched));
         if (changed.area() > 0) result.changed |= changed + box.tl() + touched.tl();
         timer.lap("changed box");
     }
     output();
     context.progress(1.0, "Removing object");
     return result;
+}
+
+}  // namespace
+
+RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
+                          engine::JobContext& context) {
+    return fillMasked(image, mask, params, context, false);
+}
+
+RemoveResult removeObjectInPlace(cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
+                                 engine::JobContext& context) {
+    return fillMasked(image, mask, params, context, true);
 }
 
 }  // namespace pm::ops

@@ -35,5 +35,9 @@ struct RemoveResult {
 /// Throws pm::Error (e.g. Lama forced but not installed), pm::Cancelled.
 RemoveResult removeObject(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
                           engine::JobContext& context);
+/// removeObject on `image` itself, for photos too large to copy: the result's image shares its
+/// pixels. On an exception (cancelled, failed fill) crops already filled stay filled.
+RemoveResult removeObjectInPlace(cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
+                                 engine::JobContext& context);
 
 }  // namespace pm::ops

@@ -34,22 +34,26 @@ void diffuseInto(cv::Mat roi, const cv::Mat& hole) {
 }
 }  // namespace
 
-RemoveResult fillDamage(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
-                        engine::JobContext& context) {
+RemoveResult fillDamageInPlace(cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
+                               engine::JobContext& context) {
     const std::vector<cv::Rect> zones = damage::protectedFaceZones(image);
     const cv::Mat inFaces = damage::zoneMask(image.size(), zones);
     const cv::Mat outside = (mask != 0) & ~inFaces;
-    RemoveResult result{image.clone(), {}, "built-in diffusion"};
+    RemoveResult result{image, {}, "built-in diffusion"};
     if (cv::countNonZero(outside) > 0) {
-        result = removeObject(image, outside, params, context);
-        // The fill grows its mask and feathers a seam: none of that may reach into a face.
-        image.copyTo(result.image, inFaces);
+        // The fill grows its mask and feathers a seam: none of that may reach into a face, so the
+        // face zones (small beside the photo) are kept aside and put back.
+        std::vector<cv::Mat> faces;
+        for (const cv::Rect& zone : zones) faces.push_back(image(zone).clone());
+        result = removeObjectInPlace(image, outside, params, context);
+        for (size_t i = 0; i < zones.size(); ++i)
+            faces[i].copyTo(image(zones[i]), inFaces(zones[i]));
     }
     for (const cv::Rect& zone : zones) {
         cv::Mat hole = (mask(zone) != 0);
         if (cv::countNonZero(hole) == 0) continue;
         cv::dilate(hole, hole, cv::Mat());  // the soft edge of the scratch too
-        diffuseInto(result.image(zone), hole);
+        diffuseInto(image(zone), hole);
         result.changed |= cv::boundingRect(hole) + zone.tl();
     }
     return result;

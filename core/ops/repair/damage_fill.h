@@ -10,9 +10,10 @@
 
 namespace pm::ops {
 
-/// Same contract as removeObject (image CV_8U/CV_16U, 1/3/4 channels; mask CV_8UC1, non-zero =
-/// damage). Pixels inside face zones change only where the mask (grown by one pixel) marks them.
-RemoveResult fillDamage(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
-                        engine::JobContext& context);
+/// Same contract as removeObjectInPlace (image CV_8U/CV_16U, 1/3/4 channels, filled in place;
+/// mask CV_8UC1, non-zero = damage). Pixels inside face zones change only where the mask (grown by
+/// one pixel) marks them. Beyond the photo it holds only copies of the face zones.
+RemoveResult fillDamageInPlace(cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
+                               engine::JobContext& context);
 
 }  // namespace pm::ops

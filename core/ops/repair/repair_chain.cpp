@@ -6,7 +6,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
-#include "core/image/pixel_diff.h"
 #include "core/ops/repair/damage_fill.h"
 
 namespace pm::ops {
@@ -64,54 +63,157 @@ std::vector<RepairStep> parseRepairSteps(const std::string& text) {
     return steps;
 }
 
-std::vector<RepairStepResult> repairPhoto(const cv::Mat& image, const cv::Mat& damage,
-                                          const RepairParams& params, engine::JobContext& context) {
+namespace {
+
+std::vector<RepairStep> inOrder(const std::vector<RepairStep>& chosen) {
     std::vector<RepairStep> steps;
     for (RepairStep s : kOrder)
-        if (std::find(params.steps.begin(), params.steps.end(), s) != params.steps.end())
-            steps.push_back(s);
+        if (std::find(chosen.begin(), chosen.end(), s) != chosen.end()) steps.push_back(s);
+    return steps;
+}
 
+// What a step needs besides the photo: bytes per pixel of full-size maps, plus a fixed amount for
+// the bands, tiles and crops it works in (measured with bench/memory/repair_memory.sh, rounded up).
+struct StepMemory {
+    double perPixel;
+    std::int64_t fixed;
+};
+
+constexpr std::int64_t kMiB = std::int64_t(1) << 20;
+
+StepMemory stepMemory(RepairStep step, int type) {
+    const bool bgr8 = type == CV_8UC3;
+    // Face detection works on a full-size 8-bit grey copy (a 16-bit photo goes through a 16-bit
+    // grey first); restoring faces cuts them from an 8-bit BGR copy unless the photo is one.
+    const double findFaces = bgr8 ? 1.0 : 3.0;
+    switch (step) {
+        case RepairStep::Scratches:
+            // Detection: the faces' grey, then the mask plus one tile; the fill: the mask and the
+            // grown hole, plus the crops being filled.
+            return {std::max(findFaces, 2.0), 700 * kMiB};
+        case RepairStep::Faces:
+            return {bgr8 ? 1.0 : 3.0, 300 * kMiB};
+        case RepairStep::Color:
+        case RepairStep::Denoise:
+        case RepairStep::Sharpen:
+            return {0.0, 500 * kMiB};
+    }
+    return {0.0, 0};
+}
+
+std::int64_t photoBytes(cv::Size size, int type) {
+    return std::int64_t(size.width) * size.height * CV_ELEM_SIZE(type);
+}
+
+std::string gigabytes(std::int64_t bytes) {
+    std::ostringstream out;
+    out.precision(1);
+    out << std::fixed << double(bytes) / double(std::int64_t(1) << 30) << " GB";
+    return out.str();
+}
+
+}  // namespace
+
+std::int64_t repairWorkingBytes(cv::Size size, int type, const std::vector<RepairStep>& steps) {
+    const double pixels = double(size.width) * size.height;
+    std::int64_t most = 0;
+    for (RepairStep step : steps) {
+        const StepMemory m = stepMemory(step, type);
+        most = std::max(most, std::int64_t(m.perPixel * pixels) + m.fixed);
+    }
+    return most;
+}
+
+void checkRepairMemory(cv::Size size, int type, const RepairParams& params, int photoCopies) {
+    const std::vector<RepairStep> steps = inOrder(params.steps);
+    const std::int64_t photo = photoCopies * photoBytes(size, type);
+    const std::int64_t needed = photo + repairWorkingBytes(size, type, steps);
+    if (needed <= params.memoryBudget) return;
+    std::string over;
+    for (RepairStep step : steps)
+        if (photo + repairWorkingBytes(size, type, {step}) > params.memoryBudget)
+            over += (over.empty() ? "" : ", ") + toString(step);
+    const double megapixels = double(size.width) * size.height / 1e6;
+    std::ostringstream reason;
+    reason.precision(0);
+    reason << std::fixed << "this " << megapixels << " MP photo (" << size.width << "x"
+           << size.height << ", " << CV_ELEM_SIZE(type)
+           << " bytes a pixel) is too large to repair within " << gigabytes(params.memoryBudget)
+           << ": it needs about " << gigabytes(needed);
+    if (over.empty())
+        reason << "; choose fewer steps";
+    else
+        reason << "; these steps cannot run at this size: " << over;
+    throw Error(reason.str());
+}
+
+namespace {
+
+std::vector<RepairStepResult> runSteps(cv::Mat& image, const cv::Mat& damage,
+                                       const RepairParams& params, engine::JobContext& context,
+                                       const RepairStepDone& onStep) {
+    const std::vector<RepairStep> steps = inOrder(params.steps);
     std::vector<RepairStepResult> results;
-    cv::Mat current = image;
     for (size_t i = 0; i < steps.size(); ++i) {
         context.throwIfCancelled();
         StepContext stepContext(context, int(i), int(steps.size()));
-        RepairStepResult result{steps[i], {}, {}, "built-in"};
+        RepairStepResult result{steps[i], {}, "built-in"};
         switch (steps[i]) {
         case RepairStep::Scratches: {
-            const cv::Mat mask =
-                damage.empty() ? detectDamage(current, params.damage, stepContext) : damage;
+            cv::Mat detected;
+            if (damage.empty()) detected = detectDamage(image, params.damage, stepContext);
+            const cv::Mat& mask = damage.empty() ? detected : damage;
             if (cv::countNonZero(mask) == 0) continue;
             // Faces are filled by diffusion from their own skin only (damage_fill.h).
-            RemoveResult filled = fillDamage(current, mask, params.fill, stepContext);
-            result.image = filled.image;
+            const RemoveResult filled = fillDamageInPlace(image, mask, params.fill, stepContext);
+            result.changed = filled.changed;
             result.engineUsed = filled.engineUsed;
             break;
         }
         case RepairStep::Color:
-            result.image = restoreColor(current, params.tone.colorStrength);
+            result.changed = restoreColorInPlace(image, params.tone.colorStrength);
             break;
         case RepairStep::Denoise:
-            result.image = reduceNoise(current, params.tone.denoise);
+            result.changed = reduceNoiseInPlace(image, params.tone.denoise);
             break;
         case RepairStep::Sharpen:
-            result.image = sharpen(current, params.tone.sharpen);
+            result.changed = sharpenInPlace(image, params.tone.sharpen);
             break;
         case RepairStep::Faces: {
-            FaceResult faces = restoreFaces(current, params.faces, stepContext);
+            const FaceResult faces = restoreFacesInPlace(image, params.faces, stepContext);
             if (faces.facesRestored == 0) continue;
-            result.image = faces.image;
+            result.changed = faces.changed;
             result.engineUsed = faces.engineUsed;
             break;
         }
         }
-        result.changed = image::differingRect(current, result.image);
         if (result.changed.empty()) continue;
-        current = result.image;
+        if (onStep) onStep(result, image);
         results.push_back(std::move(result));
     }
     context.progress(1.0, "done");
     return results;
+}
+
+}  // namespace
+
+std::vector<RepairStepResult> repairPhotoInPlace(cv::Mat& image, const cv::Mat& damage,
+                                                 const RepairParams& params,
+                                                 engine::JobContext& context,
+                                                 const RepairStepDone& onStep) {
+    if (image.empty()) throw Error("Repair: the image is empty");
+    checkRepairMemory(image.size(), image.type(), params);
+    return runSteps(image, damage, params, context, onStep);
+}
+
+RepairResult repairPhoto(const cv::Mat& image, const cv::Mat& damage, const RepairParams& params,
+                         engine::JobContext& context, const RepairStepDone& onStep) {
+    if (image.empty()) throw Error("Repair: the image is empty");
+    checkRepairMemory(image.size(), image.type(), params, 2);
+    RepairResult result;
+    result.image = image.clone();
+    result.steps = runSteps(result.image, damage, params, context, onStep);
+    return result;
 }
 
 }  // namespace pm::ops

@@ -8,11 +8,15 @@
 
 namespace pm::ops::tone {
 
-FloatImage toFloat(const cv::Mat& image) {
+void checkToneInput(const cv::Mat& image) {
     if (image.depth() != CV_8U && image.depth() != CV_16U)
         throw Error("Tone: only 8- and 16-bit images are supported");
     if (image.channels() != 1 && image.channels() != 3 && image.channels() != 4)
         throw Error("Tone: only gray, BGR and BGRA images are supported");
+}
+
+FloatImage toFloat(const cv::Mat& image) {
+    checkToneInput(image);
     FloatImage f;
     f.depth = image.depth();
     cv::Mat color = image;

@@ -10,6 +10,9 @@ struct FloatImage {
     int depth = CV_8U;
 };
 
+/// Throws pm::Error unless the image is CV_8U or CV_16U with 1, 3 or 4 channels.
+void checkToneInput(const cv::Mat& image);
+
 FloatImage toFloat(const cv::Mat& image);
 /// Back to the input's depth (rounded, saturated), with its alpha.
 cv::Mat fromFloat(const cv::Mat& color, const FloatImage& like);

@@ -1,7 +1,8 @@
 // Grain and JPEG noise sit mostly in luma at pixel scale and in chroma as coarse blotches. Luma
 // gets a bilateral filter at full resolution whose range is tied to the measured noise, so steps
 // well above the noise (edges) keep their sharpness; chroma is filtered at half resolution, which
-// is both cheaper and better matched to its blotch size.
+// is both cheaper and better matched to its blotch size. The noise is measured once on the whole
+// photo; the filtering is local, so a large photo is filtered band by band in place.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -9,20 +10,20 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/ops/tone/float_image.h"
+#include "core/ops/tone/row_bands.h"
 #include "core/ops/tone/tone.h"
 
 namespace pm::ops {
 namespace {
 
+/// Rows a band reads beyond its own: the largest bilateral radius (4 px at full resolution, 4
+/// half-resolution px = 8 px for chroma) plus the resampling around it, rounded up generously.
+constexpr int kBandMargin = 16;
+
 /// Noise standard deviation of a CV_32FC1 image (Immerkaer's Laplacian-difference operator, with
 /// a median instead of a mean so that edges and texture count less).
-float estimateNoise(const cv::Mat& plane) {
-    cv::Mat src = plane;
-    // A few hundred thousand samples measure it well enough.
-    if (plane.total() > 400000) {
-        const int band = std::min(plane.rows, 600);
-        src = plane.rowRange((plane.rows - band) / 2, (plane.rows - band) / 2 + band);
-    }
+float estimateNoise(const cv::Mat& src) {
+    if (src.rows < 3 || src.cols < 3) return 0.f;  // the operator needs a 3x3 neighbourhood
     const cv::Matx33f k(1, -2, 1, -2, 4, -2, 1, -2, 1);
     cv::Mat r;
     cv::filter2D(src, r, CV_32F, k);
@@ -35,6 +36,30 @@ float estimateNoise(const cv::Mat& plane) {
     return *mid / (6.f * 0.6745f);
 }
 
+/// Luma (or gray) and chroma planes of a tone image in float.
+std::vector<cv::Mat> yccPlanes(const cv::Mat& color) {
+    std::vector<cv::Mat> planes;
+    if (color.channels() == 1) return {color};
+    cv::Mat ycc;
+    cv::cvtColor(color, ycc, cv::COLOR_BGR2YCrCb);
+    cv::split(ycc, planes);
+    return planes;
+}
+
+/// The noise of each plane, measured on the whole photo: a few hundred thousand samples measure
+/// it well enough, so a large photo is measured on a band of rows across its middle.
+std::vector<float> measureNoise(const cv::Mat& image) {
+    cv::Mat rows = image;
+    if (image.total() > 400000) {
+        const int band = std::min(image.rows, 600);
+        rows = image.rowRange((image.rows - band) / 2, (image.rows - band) / 2 + band);
+    }
+    std::vector<float> noise;
+    for (const cv::Mat& plane : yccPlanes(tone::toFloat(rows).color))
+        noise.push_back(estimateNoise(plane));
+    return noise;
+}
+
 cv::Mat bilateral(const cv::Mat& plane, float noise, double strength, double spatial) {
     if (noise <= 0.f) return plane.clone();
     cv::Mat out;
@@ -44,36 +69,46 @@ cv::Mat bilateral(const cv::Mat& plane, float noise, double strength, double spa
     return out;
 }
 
-}  // namespace
-
-cv::Mat reduceNoise(const cv::Mat& image, double strength) {
-    if (image.empty() || strength <= 0.0) return image.clone();
-    strength = std::min(strength, 1.0);
+cv::Mat filterBand(const cv::Mat& image, const std::vector<float>& noise, double strength) {
     const tone::FloatImage in = tone::toFloat(image);
     const double spatial = 1.0 + 1.5 * strength;
-    if (in.color.channels() == 1) {
-        const cv::Mat y = bilateral(in.color, estimateNoise(in.color), strength, spatial);
-        return tone::fromFloat(y, in);
-    }
-    cv::Mat ycc;
-    cv::cvtColor(in.color, ycc, cv::COLOR_BGR2YCrCb);
-    std::vector<cv::Mat> planes;
-    cv::split(ycc, planes);
-    planes[0] = bilateral(planes[0], estimateNoise(planes[0]), strength, spatial);
+    std::vector<cv::Mat> planes = yccPlanes(in.color);
+    planes[0] = bilateral(planes[0], noise[0], strength, spatial);
+    if (planes.size() == 1) return tone::fromFloat(planes[0], in);
     for (int c = 1; c < 3; ++c) {
-        const float noise = estimateNoise(planes[c]);
         cv::Mat half, filtered;
-        cv::resize(planes[c], half, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+        // A plane one pixel wide or high has no half resolution: it is filtered as it is.
+        const double f = std::min(planes[c].cols, planes[c].rows) >= 2 ? 0.5 : 1.0;
+        cv::resize(planes[c], half, cv::Size(), f, f, cv::INTER_AREA);
         // Halving averages four samples, halving the noise as well.
-        filtered = bilateral(half, noise * 0.5f, strength, spatial);
+        filtered = bilateral(half, noise[c] * float(f), strength, spatial);
         cv::Mat residual = filtered - half;  // only what the filter removed is brought back up
         cv::resize(residual, residual, planes[c].size(), 0, 0, cv::INTER_LINEAR);
         planes[c] += residual;
     }
+    cv::Mat ycc, bgr;
     cv::merge(planes, ycc);
-    cv::Mat bgr;
     cv::cvtColor(ycc, bgr, cv::COLOR_YCrCb2BGR);
     return tone::fromFloat(bgr, in);
+}
+
+}  // namespace
+
+cv::Mat reduceNoise(const cv::Mat& image, double strength) {
+    cv::Mat out = image.clone();
+    reduceNoiseInPlace(out, strength);
+    return out;
+}
+
+cv::Rect reduceNoiseInPlace(cv::Mat& image, double strength, std::int64_t bandPixels) {
+    if (image.empty() || strength <= 0.0) return {};
+    tone::checkToneInput(image);
+    strength = std::min(strength, 1.0);
+    const std::vector<float> noise = measureNoise(image);
+    return tone::transformInRowBands(image, kBandMargin, bandPixels,
+                                     [&](const cv::Mat& input, cv::Range core) {
+                                         return filterBand(input, noise, strength).rowRange(core);
+                                     });
 }
 
 }  // namespace pm::ops

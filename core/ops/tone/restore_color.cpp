@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/ops/tone/float_image.h"
+#include "core/ops/tone/row_bands.h"
 #include "core/ops/tone/tone.h"
 
 namespace pm::ops {
@@ -34,6 +35,14 @@ cv::Mat statsSample(const cv::Mat& color) {
     return s;
 }
 
+/// The same from the photo in its own depth, for photos too large to convert to float whole.
+cv::Mat statsSampleOfLarge(const cv::Mat& image) {
+    const double f = std::sqrt(1.0e6 / std::max<double>(1.0, double(image.total())));
+    cv::Mat s;
+    cv::resize(image, s, cv::Size(), f, f, cv::INTER_AREA);
+    return tone::toFloat(s).color;
+}
+
 std::pair<float, float> levels(const cv::Mat& channel) {
     constexpr int kBins = 4096;
     std::vector<int> hist(kBins, 0);
@@ -52,16 +61,24 @@ std::pair<float, float> levels(const cv::Mat& channel) {
     return {percentile(kLowPercentile), percentile(kHighPercentile)};
 }
 
-/// Per-channel levels stretch, applied to `color`; the levels come from `sample`.
-void stretchChannels(cv::Mat& color, const cv::Mat& sample) {
-    std::vector<cv::Mat> planes, samplePlanes;
-    cv::split(color, planes);
+/// Per-channel levels (low level, range) read off `sample`.
+std::vector<std::pair<float, float>> channelLevels(const cv::Mat& sample) {
+    std::vector<cv::Mat> samplePlanes;
     cv::split(sample, samplePlanes);
-    for (size_t c = 0; c < planes.size(); ++c) {
-        auto [lo, hi] = levels(samplePlanes[c]);
-        const float range = std::max(hi - lo, kMinRange);
-        planes[c] = (planes[c] - lo) * (1.0 / range);
+    std::vector<std::pair<float, float>> out;
+    for (const cv::Mat& plane : samplePlanes) {
+        auto [lo, hi] = levels(plane);
+        out.emplace_back(lo, std::max(hi - lo, kMinRange));
     }
+    return out;
+}
+
+/// Per-channel levels stretch of `color` (in place).
+void stretchChannels(cv::Mat& color, const std::vector<std::pair<float, float>>& channels) {
+    std::vector<cv::Mat> planes;
+    cv::split(color, planes);
+    for (size_t c = 0; c < planes.size(); ++c)
+        planes[c] = (planes[c] - channels[c].first) * (1.0 / channels[c].second);
     cv::merge(planes, color);
 }
 
@@ -119,48 +136,100 @@ float chromaSpread(const cv::Mat& bgrSample) {
     return float(std::hypot(stddev[1], stddev[2]));
 }
 
-/// A one-tone print: stretch lightness only and keep its tint.
-cv::Mat restoreMonotone(const cv::Mat& bgr, const cv::Mat& sample) {
-    cv::Mat lab, sampleLab, clipped;
-    cv::min(cv::max(bgr, 0.0), 1.0, clipped);
-    cv::cvtColor(clipped, lab, cv::COLOR_BGR2Lab);
+/// Lightness levels (low level, range) of a one-tone print, read off `sample`.
+std::pair<float, float> lightnessLevels(const cv::Mat& sample) {
+    cv::Mat sampleLab;
     cv::cvtColor(sample, sampleLab, cv::COLOR_BGR2Lab);
-    std::vector<cv::Mat> planes, samplePlanes;
-    cv::split(lab, planes);
+    std::vector<cv::Mat> samplePlanes;
     cv::split(sampleLab, samplePlanes);
     auto [lo, hi] = levels(samplePlanes[0] / 100.0);
-    const float range = std::max(hi - lo, kMinRange);
-    planes[0] = (planes[0] - lo * 100.f) * (1.0 / range);
+    return {lo, std::max(hi - lo, kMinRange)};
+}
+
+/// A one-tone print: stretch lightness only and keep its tint.
+cv::Mat restoreMonotone(const cv::Mat& bgr, std::pair<float, float> lightness) {
+    cv::Mat lab, clipped;
+    cv::min(cv::max(bgr, 0.0), 1.0, clipped);
+    cv::cvtColor(clipped, lab, cv::COLOR_BGR2Lab);
+    std::vector<cv::Mat> planes;
+    cv::split(lab, planes);
+    planes[0] = (planes[0] - lightness.first * 100.f) * (1.0 / lightness.second);
     cv::merge(planes, lab);
     cv::Mat out;
     cv::cvtColor(lab, out, cv::COLOR_Lab2BGR);
     return out;
 }
 
-}  // namespace
+/// What restoreColor does to every pixel, worked out once from a sample of the whole photo: the
+/// rest is per pixel, so the photo can then be processed band by band with the same result.
+struct ColorPlan {
+    bool monotone = false;
+    std::pair<float, float> lightness;
+    std::vector<std::pair<float, float>> channels;
+    bool removeCast = false;
+    cv::Vec2f cast;
+};
 
-cv::Mat restoreColor(const cv::Mat& image, double strength) {
-    if (image.empty() || strength <= 0.0) return image.clone();
-    strength = std::min(strength, 1.0);
+// Photos of up to `exactPixels` are measured as the whole photo always was (from its float
+// version, the cast after stretching it); larger ones from an 8-bit copy of about a megapixel, so
+// that no float copy of the photo is made (the levels may then move by a fraction of a level).
+ColorPlan planColor(const cv::Mat& image, std::int64_t exactPixels) {
+    ColorPlan plan;
+    const bool exact = static_cast<std::int64_t>(image.total()) <= exactPixels;
+    const cv::Mat full = exact ? tone::toFloat(image).color : cv::Mat();
+    const cv::Mat sample = exact ? statsSample(full) : statsSampleOfLarge(image);
+    plan.monotone = sample.channels() == 3 && chromaSpread(sample) < kMonotoneSpread;
+    if (plan.monotone) {
+        plan.lightness = lightnessLevels(sample);
+        return plan;
+    }
+    plan.channels = channelLevels(sample);
+    if (sample.channels() == 3) {
+        cv::Mat stretched = (exact ? full : sample).clone();
+        stretchChannels(stretched, plan.channels);
+        plan.removeCast = true;
+        plan.cast = neutralCast(exact ? statsSample(stretched) : stretched);
+    }
+    return plan;
+}
+
+cv::Mat applyColor(const cv::Mat& image, const ColorPlan& plan, double strength) {
     const tone::FloatImage in = tone::toFloat(image);
     cv::Mat restored = in.color.clone();
-    const cv::Mat sample = statsSample(in.color);
-    const bool monotone = restored.channels() == 3 && chromaSpread(sample) < kMonotoneSpread;
-    if (monotone)
-        restored = restoreMonotone(restored, sample);
+    if (plan.monotone)
+        restored = restoreMonotone(restored, plan.lightness);
     else
-        stretchChannels(restored, sample);
-    if (restored.channels() == 3 && !monotone) {
-        const cv::Vec2f cast = neutralCast(statsSample(restored));
+        stretchChannels(restored, plan.channels);
+    if (plan.removeCast) {
         cv::Mat lab;
         cv::min(cv::max(restored, 0.0), 1.0, restored);
         cv::cvtColor(restored, lab, cv::COLOR_BGR2Lab);
-        cv::add(lab, cv::Scalar(0, -cast[0], -cast[1]), lab);
+        cv::add(lab, cv::Scalar(0, -plan.cast[0], -plan.cast[1]), lab);
         cv::cvtColor(lab, restored, cv::COLOR_Lab2BGR);
     }
     cv::Mat out;
     cv::addWeighted(in.color, 1.0 - strength, restored, strength, 0.0, out);
     return tone::fromFloat(out, in);
+}
+
+}  // namespace
+
+cv::Mat restoreColor(const cv::Mat& image, double strength) {
+    cv::Mat out = image.clone();
+    restoreColorInPlace(out, strength);
+    return out;
+}
+
+cv::Rect restoreColorInPlace(cv::Mat& image, double strength, std::int64_t bandPixels) {
+    if (image.empty() || strength <= 0.0) return {};
+    tone::checkToneInput(image);
+    strength = std::min(strength, 1.0);
+    const ColorPlan plan = planColor(image, std::max(bandPixels, tone::kBandPixels));
+    // Every pixel is mapped on its own: bands need no overlap.
+    return tone::transformInRowBands(image, 0, bandPixels,
+                                     [&](const cv::Mat& input, cv::Range core) {
+                                         return applyColor(input.rowRange(core), plan, strength);
+                                     });
 }
 
 }  // namespace pm::ops

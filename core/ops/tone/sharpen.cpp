@@ -1,19 +1,22 @@
 // Unsharp mask on luma, added equally to every channel so colours do not shift. Halos are what
 // makes sharpening look cheap on old photos: each pixel is kept within its 3x3 neighbourhood's
-// range plus a small margin.
+// range plus a small margin. Everything is local, so a large photo is sharpened band by band.
 #include <algorithm>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
 
 #include "core/ops/tone/float_image.h"
+#include "core/ops/tone/row_bands.h"
 #include "core/ops/tone/tone.h"
 
 namespace pm::ops {
+namespace {
 
-cv::Mat sharpen(const cv::Mat& image, double amount) {
-    if (image.empty() || amount <= 0.0) return image.clone();
-    amount = std::min(amount, 1.0);
+/// Rows a band reads beyond its own: the Gaussian's radius (5 px at sigma 1.2) and the 3x3 range.
+constexpr int kBandMargin = 8;
+
+cv::Mat sharpenBand(const cv::Mat& image, double amount) {
     const tone::FloatImage in = tone::toFloat(image);
     const cv::Mat y = tone::luma(in.color);
     cv::Mat blurred;
@@ -36,6 +39,24 @@ cv::Mat sharpen(const cv::Mat& image, double amount) {
     cv::Mat out;
     cv::merge(planes, out);
     return tone::fromFloat(out, in);
+}
+
+}  // namespace
+
+cv::Mat sharpen(const cv::Mat& image, double amount) {
+    cv::Mat out = image.clone();
+    sharpenInPlace(out, amount);
+    return out;
+}
+
+cv::Rect sharpenInPlace(cv::Mat& image, double amount, std::int64_t bandPixels) {
+    if (image.empty() || amount <= 0.0) return {};
+    tone::checkToneInput(image);
+    amount = std::min(amount, 1.0);
+    return tone::transformInRowBands(image, kBandMargin, bandPixels,
+                                     [&](const cv::Mat& input, cv::Range core) {
+                                         return sharpenBand(input, amount).rowRange(core);
+                                     });
 }
 
 }  // namespace pm::ops
