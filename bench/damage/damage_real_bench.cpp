@@ -73,8 +73,7 @@ pm::ops::RepairParams scratchesOnly(const pm::ops::DamageParams& damage) {
 
 cv::Mat scratchesStep(const cv::Mat& bgr, const pm::ops::DamageParams& damage) {
     pm::engine::LocalJobContext ctx;
-    const auto results = pm::ops::repairPhoto(bgr, {}, scratchesOnly(damage), ctx);
-    return results.empty() ? bgr : results.back().image;
+    return pm::ops::repairPhoto(bgr, {}, scratchesOnly(damage), ctx).image;
 }
 
 std::vector<std::string> files(const std::string& dir, const std::string& prefix) {

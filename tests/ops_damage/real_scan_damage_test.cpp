@@ -55,10 +55,9 @@ cv::Mat changedByScratchesStep(const cv::Mat& bgr, double sensitivity = 0.5) {
     params.damage.sensitivity = sensitivity;
     params.fill.engine = pm::ops::FillEngine::Builtin;
     pm::engine::LocalJobContext ctx;
-    const auto results = pm::ops::repairPhoto(bgr, {}, params, ctx);
-    if (results.empty()) return cv::Mat::zeros(bgr.size(), CV_8UC1);
+    const pm::ops::RepairResult result = pm::ops::repairPhoto(bgr, {}, params, ctx);
     cv::Mat diff, summed;
-    cv::absdiff(bgr, results.back().image, diff);
+    cv::absdiff(bgr, result.image, diff);
     cv::transform(diff, summed, cv::Matx13f(1, 1, 1));
     return summed > 0;
 }
