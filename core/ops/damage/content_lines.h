@@ -10,18 +10,18 @@
 //  - Lopsided profile: the line stands out much less from one side than from the other.
 //  - Colour: a crack or scratch on a print shows the paper base, which is nearly colourless. A
 //    highlight on a red saucer or a glint on a coloured spoon carries the picture's colour.
-// Independent of the sensitivity (it is judged on the fixed-level candidates), so a higher
-// sensitivity still never marks less.
+// The caller passes every pixel a line could reach at any sensitivity, so the verdict does not
+// depend on the sensitivity and a higher one still never marks less.
 #include <opencv2/core.hpp>
 
 #include "core/ops/damage/ridge_profile.h"
 
 namespace pm::ops::damage {
 
-/// CV_8U mask, 255 over the candidate lines (`candidates`: CV_8U ridge centres, joined across
-/// `joinGap` px) that are picture content by the measures above. `chroma`: CV_32F colourfulness
-/// (damage_maps.h).
-cv::Mat contentLineZones(const Ridges& ridges, const cv::Mat& luma, const cv::Mat& candidates,
-                         const cv::Mat& measured, const cv::Mat& chroma, int joinGap);
+/// CV_8U mask, 255 around the candidate lines (`lines`: CV_8U ridge centres of `ridges`, pieces
+/// up to `joinGap` px apart taken as one line) that are picture content by the measures above.
+/// `chroma`: CV_32F colourfulness (damage_maps.h).
+cv::Mat contentLineZones(const Ridges& ridges, const cv::Mat& lines, const cv::Mat& chroma,
+                         int joinGap);
 
 }  // namespace pm::ops::damage

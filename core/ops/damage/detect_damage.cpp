@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
@@ -228,7 +226,7 @@ cv::Mat networkZones(const cv::Mat& toned) {
 }
 
 // Scratch candidates: centre pixels of thin ridges that stand out from both sides.
-void acceptScratches(const damage::Ridges& ridges, const cv::Mat& luma, const cv::Mat& baseStrongLevel,
+void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLevel,
                      const cv::Mat& baseSegmentLevel, const cv::Mat& busy,
                      const DamageTone& tone, const std::vector<cv::Rect>& faces,
                      const DamageParams& params, cv::Mat& centres) {
@@ -323,31 +321,11 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& luma, const cv
     continueScratches(faint, centres);
     centres &= ~straightAndBorderZones(weak | faint);
     centres &= ~networkZones(visible & damageTone);
-    centres &= ~damage::contentLineZones(ridges, luma, weak | faint, weak, tone.chroma, kJoin);
-    if (std::getenv("PM_DAMAGE_DEBUG")) {
-        cv::Mat j2, lab, st2, ce2;
-        cv::dilate(centres, j2, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin}));
-        const int m = cv::connectedComponentsWithStats(j2, lab, st2, ce2, 8, CV_32S);
-        struct F { double n=0,br=0,c=0,a=0,t=0,ch=0,stp=0,e=0,sc=0,strong=0; };
-        std::vector<F> f(m);
-        for (int y = 0; y < lab.rows; ++y)
-            for (int x = 0; x < lab.cols; ++x) {
-                if (!centres.at<uchar>(y, x)) continue;
-                F& q = f[lab.at<int>(y, x)];
-                q.n++; q.br += ridges.bright.at<uchar>(y, x) != 0;
-                q.c += ridges.contrast.at<float>(y, x); q.a += ridges.asymmetry.at<float>(y, x);
-                q.t += ridges.tone.at<float>(y, x); q.ch += tone.chroma.at<float>(y, x);
-                q.stp += ridges.step.at<float>(y, x); q.e += busy.at<float>(y, x);
-                q.sc += ridges.scale.at<float>(y, x); q.strong += strong.at<uchar>(y, x) != 0;
-            }
-        for (int i = 1; i < m; ++i) {
-            const F& q = f[i];
-            if (q.n == 0) continue;
-            const cv::Rect b = boxOf(st2, i);
-            std::fprintf(stderr, "DBG deep %.0f floor %.0f ceil %.0f %dx%d box %d,%d %dx%d n %.0f br %.2f con %.1f asym %.1f step %.1f tone %.0f chroma %.1f (lim %.1f) edges %.2f scale %.2f strong %.2f\n",
-                tone.deepDark, tone.brightFloor, tone.darkCeiling, centres.cols, centres.rows, b.x, b.y, b.width, b.height, q.n, q.br/q.n, q.c/q.n, q.a/q.n, q.stp/q.n, q.t/q.n, q.ch/q.n, tone.chromaLimit, q.e/q.n, q.sc/q.n, q.strong/q.n);
-        }
-    }
+    // Judged on every pixel a line could reach at any sensitivity (all candidates as seeds), so
+    // the verdict does not depend on the sensitivity.
+    cv::Mat reach = weak.clone();
+    continueScratches(faint, reach);
+    centres &= ~damage::contentLineZones(ridges, reach, tone.chroma, kJoin);
 }
 
 // Dust: small compact blobs that stand out from a median background and sit alone on a flat ring
@@ -434,7 +412,7 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
         const damage::Ridges ridges = damage::findRidges(luma);
         context.throwIfCancelled();
         context.progress(0.6, "Finding scratches and dust");
-        acceptScratches(ridges, luma, strongLevel, segmentLevel, busy, damageTone, faces, params, centres);
+        acceptScratches(ridges, strongLevel, segmentLevel, busy, damageTone, faces, params, centres);
         paintScratches(centres, ridges.scale, mask);
         context.throwIfCancelled();
     }
