@@ -321,11 +321,15 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     continueScratches(faint, centres);
     centres &= ~straightAndBorderZones(weak | faint);
     centres &= ~networkZones(visible & damageTone);
-    // Judged on every pixel a line could reach at any sensitivity (all candidates as seeds), so
-    // the verdict does not depend on the sensitivity.
+    // Each line as a whole: on its pixels with a clean profile, and on every pixel it could
+    // reach at any sensitivity (all candidates as seeds, so the verdict does not depend on the
+    // sensitivity). Continued through an outline, a highlight turns lopsided (content_lines.h).
     cv::Mat reach = weak.clone();
     continueScratches(faint, reach);
-    centres &= ~damage::contentLineZones(ridges, reach, tone.chroma, kJoin);
+    centres &= ~damage::contentLineZones(ridges, weak | faint, weak, tone.chroma, kJoin,
+                                         damage::kProfileLimits);
+    centres &= ~damage::contentLineZones(ridges, reach, reach, tone.chroma, kJoin,
+                                         damage::kReachLimits);
 }
 
 // Dust: small compact blobs that stand out from a median background and sit alone on a flat ring
