@@ -22,8 +22,7 @@ struct Sums {
 cv::Mat contentLineZones(const Ridges& ridges, const cv::Mat& lines, const cv::Mat& measured,
                          const cv::Mat& chroma, int joinGap, const ContentLimits& limits) {
     cv::Mat joined, labels;
-    cv::dilate(lines, joined,
-               cv::getStructuringElement(cv::MORPH_ELLIPSE, {joinGap, joinGap}));
+    cv::dilate(lines, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {joinGap, joinGap}));
     const int n = cv::connectedComponents(joined, labels, 8, CV_32S);
     std::vector<Sums> sums(n);
     for (int y = 0; y < labels.rows; ++y) {
