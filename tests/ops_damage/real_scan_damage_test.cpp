@@ -28,15 +28,20 @@ namespace fs = std::filesystem;
 // 0.0). Far from the 0.8 goal: these floors only keep what was won.
 constexpr double kMinRecall = 0.2;
 constexpr double kMinPrecision = 0.7;
-// crack_synth.h on the faded photos: line recall 0.22, dust 0.21, precision 0.71 (mean of six).
+// crack_synth.h on the faded photos: line recall 0.165, dust 0.16, precision 0.82 (mean of six;
+// 0.22, 0.21, 0.71 before content_lines.h kept picture edges out).
 constexpr double kMinCrackRecall = 0.15;
 constexpr double kMinDustRecall = 0.1;
 constexpr double kMinCrackPrecision = 0.55;
-// A clean photo through the scratches step: the goal (0.5%) holds for these; every photo stays
-// under the loose bound (chelsea, coffee, motorcycle_left and rocket still change 2-2.7%).
-const char* const kCleanAtGoal[] = {"astronaut.png", "brick.png", "grass.png", "kodim03.png"};
+// A clean photo through the scratches step: the goal (0.5%) holds for these (content_lines.h keeps
+// eye outlines, rims, glints and towers); every clean photo stays under the loose bound
+// (motorcycle_left 0.6%: chrome highlights; faded_e 0.99%: sky between leaves).
+const char* const kCleanAtGoal[] = {"astronaut.png", "brick.png",  "chelsea.png",
+                                    "coffee.png",    "grass.png",  "kodim03.png",
+                                    "rocket.jpg",    "faded_a.png", "faded_b.png",
+                                    "faded_c.png",   "faded_f.png", "faded_h.png"};
 constexpr double kGoalChange = 0.005;
-constexpr double kLooseChange = 0.03;
+constexpr double kLooseChange = 0.012;
 
 cv::Mat load(const std::string& relative) {
     return pm::image::toBgr8(
@@ -105,8 +110,11 @@ TEST(RealScanDamage, FindsTheHandDrawnCracksOfTheScratchedScans) {
 
 TEST(RealScanDamage, CleanPhotosBarelyChange) {
     PM_REQUIRE_TESTDATA();
-    const auto photos = pm::test::testdataFiles("photos");
+    auto photos = pm::test::testdataFiles("photos");
     ASSERT_FALSE(photos.empty());
+    // The faded old photos are taken as clean too (faded_e shows one real hairline at its top left).
+    for (const auto& path : pm::test::testdataFiles("old-photos"))
+        if (fs::path(path).filename().string().rfind("faded_", 0) == 0) photos.push_back(path);
     for (const auto& path : photos) {
         const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
         const cv::Mat changed = changedByScratchesStep(bgr);

@@ -11,6 +11,7 @@
 #include "core/ops/damage/ridge_profile.h"
 #include "core/ops/damage/torn_edges.h"
 #include "core/ops/damage/face_guard.h"
+#include "core/ops/damage/content_lines.h"
 
 namespace pm::ops {
 
@@ -55,7 +56,7 @@ constexpr int kContinueSteps = 60;
 // print wander. Straight: centre pixels within this many px of their best-fit line.
 constexpr int kStraightMinLength = 100;
 constexpr double kStraightDeviation = 1.2;
-constexpr double kStraightShare = 0.9;
+constexpr double kStraightShare = 0.8;
 // The edge of the print (paper border, scanner lid shadow) runs along the image border: a line
 // lying mostly this close to it is not damage to fill.
 constexpr int kBorderMargin = 8;  // of the centre pixels: a stray branch does not save a mast
@@ -177,7 +178,7 @@ cv::Mat straightAndBorderZones(const cv::Mat& centres) {
         }
         if (static_cast<int>(points[i].size()) < kStraightMinLength) continue;
         cv::Vec4f line;
-        cv::fitLine(points[i], line, cv::DIST_L2, 0, 0.01, 0.01);
+        cv::fitLine(points[i], line, cv::DIST_HUBER, 0, 0.01, 0.01);
         std::vector<float> off;
         off.reserve(points[i].size());
         for (const cv::Point2f& p : points[i])
@@ -320,6 +321,15 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     continueScratches(faint, centres);
     centres &= ~straightAndBorderZones(weak | faint);
     centres &= ~networkZones(visible & damageTone);
+    // Each line as a whole: on its pixels with a clean profile, and on every pixel it could
+    // reach at any sensitivity (all candidates as seeds, so the verdict does not depend on the
+    // sensitivity). Continued through an outline, a highlight turns lopsided (content_lines.h).
+    cv::Mat reach = weak.clone();
+    continueScratches(faint, reach);
+    centres &= ~damage::contentLineZones(ridges, weak | faint, weak, tone.chroma, kJoin,
+                                         damage::kProfileLimits);
+    centres &= ~damage::contentLineZones(ridges, reach, reach, tone.chroma, kJoin,
+                                         damage::kReachLimits);
 }
 
 // Dust: small compact blobs that stand out from a median background and sit alone on a flat ring

@@ -28,9 +28,10 @@
 //     in busier texture (3 lines per window): dirt and grime-filled cracks over dark foliage.
 //     Accepted lines then continue (Canny-style hysteresis, up to 60 px) through touching ridge
 //     centres with the damage tone and 0.3 x the strong contrast, so a broken scratch is whole.
-//     Finally lines of >= 100 px that are ruler-straight (90% within 1.2 px of a line: masts,
-//     rigging, wires) and lines lying mostly within 8 px of the image border (the print's edge)
-//     are dropped.
+//     Finally lines of >= 100 px that are ruler-straight (80% within 1.2 px of a robustly fitted
+//     line: masts, rigging, wires, tower legs with struts), lines lying mostly within 8 px of the
+//     image border (the print's edge) and lines that as a whole run along a picture edge, are
+//     lopsided or carry colour (content_lines.h: eye outlines, rims, glints) are dropped.
 //  6. Specks: small (<= 60 px, <= 10 px side) compact blobs above 1.3 x the strong level against an
 //     11 px median background, with damage tone, a flat ring around them and not inside a face.
 //  7. Scratches are painted with their own half width (0.8 sigma) and everything grows by 2 px so

@@ -107,6 +107,7 @@ Ridges findRidges(const cv::Mat& luma) {
     r.contrast = cv::Mat::zeros(luma.size(), CV_32F);
     r.asymmetry = cv::Mat::zeros(luma.size(), CV_32F);
     r.tone = cv::Mat::zeros(luma.size(), CV_32F);
+    r.step = cv::Mat::zeros(luma.size(), CV_32F);
     r.bright = b.bright;
     r.scale = b.sigma;
     r.strength = b.strength;
@@ -142,6 +143,7 @@ Ridges findRidges(const cv::Mat& luma) {
                 br[x] ? centre - std::max(nearA, nearB) : std::min(nearA, nearB) - centre;
             r.centre.at<uchar>(y, x) = 255;
             r.tone.at<float>(y, x) = centre;
+            r.step.at<float>(y, x) = std::abs(farA - farB);
             r.contrast.at<float>(y, x) = std::max(0.0f, contrast);
             r.asymmetry.at<float>(y, x) = std::max(
                 std::abs(nearA - nearB), std::max(std::abs(nearA - farA), std::abs(nearB - farB)));

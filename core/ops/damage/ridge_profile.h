@@ -21,6 +21,9 @@ struct Ridges {
     /// within either side: the largest of |side a - side b| and, per side, |near - a few px
     /// further|.
     cv::Mat asymmetry;
+    /// CV_32F, grey levels, on centre pixels only: the step between the two sides a few pixels
+    /// out (|far side a - far side b|): large where the ridge runs along a picture edge.
+    cv::Mat step;
     /// CV_32F, grey levels, on centre pixels only: the tone of the ridge itself.
     cv::Mat tone;
     /// CV_8U, 255 where the centre pixel belongs to a bright ridge, 0 for a dark one.
