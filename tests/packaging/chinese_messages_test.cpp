@@ -18,15 +18,9 @@
 #include "ui/document.h"
 #include "ui/engine_bridge.h"
 #include "ui/main_window.h"
+#include "tests/support/engine_options.h"
 
 namespace {
-
-pm::engine::EngineOptions noModels(const pm::test::TempDir& dir) {
-    pm::engine::EngineOptions options;
-    options.device = pm::engine::DevicePreference::Cpu;
-    options.modelsDir = dir.path();
-    return options;
-}
 
 bool hasChinese(const QString& text) {
     static const QRegularExpression han(QStringLiteral("[\\x{4e00}-\\x{9fff}]"));
@@ -59,7 +53,7 @@ TEST(ChineseWindow, LoadErrorsAreChinese) {
     pm::test::TempDir dir;
     pm::app::TranslationLoader loader;
     ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN");
-    pm::ui::MainWindow window(noModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
 
     const QString missing = QString::fromStdString(dir.file("missing.jpg"));
     QString message = openError(window, missing);
@@ -91,7 +85,7 @@ TEST(ChineseWindow, SaveErrorsAreChinese) {
     pm::test::TempDir dir;
     pm::app::TranslationLoader loader;
     ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN");
-    pm::ui::MainWindow window(noModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     pm::image::LoadedPhoto photo;
     photo.pixels = cv::Mat(40, 60, CV_8UC3, cv::Scalar(10, 120, 200));
     photo.format = pm::image::Format::Png;
@@ -114,7 +108,7 @@ TEST(ChineseWindow, EngineStateLineIsChinese) {
     pm::test::TempDir dir;
     pm::app::TranslationLoader loader;
     ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN");
-    pm::ui::MainWindow window(noModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     QElapsedTimer timer;
     timer.start();
     while (!window.engineBridge()->isReady() && timer.elapsed() < 30000)

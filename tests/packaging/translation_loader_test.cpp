@@ -7,15 +7,9 @@
 #include "app/translation_loader.h"
 #include "tests/support/testdata.h"
 #include "ui/main_window.h"
+#include "tests/support/engine_options.h"
 
 namespace {
-
-pm::engine::EngineOptions noModels(const pm::test::TempDir& dir) {
-    pm::engine::EngineOptions options;
-    options.device = pm::engine::DevicePreference::Cpu;
-    options.modelsDir = dir.path();
-    return options;
-}
 
 QStringList menuTitles(const pm::ui::MainWindow& window) {
     QStringList titles;
@@ -28,7 +22,7 @@ TEST(TranslationLoader, ChineseLocaleGivesAChineseWindow) {
     pm::app::TranslationLoader loader;
     ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN")
         << "the zh_CN translation is built into the program";
-    pm::ui::MainWindow window(noModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     EXPECT_EQ(menuTitles(window), (QStringList{"文件(&F)", "编辑(&E)", "视图(&V)"}));
     EXPECT_EQ(window.windowTitle(), "PhotoMend 照片修复");
 }
@@ -39,7 +33,7 @@ TEST(TranslationLoader, EnglishAndUntranslatedLocalesGiveTheEnglishSource) {
     ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN");
     for (const char* name : {"en_US", "fr_FR"}) {
         EXPECT_EQ(loader.install(QLocale(name)), "en") << name;
-        pm::ui::MainWindow window(noModels(dir));
+        pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
         EXPECT_EQ(menuTitles(window), (QStringList{"&File", "&Edit", "&View"})) << name;
         EXPECT_EQ(window.windowTitle(), "PhotoMend") << name;
     }

@@ -20,17 +20,11 @@
 #include "ui/recent_files.h"
 #include "ui/remove_options.h"
 #include "ui/repair_options.h"
+#include "tests/support/engine_options.h"
 
 using pm::ui::MainWindow;
 
 namespace {
-
-pm::engine::EngineOptions noModels(const pm::test::TempDir& dir) {
-    pm::engine::EngineOptions options;
-    options.device = pm::engine::DevicePreference::Cpu;
-    options.modelsDir = dir.path();  // empty: the built-in engines are used
-    return options;
-}
 
 std::string writePhoto(const pm::test::TempDir& dir, const std::string& name, int seed) {
     cv::Mat pixels(240, 320, CV_8UC3);
@@ -44,7 +38,7 @@ std::string writePhoto(const pm::test::TempDir& dir, const std::string& name, in
 
 struct WindowFixture : ::testing::Test {
     pm::test::TempDir dir;
-    MainWindow window{noModels(dir)};
+    MainWindow window{pm::test::cpuWithoutModels(dir)};
     void SetUp() override {
         window.show();
         QApplication::setActiveWindow(&window);

@@ -22,15 +22,9 @@
 #include "ui/mode_panel.h"
 #include "ui/repair_options.h"
 #include "ui/split_scan_dialog.h"
+#include "tests/support/engine_options.h"
 
 namespace {
-
-pm::engine::EngineOptions cpuNoModels(const pm::test::TempDir& dir) {
-    pm::engine::EngineOptions options;
-    options.device = pm::engine::DevicePreference::Cpu;
-    options.modelsDir = dir.path();
-    return options;
-}
 
 cv::Mat texture(int w, int h, int seed) {
     cv::Mat pixels(h, w, CV_8UC3);
@@ -66,7 +60,7 @@ TEST(SplitScanDialog, RejectedBoxesAreLeftOutAndAdjustedOnesAreKept) {
 
 TEST(MainWindowRepair, SplitPhotosOpenAsUntitledTabsThatAskBeforeClosing) {
     pm::test::TempDir dir;
-    pm::ui::MainWindow window(cpuNoModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     const std::string scanPath = dir.file("scan.png");
     cv::Mat scan(600, 800, CV_8UC3, cv::Scalar(245, 245, 245));
     texture(200, 150, 1).copyTo(scan(cv::Rect(100, 75, 200, 150)));
@@ -88,7 +82,7 @@ TEST(MainWindowRepair, SplitPhotosOpenAsUntitledTabsThatAskBeforeClosing) {
 
 TEST(MainWindowRepair, RepairChainMakesEachStepItsOwnUndoStep) {
     pm::test::TempDir dir;
-    pm::ui::MainWindow window(cpuNoModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     const std::string path = dir.file("old.png");
     // A faded, colour-cast photo with a bright scratch.
     cv::Mat photo = texture(320, 240, 2);
@@ -122,7 +116,7 @@ TEST(MainWindowRepair, RepairChainMakesEachStepItsOwnUndoStep) {
 
 TEST(BatchDialog, RepairsAFolderSkipsBadFilesAndNeverTouchesTheInputs) {
     pm::test::TempDir dir;
-    pm::ui::EngineBridge bridge(cpuNoModels(dir));
+    pm::ui::EngineBridge bridge(pm::test::cpuWithoutModels(dir));
     const std::string in = dir.file("in"), out = dir.file("out");
     std::filesystem::create_directories(in);
     for (int i = 0; i < 3; ++i) cv::imwrite(in + "/p" + std::to_string(i) + ".jpg", texture(160, 120, 10 + i));
@@ -157,7 +151,7 @@ namespace {
 
 TEST(MainWindowRepair, DetectedDamageBecomesAnEditableUndoableMask) {
     pm::test::TempDir dir;
-    pm::ui::MainWindow window(cpuNoModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     const std::string path = dir.file("scratched.png");
     cv::Mat photo = texture(400, 300, 5);
     // A curved crack, as on a folded print (long ruler-straight lines are scene edges, not damage).
@@ -179,7 +173,7 @@ TEST(MainWindowRepair, DetectedDamageBecomesAnEditableUndoableMask) {
 
 TEST(MainWindowRepair, MovingAToneSliderShowsALivePreviewThatApplyEnds) {
     pm::test::TempDir dir;
-    pm::ui::MainWindow window(cpuNoModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     const std::string path = dir.file("faded.png");
     cv::Mat photo = texture(320, 240, 6);
     photo.convertTo(photo, -1, 0.4, 90);

@@ -14,15 +14,9 @@
 #include "ui/document.h"
 #include "ui/main_window.h"
 #include "ui/split_scan_flow.h"
+#include "tests/support/engine_options.h"
 
 namespace {
-
-pm::engine::EngineOptions cpuNoModels(const pm::test::TempDir& dir) {
-    pm::engine::EngineOptions options;
-    options.device = pm::engine::DevicePreference::Cpu;
-    options.modelsDir = dir.path();
-    return options;
-}
 
 cv::Mat texture(int w, int h, int seed) {
     cv::Mat pixels(h, w, CV_8UC3);
@@ -61,7 +55,7 @@ void drop(pm::ui::MainWindow& window, const QString& path) {
 
 TEST(SplitScanFlow, AScanFileSplitsWithoutOpeningTheScan) {
     pm::test::TempDir dir;
-    pm::ui::MainWindow window(cpuNoModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     int reviewed = 0;
     window.splitFlow()->setReview([&](const cv::Mat& scan, std::vector<cv::RotatedRect> boxes) {
         ++reviewed;
@@ -89,7 +83,7 @@ TEST(SplitScanFlow, AnOrdinaryPhotoSaysNoSeparatePhotosWereFound) {
     const std::string root = pm::test::testdataDir();
     if (root.empty()) GTEST_SKIP() << "../shared/testdata is absent";
     pm::test::TempDir dir;
-    pm::ui::MainWindow window(cpuNoModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     int reviewed = 0;
     window.splitFlow()->setReview([&](const cv::Mat&, std::vector<cv::RotatedRect> boxes) {
         ++reviewed;
@@ -113,7 +107,7 @@ TEST(SplitScanFlow, AnOrdinaryPhotoSaysNoSeparatePhotosWereFound) {
 
 TEST(SplitScanFlow, AnUnreadableScanIsAClearError) {
     pm::test::TempDir dir;
-    pm::ui::MainWindow window(cpuNoModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     QSignalSpy told(window.splitFlow(), &pm::ui::SplitScanFlow::told);
     window.splitFlow()->splitFiles({QString::fromStdString(dir.file("missing.png"))});
     ASSERT_TRUE(told.wait(60000));
@@ -123,7 +117,7 @@ TEST(SplitScanFlow, AnUnreadableScanIsAClearError) {
 
 TEST(SplitScanFlow, ADroppedScanOfSeveralPhotosIsOfferedForSplitting) {
     pm::test::TempDir dir;
-    pm::ui::MainWindow window(cpuNoModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     QStringList asked;
     window.splitFlow()->setAsk([&](const QString& name, int count) {
         asked << QStringLiteral("%1:%2").arg(name).arg(count);
@@ -141,7 +135,7 @@ TEST(SplitScanFlow, ADroppedScanOfSeveralPhotosIsOfferedForSplitting) {
 
 TEST(SplitScanFlow, ADroppedOrdinaryPhotoIsJustOpened) {
     pm::test::TempDir dir;
-    pm::ui::MainWindow window(cpuNoModels(dir));
+    pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     int asked = 0;
     window.splitFlow()->setAsk([&](const QString&, int) { return ++asked, true; });
     QSignalSpy searched(window.splitFlow(), &pm::ui::SplitScanFlow::searched);

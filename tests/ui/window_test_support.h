@@ -6,17 +6,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "tests/support/engine_options.h"
 #include "tests/support/testdata.h"
 #include "ui/main_window.h"
 
 namespace pm::test {
-
-inline engine::EngineOptions cpuWithoutModels(const TempDir& dir) {
-    engine::EngineOptions options;
-    options.device = engine::DevicePreference::Cpu;
-    options.modelsDir = dir.path();  // empty: the built-in engines are used
-    return options;
-}
 
 /// A smooth random 320x240 photo written to `dir`/`name`; returns its path.
 inline QString writeTestPhoto(const TempDir& dir, const std::string& name, int seed) {
