@@ -164,6 +164,93 @@ TEST(RestoreColor, RealFadedPhotosGainSpreadAndLoseTheirCast) {
     EXPECT_GT(checked, 0);
 }
 
+/// Mean colourfulness (max - min of B, G, R, in 8-bit levels) of the pixels of `bgr8` where
+/// `mask` is set.
+double meanChroma(const cv::Mat& bgr8, const cv::Mat& mask) {
+    double sum = 0;
+    int n = 0;
+    for (int y = 0; y < bgr8.rows; ++y)
+        for (int x = 0; x < bgr8.cols; ++x) {
+            if (!mask.at<uchar>(y, x)) continue;
+            const cv::Vec3b p = bgr8.at<cv::Vec3b>(y, x);
+            sum += std::max({p[0], p[1], p[2]}) - std::min({p[0], p[1], p[2]});
+            ++n;
+        }
+    return n ? sum / n : 0.0;
+}
+
+/// The darkest `fraction` of the pixels of `bgr8` (by luma).
+cv::Mat darkestPixels(const cv::Mat& bgr8, double fraction) {
+    cv::Mat gray;
+    cv::cvtColor(bgr8, gray, cv::COLOR_BGR2GRAY);
+    cv::Mat sorted = gray.reshape(1, 1).clone();
+    cv::sort(sorted, sorted, cv::SORT_ASCENDING);
+    const uchar level = sorted.at<uchar>(int(fraction * (sorted.cols - 1)));
+    return gray <= level;
+}
+
+/// A faded photo as a scanner or a mount shows it: inside a near-black, neutral surround.
+cv::Mat inBlackSurround(const cv::Mat& bgr8, int border) {
+    cv::Mat out;
+    cv::copyMakeBorder(bgr8, out, border, border, border, border, cv::BORDER_CONSTANT,
+                       cv::Scalar::all(12));
+    cv::Mat noise(out.size(), CV_8UC3);
+    cv::theRNG().state = 7;
+    cv::randu(noise, cv::Scalar::all(0), cv::Scalar::all(4));  // scanner noise, neutral on average
+    out += noise;
+    return out;
+}
+
+cv::Mat borderMask(cv::Size size, int border) {
+    cv::Mat mask(size, CV_8U, cv::Scalar(255));
+    mask(cv::Rect(border, border, size.width - 2 * border, size.height - 2 * border)).setTo(0);
+    return mask;
+}
+
+TEST(RestoreColor, ABlackSurroundStaysNeutral) {
+    // The synthetic faded scene (a strong red cast) inside a black mount.
+    const int border = 40;
+    const cv::Mat framed = inBlackSurround(fade(testScene()), border);
+    const cv::Mat out = pm::ops::restoreColor(framed, 1.0);
+    const cv::Mat mask = borderMask(framed.size(), border);
+    const double before = meanChroma(framed, mask), after = meanChroma(out, mask);
+    std::cout << "  synthetic: surround chroma " << before << " -> " << after << " levels\n";
+    EXPECT_LT(after, 4.0) << "the black surround took on a colour";
+    // The restoration itself still happens inside: the gray patch loses most of its cast.
+    const cv::Rect patch = kGrayPatch + cv::Point(border, border);
+    const cv::Mat all(patch.size(), CV_8U, cv::Scalar(255));
+    const double castIn = meanChroma(framed(patch), all), castOut = meanChroma(out(patch), all);
+    std::cout << "  synthetic: gray patch chroma " << castIn << " -> " << castOut << " levels\n";
+    EXPECT_LT(castOut, castIn / 2.0);
+}
+
+TEST(RestoreColor, RealFadedPhotosKeepTheirBlacksNeutral) {
+    PM_REQUIRE_TESTDATA();
+    int checked = 0;
+    for (const auto& file : pm::test::testdataFiles("old-photos")) {
+        if (file.find("faded_") == std::string::npos) continue;
+        cv::Mat img = cv::imread(file, cv::IMREAD_COLOR);
+        ASSERT_FALSE(img.empty()) << file;
+        const std::string name = file.substr(file.rfind('/') + 1);
+        // The photo as it is: its own darkest 5% (surrounds, vignettes, deep shadows).
+        const cv::Mat dark = darkestPixels(img, 0.05);
+        const cv::Mat out = pm::ops::restoreColor(img, 1.0);
+        const double darkIn = meanChroma(img, dark), darkOut = meanChroma(out, dark);
+        // The same photo in a neutral black mount.
+        const int border = std::max(8, img.cols / 10);
+        const cv::Mat framed = inBlackSurround(img, border);
+        const cv::Mat framedOut = pm::ops::restoreColor(framed, 1.0);
+        const cv::Mat mask = borderMask(framed.size(), border);
+        const double rimIn = meanChroma(framed, mask), rimOut = meanChroma(framedOut, mask);
+        std::cout << "  " << name << ": darkest 5% chroma " << darkIn << " -> " << darkOut
+                  << ", black surround chroma " << rimIn << " -> " << rimOut << " levels\n";
+        EXPECT_LT(rimOut, 4.0) << name << ": the black surround took on a colour";
+        EXPECT_LT(darkOut, darkIn + 6.0) << name << ": the shadows took on a colour";
+        ++checked;
+    }
+    EXPECT_GT(checked, 0);
+}
+
 TEST(Tone, StrengthZeroIsIdentity) {
     cv::Mat img8(120, 160, CV_8UC4), img16(120, 160, CV_16UC1), img3(120, 160, CV_8UC3);
     cv::randu(img8, 0, 256);

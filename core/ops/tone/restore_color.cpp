@@ -193,6 +193,32 @@ ColorPlan planColor(const cv::Mat& image, std::int64_t exactPixels) {
     return plan;
 }
 
+/// Per-channel levels and the cast are read off the mid-tones and the extremes of the whole
+/// photo; applied to the deepest shadows they tint them (a black mount or vignette turns maroon),
+/// because there a small offset between the channels' black levels is a large colour. So in the
+/// shadows the correction may take colour away but not add it: a pixel's chroma is kept within
+/// what it had in the input plus an allowance that grows with lightness, free above the shadows.
+void keepShadowsNeutral(cv::Mat& lab, const cv::Mat& inputLab) {
+    constexpr float kShadowL = 10.f;  // at or below: no chroma may be added
+    constexpr float kFreeL = 35.f;    // at or above: the correction is left alone
+    constexpr float kAllowanceAtFree = 30.f;
+    for (int y = 0; y < lab.rows; ++y) {
+        auto* p = lab.ptr<cv::Vec3f>(y);
+        const auto* q = inputLab.ptr<cv::Vec3f>(y);
+        for (int x = 0; x < lab.cols; ++x) {
+            const float l = p[x][0];
+            if (l >= kFreeL) continue;
+            const float allowance =
+                kAllowanceAtFree * std::max(0.f, l - kShadowL) / (kFreeL - kShadowL);
+            const float limit = std::hypot(q[x][1], q[x][2]) + allowance;
+            const float chroma = std::hypot(p[x][1], p[x][2]);
+            if (chroma <= limit) continue;
+            const float scale = limit / chroma;
+            p[x][1] *= scale, p[x][2] *= scale;
+        }
+    }
+}
+
 cv::Mat applyColor(const cv::Mat& image, const ColorPlan& plan, double strength) {
     const tone::FloatImage in = tone::toFloat(image);
     cv::Mat restored = in.color.clone();
@@ -201,10 +227,13 @@ cv::Mat applyColor(const cv::Mat& image, const ColorPlan& plan, double strength)
     else
         stretchChannels(restored, plan.channels);
     if (plan.removeCast) {
-        cv::Mat lab;
+        cv::Mat lab, inLab, inClipped;
         cv::min(cv::max(restored, 0.0), 1.0, restored);
         cv::cvtColor(restored, lab, cv::COLOR_BGR2Lab);
         cv::add(lab, cv::Scalar(0, -plan.cast[0], -plan.cast[1]), lab);
+        cv::min(cv::max(in.color, 0.0), 1.0, inClipped);
+        cv::cvtColor(inClipped, inLab, cv::COLOR_BGR2Lab);
+        keepShadowsNeutral(lab, inLab);
         cv::cvtColor(lab, restored, cv::COLOR_Lab2BGR);
     }
     cv::Mat out;
