@@ -17,19 +17,11 @@
 #include "core/image/image_io.h"
 #include "core/image/pixel_convert.h"
 #include "core/ops/damage/detect_damage.h"
+#include "bench/common/files_with_prefix.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::vector<std::string> files(const std::string& dir, const std::string& prefix) {
-    std::vector<std::string> out;
-    if (!fs::is_directory(dir)) return out;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.path().filename().string().rfind(prefix, 0) == 0) out.push_back(e.path().string());
-    std::sort(out.begin(), out.end());
-    return out;
-}
 
 struct Timed {
     cv::Mat mask;
@@ -94,7 +86,7 @@ int main(int argc, char** argv) {
     }
     if (!outDir.empty()) fs::create_directories(outDir);
     const std::string old = testdata + "/old-photos";
-    const std::vector<std::string> faded = files(old, "faded_");
+    const std::vector<std::string> faded = pm::bench::filesWithPrefix(old, "faded_");
     if (faded.empty()) {
         std::fprintf(stderr, "no faded_*.png in %s (use --testdata)\n", old.c_str());
         return 1;
@@ -131,8 +123,8 @@ int main(int argc, char** argv) {
 
     std::printf("\nFlagged area on real photos without synthetic damage\n");
     std::printf("%-22s %9s %8s\n", "photo", "flagged%", "ms");
-    std::vector<std::string> real = files(old, "scratched_");
-    for (const std::string& p : files(testdata + "/photos", "")) real.push_back(p);
+    std::vector<std::string> real = pm::bench::filesWithPrefix(old, "scratched_");
+    for (const std::string& p : pm::bench::filesWithPrefix(testdata + "/photos", "")) real.push_back(p);
     for (const std::string& path : real) {
         const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
         const Timed t = detect(bgr, params);

@@ -30,6 +30,7 @@
 #include "core/ops/damage/detect_damage.h"
 #include "core/ops/faces/restore_faces.h"
 #include "core/ops/repair/repair_chain.h"
+#include "bench/common/files_with_prefix.h"
 
 namespace fs = std::filesystem;
 
@@ -76,15 +77,6 @@ cv::Mat scratchesStep(const cv::Mat& bgr, const pm::ops::DamageParams& damage) {
     return pm::ops::repairPhoto(bgr, {}, scratchesOnly(damage), ctx).image;
 }
 
-std::vector<std::string> files(const std::string& dir, const std::string& prefix) {
-    std::vector<std::string> out;
-    if (!fs::is_directory(dir)) return out;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.path().filename().string().rfind(prefix, 0) == 0) out.push_back(e.path().string());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,7 +103,7 @@ int main(int argc, char** argv) {
                 params.sensitivity);
     std::printf("%-14s %5s %10s %9s %7s %9s %8s\n", "scan", "scale", "size", "precision", "recall",
                 "flagged%", "ms");
-    for (const std::string& path : files(old, "scratched_")) {
+    for (const std::string& path : pm::bench::filesWithPrefix(old, "scratched_")) {
         const std::string name = fs::path(path).stem().string();
         const std::string refPath = refDir + "/" + name + ".txt";
         if (!fs::exists(refPath)) continue;
@@ -141,7 +133,7 @@ int main(int argc, char** argv) {
     std::printf("\nSecond synthetic damage (crack_synth.h: branching cracks, hairlines, dust) on the faded photos\n");
     std::printf("%-14s %5s %9s %7s %8s %8s\n", "photo", "scale", "precision", "recall", "lines", "dust");
     uint64_t seed = 11;
-    for (const std::string& path : files(old, "faded_")) {
+    for (const std::string& path : pm::bench::filesWithPrefix(old, "faded_")) {
         const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
         for (const double scale : {1.0, 2.0}) {
             const auto synth = pm::bench::paintCrackDamage(resized(bgr, scale), seed);
@@ -157,7 +149,7 @@ int main(int argc, char** argv) {
     }
 
     std::printf("\nSensitivity 0 .. 1: flagged %% (must never shrink)\n");
-    for (const std::string& path : files(old, "scratched_")) {
+    for (const std::string& path : pm::bench::filesWithPrefix(old, "scratched_")) {
         const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
         std::printf("%-14s", fs::path(path).stem().string().c_str());
         double previous = -1;
@@ -178,8 +170,8 @@ int main(int argc, char** argv) {
     std::printf("\nClean photos through the scratches step (detect + built-in fill)\n");
     std::printf("%-18s %9s %9s %6s %12s %8s\n", "photo", "flagged%", "changed%", "faces",
                 "face px chg", "ms");
-    std::vector<std::string> clean = files(testdata + "/photos", "");
-    for (const std::string& p : files(old, "faded_")) clean.push_back(p);
+    std::vector<std::string> clean = pm::bench::filesWithPrefix(testdata + "/photos", "");
+    for (const std::string& p : pm::bench::filesWithPrefix(old, "faded_")) clean.push_back(p);
     double sumChanged = 0;
     long facePixelsChanged = 0;
     for (const std::string& path : clean) {
