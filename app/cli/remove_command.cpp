@@ -43,8 +43,7 @@ int runRemove(const QStringList& arguments) {
     // The built-in engine needs no model: skip loading and warming them.
     options.preload = params.engine != ops::FillEngine::Builtin;
     return runTasks(options, tasks, "remove", [&](const FileTask& task, engine::JobContext& context) {
-        const image::LoadedPhoto photo = image::loadPhoto(task.input.toStdString());
-        for (const std::string& warning : photo.warnings) warn(task.input, QString::fromStdString(warning));
+        const image::LoadedPhoto photo = app::loadPhoto(task.input, warn);
         const cv::Mat mask = image::loadMask(task.mask.toStdString(), photo.pixels.size());
         checkMaskCoverage(task.mask, mask);
         const ops::RemoveResult result = ops::removeObject(photo.pixels, mask, params, context);

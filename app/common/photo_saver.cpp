@@ -43,6 +43,13 @@ WriteResult savePhoto(const QString& path, const cv::Mat& pixels, const image::S
     return writeFileAtomically(path, bytes, beforeChunk);
 }
 
+image::LoadedPhoto loadPhoto(const QString& path, const LoadWarning& warn) {
+    image::LoadedPhoto photo = image::loadPhoto(path.toStdString());
+    if (warn)
+        for (const std::string& warning : photo.warnings) warn(path, QString::fromStdString(warning));
+    return photo;
+}
+
 QStringList supportedExtensions() {
     return {"jpg", "jpeg", "png", "tif", "tiff", "webp", "bmp"};
 }

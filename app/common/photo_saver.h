@@ -21,6 +21,12 @@ WriteResult savePhoto(const QString& path, const cv::Mat& pixels, const image::S
                       const metadata::Metadata& source, const std::string& action,
                       const std::function<bool(qint64)>& beforeChunk = {});
 
+/// Receives what the user should know about an input that still opened (damaged metadata, ...).
+using LoadWarning = std::function<void(const QString& file, const QString& message)>;
+
+/// image::loadPhoto, handing each of the photo's warnings to `warn` (when set). Throws pm::Error.
+image::LoadedPhoto loadPhoto(const QString& path, const LoadWarning& warn);
+
 /// File extensions PhotoMend opens, for file dialogs and folder scans ("jpg", "png", ...).
 QStringList supportedExtensions();
 bool isSupportedImage(const QString& path);

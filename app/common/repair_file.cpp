@@ -24,13 +24,6 @@ void refuseToReplace(const QString& output, const QString& input) {
     if (!refusal.isEmpty()) throw Error(refusal.toStdString());
 }
 
-image::LoadedPhoto load(const QString& path, const LoadWarning& warn) {
-    image::LoadedPhoto photo = image::loadPhoto(path.toStdString());
-    if (warn)
-        for (const std::string& warning : photo.warnings) warn(path, QString::fromStdString(warning));
-    return photo;
-}
-
 // The repair steps' filters and detectors need a few pixels around each pixel; a smaller image
 // would fail deep inside them with a library assertion instead of a reason.
 void checkRepairable(const QString& input, const cv::Mat& pixels) {
@@ -47,7 +40,7 @@ void checkRepairable(const QString& input, const cv::Mat& pixels) {
 std::string repairFile(const QString& input, const QString& output, const ops::RepairParams& params,
                        engine::JobContext& context, const LoadWarning& warn) {
     refuseToReplace(output, input);
-    image::LoadedPhoto photo = load(input, warn);
+    image::LoadedPhoto photo = loadPhoto(input, warn);
     checkRepairable(input, photo.pixels);
     // Repaired in place: a photo of hundreds of megapixels is held only once.
     const std::vector<ops::RepairStepResult> steps =
@@ -61,7 +54,7 @@ std::string repairFile(const QString& input, const QString& output, const ops::R
 
 QStringList splitScanFile(const QString& scan, const QString& outputDir, engine::JobContext& context,
                           const LoadWarning& warn) {
-    const image::LoadedPhoto photo = load(scan, warn);
+    const image::LoadedPhoto photo = loadPhoto(scan, warn);
     const std::vector<ops::DetectedPhoto> found = ops::detectPhotos(photo.pixels, {}, context);
     if (found.empty())
         throw Error("no photos were found on a scanner background in " + scan.toStdString() +

@@ -2,16 +2,13 @@
 // Repairing one photo file into another, shared by `photomend-cli repair` and the app's batch dialog:
 // load, run the chosen repair steps, save in the output's format with the metadata carried over.
 #include <QString>
-#include <functional>
 #include <string>
 
+#include "app/common/photo_saver.h"
 #include "core/engine/job_context.h"
 #include "core/ops/repair/repair_chain.h"
 
 namespace pm::app {
-
-/// Receives what the user should know about an input that still opened (damaged metadata, ...).
-using LoadWarning = std::function<void(const QString& file, const QString& message)>;
 
 /// The smallest photo `repairFile` accepts, per side. Measured with photomend-cli: every step
 /// (scratches with PatchMatch, colour, grain, sharpening) handles 3 pixels per side, while at 1 or 2
