@@ -10,7 +10,6 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QPointer>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
@@ -87,10 +86,6 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     zoomLabel_ = new QLabel(this);
     statusBar()->addPermanentWidget(zoomLabel_);
     statusBar()->addPermanentWidget(engineLabel_);
-    connect(bridge_, &EngineBridge::finished, this, [this](quint64 id, int outcome, const QString& message) {
-        const auto callback = workerCallbacks_.take(id);
-        if (callback) callback(outcome, message);
-    });
     connect(bridge_, &EngineBridge::stateChanged, this, [this](const QString& message, bool) {
         engineLabel_->setText(QStringLiteral("%1 — %2").arg(bridge_->deviceDescription(), message));
     });

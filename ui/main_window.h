@@ -1,6 +1,5 @@
 #pragma once
 // The main window only wires things together: documents in tabs, menus, docks, status bar.
-#include <QHash>
 #include <QMainWindow>
 #include <QMessageBox>
 #include <functional>
@@ -135,7 +134,6 @@ private:
     SavePrompt savePrompt_;
     SaveAllPrompt saveAllPrompt_;
     SaveAsPrompt saveAsPrompt_;
-    QHash<quint64, std::function<void(int outcome, const QString& message)>> workerCallbacks_;
 };
 
 }  // namespace pm::ui
