@@ -58,13 +58,7 @@ SplitScanFlow::SplitScanFlow(MainWindow* window, EngineBridge* bridge)
 }
 
 void SplitScanFlow::splitDocument(Document* document) {
-    if (!document) return;
-    const QPointer<Document> source(document);
-    enqueue([this, source] {
-        if (!source) return done();
-        find(source->path(), std::make_shared<image::LoadedPhoto>(source->source()),
-             source->image().clone(), Trigger::Asked);
-    });
+    findInDocument(document, Trigger::Asked);
 }
 
 void SplitScanFlow::splitFiles(const QStringList& paths) {
@@ -73,12 +67,16 @@ void SplitScanFlow::splitFiles(const QStringList& paths) {
 }
 
 void SplitScanFlow::offerSplit(Document* document) {
+    findInDocument(document, Trigger::Dropped);
+}
+
+void SplitScanFlow::findInDocument(Document* document, Trigger trigger) {
     if (!document) return;
     const QPointer<Document> source(document);
-    enqueue([this, source] {
-        if (!source) return done();
+    enqueue([this, source, trigger] {
+        if (!source) return done();  // closed while it waited its turn
         find(source->path(), std::make_shared<image::LoadedPhoto>(source->source()),
-             source->image().clone(), Trigger::Dropped);
+             source->image().clone(), trigger);
     });
 }
 

@@ -61,6 +61,8 @@ private:
     /// One scan at a time: a second review dialog over the first would only confuse.
     void enqueue(std::function<void()> step);
     void done();
+    /// The open photo's pixels (as edited), looked at when its turn in the queue comes.
+    void findInDocument(Document* document, Trigger trigger);
     /// On the worker: loads `path` unless `scan` is given, then finds the photos.
     void find(const QString& path, std::shared_ptr<const image::LoadedPhoto> photo, cv::Mat scan,
               Trigger trigger);
