@@ -21,20 +21,11 @@
 #include "ui/remove_options.h"
 #include "ui/repair_options.h"
 #include "tests/support/engine_options.h"
+#include "tests/ui/window_test_support.h"
 
 using pm::ui::MainWindow;
 
 namespace {
-
-std::string writePhoto(const pm::test::TempDir& dir, const std::string& name, int seed) {
-    cv::Mat pixels(240, 320, CV_8UC3);
-    cv::RNG rng(seed);
-    rng.fill(pixels, cv::RNG::UNIFORM, 0, 256);
-    cv::GaussianBlur(pixels, pixels, {0, 0}, 3);
-    const std::string path = dir.file(name);
-    cv::imwrite(path, pixels);
-    return path;
-}
 
 struct WindowFixture : ::testing::Test {
     pm::test::TempDir dir;
@@ -48,8 +39,8 @@ struct WindowFixture : ::testing::Test {
 
 TEST_F(WindowFixture, DroppingSeveralFilesOpensEachInATab) {
     QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(writePhoto(dir, "a.png", 1))),
-                  QUrl::fromLocalFile(QString::fromStdString(writePhoto(dir, "b.jpg", 2)))});
+    mime.setUrls({QUrl::fromLocalFile(pm::test::writeTestPhoto(dir, "a.png", 1)),
+                  QUrl::fromLocalFile(pm::test::writeTestPhoto(dir, "b.jpg", 2))});
     const QPoint centre = window.rect().center();
     QDragEnterEvent enter(centre, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(&window, &enter);
@@ -77,7 +68,7 @@ TEST_F(WindowFixture, UnreadableFilesGiveOneMessageAndTheOthersStillOpen) {
     std::fputs("\x89PNG garbage", f);
     std::fclose(f);
     QSignalSpy errors(&window, &MainWindow::errorShown);
-    window.openFiles({QString::fromStdString(bad), QString::fromStdString(writePhoto(dir, "ok.png", 3)),
+    window.openFiles({QString::fromStdString(bad), pm::test::writeTestPhoto(dir, "ok.png", 3),
                       QString::fromStdString(dir.file("missing.jpg"))});
     EXPECT_EQ(window.documentCount(), 1);
     ASSERT_EQ(errors.count(), 1);
@@ -87,7 +78,7 @@ TEST_F(WindowFixture, UnreadableFilesGiveOneMessageAndTheOthersStillOpen) {
 }
 
 TEST_F(WindowFixture, BracketKeysResizeTheBrushOfEveryCanvas) {
-    window.openFiles({QString::fromStdString(writePhoto(dir, "a.png", 1))});
+    window.openFiles({pm::test::writeTestPhoto(dir, "a.png", 1)});
     const double size = window.brushSize();
     QTest::keyClick(&window, Qt::Key_BracketRight);
     EXPECT_NEAR(window.brushSize(), size * 1.2, 1e-9);
@@ -100,8 +91,8 @@ TEST_F(WindowFixture, BracketKeysResizeTheBrushOfEveryCanvas) {
 TEST_F(WindowFixture, OpenedPhotosGoToOpenRecentNewestFirst) {
     pm::ui::RecentFiles recent;
     recent.clear();
-    const QString a = QString::fromStdString(writePhoto(dir, "a.png", 1));
-    const QString b = QString::fromStdString(writePhoto(dir, "b.png", 2));
+    const QString a = pm::test::writeTestPhoto(dir, "a.png", 1);
+    const QString b = pm::test::writeTestPhoto(dir, "b.png", 2);
     window.openFiles({a, b});
     window.openFiles({a});  // opened again: moves to the top, not listed twice
     const QStringList files = recent.files();
@@ -120,7 +111,7 @@ TEST_F(WindowFixture, OpenedPhotosGoToOpenRecentNewestFirst) {
 }
 
 TEST_F(WindowFixture, HoldingBackslashComparesEvenWhenAButtonHasFocus) {
-    window.openFiles({QString::fromStdString(writePhoto(dir, "a.png", 8))});
+    window.openFiles({pm::test::writeTestPhoto(dir, "a.png", 8)});
     QPushButton* apply = window.modePanel()->applyButton();
     apply->setFocus();
     QTest::keyPress(apply, Qt::Key_Backslash);
@@ -142,7 +133,7 @@ TEST_F(WindowFixture, ModesNotBuiltYetAreListedButDisabledWithATooltip) {
 }
 
 TEST_F(WindowFixture, ApplyRemovesTheMaskedObjectOnTheWorkerAndUndoRestoresIt) {
-    window.openFiles({QString::fromStdString(writePhoto(dir, "a.png", 4))});
+    window.openFiles({pm::test::writeTestPhoto(dir, "a.png", 4)});
     pm::ui::Document* doc = window.currentDocument();
     ASSERT_NE(doc, nullptr);
     const cv::Mat before = doc->image().clone();
@@ -178,7 +169,7 @@ TEST_F(WindowFixture, ApplyRemovesTheMaskedObjectOnTheWorkerAndUndoRestoresIt) {
 }
 
 TEST_F(WindowFixture, ClosingWithUnsavedChangesAsksAndCanBeCancelled) {
-    window.openFiles({QString::fromStdString(writePhoto(dir, "a.png", 5))});
+    window.openFiles({pm::test::writeTestPhoto(dir, "a.png", 5)});
     pm::ui::Document* doc = window.currentDocument();
     cv::Mat edited = doc->image().clone();
     edited.setTo(cv::Scalar(1, 2, 3));
