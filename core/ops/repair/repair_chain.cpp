@@ -88,8 +88,8 @@ StepMemory stepMemory(RepairStep step, int type) {
     const double findFaces = bgr8 ? 1.0 : 3.0;
     switch (step) {
         case RepairStep::Scratches:
-            // Detection: the faces' grey, then the mask plus one tile; the fill: the mask and the
-            // grown hole, plus the crops being filled.
+            // Detection: the faces' grey and the full-size mask (it looks at a copy of at most
+            // 1400 px); the fill: the mask and the grown hole, plus the crops being filled.
             return {std::max(findFaces, 2.0), 700 * kMiB};
         case RepairStep::Faces:
             return {bgr8 ? 1.0 : 3.0, 300 * kMiB};
