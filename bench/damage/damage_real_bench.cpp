@@ -9,7 +9,10 @@
 //     changed, and pixels changed inside detected faces.
 //  4. With --time12mp: the scratches step on scratched_a enlarged to about 12 MP (seconds).
 //
-// usage: damage_real_bench [--testdata DIR] [--out DIR] [--sensitivity S] [--time12mp]
+//  5. With --shapes: per drawn shape of each reference, at each scale, the share of it that each
+//     rule of the detector still covers (detect_damage.h DamageStages): which rule loses a crack.
+//
+// usage: damage_real_bench [--testdata DIR] [--out DIR] [--sensitivity S] [--time12mp] [--shapes]
 //   --out writes overlays: yellow = reference found, green = reference missed, red = flagged
 //   outside the reference, blue = don't care; and before/after of the clean photos with the
 //   changed pixels in red.
@@ -64,6 +67,37 @@ void writeScored(const std::string& path, const cv::Mat& bgr, const cv::Mat& mas
     cv::imwrite(path, both);
 }
 
+// Share of `shape` within `radius` px of `stage` (stage at the detector's working scale).
+double coverage(const cv::Mat& shape, const cv::Mat& stage, int radius) {
+    if (stage.empty()) return 0;
+    cv::Mat at = stage;
+    if (stage.size() != shape.size()) cv::resize(stage, at, shape.size(), 0, 0, cv::INTER_NEAREST);
+    cv::Mat grown;
+    cv::dilate(at, grown,
+               cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * radius + 1, 2 * radius + 1}));
+    const int area = cv::countNonZero(shape);
+    return area ? static_cast<double>(cv::countNonZero(shape & grown)) / area : 0;
+}
+
+void printShapes(const std::string& name, const cv::Mat& img, double scale,
+                 const std::string& refPath, const pm::ops::DamageParams& params) {
+    pm::engine::LocalJobContext ctx;
+    pm::ops::DamageStages st;
+    const cv::Mat mask = pm::ops::detectDamage(img, params, ctx, nullptr, &st);
+    const int r = std::max(2, static_cast<int>(std::lround(3 * scale)));
+    const int t = std::max(1, static_cast<int>(std::lround(2 * scale)));
+    std::printf("%s %.1fx  area  found | visible toned accepted continued notStraight notNetwork kept torn specks\n",
+                name.c_str(), scale);
+    for (const auto& shape : pm::bench::loadReferenceShapes(refPath, img.size())) {
+        std::printf("  %-40.40s %5d %5.2f |", shape.text.c_str(), cv::countNonZero(shape.mask),
+                    coverage(shape.mask, mask, t));
+        for (const cv::Mat* m : {&st.visible, &st.toned, &st.accepted, &st.continued,
+                                 &st.notStraight, &st.notNetwork, &st.kept, &st.torn, &st.specks})
+            std::printf(" %5.2f", coverage(shape.mask, *m, r));
+        std::printf("\n");
+    }
+}
+
 pm::ops::RepairParams scratchesOnly(const pm::ops::DamageParams& damage) {
     pm::ops::RepairParams p;
     p.steps = {pm::ops::RepairStep::Scratches};
@@ -82,12 +116,14 @@ cv::Mat scratchesStep(const cv::Mat& bgr, const pm::ops::DamageParams& damage) {
 int main(int argc, char** argv) {
     std::string testdata = PM_TESTDATA_DIR;
     std::string outDir;
-    bool time12mp = false;
+    bool time12mp = false, shapes = false;
     pm::ops::DamageParams params;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--time12mp")
             time12mp = true;
+        else if (arg == "--shapes")
+            shapes = true;
         else if (i + 1 < argc && arg == "--testdata")
             testdata = argv[++i];
         else if (i + 1 < argc && arg == "--out")
@@ -118,6 +154,7 @@ int main(int argc, char** argv) {
             const auto s = pm::bench::scoreAgainstReference(mask, ref, scale);
             std::printf("%-14s %5.1f %4dx%-5d %9.3f %7.3f %8.3f%% %8.1f\n", name.c_str(), scale,
                         img.cols, img.rows, s.precision, s.recall, 100 * s.flaggedFraction, ms);
+            if (shapes) printShapes(name, img, scale, refPath, params);
             if (!outDir.empty() && scale == 1.0) {
                 cv::Mat both;
                 cv::hconcat(img, scratchesStep(img, params), both);

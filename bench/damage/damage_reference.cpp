@@ -27,10 +27,13 @@ std::vector<cv::Point> points(std::istringstream& in, double sx, double sy) {
 }
 }  // namespace
 
-ReferenceDamage loadReferenceDamage(const std::string& path, cv::Size size) {
+namespace {
+// Reads the reference file and hands every shape, rasterised alone at `size`, to `draw` with
+// whether it is an "ignore" shape and its text.
+template <typename Draw>
+void forEachShape(const std::string& path, cv::Size size, Draw draw) {
     std::ifstream file(path);
     if (!file) throw std::runtime_error("no reference damage file " + path);
-    ReferenceDamage ref{cv::Mat::zeros(size, CV_8UC1), cv::Mat::zeros(size, CV_8UC1)};
     double sx = 0, sy = 0;
     std::string line;
     int lineNo = 0;
@@ -40,9 +43,9 @@ ReferenceDamage loadReferenceDamage(const std::string& path, cv::Size size) {
         std::istringstream in(line);
         std::string kind;
         if (!(in >> kind)) continue;
-        cv::Mat* target = &ref.damage;
+        bool ignore = false;
         if (kind == "ignore") {
-            target = &ref.ignore;
+            ignore = true;
             in >> kind;
         }
         const auto bad = [&] {
@@ -58,29 +61,47 @@ ReferenceDamage loadReferenceDamage(const std::string& path, cv::Size size) {
         }
         if (sx <= 0) throw bad();  // shapes before the size line
         const double s = std::sqrt(sx * sy);
+        cv::Mat target = cv::Mat::zeros(size, CV_8UC1);
         if (kind == "line") {
             double width = 0;
             if (!(in >> width)) throw bad();
             const std::vector<cv::Point> p = points(in, sx, sy);
             if (p.size() < 2) throw bad();
             const int thickness = std::max(1, static_cast<int>(std::lround(width * s)));
-            cv::polylines(*target, p, false, 255, thickness, cv::LINE_8, kShift);
+            cv::polylines(target, p, false, 255, thickness, cv::LINE_8, kShift);
         } else if (kind == "circle") {
             double r = 0, x = 0, y = 0;
             if (!(in >> r >> x >> y)) throw bad();
-            cv::circle(*target, fixedPoint(x, y, sx, sy),
+            cv::circle(target, fixedPoint(x, y, sx, sy),
                        static_cast<int>(std::lround(std::max(1.0, r * s) * kOne)), 255, cv::FILLED,
                        cv::LINE_8, kShift);
         } else if (kind == "poly") {
             const std::vector<cv::Point> p = points(in, sx, sy);
             if (p.size() < 3) throw bad();
-            cv::fillPoly(*target, std::vector<std::vector<cv::Point>>{p}, 255, cv::LINE_8, kShift);
+            cv::fillPoly(target, std::vector<std::vector<cv::Point>>{p}, 255, cv::LINE_8, kShift);
         } else {
             throw bad();
         }
+        draw(ignore, line, target);
     }
     if (sx <= 0) throw std::runtime_error(path + ": no size line");
+}
+}  // namespace
+
+ReferenceDamage loadReferenceDamage(const std::string& path, cv::Size size) {
+    ReferenceDamage ref{cv::Mat::zeros(size, CV_8UC1), cv::Mat::zeros(size, CV_8UC1)};
+    forEachShape(path, size, [&](bool ignore, const std::string&, const cv::Mat& shape) {
+        (ignore ? ref.ignore : ref.damage) |= shape;
+    });
     return ref;
+}
+
+std::vector<ReferenceShape> loadReferenceShapes(const std::string& path, cv::Size size) {
+    std::vector<ReferenceShape> shapes;
+    forEachShape(path, size, [&](bool ignore, const std::string& text, const cv::Mat& shape) {
+        if (!ignore) shapes.push_back({text, shape});
+    });
+    return shapes;
 }
 
 ReferenceScore scoreAgainstReference(const cv::Mat& detected, const ReferenceDamage& reference,

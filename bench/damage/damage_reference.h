@@ -12,6 +12,7 @@
 // Scoring against a detected mask uses the tolerance band of damage_synth.h (scaled with the
 // resolution), with the "ignore" pixels left out of both precision and recall.
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -25,6 +26,14 @@ struct ReferenceDamage {
 /// Rasterises the reference file at `size` (coordinates and widths scaled from its "size" line).
 /// Throws std::runtime_error when the file is missing or malformed.
 ReferenceDamage loadReferenceDamage(const std::string& path, cv::Size size);
+
+/// One damage shape of a reference file (not the "ignore" ones), rasterised alone: which drawn
+/// crack, speck or torn edge a detector misses (damage_real_bench --shapes).
+struct ReferenceShape {
+    std::string text;  ///< the shape's line in the file
+    cv::Mat mask;      ///< CV_8UC1, 255 = this shape
+};
+std::vector<ReferenceShape> loadReferenceShapes(const std::string& path, cv::Size size);
 
 struct ReferenceScore {
     double precision = 0, recall = 0;

@@ -229,7 +229,7 @@ cv::Mat networkZones(const cv::Mat& toned) {
 void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLevel,
                      const cv::Mat& baseSegmentLevel, const cv::Mat& busy,
                      const DamageTone& tone, const std::vector<cv::Rect>& faces,
-                     const DamageParams& params, cv::Mat& centres) {
+                     const DamageParams& params, cv::Mat& centres, DamageStages* stages) {
     const cv::Mat damageTone = tone.matches(ridges.bright, ridges.tone);
     const cv::Mat deepDark = ~ridges.bright & (ridges.tone <= tone.deepDark);
     cv::Mat strongLevel = baseStrongLevel.clone();
@@ -318,9 +318,17 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     const cv::Mat faint = ridges.centre & damageTone &
                           (ridges.contrast > segmentLevel * kContinueContrastShare) &
                           ~damage::zoneMask(centres.size(), faces);
+    if (stages) {
+        stages->visible = visible.clone();
+        stages->toned = weak.clone();
+        stages->accepted = centres.clone();
+    }
     continueScratches(faint, centres);
+    if (stages) stages->continued = centres.clone();
     centres &= ~straightAndBorderZones(weak | faint);
+    if (stages) stages->notStraight = centres.clone();
     centres &= ~networkZones(visible & damageTone);
+    if (stages) stages->notNetwork = centres.clone();
     // Each line as a whole: on its pixels with a clean profile, and on every pixel it could
     // reach at any sensitivity (all candidates as seeds, so the verdict does not depend on the
     // sensitivity). Continued through an outline, a highlight turns lopsided (content_lines.h).
@@ -330,6 +338,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
                                          damage::kProfileLimits);
     centres &= ~damage::contentLineZones(ridges, reach, reach, tone.chroma, kJoin,
                                          damage::kReachLimits);
+    if (stages) stages->kept = centres.clone();
 }
 
 // Dust: small compact blobs that stand out from a median background and sit alone on a flat ring
@@ -396,7 +405,8 @@ void paintScratches(const cv::Mat& centres, const cv::Mat& scale, cv::Mat& mask)
 
 // The detection at the image's own size (detectDamage below picks that size).
 cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
-                            engine::JobContext& context) {
+                            const std::vector<cv::Rect>& faces, engine::JobContext& context,
+                            DamageStages* stages) {
     context.progress(0.0, "Finding scratches and dust");
     const cv::Mat luma = damage::luminance(image);
     const cv::Mat level = damage::textureLevel(luma);
@@ -407,7 +417,6 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
     context.throwIfCancelled();
     context.progress(0.3, "Finding scratches and dust");
 
-    const std::vector<cv::Rect> faces = damage::protectedFaceZones(image);
     const DamageTone damageTone(image, luma);
     const cv::Mat busy = edgeShare(luma);
     cv::Mat mask = cv::Mat::zeros(image.size(), CV_8UC1);
@@ -416,7 +425,8 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
         const damage::Ridges ridges = damage::findRidges(luma);
         context.throwIfCancelled();
         context.progress(0.6, "Finding scratches and dust");
-        acceptScratches(ridges, strongLevel, segmentLevel, busy, damageTone, faces, params, centres);
+        acceptScratches(ridges, strongLevel, segmentLevel, busy, damageTone, faces, params, centres,
+                        stages);
         paintScratches(centres, ridges.scale, mask);
         context.throwIfCancelled();
     }
@@ -424,10 +434,15 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
         // Torn and broken edges and corners show the paper base (torn_edges.h).
         const cv::Mat paper = (luma >= std::max(damageTone.brightFloor, kPaperTone)) &
                               (damageTone.chroma <= damageTone.chromaLimit);
-        mask |= damage::findTornEdges(luma, paper) & ~damage::zoneMask(image.size(), faces);
+        const cv::Mat torn = damage::findTornEdges(luma, paper) & ~damage::zoneMask(image.size(), faces);
+        mask |= torn;
+        if (stages) stages->torn = torn;
     }
     if (params.dust) {
-        acceptSpecks(luma, strongLevel, segmentLevel, busy, damageTone, faces, mask);
+        cv::Mat specks = cv::Mat::zeros(image.size(), CV_8UC1);
+        acceptSpecks(luma, strongLevel, segmentLevel, busy, damageTone, faces, specks);
+        mask |= specks;
+        if (stages) stages->specks = specks;
         context.throwIfCancelled();
     }
     context.progress(0.9, "Finding scratches and dust");
@@ -442,7 +457,8 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
 }  // namespace
 
 cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
-                     engine::JobContext& context) {
+                     engine::JobContext& context, const std::vector<cv::Rect>* faceZones,
+                     DamageStages* stages) {
     if (image.empty()) throw Error("Detect damage: the image is empty");
     if ((image.depth() != CV_8U && image.depth() != CV_16U) ||
         (image.channels() != 1 && image.channels() != 3 && image.channels() != 4))
@@ -454,11 +470,21 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
     // enlarged back, covering every full-size pixel it touches), which also keeps the time of a
     // 12 MP scan to that of a 1 MP one.
     const int longSide = std::max(image.cols, image.rows);
-    if (longSide <= kWorkingSide) return detectAtWorkingSize(image, params, context);
-    const double f = static_cast<double>(kWorkingSide) / longSide;
+    const double f = longSide <= kWorkingSide ? 1.0 : static_cast<double>(kWorkingSide) / longSide;
+    std::vector<cv::Rect> faces =
+        faceZones ? *faceZones : damage::protectedFaceZones(image);
+    if (stages) stages->workingScale = f;
+    if (f == 1.0) return detectAtWorkingSize(image, params, faces, context, stages);
+    for (cv::Rect& z : faces) {
+        // Scaled outwards so the zone still covers the whole face.
+        const cv::Point tl(static_cast<int>(std::floor(z.x * f)), static_cast<int>(std::floor(z.y * f)));
+        const cv::Point br(static_cast<int>(std::ceil(z.br().x * f)),
+                           static_cast<int>(std::ceil(z.br().y * f)));
+        z = cv::Rect(tl, br);
+    }
     cv::Mat small;
     cv::resize(image, small, {}, f, f, cv::INTER_AREA);
-    const cv::Mat smallMask = detectAtWorkingSize(small, params, context);
+    const cv::Mat smallMask = detectAtWorkingSize(small, params, faces, context, stages);
     cv::Mat mask;
     cv::resize(smallMask, mask, image.size(), 0, 0, cv::INTER_LINEAR);
     return mask > 0;

@@ -50,6 +50,8 @@
 // Measured on real scans against hand-drawn references: bench/damage/damage_real_bench.cpp; on
 // synthetic damage: bench/damage/damage_bench.cpp.
 // Thread-safety: pure function; the context is used for progress and cancellation only.
+#include <vector>
+
 #include <opencv2/core.hpp>
 
 #include "core/engine/job_context.h"
@@ -63,9 +65,29 @@ struct DamageParams {
     int minLength = 15;        ///< shortest scratch, in pixels (bounding-box diagonal)
 };
 
+/// What the scratch detector kept after each of its rules, as CV_8UC1 ridge-centre masks at its
+/// working size (see detectDamage): tells which rule drops a crack a person drew
+/// (bench/damage/damage_real_bench --shapes). Costs nothing when not asked for.
+struct DamageStages {
+    double workingScale = 1.0;  ///< working size / image size
+    cv::Mat visible;     ///< ridge centres that stand out at the fixed segment level
+    cv::Mat toned;       ///< ...with the damage tone and a one-surface profile (candidates)
+    cv::Mat accepted;    ///< ...in lines accepted as a whole (length, strength, texture, faces)
+    cv::Mat continued;   ///< ...grown through fainter damage-toned ridges
+    cv::Mat notStraight; ///< ...not a ruler-straight mast nor along the print's edge
+    cv::Mat notNetwork;  ///< ...not a lattice or mortar network
+    cv::Mat kept;        ///< ...not picture content (content_lines.h): the scratches painted
+    cv::Mat torn;        ///< torn edges and corners
+    cv::Mat specks;      ///< dust
+};
+
 /// image: CV_8U or CV_16U, 1, 3 or 4 channels. Returns a CV_8UC1 mask of the same size, 255 =
-/// damaged. Throws pm::Error for an empty image or an unsupported type, pm::Cancelled when the job
-/// is cancelled.
-cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params, engine::JobContext& context);
+/// damaged. `faceZones`: the protected face zones of `image` (damage::protectedFaceZones, in
+/// image coordinates) when the caller has them already, so faces are detected once per photo;
+/// nullptr: detected here. `stages`: filled with what each rule kept, when given. Throws pm::Error
+/// for an empty image or an unsupported type, pm::Cancelled when the job is cancelled.
+cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params, engine::JobContext& context,
+                     const std::vector<cv::Rect>* faceZones = nullptr,
+                     DamageStages* stages = nullptr);
 
 }  // namespace pm::ops

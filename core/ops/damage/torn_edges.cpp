@@ -20,6 +20,18 @@ constexpr double kBorderCoverage = 0.9;
 constexpr double kStraightEdge = 1.5;
 // Too small to tell from a highlight touching the border.
 constexpr int kMinArea = 12;
+// The print's edge rarely lies exactly on the image border: a line or two of scanner background
+// or lid shadow lies beyond it. A long strip (along at least kLongStrip of a side) this close to
+// the sides (share of the shorter side, at least kMinGap px) counts as touching them; a small
+// patch must touch them (a star of a flag, sky between leaves near a corner).
+constexpr double kBorderGapShare = 0.006;
+constexpr int kMinGap = 2;
+constexpr double kLongStrip = 0.5;
+// A torn strip breaks into pieces where grime or a stain tints the paper: pieces this close (px)
+// are one strip; along the border, where a torn strip narrows to a pixel or two, the pieces of
+// one strip lie up to this share of the shorter side apart.
+constexpr int kPieceJoin = 5;
+constexpr double kStripJoinShare = 0.03;
 
 // Depth of each pixel from the nearest image border.
 int depthOf(int x, int y, cv::Size size) {
@@ -55,59 +67,102 @@ bool isIntactBorder(const cv::Mat& patch, const cv::Rect& box) {
     }
     return false;
 }
+
+// One candidate patch: `labels` == `label` within the paper. Marks it in `out` when it is a torn
+// edge: touching two sides (within `gap` px), no deeper than `maxDepth`, much lighter than the
+// picture just inside it and not an intact border.
+void judgePatch(const cv::Mat& luma, const cv::Mat& paper, const cv::Mat& labels, int label,
+                const cv::Rect& labelBox, int maxDepth, int gap, bool longStripsOnly, cv::Mat& out) {
+    const cv::Size size = luma.size();
+    const cv::Rect roi = (labelBox + cv::Size(2 * kInsideRing, 2 * kInsideRing) -
+                          cv::Point(kInsideRing, kInsideRing)) &
+                         cv::Rect({}, size);
+    const cv::Mat patch = (labels(roi) == label) & paper(roi);
+    if (cv::countNonZero(patch) < kMinArea) return;
+    const cv::Rect box = cv::boundingRect(patch) + roi.tl();
+    if (longStripsOnly &&
+        box.width < kLongStrip * size.width && box.height < kLongStrip * size.height)
+        return;
+    // A broken corner touches two sides; along one side alone a white patch at the border is
+    // as often a flag's stripe, a lattice or a sky as a torn edge.
+    const bool left = box.x <= gap, top = box.y <= gap, right = box.br().x >= size.width - gap,
+               bottom = box.br().y >= size.height - gap;
+    if (!((left || right) && (top || bottom))) return;
+    // Quick reject: a box reaching deeper than the strip on every side it could belong to.
+    const cv::Rect inner(maxDepth + 1, maxDepth + 1, size.width - 2 * maxDepth - 2,
+                         size.height - 2 * maxDepth - 2);
+    if ((box & inner).area() > 0) {
+        for (int y = 0; y < patch.rows; ++y) {
+            const uchar* p = patch.ptr<uchar>(y);
+            for (int x = 0; x < patch.cols; ++x)
+                if (p[x] && depthOf(x + roi.x, y + roi.y, size) > maxDepth) return;
+        }
+    }
+    // Paper against picture: the ring just inside the patch is much darker.
+    cv::Mat grown;
+    cv::dilate(patch, grown,
+               cv::getStructuringElement(cv::MORPH_ELLIPSE,
+                                         {2 * kInsideRing + 1, 2 * kInsideRing + 1}));
+    const cv::Mat ring = grown & ~patch & (paper(roi) == 0);
+    if (cv::countNonZero(ring) == 0) return;
+    const double patchTone = cv::mean(luma(roi), patch)[0];
+    const double ringTone = cv::mean(luma(roi), ring)[0];
+    if (patchTone - ringTone < kMinStep) return;
+    cv::Mat whole = cv::Mat::zeros(size, CV_8UC1);
+    patch.copyTo(whole(roi), patch);
+    if (isIntactBorder(whole, box)) return;
+    out(roi).setTo(255, patch);
+}
+
+// Labels of `paper` with the pieces of one torn strip joined: pieces kPieceJoin px apart, and
+// within `maxDepth` of a side, pieces up to kStripJoinShare of the shorter side apart along it.
+int joinedStrips(const cv::Mat& paper, int maxDepth, cv::Mat& labels, cv::Mat& stats) {
+    const cv::Size size = paper.size();
+    cv::Mat joined;
+    cv::dilate(paper, joined,
+               cv::getStructuringElement(cv::MORPH_ELLIPSE, {kPieceJoin, kPieceJoin}));
+    const int stripJoin =
+        std::max(kPieceJoin, static_cast<int>(std::lround(
+                                 kStripJoinShare * std::min(size.width, size.height))));
+    const cv::Rect sides[] = {{0, 0, maxDepth, size.height},
+                              {size.width - maxDepth, 0, maxDepth, size.height},
+                              {0, 0, size.width, maxDepth},
+                              {0, size.height - maxDepth, size.width, maxDepth}};
+    for (int side = 0; side < 4; ++side) {
+        const cv::Size along = side < 2 ? cv::Size(1, stripJoin) : cv::Size(stripJoin, 1);
+        cv::Mat bridged;
+        cv::dilate(paper(sides[side]), bridged, cv::getStructuringElement(cv::MORPH_RECT, along));
+        joined(sides[side]) |= bridged;
+    }
+    cv::Mat centroids;
+    return cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
+}
+
+cv::Rect boxOf(const cv::Mat& stats, int i) {
+    return {stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+            stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
+}
+
 }  // namespace
 
 cv::Mat findTornEdges(const cv::Mat& luma, const cv::Mat& paper) {
     const cv::Size size = luma.size();
     cv::Mat out = cv::Mat::zeros(size, CV_8UC1);
-    const int maxDepth =
-        std::max(kMinDepth, static_cast<int>(kMaxDepthShare * std::min(size.width, size.height)));
-    if (std::min(size.width, size.height) < 4 * kMinDepth) return out;
+    const int shorter = std::min(size.width, size.height);
+    const int maxDepth = std::max(kMinDepth, static_cast<int>(kMaxDepthShare * shorter));
+    if (shorter < 4 * kMinDepth) return out;
+    // Broken corners: single patches of paper touching two sides.
     cv::Mat labels, stats, centroids;
-    const int n = cv::connectedComponentsWithStats(paper, labels, stats, centroids, 8, CV_32S);
-    for (int i = 1; i < n; ++i) {
-        const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                           stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-        if (stats.at<int>(i, cv::CC_STAT_AREA) < kMinArea) continue;
-        // A broken corner touches two sides; along one side alone a white patch at the border is
-        // as often a flag's stripe, a lattice or a sky as a torn edge.
-        const bool left = box.x == 0, top = box.y == 0, right = box.br().x == size.width,
-                   bottom = box.br().y == size.height;
-        if (!((left || right) && (top || bottom))) continue;
-        // Quick reject: a box reaching deeper than the strip on every side it could belong to.
-        const cv::Rect inner(maxDepth + 1, maxDepth + 1, size.width - 2 * maxDepth - 2,
-                             size.height - 2 * maxDepth - 2);
-        const cv::Rect roi = (box + cv::Size(2 * kInsideRing, 2 * kInsideRing) -
-                              cv::Point(kInsideRing, kInsideRing)) &
-                             cv::Rect({}, size);
-        const cv::Mat patch = labels(roi) == i;
-        bool tooDeep = false;
-        if ((box & inner).area() > 0) {
-            for (int y = 0; y < patch.rows && !tooDeep; ++y) {
-                const uchar* p = patch.ptr<uchar>(y);
-                for (int x = 0; x < patch.cols; ++x)
-                    if (p[x] && depthOf(x + roi.x, y + roi.y, size) > maxDepth) {
-                        tooDeep = true;
-                        break;
-                    }
-            }
-        }
-        if (tooDeep) continue;
-        // Paper against picture: the ring just inside the patch is much darker.
-        cv::Mat grown;
-        cv::dilate(patch, grown,
-                   cv::getStructuringElement(cv::MORPH_ELLIPSE,
-                                             {2 * kInsideRing + 1, 2 * kInsideRing + 1}));
-        const cv::Mat ring = grown & ~patch & (paper(roi) == 0);
-        if (cv::countNonZero(ring) == 0) continue;
-        const double patchTone = cv::mean(luma(roi), patch)[0];
-        const double ringTone = cv::mean(luma(roi), ring)[0];
-        if (patchTone - ringTone < kMinStep) continue;
-        cv::Mat whole = cv::Mat::zeros(size, CV_8UC1);
-        patch.copyTo(whole(roi), patch);
-        if (isIntactBorder(whole, box)) continue;
-        out(roi).setTo(255, patch);
-    }
+    int n = cv::connectedComponentsWithStats(paper, labels, stats, centroids, 8, CV_32S);
+    for (int i = 1; i < n; ++i)
+        if (stats.at<int>(i, cv::CC_STAT_AREA) >= kMinArea)
+            judgePatch(luma, paper, labels, i, boxOf(stats, i), maxDepth, 0, false, out);
+    // Torn print edges: long strips in pieces, a little inside the image border.
+    const int gap =
+        std::max(kMinGap, static_cast<int>(std::lround(kBorderGapShare * shorter)));
+    n = joinedStrips(paper, maxDepth, labels, stats);
+    for (int i = 1; i < n; ++i)
+        judgePatch(luma, paper, labels, i, boxOf(stats, i), maxDepth, gap, true, out);
     return out;
 }
 

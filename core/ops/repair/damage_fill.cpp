@@ -35,8 +35,10 @@ void diffuseInto(cv::Mat roi, const cv::Mat& hole) {
 }  // namespace
 
 RemoveResult fillDamageInPlace(cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
-                               engine::JobContext& context) {
-    const std::vector<cv::Rect> zones = damage::protectedFaceZones(image);
+                               engine::JobContext& context,
+                               const std::vector<cv::Rect>* faceZones) {
+    const std::vector<cv::Rect> zones =
+        faceZones ? *faceZones : damage::protectedFaceZones(image);
     const cv::Mat inFaces = damage::zoneMask(image.size(), zones);
     const cv::Mat outside = (mask != 0) & ~inFaces;
     RemoveResult result{image, {}, "built-in diffusion"};

@@ -3,6 +3,8 @@
 // for thin scratches, or LaMa). Inside a protected face zone (core/ops/damage/face_guard.h) it is
 // filled by smooth diffusion (Telea) from that face's own pixels only: copied patches would put
 // sweater knit or hair on a cheek, which no viewer forgives.
+#include <vector>
+
 #include <opencv2/core.hpp>
 
 #include "core/engine/job_context.h"
@@ -12,8 +14,12 @@ namespace pm::ops {
 
 /// Same contract as removeObjectInPlace (image CV_8U/CV_16U, 1/3/4 channels, filled in place;
 /// mask CV_8UC1, non-zero = damage). Pixels inside face zones change only where the mask (grown by
-/// one pixel) marks them. Beyond the photo it holds only copies of the face zones.
+/// one pixel) marks them. Beyond the photo it holds only copies of the face zones. `faceZones`:
+/// the photo's protected face zones (damage::protectedFaceZones, image coordinates) when the caller
+/// has them already (the scratches step detects faces once for detection and fill); nullptr:
+/// detected here.
 RemoveResult fillDamageInPlace(cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
-                               engine::JobContext& context);
+                               engine::JobContext& context,
+                               const std::vector<cv::Rect>* faceZones = nullptr);
 
 }  // namespace pm::ops

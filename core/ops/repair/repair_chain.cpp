@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
+#include "core/ops/damage/face_guard.h"
 #include "core/ops/repair/damage_fill.h"
 
 namespace pm::ops {
@@ -160,12 +161,16 @@ std::vector<RepairStepResult> runSteps(cv::Mat& image, const cv::Mat& damage,
         RepairStepResult result{steps[i], {}, "built-in"};
         switch (steps[i]) {
         case RepairStep::Scratches: {
+            // Faces are found once: detection leaves them alone, the fill diffuses inside them
+            // from their own skin only (damage_fill.h).
+            const std::vector<cv::Rect> faces = damage::protectedFaceZones(image);
             cv::Mat detected;
-            if (damage.empty()) detected = detectDamage(image, params.damage, stepContext);
+            if (damage.empty())
+                detected = detectDamage(image, params.damage, stepContext, &faces);
             const cv::Mat& mask = damage.empty() ? detected : damage;
             if (cv::countNonZero(mask) == 0) continue;
-            // Faces are filled by diffusion from their own skin only (damage_fill.h).
-            const RemoveResult filled = fillDamageInPlace(image, mask, params.fill, stepContext);
+            const RemoveResult filled =
+                fillDamageInPlace(image, mask, params.fill, stepContext, &faces);
             result.changed = filled.changed;
             result.engineUsed = filled.engineUsed;
             break;
