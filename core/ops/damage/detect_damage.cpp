@@ -12,6 +12,7 @@
 #include "core/ops/damage/torn_edges.h"
 #include "core/ops/damage/face_guard.h"
 #include "core/ops/damage/content_lines.h"
+#include "core/ops/damage/working_scale.h"
 
 namespace pm::ops {
 
@@ -35,8 +36,6 @@ constexpr int kMaxSpeckArea = 60;
 constexpr int kMaxSpeckSide = 10;
 constexpr int kSpeckBackgroundWindow = 11;
 constexpr int kGrowPixels = 2;
-// Longest side the detector works at; larger scans are reduced to it (see detectDamage).
-constexpr int kWorkingSide = 1400;
 constexpr int kJoin = 9;
 constexpr float kEdgeSlope = 14.0f;    // grey levels per pixel: a picture edge
 constexpr int kEdgeWindow = 41;
@@ -466,11 +465,10 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
             "Detect damage: unsupported pixel format (expected 8 or 16 bit grey, BGR or BGRA)");
     // Damage is as wide, and specks as large, in proportion to the print whatever the scan's
     // resolution: a crack 4 px wide on a 600 px scan is 25 px wide on a 4000 px one, far beyond
-    // the ridge scales. A large scan is looked at reduced to the working size (the mask is
-    // enlarged back, covering every full-size pixel it touches), which also keeps the time of a
-    // 12 MP scan to that of a 1 MP one.
-    const int longSide = std::max(image.cols, image.rows);
-    const double f = longSide <= kWorkingSide ? 1.0 : static_cast<double>(kWorkingSide) / longSide;
+    // the ridge scales. The scan is looked at in the size working_scale.h picks (the mask is
+    // brought back to the scan's size, covering every pixel it touches), which also keeps the
+    // time of a 12 MP scan to that of a 1 MP one.
+    const double f = damage::workingScale(image);
     std::vector<cv::Rect> faces =
         faceZones ? *faceZones : damage::protectedFaceZones(image);
     if (stages) stages->workingScale = f;
@@ -482,11 +480,11 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
                            static_cast<int>(std::ceil(z.br().y * f)));
         z = cv::Rect(tl, br);
     }
-    cv::Mat small;
-    cv::resize(image, small, {}, f, f, cv::INTER_AREA);
-    const cv::Mat smallMask = detectAtWorkingSize(small, params, faces, context, stages);
+    cv::Mat working;
+    cv::resize(image, working, {}, f, f, f < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+    const cv::Mat workingMask = detectAtWorkingSize(working, params, faces, context, stages);
     cv::Mat mask;
-    cv::resize(smallMask, mask, image.size(), 0, 0, cv::INTER_LINEAR);
+    cv::resize(workingMask, mask, image.size(), 0, 0, f < 1 ? cv::INTER_LINEAR : cv::INTER_AREA);
     return mask > 0;
 }
 

@@ -1,0 +1,45 @@
+#include "core/ops/damage/working_scale.h"
+
+#include <algorithm>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/ops/damage/damage_maps.h"
+
+namespace pm::ops::damage {
+
+namespace {
+constexpr int kWorkingSide = 1400;
+constexpr int kMinWorkingSide = 320;
+// Halving loses less than this share of what reducing to a third loses: oversampled.
+constexpr double kOversampledLoss = 0.35;
+
+// Mean grey levels lost by reducing `luma` by `factor` and enlarging it back.
+double detailLost(const cv::Mat& luma, double factor) {
+    cv::Mat reduced, back, difference;
+    cv::resize(luma, reduced, {}, factor, factor, cv::INTER_AREA);
+    cv::resize(reduced, back, luma.size(), 0, 0, cv::INTER_CUBIC);
+    cv::absdiff(luma, back, difference);
+    return cv::mean(difference)[0];
+}
+
+bool oversampled(const cv::Mat& luma) {
+    const double third = detailLost(luma, 1.0 / 3.0);
+    return third > 0 && detailLost(luma, 0.5) < kOversampledLoss * third;
+}
+}  // namespace
+
+double workingScale(const cv::Mat& image) {
+    const int longSide = std::max(image.cols, image.rows);
+    if (longSide < kMinWorkingSide) return 2.0;
+    double scale = std::min(1.0, static_cast<double>(kWorkingSide) / longSide);
+    cv::Mat luma = luminance(image);
+    if (scale < 1.0) cv::resize(luma, luma, {}, scale, scale, cv::INTER_AREA);
+    while (longSide * scale / 2 >= kMinWorkingSide && oversampled(luma)) {
+        scale /= 2;
+        cv::resize(luma, luma, {}, 0.5, 0.5, cv::INTER_AREA);
+    }
+    return scale;
+}
+
+}  // namespace pm::ops::damage

@@ -1,0 +1,25 @@
+#pragma once
+// The size the damage detector looks at a scan in. Its ridge scales, windows and lengths are in
+// pixels and were tuned on scans of 300-1000 px whose finest detail (grain, cracks) is a pixel or
+// two wide. The same print scanned at twice the resolution shows every crack twice as wide, and
+// at half the resolution half as wide: the detector must see the print at about the same size
+// either way (issue 13: a 400 px scan and a 4000 px one).
+//
+// How it picks the size:
+//  - Longer than kWorkingSide (1400 px): reduced to it (also bounds the time of a 12 MP scan).
+//  - Oversampled: a scan whose finest detail is far wider than a pixel (scanned at more dots per
+//    inch than the print holds, or enlarged) loses almost nothing when halved: halved, as long
+//    as it stays at least kMinWorkingSide long. Measured on the test photos enlarged 2x: halving
+//    loses at most 0.3 of what reducing to a third loses; on the photos as they are, at least
+//    0.42 (scratched_c) and mostly 0.5-0.9 (grain and texture sit at the pixel level).
+//  - Shorter than kMinWorkingSide (320 px): doubled, so hairlines are more than the finest ridge
+//    scale and the length and window rules see them as on a larger scan.
+// Thread-safety: pure function.
+#include <opencv2/core.hpp>
+
+namespace pm::ops::damage {
+
+/// Working size / image size for `image` (CV_8U or CV_16U, 1, 3 or 4 channels): 1 = as it is.
+double workingScale(const cv::Mat& image);
+
+}  // namespace pm::ops::damage
