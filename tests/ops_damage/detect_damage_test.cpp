@@ -11,6 +11,7 @@
 #include "core/image/image_io.h"
 #include "core/image/pixel_convert.h"
 #include "core/ops/damage/detect_damage.h"
+#include "core/ops/damage/working_scale.h"
 #include "tests/support/testdata.h"
 
 namespace {
@@ -156,6 +157,24 @@ TEST(DetectDamage, RejectsEmptyAndFloatImages) {
     pm::engine::LocalJobContext ctx;
     EXPECT_THROW(pm::ops::detectDamage(cv::Mat(), {}, ctx), pm::Error);
     EXPECT_THROW(pm::ops::detectDamage(cv::Mat(8, 8, CV_32FC3), {}, ctx), pm::Error);
+}
+
+// The same print at twice the resolution is looked at halved, a tiny scan doubled, and the test
+// photos as they are (they hold detail at the pixel level): see working_scale.h.
+TEST(DetectDamage, WorkingScaleSeesThePrintAtAboutOneSize) {
+    PM_REQUIRE_TESTDATA();
+    for (const auto& path : pm::test::testdataFiles("old-photos")) {
+        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        EXPECT_EQ(pm::ops::damage::workingScale(bgr), 1.0) << path;
+        cv::Mat twice, half;
+        cv::resize(bgr, twice, {}, 2.0, 2.0, cv::INTER_CUBIC);
+        // Above 1400 px a scan is reduced to 1400 px first: only the others are checked here.
+        if (std::max(twice.cols, twice.rows) <= 1400)
+            EXPECT_EQ(pm::ops::damage::workingScale(twice), 0.5) << path;
+        cv::resize(bgr, half, {}, 0.5, 0.5, cv::INTER_AREA);
+        if (std::max(half.cols, half.rows) < 320)
+            EXPECT_EQ(pm::ops::damage::workingScale(half), 2.0) << path;
+    }
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "core/image/pixel_convert.h"
 #include "core/ops/damage/detect_damage.h"
 #include "core/ops/faces/restore_faces.h"
+#include "core/ops/repair/damage_fill.h"
 #include "core/ops/repair/repair_chain.h"
 #include "tests/support/testdata.h"
 
@@ -24,9 +25,17 @@ namespace {
 namespace fs = std::filesystem;
 
 // Floors a little under what the detector reaches (bench/damage/damage_real_bench.cpp): at 1x
-// scratched_a 0.26 recall at 0.79 precision, scratched_c 0.35 at 0.74 (before issue 13: 0.11 and
-// 0.0). Far from the 0.8 goal: these floors only keep what was won.
-constexpr double kMinRecall = 0.2;
+// scratched_a 0.79 recall at 0.88 precision (0.26 before torn strips a pixel or two inside the
+// border counted), scratched_c 0.35 at 0.74 (before issue 13: 0.11 and 0.0). At 2x (0.07 and 0.0
+// before the working scale halved oversampled scans): 0.81 at 0.89 and 0.39 at 0.73.
+struct RecallFloor {
+    const char* scan;
+    double scale;
+    double recall;
+};
+constexpr RecallFloor kRecallFloors[] = {
+    {"scratched_a", 1.0, 0.75}, {"scratched_c", 1.0, 0.3},
+    {"scratched_a", 2.0, 0.75}, {"scratched_c", 2.0, 0.3}};
 constexpr double kMinPrecision = 0.7;
 // crack_synth.h on the faded photos: line recall 0.165, dust 0.16, precision 0.82 (mean of six;
 // 0.22, 0.21, 0.71 before content_lines.h kept picture edges out).
@@ -94,18 +103,80 @@ TEST(RealScanDamage, FacesOfOldPhotosStayUntouchedByTheScratchesStep) {
     EXPECT_GE(faces, 4) << "the face detector should find faces in the old photos";
 }
 
-TEST(RealScanDamage, FindsTheHandDrawnCracksOfTheScratchedScans) {
+TEST(RealScanDamage, FindsTheHandDrawnCracksOfTheScratchedScansAtOneAndTwiceTheirSize) {
     PM_REQUIRE_TESTDATA();
-    for (const std::string name : {"scratched_a", "scratched_c"}) {
-        const cv::Mat bgr = load("old-photos/" + name + ".png");
+    for (const RecallFloor& floor : kRecallFloors) {
+        cv::Mat bgr = load(std::string("old-photos/") + floor.scan + ".png");
+        if (floor.scale != 1.0)
+            cv::resize(bgr, bgr, {}, floor.scale, floor.scale, cv::INTER_CUBIC);
         pm::engine::LocalJobContext ctx;
         const cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
-        const auto s = pm::bench::scoreAgainstReference(mask, reference(name, bgr.size()), 1.0);
-        std::cout << "[ damage   ] " << name << ": precision " << s.precision << " recall "
-                  << s.recall << "\n";
-        EXPECT_GE(s.recall, kMinRecall) << name;
-        EXPECT_GE(s.precision, kMinPrecision) << name;
+        const auto s = pm::bench::scoreAgainstReference(mask, reference(floor.scan, bgr.size()),
+                                                        floor.scale);
+        std::cout << "[ damage   ] " << floor.scan << " " << floor.scale << "x: precision "
+                  << s.precision << " recall " << s.recall << "\n";
+        EXPECT_GE(s.recall, floor.recall) << floor.scan << " " << floor.scale << "x";
+        EXPECT_GE(s.precision, kMinPrecision) << floor.scan << " " << floor.scale << "x";
     }
+}
+
+// The white torn strip down scratched_a's left edge lies a pixel or two inside the image border
+// (scanner background beyond it) and breaks into pieces where it narrows: most of the drawn strip
+// must be found. Before torn_edges.cpp joined the pieces: 12% of it.
+TEST(RealScanDamage, FindsTheTornLeftEdgeOfScratchedA) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat bgr = load("old-photos/scratched_a.png");
+    pm::engine::LocalJobContext ctx;
+    cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
+    // The 2 px tolerance of the benchmark's scoring (the strip is drawn 0-8 px wide by hand).
+    cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
+    const auto shapes = pm::bench::loadReferenceShapes(
+        std::string(PM_SOURCE_DIR) + "/bench/damage/reference/scratched_a.txt", bgr.size());
+    int checked = 0;
+    for (const auto& shape : shapes) {
+        if (shape.text.rfind("poly 0 50 ", 0) != 0) continue;
+        ++checked;
+        const double found = static_cast<double>(cv::countNonZero(shape.mask & mask)) /
+                             cv::countNonZero(shape.mask);
+        std::cout << "[ damage   ] left torn edge: " << found << " found\n";
+        EXPECT_GE(found, 0.8);
+    }
+    EXPECT_EQ(checked, 1) << "the reference should hold the left torn edge";
+}
+
+// A white patch of picture near a corner is not a torn corner unless it touches both sides: the
+// flag's star at astronaut's top left lies a pixel inside the border (taken for a torn corner while
+// torn_edges.cpp allowed that gap for small patches too).
+TEST(RealScanDamage, AStarOfAFlagNearTheCornerStaysUntouched) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat bgr = load("photos/astronaut.png");
+    const cv::Mat changed = changedByScratchesStep(bgr);
+    EXPECT_EQ(cv::countNonZero(changed(cv::Rect(0, 0, 48, 48))), 0);
+}
+
+// The scratches step detects faces once and hands the zones to detection and fill: zones given by
+// the caller must be what both protect. A made-up zone over the branching crack of scratched_a
+// (found without it) keeps detection out and the fill from touching anything unmarked there.
+TEST(RealScanDamage, FaceZonesGivenByTheCallerAreProtected) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat bgr = load("old-photos/scratched_a.png");
+    const std::vector<cv::Rect> zones = {cv::Rect(330, 170, 166, 200)};
+    pm::engine::LocalJobContext ctx;
+    const cv::Mat unprotected = pm::ops::detectDamage(bgr, {}, ctx, nullptr);
+    ASSERT_GT(cv::countNonZero(unprotected(zones[0])), 200) << "the crack should be found";
+    const cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx, &zones);
+    EXPECT_EQ(cv::countNonZero(mask(zones[0])), 0);
+    // Filled with the unprotected mask: inside the zone only marked pixels (grown by one) change.
+    cv::Mat filled = bgr.clone();
+    pm::ops::RemoveParams fill;
+    fill.engine = pm::ops::FillEngine::Builtin;
+    pm::ops::fillDamageInPlace(filled, unprotected, fill, ctx, &zones);
+    cv::Mat diff, changed, allowed;
+    cv::absdiff(bgr, filled, diff);
+    cv::transform(diff, changed, cv::Matx13f(1, 1, 1));
+    cv::dilate(unprotected, allowed, cv::Mat());
+    EXPECT_EQ(cv::countNonZero((changed(zones[0]) > 0) & ~allowed(zones[0])), 0);
+    EXPECT_GT(cv::countNonZero(changed(zones[0]) > 0), 0) << "the crack inside should be filled";
 }
 
 TEST(RealScanDamage, CleanPhotosBarelyChange) {
