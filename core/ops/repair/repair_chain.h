@@ -30,6 +30,7 @@ struct RepairParams {
         // Detected damage is already grown to cover its soft edges (detect_damage.h); growing it
         // again by Remove object's default would change four times the pixels for nothing.
         fill.growPixels = 1;
+        fill.featherPixels = 1;
     }
     std::vector<RepairStep> steps{RepairStep::Scratches, RepairStep::Color, RepairStep::Denoise,
                                   RepairStep::Faces};
