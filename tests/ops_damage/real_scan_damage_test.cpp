@@ -43,14 +43,16 @@ constexpr double kMinCrackRecall = 0.15;
 constexpr double kMinDustRecall = 0.1;
 constexpr double kMinCrackPrecision = 0.55;
 // A clean photo through the scratches step: the goal (0.5%) holds for these (content_lines.h keeps
-// eye outlines, rims, glints and towers); every clean photo stays under the loose bound
-// (motorcycle_left 0.6%: chrome highlights; faded_e 0.99%: sky between leaves).
-const char* const kCleanAtGoal[] = {"astronaut.png", "brick.png",  "chelsea.png",
-                                    "coffee.png",    "grass.png",  "kodim03.png",
-                                    "rocket.jpg",    "faded_a.png", "faded_b.png",
-                                    "faded_c.png",   "faded_f.png", "faded_h.png"};
+// eye outlines, rims, glints and towers; the fill's 1 px seam band keeps motorcycle_left's chrome
+// highlights at 0.41%, 0.60% with 3 px); every clean photo stays under the loose bound (faded_e
+// 0.70%: sky between leaves, beside a real hairline).
+const char* const kCleanAtGoal[] = {"astronaut.png", "brick.png",   "chelsea.png",
+                                    "coffee.png",    "grass.png",   "kodim03.png",
+                                    "motorcycle_left.png", "rocket.jpg", "faded_a.png",
+                                    "faded_b.png",   "faded_c.png", "faded_f.png",
+                                    "faded_h.png"};
 constexpr double kGoalChange = 0.005;
-constexpr double kLooseChange = 0.012;
+constexpr double kLooseChange = 0.008;
 
 cv::Mat load(const std::string& relative) {
     return pm::image::toBgr8(
