@@ -469,20 +469,26 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
     // the time of a 12 MP scan to that of a 1 MP one. The mask comes back to the scan's size
     // with each pixel taking the working pixel it lies in (the mask is already grown by
     // kGrowPixels there; a smoother enlargement only widens it: scratched_c 2x precision 0.69).
-    const double f = damage::workingScale(image);
-    std::vector<cv::Rect> faces =
-        faceZones ? *faceZones : damage::protectedFaceZones(image);
+    double f = 1.0;
+    const cv::Mat working = damage::workingCopy(image, f);
     if (stages) stages->workingScale = f;
-    if (f == 1.0) return detectAtWorkingSize(image, params, faces, context, stages);
-    for (cv::Rect& z : faces) {
-        // Scaled outwards so the zone still covers the whole face.
-        const cv::Point tl(static_cast<int>(std::floor(z.x * f)), static_cast<int>(std::floor(z.y * f)));
-        const cv::Point br(static_cast<int>(std::ceil(z.br().x * f)),
-                           static_cast<int>(std::ceil(z.br().y * f)));
-        z = cv::Rect(tl, br);
+    // The caller's zones brought to the working size (rounded outwards, so a zone still covers
+    // the whole face); without them faces are looked for on the working copy (smaller, as good).
+    std::vector<cv::Rect> faces;
+    if (faceZones) {
+        const double fx = static_cast<double>(working.cols) / image.cols;
+        const double fy = static_cast<double>(working.rows) / image.rows;
+        for (const cv::Rect& z : *faceZones) {
+            const cv::Point tl(static_cast<int>(std::floor(z.x * fx)),
+                               static_cast<int>(std::floor(z.y * fy)));
+            const cv::Point br(static_cast<int>(std::ceil(z.br().x * fx)),
+                               static_cast<int>(std::ceil(z.br().y * fy)));
+            faces.push_back(cv::Rect(tl, br) & cv::Rect({}, working.size()));
+        }
+    } else {
+        faces = damage::protectedFaceZones(working);
     }
-    cv::Mat working;
-    cv::resize(image, working, {}, f, f, f < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+    if (f == 1.0) return detectAtWorkingSize(image, params, faces, context, stages);
     const cv::Mat workingMask = detectAtWorkingSize(working, params, faces, context, stages);
     cv::Mat mask;
     cv::resize(workingMask, mask, image.size(), 0, 0, f < 1 ? cv::INTER_NEAREST : cv::INTER_AREA);

@@ -29,18 +29,29 @@ bool oversampled(const cv::Mat& luma) {
 }
 }  // namespace
 
-double workingScale(const cv::Mat& image) {
+cv::Mat workingCopy(const cv::Mat& image, double& scale) {
     const int longSide = std::max(image.cols, image.rows);
-    if (longSide < kMinWorkingSide) return 2.0;
-    double scale = std::min(1.0, static_cast<double>(kWorkingSide) / longSide);
-    // Reduced before the luminance: on a 12 MP scan the full-size float copy alone takes a second.
-    cv::Mat reduced = image;
-    if (scale < 1.0) cv::resize(image, reduced, {}, scale, scale, cv::INTER_AREA);
-    cv::Mat luma = luminance(reduced);
+    cv::Mat working;
+    if (longSide < kMinWorkingSide) {
+        scale = 2.0;
+        cv::resize(image, working, {}, scale, scale, cv::INTER_CUBIC);
+        return working;
+    }
+    scale = std::min(1.0, static_cast<double>(kWorkingSide) / longSide);
+    working = image;
+    if (scale < 1.0) cv::resize(image, working, {}, scale, scale, cv::INTER_AREA);
+    cv::Mat luma = luminance(working);
     while (longSide * scale / 2 >= kMinWorkingSide && oversampled(luma)) {
         scale /= 2;
         cv::resize(luma, luma, {}, 0.5, 0.5, cv::INTER_AREA);
+        cv::resize(working, working, luma.size(), 0, 0, cv::INTER_AREA);
     }
+    return working;
+}
+
+double workingScale(const cv::Mat& image) {
+    double scale = 1.0;
+    workingCopy(image, scale);
     return scale;
 }
 

@@ -19,7 +19,11 @@
 
 namespace pm::ops::damage {
 
-/// Working size / image size for `image` (CV_8U or CV_16U, 1, 3 or 4 channels): 1 = as it is.
+/// `image` (CV_8U or CV_16U, 1, 3 or 4 channels) at its working size; `scale` = working size /
+/// image size (1: `image` itself, not a copy).
+cv::Mat workingCopy(const cv::Mat& image, double& scale);
+
+/// The scale workingCopy picks, without keeping the copy.
 double workingScale(const cv::Mat& image);
 
 }  // namespace pm::ops::damage
