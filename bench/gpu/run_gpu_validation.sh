@@ -151,6 +151,7 @@ T="$BUILD/bench/engine/engine_bench --manifest $WORK/traced/manifest.json --mode
 # at 512² and 1024², from a cold start and from its warm-up cache. Its own cache folder.
 run_traced() {
     echo "== traced twin: start-up trace"
+    rm -rf "$WORK/traced-cache"
     PM_ENGINE_CACHE_DIR=$WORK/traced-cache PM_ENGINE_TRACE=1 $T --device cuda --sizes 1024 --iters 1 \
         --label trace 2>&1 > /dev/null | grep -E "freeze|folded|fused|fp16|ready$|note:" |
         sed 's/^\[trace\] [0-9.]* s //' | cut -c1-300
@@ -163,7 +164,7 @@ B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --mode
 # PM_GPU_TRACED=1: only the scripted and the traced twin side by side (512² and 1024²).
 if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     export PM_ENGINE_CACHE_DIR=$WORK/warm-cache
-    rm -rf "$PM_ENGINE_CACHE_DIR" "$WORK/traced-cache"
+    rm -rf "$PM_ENGINE_CACHE_DIR"
     run_traced
     echo "== C++ engine, fp16 + CUDA graphs, scripted twin"
     $B --device cuda --sizes 512,1024 --iters "$ITERS" --label cpp-fp16-graphs | tee "$OUTDIR/cpp_fast.jsonl"
