@@ -140,6 +140,8 @@ int main(int argc, char** argv) {
         stats.halfRelativeError, stats.cudaGraphs ? "true" : "false",
         static_cast<long long>(stats.warmupCalls));
     std::fflush(stdout);
+    // Why a faster path is off (CUDA graphs, freezing, layout fusion), if one is.
+    if (!stats.fallbackNote.empty()) std::fprintf(stderr, "note: %s\n", stats.fallbackNote.c_str());
 
     // An fp32 session of the same file, for --compare-fp32 on the GPU.
     auto reference = std::shared_ptr<std::unique_ptr<InferenceSession>>();

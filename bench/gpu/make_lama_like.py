@@ -5,7 +5,11 @@ TorchScript with big-lama.pt's contract: forward(image [1,3,H,W] RGB 0..1, mask 
 The Fourier unit is written as in LaMa (saicinpainting/training/modules/ffc.py), including the
 torch.complex() after the fp16-able convolution, so the engine's fp16 path meets the real problem.
 
-usage: python3 make_lama_like.py OUT.pt
+usage: python3 make_lama_like.py [--trace] OUT.pt
+
+--trace saves torch.jit.trace of the same network (same weights) instead of torch.jit.script, as
+IOPaint's published big-lama.pt was made: aten::_convolution, sizes as tensors. The trace is taken
+at 512x512; sizes stay read off the input (the engine checks other sizes at warm-up).
 """
 import sys
 
@@ -121,8 +125,18 @@ def build(seed: int = 0) -> LamaLike:
 
 
 if __name__ == "__main__":
+    trace = "--trace" in sys.argv[1:]
+    out = [a for a in sys.argv[1:] if a != "--trace"][0]
     model = build()
     params = sum(p.numel() for p in model.parameters())
-    scripted = torch.jit.script(model)
-    scripted.save(sys.argv[1])
-    print(f"saved {sys.argv[1]}: {params / 1e6:.1f} M parameters")
+    if trace:
+        with torch.no_grad():
+            example = (torch.rand(1, 3, 512, 512), (torch.rand(1, 1, 512, 512) > 0.7).float())
+            saved = torch.jit.trace(model, example, check_trace=False)
+            other = (torch.rand(1, 3, 256, 384), (torch.rand(1, 1, 256, 384) > 0.7).float())
+            error = (saved(*other) - model(*other)).abs().max().item()
+        print(f"traced; at 256x384 the trace differs from the network by {error:.1e}")
+    else:
+        saved = torch.jit.script(model)
+    saved.save(out)
+    print(f"saved {out}: {params / 1e6:.1f} M parameters, {'traced' if trace else 'scripted'}")

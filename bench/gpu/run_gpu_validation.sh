@@ -3,8 +3,9 @@
 # no Exiv2), runs the engine tests, makes a big-LaMa-like TorchScript model and times the C++ engine
 # against a Python eager pipeline. Prints a table last.
 #
-# usage, from the repository root on the GPU machine (the .deb files come from .deps/debs, see
-# models/README.md):  bash bench/gpu/run_gpu_validation.sh [ITERS]
+# usage, from the repository root on the GPU machine (the .deb files come from .deps/debs, made by
+# bench/gpu/fetch_deps.sh, see NOTES.md):  bash bench/gpu/run_gpu_validation.sh [ITERS]
+# PM_GPU_TRACED=1: build, engine tests, then only the scripted and traced twins at 512² and 1024².
 set -uo pipefail
 ITERS=${1:-20}
 ROOT=$(pwd)
@@ -123,17 +124,53 @@ grep -E "^\[  (PASSED|FAILED|SKIPPED) |Failure|^/.*:[0-9]+:" "$OUTDIR/engine_tes
 trace_if_crashed $status "$BUILD/tests/engine/engine_tests"
 [ "${PM_GPU_TESTS_ONLY:-0}" = 1 ] && exit $status
 
-echo "== model"
-python3 bench/gpu/make_lama_like.py "$WORK/models/lama-like.pt"
 # The product's buckets (models/manifest.json, big-lama): only those are warmed; 2048² is not one, so its
 # first request is a cold one.
 BUCKETS=$(python3 -c 'import json; print(", ".join(map(str, next(m for m in json.load(open("models/manifest.json"))["models"] if m["id"] == "big-lama")["contract"]["buckets"])))')
-cat > "$WORK/models/manifest.json" <<JSON
+# make_twin DIR [--trace]: the big-LaMa twin (scripted, or traced as IOPaint's big-lama.pt) and its
+# manifest in DIR.
+make_twin() {
+    mkdir -p "$1"
+    python3 bench/gpu/make_lama_like.py ${2:-} "$1/lama-like.pt"
+    cat > "$1/manifest.json" <<JSON
 {"models": [{"id": "big-lama-like", "task": "inpaint", "name": "big-LaMa architecture, random weights",
   "file": "lama-like.pt", "contract": {"kind": "inpaint", "range": "0..1", "channelOrder": "RGB",
   "sizeMultiple": 8, "halfSafe": true, "buckets": [$BUCKETS]}}]}
 JSON
+}
+echo "== models (scripted and traced twins)"
+make_twin "$WORK/models"
+make_twin "$WORK/traced" --trace
+# Which op spellings the traced file holds (aten::_convolution, aten::pad, size arithmetic...).
+python3 -c 'import collections, sys, torch
+g = torch.jit.load(sys.argv[1]).inlined_graph
+print(sys.argv[1], dict(collections.Counter(n.kind() for n in g.nodes() if n.kind() != "prim::Constant")))' \
+    "$WORK/traced/lama-like.pt" | tee "$OUTDIR/traced_ops.txt" | cut -c1-1500
+T="$BUILD/bench/engine/engine_bench --manifest $WORK/traced/manifest.json --models $WORK/traced"
+# The traced twin: what the engine did to its graph (PM_ENGINE_TRACE), then steady and first requests
+# at 512² and 1024², from a cold start and from its warm-up cache. Its own cache folder.
+run_traced() {
+    echo "== traced twin: start-up trace"
+    rm -rf "$WORK/traced-cache"
+    PM_ENGINE_CACHE_DIR=$WORK/traced-cache PM_ENGINE_TRACE=1 $T --device cuda --sizes 1024 --iters 1 \
+        --label trace 2>&1 > /dev/null | grep -E "freeze|folded|fused|fp16|ready$|note:" |
+        sed 's/^\[trace\] [0-9.]* s //' | cut -c1-300
+    echo "== C++ engine, fp16 + CUDA graphs, traced twin"
+    PM_ENGINE_CACHE_DIR=$WORK/traced-cache $T --device cuda --sizes 512,1024 --iters "$ITERS" \
+        --label cpp-fp16-graphs-traced | tee "$OUTDIR/cpp_traced.jsonl"
+    trace_if_crashed "${PIPESTATUS[0]}" $T --device cuda --iters 2 --label cpp-fp16-graphs-traced
+}
 B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models"
+# PM_GPU_TRACED=1: only the scripted and the traced twin side by side (512² and 1024²).
+if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
+    export PM_ENGINE_CACHE_DIR=$WORK/warm-cache
+    rm -rf "$PM_ENGINE_CACHE_DIR"
+    run_traced
+    echo "== C++ engine, fp16 + CUDA graphs, scripted twin"
+    $B --device cuda --sizes 512,1024 --iters "$ITERS" --label cpp-fp16-graphs | tee "$OUTDIR/cpp_fast.jsonl"
+    python3 bench/gpu/table.py "$OUTDIR"/cpp_fast.jsonl "$OUTDIR"/cpp_traced.jsonl
+    exit 0
+fi
 # The traced start below fills this warm-up cache (frozen fp16 module, fp16 error); later starts use
 # it. One start with the cache off shows what a first start after installing a model costs.
 export PM_ENGINE_CACHE_DIR=$WORK/warm-cache
@@ -147,6 +184,7 @@ PM_ENGINE_CACHE_DIR=off $B --device cuda --sizes 1024 --iters 5 --label cpp-fp16
 echo "== C++ engine, fp16 + CUDA graphs"
 $B --device cuda --iters "$ITERS" --label cpp-fp16-graphs --compare-fp32 | tee "$OUTDIR/cpp_fast.jsonl"
 trace_if_crashed "${PIPESTATUS[0]}" $B --device cuda --iters 2 --label cpp-fp16-graphs
+run_traced
 echo "== C++ engine, fp32, no graphs"
 $B --device cuda --iters "$ITERS" --label cpp-fp32 --no-half --no-graphs | tee "$OUTDIR/cpp_fp32.jsonl"
 echo "== Python eager fp32"
@@ -156,4 +194,4 @@ echo "== C++ engine on this machine's CPU ($(nproc) cores), 512^2"
 $B --device cpu --sizes 512 --iters 3 --label cpu-cpp-fp32 | tee "$OUTDIR/cpp_cpu.jsonl"
 trace_if_crashed "${PIPESTATUS[0]}" $B --device cpu --sizes 512 --iters 1 --label cpu-cpp-fp32
 python3 bench/gpu/table.py "$OUTDIR"/cpp_nocache.jsonl "$OUTDIR"/cpp_fast.jsonl "$OUTDIR"/cpp_fp32.jsonl \
-    "$OUTDIR"/python_eager.jsonl "$OUTDIR"/cpp_cpu.jsonl
+    "$OUTDIR"/python_eager.jsonl "$OUTDIR"/cpp_cpu.jsonl "$OUTDIR"/cpp_traced.jsonl

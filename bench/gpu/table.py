@@ -43,3 +43,19 @@ for s in sizes:
              f"{e['median_ms'] / f['median_ms']:.2f}x" if e and f else "-",
              get(fast, s, "peak_mb", "{:.0f}"), get(eager, s, "peak_mb", "{:.0f}")]
     print(" | ".join(f"{c:>15}" for c in cells))
+
+# The traced twin (torch.jit.trace, as IOPaint's big-lama.pt) beside the scripted one.
+traced = "cpp-fp16-graphs-traced"
+if any(impl == traced for (impl, _) in by):
+    print()
+    print("== scripted vs traced twin, C++ fp16+graphs (ms) ==")
+    header = ["size", "scripted", "scripted first", "traced", "traced first", "traced first/steady",
+              "traced/scripted"]
+    print(" | ".join(f"{h:>15}" for h in header))
+    for s in sorted({s for (impl, s) in by if impl == traced}):
+        f, t = by.get((fast, s)), by.get((traced, s))
+        cells = [f"{s}^2", get(fast, s, "median_ms", "{:.2f}"), get(fast, s, "first_ms", "{:.2f}"),
+                 get(traced, s, "median_ms", "{:.2f}"), get(traced, s, "first_ms", "{:.2f}"),
+                 f"{t['first_ms'] / t['median_ms']:.2f}x" if t else "-",
+                 f"{t['median_ms'] / f['median_ms']:.2f}x" if t and f else "-"]
+        print(" | ".join(f"{c:>15}" for c in cells))

@@ -24,6 +24,7 @@
 #include "core/engine/batch_norm_fold.h"
 #include "core/engine/fused_ops.h"
 #include "core/engine/layout_fusion.h"
+#include "core/engine/traced_ops.h"
 #include "core/engine/transposed_conv_rewrite.h"
 
 namespace pm::engine {
@@ -119,6 +120,10 @@ void castTensorConstants(torch::jit::Block* block, const torch::Device& device,
             continue;
         const auto tensor = node->t(c10::attr::value);
         const bool castType = dtype && tensor.is_floating_point() && tensor.scalar_type() != *dtype;
+        // 0-dim integer tensors are traced size arithmetic (w // 2); on the GPU their aten::Int
+        // would be a device sync, which CUDA graph capture refuses. ATen mixes 0-dim CPU tensors
+        // with GPU ones anyway.
+        if (tensor.dim() == 0 && !tensor.is_floating_point() && !castType) continue;
         if (!castType && tensor.device() == device) continue;
         const auto cast = castType ? tensor.to(device, *dtype) : tensor.to(device);
         node->t_(c10::attr::value, cast);
@@ -138,13 +143,11 @@ torch::jit::Module halfCopy(const torch::jit::Module& module, const torch::Devic
 }
 
 // torch::jit::freeze without its deep copy of the module: the session owns the module it loaded,
-// and copying big-LaMa's 200 MB of weights is a tenth of a second of start-up.
-void freezeInPlace(torch::jit::Module& module) {
+// and copying big-LaMa's 200 MB of weights is a tenth of a second of start-up. Traced models get
+// the scripted spelling first (traced_ops.h). Returns what was respelled.
+TracedOpCounts freezeInPlace(torch::jit::Module& module) {
     torch::jit::freeze_module_inplace(&module);
-    for (const auto& method : module.get_methods()) {
-        auto graph = method.graph();
-        torch::jit::OptimizeFrozenGraph(graph, /*optimize_numerics=*/true);
-    }
+    return optimizeFrozen(module);
 }
 
 // Measurement switches for the GPU path (bench/gpu/profile_gpu.sh compares them); the defaults are
@@ -238,9 +241,10 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         const std::string freeze = freezeSwitch();
         auto freezeAndFold = [&] {
             try {
-                freezeInPlace(module_);
+                const TracedOpCounts traced = freezeInPlace(module_);
                 frozen_ = true;
-                trace.mark("freeze");
+                trace.mark("freeze" + (traced.total() ? " (traced: " + traced.describe() + ")"
+                                                      : std::string()));
             } catch (const std::exception& e) {
                 setNote("not frozen: " + errorText(e));
                 return;
@@ -580,7 +584,8 @@ void TorchSession::prepareForCpu() {
     // Frozen, so that weights are constants the rewrite can read (and batch norms are folded).
     // Any failure leaves the module as loaded: slower, never wrong.
     try {
-        torch::jit::Module frozen = torch::jit::freeze(module_);
+        torch::jit::Module frozen = torch::jit::freeze_module(module_);
+        optimizeFrozen(frozen);
         forEachGraph(frozen, [](auto& graph) {
             rewriteTransposedConvsAsSubpixel(graph);
             torch::jit::EliminateDeadCode(graph);

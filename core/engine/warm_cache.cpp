@@ -40,7 +40,9 @@ std::optional<WarmCacheEntry> warmCacheEntry(const std::string& modelPath,
     const auto modified = fs::last_write_time(model, ec);
     if (ec) return std::nullopt;
     std::ostringstream key;
-    key << "warm-cache 1|" << model.string() << '|' << size << '|'
+    // 2: traced models get the scripted spelling first (traced_ops.h), so entries made from a
+    // traced file before that lack every rewrite.
+    key << "warm-cache 2|" << model.string() << '|' << size << '|'
         << modified.time_since_epoch().count() << "|libtorch " << TORCH_VERSION << '|'
         << deviceName << '|' << variant;
     std::ostringstream stem;
