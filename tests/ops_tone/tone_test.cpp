@@ -251,6 +251,87 @@ TEST(RestoreColor, RealFadedPhotosKeepTheirBlacksNeutral) {
     EXPECT_GT(checked, 0);
 }
 
+/// Mean a*, b* of `bgr8` over `mask`.
+cv::Vec2d meanAb(const cv::Mat& bgr8, const cv::Mat& mask) {
+    cv::Mat lab;
+    bgr8.convertTo(lab, CV_32F, 1.0 / 255.0);
+    cv::cvtColor(lab, lab, cv::COLOR_BGR2Lab);
+    const cv::Scalar m = cv::mean(lab, mask);
+    return {m[1], m[2]};
+}
+
+/// The pixels of `bgr8` darker than L* 15: blacks, deep shadows, surrounds.
+cv::Mat nearBlack(const cv::Mat& bgr8) {
+    cv::Mat lab, l;
+    bgr8.convertTo(lab, CV_32F, 1.0 / 255.0);
+    cv::cvtColor(lab, lab, cv::COLOR_BGR2Lab);
+    cv::extractChannel(lab, l, 0);
+    return l < 15.f;
+}
+
+TEST(RestoreColor, RealScansBlacksLoseTheirCastWithoutTurningTheOtherWay) {
+    // faded_c's and faded_e's warm blacks came out as blue as they had been warm (b* +6 -> -8,
+    // +12 -> -11): only the size of the shadows' chroma was limited, not its direction.
+    PM_REQUIRE_TESTDATA();
+    int checked = 0;
+    for (const auto& file : pm::test::testdataFiles("old-photos")) {
+        const cv::Mat img = cv::imread(file, cv::IMREAD_COLOR);
+        ASSERT_FALSE(img.empty()) << file;
+        const std::string name = file.substr(file.rfind('/') + 1);
+        const cv::Mat dark = nearBlack(img);
+        if (cv::countNonZero(dark) < 200) continue;  // no blacks to speak of
+        const cv::Mat out = pm::ops::restoreColor(img, 1.0);
+        const cv::Vec2d in = meanAb(img, dark), res = meanAb(out, dark);
+        std::cout << "  " << name << ": near-black a*,b* " << in[0] << "," << in[1] << " -> "
+                  << res[0] << "," << res[1] << "\n";
+        const double inChroma = cv::norm(in), outChroma = cv::norm(res);
+        EXPECT_LE(outChroma, std::max(inChroma, 2.0)) << name << ": the blacks gained colour";
+        EXPECT_TRUE(outChroma < 2.0 || in.dot(res) >= 0.0)
+            << name << ": the blacks turned towards the opposite colour";
+        ++checked;
+    }
+    EXPECT_GT(checked, 0);
+}
+
+TEST(RestoreColor, ASunlitYellowFadedAutochromeDoesNotTurnBlue) {
+    // faded_e (lake, foliage, grass in sun) came out with a cool cast (mean b* +19.7 -> -2.0): the
+    // near-gray cluster the cast is read from is the yellowish grass, and all of it was removed.
+    PM_REQUIRE_TESTDATA();
+    const std::string file = pm::test::testdataDir() + "/old-photos/faded_e.png";
+    const cv::Mat img = cv::imread(file, cv::IMREAD_COLOR);
+    if (img.empty()) GTEST_SKIP() << file << " is absent";
+    const cv::Mat out = pm::ops::restoreColor(img, 1.0);
+    const cv::Mat all(img.size(), CV_8U, cv::Scalar(255));
+    const cv::Vec2d in = meanAb(img, all), res = meanAb(out, all);
+    std::cout << "  faded_e: mean a*,b* " << in[0] << "," << in[1] << " -> " << res[0] << ","
+              << res[1] << "\n";
+    EXPECT_GT(res[1], 2.0) << "the sunlit scene turned cool";
+    EXPECT_LT(res[1], 0.5 * in[1]) << "the yellow fading was not removed";
+}
+
+TEST(RestoreColor, ABlackMountDoesNotChangeHowTheRealPhotoIsRestored) {
+    // A black mount is neutral black and a large share of the scan: in the levels it set every
+    // channel's black level near zero, so the photo's lifted, coloured blacks were not stretched.
+    PM_REQUIRE_TESTDATA();
+    int checked = 0;
+    for (const auto& file : pm::test::testdataFiles("old-photos")) {
+        if (file.find("faded_") == std::string::npos) continue;
+        const cv::Mat img = cv::imread(file, cv::IMREAD_COLOR);
+        ASSERT_FALSE(img.empty()) << file;
+        const std::string name = file.substr(file.rfind('/') + 1);
+        const int border = std::max(8, img.cols / 8);
+        const cv::Mat alone = pm::ops::restoreColor(img, 1.0);
+        const cv::Mat framed = pm::ops::restoreColor(inBlackSurround(img, border), 1.0);
+        const cv::Mat inside = framed(cv::Rect(border, border, img.cols, img.rows));
+        const double diff = cv::norm(alone, inside, cv::NORM_L1) / double(img.total() * 3);
+        std::cout << "  " << name << ": restored with and without a black mount differ by " << diff
+                  << " levels on average\n";
+        EXPECT_LT(diff, 2.0) << name << ": the mount changed the restoration";
+        ++checked;
+    }
+    EXPECT_GT(checked, 0);
+}
+
 TEST(Tone, StrengthZeroIsIdentity) {
     cv::Mat img8(120, 160, CV_8UC4), img16(120, 160, CV_16UC1), img3(120, 160, CV_8UC3);
     cv::randu(img8, 0, 256);

@@ -43,15 +43,20 @@ cv::Mat statsSampleOfLarge(const cv::Mat& image) {
     return tone::toFloat(s).color;
 }
 
-std::pair<float, float> levels(const cv::Mat& channel) {
+/// Levels of `channel` over the pixels where `mask` is set (all when `mask` is empty).
+std::pair<float, float> levels(const cv::Mat& channel, const cv::Mat& mask = cv::Mat()) {
     constexpr int kBins = 4096;
     std::vector<int> hist(kBins, 0);
+    double n = 0;
     for (int y = 0; y < channel.rows; ++y) {
         const float* p = channel.ptr<float>(y);
-        for (int x = 0; x < channel.cols; ++x)
+        const uchar* m = mask.empty() ? nullptr : mask.ptr<uchar>(y);
+        for (int x = 0; x < channel.cols; ++x) {
+            if (m && !m[x]) continue;
             ++hist[std::clamp(static_cast<int>(p[x] * (kBins - 1) + 0.5f), 0, kBins - 1)];
+            ++n;
+        }
     }
-    const double n = double(channel.total());
     auto percentile = [&](double q) {
         double acc = 0;
         for (int i = 0; i < kBins; ++i)
@@ -61,13 +66,43 @@ std::pair<float, float> levels(const cv::Mat& channel) {
     return {percentile(kLowPercentile), percentile(kHighPercentile)};
 }
 
-/// Per-channel levels (low level, range) read off `sample`.
-std::vector<std::pair<float, float>> channelLevels(const cv::Mat& sample) {
+/// The photo without its black mount: the pixels inside the rows and columns along the border
+/// that are nearly all dark (a scanner surround, a black mount, a burnt-in rebate). A mount is
+/// neutral black and often a fifth of the scan or more, so in the levels it set every channel's
+/// black level near zero and the faded, coloured blacks of the photo itself were never stretched.
+/// Only whole rows and columns count as mount, so dark photo content that touches the mount (night
+/// sky, dark foliage) is still measured. Empty (use every pixel) when there is no mount.
+cv::Mat withoutBlackMount(const cv::Mat& sample) {
+    constexpr float kMountLevel = 0.15f;  // about L* 15: darker than faded blacks
+    constexpr double kDarkShare = 0.9;    // of a row or column, for it to be mount
+    cv::Mat gray;
+    if (sample.channels() == 1)
+        gray = sample;
+    else
+        cv::cvtColor(sample, gray, cv::COLOR_BGR2GRAY);
+    const cv::Mat dark = gray < kMountLevel;
+    auto mountRow = [&](int y) { return cv::countNonZero(dark.row(y)) >= kDarkShare * dark.cols; };
+    auto mountCol = [&](int x) { return cv::countNonZero(dark.col(x)) >= kDarkShare * dark.rows; };
+    int top = 0, bottom = dark.rows, left = 0, right = dark.cols;
+    while (top < bottom && mountRow(top)) ++top;
+    while (bottom > top && mountRow(bottom - 1)) --bottom;
+    while (left < right && mountCol(left)) ++left;
+    while (right > left && mountCol(right - 1)) --right;
+    const cv::Rect inside(left, top, right - left, bottom - top);
+    // No mount, or nothing but mount (a dark photo): measure everything.
+    if (inside.area() == 0 || inside.size() == dark.size()) return {};
+    cv::Mat photo = cv::Mat::zeros(dark.size(), CV_8U);
+    photo(inside).setTo(255);
+    return photo;
+}
+
+/// Per-channel levels (low level, range) read off `sample` where `mask` is set.
+std::vector<std::pair<float, float>> channelLevels(const cv::Mat& sample, const cv::Mat& mask) {
     std::vector<cv::Mat> samplePlanes;
     cv::split(sample, samplePlanes);
     std::vector<std::pair<float, float>> out;
     for (const cv::Mat& plane : samplePlanes) {
-        auto [lo, hi] = levels(plane);
+        auto [lo, hi] = levels(plane, mask);
         out.emplace_back(lo, std::max(hi - lo, kMinRange));
     }
     return out;
@@ -120,6 +155,25 @@ cv::Vec2f neutralCast(const cv::Mat& bgrSample) {
     return cast;
 }
 
+/// The near-gray cluster of a warm, green or blue scene (sunlit foliage, grass, sand) is tinted
+/// by the scene itself, so removing all of it takes the whole photo past neutral: a yellow-faded
+/// autochrome came out blue. A real cast tints the whole photo at least as much as its grays, so
+/// the removal may take each of a*, b* of the photo's mean no further than kMaxMeanShare of the
+/// way to neutral in the cast's direction.
+cv::Vec2f limitToSceneMean(cv::Vec2f cast, const cv::Mat& bgrSample, const cv::Mat& mask) {
+    constexpr float kMaxMeanShare = 0.75f;
+    cv::Mat lab, clipped;
+    cv::min(cv::max(bgrSample, 0.0), 1.0, clipped);
+    cv::cvtColor(clipped, lab, cv::COLOR_BGR2Lab);
+    const cv::Scalar mean = cv::mean(lab, mask);
+    for (int i = 0; i < 2; ++i) {
+        const float m = float(mean[i + 1]);
+        if (cast[i] * m <= 0.f) continue;  // a cast against the mean: it cannot overshoot it
+        cast[i] = m > 0.f ? std::min(cast[i], kMaxMeanShare * m) : std::max(cast[i], kMaxMeanShare * m);
+    }
+    return cast;
+}
+
 /// Spread (standard deviation) of a*, b* over the mid-tones of a BGR sample.
 float chromaSpread(const cv::Mat& bgrSample) {
     cv::Mat lab, clipped;
@@ -137,12 +191,12 @@ float chromaSpread(const cv::Mat& bgrSample) {
 }
 
 /// Lightness levels (low level, range) of a one-tone print, read off `sample`.
-std::pair<float, float> lightnessLevels(const cv::Mat& sample) {
+std::pair<float, float> lightnessLevels(const cv::Mat& sample, const cv::Mat& mask) {
     cv::Mat sampleLab;
     cv::cvtColor(sample, sampleLab, cv::COLOR_BGR2Lab);
     std::vector<cv::Mat> samplePlanes;
     cv::split(sampleLab, samplePlanes);
-    auto [lo, hi] = levels(samplePlanes[0] / 100.0);
+    auto [lo, hi] = levels(samplePlanes[0] / 100.0, mask);
     return {lo, std::max(hi - lo, kMinRange)};
 }
 
@@ -179,16 +233,18 @@ ColorPlan planColor(const cv::Mat& image, std::int64_t exactPixels) {
     const cv::Mat full = exact ? tone::toFloat(image).color : cv::Mat();
     const cv::Mat sample = exact ? statsSample(full) : statsSampleOfLarge(image);
     plan.monotone = sample.channels() == 3 && chromaSpread(sample) < kMonotoneSpread;
+    const cv::Mat photo = withoutBlackMount(sample);
     if (plan.monotone) {
-        plan.lightness = lightnessLevels(sample);
+        plan.lightness = lightnessLevels(sample, photo);
         return plan;
     }
-    plan.channels = channelLevels(sample);
+    plan.channels = channelLevels(sample, photo);
     if (sample.channels() == 3) {
         cv::Mat stretched = (exact ? full : sample).clone();
         stretchChannels(stretched, plan.channels);
         plan.removeCast = true;
-        plan.cast = neutralCast(exact ? statsSample(stretched) : stretched);
+        const cv::Mat stretchedSample = exact ? statsSample(stretched) : stretched;
+        plan.cast = limitToSceneMean(neutralCast(stretchedSample), stretchedSample, photo);
     }
     return plan;
 }
@@ -198,6 +254,10 @@ ColorPlan planColor(const cv::Mat& image, std::int64_t exactPixels) {
 /// because there a small offset between the channels' black levels is a large colour. So in the
 /// shadows the correction may take colour away but not add it: a pixel's chroma is kept within
 /// what it had in the input plus an allowance that grows with lightness, free above the shadows.
+/// "Taking colour away" means moving towards neutral along the pixel's own hue: the colour kept is
+/// the output's projection onto the segment from neutral to the input colour, and only what lies
+/// off that segment counts against the allowance. (Limiting the chroma's size alone let a warm
+/// shadow turn as blue as it had been yellow.)
 void keepShadowsNeutral(cv::Mat& lab, const cv::Mat& inputLab) {
     constexpr float kShadowL = 10.f;  // at or below: no chroma may be added
     constexpr float kFreeL = 35.f;    // at or above: the correction is left alone
@@ -210,11 +270,17 @@ void keepShadowsNeutral(cv::Mat& lab, const cv::Mat& inputLab) {
             if (l >= kFreeL) continue;
             const float allowance =
                 kAllowanceAtFree * std::max(0.f, l - kShadowL) / (kFreeL - kShadowL);
-            const float limit = std::hypot(q[x][1], q[x][2]) + allowance;
-            const float chroma = std::hypot(p[x][1], p[x][2]);
-            if (chroma <= limit) continue;
-            const float scale = limit / chroma;
-            p[x][1] *= scale, p[x][2] *= scale;
+            const float ia = q[x][1], ib = q[x][2];
+            const float inChroma2 = ia * ia + ib * ib;
+            const float t = inChroma2 > 1e-6f
+                                ? std::clamp((p[x][1] * ia + p[x][2] * ib) / inChroma2, 0.f, 1.f)
+                                : 0.f;
+            const float ka = t * ia, kb = t * ib;  // the part of the input colour kept
+            const float da = p[x][1] - ka, db = p[x][2] - kb;
+            const float added = std::hypot(da, db);
+            if (added <= allowance) continue;
+            const float scale = allowance / added;
+            p[x][1] = ka + da * scale, p[x][2] = kb + db * scale;
         }
     }
 }
