@@ -466,8 +466,9 @@ TEST(ReduceNoise, RealFadedPhotosLoseGrainButKeepEdges) {
                   << eOut << "\n";
         // Grain visibly less (the old Laplacian-only estimate took 10-28% off) ...
         EXPECT_LT(gOut, 0.7 * gIn) << name << ": grain barely reduced";
-        // ... and the strongest edges keep their contrast.
-        EXPECT_GT(eOut, 0.93 * eIn) << name << ": edges smeared";
+        // ... and the strongest edges keep their contrast (the bilateral filter alone took 4.7%
+        // off faded_a's and 5.2% off faded_e's).
+        EXPECT_GT(eOut, 0.96 * eIn) << name << ": edges smeared";
         ++checked;
     }
     EXPECT_GT(checked, 0);
