@@ -13,6 +13,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSet>
 
 #include "app/common/path_safety.h"
 #include "app/common/photo_saver.h"
@@ -85,8 +86,6 @@ BatchDialog::BatchDialog(EngineBridge* bridge, QWidget* parent) : QDialog(parent
     layout->addWidget(log_);
     layout->addLayout(buttons);
     resize(560, 720);
-
-    connect(bridge_, &EngineBridge::finished, this, &BatchDialog::onJobFinished);
 }
 
 void BatchDialog::addFiles(const QStringList& paths) {
@@ -147,10 +146,13 @@ bool BatchDialog::start() {
     progress_->setValue(0);
     for (const QString& input : inputs) {
         const QString output = QDir(outDir).filePath(QFileInfo(input).fileName());
-        const quint64 id = bridge_->submit(tr("Batch repair"), [input, output, params](engine::JobContext& context) {
+        EngineJob* job = bridge_->submit(tr("Batch repair"), [input, output, params](engine::JobContext& context) {
             app::repairFile(input, output, params, context);
         });
-        pending_.insert(id, input);
+        connect(job, &EngineJob::finished, this, [this, job, input](engine::JobOutcome outcome, const QString& message) {
+            onJobFinished(job, input, outcome, message);
+        });
+        pending_ << job;
     }
     setRunning(true);
     log(tr("Repairing %n photo(s)…", nullptr, total_));
@@ -158,15 +160,14 @@ bool BatchDialog::start() {
 }
 
 void BatchDialog::cancel() {
-    for (auto it = pending_.cbegin(); it != pending_.cend(); ++it) bridge_->cancel(it.key());
+    for (const QPointer<EngineJob>& job : pending_)
+        if (job) job->cancel();
 }
 
-void BatchDialog::onJobFinished(quint64 id, int outcome, const QString& message) {
-    const auto it = pending_.find(id);
-    if (it == pending_.end()) return;
-    const QString input = it.value();
-    pending_.erase(it);
-    switch (engine::JobOutcome(outcome)) {
+void BatchDialog::onJobFinished(EngineJob* job, const QString& input, engine::JobOutcome outcome,
+                                const QString& message) {
+    pending_.removeOne(job);
+    switch (outcome) {
     case engine::JobOutcome::Done:
         ++succeeded_;
         log(tr("Done: %1").arg(QFileInfo(input).fileName()));

@@ -60,7 +60,10 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     bridge_ = new EngineBridge(engineOptions, this);
     apply_ = new ApplyController(bridge_, this);
     recent_ = new RecentFiles(this);
-    splitFlow_ = new SplitScanFlow(this, bridge_);
+    splitFlow_ = new SplitScanFlow(bridge_, this);
+    connect(splitFlow_, &SplitScanFlow::photosChosen, this,
+            qOverload<const image::LoadedPhoto&, const QString&, const cv::Mat&,
+                      const std::vector<cv::RotatedRect>&>(&MainWindow::openSplitPhotos));
 
     tabs_ = new QTabWidget(this);
     tabs_->setTabsClosable(true);
