@@ -31,8 +31,9 @@ bool ApplyController::run(Document* document, const QString& label, OpJob job, b
     job_ = bridge_->submit(label, [pending, image, mask, job](engine::JobContext& context) {
         pending->output = job(image, mask, context);
     });
-    connect(job_, &EngineJob::progress, this,
-            [this](double fraction, const QString& stage) { emit progress(int(fraction * 100), stage); });
+    connect(job_, &EngineJob::progress, this, [this](double fraction, const QString& stage) {
+        emit progress(int(fraction * 100), stage);
+    });
     connect(job_, &EngineJob::finished, this,
             [this, pending](engine::JobOutcome outcome, const QString& message) {
                 onFinished(*pending, outcome, message);
@@ -46,7 +47,8 @@ void ApplyController::cancel() {
     if (job_) job_->cancel();
 }
 
-void ApplyController::onFinished(const Pending& pending, engine::JobOutcome outcome, const QString& message) {
+void ApplyController::onFinished(const Pending& pending, engine::JobOutcome outcome,
+                                 const QString& message) {
     job_ = nullptr;
     emit busyChanged(false);
     switch (outcome) {

@@ -146,12 +146,14 @@ bool BatchDialog::start() {
     progress_->setValue(0);
     for (const QString& input : inputs) {
         const QString output = QDir(outDir).filePath(QFileInfo(input).fileName());
-        EngineJob* job = bridge_->submit(tr("Batch repair"), [input, output, params](engine::JobContext& context) {
-            app::repairFile(input, output, params, context);
-        });
-        connect(job, &EngineJob::finished, this, [this, job, input](engine::JobOutcome outcome, const QString& message) {
-            onJobFinished(job, input, outcome, message);
-        });
+        EngineJob* job = bridge_->submit(tr("Batch repair"),
+                                         [input, output, params](engine::JobContext& context) {
+                                             app::repairFile(input, output, params, context);
+                                         });
+        connect(job, &EngineJob::finished, this,
+                [this, job, input](engine::JobOutcome outcome, const QString& message) {
+                    onJobFinished(job, input, outcome, message);
+                });
         pending_ << job;
     }
     setRunning(true);

@@ -24,13 +24,15 @@ EngineBridge::EngineBridge(const engine::EngineOptions& options, QObject* parent
     };
     callbacks.onProgress = [this](uint64_t id, double fraction, const std::string& stage) {
         const QString text = QString::fromStdString(stage);
-        QMetaObject::invokeMethod(this, [this, id, fraction, text] { onProgress(id, fraction, text); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id, fraction, text] { onProgress(id, fraction, text); },
+            Qt::QueuedConnection);
     };
     callbacks.onFinished = [this](uint64_t id, engine::JobOutcome outcome, const std::string& message) {
         const QString text = QString::fromStdString(message);
-        QMetaObject::invokeMethod(this, [this, id, outcome, text] { onFinished(id, outcome, text); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id, outcome, text] { onFinished(id, outcome, text); },
+            Qt::QueuedConnection);
     };
     engine_ = std::make_unique<engine::Engine>(options, std::move(callbacks));
 }

@@ -4,7 +4,8 @@
 
 namespace pm::ui {
 
-EngineJob::EngineJob(EngineBridge* bridge, quint64 id) : QObject(bridge), bridge_(bridge), id_(id) {}
+EngineJob::EngineJob(EngineBridge* bridge, quint64 id)
+    : QObject(bridge), bridge_(bridge), id_(id) {}
 
 void EngineJob::cancel() {
     if (bridge_) bridge_->engine().cancel(id_);

@@ -111,27 +111,29 @@ void SplitScanFlow::find(const QString& path, std::shared_ptr<const image::Loade
     if (trigger == Trigger::Asked)
         window_->statusBar()->showMessage(
             tr("Looking for photos on %1…").arg(QFileInfo(path).fileName()));
-    connect(job, &EngineJob::finished, this, [this, search, path, photo, scan, trigger](
-                                                 engine::JobOutcome outcome, const QString& message) {
-        if (trigger == Trigger::Asked) window_->statusBar()->clearMessage();
-        if (outcome != engine::JobOutcome::Done) {
-            if (!message.isEmpty() && trigger == Trigger::Asked) tell(message, true);
-            return done();
-        }
-        if (search->error) {
-            try {
-                std::rethrow_exception(search->error);
-            } catch (const std::exception& e) {
-                // A dropped file opened fine already; only an asked-for split reports.
-                if (trigger == Trigger::Asked) tell(UserMessages::error(e), true);
-            }
-            return done();
-        }
-        Source source{photo ? photo : search->loaded, photo ? scan : search->loaded->pixels, path};
-        emit searched(path, int(search->boxes.size()));
-        found(source, search->boxes, trigger);
-        done();
-    });
+    connect(job, &EngineJob::finished, this,
+            [this, search, path, photo, scan, trigger](engine::JobOutcome outcome,
+                                                       const QString& message) {
+                if (trigger == Trigger::Asked) window_->statusBar()->clearMessage();
+                if (outcome != engine::JobOutcome::Done) {
+                    if (!message.isEmpty() && trigger == Trigger::Asked) tell(message, true);
+                    return done();
+                }
+                if (search->error) {
+                    try {
+                        std::rethrow_exception(search->error);
+                    } catch (const std::exception& e) {
+                        // A dropped file opened fine already; only an asked-for split reports.
+                        if (trigger == Trigger::Asked) tell(UserMessages::error(e), true);
+                    }
+                    return done();
+                }
+                Source source{photo ? photo : search->loaded, photo ? scan : search->loaded->pixels,
+                              path};
+                emit searched(path, int(search->boxes.size()));
+                found(source, search->boxes, trigger);
+                done();
+            });
 }
 
 void SplitScanFlow::found(const Source& source, const std::vector<cv::RotatedRect>& boxes,

@@ -52,8 +52,8 @@ signals:
     /// Something the user is told (no photos found, a scan that could not be read).
     void told(const QString& message);
     /// The user kept `boxes` of `scan`, read from `path`; `source` gives the photos' metadata.
-    void photosChosen(const pm::image::LoadedPhoto& source, const QString& path, const cv::Mat& scan,
-                      const std::vector<cv::RotatedRect>& boxes);
+    void photosChosen(const pm::image::LoadedPhoto& source, const QString& path,
+                      const cv::Mat& scan, const std::vector<cv::RotatedRect>& boxes);
 
 private:
     struct Source {

@@ -6,7 +6,8 @@
 
 namespace pm::ui {
 
-TonePreview::TonePreview(EngineBridge* bridge, QObject* parent) : QObject(parent), bridge_(bridge) {}
+TonePreview::TonePreview(EngineBridge* bridge, QObject* parent)
+    : QObject(parent), bridge_(bridge) {}
 
 void TonePreview::request(Document* document, const ops::ToneParams& params) {
     document_ = document;

@@ -1,5 +1,6 @@
 // Each request to the engine is its own EngineJob: its progress and its end reach only whoever
 // holds that job, Cancel stops that job alone, and the job is gone once it has ended.
+#include <gtest/gtest.h>
 #include <QCoreApplication>
 #include <QPointer>
 #include <QSignalSpy>
@@ -7,7 +8,6 @@
 #include <chrono>
 #include <stdexcept>
 #include <thread>
-#include <gtest/gtest.h>
 
 #include "tests/support/engine_options.h"
 #include "ui/engine_bridge.h"
@@ -17,17 +17,19 @@ namespace {
 using pm::engine::JobOutcome;
 using pm::ui::EngineJob;
 
-JobOutcome outcomeOf(const QSignalSpy& finished) { return finished.at(0).at(0).value<JobOutcome>(); }
+JobOutcome outcomeOf(const QSignalSpy& finished) {
+    return finished.at(0).at(0).value<JobOutcome>();
+}
 
 TEST(EngineJob, EachRequestHearsOnlyItsOwnProgressAndEnd) {
     pm::test::TempDir dir;
     pm::ui::EngineBridge bridge(pm::test::cpuWithoutModels(dir));
-    QPointer<EngineJob> working = bridge.submit(QStringLiteral("works"), [](pm::engine::JobContext& context) {
-        context.progress(0.5, "half way");
-    });
-    QPointer<EngineJob> failing = bridge.submit(QStringLiteral("fails"), [](pm::engine::JobContext&) {
-        throw std::runtime_error("the photo is unreadable");
-    });
+    QPointer<EngineJob> working =
+        bridge.submit(QStringLiteral("works"),
+                      [](pm::engine::JobContext& context) { context.progress(0.5, "half way"); });
+    QPointer<EngineJob> failing = bridge.submit(
+        QStringLiteral("fails"),
+        [](pm::engine::JobContext&) { throw std::runtime_error("the photo is unreadable"); });
     ASSERT_NE(working->id(), failing->id());
     QSignalSpy workingProgress(working.data(), &EngineJob::progress);
     QSignalSpy workingFinished(working.data(), &EngineJob::finished);
@@ -56,14 +58,16 @@ TEST(EngineJob, CancelStopsThatJobAlone) {
     pm::ui::EngineBridge bridge(pm::test::cpuWithoutModels(dir));
     std::atomic<bool> started{false}, queuedRan{false};
     // Runs until cancelled, so the second job waits in the queue behind it.
-    EngineJob* running = bridge.submit(QStringLiteral("long"), [&](pm::engine::JobContext& context) {
-        started = true;
-        for (;;) {
-            context.throwIfCancelled();
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-    });
-    EngineJob* queued = bridge.submit(QStringLiteral("queued"), [&](pm::engine::JobContext&) { queuedRan = true; });
+    EngineJob* running =
+        bridge.submit(QStringLiteral("long"), [&](pm::engine::JobContext& context) {
+            started = true;
+            for (;;) {
+                context.throwIfCancelled();
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        });
+    EngineJob* queued =
+        bridge.submit(QStringLiteral("queued"), [&](pm::engine::JobContext&) { queuedRan = true; });
     EngineJob* kept = bridge.submit(QStringLiteral("kept"), [](pm::engine::JobContext&) {});
     QSignalSpy runningFinished(running, &EngineJob::finished);
     QSignalSpy queuedFinished(queued, &EngineJob::finished);
@@ -78,7 +82,8 @@ TEST(EngineJob, CancelStopsThatJobAlone) {
     ASSERT_EQ(queuedFinished.size(), 1);
     EXPECT_EQ(outcomeOf(queuedFinished), JobOutcome::Cancelled);
     EXPECT_FALSE(queuedRan) << "a cancelled queued job never runs";
-    EXPECT_EQ(outcomeOf(keptFinished), JobOutcome::Done) << "cancelling one job leaves the others alone";
+    EXPECT_EQ(outcomeOf(keptFinished), JobOutcome::Done)
+        << "cancelling one job leaves the others alone";
 }
 
 }  // namespace
