@@ -15,9 +15,9 @@
 #include <QPushButton>
 #include <QSet>
 
-#include "app/common/path_safety.h"
-#include "app/common/photo_saver.h"
-#include "app/common/repair_file.h"
+#include "photo_io/path_safety.h"
+#include "photo_io/photo_saver.h"
+#include "photo_io/repair_file.h"
 #include "ui/engine_bridge.h"
 #include "ui/repair_options.h"
 
@@ -96,7 +96,7 @@ void BatchDialog::addFiles(const QStringList& paths) {
         if (QFileInfo(path).isDir()) {
             const QDir dir(path);
             for (const QString& name : dir.entryList(QDir::Files, QDir::Name))
-                if (app::isSupportedImage(name)) found << dir.absoluteFilePath(name);
+                if (photo_io::isSupportedImage(name)) found << dir.absoluteFilePath(name);
         } else {
             found << QFileInfo(path).absoluteFilePath();
         }
@@ -131,8 +131,9 @@ bool BatchDialog::start() {
     const QString outDir = QDir(folder).absolutePath();
     for (const QString& input : inputs) {
         // The same folder by another path or through a link is the same folder.
-        const QString realFolder = QFileInfo(app::resolvedWritePath(input)).absolutePath();
-        if (app::isSameFile(QFileInfo(input).absolutePath(), outDir) || app::isSameFile(realFolder, outDir)) {
+        const QString realFolder = QFileInfo(photo_io::resolvedWritePath(input)).absolutePath();
+        if (photo_io::isSameFile(QFileInfo(input).absolutePath(), outDir) ||
+            photo_io::isSameFile(realFolder, outDir)) {
             log(tr("The output folder holds some of the photos; choose another folder so the "
                    "originals are never overwritten."));
             return false;
@@ -148,7 +149,7 @@ bool BatchDialog::start() {
         const QString output = QDir(outDir).filePath(QFileInfo(input).fileName());
         EngineJob* job = bridge_->submit(tr("Batch repair"),
                                          [input, output, params](engine::JobContext& context) {
-                                             app::repairFile(input, output, params, context);
+                                             photo_io::repairFile(input, output, params, context);
                                          });
         connect(job, &EngineJob::finished, this,
                 [this, job, input](engine::JobOutcome outcome, const QString& message) {
