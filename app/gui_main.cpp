@@ -8,8 +8,8 @@
 #include <cstdio>
 
 #include "app/single_instance.h"
-#include "app/translation_loader.h"
 #include "core/common/error.h"
+#include "i18n/translation_loader.h"
 #include "ui/canvas_widget.h"
 #include "ui/document.h"
 #include "ui/main_window.h"
@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
     QApplication::setDesktopFileName("io.github.photomend.PhotoMend");
     QApplication::setWindowIcon(QIcon::fromTheme("io.github.photomend.PhotoMend"));
 
-    pm::app::TranslationLoader translations;
-    translations.install(pm::app::resolveLocale(pm::app::languageSetting(), QLocale::system()));
+    pm::i18n::TranslationLoader translations;
+    translations.install(pm::i18n::resolveLocale(pm::i18n::languageSetting(), QLocale::system()));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -183,7 +183,7 @@
     </message>
 </context>
 <context>
-    <name>pm::app::SaveMessages</name>
+    <name>pm::photo_io::SaveMessages</name>
     <message>
         <source>Could not save “%1”: %2. The existing file, if any, is unchanged.</source>
         <translation>无法保存“%1”：%2。已有的同名文件（如有）未被改动。</translation>

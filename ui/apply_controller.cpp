@@ -14,11 +14,6 @@ struct ApplyController::Pending {
 ApplyController::ApplyController(EngineBridge* bridge, QObject* parent)
     : QObject(parent), bridge_(bridge) {
     qRegisterMetaType<Document*>();  // `applied` carries one; the header only declares the class
-    connect(bridge_, &EngineBridge::finished, this, &ApplyController::onFinished);
-    connect(bridge_, &EngineBridge::progress, this,
-            [this](quint64 id, double fraction, const QString& stage) {
-                if (id == jobId_) emit progress(int(fraction * 100), stage);
-            });
 }
 
 bool ApplyController::run(Document* document, const QString& label, OpJob job, bool needsMask) {
@@ -33,25 +28,30 @@ bool ApplyController::run(Document* document, const QString& label, OpJob job, b
     // Immutable snapshots: the worker never sees the document.
     const cv::Mat image = document->image().clone();
     const cv::Mat mask = document->mask().clone();
-    jobId_ = bridge_->submit(label, [pending, image, mask, job](engine::JobContext& context) {
+    job_ = bridge_->submit(label, [pending, image, mask, job](engine::JobContext& context) {
         pending->output = job(image, mask, context);
     });
-    pending_ = pending;
+    connect(job_, &EngineJob::progress, this, [this](double fraction, const QString& stage) {
+        emit progress(int(fraction * 100), stage);
+    });
+    connect(job_, &EngineJob::finished, this,
+            [this, pending](engine::JobOutcome outcome, const QString& message) {
+                onFinished(*pending, outcome, message);
+            });
     emit busyChanged(true);
     emit progress(0, tr("Queued"));
     return true;
 }
 
 void ApplyController::cancel() {
-    if (jobId_) bridge_->cancel(jobId_);
+    if (job_) job_->cancel();
 }
 
-void ApplyController::onFinished(quint64 id, int outcome, const QString& message) {
-    if (id != jobId_) return;  // stale or someone else's
-    const std::shared_ptr<Pending> pending = std::move(pending_);
-    jobId_ = 0;
+void ApplyController::onFinished(const Pending& pending, engine::JobOutcome outcome,
+                                 const QString& message) {
+    job_ = nullptr;
     emit busyChanged(false);
-    switch (engine::JobOutcome(outcome)) {
+    switch (outcome) {
     case engine::JobOutcome::Cancelled:
         emit cancelled();
         return;
@@ -61,13 +61,13 @@ void ApplyController::onFinished(quint64 id, int outcome, const QString& message
     case engine::JobOutcome::Done:
         break;
     }
-    Document* document = pending->document;
+    Document* document = pending.document;
     if (!document) return;  // closed meanwhile
-    if (document->pixelStateId() != pending->stateAtStart) {
+    if (document->pixelStateId() != pending.stateAtStart) {
         emit failed(tr("The photo changed while the operation ran; its result was not applied."));
         return;
     }
-    const OpOutput& output = pending->output;
+    const OpOutput& output = pending.output;
     QStringList engines;
     for (const OpOutput::Step& step : output.steps) {
         document->applyResult(step.image, step.changed, QString::fromStdString(step.undoText));

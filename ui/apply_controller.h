@@ -11,7 +11,8 @@
 
 #include <opencv2/core.hpp>
 
-#include "core/engine/job_context.h"
+#include "core/engine/engine.h"
+#include "ui/engine_job.h"
 
 namespace pm::ui {
 
@@ -44,7 +45,7 @@ public:
     /// painted. Returns false when it did not start (also while another job runs).
     bool run(Document* document, const QString& label, OpJob job, bool needsMask);
     void cancel();
-    bool isBusy() const { return jobId_ != 0; }
+    bool isBusy() const { return job_ != nullptr; }
 
 signals:
     void busyChanged(bool busy);
@@ -57,11 +58,10 @@ signals:
 
 private:
     struct Pending;
-    void onFinished(quint64 id, int outcome, const QString& message);
+    void onFinished(const Pending& pending, engine::JobOutcome outcome, const QString& message);
 
     EngineBridge* bridge_;
-    quint64 jobId_ = 0;
-    std::shared_ptr<Pending> pending_;
+    QPointer<EngineJob> job_;  ///< the running request; null when idle
 };
 
 }  // namespace pm::ui

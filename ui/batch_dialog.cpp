@@ -13,10 +13,11 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSet>
 
-#include "app/common/path_safety.h"
-#include "app/common/photo_saver.h"
-#include "app/common/repair_file.h"
+#include "photo_io/path_safety.h"
+#include "photo_io/photo_saver.h"
+#include "photo_io/repair_file.h"
 #include "ui/engine_bridge.h"
 #include "ui/repair_options.h"
 
@@ -85,8 +86,6 @@ BatchDialog::BatchDialog(EngineBridge* bridge, QWidget* parent) : QDialog(parent
     layout->addWidget(log_);
     layout->addLayout(buttons);
     resize(560, 720);
-
-    connect(bridge_, &EngineBridge::finished, this, &BatchDialog::onJobFinished);
 }
 
 void BatchDialog::addFiles(const QStringList& paths) {
@@ -97,7 +96,7 @@ void BatchDialog::addFiles(const QStringList& paths) {
         if (QFileInfo(path).isDir()) {
             const QDir dir(path);
             for (const QString& name : dir.entryList(QDir::Files, QDir::Name))
-                if (app::isSupportedImage(name)) found << dir.absoluteFilePath(name);
+                if (photo_io::isSupportedImage(name)) found << dir.absoluteFilePath(name);
         } else {
             found << QFileInfo(path).absoluteFilePath();
         }
@@ -132,8 +131,9 @@ bool BatchDialog::start() {
     const QString outDir = QDir(folder).absolutePath();
     for (const QString& input : inputs) {
         // The same folder by another path or through a link is the same folder.
-        const QString realFolder = QFileInfo(app::resolvedWritePath(input)).absolutePath();
-        if (app::isSameFile(QFileInfo(input).absolutePath(), outDir) || app::isSameFile(realFolder, outDir)) {
+        const QString realFolder = QFileInfo(photo_io::resolvedWritePath(input)).absolutePath();
+        if (photo_io::isSameFile(QFileInfo(input).absolutePath(), outDir) ||
+            photo_io::isSameFile(realFolder, outDir)) {
             log(tr("The output folder holds some of the photos; choose another folder so the "
                    "originals are never overwritten."));
             return false;
@@ -147,10 +147,15 @@ bool BatchDialog::start() {
     progress_->setValue(0);
     for (const QString& input : inputs) {
         const QString output = QDir(outDir).filePath(QFileInfo(input).fileName());
-        const quint64 id = bridge_->submit(tr("Batch repair"), [input, output, params](engine::JobContext& context) {
-            app::repairFile(input, output, params, context);
-        });
-        pending_.insert(id, input);
+        EngineJob* job = bridge_->submit(tr("Batch repair"),
+                                         [input, output, params](engine::JobContext& context) {
+                                             photo_io::repairFile(input, output, params, context);
+                                         });
+        connect(job, &EngineJob::finished, this,
+                [this, job, input](engine::JobOutcome outcome, const QString& message) {
+                    onJobFinished(job, input, outcome, message);
+                });
+        pending_ << job;
     }
     setRunning(true);
     log(tr("Repairing %n photo(s)…", nullptr, total_));
@@ -158,15 +163,14 @@ bool BatchDialog::start() {
 }
 
 void BatchDialog::cancel() {
-    for (auto it = pending_.cbegin(); it != pending_.cend(); ++it) bridge_->cancel(it.key());
+    for (const QPointer<EngineJob>& job : pending_)
+        if (job) job->cancel();
 }
 
-void BatchDialog::onJobFinished(quint64 id, int outcome, const QString& message) {
-    const auto it = pending_.find(id);
-    if (it == pending_.end()) return;
-    const QString input = it.value();
-    pending_.erase(it);
-    switch (engine::JobOutcome(outcome)) {
+void BatchDialog::onJobFinished(EngineJob* job, const QString& input, engine::JobOutcome outcome,
+                                const QString& message) {
+    pending_.removeOne(job);
+    switch (outcome) {
     case engine::JobOutcome::Done:
         ++succeeded_;
         log(tr("Done: %1").arg(QFileInfo(input).fileName()));

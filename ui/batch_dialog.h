@@ -3,8 +3,11 @@
 // Runs one engine job per photo with a progress bar and Cancel; bad files are skipped and reported;
 // metadata is kept and inputs are never overwritten.
 #include <QDialog>
-#include <QSet>
+#include <QList>
+#include <QPointer>
 #include <QStringList>
+
+#include "ui/engine_job.h"
 
 class QLabel;
 class QLineEdit;
@@ -43,7 +46,8 @@ protected:
     void reject() override;
 
 private:
-    void onJobFinished(quint64 id, int outcome, const QString& message);
+    void onJobFinished(EngineJob* job, const QString& input, engine::JobOutcome outcome,
+                       const QString& message);
     void log(const QString& line);
     void setRunning(bool running);
 
@@ -55,7 +59,7 @@ private:
     QPlainTextEdit* log_;
     QPushButton* start_;
     QPushButton* cancel_;
-    QHash<quint64, QString> pending_;  // job id -> input file
+    QList<QPointer<EngineJob>> pending_;  // one per photo not finished yet
     QStringList failures_;
     int succeeded_ = 0;
     int total_ = 0;

@@ -4,11 +4,11 @@
 #include <QPainter>
 #include <opencv2/imgproc.hpp>
 
-#include "app/common/path_safety.h"
-#include "app/common/photo_saver.h"
-#include "core/image/mask_overlay.h"
 #include "core/image/pixel_diff.h"
 #include "core/image/qimage_convert.h"
+#include "photo_io/path_safety.h"
+#include "photo_io/photo_saver.h"
+#include "ui/mask_overlay.h"
 #include "ui/user_messages.h"
 
 namespace pm::ui {
@@ -24,7 +24,7 @@ Document::Document(image::LoadedPhoto photo, const QString& path, QObject* paren
     image_ = photo_.pixels.clone();
     mask_ = cv::Mat::zeros(image_.size(), CV_8UC1);
     display_ = image::toQImage(image_);
-    maskOverlay_ = image::maskOverlay(mask_, kMaskColour);
+    maskOverlay_ = ui::maskOverlay(mask_, kMaskColour);
     connect(&undo_, &QUndoStack::indexChanged, this, [this](int index) {
         // A click in the history panel may land on a dropped step: go back to the oldest kept one.
         if (index < firstUndoable_) undo_.setIndex(firstUndoable_);
@@ -226,14 +226,15 @@ void Document::updateModified() {
     }
 }
 
-app::WriteResult Document::saveAs(const QString& path,
-                                  const std::function<bool(qint64)>& beforeChunk) {
+photo_io::WriteResult Document::saveAs(const QString& path,
+                                       const std::function<bool(qint64)>& beforeChunk) {
     // Saving through a link would replace the photo it points to, not the name the user chose.
-    if (const QString refusal = app::linkRefusal(path, path_); !refusal.isEmpty()) return {false, refusal};
+    if (const QString refusal = photo_io::linkRefusal(path, path_); !refusal.isEmpty())
+        return {false, refusal};
     const image::SaveOptions options =
-        app::saveOptionsFor(path, photo_.format, photo_.jpegQuality);
-    const app::WriteResult result =
-        app::savePhoto(path, image_, options, photo_.metadata, "edited with PhotoMend", beforeChunk);
+        photo_io::saveOptionsFor(path, photo_.format, photo_.jpegQuality);
+    const photo_io::WriteResult result = photo_io::savePhoto(path, image_, options, photo_.metadata,
+                                                             "edited with PhotoMend", beforeChunk);
     if (!result.ok) return result;
     savedStateId_ = pixelStateId();
     untitled_ = false;

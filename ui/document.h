@@ -11,8 +11,8 @@
 
 #include <opencv2/core.hpp>
 
-#include "app/common/atomic_write.h"
 #include "core/image/image_io.h"
+#include "photo_io/atomic_write.h"
 #include "ui/patch_command.h"
 
 namespace pm::ui {
@@ -88,9 +88,9 @@ public:
     bool isUntitled() const { return untitled_; }
     void setUntitled(bool untitled);
     /// Saves to `path` (format from its extension). On success the document now belongs to `path`.
-    app::WriteResult saveAs(const QString& path,
+    photo_io::WriteResult saveAs(const QString& path,
                             const std::function<bool(qint64)>& beforeChunk = {});
-    app::WriteResult save() { return saveAs(path_); }
+    photo_io::WriteResult save() { return saveAs(path_); }
 
     /// Used by PatchCommand only.
     void writePatch(Patch::Target target, cv::Rect rect, const cv::Mat& pixels);

@@ -24,26 +24,39 @@ EngineBridge::EngineBridge(const engine::EngineOptions& options, QObject* parent
     };
     callbacks.onProgress = [this](uint64_t id, double fraction, const std::string& stage) {
         const QString text = QString::fromStdString(stage);
-        QMetaObject::invokeMethod(this, [this, id, fraction, text] {
-            emit progress(id, fraction, text);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id, fraction, text] { onProgress(id, fraction, text); },
+            Qt::QueuedConnection);
     };
     callbacks.onFinished = [this](uint64_t id, engine::JobOutcome outcome, const std::string& message) {
         const QString text = QString::fromStdString(message);
-        QMetaObject::invokeMethod(this, [this, id, outcome, text] {
-            emit finished(id, int(outcome), text);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id, outcome, text] { onFinished(id, outcome, text); },
+            Qt::QueuedConnection);
     };
     engine_ = std::make_unique<engine::Engine>(options, std::move(callbacks));
 }
 
 EngineBridge::~EngineBridge() { engine_.reset(); }
 
-quint64 EngineBridge::submit(const QString& label, engine::Engine::Job job) {
-    return engine_->submit(label.toStdString(), std::move(job));
+EngineJob* EngineBridge::submit(const QString& label, engine::Engine::Job job) {
+    // The worker may end the job before this returns, but its callbacks only reach onFinished
+    // through this (GUI) thread's event loop, so the job is registered by then.
+    auto* handle = new EngineJob(this, engine_->submit(label.toStdString(), std::move(job)));
+    jobs_.insert(handle->id(), handle);
+    return handle;
 }
 
-void EngineBridge::cancel(quint64 id) { engine_->cancel(id); }
+void EngineBridge::onProgress(quint64 id, double fraction, const QString& stage) {
+    if (EngineJob* job = jobs_.value(id)) emit job->progress(fraction, stage);
+}
+
+void EngineBridge::onFinished(quint64 id, engine::JobOutcome outcome, const QString& message) {
+    EngineJob* job = jobs_.take(id);
+    if (!job) return;
+    emit job->finished(outcome, message);
+    job->deleteLater();
+}
 
 QString EngineBridge::deviceDescription() const {
     return UserMessages::device(engine_->device());

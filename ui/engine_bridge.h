@@ -1,11 +1,16 @@
 #pragma once
-// Owns the core engine for the app and turns its worker-thread callbacks into queued signals on the
-// GUI thread. Destroying the bridge cancels queued work and waits for the worker.
+// Owns the core engine for the app and turns its worker-thread callbacks into signals on the GUI
+// thread: the engine's state on the bridge, each request's progress and end on its own EngineJob.
+// Destroying the bridge cancels queued work and waits for the worker; jobs still pending then are
+// deleted without a `finished`.
+#include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <memory>
 
 #include "core/engine/engine.h"
+#include "ui/engine_job.h"
 
 namespace pm::ui {
 
@@ -15,9 +20,10 @@ public:
     explicit EngineBridge(const engine::EngineOptions& options, QObject* parent = nullptr);
     ~EngineBridge() override;
 
-    /// Queues a job on the worker; returns its request id.
-    quint64 submit(const QString& label, engine::Engine::Job job);
-    void cancel(quint64 id);
+    /// Queues `job` on the worker and returns its handle (owned by the bridge, deleted after its
+    /// `finished`). Connect to it right away: its signals come from the event loop, never before
+    /// submit returns.
+    EngineJob* submit(const QString& label, engine::Engine::Job job);
     bool isReady() const { return ready_; }
     /// The engine's state in the window's language ("Ready").
     QString stateMessage() const { return stateMessage_; }
@@ -29,12 +35,13 @@ public:
 
 signals:
     void stateChanged(const QString& message, bool ready);
-    void progress(quint64 id, double fraction, const QString& stage);
-    /// outcome: engine::JobOutcome as int; message: the error for Failed.
-    void finished(quint64 id, int outcome, const QString& message);
 
 private:
+    void onProgress(quint64 id, double fraction, const QString& stage);
+    void onFinished(quint64 id, engine::JobOutcome outcome, const QString& message);
+
     std::unique_ptr<engine::Engine> engine_;
+    QHash<quint64, QPointer<EngineJob>> jobs_;  ///< submitted and not finished yet
     bool ready_ = false;
     QString stateMessage_;
     QString stateDetail_;

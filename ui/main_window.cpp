@@ -20,24 +20,24 @@
 #include <QToolBar>
 #include <QUndoView>
 
-#include "app/common/photo_saver.h"
 #include "core/ops/split/split_scan.h"
+#include "photo_io/photo_saver.h"
 #include "ui/apply_controller.h"
 #include "ui/batch_dialog.h"
-#include "ui/split_scan_flow.h"
-#include "ui/tone_preview.h"
 #include "ui/canvas_widget.h"
 #include "ui/document.h"
 #include "ui/empty_hint.h"
 #include "ui/engine_bridge.h"
+#include "ui/faces_options.h"
 #include "ui/mode_jobs.h"
 #include "ui/mode_panel.h"
-#include "ui/remove_options.h"
-#include "ui/repair_options.h"
-#include "ui/faces_options.h"
 #include "ui/preferences_dialog.h"
 #include "ui/recent_files.h"
+#include "ui/remove_options.h"
+#include "ui/repair_options.h"
 #include "ui/save_as_dialog.h"
+#include "ui/split_scan_flow.h"
+#include "ui/tone_preview.h"
 #include "ui/unsaved_changes_dialog.h"
 
 namespace pm::ui {
@@ -47,7 +47,7 @@ constexpr double kSizeStep = 1.2;  // `[` and `]` scale the brush by this
 
 QString openFilter() {
     QStringList patterns;
-    for (const QString& ext : app::supportedExtensions()) patterns << "*." + ext;
+    for (const QString& ext : photo_io::supportedExtensions()) patterns << "*." + ext;
     return MainWindow::tr("Photos (%1);;All files (*)").arg(patterns.join(' '));
 }
 }  // namespace
@@ -60,7 +60,10 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     bridge_ = new EngineBridge(engineOptions, this);
     apply_ = new ApplyController(bridge_, this);
     recent_ = new RecentFiles(this);
-    splitFlow_ = new SplitScanFlow(this, bridge_);
+    splitFlow_ = new SplitScanFlow(bridge_, this);
+    connect(splitFlow_, &SplitScanFlow::photosChosen, this,
+            qOverload<const image::LoadedPhoto&, const QString&, const cv::Mat&,
+                      const std::vector<cv::RotatedRect>&>(&MainWindow::openSplitPhotos));
 
     tabs_ = new QTabWidget(this);
     tabs_->setTabsClosable(true);
@@ -457,7 +460,7 @@ bool MainWindow::saveToOwnFile(Document* document) {
 }
 
 bool MainWindow::saveDocument(Document* document, const QString& path) {
-    const app::WriteResult result = document->saveAs(path);
+    const photo_io::WriteResult result = document->saveAs(path);
     if (!result.ok) {
         showError(result.error);
         return false;

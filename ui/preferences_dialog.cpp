@@ -6,7 +6,7 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
-#include "app/translation_loader.h"
+#include "i18n/translation_loader.h"
 
 namespace pm::ui {
 
@@ -18,9 +18,9 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent) {
     // theirs.
     language_->addItem(tr("System default (%1)").arg(QLocale::system().nativeLanguageName()),
                        QString());
-    for (const app::Language& language : app::availableLanguages())
+    for (const i18n::Language& language : i18n::availableLanguages())
         language_->addItem(language.nativeName, language.code);
-    const int current = language_->findData(app::languageSetting());
+    const int current = language_->findData(i18n::languageSetting());
     language_->setCurrentIndex(current < 0 ? 0 : current);
 
     auto* form = new QFormLayout;
@@ -40,7 +40,7 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent) {
 }
 
 void PreferencesDialog::accept() {
-    app::setLanguageSetting(language_->currentData().toString());
+    i18n::setLanguageSetting(language_->currentData().toString());
     QDialog::accept();
 }
 

@@ -1,6 +1,7 @@
 #include "ui/split_scan_flow.h"
 
 #include <QFileInfo>
+#include <QMainWindow>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStatusBar>
@@ -11,7 +12,6 @@
 #include "core/ops/split/split_scan.h"
 #include "ui/document.h"
 #include "ui/engine_bridge.h"
-#include "ui/main_window.h"
 #include "ui/split_scan_dialog.h"
 #include "ui/user_messages.h"
 
@@ -31,13 +31,8 @@ struct Search {
 };
 }  // namespace
 
-SplitScanFlow::SplitScanFlow(MainWindow* window, EngineBridge* bridge)
+SplitScanFlow::SplitScanFlow(EngineBridge* bridge, QMainWindow* window)
     : QObject(window), window_(window), bridge_(bridge) {
-    connect(bridge_, &EngineBridge::finished, this,
-            [this](quint64 id, int outcome, const QString& message) {
-                const auto callback = jobs_.take(id);
-                if (callback) callback(outcome, message);
-            });
     review_ = [this](const cv::Mat& scan, std::vector<cv::RotatedRect> boxes) {
         SplitScanDialog dialog(scan, std::move(boxes), window_);
         if (dialog.exec() != QDialog::Accepted) return std::vector<cv::RotatedRect>{};
@@ -96,7 +91,7 @@ void SplitScanFlow::done() {
 void SplitScanFlow::find(const QString& path, std::shared_ptr<const image::LoadedPhoto> photo,
                          cv::Mat scan, Trigger trigger) {
     auto search = std::make_shared<Search>();
-    const quint64 id = bridge_->submit(
+    EngineJob* job = bridge_->submit(
         tr("Find photos on the scan"), [search, path, scan](engine::JobContext& context) {
             try {
                 cv::Mat pixels = scan;
@@ -116,26 +111,29 @@ void SplitScanFlow::find(const QString& path, std::shared_ptr<const image::Loade
     if (trigger == Trigger::Asked)
         window_->statusBar()->showMessage(
             tr("Looking for photos on %1…").arg(QFileInfo(path).fileName()));
-    jobs_[id] = [this, search, path, photo, scan, trigger](int outcome, const QString& message) {
-        if (trigger == Trigger::Asked) window_->statusBar()->clearMessage();
-        if (engine::JobOutcome(outcome) != engine::JobOutcome::Done) {
-            if (!message.isEmpty() && trigger == Trigger::Asked) tell(message, true);
-            return done();
-        }
-        if (search->error) {
-            try {
-                std::rethrow_exception(search->error);
-            } catch (const std::exception& e) {
-                // A dropped file opened fine already; only an asked-for split reports.
-                if (trigger == Trigger::Asked) tell(UserMessages::error(e), true);
-            }
-            return done();
-        }
-        Source source{photo ? photo : search->loaded, photo ? scan : search->loaded->pixels, path};
-        emit searched(path, int(search->boxes.size()));
-        found(source, search->boxes, trigger);
-        done();
-    };
+    connect(job, &EngineJob::finished, this,
+            [this, search, path, photo, scan, trigger](engine::JobOutcome outcome,
+                                                       const QString& message) {
+                if (trigger == Trigger::Asked) window_->statusBar()->clearMessage();
+                if (outcome != engine::JobOutcome::Done) {
+                    if (!message.isEmpty() && trigger == Trigger::Asked) tell(message, true);
+                    return done();
+                }
+                if (search->error) {
+                    try {
+                        std::rethrow_exception(search->error);
+                    } catch (const std::exception& e) {
+                        // A dropped file opened fine already; only an asked-for split reports.
+                        if (trigger == Trigger::Asked) tell(UserMessages::error(e), true);
+                    }
+                    return done();
+                }
+                Source source{photo ? photo : search->loaded, photo ? scan : search->loaded->pixels,
+                              path};
+                emit searched(path, int(search->boxes.size()));
+                found(source, search->boxes, trigger);
+                done();
+            });
 }
 
 void SplitScanFlow::found(const Source& source, const std::vector<cv::RotatedRect>& boxes,
@@ -152,7 +150,7 @@ void SplitScanFlow::found(const Source& source, const std::vector<cv::RotatedRec
         return;
     }
     const std::vector<cv::RotatedRect> kept = review_(source.scan, boxes);
-    if (!kept.empty()) window_->openSplitPhotos(*source.photo, source.path, source.scan, kept);
+    if (!kept.empty()) emit photosChosen(*source.photo, source.path, source.scan, kept);
 }
 
 void SplitScanFlow::tell(const QString& message, bool warning) {

@@ -2,8 +2,8 @@
 // Splitting a flatbed scan into its photos, from wherever the scan comes: the open tab, a file
 // picked with File > Split Scanned Photos from File…, `photomend --split SCAN…`, or a dropped file
 // that turns out to hold several photos. Finding the photos runs on the engine's worker; the user
-// then reviews the boxes and the kept ones open as new, unsaved tabs.
-#include <QHash>
+// then reviews the boxes and the kept ones are handed on (photosChosen) to be opened as new,
+// unsaved tabs. The flow needs of the window only its status bar and a parent for its dialogs.
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
@@ -15,16 +15,18 @@
 
 #include "core/image/image_io.h"
 
+class QMainWindow;
+
 namespace pm::ui {
 
 class Document;
 class EngineBridge;
-class MainWindow;
 
 class SplitScanFlow : public QObject {
     Q_OBJECT
 public:
-    SplitScanFlow(MainWindow* window, EngineBridge* bridge);
+    /// `window` shows the progress in its status bar and parents the dialogs (and this flow).
+    SplitScanFlow(EngineBridge* bridge, QMainWindow* window);
 
     /// Finds the photos on the tab's current pixels.
     void splitDocument(Document* document);
@@ -49,6 +51,9 @@ signals:
     void searched(const QString& path, int count);
     /// Something the user is told (no photos found, a scan that could not be read).
     void told(const QString& message);
+    /// The user kept `boxes` of `scan`, read from `path`; `source` gives the photos' metadata.
+    void photosChosen(const pm::image::LoadedPhoto& source, const QString& path,
+                      const cv::Mat& scan, const std::vector<cv::RotatedRect>& boxes);
 
 private:
     struct Source {
@@ -69,10 +74,9 @@ private:
     void found(const Source& source, const std::vector<cv::RotatedRect>& boxes, Trigger trigger);
     void tell(const QString& message, bool warning);
 
-    MainWindow* window_;
+    QMainWindow* window_;
     EngineBridge* bridge_;
     std::vector<std::function<void()>> queue_;
-    QHash<quint64, std::function<void(int outcome, const QString& message)>> jobs_;
     bool busy_ = false;
     Review review_;
     Ask ask_;

@@ -6,15 +6,13 @@
 
 namespace pm::ui {
 
-TonePreview::TonePreview(EngineBridge* bridge, QObject* parent) : QObject(parent), bridge_(bridge) {
-    connect(bridge_, &EngineBridge::finished, this,
-            [this](quint64 id, int outcome, const QString&) { onFinished(id, outcome); });
-}
+TonePreview::TonePreview(EngineBridge* bridge, QObject* parent)
+    : QObject(parent), bridge_(bridge) {}
 
 void TonePreview::request(Document* document, const ops::ToneParams& params) {
     document_ = document;
     params_ = params;
-    if (jobId_) {
+    if (job_) {
         dirty_ = true;
         return;
     }
@@ -27,21 +25,21 @@ void TonePreview::start() {
     auto result = std::make_shared<cv::Mat>();
     const cv::Mat image = document_->image().clone();
     const ops::ToneParams params = params_;
-    jobId_ = bridge_->submit(tr("Preview"), [result, image, params](engine::JobContext&) {
+    job_ = bridge_->submit(tr("Preview"), [result, image, params](engine::JobContext&) {
         *result = ops::previewTone(image, params);
     });
-    result_ = result;
+    connect(job_, &EngineJob::finished, this,
+            [this, result](engine::JobOutcome outcome) { onFinished(outcome, *result); });
 }
 
-void TonePreview::onFinished(quint64 id, int outcome) {
-    if (id != jobId_) return;
-    jobId_ = 0;
+void TonePreview::onFinished(engine::JobOutcome outcome, const cv::Mat& result) {
+    job_ = nullptr;
     if (dirty_) {
         start();
         return;
     }
-    if (engine::JobOutcome(outcome) == engine::JobOutcome::Done && document_ && !result_->empty())
-        emit ready(document_, image::toQImage(*result_));
+    if (outcome == engine::JobOutcome::Done && document_ && !result.empty())
+        emit ready(document_, image::toQImage(result));
 }
 
 }  // namespace pm::ui

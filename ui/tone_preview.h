@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/ops/tone/tone.h"
+#include "ui/engine_job.h"
 
 namespace pm::ui {
 
@@ -26,14 +27,13 @@ signals:
 
 private:
     void start();
-    void onFinished(quint64 id, int outcome);
+    void onFinished(engine::JobOutcome outcome, const cv::Mat& result);
 
     EngineBridge* bridge_;
-    quint64 jobId_ = 0;
+    QPointer<EngineJob> job_;  ///< the preview being computed; null when none
     QPointer<Document> document_;
     ops::ToneParams params_;
     bool dirty_ = false;
-    std::shared_ptr<cv::Mat> result_;
 };
 
 }  // namespace pm::ui

@@ -5,11 +5,11 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/mask_coverage.h"
-#include "app/common/photo_saver.h"
 #include "core/common/error.h"
 #include "core/image/image_io.h"
 #include "core/image/mask.h"
 #include "core/ops/remove/remove_object.h"
+#include "photo_io/photo_saver.h"
 
 namespace pm::cli {
 
@@ -43,12 +43,12 @@ int runRemove(const QStringList& arguments) {
     // The built-in engine needs no model: skip loading and warming them.
     options.preload = params.engine != ops::FillEngine::Builtin;
     return runTasks(options, tasks, "remove", [&](const FileTask& task, engine::JobContext& context) {
-        const image::LoadedPhoto photo = app::loadPhoto(task.input, warn);
+        const image::LoadedPhoto photo = photo_io::loadPhoto(task.input, warn);
         const cv::Mat mask = image::loadMask(task.mask.toStdString(), photo.pixels.size());
         checkMaskCoverage(task.mask, mask);
         const ops::RemoveResult result = ops::removeObject(photo.pixels, mask, params, context);
-        const app::WriteResult written = app::savePhoto(
-            task.output, result.image, app::saveOptionsFor(task.output, photo.format, photo.jpegQuality),
+        const photo_io::WriteResult written = photo_io::savePhoto(
+            task.output, result.image, photo_io::saveOptionsFor(task.output, photo.format, photo.jpegQuality),
             photo.metadata, "object removed with PhotoMend");
         if (!written.ok) throw Error(written.error.toStdString());
         return result.engineUsed;

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "app/cli/cli_common.h"
-#include "app/common/repair_file.h"
+#include "photo_io/repair_file.h"
 
 namespace pm::cli {
 
@@ -32,7 +32,7 @@ int runRepair(const QStringList& arguments) {
         return fail(QString::fromStdString(e.what()));
     }
     return runTasks(options, tasks, "repair", [&](const FileTask& task, engine::JobContext& context) {
-        return app::repairFile(task.input, task.output, params, context, warn);
+        return photo_io::repairFile(task.input, task.output, params, context, warn);
     });
 }
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "app/cli/cli_common.h"
-#include "app/common/repair_file.h"
+#include "photo_io/repair_file.h"
 
 namespace pm::cli {
 
@@ -26,7 +26,7 @@ int runSplit(const QStringList& arguments) {
         return fail(QString::fromStdString(e.what()));
     }
     return runTasks(options, {task}, "split", [](const FileTask& t, engine::JobContext& context) {
-        const QStringList written = app::splitScanFile(t.input, t.output, context, warn);
+        const QStringList written = photo_io::splitScanFile(t.input, t.output, context, warn);
         return std::to_string(written.size()) + " photos: " + written.join(", ").toStdString();
     });
 }

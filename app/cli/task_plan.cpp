@@ -5,9 +5,9 @@
 #include <QSet>
 #include <QTemporaryFile>
 
-#include "app/common/path_safety.h"
-#include "app/common/photo_saver.h"
 #include "core/common/error.h"
+#include "photo_io/path_safety.h"
+#include "photo_io/photo_saver.h"
 
 namespace pm::cli {
 
@@ -35,11 +35,11 @@ QString maskFor(const QString& name, const QString& mask, bool maskIsFolder) {
 }
 
 void checkSameFolders(const QString& input, const QString& mask, const QString& output) {
-    if (app::isSameFile(output, input))
+    if (photo_io::isSameFile(output, input))
         refuse(QStringLiteral("the output folder %1 is the input folder %2; choose another "
                               "folder so the originals are kept")
                    .arg(output, input));
-    if (app::isSameFile(output, mask))
+    if (photo_io::isSameFile(output, mask))
         refuse(QStringLiteral("the output folder %1 is the mask folder %2; choose another folder "
                               "so the masks are kept")
                    .arg(output, mask));
@@ -86,7 +86,7 @@ std::vector<FileTask> planTasks(const QString& input, const QString& mask, const
         prepareOutputFolder(output);
         const QDir dir(input);
         for (const QString& name : dir.entryList(QDir::Files, QDir::Name)) {
-            if (!app::isSupportedImage(name)) continue;
+            if (!photo_io::isSupportedImage(name)) continue;
             tasks.push_back({dir.filePath(name), maskFor(name, mask, maskInfo.isDir()),
                              QDir(output).filePath(name)});
         }
@@ -94,8 +94,9 @@ std::vector<FileTask> planTasks(const QString& input, const QString& mask, const
     }
     QSet<QString> checkedFolders;
     for (const FileTask& t : tasks) {
-        for (const QString& refusal : {app::overwriteRefusal(t.output, t.input, QStringLiteral("input")),
-                                       app::overwriteRefusal(t.output, t.mask, QStringLiteral("mask"))})
+        for (const QString& refusal :
+             {photo_io::overwriteRefusal(t.output, t.input, QStringLiteral("input")),
+              photo_io::overwriteRefusal(t.output, t.mask, QStringLiteral("mask"))})
             if (!refusal.isEmpty()) refuse(refusal);
         const QString folder = QFileInfo(t.output).absolutePath();
         if (!checkedFolders.contains(folder) || QFileInfo::exists(t.output)) checkOutputWritable(t.output);

@@ -88,19 +88,19 @@ int main(int argc, char** argv) {
     mask(cv::Rect(size / 4, size / 4, size / 2, size / 2)).setTo(255);
     bool finished = false;
     QString failure;
-    QObject::connect(&bridge, &pm::ui::EngineBridge::finished,
-                     [&](quint64, int outcome, const QString& message) {
-                         finished = true;
-                         if (outcome != static_cast<int>(pm::engine::JobOutcome::Done))
-                             failure = message.isEmpty() ? "cancelled" : message;
-                     });
     QElapsedTimer job;
     job.start();
-    bridge.submit("inpaint", [&](pm::engine::JobContext& context) {
+    pm::ui::EngineJob* request = bridge.submit("inpaint", [&](pm::engine::JobContext& context) {
         pm::engine::InferenceSession* model = context.model("inpaint");
         if (!model) throw std::runtime_error("no inpainting model is installed");
         model->inpaint(image, mask);
     });
+    QObject::connect(request, &pm::ui::EngineJob::finished,
+                     [&](pm::engine::JobOutcome outcome, const QString& message) {
+                         finished = true;
+                         if (outcome != pm::engine::JobOutcome::Done)
+                             failure = message.isEmpty() ? "cancelled" : message;
+                     });
     const Gaps busy = tickUntil([&] { return finished; });
     const double jobMs = static_cast<double>(job.elapsed());
     if (!failure.isEmpty()) {

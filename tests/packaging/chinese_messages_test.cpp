@@ -13,12 +13,12 @@
 #include <QSignalSpy>
 #include <QStatusBar>
 
-#include "app/translation_loader.h"
+#include "i18n/translation_loader.h"
+#include "tests/support/engine_options.h"
 #include "tests/support/testdata.h"
 #include "ui/document.h"
 #include "ui/engine_bridge.h"
 #include "ui/main_window.h"
-#include "tests/support/engine_options.h"
 
 namespace {
 
@@ -39,7 +39,7 @@ TEST(ChineseWindow, QtsOwnButtonsAreChinese) {
     if (!QFile::exists(qm))
         GTEST_SKIP() << qm.toStdString()
                      << " is missing: install qt6-translations-l10n for Qt's own translations";
-    pm::app::TranslationLoader loader;
+    pm::i18n::TranslationLoader loader;
     ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN");
     QMessageBox box(QMessageBox::Question, "t", "t", QMessageBox::Ok | QMessageBox::Cancel);
     EXPECT_EQ(box.button(QMessageBox::Ok)->text(), "确定");
@@ -51,7 +51,7 @@ TEST(ChineseWindow, QtsOwnButtonsAreChinese) {
 
 TEST(ChineseWindow, LoadErrorsAreChinese) {
     pm::test::TempDir dir;
-    pm::app::TranslationLoader loader;
+    pm::i18n::TranslationLoader loader;
     ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN");
     pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
 
@@ -83,7 +83,7 @@ TEST(ChineseWindow, LoadErrorsAreChinese) {
 
 TEST(ChineseWindow, SaveErrorsAreChinese) {
     pm::test::TempDir dir;
-    pm::app::TranslationLoader loader;
+    pm::i18n::TranslationLoader loader;
     ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN");
     pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     pm::image::LoadedPhoto photo;
@@ -106,7 +106,7 @@ TEST(ChineseWindow, SaveErrorsAreChinese) {
 
 TEST(ChineseWindow, EngineStateLineIsChinese) {
     pm::test::TempDir dir;
-    pm::app::TranslationLoader loader;
+    pm::i18n::TranslationLoader loader;
     ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN");
     pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
     QElapsedTimer timer;

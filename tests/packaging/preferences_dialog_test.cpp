@@ -8,7 +8,7 @@
 #include <QMenuBar>
 #include <QTimer>
 
-#include "app/translation_loader.h"
+#include "i18n/translation_loader.h"
 #include "tests/support/testdata.h"
 #include "ui/main_window.h"
 #include "ui/preferences_dialog.h"
@@ -16,8 +16,8 @@
 namespace {
 
 struct PreferencesFixture : ::testing::Test {
-    void SetUp() override { pm::app::setLanguageSetting({}); }
-    void TearDown() override { pm::app::setLanguageSetting({}); }
+    void SetUp() override { pm::i18n::setLanguageSetting({}); }
+    void TearDown() override { pm::i18n::setLanguageSetting({}); }
 };
 
 void choose(pm::ui::PreferencesDialog& dialog, const QString& code) {
@@ -32,12 +32,13 @@ TEST_F(PreferencesFixture, ChoosingChineseOnAnEnglishSystemGivesChineseAtTheNext
         << "follows the system until the user picks";
     choose(dialog, "zh_CN");
     dialog.accept();
-    EXPECT_EQ(pm::app::languageSetting(), "zh_CN");
+    EXPECT_EQ(pm::i18n::languageSetting(), "zh_CN");
 
     // What the next start does.
-    pm::app::TranslationLoader loader;
-    EXPECT_EQ(loader.install(pm::app::resolveLocale(pm::app::languageSetting(), QLocale("en_US"))),
-              "zh_CN");
+    pm::i18n::TranslationLoader loader;
+    EXPECT_EQ(
+        loader.install(pm::i18n::resolveLocale(pm::i18n::languageSetting(), QLocale("en_US"))),
+        "zh_CN");
     EXPECT_EQ(QCoreApplication::translate("pm::ui::MainWindow", "&File"), "文件(&F)");
 
     pm::ui::PreferencesDialog reopened;
@@ -46,17 +47,17 @@ TEST_F(PreferencesFixture, ChoosingChineseOnAnEnglishSystemGivesChineseAtTheNext
 }
 
 TEST_F(PreferencesFixture, SystemDefaultRemovesTheOverrideAndCancelKeepsIt) {
-    pm::app::setLanguageSetting("zh_CN");
+    pm::i18n::setLanguageSetting("zh_CN");
     {
         pm::ui::PreferencesDialog dialog;
         choose(dialog, "en");
         dialog.reject();
     }
-    EXPECT_EQ(pm::app::languageSetting(), "zh_CN") << "Cancel changes nothing";
+    EXPECT_EQ(pm::i18n::languageSetting(), "zh_CN") << "Cancel changes nothing";
     pm::ui::PreferencesDialog dialog;
     choose(dialog, "");
     dialog.accept();
-    EXPECT_EQ(pm::app::languageSetting(), "");
+    EXPECT_EQ(pm::i18n::languageSetting(), "");
 }
 
 TEST_F(PreferencesFixture, EditMenuOpensPreferences) {

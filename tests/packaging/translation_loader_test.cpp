@@ -4,10 +4,10 @@
 #include <QApplication>
 #include <QMenuBar>
 
-#include "app/translation_loader.h"
+#include "i18n/translation_loader.h"
+#include "tests/support/engine_options.h"
 #include "tests/support/testdata.h"
 #include "ui/main_window.h"
-#include "tests/support/engine_options.h"
 
 namespace {
 
@@ -19,7 +19,7 @@ QStringList menuTitles(const pm::ui::MainWindow& window) {
 
 TEST(TranslationLoader, ChineseLocaleGivesAChineseWindow) {
     pm::test::TempDir dir;
-    pm::app::TranslationLoader loader;
+    pm::i18n::TranslationLoader loader;
     ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN")
         << "the zh_CN translation is built into the program";
     pm::ui::MainWindow window(pm::test::cpuWithoutModels(dir));
@@ -29,7 +29,7 @@ TEST(TranslationLoader, ChineseLocaleGivesAChineseWindow) {
 
 TEST(TranslationLoader, EnglishAndUntranslatedLocalesGiveTheEnglishSource) {
     pm::test::TempDir dir;
-    pm::app::TranslationLoader loader;
+    pm::i18n::TranslationLoader loader;
     ASSERT_EQ(loader.install(QLocale("zh_CN")), "zh_CN");
     for (const char* name : {"en_US", "fr_FR"}) {
         EXPECT_EQ(loader.install(QLocale(name)), "en") << name;
@@ -40,16 +40,16 @@ TEST(TranslationLoader, EnglishAndUntranslatedLocalesGiveTheEnglishSource) {
 }
 
 TEST(TranslationLoader, TheOverrideBeatsTheSystemLocale) {
-    EXPECT_EQ(pm::app::resolveLocale("", QLocale("zh_CN")).name(), "zh_CN")
+    EXPECT_EQ(pm::i18n::resolveLocale("", QLocale("zh_CN")).name(), "zh_CN")
         << "no override: the system decides";
-    EXPECT_EQ(pm::app::resolveLocale("zh_CN", QLocale("en_US")).name(), "zh_CN");
-    pm::app::TranslationLoader loader;
-    EXPECT_EQ(loader.install(pm::app::resolveLocale("en", QLocale("zh_CN"))), "en");
+    EXPECT_EQ(pm::i18n::resolveLocale("zh_CN", QLocale("en_US")).name(), "zh_CN");
+    pm::i18n::TranslationLoader loader;
+    EXPECT_EQ(loader.install(pm::i18n::resolveLocale("en", QLocale("zh_CN"))), "en");
     EXPECT_EQ(QCoreApplication::translate("pm::ui::MainWindow", "&File"), "&File");
 }
 
 TEST(TranslationLoader, OffersEnglishAndSimplifiedChinese) {
-    const QList<pm::app::Language> languages = pm::app::availableLanguages();
+    const QList<pm::i18n::Language> languages = pm::i18n::availableLanguages();
     QStringList shown;
     for (const auto& l : languages) shown << l.code + "=" + l.nativeName;
     EXPECT_EQ(shown, (QStringList{"en=English", "zh_CN=简体中文"}));

@@ -142,7 +142,7 @@ TEST(DocumentSave, AFailedWriteLeavesTheOriginalIntact) {
     doc->applyResult(withChange(doc->image(), {0, 0, 400, 300}, 99), {0, 0, 400, 300}, "op");
 
     // The "disk" fails after the new file's bytes were written, before it replaced the original.
-    const pm::app::WriteResult result =
+    const pm::photo_io::WriteResult result =
         doc->saveAs(QString::fromStdString(path), [](qint64 written) { return written == 0; });
     EXPECT_FALSE(result.ok);
     EXPECT_TRUE(result.error.contains("photo.png")) << result.error.toStdString();
@@ -167,7 +167,8 @@ TEST(DocumentSave, UnwritableTargetGivesAClearMessageAndKeepsTheDocument) {
     QFile blocker(QString::fromStdString(dir.file("notafolder")));
     ASSERT_TRUE(blocker.open(QIODevice::WriteOnly));
     blocker.close();
-    const pm::app::WriteResult result = doc.saveAs(QString::fromStdString(dir.file("notafolder/a.png")));
+    const pm::photo_io::WriteResult result =
+        doc.saveAs(QString::fromStdString(dir.file("notafolder/a.png")));
     EXPECT_FALSE(result.ok);
     EXPECT_TRUE(result.error.startsWith("Could not save")) << result.error.toStdString();
     EXPECT_TRUE(doc.path().endsWith("a.png") && !doc.path().contains("notafolder"));

@@ -40,7 +40,8 @@ TEST(SaveSafety, SaveAsOntoALinkToAnotherPhotoIsRefused) {
     std::unique_ptr<pm::ui::Document> doc(
         pm::ui::Document::open(QString::fromStdString(dir.file("mine.png")), &error));
     ASSERT_TRUE(doc) << error.toStdString();
-    const pm::app::WriteResult result = doc->saveAs(QString::fromStdString(dir.file("shortcut.png")));
+    const pm::photo_io::WriteResult result =
+        doc->saveAs(QString::fromStdString(dir.file("shortcut.png")));
     EXPECT_FALSE(result.ok);
     EXPECT_TRUE(result.error.contains("other.png")) << result.error.toStdString();
     EXPECT_EQ(bytesOf(dir.file("other.png")), other);

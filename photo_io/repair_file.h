@@ -4,11 +4,11 @@
 #include <QString>
 #include <string>
 
-#include "app/common/photo_saver.h"
 #include "core/engine/job_context.h"
 #include "core/ops/repair/repair_chain.h"
+#include "photo_io/photo_saver.h"
 
-namespace pm::app {
+namespace pm::photo_io {
 
 /// The smallest photo `repairFile` accepts, per side. Measured with photomend-cli: every step
 /// (scratches with PatchMatch, colour, grain, sharpening) handles 3 pixels per side, while at 1 or 2
@@ -26,4 +26,4 @@ std::string repairFile(const QString& input, const QString& output, const ops::R
 QStringList splitScanFile(const QString& scan, const QString& outputDir, engine::JobContext& context,
                           const LoadWarning& warn = {});
 
-}  // namespace pm::app
+}  // namespace pm::photo_io

@@ -1,15 +1,15 @@
-#include "app/common/repair_file.h"
+#include "photo_io/repair_file.h"
 
 #include <QDir>
 #include <QFileInfo>
 
-#include "app/common/path_safety.h"
-#include "app/common/photo_saver.h"
 #include "core/common/error.h"
 #include "core/image/image_io.h"
 #include "core/ops/split/split_scan.h"
+#include "photo_io/path_safety.h"
+#include "photo_io/photo_saver.h"
 
-namespace pm::app {
+namespace pm::photo_io {
 
 namespace {
 void save(const QString& path, const cv::Mat& pixels, const image::LoadedPhoto& source,
@@ -74,4 +74,4 @@ QStringList splitScanFile(const QString& scan, const QString& outputDir, engine:
     return written;
 }
 
-}  // namespace pm::app
+}  // namespace pm::photo_io

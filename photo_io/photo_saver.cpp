@@ -1,11 +1,11 @@
-#include "app/common/photo_saver.h"
+#include "photo_io/photo_saver.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
 
 #include "core/common/error.h"
 
-namespace pm::app {
+namespace pm::photo_io {
 
 namespace {
 constexpr int kDefaultJpegQuality = 92;
@@ -26,7 +26,7 @@ WriteResult savePhoto(const QString& path, const cv::Mat& pixels, const image::S
                       const std::function<bool(qint64)>& beforeChunk) {
     if (options.format == image::Format::Unknown) {
         return {false, QCoreApplication::translate(
-                           "pm::app::SaveMessages",
+                           "pm::photo_io::SaveMessages",
                            "Could not save “%1”: PhotoMend writes JPEG, PNG, TIFF, WebP and BMP; "
                            "choose one of those file extensions.")
                            .arg(QFileInfo(path).fileName())};
@@ -35,8 +35,9 @@ WriteResult savePhoto(const QString& path, const cv::Mat& pixels, const image::S
     try {
         encoded = image::encodePhoto(pixels, options, source, action);
     } catch (const std::exception& e) {
-        return {false, QCoreApplication::translate("pm::app::SaveMessages", "Could not save “%1”: %2")
-                           .arg(QFileInfo(path).fileName(), QString::fromStdString(e.what()))};
+        return {false,
+                QCoreApplication::translate("pm::photo_io::SaveMessages", "Could not save “%1”: %2")
+                    .arg(QFileInfo(path).fileName(), QString::fromStdString(e.what()))};
     }
     const QByteArray bytes(reinterpret_cast<const char*>(encoded.data()),
                            static_cast<qsizetype>(encoded.size()));
@@ -46,7 +47,8 @@ WriteResult savePhoto(const QString& path, const cv::Mat& pixels, const image::S
 image::LoadedPhoto loadPhoto(const QString& path, const LoadWarning& warn) {
     image::LoadedPhoto photo = image::loadPhoto(path.toStdString());
     if (warn)
-        for (const std::string& warning : photo.warnings) warn(path, QString::fromStdString(warning));
+        for (const std::string& warning : photo.warnings)
+            warn(path, QString::fromStdString(warning));
     return photo;
 }
 
@@ -58,4 +60,4 @@ bool isSupportedImage(const QString& path) {
     return supportedExtensions().contains(QFileInfo(path).suffix().toLower());
 }
 
-}  // namespace pm::app
+}  // namespace pm::photo_io

@@ -4,11 +4,11 @@
 #include <QImage>
 #include <opencv2/core.hpp>
 
-namespace pm::image {
+namespace pm::ui {
 
 /// A mask (CV_8UC1, non-zero = selected) as a translucent overlay in `color`. The image shares the
 /// mask's memory (no copy, so painting a stroke costs nothing extra): the mask must outlive it and
 /// must never be reallocated.
 QImage maskOverlay(const cv::Mat& mask, QColor color);
 
-}  // namespace pm::image
+}  // namespace pm::ui

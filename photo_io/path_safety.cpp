@@ -1,4 +1,4 @@
-#include "app/common/path_safety.h"
+#include "photo_io/path_safety.h"
 
 #include <QDir>
 #include <QFile>
@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <system_error>
 
-namespace pm::app {
+namespace pm::photo_io {
 
 namespace {
 std::filesystem::path native(const QString& path) {
@@ -56,4 +56,4 @@ QString linkRefusal(const QString& path, const QString& ownFile) {
         .arg(QFileInfo(path).fileName(), target);
 }
 
-}  // namespace pm::app
+}  // namespace pm::photo_io

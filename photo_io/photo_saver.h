@@ -6,10 +6,10 @@
 
 #include <opencv2/core.hpp>
 
-#include "app/common/atomic_write.h"
 #include "core/image/image_io.h"
+#include "photo_io/atomic_write.h"
 
-namespace pm::app {
+namespace pm::photo_io {
 
 /// The format comes from `path`'s extension (Unknown when it is none we write). Saving back to the
 /// source's format keeps its JPEG quality; otherwise sensible defaults.
@@ -31,4 +31,4 @@ image::LoadedPhoto loadPhoto(const QString& path, const LoadWarning& warn);
 QStringList supportedExtensions();
 bool isSupportedImage(const QString& path);
 
-}  // namespace pm::app
+}  // namespace pm::photo_io

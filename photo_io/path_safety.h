@@ -7,7 +7,7 @@
 #include <QString>
 #include <QStringList>
 
-namespace pm::app {
+namespace pm::photo_io {
 
 /// Whether `a` and `b` are the same existing file or folder, whatever the spelling or links.
 /// False when either does not exist.
@@ -27,4 +27,4 @@ QString overwriteRefusal(const QString& output, const QString& keep, const QStri
 /// the link's target, a different photo than the one named in the dialog.
 QString linkRefusal(const QString& path, const QString& ownFile);
 
-}  // namespace pm::app
+}  // namespace pm::photo_io

@@ -1,4 +1,4 @@
-#include "app/translation_loader.h"
+#include "i18n/translation_loader.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -7,7 +7,7 @@
 #include <QSettings>
 #include <QTranslator>
 
-namespace pm::app {
+namespace pm::i18n {
 
 namespace {
 // qt_add_translations embeds the compiled .qm files here (see app/CMakeLists.txt).
@@ -83,4 +83,4 @@ QString TranslationLoader::install(const QLocale& locale) {
     return active_;
 }
 
-}  // namespace pm::app
+}  // namespace pm::i18n

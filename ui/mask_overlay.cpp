@@ -1,6 +1,6 @@
-#include "core/image/mask_overlay.h"
+#include "ui/mask_overlay.h"
 
-namespace pm::image {
+namespace pm::ui {
 
 QImage maskOverlay(const cv::Mat& mask, QColor color) {
     CV_Assert(mask.type() == CV_8UC1);
@@ -12,4 +12,4 @@ QImage maskOverlay(const cv::Mat& mask, QColor color) {
     return overlay;
 }
 
-}  // namespace pm::image
+}  // namespace pm::ui

@@ -7,7 +7,7 @@
 #include <QString>
 #include <functional>
 
-namespace pm::app {
+namespace pm::photo_io {
 
 struct WriteResult {
     bool ok = false;
@@ -20,4 +20,4 @@ struct WriteResult {
 WriteResult writeFileAtomically(const QString& path, const QByteArray& bytes,
                                 const std::function<bool(qint64)>& beforeChunk = {});
 
-}  // namespace pm::app
+}  // namespace pm::photo_io

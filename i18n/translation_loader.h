@@ -8,7 +8,7 @@
 class QCoreApplication;
 class QTranslator;
 
-namespace pm::app {
+namespace pm::i18n {
 
 /// The QSettings key holding the override: empty = follow the system, otherwise a code like
 /// "zh_CN".
@@ -47,4 +47,4 @@ private:
     QString active_ = QStringLiteral("en");
 };
 
-}  // namespace pm::app
+}  // namespace pm::i18n

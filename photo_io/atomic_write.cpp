@@ -1,4 +1,4 @@
-#include "app/common/atomic_write.h"
+#include "photo_io/atomic_write.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -8,23 +8,23 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "app/common/path_safety.h"
+#include "photo_io/path_safety.h"
 
-namespace pm::app {
+namespace pm::photo_io {
 
 namespace {
 constexpr qint64 kChunk = 1 << 20;
 
 // Translated for the window (the CLI installs no translator, so it prints the English source).
 QString failure(const QString& path, const QString& reason) {
-    return QCoreApplication::translate("pm::app::SaveMessages",
+    return QCoreApplication::translate("pm::photo_io::SaveMessages",
                                        "Could not save “%1”: %2. The existing file, if any, is "
                                        "unchanged.")
         .arg(QFileInfo(path).fileName(), reason);
 }
 
 QString interrupted() {
-    return QCoreApplication::translate("pm::app::SaveMessages", "the write was interrupted");
+    return QCoreApplication::translate("pm::photo_io::SaveMessages", "the write was interrupted");
 }
 
 // QSaveFile (Qt 6.4) syncs the data (fdatasync) before it links the finished file into place, but
@@ -65,4 +65,4 @@ WriteResult writeFileAtomically(const QString& path, const QByteArray& bytes,
     return {true, {}};
 }
 
-}  // namespace pm::app
+}  // namespace pm::photo_io
