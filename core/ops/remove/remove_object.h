@@ -23,6 +23,12 @@ struct RemoveParams {
     /// LaMa sees each crop at most this large (longer side); larger crops are shrunk for the model and
     /// its fill enlarged again, so a huge region never goes through the network at full size.
     int lamaMaxSide = 1024;
+    /// Where the built-in fill's patch search runs. Auto: on the GPU when the job's engine uses
+    /// one, else on CPU threads. The others force it, for benchmarks (TensorsOnCpu measures the
+    /// GPU's algorithm where there is no GPU).
+    enum class Search { Auto, Threads, Gpu, TensorsOnCpu } search = Search::Auto;
+    /// Print the time of every stage to stderr (for the speed benchmarks).
+    bool profile = false;
 };
 
 struct RemoveResult {
