@@ -12,6 +12,7 @@
 //   quality_bench [--dir FOLDER]... [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
 //                 [--per-image] [--methods ours,telea,...] [--kinds object,strokes,...]
 //                 [--max-side PX] [--save-ours DIR] [--before DIR] [--search threads|gpu|tensors-cpu]
+//                 [--base-sigma S] [--no-offset] [--no-lines]   (variants of ours, to measure)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -69,6 +70,8 @@ struct Options {
     std::string saveOurs;
     std::string before;
     std::string search;
+    double baseSigma = -1;  // < 0: the fill's default
+    bool noOffset = false, noLines = false;
     std::string sheet;
     bool perImage = false;
     std::string methods = ",ours,telea,ns,fsr,shiftmap,";
@@ -101,6 +104,12 @@ Options parse(int argc, char** argv) {
             o.before = next();
         else if (a == "--search")
             o.search = next();
+        else if (a == "--base-sigma")
+            o.baseSigma = std::stod(next());
+        else if (a == "--no-offset")
+            o.noOffset = true;
+        else if (a == "--no-lines")
+            o.noLines = true;
         else if (a == "--feather")
             o.feather = std::stoi(next());
         else if (a == "--sheet")
@@ -143,6 +152,9 @@ std::vector<Method> methods(const Options& o) {
                         params.engine = pm::ops::FillEngine::Builtin;
                         if (o.growGiven) params.growPixels = o.grow;
                         params.featherPixels = o.feather;
+                        if (o.baseSigma >= 0) params.builtin.diffusionBaseSigma = o.baseSigma;
+                        if (o.noOffset) params.builtin.smoothOffset = false;
+                        if (o.noLines) params.builtin.continueLines = false;
                         if (o.search == "threads")
                             params.search = pm::ops::RemoveParams::Search::Threads;
                         else if (o.search == "gpu")

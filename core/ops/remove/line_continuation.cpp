@@ -46,9 +46,10 @@ cv::Mat grayOf(const cv::Mat& image) {
     return gray;
 }
 
-// Segments of the known pixels around the hole, in image coordinates. Those that touch the hole
-// (or run along its edge, the removed object's outline) are dropped: only what lies wholly in
-// known pixels says where a line goes.
+// Segments of the known pixels around the hole, in image coordinates. Those that run along the
+// hole's edge (the removed object's outline) are dropped: only what lies in known pixels says
+// where a line goes. A segment that enters the hole ends at its edge, so a few samples there are
+// allowed.
 std::vector<Segment> knownSegments(const cv::Mat& image, const cv::Mat& hole,
                                    const LineContinuation& params) {
     const cv::Rect bounds = cv::boundingRect(hole);
@@ -68,12 +69,22 @@ std::vector<Segment> knownSegments(const cv::Mat& image, const cv::Mat& hole,
     for (const cv::Vec4f& f : found) {
         Segment s{cv::Point2d(f[0], f[1]) / scale + cv::Point2d(region.tl()),
                   cv::Point2d(f[2], f[3]) / scale + cv::Point2d(region.tl())};
+        // The mask is often grown past the object: the photo's line may reach into the hole. Trim
+        // both ends back to known pixels.
+        for (int end = 0; end < 2; ++end) {
+            cv::Point2d& p = end ? s.b : s.a;
+            const cv::Point2d other = end ? s.a : s.b;
+            const double length = cv::norm(p - other);
+            if (length < 1.0) break;
+            const cv::Point2d step = (other - p) / length;
+            for (double t = 0; t < length && set(nearHole, p); t += 1.0) p += step;
+        }
         if (s.length() < params.minLength / std::max(scale, 1e-3)) continue;
-        bool clear = true;
-        const int steps = static_cast<int>(s.length());
-        for (int i = 0; i <= steps && clear; ++i)
-            clear = !set(nearHole, s.a + (s.b - s.a) * (static_cast<double>(i) / steps));
-        if (clear) segments.push_back(s);
+        int near = 0;
+        const int steps = std::max(1, static_cast<int>(s.length()));
+        for (int i = 0; i <= steps; ++i)
+            near += set(nearHole, s.a + (s.b - s.a) * (static_cast<double>(i) / steps)) ? 1 : 0;
+        if (near <= std::max(3, steps / 5)) segments.push_back(s);
     }
     return segments;
 }

@@ -408,7 +408,8 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     timer.lap("narrow checks");
     // Lines that cross the hole are drawn first; from here on the patches fill `unknown`, the
     // hole less those lines, in `source`, the input with them drawn.
-    const cv::Mat fullHole = unknown;
+    // A copy: assigning a mask expression to `unknown` below writes into its buffer.
+    const cv::Mat fullHole = unknown.clone();
     cv::Mat source = image, drawn;
     if (params.continueLines && !thin) {
         cv::Mat work = image.clone();

@@ -141,7 +141,7 @@ RemoveResult fillMasked(const cv::Mat& image, const cv::Mat& mask, const RemoveP
     }
     const cv::Mat hole = growMask(mask(area), params.growPixels);
     timer.lap("grow mask");
-    const PatchMatchParams defaults;
+    const PatchMatchParams& defaults = params.builtin;
     RegionPlan plan;
     plan.minMargin = std::max(plan.minMargin, params.featherPixels + 4 * defaults.patchSize);
     // The network wants wide context; patches are found close to the hole, and every extra pixel of
@@ -166,7 +166,7 @@ RemoveResult fillMasked(const cv::Mat& image, const cv::Mat& mask, const RemoveP
         if (lama) {
             fill = lamaFill(*lama, crop, cropHole, params.lamaMaxSide);
         } else {
-            PatchMatchParams pmParams;
+            PatchMatchParams pmParams = params.builtin;
             pmParams.bandPixels = params.featherPixels;
             pmParams.device = searchDevice(context, params.search);
             pmParams.profile = params.profile;

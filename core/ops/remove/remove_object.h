@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/engine/job_context.h"
+#include "core/ops/remove/patchmatch.h"
 
 namespace pm::ops {
 
@@ -29,6 +30,9 @@ struct RemoveParams {
     enum class Search { Auto, Threads, Gpu, TensorsOnCpu } search = Search::Auto;
     /// Print the time of every stage to stderr (for the speed benchmarks).
     bool profile = false;
+    /// The built-in fill's settings; its seam band, device, profiling, checkpoint and progress are
+    /// set from the fields above and the job.
+    PatchMatchParams builtin;
 };
 
 struct RemoveResult {
