@@ -12,7 +12,7 @@
 //   quality_bench [--dir FOLDER]... [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
 //                 [--per-image] [--methods ours,telea,...] [--kinds object,strokes,...]
 //                 [--max-side PX] [--save-ours DIR] [--before DIR] [--search threads|gpu|tensors-cpu]
-//                 [--base-sigma S] [--no-offset] [--no-lines]   (variants of ours, to measure)
+//                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX]  (variants of ours)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -72,6 +72,7 @@ struct Options {
     std::string search;
     double baseSigma = -1;  // < 0: the fill's default
     bool noOffset = false, noLines = false;
+    int thinGrow = -1;  // < 0: the default
     std::string sheet;
     bool perImage = false;
     std::string methods = ",ours,telea,ns,fsr,shiftmap,";
@@ -106,6 +107,8 @@ Options parse(int argc, char** argv) {
             o.search = next();
         else if (a == "--base-sigma")
             o.baseSigma = std::stod(next());
+        else if (a == "--thin-grow")
+            o.thinGrow = std::stoi(next());
         else if (a == "--no-offset")
             o.noOffset = true;
         else if (a == "--no-lines")
@@ -151,6 +154,7 @@ std::vector<Method> methods(const Options& o) {
                         pm::ops::RemoveParams params;
                         params.engine = pm::ops::FillEngine::Builtin;
                         if (o.growGiven) params.growPixels = o.grow;
+                        if (o.thinGrow >= 0) params.thinGrowPixels = o.thinGrow;
                         params.featherPixels = o.feather;
                         if (o.baseSigma >= 0) params.builtin.diffusionBaseSigma = o.baseSigma;
                         if (o.noOffset) params.builtin.smoothOffset = false;

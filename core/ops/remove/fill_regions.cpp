@@ -36,6 +36,31 @@ cv::Mat growMask(const cv::Mat& mask, int pixels) {
     return grown;
 }
 
+cv::Mat growMaskByWidth(const cv::Mat& mask, int pixels, int thinPixels, float thinRadius) {
+    if (pixels == thinPixels || thinRadius <= 0.0f) return growMask(mask, pixels);
+    const cv::Mat binary = mask > 0;
+    cv::Mat labels, stats, centroids;
+    const int count = cv::connectedComponentsWithStats(binary, labels, stats, centroids, 8, CV_32S);
+    cv::Mat distance;
+    cv::distanceTransform(binary, distance, cv::DIST_L2, cv::DIST_MASK_3);
+    std::vector<float> widest(static_cast<size_t>(count), 0.0f);
+    for (int y = 0; y < binary.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        const float* d = distance.ptr<float>(y);
+        for (int x = 0; x < binary.cols; ++x)
+            if (l[x]) widest[static_cast<size_t>(l[x])] = std::max(widest[static_cast<size_t>(l[x])], d[x]);
+    }
+    cv::Mat thin(binary.size(), CV_8UC1, cv::Scalar(0));
+    for (int y = 0; y < binary.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        uchar* t = thin.ptr<uchar>(y);
+        for (int x = 0; x < binary.cols; ++x)
+            if (l[x] && widest[static_cast<size_t>(l[x])] <= thinRadius) t[x] = 255;
+    }
+    const cv::Mat wide = binary & (thin == 0);
+    return growMask(wide, pixels) | growMask(thin, thinPixels);
+}
+
 std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const RegionPlan& plan) {
     // Labelling costs a pass over every pixel: label the hole's bounding box only.
     const cv::Rect bounds = cv::boundingRect(hole);

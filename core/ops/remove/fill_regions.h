@@ -12,6 +12,11 @@ namespace pm::ops {
 /// keep.
 cv::Mat growMask(const cv::Mat& mask, int pixels);
 
+/// growMask with a growth per connected region: regions no wider than 2 `thinRadius` pixels
+/// (scratches, hairs, thin strokes: their largest inscribed circle has at most that radius) grow
+/// by `thinPixels`, all others by `pixels`.
+cv::Mat growMaskByWidth(const cv::Mat& mask, int pixels, int thinPixels, float thinRadius);
+
 struct RegionPlan {
     int minMargin = 32;        ///< context kept around every region, in pixels
     double marginRatio = 1.0;  ///< ... or this fraction of the region's larger side when more

@@ -139,7 +139,9 @@ RemoveResult fillMasked(const cv::Mat& image, const cv::Mat& mask, const RemoveP
         context.progress(1.0, "Removing object");
         return result;
     }
-    const cv::Mat hole = growMask(mask(area), params.growPixels);
+    const cv::Mat hole = growMaskByWidth(mask(area), params.growPixels,
+                                         std::min(params.thinGrowPixels, params.growPixels),
+                                         params.thinRadius);
     timer.lap("grow mask");
     const PatchMatchParams& defaults = params.builtin;
     RegionPlan plan;
