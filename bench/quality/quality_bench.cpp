@@ -12,7 +12,8 @@
 //   quality_bench [--dir FOLDER]... [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
 //                 [--per-image] [--methods ours,telea,...] [--kinds object,strokes,...]
 //                 [--max-side PX] [--save-ours DIR] [--before DIR] [--search threads|gpu|tensors-cpu]
-//                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX]  (variants of ours)
+//                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX] [--colour-base]  (variants)
+//                 [--profile]  (time of every stage of ours, to stderr)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -73,6 +74,8 @@ struct Options {
     double baseSigma = -1;  // < 0: the fill's default
     bool noOffset = false, noLines = false;
     int thinGrow = -1;  // < 0: the default
+    bool colourBase = false;
+    bool profile = false;
     std::string sheet;
     bool perImage = false;
     std::string methods = ",ours,telea,ns,fsr,shiftmap,";
@@ -109,6 +112,10 @@ Options parse(int argc, char** argv) {
             o.baseSigma = std::stod(next());
         else if (a == "--thin-grow")
             o.thinGrow = std::stoi(next());
+        else if (a == "--profile")
+            o.profile = true;
+        else if (a == "--colour-base")
+            o.colourBase = true;
         else if (a == "--no-offset")
             o.noOffset = true;
         else if (a == "--no-lines")
@@ -158,6 +165,8 @@ std::vector<Method> methods(const Options& o) {
                         params.featherPixels = o.feather;
                         if (o.baseSigma >= 0) params.builtin.diffusionBaseSigma = o.baseSigma;
                         if (o.noOffset) params.builtin.smoothOffset = false;
+                        if (o.colourBase) params.builtin.diffusionBaseGrey = false;
+                        params.profile = o.profile;
                         if (o.noLines) params.builtin.continueLines = false;
                         if (o.search == "threads")
                             params.search = pm::ops::RemoveParams::Search::Threads;

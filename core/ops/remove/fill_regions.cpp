@@ -39,26 +39,19 @@ cv::Mat growMask(const cv::Mat& mask, int pixels) {
 cv::Mat growMaskByWidth(const cv::Mat& mask, int pixels, int thinPixels, float thinRadius) {
     if (pixels == thinPixels || thinRadius <= 0.0f) return growMask(mask, pixels);
     const cv::Mat binary = mask > 0;
-    cv::Mat labels, stats, centroids;
-    const int count = cv::connectedComponentsWithStats(binary, labels, stats, centroids, 8, CV_32S);
+    const cv::Rect roi = grownBounds(binary, 1);
+    if (roi.area() == 0) return binary;
+    // The wide parts: pixels deeper than thinRadius inside the mask, and everything within
+    // thinRadius of them (a morphological opening). Scratches, hairs and thin strokes have none,
+    // so their crossings and bends do not count as objects.
     cv::Mat distance;
-    cv::distanceTransform(binary, distance, cv::DIST_L2, cv::DIST_MASK_3);
-    std::vector<float> widest(static_cast<size_t>(count), 0.0f);
-    for (int y = 0; y < binary.rows; ++y) {
-        const int* l = labels.ptr<int>(y);
-        const float* d = distance.ptr<float>(y);
-        for (int x = 0; x < binary.cols; ++x)
-            if (l[x]) widest[static_cast<size_t>(l[x])] = std::max(widest[static_cast<size_t>(l[x])], d[x]);
-    }
-    cv::Mat thin(binary.size(), CV_8UC1, cv::Scalar(0));
-    for (int y = 0; y < binary.rows; ++y) {
-        const int* l = labels.ptr<int>(y);
-        uchar* t = thin.ptr<uchar>(y);
-        for (int x = 0; x < binary.cols; ++x)
-            if (l[x] && widest[static_cast<size_t>(l[x])] <= thinRadius) t[x] = 255;
-    }
-    const cv::Mat wide = binary & (thin == 0);
-    return growMask(wide, pixels) | growMask(thin, thinPixels);
+    cv::distanceTransform(binary(roi), distance, cv::DIST_L2, cv::DIST_MASK_3);
+    cv::Mat wide = distance > thinRadius;
+    const int r = static_cast<int>(std::ceil(thinRadius));
+    cv::dilate(wide, wide, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * r + 1, 2 * r + 1)));
+    cv::Mat wideAll(binary.size(), CV_8UC1, cv::Scalar(0));
+    wideAll(roi).setTo(255, wide & binary(roi));
+    return growMask(wideAll, pixels) | growMask(binary, thinPixels);
 }
 
 std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const RegionPlan& plan) {

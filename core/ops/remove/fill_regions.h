@@ -12,9 +12,9 @@ namespace pm::ops {
 /// keep.
 cv::Mat growMask(const cv::Mat& mask, int pixels);
 
-/// growMask with a growth per connected region: regions no wider than 2 `thinRadius` pixels
-/// (scratches, hairs, thin strokes: their largest inscribed circle has at most that radius) grow
-/// by `thinPixels`, all others by `pixels`.
+/// growMask with a growth by width: parts of the mask wider than 2 `thinRadius` pixels (objects,
+/// blobs: what a disc of that radius fits in) grow by `pixels`, the rest (scratches, hairs, thin
+/// strokes) by `thinPixels`.
 cv::Mat growMaskByWidth(const cv::Mat& mask, int pixels, int thinPixels, float thinRadius);
 
 struct RegionPlan {

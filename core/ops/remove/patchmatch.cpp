@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <future>
 #include <vector>
 
@@ -256,7 +257,8 @@ cv::Mat diffusedColour(const Level& level) {
 // low frequencies, Gaussian sigma `sigma`, from the diffusion fill `base` (8-bit, any smaller
 // size).
 template <typename T>
-void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma) {
+void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma,
+                            bool grey) {
     const int pad = static_cast<int>(std::ceil(3 * sigma));
     const cv::Rect inner = cv::boundingRect(hole);
     if (inner.area() == 0) return;
@@ -298,6 +300,12 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
     // just the hole's bounding box, in bands of rows of every plane in parallel: each band is a
     // view into the whole window, so the filter reads the real pixels around it and gives exactly
     // what one blur of the window gives there.
+    // Grey: the same shift in every colour channel (their mean), so the diffusion corrects the
+    // shading only; diffused colour is what a coloured border spreads into the hole as a haze.
+    if (grey && planes == 3) {
+        cv::Mat mean = (deltas[0] + deltas[1] + deltas[2]) / 3.0;
+        for (int c = 0; c < 3; ++c) mean.copyTo(deltas[static_cast<size_t>(c)]);
+    }
     const cv::Rect innerInRoi = inner - roi.tl();
     const int bands = std::clamp(inner.height / 160, 1, 8);
     cv::parallel_for_(cv::Range(0, planes * bands), [&](const cv::Range& range) {
@@ -326,12 +334,13 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
     });
 }
 
-void addDiffusionBase(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma) {
+void addDiffusionBase(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma,
+                      bool grey = false) {
     CV_Assert(base.depth() == CV_8U && hole.type() == CV_8UC1 && hole.size() == out.size());
     if (out.depth() == CV_16U)
-        addDiffusionBaseOfType<ushort>(out, hole, base, sigma);
+        addDiffusionBaseOfType<ushort>(out, hole, base, sigma, grey);
     else
-        addDiffusionBaseOfType<uchar>(out, hole, base, sigma);
+        addDiffusionBaseOfType<uchar>(out, hole, base, sigma, grey);
 }
 
 int iterationsAt(int level, int levels, const PatchMatchParams& params, int targets) {
@@ -405,6 +414,10 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         }
     }
 #endif
+    if (params.profile)
+        std::fprintf(stderr, "  [fill] hole: %d px, radius %.1f, share within thin reach %.3f\n",
+                     holeDistance.holePixels, holeDistance.radius(),
+                     holeDistance.thinShare(params.thinReach));
     timer.lap("narrow checks");
     // Lines that cross the hole are drawn first; from here on the patches fill `unknown`, the
     // hole less those lines, in `source`, the input with them drawn.
@@ -532,7 +545,8 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     if (!narrowBase.empty())
         addDiffusionBase(voted, synthesized, narrowBase, params.narrowBaseSigma);
     else if (useBase)
-        addDiffusionBase(voted, synthesized, base.get(), params.diffusionBaseSigma);
+        addDiffusionBase(voted, synthesized, base.get(), params.diffusionBaseSigma,
+                         params.diffusionBaseGrey);
     timer.lap("add base");
     if (params.smoothOffset)
         addSmoothOffset(voted, image, fullHole, synthesized & (fullHole == 0), apply,

@@ -33,6 +33,9 @@ struct PatchMatchParams {
     /// Lower values take more of the image from diffusion, which smears a dark object at the hole's
     /// edge into a sky as a blotch (6 did, on the quality bench's rocket, and scored lower).
     double diffusionBaseSigma = 12.0;
+    /// Take only the diffusion's shading (the mean of its colour channels' low band), not its
+    /// colour: diffused colour is the haze a red or pink border spreads into the hole.
+    bool diffusionBaseGrey = true;
     /// Match the fill's level to its surroundings: the fill's error on a ring of known pixels
     /// around the hole, smoothed over `offsetSmoothing` pixels along the ring, is spread smoothly
     /// over the hole (smooth_offset.h), so no outline and no border haze show.

@@ -20,12 +20,12 @@ FillEngine parseFillEngine(const std::string& text);
 struct RemoveParams {
     FillEngine engine = FillEngine::Auto;
     int growPixels = 4;      ///< dilate the mask first: tight masks leave halos of the object
-    /// ... except thin marks (scratches, hairs: regions at most 2 thinRadius pixels wide), which
+    /// ... except thin marks (scratches, hairs: parts at most 2 thinRadius pixels wide), which
     /// grow this much: each grown pixel turns a scratch a pixel or two wide into a wider hole that
     /// is filled less well (quality bench, bench/quality/STRUCTURE_FILL.md). Never more than
     /// growPixels.
-    int thinGrowPixels = 1;
-    float thinRadius = 2.5f;
+    int thinGrowPixels = 0;
+    float thinRadius = 5.0f;
     int featherPixels = 3;   ///< width of the blended seam band outside the grown mask
     /// LaMa sees each crop at most this large (longer side); larger crops are shrunk for the model and
     /// its fill enlarged again, so a huge region never goes through the network at full size.
