@@ -12,7 +12,8 @@
 //   quality_bench [--dir FOLDER]... [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
 //                 [--per-image] [--methods ours,telea,...] [--kinds object,strokes,...]
 //                 [--max-side PX] [--save-ours DIR] [--before DIR] [--search threads|gpu|tensors-cpu]
-//                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX] [--colour-base]  (variants)
+//                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX] [--thin-radius PX] [--narrow-sigma S]
+//                 [--colour-base]  (variants of ours)
 //                 [--profile]  (time of every stage of ours, to stderr)
 #include <chrono>
 #include <cstdio>
@@ -74,6 +75,8 @@ struct Options {
     double baseSigma = -1;  // < 0: the fill's default
     bool noOffset = false, noLines = false;
     int thinGrow = -1;  // < 0: the default
+    double thinRadius = -1;
+    double narrowSigma = -1;
     bool colourBase = false;
     bool profile = false;
     std::string sheet;
@@ -110,6 +113,10 @@ Options parse(int argc, char** argv) {
             o.search = next();
         else if (a == "--base-sigma")
             o.baseSigma = std::stod(next());
+        else if (a == "--narrow-sigma")
+            o.narrowSigma = std::stod(next());
+        else if (a == "--thin-radius")
+            o.thinRadius = std::stod(next());
         else if (a == "--thin-grow")
             o.thinGrow = std::stoi(next());
         else if (a == "--profile")
@@ -162,6 +169,9 @@ std::vector<Method> methods(const Options& o) {
                         params.engine = pm::ops::FillEngine::Builtin;
                         if (o.growGiven) params.growPixels = o.grow;
                         if (o.thinGrow >= 0) params.thinGrowPixels = o.thinGrow;
+                        if (o.narrowSigma >= 0) params.builtin.narrowBaseSigma = o.narrowSigma;
+                        if (o.thinRadius >= 0)
+                            params.thinRadius = static_cast<float>(o.thinRadius);
                         params.featherPixels = o.feather;
                         if (o.baseSigma >= 0) params.builtin.diffusionBaseSigma = o.baseSigma;
                         if (o.noOffset) params.builtin.smoothOffset = false;
@@ -208,7 +218,8 @@ std::vector<Method> methods(const Options& o) {
 #endif
     std::vector<Method> chosen;
     for (const Method& m : list)
-        if (o.methods.find("," + m.id + ",") != std::string::npos) chosen.push_back(m);
+        if (m.id == "before" || o.methods.find("," + m.id + ",") != std::string::npos)
+            chosen.push_back(m);
     return chosen;
 }
 

@@ -63,8 +63,10 @@ std::vector<Segment> knownSegments(const cv::Mat& image, const cv::Mat& hole,
     if (scale < 1.0) cv::resize(gray, gray, cv::Size(), scale, scale, cv::INTER_AREA);
     std::vector<cv::Vec4f> found;
     cv::createLineSegmentDetector()->detect(gray, found);
-    cv::Mat nearHole;
-    cv::dilate(hole, nearHole, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(5, 5)));
+    // Only the region is searched: the hole's neighbourhood there is all that is needed.
+    cv::Mat nearHole(hole.size(), CV_8UC1, cv::Scalar(0));
+    cv::dilate(hole(region), nearHole(region),
+               cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(5, 5)));
     std::vector<Segment> segments;
     for (const cv::Vec4f& f : found) {
         Segment s{cv::Point2d(f[0], f[1]) / scale + cv::Point2d(region.tl()),

@@ -25,7 +25,7 @@ struct LineContinuation {
     double maxGap = 8.0;
     /// LSD runs on the region around the hole shrunk to at most this longer side (speed on large
     /// photos); lines are large-scale structure.
-    int detectSide = 640;
+    int detectSide = 480;
 };
 
 /// Draws the paired lines through `hole` (CV_8UC1, non-zero = unknown) in `image` (CV_8U or

@@ -25,7 +25,7 @@ struct RemoveParams {
     /// is filled less well (quality bench, bench/quality/STRUCTURE_FILL.md). Never more than
     /// growPixels.
     int thinGrowPixels = 0;
-    float thinRadius = 5.0f;
+    float thinRadius = 9.0f;
     int featherPixels = 3;   ///< width of the blended seam band outside the grown mask
     /// LaMa sees each crop at most this large (longer side); larger crops are shrunk for the model and
     /// its fill enlarged again, so a huge region never goes through the network at full size.
