@@ -6,7 +6,7 @@
 // Photos: ../shared/testdata/photos and, when Debian's opencv-doc package is installed, its
 // photos with straight structure (building, leuvenA, aero1, home, scenetext01-06); photos longer
 // than --max-side are shrunk first. Ours runs with the CLI's defaults unless --grow is given.
-// --save-ours DIR writes our fills as PNGs; --before DIR reads such fills back (made by an older
+// --save-ours DIR writes our fills (and the holes, hole-*.png) as PNGs; --before DIR reads such fills back (made by an older
 // build) and shows them as a "before" column, scored like the others.
 //
 //   quality_bench [--dir FOLDER]... [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
@@ -289,6 +289,11 @@ int main(int argc, char** argv) {
                     pm::ops::growMask(pm::ops::growMask(hole, options.grow), options.feather);
                 std::vector<cv::Mat> results;
                 currentResult = resultName(files[f], kind, s);
+                if (!options.saveOurs.empty())  // the hole too, to crop the fills around it
+                    cv::imwrite((std::filesystem::path(options.saveOurs) /
+                                 ("hole-" + currentResult))
+                                    .string(),
+                                hole);
                 for (size_t m = 0; m < list.size(); ++m) {
                     const auto start = std::chrono::steady_clock::now();
                     const cv::Mat result = list[m].fill(input, hole);

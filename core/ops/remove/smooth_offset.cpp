@@ -65,8 +65,9 @@ namespace {
 // copies: a few milliseconds where the full-size version took most of a second.
 template <typename T>
 void addCoarseOffset(cv::Mat& fill, const cv::Mat& original, const cv::Mat& ring,
-                     const cv::Mat& apply, const cv::Rect& roi, int side) {
+                     const cv::Mat& apply, const cv::Rect& roi, int side, double maxOffset) {
     const int cn = fill.channels();
+    const float limit = static_cast<float>(maxOffset);
     const double scale = static_cast<double>(side) / std::max(roi.width, roi.height);
     const cv::Size grid(std::max(1, static_cast<int>(std::ceil(roi.width * scale))),
                         std::max(1, static_cast<int>(std::ceil(roi.height * scale))));
@@ -82,8 +83,9 @@ void addCoarseOffset(cv::Mat& fill, const cv::Mat& original, const cv::Mat& ring
             if (!r[x]) continue;
             const int gx = std::min(grid.width - 1, static_cast<int>(x * scale));
             for (int c = 0; c < cn; ++c)
-                sumRow[gx * cn + c] +=
-                    static_cast<float>(o[x * cn + c]) - static_cast<float>(f[x * cn + c]);
+                sumRow[gx * cn + c] += std::clamp(
+                    static_cast<float>(o[x * cn + c]) - static_cast<float>(f[x * cn + c]),
+                    -limit, limit);
             countRow[gx] += 1.0f;
         }
     }
@@ -119,9 +121,11 @@ void addCoarseOffset(cv::Mat& fill, const cv::Mat& original, const cv::Mat& ring
 }  // namespace
 
 void addSmoothOffset(cv::Mat& fill, const cv::Mat& original, const cv::Mat& hole,
-                     const cv::Mat& ring, const cv::Mat& apply, double smoothSigma) {
+                     const cv::Mat& ring, const cv::Mat& apply, double smoothSigma,
+                     double maxOffset) {
     CV_Assert(fill.size() == original.size() && fill.type() == original.type());
     CV_Assert(fill.depth() == CV_8U || fill.depth() == CV_16U);
+    if (fill.depth() == CV_16U) maxOffset *= 257.0;
     CV_Assert(hole.type() == CV_8UC1 && ring.type() == CV_8UC1 && apply.type() == CV_8UC1);
     const int pad = static_cast<int>(std::ceil(3 * smoothSigma)) + 1;
     // The ring and the hole lie within `apply` grown by the ring's width: the caller's ring is a
@@ -134,15 +138,18 @@ void addSmoothOffset(cv::Mat& fill, const cv::Mat& original, const cv::Mat& hole
     constexpr int kGridSide = 192;
     if (std::max(roi.width, roi.height) > kGridSide) {
         if (fill.depth() == CV_8U)
-            addCoarseOffset<uchar>(fill, original, ring, apply, roi, kGridSide);
+            addCoarseOffset<uchar>(fill, original, ring, apply, roi, kGridSide, maxOffset);
         else
-            addCoarseOffset<ushort>(fill, original, ring, apply, roi, kGridSide);
+            addCoarseOffset<ushort>(fill, original, ring, apply, roi, kGridSide, maxOffset);
         return;
     }
     cv::Mat a, b;
     fill(roi).convertTo(a, CV_32F);
     original(roi).convertTo(b, CV_32F);
-    cv::Mat offset = b - a;
+    // A ring pixel far off is a structure the patches did not continue (a dark window frame next
+    // to a light fill), not a change of light: spread it whole and it becomes a dark cloud over
+    // the hole. Only shifts up to maxOffset count.
+    cv::Mat offset = cv::max(cv::min(b - a, maxOffset), -maxOffset);
     cv::Mat weights;
     ring(roi).convertTo(weights, CV_32F, 1.0 / 255.0);
     weights = cv::min(weights, 1.0f);

@@ -13,9 +13,11 @@ namespace pm::ops {
 /// known pixels next to the hole), a synthesized estimate of pixels that are in fact known. The
 /// offset original - fill on the ring, smoothed over `smoothSigma` pixels, is interpolated over the
 /// hole and added to `fill` at every non-zero pixel of `apply` (the hole, and the ring pixels the
-/// caller keeps synthesized). Pixels outside `apply` are not touched.
+/// caller keeps synthesized). Pixels outside `apply` are not touched. Each ring pixel's offset is
+/// clipped to +-maxOffset (8-bit levels): larger ones are unmatched structure, not light.
 void addSmoothOffset(cv::Mat& fill, const cv::Mat& original, const cv::Mat& hole,
-                     const cv::Mat& ring, const cv::Mat& apply, double smoothSigma = 2.0);
+                     const cv::Mat& ring, const cv::Mat& apply, double smoothSigma = 2.0,
+                     double maxOffset = 10.0);
 
 /// The membrane alone (exposed for tests): values (CV_32FC(n)) known where `weights` (CV_32FC1)
 /// is 1, filled where it is 0 by push-pull interpolation over a pyramid; smooth, no overshoot.
