@@ -88,7 +88,7 @@ PY
     # summed over the runs, to see which stages scale with the cores.
     for cpus in ${PM_GPU_REMOVE_CPUS:-}; do
         echo "== remove_speed on CPUs $cpus"
-        PM_PROFILE_REMOVE=1 taskset -c "$cpus" "$BUILD/bench/quality/remove_speed" \
+        taskset -c "$cpus" "$BUILD/bench/quality/remove_speed" --profile \
             --raw "$WORK/photo.raw" "$size" --runs 5 --device "${PM_GPU_REMOVE_DEVICE:-cpu}" 2>&1 |
             awk '/\[(fill|remove)\]/ { n = $0; sub(/^ *\[[a-z]+\] /, "", n); sub(/ +[0-9.]+ ms$/, "", n);
                                        t[n] += $(NF - 1) }
@@ -105,7 +105,7 @@ PY
     if [ -n "${PM_GPU_REMOVE_QUALITY:-}" ]; then
         cmake -DPHOTOMEND_BENCH_NO_IMGCODECS=OFF "$BUILD" > /dev/null
         ninja -C "$BUILD" -j16 quality_bench >> "$OUTDIR/build.log" 2>&1 || echo "quality_bench did not build"
-        PM_REMOVE_SEARCH=gpu "$BUILD/bench/quality/quality_bench" --dir "$PM_GPU_REMOVE_QUALITY" \
+        "$BUILD/bench/quality/quality_bench" --search gpu --dir "$PM_GPU_REMOVE_QUALITY" \
             --grow 0 --methods ours 2>&1 | grep -v "libpng warning" || status=1
     fi
     exit $status

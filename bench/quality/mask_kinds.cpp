@@ -81,10 +81,40 @@ cv::Mat largeMask(cv::Size size, cv::RNG& rng) {
     return mask;
 }
 
+cv::Mat linesMask(const cv::Mat& photo, cv::RNG& rng) {
+    cv::Mat gray;
+    cv::cvtColor(photo, gray, cv::COLOR_BGR2GRAY);
+    std::vector<cv::Vec4f> segments;
+    cv::createLineSegmentDetector()->detect(gray, segments);
+    const cv::Size size = photo.size();
+    const double side = std::min(size.width, size.height);
+    auto length = [](const cv::Vec4f& s) { return std::hypot(s[2] - s[0], s[3] - s[1]); };
+    std::sort(segments.begin(), segments.end(),
+              [&](const cv::Vec4f& a, const cv::Vec4f& b) { return length(a) > length(b); });
+    // The longest 12 are the facade's edges, eaves and frames; holes go on a few of them.
+    segments.resize(std::min<size_t>(segments.size(), 12));
+    cv::Mat mask(size, CV_8UC1, cv::Scalar(0));
+    const int holes = rng.uniform(2, 4);
+    for (int i = 0; i < holes && !segments.empty(); ++i) {
+        const size_t pick = static_cast<size_t>(rng.uniform(0, static_cast<int>(segments.size())));
+        const cv::Vec4f s = segments[pick];
+        segments.erase(segments.begin() + static_cast<std::ptrdiff_t>(pick));
+        const double t = rng.uniform(0.3, 0.7);
+        const cv::Point centre(static_cast<int>(s[0] + t * (s[2] - s[0])),
+                               static_cast<int>(s[1] + t * (s[3] - s[1])));
+        const int radius = static_cast<int>(side * rng.uniform(0.03, 0.05));
+        cv::ellipse(mask, centre, cv::Size(radius, static_cast<int>(radius * rng.uniform(0.7, 1.0))),
+                    rng.uniform(0.0, 180.0), 0, 360, cv::Scalar(255), cv::FILLED);
+    }
+    if (cv::countNonZero(mask) == 0) return objectMask(size, rng);
+    return mask;
+}
+
 }  // namespace
 
 std::vector<MaskKind> allMaskKinds() {
-    return {MaskKind::Object, MaskKind::Strokes, MaskKind::Scratches, MaskKind::Large};
+    return {MaskKind::Object, MaskKind::Strokes, MaskKind::Scratches, MaskKind::Large,
+            MaskKind::Lines};
 }
 
 std::string maskKindName(MaskKind kind) {
@@ -97,14 +127,24 @@ std::string maskKindName(MaskKind kind) {
             return "scratches";
         case MaskKind::Large:
             return "large";
+        case MaskKind::Lines:
+            return "lines";
     }
     return "?";
 }
 
 cv::Mat makeMask(MaskKind kind, cv::Size size, uint64_t seed) {
+    return makeMask(kind, cv::Mat(size, CV_8UC3, cv::Scalar(128, 128, 128)), seed);
+}
+
+cv::Mat makeMask(MaskKind kind, const cv::Mat& photo, uint64_t seed) {
+    const cv::Size size = photo.size();
     cv::RNG rng(seed * 2654435761ull + static_cast<uint64_t>(kind) + 1);
     cv::Mat mask;
     switch (kind) {
+        case MaskKind::Lines:
+            mask = linesMask(photo, rng);
+            break;
         case MaskKind::Object:
             mask = objectMask(size, rng);
             break;

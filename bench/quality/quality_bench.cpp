@@ -3,9 +3,18 @@
 // For each mask kind and method it prints the mean hole PSNR, SSIM and HF ratio over the photos,
 // the largest change to a known pixel outside the feather band, and the mean time; then whether
 // ours meets the targets. Optionally writes a contact sheet of hole crops to look at.
+// Photos: ../shared/testdata/photos and, when Debian's opencv-doc package is installed, its
+// photos with straight structure (building, leuvenA, aero1, home, scenetext01-06); photos longer
+// than --max-side are shrunk first. Ours runs with the CLI's defaults unless --grow is given.
+// --save-ours DIR writes our fills (and the holes, hole-*.png) as PNGs; --before DIR reads such fills back (made by an older
+// build) and shows them as a "before" column, scored like the others.
 //
-//   quality_bench [--dir FOLDER] [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
+//   quality_bench [--dir FOLDER]... [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
 //                 [--per-image] [--methods ours,telea,...] [--kinds object,strokes,...]
+//                 [--max-side PX] [--save-ours DIR] [--before DIR] [--search threads|gpu|tensors-cpu]
+//                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX] [--thin-radius PX] [--narrow-sigma S]
+//                 [--colour-base]  (variants of ours)
+//                 [--profile]  (time of every stage of ours, to stderr)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -46,15 +55,34 @@ struct Totals {
     int count = 0;
 };
 
+// Photos with straight structure (facades, roofs, mouldings, signs) from Debian's opencv-doc.
+const char* const kOpencvDocDir = "/usr/share/doc/opencv-doc/examples";
+const char* const kOpencvDocPhotos[] = {
+    "data/building.jpg",     "data/leuvenA.jpg",      "data/aero1.jpg",        "data/home.jpg",
+    "text/scenetext01.jpg",  "text/scenetext02.jpg",  "text/scenetext03.jpg",  "text/scenetext04.jpg",
+    "text/scenetext05.jpg",  "text/scenetext06.jpg"};
+
 struct Options {
-    std::string dir = "/work/shared/testdata/photos";
+    std::vector<std::string> dirs;
     int seeds = 1;
-    int grow = 0;
-    int feather = 3;
+    int grow = pm::ops::RemoveParams{}.growPixels;
+    int feather = pm::ops::RemoveParams{}.featherPixels;
+    bool growGiven = false;
+    int maxSide = 640;  // about 0.3 MP, the size the speed target names
+    std::string saveOurs;
+    std::string before;
+    std::string search;
+    double baseSigma = -1;  // < 0: the fill's default
+    bool noOffset = false, noLines = false;
+    int thinGrow = -1;  // < 0: the default
+    double thinRadius = -1;
+    double narrowSigma = -1;
+    bool colourBase = false;
+    bool profile = false;
     std::string sheet;
     bool perImage = false;
     std::string methods = ",ours,telea,ns,fsr,shiftmap,";
-    std::string kinds = ",object,strokes,scratches,large,";
+    std::string kinds = ",object,strokes,scratches,large,lines,";
 };
 
 Options parse(int argc, char** argv) {
@@ -69,11 +97,36 @@ Options parse(int argc, char** argv) {
             return argv[++i];
         };
         if (a == "--dir")
-            o.dir = next();
+            o.dirs.push_back(next());
         else if (a == "--seeds")
             o.seeds = std::stoi(next());
-        else if (a == "--grow")
+        else if (a == "--grow") {
             o.grow = std::stoi(next());
+            o.growGiven = true;
+        } else if (a == "--max-side")
+            o.maxSide = std::stoi(next());
+        else if (a == "--save-ours")
+            o.saveOurs = next();
+        else if (a == "--before")
+            o.before = next();
+        else if (a == "--search")
+            o.search = next();
+        else if (a == "--base-sigma")
+            o.baseSigma = std::stod(next());
+        else if (a == "--narrow-sigma")
+            o.narrowSigma = std::stod(next());
+        else if (a == "--thin-radius")
+            o.thinRadius = std::stod(next());
+        else if (a == "--thin-grow")
+            o.thinGrow = std::stoi(next());
+        else if (a == "--profile")
+            o.profile = true;
+        else if (a == "--colour-base")
+            o.colourBase = true;
+        else if (a == "--no-offset")
+            o.noOffset = true;
+        else if (a == "--no-lines")
+            o.noLines = true;
         else if (a == "--feather")
             o.feather = std::stoi(next());
         else if (a == "--sheet")
@@ -88,22 +141,49 @@ Options parse(int argc, char** argv) {
             std::fprintf(stderr,
                          "usage: quality_bench [--dir FOLDER] [--seeds N] [--grow PX] [--feather "
                          "PX] [--sheet out.png] [--per-image]\n"
-                         "       [--methods ours,telea,ns,fsr,shiftmap] [--kinds "
-                         "object,strokes,scratches,large]\n");
+                         "       [--methods ours,telea,ns,fsr,fsrbest,shiftmap] [--kinds "
+                         "object,strokes,scratches,large,lines]\n"
+                         "       [--max-side PX] [--save-ours DIR] [--before DIR] [--search "
+                         "threads|gpu|tensors-cpu]\n");
             std::exit(2);
         }
     }
     return o;
 }
 
+// The file name of the fill being measured, for --before (set before each fill).
+std::string currentResult;
+
 std::vector<Method> methods(const Options& o) {
     std::vector<Method> list;
+    if (!o.before.empty())
+        list.push_back({"before", "ours before", [o](const cv::Mat& image, const cv::Mat&) {
+                            const cv::Mat old = cv::imread(
+                                (std::filesystem::path(o.before) / currentResult).string(),
+                                cv::IMREAD_COLOR);
+                            return old.size() == image.size() ? old : image.clone();
+                        }});
     list.push_back({"ours", "ours (PatchMatch)", [o](const cv::Mat& image, const cv::Mat& hole) {
                         pm::engine::LocalJobContext context;
                         pm::ops::RemoveParams params;
                         params.engine = pm::ops::FillEngine::Builtin;
-                        params.growPixels = o.grow;
+                        if (o.growGiven) params.growPixels = o.grow;
+                        if (o.thinGrow >= 0) params.thinGrowPixels = o.thinGrow;
+                        if (o.narrowSigma >= 0) params.builtin.narrowBaseSigma = o.narrowSigma;
+                        if (o.thinRadius >= 0)
+                            params.thinRadius = static_cast<float>(o.thinRadius);
                         params.featherPixels = o.feather;
+                        if (o.baseSigma >= 0) params.builtin.diffusionBaseSigma = o.baseSigma;
+                        if (o.noOffset) params.builtin.smoothOffset = false;
+                        if (o.colourBase) params.builtin.diffusionBaseGrey = false;
+                        params.profile = o.profile;
+                        if (o.noLines) params.builtin.continueLines = false;
+                        if (o.search == "threads")
+                            params.search = pm::ops::RemoveParams::Search::Threads;
+                        else if (o.search == "gpu")
+                            params.search = pm::ops::RemoveParams::Search::Gpu;
+                        else if (o.search == "tensors-cpu")
+                            params.search = pm::ops::RemoveParams::Search::TensorsOnCpu;
                         return pm::ops::removeObject(image, hole, params, context).image;
                     }});
     list.push_back({"telea", "cv TELEA", [](const cv::Mat& image, const cv::Mat& hole) {
@@ -122,6 +202,12 @@ std::vector<Method> methods(const Options& o) {
                         cv::xphoto::inpaint(image, hole == 0, out, cv::xphoto::INPAINT_FSR_FAST);
                         return out;
                     }});
+    // Minutes per photo: only when asked for (--methods ...,fsrbest).
+    list.push_back({"fsrbest", "xphoto FSR_BEST", [](const cv::Mat& image, const cv::Mat& hole) {
+                        cv::Mat out;
+                        cv::xphoto::inpaint(image, hole == 0, out, cv::xphoto::INPAINT_FSR_BEST);
+                        return out;
+                    }});
     list.push_back({"shiftmap", "xphoto SHIFTMAP", [](const cv::Mat& image, const cv::Mat& hole) {
                         cv::Mat lab, out;
                         cv::cvtColor(image, lab, cv::COLOR_BGR2Lab);
@@ -132,45 +218,82 @@ std::vector<Method> methods(const Options& o) {
 #endif
     std::vector<Method> chosen;
     for (const Method& m : list)
-        if (o.methods.find("," + m.id + ",") != std::string::npos) chosen.push_back(m);
+        if (m.id == "before" || o.methods.find("," + m.id + ",") != std::string::npos)
+            chosen.push_back(m);
     return chosen;
 }
 
-std::vector<std::string> photos(const std::string& dir) {
+std::vector<std::string> photos(const std::vector<std::string>& dirs) {
     std::vector<std::string> files;
-    if (!std::filesystem::is_directory(dir)) return files;
-    for (const auto& e : std::filesystem::directory_iterator(dir))
-        if (e.is_regular_file()) files.push_back(e.path().string());
-    std::sort(files.begin(), files.end());
+    for (const std::string& dir : dirs) {
+        if (!std::filesystem::is_directory(dir)) continue;
+        std::vector<std::string> inDir;
+        for (const auto& e : std::filesystem::directory_iterator(dir))
+            if (e.is_regular_file()) inDir.push_back(e.path().string());
+        std::sort(inDir.begin(), inDir.end());
+        files.insert(files.end(), inDir.begin(), inDir.end());
+    }
     return files;
+}
+
+// Default photos: the shared test photos, then opencv-doc's where the package is installed.
+std::vector<std::string> defaultPhotos() {
+    std::vector<std::string> files = photos({"/work/shared/testdata/photos"});
+    for (const char* name : kOpencvDocPhotos) {
+        const std::filesystem::path path = std::filesystem::path(kOpencvDocDir) / name;
+        if (std::filesystem::is_regular_file(path)) files.push_back(path.string());
+    }
+    return files;
+}
+
+cv::Mat readPhoto(const std::string& file, int maxSide) {
+    cv::Mat image = cv::imread(file, cv::IMREAD_COLOR);
+    const int longer = std::max(image.cols, image.rows);
+    if (image.empty() || maxSide <= 0 || longer <= maxSide) return image;
+    const double scale = static_cast<double>(maxSide) / longer;
+    cv::resize(image, image, cv::Size(), scale, scale, cv::INTER_AREA);
+    return image;
+}
+
+std::string resultName(const std::string& file, MaskKind kind, int seed) {
+    return std::filesystem::path(file).stem().string() + "-" + pm::bench::maskKindName(kind) +
+           "-" + std::to_string(seed) + ".png";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     const Options options = parse(argc, argv);
-    const std::vector<std::string> files = photos(options.dir);
+    const std::vector<std::string> files =
+        options.dirs.empty() ? defaultPhotos() : photos(options.dirs);
     if (files.empty()) {
-        std::fprintf(stderr, "no photos in %s\n", options.dir.c_str());
+        std::fprintf(stderr, "no photos found\n");
         return 1;
     }
+    if (!options.saveOurs.empty()) std::filesystem::create_directories(options.saveOurs);
     const std::vector<Method> list = methods(options);
     std::map<std::pair<int, size_t>, Totals> totals;  // (kind, method)
     pm::bench::ContactSheet sheet;
     for (size_t f = 0; f < files.size(); ++f) {
-        const cv::Mat truth = cv::imread(files[f], cv::IMREAD_COLOR);
+        const cv::Mat truth = readPhoto(files[f], options.maxSide);
         if (truth.empty()) continue;
         for (MaskKind kind : pm::bench::allMaskKinds()) {
             if (options.kinds.find("," + pm::bench::maskKindName(kind) + ",") == std::string::npos)
                 continue;
             for (int s = 0; s < options.seeds; ++s) {
                 const cv::Mat hole =
-                    pm::bench::makeMask(kind, truth.size(), f * 101 + static_cast<uint64_t>(s));
+                    pm::bench::makeMask(kind, truth, f * 101 + static_cast<uint64_t>(s));
                 cv::Mat input = truth.clone();
                 input.setTo(cv::Scalar(255, 0, 255), hole);  // nothing may leak from the hole
                 const cv::Mat allowed =
                     pm::ops::growMask(pm::ops::growMask(hole, options.grow), options.feather);
                 std::vector<cv::Mat> results;
+                currentResult = resultName(files[f], kind, s);
+                if (!options.saveOurs.empty())  // the hole too, to crop the fills around it
+                    cv::imwrite((std::filesystem::path(options.saveOurs) /
+                                 ("hole-" + currentResult))
+                                    .string(),
+                                hole);
                 for (size_t m = 0; m < list.size(); ++m) {
                     const auto start = std::chrono::steady_clock::now();
                     const cv::Mat result = list[m].fill(input, hole);
@@ -192,6 +315,10 @@ int main(int argc, char** argv) {
                         std::max(t.maxKnown, pm::bench::maxChangeOutside(result, input, allowed));
                     t.ms += ms;
                     ++t.count;
+                    if (list[m].id == "ours" && !options.saveOurs.empty())
+                        cv::imwrite(
+                            (std::filesystem::path(options.saveOurs) / currentResult).string(),
+                            result);
                     results.push_back(result);
                 }
                 if (!options.sheet.empty() && s == 0)
@@ -202,9 +329,12 @@ int main(int argc, char** argv) {
         }
     }
 
-    std::printf(
-        "quality_bench: %zu photos from %s, %d seed(s), ours with grow %d px, feather %d px\n",
-        files.size(), options.dir.c_str(), options.seeds, options.grow, options.feather);
+    std::printf("quality_bench: %zu photos (longer side at most %d px), %d seed(s), ours with %s, "
+                "feather %d px\n",
+                files.size(), options.maxSide, options.seeds,
+                options.growGiven ? ("grow " + std::to_string(options.grow) + " px").c_str()
+                                  : "the default grow",
+                options.feather);
     std::printf(
         "PSNR: all channels over the hole; SSIM: luma 11x11 Gaussian sigma 1.5 over the hole;\n"
         "HF: RMS luma Laplacian in the hole, result / truth; max known: largest change outside\n"
@@ -238,15 +368,21 @@ int main(int argc, char** argv) {
         bool met = totals[{k, static_cast<size_t>(ours)}].maxKnown == 0;
         if (kind == MaskKind::Scratches) {
             if (fsr < 0) continue;
-            met = met && mean(ours) >= mean(fsr);
-            verdict = "PSNR >= FSR_FAST (" + std::to_string(mean(fsr)).substr(0, 5) + ")";
+            double best = mean(fsr);
+            if (find("fsrbest") >= 0) best = std::max(best, mean(find("fsrbest")));
+            met = met && mean(ours) >= best;
+            verdict = "PSNR >= FSR (" + std::to_string(best).substr(0, 5) + ")";
         } else {
             if (telea < 0 || ns < 0) continue;
+            // The target for objects, strokes and holes across lines: at least the best
+            // diffusion fill; a large box (20% of the photo) keeps the older 1 dB allowance.
+            const double allowance = kind == MaskKind::Large ? 1.0 : 0.0;
             const double best = std::max(mean(telea), mean(ns));
             const double hf = mean(ours, true);
-            met = met && mean(ours) >= best - 1.0 && hf >= 0.75 && hf <= 1.25;
-            verdict = "PSNR >= best diffusion - 1 dB (" + std::to_string(best - 1.0).substr(0, 5) +
-                      "), 0.75 <= HF <= 1.25";
+            met = met && mean(ours) >= best - allowance && hf >= 0.75 && hf <= 1.25;
+            verdict = "PSNR >= best diffusion" +
+                      (allowance > 0 ? std::string(" - 1 dB") : std::string()) + " (" +
+                      std::to_string(best - allowance).substr(0, 5) + "), 0.75 <= HF <= 1.25";
         }
         allMet = allMet && met;
         std::printf("%-10s target %s, max known 0: %s\n\n", pm::bench::maskKindName(kind).c_str(),

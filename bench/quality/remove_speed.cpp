@@ -3,8 +3,9 @@
 // same run.
 //
 //   remove_speed [--photo FILE] [--raw FILE WIDTHxHEIGHT] [--runs N] [--dump FILE] [--device cpu|cuda]
+//                [--profile]
 // --dump writes the filled photo (PNG), to check that a faster build still fills bit for bit the
-// same. PM_PROFILE_REMOVE=1 prints the time of every stage to stderr. --device cuda runs the large
+// same. --profile prints the time of every stage to stderr. --device cuda runs the large
 // levels' search on the GPU, as the app does when its engine uses one (default: CPU threads only).
 // --raw reads 8-bit BGR bytes (the GPU machine's OpenCV has no image codecs: convert there with
 // Python).
@@ -33,8 +34,15 @@ int main(int argc, char** argv) {
     std::string rawSize;
     std::string dump;
     std::string device = "cpu";
-    for (int i = 1; i + 1 < argc; i += 2) {
+    bool profile = false;
+    for (int i = 1; i < argc; i += 2) {
         const std::string a = argv[i];
+        if (a == "--profile") {
+            profile = true;
+            --i;  // takes no value
+            continue;
+        }
+        if (i + 1 >= argc) break;
         if (a == "--photo") {
             photo = argv[i + 1];
         } else if (a == "--raw" && i + 2 < argc) {
@@ -78,6 +86,7 @@ int main(int argc, char** argv) {
         pm::engine::selectDevice(pm::engine::parseDevicePreference(device)));
     pm::ops::RemoveParams params;
     params.engine = pm::ops::FillEngine::Builtin;
+    params.profile = profile;
     // The first run also warms caches, the thread pool and the GPU's kernels.
     const auto start = std::chrono::steady_clock::now();
     const pm::ops::RemoveResult first = pm::ops::removeObject(image, mask, params, context);

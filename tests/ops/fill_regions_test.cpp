@@ -90,6 +90,28 @@ TEST(FillRegions, GrowMaskDilatesRoundly) {
     EXPECT_EQ(cv::countNonZero(growMask(mask, 0)), 1);
 }
 
+// A scratch is the damage itself: growing it only widens what must be invented. An object (a blob
+// of the mask) grows all round, its pointed ends too, even where a scratch crosses it.
+TEST(FillRegions, ThinMarksGrowLessThanObjects) {
+    cv::Mat mask(200, 300, CV_8UC1, cv::Scalar(0));
+    cv::line(mask, cv::Point(10, 20), cv::Point(290, 60), cv::Scalar(255), 3);      // scratch
+    cv::ellipse(mask, cv::Point(150, 130), cv::Size(60, 25), 0, 0, 360, cv::Scalar(255),
+                cv::FILLED);                                                       // object
+    cv::line(mask, cv::Point(150, 60), cv::Point(150, 190), cv::Scalar(255), 3);  // crosses it
+    const cv::Mat grown = growMaskByWidth(mask, 4, 0, 9.0f);
+    // The scratch: exactly as marked.
+    const cv::Rect scratchPart(20, 10, 100, 45);
+    EXPECT_EQ(cv::countNonZero(grown(scratchPart)), cv::countNonZero(mask(scratchPart)));
+    // The object: 4 px more on every side, its pointed ends included.
+    EXPECT_EQ(grown.at<uchar>(130, 150 + 60 + 4), 255);
+    EXPECT_EQ(grown.at<uchar>(130, 150 + 60 + 6), 0);
+    EXPECT_EQ(grown.at<uchar>(130, 150 - 60 - 4), 255);
+    EXPECT_EQ(grown.at<uchar>(102, 160), 255);  // the top edge there is at y 105.4
+    // The scratch below the object stays as thin as it was.
+    EXPECT_EQ(grown.at<uchar>(185, 150 + 4), 0);
+    EXPECT_EQ(cv::countNonZero(growMaskByWidth(mask, 4, 4, 9.0f) != growMask(mask, 4)), 0);
+}
+
 TEST(FillRegions, FeatherFallsToZeroWithinTheBand) {
     cv::Mat hole(50, 50, CV_8UC1, cv::Scalar(0));
     hole(cv::Rect(20, 0, 10, 50)).setTo(255);

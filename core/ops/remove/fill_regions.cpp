@@ -36,6 +36,25 @@ cv::Mat growMask(const cv::Mat& mask, int pixels) {
     return grown;
 }
 
+cv::Mat growMaskByWidth(const cv::Mat& mask, int pixels, int thinPixels, float thinRadius) {
+    if (pixels == thinPixels || thinRadius <= 0.0f) return growMask(mask, pixels);
+    const cv::Mat binary = mask > 0;
+    const cv::Rect roi = grownBounds(binary, 1);
+    if (roi.area() == 0) return binary;
+    // The wide parts: pixels deeper than thinRadius inside the mask, and every mask pixel within
+    // twice that of them (an opening would leave the pointed ends of an ellipse out). Scratches,
+    // hairs and thin strokes have no such pixels, so their crossings and bends do not count as
+    // objects.
+    cv::Mat distance;
+    cv::distanceTransform(binary(roi), distance, cv::DIST_L2, cv::DIST_MASK_3);
+    cv::Mat wide = distance > thinRadius;
+    const int r = 2 * static_cast<int>(std::ceil(thinRadius));
+    cv::dilate(wide, wide, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * r + 1, 2 * r + 1)));
+    cv::Mat wideAll(binary.size(), CV_8UC1, cv::Scalar(0));
+    wideAll(roi).setTo(255, wide & binary(roi));
+    return growMask(wideAll, pixels) | growMask(binary, thinPixels);
+}
+
 std::vector<cv::Rect> planFillRegions(const cv::Mat& hole, const RegionPlan& plan) {
     // Labelling costs a pass over every pixel: label the hole's bounding box only.
     const cv::Rect bounds = cv::boundingRect(hole);

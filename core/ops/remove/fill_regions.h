@@ -12,6 +12,11 @@ namespace pm::ops {
 /// keep.
 cv::Mat growMask(const cv::Mat& mask, int pixels);
 
+/// growMask with a growth by width: parts of the mask wider than 2 `thinRadius` pixels (objects,
+/// blobs: what a disc of that radius fits in) grow by `pixels`, the rest (scratches, hairs, thin
+/// strokes) by `thinPixels`.
+cv::Mat growMaskByWidth(const cv::Mat& mask, int pixels, int thinPixels, float thinRadius);
+
 struct RegionPlan {
     int minMargin = 32;        ///< context kept around every region, in pixels
     double marginRatio = 1.0;  ///< ... or this fraction of the region's larger side when more

@@ -303,8 +303,8 @@ void voteIntoHole(DeviceLevel& d) {
 void runEm(Level& level, const DeviceEm& em) {
     torch::NoGradGuard noGrad;
     const torch::Device device = em.cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-    // With PM_PROFILE_REMOVE each lap waits for the GPU, so that it times the device's work.
-    StageTimer timer("device");
+    // When profiling, each lap waits for the GPU, so that it times the device's work.
+    StageTimer timer("device", em.profile);
     auto lap = [&timer](const char* phase) {
         if (timer.enabled()) engine::cuda::synchronize();
         timer.lap(phase);

@@ -23,6 +23,7 @@ struct DeviceEm {
     int sweeps = 2;
     int maxRadius = 28;
     uint64_t seed = 1;
+    bool profile = false;              ///< print the time of every phase to stderr
     std::function<void()> checkpoint;  ///< between iterations; may throw
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <future>
 #include <vector>
 
@@ -9,7 +10,9 @@
 #include <opencv2/photo.hpp>
 
 #include "core/ops/remove/patch_field.h"
+#include "core/ops/remove/line_continuation.h"
 #include "core/ops/remove/patch_field_device.h"
+#include "core/ops/remove/smooth_offset.h"
 #include "core/ops/remove/stage_timer.h"
 
 #if defined(PM_HAVE_XPHOTO) && __has_include(<opencv2/xphoto.hpp>)
@@ -254,7 +257,8 @@ cv::Mat diffusedColour(const Level& level) {
 // low frequencies, Gaussian sigma `sigma`, from the diffusion fill `base` (8-bit, any smaller
 // size).
 template <typename T>
-void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma) {
+void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma,
+                            bool grey) {
     const int pad = static_cast<int>(std::ceil(3 * sigma));
     const cv::Rect inner = cv::boundingRect(hole);
     if (inner.area() == 0) return;
@@ -296,6 +300,12 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
     // just the hole's bounding box, in bands of rows of every plane in parallel: each band is a
     // view into the whole window, so the filter reads the real pixels around it and gives exactly
     // what one blur of the window gives there.
+    // Grey: the same shift in every colour channel (their mean), so the diffusion corrects the
+    // shading only; diffused colour is what a coloured border spreads into the hole as a haze.
+    if (grey && planes == 3) {
+        cv::Mat mean = (deltas[0] + deltas[1] + deltas[2]) / 3.0;
+        for (int c = 0; c < 3; ++c) mean.copyTo(deltas[static_cast<size_t>(c)]);
+    }
     const cv::Rect innerInRoi = inner - roi.tl();
     const int bands = std::clamp(inner.height / 160, 1, 8);
     cv::parallel_for_(cv::Range(0, planes * bands), [&](const cv::Range& range) {
@@ -324,12 +334,13 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
     });
 }
 
-void addDiffusionBase(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma) {
+void addDiffusionBase(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma,
+                      bool grey = false) {
     CV_Assert(base.depth() == CV_8U && hole.type() == CV_8UC1 && hole.size() == out.size());
     if (out.depth() == CV_16U)
-        addDiffusionBaseOfType<ushort>(out, hole, base, sigma);
+        addDiffusionBaseOfType<ushort>(out, hole, base, sigma, grey);
     else
-        addDiffusionBaseOfType<uchar>(out, hole, base, sigma);
+        addDiffusionBaseOfType<uchar>(out, hole, base, sigma, grey);
 }
 
 int iterationsAt(int level, int levels, const PatchMatchParams& params, int targets) {
@@ -357,6 +368,7 @@ bool emOnDevice(Level& level, const PatchMatchParams& params, int iterations, in
     em.sweeps = params.searchSweeps;
     em.maxRadius = searchRadius;
     em.seed = seed;
+    em.profile = params.profile;
     em.checkpoint = params.checkpoint;
     return patchmatch::emOnDevice(level, em);
 }
@@ -368,7 +380,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     CV_Assert(!image.empty() && (image.depth() == CV_8U || image.depth() == CV_16U));
     CV_Assert(hole.type() == CV_8UC1 && hole.size() == image.size());
     CV_Assert(params.patchSize >= 3 && params.patchSize % 2 == 1);
-    StageTimer timer("fill");
+    StageTimer timer("fill", params.profile);
     cv::Mat unknown = hole > 0;
     if (cv::countNonZero(unknown) == 0) return image.clone();
     auto checkpoint = [&] {
@@ -402,7 +414,31 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         }
     }
 #endif
+    if (params.profile)
+        std::fprintf(stderr, "  [fill] hole: %d px, radius %.1f, share within thin reach %.3f\n",
+                     holeDistance.holePixels, holeDistance.radius(),
+                     holeDistance.thinShare(params.thinReach));
     timer.lap("narrow checks");
+    // Lines that cross the hole are drawn first; from here on the patches fill `unknown`, the
+    // hole less those lines, in `source`, the input with them drawn.
+    // A copy: assigning a mask expression to `unknown` below writes into its buffer.
+    const cv::Mat fullHole = unknown.clone();
+    cv::Mat source = image, drawn;
+    if (params.continueLines && !thin) {
+        cv::Mat work = image.clone();
+        drawn = continueLines(work, unknown, params.lines);
+        if (cv::countNonZero(drawn) > 0) {
+            texturedGuide.wait();  // it reads `unknown`: made again below for the smaller hole
+            source = work;
+            unknown = fullHole & (drawn == 0);
+            texturedGuide = std::async(std::launch::deferred, [&] {
+                return toGuideInBands(source, unknown, params.textureGain);
+            });
+        } else {
+            drawn.release();
+        }
+    }
+    timer.lap("continue lines");
     levels[0].guide = thin ? toGuideInBands(image, unknown, 0.0) : texturedGuide.get();
     timer.lap("guide");
     levels[0].hole = unknown;
@@ -420,7 +456,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     timer.lap("prepare levels");
     // Coarse levels where the hole swallowed every known patch cannot be matched: start finer.
     while (levels.size() > 1 && levels.back().sourceCount == 0) levels.pop_back();
-    if (levels[0].sourceCount == 0) return diffusionFill(image, unknown);
+    if (levels[0].sourceCount == 0) return diffusionFill(image, fullHole);
 
     const int count = static_cast<int>(levels.size());
     const bool useBase = !thin && narrowBase.empty() && params.diffusionBaseSigma > 0;
@@ -480,30 +516,44 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     Level& finest = levels[0];
     patchmatch::updateDistances(finest);
     timer.lap("final distances");
-    // The seam band joins the hole from here on (`unknown` is grown in place): the final vote
-    // synthesizes it and the diffusion base below is swapped in over it too, as the quality bench's
-    // figures were measured. Dilate only around the hole: the rest of the mask stays 0.
-    if (params.bandPixels > 0) {
-        const int side = 2 * params.bandPixels + 1;
-        const cv::Rect bounds = cv::boundingRect(unknown);
+    // The final vote synthesizes the hole, the seam band (`apply`: the caller blends it with the
+    // photo) and a ring of at least 3 known pixels (`ring`), where the fill's error is measured
+    // for the colour offset below. The diffusion base is swapped in over all of it, as the quality
+    // bench's figures were measured. Dilate only around the hole: the rest of the masks stay 0.
+    const int ringPixels = std::max(params.bandPixels, 3);
+    auto grownHole = [&](int by) {
+        cv::Mat grown = fullHole.clone();
+        if (by <= 0) return grown;
+        const int side = 2 * by + 1;
+        const cv::Rect bounds = cv::boundingRect(fullHole);
         const cv::Rect around = cv::Rect(bounds.x - side, bounds.y - side, bounds.width + 2 * side,
                                          bounds.height + 2 * side) &
-                                cv::Rect(0, 0, unknown.cols, unknown.rows);
-        cv::Mat part = unknown(around);
-        cv::dilate(part.clone(), part,
+                                cv::Rect(0, 0, fullHole.cols, fullHole.rows);
+        cv::Mat part = grown(around);
+        cv::dilate(fullHole(around), part,
                    cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
-    }
-    const cv::Mat& outMask = unknown;
+        return grown;
+    };
+    const cv::Mat apply = grownHole(params.bandPixels);
+    cv::Mat synthesized = grownHole(ringPixels);
+    if (!drawn.empty()) synthesized &= drawn == 0;  // the drawn lines stay as drawn
     // The last vote reads the input itself: full depth, every channel (alpha too).
-    cv::Mat out = image.clone();
-    patchmatch::vote(finest, patchmatch::voteWeights(finest), image, out, outMask,
+    cv::Mat voted = source.clone();
+    patchmatch::vote(finest, patchmatch::voteWeights(finest), source, voted, synthesized,
                      thin ? 0.0 : params.finalSpread);
     timer.lap("final vote");
     if (!narrowBase.empty())
-        addDiffusionBase(out, unknown, narrowBase, params.narrowBaseSigma);
+        addDiffusionBase(voted, synthesized, narrowBase, params.narrowBaseSigma);
     else if (useBase)
-        addDiffusionBase(out, unknown, base.get(), params.diffusionBaseSigma);
+        addDiffusionBase(voted, synthesized, base.get(), params.diffusionBaseSigma,
+                         params.diffusionBaseGrey);
     timer.lap("add base");
+    if (params.smoothOffset)
+        addSmoothOffset(voted, image, fullHole, synthesized & (fullHole == 0), apply,
+                        params.offsetSmoothing);
+    timer.lap("smooth offset");
+    cv::Mat out = image.clone();
+    voted.copyTo(out, apply);
     return out;
 }
 

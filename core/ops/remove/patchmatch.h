@@ -10,6 +10,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/ops/remove/line_continuation.h"
+
 namespace pm::ops {
 
 struct PatchMatchParams {
@@ -31,6 +33,18 @@ struct PatchMatchParams {
     /// Lower values take more of the image from diffusion, which smears a dark object at the hole's
     /// edge into a sky as a blotch (6 did, on the quality bench's rocket, and scored lower).
     double diffusionBaseSigma = 12.0;
+    /// Take only the diffusion's shading (the mean of its colour channels' low band), not its
+    /// colour: diffused colour is the haze a red or pink border spreads into the hole.
+    bool diffusionBaseGrey = true;
+    /// Match the fill's level to its surroundings: the fill's error on a ring of known pixels
+    /// around the hole, smoothed over `offsetSmoothing` pixels along the ring, is spread smoothly
+    /// over the hole (smooth_offset.h), so no outline and no border haze show.
+    bool smoothOffset = true;
+    /// Draw straight lines that cross the hole through it before the patches fill the rest
+    /// (line_continuation.h).
+    bool continueLines = true;
+    LineContinuation lines;
+    double offsetSmoothing = 2.0;
     /// Narrow holes (scratches, strokes), where FSR replaces diffusion when OpenCV has xphoto: a
     /// hole with at least `narrowShare` of its pixels within `narrowReach` of a known pixel takes
     /// its low band (sigma `narrowBaseSigma`) from FSR; one with narrowShare + 0.08 of them within
@@ -47,6 +61,7 @@ struct PatchMatchParams {
     int deviceMinTargets = 16384;
     int bandPixels = 0;  ///< also synthesize known pixels this close to the hole (seam blending)
     uint64_t seed = 1;   ///< same seed, same input: same output, whatever the thread count
+    bool profile = false;  ///< print the time of every stage to stderr
     std::function<void()> checkpoint;      ///< called between levels and iterations; may throw
     std::function<void(double)> progress;  ///< fraction 0..1 of this fill
 };

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <future>
 
@@ -59,16 +58,19 @@ cv::Mat parallelClone(const cv::Mat& image) {
     return copy;
 }
 
-// The built-in fill searches on the GPU when the engine runs on one. PM_REMOVE_SEARCH=threads |
-// gpu | tensors-cpu overrides that, for benchmarks (tensors-cpu measures the GPU's algorithm
-// where there is no GPU).
-PatchMatchParams::Device searchDevice(const engine::JobContext& context) {
+// The built-in fill searches on the GPU when the engine runs on one, unless the params force a
+// place (benchmarks).
+PatchMatchParams::Device searchDevice(const engine::JobContext& context, RemoveParams::Search search) {
     using Device = PatchMatchParams::Device;
-    if (const char* forced = std::getenv("PM_REMOVE_SEARCH")) {
-        const std::string name = forced;
-        if (name == "threads") return Device::Threads;
-        if (name == "gpu") return Device::Gpu;
-        if (name == "tensors-cpu") return Device::TensorsOnCpu;
+    switch (search) {
+        case RemoveParams::Search::Threads:
+            return Device::Threads;
+        case RemoveParams::Search::Gpu:
+            return Device::Gpu;
+        case RemoveParams::Search::TensorsOnCpu:
+            return Device::TensorsOnCpu;
+        case RemoveParams::Search::Auto:
+            break;
     }
     return context.device().cuda ? Device::Gpu : Device::Threads;
 }
@@ -105,7 +107,7 @@ namespace {
 // written, and the crops never overlap), instead of into a copy of the photo.
 RemoveResult fillMasked(const cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
                         engine::JobContext& context, bool inPlace) {
-    StageTimer timer("remove");
+    StageTimer timer("remove", params.profile);
     checkInputs(image, mask, params);
     context.throwIfCancelled();
     engine::InferenceSession* lama = nullptr;
@@ -137,9 +139,11 @@ RemoveResult fillMasked(const cv::Mat& image, const cv::Mat& mask, const RemoveP
         context.progress(1.0, "Removing object");
         return result;
     }
-    const cv::Mat hole = growMask(mask(area), params.growPixels);
+    const cv::Mat hole = growMaskByWidth(mask(area), params.growPixels,
+                                         std::min(params.thinGrowPixels, params.growPixels),
+                                         params.thinRadius);
     timer.lap("grow mask");
-    const PatchMatchParams defaults;
+    const PatchMatchParams& defaults = params.builtin;
     RegionPlan plan;
     plan.minMargin = std::max(plan.minMargin, params.featherPixels + 4 * defaults.patchSize);
     // The network wants wide context; patches are found close to the hole, and every extra pixel of
@@ -164,9 +168,10 @@ RemoveResult fillMasked(const cv::Mat& image, const cv::Mat& mask, const RemoveP
         if (lama) {
             fill = lamaFill(*lama, crop, cropHole, params.lamaMaxSide);
         } else {
-            PatchMatchParams pmParams;
+            PatchMatchParams pmParams = params.builtin;
             pmParams.bandPixels = params.featherPixels;
-            pmParams.device = searchDevice(context);
+            pmParams.device = searchDevice(context, params.search);
+            pmParams.profile = params.profile;
             pmParams.checkpoint = [&context] { context.throwIfCancelled(); };
             pmParams.progress = [&context, i, regions](double f) {
                 context.progress((static_cast<double>(i) + f) / regions, "Removing object");

@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/engine/job_context.h"
+#include "core/ops/remove/patchmatch.h"
 
 namespace pm::ops {
 
@@ -19,10 +20,25 @@ FillEngine parseFillEngine(const std::string& text);
 struct RemoveParams {
     FillEngine engine = FillEngine::Auto;
     int growPixels = 4;      ///< dilate the mask first: tight masks leave halos of the object
+    /// ... except thin marks (scratches, hairs: parts at most 2 thinRadius pixels wide), which
+    /// grow this much: each grown pixel turns a scratch a pixel or two wide into a wider hole that
+    /// is filled less well (quality bench, bench/quality/STRUCTURE_FILL.md). Never more than
+    /// growPixels.
+    int thinGrowPixels = 0;
+    float thinRadius = 9.0f;
     int featherPixels = 3;   ///< width of the blended seam band outside the grown mask
     /// LaMa sees each crop at most this large (longer side); larger crops are shrunk for the model and
     /// its fill enlarged again, so a huge region never goes through the network at full size.
     int lamaMaxSide = 1024;
+    /// Where the built-in fill's patch search runs. Auto: on the GPU when the job's engine uses
+    /// one, else on CPU threads. The others force it, for benchmarks (TensorsOnCpu measures the
+    /// GPU's algorithm where there is no GPU).
+    enum class Search { Auto, Threads, Gpu, TensorsOnCpu } search = Search::Auto;
+    /// Print the time of every stage to stderr (for the speed benchmarks).
+    bool profile = false;
+    /// The built-in fill's settings; its seam band, device, profiling, checkpoint and progress are
+    /// set from the fields above and the job.
+    PatchMatchParams builtin;
 };
 
 struct RemoveResult {

@@ -1,16 +1,15 @@
 #pragma once
-// Wall-clock time of the stages of Remove object, printed to stderr when PM_PROFILE_REMOVE is set:
-// the speed targets (12 MP in a second on 2 cores) are met or missed stage by stage.
+// Wall-clock time of the stages of Remove object, printed to stderr when the fill's params ask for
+// it (RemoveParams::profile): the speed targets (12 MP in a second on 2 cores) are met or missed
+// stage by stage.
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 
 namespace pm::ops {
 
 class StageTimer {
 public:
-    explicit StageTimer(const char* scope)
-        : scope_(scope), enabled_(std::getenv("PM_PROFILE_REMOVE") != nullptr), last_(now()) {}
+    StageTimer(const char* scope, bool enabled) : scope_(scope), enabled_(enabled), last_(now()) {}
 
     bool enabled() const { return enabled_; }
 
