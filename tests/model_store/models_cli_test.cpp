@@ -1,6 +1,8 @@
 // photomend-cli models list|import|remove, run as a separate process on a test manifest.
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -9,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/engine/tiny_models.h"
+#include "tests/model_store/local_http_server.h"
 
 namespace {
 
@@ -46,7 +49,12 @@ protected:
         QProcess p;
         p.start(QStringLiteral(PM_CLI_PATH), args);
         CliRun r;
-        if (!p.waitForFinished(120000)) {
+        // The event loop keeps turning so that a LocalHttpServer in this process can answer.
+        QElapsedTimer clock;
+        clock.start();
+        while (p.state() != QProcess::NotRunning && clock.elapsed() < 120000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        if (p.state() != QProcess::NotRunning) {
             p.kill();
             p.waitForFinished();
             ADD_FAILURE() << "photomend-cli did not finish";
@@ -139,9 +147,40 @@ TEST_F(ModelsCli, RemoveDeletesTheInstalledFile) {
     EXPECT_EQ(cli({"remove", "nope"}).exitCode, 1);
 }
 
+TEST_F(ModelsCli, DownloadFetchesVerifiesAndInstallsAModel) {
+    pm::test::LocalHttpServer server("/md5.pt", md5Bytes);
+    const std::string md5 = QCryptographicHash::hash(md5Bytes, QCryptographicHash::Md5).toHex().toStdString();
+    const std::string entry = R"({"id":"by-md5","task":"cartoon","file":"md5.pt","md5":")" + md5 +
+                              R"(","url":")" + server.url("/md5.pt").toStdString() +
+                              R"(","contract":{"kind":"inpaint"}})";
+    manifest = QString::fromStdString(pm::test::writeManifest(dir.path().toStdString(), entry));
+    const CliRun r = cli({"download", "by-md5"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("by-md5: installed and verified"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("100%"), std::string::npos) << r.err;  // progress was shown
+    QFile installed(QDir(models()).filePath("md5.pt"));
+    ASSERT_TRUE(installed.open(QIODevice::ReadOnly));
+    EXPECT_EQ(installed.readAll(), md5Bytes);
+}
+
+TEST_F(ModelsCli, DownloadOfAModelWithoutADirectLinkPointsToImport) {
+    const std::string entry = R"({"id":"page","task":"face","file":"page.pt",)"
+                              R"("url":"https://github.com/yangxy/GPEN","contract":{"kind":"inpaint"}})";
+    manifest = QString::fromStdString(pm::test::writeManifest(dir.path().toStdString(), entry));
+    const CliRun r = cli({"download", "page"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("models import"), std::string::npos) << r.err;
+}
+
 TEST_F(ModelsCli, WrongUsageExitsWith2) {
     EXPECT_EQ(cli({"frobnicate"}).exitCode, 2);
     EXPECT_EQ(cli({"download"}).exitCode, 2);
 }
 
 }  // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);  // the local HTTP server needs an event loop
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
