@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QNetworkAccessManager>
@@ -51,6 +52,7 @@ void ModelDownload::start() {
     attempts_ = 0;
     cancelled_ = false;
     done_ = false;
+    writeProblem_.clear();
     beginAttempt();
 }
 
@@ -62,6 +64,7 @@ void ModelDownload::cancel() {
 void ModelDownload::beginAttempt() {
     ++attempts_;
     part_.setFileName(partPath());
+    QDir().mkpath(QFileInfo(request_.destination).absolutePath());  // a first model makes the folder
     if (!part_.open(QIODevice::ReadWrite | QIODevice::Append))
         return finish(false, QStringLiteral("%1: cannot be written (%2)")
                                  .arg(partPath(), part_.errorString()));
@@ -107,8 +110,8 @@ void ModelDownload::onReadyRead() {
         return;
     }
     const QByteArray bytes = reply_->readAll();
-    if (part_.write(bytes) != bytes.size()) {
-        cancelled_ = false;
+    if (part_.write(bytes) != bytes.size()) {  // a full disk: retrying would not help
+        writeProblem_ = QStringLiteral("%1: cannot be written (%2)").arg(partPath(), part_.errorString());
         reply_->abort();
         return;
     }
@@ -123,6 +126,10 @@ void ModelDownload::onReplyFinished() {
     reply->deleteLater();
     reply_.clear();
     part_.flush();
+    if (!writeProblem_.isEmpty()) {
+        part_.close();
+        return finish(false, writeProblem_);
+    }
     if (cancelled_) {
         part_.close();
         return finish(false, QStringLiteral("download cancelled; the %1 bytes so far are kept for next time")
@@ -149,8 +156,9 @@ void ModelDownload::onReplyFinished() {
         const QString why = reply->error() != QNetworkReply::NoError
                                 ? networkReason(reply, request_.url)
                                 : QStringLiteral("the connection closed after %1 of %2 bytes").arg(have).arg(total_);
-        return finish(false, QStringLiteral("download of %1 failed: %2; run it again to resume")
-                                 .arg(request_.url.toString(), why));
+        return finish(false, QStringLiteral("download of %1 failed: %2%3")
+                                 .arg(request_.url.toString(), why,
+                                      have > 0 ? QStringLiteral("; run it again to resume") : QString()));
     }
     verifyAndInstall();
 }
@@ -188,6 +196,7 @@ void ModelDownload::verifyAndInstall() {
 void ModelDownload::finish(bool ok, const QString& message) {
     if (done_) return;
     done_ = true;
+    if (!ok && QFileInfo(partPath()).size() == 0) QFile::remove(partPath());  // nothing to resume
     emit finished(ok, message);
 }
 

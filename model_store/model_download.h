@@ -63,6 +63,7 @@ private:
     qint64 total_ = 0;
     int attempts_ = 0;
     bool cancelled_ = false;
+    QString writeProblem_;  ///< set when the .part file could not be written
     bool done_ = false;
     bool bodyIsFile_ = false;   ///< the reply carries (part of) the file, not an error page
 };

@@ -51,6 +51,14 @@ TEST_F(ModelDownloadTest, AGoodDownloadIsVerifiedAndMovedIntoPlace) {
     EXPECT_EQ(lastReceived, body.size());
 }
 
+TEST_F(ModelDownloadTest, TheFirstModelCreatesTheModelsFolder) {
+    auto r = request(server.url("/tiny.pt"));
+    r.destination = dir.filePath("PhotoMend/models/tiny.pt");
+    const QString error = downloadAndWait(r, {});
+    EXPECT_TRUE(error.isEmpty()) << error.toStdString();
+    EXPECT_EQ(readAll(r.destination), body);
+}
+
 TEST_F(ModelDownloadTest, ADroppedConnectionResumesWithARangeRequest) {
     server.dropFirstAfter(100000);
     const QString error = downloadAndWait(request(server.url("/tiny.pt")), {});
