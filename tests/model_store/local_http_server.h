@@ -25,6 +25,8 @@ public:
     }
     /// The first GET of the file sends only this many bytes of the body, then closes (0 = never).
     void dropFirstAfter(int bytes) { dropAfter_ = bytes; }
+    /// Every GET of the file sends only this many bytes, then the server goes silent (0 = never).
+    void stallAfter(int bytes) { stallAfter_ = bytes; }
     /// The Range header of every request, "" where there was none.
     const QList<QByteArray>& ranges() const { return ranges_; }
 
@@ -55,6 +57,10 @@ private:
                     QByteArray::number(body_.size() - 1) + "/" + QByteArray::number(body_.size()) + "\r\n";
         head += "Accept-Ranges: bytes\r\nConnection: close\r\n\r\n";
         socket->write(head);
+        if (stallAfter_ > 0) {
+            socket->write(part.left(stallAfter_));
+            return;  // the connection stays open and silent
+        }
         if (dropAfter_ > 0) {
             socket->write(part.left(dropAfter_));
             dropAfter_ = 0;
@@ -71,6 +77,7 @@ private:
     QByteArray path_;
     QByteArray body_;
     int dropAfter_ = 0;
+    int stallAfter_ = 0;
     QList<QByteArray> ranges_;
     QHash<QTcpSocket*, QByteArray> pending_;
 };

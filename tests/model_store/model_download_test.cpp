@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -118,6 +119,20 @@ TEST_F(ModelDownloadTest, NoServerGivesAMessageNotAHang) {
     const QString error = downloadAndWait(r, {});
     EXPECT_FALSE(error.isEmpty());
     EXPECT_NE(error.indexOf("127.0.0.1"), -1) << error.toStdString();
+}
+
+TEST_F(ModelDownloadTest, AServerThatGoesSilentTimesOutAndKeepsThePart) {
+    server.stallAfter(1000);
+    auto r = request(server.url("/tiny.pt"));
+    r.transferTimeoutMs = 300;
+    r.maxAttempts = 2;
+    QElapsedTimer clock;
+    clock.start();
+    const QString error = downloadAndWait(r, {});
+    EXPECT_LT(clock.elapsed(), 10000);
+    EXPECT_NE(error.indexOf("in time"), -1) << error.toStdString();
+    EXPECT_FALSE(QFileInfo::exists(dir.filePath("tiny.pt")));
+    EXPECT_GE(QFileInfo(dir.filePath("tiny.pt.part")).size(), 1000);  // resumable later
 }
 
 TEST_F(ModelDownloadTest, CancelKeepsThePartForNextTime) {
