@@ -5,6 +5,7 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/info_command.h"
 #include "app/cli/library_noise.h"
+#include "app/cli/models_command.h"
 #include "app/cli/remove_command.h"
 #include "app/cli/repair_command.h"
 #include "app/cli/split_command.h"
@@ -17,6 +18,7 @@ const char* kUsage =
     "  repair INPUT --output OUTPUT [--steps ...]  repair old photos (files or folders)\n"
     "  split SCAN --output DIR                     one photo per photo on a flatbed scan\n"
     "  info                                       device and installed models\n"
+    "  models list|download ID|import FILE|remove ID   manage the AI models\n"
     "Run 'photomend-cli COMMAND --help' for a command's options.\n";
 }
 
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
     if (command == "repair") return pm::cli::runRepair(args);
     if (command == "split") return pm::cli::runSplit(args);
     if (command == "info") return pm::cli::runInfo(args);
+    if (command == "models") return pm::cli::runModels(args);
     pm::cli::fail(QStringLiteral("unknown command '%1'; try --help").arg(command));
     return 2;
 }

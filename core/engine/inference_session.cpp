@@ -67,6 +67,13 @@ void checkFile(const ModelEntry& entry, const std::string& path, bool* checksumV
                         actual + " (a damaged download or a different file)");
         *checksumVerified = true;
     }
+    if (!entry.md5.empty() && sha256Available()) {
+        const std::string actual = md5OfFile(path);
+        if (actual != entry.md5)
+            throw Error(name + ": checksum mismatch: expected MD5 " + entry.md5 + ", got " + actual +
+                        " (a damaged download or a different file)");
+        *checksumVerified = true;
+    }
 }
 
 torch::jit::Module loadModule(const std::string& path, const torch::Device& device) {

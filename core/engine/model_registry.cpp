@@ -89,6 +89,16 @@ private:
     const json& object_;
 };
 
+// An optional checksum field: "" or exactly `digits` hexadecimal digits, returned in lower case.
+std::string lowerHex(const FieldReader& r, const char* key, size_t digits) {
+    std::string value = r.text(key, false);
+    for (char& ch : value) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!value.empty() && (value.size() != digits ||
+                           value.find_first_not_of("0123456789abcdef") != std::string::npos))
+        r.fail(key, "must be " + std::to_string(digits) + " hexadecimal digits or empty");
+    return value;
+}
+
 ModelContract parseContract(const std::string& where, const json& object) {
     if (!object.is_object()) throw Error(where + "field \"contract\" must be an object");
     FieldReader r(where + "contract: ", object);
@@ -145,8 +155,10 @@ void parseNamed(const std::string& text, const std::string& name,
             (e.sha256.size() != 64 ||
              e.sha256.find_first_not_of("0123456789abcdef") != std::string::npos))
             named.fail("sha256", "must be 64 hexadecimal digits or empty");
+        e.md5 = lowerHex(named, "md5", 32);
         e.url = named.text("url", false);
         e.license = named.text("license", false);
+        e.improves = named.text("improves", false);
         e.enabledByDefault = named.boolean("enabledByDefault", true);
         if (!item.contains("contract")) named.fail("contract", "is missing");
         e.contract = parseContract(where, item["contract"]);
@@ -229,13 +241,14 @@ bool sha256Available() {
 #endif
 }
 
-std::string sha256OfFile(const std::string& path) {
+#ifdef PM_HAVE_OPENSSL
+namespace {
+std::string digestOfFile(const std::string& path, const EVP_MD* algorithm, const char* label) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot be read");
-#ifdef PM_HAVE_OPENSSL
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
-        throw Error(path + ": cannot compute SHA-256 (OpenSSL failed)");
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), algorithm, nullptr) != 1)
+        throw Error(path + ": cannot compute " + label + " (OpenSSL failed)");
     std::vector<char> buffer(1 << 20);
     while (in) {
         in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
@@ -250,7 +263,24 @@ std::string sha256OfFile(const std::string& path) {
     for (unsigned int i = 0; i < length; ++i)
         hex << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(digest[i]);
     return hex.str();
+}
+}  // namespace
+#endif
+
+std::string sha256OfFile(const std::string& path) {
+#ifdef PM_HAVE_OPENSSL
+    return digestOfFile(path, EVP_sha256(), "SHA-256");
 #else
+    if (!std::ifstream(path, std::ios::binary)) throw Error(path + ": cannot be read");
+    return "";
+#endif
+}
+
+std::string md5OfFile(const std::string& path) {
+#ifdef PM_HAVE_OPENSSL
+    return digestOfFile(path, EVP_md5(), "MD5");
+#else
+    if (!std::ifstream(path, std::ios::binary)) throw Error(path + ": cannot be read");
     return "";
 #endif
 }

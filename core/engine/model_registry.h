@@ -26,8 +26,10 @@ struct ModelEntry {
     std::string file;       ///< file name inside the models folder
     int64_t sizeBytes = 0;  ///< 0 when unknown
     std::string sha256;     ///< lower-case hex, "" when unknown
+    std::string md5;        ///< lower-case hex, "" when unknown (some publishers record only MD5)
     std::string url;
     std::string license;
+    std::string improves;  ///< which tool gets better with it, for the model manager
     bool enabledByDefault = true;
     ModelContract contract;
 };
@@ -65,6 +67,8 @@ std::string defaultManifestPath();
 /// Lower-case hex SHA-256 of a file. Throws pm::Error when it cannot be read. Returns "" when this
 /// build has no OpenSSL (checksums are then reported as not checked).
 std::string sha256OfFile(const std::string& path);
+/// Lower-case hex MD5 of a file, like sha256OfFile (MD5 only to match what a publisher recorded).
+std::string md5OfFile(const std::string& path);
 /// Whether this build can compute checksums (OpenSSL libcrypto was found).
 bool sha256Available();
 

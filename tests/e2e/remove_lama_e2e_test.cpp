@@ -1,5 +1,6 @@
 // photomend-cli remove --engine lama with a model installed in --models-dir: a tiny TorchScript model
 // with big-LaMa's contract (it fills the hole with mid-grey) stands in for the real download.
+#include <cstdlib>
 #include <filesystem>
 
 #include <opencv2/imgcodecs.hpp>
@@ -15,6 +16,17 @@ TEST(CliRemoveLama, AnInstalledModelFillsTheHoleAndIsNamed) {
     TempDir dir;
     std::filesystem::create_directories(dir.file("models"));
     saveGreyFillModel(dir.file("models/big-lama.pt"));  // the manifest's file name for LaMa
+    // The shipped manifest holds the real big-lama.pt's MD5, which the stand-in cannot match: the
+    // CLI reads a manifest with the same entry minus the checksum (it inherits this environment).
+    const std::string manifest = writeManifest(
+        dir.path(),
+        manifestEntry("big-lama", "inpaint", "big-lama.pt",
+                      R"({"kind": "inpaint", "range": "0..1", "sizeMultiple": 8, "halfSafe": true,)"
+                      R"( "buckets": [512, 1024]})"));
+    setenv("PHOTOMEND_MANIFEST", manifest.c_str(), 1);
+    struct Unset {
+        ~Unset() { unsetenv("PHOTOMEND_MANIFEST"); }
+    } unsetAfterwards;
     const cv::Size size(200, 150);
     const cv::Mat photo = withObject(texturedBackground(size), {100, 75}, 20);
     const cv::Mat mask = diskMask(size, {100, 75}, 22);

@@ -162,6 +162,18 @@ TEST(InferenceSession, MatchingChecksumIsReportedAsVerified) {
     EXPECT_TRUE(session->stats().checksumVerified);
 }
 
+TEST(InferenceSession, AnMd5FromTheManifestIsCheckedOnLoad) {
+    if (!sha256Available()) GTEST_SKIP() << "built without OpenSSL";
+    test::TempDir dir;
+    test::saveGreyFillModel(dir.file("fill.pt"));
+    ModelEntry entry = entryFor("fill.pt", kInpaint);
+    entry.md5 = md5OfFile(dir.file("fill.pt"));
+    EXPECT_TRUE(InferenceSession::load(entry, dir.file("fill.pt"), cpu())->stats().checksumVerified);
+    entry.md5 = std::string(32, '0');
+    const auto mismatch = loadError(entry, dir.file("fill.pt"));
+    EXPECT_NE(mismatch.find("fill.pt: checksum mismatch: expected MD5"), std::string::npos) << mismatch;
+}
+
 TEST(InferenceSession, WarmUpMakesBucketSizedRequestsWarm) {
     test::TempDir dir;
     test::saveGreyFillModel(dir.file("fill.pt"));

@@ -1,5 +1,6 @@
 #include "core/engine/model_registry.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <gtest/gtest.h>
@@ -170,6 +171,35 @@ TEST(Checksum, Sha256OfAKnownText) {
     EXPECT_EQ(sha256OfFile(dir.file("abc")),
               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     EXPECT_THROW(sha256OfFile(dir.file("missing")), Error);
+}
+
+TEST(Checksum, Md5OfAKnownText) {
+    if (!sha256Available()) GTEST_SKIP() << "built without OpenSSL";
+    test::TempDir dir;
+    test::writeBytes(dir.file("abc"), "abc");
+    EXPECT_EQ(md5OfFile(dir.file("abc")), "900150983cd24fb0d6963f7d28e17f72");  // RFC 1321
+}
+
+TEST(ModelRegistry, ShippedManifestRecordsIoPaintsMd5ForBigLama) {
+    const auto registry = ModelRegistry::load(PM_SOURCE_DIR "/models/manifest.json", "/tmp");
+    const auto& entries = registry.entries();
+    auto lama = std::find_if(entries.begin(), entries.end(),
+                             [](const ModelEntry& e) { return e.id == "big-lama"; });
+    ASSERT_NE(lama, entries.end());
+    EXPECT_EQ(lama->md5, "e3aa4aaa15225a33ec84f9f4bc47e500");
+    EXPECT_FALSE(lama->improves.empty());
+}
+
+TEST(ModelRegistry, RejectsAnMd5ThatIsNot32HexDigits) {
+    const std::string manifest =
+        R"({"models":[{"id":"m","task":"inpaint","file":"m.pt","md5":"xyz",)"
+        R"("contract":{"kind":"inpaint"}}]})";
+    try {
+        ModelRegistry::parse(manifest, "/tmp");
+        FAIL() << "a bad md5 was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("\"md5\""), std::string::npos) << e.what();
+    }
 }
 
 }  // namespace
