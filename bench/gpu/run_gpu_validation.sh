@@ -133,17 +133,17 @@ cat > "$WORK/models/manifest.json" <<JSON
   "file": "lama-like.pt", "contract": {"kind": "inpaint", "range": "0..1", "channelOrder": "RGB",
   "sizeMultiple": 8, "halfSafe": true, "buckets": [$BUCKETS]}}]}
 JSON
-B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models"
 # The traced start below fills this warm-up cache (frozen fp16 module, fp16 error); later starts use
 # it. One start with the cache off shows what a first start after installing a model costs.
-export PM_ENGINE_CACHE_DIR=$WORK/warm-cache
-rm -rf "$PM_ENGINE_CACHE_DIR"
-echo "== start-up phases (PM_ENGINE_TRACE; a separate run, the timed runs below do not trace)"
-PM_ENGINE_TRACE=1 $B --device cuda --sizes 1024 --iters 1 --label trace 2>&1 > /dev/null |
+CACHE=$WORK/warm-cache
+rm -rf "$CACHE"
+B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models --cache-dir $CACHE"
+echo "== start-up phases (--trace; a separate run, the timed runs below do not trace)"
+$B --trace --device cuda --sizes 1024 --iters 1 --label trace 2>&1 > /dev/null |
     grep -E "\] [0-9.]+ s (main|load|warm-up|fp16 check)|ready$" | sed 's/^\[trace\] [0-9.]* s //'
 
 echo "== C++ engine, fp16 + CUDA graphs, warm-up cache off"
-PM_ENGINE_CACHE_DIR=off $B --device cuda --sizes 1024 --iters 5 --label cpp-fp16-no-cache | tee "$OUTDIR/cpp_nocache.jsonl"
+$B --cache-dir off --device cuda --sizes 1024 --iters 5 --label cpp-fp16-no-cache | tee "$OUTDIR/cpp_nocache.jsonl"
 echo "== C++ engine, fp16 + CUDA graphs"
 $B --device cuda --iters "$ITERS" --label cpp-fp16-graphs --compare-fp32 | tee "$OUTDIR/cpp_fast.jsonl"
 trace_if_crashed "${PIPESTATUS[0]}" $B --device cuda --iters 2 --label cpp-fp16-graphs

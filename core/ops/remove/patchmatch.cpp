@@ -9,7 +9,7 @@
 #include <opencv2/photo.hpp>
 
 #include "core/ops/remove/patch_field.h"
-#include "core/ops/remove/patch_field_device.h"
+#include "core/ops/remove/device_em_link.h"
 #include "core/ops/remove/stage_timer.h"
 
 #if defined(PM_HAVE_XPHOTO) && __has_include(<opencv2/xphoto.hpp>)
@@ -352,13 +352,13 @@ bool emOnDevice(Level& level, const PatchMatchParams& params, int iterations, in
         return false;
     patchmatch::DeviceEm em;
     em.cuda = params.device == Device::Gpu;
-    if (em.cuda && !patchmatch::deviceEmAvailable()) return false;
+    if (em.cuda && !patchmatch::deviceEmLinkAvailable()) return false;
     em.iterations = iterations;
     em.sweeps = params.searchSweeps;
     em.maxRadius = searchRadius;
     em.seed = seed;
     em.checkpoint = params.checkpoint;
-    return patchmatch::emOnDevice(level, em);
+    return patchmatch::emOnDeviceLink(level, em);
 }
 
 }  // namespace
