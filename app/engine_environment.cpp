@@ -17,7 +17,8 @@ std::string variable(const char* name, const char* fallback = "") {
 
 std::string defaultModelsDir() {
     const std::string xdg = variable("XDG_DATA_HOME");
-    if (!xdg.empty() && xdg.front() == '/') return (fs::path(xdg) / "PhotoMend" / "models").string();
+    if (!xdg.empty() && xdg.front() == '/')
+        return (fs::path(xdg) / "PhotoMend" / "models").string();
     const std::string home = variable("HOME");
     const fs::path base = home.empty() ? fs::temp_directory_path() : fs::path(home);
     return (base / ".local" / "share" / "PhotoMend" / "models").string();
@@ -37,7 +38,9 @@ engine::GpuSwitches gpuSwitches() {
     using Freeze = engine::GpuSwitches::Freeze;
     engine::GpuSwitches gpu;
     const std::string freeze = variable("PM_ENGINE_FREEZE", "cpu");
-    gpu.freeze = freeze == "cpu" ? Freeze::BeforeMove : freeze == "gpu" ? Freeze::AfterMove : Freeze::Off;
+    gpu.freeze = freeze == "cpu"   ? Freeze::BeforeMove
+                 : freeze == "gpu" ? Freeze::AfterMove
+                                   : Freeze::Off;
     gpu.autocast = variable("PM_ENGINE_FP16", "weights") == "autocast";
     gpu.channelsLast = variable("PM_ENGINE_LAYOUT", "nchw") == "channels_last";
     gpu.cudnnFusion = variable("PM_ENGINE_FUSE", "0") == "1";

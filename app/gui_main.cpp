@@ -40,7 +40,9 @@ void reportOpened(pm::ui::MainWindow& window, int firstNewTab) {
 // the photo, when one was given): bench/startup times the whole start as a process.
 class QuitAfterFirstPaint : public QObject {
 public:
-    explicit QuitAfterFirstPaint(QWidget* watched) : QObject(watched) { watched->installEventFilter(this); }
+    explicit QuitAfterFirstPaint(QWidget* watched) : QObject(watched) {
+        watched->installEventFilter(this);
+    }
     bool eventFilter(QObject* watched, QEvent* event) override {
         // The paint itself runs after this filter; the queued quit after the paint.
         if (event->type() == QEvent::Paint)
@@ -138,6 +140,6 @@ int main(int argc, char** argv) {
     if (!scans.isEmpty()) window.splitFlow()->splitFiles(scans);
     if (qEnvironmentVariableIntValue("PHOTOMEND_QUIT_AFTER_FIRST_PAINT") == 1)
         new QuitAfterFirstPaint(window.tabs()->currentWidget() ? window.tabs()->currentWidget()
-                                                              : static_cast<QWidget*>(&window));
+                                                               : static_cast<QWidget*>(&window));
     return app.exec();
 }

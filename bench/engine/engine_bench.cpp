@@ -155,8 +155,7 @@ int main(int argc, char** argv) {
                 std::cerr << "unknown switch " << assignment << "\n";
                 return 2;
             }
-        }
-        else {
+        } else {
             std::cerr << "unknown argument " << arg << "\n";
             return 2;
         }

@@ -54,8 +54,7 @@ Run runOnce(const std::vector<std::string>& command, const std::vector<std::stri
         waitpid(pid, &status, 0);
         run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
-    run.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     posix_spawn_file_actions_destroy(&actions);
     return run;
 }
@@ -63,8 +62,8 @@ Run runOnce(const std::vector<std::string>& command, const std::vector<std::stri
 struct Case {
     std::string name;
     std::vector<std::string> command;
-    double target = 0;  ///< seconds; 0 = none
-    std::string before; ///< a file to delete before each run (the removal's output)
+    double target = 0;   ///< seconds; 0 = none
+    std::string before;  ///< a file to delete before each run (the removal's output)
 };
 
 void measure(const Case& c, int runs, const std::vector<std::string>& env) {
@@ -96,11 +95,14 @@ std::vector<Case> casesFor(const std::string& dir, const std::string& label, con
     return {
         {label + ": photomend-cli --help", {cli, "--help"}, 0.1, ""},
         {label + ": photomend PHOTO, window shown (offscreen)",
-         {app, "--new-window", (work / "photo.jpg").string()}, 0.5, ""},
+         {app, "--new-window", (work / "photo.jpg").string()},
+         0.5,
+         ""},
         {label + ": photomend-cli remove, 12 MP, built-in",
          {cli, "remove", (work / "photo.jpg").string(), "--mask", (work / "mask.png").string(),
           "--output", out, "--engine", "builtin"},
-         1.5, out},
+         1.5,
+         out},
     };
 }
 
@@ -112,10 +114,14 @@ int main(int argc, char** argv) {
     int runs = 7;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
-        if (a == "--bin") bin = argv[i + 1];
-        else if (a == "--baseline") baseline = argv[i + 1];
-        else if (a == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
-        else if (a == "--photo") photo = argv[i + 1];
+        if (a == "--bin")
+            bin = argv[i + 1];
+        else if (a == "--baseline")
+            baseline = argv[i + 1];
+        else if (a == "--runs")
+            runs = std::max(1, std::atoi(argv[i + 1]));
+        else if (a == "--photo")
+            photo = argv[i + 1];
     }
     const cv::Mat source = cv::imread(photo, cv::IMREAD_COLOR);
     if (source.empty()) {
@@ -137,10 +143,9 @@ int main(int argc, char** argv) {
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e) {
         const std::string var = *e;
-        const bool replaced = var.rfind("QT_QPA_PLATFORM=", 0) == 0 ||
-                              var.rfind("XDG_CONFIG_HOME=", 0) == 0 ||
-                              var.rfind("XDG_DATA_HOME=", 0) == 0 ||
-                              var.rfind("XDG_CACHE_HOME=", 0) == 0;
+        const bool replaced =
+            var.rfind("QT_QPA_PLATFORM=", 0) == 0 || var.rfind("XDG_CONFIG_HOME=", 0) == 0 ||
+            var.rfind("XDG_DATA_HOME=", 0) == 0 || var.rfind("XDG_CACHE_HOME=", 0) == 0;
         if (!replaced) env.push_back(var);
     }
     for (const char* sub : {"config", "data", "cache"}) fs::create_directories(work / sub);

@@ -66,7 +66,8 @@ DeviceInfo selectDevice(DevicePreference preference) {
                             : problem);
     }
 #endif
-    if (const TorchBackend* backend = torchBackendIfOpen()) return backend->selectDevice(preference);
+    if (const TorchBackend* backend = torchBackendIfOpen())
+        return backend->selectDevice(preference);
     switch (preference) {
         case DevicePreference::Cpu:
             return onTheCpu("CPU requested");

@@ -35,9 +35,9 @@ struct SessionStats {
 struct GpuSwitches {
     enum class Freeze { BeforeMove, AfterMove, Off };
     Freeze freeze = Freeze::BeforeMove;  ///< PM_ENGINE_FREEZE=cpu|gpu|anything else
-    bool autocast = false;       ///< PM_ENGINE_FP16=autocast: autocast instead of fp16 weights
-    bool channelsLast = false;   ///< PM_ENGINE_LAYOUT=channels_last
-    bool cudnnFusion = false;    ///< PM_ENGINE_FUSE=1: cuDNN conv+add+ReLU on the frozen graph
+    bool autocast = false;      ///< PM_ENGINE_FP16=autocast: autocast instead of fp16 weights
+    bool channelsLast = false;  ///< PM_ENGINE_LAYOUT=channels_last
+    bool cudnnFusion = false;   ///< PM_ENGINE_FUSE=1: cuDNN conv+add+ReLU on the frozen graph
     /// PM_ENGINE_LAYOUT_FUSION: 1 on, 0 off, -1 on where its CUDA kernels were built.
     int layoutFusion = -1;
     bool convTaps = true;             ///< PM_ENGINE_CONV_TAPS (layout fusion)

@@ -1,6 +1,6 @@
 #pragma once
-// What core asks of the libtorch module (libphotomend-torch.so, torch_module.h): the calls that need
-// libtorch, behind an interface without torch types. The module implements it
+// What core asks of the libtorch module (libphotomend-torch.so, torch_module.h): the calls that
+// need libtorch, behind an interface without torch types. The module implements it
 // (torch_backend_impl.cpp); everything else reaches it through torchBackend().
 #include <memory>
 #include <string>
