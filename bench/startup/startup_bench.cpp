@@ -4,7 +4,9 @@
 //   startup_bench [--bin DIR] [--baseline DIR] [--runs N] [--photo FILE]
 //
 // --bin: the folder holding photomend and photomend-cli (default: this build's app/). --baseline:
-// another build's folder, timed in the same run for a before/after. The window runs on the
+// another build's folder, timed in the same run for a before/after (its window only with
+// --baseline-window 1: a build older than the first-paint hook never quits; runs stop after 30 s).
+// The window runs on the
 // offscreen platform and quits after its first paint (PHOTOMEND_QUIT_AFTER_FIRST_PAINT=1). The
 // removal is a 12 MP JPEG (--photo resized to 4000x3000) with an object mask of ~2 % (the mask of
 // bench/quality/remove_speed), written to a temporary folder. Settings, models and caches come from
@@ -13,6 +15,8 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <algorithm>
 #include <chrono>
@@ -50,8 +54,16 @@ Run runOnce(const std::vector<std::string>& command, const std::vector<std::stri
     const auto start = std::chrono::steady_clock::now();
     pid_t pid = 0;
     if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) == 0) {
+        // A window without the first-paint hook (an older build) would never quit.
         int status = 0;
-        waitpid(pid, &status, 0);
+        while (waitpid(pid, &status, WNOHANG) == 0) {
+            if (std::chrono::steady_clock::now() - start > std::chrono::seconds(30)) {
+                kill(pid, SIGKILL);
+                waitpid(pid, &status, 0);
+                break;
+            }
+            usleep(1000);
+        }
         run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -67,6 +79,11 @@ struct Case {
 };
 
 void measure(const Case& c, int runs, const std::vector<std::string>& env) {
+    if (c.command.empty()) {
+        std::printf("%-52s %8s   (not measured: --baseline-window to time it)\n", c.name.c_str(),
+                    "-");
+        return;
+    }
     std::vector<double> times;
     int failed = 0, status = 0;
     for (int i = 0; i < runs; ++i) {
@@ -88,7 +105,9 @@ void measure(const Case& c, int runs, const std::vector<std::string>& env) {
     std::fflush(stdout);
 }
 
-std::vector<Case> casesFor(const std::string& dir, const std::string& label, const fs::path& work) {
+// withWindow: false for a baseline older than the first-paint hook (its window never quits).
+std::vector<Case> casesFor(const std::string& dir, const std::string& label, const fs::path& work,
+                           bool withWindow = true) {
     const std::string cli = (fs::path(dir) / "photomend-cli").string();
     const std::string app = (fs::path(dir) / "photomend").string();
     const std::string out = (work / (label + "-out.jpg")).string();
@@ -110,6 +129,7 @@ std::vector<Case> casesFor(const std::string& dir, const std::string& label, con
 
 int main(int argc, char** argv) {
     std::string bin = PM_APP_DIR, baseline;
+    bool baselineWindow = false;
     std::string photo = std::string(PM_TESTDATA_DIR) + "/photos/kodim03.png";
     int runs = 7;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -161,7 +181,7 @@ int main(int argc, char** argv) {
     measure({"reference: /bin/true", {"/bin/true"}, 0, ""}, runs, env);
     std::vector<Case> cases = casesFor(bin, "this build", work);
     if (!baseline.empty()) {
-        const std::vector<Case> before = casesFor(baseline, "baseline", work);
+        const std::vector<Case> before = casesFor(baseline, "baseline", work, baselineWindow);
         // Interleaved per kind, so that a busy machine weighs on both alike.
         std::vector<Case> both;
         for (size_t i = 0; i < cases.size(); ++i) {

@@ -52,16 +52,7 @@ constexpr const char* kVersionSymbol = "pm_torch_module_version";
 }  // namespace
 
 std::vector<std::string> torchModuleCandidates() {
-    std::vector<std::string> out;
-    const std::string dir = executableDir();
-    if (!dir.empty()) {
-        out.push_back((fs::path(dir) / kTorchModuleFile).string());
-#ifdef PM_TORCH_MODULE_INSTALL_DIR
-        out.push_back((fs::path(dir) / PM_TORCH_MODULE_INSTALL_DIR / kTorchModuleFile)
-                          .lexically_normal()
-                          .string());
-#endif
-    }
+    std::vector<std::string> out = moduleCandidates(kTorchModuleFile);
 #ifdef PM_TORCH_MODULE_BUILD_PATH
     out.push_back(PM_TORCH_MODULE_BUILD_PATH);
 #endif
