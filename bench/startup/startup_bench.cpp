@@ -111,7 +111,7 @@ std::vector<Case> casesFor(const std::string& dir, const std::string& label, con
     const std::string cli = (fs::path(dir) / "photomend-cli").string();
     const std::string app = (fs::path(dir) / "photomend").string();
     const std::string out = (work / (label + "-out.jpg")).string();
-    return {
+    std::vector<Case> cases{
         {label + ": photomend-cli --help", {cli, "--help"}, 0.1, ""},
         {label + ": photomend PHOTO, window shown (offscreen)",
          {app, "--new-window", (work / "photo.jpg").string()},
@@ -123,6 +123,8 @@ std::vector<Case> casesFor(const std::string& dir, const std::string& label, con
          1.5,
          out},
     };
+    if (!withWindow) cases[1].command.clear();
+    return cases;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -54,7 +55,9 @@ constexpr const char* kVersionSymbol = "pm_torch_module_version";
 std::vector<std::string> torchModuleCandidates() {
     std::vector<std::string> out = moduleCandidates(kTorchModuleFile);
 #ifdef PM_TORCH_MODULE_BUILD_PATH
-    out.push_back(PM_TORCH_MODULE_BUILD_PATH);
+    // The build tree's module, for programs outside its app/ folder; once in the list.
+    if (std::find(out.begin(), out.end(), PM_TORCH_MODULE_BUILD_PATH) == out.end())
+        out.push_back(PM_TORCH_MODULE_BUILD_PATH);
 #endif
     return out;
 }
