@@ -1,4 +1,6 @@
-// photomend-cli: PhotoMend without a display, for scripts, tests and batch work.
+// photomend-cli's commands: PhotoMend without a display, for scripts, tests and batch work. Built as
+// libphotomend-cli.so, which the photomend-cli launcher (cli_launcher.cpp) opens for a command, so
+// that `--help` does not wait for the ~150 shared libraries OpenCV, Qt and Exiv2 bring.
 #include <QCoreApplication>
 #include <cstdio>
 
@@ -9,20 +11,11 @@
 #include "app/cli/remove_command.h"
 #include "app/cli/repair_command.h"
 #include "app/cli/split_command.h"
+#include "app/cli/usage.h"
 
-namespace {
-const char* kUsage =
-    "Usage: photomend-cli COMMAND [options]\n"
-    "Commands:\n"
-    "  remove INPUT --mask MASK --output OUTPUT   remove what the mask marks\n"
-    "  repair INPUT --output OUTPUT [--steps ...]  repair old photos (files or folders)\n"
-    "  split SCAN --output DIR                     one photo per photo on a flatbed scan\n"
-    "  info                                       device and installed models\n"
-    "  models list|download ID|import FILE|remove ID   manage the AI models\n"
-    "Run 'photomend-cli COMMAND --help' for a command's options.\n";
-}
+using pm::cli::kUsage;
 
-int main(int argc, char** argv) {
+extern "C" __attribute__((visibility("default"))) int pm_cli_main(int argc, char** argv) {
     const pm::cli::LibraryNoiseFilter quietDecoders;  // first: it outlives everything that prints
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("photomend-cli");

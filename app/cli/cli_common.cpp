@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "app/engine_environment.h"
 #include "core/common/error.h"
 
 namespace pm::cli {
@@ -18,6 +19,7 @@ engine::EngineOptions engineOptions(const QCommandLineParser& parser) {
     engine::EngineOptions options;
     options.device = engine::parseDevicePreference(parser.value("device").toStdString());
     if (parser.isSet("models-dir")) options.modelsDir = parser.value("models-dir").toStdString();
+    app::applyEngineEnvironment(options);
     return options;
 }
 

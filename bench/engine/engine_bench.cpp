@@ -5,6 +5,13 @@
 //
 // usage: engine_bench --manifest M --models DIR [--device auto|cpu|cuda] [--sizes 512,1024]
 //                     [--iters 20] [--no-half] [--no-graphs] [--label NAME] [--compare-fp32]
+//                     [--trace] [--cache-dir DIR|off] [--switch NAME=VALUE]...
+// --trace prints where start-up and each request spend their time (EngineOptions::trace).
+// --cache-dir: the GPU warm-up cache (default ~/.cache/photomend/engine, as the app). --switch sets
+// one of the GPU path's measurement switches (GpuSwitches), named and valued as the app's
+// PM_ENGINE_* variables without the prefix: freeze=cpu|gpu|off, fp16=weights|autocast,
+// layout=nchw|channels_last, fuse=0|1, layout_fusion=0|1, conv_taps=0|1, cl_weights=0|1,
+// cudnn_benchmark=0|1, cudnn_limit=N, jit_optimize=0|1.
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,6 +54,38 @@ double ms(Clock::duration d) {
     return std::chrono::duration<double, std::milli>(d).count();
 }
 
+// --switch NAME=VALUE; false for an unknown name.
+bool setSwitch(GpuSwitches& gpu, const std::string& assignment) {
+    const auto eq = assignment.find('=');
+    const std::string name = assignment.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : assignment.substr(eq + 1);
+    if (name == "freeze")
+        gpu.freeze = value == "cpu"   ? GpuSwitches::Freeze::BeforeMove
+                     : value == "gpu" ? GpuSwitches::Freeze::AfterMove
+                                      : GpuSwitches::Freeze::Off;
+    else if (name == "fp16")
+        gpu.autocast = value == "autocast";
+    else if (name == "layout")
+        gpu.channelsLast = value == "channels_last";
+    else if (name == "fuse")
+        gpu.cudnnFusion = value == "1";
+    else if (name == "layout_fusion")
+        gpu.layoutFusion = value == "1" ? 1 : 0;
+    else if (name == "conv_taps")
+        gpu.convTaps = value == "1";
+    else if (name == "cl_weights")
+        gpu.channelsLastWeights = value == "1";
+    else if (name == "cudnn_benchmark")
+        gpu.cudnnBenchmark = value == "1";
+    else if (name == "cudnn_limit")
+        gpu.cudnnLimit = std::max(1, std::atoi(value.c_str()));
+    else if (name == "jit_optimize")
+        gpu.jitOptimize = value == "1";
+    else
+        return false;
+    return true;
+}
+
 std::vector<int> parseSizes(const std::string& text) {
     std::vector<int> sizes;
     std::stringstream in(text);
@@ -74,12 +113,12 @@ double relativeError(const cv::Mat& a, const cv::Mat& reference) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Libraries load before main(): with PM_ENGINE_TRACE set, say how long that took.
-    if (std::getenv("PM_ENGINE_TRACE"))
-        std::fprintf(stderr, "[trace] %.3f s main() entered, %.3f s after process start\n",
-                     std::chrono::duration<double>(Clock::now().time_since_epoch()).count(),
-                     secondsSinceProcessStart());
+    const double mainEnteredS = secondsSinceProcessStart();
+    const double mainEnteredClock =
+        std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
     EngineOptions options;
+    if (const char* home = std::getenv("HOME"); home && *home)
+        options.warmCacheDir = std::string(home) + "/.cache/photomend/engine";
     std::vector<int> sizes{512, 1024, 2048};
     int iters = 20;
     std::string label = "cpp-engine";
@@ -105,12 +144,27 @@ int main(int argc, char** argv) {
             label = next();
         else if (arg == "--compare-fp32")
             compareFp32 = true;
-        else {
+        else if (arg == "--trace")
+            options.trace = true;
+        else if (arg == "--cache-dir") {
+            options.warmCacheDir = next();
+            if (options.warmCacheDir == "off") options.warmCacheDir.clear();
+        } else if (arg == "--switch") {
+            const std::string assignment = next();
+            if (!setSwitch(options.gpu, assignment)) {
+                std::cerr << "unknown switch " << assignment << "\n";
+                return 2;
+            }
+        } else {
             std::cerr << "unknown argument " << arg << "\n";
             return 2;
         }
     }
 
+    // Libraries load before main(): with --trace, say how long that took.
+    if (options.trace)
+        std::fprintf(stderr, "[trace] %.3f s main() entered, %.3f s after process start\n",
+                     mainEnteredClock, mainEnteredS);
     EngineCallbacks callbacks;
     callbacks.onState = [](EngineState, const std::string& message) {
         std::cerr << "[engine] " << message << "\n";
@@ -122,7 +176,7 @@ int main(int argc, char** argv) {
     Engine engine(options, callbacks);
     engine.waitReady();
     const double readyS = secondsSinceProcessStart();
-    if (std::getenv("PM_ENGINE_TRACE"))
+    if (options.trace)
         std::fprintf(stderr, "[trace] %.3f s ready\n",
                      std::chrono::duration<double>(Clock::now().time_since_epoch()).count());
     SessionStats stats;
@@ -152,8 +206,8 @@ int main(int argc, char** argv) {
             engine.submit("load fp32", [reference, m](JobContext& ctx) {
                 // The model as loaded: not frozen, no batch norms folded (torch_session.cpp's
                 // switch), so the error below covers every rewrite of the fast path too.
-                setenv("PM_ENGINE_FREEZE", "0", 1);
                 SessionOptions fp32;
+                fp32.gpu.freeze = GpuSwitches::Freeze::Off;
                 fp32.allowHalf = false;
                 fp32.cudaGraphs = false;
                 *reference = InferenceSession::load(m.entry, m.path, ctx.device(), fp32);

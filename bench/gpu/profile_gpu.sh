@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One device call that shows where the time goes: builds the engine (in the background), profiles the
-# network's variants in Python (profile_lama.py), then runs the C++ benchmark with PM_ENGINE_TRACE=1 so
+# network's variants in Python (profile_lama.py), then runs the C++ benchmark with --trace so
 # start-up and each request print their phases, then compares the engine's measurement switches
-# (PM_ENGINE_FP16, PM_ENGINE_FREEZE, PM_ENGINE_CUDNN_BENCHMARK, PM_ENGINE_LAYOUT) at 1024².
+# (engine_bench --switch fp16=, freeze=, cudnn_benchmark=, layout=) at 1024².
 #
 # usage, from the repository root on the GPU machine: bash bench/gpu/profile_gpu.sh [BUCKETS] [SIZES]
 # (PM_PROFILE_VARIANTS / PM_PROFILE_KERNELS pick profile_lama.py's variants and per-kernel profiles,
@@ -16,8 +16,8 @@ WORK=/tmp/pm-work
 BUILD=/tmp/pm-build
 OUTDIR=${OUT:-/tmp/pm-out}
 mkdir -p "$WORK/models" "$OUTDIR"
-export PM_ENGINE_CACHE_DIR=$WORK/warm-cache
-rm -rf "$PM_ENGINE_CACHE_DIR"
+CACHE=$WORK/warm-cache
+rm -rf "$CACHE"
 (PM_GPU_BUILD_ONLY=1 bash bench/gpu/run_gpu_validation.sh > "$OUTDIR/build_stage.log" 2>&1
  echo "build stage exit $?" >> "$OUTDIR/build_stage.log") &
 builder=$!
@@ -36,7 +36,7 @@ LIB=/tmp/pm-deps/usr/lib/x86_64-linux-gnu
 TORCH_LIB=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
 export LD_LIBRARY_PATH=$TORCH_LIB:$LIB:$LIB/blas:$LIB/lapack:${LD_LIBRARY_PATH:-}
 echo "== C++ engine with phase trace (buckets $BUCKETS)"
-PM_ENGINE_TRACE=1 "$BUILD/bench/engine/engine_bench" --manifest "$WORK/models/manifest.json" \
+"$BUILD/bench/engine/engine_bench" --trace --cache-dir "$CACHE" --manifest "$WORK/models/manifest.json" \
     --models "$WORK/models" --device cuda --sizes "$SIZES" --iters 3 --label trace --compare-fp32 2>&1 |
     tee "$OUTDIR/trace.log" | grep -v "inpaint .*x.*: " 
 if [ -n "${PM_PROFILE_ENGINE_GRAPH:-}" ]; then
@@ -47,18 +47,18 @@ if [ -n "${PM_PROFILE_ENGINE_GRAPH:-}" ]; then
         core/engine/fused_ops.cpp bench/gpu/fused_ops_module.cpp "$WORK/fused_kernels.o" -L"$TORCH_LIB" \
         -ltorch -ltorch_cpu -lc10 -lc10_cuda -L/usr/local/cuda/lib64 -lcudart -o "$WORK/libpm_fused_ops.so" &&
     (cd bench/gpu && python3 profile_engine_graph.py "$WORK/libpm_fused_ops.so" \
-        "$(ls "$PM_ENGINE_CACHE_DIR"/*.pt | head -1)" "$PM_PROFILE_ENGINE_GRAPH") 2>&1 | tee "$OUTDIR/engine_graph.log"
+        "$(ls "$CACHE"/*.pt | head -1)" "$PM_PROFILE_ENGINE_GRAPH") 2>&1 | tee "$OUTDIR/engine_graph.log"
 fi
 echo "== per-request phases (last request of each size)"
 grep "inpaint .*x.*: " "$OUTDIR/trace.log" | tail -12
-B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models --device cuda"
+B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models --device cuda --cache-dir $CACHE"
 echo "== switches at 1024^2"
 rm -f "$OUTDIR/matrix.jsonl"
 rm -f "$OUTDIR/matrix_trace.log"
-for combo in ${PM_PROFILE_SWITCHES:-"default:" "autocast:PM_ENGINE_FP16=autocast" "no-freeze:PM_ENGINE_FREEZE=0" \
-    "no-cudnn-benchmark:PM_ENGINE_CUDNN_BENCHMARK=0" "channels-last:PM_ENGINE_LAYOUT=channels_last"}; do
+for combo in ${PM_PROFILE_SWITCHES:-"default:" "autocast:--switch fp16=autocast" "no-freeze:--switch freeze=0" \
+    "no-cudnn-benchmark:--switch cudnn_benchmark=0" "channels-last:--switch layout=channels_last"}; do
     echo "== ${combo%%:*}" >> "$OUTDIR/matrix_trace.log"
-    env PM_ENGINE_TRACE=1 $(echo "${combo#*:}" | tr , ' ') $B --sizes 1024 --iters 15 --label "${combo%%:*}" \
+    $B --trace $(echo "${combo#*:}" | tr , ' ') --sizes 1024 --iters 15 --label "${combo%%:*}" \
         2> >(grep -v "inpaint .*x.*: " >> "$OUTDIR/matrix_trace.log") |
         tee -a "$OUTDIR/matrix.jsonl" > /dev/null || echo "${combo%%:*} failed"
 done

@@ -152,40 +152,40 @@ g = torch.jit.load(sys.argv[1]).inlined_graph
 print(sys.argv[1], dict(collections.Counter(n.kind() for n in g.nodes() if n.kind() != "prim::Constant")))' \
     "$WORK/traced/lama-like.pt" | tee "$OUTDIR/traced_ops.txt" | cut -c1-1500
 T="$BUILD/bench/engine/engine_bench --manifest $WORK/traced/manifest.json --models $WORK/traced"
-# The traced twin: what the engine did to its graph (PM_ENGINE_TRACE), then steady and first requests
+# The traced twin: what the engine did to its graph (--trace), then steady and first requests
 # at 512² and 1024², from a cold start and from its warm-up cache. Its own cache folder.
 run_traced() {
     echo "== traced twin: start-up trace"
     rm -rf "$WORK/traced-cache"
-    PM_ENGINE_CACHE_DIR=$WORK/traced-cache PM_ENGINE_TRACE=1 $T --device cuda --sizes 1024 --iters 1 \
+    $T --cache-dir "$WORK/traced-cache" --trace --device cuda --sizes 1024 --iters 1 \
         --label trace 2>&1 > /dev/null | grep -E "freeze|folded|fused|fp16|ready$|note:" |
         sed 's/^\[trace\] [0-9.]* s //' | cut -c1-300
     echo "== C++ engine, fp16 + CUDA graphs, traced twin"
-    PM_ENGINE_CACHE_DIR=$WORK/traced-cache $T --device cuda --sizes 512,1024 --iters "$ITERS" \
+    $T --cache-dir "$WORK/traced-cache" --device cuda --sizes 512,1024 --iters "$ITERS" \
         --label cpp-fp16-graphs-traced | tee "$OUTDIR/cpp_traced.jsonl"
     trace_if_crashed "${PIPESTATUS[0]}" $T --device cuda --iters 2 --label cpp-fp16-graphs-traced
 }
-B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models"
 # PM_GPU_TRACED=1: only the scripted and the traced twin side by side (512² and 1024²).
 if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
-    export PM_ENGINE_CACHE_DIR=$WORK/warm-cache
-    rm -rf "$PM_ENGINE_CACHE_DIR"
+    rm -rf "$WORK/warm-cache"
     run_traced
     echo "== C++ engine, fp16 + CUDA graphs, scripted twin"
-    $B --device cuda --sizes 512,1024 --iters "$ITERS" --label cpp-fp16-graphs | tee "$OUTDIR/cpp_fast.jsonl"
+    $BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models \
+        --cache-dir "$WORK/warm-cache" --device cuda --sizes 512,1024 --iters "$ITERS" --label cpp-fp16-graphs | tee "$OUTDIR/cpp_fast.jsonl"
     python3 bench/gpu/table.py "$OUTDIR"/cpp_fast.jsonl "$OUTDIR"/cpp_traced.jsonl
     exit 0
 fi
 # The traced start below fills this warm-up cache (frozen fp16 module, fp16 error); later starts use
 # it. One start with the cache off shows what a first start after installing a model costs.
-export PM_ENGINE_CACHE_DIR=$WORK/warm-cache
-rm -rf "$PM_ENGINE_CACHE_DIR"
-echo "== start-up phases (PM_ENGINE_TRACE; a separate run, the timed runs below do not trace)"
-PM_ENGINE_TRACE=1 $B --device cuda --sizes 1024 --iters 1 --label trace 2>&1 > /dev/null |
+CACHE=$WORK/warm-cache
+rm -rf "$CACHE"
+B="$BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models --cache-dir $CACHE"
+echo "== start-up phases (--trace; a separate run, the timed runs below do not trace)"
+$B --trace --device cuda --sizes 1024 --iters 1 --label trace 2>&1 > /dev/null |
     grep -E "\] [0-9.]+ s (main|load|warm-up|fp16 check)|ready$" | sed 's/^\[trace\] [0-9.]* s //'
 
 echo "== C++ engine, fp16 + CUDA graphs, warm-up cache off"
-PM_ENGINE_CACHE_DIR=off $B --device cuda --sizes 1024 --iters 5 --label cpp-fp16-no-cache | tee "$OUTDIR/cpp_nocache.jsonl"
+$B --cache-dir off --device cuda --sizes 1024 --iters 5 --label cpp-fp16-no-cache | tee "$OUTDIR/cpp_nocache.jsonl"
 echo "== C++ engine, fp16 + CUDA graphs"
 $B --device cuda --iters "$ITERS" --label cpp-fp16-graphs --compare-fp32 | tee "$OUTDIR/cpp_fast.jsonl"
 trace_if_crashed "${PIPESTATUS[0]}" $B --device cuda --iters 2 --label cpp-fp16-graphs

@@ -5,10 +5,8 @@
 #include <cmath>
 #include <thread>
 
-#include <torch/torch.h>
-
 #include "core/common/error.h"
-#include "core/engine/cuda_support.h"
+#include "core/engine/torch_backend.h"
 
 namespace pm::engine {
 
@@ -42,35 +40,44 @@ std::string DeviceInfo::describe() const {
     return "CPU, " + std::to_string(cpuThreads) + (cpuThreads == 1 ? " thread" : " threads");
 }
 
-DeviceInfo selectDevice(DevicePreference preference) {
+namespace {
+
+DeviceInfo onTheCpu(std::string reason) {
     DeviceInfo info;
-    if (preference != DevicePreference::Cpu) {
-        if (cuda::available()) {
-            const auto props = cuda::properties();
-            info.cuda = true;
-            info.name = props.name;
-            info.totalMemoryBytes = props.totalMemoryBytes;
-            info.reason =
-                preference == DevicePreference::Cuda ? "CUDA requested" : "a CUDA GPU was found";
-            return info;
-        }
-        if (preference == DevicePreference::Cuda)
-            info.reason = cuda::compiledWithCuda()
-                              ? "CUDA requested but no GPU was found; using the CPU"
-                              : "CUDA requested but this build of PhotoMend has no CUDA support; "
-                                "using the CPU";
-        else
-            info.reason = cuda::compiledWithCuda() ? "no CUDA GPU was found"
-                                                   : "this build has no CUDA support";
-    } else {
-        info.reason = "CPU requested";
-    }
     info.name = "CPU";
-    // Every core: a model on the CPU is compute-bound and the worker is the only heavy thread.
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    at::set_num_threads(static_cast<int>(cores));
-    info.cpuThreads = at::get_num_threads();
+    // Every core (the libtorch module sets its threads to the same when it opens).
+    info.cpuThreads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    info.reason = std::move(reason);
     return info;
+}
+
+}  // namespace
+
+// Only a CUDA build asks libtorch whether a GPU is there; a CPU build knows the answer without
+// opening the libtorch module, so the built-in tools never pay for it.
+DeviceInfo selectDevice(DevicePreference preference) {
+#ifdef PM_HAVE_TORCH_CUDA
+    if (preference != DevicePreference::Cpu) {
+        std::string problem;
+        if (const TorchBackend* backend = torchBackend(&problem))
+            return backend->selectDevice(preference);
+        return onTheCpu(preference == DevicePreference::Cuda
+                            ? "CUDA requested but " + problem + "; using the CPU"
+                            : problem);
+    }
+#endif
+    if (const TorchBackend* backend = torchBackendIfOpen())
+        return backend->selectDevice(preference);
+    switch (preference) {
+        case DevicePreference::Cpu:
+            return onTheCpu("CPU requested");
+        case DevicePreference::Cuda:
+            return onTheCpu(
+                "CUDA requested but this build of PhotoMend has no CUDA support; using the CPU");
+        case DevicePreference::Auto:
+            break;
+    }
+    return onTheCpu("this build has no CUDA support");
 }
 
 }  // namespace pm::engine

@@ -233,8 +233,7 @@ void Engine::Impl::startUp() {
 }
 
 void Engine::Impl::loadModels(const DeviceInfo& device) {
-    const std::string modelsDir =
-        options_.modelsDir.empty() ? defaultModelsDir() : options_.modelsDir;
+    const std::string& modelsDir = options_.modelsDir;
     const std::string manifest =
         options_.manifestPath.empty() ? defaultManifestPath() : options_.manifestPath;
     std::vector<ModelStatus> statuses = ModelRegistry::load(manifest, modelsDir).scan();
@@ -252,6 +251,9 @@ void Engine::Impl::loadModels(const DeviceInfo& device) {
             SessionOptions sessionOptions;
             sessionOptions.allowHalf = options_.allowHalf;
             sessionOptions.cudaGraphs = options_.cudaGraphs;
+            sessionOptions.warmCacheDir = options_.warmCacheDir;
+            sessionOptions.gpu = options_.gpu;
+            sessionOptions.trace = options_.trace;
             auto session =
                 InferenceSession::load(status.entry, status.path, device, sessionOptions);
             session->warmUp();

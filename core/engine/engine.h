@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/engine/device.h"
+#include "core/engine/inference_session.h"
 #include "core/engine/job_context.h"
 #include "core/engine/model_registry.h"
 
@@ -19,14 +20,22 @@ namespace pm::engine {
 enum class EngineState { Starting, WarmingUp, Ready, Stopped };
 enum class JobOutcome { Done, Cancelled, Failed };
 
+/// Everything the engine is told; core reads no environment variables. The programs fill the
+/// per-user folders and the measurement switches (app/engine_environment.h), tests and benchmarks
+/// set what they need.
 struct EngineOptions {
     DevicePreference device = DevicePreference::Auto;
-    std::string modelsDir;     ///< "" = defaultModelsDir()
+    /// The installed models (the programs: ~/.local/share/PhotoMend/models); "" = none installed.
+    std::string modelsDir;
     std::string manifestPath;  ///< "" = defaultManifestPath()
     bool preload = true;       ///< load and warm the enabled installed models at start
     std::vector<std::string> disabledModels;  ///< ids the user switched off
     bool allowHalf = true;                    ///< fp16 on the GPU where the manifest allows it
     bool cudaGraphs = true;                   ///< replay captured CUDA graphs at the warmed buckets
+    /// The GPU warm-up cache's folder (the programs: ~/.cache/photomend/engine); "" = no cache.
+    std::string warmCacheDir;
+    GpuSwitches gpu;     ///< measurement switches of the GPU path
+    bool trace = false;  ///< SessionOptions::trace
 };
 
 struct EngineCallbacks {

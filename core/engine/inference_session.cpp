@@ -1,5 +1,4 @@
-#include "core/engine/fused_ops.h"
-#include "core/engine/inference_session.h"
+#include "core/engine/torch_backend_impl.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -12,6 +11,7 @@
 
 #include "core/common/error.h"
 #include "core/engine/cuda_support.h"
+#include "core/engine/fused_ops.h"
 #include "core/engine/torch_session.h"
 
 namespace fs = std::filesystem;
@@ -97,16 +97,9 @@ torch::jit::Module loadModule(const std::string& path, const torch::Device& devi
 
 }  // namespace
 
-std::unique_ptr<InferenceSession> InferenceSession::load(const ModelEntry& entry,
-                                                         const std::string& path,
-                                                         const DeviceInfo& device) {
-    return load(entry, path, device, SessionOptions());
-}
-
-std::unique_ptr<InferenceSession> InferenceSession::load(const ModelEntry& entry,
-                                                         const std::string& path,
-                                                         const DeviceInfo& device,
-                                                         const SessionOptions& options) {
+std::unique_ptr<InferenceSession> loadTorchSession(const ModelEntry& entry, const std::string& path,
+                                                   const DeviceInfo& device,
+                                                   const SessionOptions& options) {
     configureTorchScriptOnce();
     bool checksumVerified = false;
     checkFile(entry, path, &checksumVerified);
@@ -118,7 +111,8 @@ std::unique_ptr<InferenceSession> InferenceSession::load(const ModelEntry& entry
                               [budget = options.memoryBudget] { setGpuBudgetOnce(budget); });
     WarmStart warm;
     if (device.cuda && TorchSession::warmCacheApplies(entry, options))
-        warm.entry = warmCacheEntry(path, device.name, TorchSession::warmCacheVariant());
+        warm.entry = warmCacheEntry(options.warmCacheDir, path, device.name,
+                                    TorchSession::warmCacheVariant(options));
     std::unique_ptr<TorchSession> session;
     if (warm.entry && readWarmCache(*warm.entry, &warm.halfError)) {
         try {

@@ -29,6 +29,24 @@ struct SessionStats {
     std::string fallbackNote;  ///< set once the session degraded (tiles, CPU); shown to the user
 };
 
+/// Measurement switches of the GPU path (bench/gpu/profile_gpu.sh compares them); the defaults are
+/// the fastest measured on the big-LaMa architecture. The programs fill them from the PM_ENGINE_*
+/// variables (app/engine_environment.cpp); core reads no environment.
+struct GpuSwitches {
+    enum class Freeze { BeforeMove, AfterMove, Off };
+    Freeze freeze = Freeze::BeforeMove;  ///< PM_ENGINE_FREEZE=cpu|gpu|anything else
+    bool autocast = false;      ///< PM_ENGINE_FP16=autocast: autocast instead of fp16 weights
+    bool channelsLast = false;  ///< PM_ENGINE_LAYOUT=channels_last
+    bool cudnnFusion = false;   ///< PM_ENGINE_FUSE=1: cuDNN conv+add+ReLU on the frozen graph
+    /// PM_ENGINE_LAYOUT_FUSION: 1 on, 0 off, -1 on where its CUDA kernels were built.
+    int layoutFusion = -1;
+    bool convTaps = true;             ///< PM_ENGINE_CONV_TAPS (layout fusion)
+    bool channelsLastWeights = true;  ///< PM_ENGINE_CL_WEIGHTS (layout fusion)
+    bool cudnnBenchmark = true;       ///< PM_ENGINE_CUDNN_BENCHMARK
+    int cudnnLimit = 10;              ///< PM_ENGINE_CUDNN_LIMIT: algorithms tried per convolution
+    bool jitOptimize = false;         ///< PM_ENGINE_JIT_OPTIMIZE: TorchScript's passes on the GPU
+};
+
 /// How a session may use the GPU. Defaults are what the application uses.
 struct SessionOptions {
     bool allowHalf = true;   ///< fp16 where the manifest says halfSafe (CUDA only)
@@ -41,6 +59,12 @@ struct SessionOptions {
     int cpuWarmupMaxSide = 256;
     /// GPU: start from (and fill) the per-user warm-up cache of frozen fp16 modules.
     bool useWarmCache = true;
+    /// The warm-up cache's folder (~/.cache/photomend/engine for the programs); "" = no cache.
+    std::string warmCacheDir;
+    GpuSwitches gpu;
+    /// Print where start-up and each request spend their time to stderr (PM_ENGINE_TRACE; it
+    /// synchronizes the GPU at every mark, so only for measuring).
+    bool trace = false;
 };
 
 class InferenceSession {

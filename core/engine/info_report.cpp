@@ -3,25 +3,32 @@
 #include <algorithm>
 #include <sstream>
 
-#include <torch/version.h>
-
 #include "core/engine/inference_session.h"
 #include "core/engine/model_registry.h"
+#include "core/engine/torch_backend.h"
+#include "core/engine/torch_module.h"
 
 namespace pm::engine {
 
 std::string infoReport(const EngineOptions& options) {
     std::ostringstream out;
-    out << "libtorch " << TORCH_VERSION << "\n";
+    std::string problem;
+    const TorchBackend* backend = torchBackend(&problem);
+    if (backend)
+        out << "AI engine: libtorch " << backend->libtorchVersion() << " (" << torchModule().path
+            << ")\n";
+    else
+        out << "AI engine: unavailable: "
+            << (torchModule().problem.empty() ? problem : torchModule().problem)
+            << "; the built-in tools still work\n";
     const DeviceInfo device = selectDevice(options.device);
     out << "device: " << device.describe() << " (" << toString(options.device) << ": "
         << device.reason << ")\n";
-    const std::string modelsDir =
-        options.modelsDir.empty() ? defaultModelsDir() : options.modelsDir;
+    const std::string& modelsDir = options.modelsDir;
     const std::string manifest =
         options.manifestPath.empty() ? defaultManifestPath() : options.manifestPath;
     out << "manifest: " << manifest << "\n";
-    out << "models folder: " << modelsDir << "\n";
+    out << "models folder: " << (modelsDir.empty() ? "(none)" : modelsDir) << "\n";
     out << "checksums: " << (sha256Available() ? "checked (SHA-256)" : "not checked in this build")
         << "\n";
     std::vector<ModelStatus> statuses;
@@ -39,9 +46,15 @@ std::string infoReport(const EngineOptions& options) {
             std::find(disabled.begin(), disabled.end(), s.entry.id) == disabled.end();
         if (s.state == ModelState::NotInstalled) {
             out << "not installed";
+        } else if (!backend) {
+            out << "installed, not checked (the AI engine is unavailable)";
         } else {
             try {
-                auto session = InferenceSession::load(s.entry, s.path, device);
+                SessionOptions sessionOptions;
+                sessionOptions.warmCacheDir = options.warmCacheDir;
+                sessionOptions.gpu = options.gpu;
+                sessionOptions.trace = options.trace;
+                auto session = InferenceSession::load(s.entry, s.path, device, sessionOptions);
                 out << "installed and verified"
                     << (session->stats().checksumVerified ? " (checksum and dry run)"
                                                           : " (dry run)");

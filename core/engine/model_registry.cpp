@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -14,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/engine/install_paths.h"
 
 #ifdef PM_HAVE_OPENSSL
 #include <openssl/evp.h>
@@ -166,12 +166,6 @@ void parseNamed(const std::string& text, const std::string& name,
     }
 }
 
-std::string exeDir() {
-    std::error_code ec;
-    auto exe = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? std::string() : exe.parent_path().string();
-}
-
 }  // namespace
 
 ModelRegistry ModelRegistry::parse(const std::string& manifestJson, const std::string& modelsDir) {
@@ -199,7 +193,7 @@ std::vector<ModelStatus> ModelRegistry::scan() const {
         s.entry = e;
         const fs::path path = fs::path(modelsDir_) / e.file;
         std::error_code ec;
-        if (fs::is_regular_file(path, ec)) {
+        if (!modelsDir_.empty() && fs::is_regular_file(path, ec)) {
             s.state = ModelState::Installed;
             s.path = path.string();
         }
@@ -208,19 +202,9 @@ std::vector<ModelStatus> ModelRegistry::scan() const {
     return out;
 }
 
-std::string defaultModelsDir() {
-    const char* xdg = std::getenv("XDG_DATA_HOME");
-    if (xdg && *xdg == '/') return (fs::path(xdg) / "PhotoMend" / "models").string();
-    const char* home = std::getenv("HOME");
-    const fs::path base = home && *home ? fs::path(home) : fs::temp_directory_path();
-    return (base / ".local" / "share" / "PhotoMend" / "models").string();
-}
-
 std::string defaultManifestPath() {
-    const char* env = std::getenv("PHOTOMEND_MANIFEST");
-    if (env && *env) return env;
     std::error_code ec;
-    const std::string dir = exeDir();
+    const std::string dir = executableDir();
     if (!dir.empty()) {
         const auto installed =
             fs::path(dir) / ".." / "share" / "photomend" / "models" / "manifest.json";

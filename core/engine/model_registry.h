@@ -59,10 +59,8 @@ private:
     std::vector<ModelEntry> entries_;
 };
 
-/// $XDG_DATA_HOME/PhotoMend/models, or ~/.local/share/PhotoMend/models.
-std::string defaultModelsDir();
-/// The manifest shipped with PhotoMend: $PHOTOMEND_MANIFEST, the installed share folder, or the
-/// source tree's models/manifest.json.
+/// The manifest shipped with PhotoMend: the installed share folder, or the source tree's
+/// models/manifest.json ($PHOTOMEND_MANIFEST is the programs' to read: app/engine_environment.h).
 std::string defaultManifestPath();
 /// Lower-case hex SHA-256 of a file. Throws pm::Error when it cannot be read. Returns "" when this
 /// build has no OpenSSL (checksums are then reported as not checked).

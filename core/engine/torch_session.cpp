@@ -150,38 +150,20 @@ TracedOpCounts freezeInPlace(torch::jit::Module& module) {
     return optimizeFrozen(module);
 }
 
-// Measurement switches for the GPU path (bench/gpu/profile_gpu.sh compares them); the defaults are
-// the fastest measured on the big-LaMa architecture.
-std::string knob(const char* name, const char* fallback) {
-    const char* value = std::getenv(name);
-    return value && *value ? value : fallback;
-}
-
-// "cpu": freeze before the weights move to the GPU; "gpu": after; anything else: not frozen.
-std::string freezeSwitch() { return knob("PM_ENGINE_FREEZE", "cpu"); }
-bool autocastSwitch() { return knob("PM_ENGINE_FP16", "weights") == "autocast"; }
-bool channelsLastSwitch() { return knob("PM_ENGINE_LAYOUT", "nchw") == "channels_last"; }
-bool fusionSwitch() { return knob("PM_ENGINE_FUSE", "0") == "1"; }
-// The pads and sums of layout_fusion.h: on by default where their CUDA kernels were built.
-bool layoutFusionSwitch() {
-    return knob("PM_ENGINE_LAYOUT_FUSION", fused::haveCudaKernels() ? "1" : "0") == "1";
-}
-
-// PM_ENGINE_TRACE=1 prints where start-up and each request spend their time (synchronizing the GPU
-// at every mark, so only for measuring).
-bool tracing() {
-    static const bool on = std::getenv("PM_ENGINE_TRACE") != nullptr;
-    return on;
+// The pads and sums of layout_fusion.h: by default on where their CUDA kernels were built.
+bool layoutFusionOn(const GpuSwitches& gpu) {
+    return gpu.layoutFusion < 0 ? fused::haveCudaKernels() : gpu.layoutFusion == 1;
 }
 
 class PhaseTrace {
 public:
-    explicit PhaseTrace(std::string scope) : scope_(std::move(scope)) { restart(); }
+    /// on: SessionOptions::trace; off, it costs nothing.
+    PhaseTrace(bool on, std::string scope) : on_(on), scope_(std::move(scope)) { restart(); }
     void restart() {
-        if (tracing()) last_ = std::chrono::steady_clock::now();
+        if (on_) last_ = std::chrono::steady_clock::now();
     }
     void mark(const std::string& phase) {
-        if (!tracing()) return;
+        if (!on_) return;
         cuda::synchronize();
         const auto now = std::chrono::steady_clock::now();
         // The monotonic clock's absolute reading lines marks up with the benchmark's own.
@@ -192,6 +174,7 @@ public:
     }
 
 private:
+    bool on_;
     std::string scope_;
     std::chrono::steady_clock::time_point last_;
 };
@@ -220,16 +203,16 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
       warm_(std::move(warm)),
       torchDevice_(device_.cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU)) {
     module_.eval();
-    PhaseTrace trace("load " + fileName_);
+    PhaseTrace trace(options_.trace, "load " + fileName_);
     if (device_.cuda) {
         // NCHW by default: measured on the big-LaMa architecture at 1024² (H100), channels_last
         // made the network 1.5x slower, because its reflection pads, channel slices, concatenations
         // and FFTs each convert back to NCHW and cuDNN's NHWC batch norm is slow.
-        channelsLast_ = channelsLastSwitch();
-        cudnnBenchmark_ = knob("PM_ENGINE_CUDNN_BENCHMARK", "1") == "1";
+        channelsLast_ = options_.gpu.channelsLast;
+        cudnnBenchmark_ = options_.gpu.cudnnBenchmark;
         // cuDNN tries at most this many algorithms per convolution when autotuning a bucket.
-        const long limit = std::strtol(knob("PM_ENGINE_CUDNN_LIMIT", "10").c_str(), nullptr, 10);
-        at::globalContext().setBenchmarkLimitCuDNN(limit > 0 ? static_cast<int>(limit) : 10);
+        const int limit = options_.gpu.cudnnLimit;
+        at::globalContext().setBenchmarkLimitCuDNN(limit > 0 ? limit : 10);
     }
     if (device_.cuda && warm_.fromCache) {
         // The cached module is what the lines below made from this file last time.
@@ -238,7 +221,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
     } else if (device_.cuda) {
         // Freezing inlines the submodules and folds batch norms into convolution weights: fewer
         // kernels per request. "cpu" freezes before the weights move to the GPU.
-        const std::string freeze = freezeSwitch();
+        const GpuSwitches::Freeze freeze = options_.gpu.freeze;
         auto freezeAndFold = [&] {
             try {
                 const TracedOpCounts traced = freezeInPlace(module_);
@@ -266,13 +249,13 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
                        " batch norms after conv sums and transposed convs (first sum left: " +
                        whyNot + ")");
         };
-        if (freeze == "cpu") freezeAndFold();
+        if (freeze == GpuSwitches::Freeze::BeforeMove) freezeAndFold();
         module_.to(torchDevice_);
         forEachGraph(module_, [&](auto& graph) {
             castTensorConstants(graph->block(), torchDevice_, c10::nullopt);
         });
         trace.mark("weights to the GPU");
-        if (freeze == "gpu") freezeAndFold();
+        if (freeze == GpuSwitches::Freeze::AfterMove) freezeAndFold();
         if (channelsLast_) {  // a frozen module's weights are constants: only inputs change
             torch::NoGradGuard noGrad;
             for (auto parameter : module_.parameters())
@@ -280,7 +263,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
                     parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
         }
         half_ = options_.allowHalf && entry_.contract.halfSafe;
-        if (half_ && autocastSwitch()) {
+        if (half_ && options_.gpu.autocast) {
             keepFftInFloat(module_, false);
         } else if (half_) {
             // fp16 weights rather than autocast: no cast kernels around every operation. The fp32
@@ -292,7 +275,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         // cuDNN's fused convolution + bias (+ residual sum) + ReLU on the frozen graph. Off: on the
         // big-LaMa architecture (H200) it saved 0.25 ms of 19.9 at 1024² and its rewrite cost
         // 0.26 s of start-up.
-        if (frozen_ && fusionSwitch()) {
+        if (frozen_ && options_.gpu.cudnnFusion) {
             forEachGraph(module_, [](auto& graph) {
                 torch::jit::EliminateCommonSubexpression(graph);
                 torch::jit::FuseFrozenConvAddRelu(graph);
@@ -303,7 +286,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         prepareForCpu();
         trace.mark("CPU graph rewrite");
     }
-    if (device_.cuda && frozen_ && halfWeights_ && layoutFusionSwitch()) fuseLayouts();
+    if (device_.cuda && frozen_ && halfWeights_ && layoutFusionOn(options_.gpu)) fuseLayouts();
     stats_.half = half_;
     stats_.checksumVerified = checksumVerified;
     stats_.precisionNote =
@@ -380,9 +363,8 @@ torch::Tensor TorchSession::forwardEager(const std::vector<torch::Tensor>& input
     // On the GPU, TorchScript's own graph passes cost a quarter second on the first call of a
     // frozen graph and bought nothing measurable (big-LaMa, H200: 19.69 vs 19.71 ms at 1024²);
     // CUDA graph replay skips the interpreter anyway. The CPU keeps them.
-    static const bool jitOptimizeOnGpu = knob("PM_ENGINE_JIT_OPTIMIZE", "0") == "1";
     c10::optional<torch::jit::GraphOptimizerEnabledGuard> noJitPasses;
-    if (device_.cuda && !jitOptimizeOnGpu) noJitPasses.emplace(false);
+    if (device_.cuda && !options_.gpu.jitOptimize) noJitPasses.emplace(false);
     auto result = module.forward(args);
     if (!result.isTensor())
         throw Error(fileName_ + ": wrong contract: expected a tensor output, got " +
@@ -435,7 +417,7 @@ cv::Mat TorchSession::replay(const cv::Mat& image, const cv::Mat* holes) {
 
 void TorchSession::verifyContract() {
     FlagScope warm(inWarmUp_);
-    PhaseTrace trace("load " + fileName_);
+    PhaseTrace trace(options_.trace, "load " + fileName_);
     const auto& c = entry_.contract;
     const int side = c.fixedSize > 0 ? c.fixedSize : roundUp(64, std::max(1, c.sizeMultiple));
     const std::string call = c.kind == "inpaint" ? "forward(image, mask)" : "forward(image)";
@@ -491,7 +473,7 @@ cv::Mat TorchSession::inpaintOnce(const cv::Mat& bgr, const cv::Mat& mask) {
         cv::copyMakeBorder(bgr, image, 0, ph - rows, 0, pw - cols, cv::BORDER_REFLECT);
         cv::copyMakeBorder(mask, holes, 0, ph - rows, 0, pw - cols, cv::BORDER_CONSTANT, 0);
     }
-    PhaseTrace trace("inpaint " + std::to_string(pw) + "x" + std::to_string(ph));
+    PhaseTrace trace(options_.trace, "inpaint " + std::to_string(pw) + "x" + std::to_string(ph));
     if (cv::Mat replayed = replay(image, &holes); !replayed.empty()) {
         trace.mark("pixels in, graph, pixels out");
         return finishRequest(replayed, bgr.size(), entry_.contract.fixedSize > 0, false);
@@ -671,22 +653,23 @@ cv::Mat TorchSession::imageToImage(const cv::Mat& bgr) {
 }
 
 bool TorchSession::warmCacheApplies(const ModelEntry& entry, const SessionOptions& options) {
-    return options.useWarmCache && options.allowHalf && entry.contract.halfSafe &&
-           freezeSwitch() == "cpu" && !autocastSwitch() && !channelsLastSwitch() &&
-           !fusionSwitch();
+    const GpuSwitches& gpu = options.gpu;
+    return options.useWarmCache && !options.warmCacheDir.empty() && options.allowHalf &&
+           entry.contract.halfSafe && gpu.freeze == GpuSwitches::Freeze::BeforeMove &&
+           !gpu.autocast && !gpu.channelsLast && !gpu.cudnnFusion;
 }
 
-std::string TorchSession::warmCacheVariant() {
-    return layoutFusionSwitch() ? "frozen fp16 NCHW, fused layouts 12" : "frozen fp16 NCHW";
+std::string TorchSession::warmCacheVariant(const SessionOptions& options) {
+    return layoutFusionOn(options.gpu) ? "frozen fp16 NCHW, fused layouts 12" : "frozen fp16 NCHW";
 }
 
 void TorchSession::fuseLayouts() {
-    PhaseTrace trace("load " + fileName_);
+    PhaseTrace trace(options_.trace, "load " + fileName_);
     LayoutFusionCounts counts;
     try {
         LayoutFusionOptions options;
-        options.convTaps = knob("PM_ENGINE_CONV_TAPS", "1") == "1";
-        options.channelsLastWeights = knob("PM_ENGINE_CL_WEIGHTS", "1") == "1";
+        options.convTaps = options_.gpu.convTaps;
+        options.channelsLastWeights = options_.gpu.channelsLastWeights;
         forEachGraph(module_,
                      [&](auto& graph) { counts += fuseLayoutsAndPointwise(graph, options); });
     } catch (const std::exception& e) {
@@ -700,7 +683,7 @@ void TorchSession::saveWarmCache() {
     if (warm_.fromCache || !warm_.entry || !frozen_ || !halfWeights_ || !half_) return;
     const double error = stats().halfRelativeError;
     if (error < 0) return;
-    PhaseTrace trace("warm-up cache " + fileName_);
+    PhaseTrace trace(options_.trace, "warm-up cache " + fileName_);
     try {
         const std::string temporary = warm_.entry->modulePath + ".tmp";
         module_.save(temporary);
@@ -726,7 +709,7 @@ void TorchSession::measureHalfError() {
                          : roundUp(64, std::max(1, entry_.contract.sizeMultiple));
     const auto inputs = sampleInputs(side, side, 3);
     at::globalContext().setBenchmarkCuDNN(false);  // a shape that never comes back
-    PhaseTrace trace("fp16 check " + fileName_);
+    PhaseTrace trace(options_.trace, "fp16 check " + fileName_);
     torch::Tensor reference;
     {
         // The fp32 module runs once: its graph optimizations would cost more than they save.
@@ -796,7 +779,7 @@ void TorchSession::captureGraph(const cv::Mat& image, const cv::Mat& mask) {
 
 void TorchSession::warmUp() {
     FlagScope warm(inWarmUp_);
-    PhaseTrace trace("warm-up " + fileName_);
+    PhaseTrace trace(options_.trace, "warm-up " + fileName_);
     if (device_.cuda && half_) measureHalfError();
     trace.mark("fp16 error check");
     std::vector<int> sides = entry_.contract.buckets;

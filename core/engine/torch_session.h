@@ -35,7 +35,7 @@ public:
     static bool warmCacheApplies(const ModelEntry& entry, const SessionOptions& options);
     bool fromWarmCache() const { return warm_.fromCache; }
     /// What the warm-up cache entry of this build's GPU path is called (it holds the rewritten graph).
-    static std::string warmCacheVariant();
+    static std::string warmCacheVariant(const SessionOptions& options);
 
     const ModelEntry& entry() const override { return entry_; }
     const DeviceInfo& device() const override { return device_; }

@@ -1,7 +1,6 @@
 #include "core/engine/warm_cache.h"
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -14,25 +13,13 @@
 namespace fs = std::filesystem;
 
 namespace pm::engine {
-namespace {
 
-fs::path cacheDir() {
-    if (const char* dir = std::getenv("PM_ENGINE_CACHE_DIR"); dir && *dir)
-        return std::string(dir) == "off" ? fs::path() : fs::path(dir);
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-        return fs::path(xdg) / "photomend" / "engine";
-    if (const char* home = std::getenv("HOME"); home && *home)
-        return fs::path(home) / ".cache" / "photomend" / "engine";
-    return {};
-}
-
-}  // namespace
-
-std::optional<WarmCacheEntry> warmCacheEntry(const std::string& modelPath,
+std::optional<WarmCacheEntry> warmCacheEntry(const std::string& cacheDir,
+                                             const std::string& modelPath,
                                              const std::string& deviceName,
                                              const std::string& variant) {
-    const fs::path dir = cacheDir();
-    if (dir.empty()) return std::nullopt;
+    if (cacheDir.empty()) return std::nullopt;
+    const fs::path dir = cacheDir;
     std::error_code ec;
     const fs::path model = fs::absolute(modelPath, ec);
     const auto size = fs::file_size(model, ec);

@@ -14,10 +14,10 @@ struct WarmCacheEntry {
     std::string infoPath;    ///< JSON: key and fp16 error
 };
 
-/// The entry for a model file, or nothing when caching is off (PM_ENGINE_CACHE_DIR=off) or the
-/// file cannot be inspected. The cache folder is $PM_ENGINE_CACHE_DIR, else
-/// $XDG_CACHE_HOME/photomend/engine, else ~/.cache/photomend/engine.
-std::optional<WarmCacheEntry> warmCacheEntry(const std::string& modelPath,
+/// The entry for a model file in `cacheDir` (SessionOptions::warmCacheDir), or nothing when caching
+/// is off (cacheDir "") or the file cannot be inspected.
+std::optional<WarmCacheEntry> warmCacheEntry(const std::string& cacheDir,
+                                             const std::string& modelPath,
                                              const std::string& deviceName,
                                              const std::string& variant);
 /// True when the entry's module and info exist and the info was written for this key.

@@ -283,7 +283,8 @@ TEST(InferenceSessionGpu, OutOfMemoryInTilesMovesToTheCpuAndSaysWhy) {
 TEST(InferenceSessionGpu, SecondStartComesFromTheWarmUpCacheWithTheSamePixels) {
     if (!cuda::available()) GTEST_SKIP() << "no CUDA GPU";
     test::TempDir dir;
-    ::setenv("PM_ENGINE_CACHE_DIR", dir.file("cache").c_str(), 1);
+    SessionOptions options;
+    options.warmCacheDir = dir.file("cache");
     test::saveGreyFillModel(dir.file("fill.pt"));
     const auto entry = entryFor(
         "fill.pt",
@@ -293,14 +294,14 @@ TEST(InferenceSessionGpu, SecondStartComesFromTheWarmUpCacheWithTheSamePixels) {
     mask(cv::Rect(5, 6, 12, 9)).setTo(255);
     const auto device = selectDevice(DevicePreference::Cuda);
 
-    auto first = InferenceSession::load(entry, dir.file("fill.pt"), device);
+    auto first = InferenceSession::load(entry, dir.file("fill.pt"), device, options);
     first->warmUp();
     const cv::Mat firstOut = first->inpaint(image, mask);
     const double firstError = first->stats().halfRelativeError;
     first->afterReady();
     first.reset();
 
-    auto second = InferenceSession::load(entry, dir.file("fill.pt"), device);
+    auto second = InferenceSession::load(entry, dir.file("fill.pt"), device, options);
     ASSERT_TRUE(dynamic_cast<TorchSession&>(*second).fromWarmCache());
     second->warmUp();
     EXPECT_TRUE(second->stats().half);
@@ -312,11 +313,10 @@ TEST(InferenceSessionGpu, SecondStartComesFromTheWarmUpCacheWithTheSamePixels) {
     // Damage the cached module: the next start ignores it and serves from the file.
     for (const auto& file : std::filesystem::directory_iterator(dir.file("cache")))
         if (file.path().extension() == ".pt") std::ofstream(file.path()) << "not a module";
-    auto third = InferenceSession::load(entry, dir.file("fill.pt"), device);
+    auto third = InferenceSession::load(entry, dir.file("fill.pt"), device, options);
     EXPECT_FALSE(dynamic_cast<TorchSession&>(*third).fromWarmCache());
     third->warmUp();
     EXPECT_EQ(cv::norm(third->inpaint(image, mask), firstOut, cv::NORM_INF), 0.0);
-    ::unsetenv("PM_ENGINE_CACHE_DIR");
 }
 
 }  // namespace

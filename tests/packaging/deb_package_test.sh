@@ -112,6 +112,7 @@ done
 echo "== file list"
 dpkg-deb -c "$deb" | awk '{print $6}' >"$work/files"
 expected=(./usr/bin/photomend ./usr/bin/photomend-cli
+          ./usr/lib/photomend/libphotomend-torch.so ./usr/lib/photomend/libphotomend-cli.so
           ./usr/share/applications/$app_id.desktop
           ./usr/share/metainfo/$app_id.metainfo.xml
           ./usr/share/icons/hicolor/scalable/apps/$app_id.svg
@@ -121,7 +122,7 @@ for size in 16 22 24 32 48 64 128 256 512; do
 done
 for path in "${expected[@]}"; do grep -qxF "$path" "$work/files" || fail "the package lacks $path"; done
 # Nothing of the build (static libraries, headers, test programs) and nothing outside /usr.
-stray=$(grep -v '/$' "$work/files" | grep -vE '^\./usr/(bin/photomend(-cli)?|share/(applications|metainfo|icons|photomend)/.*)$')
+stray=$(grep -v '/$' "$work/files" | grep -vE '^\./usr/(bin/photomend(-cli)?|lib/photomend/libphotomend-(torch|cli)\.so|share/(applications|metainfo|icons|photomend)/.*)$')
 [[ -z "$stray" ]] || fail "unexpected files in the package: $stray"
 echo "$(grep -vc '/$' "$work/files") files"
 
@@ -139,6 +140,12 @@ for size in 16 32 256 512; do
     got=$(identify -format '%wx%h' "$png" 2>/dev/null)
     [[ "$got" == "${size}x${size}" ]] || fail "$png is '$got', not ${size}x${size}"
 done
+
+echo "== the unpacked photomend-cli opens the package's libtorch module, not the build's"
+info=$("$work/root/usr/bin/photomend-cli" info --models-dir "$work/no-models" 2>&1) ||
+    fail "photomend-cli info failed: $info"
+grep -q "^AI engine: libtorch .*/usr/lib/photomend/libphotomend-torch.so)$" <<<"$info" ||
+    fail "photomend-cli info does not use the installed module: $info"
 
 echo "== the unpacked program under Xvfb, LANG=zh_CN.UTF-8"
 rm -f "$shot"

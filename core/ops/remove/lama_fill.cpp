@@ -5,16 +5,10 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/image/pixel_convert.h"
+
 namespace pm::ops {
 namespace {
-
-cv::Mat toBgr8(const cv::Mat& image) {
-    cv::Mat bgr = image;
-    if (image.depth() == CV_16U) image.convertTo(bgr, CV_8U, 1.0 / 257.0);
-    if (bgr.channels() == 1) cv::cvtColor(bgr, bgr, cv::COLOR_GRAY2BGR);
-    if (bgr.channels() == 4) cv::cvtColor(bgr, bgr, cv::COLOR_BGRA2BGR);
-    return bgr;
-}
 
 cv::Mat fromBgr8(const cv::Mat& bgr, const cv::Mat& like) {
     cv::Mat colour = bgr;
@@ -35,7 +29,7 @@ cv::Mat fromBgr8(const cv::Mat& bgr, const cv::Mat& like) {
 
 cv::Mat lamaFill(engine::InferenceSession& session, const cv::Mat& image, const cv::Mat& hole,
                  int maxSide) {
-    cv::Mat bgr = toBgr8(image);
+    cv::Mat bgr = image::toBgr8(image);
     cv::Mat mask = hole > 0;
     const int side = std::max(image.cols, image.rows);
     const bool shrink = maxSide > 0 && side > maxSide;

@@ -10,8 +10,8 @@
 #include <opencv2/photo.hpp>
 
 #include "core/ops/remove/patch_field.h"
+#include "core/ops/remove/device_em_link.h"
 #include "core/ops/remove/line_continuation.h"
-#include "core/ops/remove/patch_field_device.h"
 #include "core/ops/remove/smooth_offset.h"
 #include "core/ops/remove/stage_timer.h"
 
@@ -363,14 +363,14 @@ bool emOnDevice(Level& level, const PatchMatchParams& params, int iterations, in
         return false;
     patchmatch::DeviceEm em;
     em.cuda = params.device == Device::Gpu;
-    if (em.cuda && !patchmatch::deviceEmAvailable()) return false;
+    if (em.cuda && !patchmatch::deviceEmLinkAvailable()) return false;
     em.iterations = iterations;
     em.sweeps = params.searchSweeps;
     em.maxRadius = searchRadius;
     em.seed = seed;
     em.profile = params.profile;
     em.checkpoint = params.checkpoint;
-    return patchmatch::emOnDevice(level, em);
+    return patchmatch::emOnDeviceLink(level, em);
 }
 
 }  // namespace

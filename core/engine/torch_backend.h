@@ -1,0 +1,40 @@
+#pragma once
+// What core asks of the libtorch module (libphotomend-torch.so, torch_module.h): the calls that
+// need libtorch, behind an interface without torch types. The module implements it
+// (torch_backend_impl.cpp); everything else reaches it through torchBackend().
+#include <memory>
+#include <string>
+
+#include "core/engine/device.h"
+#include "core/engine/inference_session.h"
+#include "core/engine/model_registry.h"
+
+namespace pm::engine {
+
+class TorchBackend {
+public:
+    /// e.g. "2.1.2"
+    virtual std::string libtorchVersion() const = 0;
+    /// selectDevice() as libtorch sees it (CUDA present or not; sets its CPU threads).
+    virtual DeviceInfo selectDevice(DevicePreference preference) const = 0;
+    /// InferenceSession::load().
+    virtual std::unique_ptr<InferenceSession> loadSession(const ModelEntry& entry,
+                                                          const std::string& path,
+                                                          const DeviceInfo& device,
+                                                          const SessionOptions& options) const = 0;
+
+protected:
+    ~TorchBackend() = default;  // the module owns it
+};
+
+/// The module's entry point: extern "C" const TorchBackend* pm_torch_backend_v1().
+constexpr const char* kTorchBackendSymbol = "pm_torch_backend_v1";
+
+/// The backend, opening the module on first use; nullptr when it is unavailable, with the reason
+/// in `problem` (when given): "the AI engine is unavailable: libphotomend-torch.so was not found
+/// (looked in ...)".
+const TorchBackend* torchBackend(std::string* problem = nullptr);
+/// The backend only when the module is open already; never opens it.
+const TorchBackend* torchBackendIfOpen();
+
+}  // namespace pm::engine

@@ -1,0 +1,37 @@
+#include "core/engine/torch_backend_impl.h"
+
+#include <algorithm>
+#include <thread>
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+namespace pm::engine {
+namespace {
+
+class LibtorchBackend final : public TorchBackend {
+public:
+    LibtorchBackend() {
+        // Every core, as selectDevice() promises: a model on the CPU is compute-bound and the
+        // engine's worker is the only heavy thread.
+        at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    }
+    std::string libtorchVersion() const override { return TORCH_VERSION; }
+    DeviceInfo selectDevice(DevicePreference preference) const override {
+        return selectTorchDevice(preference);
+    }
+    std::unique_ptr<InferenceSession> loadSession(const ModelEntry& entry, const std::string& path,
+                                                  const DeviceInfo& device,
+                                                  const SessionOptions& options) const override {
+        return loadTorchSession(entry, path, device, options);
+    }
+};
+
+}  // namespace
+
+const TorchBackend& torchBackendImpl() {
+    static const LibtorchBackend backend;
+    return backend;
+}
+
+}  // namespace pm::engine
