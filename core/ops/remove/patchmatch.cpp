@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <atomic>
 #include <future>
 #include <vector>
 
@@ -100,13 +99,6 @@ cv::Mat toGuide(const cv::Mat& image, const cv::Mat& hole, double featureGain) {
     cv::merge(planes, guide);
     return guide;
 }
-
-// The input with the lines that cross the hole drawn through it (`source`), what is left of the
-// hole for the patches (`hole`), the drawn pixels (`drawn`, empty when none) and the textured guide
-// of `source` around `hole`.
-struct LinesAndGuide {
-    cv::Mat source, hole, drawn, guide;
-};
 
 // The guide of a large crop in bands of rows, in parallel. Every step of it reaches at most 3 rows
 // (Sobel 1 plus box blur 2; dilation 1 plus box blur 2), so a band computed with 8 extra rows on
@@ -397,33 +389,10 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
 
     std::vector<Level> levels(1);
     levels[0].radius = params.patchSize / 2;
-    // The lines drawn through the hole and the textured guide of what is left of it are wanted
-    // unless the hole turns out thin or FSR fills it alone (scratches): they are made beside the
-    // distance transform that decides that, and dropped in those cases. Lines first, then one
-    // guide of the smaller hole: building the guide of the full hole too, then again once lines
-    // were drawn, had cost about 150-230 ms at 12 MP.
-    // Set once the textured fill is known not to be wanted: the task skips what it has not begun.
-    std::atomic<bool> textureUnwanted{false};
-    std::future<LinesAndGuide> textured = std::async(std::launch::async, [&] {
-        StageTimer taskTimer("fill task", params.profile);
-        LinesAndGuide made{image, unknown, cv::Mat(), cv::Mat()};
-        if (params.continueLines && !textureUnwanted) {
-            cv::Mat work = image.clone();
-            cv::Mat drawn = continueLines(work, unknown, params.lines);
-            taskTimer.lap("continue lines");
-            if (cv::countNonZero(drawn) > 0) {
-                made.source = work;
-                // A new matrix: assigning the expression to `made.hole` would write into
-                // `unknown`'s buffer, which the distance transform is reading.
-                const cv::Mat smaller = unknown & (drawn == 0);
-                made.hole = smaller;
-                made.drawn = drawn;
-            }
-        }
-        if (!textureUnwanted)
-            made.guide = toGuideInBands(made.source, made.hole, params.textureGain);
-        taskTimer.lap("textured guide");
-        return made;
+    // The textured guide is wanted unless the hole turns out thin or FSR fills it alone (scratches):
+    // it is built beside the distance transform that decides that, and dropped in those cases.
+    std::future<cv::Mat> texturedGuide = std::async(std::launch::async, [&] {
+        return toGuideInBands(image, unknown, params.textureGain);
     });
     const HoleDistance holeDistance(unknown);
     float radius = holeDistance.radius();
@@ -431,17 +400,14 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     // Thin holes (scratches) are mostly surrounded by known pixels: a smooth mean of well-matched
     // patches is closest to the truth there, and texture features only add noise.
     const bool thin = radius <= static_cast<float>(levels[0].radius);
-    if (thin) textureUnwanted = true;
     // Scratches and brush strokes: the fill is mostly boundary, where FSR's estimate is closer to
     // the truth than copied patches. Scratches take it as it is; strokes keep only its low band and
     // take the grain from the patches, so they do not look smeared.
     cv::Mat narrowBase;
 #ifdef PM_FILL_WITH_FSR
     if (image.depth() == CV_8U && (image.channels() == 1 || image.channels() == 3)) {
-        if (holeDistance.thinShare(params.thinReach) >= params.narrowShare + 0.08) {
-            textureUnwanted = true;
+        if (holeDistance.thinShare(params.thinReach) >= params.narrowShare + 0.08)
             return fsrFill(image, unknown);
-        }
         if (holeDistance.thinShare(params.narrowReach) >= params.narrowShare) {
             narrowBase = fsrFill(image, unknown);
             checkpoint();  // FSR takes a while on long strokes: honour a cancel before going on
@@ -453,21 +419,28 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
                      holeDistance.holePixels, holeDistance.radius(),
                      holeDistance.thinShare(params.thinReach));
     timer.lap("narrow checks");
-    // Lines that cross the hole were drawn first (above, beside the distance transform); from here
-    // on the patches fill `unknown`, the hole less those lines, in `source`, the input with them
-    // drawn. `fullHole` is the whole hole, kept for the final vote and the colour offset.
+    // Lines that cross the hole are drawn first; from here on the patches fill `unknown`, the
+    // hole less those lines, in `source`, the input with them drawn.
+    // A copy: assigning a mask expression to `unknown` below writes into its buffer.
     const cv::Mat fullHole = unknown.clone();
     cv::Mat source = image, drawn;
-    if (thin) {
-        levels[0].guide = toGuideInBands(image, unknown, 0.0);
-    } else {
-        LinesAndGuide made = textured.get();
-        source = made.source;
-        unknown = made.hole;
-        drawn = made.drawn;
-        levels[0].guide = made.guide;
+    if (params.continueLines && !thin) {
+        cv::Mat work = image.clone();
+        drawn = continueLines(work, unknown, params.lines);
+        if (cv::countNonZero(drawn) > 0) {
+            texturedGuide.wait();  // it reads `unknown`: made again below for the smaller hole
+            source = work;
+            unknown = fullHole & (drawn == 0);
+            texturedGuide = std::async(std::launch::deferred, [&] {
+                return toGuideInBands(source, unknown, params.textureGain);
+            });
+        } else {
+            drawn.release();
+        }
     }
-    timer.lap("continue lines and guide");
+    timer.lap("continue lines");
+    levels[0].guide = thin ? toGuideInBands(image, unknown, 0.0) : texturedGuide.get();
+    timer.lap("guide");
     levels[0].hole = unknown;
     const int minSide = std::max(4 * params.patchSize, 24);
     // Halve until the hole is about a patch wide: there the diffusion start is good enough.
