@@ -8,6 +8,8 @@
 #include <exception>
 
 #include "app/cli/cli_common.h"
+#include "app/engine_environment.h"
+#include "core/engine/engine.h"
 #include "core/engine/model_registry.h"
 #include "model_store/model_files.h"
 
@@ -89,10 +91,14 @@ int runModels(const QStringList& arguments) {
         return 2;
     }
     try {
-        const std::string dir = parser.isSet("models-dir") ? parser.value("models-dir").toStdString()
-                                                           : engine::defaultModelsDir();
-        const std::string manifest = parser.isSet("manifest") ? parser.value("manifest").toStdString()
-                                                              : engine::defaultManifestPath();
+        // The same folders as every other command: the flags, else the environment's defaults.
+        engine::EngineOptions options;
+        if (parser.isSet("models-dir")) options.modelsDir = parser.value("models-dir").toStdString();
+        if (parser.isSet("manifest")) options.manifestPath = parser.value("manifest").toStdString();
+        app::applyEngineEnvironment(options);
+        const std::string& dir = options.modelsDir;
+        const std::string manifest =
+            options.manifestPath.empty() ? engine::defaultManifestPath() : options.manifestPath;
         const auto registry = engine::ModelRegistry::load(manifest, dir);
         if (action == "list") return list(registry);
         if (action == "download") return download(registry, words[1]);
