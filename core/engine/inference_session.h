@@ -25,7 +25,7 @@ struct SessionStats {
     /// ||fp16 - fp32|| / ||fp32|| measured at warm-up on the GPU; -1 when not measured.
     double halfRelativeError = -1.0;
     int64_t tiledCalls = 0;         ///< requests that ran in tiles after the GPU ran out of memory
-    bool checksumVerified = false;  ///< the manifest had a SHA-256 and the file matched it
+    bool checksumVerified = false;  ///< the manifest had a SHA-256 or MD5 and the file matched it
     std::string fallbackNote;  ///< set once the session degraded (tiles, CPU); shown to the user
 };
 

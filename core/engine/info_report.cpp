@@ -29,7 +29,7 @@ std::string infoReport(const EngineOptions& options) {
         options.manifestPath.empty() ? defaultManifestPath() : options.manifestPath;
     out << "manifest: " << manifest << "\n";
     out << "models folder: " << (modelsDir.empty() ? "(none)" : modelsDir) << "\n";
-    out << "checksums: " << (sha256Available() ? "checked (SHA-256)" : "not checked in this build")
+    out << "checksums: " << (sha256Available() ? "checked (SHA-256 or MD5, as the manifest records)" : "not checked in this build")
         << "\n";
     std::vector<ModelStatus> statuses;
     try {
