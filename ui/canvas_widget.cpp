@@ -134,8 +134,8 @@ void CanvasWidget::drawPhoto(QPainter& painter, const QRect& exposed, bool origi
         painter.setRenderHint(QPainter::SmoothPixmapTransform, zoom < 1.0);
         // The smallest pyramid level that still has at least one source pixel per screen pixel.
         int level = 0;
-        while (!original && level < 8 && zoom * std::pow(2.0, level + 1) <= 1.0) ++level;
-        const QImage& source = original ? document_->displayOriginal()
+        while (level < 8 && zoom * std::pow(2.0, level + 1) <= 1.0) ++level;
+        const QImage& source = original ? document_->displayOriginal(level)
                                : !preview_.isNull() ? preview_
                                                     : document_->displayLevel(level);
         const double scale = double(source.width()) / document_->size().width();

@@ -17,13 +17,29 @@ namespace {
 const QColor kMaskColour(255, 40, 90, 120);
 
 QRect toQRect(const cv::Rect& r) { return {r.x, r.y, r.width, r.height}; }
+
+// Each level halves the one above, rounding down, never below one pixel.
+cv::Size levelSize(cv::Size size, int level) {
+    for (int i = 0; i < level; ++i) size = {std::max(1, size.width / 2), std::max(1, size.height / 2)};
+    return size;
+}
+
+// Area averaging straight from the pixels: one pass however deep the level, and no full-size
+// display copy for a photo that is only ever seen zoomed out (a 12 MP photo opens at about 1/4).
+QImage displayAt(const cv::Mat& pixels, int level) {
+    if (level <= 0) return image::toQImage(pixels);
+    cv::Mat small;
+    cv::resize(pixels, small, levelSize(pixels.size(), level), 0, 0, cv::INTER_AREA);
+    return image::toQImage(small);
+}
 }  // namespace
 
 Document::Document(image::LoadedPhoto photo, const QString& path, QObject* parent)
     : QObject(parent), photo_(std::move(photo)), path_(path) {
-    image_ = photo_.pixels.clone();
+    // The photo shares the original's pixels until its first edit (writePatch copies them then):
+    // opening a 12 MP photo does not wait for a 36 MB copy it may never need.
+    image_ = photo_.pixels;
     mask_ = cv::Mat::zeros(image_.size(), CV_8UC1);
-    display_ = image::toQImage(image_);
     maskOverlay_ = ui::maskOverlay(mask_, kMaskColour);
     connect(&undo_, &QUndoStack::indexChanged, this, [this](int index) {
         // A click in the history panel may land on a dropped step: go back to the oldest kept one.
@@ -52,20 +68,24 @@ Document* Document::open(const QString& path, QString* error, QObject* parent) {
 
 QString Document::displayName() const { return QFileInfo(path_).fileName(); }
 
-const QImage& Document::displayOriginal() {
-    if (displayOriginal_.isNull()) displayOriginal_ = image::toQImage(photo_.pixels);
-    return displayOriginal_;
+const QImage& Document::displayImage() const {
+    if (display_.isNull()) display_ = image::toQImage(image_);
+    return display_;
 }
 
 const QImage& Document::displayLevel(int level) {
-    if (level <= 0) return display_;
+    if (level <= 0) return displayImage();
     if (int(levels_.size()) < level) levels_.resize(level);
     QImage& cached = levels_[level - 1];
-    if (cached.isNull()) {
-        const QImage& finer = displayLevel(level - 1);
-        cached = finer.scaled(std::max(1, finer.width() / 2), std::max(1, finer.height() / 2),
-                              Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
-    }
+    if (cached.isNull()) cached = displayAt(image_, level);
+    return cached;
+}
+
+const QImage& Document::displayOriginal(int level) {
+    level = std::max(0, level);
+    if (int(originalLevels_.size()) <= level) originalLevels_.resize(level + 1);
+    QImage& cached = originalLevels_[level];
+    if (cached.isNull()) cached = displayAt(photo_.pixels, level);
     return cached;
 }
 
@@ -194,6 +214,7 @@ void Document::writePatch(Patch::Target target, cv::Rect rect, const cv::Mat& pi
         updateMaskBounds();
         emit maskChanged(toQRect(rect));
     } else {
+        if (image_.data == photo_.pixels.data) image_ = photo_.pixels.clone();
         pixels.copyTo(image_(rect));
         refreshDisplay(rect);
         emit imageChanged(toQRect(rect));
@@ -205,11 +226,13 @@ void Document::updateMaskBounds() {
 }
 
 void Document::refreshDisplay(cv::Rect rect) {
-    const QImage part = image::toQImage(image_(rect));
-    QPainter painter(&display_);
-    painter.setCompositionMode(QPainter::CompositionMode_Source);
-    painter.drawImage(rect.x, rect.y, part);
-    painter.end();
+    if (!display_.isNull()) {
+        const QImage part = image::toQImage(image_(rect));
+        QPainter painter(&display_);
+        painter.setCompositionMode(QPainter::CompositionMode_Source);
+        painter.drawImage(rect.x, rect.y, part);
+        painter.end();
+    }
     for (QImage& level : levels_) level = QImage();
 }
 

@@ -37,11 +37,13 @@ public:
     image::Format format() const { return photo_.format; }
     const image::LoadedPhoto& source() const { return photo_; }
 
-    /// 8-bit display copies for the canvas, kept up to date region by region.
-    const QImage& displayImage() const { return display_; }
-    const QImage& displayOriginal();
-    /// `displayImage()` scaled by 1/2^level (level >= 1), built lazily for zoomed-out views.
+    /// Display copies for the canvas, built on first use (a photo opened zoomed out never needs
+    /// the full-size one) and kept up to date region by region once built.
+    const QImage& displayImage() const;
+    /// The photo (or the original as loaded) scaled by 1/2^level, level 0 = full size; the smaller
+    /// levels come straight from the pixels by area averaging, built lazily for zoomed-out views.
     const QImage& displayLevel(int level);
+    const QImage& displayOriginal(int level = 0);
     /// The mask as a translucent overlay sharing the mask's memory.
     const QImage& maskOverlay() const { return maskOverlay_; }
 
@@ -113,9 +115,9 @@ private:
     QString path_;
     cv::Mat image_;
     cv::Mat mask_;  // never reallocated: maskOverlay_ views its memory
-    QImage display_;
-    QImage displayOriginal_;
-    std::vector<QImage> levels_;  // levels_[i] = display_ at 1/2^(i+1); null = stale
+    mutable QImage display_;       // null until first asked for
+    std::vector<QImage> levels_;   // levels_[i] = image_ at 1/2^(i+1); null = stale
+    std::vector<QImage> originalLevels_;  // [0] = full size, [i] = original at 1/2^i
     QImage maskOverlay_;
 
     QUndoStack undo_;

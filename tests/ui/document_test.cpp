@@ -199,3 +199,29 @@ TEST(DocumentMask, ClearAndInvertAreUndoable) {
 }
 
 }  // namespace
+
+// The photo shares the original's pixels until its first edit: the edit must copy them, or the
+// before/after compare (and "revert") would show the edited photo as the original.
+TEST(DocumentPixels, AnEditNeverReachesTheOriginal) {
+    Document doc(syntheticPhoto(320, 240, 5), "/tmp/x.png");
+    const cv::Mat before = doc.original().clone();
+    ASSERT_TRUE(doc.applyResult(withChange(doc.image(), {10, 10, 50, 40}, 200), {10, 10, 50, 40}, "op"));
+    EXPECT_TRUE(identical(doc.original(), before));
+    EXPECT_FALSE(identical(doc.image(), before));
+    EXPECT_EQ(doc.image().at<cv::Vec3b>(20, 20), cv::Vec3b(200, 200, 200));
+}
+
+// Zoomed-out levels come from the pixels; after an edit they show the edit, not the stale photo.
+TEST(DocumentPixels, DisplayLevelsFollowAnEdit) {
+    Document doc(syntheticPhoto(400, 300, 6), "/tmp/x.png");
+    const QImage stale = doc.displayLevel(2).copy();
+    EXPECT_EQ(stale.size(), QSize(100, 75));
+    ASSERT_TRUE(doc.applyResult(withChange(doc.image(), {0, 0, 400, 300}, 255), {0, 0, 400, 300}, "white"));
+    const QImage level = doc.displayLevel(2);
+    EXPECT_EQ(level.size(), QSize(100, 75));
+    EXPECT_EQ(QColor(level.pixel(50, 40)), QColor(255, 255, 255));
+    EXPECT_EQ(QColor(doc.displayImage().pixel(399, 299)), QColor(255, 255, 255));
+    // The original's levels stay the photo as opened.
+    EXPECT_NE(QColor(doc.displayOriginal(2).pixel(50, 40)), QColor(255, 255, 255));
+    EXPECT_EQ(doc.displayOriginal(3).size(), QSize(50, 37));
+}
