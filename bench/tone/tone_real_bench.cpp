@@ -14,6 +14,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/ops/tone/tone.h"
+#include "tests/support/grain_measure.h"
 
 namespace {
 
@@ -26,44 +27,6 @@ cv::Mat labOf(const cv::Mat& bgr8) {
 
 /// Mean (L*, a*, b*) of `lab` over `mask` (all pixels when empty).
 cv::Scalar meanLab(const cv::Mat& lab, const cv::Mat& mask) { return cv::mean(lab, mask); }
-
-cv::Mat luma(const cv::Mat& bgr8) {
-    cv::Mat g, f;
-    cv::cvtColor(bgr8, g, cv::COLOR_BGR2GRAY);
-    g.convertTo(f, CV_32F);
-    return f;
-}
-
-cv::Mat gradient(const cv::Mat& l) {
-    cv::Mat gx, gy, mag;
-    cv::Sobel(l, gx, CV_32F, 1, 0);
-    cv::Sobel(l, gy, CV_32F, 0, 1);
-    cv::magnitude(gx, gy, mag);
-    return mag;
-}
-
-float quantile(const cv::Mat& m, double q) {
-    cv::Mat s = m.reshape(1, 1).clone();
-    cv::sort(s, s, cv::SORT_ASCENDING);
-    return s.at<float>(int(q * (s.cols - 1)));
-}
-
-/// Flat areas: the third of the pixels with the lowest gradient once smoothed (sigma 2).
-cv::Mat flatAreas(const cv::Mat& l) {
-    cv::Mat smooth;
-    cv::GaussianBlur(l, smooth, cv::Size(), 2.0);
-    const cv::Mat mag = gradient(smooth);
-    return mag <= quantile(mag, 0.33);
-}
-
-/// Grain: standard deviation of the high-pass (luma minus its 5x5 Gaussian) over `mask`.
-double grain(const cv::Mat& l, const cv::Mat& mask) {
-    cv::Mat blurred;
-    cv::GaussianBlur(l, blurred, cv::Size(5, 5), 0);
-    cv::Scalar m, sd;
-    cv::meanStdDev(l - blurred, m, sd, mask);
-    return sd[0];
-}
 
 }  // namespace
 
@@ -95,12 +58,10 @@ int main(int argc, char** argv) {
         const cv::Scalar pIn = meanLab(labIn, {}), pOut = meanLab(labOut, {});
 
         const cv::Mat den = pm::ops::reduceNoise(img, denoise);
-        const cv::Mat yIn = luma(img), yOut = luma(den);
-        const cv::Mat flat = flatAreas(yIn);
-        const double gIn = grain(yIn, flat), gOut = grain(yOut, flat);
-        const cv::Mat gRef = gradient(yIn);
-        const cv::Mat edges = gRef >= quantile(gRef, 0.98);
-        const double eIn = cv::mean(gRef, edges)[0], eOut = cv::mean(gradient(yOut), edges)[0];
+        const cv::Mat yIn = pm::test::lumaOf(img), yOut = pm::test::lumaOf(den);
+        const cv::Mat flat = pm::test::flatAreas(yIn);
+        const double gIn = pm::test::grain(yIn, flat), gOut = pm::test::grain(yOut, flat);
+        const double eIn = pm::test::edgeStrength(yIn, yIn), eOut = pm::test::edgeStrength(yOut, yIn);
         std::printf("| %s | %.1f,%.1f -> %.1f,%.1f (%.1f%% px) | %.1f,%.1f -> %.1f,%.1f | "
                     "%.2f -> %.2f (%.0f%% less) | %.1f -> %.1f (%.1f%%) |\n",
                     name.c_str(), bIn[1], bIn[2], bOut[1], bOut[2], blackShare, pIn[1], pIn[2],

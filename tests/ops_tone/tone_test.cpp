@@ -11,6 +11,7 @@
 
 #include "core/common/error.h"
 #include "core/image/pixel_diff.h"
+#include "tests/support/grain_measure.h"
 #include "tests/support/testdata.h"
 
 namespace {
@@ -403,51 +404,6 @@ TEST(ReduceNoise, SmoothsFlatAreasButKeepsEdges) {
     }
 }
 
-/// Luma of a BGR 8-bit photo, in levels, as float.
-cv::Mat lumaF(const cv::Mat& bgr8) {
-    cv::Mat gray, f;
-    cv::cvtColor(bgr8, gray, cv::COLOR_BGR2GRAY);
-    gray.convertTo(f, CV_32F);
-    return f;
-}
-
-/// The flat areas of a photo: the third of its pixels with the lowest gradient once smoothed.
-cv::Mat flatAreas(const cv::Mat& luma) {
-    cv::Mat smooth, gx, gy, mag;
-    cv::GaussianBlur(luma, smooth, cv::Size(), 2.0);
-    cv::Sobel(smooth, gx, CV_32F, 1, 0);
-    cv::Sobel(smooth, gy, CV_32F, 0, 1);
-    cv::magnitude(gx, gy, mag);
-    cv::Mat sorted = mag.reshape(1, 1).clone();
-    cv::sort(sorted, sorted, cv::SORT_ASCENDING);
-    return mag <= sorted.at<float>(int(0.33 * (sorted.cols - 1)));
-}
-
-/// Grain: standard deviation of the high-pass (the photo minus its 5x5 Gaussian) over `mask`.
-double grain(const cv::Mat& luma, const cv::Mat& mask) {
-    cv::Mat blurred;
-    cv::GaussianBlur(luma, blurred, cv::Size(5, 5), 0);
-    cv::Scalar mean, sd;
-    cv::meanStdDev(luma - blurred, mean, sd, mask);
-    return sd[0];
-}
-
-/// Edge strength: the mean gradient over the 2% strongest edges of `reference`.
-double edgeStrength(const cv::Mat& luma, const cv::Mat& reference) {
-    auto gradient = [](const cv::Mat& l) {
-        cv::Mat gx, gy, mag;
-        cv::Sobel(l, gx, CV_32F, 1, 0);
-        cv::Sobel(l, gy, CV_32F, 0, 1);
-        cv::magnitude(gx, gy, mag);
-        return mag;
-    };
-    const cv::Mat ref = gradient(reference);
-    cv::Mat sorted = ref.reshape(1, 1).clone();
-    cv::sort(sorted, sorted, cv::SORT_ASCENDING);
-    const cv::Mat edges = ref >= sorted.at<float>(int(0.98 * (sorted.cols - 1)));
-    return cv::mean(gradient(luma), edges)[0];
-}
-
 TEST(ReduceNoise, RealFadedPhotosLoseGrainButKeepEdges) {
     PM_REQUIRE_TESTDATA();
     int checked = 0;
@@ -457,10 +413,10 @@ TEST(ReduceNoise, RealFadedPhotosLoseGrainButKeepEdges) {
         ASSERT_FALSE(img.empty()) << file;
         const std::string name = file.substr(file.rfind('/') + 1);
         const cv::Mat out = pm::ops::reduceNoise(img, pm::ops::ToneParams{}.denoise);
-        const cv::Mat lIn = lumaF(img), lOut = lumaF(out);
-        const cv::Mat flat = flatAreas(lIn);
-        const double gIn = grain(lIn, flat), gOut = grain(lOut, flat);
-        const double eIn = edgeStrength(lIn, lIn), eOut = edgeStrength(lOut, lIn);
+        const cv::Mat lIn = pm::test::lumaOf(img), lOut = pm::test::lumaOf(out);
+        const cv::Mat flat = pm::test::flatAreas(lIn);
+        const double gIn = pm::test::grain(lIn, flat), gOut = pm::test::grain(lOut, flat);
+        const double eIn = pm::test::edgeStrength(lIn, lIn), eOut = pm::test::edgeStrength(lOut, lIn);
         std::cout << "  " << name << ": grain in flat areas " << gIn << " -> " << gOut << " ("
                   << 100.0 * (1.0 - gOut / gIn) << "% less), edge strength " << eIn << " -> "
                   << eOut << "\n";
