@@ -10,6 +10,7 @@
 
 #include "app/engine_environment.h"
 #include "app/single_instance.h"
+#include "core/image/codecs.h"
 #include "core/common/error.h"
 #include "i18n/translation_loader.h"
 #include "ui/canvas_widget.h"
@@ -54,6 +55,8 @@ public:
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Loads the image codecs on the second core while Qt starts and the window is built.
+    pm::image::preloadCodecs();
     QApplication app(argc, argv);
     QApplication::setApplicationName("PhotoMend");
     QApplication::setOrganizationName("PhotoMend");

@@ -13,6 +13,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error_code.h"
+#include "core/image/codecs.h"
 #include "core/image/jpeg_damage.h"
 #include "core/image/jpeg_markers.h"
 
@@ -120,7 +121,7 @@ LoadedPhoto decodeNamed(const std::vector<uint8_t>& bytes, const std::string& na
 
     cv::Mat decoded;
     try {
-        decoded = cv::imdecode(data, cv::IMREAD_UNCHANGED);
+        decoded = decodeImage(data, cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& e) {
         throw CodedError(ErrorCode::DecodeFailed, {name, kind},
                          name + " could not be decoded as " + kind + ": " + e.err);

@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
+#include "core/image/codecs.h"
 #include "core/image/image_io.h"
 
 namespace pm::image {
@@ -126,7 +127,7 @@ std::vector<uint8_t> encodePhoto(const cv::Mat& pixels, const SaveOptions& optio
     std::vector<uint8_t> encoded;
     try {
         const cv::Mat ready = prepareFor(options.format, pixels);
-        if (!cv::imencode(extensionFor(options.format), ready, encoded,
+        if (!encodeImage(extensionFor(options.format), ready, encoded,
                           encoderParams(options, source)) ||
             encoded.empty())
             throw Error("The " + kind + " encoder could not write this image.");

@@ -150,3 +150,24 @@ TEST_F(SingleInstance, ASocketLeftByACrashDoesNotStopTheNextStart) {
 }
 
 }  // namespace
+
+namespace {
+
+// The window's own start does not load OpenCV's codecs (and GDAL's hundred libraries behind them):
+// libphotomend-codecs.so brings them in on a second thread, and the photo still opens through them.
+TEST_F(SingleInstance, TheWindowOpensTheImageCodecsBesideItsStart) {
+    const QString first = photo("first.jpg", qRgb(200, 40, 40));
+    QProcessEnvironment e = env();
+    e.insert("LD_DEBUG", "files");
+    AppProcess running(args({first}, true), e);
+    ASSERT_TRUE(running.waitForStarted());
+    ASSERT_TRUE(running.waitForLine("opened: " + first, kWindowTimeoutMs)) << running.transcript();
+    const std::string loaded = running.transcript();
+    EXPECT_NE(loaded.find("needed by " PM_PHOTOMEND), std::string::npos) << "LD_DEBUG said nothing";
+    const size_t codecs = loaded.find("file=libopencv_imgcodecs");
+    ASSERT_NE(codecs, std::string::npos) << "the photo was decoded without OpenCV's codecs?";
+    const std::string neededBy = loaded.substr(codecs, loaded.find('\n', codecs) - codecs);
+    EXPECT_NE(neededBy.find("libphotomend-codecs.so"), std::string::npos) << neededBy;
+}
+
+}  // namespace
