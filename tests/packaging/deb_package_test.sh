@@ -113,6 +113,7 @@ echo "== file list"
 dpkg-deb -c "$deb" | awk '{print $6}' >"$work/files"
 expected=(./usr/bin/photomend ./usr/bin/photomend-cli
           ./usr/lib/photomend/libphotomend-torch.so ./usr/lib/photomend/libphotomend-cli.so
+          ./usr/lib/photomend/libphotomend-codecs.so
           ./usr/share/applications/$app_id.desktop
           ./usr/share/metainfo/$app_id.metainfo.xml
           ./usr/share/icons/hicolor/scalable/apps/$app_id.svg
@@ -122,7 +123,7 @@ for size in 16 22 24 32 48 64 128 256 512; do
 done
 for path in "${expected[@]}"; do grep -qxF "$path" "$work/files" || fail "the package lacks $path"; done
 # Nothing of the build (static libraries, headers, test programs) and nothing outside /usr.
-stray=$(grep -v '/$' "$work/files" | grep -vE '^\./usr/(bin/photomend(-cli)?|lib/photomend/libphotomend-(torch|cli)\.so|share/(applications|metainfo|icons|photomend)/.*)$')
+stray=$(grep -v '/$' "$work/files" | grep -vE '^\./usr/(bin/photomend(-cli)?|lib/photomend/libphotomend-(torch|cli|codecs)\.so|share/(applications|metainfo|icons|photomend)/.*)$')
 [[ -z "$stray" ]] || fail "unexpected files in the package: $stray"
 echo "$(grep -vc '/$' "$work/files") files"
 
