@@ -18,7 +18,7 @@ PACKAGES=(
     libtbb12 libblas3 liblapack3 libgfortran5 libquadmath0           # libopencv_core's needs
     libglx0 libglvnd0 libx11-6 libxcb1 libxau6 libxdmcp6 libbsd0 libmd0  # libopencv_core -> libGLX
     libjpeg62-turbo-dev libjpeg62-turbo                              # core/image's JPEG::JPEG
-    libgtest-dev nlohmann-json3-dev
+    libgtest-dev libgmock-dev nlohmann-json3-dev                     # tests use gmock matchers
 )
 mkdir -p .deps/debs
 (cd .deps/debs && apt-get download "${PACKAGES[@]}")
