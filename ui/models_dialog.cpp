@@ -51,6 +51,11 @@ ModelsDialog::ModelsDialog(ModelManager* manager, QWidget* parent) : QDialog(par
     list_->setColumnWidth(SizeColumn, 80);
     list_->setColumnWidth(LicenceColumn, 110);
     layout->addWidget(list_, 1);
+    // The columns cut long reasons and licences short: the selected model is shown in full.
+    details_ = new QLabel(this);
+    details_->setWordWrap(true);
+    details_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(details_);
 
     progress_ = new QProgressBar(this);
     progress_->setVisible(false);
@@ -127,6 +132,12 @@ void ModelsDialog::refresh() {
         item->setData(StateColumn, Qt::UserRole, row.file.state != models::FileState::NotInstalled);
         item->setData(SizeColumn, Qt::UserRole, models::hasDirectDownload(row.entry) && !row.usable());
         item->setData(LicenceColumn, Qt::UserRole, QString::fromStdString(row.entry.url));
+        const QString checksum = models::publishedChecksum(row.entry);
+        item->setData(ImprovesColumn, Qt::UserRole,
+                      tr("%1: %2\nLicence: %3\nFrom: %4\nPublished checksum: %5")
+                          .arg(item->text(NameColumn), state, licence.isEmpty() ? tr("unknown") : licence,
+                               QString::fromStdString(row.entry.url),
+                               checksum.isEmpty() ? tr("none") : checksum));
     }
     if (!error.isEmpty()) showMessage(tr("The model list cannot be read: %1").arg(error), true);
     if (!keep.isEmpty()) selectModel(keep);
@@ -146,6 +157,8 @@ QString ModelsDialog::selectedId() const {
 
 QString ModelsDialog::message() const { return message_->text(); }
 
+QString ModelsDialog::details() const { return details_->text(); }
+
 void ModelsDialog::showMessage(const QString& text, bool problem) {
     message_->setStyleSheet(problem ? QStringLiteral("color: #b41e1e;") : QString());
     message_->setText(text);
@@ -156,6 +169,7 @@ void ModelsDialog::updateButtons() {
     const bool busy = download_ != nullptr;
     const bool installed = item && item->data(StateColumn, Qt::UserRole).toBool();
     const bool downloadable = item && item->data(SizeColumn, Qt::UserRole).toBool();
+    details_->setText(item ? item->data(ImprovesColumn, Qt::UserRole).toString() : QString());
     download_button_->setEnabled(!busy && downloadable);
     // A model published only as a project page: say where to get it instead of a dead button.
     const QString url = item ? item->data(LicenceColumn, Qt::UserRole).toString() : QString();

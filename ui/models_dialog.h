@@ -44,6 +44,8 @@ public:
     QProgressBar* progressBar() const { return progress_; }
     /// The last message (a download's end, an import's refusal...).
     QString message() const;
+    /// The selected model in full: its state and why, licence, where it comes from, its checksum.
+    QString details() const;
     QPushButton* downloadButton() const { return download_button_; }
     QPushButton* cancelButton() const { return cancel_; }
     QPushButton* importButton() const { return import_; }
@@ -60,6 +62,7 @@ private:
     ModelManager* manager_;
     QTreeWidget* list_;
     QProgressBar* progress_;
+    QLabel* details_;
     QLabel* message_;
     QPushButton* download_button_;
     QPushButton* cancel_;

@@ -125,6 +125,10 @@ TEST_F(ModelsUi, TheDialogListsEveryModelWithItsStateSizeLicenceAndUse) {
     EXPECT_EQ(row(dialog, "fill")->text(SizeColumn), "unknown");
     EXPECT_EQ(row(dialog, "by-md5")->text(LicenceColumn), "Apache-2.0");
     EXPECT_EQ(row(dialog, "fill")->text(ImprovesColumn), "large fills in Remove");
+    // The selected model in full, with the reason the column may cut short.
+    dialog.selectModel("by-md5");
+    EXPECT_TRUE(dialog.details().contains("Broken: md5.pt: checksum mismatch (expected MD5 ")) << dialog.details().toStdString();
+    EXPECT_TRUE(dialog.details().contains("Licence: Apache-2.0"));
     // Only an installed model can be removed; a project page is no download.
     dialog.selectModel("fill");
     EXPECT_FALSE(dialog.removeButton()->isEnabled());
