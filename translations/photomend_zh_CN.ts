@@ -875,6 +875,20 @@ Models folder: %1</source>
         <source>%1 is removed.</source>
         <translation>%1 已删除。</translation>
     </message>
+    <message>
+        <source>%1: %2
+Licence: %3
+From: %4
+Published checksum: %5</source>
+        <translation>%1：%2
+许可证：%3
+来源：%4
+公布的校验和：%5</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
 </context>
 <context>
     <name>pm::ui::PreferencesDialog</name>
