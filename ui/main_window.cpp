@@ -382,7 +382,12 @@ void MainWindow::showBatchDialog() {
 }
 
 ModelsDialog* MainWindow::showModelsDialog(const QString& modelId) {
-    if (!modelsDialog_) modelsDialog_ = new ModelsDialog(models_, this);
+    if (!modelsDialog_) {
+        modelsDialog_ = new ModelsDialog(models_, this);
+        // Closing the dialog hides it and its download goes on: its end is told here too.
+        connect(modelsDialog_, &ModelsDialog::downloadFinished, this,
+                [this](bool, const QString& text) { statusBar()->showMessage(text, 10000); });
+    }
     modelsDialog_->refresh();
     if (!modelId.isEmpty()) modelsDialog_->selectModel(modelId);
     modelsDialog_->show();

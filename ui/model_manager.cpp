@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QInputDialog>
 #include <QMessageBox>
 #include <exception>
@@ -121,14 +122,26 @@ QString ModelManager::importFile(const QString& file, QString* importedId) {
     const QString name = QFileInfo(file).fileName();
     QString id;
     QString problem;
+    // Checksums of big files and a test load take seconds, on this thread: say so with the cursor.
+    struct WaitCursor {
+        WaitCursor() { QGuiApplication::setOverrideCursor(Qt::WaitCursor); }
+        ~WaitCursor() { QGuiApplication::restoreOverrideCursor(); }
+    };
     try {
         const engine::ModelRegistry manifest = registry();
-        if (!QFileInfo(file).isFile() || models::identifiesModel(manifest, file)) {
+        bool identified = true;
+        {
+            const WaitCursor busy;
+            identified = !QFileInfo(file).isFile() || models::identifiesModel(manifest, file);
+        }
+        if (identified) {
+            const WaitCursor busy;
             problem = models::importModel(manifest, file, &id);
         } else {
             // Matched by neither checksum nor name: the user may know which model it is.
             id = choose_(file, rows());
             if (id.isEmpty()) return tr("%1 was not imported.").arg(name);
+            const WaitCursor busy;
             problem = models::importModelAs(manifest, file, id);
         }
     } catch (const std::exception& e) {
