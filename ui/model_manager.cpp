@@ -82,7 +82,10 @@ std::vector<ModelRow> ModelManager::rows(QString* error) const {
                 row.loadProblem = QString::fromStdString(status.problem);
             }
             // What the engine loaded before the file changed says nothing about the file now.
-            if (row.file.state == models::FileState::NotInstalled) row.loaded = engine::ModelState::NotInstalled;
+            if (row.file.state == models::FileState::NotInstalled || reloading_ > 0) {
+                row.loaded = engine::ModelState::NotInstalled;
+                row.loadProblem.clear();
+            }
             rows.push_back(std::move(row));
         }
     } catch (const std::exception& e) {
