@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QUrl>
 #include <cstdio>
 #include <exception>
 
@@ -97,6 +98,12 @@ FileCheck checkInstalled(const engine::ModelEntry& entry, const QString& modelsD
     return check;
 }
 
+bool hasDirectDownload(const engine::ModelEntry& e) {
+    const QUrl url(QString::fromStdString(e.url));
+    return url.scheme().startsWith(QStringLiteral("http")) &&
+           url.fileName() == QString::fromStdString(e.file);
+}
+
 DownloadRequest downloadRequestFor(const engine::ModelEntry& e, const QString& modelsDir) {
     DownloadRequest request;
     request.url = QUrl(QString::fromStdString(e.url));
@@ -125,14 +132,42 @@ QString importModel(const engine::ModelRegistry& registry, const QString& file, 
     const QString name = QFileInfo(file).fileName();
     for (const auto& e : registry.entries()) {
         if (QString::fromStdString(e.file) != name) continue;
-        if (hasChecksum(e)) return checksumProblem(e, file) + QStringLiteral("; not imported");
-        const QString problem = loadProblem(e, file);
-        if (!problem.isEmpty()) return problem + QStringLiteral("; not imported");
-        *importedId = QString::fromStdString(e.id);
-        return copyInto(file, QDir(modelsDir).filePath(name));
+        const QString problem = importModelAs(registry, file, QString::fromStdString(e.id));
+        if (problem.isEmpty()) *importedId = QString::fromStdString(e.id);
+        return problem;
     }
     return QStringLiteral("%1: matches no model of the manifest by checksum or file name; not imported")
         .arg(name);
+}
+
+bool identifiesModel(const engine::ModelRegistry& registry, const QString& file) {
+    const QString name = QFileInfo(file).fileName();
+    for (const auto& e : registry.entries())
+        if (QString::fromStdString(e.file) == name || (hasChecksum(e) && checksumProblem(e, file).isEmpty()))
+            return true;
+    return false;
+}
+
+QString importModelAs(const engine::ModelRegistry& registry, const QString& file, const QString& id) {
+    const engine::ModelEntry* e = findModel(registry, id);
+    if (!e) return QStringLiteral("no model '%1' in the manifest").arg(id);
+    if (!QFileInfo(file).isFile()) return QStringLiteral("%1: no such file").arg(file);
+    if (hasChecksum(*e)) {
+        const QString problem = checksumProblem(*e, file);
+        if (!problem.isEmpty()) return problem + QStringLiteral("; not imported");
+    } else {
+        const QString problem = loadProblem(*e, file);
+        if (!problem.isEmpty()) return problem + QStringLiteral("; not imported");
+    }
+    const QString modelsDir = QString::fromStdString(registry.modelsDir());
+    return copyInto(file, QDir(modelsDir).filePath(QString::fromStdString(e->file)));
+}
+
+bool looksLikeModelFile(const QString& path) {
+    static const QStringList suffixes = {QStringLiteral("pt"),   QStringLiteral("pth"),
+                                         QStringLiteral("ckpt"), QStringLiteral("safetensors"),
+                                         QStringLiteral("onnx"), QStringLiteral("bin")};
+    return suffixes.contains(QFileInfo(path).suffix().toLower());
 }
 
 QString removeModel(const engine::ModelRegistry& registry, const QString& id) {

@@ -645,6 +645,14 @@
         <source>&amp;Previous Photo</source>
         <translation>上一张照片(&amp;P)</translation>
     </message>
+    <message>
+        <source>&amp;Models…</source>
+        <translation>模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>%1 is installed; the engine is loading it.</source>
+        <translation>%1 已安装，引擎正在加载它。</translation>
+    </message>
 </context>
 <context>
     <name>pm::ui::ModePanel</name>
@@ -687,6 +695,199 @@
     <message>
         <source>Cartoonize is not available in this version yet.</source>
         <translation>此版本尚不支持卡通化。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::ModelHint</name>
+    <message>
+        <source>Install LaMa for better large fills.</source>
+        <translation>安装 LaMa，大面积填充效果更好。</translation>
+    </message>
+    <message>
+        <source>Install GPEN for better faces.</source>
+        <translation>安装 GPEN，人脸修复效果更好。</translation>
+    </message>
+    <message>
+        <source>Install AnimeGANv2 to cartoonize photos.</source>
+        <translation>安装 AnimeGANv2 即可将照片卡通化。</translation>
+    </message>
+    <message>
+        <source>Hide this tip</source>
+        <translation>隐藏此提示</translation>
+    </message>
+    <message>
+        <source>Models…</source>
+        <translation>模型…</translation>
+    </message>
+    <message>
+        <source>Don&apos;t show again</source>
+        <translation>不再显示</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::ModelManager</name>
+    <message>
+        <source>Not installed</source>
+        <translation>未安装</translation>
+    </message>
+    <message>
+        <source>Broken: %1</source>
+        <translation>已损坏：%1</translation>
+    </message>
+    <message>
+        <source>Installed and verified</source>
+        <translation>已安装并已校验</translation>
+    </message>
+    <message>
+        <source>Installed and verified (it loads and keeps its contract)</source>
+        <translation>已安装并已校验（可以加载且符合约定）</translation>
+    </message>
+    <message>
+        <source>Installed, not verified yet (no published checksum)</source>
+        <translation>已安装，尚未校验（没有公布的校验和）</translation>
+    </message>
+    <message>
+        <source>Import Model</source>
+        <translation>导入模型</translation>
+    </message>
+    <message>
+        <source>PhotoMend cannot tell which model “%1” is by its name or checksum. Which one is it?</source>
+        <translation>PhotoMend 无法根据文件名或校验和判断“%1”是哪个模型。它是哪一个？</translation>
+    </message>
+    <message>
+        <source>Remove Model</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <source>Remove %1? Its file is deleted; you can download or import it again later.</source>
+        <translation>删除 %1？其文件将被删除；以后可以重新下载或导入。</translation>
+    </message>
+    <message>
+        <source>%1 was not imported.</source>
+        <translation>%1 未导入。</translation>
+    </message>
+    <message>
+        <source>%1 was not imported: %2</source>
+        <translation>%1 未导入：%2</translation>
+    </message>
+    <message>
+        <source>%1 was not removed: %2</source>
+        <translation>%1 未删除：%2</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::ModelsDialog</name>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Optional AI models make some tools better; every tool also works without them.
+Models folder: %1</source>
+        <translation>可选的 AI 模型能让部分工具效果更好；没有它们，每个工具也都能使用。
+模型文件夹：%1</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Improves</source>
+        <translation>改进</translation>
+    </message>
+    <message>
+        <source>&amp;Download</source>
+        <translation>下载(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Download</source>
+        <translation>取消下载(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Import File…</source>
+        <translation>导入文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>删除(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Import a Model File</source>
+        <translation>导入模型文件</translation>
+    </message>
+    <message>
+        <source>Model files (*.pt *.pth *.ckpt *.safetensors *.onnx *.bin);;All files (*)</source>
+        <translation>模型文件 (*.pt *.pth *.ckpt *.safetensors *.onnx *.bin);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Downloading…</source>
+        <translation>正在下载…</translation>
+    </message>
+    <message>
+        <source>The model list cannot be read: %1</source>
+        <translation>无法读取模型列表：%1</translation>
+    </message>
+    <message>
+        <source>No direct download: get the file from %1, then import it.</source>
+        <translation>没有直接下载：请从 %1 获取文件，然后导入。</translation>
+    </message>
+    <message>
+        <source>%1 has no direct download: get the file from %2, then import it.</source>
+        <translation>%1 没有直接下载：请从 %2 获取文件，然后导入。</translation>
+    </message>
+    <message>
+        <source>Downloading %1…</source>
+        <translation>正在下载 %1…</translation>
+    </message>
+    <message>
+        <source>%1 is downloaded, verified and installed.</source>
+        <translation>%1 已下载、校验并安装。</translation>
+    </message>
+    <message>
+        <source>The download of %1 was cancelled; the next one resumes where it stopped.</source>
+        <translation>%1 的下载已取消；下次会从中断处继续。</translation>
+    </message>
+    <message>
+        <source>%1 was not downloaded: %2</source>
+        <translation>%1 未下载：%2</translation>
+    </message>
+    <message>
+        <source>%1 is imported and installed.</source>
+        <translation>%1 已导入并安装。</translation>
+    </message>
+    <message>
+        <source>%1 is removed.</source>
+        <translation>%1 已删除。</translation>
+    </message>
+    <message>
+        <source>%1: %2
+Licence: %3
+From: %4
+Published checksum: %5</source>
+        <translation>%1：%2
+许可证：%3
+来源：%4
+公布的校验和：%5</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
     </message>
 </context>
 <context>

@@ -6,7 +6,8 @@
 
 namespace pm::ui {
 
-EngineBridge::EngineBridge(const engine::EngineOptions& options, QObject* parent) : QObject(parent) {
+EngineBridge::EngineBridge(const engine::EngineOptions& options, QObject* parent)
+    : QObject(parent), options_(options) {
     // Callbacks run on the engine's worker: hop to the GUI thread. Queued calls to `this` are
     // dropped by Qt if the bridge is gone, and the destructor joins the worker before that anyway.
     engine::EngineCallbacks callbacks;
@@ -43,6 +44,12 @@ EngineJob* EngineBridge::submit(const QString& label, engine::Engine::Job job) {
     // The worker may end the job before this returns, but its callbacks only reach onFinished
     // through this (GUI) thread's event loop, so the job is registered by then.
     auto* handle = new EngineJob(this, engine_->submit(label.toStdString(), std::move(job)));
+    jobs_.insert(handle->id(), handle);
+    return handle;
+}
+
+EngineJob* EngineBridge::reloadModels() {
+    auto* handle = new EngineJob(this, engine_->reloadModels());
     jobs_.insert(handle->id(), handle);
     return handle;
 }

@@ -24,6 +24,11 @@ public:
     /// `finished`). Connect to it right away: its signals come from the event loop, never before
     /// submit returns.
     EngineJob* submit(const QString& label, engine::Engine::Job job);
+    /// Reloads the models on the worker (after one was installed or removed), between jobs; the
+    /// state goes to warming up and back to ready. The job's `finished` says when it is done.
+    EngineJob* reloadModels();
+    /// The options the engine was started with: its models folder and manifest.
+    const engine::EngineOptions& options() const { return options_; }
     bool isReady() const { return ready_; }
     /// The engine's state in the window's language ("Ready").
     QString stateMessage() const { return stateMessage_; }
@@ -40,6 +45,7 @@ private:
     void onProgress(quint64 id, double fraction, const QString& stage);
     void onFinished(quint64 id, engine::JobOutcome outcome, const QString& message);
 
+    engine::EngineOptions options_;
     std::unique_ptr<engine::Engine> engine_;
     QHash<quint64, QPointer<EngineJob>> jobs_;  ///< submitted and not finished yet
     bool ready_ = false;

@@ -21,6 +21,7 @@
 #include <QUndoView>
 
 #include "core/ops/split/split_scan.h"
+#include "model_store/model_files.h"
 #include "photo_io/photo_saver.h"
 #include "ui/apply_controller.h"
 #include "ui/batch_dialog.h"
@@ -29,6 +30,9 @@
 #include "ui/empty_hint.h"
 #include "ui/engine_bridge.h"
 #include "ui/faces_options.h"
+#include "ui/model_hint.h"
+#include "ui/model_manager.h"
+#include "ui/models_dialog.h"
 #include "ui/mode_jobs.h"
 #include "ui/mode_panel.h"
 #include "ui/preferences_dialog.h"
@@ -61,6 +65,8 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     apply_ = new ApplyController(bridge_, this);
     recent_ = new RecentFiles(this);
     splitFlow_ = new SplitScanFlow(bridge_, this);
+    models_ = new ModelManager(bridge_, this);
+    models_->setDialogParent(this);
     connect(splitFlow_, &SplitScanFlow::photosChosen, this,
             qOverload<const image::LoadedPhoto&, const QString&, const cv::Mat&,
                       const std::vector<cv::RotatedRect>&>(&MainWindow::openSplitPhotos));
@@ -84,6 +90,11 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
 
     createDocks();
     createActions();
+    modelHint_ = new ModelHint(models_, modePanel_);
+    modePanel_->setHintWidget(modelHint_);
+    connect(modePanel_, &ModePanel::modeChanged, modelHint_, &ModelHint::setMode);
+    connect(modelHint_, &ModelHint::openModelsRequested, this, [this](const QString& id) { showModelsDialog(id); });
+    modelHint_->setMode(modePanel_->currentMode());
 
     engineLabel_ = new QLabel(tr("Starting engine…"), this);
     zoomLabel_ = new QLabel(this);
@@ -207,6 +218,7 @@ void MainWindow::createActions() {
     edit->addSeparator();
     edit->addAction(tr("&Apply"), QKeySequence(tr("Ctrl+Return")), this, &MainWindow::applyCurrentMode);
     edit->addSeparator();
+    edit->addAction(tr("&Models…"), this, [this] { showModelsDialog(); });
     edit->addAction(tr("&Preferences…"), QKeySequence::Preferences, this, [this] {
         PreferencesDialog dialog(this);
         dialog.exec();
@@ -367,6 +379,44 @@ void MainWindow::showBatchDialog() {
     auto* dialog = new BatchDialog(bridge_, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
+}
+
+ModelsDialog* MainWindow::showModelsDialog(const QString& modelId) {
+    if (!modelsDialog_) {
+        modelsDialog_ = new ModelsDialog(models_, this);
+        // Closing the dialog hides it and its download goes on: its end is told here too.
+        connect(modelsDialog_, &ModelsDialog::downloadFinished, this,
+                [this](bool, const QString& text) { statusBar()->showMessage(text, 10000); });
+    }
+    modelsDialog_->refresh();
+    if (!modelId.isEmpty()) modelsDialog_->selectModel(modelId);
+    modelsDialog_->show();
+    modelsDialog_->raise();
+    modelsDialog_->activateWindow();
+    return modelsDialog_;
+}
+
+QStringList MainWindow::importModelFiles(const QStringList& paths) {
+    QStringList photos;
+    QStringList problems;
+    for (const QString& path : paths) {
+        if (!models::looksLikeModelFile(path)) {
+            photos << path;
+            continue;
+        }
+        QString id;
+        const QString problem = models_->importFile(path, &id);
+        if (!problem.isEmpty()) {
+            problems << problem;
+            continue;
+        }
+        QString name = id;
+        for (const ModelRow& row : models_->rows())
+            if (QString::fromStdString(row.entry.id) == id) name = QString::fromStdString(row.entry.name);
+        statusBar()->showMessage(tr("%1 is installed; the engine is loading it.").arg(name), 8000);
+    }
+    if (!problems.isEmpty()) showError(problems.join('\n'));
+    return photos;
 }
 
 int MainWindow::documentCount() const { return tabs_->count(); }
@@ -545,6 +595,8 @@ void MainWindow::dropEvent(QDropEvent* event) {
         if (url.isLocalFile()) paths << url.toLocalFile();
     if (paths.isEmpty()) return;
     event->acceptProposedAction();
+    // A model file is installed, never opened as a photo.
+    paths = importModelFiles(paths);
     const int firstNew = documentCount();
     openFiles(paths);
     // A dropped scan of several photos is offered for splitting (see SplitScanFlow::offerSplit).

@@ -25,6 +25,9 @@ class CanvasWidget;
 class Document;
 class EmptyHint;
 class EngineBridge;
+class ModelHint;
+class ModelManager;
+class ModelsDialog;
 class ModePanel;
 class RecentFiles;
 class SplitScanFlow;
@@ -83,6 +86,14 @@ public:
     void showBatchDialog();
     /// Marks scratches and dust of the current photo as an editable mask.
     void detectDamage();
+    /// Edit > Models…: one dialog for the window, kept (and its download running) while hidden;
+    /// `modelId` selects a model's row.
+    ModelsDialog* showModelsDialog(const QString& modelId = QString());
+    ModelManager* modelManager() const { return models_; }
+    ModelHint* modelHint() const { return modelHint_; }
+    /// Imports dropped model files (asking which model when the file does not say); photos among
+    /// the paths are returned, to be opened.
+    QStringList importModelFiles(const QStringList& paths);
 
 signals:
     /// Every error shown to the user (also as a non-blocking message box).
@@ -117,6 +128,9 @@ private:
     TonePreview* tonePreview_;
     RecentFiles* recent_;
     SplitScanFlow* splitFlow_;
+    ModelManager* models_;
+    ModelHint* modelHint_;
+    ModelsDialog* modelsDialog_ = nullptr;
     QTabWidget* tabs_;
     QStackedWidget* central_;
     EmptyHint* emptyHint_;

@@ -71,6 +71,10 @@ ModePanel::ModePanel(QWidget* parent) : QWidget(parent) {
     connect(cancel_, &QPushButton::clicked, this, &ModePanel::cancelRequested);
 }
 
+void ModePanel::setHintWidget(QWidget* hint) {
+    static_cast<QVBoxLayout*>(layout())->insertWidget(1, hint);
+}
+
 Mode ModePanel::currentMode() const { return Mode(std::max(0, modes_->currentRow())); }
 
 void ModePanel::setCurrentMode(Mode mode) { modes_->setCurrentRow(int(mode)); }

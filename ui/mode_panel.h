@@ -41,6 +41,9 @@ public:
     /// The note shown now.
     QString engineNote() const;
 
+    /// Puts `hint` (which model would improve the tool) under the list of modes.
+    void setHintWidget(QWidget* hint);
+
     QPushButton* applyButton() const { return apply_; }
     QPushButton* cancelButton() const { return cancel_; }
     QListWidget* modeList() const { return modes_; }

@@ -48,9 +48,7 @@ int download(const engine::ModelRegistry& registry, const QString& id) {
     const engine::ModelEntry* entry = models::findModel(registry, id);
     if (!entry) return fail(QStringLiteral("no model '%1' in the manifest").arg(id));
     // A direct download names the file itself; other URLs are project pages to read first.
-    const QUrl url(QString::fromStdString(entry->url));
-    if (!url.scheme().startsWith(QStringLiteral("http")) ||
-        url.fileName() != QString::fromStdString(entry->file))
+    if (!models::hasDirectDownload(*entry))
         return fail(QStringLiteral("model '%1' has no direct download; get it from %2 and use "
                                    "'photomend-cli models import FILE'")
                         .arg(id, QString::fromStdString(entry->url)));

@@ -135,6 +135,15 @@ private:
 
     void startUp();
     void loadModels(const DeviceInfo& device);
+    void reloadOnWorker();
+
+public:
+    // A job like any other, so it waits for the running one: no job can hold a session it drops.
+    uint64_t reload() {
+        return submit("reload models", [this](JobContext&) { reloadOnWorker(); });
+    }
+
+private:
     void runJob(QueuedJob& job);
 
     void workerMain() {
@@ -271,6 +280,24 @@ void Engine::Impl::loadModels(const DeviceInfo& device) {
     }
 }
 
+void Engine::Impl::reloadOnWorker() {
+    DeviceInfo device;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        device = device_;
+        sessions_.clear();
+    }
+    setState(EngineState::WarmingUp, "reloading models on " + device.describe());
+    try {
+        loadModels(device);
+    } catch (...) {
+        // A manifest that cannot be read fails the reload; the built-in tools still work.
+        setState(EngineState::Ready, "ready");
+        throw;
+    }
+    setState(EngineState::Ready, "ready");
+}
+
 void Engine::Impl::runJob(QueuedJob& job) {
     DeviceInfo device;
     {
@@ -308,6 +335,9 @@ uint64_t Engine::submit(const std::string& label, Job job) {
 }
 void Engine::cancel(uint64_t jobId) {
     d_->cancel(jobId);
+}
+uint64_t Engine::reloadModels() {
+    return d_->reload();
 }
 void Engine::waitIdle() {
     d_->waitIdle();

@@ -64,6 +64,10 @@ public:
     /// Sets the job's cancel flag (queued jobs are dropped, the running one stops at its next
     /// check).
     void cancel(uint64_t jobId);
+    /// Queues a reload of the models (after one was installed or removed): on the worker, between
+    /// jobs, the loaded models are dropped and the manifest's installed ones loaded and warmed again,
+    /// as at start-up, so the app needs no restart. Returns its request id; onFinished ends it.
+    uint64_t reloadModels();
     /// Blocks until the queue is empty and no job runs (tests, CLI).
     void waitIdle();
     /// Blocks until warm-up is over (state Ready); the CLI uses this.

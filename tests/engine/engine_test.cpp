@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -124,6 +125,32 @@ TEST(Engine, JobsGetLoadedModelsOrNullptrForMissingOnes) {
     EXPECT_TRUE(*cartoonMissing);
     ASSERT_FALSE(result->empty());
     EXPECT_EQ(result->at<cv::Vec3b>(7, 7), cv::Vec3b(128, 128, 128));
+}
+
+TEST(Engine, ReloadModelsPicksUpAnInstalledAndDropsARemovedModel) {
+    ModelsFolder folder;
+    std::filesystem::remove(folder.dir.file("fill.pt"));  // not installed at start
+    Recorder recorder;
+    Engine engine(folder.options(), recorder.callbacks());
+    engine.waitReady();
+    EXPECT_FALSE(engine.sessionStats("inpaint", nullptr));
+
+    test::saveGreyFillModel(folder.dir.file("fill.pt"));  // installed while the engine runs
+    const uint64_t reload = engine.reloadModels();
+    auto seen = std::make_shared<bool>(false);
+    const uint64_t probe = engine.submit("probe", [seen](JobContext& ctx) { *seen = ctx.model("inpaint"); });
+    engine.waitIdle();
+    EXPECT_EQ(recorder.outcome(reload), JobOutcome::Done);
+    EXPECT_EQ(recorder.outcome(probe), JobOutcome::Done);
+    EXPECT_TRUE(*seen) << "a job after the reload gets the new model";
+    EXPECT_EQ(engine.models()[0].state, ModelState::Verified);
+
+    std::filesystem::remove(folder.dir.file("fill.pt"));
+    engine.reloadModels();
+    engine.waitIdle();
+    EXPECT_FALSE(engine.sessionStats("inpaint", nullptr)) << "a removed model is unloaded";
+    EXPECT_EQ(engine.models()[0].state, ModelState::NotInstalled);
+    EXPECT_EQ(engine.state(), EngineState::Ready);
 }
 
 TEST(Engine, WarmUpLeavesNoFirstCallPenalty) {
