@@ -33,7 +33,9 @@
 //     image border (the print's edge) and lines that as a whole run along a picture edge, are
 //     lopsided or carry colour (content_lines.h: eye outlines, rims, glints) are dropped.
 //  6. Specks: small (<= 60 px, <= 10 px side) compact blobs above 1.3 x the strong level against an
-//     11 px median background, with damage tone, a flat ring around them and not inside a face.
+//     11 px median background, with damage tone and a flat ring around them. Inside a face only
+//     bright (paper-white) specks above 2 x the strong level, whose ring holds nothing above 0.4 x
+//     their own contrast (skin grain does not count, an eye, a lip or a nostril does).
 //  7. Scratches are painted with their own half width (0.8 sigma) and everything grows by 2 px so
 //  the
 //     fill also covers the soft edges.
