@@ -43,17 +43,10 @@ constexpr double kMinPrecision = 0.7;
 constexpr double kMinCrackRecall = 0.15;
 constexpr double kMinDustRecall = 0.1;
 constexpr double kMinCrackPrecision = 0.55;
-// A clean photo through the scratches step: the goal (0.5%) holds for these (content_lines.h keeps
-// eye outlines, rims, glints and towers; the fill's 1 px seam band keeps motorcycle_left's chrome
-// highlights at 0.41%, 0.60% with 3 px); every clean photo stays under the loose bound (faded_e
-// 0.70%: sky between leaves, beside a real hairline).
-const char* const kCleanAtGoal[] = {"astronaut.png", "brick.png",   "chelsea.png",
-                                    "coffee.png",    "grass.png",   "kodim03.png",
-                                    "motorcycle_left.png", "rocket.jpg", "faded_a.png",
-                                    "faded_b.png",   "faded_c.png", "faded_f.png",
-                                    "faded_h.png"};
+// A clean photo through the scratches step: every one at the goal (0.5%). faded_e was 0.56% while
+// short wide bright blobs of picture (sky between leaves, a white glove, a reflection in the pond)
+// counted as short scratches; 0.19% now.
 constexpr double kGoalChange = 0.005;
-constexpr double kLooseChange = 0.008;
 
 cv::Mat load(const std::string& relative) {
     return pm::image::toBgr8(
@@ -257,10 +250,20 @@ TEST(RealScanDamage, CleanPhotosBarelyChange) {
         const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
         std::cout << "[ damage   ] " << fs::path(path).filename().string() << ": "
                   << 100 * share << "% changed\n";
-        EXPECT_LE(share, kLooseChange) << path;
-        for (const char* name : kCleanAtGoal)
-            if (fs::path(path).filename() == name) EXPECT_LE(share, kGoalChange) << path;
+        EXPECT_LE(share, kGoalChange) << path;
     }
+}
+
+// Short wide bright blobs of picture are not short scratches: faded_e's white glove on a stick, the
+// white figure reflected in the pond and the gaps of sky between the leaves either side of the
+// real hairline at the top left stay as they are (all filled before).
+TEST(RealScanDamage, ShortWideBlobsOfPictureStay) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat changed = changedByScratchesStep(load("old-photos/faded_e.png"));
+    const cv::Rect glove(160, 355, 40, 45), reflection(20, 540, 30, 45), sky(75, 15, 25, 40);
+    EXPECT_EQ(cv::countNonZero(changed(glove)), 0);
+    EXPECT_EQ(cv::countNonZero(changed(reflection)), 0);
+    EXPECT_EQ(cv::countNonZero(changed(sky)), 0);
 }
 
 TEST(RealScanDamage, HigherSensitivityNeverMarksLess) {

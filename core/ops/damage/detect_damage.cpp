@@ -32,6 +32,9 @@ constexpr double kMaxLengthPerBox = 1.8;  // other candidate lines crossing a wi
 constexpr double kMaxAsymmetry = 0.8;     // surface step / contrast on a scratch
 constexpr double kMinStrongShare = 0.25;
 constexpr double kTrustedLengthFactor = 2.0;
+// A line shorter than kTrustedLengthFactor x minLength whose mean ridge sigma (px) is above this is
+// a blob, not a scratch (3-4 px wide and under ten times as long).
+constexpr double kShortLineMaxScale = 1.3;
 constexpr int kMaxSpeckArea = 60;
 constexpr int kMaxSpeckSide = 10;
 constexpr int kSpeckBackgroundWindow = 11;
@@ -298,6 +301,10 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
         const double otherLines = (st.density - st.contrast) / st.contrast;
         const double strongShare = st.strong / length;
         const bool trusted = length >= kTrustedLengthFactor * params.minLength;
+        // A short wide line is a blob of picture: a gap of sky between leaves, a white glove, a
+        // reflection (faded_e: mean sigma 1.4-2.4). Short scratches and hairlines on the scans
+        // are a pixel or two wide (sigma 1.0-1.2); a wide crack is long.
+        if (!trusted && st.scale > kShortLineMaxScale * length) continue;
         // A network (brick mortar, a grille, crazed varnish) is far longer than its bounding box is
         // wide and high; a crack, even a curved one, is not.
         const cv::Rect box = boxOf(stats, i);

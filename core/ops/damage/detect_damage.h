@@ -20,7 +20,9 @@
 //  level:
 //     31x31 median of |luma - blur|), weak above half that.
 //  5. Components (pieces up to 9 px apart joined) must be >= minLength long, hold strong pixels
-//     (>= 25% when >= 2 x minLength long, else 60%), not sit in texture (the other ridges in a 41
+//     (>= 25% when >= 2 x minLength long, else 60%, and then be thin: mean sigma <= 1.3, as
+//     a short wide bright ridge is a blob of picture: sky between leaves, a glove), not sit in
+//     texture (the other ridges in a 41
 //     px window add up to <= 2 lines as strong as this one), not form a network (length <= 1.8 x
 //     (box width + height): brick mortar, grilles), and inside a detected face be longer than 0.4 x
 //     the face width (brows, eyelids and lips are shorter).
