@@ -177,4 +177,21 @@ TEST(DetectDamage, WorkingScaleSeesThePrintAtAboutOneSize) {
     }
 }
 
+// A scan enlarged 5.6x (smooth: nothing at the pixel level) is looked at near the print's own
+// size. Reduced to 1400 px first it is still 2.2-2.7x oversampled, at a factor the halving round
+// trip does not match; before the spectrum was looked at it stayed at 1400 px.
+TEST(DetectDamage, WorkingScaleSeesAScanEnlargedFiveAndAHalfTimesAsOversampled) {
+    PM_REQUIRE_TESTDATA();
+    for (const char* name : {"old-photos/scratched_a.png", "photos/astronaut.png", "photos/coffee.png"}) {
+        const cv::Mat bgr = pm::image::toBgr8(
+            pm::image::loadPhoto(pm::test::testdataDir() + "/" + name).pixels);
+        cv::Mat big;
+        cv::resize(bgr, big, {}, 5.6, 5.6, cv::INTER_CUBIC);
+        const double side = pm::ops::damage::workingScale(big) * std::max(big.cols, big.rows);
+        const double own = std::max(bgr.cols, bgr.rows);
+        EXPECT_LE(side, 1.5 * own) << name;
+        EXPECT_GE(side, 0.75 * own) << name;
+    }
+}
+
 }  // namespace

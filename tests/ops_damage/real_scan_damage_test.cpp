@@ -15,6 +15,7 @@
 #include "core/image/image_io.h"
 #include "core/image/pixel_convert.h"
 #include "core/ops/damage/detect_damage.h"
+#include "core/ops/damage/face_guard.h"
 #include "core/ops/faces/restore_faces.h"
 #include "core/ops/repair/damage_fill.h"
 #include "core/ops/repair/repair_chain.h"
@@ -35,24 +36,20 @@ struct RecallFloor {
 };
 constexpr RecallFloor kRecallFloors[] = {
     {"scratched_a", 1.0, 0.75}, {"scratched_c", 1.0, 0.3},
-    {"scratched_a", 2.0, 0.75}, {"scratched_c", 2.0, 0.3}};
+    {"scratched_a", 2.0, 0.75}, {"scratched_c", 2.0, 0.3},
+    // At half size (248 px, looked at doubled) the torn strip is a pixel wide and no longer
+    // paper-white: only the cracks are found (0.165 at 0.85 precision).
+    {"scratched_a", 0.5, 0.15}};
 constexpr double kMinPrecision = 0.7;
 // crack_synth.h on the faded photos: line recall 0.165, dust 0.16, precision 0.82 (mean of six;
 // 0.22, 0.21, 0.71 before content_lines.h kept picture edges out).
 constexpr double kMinCrackRecall = 0.15;
 constexpr double kMinDustRecall = 0.1;
 constexpr double kMinCrackPrecision = 0.55;
-// A clean photo through the scratches step: the goal (0.5%) holds for these (content_lines.h keeps
-// eye outlines, rims, glints and towers; the fill's 1 px seam band keeps motorcycle_left's chrome
-// highlights at 0.41%, 0.60% with 3 px); every clean photo stays under the loose bound (faded_e
-// 0.70%: sky between leaves, beside a real hairline).
-const char* const kCleanAtGoal[] = {"astronaut.png", "brick.png",   "chelsea.png",
-                                    "coffee.png",    "grass.png",   "kodim03.png",
-                                    "motorcycle_left.png", "rocket.jpg", "faded_a.png",
-                                    "faded_b.png",   "faded_c.png", "faded_f.png",
-                                    "faded_h.png"};
+// A clean photo through the scratches step: every one at the goal (0.5%). faded_e was 0.56% while
+// short wide bright blobs of picture (sky between leaves, a white glove, a reflection in the pond)
+// counted as short scratches; 0.19% now.
 constexpr double kGoalChange = 0.005;
-constexpr double kLooseChange = 0.008;
 
 cv::Mat load(const std::string& relative) {
     return pm::image::toBgr8(
@@ -105,12 +102,70 @@ TEST(RealScanDamage, FacesOfOldPhotosStayUntouchedByTheScratchesStep) {
     EXPECT_GE(faces, 4) << "the face detector should find faces in the old photos";
 }
 
-TEST(RealScanDamage, FindsTheHandDrawnCracksOfTheScratchedScansAtOneAndTwiceTheirSize) {
+// Dust inside a detected face is filled, by diffusion from that face's own pixels only: the speck
+// goes, no face pixel outside the detected mask changes, and no colour the face does not hold near
+// the speck comes in. A white speck painted on faded_h's cheek and the real one on scratched_a's
+// chin (both left in place before face specks were looked for).
+TEST(RealScanDamage, DustOnAFaceIsFilledFromTheFaceAlone) {
+    PM_REQUIRE_TESTDATA();
+    struct Case {
+        const char* scan;
+        cv::Point speck;
+        bool paint;
+    };
+    for (const Case& c : {Case{"faded_h", {270, 195}, true}, Case{"scratched_a", {245, 344}, false}}) {
+        cv::Mat bgr = load(std::string("old-photos/") + c.scan + ".png");
+        if (c.paint) cv::circle(bgr, c.speck, 2, cv::Scalar(250, 250, 250), cv::FILLED);
+        const std::vector<cv::Rect> zones = pm::ops::damage::protectedFaceZones(bgr);
+        const cv::Mat inFaces = pm::ops::damage::zoneMask(bgr.size(), zones);
+        ASSERT_GT(inFaces.at<uchar>(c.speck), 0) << c.scan << ": the speck should be in a face";
+        pm::engine::LocalJobContext ctx;
+        const cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx, &zones);
+        const cv::Mat changed = changedByScratchesStep(bgr);
+
+        cv::Mat speck = cv::Mat::zeros(bgr.size(), CV_8UC1);
+        cv::circle(speck, c.speck, 2, 255, cv::FILLED);
+        EXPECT_EQ(cv::countNonZero(speck & ~changed), 0) << c.scan << ": the speck stays";
+        EXPECT_EQ(cv::countNonZero(changed & inFaces & ~mask), 0)
+            << c.scan << ": face pixels outside the mask changed";
+
+        // The filled speck takes the tone of the skin round it (it stood 60-100 levels above)...
+        pm::ops::RepairParams params;
+        params.steps = {pm::ops::RepairStep::Scratches};
+        params.fill.engine = pm::ops::FillEngine::Builtin;
+        const cv::Mat out = pm::ops::repairPhoto(bgr, {}, params, ctx).image;
+        cv::Mat hole, near, ring;
+        cv::dilate(speck, hole, cv::Mat(), {-1, -1}, 2);
+        hole &= mask;
+        cv::dilate(hole, near, cv::getStructuringElement(cv::MORPH_ELLIPSE, {13, 13}));
+        ring = near & ~hole & inFaces;
+        cv::Mat grey, greyOut;
+        cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+        cv::cvtColor(out, greyOut, cv::COLOR_BGR2GRAY);
+        const double skin = cv::mean(grey, ring)[0];
+        EXPECT_LT(std::abs(cv::mean(greyOut, speck)[0] - skin), 12) << c.scan;
+        EXPECT_GT(cv::mean(grey, speck)[0] - skin, 40) << c.scan << ": the speck should stand out";
+        // ...and each channel of every filled pixel stays within what the face holds round it.
+        std::vector<cv::Mat> before, after;
+        cv::split(bgr, before);
+        cv::split(out, after);
+        for (int ch = 0; ch < 3; ++ch) {
+            double lo = 0, hi = 0, outLo = 0, outHi = 0;
+            cv::minMaxLoc(before[ch], &lo, &hi, nullptr, nullptr, ring);
+            cv::minMaxLoc(after[ch], &outLo, &outHi, nullptr, nullptr, hole);
+            EXPECT_GE(outLo, lo) << c.scan << " channel " << ch;
+            EXPECT_LE(outHi, hi) << c.scan << " channel " << ch;
+        }
+    }
+}
+
+TEST(RealScanDamage, FindsTheHandDrawnCracksOfTheScratchedScansAtHalfOneAndTwiceTheirSize) {
     PM_REQUIRE_TESTDATA();
     for (const RecallFloor& floor : kRecallFloors) {
         cv::Mat bgr = load(std::string("old-photos/") + floor.scan + ".png");
         if (floor.scale != 1.0)
-            cv::resize(bgr, bgr, {}, floor.scale, floor.scale, cv::INTER_CUBIC);
+            cv::resize(bgr, bgr, {}, floor.scale, floor.scale,
+                       floor.scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
         pm::engine::LocalJobContext ctx;
         const cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
         const auto s = pm::bench::scoreAgainstReference(mask, reference(floor.scan, bgr.size()),
@@ -158,7 +213,8 @@ TEST(RealScanDamage, AStarOfAFlagNearTheCornerStaysUntouched) {
 
 // The scratches step detects faces once and hands the zones to detection and fill: zones given by
 // the caller must be what both protect. A made-up zone over the branching crack of scratched_a
-// (found without it) keeps detection out and the fill from touching anything unmarked there.
+// (found without it) keeps the crack out of detection (only paper-white specks may be taken
+// there) and the fill from touching anything unmarked there.
 TEST(RealScanDamage, FaceZonesGivenByTheCallerAreProtected) {
     PM_REQUIRE_TESTDATA();
     const cv::Mat bgr = load("old-photos/scratched_a.png");
@@ -167,8 +223,12 @@ TEST(RealScanDamage, FaceZonesGivenByTheCallerAreProtected) {
     const cv::Mat unprotected = pm::ops::detectDamage(bgr, {}, ctx, nullptr);
     ASSERT_GT(cv::countNonZero(unprotected(zones[0])), 200) << "the crack should be found";
     const cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx, &zones);
-    EXPECT_EQ(cv::countNonZero(mask(zones[0])), 0);
-    // Filled with the unprotected mask: inside the zone only marked pixels (grown by one) change.
+    cv::Mat labels, stats, centroids;
+    const int parts = cv::connectedComponentsWithStats(mask(zones[0]), labels, stats, centroids);
+    for (int i = 1; i < parts; ++i)  // a speck: at most 10 px a side before growing by 2
+        EXPECT_LE(std::max(stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)), 16)
+            << "only specks, not the crack, inside the zone";
+    // Filled with the unprotected mask: inside the zone only marked pixels change.
     cv::Mat filled = bgr.clone();
     pm::ops::RemoveParams fill;
     fill.engine = pm::ops::FillEngine::Builtin;
@@ -176,7 +236,7 @@ TEST(RealScanDamage, FaceZonesGivenByTheCallerAreProtected) {
     cv::Mat diff, changed, allowed;
     cv::absdiff(bgr, filled, diff);
     cv::transform(diff, changed, cv::Matx13f(1, 1, 1));
-    cv::dilate(unprotected, allowed, cv::Mat());
+    allowed = unprotected != 0;
     EXPECT_EQ(cv::countNonZero((changed(zones[0]) > 0) & ~allowed(zones[0])), 0);
     EXPECT_GT(cv::countNonZero(changed(zones[0]) > 0), 0) << "the crack inside should be filled";
 }
@@ -194,10 +254,20 @@ TEST(RealScanDamage, CleanPhotosBarelyChange) {
         const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
         std::cout << "[ damage   ] " << fs::path(path).filename().string() << ": "
                   << 100 * share << "% changed\n";
-        EXPECT_LE(share, kLooseChange) << path;
-        for (const char* name : kCleanAtGoal)
-            if (fs::path(path).filename() == name) EXPECT_LE(share, kGoalChange) << path;
+        EXPECT_LE(share, kGoalChange) << path;
     }
+}
+
+// Short wide bright blobs of picture are not short scratches: faded_e's white glove on a stick, the
+// white figure reflected in the pond and the gaps of sky between the leaves either side of the
+// real hairline at the top left stay as they are (all filled before).
+TEST(RealScanDamage, ShortWideBlobsOfPictureStay) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat changed = changedByScratchesStep(load("old-photos/faded_e.png"));
+    const cv::Rect glove(160, 355, 40, 45), reflection(20, 540, 30, 45), sky(75, 15, 25, 40);
+    EXPECT_EQ(cv::countNonZero(changed(glove)), 0);
+    EXPECT_EQ(cv::countNonZero(changed(reflection)), 0);
+    EXPECT_EQ(cv::countNonZero(changed(sky)), 0);
 }
 
 TEST(RealScanDamage, HigherSensitivityNeverMarksLess) {

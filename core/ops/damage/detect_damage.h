@@ -20,7 +20,9 @@
 //  level:
 //     31x31 median of |luma - blur|), weak above half that.
 //  5. Components (pieces up to 9 px apart joined) must be >= minLength long, hold strong pixels
-//     (>= 25% when >= 2 x minLength long, else 60%), not sit in texture (the other ridges in a 41
+//     (>= 25% when >= 2 x minLength long, else 60%, and then be thin: mean sigma <= 1.3, as
+//     a short wide bright ridge is a blob of picture: sky between leaves, a glove), not sit in
+//     texture (the other ridges in a 41
 //     px window add up to <= 2 lines as strong as this one), not form a network (length <= 1.8 x
 //     (box width + height): brick mortar, grilles), and inside a detected face be longer than 0.4 x
 //     the face width (brows, eyelids and lips are shorter).
@@ -33,7 +35,9 @@
 //     image border (the print's edge) and lines that as a whole run along a picture edge, are
 //     lopsided or carry colour (content_lines.h: eye outlines, rims, glints) are dropped.
 //  6. Specks: small (<= 60 px, <= 10 px side) compact blobs above 1.3 x the strong level against an
-//     11 px median background, with damage tone, a flat ring around them and not inside a face.
+//     11 px median background, with damage tone and a flat ring around them. Inside a face only
+//     bright (paper-white) specks above 2 x the strong level, whose ring holds nothing above 0.4 x
+//     their own contrast (skin grain does not count, an eye, a lip or a nostril does).
 //  7. Scratches are painted with their own half width (0.8 sigma) and everything grows by 2 px so
 //  the
 //     fill also covers the soft edges.

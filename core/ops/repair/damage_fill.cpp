@@ -52,9 +52,10 @@ RemoveResult fillDamageInPlace(cv::Mat& image, const cv::Mat& mask, const Remove
             faces[i].copyTo(image(zones[i]), inFaces(zones[i]));
     }
     for (const cv::Rect& zone : zones) {
-        cv::Mat hole = (mask(zone) != 0);
+        // Only the marked pixels: the detector's mask already covers the soft edge of a speck or
+        // a scratch (it is grown by 2 px), and every face pixel outside it stays as it was.
+        const cv::Mat hole = (mask(zone) != 0);
         if (cv::countNonZero(hole) == 0) continue;
-        cv::dilate(hole, hole, cv::Mat());  // the soft edge of the scratch too
         diffuseInto(image(zone), hole);
         result.changed |= cv::boundingRect(hole) + zone.tl();
     }
