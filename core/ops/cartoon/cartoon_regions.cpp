@@ -15,13 +15,14 @@ namespace pm::ops::cartoon {
 
 cv::Mat smoothKeepingEdges(const cv::Mat& bgr, const Recipe& recipe) {
     // Several small bilateral passes flatten texture like one large one at a fraction of its cost,
-    // and stop at edges better than one pass with a wide colour sigma.
-    cv::Mat current = bgr, next;
+    // and stop at edges better than one pass with a wide colour sigma. Two buffers of its own:
+    // the photo is never written.
+    cv::Mat current = bgr.clone(), next;
     for (int i = 0; i < recipe.smoothPasses; ++i) {
         cv::bilateralFilter(current, next, 7, recipe.smoothSigma, 3.0);
         std::swap(current, next);
     }
-    return current.data == bgr.data ? bgr.clone() : current;
+    return current;
 }
 
 #ifdef PM_HAVE_XIMGPROC
@@ -138,8 +139,9 @@ cv::Mat flattenRegions(const cv::Mat& smoothed, const Recipe&) { return smoothed
 #endif
 
 cv::Mat shadeAndColour(const cv::Mat& bgr, const Recipe& recipe) {
-    // A smooth staircase on L: within each step the tone is pulled towards the step's middle by a
-    // tanh, so steps read as cel shading without the hard contours of a global quantisation.
+    // A smooth staircase on L: within each step the tone is pulled towards the step's middle (a
+    // power curve, flat in the middle, rising steeply only near the step's ends), so steps read
+    // as cel shading without the hard contours of a global quantisation; the curve is continuous.
     cv::Mat lut(1, 256, CV_8UC3);
     const double step = 255.0 / recipe.steps;
     const double k = recipe.stepHardness;
@@ -147,7 +149,8 @@ cv::Mat shadeAndColour(const cv::Mat& bgr, const Recipe& recipe) {
         const double position = v / step;
         const double n = std::floor(position);
         const double t = position - n - 0.5;  // -0.5..0.5 within the step
-        const double stepped = (n + 0.5 + 0.5 * std::tanh(2 * k * t) / std::tanh(k)) * step;
+        const double pulled = 0.5 * std::pow(std::abs(2 * t), k) * (t < 0 ? -1 : 1);
+        const double stepped = (n + 0.5 + pulled) * step;
         const double l = (1.0 - recipe.stepMix) * v + recipe.stepMix * stepped;
         const double chroma = 128.0 + (v - 128.0) * recipe.saturation;
         lut.at<cv::Vec3b>(v) = cv::Vec3b(cv::saturate_cast<uchar>(l), cv::saturate_cast<uchar>(chroma),

@@ -14,7 +14,7 @@ struct Recipe {
     double flatten;          ///< 0..1: region mean colour vs the smoothed image
     double mergeDistance;    ///< neighbouring regions closer than this merge into one
     double steps;            ///< luminance steps over 0..255
-    double stepHardness;     ///< 1 = no steps, ~10 = almost hard steps
+    double stepHardness;     ///< 1 = no steps, ~6 = almost hard steps
     double stepMix;          ///< 0..1: how much of the stepped luminance is used
     double saturation;       ///< chroma gain
     double lineSigma;        ///< inner Gaussian of the difference of Gaussians, working pixels
