@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 #include <cstdio>
 
+#include "app/cli/cartoon_command.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/info_command.h"
 #include "app/cli/library_noise.h"
@@ -33,6 +34,7 @@ extern "C" __attribute__((visibility("default"))) int pm_cli_main(int argc, char
     if (command == "remove") return pm::cli::runRemove(args);
     if (command == "repair") return pm::cli::runRepair(args);
     if (command == "split") return pm::cli::runSplit(args);
+    if (command == "cartoon") return pm::cli::runCartoon(args);
     if (command == "info") return pm::cli::runInfo(args);
     if (command == "models") return pm::cli::runModels(args);
     pm::cli::fail(QStringLiteral("unknown command '%1'; try --help").arg(command));

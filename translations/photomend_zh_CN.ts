@@ -39,6 +39,10 @@
         <source>Detect damage: %1% of the photo marked; refine it with the brush and eraser, then Apply.</source>
         <translation>检测损伤：已标记照片的 %1%；可用画笔和橡皮擦修改，然后点击“应用”。</translation>
     </message>
+    <message>
+        <source>Cartoonize</source>
+        <translation>卡通化</translation>
+    </message>
 </context>
 <context>
     <name>PatchCommand</name>
@@ -318,6 +322,60 @@
     <message>
         <source>After</source>
         <translation>修改后</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::CartoonOptions</name>
+    <message>
+        <source>Anime (soft)</source>
+        <translation>动漫（柔和）</translation>
+    </message>
+    <message>
+        <source>Comic (ink)</source>
+        <translation>漫画（墨线）</translation>
+    </message>
+    <message>
+        <source>Anime: gentle shading and thin lines. Comic: flatter colours and bold black lines.</source>
+        <translation>动漫：柔和的明暗和细线条。漫画：更平的色块和粗黑的墨线。</translation>
+    </message>
+    <message>
+        <source>Style:</source>
+        <translation>风格：</translation>
+    </message>
+    <message>
+        <source>How much of the cartoon replaces the photo (70–80% looks natural)</source>
+        <translation>卡通效果替换照片的程度（70–80% 看起来最自然）</translation>
+    </message>
+    <message>
+        <source>Strength:</source>
+        <translation>强度：</translation>
+    </message>
+    <message>
+        <source>Original size</source>
+        <translation>原始尺寸</translation>
+    </message>
+    <message>
+        <source>Long side %1 px</source>
+        <translation>长边 %1 像素</translation>
+    </message>
+    <message>
+        <source>Other sizes open the cartoon as a new photo; this one keeps its size.</source>
+        <translation>选择其他尺寸时，卡通图会作为新照片打开；当前照片保持原尺寸。</translation>
+    </message>
+    <message>
+        <source>Output:</source>
+        <translation>输出：</translation>
+    </message>
+    <message>
+        <source>The canvas previews the cartoon while you choose; hold \ to see the original.</source>
+        <translation>选择时画布会预览卡通效果；按住 \ 可查看原图。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::CartoonPreview</name>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
     </message>
 </context>
 <context>
@@ -653,6 +711,14 @@
         <source>%1 is installed; the engine is loading it.</source>
         <translation>%1 已安装，引擎正在加载它。</translation>
     </message>
+    <message>
+        <source>Cartoonize</source>
+        <translation>卡通化</translation>
+    </message>
+    <message>
+        <source>The cartoon opened as a new photo (%1 × %2); save it where you like.</source>
+        <translation>卡通图已作为新照片打开（%1 × %2）；请保存到您想要的位置。</translation>
+    </message>
 </context>
 <context>
     <name>pm::ui::ModePanel</name>
@@ -693,8 +759,8 @@
         <translation>让人脸更清晰、更干净，同时保持本人的样貌。</translation>
     </message>
     <message>
-        <source>Cartoonize is not available in this version yet.</source>
-        <translation>此版本尚不支持卡通化。</translation>
+        <source>Flat colours, soft shading and drawn lines: the photo as a cartoon.</source>
+        <translation>平整的色块、柔和的明暗和手绘般的线条：把照片变成卡通。</translation>
     </message>
 </context>
 <context>

@@ -26,6 +26,8 @@
 #include "ui/apply_controller.h"
 #include "ui/batch_dialog.h"
 #include "ui/canvas_widget.h"
+#include "ui/cartoon_options.h"
+#include "ui/cartoon_preview.h"
 #include "ui/document.h"
 #include "ui/empty_hint.h"
 #include "ui/engine_bridge.h"
@@ -132,6 +134,18 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     auto endPreview = [this] { if (CanvasWidget* c = currentCanvas()) c->setPreview({}); };
     connect(modePanel_, &ModePanel::modeChanged, this, endPreview);
     connect(apply_, &ApplyController::busyChanged, this, endPreview);
+    // Cartoonize previews as soon as the mode is chosen and again whenever its options change.
+    cartoonPreview_ = new CartoonPreview(bridge_, this);
+    auto previewCartoon = [this] {
+        if (Document* d = currentDocument(); d && modePanel_->currentMode() == Mode::Cartoonize)
+            cartoonPreview_->request(d, modePanel_->cartoonOptions()->params());
+    };
+    connect(modePanel_->cartoonOptions(), &CartoonOptions::changed, this, previewCartoon);
+    connect(modePanel_, &ModePanel::modeChanged, this, previewCartoon);
+    connect(cartoonPreview_, &CartoonPreview::ready, this, [this](Document* document, const QImage& preview) {
+        if (document == currentDocument() && modePanel_->currentMode() == Mode::Cartoonize && !apply_->isBusy())
+            currentCanvas()->setPreview(preview);
+    });
 
     savePrompt_ = [this](Document* document) {
         std::unique_ptr<QMessageBox> box(createCloseDocumentQuestion(this, *document));
@@ -470,9 +484,39 @@ void MainWindow::applyCurrentMode() {
     case Mode::RestoreFaces:
         apply_->run(document, tr("Restore faces"), facesJob(modePanel_->facesOptions()->params()), false);
         break;
-    case Mode::Cartoonize:
+    case Mode::Cartoonize: {
+        const ops::CartoonParams params = modePanel_->cartoonOptions()->params();
+        if (params.longSide > 0) cartoonAsNewPhoto(document, params);
+        else apply_->run(document, tr("Cartoonize"), cartoonJob(params), false);
         break;
     }
+    }
+}
+
+void MainWindow::cartoonAsNewPhoto(Document* document, const ops::CartoonParams& params) {
+    auto result = std::make_shared<cv::Mat>();
+    const cv::Mat image = document->image().clone();
+    EngineJob* job = bridge_->submit(tr("Cartoonize"), [result, image, params](engine::JobContext& context) {
+        *result = ops::cartoonize(image, params, context).image;
+    });
+    const QPointer<Document> source = document;
+    connect(job, &EngineJob::finished, this,
+            [this, result, source](engine::JobOutcome outcome, const QString& message) {
+                if (outcome == engine::JobOutcome::Failed) showError(message);
+                if (outcome != engine::JobOutcome::Done || !source || result->empty()) return;
+                image::LoadedPhoto photo = source->source();  // its metadata goes with the cartoon
+                photo.pixels = *result;
+                const QFileInfo info(source->path());
+                const QString suggested = info.dir().filePath(
+                    QStringLiteral("%1-cartoon.%2").arg(info.completeBaseName(), info.suffix()));
+                auto* cartoon = new Document(std::move(photo), suggested);
+                cartoon->setUntitled(true);
+                addDocument(cartoon);
+                statusBar()->showMessage(tr("The cartoon opened as a new photo (%1 × %2); save it where you like.")
+                                             .arg(result->cols)
+                                             .arg(result->rows),
+                                         8000);
+            });
 }
 
 void MainWindow::detectDamage() {

@@ -9,6 +9,7 @@
 
 #include "core/engine/engine.h"
 #include "core/image/image_io.h"
+#include "core/ops/cartoon/cartoon.h"
 
 class QAction;
 class QLabel;
@@ -21,6 +22,7 @@ class QUndoView;
 namespace pm::ui {
 
 class ApplyController;
+class CartoonPreview;
 class CanvasWidget;
 class Document;
 class EmptyHint;
@@ -84,6 +86,8 @@ public:
     void openSplitPhotos(const image::LoadedPhoto& source, const QString& sourcePath, const cv::Mat& scan,
                          const std::vector<cv::RotatedRect>& boxes);
     void showBatchDialog();
+    /// Cartoonizes the current photo at another size and opens the cartoon as a new photo.
+    void cartoonAsNewPhoto(Document* document, const ops::CartoonParams& params);
     /// Marks scratches and dust of the current photo as an editable mask.
     void detectDamage();
     /// Edit > Models…: one dialog for the window, kept (and its download running) while hidden;
@@ -126,6 +130,7 @@ private:
     EngineBridge* bridge_;
     ApplyController* apply_;
     TonePreview* tonePreview_;
+    CartoonPreview* cartoonPreview_;
     RecentFiles* recent_;
     SplitScanFlow* splitFlow_;
     ModelManager* models_;

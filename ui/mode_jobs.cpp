@@ -58,6 +58,19 @@ OpJob facesJob(const ops::FaceParams& params) {
     };
 }
 
+OpJob cartoonJob(const ops::CartoonParams& params) {
+    const std::string undoText = text(QCoreApplication::translate("ModeJobs", "Cartoonize"));
+    ops::CartoonParams inPlace = params;
+    inPlace.longSide = 0;  // the document keeps its size; other sizes open as new photos
+    return [inPlace, undoText](const cv::Mat& image, const cv::Mat&, engine::JobContext& context) {
+        ops::CartoonResult result = ops::cartoonize(image, inPlace, context);
+        OpOutput output;
+        const cv::Rect whole(0, 0, image.cols, image.rows);
+        output.steps.push_back({undoText, std::move(result.image), whole, result.engineUsed});
+        return output;
+    };
+}
+
 OpJob detectDamageJob(const ops::DamageParams& params) {
     const std::string maskText = text(QCoreApplication::translate("ModeJobs", "Detect damage"));
     // One translatable sentence, filled in on the worker.

@@ -7,6 +7,7 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
+#include "ui/cartoon_options.h"
 #include "ui/document.h"
 #include "ui/faces_options.h"
 #include "ui/remove_options.h"
@@ -23,7 +24,7 @@ ModePanel::ModePanel(QWidget* parent) : QWidget(parent) {
         {tr("Remove object"), tr("Paint over what should go, then Apply."), true},
         {tr("Repair old photo"), tr("Scratches, dust, faded colour, grain and faces of old scans."), true},
         {tr("Restore faces"), tr("Sharper, cleaner faces that still look like the person."), true},
-        {tr("Cartoonize"), tr("Cartoonize is not available in this version yet."), false}};
+        {tr("Cartoonize"), tr("Flat colours, soft shading and drawn lines: the photo as a cartoon."), true}};
     for (const Entry& e : entries) {
         auto* item = new QListWidgetItem(e.name, modes_);
         item->setToolTip(e.tip);
@@ -39,6 +40,8 @@ ModePanel::ModePanel(QWidget* parent) : QWidget(parent) {
     pages_->addWidget(remove_);
     pages_->addWidget(repair_);
     pages_->addWidget(faces_);
+    cartoon_ = new CartoonOptions(pages_);
+    pages_->addWidget(cartoon_);
     layout->addWidget(pages_);
 
     auto* buttons = new QHBoxLayout;

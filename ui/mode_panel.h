@@ -12,6 +12,7 @@ class QStackedWidget;
 
 namespace pm::ui {
 
+class CartoonOptions;
 class Document;
 class FacesOptions;
 class RemoveOptions;
@@ -30,6 +31,7 @@ public:
     RemoveOptions* removeOptions() const { return remove_; }
     RepairOptions* repairOptions() const { return repair_; }
     FacesOptions* facesOptions() const { return faces_; }
+    CartoonOptions* cartoonOptions() const { return cartoon_; }
 
     void setBusy(bool busy);
     void setProgress(int percent, const QString& stage);
@@ -59,6 +61,7 @@ private:
     RemoveOptions* remove_;
     RepairOptions* repair_;
     FacesOptions* faces_;
+    CartoonOptions* cartoon_;
     QPushButton* apply_;
     QPushButton* cancel_;
     QProgressBar* progress_;
