@@ -11,6 +11,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/ops/remove/line_continuation.h"
+#include "core/ops/remove/source_cost.h"
 
 namespace pm::ops {
 
@@ -33,9 +34,21 @@ struct PatchMatchParams {
     /// Lower values take more of the image from diffusion, which smears a dark object at the hole's
     /// edge into a sky as a blotch (6 did, on the quality bench's rocket, and scored lower).
     double diffusionBaseSigma = 12.0;
+    /// ... but at most this many times the hole's radius (its largest distance to a known pixel):
+    /// a low band much wider than the hole takes next to nothing from the diffusion (a brush
+    /// stroke 12 px wide). 0 = always diffusionBaseSigma.
+    double baseSigmaPerRadius = 0.0;
+    /// Take the colour too, not only the shading, from the diffusion in holes of at most this
+    /// radius (px): across a narrow hole the diffused colour is the surface's own.
+    float colourBaseRadius = 0.0f;
     /// Take only the diffusion's shading (the mean of its colour channels' low band), not its
     /// colour: diffused colour is the haze a red or pink border spreads into the hole.
     bool diffusionBaseGrey = true;
+    /// Scale of the patches' detail above that low band (1 = as copied). Copied detail is right in
+    /// kind but rarely in place, so past the eye's need it only adds error.
+    double detailGain = 1.0;
+    /// The same for narrow holes, above their FSR low band.
+    double narrowDetailGain = 1.0;
     /// Match the fill's level to its surroundings: the fill's error on a ring of known pixels
     /// around the hole, smoothed over `offsetSmoothing` pixels along the ring, is spread smoothly
     /// over the hole (smooth_offset.h), so no outline and no border haze show.
@@ -44,6 +57,8 @@ struct PatchMatchParams {
     /// (line_continuation.h).
     bool continueLines = true;
     LineContinuation lines;
+    /// Prefer sources on the surface around the hole and near it (source_cost.h).
+    CoherenceParams coherence;
     double offsetSmoothing = 2.0;
     /// Narrow holes (scratches, strokes), where FSR replaces diffusion when OpenCV has xphoto: a
     /// hole with at least `narrowShare` of its pixels within `narrowReach` of a known pixel takes
