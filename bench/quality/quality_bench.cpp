@@ -15,8 +15,8 @@
 //                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX] [--thin-radius PX] [--narrow-sigma S]
 //                 [--colour-base] [--no-coherence] [--colour-levels L] [--distance-levels L]
 //                 [--near-radii R] [--ring-radii R] [--reuse-levels L] [--free-uses N]
-//                 [--detail-gain G] [--narrow-detail-gain G] [--base-per-radius F]
-//                 [--colour-base-radius PX] [--narrow-reach PX] [--narrow-share S]  (variants of ours)
+//                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
+//                 [--narrow-share S]  (variants of ours)
 //                 [--profile]  (time of every stage of ours, to stderr)
 #include <chrono>
 #include <cstdio>
@@ -77,7 +77,7 @@ struct Options {
     std::string search;
     double baseSigma = -1;  // < 0: the fill's default
     bool noOffset = false, noLines = false, noCoherence = false;
-    double basePerRadius = -1, colourBaseRadius = -1, narrowReach = -1, narrowShare = -1;
+    double narrowReach = -1, narrowShare = -1;
     double reuseLevels = -1, freeUses = -1, detailGain = -1, narrowDetailGain = -1;
     double colourLevels = -1, distanceLevels = -1, nearRadii = -1, ringRadii = -1;
     int thinGrow = -1;  // < 0: the default
@@ -149,10 +149,6 @@ Options parse(int argc, char** argv) {
             o.detailGain = std::stod(next());
         else if (a == "--narrow-detail-gain")
             o.narrowDetailGain = std::stod(next());
-        else if (a == "--base-per-radius")
-            o.basePerRadius = std::stod(next());
-        else if (a == "--colour-base-radius")
-            o.colourBaseRadius = std::stod(next());
         else if (a == "--narrow-reach")
             o.narrowReach = std::stod(next());
         else if (a == "--narrow-share")
@@ -219,11 +215,6 @@ std::vector<Method> methods(const Options& o) {
                         if (o.reuseLevels >= 0) coherence.reuseLevels = o.reuseLevels;
                         if (o.freeUses >= 0) coherence.freeUses = o.freeUses;
                         if (o.detailGain >= 0) params.builtin.detailGain = o.detailGain;
-                        if (o.basePerRadius >= 0)
-                            params.builtin.baseSigmaPerRadius = o.basePerRadius;
-                        if (o.colourBaseRadius >= 0)
-                            params.builtin.colourBaseRadius =
-                                static_cast<float>(o.colourBaseRadius);
                         if (o.narrowReach >= 0)
                             params.builtin.narrowReach = static_cast<float>(o.narrowReach);
                         if (o.narrowShare >= 0) params.builtin.narrowShare = o.narrowShare;

@@ -292,14 +292,24 @@ void setReuseCost(Level& level, const cv::Mat& base, double levels, double freeU
     cv::blur(uses, uses, cv::Size(side, side), cv::Point(-1, -1), cv::BORDER_CONSTANT);
     const double perUse =
         static_cast<double>(side * side * level.guide.channels()) * levels * levels;
+    // Only distinct content is priced: a patch of smooth sky or plaster copied many times shows
+    // no repeated object, and pushing its targets elsewhere only breaks the copy into grain. The
+    // guide's texture channel (when it has one) tells the two apart.
+    const int channels = level.guide.channels();
+    const bool textured = channels == 2 || channels == 4;
     cv::Mat cost(level.guide.size(), CV_32SC1);
     cv::parallel_for_(cv::Range(0, cost.rows), [&](const cv::Range& rows) {
         for (int y = rows.start; y < rows.end; ++y) {
             const float* u = uses.ptr<float>(y);
             const int* b = base.empty() ? nullptr : base.ptr<int>(y);
+            const uchar* g = level.guide.ptr<uchar>(y);
             int* out = cost.ptr<int>(y);
             for (int x = 0; x < cost.cols; ++x) {
-                const double extra = perUse * std::max(0.0, static_cast<double>(u[x]) - freeUses);
+                const double distinct =
+                    textured ? std::clamp((g[x * channels + channels - 1] - 30.0) / 60.0, 0.0, 1.0)
+                             : 1.0;
+                const double extra =
+                    perUse * distinct * std::max(0.0, static_cast<double>(u[x]) - freeUses);
                 out[x] = static_cast<int>(std::min((b ? b[x] : 0) + extra, 1.0e9));
             }
         }

@@ -488,7 +488,6 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     for (size_t i = 0; i < levels.size(); ++i)
         patchmatch::prepare(levels[i], i == 0 ? bandReach : 0);
     timer.lap("prepare levels");
-    const float fullRadius = holeDistance.radius();
     // Coherence where the field is decided: levels that get several EM iterations (all of a
     // 0.3 MP photo's; a 12 MP crop's fine levels, one iteration or none, only refine a field that
     // was decided coarser, within a few patches).
@@ -509,11 +508,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     if (levels[0].sourceCount == 0) return diffusionFill(image, fullHole);
 
     const int count = static_cast<int>(levels.size());
-    const double baseSigma =
-        params.baseSigmaPerRadius > 0
-            ? std::min(params.diffusionBaseSigma, params.baseSigmaPerRadius * fullRadius)
-            : params.diffusionBaseSigma;
-    const bool useBase = !thin && narrowBase.empty() && baseSigma > 0;
+    const bool useBase = !thin && narrowBase.empty() && params.diffusionBaseSigma > 0;
     const int baseLevel = std::min(count - 1, 2);
     // The diffusion fill is one thread's work and is needed only at the end: it runs beside the
     // PatchMatch levels, on copies, since the votes below rewrite the level's guide.
@@ -608,9 +603,8 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         addDiffusionBase(voted, synthesized, narrowBase, params.narrowBaseSigma, false,
                          params.narrowDetailGain);
     else if (useBase)
-        addDiffusionBase(voted, synthesized, base.get(), baseSigma,
-                         params.diffusionBaseGrey && fullRadius > params.colourBaseRadius,
-                         params.detailGain);
+        addDiffusionBase(voted, synthesized, base.get(), params.diffusionBaseSigma,
+                         params.diffusionBaseGrey, params.detailGain);
     timer.lap("add base");
     if (params.smoothOffset)
         addSmoothOffset(voted, image, fullHole, synthesized & (fullHole == 0), apply,

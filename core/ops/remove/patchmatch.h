@@ -34,13 +34,6 @@ struct PatchMatchParams {
     /// Lower values take more of the image from diffusion, which smears a dark object at the hole's
     /// edge into a sky as a blotch (6 did, on the quality bench's rocket, and scored lower).
     double diffusionBaseSigma = 12.0;
-    /// ... but at most this many times the hole's radius (its largest distance to a known pixel):
-    /// a low band much wider than the hole takes next to nothing from the diffusion (a brush
-    /// stroke 12 px wide). 0 = always diffusionBaseSigma.
-    double baseSigmaPerRadius = 0.0;
-    /// Take the colour too, not only the shading, from the diffusion in holes of at most this
-    /// radius (px): across a narrow hole the diffused colour is the surface's own.
-    float colourBaseRadius = 0.0f;
     /// Take only the diffusion's shading (the mean of its colour channels' low band), not its
     /// colour: diffused colour is the haze a red or pink border spreads into the hole.
     bool diffusionBaseGrey = true;
@@ -64,7 +57,9 @@ struct PatchMatchParams {
     /// hole with at least `narrowShare` of its pixels within `narrowReach` of a known pixel takes
     /// its low band (sigma `narrowBaseSigma`) from FSR; one with narrowShare + 0.08 of them within
     /// `thinReach` is filled by FSR alone.
-    float narrowReach = 10.0f;
+    /// (narrowReach 14, was 10: brush strokes up to about 28 px wide after growth get the FSR low
+    /// band too; +1.07 dB on the quality bench's strokes, STRUCTURE_FILL.md.)
+    float narrowReach = 14.0f;
     float thinReach = 3.5f;
     double narrowShare = 0.9;
     double narrowBaseSigma = 1.2;
