@@ -13,7 +13,10 @@
 //                 [--per-image] [--methods ours,telea,...] [--kinds object,strokes,...]
 //                 [--max-side PX] [--save-ours DIR] [--before DIR] [--search threads|gpu|tensors-cpu]
 //                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX] [--thin-radius PX] [--narrow-sigma S]
-//                 [--colour-base]  (variants of ours)
+//                 [--colour-base] [--no-coherence] [--colour-levels L] [--distance-levels L]
+//                 [--near-radii R] [--ring-radii R] [--reuse-levels L] [--free-uses N]
+//                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
+//                 [--narrow-share S]  (variants of ours)
 //                 [--profile]  (time of every stage of ours, to stderr)
 #include <chrono>
 #include <cstdio>
@@ -73,7 +76,10 @@ struct Options {
     std::string before;
     std::string search;
     double baseSigma = -1;  // < 0: the fill's default
-    bool noOffset = false, noLines = false;
+    bool noOffset = false, noLines = false, noCoherence = false;
+    double narrowReach = -1, narrowShare = -1;
+    double reuseLevels = -1, freeUses = -1, detailGain = -1, narrowDetailGain = -1;
+    double colourLevels = -1, distanceLevels = -1, nearRadii = -1, ringRadii = -1;
     int thinGrow = -1;  // < 0: the default
     double thinRadius = -1;
     double narrowSigma = -1;
@@ -127,6 +133,28 @@ Options parse(int argc, char** argv) {
             o.noOffset = true;
         else if (a == "--no-lines")
             o.noLines = true;
+        else if (a == "--no-coherence")
+            o.noCoherence = true;
+        else if (a == "--colour-levels")
+            o.colourLevels = std::stod(next());
+        else if (a == "--distance-levels")
+            o.distanceLevels = std::stod(next());
+        else if (a == "--near-radii")
+            o.nearRadii = std::stod(next());
+        else if (a == "--reuse-levels")
+            o.reuseLevels = std::stod(next());
+        else if (a == "--free-uses")
+            o.freeUses = std::stod(next());
+        else if (a == "--detail-gain")
+            o.detailGain = std::stod(next());
+        else if (a == "--narrow-detail-gain")
+            o.narrowDetailGain = std::stod(next());
+        else if (a == "--narrow-reach")
+            o.narrowReach = std::stod(next());
+        else if (a == "--narrow-share")
+            o.narrowShare = std::stod(next());
+        else if (a == "--ring-radii")
+            o.ringRadii = std::stod(next());
         else if (a == "--feather")
             o.feather = std::stoi(next());
         else if (a == "--sheet")
@@ -178,6 +206,20 @@ std::vector<Method> methods(const Options& o) {
                         if (o.colourBase) params.builtin.diffusionBaseGrey = false;
                         params.profile = o.profile;
                         if (o.noLines) params.builtin.continueLines = false;
+                        pm::ops::CoherenceParams& coherence = params.builtin.coherence;
+                        if (o.noCoherence) coherence.enabled = false;
+                        if (o.colourLevels >= 0) coherence.colourLevels = o.colourLevels;
+                        if (o.distanceLevels >= 0) coherence.distanceLevels = o.distanceLevels;
+                        if (o.nearRadii >= 0) coherence.nearRadii = o.nearRadii;
+                        if (o.ringRadii >= 0) coherence.ringRadii = o.ringRadii;
+                        if (o.reuseLevels >= 0) coherence.reuseLevels = o.reuseLevels;
+                        if (o.freeUses >= 0) coherence.freeUses = o.freeUses;
+                        if (o.detailGain >= 0) params.builtin.detailGain = o.detailGain;
+                        if (o.narrowReach >= 0)
+                            params.builtin.narrowReach = static_cast<float>(o.narrowReach);
+                        if (o.narrowShare >= 0) params.builtin.narrowShare = o.narrowShare;
+                        if (o.narrowDetailGain >= 0)
+                            params.builtin.narrowDetailGain = o.narrowDetailGain;
                         if (o.search == "threads")
                             params.search = pm::ops::RemoveParams::Search::Threads;
                         else if (o.search == "gpu")

@@ -3,7 +3,7 @@
 // same run.
 //
 //   remove_speed [--photo FILE] [--raw FILE WIDTHxHEIGHT] [--runs N] [--dump FILE] [--device cpu|cuda]
-//                [--profile]
+//                [--profile] [--no-coherence]
 // --dump writes the filled photo (PNG), to check that a faster build still fills bit for bit the
 // same. --profile prints the time of every stage to stderr. --device cuda runs the large
 // levels' search on the GPU, as the app does when its engine uses one (default: CPU threads only).
@@ -34,9 +34,14 @@ int main(int argc, char** argv) {
     std::string rawSize;
     std::string dump;
     std::string device = "cpu";
-    bool profile = false;
+    bool profile = false, noCoherence = false;
     for (int i = 1; i < argc; i += 2) {
         const std::string a = argv[i];
+        if (a == "--no-coherence") {
+            noCoherence = true;
+            --i;  // takes no value
+            continue;
+        }
         if (a == "--profile") {
             profile = true;
             --i;  // takes no value
@@ -87,6 +92,7 @@ int main(int argc, char** argv) {
     pm::ops::RemoveParams params;
     params.engine = pm::ops::FillEngine::Builtin;
     params.profile = profile;
+    if (noCoherence) params.builtin.coherence.enabled = false;
     // The first run also warms caches, the thread pool and the GPU's kernels.
     const auto start = std::chrono::steady_clock::now();
     const pm::ops::RemoveResult first = pm::ops::removeObject(image, mask, params, context);

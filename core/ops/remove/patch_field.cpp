@@ -145,6 +145,7 @@ void sweepStripe(Level& level, const Patches& patches, int y0, int y1, bool forw
     const int r = level.radius;
     const int rowStep = level.box.width;
     const cv::Point lo(r, r), hi(level.guide.cols - 1 - r, level.guide.rows - 1 - r);
+    const bool costed = !level.sourceCost.empty(), prior = !level.prior.empty();
     for (int y = forward ? y0 : y1 - 1; forward ? y < y1 : y >= y0; y += step) {
         const uchar* target = level.target.ptr<uchar>(y);
         const int ny = y - step;
@@ -157,7 +158,10 @@ void sweepStripe(Level& level, const Patches& patches, int y0, int y1, bool forw
             int bestDist = level.dist[index];
             auto consider = [&](cv::Point candidate) {
                 if (candidate == best || !level.sourceOk.at<uchar>(candidate)) return;
-                const int d = patches.distance(p, candidate, bestDist);
+                const int extra = (costed ? level.sourceCost.at<int>(candidate) : 0) +
+                                  (prior ? level.prior.cost(p, candidate) : 0);
+                if (extra >= bestDist) return;
+                const int d = patches.distance(p, candidate, bestDist - extra) + extra;
                 if (d < bestDist) {
                     bestDist = d;
                     best = candidate;
@@ -273,8 +277,49 @@ void upsampleField(const Level& coarse, Level& fine, uint64_t seed) {
     });
 }
 
+void setReuseCost(Level& level, const cv::Mat& base, double levels, double freeUses) {
+    const int side = 2 * level.radius + 1;
+    cv::Mat uses(level.guide.size(), CV_32FC1, cv::Scalar(0));
+    for (int y = level.box.y; y < level.box.y + level.box.height; ++y) {
+        const uchar* target = level.target.ptr<uchar>(y);
+        for (int x = level.box.x; x < level.box.x + level.box.width; ++x) {
+            if (!target[x]) continue;
+            const cv::Point s = level.nnf[level.at(x, y)];
+            if (s.x >= 0) uses.at<float>(s) += 1.0f;
+        }
+    }
+    // Uses per pixel around each source: a shifted copy of a region puts one centre on each.
+    cv::blur(uses, uses, cv::Size(side, side), cv::Point(-1, -1), cv::BORDER_CONSTANT);
+    const double perUse =
+        static_cast<double>(side * side * level.guide.channels()) * levels * levels;
+    // Only distinct content is priced: a patch of smooth sky or plaster copied many times shows
+    // no repeated object, and pushing its targets elsewhere only breaks the copy into grain. The
+    // guide's texture channel (when it has one) tells the two apart.
+    const int channels = level.guide.channels();
+    const bool textured = channels == 2 || channels == 4;
+    cv::Mat cost(level.guide.size(), CV_32SC1);
+    cv::parallel_for_(cv::Range(0, cost.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const float* u = uses.ptr<float>(y);
+            const int* b = base.empty() ? nullptr : base.ptr<int>(y);
+            const uchar* g = level.guide.ptr<uchar>(y);
+            int* out = cost.ptr<int>(y);
+            for (int x = 0; x < cost.cols; ++x) {
+                const double distinct =
+                    textured ? std::clamp((g[x * channels + channels - 1] - 30.0) / 60.0, 0.0, 1.0)
+                             : 1.0;
+                const double extra =
+                    perUse * distinct * std::max(0.0, static_cast<double>(u[x]) - freeUses);
+                out[x] = static_cast<int>(std::min((b ? b[x] : 0) + extra, 1.0e9));
+            }
+        }
+    });
+    level.sourceCost = cost;
+}
+
 void updateDistances(Level& level) {
     const Patches patches(level);
+    const bool costed = !level.sourceCost.empty(), prior = !level.prior.empty();
     cv::parallel_for_(
         cv::Range(level.box.y, level.box.y + level.box.height), [&](const cv::Range& rows) {
             for (int y = rows.start; y < rows.end; ++y) {
@@ -282,7 +327,10 @@ void updateDistances(Level& level) {
                 for (int x = level.box.x; x < level.box.x + level.box.width; ++x)
                     if (target[x]) {
                         const size_t i = level.at(x, y);
-                        level.dist[i] = patches.distance(cv::Point(x, y), level.nnf[i], INT_MAX);
+                        level.dist[i] = patches.distance(cv::Point(x, y), level.nnf[i], INT_MAX) +
+                                        (costed ? level.sourceCost.at<int>(level.nnf[i]) : 0) +
+                                        (prior ? level.prior.cost(cv::Point(x, y), level.nnf[i])
+                                               : 0);
                     }
             }
         });

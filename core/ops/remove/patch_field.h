@@ -7,6 +7,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/ops/remove/source_cost.h"
+
 namespace pm::ops::patchmatch {
 
 struct Level {
@@ -23,6 +25,11 @@ struct Level {
         sparseSources;           ///< all sources, only when they are too rare to draw blindly
     std::vector<cv::Point> nnf;  ///< per pixel of `box`: centre of the matched known patch
     std::vector<int> dist;       ///< per pixel of `box`: sum of squared differences to it
+                                 ///< plus the match's sourceCost
+    /// CV_32SC1 or empty: extra cost of copying the patch centred at each pixel (reuse), added to
+    /// its distance by the CPU search, as is `prior`'s cost of each match (coherence).
+    cv::Mat sourceCost;
+    SourcePrior prior;
 
     size_t at(int x, int y) const {
         return static_cast<size_t>(y - box.y) * static_cast<size_t>(box.width) +
@@ -42,6 +49,11 @@ void randomField(Level& level, uint64_t seed);
 /// Field of a finer level from its coarser one (offsets doubled), repaired where it points at a
 /// patch that is not fully known at the finer scale.
 void upsampleField(const Level& coarse, Level& fine, uint64_t seed);
+/// level.sourceCost = base (empty: none) plus a cost for reusing a source: where the current field
+/// copies one neighbourhood more than `freeUses` times over (the density of matched patch centres
+/// around a source, 1 for a plain shifted copy), each further use costs a mean error of `levels`
+/// per patch element. Stops one object being stamped over a hole several times.
+void setReuseCost(Level& level, const cv::Mat& base, double levels, double freeUses);
 /// Recomputes dist after the guide changed.
 void updateDistances(Level& level);
 /// Alternating propagation + random search sweeps (Barnes et al.), in parallel horizontal stripes.

@@ -13,6 +13,7 @@
 #include "core/ops/remove/device_em_link.h"
 #include "core/ops/remove/line_continuation.h"
 #include "core/ops/remove/smooth_offset.h"
+#include "core/ops/remove/source_cost.h"
 #include "core/ops/remove/stage_timer.h"
 
 #if defined(PM_HAVE_XPHOTO) && __has_include(<opencv2/xphoto.hpp>)
@@ -122,6 +123,22 @@ cv::Mat toGuideInBands(const cv::Mat& image, const cv::Mat& hole, double feature
     return guide;
 }
 
+// The guide after lines were drawn in `box` (their pixels became known, with new colours): every
+// step of toGuide reaches at most 3 px, so only the box grown by 8 px changes, and computing it
+// with 8 more pixels of context on each side gives exactly what a whole new guide has there.
+void refreshGuide(cv::Mat& guide, const cv::Mat& image, const cv::Mat& hole, const cv::Rect& box,
+                  double featureGain) {
+    const int grow = 8, halo = 8;
+    const cv::Rect frame(0, 0, image.cols, image.rows);
+    const cv::Rect inner =
+        cv::Rect(box.x - grow, box.y - grow, box.width + 2 * grow, box.height + 2 * grow) & frame;
+    const cv::Rect outer = cv::Rect(inner.x - halo, inner.y - halo, inner.width + 2 * halo,
+                                    inner.height + 2 * halo) &
+                           frame;
+    const cv::Mat part = toGuide(image(outer).clone(), hole(outer).clone(), featureGain);
+    part(inner - outer.tl()).copyTo(guide(inner));
+}
+
 // cv::inpaint takes 1 or 3 channels: diffuse colour and feature separately.
 void diffuseGuide(cv::Mat& guide, const cv::Mat& hole) {
     std::vector<cv::Mat> planes;
@@ -219,22 +236,28 @@ cv::Mat fsrWithMargin(const cv::Mat& diffused, const cv::Mat& hole) {
     return filled(cv::Rect(margin, margin, hole.cols, hole.rows)).clone();
 }
 
+// xphoto's FSR is single-threaded and its time grows with the blocks that hold hole pixels: run
+// it on bands of rows side by side. Each band sees 32 rows of context above and below, taken as
+// known (the diffusion fill where they are hole): FSR's blocks read no farther. The number of
+// bands depends on the photo's height only, so the fill does not depend on the thread count.
 cv::Mat fsrFill(const cv::Mat& image, const cv::Mat& hole) {
     cv::Mat diffused;
     telea(image, hole, diffused);
-    // Its blocks and fill order follow the scan: the mean with a run on the image turned half a
-    // circle has less error than either run (about +0.1 dB PSNR on the quality bench's scratches).
-    // xphoto's FSR is single-threaded, so the two runs go side by side.
-    cv::Mat flippedImage, flippedHole;
-    cv::flip(diffused, flippedImage, -1);
-    cv::flip(hole, flippedHole, -1);
-    std::future<cv::Mat> second = std::async(std::launch::async, [&] {
-        cv::Mat turned = fsrWithMargin(flippedImage, flippedHole);
-        cv::flip(turned, turned, -1);
-        return turned;
+    const int context = 32;
+    const int bands = std::clamp(image.rows / 120, 1, 16);
+    cv::Mat filled = diffused.clone();
+    cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
+        for (int band = range.start; band < range.end; ++band) {
+            const int top = image.rows * band / bands, bottom = image.rows * (band + 1) / bands;
+            if (cv::countNonZero(hole.rowRange(top, bottom)) == 0) continue;
+            const int lo = std::max(0, top - context), hi = std::min(image.rows, bottom + context);
+            cv::Mat bandHole = hole.rowRange(lo, hi).clone();
+            bandHole.rowRange(0, top - lo).setTo(0);
+            bandHole.rowRange(bottom - lo, hi - lo).setTo(0);
+            const cv::Mat part = fsrWithMargin(diffused.rowRange(lo, hi), bandHole);
+            part.rowRange(top - lo, bottom - lo).copyTo(filled.rowRange(top, bottom));
+        }
     });
-    cv::Mat filled = fsrWithMargin(diffused, hole);
-    cv::addWeighted(filled, 0.5, second.get(), 0.5, 0.0, filled);
     cv::Mat result = image.clone();
     filled.copyTo(result, hole);
     return result;
@@ -258,7 +281,7 @@ cv::Mat diffusedColour(const Level& level) {
 // size).
 template <typename T>
 void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma,
-                            bool grey) {
+                            bool grey, double detailGain) {
     const int pad = static_cast<int>(std::ceil(3 * sigma));
     const cv::Rect inner = cv::boundingRect(hole);
     if (inner.area() == 0) return;
@@ -279,8 +302,13 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
     // Swap the low band over the whole window, known pixels included: masking the difference to the
     // hole instead would leave half-window averages of a texture (not zero) along the hole's edge.
     // Differences of whole numbers below 2^24: exact in float.
-    std::vector<cv::Mat> deltas(static_cast<size_t>(planes)), blurred(static_cast<size_t>(planes));
-    for (int c = 0; c < planes; ++c) {
+    // With detailGain != 1 the patches' own low band is blurred too, to scale their detail (the
+    // part the diffusion does not give) by detailGain: 2 * planes planes, the deltas first.
+    const bool scaleDetail = detailGain != 1.0;
+    const int blurPlanes = scaleDetail ? 2 * planes : planes;
+    std::vector<cv::Mat> deltas(static_cast<size_t>(blurPlanes)),
+        blurred(static_cast<size_t>(blurPlanes));
+    for (int c = 0; c < blurPlanes; ++c) {
         deltas[static_cast<size_t>(c)].create(roi.size(), CV_32FC1);
         blurred[static_cast<size_t>(c)].create(inner.size(), CV_32FC1);
     }
@@ -293,6 +321,9 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
                 for (int x = 0; x < roi.width; ++x)
                     d[x] = static_cast<float>(b[x * baseChannels + c]) * scale -
                            static_cast<float>(o[x * channels + c]);
+                if (!scaleDetail) continue;
+                float* own = deltas[static_cast<size_t>(planes + c)].ptr<float>(y);
+                for (int x = 0; x < roi.width; ++x) own[x] = static_cast<float>(o[x * channels + c]);
             }
         }
     });
@@ -308,7 +339,7 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
     }
     const cv::Rect innerInRoi = inner - roi.tl();
     const int bands = std::clamp(inner.height / 160, 1, 8);
-    cv::parallel_for_(cv::Range(0, planes * bands), [&](const cv::Range& range) {
+    cv::parallel_for_(cv::Range(0, blurPlanes * bands), [&](const cv::Range& range) {
         for (int k = range.start; k < range.end; ++k) {
             const size_t c = static_cast<size_t>(k / bands);
             const int band = k % bands;
@@ -325,22 +356,26 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
             T* o = out.ptr<T>(inner.y + y) + static_cast<size_t>(inner.x) * channels;
             for (int x = 0; x < inner.width; ++x) {
                 if (!wanted[x]) continue;
-                for (int c = 0; c < planes; ++c)
-                    o[x * channels + c] =
-                        cv::saturate_cast<T>(static_cast<float>(o[x * channels + c]) +
-                                             blurred[static_cast<size_t>(c)].ptr<float>(y)[x]);
+                for (int c = 0; c < planes; ++c) {
+                    const float own = static_cast<float>(o[x * channels + c]);
+                    float value = own + blurred[static_cast<size_t>(c)].ptr<float>(y)[x];
+                    if (scaleDetail)
+                        value -= static_cast<float>(1.0 - detailGain) *
+                                 (own - blurred[static_cast<size_t>(planes + c)].ptr<float>(y)[x]);
+                    o[x * channels + c] = cv::saturate_cast<T>(value);
+                }
             }
         }
     });
 }
 
 void addDiffusionBase(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma,
-                      bool grey = false) {
+                      bool grey, double detailGain) {
     CV_Assert(base.depth() == CV_8U && hole.type() == CV_8UC1 && hole.size() == out.size());
     if (out.depth() == CV_16U)
-        addDiffusionBaseOfType<ushort>(out, hole, base, sigma, grey);
+        addDiffusionBaseOfType<ushort>(out, hole, base, sigma, grey, detailGain);
     else
-        addDiffusionBaseOfType<uchar>(out, hole, base, sigma, grey);
+        addDiffusionBaseOfType<uchar>(out, hole, base, sigma, grey, detailGain);
 }
 
 int iterationsAt(int level, int levels, const PatchMatchParams& params, int targets) {
@@ -428,12 +463,11 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         cv::Mat work = image.clone();
         drawn = continueLines(work, unknown, params.lines);
         if (cv::countNonZero(drawn) > 0) {
-            texturedGuide.wait();  // it reads `unknown`: made again below for the smaller hole
+            cv::Mat guide = texturedGuide.get();  // it read `unknown`, changed now
             source = work;
             unknown = fullHole & (drawn == 0);
-            texturedGuide = std::async(std::launch::deferred, [&] {
-                return toGuideInBands(source, unknown, params.textureGain);
-            });
+            refreshGuide(guide, source, unknown, cv::boundingRect(drawn), params.textureGain);
+            texturedGuide = std::async(std::launch::deferred, [guide] { return guide; });
         } else {
             drawn.release();
         }
@@ -454,6 +488,23 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     for (size_t i = 0; i < levels.size(); ++i)
         patchmatch::prepare(levels[i], i == 0 ? bandReach : 0);
     timer.lap("prepare levels");
+    // Coherence where the field is decided: the two coarsest levels (the coarsest searches the
+    // whole photo; finer ones only refine within a few patches), when they get several EM
+    // iterations. Every level had it at first: no better on the quality bench, and a 12 MP
+    // removal took about 1.3-1.5x the time.
+    if (params.coherence.enabled && !thin) {
+        const int count = static_cast<int>(levels.size());
+        cv::parallel_for_(cv::Range(0, count), [&](const cv::Range& r) {
+            for (int i = r.start; i < r.end; ++i) {
+                Level& level = levels[static_cast<size_t>(i)];
+                if (i < count - 2 || iterationsAt(i, count, params, level.targetCount) <= 1)
+                    continue;
+                level.prior =
+                    makeSourcePrior(level.guide, level.hole, level.radius, params.coherence);
+            }
+        });
+    }
+    timer.lap("source cost");
     // Coarse levels where the hole swallowed every known patch cannot be matched: start finer.
     while (levels.size() > 1 && levels.back().sourceCount == 0) levels.pop_back();
     if (levels[0].sourceCount == 0) return diffusionFill(image, fullHole);
@@ -497,8 +548,16 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
             if (params.progress) params.progress(static_cast<double>(count - l) / count);
             continue;
         }
+        const cv::Mat baseCost = level.sourceCost;
+        // Reuse is counted where the field is improved several times (its cost map spans the
+        // level: the few iterations of a 12 MP crop's fine levels only refine a coarser field).
+        const bool reuse = params.coherence.enabled && params.coherence.reuseLevels > 0 &&
+                           !thin && iterations > 1 && l >= count - 2;
         for (int it = 0; it < iterations; ++it) {
             checkpoint();
+            if (reuse)
+                patchmatch::setReuseCost(level, baseCost, params.coherence.reuseLevels,
+                                         params.coherence.freeUses);
             patchmatch::updateDistances(level);
             timer.lap("EM distances");
             patchmatch::searchField(level, params.searchSweeps, searchRadius,
@@ -543,10 +602,11 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
                      thin ? 0.0 : params.finalSpread);
     timer.lap("final vote");
     if (!narrowBase.empty())
-        addDiffusionBase(voted, synthesized, narrowBase, params.narrowBaseSigma);
+        addDiffusionBase(voted, synthesized, narrowBase, params.narrowBaseSigma, false,
+                         params.narrowDetailGain);
     else if (useBase)
         addDiffusionBase(voted, synthesized, base.get(), params.diffusionBaseSigma,
-                         params.diffusionBaseGrey);
+                         params.diffusionBaseGrey, params.detailGain);
     timer.lap("add base");
     if (params.smoothOffset)
         addSmoothOffset(voted, image, fullHole, synthesized & (fullHole == 0), apply,
