@@ -19,7 +19,9 @@
 #include "core/engine/model_registry.h"
 #include "core/engine/nets/animegan2.h"
 #include "core/engine/nets/gpen.h"
+#include "core/engine/nets/load_weights.h"
 #include "core/engine/nets/networks.h"
+#include "core/engine/nets/state_dict_file.h"
 #include "tests/nets/torch_save_format.h"
 #include "tests/support/testdata.h"
 
@@ -164,22 +166,48 @@ TEST(PublishedNetworks, AnimeGan2CheckpointInBothFormatsRunsAsSaved) {
     }
 }
 
-TEST(PublishedNetworks, GpenCheckpointRunsAsSaved) {
+// The published size: every tensor of the file ends up in the network, and one 512² face runs.
+TEST(PublishedNetworks, GpenBfr512CheckpointLoadsEveryTensorAndRuns) {
     torch::manual_seed(2);
     GpenGenerator source;
-    source->eval();
     const auto tensors = perturbed(*source);
     test::TempDir dir;
     test::torchSaveStateDict(tensors, dir.file("GPEN-BFR-512.pth"), test::TorchSaveFormat::Zip);
     Network net = loadNetwork("gpen-bfr-512", dir.file("GPEN-BFR-512.pth"));
     EXPECT_EQ(net.fixedSize, 512);
-    const auto input = torch::rand({1, 3, 512, 512}) * 2 - 1;
+    std::map<std::string, torch::Tensor> loaded;
+    for (const auto& p : net.module->named_parameters(true)) loaded[p.key()] = p.value();
+    for (const auto& b : net.module->named_buffers(true)) loaded[b.key()] = b.value();
+    ASSERT_EQ(loaded.size(), tensors.size());
+    for (const auto& [name, t] : tensors) EXPECT_TRUE(torch::equal(loaded.at(name), t)) << name;
     torch::NoGradGuard noGrad;
-    const auto out = net.forward(input);
+    const auto out = net.forward(torch::rand({1, 3, 512, 512}) * 2 - 1);
     ASSERT_EQ(out.sizes(), torch::IntArrayRef({1, 3, 512, 512}));
     EXPECT_TRUE(torch::isfinite(out).all().item<bool>());
     EXPECT_GT(out.std().item<float>(), 0.0f);
+}
+
+// The same code at a small size (a fraction of the CPU time): the loaded network computes what
+// the saved one did.
+TEST(PublishedNetworks, GpenCheckpointRunsAsSaved) {
+    torch::manual_seed(5);
+    const GpenOptions small{32, 64, 2, 2, 0.125};
+    GpenGenerator source(small);
+    source->eval();
+    const auto tensors = perturbed(*source);
+    test::TempDir dir;
+    test::torchSaveStateDict(tensors, dir.file("gpen-32.pth"), test::TorchSaveFormat::Legacy);
+    GpenGenerator loaded(small);
+    loadWeights(*loaded, readStateDict(dir.file("gpen-32.pth")), "gpen-32.pth", "gpen");
+    loaded->eval();
+    const auto input = torch::rand({2, 3, 32, 32}) * 2 - 1;  // a batch: the grouped convolutions
+    torch::NoGradGuard noGrad;
+    const auto out = loaded->forward(input);
+    ASSERT_EQ(out.sizes(), torch::IntArrayRef({2, 3, 32, 32}));
+    EXPECT_TRUE(torch::isfinite(out).all().item<bool>());
     EXPECT_TRUE(torch::allclose(out, source->forward(input), 1e-4, 1e-5));
+    // Each image of the batch is restored on its own (its own style, its own features).
+    EXPECT_TRUE(torch::allclose(out[1], loaded->forward(input.slice(0, 1, 2))[0], 1e-4, 1e-5));
 }
 
 TEST(PublishedNetworks, ACheckpointThatDoesNotFitIsRefusedNamingTheTensor) {
@@ -257,9 +285,9 @@ TEST(PublishedNetworks, TheManifestNamesOnlyArchitecturesPhotoMendDefines) {
         EXPECT_NE(std::string(e.what()).find("\"architecture\" must be one of"), std::string::npos) << e.what();
     }
     // A GPEN entry whose contract is not GPEN's fixed 512 square is refused when it loads.
-    GpenGenerator source;
     test::TempDir dir;
-    test::torchSaveStateDict(test::stateDictOf(*source), dir.file("GPEN-BFR-512.pth"), test::TorchSaveFormat::Zip);
+    test::torchSaveStateDict({{"ecd0.0.0.weight", torch::zeros({64, 3, 1, 1})}}, dir.file("GPEN-BFR-512.pth"),
+                             test::TorchSaveFormat::Zip);
     const ModelEntry entry = stateDictEntry("GPEN-BFR-512.pth", "gpen-bfr-512",
                                             R"({"kind": "image2image", "range": "-1..1", "fixedSize": 256})");
     try {

@@ -92,7 +92,10 @@ TEST(StateDictFile, RefusesFilesThatAreNotCheckpoints) {
 // A pickle may name any Python callable; a checkpoint that does is refused before anything runs.
 TEST(StateDictFile, RefusesPicklesThatNameOtherPythonObjects) {
     test::TempDir dir;
-    const std::string pickle = std::string("\x80\x02", 2) + "cos\nsystem\nq\x00X\x04\x00\x00\x00trueq\x01\x85q\x02Rq\x03.";
+    // pickle.dumps((os.system, ("true",)) as a reduce), protocol 2
+    static const char bytes[] = "\x80\x02" "cos\nsystem\n" "q\x00" "X\x04\x00\x00\x00" "true"
+                                "q\x01" "\x85" "q\x02" "R" "q\x03" ".";
+    const std::string pickle(bytes, sizeof bytes - 1);
     {
         caffe2::serialize::PyTorchStreamWriter writer(dir.file("evil.pth"));
         writer.writeRecord("data.pkl", pickle.data(), pickle.size());

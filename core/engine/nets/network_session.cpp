@@ -7,7 +7,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
+#include "core/engine/nets/load_weights.h"
 #include "core/engine/nets/networks.h"
+#include "core/engine/nets/state_dict_file.h"
 #include "core/image/tensor_convert.h"
 
 namespace pm::engine::nets {
@@ -114,11 +116,14 @@ std::unique_ptr<InferenceSession> loadNetworkSession(const ModelEntry& entry, co
     if (entry.contract.kind != "image2image")
         throw Error(fileName + ": the " + entry.architecture + " network is image-to-image, the "
                     "manifest's contract says \"" + entry.contract.kind + "\"");
-    Network network = loadNetwork(entry.architecture, path);
+    // The contract is checked before hundreds of megabytes of weights are read.
+    Network network = makeNetwork(entry.architecture);
     if (network.fixedSize > 0 && entry.contract.fixedSize != network.fixedSize)
         throw Error(fileName + ": the " + entry.architecture + " network takes " +
                     std::to_string(network.fixedSize) + " pixel squares; the manifest's contract says " +
                     (entry.contract.fixedSize > 0 ? std::to_string(entry.contract.fixedSize) : "any size"));
+    loadWeights(*network.module, readStateDict(path), fileName, entry.architecture);
+    network.module->eval();
     return std::make_unique<NetworkSession>(entry, path, std::move(network), device, options,
                                             checksumVerified);
 }
