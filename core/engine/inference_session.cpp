@@ -12,6 +12,7 @@
 #include "core/common/error.h"
 #include "core/engine/cuda_support.h"
 #include "core/engine/fused_ops.h"
+#include "core/engine/nets/network_session.h"
 #include "core/engine/torch_session.h"
 
 namespace fs = std::filesystem;
@@ -103,6 +104,9 @@ std::unique_ptr<InferenceSession> loadTorchSession(const ModelEntry& entry, cons
     configureTorchScriptOnce();
     bool checksumVerified = false;
     checkFile(entry, path, &checksumVerified);
+    // A published PyTorch checkpoint: its weights go into PhotoMend's own network definition.
+    if (entry.format == "state_dict")
+        return nets::loadNetworkSession(entry, path, device, options, checksumVerified);
     // Creating the CUDA context takes a few hundred milliseconds: it overlaps reading and
     // freezing the model on the CPU, and the session's first GPU call waits for it.
     std::future<void> gpuReady;

@@ -160,6 +160,9 @@ void parseNamed(const std::string& text, const std::string& name,
         e.license = named.text("license", false);
         e.improves = named.text("improves", false);
         e.enabledByDefault = named.boolean("enabledByDefault", true);
+        e.format = named.oneOf("format", {"torchscript", "state_dict"}, false, "torchscript");
+        if (e.format == "state_dict")
+            e.architecture = named.oneOf("architecture", {"gpen-bfr-512", "animeganv2"}, true);
         if (!item.contains("contract")) named.fail("contract", "is missing");
         e.contract = parseContract(where, item["contract"]);
         entries.push_back(std::move(e));

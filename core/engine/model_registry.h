@@ -31,6 +31,10 @@ struct ModelEntry {
     std::string license;
     std::string improves;  ///< which tool gets better with it, for the model manager
     bool enabledByDefault = true;
+    /// "torchscript" (torch.jit.save) or "state_dict" (a published torch.save checkpoint of the
+    /// weights, run in PhotoMend's own definition of `architecture`: core/engine/nets).
+    std::string format = "torchscript";
+    std::string architecture;  ///< for "state_dict": "gpen-bfr-512" or "animeganv2"
     ModelContract contract;
 };
 
