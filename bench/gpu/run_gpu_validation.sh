@@ -6,6 +6,8 @@
 # usage, from the repository root on the GPU machine (the .deb files come from .deps/debs, made by
 # bench/gpu/fetch_deps.sh, see NOTES.md):  bash bench/gpu/run_gpu_validation.sh [ITERS]
 # PM_GPU_TRACED=1: build, engine tests, then only the scripted and traced twins at 512² and 1024².
+# PM_GPU_NETS_GOLDEN=1: build nets_tests, make golden files with the published GPEN and AnimeGANv2
+# code (.deps/published, see NOTES.md) and check the C++ networks against them, then stop.
 set -uo pipefail
 ITERS=${1:-20}
 ROOT=$(pwd)
@@ -118,6 +120,17 @@ ninja -C "$BUILD" -j16 $TARGETS > "$OUTDIR/build.log" 2>&1 ||
     { grep -E "error|Error" -A3 "$OUTDIR/build.log" | head -60; exit 1; }
 ldd "$BUILD/bench/engine/engine_bench" | grep -E "not found|libstdc"; grep CMAKE_CXX_COMPILER: "$BUILD/CMakeCache.txt"
 [ "${PM_GPU_BUILD_ONLY:-0}" = 1 ] && exit 0
+
+if [ "${PM_GPU_NETS_GOLDEN:-0}" = 1 ]; then
+    echo "== published GPEN / AnimeGANv2 code -> golden files"
+    ninja -C "$BUILD" -j16 nets_tests >> "$OUTDIR/build.log" 2>&1 || { grep -E "error" -A3 "$OUTDIR/build.log" | head -40; exit 1; }
+    CUDA_VISIBLE_DEVICES= python3 "$ROOT/bench/gpu/nets_golden.py" --gpen "$ROOT/.deps/published/gpen" \
+        --animegan "$ROOT/.deps/published/animegan2" --out "$WORK/golden" || exit 1
+    echo "== C++ networks against them"
+    PM_NETS_GOLDEN_DIR="$WORK/golden" "$BUILD/tests/nets/nets_tests" --gtest_filter='PublishedCode.*' 2>&1 |
+        grep -E "max \||^\[  (PASSED|FAILED|SKIPPED|  OK|RUN)|Failure|Expected|Which is" | head -30
+    exit "${PIPESTATUS[0]}"
+fi
 
 status=0
 if [ "${PM_GPU_SKIP_TESTS:-0}" != 1 ]; then
