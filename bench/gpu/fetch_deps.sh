@@ -33,3 +33,22 @@ missing=$(comm -23 <(echo "$needed") <(echo "$provided") |
           grep -vE '^(libc|libm|libstdc\+\+|libgcc_s|libz|libpthread|libdl|ld-linux-x86-64)\.so' || true)
 [ -z "$missing" ] || { echo "still needed, not carried:"; echo "$missing"; exit 1; }
 du -sh .deps/debs
+
+# The published GPEN and AnimeGANv2 code, for the golden check of the C++ networks
+# (PM_GPU_NETS_GOLDEN=1): only the files that define the networks, at the commits checked.
+fetch_published() {  # repo commit destination files...
+    local repo=$1 commit=$2 dest=$3; shift 3
+    local tmp; tmp=$(mktemp -d)
+    git -C "$tmp" init -q && git -C "$tmp" fetch -q --depth 1 "https://github.com/$repo" "$commit" || return 1
+    mkdir -p "$dest"
+    for f in "$@"; do mkdir -p "$dest/$(dirname "${f#*/}")"; git -C "$tmp" show "FETCH_HEAD:$f" > "$dest/${f#*/}"; done
+    echo "$commit" > "$dest/COMMIT"; rm -rf "$tmp"
+}
+fetch_published yangxy/GPEN 25d7b017267208dfaf34026aa3425e518372aa2f .deps/published/gpen \
+    face_model/gpen_model.py face_model/op/__init__.py face_model/op/fused_act.py face_model/op/upfirdn2d.py \
+    face_model/op/fused_bias_act.cpp face_model/op/fused_bias_act_kernel.cu face_model/op/upfirdn2d.cpp \
+    face_model/op/upfirdn2d_kernel.cu ||
+    echo "GPEN's code could not be fetched: the golden check of the networks will not run"
+fetch_published bryandlee/animegan2-pytorch 2c736702983368847fb544d234a22ac7cff25802 .deps/published/animegan2 \
+    model.py ||
+    echo "animegan2-pytorch could not be fetched: the golden check of the networks will not run"
