@@ -11,7 +11,7 @@
 
 #include "core/common/error.h"
 #include "core/engine/cuda_support.h"
-#include "core/engine/fused_ops.h"
+#include "core/engine/graph/fused_ops.h"
 #include "core/engine/torch_session.h"
 
 namespace fs = std::filesystem;

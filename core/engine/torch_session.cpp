@@ -21,11 +21,11 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
-#include "core/engine/batch_norm_fold.h"
-#include "core/engine/fused_ops.h"
-#include "core/engine/layout_fusion.h"
-#include "core/engine/traced_ops.h"
-#include "core/engine/transposed_conv_rewrite.h"
+#include "core/engine/graph/batch_norm_fold.h"
+#include "core/engine/graph/fused_ops.h"
+#include "core/engine/graph/layout_fusion.h"
+#include "core/engine/graph/traced_ops.h"
+#include "core/engine/graph/transposed_conv_rewrite.h"
 
 namespace pm::engine {
 namespace {
