@@ -37,8 +37,7 @@ bool CapturedRequests::capture(const cv::Mat& image, const cv::Mat* mask,
 cv::Mat CapturedRequests::replay(const cv::Mat& image, const cv::Mat* holes) {
     auto captured = graphs_.find({image.rows, image.cols});
     // Other pixel types go the eager way, whose conversions say what is wrong with them.
-    if (captured == graphs_.end() || image.type() != CV_8UC3 ||
-        (holes && holes->type() != CV_8UC1))
+    if (captured == graphs_.end() || image.type() != CV_8UC3 || (holes && holes->type() != CV_8UC1))
         return {};
     auto& bucket = captured->second;
     image::copyBytesInto(image, bucket.pixels);

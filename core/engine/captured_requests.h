@@ -8,8 +8,8 @@
 #include <string>
 #include <utility>
 
-#include <opencv2/core.hpp>
 #include <torch/torch.h>
+#include <opencv2/core.hpp>
 
 #include "core/engine/cuda_support.h"
 

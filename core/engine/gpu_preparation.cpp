@@ -40,8 +40,8 @@ void fuseLayouts(GpuModule& gpu, const GpuSwitches& switches, PhaseTrace& trace)
         LayoutFusionOptions options;
         options.convTaps = switches.convTaps;
         options.channelsLastWeights = switches.channelsLastWeights;
-        graph::forEachGraph(gpu.module,
-                            [&](auto& graph) { counts += fuseLayoutsAndPointwise(graph, options); });
+        graph::forEachGraph(
+            gpu.module, [&](auto& graph) { counts += fuseLayoutsAndPointwise(graph, options); });
     } catch (const std::exception& e) {
         // A half-rewritten graph still computes the same: each rewrite replaces whole nodes.
         gpu.note = "layout fusion stopped: " + errorText(e);

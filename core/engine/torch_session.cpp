@@ -54,11 +54,10 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         cudnnBenchmark_ = options_.gpu.cudnnBenchmark;
         cuda::limitCudnnAutotuning(options_.gpu.cudnnLimit);
         // The cached module is what prepareForGpu made from this file last time.
-        GpuModule gpu =
-            warm_.fromCache
-                ? preparedFromCache(std::move(module_), options_, trace)
-                : prepareForGpu(std::move(module_), entry_.contract.halfSafe, options_,
-                                torchDevice_, trace);
+        GpuModule gpu = warm_.fromCache
+                            ? preparedFromCache(std::move(module_), options_, trace)
+                            : prepareForGpu(std::move(module_), entry_.contract.halfSafe, options_,
+                                            torchDevice_, trace);
         module_ = std::move(gpu.module);
         reference_ = std::move(gpu.reference);
         frozen_ = gpu.frozen;
@@ -185,67 +184,48 @@ void TorchSession::verifyContract() {
     trace.mark("contract check");
 }
 
-cv::Mat TorchSession::inpaintOnce(const cv::Mat& bgr, const cv::Mat& mask) {
+cv::Mat TorchSession::runOnce(const cv::Mat& bgr, const cv::Mat* mask) {
     const int rows = bgr.rows, cols = bgr.cols;
     const auto [ph, pw] = paddedSize(entry_.contract, rows, cols, device_.cuda);
-    cv::Mat image = bgr, holes = mask;
-    if (entry_.contract.fixedSize > 0) {
-        cv::resize(bgr, image, cv::Size(pw, ph), 0, 0, cv::INTER_AREA);
-        cv::resize(mask, holes, cv::Size(pw, ph), 0, 0, cv::INTER_NEAREST);
+    const bool fixed = entry_.contract.fixedSize > 0;
+    cv::Mat image = bgr, holes = mask ? *mask : cv::Mat();
+    if (fixed) {
+        // Area when shrinking, cubic when growing; a mask stays binary.
+        cv::resize(bgr, image, cv::Size(pw, ph), 0, 0,
+                   rows > ph ? cv::INTER_AREA : cv::INTER_CUBIC);
+        if (mask) cv::resize(*mask, holes, cv::Size(pw, ph), 0, 0, cv::INTER_NEAREST);
     } else if (ph != rows || pw != cols) {
         // Mirrored context keeps the model from seeing an artificial edge next to the hole.
         cv::copyMakeBorder(bgr, image, 0, ph - rows, 0, pw - cols, cv::BORDER_REFLECT);
-        cv::copyMakeBorder(mask, holes, 0, ph - rows, 0, pw - cols, cv::BORDER_CONSTANT, 0);
+        if (mask)
+            cv::copyMakeBorder(*mask, holes, 0, ph - rows, 0, pw - cols, cv::BORDER_CONSTANT, 0);
     }
-    PhaseTrace trace(options_.trace, "inpaint " + std::to_string(pw) + "x" + std::to_string(ph));
-    if (cv::Mat replayed = replay(image, &holes); !replayed.empty()) {
+    const cv::Mat* modelHoles = mask ? &holes : nullptr;
+    const bool shrinkBack = rows < ph;  // the way back from a fixed size to the caller's
+    PhaseTrace trace(options_.trace, std::string(mask ? "inpaint " : "image to image ") +
+                                         std::to_string(pw) + "x" + std::to_string(ph));
+    if (cv::Mat replayed = replay(image, modelHoles); !replayed.empty()) {
         trace.mark("pixels in, graph, pixels out");
-        return finishRequest(replayed, bgr.size(), entry_.contract.fixedSize > 0, false);
+        return finishRequest(replayed, bgr.size(), fixed, shrinkBack);
     }
-    auto imageTensor = image::bgrToTensor(image, layout(), torchDevice_);
-    if (channelsLast_) imageTensor = imageTensor.contiguous(at::MemoryFormat::ChannelsLast);
-    auto maskTensor = image::maskToTensor(holes, torchDevice_);
+    std::vector<torch::Tensor> inputs{image::bgrToTensor(image, layout(), torchDevice_)};
+    if (channelsLast_) inputs[0] = inputs[0].contiguous(at::MemoryFormat::ChannelsLast);
+    if (modelHoles) inputs.push_back(image::maskToTensor(holes, torchDevice_));
     trace.mark("pixels to tensors");
-    auto out = run({imageTensor, maskTensor}, false);
+    auto out = run(inputs, false);
     trace.mark("network");
-    if (out.dim() != 4 || out.size(2) != ph || out.size(3) != pw)
-        throw Error(fileName_ + ": wrong contract: expected output [1, 3, " + std::to_string(ph) +
-                    ", " + std::to_string(pw) + "], got " + std::string(c10::str(out.sizes())));
-    if (entry_.contract.fixedSize > 0) {
-        cv::Mat result;
-        cv::resize(image::tensorToBgr(out, layout()), result, bgr.size(), 0, 0, cv::INTER_CUBIC);
-        return result;
-    }
-    cv::Mat result = image::tensorToBgr(out.slice(2, 0, rows).slice(3, 0, cols), layout());
-    trace.mark("tensor to pixels");
-    return result;
-}
-
-cv::Mat TorchSession::imageToImageOnce(const cv::Mat& bgr) {
-    const int rows = bgr.rows, cols = bgr.cols;
-    const auto [ph, pw] = paddedSize(entry_.contract, rows, cols, device_.cuda);
-    cv::Mat image = bgr;
-    const bool fixed = entry_.contract.fixedSize > 0;
-    if (fixed)
-        cv::resize(bgr, image, cv::Size(pw, ph), 0, 0,
-                   rows > ph ? cv::INTER_AREA : cv::INTER_CUBIC);
-    else if (ph != rows || pw != cols)
-        cv::copyMakeBorder(bgr, image, 0, ph - rows, 0, pw - cols, cv::BORDER_REFLECT);
-    if (cv::Mat replayed = replay(image, nullptr); !replayed.empty())
-        return finishRequest(replayed, bgr.size(), fixed, rows < ph);
-    auto imageTensor = image::bgrToTensor(image, layout(), torchDevice_);
-    if (channelsLast_) imageTensor = imageTensor.contiguous(at::MemoryFormat::ChannelsLast);
-    auto out = run({imageTensor}, false);
     if (out.dim() != 4 || out.size(2) != ph || out.size(3) != pw)
         throw Error(fileName_ + ": wrong contract: expected output [1, 3, " + std::to_string(ph) +
                     ", " + std::to_string(pw) + "], got " + std::string(c10::str(out.sizes())));
     if (fixed) {
         cv::Mat result;
         cv::resize(image::tensorToBgr(out, layout()), result, bgr.size(), 0, 0,
-                   rows < ph ? cv::INTER_AREA : cv::INTER_CUBIC);
+                   shrinkBack ? cv::INTER_AREA : cv::INTER_CUBIC);
         return result;
     }
-    return image::tensorToBgr(out.slice(2, 0, rows).slice(3, 0, cols), layout());
+    cv::Mat result = image::tensorToBgr(out.slice(2, 0, rows).slice(3, 0, cols), layout());
+    trace.mark("tensor to pixels");
+    return result;
 }
 
 void TorchSession::setNote(const std::string& note) {
@@ -280,47 +260,46 @@ cv::Mat TorchSession::inpaint(const cv::Mat& bgr, const cv::Mat& mask) {
         throw Error(entry_.name + " is an image-to-image model; it cannot fill a mask");
     if (bgr.empty() || bgr.type() != CV_8UC3 || mask.type() != CV_8UC1 || mask.size() != bgr.size())
         throw Error("inpainting needs an 8-bit BGR image and an 8-bit mask of the same size");
-    try {
-        return inpaintOnce(bgr, mask);
-    } catch (const Error&) {
-        throw;
-    } catch (const std::exception& e) {
-        if (!device_.cuda || !cuda::isOutOfMemory(e))
-            throw Error(fileName_ + ": inference failed (" + errorText(e) + ")");
-    }
-    cuda::emptyCache();
-    try {
-        cv::Mat result =
-            inpaintInTiles(bgr, mask, entry_.contract.sizeMultiple,
-                           [this](const cv::Mat& b, const cv::Mat& m) { return inpaintOnce(b, m); });
-        std::lock_guard<std::mutex> lock(statsMutex_);
-        ++stats_.tiledCalls;
-        stats_.fallbackNote = "the GPU ran out of memory: the request ran in tiles";
-        return result;
-    } catch (const Error&) {
-        throw;
-    } catch (const std::exception& e) {
-        if (!cuda::isOutOfMemory(e))
-            throw Error(fileName_ + ": inference failed (" + errorText(e) + ")");
-    }
-    moveToCpu("out of GPU memory");
-    return inpaintOnce(bgr, mask);
+    return serve(bgr, &mask);
 }
 
 cv::Mat TorchSession::imageToImage(const cv::Mat& bgr) {
     if (entry_.contract.kind != "image2image")
         throw Error(entry_.name + " is an inpainting model; it needs a mask");
     if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("the model needs an 8-bit BGR image");
+    return serve(bgr, nullptr);
+}
+
+cv::Mat TorchSession::serve(const cv::Mat& bgr, const cv::Mat* mask) {
     try {
-        return imageToImageOnce(bgr);
+        return runOnce(bgr, mask);
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
         if (!device_.cuda || !cuda::isOutOfMemory(e))
             throw Error(fileName_ + ": inference failed (" + errorText(e) + ")");
     }
+    if (mask) {
+        // A fill can run in tiles; a whole-image model needs the whole image at once.
+        cuda::emptyCache();
+        try {
+            cv::Mat result = inpaintInTiles(bgr, *mask, entry_.contract.sizeMultiple,
+                                            [this](const cv::Mat& tile, const cv::Mat& holes) {
+                                                return runOnce(tile, &holes);
+                                            });
+            std::lock_guard<std::mutex> lock(statsMutex_);
+            ++stats_.tiledCalls;
+            stats_.fallbackNote = "the GPU ran out of memory: the request ran in tiles";
+            return result;
+        } catch (const Error&) {
+            throw;
+        } catch (const std::exception& e) {
+            if (!cuda::isOutOfMemory(e))
+                throw Error(fileName_ + ": inference failed (" + errorText(e) + ")");
+        }
+    }
     moveToCpu("out of GPU memory");
-    return imageToImageOnce(bgr);
+    return runOnce(bgr, mask);
 }
 
 void TorchSession::saveWarmCache() {
@@ -383,10 +362,10 @@ void TorchSession::useFloat(const std::string& note) {
     stats_.precisionNote = note;
 }
 
-void TorchSession::captureGraph(const cv::Mat& image, const cv::Mat& mask) {
+void TorchSession::captureGraph(const cv::Mat& image, const cv::Mat* holes) {
     std::string whyNot;
     const bool captured = graphs_.capture(
-        image, entry_.contract.kind == "inpaint" ? &mask : nullptr, torchDevice_,
+        image, holes, torchDevice_,
         [this](const torch::Tensor& pixels, const torch::Tensor& holes) {
             return requestOnDevice(pixels, holes);
         },
@@ -410,6 +389,7 @@ void TorchSession::warmUp() {
         cv::Mat image(side, side, CV_8UC3), mask(side, side, CV_8UC1, cv::Scalar(0));
         cv::randu(image, 0, 256);
         mask(cv::Rect(side / 4, side / 4, side / 2, side / 2)).setTo(255);
+        const cv::Mat* holes = entry_.contract.kind == "inpaint" ? &mask : nullptr;
         try {
             // Through the public path, so conversions and allocator pools warm up too. On the GPU
             // the first call autotunes cuDNN and the second settles the caching allocator; with
@@ -418,15 +398,13 @@ void TorchSession::warmUp() {
             const int repeats = device_.cuda && !graphs ? 2 : 1;
             const std::string at = std::to_string(side) + "^2 ";
             for (int i = 0; i < repeats; ++i) {
-                entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask)
-                                                  : imageToImageOnce(image);
+                runOnce(image, holes);
                 trace.mark(at + "eager call " + std::to_string(i + 1));
             }
             if (graphs) {
-                captureGraph(image, mask);
+                captureGraph(image, holes);
                 trace.mark(at + "graph capture");
-                entry_.contract.kind == "inpaint" ? inpaintOnce(image, mask)
-                                                  : imageToImageOnce(image);
+                runOnce(image, holes);
                 trace.mark(at + "first replay");
             }
         } catch (const std::exception& e) {

@@ -49,16 +49,19 @@ private:
     void recordCall(const std::pair<int64_t, int64_t>& shape, bool warmup);
     /// Pixels -> model inputs -> network -> pixels, on the device.
     torch::Tensor requestOnDevice(const torch::Tensor& pixels, const torch::Tensor& holes);
-    cv::Mat inpaintOnce(const cv::Mat& bgr, const cv::Mat& mask);
-    cv::Mat imageToImageOnce(const cv::Mat& bgr);
+    /// One request, for an inpainting model with its mask, for an image-to-image model without:
+    /// padded (or resized) to the model's size, replayed or run eagerly, and back to bgr's size.
+    cv::Mat runOnce(const cv::Mat& bgr, const cv::Mat* mask);
+    /// runOnce, and when the GPU runs out of memory: a fill again in tiles, then the CPU.
+    cv::Mat serve(const cv::Mat& bgr, const cv::Mat* mask);
     void moveToCpu(const std::string& why);
     void measureHalfError();
     /// After a warm-up from the file: keeps the frozen fp16 module for the next start.
     void saveWarmCache();
     /// Serves with the fp32 reference module from now on.
     void useFloat(const std::string& note);
-    /// Captures the request at the (square) size of the warm-up's image and mask.
-    void captureGraph(const cv::Mat& image, const cv::Mat& mask);
+    /// Captures the request at the (square) size of the warm-up's image (and mask).
+    void captureGraph(const cv::Mat& image, const cv::Mat* holes);
     void setNote(const std::string& note);
 
     ModelEntry entry_;
