@@ -19,13 +19,13 @@ void checkContractOutput(const at::Tensor& out, int side, const ModelContract& c
     auto values = out.detach().to(torch::kCPU, torch::kFloat32);
     if (!torch::isfinite(values).all().item<bool>())
         throw Error(fileName + ": wrong contract: expected finite values, got NaN or infinity");
-    const double low = contract.range == "-1..1" ? -1.0 : 0.0, high = 1.0;
+    const double low = contract.range == image::ValueRange::MinusOneOne ? -1.0 : 0.0, high = 1.0;
     const double slack = 0.05 * (high - low);
     const double min = values.min().item<double>(), max = values.max().item<double>();
     if (min < low - slack || max > high + slack) {
         char got[64];
         std::snprintf(got, sizeof got, "%.3g..%.3g", min, max);
-        throw Error(fileName + ": wrong contract: expected values in " + contract.range +
+        throw Error(fileName + ": wrong contract: expected values in " + rangeName(contract.range) +
                     ", got " + got);
     }
 }

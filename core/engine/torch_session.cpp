@@ -74,23 +74,14 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         device_.cuda ? (half_ ? "fp16 (FFT in fp32)" : "fp32") : "fp32 on the CPU";
 }
 
-image::TensorLayout TorchSession::layout() const {
-    image::TensorLayout l;
-    l.range = entry_.contract.range == "-1..1" ? image::ValueRange::MinusOneOne
-                                               : image::ValueRange::ZeroOne;
-    l.order =
-        entry_.contract.channelOrder == "BGR" ? image::ChannelOrder::Bgr : image::ChannelOrder::Rgb;
-    return l;
-}
-
 std::vector<torch::Tensor> TorchSession::sampleInputs(int rows, int cols, uint64_t seed) const {
     auto generator = at::detail::createCPUGenerator(seed);
     auto image = torch::rand({1, 3, rows, cols}, generator, torch::kFloat32);
-    if (entry_.contract.range == "-1..1") image = image.mul(2.0).sub(1.0);
+    if (entry_.contract.range == image::ValueRange::MinusOneOne) image = image.mul(2.0).sub(1.0);
     image = image.to(torchDevice_);
     if (channelsLast_) image = image.contiguous(at::MemoryFormat::ChannelsLast);
     std::vector<torch::Tensor> inputs{image};
-    if (entry_.contract.kind == "inpaint") {
+    if (entry_.contract.kind == ModelKind::Inpaint) {
         auto mask = torch::zeros({1, 1, rows, cols}, torch::kFloat32);
         mask.slice(2, rows / 4, rows - rows / 4).slice(3, cols / 4, cols - cols / 4).fill_(1.0);
         inputs.push_back(mask.to(torchDevice_));
@@ -141,10 +132,10 @@ void TorchSession::recordCall(const std::pair<int64_t, int64_t>& shape, bool war
 
 torch::Tensor TorchSession::requestOnDevice(const torch::Tensor& pixels,
                                             const torch::Tensor& holes) {
-    std::vector<torch::Tensor> inputs{image::bgrBytesToModel(pixels, layout())};
+    std::vector<torch::Tensor> inputs{image::bgrBytesToModel(pixels, entry_.contract.layout())};
     if (channelsLast_) inputs[0] = inputs[0].contiguous(at::MemoryFormat::ChannelsLast);
     if (holes.defined()) inputs.push_back(image::maskBytesToModel(holes));
-    return image::modelToBgrBytes(forwardEager(inputs, half_), layout()).contiguous();
+    return image::modelToBgrBytes(forwardEager(inputs, half_), entry_.contract.layout()).contiguous();
 }
 
 cv::Mat TorchSession::replay(const cv::Mat& image, const cv::Mat* holes) {
@@ -158,7 +149,8 @@ void TorchSession::verifyContract() {
     PhaseTrace trace(options_.trace, "load " + fileName_);
     const auto& c = entry_.contract;
     const int side = checkSide(c);
-    const std::string call = c.kind == "inpaint" ? "forward(image, mask)" : "forward(image)";
+    const std::string call =
+        c.kind == ModelKind::Inpaint ? "forward(image, mask)" : "forward(image)";
     torch::Tensor out;
     try {
         try {
@@ -208,7 +200,7 @@ cv::Mat TorchSession::runOnce(const cv::Mat& bgr, const cv::Mat* mask) {
         trace.mark("pixels in, graph, pixels out");
         return finishRequest(replayed, bgr.size(), fixed, shrinkBack);
     }
-    std::vector<torch::Tensor> inputs{image::bgrToTensor(image, layout(), torchDevice_)};
+    std::vector<torch::Tensor> inputs{image::bgrToTensor(image, entry_.contract.layout(), torchDevice_)};
     if (channelsLast_) inputs[0] = inputs[0].contiguous(at::MemoryFormat::ChannelsLast);
     if (modelHoles) inputs.push_back(image::maskToTensor(holes, torchDevice_));
     trace.mark("pixels to tensors");
@@ -219,11 +211,11 @@ cv::Mat TorchSession::runOnce(const cv::Mat& bgr, const cv::Mat* mask) {
                     ", " + std::to_string(pw) + "], got " + std::string(c10::str(out.sizes())));
     if (fixed) {
         cv::Mat result;
-        cv::resize(image::tensorToBgr(out, layout()), result, bgr.size(), 0, 0,
+        cv::resize(image::tensorToBgr(out, entry_.contract.layout()), result, bgr.size(), 0, 0,
                    shrinkBack ? cv::INTER_AREA : cv::INTER_CUBIC);
         return result;
     }
-    cv::Mat result = image::tensorToBgr(out.slice(2, 0, rows).slice(3, 0, cols), layout());
+    cv::Mat result = image::tensorToBgr(out.slice(2, 0, rows).slice(3, 0, cols), entry_.contract.layout());
     trace.mark("tensor to pixels");
     return result;
 }
@@ -256,7 +248,7 @@ void TorchSession::moveToCpu(const std::string& why) {
 }
 
 cv::Mat TorchSession::inpaint(const cv::Mat& bgr, const cv::Mat& mask) {
-    if (entry_.contract.kind != "inpaint")
+    if (entry_.contract.kind != ModelKind::Inpaint)
         throw Error(entry_.name + " is an image-to-image model; it cannot fill a mask");
     if (bgr.empty() || bgr.type() != CV_8UC3 || mask.type() != CV_8UC1 || mask.size() != bgr.size())
         throw Error("inpainting needs an 8-bit BGR image and an 8-bit mask of the same size");
@@ -264,7 +256,7 @@ cv::Mat TorchSession::inpaint(const cv::Mat& bgr, const cv::Mat& mask) {
 }
 
 cv::Mat TorchSession::imageToImage(const cv::Mat& bgr) {
-    if (entry_.contract.kind != "image2image")
+    if (entry_.contract.kind != ModelKind::ImageToImage)
         throw Error(entry_.name + " is an inpainting model; it needs a mask");
     if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("the model needs an 8-bit BGR image");
     return serve(bgr, nullptr);
@@ -366,8 +358,8 @@ void TorchSession::captureGraph(const cv::Mat& image, const cv::Mat* holes) {
     std::string whyNot;
     const bool captured = graphs_.capture(
         image, holes, torchDevice_,
-        [this](const torch::Tensor& pixels, const torch::Tensor& holes) {
-            return requestOnDevice(pixels, holes);
+        [this](const torch::Tensor& pixels, const torch::Tensor& mask) {
+            return requestOnDevice(pixels, mask);
         },
         &whyNot);
     if (!whyNot.empty()) setNote(whyNot);
@@ -389,7 +381,7 @@ void TorchSession::warmUp() {
         cv::Mat image(side, side, CV_8UC3), mask(side, side, CV_8UC1, cv::Scalar(0));
         cv::randu(image, 0, 256);
         mask(cv::Rect(side / 4, side / 4, side / 2, side / 2)).setTo(255);
-        const cv::Mat* holes = entry_.contract.kind == "inpaint" ? &mask : nullptr;
+        const cv::Mat* holes = entry_.contract.kind == ModelKind::Inpaint ? &mask : nullptr;
         try {
             // Through the public path, so conversions and allocator pools warm up too. On the GPU
             // the first call autotunes cuDNN and the second settles the caching allocator; with

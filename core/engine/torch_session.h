@@ -38,7 +38,6 @@ public:
     void verifyContract();
 
 private:
-    image::TensorLayout layout() const;
     /// Model inputs in the model's range on the device, random but valid, for warm-up and checks.
     std::vector<torch::Tensor> sampleInputs(int rows, int cols, uint64_t seed) const;
     torch::Tensor forwardEager(const std::vector<torch::Tensor>& inputs, bool half);
