@@ -42,9 +42,9 @@ echo "== C++ engine with phase trace (buckets $BUCKETS)"
 if [ -n "${PM_PROFILE_ENGINE_GRAPH:-}" ]; then
     echo "== the engine's graph from its warm-up cache, per kernel"
     TORCH_INC=$(python3 -c 'from torch.utils.cpp_extension import include_paths; print(" ".join("-I" + p for p in include_paths()))')
-    nvcc -c -O3 -Xcompiler -fPIC -I"$ROOT" -arch=sm_90 core/engine/fused_kernels.cu -o "$WORK/fused_kernels.o" &&
+    nvcc -c -O3 -Xcompiler -fPIC -I"$ROOT" -arch=sm_90 core/engine/graph/fused_kernels.cu -o "$WORK/fused_kernels.o" &&
     g++ -O2 -shared -fPIC -std=c++17 -DPM_HAVE_FUSED_KERNELS=1 -I"$ROOT" $TORCH_INC -I/usr/local/cuda/include \
-        core/engine/fused_ops.cpp bench/gpu/fused_ops_module.cpp "$WORK/fused_kernels.o" -L"$TORCH_LIB" \
+        core/engine/graph/fused_ops.cpp bench/gpu/fused_ops_module.cpp "$WORK/fused_kernels.o" -L"$TORCH_LIB" \
         -ltorch -ltorch_cpu -lc10 -lc10_cuda -L/usr/local/cuda/lib64 -lcudart -o "$WORK/libpm_fused_ops.so" &&
     (cd bench/gpu && python3 profile_engine_graph.py "$WORK/libpm_fused_ops.so" \
         "$(ls "$CACHE"/*.pt | head -1)" "$PM_PROFILE_ENGINE_GRAPH") 2>&1 | tee "$OUTDIR/engine_graph.log"

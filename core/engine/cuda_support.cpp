@@ -114,6 +114,14 @@ void resetPeakAllocated() {
 #endif
 }
 
+void limitCudnnAutotuning(int algorithms) {
+    at::globalContext().setBenchmarkLimitCuDNN(algorithms > 0 ? algorithms : 10);
+}
+
+void autotuneCudnn(bool on) {
+    at::globalContext().setBenchmarkCuDNN(on);
+}
+
 bool isOutOfMemory(const std::exception& error) {
     const std::string what = error.what();
     return what.find("out of memory") != std::string::npos ||

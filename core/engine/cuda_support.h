@@ -30,6 +30,13 @@ void synchronize();
 int64_t peakAllocatedBytes();
 void resetPeakAllocated();
 
+/// cuDNN tries at most this many algorithms per convolution when it autotunes (10 when not
+/// positive).
+void limitCudnnAutotuning(int algorithms);
+/// Whether cuDNN autotunes the convolutions of the calls that follow: it pays off only on shapes
+/// that come back (the warmed buckets).
+void autotuneCudnn(bool on);
+
 /// True for CUDA out-of-memory errors from libtorch or the CUDA runtime.
 bool isOutOfMemory(const std::exception& error);
 

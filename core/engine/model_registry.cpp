@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -50,15 +51,21 @@ public:
         if (!v->is_boolean()) fail(key, "must be true or false");
         return v->get<bool>();
     }
-    std::string oneOf(const char* key, const std::set<std::string>& allowed, bool required,
-                      const std::string& fallback = "") const {
-        std::string value = text(key, required, fallback);
-        if (!allowed.count(value)) {
+    /// The value that `names` gives the field's text; `fallback` when the field is absent.
+    template <typename T>
+    T oneOf(const char* key, const std::map<std::string, T>& names, bool required,
+            T fallback = T()) const {
+        const json* v = find(key, required);
+        if (!v) return fallback;
+        if (!v->is_string()) fail(key, "must be a string");
+        const std::string value = v->get<std::string>();
+        const auto named = names.find(value);
+        if (named == names.end()) {
             std::string list;
-            for (const auto& a : allowed) list += (list.empty() ? "\"" : ", \"") + a + "\"";
+            for (const auto& n : names) list += (list.empty() ? "\"" : ", \"") + n.first + "\"";
             fail(key, "must be one of " + list + ", got \"" + value + "\"");
         }
-        return value;
+        return named->second;
     }
     std::vector<int> sizes(const char* key) const {
         std::vector<int> out;
@@ -99,13 +106,20 @@ std::string lowerHex(const FieldReader& r, const char* key, size_t digits) {
     return value;
 }
 
+const std::map<std::string, ModelKind> kKinds{{"inpaint", ModelKind::Inpaint},
+                                               {"image2image", ModelKind::ImageToImage}};
+const std::map<std::string, image::ValueRange> kRanges{{"0..1", image::ValueRange::ZeroOne},
+                                                       {"-1..1", image::ValueRange::MinusOneOne}};
+const std::map<std::string, image::ChannelOrder> kChannelOrders{
+    {"RGB", image::ChannelOrder::Rgb}, {"BGR", image::ChannelOrder::Bgr}};
+
 ModelContract parseContract(const std::string& where, const json& object) {
     if (!object.is_object()) throw Error(where + "field \"contract\" must be an object");
     FieldReader r(where + "contract: ", object);
     ModelContract c;
-    c.kind = r.oneOf("kind", {"inpaint", "image2image"}, true);
-    c.range = r.oneOf("range", {"0..1", "-1..1"}, false, "0..1");
-    c.channelOrder = r.oneOf("channelOrder", {"RGB", "BGR"}, false, "RGB");
+    c.kind = r.oneOf("kind", kKinds, true);
+    c.range = r.oneOf("range", kRanges, false, image::ValueRange::ZeroOne);
+    c.channelOrder = r.oneOf("channelOrder", kChannelOrders, false, image::ChannelOrder::Rgb);
     c.sizeMultiple = static_cast<int>(r.integer("sizeMultiple", 8, 1));
     c.fixedSize = static_cast<int>(r.integer("fixedSize", 0, 0));
     c.halfSafe = r.boolean("halfSafe", false);
@@ -170,6 +184,12 @@ void parseNamed(const std::string& text, const std::string& name,
 }
 
 }  // namespace
+
+std::string rangeName(image::ValueRange range) {
+    for (const auto& [name, value] : kRanges)
+        if (value == range) return name;
+    return "";
+}
 
 ModelRegistry ModelRegistry::parse(const std::string& manifestJson, const std::string& modelsDir) {
     ModelRegistry registry;

@@ -6,18 +6,33 @@
 #include <string>
 #include <vector>
 
+#include "core/image/tensor_layout.h"
+
 namespace pm::engine {
 
-/// The I/O contract of a TorchScript model, checked by a dry run when it loads.
+/// What a model's forward() takes (the contract's "kind").
+enum class ModelKind {
+    Inpaint,       ///< "inpaint": forward(image, mask)
+    ImageToImage,  ///< "image2image": forward(image)
+};
+
+/// The I/O contract of a TorchScript model, parsed once from the manifest and checked by a dry run
+/// when the model loads.
 struct ModelContract {
-    std::string kind;            ///< "inpaint": forward(image, mask); "image2image": forward(image)
-    std::string range = "0..1";  ///< value range of image input and output: "0..1" or "-1..1"
-    std::string channelOrder = "RGB";  ///< "RGB" or "BGR"
+    ModelKind kind = ModelKind::Inpaint;
+    /// Value range of image input and output ("0..1" or "-1..1").
+    image::ValueRange range = image::ValueRange::ZeroOne;
+    image::ChannelOrder channelOrder = image::ChannelOrder::Rgb;  ///< "RGB" or "BGR"
     int sizeMultiple = 8;      ///< H and W are padded to a multiple of this (free-size models)
     int fixedSize = 0;         ///< >0: the model only takes fixedSize x fixedSize inputs
     bool halfSafe = false;     ///< fp16 inference gives acceptable output
     std::vector<int> buckets;  ///< square sizes to warm up (and capture graphs for) at start-up
+
+    image::TensorLayout layout() const { return {range, channelOrder}; }
 };
+
+/// The range as the manifest writes it ("0..1", "-1..1"), for messages.
+std::string rangeName(image::ValueRange range);
 
 struct ModelEntry {
     std::string id;         ///< e.g. "big-lama"

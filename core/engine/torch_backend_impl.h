@@ -11,7 +11,7 @@ namespace pm::engine {
 /// The module's TorchBackend.
 const TorchBackend& torchBackendImpl();
 
-/// Loads and verifies a TorchScript model (inference_session.cpp).
+/// Loads and verifies a TorchScript model (session_loading.cpp).
 std::unique_ptr<InferenceSession> loadTorchSession(const ModelEntry& entry, const std::string& path,
                                                    const DeviceInfo& device,
                                                    const SessionOptions& options);

@@ -1,41 +1,29 @@
 #pragma once
-// The TorchScript implementation of InferenceSession. Private to core/engine (it includes torch).
-#include <map>
-#include <memory>
+// The TorchScript implementation of InferenceSession: serving requests (padding, CUDA graph
+// replay or an eager call, the way back to pixels), the fallbacks when the GPU runs out of memory
+// (tiles, then the CPU), and the start-up checks (contract, fp16 error, warm-up). How a module is
+// prepared for its device lives in gpu_preparation.h and cpu_preparation.h. Private to
+// core/engine (it includes torch).
 #include <mutex>
-#include <optional>
 #include <set>
 #include <utility>
 
 #include <torch/script.h>
 #include <torch/torch.h>
 
-#include "core/engine/cuda_support.h"
+#include "core/engine/captured_requests.h"
 #include "core/engine/inference_session.h"
 #include "core/engine/warm_cache.h"
 #include "core/image/tensor_convert.h"
 
 namespace pm::engine {
 
-/// How a GPU session starts: from the model file (and then fills `entry` of the warm-up cache),
-/// or from a module that cache holds.
-struct WarmStart {
-    std::optional<WarmCacheEntry> entry;
-    bool fromCache = false;
-    double halfError = -1;  ///< the cached fp16 error, when fromCache
-};
-
 class TorchSession : public InferenceSession {
 public:
     TorchSession(ModelEntry entry, std::string path, torch::jit::Module module, DeviceInfo device,
                  SessionOptions options, bool checksumVerified, WarmStart warm = {});
 
-    /// Whether start-up with these settings makes what the warm-up cache holds (the default GPU
-    /// path: frozen on the CPU, fp16 weights, NCHW).
-    static bool warmCacheApplies(const ModelEntry& entry, const SessionOptions& options);
     bool fromWarmCache() const { return warm_.fromCache; }
-    /// What the warm-up cache entry of this build's GPU path is called (it holds the rewritten graph).
-    static std::string warmCacheVariant(const SessionOptions& options);
 
     const ModelEntry& entry() const override { return entry_; }
     const DeviceInfo& device() const override { return device_; }
@@ -50,16 +38,6 @@ public:
     void verifyContract();
 
 private:
-    /// A CUDA graph of a whole request at one padded size: uint8 pixels (and mask) in, the
-    /// conversions, the network and the conversion back, uint8 BGR pixels out.
-    struct CapturedBucket {
-        std::unique_ptr<cuda::Graph> graph;
-        torch::Tensor pixels, holes, result;
-    };
-
-    image::TensorLayout layout() const;
-    /// Padded size (H, W) for a request: the smallest bucket that holds it, else the size multiple.
-    std::pair<int, int> paddedSize(int rows, int cols) const;
     /// Model inputs in the model's range on the device, random but valid, for warm-up and checks.
     std::vector<torch::Tensor> sampleInputs(int rows, int cols, uint64_t seed) const;
     torch::Tensor forwardEager(const std::vector<torch::Tensor>& inputs, bool half);
@@ -70,20 +48,19 @@ private:
     void recordCall(const std::pair<int64_t, int64_t>& shape, bool warmup);
     /// Pixels -> model inputs -> network -> pixels, on the device.
     torch::Tensor requestOnDevice(const torch::Tensor& pixels, const torch::Tensor& holes);
-    cv::Mat inpaintOnce(const cv::Mat& bgr, const cv::Mat& mask);
-    cv::Mat imageToImageOnce(const cv::Mat& bgr);
-    cv::Mat inpaintTiled(const cv::Mat& bgr, const cv::Mat& mask);
+    /// One request, for an inpainting model with its mask, for an image-to-image model without:
+    /// padded (or resized) to the model's size, replayed or run eagerly, and back to bgr's size.
+    cv::Mat runOnce(const cv::Mat& bgr, const cv::Mat* mask);
+    /// runOnce, and when the GPU runs out of memory: a fill again in tiles, then the CPU.
+    cv::Mat serve(const cv::Mat& bgr, const cv::Mat* mask);
     void moveToCpu(const std::string& why);
     void measureHalfError();
     /// After a warm-up from the file: keeps the frozen fp16 module for the next start.
     void saveWarmCache();
     /// Serves with the fp32 reference module from now on.
     void useFloat(const std::string& note);
-    /// Captures the request at the (square) size of the warm-up's image and mask.
-    void captureGraph(const cv::Mat& image, const cv::Mat& mask);
-    /// The fused pads and sums of layout_fusion.h, on the fp16 GPU module.
-    void fuseLayouts();
-    void prepareForCpu();
+    /// Captures the request at the (square) size of the warm-up's image (and mask).
+    void captureGraph(const cv::Mat& image, const cv::Mat* holes);
     void setNote(const std::string& note);
 
     ModelEntry entry_;
@@ -103,7 +80,7 @@ private:
     bool channelsLast_ = false;
     bool cudnnBenchmark_ = true;
     std::set<std::pair<int64_t, int64_t>> seenShapes_;
-    std::map<std::pair<int64_t, int64_t>, CapturedBucket> graphs_;
+    CapturedRequests graphs_;
     bool inWarmUp_ = false;
 
     mutable std::mutex statsMutex_;

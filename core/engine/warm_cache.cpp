@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include <nlohmann/json.hpp>
+#include <torch/csrc/jit/api/module.h>
 #include <torch/version.h>
 
 namespace fs = std::filesystem;
@@ -73,6 +74,18 @@ void dropWarmCache(const WarmCacheEntry& entry) {
     std::error_code ec;
     fs::remove(entry.infoPath, ec);
     fs::remove(entry.modulePath, ec);
+}
+
+void saveToWarmCache(const torch::jit::Module& module, const WarmCacheEntry& entry,
+                     double halfError) {
+    try {
+        const std::string temporary = entry.modulePath + ".tmp";
+        module.save(temporary);
+        fs::rename(temporary, entry.modulePath);
+        if (!writeWarmCacheInfo(entry, halfError)) dropWarmCache(entry);
+    } catch (const std::exception&) {
+        dropWarmCache(entry);
+    }
 }
 
 }  // namespace pm::engine

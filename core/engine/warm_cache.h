@@ -6,6 +6,10 @@
 #include <optional>
 #include <string>
 
+namespace torch::jit {
+struct Module;
+}
+
 namespace pm::engine {
 
 struct WarmCacheEntry {
@@ -25,5 +29,17 @@ bool readWarmCache(const WarmCacheEntry& entry, double* halfError);
 /// Records the fp16 error after the module was saved to entry.modulePath; false on failure.
 bool writeWarmCacheInfo(const WarmCacheEntry& entry, double halfError);
 void dropWarmCache(const WarmCacheEntry& entry);
+/// Saves the module (through a temporary file), then its info; on any failure (a full disk, a
+/// graph that cannot be saved) drops the entry, so the next start comes from the file.
+void saveToWarmCache(const torch::jit::Module& module, const WarmCacheEntry& entry,
+                     double halfError);
+
+/// How a GPU session starts: from the model file (and then fills `entry` of the warm-up cache),
+/// or from a module that cache holds.
+struct WarmStart {
+    std::optional<WarmCacheEntry> entry;
+    bool fromCache = false;
+    double halfError = -1;  ///< the cached fp16 error, when fromCache
+};
 
 }  // namespace pm::engine

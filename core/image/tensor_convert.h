@@ -6,15 +6,9 @@
 #include <torch/torch.h>
 #include <opencv2/core.hpp>
 
+#include "core/image/tensor_layout.h"
+
 namespace pm::image {
-
-enum class ValueRange { ZeroOne, MinusOneOne };
-enum class ChannelOrder { Rgb, Bgr };
-
-struct TensorLayout {
-    ValueRange range = ValueRange::ZeroOne;
-    ChannelOrder order = ChannelOrder::Rgb;
-};
 
 /// CV_8UC3 BGR -> float [1,3,H,W] on `device` in `layout`'s range and order.
 /// Throws pm::Error for any other pixel type.

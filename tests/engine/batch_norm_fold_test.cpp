@@ -4,7 +4,7 @@
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/script.h>
 
-#include "core/engine/batch_norm_fold.h"
+#include "core/engine/graph/batch_norm_fold.h"
 
 namespace pm::engine {
 namespace {

@@ -10,8 +10,8 @@
 #include <torch/cuda.h>
 #include <torch/script.h>
 
-#include "core/engine/fused_ops.h"
-#include "core/engine/layout_fusion.h"
+#include "core/engine/graph/fused_ops.h"
+#include "core/engine/graph/layout_fusion.h"
 
 namespace pm::engine {
 namespace {

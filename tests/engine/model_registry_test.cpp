@@ -40,8 +40,8 @@ TEST(ModelRegistry, ParsesEveryFieldOfAnEntry) {
     EXPECT_EQ(e.file, "lama.pt");
     EXPECT_EQ(e.sizeBytes, 1234);
     EXPECT_EQ(e.sha256, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
-    EXPECT_EQ(e.contract.kind, "inpaint");
-    EXPECT_EQ(e.contract.range, "0..1");
+    EXPECT_EQ(e.contract.kind, ModelKind::Inpaint);
+    EXPECT_EQ(e.contract.range, image::ValueRange::ZeroOne);
     EXPECT_EQ(e.contract.sizeMultiple, 8);
     EXPECT_TRUE(e.contract.halfSafe);
     EXPECT_EQ(e.contract.buckets, (std::vector<int>{16, 32}));
@@ -136,16 +136,16 @@ TEST(ModelRegistry, ShippedManifestDescribesTheThreeModelKinds) {
     }
     ASSERT_TRUE(lama && face && cartoon);
     EXPECT_EQ(lama->id, "big-lama");
-    EXPECT_EQ(lama->contract.kind, "inpaint");
-    EXPECT_EQ(lama->contract.range, "0..1");
+    EXPECT_EQ(lama->contract.kind, ModelKind::Inpaint);
+    EXPECT_EQ(lama->contract.range, image::ValueRange::ZeroOne);
     EXPECT_EQ(lama->contract.sizeMultiple, 8);
     EXPECT_TRUE(lama->contract.halfSafe);
     EXPECT_FALSE(lama->contract.buckets.empty());
-    EXPECT_EQ(face->contract.kind, "image2image");
+    EXPECT_EQ(face->contract.kind, ModelKind::ImageToImage);
     EXPECT_EQ(face->contract.fixedSize, 512);
-    EXPECT_EQ(face->contract.range, "-1..1");
-    EXPECT_EQ(cartoon->contract.kind, "image2image");
-    EXPECT_EQ(cartoon->contract.range, "-1..1");
+    EXPECT_EQ(face->contract.range, image::ValueRange::MinusOneOne);
+    EXPECT_EQ(cartoon->contract.kind, ModelKind::ImageToImage);
+    EXPECT_EQ(cartoon->contract.range, image::ValueRange::MinusOneOne);
     for (const auto& e : registry.entries()) EXPECT_FALSE(e.url.empty()) << e.id;
 }
 

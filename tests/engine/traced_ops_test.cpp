@@ -14,10 +14,10 @@
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/script.h>
 
-#include "core/engine/batch_norm_fold.h"
-#include "core/engine/layout_fusion.h"
-#include "core/engine/traced_ops.h"
-#include "core/engine/transposed_conv_rewrite.h"
+#include "core/engine/graph/batch_norm_fold.h"
+#include "core/engine/graph/layout_fusion.h"
+#include "core/engine/graph/traced_ops.h"
+#include "core/engine/graph/transposed_conv_rewrite.h"
 
 namespace pm::engine {
 namespace {

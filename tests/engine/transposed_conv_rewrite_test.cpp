@@ -7,7 +7,7 @@
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/script.h>
 
-#include "core/engine/transposed_conv_rewrite.h"
+#include "core/engine/graph/transposed_conv_rewrite.h"
 
 namespace pm::engine {
 namespace {

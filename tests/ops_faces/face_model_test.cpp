@@ -23,9 +23,9 @@ TEST(RestoreFacesWithModel, TheInstalledModelRestoresOnlyInsideTheFaceAndIsNamed
     entry.task = "face";
     entry.name = "TinyFace";
     entry.file = "tiny-face.pt";
-    entry.contract.kind = "image2image";
-    entry.contract.range = "-1..1";
-    entry.contract.channelOrder = "RGB";
+    entry.contract.kind = pm::engine::ModelKind::ImageToImage;
+    entry.contract.range = pm::image::ValueRange::MinusOneOne;
+    entry.contract.channelOrder = pm::image::ChannelOrder::Rgb;
     entry.contract.fixedSize = 512;
     const pm::engine::DeviceInfo cpu = pm::engine::selectDevice(pm::engine::DevicePreference::Cpu);
     std::unique_ptr<pm::engine::InferenceSession> model =

@@ -25,10 +25,7 @@ public:
           network_(std::move(network)), device_(std::move(device)), options_(std::move(options)),
           torchDevice_(device_.cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU)) {
         network_.module->to(torchDevice_);
-        layout_.range = entry_.contract.range == "-1..1" ? image::ValueRange::MinusOneOne
-                                                         : image::ValueRange::ZeroOne;
-        layout_.order = entry_.contract.channelOrder == "BGR" ? image::ChannelOrder::Bgr
-                                                              : image::ChannelOrder::Rgb;
+        layout_ = entry_.contract.layout();
         stats_.checksumVerified = checksumVerified;
         stats_.precisionNote = device_.cuda ? "fp32 (native network)" : "fp32 on the CPU (native network)";
     }
@@ -113,9 +110,9 @@ std::unique_ptr<InferenceSession> loadNetworkSession(const ModelEntry& entry, co
                                                      const SessionOptions& options,
                                                      bool checksumVerified) {
     const std::string fileName = std::filesystem::path(path).filename().string();
-    if (entry.contract.kind != "image2image")
+    if (entry.contract.kind != ModelKind::ImageToImage)
         throw Error(fileName + ": the " + entry.architecture + " network is image-to-image, the "
-                    "manifest's contract says \"" + entry.contract.kind + "\"");
+                    "manifest's contract says \"inpaint\"");
     // The contract is checked before hundreds of megabytes of weights are read.
     Network network = makeNetwork(entry.architecture);
     if (network.fixedSize > 0 && entry.contract.fixedSize != network.fixedSize)

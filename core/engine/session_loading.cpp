@@ -1,3 +1,6 @@
+// Loading a model file into a TorchSession: the file's checks (size, checksum), TorchScript's
+// errors as messages that name the file, and the start from the warm-up cache when it holds this
+// file.
 #include "core/engine/torch_backend_impl.h"
 
 #include <algorithm>
@@ -11,19 +14,16 @@
 
 #include "core/common/error.h"
 #include "core/engine/cuda_support.h"
-#include "core/engine/fused_ops.h"
+#include "core/engine/gpu_preparation.h"
+#include "core/engine/graph/fused_ops.h"
 #include "core/engine/nets/network_session.h"
+#include "core/engine/torch_errors.h"
 #include "core/engine/torch_session.h"
 
 namespace fs = std::filesystem;
 
 namespace pm::engine {
 namespace {
-
-std::string firstLine(const std::string& text) {
-    const auto end = text.find('\n');
-    return end == std::string::npos ? text : text.substr(0, end);
-}
 
 // The profiling executor re-optimizes a graph on its first calls at every new shape: seconds at
 // 512² on an H100. Without it a TorchScript call costs the same the first time as the hundredth.
@@ -114,9 +114,9 @@ std::unique_ptr<InferenceSession> loadTorchSession(const ModelEntry& entry, cons
         gpuReady = std::async(std::launch::async,
                               [budget = options.memoryBudget] { setGpuBudgetOnce(budget); });
     WarmStart warm;
-    if (device.cuda && TorchSession::warmCacheApplies(entry, options))
+    if (device.cuda && warmCacheApplies(entry, options))
         warm.entry = warmCacheEntry(options.warmCacheDir, path, device.name,
-                                    TorchSession::warmCacheVariant(options));
+                                    warmCacheVariant(options));
     std::unique_ptr<TorchSession> session;
     if (warm.entry && readWarmCache(*warm.entry, &warm.halfError)) {
         try {

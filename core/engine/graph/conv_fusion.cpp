@@ -1,4 +1,4 @@
-#include "core/engine/fusion_steps.h"
+#include "core/engine/graph/fusion_steps.h"
 
 #include <algorithm>
 #include <vector>
@@ -6,8 +6,8 @@
 #include <torch/csrc/jit/ir/ir.h>
 #include <ATen/ATen.h>
 
-#include "core/engine/fused_ops.h"
-#include "core/engine/graph_constants.h"
+#include "core/engine/graph/fused_ops.h"
+#include "core/engine/graph/graph_constants.h"
 
 namespace pm::engine::fusion {
 

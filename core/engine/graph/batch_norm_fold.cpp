@@ -1,4 +1,4 @@
-#include "core/engine/batch_norm_fold.h"
+#include "core/engine/graph/batch_norm_fold.h"
 
 #include <string>
 #include <vector>
@@ -6,7 +6,7 @@
 #include <torch/csrc/jit/ir/ir.h>
 #include <ATen/ATen.h>
 
-#include "core/engine/graph_constants.h"
+#include "core/engine/graph/graph_constants.h"
 
 namespace pm::engine {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/engine/graph_constants.h"
+#include "core/engine/graph/graph_constants.h"
 
 #include <algorithm>
 

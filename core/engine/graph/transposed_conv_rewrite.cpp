@@ -1,4 +1,4 @@
-#include "core/engine/transposed_conv_rewrite.h"
+#include "core/engine/graph/transposed_conv_rewrite.h"
 
 #include <algorithm>
 #include <vector>
@@ -8,7 +8,7 @@
 #include <ATen/ATen.h>
 #include <ATen/TensorIndexing.h>
 
-#include "core/engine/graph_constants.h"
+#include "core/engine/graph/graph_constants.h"
 
 namespace pm::engine {
 namespace {

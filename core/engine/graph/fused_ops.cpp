@@ -1,4 +1,4 @@
-#include "core/engine/fused_ops.h"
+#include "core/engine/graph/fused_ops.h"
 
 #include <cmath>
 #include <memory>
@@ -11,7 +11,7 @@
 #if defined(PM_HAVE_FUSED_KERNELS)
 #include <c10/cuda/CUDAStream.h>
 
-#include "core/engine/fused_kernels.h"
+#include "core/engine/graph/fused_kernels.h"
 #endif
 
 namespace pm::engine::fused {

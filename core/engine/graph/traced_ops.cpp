@@ -1,4 +1,4 @@
-#include "core/engine/traced_ops.h"
+#include "core/engine/graph/traced_ops.h"
 
 #include <vector>
 
@@ -7,7 +7,7 @@
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
 
-#include "core/engine/graph_constants.h"
+#include "core/engine/graph/graph_constants.h"
 
 namespace pm::engine {
 namespace {

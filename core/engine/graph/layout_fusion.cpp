@@ -1,4 +1,4 @@
-#include "core/engine/layout_fusion.h"
+#include "core/engine/graph/layout_fusion.h"
 
 #include <algorithm>
 #include <map>
@@ -9,9 +9,9 @@
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <ATen/ATen.h>
 
-#include "core/engine/fused_ops.h"
-#include "core/engine/fusion_steps.h"
-#include "core/engine/graph_constants.h"
+#include "core/engine/graph/fused_ops.h"
+#include "core/engine/graph/fusion_steps.h"
+#include "core/engine/graph/graph_constants.h"
 
 namespace pm::engine {
 namespace fusion {

@@ -1,12 +1,12 @@
 #pragma once
 // The steps of layout_fusion.h's rewrite, one file per family (layout_fusion.cpp: pads and sums,
 // conv_fusion.cpp: convolutions, fourier_unit_fusion.cpp: LaMa's Fourier units), and what they
-// share. Private to core/engine. Each step returns how many places it rewrote.
+// share. Private to core/engine/graph. Each step returns how many places it rewrote.
 #include <vector>
 
 #include <torch/csrc/jit/ir/ir.h>
 
-#include "core/engine/graph_constants.h"
+#include "core/engine/graph/graph_constants.h"
 
 namespace pm::engine::fusion {
 

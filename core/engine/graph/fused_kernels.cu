@@ -1,4 +1,4 @@
-#include "core/engine/fused_kernels.h"
+#include "core/engine/graph/fused_kernels.h"
 
 #include <algorithm>
 #include <cstdint>
