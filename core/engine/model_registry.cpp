@@ -174,9 +174,14 @@ void parseNamed(const std::string& text, const std::string& name,
         e.license = named.text("license", false);
         e.improves = named.text("improves", false);
         e.enabledByDefault = named.boolean("enabledByDefault", true);
-        e.format = named.oneOf("format", {"torchscript", "state_dict"}, false, "torchscript");
+        // Names that are their own values: the file's format, and the network a state dict is for.
+        static const std::map<std::string, std::string> kFormats{{"torchscript", "torchscript"},
+                                                                 {"state_dict", "state_dict"}};
+        static const std::map<std::string, std::string> kArchitectures{
+            {"gpen-bfr-512", "gpen-bfr-512"}, {"animeganv2", "animeganv2"}};
+        e.format = named.oneOf<std::string>("format", kFormats, false, "torchscript");
         if (e.format == "state_dict")
-            e.architecture = named.oneOf("architecture", {"gpen-bfr-512", "animeganv2"}, true);
+            e.architecture = named.oneOf<std::string>("architecture", kArchitectures, true);
         if (!item.contains("contract")) named.fail("contract", "is missing");
         e.contract = parseContract(where, item["contract"]);
         entries.push_back(std::move(e));

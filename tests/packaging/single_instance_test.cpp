@@ -153,9 +153,11 @@ TEST_F(SingleInstance, ASocketLeftByACrashDoesNotStopTheNextStart) {
 
 namespace {
 
-// The window's own start does not load OpenCV's codecs (and GDAL's hundred libraries behind them):
-// libphotomend-codecs.so brings them in on a second thread, and the photo still opens through them.
-TEST_F(SingleInstance, TheWindowOpensTheImageCodecsBesideItsStart) {
+// The window decodes photos through libphotomend-codecs.so, opened on a second thread while the
+// window is built (core/image/codecs.h), and finds it beside the program. (The start gain it was
+// made for needs imgcodecs out of the program's own libraries; since the cartoon links
+// OpenCV's ximgproc, which needs imgcodecs, they are back: see the session 7 note.)
+TEST_F(SingleInstance, TheWindowDecodesThroughTheCodecsModule) {
     const QString first = photo("first.jpg", qRgb(200, 40, 40));
     QProcessEnvironment e = env();
     e.insert("LD_DEBUG", "files");
@@ -164,10 +166,8 @@ TEST_F(SingleInstance, TheWindowOpensTheImageCodecsBesideItsStart) {
     ASSERT_TRUE(running.waitForLine("opened: " + first, kWindowTimeoutMs)) << running.transcript();
     const std::string loaded = running.transcript();
     EXPECT_NE(loaded.find("needed by " PM_PHOTOMEND), std::string::npos) << "LD_DEBUG said nothing";
-    const size_t codecs = loaded.find("file=libopencv_imgcodecs");
-    ASSERT_NE(codecs, std::string::npos) << "the photo was decoded without OpenCV's codecs?";
-    const std::string neededBy = loaded.substr(codecs, loaded.find('\n', codecs) - codecs);
-    EXPECT_NE(neededBy.find("libphotomend-codecs.so"), std::string::npos) << neededBy;
+    const size_t module = loaded.find("libphotomend-codecs.so [0];  dynamically loaded by");
+    EXPECT_NE(module, std::string::npos) << "the photo was not decoded through the codecs module";
 }
 
 }  // namespace
