@@ -372,13 +372,6 @@
     </message>
 </context>
 <context>
-    <name>pm::ui::CartoonPreview</name>
-    <message>
-        <source>Preview</source>
-        <translation>预览</translation>
-    </message>
-</context>
-<context>
     <name>pm::ui::Document</name>
     <message>
         <source>“%1” is too large to open with the memory available.</source>
@@ -425,6 +418,13 @@
     <message>
         <source>Faces are found automatically; no painting needed.</source>
         <translation>自动查找人脸，无需涂抹。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::LivePreview</name>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
     </message>
 </context>
 <context>
@@ -1174,13 +1174,6 @@ Published checksum: %5</source>
     <message>
         <source>This looks like a single photo: no separate photos were found on a scanner background in “%1”. Scan the photos on a light, plain background, with a little space between them.</source>
         <translation>这看起来是一张单独的照片：在“%1”中没有找到放在扫描仪背景上的多张照片。请将照片放在浅色、纯色的背景上扫描，并在照片之间留出一点间距。</translation>
-    </message>
-</context>
-<context>
-    <name>pm::ui::TonePreview</name>
-    <message>
-        <source>Preview</source>
-        <translation>预览</translation>
     </message>
 </context>
 <context>

@@ -21,13 +21,13 @@
 #include <QUndoView>
 
 #include "core/ops/split/split_scan.h"
+#include "core/ops/tone/tone.h"
 #include "model_store/model_files.h"
 #include "photo_io/photo_saver.h"
 #include "ui/apply_controller.h"
 #include "ui/batch_dialog.h"
 #include "ui/canvas_widget.h"
 #include "ui/cartoon_options.h"
-#include "ui/cartoon_preview.h"
 #include "ui/document.h"
 #include "ui/empty_hint.h"
 #include "ui/engine_bridge.h"
@@ -43,7 +43,7 @@
 #include "ui/repair_options.h"
 #include "ui/save_as_dialog.h"
 #include "ui/split_scan_flow.h"
-#include "ui/tone_preview.h"
+#include "ui/live_preview.h"
 #include "ui/unsaved_changes_dialog.h"
 
 namespace pm::ui {
@@ -122,11 +122,14 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     connect(modePanel_, &ModePanel::applyRequested, this, &MainWindow::applyCurrentMode);
     connect(modePanel_, &ModePanel::cancelRequested, apply_, &ApplyController::cancel);
     connect(modePanel_->repairOptions(), &RepairOptions::detectDamageRequested, this, &MainWindow::detectDamage);
-    tonePreview_ = new TonePreview(bridge_, this);
+    tonePreview_ = new LivePreview(bridge_, this);
     connect(modePanel_->repairOptions(), &RepairOptions::toneChanged, this, [this] {
-        if (Document* d = currentDocument()) tonePreview_->request(d, modePanel_->repairOptions()->params().tone);
+        if (Document* d = currentDocument())
+            tonePreview_->request(d, [tone = modePanel_->repairOptions()->params().tone](const cv::Mat& photo) {
+                return ops::previewTone(photo, tone);
+            });
     });
-    connect(tonePreview_, &TonePreview::ready, this, [this](Document* document, const QImage& preview) {
+    connect(tonePreview_, &LivePreview::ready, this, [this](Document* document, const QImage& preview) {
         if (document == currentDocument() && modePanel_->currentMode() == Mode::RepairOldPhoto && !apply_->isBusy())
             currentCanvas()->setPreview(preview);
     });
@@ -135,14 +138,16 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     connect(modePanel_, &ModePanel::modeChanged, this, endPreview);
     connect(apply_, &ApplyController::busyChanged, this, endPreview);
     // Cartoonize previews as soon as the mode is chosen and again whenever its options change.
-    cartoonPreview_ = new CartoonPreview(bridge_, this);
+    cartoonPreview_ = new LivePreview(bridge_, this);
     auto previewCartoon = [this] {
         if (Document* d = currentDocument(); d && modePanel_->currentMode() == Mode::Cartoonize)
-            cartoonPreview_->request(d, modePanel_->cartoonOptions()->params());
+            cartoonPreview_->request(d, [params = modePanel_->cartoonOptions()->params()](const cv::Mat& photo) {
+                return ops::previewCartoon(photo, params);
+            });
     };
     connect(modePanel_->cartoonOptions(), &CartoonOptions::changed, this, previewCartoon);
     connect(modePanel_, &ModePanel::modeChanged, this, previewCartoon);
-    connect(cartoonPreview_, &CartoonPreview::ready, this, [this](Document* document, const QImage& preview) {
+    connect(cartoonPreview_, &LivePreview::ready, this, [this](Document* document, const QImage& preview) {
         if (document == currentDocument() && modePanel_->currentMode() == Mode::Cartoonize && !apply_->isBusy())
             currentCanvas()->setPreview(preview);
     });

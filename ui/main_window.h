@@ -22,7 +22,6 @@ class QUndoView;
 namespace pm::ui {
 
 class ApplyController;
-class CartoonPreview;
 class CanvasWidget;
 class Document;
 class EmptyHint;
@@ -33,7 +32,7 @@ class ModelsDialog;
 class ModePanel;
 class RecentFiles;
 class SplitScanFlow;
-class TonePreview;
+class LivePreview;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -129,8 +128,8 @@ private:
 
     EngineBridge* bridge_;
     ApplyController* apply_;
-    TonePreview* tonePreview_;
-    CartoonPreview* cartoonPreview_;
+    LivePreview* tonePreview_;
+    LivePreview* cartoonPreview_;
     RecentFiles* recent_;
     SplitScanFlow* splitFlow_;
     ModelManager* models_;

@@ -1,4 +1,4 @@
-#include "ui/cartoon_preview.h"
+#include "ui/live_preview.h"
 
 #include "core/image/qimage_convert.h"
 #include "ui/document.h"
@@ -6,11 +6,11 @@
 
 namespace pm::ui {
 
-CartoonPreview::CartoonPreview(EngineBridge* bridge, QObject* parent) : QObject(parent), bridge_(bridge) {}
+LivePreview::LivePreview(EngineBridge* bridge, QObject* parent) : QObject(parent), bridge_(bridge) {}
 
-void CartoonPreview::request(Document* document, const ops::CartoonParams& params) {
+void LivePreview::request(Document* document, Render render) {
     document_ = document;
-    params_ = params;
+    render_ = std::move(render);
     if (job_) {
         dirty_ = true;
         return;
@@ -18,20 +18,19 @@ void CartoonPreview::request(Document* document, const ops::CartoonParams& param
     start();
 }
 
-void CartoonPreview::start() {
-    if (!document_) return;
+void LivePreview::start() {
+    if (!document_ || !render_) return;
     dirty_ = false;
     auto result = std::make_shared<cv::Mat>();
     const cv::Mat image = document_->image().clone();
-    const ops::CartoonParams params = params_;
-    job_ = bridge_->submit(tr("Preview"), [result, image, params](engine::JobContext&) {
-        *result = ops::previewCartoon(image, params);
+    job_ = bridge_->submit(tr("Preview"), [result, image, render = render_](engine::JobContext&) {
+        *result = render(image);
     });
     connect(job_, &EngineJob::finished, this,
             [this, result](engine::JobOutcome outcome) { onFinished(outcome, *result); });
 }
 
-void CartoonPreview::onFinished(engine::JobOutcome outcome, const cv::Mat& result) {
+void LivePreview::onFinished(engine::JobOutcome outcome, const cv::Mat& result) {
     job_ = nullptr;
     if (dirty_) {
         start();
