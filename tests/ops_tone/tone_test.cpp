@@ -134,13 +134,23 @@ TEST(RestoreColor, StrengthBlendsTowardsTheInput) {
     EXPECT_NEAR(dHalf / dFull, 0.5, 0.05);
 }
 
+/// The real faded scans in ../shared/testdata/old-photos (file name, pixels read with `flags`);
+/// a scan that cannot be read fails the test.
+std::vector<std::pair<std::string, cv::Mat>> fadedScans(int flags = cv::IMREAD_COLOR) {
+    std::vector<std::pair<std::string, cv::Mat>> scans;
+    for (const auto& file : pm::test::testdataFiles("old-photos")) {
+        if (file.find("faded_") == std::string::npos) continue;
+        cv::Mat img = cv::imread(file, flags);
+        EXPECT_FALSE(img.empty()) << file;
+        if (!img.empty()) scans.emplace_back(file.substr(file.rfind('/') + 1), img);
+    }
+    return scans;
+}
+
 TEST(RestoreColor, RealFadedPhotosGainSpreadAndLoseTheirCast) {
     PM_REQUIRE_TESTDATA();
     int checked = 0;
-    for (const auto& file : pm::test::testdataFiles("old-photos")) {
-        if (file.find("faded_") == std::string::npos) continue;
-        const cv::Mat img = cv::imread(file, cv::IMREAD_UNCHANGED);
-        ASSERT_FALSE(img.empty()) << file;
+    for (const auto& [file, img] : fadedScans(cv::IMREAD_UNCHANGED)) {
         const cv::Mat out = pm::ops::restoreColor(img, 1.0);
         ASSERT_EQ(out.type(), img.type()) << file;
         cv::Mat inBgr = img, outBgr = out;
@@ -154,7 +164,7 @@ TEST(RestoreColor, RealFadedPhotosGainSpreadAndLoseTheirCast) {
         }
         const auto sIn = spread(inBgr), sOut = spread(outBgr);
         const double cIn = castDistance(inBgr), cOut = castDistance(outBgr);
-        std::cout << "  " << file.substr(file.rfind('/') + 1) << ": spread B/G/R " << sIn[0] << "/"
+        std::cout << "  " << file << ": spread B/G/R " << sIn[0] << "/"
                   << sIn[1] << "/" << sIn[2] << " -> " << sOut[0] << "/" << sOut[1] << "/"
                   << sOut[2] << ", cast " << cIn << " -> " << cOut << "\n";
         for (int c = 0; c < 3; ++c) EXPECT_GE(sOut[c], sIn[c]) << file << " channel " << c;
@@ -228,11 +238,7 @@ TEST(RestoreColor, ABlackSurroundStaysNeutral) {
 TEST(RestoreColor, RealFadedPhotosKeepTheirBlacksNeutral) {
     PM_REQUIRE_TESTDATA();
     int checked = 0;
-    for (const auto& file : pm::test::testdataFiles("old-photos")) {
-        if (file.find("faded_") == std::string::npos) continue;
-        cv::Mat img = cv::imread(file, cv::IMREAD_COLOR);
-        ASSERT_FALSE(img.empty()) << file;
-        const std::string name = file.substr(file.rfind('/') + 1);
+    for (const auto& [name, img] : fadedScans()) {
         // The photo as it is: its own darkest 5% (surrounds, vignettes, deep shadows).
         const cv::Mat dark = darkestPixels(img, 0.05);
         const cv::Mat out = pm::ops::restoreColor(img, 1.0);
@@ -315,11 +321,7 @@ TEST(RestoreColor, ABlackMountDoesNotChangeHowTheRealPhotoIsRestored) {
     // channel's black level near zero, so the photo's lifted, coloured blacks were not stretched.
     PM_REQUIRE_TESTDATA();
     int checked = 0;
-    for (const auto& file : pm::test::testdataFiles("old-photos")) {
-        if (file.find("faded_") == std::string::npos) continue;
-        const cv::Mat img = cv::imread(file, cv::IMREAD_COLOR);
-        ASSERT_FALSE(img.empty()) << file;
-        const std::string name = file.substr(file.rfind('/') + 1);
+    for (const auto& [name, img] : fadedScans()) {
         const int border = std::max(8, img.cols / 8);
         const cv::Mat alone = pm::ops::restoreColor(img, 1.0);
         const cv::Mat framed = pm::ops::restoreColor(inBlackSurround(img, border), 1.0);
@@ -407,11 +409,7 @@ TEST(ReduceNoise, SmoothsFlatAreasButKeepsEdges) {
 TEST(ReduceNoise, RealFadedPhotosLoseGrainButKeepEdges) {
     PM_REQUIRE_TESTDATA();
     int checked = 0;
-    for (const auto& file : pm::test::testdataFiles("old-photos")) {
-        if (file.find("faded_") == std::string::npos) continue;
-        const cv::Mat img = cv::imread(file, cv::IMREAD_COLOR);
-        ASSERT_FALSE(img.empty()) << file;
-        const std::string name = file.substr(file.rfind('/') + 1);
+    for (const auto& [name, img] : fadedScans()) {
         const cv::Mat out = pm::ops::reduceNoise(img, pm::ops::ToneParams{}.denoise);
         const cv::Mat lIn = pm::test::lumaOf(img), lOut = pm::test::lumaOf(out);
         const cv::Mat flat = pm::test::flatAreas(lIn);
