@@ -61,9 +61,7 @@ QString ModelManager::modelsDir() const { return QString::fromStdString(bridge_-
 
 engine::ModelRegistry ModelManager::registry() const {
     const auto& options = bridge_->options();
-    const std::string manifest =
-        options.manifestPath.empty() ? engine::defaultManifestPath() : options.manifestPath;
-    return engine::ModelRegistry::load(manifest, options.modelsDir);
+    return engine::ModelRegistry::load(options.manifest(), options.modelsDir);
 }
 
 std::vector<ModelRow> ModelManager::rows(QString* error) const {

@@ -95,9 +95,7 @@ int runModels(const QStringList& arguments) {
         if (parser.isSet("manifest")) options.manifestPath = parser.value("manifest").toStdString();
         app::applyEngineEnvironment(options);
         const std::string& dir = options.modelsDir;
-        const std::string manifest =
-            options.manifestPath.empty() ? engine::defaultManifestPath() : options.manifestPath;
-        const auto registry = engine::ModelRegistry::load(manifest, dir);
+        const auto registry = engine::ModelRegistry::load(options.manifest(), dir);
         if (action == "list") return list(registry);
         if (action == "download") return download(registry, words[1]);
         QString error;

@@ -243,9 +243,7 @@ void Engine::Impl::startUp() {
 
 void Engine::Impl::loadModels(const DeviceInfo& device) {
     const std::string& modelsDir = options_.modelsDir;
-    const std::string manifest =
-        options_.manifestPath.empty() ? defaultManifestPath() : options_.manifestPath;
-    std::vector<ModelStatus> statuses = ModelRegistry::load(manifest, modelsDir).scan();
+    std::vector<ModelStatus> statuses = ModelRegistry::load(options_.manifest(), modelsDir).scan();
     {
         std::lock_guard<std::mutex> lock(mutex_);
         models_ = statuses;
@@ -336,6 +334,10 @@ uint64_t Engine::submit(const std::string& label, Job job) {
 void Engine::cancel(uint64_t jobId) {
     d_->cancel(jobId);
 }
+std::string EngineOptions::manifest() const {
+    return manifestPath.empty() ? defaultManifestPath() : manifestPath;
+}
+
 uint64_t Engine::reloadModels() {
     return d_->reload();
 }

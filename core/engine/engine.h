@@ -36,6 +36,9 @@ struct EngineOptions {
     std::string warmCacheDir;
     GpuSwitches gpu;     ///< measurement switches of the GPU path
     bool trace = false;  ///< SessionOptions::trace
+
+    /// The manifest to read: manifestPath, or defaultManifestPath() when it is "".
+    std::string manifest() const;
 };
 
 struct EngineCallbacks {

@@ -25,8 +25,7 @@ std::string infoReport(const EngineOptions& options) {
     out << "device: " << device.describe() << " (" << toString(options.device) << ": "
         << device.reason << ")\n";
     const std::string& modelsDir = options.modelsDir;
-    const std::string manifest =
-        options.manifestPath.empty() ? defaultManifestPath() : options.manifestPath;
+    const std::string manifest = options.manifest();
     out << "manifest: " << manifest << "\n";
     out << "models folder: " << (modelsDir.empty() ? "(none)" : modelsDir) << "\n";
     out << "checksums: " << (sha256Available() ? "checked (SHA-256 or MD5, as the manifest records)" : "not checked in this build")
