@@ -82,6 +82,8 @@ const QImage& Document::displayLevel(int level) {
 }
 
 const QImage& Document::displayOriginal(int level) {
+    // Until the first edit the photo is the original: one set of display copies serves both.
+    if (sharesOriginal()) return displayLevel(level);
     level = std::max(0, level);
     if (int(originalLevels_.size()) <= level) originalLevels_.resize(level + 1);
     QImage& cached = originalLevels_[level];
@@ -214,7 +216,7 @@ void Document::writePatch(Patch::Target target, cv::Rect rect, const cv::Mat& pi
         updateMaskBounds();
         emit maskChanged(toQRect(rect));
     } else {
-        if (image_.data == photo_.pixels.data) image_ = photo_.pixels.clone();
+        if (sharesOriginal()) image_ = photo_.pixels.clone();
         pixels.copyTo(image_(rect));
         refreshDisplay(rect);
         emit imageChanged(toQRect(rect));

@@ -108,6 +108,7 @@ private:
     void push(PatchCommand* command);
     void enforceBudget();
     void refreshDisplay(cv::Rect rect);
+    bool sharesOriginal() const { return image_.data == photo_.pixels.data; }
     void updateMaskBounds();
     void updateModified();
 
