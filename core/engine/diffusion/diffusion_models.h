@@ -1,0 +1,52 @@
+#pragma once
+// The three networks of a Stable-Diffusion-1.5 inpainting pipeline (PowerPaint v1 is one: its own
+// UNet and text encoder with the SD-1.5 VAE), as the denoising loop (prompt_fill_pipeline) sees
+// them. The weights come from a diffusers folder (diffusers_folder.h); tests build tiny ones.
+// Private to libphotomend-torch.so (it includes torch).
+#include <memory>
+#include <string>
+
+#include <torch/torch.h>
+
+namespace pm::engine::diffusion {
+
+class DiffusionModels {
+public:
+    virtual ~DiffusionModels() = default;
+
+    /// CLIP text encoder: token ids [B,77] (int64) -> last hidden state [B,77,D] (D = 768 for SD-1.5),
+    /// after the final layer norm, in the models' dtype on the models' device.
+    virtual torch::Tensor encodeText(const torch::Tensor& ids) = 0;
+    /// The UNet's noise prediction. `input` = [B,9,h,w]: noisy latents (4), mask (1, 1 = fill),
+    /// masked-image latents (4), h and w = image size / 8; `timestep` a scalar or [B] tensor;
+    /// `context` = encodeText's output. Returns [B,4,h,w] (epsilon prediction).
+    virtual torch::Tensor predictNoise(const torch::Tensor& input, const torch::Tensor& timestep,
+                                       const torch::Tensor& context) = 0;
+    /// VAE encoder: image [B,3,H,W] in [-1,1] -> latents [B,4,H/8,W/8], the posterior's mean
+    /// already multiplied by scalingFactor().
+    virtual torch::Tensor encodeImage(const torch::Tensor& image) = 0;
+    /// VAE decoder: latents as encodeImage returns them (divided by scalingFactor() inside) ->
+    /// image [B,3,H,W], roughly in [-1,1] (not clamped).
+    virtual torch::Tensor decodeLatents(const torch::Tensor& latents) = 0;
+
+    /// 0.18215 for SD-1.5 (the VAE config's scaling_factor).
+    virtual double scalingFactor() const = 0;
+    /// How many ids the text encoder takes (77 for CLIP ViT-L/14).
+    virtual int maxTokens() const = 0;
+    virtual torch::Device device() const = 0;
+    virtual torch::Dtype dtype() const = 0;
+};
+
+struct DiffusionLoadOptions {
+    torch::Device device = torch::kCPU;
+    torch::Dtype dtype = torch::kFloat32;  ///< kHalf on CUDA
+};
+
+/// The models of the diffusers folder `folder` (model_index.json; unet/, vae/, text_encoder/, each
+/// with config.json and diffusion_pytorch_model.safetensors / model.safetensors /
+/// pytorch_model.bin / diffusion_pytorch_model.bin). Throws pm::Error naming the file and the
+/// tensor for anything missing or mismatched.
+std::unique_ptr<DiffusionModels> loadDiffusionModels(const std::string& folder,
+                                                     const DiffusionLoadOptions& options);
+
+}  // namespace pm::engine::diffusion
