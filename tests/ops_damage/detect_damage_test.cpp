@@ -10,6 +10,7 @@
 #include "core/common/error.h"
 #include "core/image/image_io.h"
 #include "core/image/pixel_convert.h"
+#include "core/ops/damage/damage_maps.h"
 #include "core/ops/damage/detect_damage.h"
 #include "core/ops/damage/working_scale.h"
 #include "tests/support/testdata.h"
@@ -195,3 +196,36 @@ TEST(DetectDamage, WorkingScaleSeesAScanEnlargedFiveAndAHalfTimesAsOversampled) 
 }
 
 }  // namespace
+
+// A sepia print is one colour at every tone: its chroma says nothing about a line being paper or
+// picture, so what counts there is the colour beyond the toning (near zero); a colour photo keeps
+// its chroma, so a coloured line is still picture.
+TEST(DetectDamage, ChromaBeyondToningIsNearZeroOnASepiaPrintAndChromaOnAColourOne) {
+    cv::Mat luma(200, 200, CV_32F);
+    cv::randu(luma, 40, 230);
+    cv::GaussianBlur(luma, luma, {0, 0}, 3);
+    cv::Mat sepia(luma.size(), CV_8UC3), colour(luma.size(), CV_8UC3);
+    for (int y = 0; y < luma.rows; ++y)
+        for (int x = 0; x < luma.cols; ++x) {
+            const float l = luma.at<float>(y, x);
+            sepia.at<cv::Vec3b>(y, x) =
+                cv::Vec3b(cv::saturate_cast<uchar>(0.85f * l), cv::saturate_cast<uchar>(0.98f * l),
+                          cv::saturate_cast<uchar>(1.12f * l));
+            // Left half red, right half blue at the same tones.
+            colour.at<cv::Vec3b>(y, x) = x < 100 ? cv::Vec3b(cv::saturate_cast<uchar>(0.6f * l),
+                                                             cv::saturate_cast<uchar>(0.8f * l),
+                                                             cv::saturate_cast<uchar>(1.3f * l))
+                                                 : cv::Vec3b(cv::saturate_cast<uchar>(1.3f * l),
+                                                             cv::saturate_cast<uchar>(0.9f * l),
+                                                             cv::saturate_cast<uchar>(0.7f * l));
+        }
+    const cv::Mat sepiaChroma = pm::ops::damage::chroma(sepia);
+    const cv::Mat sepiaBeyond =
+        pm::ops::damage::chromaBeyondToning(sepia, pm::ops::damage::luminance(sepia));
+    EXPECT_GT(pm::ops::damage::percentile(sepiaChroma, 0.5), 20.0f) << "the toning is coloured";
+    EXPECT_LE(pm::ops::damage::percentile(sepiaBeyond, 0.9), 4.0f);
+    const cv::Mat colourChroma = pm::ops::damage::chroma(colour);
+    const cv::Mat colourBeyond =
+        pm::ops::damage::chromaBeyondToning(colour, pm::ops::damage::luminance(colour));
+    EXPECT_EQ(cv::norm(colourChroma, colourBeyond, cv::NORM_INF), 0.0);
+}

@@ -11,6 +11,14 @@ cv::Mat luminance(const cv::Mat& image);
 /// noisy channel does not decide; all zero for a grey image.
 cv::Mat chroma(const cv::Mat& image);
 
+/// The colour a pixel carries beyond its print's own toning, CV_32FC1 in grey levels. A sepia,
+/// selenium or cyanotype print is one colour at every tone: its chroma (25-60 grey levels on the
+/// scratched scans) says nothing about whether a line is paper showing through or picture, and a
+/// crease on it carries the toning like everything else. On a toned print (the colour at each tone
+/// explains nearly every pixel's colour) this is the distance from that toning, measured like
+/// chroma(); on any other photo it is chroma() itself. `luma`: luminance(image).
+cv::Mat chromaBeyondToning(const cv::Mat& image, const cv::Mat& luma);
+
 /// The value below which `fraction` (0..1) of the pixels of a CV_32FC1 map in 0..255 lie, in whole
 /// grey levels.
 float percentile(const cv::Mat& map, double fraction);

@@ -27,6 +27,7 @@ constexpr double kBlackFraction = 0.05;
 constexpr float kBlackMargin = 25.0f;
 constexpr float kNeutralChroma = 20.0f;
 constexpr float kChromaShare = 0.6f;
+constexpr float kCreaseScale = 1.0f;  // sigma of the finest ridge scale (ridge_profile.cpp)
 constexpr double kMaxLinesPerWindow = 2.0;
 constexpr double kMaxLengthPerBox = 1.8;  // other candidate lines crossing a window: texture
 constexpr double kMaxAsymmetry = 0.8;     // surface step / contrast on a scratch
@@ -125,20 +126,29 @@ struct DamageTone {
     float chromaLimit;  // ...and both at most this colourful
     float deepDark;     // dark damage this dark may be fainter (kDeepDarkFraction)
     cv::Mat chroma;
+    // On a toned print (sepia, selenium) the toning's colour says nothing: a bright crease or
+    // crack carries it like everything else (scratched_c: chroma 23-27 on the crease, limit 20).
+    // There a thin bright ridge (at the finest ridge scale: about 2 px wide, as a crease is) may
+    // instead carry no colour beyond the toning (damage_maps.h). Not a dark one nor a wider one:
+    // the dark blots and the light leaves of scratched_c's patterned backdrop would pass too.
+    cv::Mat beyondToning;
 
     DamageTone(const cv::Mat& image, const cv::Mat& luma)
         : brightFloor(std::min(kWhiteTone, damage::percentile(luma, kWhiteFraction))),
           darkCeiling(
               std::max(kBlackTone, damage::percentile(luma, kBlackFraction) + kBlackMargin)),
           deepDark(damage::percentile(luma, kDeepDarkFraction)),
-          chroma(damage::chroma(image)) {
+          chroma(damage::chroma(image)),
+          beyondToning(damage::chromaBeyondToning(image, luma)) {
         chromaLimit = std::max(kNeutralChroma, kChromaShare * damage::percentile(chroma, 0.5));
     }
 
-    /// CV_8U mask: where a ridge of the given polarity and tone could be damage.
-    cv::Mat matches(const cv::Mat& bright, const cv::Mat& tone) const {
+    /// CV_8U mask: where a ridge of the given polarity, tone and scale (sigma) could be damage.
+    cv::Mat matches(const cv::Mat& bright, const cv::Mat& tone, const cv::Mat& scale) const {
         const cv::Mat toneOk = (bright & (tone >= brightFloor)) | (~bright & (tone <= darkCeiling));
-        return toneOk & (chroma <= chromaLimit);
+        const cv::Mat paperCrease =
+            bright & (scale <= kCreaseScale) & (beyondToning <= kNeutralChroma);
+        return toneOk & ((chroma <= chromaLimit) | paperCrease);
     }
     bool matches(bool bright, float tone, cv::Point at) const {
         return (bright ? tone >= brightFloor : tone <= darkCeiling) &&
@@ -163,28 +173,54 @@ void continueScratches(const cv::Mat& faint, cv::Mat& centres) {
     centres |= grown & faint;
 }
 
-// Drops long lines whose centre pixels all lie close to one straight line (see kStraightDeviation)
-// and lines that mostly follow the image border.
-cv::Mat straightAndBorderZones(const cv::Mat& centres) {
-    cv::Mat joined, labels;
-    cv::dilate(centres, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin}));
+// Share of `points` that lie outside `inner`.
+double shareOutside(const std::vector<cv::Point2f>& points, const cv::Rect& inner) {
+    const auto outside = std::count_if(points.begin(), points.end(),
+                                       [&](const cv::Point2f& p) { return !inner.contains(p); });
+    return points.empty() ? 0.0 : static_cast<double>(outside) / points.size();
+}
+
+// Centre pixels of `lines` grouped into lines (pieces up to kJoin px apart), as labels and points.
+int groupLines(const cv::Mat& lines, cv::Mat& labels,
+               std::vector<std::vector<cv::Point2f>>& points) {
+    cv::Mat joined;
+    cv::dilate(lines, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin}));
     const int n = cv::connectedComponents(joined, labels, 8, CV_32S);
-    std::vector<std::vector<cv::Point2f>> points(n);
+    points.assign(n, {});
     for (int y = 0; y < labels.rows; ++y) {
         const int* l = labels.ptr<int>(y);
-        const uchar* c = centres.ptr<uchar>(y);
+        const uchar* c = lines.ptr<uchar>(y);
         for (int x = 0; x < labels.cols; ++x)
             if (c[x]) points[l[x]].emplace_back(static_cast<float>(x), static_cast<float>(y));
     }
-    std::vector<uchar> straight(n, 0);
+    return n;
+}
+
+cv::Mat zonesOf(const cv::Mat& labels, const std::vector<uchar>& chosen) {
+    cv::Mat zones(labels.size(), CV_8UC1);
+    for (int y = 0; y < labels.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        uchar* z = zones.ptr<uchar>(y);
+        for (int x = 0; x < labels.cols; ++x) z[x] = chosen[l[x]] ? 255 : 0;
+    }
+    return zones;
+}
+
+// Drops long lines whose centre pixels all lie close to one straight line (see kStraightDeviation)
+// and lines that mostly follow the image border. A crack or crease that runs into the print's own
+// frame along the border joins it (scratched_c's crease, the torn bottom-left curve of scratched_a
+// at half size): the border band of such a line goes, and what lies inside the band is judged
+// apart, as the print's edge only when it mostly stays within twice the margin.
+cv::Mat straightAndBorderZones(const cv::Mat& centres) {
+    cv::Mat labels;
+    std::vector<std::vector<cv::Point2f>> points;
+    int n = groupLines(centres, labels, points);
+    std::vector<uchar> straight(n, 0), border(n, 0);
     const cv::Rect inner(kBorderMargin, kBorderMargin, centres.cols - 2 * kBorderMargin,
                          centres.rows - 2 * kBorderMargin);
     for (int i = 1; i < n; ++i) {
-        const auto nearBorder =
-            std::count_if(points[i].begin(), points[i].end(),
-                          [&](const cv::Point2f& p) { return !inner.contains(p); });
-        if (2 * nearBorder >= static_cast<long>(points[i].size())) {
-            straight[i] = 1;
+        if (2 * shareOutside(points[i], inner) >= 1.0) {
+            border[i] = 1;
             continue;
         }
         if (static_cast<int>(points[i].size()) < kStraightMinLength) continue;
@@ -199,12 +235,19 @@ cv::Mat straightAndBorderZones(const cv::Mat& centres) {
         const float worst = *nth;
         straight[i] = worst <= kStraightDeviation;
     }
-    cv::Mat zones(labels.size(), CV_8UC1);
-    for (int y = 0; y < labels.rows; ++y) {
-        const int* l = labels.ptr<int>(y);
-        uchar* z = zones.ptr<uchar>(y);
-        for (int x = 0; x < labels.cols; ++x) z[x] = straight[l[x]] ? 255 : 0;
-    }
+    cv::Mat zones = zonesOf(labels, straight);
+    cv::Mat band = cv::Mat(centres.size(), CV_8UC1, cv::Scalar(255));
+    band(inner).setTo(0);
+    const cv::Mat alongBorder = zonesOf(labels, border);
+    zones |= alongBorder & band;
+    // What lies inside the band of a line along the border, judged on its own.
+    const cv::Mat inside = centres & alongBorder & ~band;
+    n = groupLines(inside, labels, points);
+    std::vector<uchar> edgeOfPrint(n, 0);
+    const cv::Rect deep(2 * kBorderMargin, 2 * kBorderMargin, centres.cols - 4 * kBorderMargin,
+                        centres.rows - 4 * kBorderMargin);
+    for (int i = 1; i < n; ++i) edgeOfPrint[i] = 2 * shareOutside(points[i], deep) >= 1.0;
+    zones |= zonesOf(labels, edgeOfPrint) & alongBorder;
     return zones;
 }
 
@@ -241,7 +284,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
                      const cv::Mat& baseSegmentLevel, const cv::Mat& busy,
                      const DamageTone& tone, const std::vector<cv::Rect>& faces,
                      const DamageParams& params, cv::Mat& centres, DamageStages* stages) {
-    const cv::Mat damageTone = tone.matches(ridges.bright, ridges.tone);
+    const cv::Mat damageTone = tone.matches(ridges.bright, ridges.tone, ridges.scale);
     const cv::Mat deepDark = ~ridges.bright & (ridges.tone <= tone.deepDark);
     cv::Mat strongLevel = baseStrongLevel.clone();
     cv::Mat(baseStrongLevel * kDeepDarkContrastShare).copyTo(strongLevel, deepDark);
