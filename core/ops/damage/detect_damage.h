@@ -36,7 +36,8 @@
 //     line: masts, rigging, wires, tower legs with struts), lines lying mostly within 8 px of the
 //     image border (the print's edge; of a crack that runs into the print's frame there only the
 //     8 px band goes, and the rest unless it mostly stays within 16 px) and lines that as a whole run along a picture edge, are
-//     lopsided or carry colour (content_lines.h: eye outlines, rims, glints) are dropped.
+//     lopsided or carry colour (content_lines.h: eye outlines, rims, glints) are dropped; then
+//     the ruler-straight test once more on what is left (a rope joined to ripples looked bent).
 //  6. Specks: small (<= 60 px, <= 10 px side) compact blobs above 1.3 x the strong level against an
 //     11 px median background, with damage tone and a flat ring around them. Inside a face only
 //     bright (paper-white) specks above 2 x the strong level, whose ring holds nothing above 0.4 x
