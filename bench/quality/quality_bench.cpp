@@ -16,7 +16,7 @@
 //                 [--colour-base] [--no-coherence] [--colour-levels L] [--distance-levels L]
 //                 [--near-radii R] [--ring-radii R] [--reuse-levels L] [--free-uses N]
 //                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
-//                 [--narrow-share S]  (variants of ours)
+//                 [--narrow-share S] [--xphoto-fsr]  (variants of ours)
 //                 [--profile]  (time of every stage of ours, to stderr)
 #include <chrono>
 #include <cstdio>
@@ -76,7 +76,7 @@ struct Options {
     std::string before;
     std::string search;
     double baseSigma = -1;  // < 0: the fill's default
-    bool noOffset = false, noLines = false, noCoherence = false;
+    bool noOffset = false, noLines = false, noCoherence = false, xphotoFsr = false;
     double narrowReach = -1, narrowShare = -1;
     double reuseLevels = -1, freeUses = -1, detailGain = -1, narrowDetailGain = -1;
     double colourLevels = -1, distanceLevels = -1, nearRadii = -1, ringRadii = -1;
@@ -115,6 +115,8 @@ Options parse(int argc, char** argv) {
             o.saveOurs = next();
         else if (a == "--before")
             o.before = next();
+        else if (a == "--xphoto-fsr")
+            o.xphotoFsr = true;
         else if (a == "--search")
             o.search = next();
         else if (a == "--base-sigma")
@@ -206,6 +208,7 @@ std::vector<Method> methods(const Options& o) {
                         if (o.colourBase) params.builtin.diffusionBaseGrey = false;
                         params.profile = o.profile;
                         if (o.noLines) params.builtin.continueLines = false;
+                        if (o.xphotoFsr) params.builtin.xphotoFsr = true;
                         pm::ops::CoherenceParams& coherence = params.builtin.coherence;
                         if (o.noCoherence) coherence.enabled = false;
                         if (o.colourLevels >= 0) coherence.colourLevels = o.colourLevels;

@@ -219,7 +219,6 @@ TEST(PatchMatch, FlatNoisySkyKeepsItsGrain) {
     EXPECT_NEAR(cv::mean(ours, hole)[1], cv::mean(truth, hole)[1], 3.0);
 }
 
-#if __has_include(<opencv2/xphoto.hpp>)
 // Thin scratches are almost all boundary: on real photos the fill must be clearly closer to the
 // truth than diffusion (Navier-Stokes, the better of OpenCV's two there).
 TEST(PatchMatch, ThinScratchesOnRealPhotosBeatDiffusion) {
@@ -285,7 +284,6 @@ TEST(PatchMatch, BrushStrokesOnRealPhotosKeepShadingAndGrain) {
     EXPECT_GT(grainRatio, 0.75);
     EXPECT_LT(grainRatio, 1.25);
 }
-#endif
 
 // The search as tensor work (what a GPU runs; here on the CPU) against the CPU threads' scan, on
 // the middle of every test photo with a blob-shaped object hole.

@@ -11,6 +11,7 @@
 
 #include "core/ops/remove/patch_field.h"
 #include "core/ops/remove/device_em_link.h"
+#include "core/ops/remove/frequency_fill.h"
 #include "core/ops/remove/line_continuation.h"
 #include "core/ops/remove/smooth_offset.h"
 #include "core/ops/remove/source_cost.h"
@@ -439,16 +440,24 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     // the truth than copied patches. Scratches take it as it is; strokes keep only its low band and
     // take the grain from the patches, so they do not look smeared.
     cv::Mat narrowBase;
-#ifdef PM_FILL_WITH_FSR
     if (image.depth() == CV_8U && (image.channels() == 1 || image.channels() == 3)) {
-        if (holeDistance.thinShare(params.thinReach) >= params.narrowShare + 0.08)
-            return fsrFill(image, unknown);
+        auto frequencyFill = [&] {
+#ifdef PM_FILL_WITH_FSR
+            if (params.xphotoFsr) return fsrFill(image, unknown);
+#endif
+            return frequencySelectiveFill(image, unknown);
+        };
+        if (holeDistance.thinShare(params.thinReach) >= params.narrowShare + 0.08) {
+            cv::Mat filled = frequencyFill();
+            timer.lap("frequency fill");
+            return filled;
+        }
         if (holeDistance.thinShare(params.narrowReach) >= params.narrowShare) {
-            narrowBase = fsrFill(image, unknown);
-            checkpoint();  // FSR takes a while on long strokes: honour a cancel before going on
+            narrowBase = frequencyFill();
+            timer.lap("frequency fill");
+            checkpoint();  // long strokes take a while: honour a cancel before going on
         }
     }
-#endif
     if (params.profile)
         std::fprintf(stderr, "  [fill] hole: %d px, radius %.1f, share within thin reach %.3f\n",
                      holeDistance.holePixels, holeDistance.radius(),

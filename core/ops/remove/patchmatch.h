@@ -3,8 +3,8 @@
 // completion of Wexler et al. 2007. A nearest-neighbour field maps every patch that touches the
 // hole to a fully known patch of the same image; propagation and random search improve it, weighted
 // voting turns it into pixels, and a coarse-to-fine pyramid carries the structure down to full
-// resolution. Narrow holes (scratches, brush strokes) lean on OpenCV xphoto's frequency-selective
-// reconstruction where it is available: see PatchMatchParams::narrowShare.
+// resolution. Narrow holes (scratches, brush strokes) lean on frequency-selective
+// reconstruction (frequency_fill.h): see PatchMatchParams::narrowShare.
 #include <cstdint>
 #include <functional>
 
@@ -60,6 +60,10 @@ struct PatchMatchParams {
     /// (narrowReach 14, was 10: brush strokes up to about 28 px wide after growth get the FSR low
     /// band too; +1.07 dB on the quality bench's strokes, STRUCTURE_FILL.md.)
     float narrowReach = 14.0f;
+    /// Narrow holes' frequency-selective fill by xphoto's FSR_FAST (where OpenCV has xphoto)
+    /// instead of the built-in one (frequency_fill.h), which is several times faster at the same
+    /// quality: kept to compare them on the quality bench.
+    bool xphotoFsr = false;
     float thinReach = 3.5f;
     double narrowShare = 0.9;
     double narrowBaseSigma = 1.2;
