@@ -101,17 +101,19 @@ bool extrapolateBlock(Plane& plane, int x, int y, int size, int level,
         std::clamp(static_cast<int>(std::lround(1000.0 * contrast)), params.minIterations,
                    std::max(params.minIterations, params.maxIterations));
 
-    // Weights fall off from the middle of the part of the window inside the frame: at the frame
-    // that is not the block's centre (which may lie outside it), so the model is fitted where the
-    // known pixels are, as in a window cut at the frame.
+    // At the frame weights fall off from halfway between the block's centre and the middle of the
+    // part of the window inside the frame (the block's centre may lie outside it), so the model is
+    // fitted nearer the known pixels, as in a window cut at the frame.
     const cv::Rect window(wx, wy, kFft, kFft);
     const cv::Rect inside = window & cv::Rect(kPad, kPad, plane.inner.width, plane.inner.height);
     const float* decay = &t.decay[level][0][0];
     std::vector<float> shifted;
     if (inside != window) {
         shifted.resize(kFft * kFft);
-        const double cy = inside.y - wy + inside.height / 2.0,
-                     cx = inside.x - wx + inside.width / 2.0;
+        // Halfway: all the way moved the weight off blocks near the frame, and scratches there
+        // were filled worse (FrequencyFill.ScratchesOnRealPhotosAsGoodAsXphotoFsr).
+        const double cy = (kFft / 2.0 + inside.y - wy + inside.height / 2.0) / 2.0,
+                     cx = (kFft / 2.0 + inside.x - wx + inside.width / 2.0) / 2.0;
         for (int r = 0; r < kFft; ++r)
             for (int c = 0; c < kFft; ++c)
                 shifted[static_cast<size_t>(r * kFft + c)] = static_cast<float>(
