@@ -16,7 +16,7 @@
 //                 [--colour-base] [--no-coherence] [--colour-levels L] [--distance-levels L]
 //                 [--near-radii R] [--ring-radii R] [--reuse-levels L] [--free-uses N]
 //                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
-//                 [--narrow-share S] [--builtin-narrow] [--mismatch L] [--narrow-mismatch L]
+//                 [--narrow-share S] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
 //                 [--only NAME,NAME]  (those photos only, with the masks of the full run)  (variants of ours)
 //                 [--profile]  (time of every stage of ours, to stderr)
 #include <chrono>
@@ -77,7 +77,7 @@ struct Options {
     std::string before;
     std::string search;
     double baseSigma = -1;  // < 0: the fill's default
-    bool noOffset = false, noLines = false, noCoherence = false, builtinNarrow = false;
+    bool noOffset = false, noLines = false, noCoherence = false, xphotoNarrow = false;
     double narrowReach = -1, narrowShare = -1;
     double reuseLevels = -1, freeUses = -1, detailGain = -1, narrowDetailGain = -1;
     double mismatch = -1, narrowMismatch = -1;
@@ -124,8 +124,8 @@ Options parse(int argc, char** argv) {
             o.mismatch = std::stod(next());
         else if (a == "--narrow-mismatch")
             o.narrowMismatch = std::stod(next());
-        else if (a == "--builtin-narrow")
-            o.builtinNarrow = true;
+        else if (a == "--xphoto-narrow")
+            o.xphotoNarrow = true;
         else if (a == "--search")
             o.search = next();
         else if (a == "--base-sigma")
@@ -217,7 +217,7 @@ std::vector<Method> methods(const Options& o) {
                         if (o.colourBase) params.builtin.diffusionBaseGrey = false;
                         params.profile = o.profile;
                         if (o.noLines) params.builtin.continueLines = false;
-                        if (o.builtinNarrow) params.builtin.narrowBaseByXphoto = false;
+                        if (o.xphotoNarrow) params.builtin.narrowBaseByXphoto = true;
                         if (o.mismatch >= 0) params.builtin.mismatchLevels = o.mismatch;
                         if (o.narrowMismatch >= 0)
                             params.builtin.narrowMismatchLevels = o.narrowMismatch;

@@ -33,8 +33,8 @@ struct Tables {
         for (int level = 0; level < 3; ++level)
             for (int y = 0; y < kFft; ++y)
                 for (int x = 0; x < kFft; ++x)
-                    decay[level][y][x] = static_cast<float>(std::pow(
-                        kRho[level], std::hypot(y + 0.5 - kFft / 2, x + 0.5 - kFft / 2)));
+                    decay[level][y][x] = static_cast<float>(
+                        std::pow(kRho[level], std::hypot(y + 0.5 - kFft / 2, x + 0.5 - kFft / 2)));
         for (int y = 0; y < kFft; ++y)
             for (int x = 0; x < kHalf; ++x) {
                 const double fy = kFft / 2 - std::abs(y - kFft / 2), fx = x;
@@ -88,8 +88,8 @@ bool blockHasHole(const Plane& plane, int x, int y, int size) {
 }
 
 // Fits the window around the block at (x, y) (plane coordinates, `size` a side) with Fourier basis
-// functions chosen one by one, each where the weighted residual's spectrum is largest, and fills the
-// block's hole pixels from the model. False when the window has no trusted pixel.
+// functions chosen one by one, each where the weighted residual's spectrum is largest, and fills
+// the block's hole pixels from the model. False when the window has no trusted pixel.
 bool extrapolateBlock(Plane& plane, int x, int y, int size, int level,
                       const FrequencyFillParams& params) {
     const Tables& t = tables();
@@ -228,8 +228,7 @@ bool extrapolateBlock(Plane& plane, int x, int y, int size, int level,
 
 // A block and, where its window is too busy for one model, its quarters (down to 4 px), the
 // flat ones first.
-void fillBlock(Plane& plane, int x, int y, int size, int level,
-               const FrequencyFillParams& params) {
+void fillBlock(Plane& plane, int x, int y, int size, int level, const FrequencyFillParams& params) {
     if (!blockHasHole(plane, x, y, size)) return;
     if (level < 2) {
         const int border = (kFft - size) / 2;
@@ -311,15 +310,15 @@ cv::Mat frequencySelectiveFill(const cv::Mat& image, const cv::Mat& hole,
             cv::parallel_for_(cv::Range(0, tasks), [&](const cv::Range& range) {
                 for (int k = range.start; k < range.end; ++k) {
                     const cv::Point b = now[static_cast<size_t>(k / planeCount)];
-                    fillBlock(planes[static_cast<size_t>(k % planeCount)],
-                              kPad + b.x * kBlock, kPad + b.y * kBlock, kBlock, 0, params);
+                    fillBlock(planes[static_cast<size_t>(k % planeCount)], kPad + b.x * kBlock,
+                              kPad + b.y * kBlock, kBlock, 0, params);
                 }
             });
         }
         bool left = false;
         for (const Plane& p : planes)
-            left = left || cv::countNonZero(p.weight(cv::Rect(kPad, kPad, image.cols,
-                                                               image.rows)) == 0) > 0;
+            left = left || cv::countNonZero(
+                               p.weight(cv::Rect(kPad, kPad, image.cols, image.rows)) == 0) > 0;
         if (!left) break;
     }
 

@@ -68,7 +68,8 @@ struct PatchMatchParams {
     /// patches alone, which pasted a brick chimney into leuvenA's sky.)
     float narrowReach = 14.0f;
     /// The low band of narrow holes from xphoto's FSR_FAST (where OpenCV has xphoto) instead of
-    /// the built-in frequency fill (frequency_fill.h): kept to compare them. With narrowShare
+    /// the built-in frequency fill (frequency_fill.h): kept to compare them (quality_bench
+    /// --xphoto-narrow). With narrowShare
     /// 0.75 and RemoveParams::thinRadius 12 the built-in one scored higher on the quality bench's
     /// strokes (20.27 dB against 19.96) and lines (20.05 against 19.34), in a fraction of the time.
     bool narrowBaseByXphoto = false;
