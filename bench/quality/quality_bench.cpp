@@ -16,7 +16,8 @@
 //                 [--colour-base] [--no-coherence] [--colour-levels L] [--distance-levels L]
 //                 [--near-radii R] [--ring-radii R] [--reuse-levels L] [--free-uses N]
 //                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
-//                 [--narrow-share S]  (variants of ours)
+//                 [--narrow-share S] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
+//                 [--only NAME,NAME]  (those photos only, with the masks of the full run)  (variants of ours)
 //                 [--profile]  (time of every stage of ours, to stderr)
 #include <chrono>
 #include <cstdio>
@@ -76,9 +77,10 @@ struct Options {
     std::string before;
     std::string search;
     double baseSigma = -1;  // < 0: the fill's default
-    bool noOffset = false, noLines = false, noCoherence = false;
+    bool noOffset = false, noLines = false, noCoherence = false, xphotoNarrow = false;
     double narrowReach = -1, narrowShare = -1;
     double reuseLevels = -1, freeUses = -1, detailGain = -1, narrowDetailGain = -1;
+    double mismatch = -1, narrowMismatch = -1;
     double colourLevels = -1, distanceLevels = -1, nearRadii = -1, ringRadii = -1;
     int thinGrow = -1;  // < 0: the default
     double thinRadius = -1;
@@ -86,6 +88,7 @@ struct Options {
     bool colourBase = false;
     bool profile = false;
     std::string sheet;
+    std::string only;  // photos whose name (stem) is in this list; masks as in the full run
     bool perImage = false;
     std::string methods = ",ours,telea,ns,fsr,shiftmap,";
     std::string kinds = ",object,strokes,scratches,large,lines,";
@@ -115,6 +118,14 @@ Options parse(int argc, char** argv) {
             o.saveOurs = next();
         else if (a == "--before")
             o.before = next();
+        else if (a == "--only")
+            o.only = "," + next() + ",";
+        else if (a == "--mismatch")
+            o.mismatch = std::stod(next());
+        else if (a == "--narrow-mismatch")
+            o.narrowMismatch = std::stod(next());
+        else if (a == "--xphoto-narrow")
+            o.xphotoNarrow = true;
         else if (a == "--search")
             o.search = next();
         else if (a == "--base-sigma")
@@ -206,6 +217,10 @@ std::vector<Method> methods(const Options& o) {
                         if (o.colourBase) params.builtin.diffusionBaseGrey = false;
                         params.profile = o.profile;
                         if (o.noLines) params.builtin.continueLines = false;
+                        if (o.xphotoNarrow) params.builtin.narrowBaseByXphoto = true;
+                        if (o.mismatch >= 0) params.builtin.mismatchLevels = o.mismatch;
+                        if (o.narrowMismatch >= 0)
+                            params.builtin.narrowMismatchLevels = o.narrowMismatch;
                         pm::ops::CoherenceParams& coherence = params.builtin.coherence;
                         if (o.noCoherence) coherence.enabled = false;
                         if (o.colourLevels >= 0) coherence.colourLevels = o.colourLevels;
@@ -317,6 +332,10 @@ int main(int argc, char** argv) {
     std::map<std::pair<int, size_t>, Totals> totals;  // (kind, method)
     pm::bench::ContactSheet sheet;
     for (size_t f = 0; f < files.size(); ++f) {
+        if (!options.only.empty() &&
+            options.only.find("," + std::filesystem::path(files[f]).stem().string() + ",") ==
+                std::string::npos)
+            continue;
         const cv::Mat truth = readPhoto(files[f], options.maxSide);
         if (truth.empty()) continue;
         for (MaskKind kind : pm::bench::allMaskKinds()) {

@@ -3,7 +3,7 @@
 // same run.
 //
 //   remove_speed [--photo FILE] [--raw FILE WIDTHxHEIGHT] [--runs N] [--dump FILE] [--device cpu|cuda]
-//                [--profile] [--no-coherence]
+//                [--profile] [--no-coherence] [--thin-radius PX]
 // --dump writes the filled photo (PNG), to check that a faster build still fills bit for bit the
 // same. --profile prints the time of every stage to stderr. --device cuda runs the large
 // levels' search on the GPU, as the app does when its engine uses one (default: CPU threads only).
@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     std::string dump;
     std::string device = "cpu";
     bool profile = false, noCoherence = false;
+    float thinRadius = -1.0f;  // < 0: the default
     for (int i = 1; i < argc; i += 2) {
         const std::string a = argv[i];
         if (a == "--no-coherence") {
@@ -59,6 +60,8 @@ int main(int argc, char** argv) {
             dump = argv[i + 1];
         } else if (a == "--device") {
             device = argv[i + 1];
+        } else if (a == "--thin-radius") {
+            thinRadius = std::stof(argv[i + 1]);
         }
     }
     cv::Mat source;
@@ -93,6 +96,7 @@ int main(int argc, char** argv) {
     params.engine = pm::ops::FillEngine::Builtin;
     params.profile = profile;
     if (noCoherence) params.builtin.coherence.enabled = false;
+    if (thinRadius >= 0) params.thinRadius = thinRadius;
     // The first run also warms caches, the thread pool and the GPU's kernels.
     const auto start = std::chrono::steady_clock::now();
     const pm::ops::RemoveResult first = pm::ops::removeObject(image, mask, params, context);

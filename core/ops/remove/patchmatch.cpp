@@ -11,6 +11,7 @@
 
 #include "core/ops/remove/patch_field.h"
 #include "core/ops/remove/device_em_link.h"
+#include "core/ops/remove/frequency_fill.h"
 #include "core/ops/remove/line_continuation.h"
 #include "core/ops/remove/smooth_offset.h"
 #include "core/ops/remove/source_cost.h"
@@ -281,7 +282,7 @@ cv::Mat diffusedColour(const Level& level) {
 // size).
 template <typename T>
 void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma,
-                            bool grey, double detailGain) {
+                            bool grey, double detailGain, double mismatchLevels) {
     const int pad = static_cast<int>(std::ceil(3 * sigma));
     const cv::Rect inner = cv::boundingRect(hole);
     if (inner.area() == 0) return;
@@ -304,7 +305,7 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
     // Differences of whole numbers below 2^24: exact in float.
     // With detailGain != 1 the patches' own low band is blurred too, to scale their detail (the
     // part the diffusion does not give) by detailGain: 2 * planes planes, the deltas first.
-    const bool scaleDetail = detailGain != 1.0;
+    const bool scaleDetail = detailGain != 1.0 || mismatchLevels > 0;
     const int blurPlanes = scaleDetail ? 2 * planes : planes;
     std::vector<cv::Mat> deltas(static_cast<size_t>(blurPlanes)),
         blurred(static_cast<size_t>(blurPlanes));
@@ -356,11 +357,22 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
             T* o = out.ptr<T>(inner.y + y) + static_cast<size_t>(inner.x) * channels;
             for (int x = 0; x < inner.width; ++x) {
                 if (!wanted[x]) continue;
+                // Where the patches' low band is far from the base's, they copied something else
+                // than what is there (a chimney into a sky): their detail goes with it.
+                float gain = static_cast<float>(detailGain);
+                if (mismatchLevels > 0) {
+                    float apart = 0.0f;
+                    for (int c = 0; c < planes; ++c)
+                        apart = std::max(apart,
+                                         std::abs(blurred[static_cast<size_t>(c)].ptr<float>(y)[x]));
+                    gain *= std::clamp(2.0f - apart / (static_cast<float>(mismatchLevels) * scale),
+                                       0.0f, 1.0f);
+                }
                 for (int c = 0; c < planes; ++c) {
                     const float own = static_cast<float>(o[x * channels + c]);
                     float value = own + blurred[static_cast<size_t>(c)].ptr<float>(y)[x];
                     if (scaleDetail)
-                        value -= static_cast<float>(1.0 - detailGain) *
+                        value -= (1.0f - gain) *
                                  (own - blurred[static_cast<size_t>(planes + c)].ptr<float>(y)[x]);
                     o[x * channels + c] = cv::saturate_cast<T>(value);
                 }
@@ -370,12 +382,12 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
 }
 
 void addDiffusionBase(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, double sigma,
-                      bool grey, double detailGain) {
+                      bool grey, double detailGain, double mismatchLevels) {
     CV_Assert(base.depth() == CV_8U && hole.type() == CV_8UC1 && hole.size() == out.size());
     if (out.depth() == CV_16U)
-        addDiffusionBaseOfType<ushort>(out, hole, base, sigma, grey, detailGain);
+        addDiffusionBaseOfType<ushort>(out, hole, base, sigma, grey, detailGain, mismatchLevels);
     else
-        addDiffusionBaseOfType<uchar>(out, hole, base, sigma, grey, detailGain);
+        addDiffusionBaseOfType<uchar>(out, hole, base, sigma, grey, detailGain, mismatchLevels);
 }
 
 int iterationsAt(int level, int levels, const PatchMatchParams& params, int targets) {
@@ -439,16 +451,23 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     // the truth than copied patches. Scratches take it as it is; strokes keep only its low band and
     // take the grain from the patches, so they do not look smeared.
     cv::Mat narrowBase;
-#ifdef PM_FILL_WITH_FSR
     if (image.depth() == CV_8U && (image.channels() == 1 || image.channels() == 3)) {
-        if (holeDistance.thinShare(params.thinReach) >= params.narrowShare + 0.08)
-            return fsrFill(image, unknown);
+        if (holeDistance.thinShare(params.thinReach) >= params.narrowShare + 0.08) {
+            cv::Mat filled = frequencySelectiveFill(image, unknown);
+            timer.lap("frequency fill");
+            return filled;
+        }
         if (holeDistance.thinShare(params.narrowReach) >= params.narrowShare) {
-            narrowBase = fsrFill(image, unknown);
-            checkpoint();  // FSR takes a while on long strokes: honour a cancel before going on
+#ifdef PM_FILL_WITH_FSR
+            narrowBase = params.narrowBaseByXphoto ? fsrFill(image, unknown)
+                                                   : frequencySelectiveFill(image, unknown);
+#else
+            narrowBase = frequencySelectiveFill(image, unknown);
+#endif
+            timer.lap("frequency fill");
+            checkpoint();  // long strokes take a while: honour a cancel before going on
         }
     }
-#endif
     if (params.profile)
         std::fprintf(stderr, "  [fill] hole: %d px, radius %.1f, share within thin reach %.3f\n",
                      holeDistance.holePixels, holeDistance.radius(),
@@ -603,10 +622,10 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     timer.lap("final vote");
     if (!narrowBase.empty())
         addDiffusionBase(voted, synthesized, narrowBase, params.narrowBaseSigma, false,
-                         params.narrowDetailGain);
+                         params.narrowDetailGain, params.narrowMismatchLevels);
     else if (useBase)
         addDiffusionBase(voted, synthesized, base.get(), params.diffusionBaseSigma,
-                         params.diffusionBaseGrey, params.detailGain);
+                         params.diffusionBaseGrey, params.detailGain, params.mismatchLevels);
     timer.lap("add base");
     if (params.smoothOffset)
         addSmoothOffset(voted, image, fullHole, synthesized & (fullHole == 0), apply,

@@ -3,8 +3,8 @@
 // completion of Wexler et al. 2007. A nearest-neighbour field maps every patch that touches the
 // hole to a fully known patch of the same image; propagation and random search improve it, weighted
 // voting turns it into pixels, and a coarse-to-fine pyramid carries the structure down to full
-// resolution. Narrow holes (scratches, brush strokes) lean on OpenCV xphoto's frequency-selective
-// reconstruction where it is available: see PatchMatchParams::narrowShare.
+// resolution. Narrow holes (scratches, brush strokes) lean on frequency-selective
+// reconstruction (frequency_fill.h): see PatchMatchParams::narrowShare.
 #include <cstdint>
 #include <functional>
 
@@ -42,6 +42,11 @@ struct PatchMatchParams {
     double detailGain = 1.0;
     /// The same for narrow holes, above their FSR low band.
     double narrowDetailGain = 1.0;
+    /// Where the patches' low band differs from the base's by more than this (8-bit levels, any
+    /// channel), their detail fades, gone at twice it: they copied another object there, whose
+    /// edges would show over the base. 0 = off. The same for narrow holes' FSR base.
+    double mismatchLevels = 0.0;
+    double narrowMismatchLevels = 0.0;
     /// Match the fill's level to its surroundings: the fill's error on a ring of known pixels
     /// around the hole, smoothed over `offsetSmoothing` pixels along the ring, is spread smoothly
     /// over the hole (smooth_offset.h), so no outline and no border haze show.
@@ -58,10 +63,18 @@ struct PatchMatchParams {
     /// its low band (sigma `narrowBaseSigma`) from FSR; one with narrowShare + 0.08 of them within
     /// `thinReach` is filled by FSR alone.
     /// (narrowReach 14, was 10: brush strokes up to about 28 px wide after growth get the FSR low
-    /// band too; +1.07 dB on the quality bench's strokes, STRUCTURE_FILL.md.)
+    /// band too; +1.07 dB on the quality bench's strokes, STRUCTURE_FILL.md. narrowShare 0.75,
+    /// was 0.9: strokes whose crossings are wider than that reach take it too, instead of the
+    /// patches alone, which pasted a brick chimney into leuvenA's sky.)
     float narrowReach = 14.0f;
+    /// The low band of narrow holes from xphoto's FSR_FAST (where OpenCV has xphoto) instead of
+    /// the built-in frequency fill (frequency_fill.h): kept to compare them (quality_bench
+    /// --xphoto-narrow). With narrowShare
+    /// 0.75 and RemoveParams::thinRadius 12 the built-in one scored higher on the quality bench's
+    /// strokes (20.27 dB against 19.96) and lines (20.05 against 19.34), in a fraction of the time.
+    bool narrowBaseByXphoto = false;
     float thinReach = 3.5f;
-    double narrowShare = 0.9;
+    double narrowShare = 0.75;
     double narrowBaseSigma = 1.2;
     /// Where the EM iterations of large levels run: CPU threads, or libtorch tensors on the GPU (the
     /// same tensor code on the CPU only for its tests). A GPU error leaves them to the threads.
