@@ -1,6 +1,7 @@
 // Click-to-select quality and speed.
 //   selection_bench              IoU per reference object (1..3 clicks, and a box) and latency per
 //                                click at 1 MP and 12 MP
+//   selection_bench --iou-only   the IoU table alone (no plain grabCut, no latency)
 //   selection_bench --look DIR   also writes each selection over its photo to DIR as PNG (reference
 //                                outline green, selection tinted red)
 // Reference, measured in the same run: a plain cv::grabCut (5 iterations, the object's box) on the
@@ -50,8 +51,11 @@ void writeLook(const std::string& dir, const std::string& name, const cv::Mat& b
 
 int main(int argc, char** argv) {
     std::string look;
-    for (int i = 1; i < argc; ++i)
+    bool iouOnly = false;
+    for (int i = 1; i < argc; ++i) {
         if (std::string(argv[i]) == "--look" && i + 1 < argc) look = argv[++i];
+        if (std::string(argv[i]) == "--iou-only") iouOnly = true;
+    }
     const fs::path photos = fs::path(PM_TESTDATA_DIR) / "photos";
     if (!fs::is_directory(photos)) {
         std::printf("testdata not found at %s\n", photos.c_str());
@@ -76,7 +80,7 @@ int main(int argc, char** argv) {
             sel::SelectionPrompt prompt;
             prompt.positive.assign(object.clicks.begin(), object.clicks.begin() + long(k));
             cv::Mat selection;
-            clickMs = pm::bench::medianMs(3, [&] { selection = selector.select(prompt); });
+            clickMs = pm::bench::medianMs(iouOnly ? 1 : 3, [&] { selection = selector.select(prompt); });
             char cell[16];
             std::snprintf(cell, sizeof cell, " %8.3f", sel::maskIoU(selection, reference));
             row += cell;
@@ -86,13 +90,14 @@ int main(int argc, char** argv) {
         sel::SelectionPrompt boxPrompt;
         boxPrompt.box = box;
         const cv::Mat boxSelection = selector.select(boxPrompt);
-        cv::Mat plain;
-        const double plainMs = pm::bench::medianMs(1, [&] { plain = plainGrabCut(bgr, box); });
+        cv::Mat plain = reference;
+        const double plainMs = iouOnly ? 0 : pm::bench::medianMs(1, [&] { plain = plainGrabCut(bgr, box); });
         if (!look.empty()) writeLook(look, object.name + "-box", bgr, boxSelection, object, {});
         std::printf("%-14s%s %8.3f %12.3f %10.1f %10.1f\n", object.name.c_str(), row.c_str(),
                     sel::maskIoU(boxSelection, reference), sel::maskIoU(plain, reference), clickMs, plainMs);
     }
 
+    if (iouOnly) return 0;
     std::printf("\nLatency per click (median of 5; the selector's copy is made once per photo)\n");
     std::printf("%-6s %11s %10s %12s %12s %14s %16s\n", "size", "prepare ms", "click ms", "click cpu ms",
                 "2 clicks ms", "box ms", "grabCut box ms");

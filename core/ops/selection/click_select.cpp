@@ -77,57 +77,22 @@ ClickSelector::ClickSelector(const cv::Mat& image, const ClickSelectSettings& se
     } else {
         small_ = full_;
     }
-    cv::GaussianBlur(small_, smooth_, {5, 5}, 0);
-    // Edge strength for judging selections: the largest gradient over the colour channels, so a red
-    // object on a green ground of the same brightness still has an edge.
+    cv::resize(small_, half_, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+    // Edge strength for judging candidate selections: the largest gradient over the colour channels,
+    // so a red object on a green ground of the same brightness still has an edge.
+    cv::Mat smooth;
+    cv::GaussianBlur(half_, smooth, {3, 3}, 0);
     std::vector<cv::Mat> channels;
-    cv::split(smooth_, channels);
-    edges_ = cv::Mat::zeros(smooth_.size(), CV_32F);
+    cv::split(smooth, channels);
+    halfEdges_ = cv::Mat::zeros(smooth.size(), CV_32F);
     for (const cv::Mat& c : channels) {
         cv::Mat gx, gy, magnitude;
         cv::Sobel(c, gx, CV_32F, 1, 0);
         cv::Sobel(c, gy, CV_32F, 0, 1);
         cv::magnitude(gx, gy, magnitude);
-        edges_ = cv::max(edges_, magnitude);
+        halfEdges_ = cv::max(halfEdges_, magnitude);
     }
 }
-
-namespace {
-
-/// Where the clicked object probably lies when the user gave no box: the pixels reached from each
-/// click by a flood that follows smooth colour changes (shading) but stops at edges (`reached`), and
-/// a box around them with a margin, since a fold or a print on the object stops the flood early.
-/// A flood that leaked over most of the photo says nothing: then `reached` is left empty and the box
-/// is a quarter of the photo around the clicks, which the caller can still grow.
-cv::Rect guessObject(const cv::Mat& smooth, const std::vector<cv::Point>& clicks, int tolerance,
-                     int colourTolerance, cv::Mat& reached) {
-    const cv::Rect frame(0, 0, smooth.cols, smooth.rows);
-    cv::Mat flood = cv::Mat::zeros(smooth.rows + 2, smooth.cols + 2, CV_8UC1);
-    const cv::Scalar diff = cv::Scalar::all(tolerance);
-    const cv::Scalar similar = cv::Scalar::all(colourTolerance);
-    for (const cv::Point& c : clicks) {
-        // Both the smooth-change flood (shading) and the pixels of the clicked colour connected to
-        // the click (a print or a fold in between stops the first but not the second).
-        cv::floodFill(smooth, flood, c, 0, nullptr, diff, diff, 8 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
-        cv::floodFill(smooth, flood, c, 0, nullptr, similar, similar,
-                      4 | cv::FLOODFILL_MASK_ONLY | cv::FLOODFILL_FIXED_RANGE | (255 << 8));
-    }
-    reached = flood(cv::Rect(1, 1, smooth.cols, smooth.rows));
-    cv::Rect box = cv::boundingRect(reached);
-    for (const cv::Point& c : clicks) box |= cv::Rect(c, cv::Size(1, 1));
-    const int longSide = std::max(smooth.cols, smooth.rows);
-    if (cv::countNonZero(reached) > frame.area() / 3) {
-        reached = cv::Mat();
-        box = cv::Rect();
-        for (const cv::Point& c : clicks)
-            box |= cv::Rect(c.x - longSide / 8, c.y - longSide / 8, longSide / 4, longSide / 4);
-        return box & frame;
-    }
-    const int mx = std::max(longSide / 40, box.width / 5), my = std::max(longSide / 40, box.height / 5);
-    return cv::Rect(box.x - mx, box.y - my, box.width + 2 * mx, box.height + 2 * my) & frame;
-}
-
-}  // namespace
 
 namespace {
 
@@ -209,6 +174,21 @@ cv::Mat ClickSelector::selectCoarse(const SelectionPrompt& prompt) const {
     // keep the selection a person would: one whose outline runs along strong edges without being cut
     // by its box, and which stays the same when the box grows (a whole object does; a part of one,
     // bounded by a fold or a print, changes with the next size, like SAM's stability score).
+    // The candidates are judged on a copy of half the work size, in parallel (GrabCut itself runs
+    // on one core); only the chosen box is cut again at the work size.
+    const double half = double(half_.cols) / small_.cols;
+    const auto toHalf = [&](cv::Rect r) {
+        return cv::Rect(int(r.x * half), int(r.y * half), std::max(1, int(std::ceil(r.width * half))),
+                        std::max(1, int(std::ceil(r.height * half)))) & cv::Rect(0, 0, half_.cols, half_.rows);
+    };
+    cv::Mat halfSeeds, halfKeep;
+    cv::resize(seeds, halfSeeds, half_.size(), 0, 0, cv::INTER_NEAREST);
+    cv::resize(keep, halfKeep, half_.size(), 0, 0, cv::INTER_NEAREST);
+    for (const cv::Point& c : positive) {
+        const cv::Point h(std::min(int(c.x * half), half_.cols - 1), std::min(int(c.y * half), half_.rows - 1));
+        halfSeeds.at<uchar>(h) = cv::GC_FGD;  // a click never vanishes in the smaller copy
+        halfKeep.at<uchar>(h) = 255;
+    }
     const cv::Rect around = cv::boundingRect(positive);
     std::vector<cv::Rect> boxes;
     for (const double share : settings_.boxSizes) {
@@ -216,12 +196,16 @@ cv::Mat ClickSelector::selectCoarse(const SelectionPrompt& prompt) const {
         const cv::Rect box = cv::Rect(around.x - m, around.y - m, around.width + 2 * m, around.height + 2 * m) & frame;
         if (boxes.empty() || box != boxes.back()) boxes.push_back(box);
     }
-    std::vector<cv::Mat> found;
-    std::vector<double> edgeScore;
-    for (const cv::Rect& box : boxes) {
-        found.push_back(cut(box, keep));
-        edgeScore.push_back(outlineScore(found.back(), edges_, box, frame));
-    }
+    std::vector<cv::Mat> found(boxes.size());
+    std::vector<double> edgeScore(boxes.size());
+    const double halfHole = maxHole * half * half;
+    cv::parallel_for_(cv::Range(0, int(boxes.size())), [&](const cv::Range& range) {
+        for (int k = range.start; k < range.end; ++k) {
+            const cv::Rect box = toHalf(boxes[size_t(k)]);
+            found[size_t(k)] = cutInBox(half_, halfSeeds, box, halfKeep, settings_.iterations, halfHole);
+            edgeScore[size_t(k)] = outlineScore(found[size_t(k)], halfEdges_, box, cv::Rect(0, 0, half_.cols, half_.rows));
+        }
+    });
     size_t best = 0;
     double bestScore = -1e18;
     for (size_t k = 0; k < found.size(); ++k) {
@@ -231,7 +215,7 @@ cv::Mat ClickSelector::selectCoarse(const SelectionPrompt& prompt) const {
         const double score = edgeScore[k] * stable * stable;
         if (score > bestScore) bestScore = score, best = k;
     }
-    return found[best];
+    return cut(boxes[best], keep);
 }
 
 cv::Mat ClickSelector::select(const SelectionPrompt& prompt) const {

@@ -23,14 +23,11 @@ struct ClickSelectSettings {
     /// larger follows thin parts better but costs time roughly in proportion to the pixels.
     int workLongSide = 640;
     int iterations = 3;  ///< GrabCut iterations (each re-estimates the colour models)
-    /// A click seeds the pixels around it of similar colour (a flood fill within this difference
-    /// per channel), limited to a disk of seedRadius × the work copy's long side: one click then
-    /// gives GrabCut a sample of the object's colours instead of a single pixel.
+    /// A negative click marks as background the pixels around it of similar colour (a flood fill
+    /// within this difference per channel), limited to a disk of seedRadius × the work copy's long
+    /// side, not just the pixel under the cursor.
     int seedTolerance = 14;
     double seedRadius = 0.05;
-    /// Without a box, the object's extent is first guessed by a flood from each click that follows
-    /// colour changes up to this much between neighbours (shading), stopping at edges.
-    int guessTolerance = 3;
     /// Clicks alone: the sizes of the boxes tried around them, as a share of the long side added on
     /// every side of the clicks' bounding box.
     std::vector<double> boxSizes{0.04, 0.08, 0.14, 0.24};
@@ -55,14 +52,16 @@ public:
     cv::Mat selectCoarse(const SelectionPrompt& prompt) const;
 
     cv::Size size() const { return full_.size(); }
+    /// The photo as 8-bit BGR (what the selection sees; the magic wand works on it too).
+    const cv::Mat& photo() const { return full_; }
     /// Work copy size / photo size (<= 1).
     double scale() const { return scale_; }
 
 private:
     cv::Mat full_;   // 8-bit BGR, shares the photo's pixels when it already is
     cv::Mat small_;  // the work copy
-    cv::Mat smooth_; // the work copy slightly blurred, for guessing an object's extent
-    cv::Mat edges_;  // its gradient magnitude (CV_32F), for judging which candidate is an object
+    cv::Mat half_;       // half the work copy, for judging candidate boxes
+    cv::Mat halfEdges_;  // its gradient magnitude (CV_32F)
     double scale_ = 1;
     ClickSelectSettings settings_;
 };
