@@ -372,6 +372,17 @@
     </message>
 </context>
 <context>
+    <name>pm::ui::ClickSelection</name>
+    <message>
+        <source>Magic wand</source>
+        <translation>魔棒</translation>
+    </message>
+    <message>
+        <source>Select object</source>
+        <translation>选择对象</translation>
+    </message>
+</context>
+<context>
     <name>pm::ui::Document</name>
     <message>
         <source>“%1” is too large to open with the memory available.</source>
@@ -719,6 +730,50 @@
         <source>The cartoon opened as a new photo (%1 × %2); save it where you like.</source>
         <translation>卡通图已作为新照片打开（%1 × %2）；请保存到您想要的位置。</translation>
     </message>
+    <message>
+        <source>&amp;Grow Mask</source>
+        <translation>扩大蒙版(&amp;G)</translation>
+    </message>
+    <message>
+        <source>S&amp;hrink Mask</source>
+        <translation>缩小蒙版(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Select</source>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <source>S</source>
+        <translation>S</translation>
+    </message>
+    <message>
+        <source>Select (S): click an object to add it to the mask, Shift+click or right-click where it is not, or drag a box around it</source>
+        <translation>选择 (S)：单击对象将其加入蒙版，Shift+单击或右键单击不属于它的地方，或拖出一个框把它围住</translation>
+    </message>
+    <message>
+        <source>Magic Wand</source>
+        <translation>魔棒</translation>
+    </message>
+    <message>
+        <source>W</source>
+        <translation>W</translation>
+    </message>
+    <message>
+        <source>Magic Wand (W): click to add the similar colour to the mask, Shift+click to take it out</source>
+        <translation>魔棒 (W)：单击将相近的颜色加入蒙版，Shift+单击将其移出</translation>
+    </message>
+    <message>
+        <source>Grow mask</source>
+        <translation>扩大蒙版</translation>
+    </message>
+    <message>
+        <source>Shrink mask</source>
+        <translation>缩小蒙版</translation>
+    </message>
+    <message>
+        <source>Selecting…</source>
+        <translation>正在选择…</translation>
+    </message>
 </context>
 <context>
     <name>pm::ui::ModePanel</name>
@@ -1027,6 +1082,42 @@ Published checksum: %5</source>
     <message>
         <source>Apply when a stroke ends</source>
         <translation>每笔结束时自动应用</translation>
+    </message>
+    <message>
+        <source>Grow</source>
+        <translation>扩大</translation>
+    </message>
+    <message>
+        <source>Grow the mask by this many pixels</source>
+        <translation>将蒙版扩大这么多像素</translation>
+    </message>
+    <message>
+        <source>Shrink</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Shrink the mask by this many pixels</source>
+        <translation>将蒙版缩小这么多像素</translation>
+    </message>
+    <message>
+        <source>Selection:</source>
+        <translation>选区：</translation>
+    </message>
+    <message>
+        <source>How different a colour may be and still count as similar</source>
+        <translation>颜色差别在多大以内仍算作相近</translation>
+    </message>
+    <message>
+        <source>Wand tolerance:</source>
+        <translation>魔棒容差：</translation>
+    </message>
+    <message>
+        <source>Only connected pixels</source>
+        <translation>仅相连的像素</translation>
+    </message>
+    <message>
+        <source>Off: the wand selects the similar colour everywhere in the photo</source>
+        <translation>关闭时，魔棒会选中整张照片中相近的颜色</translation>
     </message>
 </context>
 <context>

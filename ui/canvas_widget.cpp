@@ -6,6 +6,7 @@
 #include <QWheelEvent>
 #include <cmath>
 
+#include "ui/click_selection.h"
 #include "ui/document.h"
 
 namespace pm::ui {
@@ -16,6 +17,7 @@ constexpr int kDividerGrab = 6;      // px either side of the split divider that
 const QColor kBackground(48, 48, 50);
 constexpr int kLabelMargin = 10;   // px from the view's (or the split half's) corner
 constexpr int kLabelPadding = 5;   // px around a label's text
+constexpr int kBoxDragMin = 6;     // px the pointer must move before a Select press becomes a box
 
 QFont labelFont(QFont font) {
     font.setBold(true);
@@ -24,7 +26,7 @@ QFont labelFont(QFont font) {
 }  // namespace
 
 CanvasWidget::CanvasWidget(Document* document, QWidget* parent)
-    : QWidget(parent), document_(document) {
+    : QWidget(parent), document_(document), clickSelection_(new ClickSelection(document, this)) {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
@@ -33,6 +35,18 @@ CanvasWidget::CanvasWidget(Document* document, QWidget* parent)
     connect(document, &Document::imageChanged, this, &CanvasWidget::updateImageRect);
     connect(document, &Document::maskChanged, this, &CanvasWidget::updateImageRect);
 }
+
+void CanvasWidget::setTool(BrushTool tool) {
+    tool_ = tool;
+    update();
+}
+
+bool CanvasWidget::boxDragged() const {
+    return drag_ == Drag::Select && tool_ == BrushTool::Select &&
+           (cursorPos_ - selectStart_).manhattanLength() >= kBoxDragMin;
+}
+
+QRect CanvasWidget::boxRect() const { return QRectF(selectStart_, cursorPos_).normalized().toRect(); }
 
 void CanvasWidget::setBrushSize(double diameter) {
     const QRect old = outlineRect(cursorPos_);
@@ -113,7 +127,14 @@ void CanvasWidget::paintEvent(QPaintEvent* event) {
     }
     drawCompareLabels(painter);
 
-    if (cursorPos_.x() >= 0 && drag_ != Drag::Pan && !spaceHeld_) {
+    if (boxDragged()) {
+        painter.setBrush(Qt::NoBrush);
+        painter.setPen(QPen(QColor(0, 0, 0, 200), 1));
+        painter.drawRect(boxRect().adjusted(-1, -1, 1, 1));
+        painter.setPen(QPen(QColor(255, 255, 255, 230), 1, Qt::DashLine));
+        painter.drawRect(boxRect());
+    }
+    if (cursorPos_.x() >= 0 && drag_ != Drag::Pan && !spaceHeld_ && !selecting()) {
         const double r = brushSize_ / 2 * transform_.zoom();
         painter.setRenderHint(QPainter::Antialiasing);
         painter.setBrush(Qt::NoBrush);
@@ -207,6 +228,12 @@ void CanvasWidget::mousePressEvent(QMouseEvent* event) {
         setCursor(Qt::ClosedHandCursor);
     } else if (event->button() == Qt::LeftButton && nearDivider(pos)) {
         drag_ = Drag::Divider;
+    } else if (selecting() && document_ &&
+               (event->button() == Qt::LeftButton || event->button() == Qt::RightButton)) {
+        drag_ = Drag::Select;
+        selectStart_ = pos;
+        cursorPos_ = pos;
+        selectNegative_ = event->button() == Qt::RightButton || (event->modifiers() & Qt::ShiftModifier);
     } else if (event->button() == Qt::LeftButton && document_) {
         drag_ = Drag::Stroke;
         const QPointF p = transform_.widgetToImage(pos);
@@ -234,6 +261,9 @@ void CanvasWidget::mouseMoveEvent(QMouseEvent* event) {
         document_->strokeSegment(transform_.widgetToImage(lastPos_), transform_.widgetToImage(pos),
                                  brushSize_ / 2);
         break;
+    case Drag::Select:
+        update();  // the box
+        break;
     case Drag::None:
         setCursor(nearDivider(pos) ? Qt::SplitHCursor
                                    : (spaceHeld_ ? Qt::OpenHandCursor : Qt::CrossCursor));
@@ -244,7 +274,18 @@ void CanvasWidget::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void CanvasWidget::mouseReleaseEvent(QMouseEvent* event) {
-    if (drag_ == Drag::Stroke && document_) {
+    if (drag_ == Drag::Select && document_) {
+        cursorPos_ = event->position();
+        const QPoint at = transform_.widgetToImage(event->position()).toPoint();
+        if (boxDragged()) {
+            clickSelection_->setBox(transform_.widgetToImage(QRectF(boxRect())).toAlignedRect());
+        } else if (tool_ == BrushTool::Wand) {
+            clickSelection_->wand(at, selectNegative_, wandSettings_);
+        } else {
+            clickSelection_->addClick(at, !selectNegative_);
+        }
+        update();
+    } else if (drag_ == Drag::Stroke && document_) {
         document_->strokeSegment(transform_.widgetToImage(lastPos_),
                                  transform_.widgetToImage(event->position()), brushSize_ / 2);
         document_->endStroke();

@@ -5,13 +5,17 @@
 #include <QVector>
 #include <QWidget>
 
+#include "core/ops/selection/mask_tools.h"
 #include "ui/view_transform.h"
 
 namespace pm::ui {
 
+class ClickSelection;
 class Document;
 
-enum class BrushTool { Brush, Eraser };
+/// Select: a click adds the object under it to the mask (Shift+click or a right click: not this),
+/// a drag draws a box around the object. Wand: a click adds the similar colour (Shift: takes it out).
+enum class BrushTool { Brush, Eraser, Select, Wand };
 
 class CanvasWidget : public QWidget {
     Q_OBJECT
@@ -21,11 +25,15 @@ public:
     Document* document() const { return document_; }
     const ViewTransform& transform() const { return transform_; }
 
-    void setTool(BrushTool tool) { tool_ = tool; }
+    void setTool(BrushTool tool);
     BrushTool tool() const { return tool_; }
     /// Brush diameter in image pixels.
     void setBrushSize(double diameter);
     double brushSize() const { return brushSize_; }
+
+    /// Click-to-select on this canvas's document.
+    ClickSelection* clickSelection() const { return clickSelection_; }
+    void setWandSettings(const ops::selection::WandSettings& settings) { wandSettings_ = settings; }
 
     void fitToWindow();
     void actualSize();
@@ -86,7 +94,16 @@ private:
     double splitPosition_ = 0.5;
     QImage preview_;
 
-    enum class Drag { None, Stroke, Pan, Divider };
+    bool selecting() const { return tool_ == BrushTool::Select || tool_ == BrushTool::Wand; }
+    bool boxDragged() const;
+    QRect boxRect() const;  ///< the box being dragged, widget coordinates
+
+    ClickSelection* clickSelection_;
+    ops::selection::WandSettings wandSettings_;
+    QPointF selectStart_;
+    bool selectNegative_ = false;
+
+    enum class Drag { None, Stroke, Pan, Divider, Select };
     Drag drag_ = Drag::None;
     bool spaceHeld_ = false;
     QPointF lastPos_;

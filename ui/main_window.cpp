@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSlider>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -20,6 +21,7 @@
 #include <QToolBar>
 #include <QUndoView>
 
+#include "core/ops/selection/mask_tools.h"
 #include "core/ops/split/split_scan.h"
 #include "core/ops/tone/tone.h"
 #include "model_store/model_files.h"
@@ -27,6 +29,7 @@
 #include "ui/apply_controller.h"
 #include "ui/batch_dialog.h"
 #include "ui/canvas_widget.h"
+#include "ui/click_selection.h"
 #include "ui/cartoon_options.h"
 #include "ui/document.h"
 #include "ui/empty_hint.h"
@@ -234,6 +237,8 @@ void MainWindow::createActions() {
     edit->addAction(tr("&Invert Mask"), QKeySequence(tr("Ctrl+I")), this, [this] {
         if (Document* d = currentDocument()) d->invertMask();
     });
+    edit->addAction(tr("&Grow Mask"), this, [this] { growMask(+1); });
+    edit->addAction(tr("S&hrink Mask"), this, [this] { growMask(-1); });
     edit->addSeparator();
     edit->addAction(tr("&Apply"), QKeySequence(tr("Ctrl+Return")), this, &MainWindow::applyCurrentMode);
     edit->addSeparator();
@@ -280,7 +285,14 @@ void MainWindow::createActions() {
     QAction* eraser = tools->addAction(tr("Eraser"), this, [this] { setTool(1); });
     eraser->setShortcut(QKeySequence(tr("E")));
     eraser->setToolTip(tr("Eraser (E): take parts out of the mask"));
-    for (QAction* a : {brush, eraser}) {
+    QAction* select = tools->addAction(tr("Select"), this, [this] { setTool(int(BrushTool::Select)); });
+    select->setShortcut(QKeySequence(tr("S")));
+    select->setToolTip(tr("Select (S): click an object to add it to the mask, Shift+click or right-click "
+                          "where it is not, or drag a box around it"));
+    QAction* wand = tools->addAction(tr("Magic Wand"), this, [this] { setTool(int(BrushTool::Wand)); });
+    wand->setShortcut(QKeySequence(tr("W")));
+    wand->setToolTip(tr("Magic Wand (W): click to add the similar colour to the mask, Shift+click to take it out"));
+    for (QAction* a : {brush, eraser, select, wand}) {
         a->setCheckable(true);
         group->addAction(a);
     }
@@ -305,6 +317,22 @@ void MainWindow::createActions() {
     tools->addSeparator();
     tools->addAction(tr("Clear Mask"), this, [this] { if (auto* d = currentDocument()) d->clearMask(); });
     tools->addAction(tr("Invert Mask"), this, [this] { if (auto* d = currentDocument()) d->invertMask(); });
+
+    RemoveOptions* removeOptions = modePanel_->removeOptions();
+    connect(removeOptions->growButton(), &QPushButton::clicked, this, [this] { growMask(+1); });
+    connect(removeOptions->shrinkButton(), &QPushButton::clicked, this, [this] { growMask(-1); });
+    connect(removeOptions, &RemoveOptions::wandSettingsChanged, this, [this](const auto& settings) {
+        for (int i = 0; i < tabs_->count(); ++i)
+            static_cast<CanvasWidget*>(tabs_->widget(i))->setWandSettings(settings);
+    });
+}
+
+void MainWindow::growMask(int direction) {
+    Document* d = currentDocument();
+    if (!d || !d->hasMask()) return;
+    const int pixels = modePanel_->removeOptions()->selectionStep();
+    d->setMask(ops::selection::growMask(d->mask(), direction * pixels),
+               direction > 0 ? tr("Grow mask") : tr("Shrink mask"));
 }
 
 void MainWindow::setTool(int tool) {
@@ -344,6 +372,11 @@ void MainWindow::addDocument(Document* document) {
     document->setParent(canvas);
     canvas->setBrushSize(brushSize_);
     canvas->setTool(BrushTool(tool_));
+    canvas->setWandSettings(modePanel_->removeOptions()->wandSettings());
+    connect(canvas->clickSelection(), &ClickSelection::busyChanged, this, [this](bool busy) {
+        if (busy) statusBar()->showMessage(tr("Selecting…"));
+        else statusBar()->clearMessage();
+    });
     connect(document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
     connect(document, &Document::pathChanged, this, &MainWindow::updateTitle);
     connect(document, &Document::strokeFinished, this, [this, document] {

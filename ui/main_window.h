@@ -51,6 +51,8 @@ public:
     EngineBridge* engineBridge() const { return bridge_; }
     double brushSize() const { return brushSize_; }
     void setBrushSize(double diameter);
+    /// Grows (direction +1) or shrinks (-1) the current mask by the step set in Remove's options.
+    void growMask(int direction);
 
     /// Asked before a document with unsaved work (changes, or a painted mask not applied) is
     /// closed: its tab, or quitting when it is the only one. Answers Save, Discard or Cancel; tests

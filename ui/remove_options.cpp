@@ -3,6 +3,8 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
+#include <QPushButton>
 #include <QSpinBox>
 
 namespace pm::ui {
@@ -29,6 +31,42 @@ RemoveOptions::RemoveOptions(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Feather seam:"), feather_);
     autoApply_ = new QCheckBox(tr("Apply when a stroke ends"), this);
     form->addRow(autoApply_);
+
+    // The selection tools (Select and Magic Wand on the toolbar) and what can be done to a mask.
+    step_ = new QSpinBox(this);
+    step_->setRange(1, 200);
+    step_->setValue(4);
+    step_->setSuffix(tr(" px"));
+    growSelection_ = new QPushButton(tr("Grow"), this);
+    growSelection_->setToolTip(tr("Grow the mask by this many pixels"));
+    shrinkSelection_ = new QPushButton(tr("Shrink"), this);
+    shrinkSelection_->setToolTip(tr("Shrink the mask by this many pixels"));
+    auto* steps = new QHBoxLayout;
+    steps->addWidget(step_);
+    steps->addWidget(growSelection_);
+    steps->addWidget(shrinkSelection_);
+    form->addRow(tr("Selection:"), steps);
+    wandTolerance_ = new QSpinBox(this);
+    wandTolerance_->setRange(0, 255);
+    wandTolerance_->setValue(ops::selection::WandSettings().tolerance);
+    wandTolerance_->setToolTip(tr("How different a colour may be and still count as similar"));
+    form->addRow(tr("Wand tolerance:"), wandTolerance_);
+    wandContiguous_ = new QCheckBox(tr("Only connected pixels"), this);
+    wandContiguous_->setChecked(ops::selection::WandSettings().contiguous);
+    wandContiguous_->setToolTip(tr("Off: the wand selects the similar colour everywhere in the photo"));
+    form->addRow(wandContiguous_);
+    const auto changed = [this] { emit wandSettingsChanged(wandSettings()); };
+    connect(wandTolerance_, &QSpinBox::valueChanged, this, changed);
+    connect(wandContiguous_, &QCheckBox::toggled, this, changed);
+}
+
+int RemoveOptions::selectionStep() const { return step_->value(); }
+
+ops::selection::WandSettings RemoveOptions::wandSettings() const {
+    ops::selection::WandSettings settings;
+    settings.tolerance = wandTolerance_->value();
+    settings.contiguous = wandContiguous_->isChecked();
+    return settings;
 }
 
 ops::RemoveParams RemoveOptions::params() const {

@@ -1,6 +1,7 @@
 #include "app/cli/remove_command.h"
 
 #include <QCommandLineParser>
+#include <algorithm>
 #include <cstdio>
 
 #include "app/cli/cli_common.h"
@@ -9,6 +10,7 @@
 #include "core/image/image_io.h"
 #include "core/image/mask.h"
 #include "core/ops/remove/remove_object.h"
+#include "core/ops/selection/mask_tools.h"
 #include "photo_io/photo_saver.h"
 
 namespace pm::cli {
@@ -21,7 +23,10 @@ int runRemove(const QStringList& arguments) {
                               "or one mask for all.", "MASK"});
     parser.addOption({"output", "The output photo, or folder when INPUT is a folder.", "OUTPUT"});
     parser.addOption({"engine", "auto (LaMa when installed), builtin or lama.", "ENGINE", "auto"});
-    parser.addOption({"grow", "Grow the mask by this many pixels (default 4).", "PX", "4"});
+    parser.addOption({"grow", "Grow the mask by this many pixels (default 4); a negative number shrinks "
+                              "it first (a loose mask painted around the object).", "PX", "4"});
+    parser.addOption({"feather", "Blend the fill into the photo over this many pixels around the mask "
+                                 "(default 3; 0 = a hard edge).", "PX", "3"});
     addEngineOptions(parser);
     int exitCode = 0;
     if (!parseOrExit(parser, arguments, &exitCode)) return exitCode;
@@ -31,9 +36,16 @@ int runRemove(const QStringList& arguments) {
     std::vector<FileTask> tasks;
     engine::EngineOptions options;
     ops::RemoveParams params;
+    int growPixels = 0;
     try {
         params.engine = ops::parseFillEngine(parser.value("engine").toStdString());
-        params.growPixels = parser.value("grow").toInt();
+        bool growOk = false, featherOk = false;
+        growPixels = parser.value("grow").toInt(&growOk);
+        params.featherPixels = parser.value("feather").toInt(&featherOk);
+        if (!growOk || !featherOk || params.featherPixels < 0)
+            return fail("--grow takes a whole number of pixels, --feather zero or more") + 1;
+        // Shrinking happens on the mask itself (below); removeObject only ever grows.
+        params.growPixels = std::max(0, growPixels);
         options = engineOptions(parser);
         tasks = planTasks(parser.positionalArguments().front(), parser.value("mask"),
                           parser.value("output"));
@@ -44,7 +56,12 @@ int runRemove(const QStringList& arguments) {
     options.preload = params.engine != ops::FillEngine::Builtin;
     return runTasks(options, tasks, "remove", [&](const FileTask& task, engine::JobContext& context) {
         const image::LoadedPhoto photo = photo_io::loadPhoto(task.input, warn);
-        const cv::Mat mask = image::loadMask(task.mask.toStdString(), photo.pixels.size());
+        cv::Mat mask = image::loadMask(task.mask.toStdString(), photo.pixels.size());
+        if (growPixels < 0) {
+            mask = ops::selection::shrinkMask(mask, -growPixels);
+            if (cv::countNonZero(mask) == 0)
+                throw Error(QString("--grow %1 shrinks the mask to nothing").arg(growPixels).toStdString());
+        }
         checkMaskCoverage(task.mask, mask);
         const ops::RemoveResult result = ops::removeObject(photo.pixels, mask, params, context);
         const photo_io::WriteResult written = photo_io::savePhoto(

@@ -7,6 +7,7 @@ inline constexpr const char* kUsage =
     "Usage: photomend-cli COMMAND [options]\n"
     "Commands:\n"
     "  remove INPUT --mask MASK --output OUTPUT   remove what the mask marks\n"
+    "         [--grow PX] [--feather PX]           grow (negative: shrink) the mask, blend the edge\n"
     "  repair INPUT --output OUTPUT [--steps ...]  repair old photos (files or folders)\n"
     "  split SCAN --output DIR                     one photo per photo on a flatbed scan\n"
     "  cartoon INPUT --output OUTPUT [--style ...] cartoons of photos (files or folders)\n"

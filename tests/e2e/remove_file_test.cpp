@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "tests/e2e/cli_runner.h"
 #include "tests/support/testdata.h"
@@ -124,6 +125,45 @@ TEST(CliRemoveFile, LamaWithoutInstalledModelFailsAndSaysSo) {
     EXPECT_NE(r.err.find("LaMa"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("not installed"), std::string::npos) << r.err;
     EXPECT_FALSE(std::filesystem::exists(dir.file("out.png")));
+}
+
+
+// --grow with a negative number shrinks a loosely painted mask first, --feather sets the blend band:
+// with both at their hardest only the shrunk mask changes, and a wider feather reaches further out.
+TEST(CliRemoveFile, NegativeGrowShrinksTheMaskAndFeatherSetsTheBlendBand) {
+    TempDir dir;
+    const Scene s = writeScene(dir, "photo.png", "mask.png");
+    const cv::Mat loose = diskMask(kSize, kCenter, kRadius + 8);
+    ASSERT_TRUE(cv::imwrite(dir.file("loose.png"), loose));
+    CliResult r = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("loose.png")), "--output",
+                          q(dir.file("hard.png")), "--engine", "builtin", "--grow", "-5", "--feather", "0"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    cv::Mat changed;
+    cv::Mat diff;
+    cv::absdiff(cv::imread(dir.file("hard.png"), cv::IMREAD_UNCHANGED), s.photo, diff);
+    cv::cvtColor(diff, changed, cv::COLOR_BGR2GRAY);
+    const cv::Mat shrunk = diskMask(kSize, kCenter, kRadius + 3);  // loose shrunk by 5 px
+    EXPECT_EQ(cv::countNonZero(changed & ~diskMask(kSize, kCenter, kRadius + 4)), 0)
+        << "nothing outside the shrunk mask changes";
+    EXPECT_GT(cv::countNonZero(changed & shrunk), shrunk.total() / 200);
+
+    r = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("loose.png")), "--output",
+                q(dir.file("soft.png")), "--engine", "builtin", "--grow", "-5", "--feather", "6"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    cv::absdiff(cv::imread(dir.file("soft.png"), cv::IMREAD_UNCHANGED), s.photo, diff);
+    cv::cvtColor(diff, changed, cv::COLOR_BGR2GRAY);
+    EXPECT_GT(cv::countNonZero(changed & ~diskMask(kSize, kCenter, kRadius + 4)), 0)
+        << "the feather blends beyond the mask";
+    EXPECT_EQ(cv::countNonZero(changed & ~diskMask(kSize, kCenter, kRadius + 3 + 6 + 2)), 0);
+
+    r = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")), "--output",
+                q(dir.file("none.png")), "--engine", "builtin", "--grow", "-60"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("shrinks the mask to nothing"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("none.png")));
+    r = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")), "--output",
+                q(dir.file("bad.png")), "--feather", "-2"});
+    EXPECT_EQ(r.exitCode, 2) << "a negative feather is wrong usage";
 }
 
 }  // namespace

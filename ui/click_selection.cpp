@@ -1,0 +1,101 @@
+#include "ui/click_selection.h"
+
+#include <QMetaObject>
+
+#include "ui/document.h"
+
+namespace pm::ui {
+
+namespace sel = ops::selection;
+
+ClickSelection::ClickSelection(Document* document, QObject* parent)
+    : QObject(parent), document_(document) {
+    // One computation at a time: a newer click waits for the running one, whose result is then
+    // stale and dropped, and queued clicks that are already stale are skipped without computing.
+    pool_.setMaxThreadCount(1);
+}
+
+ClickSelection::~ClickSelection() { pool_.waitForDone(); }
+
+void ClickSelection::startSessionIfMaskChanged() {
+    const cv::Mat& mask = document_->mask();
+    const bool changed = lastApplied_.empty() || cv::norm(mask, lastApplied_, cv::NORM_INF) != 0;
+    if (!changed) return;
+    base_ = mask.clone();
+    lastApplied_ = base_.clone();
+    prompt_ = {};
+}
+
+void ClickSelection::reset() { lastApplied_.release(); }
+
+void ClickSelection::addClick(QPoint point, bool positive) {
+    startSessionIfMaskChanged();
+    if (!positive && prompt_.empty()) return;  // "not this" means nothing before anything is selected
+    (positive ? prompt_.positive : prompt_.negative).push_back({point.x(), point.y()});
+    const sel::SelectionPrompt prompt = prompt_;
+    run([prompt](const sel::ClickSelector& selector) { return selector.select(prompt); }, false, false);
+}
+
+void ClickSelection::setBox(QRect box) {
+    reset();
+    startSessionIfMaskChanged();
+    prompt_.box = cv::Rect(box.x(), box.y(), box.width(), box.height()) &
+                  cv::Rect(0, 0, document_->image().cols, document_->image().rows);
+    if (prompt_.box.empty()) return;
+    const sel::SelectionPrompt prompt = prompt_;
+    run([prompt](const sel::ClickSelector& selector) { return selector.select(prompt); }, false, false);
+}
+
+void ClickSelection::wand(QPoint point, bool subtract, const sel::WandSettings& settings) {
+    const cv::Point seed(point.x(), point.y());
+    run([seed, settings](const sel::ClickSelector& selector) {
+        return sel::magicWand(selector.photo(), seed, settings);
+    }, subtract, true);
+}
+
+void ClickSelection::run(std::function<cv::Mat(const sel::ClickSelector&)> work, bool subtract, bool isWand) {
+    const quint64 state = document_->pixelStateId();
+    std::shared_ptr<const sel::ClickSelector> selector = selectorState_ == state ? selector_ : nullptr;
+    // The worker gets its own copy of the pixels (the GUI thread keeps editing the document's); the
+    // selector built from it is kept for the next click on the same pixels.
+    const cv::Mat pixels = selector ? cv::Mat() : document_->image().clone();
+    const quint64 generation = ++generation_;
+    if (running_++ == 0) emit busyChanged(true);
+    const sel::ClickSelectSettings settings = settings_;
+    pool_.start([this, work, selector, pixels, settings, generation, state, subtract, isWand] {
+        std::shared_ptr<const sel::ClickSelector> use = selector;
+        cv::Mat result;
+        if (generation == generation_.load()) {
+            if (!use) use = std::make_shared<const sel::ClickSelector>(pixels, settings);
+            result = work(*use);
+        }
+        QMetaObject::invokeMethod(this, [this, generation, result, isWand, subtract, use, state] {
+            finish(generation, result, isWand, subtract, use, state);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void ClickSelection::finish(quint64 generation, const cv::Mat& result, bool isWand, bool subtract,
+                            std::shared_ptr<const sel::ClickSelector> selector, quint64 pixelState) {
+    const bool current = pixelState == document_->pixelStateId();
+    if (selector && current) {
+        selector_ = std::move(selector);
+        selectorState_ = pixelState;
+    }
+    if (--running_ == 0) emit busyChanged(false);
+    // A newer click came (its result follows), or the photo changed under the computation.
+    if (generation != generation_.load() || !current || result.empty()) return;
+    if (isWand) {
+        cv::Mat mask = document_->mask().clone();
+        if (subtract) mask.setTo(0, result);
+        else mask.setTo(255, result);
+        document_->setMask(mask, tr("Magic wand"));
+        reset();  // the next click starts from the mask with the wand's pixels
+    } else {
+        document_->setMask(base_ | result, tr("Select object"));
+        lastApplied_ = document_->mask().clone();
+    }
+    emit selectionApplied();
+}
+
+}  // namespace pm::ui

@@ -1,0 +1,67 @@
+#pragma once
+// Click-to-select on one document: clicks, Shift/right clicks and box drags on the canvas build a
+// prompt, a worker thread computes the selection (core/ops/selection) and the GUI thread puts it
+// into the document's mask as one undo step per click. A click that arrives while an older one is
+// still computing makes the older result stale: it is dropped, never shown. The magic wand goes
+// the same way.
+#include <QObject>
+#include <QPoint>
+#include <QRect>
+#include <QThreadPool>
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include <opencv2/core.hpp>
+
+#include "core/ops/selection/click_select.h"
+#include "core/ops/selection/mask_tools.h"
+
+namespace pm::ui {
+
+class Document;
+
+class ClickSelection : public QObject {
+    Q_OBJECT
+public:
+    explicit ClickSelection(Document* document, QObject* parent = nullptr);
+    /// Waits for a computation still running (at most one click's worth): it uses the document.
+    ~ClickSelection() override;
+
+    /// positive: the object is here; otherwise: this is not part of it. Image coordinates.
+    void addClick(QPoint point, bool positive);
+    /// The object lies inside `box` (image coordinates); starts a new selection.
+    void setBox(QRect box);
+    /// Adds (or with `subtract` takes out) the pixels of similar colour to the one at `point`.
+    void wand(QPoint point, bool subtract, const ops::selection::WandSettings& settings);
+    /// The next click starts a new selection instead of refining the current one.
+    void reset();
+
+    bool isBusy() const { return running_ > 0; }
+    const ops::selection::SelectionPrompt& prompt() const { return prompt_; }
+    void setSettings(const ops::selection::ClickSelectSettings& settings) { settings_ = settings; }
+
+signals:
+    void busyChanged(bool busy);
+    /// A result went into the mask (stale ones never do).
+    void selectionApplied();
+
+private:
+    void startSessionIfMaskChanged();
+    void run(std::function<cv::Mat(const ops::selection::ClickSelector&)> work, bool wandSubtract, bool isWand);
+    void finish(quint64 generation, const cv::Mat& result, bool isWand, bool subtract,
+                std::shared_ptr<const ops::selection::ClickSelector> selector, quint64 pixelState);
+
+    Document* document_;
+    QThreadPool pool_;
+    ops::selection::ClickSelectSettings settings_;
+    ops::selection::SelectionPrompt prompt_;
+    cv::Mat base_;         // the mask before this selection began: the selection is added to it
+    cv::Mat lastApplied_;  // the mask as we left it: any other change starts a new selection
+    std::shared_ptr<const ops::selection::ClickSelector> selector_;  // built for selectorState_
+    quint64 selectorState_ = 0;
+    std::atomic<quint64> generation_{0};  // read by the worker to skip stale clicks
+    int running_ = 0;
+};
+
+}  // namespace pm::ui
