@@ -2,7 +2,7 @@
 # The README's Cartoonize screenshot: the real window under Xvfb with a photo open, the Cartoonize
 # mode chosen (its live preview on the canvas), saved small. Needs xvfb-run, xdotool, xwininfo,
 # import and convert (ImageMagick).
-# Usage: cartoon_screenshot.sh PHOTOMEND_BINARY PHOTO OUTPUT_PNG
+# Usage: cartoon_screenshot.sh PHOTOMEND_BINARY PHOTO OUTPUT_JPG
 # Use only a photo whose licence allows showing it (see ../shared/testdata/README.md).
 set -eu
 
@@ -25,18 +25,19 @@ if [[ "${1:-}" == "--inside-xvfb" ]]; then
     [[ -n "$window" ]] || { echo "no window showing $title"; cat "$work/app.log"; exit 1; }
     xdotool windowsize "$window" 1280 800 windowmove "$window" 0 0
     sleep 3
-    # The Modes panel lists Cartoonize last: click its entry (found by its place in the window, see
-    # MODE_X/MODE_Y), then give the live preview time to arrive.
-    xdotool mousemove --window "$window" "${MODE_X:?}" "${MODE_Y:?}" click 1
+    # The Modes panel lists Cartoonize last: click its entry (its place in a 1280 x 800 window;
+    # MODE_X/MODE_Y for another layout), then give the live preview time to arrive.
+    xdotool mousemove --window "$window" "${MODE_X:-1050}" "${MODE_Y:-126}" click 1
     sleep "${PREVIEW_WAIT:-8}"
     import -window root "$work/full.png"
-    convert "$work/full.png" -strip -colors 256 "$shot"
+    # JPEG: a palette PNG posterizes the photo; this is ~110 KB.
+    convert "$work/full.png" -strip -quality 88 "$shot"
     exit 0
 fi
 
-app=${1:?usage: cartoon_screenshot.sh PHOTOMEND_BINARY PHOTO OUTPUT_PNG}
+app=${1:?usage: cartoon_screenshot.sh PHOTOMEND_BINARY PHOTO OUTPUT_JPG}
 photo=${2:?photo missing}
-shot=${3:?output png missing}
+shot=${3:?output file missing}
 work=$(mktemp -d "${TMPDIR:-/tmp}/photomend-shot.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 xvfb-run -a -s "-screen 0 1280x800x24" bash "${BASH_SOURCE[0]}" --inside-xvfb "$app" "$photo" "$shot" "$work"
