@@ -13,10 +13,12 @@
 #include "app/cli/repair_command.h"
 #include "app/cli/split_command.h"
 #include "app/cli/usage.h"
+#include "core/common/memory_reuse.h"
 
 using pm::cli::kUsage;
 
 extern "C" __attribute__((visibility("default"))) int pm_cli_main(int argc, char** argv) {
+    pm::keepFreedMemoryForReuse();  // freed image buffers are reused, not faulted in again
     const pm::cli::LibraryNoiseFilter quietDecoders;  // first: it outlives everything that prints
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("photomend-cli");

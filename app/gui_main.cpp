@@ -12,6 +12,7 @@
 #include "app/single_instance.h"
 #include "core/image/codecs.h"
 #include "core/common/error.h"
+#include "core/common/memory_reuse.h"
 #include "i18n/translation_loader.h"
 #include "ui/canvas_widget.h"
 #include "ui/document.h"
@@ -55,6 +56,7 @@ public:
 }  // namespace
 
 int main(int argc, char** argv) {
+    pm::keepFreedMemoryForReuse();  // freed image buffers are reused, not faulted in again
     // Loads the image codecs on the second core while Qt starts and the window is built.
     pm::image::preloadCodecs();
     QApplication app(argc, argv);

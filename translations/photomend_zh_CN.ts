@@ -829,8 +829,8 @@
         <translation>安装 GPEN，人脸修复效果更好。</translation>
     </message>
     <message>
-        <source>Install AnimeGANv2 to cartoonize photos.</source>
-        <translation>安装 AnimeGANv2 即可将照片卡通化。</translation>
+        <source>Install AnimeGANv2 for its painted anime look; the built-in cartoon needs no model.</source>
+        <translation>安装 AnimeGANv2 可获得手绘动漫风格；内置卡通效果无需模型。</translation>
     </message>
     <message>
         <source>Hide this tip</source>

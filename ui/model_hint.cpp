@@ -16,7 +16,9 @@ QString settingsKey(const QString& modelId) { return QStringLiteral("modelHints/
 QString sentenceFor(const QString& task) {
     if (task == QLatin1String("inpaint")) return ModelHint::tr("Install LaMa for better large fills.");
     if (task == QLatin1String("face")) return ModelHint::tr("Install GPEN for better faces.");
-    if (task == QLatin1String("cartoon")) return ModelHint::tr("Install AnimeGANv2 to cartoonize photos.");
+    // Cartoonize works without a model: the hint must not read as if it needed one.
+    if (task == QLatin1String("cartoon"))
+        return ModelHint::tr("Install AnimeGANv2 for its painted anime look; the built-in cartoon needs no model.");
     return {};
 }
 

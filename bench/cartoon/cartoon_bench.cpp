@@ -4,7 +4,9 @@
 // enlarged to 4000 x 3000, since the test photos are smaller.
 //   cartoon_bench                 the timings
 //   cartoon_bench --quick         the built-in cartoon's timings only
+//   cartoon_bench --batch         the batch only
 //   cartoon_bench --look DIR      also writes every photo's cartoon (both styles) to DIR as PNG
+//   cartoon_bench --stages        wall and CPU time of each step of the built-in cartoon
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -18,7 +20,9 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 
+#include "core/common/memory_reuse.h"
 #include "core/ops/cartoon/cartoon.h"
+#include "core/ops/cartoon/cartoon_steps.h"
 
 namespace fs = std::filesystem;
 
@@ -89,6 +93,33 @@ void timeAt(const char* label, const cv::Mat& image, int runs, bool reference) {
     }
 }
 
+/// Each step of the built-in cartoon (the chain of cartoon.cpp's builtinCartoon) timed on its own,
+/// median of `runs`, so the step that costs most is the one to work on.
+void stages(const char* label, const cv::Mat& photo, pm::ops::CartoonStyle style, int runs) {
+    namespace c = pm::ops::cartoon;
+    const c::Recipe& recipe = c::recipeFor(style);
+    const cv::Size work = pm::ops::cartoonOutputSize(photo.size(), std::min(std::max(photo.cols, photo.rows), 768));
+    cv::Mat small, smoothed, flat, shaded, lines, out;
+    const std::vector<std::pair<const char*, std::function<void()>>> steps = {
+        {"shrink", [&] { cv::resize(photo, small, work, 0, 0, cv::INTER_AREA); }},
+        {"smooth", [&] { smoothed = c::smoothKeepingEdges(small, recipe); }},
+        {"flatten", [&] { flat = c::flattenRegions(smoothed, recipe); }},
+        {"shade", [&] { shaded = c::shadeAndColour(flat, recipe); }},
+        {"lines", [&] { lines = c::lineAlpha(smoothed, recipe); }},
+        {"compose", [&] { out = c::composeCartoon(small, shaded, lines, photo, recipe, 1.0); }},
+    };
+    double wallSum = 0, cpuSum = 0;
+    for (const auto& [name, work] : steps) {
+        const Times t = medianTimes(runs, work);
+        wallSum += t.wallMs;
+        cpuSum += t.cpuMs;
+        std::printf("%-7s %4dx%-4d %-5s %-8s %6.1f ms wall %6.1f ms CPU\n", label, photo.cols, photo.rows,
+                    pm::ops::toString(style).c_str(), name, t.wallMs, t.cpuMs);
+    }
+    std::printf("%-7s %4dx%-4d %-5s %-8s %6.1f ms wall %6.1f ms CPU\n", label, photo.cols, photo.rows,
+                pm::ops::toString(style).c_str(), "sum", wallSum, cpuSum);
+}
+
 void batch(const std::vector<std::string>& files) {
     const fs::path dir = fs::temp_directory_path() / "photomend-cartoon-batch";
     fs::remove_all(dir);
@@ -118,6 +149,10 @@ void batch(const std::vector<std::string>& files) {
 
 int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as soon as it is measured
+    // As photomend and photomend-cli do; --no-reuse measures glibc's default instead.
+    const bool reuse = !(argc >= 2 && std::string(argv[argc - 1]) == "--no-reuse");
+    if (reuse) pm::keepFreedMemoryForReuse();
+    else --argc;
     const std::vector<std::string> files = photos();
     if (files.empty()) {
         std::fprintf(stderr, "no photos in %s; nothing to measure\n", PM_TESTDATA_DIR);
@@ -141,6 +176,19 @@ int main(int argc, char** argv) {
         return 1;
     }
     cartoon(withLongSide(photo, 1024), pm::ops::CartoonStyle::Anime);  // warm the allocator and caches
+    if (argc == 2 && std::string(argv[1]) == "--stages") {
+        cv::Mat big;
+        cv::resize(photo, big, {4000, 3000}, 0, 0, cv::INTER_CUBIC);
+        for (auto style : {pm::ops::CartoonStyle::Anime, pm::ops::CartoonStyle::Comic}) {
+            stages("1024px", withLongSide(photo, 1024), style, 7);
+            stages("12MP", big, style, 3);
+        }
+        return 0;
+    }
+    if (argc == 2 && std::string(argv[1]) == "--batch") {
+        batch(files);
+        return 0;
+    }
     const bool quick = argc == 2 && std::string(argv[1]) == "--quick";  // ours only, no batch
     timeAt("1024px", withLongSide(photo, 1024), quick ? 3 : 7, !quick);
     cv::Mat big;

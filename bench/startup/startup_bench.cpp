@@ -144,6 +144,8 @@ int main(int argc, char** argv) {
             runs = std::max(1, std::atoi(argv[i + 1]));
         else if (a == "--photo")
             photo = argv[i + 1];
+        else if (a == "--baseline-window")
+            baselineWindow = std::atoi(argv[i + 1]) != 0;
     }
     const cv::Mat source = cv::imread(photo, cv::IMREAD_COLOR);
     if (source.empty()) {

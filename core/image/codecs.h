@@ -4,9 +4,9 @@
 // than anything else it loads; so the window opens them from libphotomend-codecs.so, loading it
 // on a background thread while the window is built. Everything else (the command line, tests,
 // benchmarks) links imgcodecs directly: which one a program gets is chosen in CMake
-// (the PM_LAZY_CODECS target property, see core/image/CMakeLists.txt). Note: OpenCV's ximgproc,
-// which the built-in cartoon links, needs imgcodecs as well; until that is opened on first use
-// too, the window still loads imgcodecs at start through it.
+// (the PM_LAZY_CODECS target property, see core/image/CMakeLists.txt). Nothing else the window
+// links may need imgcodecs: OpenCV's ximgproc does, which is why the cartoon uses only core and
+// imgproc (tests/packaging: SingleInstance.TheWindowDecodesThroughTheCodecsModule).
 #include <cstdint>
 #include <string>
 #include <vector>

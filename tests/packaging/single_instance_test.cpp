@@ -154,9 +154,9 @@ TEST_F(SingleInstance, ASocketLeftByACrashDoesNotStopTheNextStart) {
 namespace {
 
 // The window decodes photos through libphotomend-codecs.so, opened on a second thread while the
-// window is built (core/image/codecs.h), and finds it beside the program. (The start gain it was
-// made for needs imgcodecs out of the program's own libraries; since the cartoon links
-// OpenCV's ximgproc, which needs imgcodecs, they are back: see the session 7 note.)
+// window is built (core/image/codecs.h), and finds it beside the program. OpenCV's imgcodecs (and
+// the hundred libraries it brings) comes in only through that module: not at the window's start
+// through another library, as it did while the cartoon linked OpenCV's ximgproc.
 TEST_F(SingleInstance, TheWindowDecodesThroughTheCodecsModule) {
     const QString first = photo("first.jpg", qRgb(200, 40, 40));
     QProcessEnvironment e = env();
@@ -168,6 +168,13 @@ TEST_F(SingleInstance, TheWindowDecodesThroughTheCodecsModule) {
     EXPECT_NE(loaded.find("needed by " PM_PHOTOMEND), std::string::npos) << "LD_DEBUG said nothing";
     const size_t module = loaded.find("libphotomend-codecs.so [0];  dynamically loaded by");
     EXPECT_NE(module, std::string::npos) << "the photo was not decoded through the codecs module";
+    const size_t codecs = loaded.find("file=libopencv_imgcodecs");
+    ASSERT_NE(codecs, std::string::npos) << "imgcodecs was never loaded";
+    const std::string firstLoad = loaded.substr(codecs, loaded.find('\n', codecs) - codecs);
+    EXPECT_NE(firstLoad.find("needed by "), std::string::npos) << firstLoad;
+    EXPECT_NE(firstLoad.find("libphotomend-codecs.so"), std::string::npos)
+        << "imgcodecs was loaded at the window's start, not through the codecs module: " << firstLoad;
+    EXPECT_EQ(loaded.find("libopencv_ximgproc"), std::string::npos) << "the window loaded OpenCV's ximgproc";
 }
 
 }  // namespace

@@ -25,9 +25,17 @@ public:
           network_(std::move(network)), device_(std::move(device)), options_(std::move(options)),
           torchDevice_(device_.cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU)) {
         network_.module->to(torchDevice_);
+        // fp16 only on CUDA and only where the manifest says the model's output stays good in it
+        // (halfSafe) and the options allow it; the CPU always runs fp32. Not yet run on a GPU for
+        // these native networks: their manifest entries keep halfSafe false until it has been.
+        half_ = device_.cuda && options_.allowHalf && entry_.contract.halfSafe;
+        if (half_) network_.module->to(torch::kHalf);
         layout_ = entry_.contract.layout();
         stats_.checksumVerified = checksumVerified;
-        stats_.precisionNote = device_.cuda ? "fp32 (native network)" : "fp32 on the CPU (native network)";
+        stats_.half = half_;
+        stats_.precisionNote = !device_.cuda ? "fp32 on the CPU (native network)"
+                               : half_       ? "fp16 (native network)"
+                                             : "fp32 (native network)";
     }
 
     const ModelEntry& entry() const override { return entry_; }
@@ -73,7 +81,9 @@ private:
         torch::Tensor out;
         {
             torch::NoGradGuard noGrad;
-            out = network_.forward(image::bgrToTensor(image, layout_, torchDevice_));
+            const torch::Tensor input = image::bgrToTensor(image, layout_, torchDevice_);
+            out = network_.forward(half_ ? input.to(torch::kHalf) : input);
+            if (half_) out = out.to(torch::kFloat);
         }
         if (out.dim() != 4 || out.size(1) != 3 || out.size(2) != ph || out.size(3) != pw)
             throw Error(fileName_ + ": the network returned " + std::string(c10::str(out.sizes())) +
@@ -99,6 +109,7 @@ private:
     SessionOptions options_;
     torch::Device torchDevice_;
     image::TensorLayout layout_;
+    bool half_ = false;
     mutable std::mutex statsMutex_;
     SessionStats stats_;
 };

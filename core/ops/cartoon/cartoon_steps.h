@@ -32,8 +32,16 @@ const Recipe& recipeFor(CartoonStyle style);
 cv::Mat smoothKeepingEdges(const cv::Mat& bgr, const Recipe& recipe);
 
 /// Superpixels of the smoothed image merged by colour, each painted with its mean colour, blended
-/// with `smoothed` by recipe.flatten. Without OpenCV's ximgproc the smoothed image is returned.
+/// with `smoothed` by recipe.flatten.
 cv::Mat flattenRegions(const cv::Mat& smoothed, const Recipe& recipe);
+
+/// SLIC superpixels of an 8-bit L*a*b* image, cells of about cellSide x cellSide: CV_32S labels
+/// 0..n-1 (n = the grid's cells; a label may be unused or, rarely, split in two pieces).
+cv::Mat superpixels(const cv::Mat& lab, int cellSide, double compactness, int iterations);
+
+/// The guided filter of `src` with the colour image `guide` (both 8-bit BGR, same size): window
+/// radius in pixels, eps on the 0..1 scale; fitted at 1/subsample of the size and applied at full.
+cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& src, int radius, double eps, int subsample);
 
 /// Soft luminance steps (a smooth staircase, not a hard global quantisation) and livelier colour.
 cv::Mat shadeAndColour(const cv::Mat& bgr, const Recipe& recipe);
