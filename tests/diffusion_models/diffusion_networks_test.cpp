@@ -1,6 +1,7 @@
 // Loading tiny SD-1.5-inpainting-shaped diffusers folders the tests write (safetensors and .bin,
 // plain and PowerPaint-v1 layout) and running the three networks through DiffusionModels.
 #include <filesystem>
+#include <functional>
 
 #include <gtest/gtest.h>
 
@@ -146,16 +147,19 @@ TEST(DiffusionNetworks, OldVaeAttentionNamesLoadAsTheNewOnes) {
     test::writeTinyFolder(old.path(), test::WeightFormat::Safetensors);
     const auto file = old.path() + "/vae/diffusion_pytorch_model.safetensors";
     auto tensors = readWeightFile(file);
+    const std::vector<std::pair<std::string, std::string>> oldNames = {
+        {".to_q.", ".query."}, {".to_k.", ".key."}, {".to_v.", ".value."}, {".to_out.0.", ".proj_attn."}};
     int renamed = 0;
     for (auto& t : tensors)
-        for (auto [from, to] : {std::pair{".to_q.", ".query."}, {".to_k.", ".key."},
-                                {".to_v.", ".value."}, {".to_out.0.", ".proj_attn."}}) {
+        for (const auto& [from, to] : oldNames) {
             const auto at = t.name.find(from);
             if (at == std::string::npos) continue;
-            t.name.replace(at, std::string(from).size(), to);
-            // Converted original checkpoints hold them as 1x1 convolutions.
-            if (t.tensor.dim() == 2 && renamed % 2 == 0) t.tensor = t.tensor.unsqueeze(-1).unsqueeze(-1);
+            t.name.replace(at, from.size(), to);
+            // Converted original checkpoints hold them as 1x1 convolutions: the encoder's here.
+            if (t.tensor.dim() == 2 && t.name.rfind("encoder.", 0) == 0)
+                t.tensor = t.tensor.unsqueeze(-1).unsqueeze(-1);
             ++renamed;
+            break;
         }
     EXPECT_EQ(renamed, 16);  // encoder and decoder: 4 projections, weight and bias
     writeSafetensors(tensors, file);
