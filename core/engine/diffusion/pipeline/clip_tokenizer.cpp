@@ -248,6 +248,11 @@ bool ClipTokenizer::hasTaskToken(const std::string& name) const {
     return std::find(taskTokens_.begin(), taskTokens_.end(), name) != taskTokens_.end();
 }
 
+int64_t ClipTokenizer::tokenId(const std::string& token) const {
+    const auto found = vocab_.find(token);
+    return found == vocab_.end() ? -1 : found->second;
+}
+
 int64_t ClipTokenizer::idCount() const {
     int64_t largest = -1;
     for (const auto& entry : vocab_) largest = std::max(largest, entry.second);

@@ -38,6 +38,8 @@ public:
     /// P_ctxt, P_shape, after CLIP's 49408 ids).
     void addTaskToken(const std::string& name, int vectors = kTaskTokenVectors);
     bool hasTaskToken(const std::string& name) const;
+    /// The id of a vocabulary or added token, -1 when there is none.
+    int64_t tokenId(const std::string& token) const;
 
     /// The ids of `text` without start/end tokens.
     std::vector<int64_t> encode(const std::string& text) const;

@@ -31,7 +31,7 @@ int64_t textEncoderVocabSize(const std::string& folder) {
 }  // namespace
 
 bool addPowerPaintTaskTokens(ClipTokenizer& tokenizer, int64_t vocabSize) {
-    const bool folderHasThem = tokenizer.encode("P_obj_0").size() == 1 && tokenizer.encode("P_obj_0").front() >= 49408;
+    const bool folderHasThem = tokenizer.tokenId("P_obj_0") >= 0;
     if (!folderHasThem && vocabSize < tokenizer.idCount() + kTaskTokenCount) return false;
     // PowerPaint's order (app.py: add_tokens(["P_obj", "P_ctxt", "P_shape"], num_vectors_per_token=10)).
     for (const char* name : {"P_obj", "P_ctxt", "P_shape"}) tokenizer.addTaskToken(name);
