@@ -35,8 +35,9 @@ protected:
     ~TorchBackend() = default;  // the module owns it
 };
 
-/// The module's entry point: extern "C" const TorchBackend* pm_torch_backend_v1().
-constexpr const char* kTorchBackendSymbol = "pm_torch_backend_v1";
+/// The module's entry point: extern "C" const TorchBackend* pm_torch_backend_v2() (v2: promptFill
+/// was added; a module built before it has only v1 and is reported unavailable, not called wrongly).
+constexpr const char* kTorchBackendSymbol = "pm_torch_backend_v2";
 
 /// The backend, opening the module on first use; nullptr when it is unavailable, with the reason
 /// in `problem` (when given): "the AI engine is unavailable: libphotomend-torch.so was not found
