@@ -60,7 +60,7 @@ bool promptFillModelInstalled(const std::string& folder, std::string* problem) {
     };
     std::error_code error;
     if (folder.empty()) return missing("no models folder is set");
-    if (!fs::is_directory(folder, error)) return missing(folder + " does not exist");
+    if (!fs::is_directory(folder, error)) return missing("no such folder");
     for (const char* part : {"unet", "vae", "text_encoder"}) {
         const fs::path dir = fs::path(folder) / part;
         if (!fs::is_regular_file(dir / "config.json", error)) return missing((dir / "config.json").string() + " is missing");
