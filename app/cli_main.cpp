@@ -6,6 +6,7 @@
 
 #include "app/cli/cartoon_command.h"
 #include "app/cli/cli_common.h"
+#include "app/cli/fill_command.h"
 #include "app/cli/info_command.h"
 #include "app/cli/library_noise.h"
 #include "app/cli/models_command.h"
@@ -37,6 +38,7 @@ extern "C" __attribute__((visibility("default"))) int pm_cli_main(int argc, char
     if (command == "repair") return pm::cli::runRepair(args);
     if (command == "split") return pm::cli::runSplit(args);
     if (command == "cartoon") return pm::cli::runCartoon(args);
+    if (command == "fill") return pm::cli::runFill(args);
     if (command == "info") return pm::cli::runInfo(args);
     if (command == "models") return pm::cli::runModels(args);
     pm::cli::fail(QStringLiteral("unknown command '%1'; try --help").arg(command));

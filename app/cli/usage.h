@@ -11,6 +11,7 @@ inline constexpr const char* kUsage =
     "  repair INPUT --output OUTPUT [--steps ...]  repair old photos (files or folders)\n"
     "  split SCAN --output DIR                     one photo per photo on a flatbed scan\n"
     "  cartoon INPUT --output OUTPUT [--style ...] cartoons of photos (files or folders)\n"
+    "  fill INPUT --mask MASK --prompt TEXT --output OUTPUT   fill from a prompt (a prompt-fill model)\n"
     "  info                                       device and installed models\n"
     "  models list|download ID|import FILE|remove ID   manage the AI models\n"
     "Run 'photomend-cli COMMAND --help' for a command's options.\n";

@@ -7,7 +7,9 @@
 
 #include "core/engine/device.h"
 #include "core/engine/inference_session.h"
+#include "core/engine/job_context.h"
 #include "core/engine/model_registry.h"
+#include "core/engine/prompt_fill_request.h"
 
 namespace pm::engine {
 
@@ -22,13 +24,20 @@ public:
                                                           const std::string& path,
                                                           const DeviceInfo& device,
                                                           const SessionOptions& options) const = 0;
+    /// A prompt-guided fill (PowerPaint / SD-1.5 inpainting) with the diffusers folder
+    /// request.modelFolder on `device`: progress per step and the cancel flag through `context`.
+    /// The loaded models stay for the next request. Throws pm::Error (no model installed, naming the
+    /// folder; a bad request) or pm::Cancelled.
+    virtual PromptFillResult promptFill(const PromptFillRequest& request, const DeviceInfo& device,
+                                        JobContext& context) const = 0;
 
 protected:
     ~TorchBackend() = default;  // the module owns it
 };
 
-/// The module's entry point: extern "C" const TorchBackend* pm_torch_backend_v1().
-constexpr const char* kTorchBackendSymbol = "pm_torch_backend_v1";
+/// The module's entry point: extern "C" const TorchBackend* pm_torch_backend_v2() (v2: promptFill
+/// was added; a module built before it has only v1 and is reported unavailable, not called wrongly).
+constexpr const char* kTorchBackendSymbol = "pm_torch_backend_v2";
 
 /// The backend, opening the module on first use; nullptr when it is unavailable, with the reason
 /// in `problem` (when given): "the AI engine is unavailable: libphotomend-torch.so was not found

@@ -6,6 +6,8 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include "core/engine/diffusion/pipeline/prompt_fill_backend.h"
+
 namespace pm::engine {
 namespace {
 
@@ -24,6 +26,10 @@ public:
                                                   const DeviceInfo& device,
                                                   const SessionOptions& options) const override {
         return loadTorchSession(entry, path, device, options);
+    }
+    PromptFillResult promptFill(const PromptFillRequest& request, const DeviceInfo& device,
+                                JobContext& context) const override {
+        return diffusion::promptFillOnDevice(request, device, context);
     }
 };
 

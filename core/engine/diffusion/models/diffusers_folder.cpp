@@ -1,0 +1,257 @@
+#include "core/engine/diffusion/models/diffusers_folder.h"
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "core/common/error.h"
+#include "core/engine/nets/load_weights.h"
+
+namespace fs = std::filesystem;
+
+namespace pm::engine::diffusion {
+namespace {
+
+const std::string tokenEmbeddingName = "text_model.embeddings.token_embedding.weight";
+// PowerPaint wraps CLIP's token embedding (EmbeddingLayerWithFixes): the original table becomes
+// ".wrapped.weight" and each task token's 10 vectors a ".trainable_embeddings.<name>" parameter.
+const std::string wrappedPrefix = "text_model.embeddings.token_embedding.";
+
+std::string shapeOf(const torch::Tensor& t) {
+    std::ostringstream s;
+    s << t.sizes();
+    return s.str();
+}
+
+torch::TensorOptions tensorOptions(const DiffusionLoadOptions& options) {
+    return torch::TensorOptions().device(options.device).dtype(options.dtype);
+}
+
+std::string componentDir(const std::string& folder, const std::string& component) {
+    return (fs::path(folder) / component).string();
+}
+
+// Buffers transformers saves with some versions and not others: recomputed, never learned.
+bool harmlessBuffer(const std::string& name) {
+    return name == "text_model.embeddings.position_ids";
+}
+
+// Checkpoints from before diffusers 0.14 (and converted original SD ones) name the VAE
+// attention's projections query / key / value / proj_attn, sometimes as 1x1 convolutions.
+void renameOldVaeAttention(std::vector<NamedTensor>& tensors) {
+    static const std::vector<std::pair<std::string, std::string>> renames = {
+        {".query.", ".to_q."}, {".key.", ".to_k."}, {".value.", ".to_v."},
+        {".proj_attn.", ".to_out.0."}};
+    for (auto& t : tensors) {
+        if (t.name.find(".attentions.") == std::string::npos) continue;
+        for (const auto& [from, to] : renames) {
+            const auto at = t.name.find(from);
+            if (at == std::string::npos) continue;
+            t.name.replace(at, from.size(), to);
+            if (t.tensor.dim() == 4 && t.tensor.size(2) == 1 && t.tensor.size(3) == 1)
+                t.tensor = t.tensor.flatten(1);
+            break;
+        }
+    }
+}
+
+// PowerPaint's wrapped embedding back into one table, the task tokens' vectors after CLIP's own
+// rows in the ids its tokenizer gives them.
+void mergePowerPaintEmbeddings(std::vector<NamedTensor>& tensors, const std::string& file) {
+    std::map<std::string, torch::Tensor> added;
+    torch::Tensor wrapped;
+    std::vector<NamedTensor> rest;
+    for (auto& t : tensors) {
+        if (t.name == wrappedPrefix + "wrapped.weight") {
+            wrapped = t.tensor;
+        } else if (t.name.rfind(wrappedPrefix + "trainable_embeddings.", 0) == 0) {
+            added[t.name.substr(wrappedPrefix.size() + 21)] = t.tensor;
+        } else {
+            rest.push_back(std::move(t));
+        }
+    }
+    if (!wrapped.defined()) {
+        if (!added.empty()) throw Error(file + ": holds task-token embeddings without the token table");
+        tensors = std::move(rest);
+        return;
+    }
+    std::vector<torch::Tensor> rows{wrapped};
+    for (const char* token : {"P_ctxt", "P_shape", "P_obj"}) {
+        auto it = added.find(token);
+        if (it == added.end()) continue;
+        if (it->second.dim() != 2 || it->second.size(1) != wrapped.size(1))
+            throw Error(file + ": task token " + std::string(token) + " has shape " +
+                        shapeOf(it->second) + ", the token table's rows are " +
+                        std::to_string(wrapped.size(1)) + " wide");
+        rows.push_back(it->second.to(wrapped.scalar_type()));
+        added.erase(it);
+    }
+    if (!added.empty())
+        throw Error(file + ": holds the task token " + added.begin()->first +
+                    ", which PowerPaint v1 does not have (PhotoMend knows P_ctxt, P_shape, P_obj)");
+    rest.push_back({tokenEmbeddingName, torch::cat(rows, 0)});
+    tensors = std::move(rest);
+}
+
+template <class Net, class Config>
+std::shared_ptr<Net> build(const Config& config, const std::vector<NamedTensor>& tensors,
+                           const std::string& file, const std::string& architecture,
+                           const DiffusionLoadOptions& options) {
+    auto net = std::make_shared<Net>(config, tensorOptions(options));
+    nets::loadWeights(*net, tensors, file, architecture);
+    net->eval();
+    return net;
+}
+
+}  // namespace
+
+const std::vector<std::string>& powerPaintTaskTokens() {
+    static const std::vector<std::string> tokens = [] {
+        std::vector<std::string> t;
+        for (const char* name : {"P_ctxt", "P_shape", "P_obj"})
+            for (int i = 0; i < 10; ++i) t.push_back(std::string(name) + "_" + std::to_string(i));
+        return t;
+    }();
+    return tokens;
+}
+
+std::vector<NamedTensor> readWeightFile(const std::string& path) {
+    if (fs::path(path).extension() == ".safetensors") return readSafetensors(path);
+    return nets::readStateDict(path);
+}
+
+std::string findWeightFile(const std::string& folder, const std::string& component) {
+    static const std::map<std::string, std::vector<std::string>> names = {
+        {"unet",
+         {"unet/diffusion_pytorch_model.safetensors", "unet/diffusion_pytorch_model.fp16.safetensors",
+          "unet/unet.safetensors", "unet/diffusion_pytorch_model.bin",
+          "unet/diffusion_pytorch_model.fp16.bin"}},
+        {"vae",
+         {"vae/diffusion_pytorch_model.safetensors", "vae/diffusion_pytorch_model.fp16.safetensors",
+          "vae/diffusion_pytorch_model.bin", "vae/diffusion_pytorch_model.fp16.bin"}},
+        // PowerPaint v1's first README put its text encoder beside the UNet (unet/...).
+        {"text_encoder",
+         {"text_encoder/model.safetensors", "text_encoder/model.fp16.safetensors",
+          "text_encoder/text_encoder.safetensors", "unet/text_encoder.safetensors",
+          "text_encoder/pytorch_model.bin", "text_encoder/pytorch_model.fp16.bin"}},
+    };
+    const auto& candidates = names.at(component);
+    for (const auto& name : candidates) {
+        const auto path = fs::path(folder) / name;
+        std::error_code ec;
+        if (fs::is_regular_file(path, ec)) return path.string();
+    }
+    std::string list;
+    for (const auto& name : candidates) list += (list.empty() ? "" : ", ") + name;
+    std::string hint;
+    if (component == "vae")
+        hint = " (PowerPaint v1 ships no VAE: copy vae/ from stable-diffusion-inpainting)";
+    throw Error(folder + ": has no " + component + " weights (looked for " + list + ")" + hint);
+}
+
+std::shared_ptr<UNet> loadUNet(const std::string& folder, const DiffusionLoadOptions& options) {
+    const auto config = componentDir(folder, "unet") + "/config.json";
+    const UNetConfig c = fs::exists(config) ? readUNetConfig(config) : UNetConfig{};
+    const auto file = findWeightFile(folder, "unet");
+    return build<UNet>(c, readWeightFile(file), file, "UNet2DConditionModel", options);
+}
+
+std::shared_ptr<Vae> loadVae(const std::string& folder, const DiffusionLoadOptions& options) {
+    const auto config = componentDir(folder, "vae") + "/config.json";
+    const VaeConfig c = fs::exists(config) ? readVaeConfig(config) : VaeConfig{};
+    const auto file = findWeightFile(folder, "vae");
+    auto tensors = readWeightFile(file);
+    renameOldVaeAttention(tensors);
+    return build<Vae>(c, tensors, file, "AutoencoderKL", options);
+}
+
+std::shared_ptr<ClipTextModel> loadClipText(const std::string& folder,
+                                            const DiffusionLoadOptions& options) {
+    const auto config = componentDir(folder, "text_encoder") + "/config.json";
+    ClipTextConfig c = fs::exists(config) ? readClipTextConfig(config) : ClipTextConfig{};
+    const auto file = findWeightFile(folder, "text_encoder");
+    auto tensors = readWeightFile(file);
+    std::vector<NamedTensor> kept;
+    for (auto& t : tensors)
+        if (!harmlessBuffer(t.name)) kept.push_back(std::move(t));
+    mergePowerPaintEmbeddings(kept, file);
+    // Added tokens (PowerPaint's task tokens, textual inversions) extend the vocabulary beyond
+    // the config's; a table smaller than the config says is still a mismatch.
+    for (const auto& t : kept)
+        if (t.name == tokenEmbeddingName && t.tensor.dim() == 2 && t.tensor.size(0) > c.vocabSize)
+            c.vocabSize = static_cast<int>(t.tensor.size(0));
+    return build<ClipTextModel>(c, kept, file, "CLIPTextModel", options);
+}
+
+namespace {
+
+class LoadedDiffusionModels : public DiffusionModels {
+public:
+    LoadedDiffusionModels(std::shared_ptr<ClipTextModel> text, std::shared_ptr<UNet> unet,
+                          std::shared_ptr<Vae> vae, const DiffusionLoadOptions& options)
+        : text_(std::move(text)), unet_(std::move(unet)), vae_(std::move(vae)), options_(options) {}
+
+    torch::Tensor encodeText(const torch::Tensor& ids) override {
+        torch::NoGradGuard noGrad;
+        auto onDevice = ids.to(options_.device, torch::kLong);
+        const int64_t vocab = text_->config().vocabSize;
+        if (onDevice.numel() > 0 &&
+            (onDevice.min().item<int64_t>() < 0 || onDevice.max().item<int64_t>() >= vocab))
+            throw Error("token ids outside the text encoder's " + std::to_string(vocab) +
+                        "-token vocabulary");
+        return text_->forward(onDevice);
+    }
+
+    torch::Tensor predictNoise(const torch::Tensor& input, const torch::Tensor& timestep,
+                               const torch::Tensor& context) override {
+        torch::NoGradGuard noGrad;
+        return unet_->forward(onDevice(input), timestep, onDevice(context));
+    }
+
+    torch::Tensor encodeImage(const torch::Tensor& image) override {
+        torch::NoGradGuard noGrad;
+        return vae_->encodeMean(onDevice(image)) * scalingFactor();
+    }
+
+    torch::Tensor decodeLatents(const torch::Tensor& latents) override {
+        torch::NoGradGuard noGrad;
+        return vae_->decode(onDevice(latents) / scalingFactor());
+    }
+
+    double scalingFactor() const override { return vae_->config().scalingFactor; }
+    int maxTokens() const override { return text_->config().maxPositionEmbeddings; }
+    torch::Device device() const override { return options_.device; }
+    torch::Dtype dtype() const override { return options_.dtype; }
+
+private:
+    torch::Tensor onDevice(const torch::Tensor& t) const { return t.to(options_.device, options_.dtype); }
+
+    std::shared_ptr<ClipTextModel> text_;
+    std::shared_ptr<UNet> unet_;
+    std::shared_ptr<Vae> vae_;
+    DiffusionLoadOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<DiffusionModels> loadDiffusionModels(const std::string& folder,
+                                                     const DiffusionLoadOptions& options) {
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) throw Error(folder + ": is not a folder");
+    auto text = loadClipText(folder, options);
+    auto unet = loadUNet(folder, options);
+    auto vae = loadVae(folder, options);
+    if (unet->config().crossAttentionDim != text->config().hiddenSize)
+        throw Error(folder + ": the UNet attends to " +
+                    std::to_string(unet->config().crossAttentionDim) +
+                    "-wide text embeddings, the text encoder makes " +
+                    std::to_string(text->config().hiddenSize));
+    if (unet->config().inChannels != 2 * vae->config().latentChannels + 1)
+        throw Error(folder + ": the UNet takes " + std::to_string(unet->config().inChannels) +
+                    " channels, an inpainting UNet over this VAE takes " +
+                    std::to_string(2 * vae->config().latentChannels + 1));
+    return std::make_unique<LoadedDiffusionModels>(std::move(text), std::move(unet), std::move(vae),
+                                                   options);
+}
+
+}  // namespace pm::engine::diffusion

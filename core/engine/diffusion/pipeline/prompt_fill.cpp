@@ -1,0 +1,86 @@
+#include "core/engine/diffusion/pipeline/prompt_fill.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/engine/diffusion/pipeline/prompt_fill_pipeline.h"
+#include "core/engine/diffusion/pipeline/work_area.h"
+
+namespace pm::engine::diffusion {
+namespace {
+
+constexpr int kWorkingShortSide = 640;          // PowerPaint's app: the short side at 640 ...
+constexpr int kOutpaintWorkingShortSide = 512;  // ... and 512 for outpainting
+constexpr int kTaskTokenCount = 3 * ClipTokenizer::kTaskTokenVectors;
+
+int64_t textEncoderVocabSize(const std::string& folder) {
+    const std::string path = folder + "/text_encoder/config.json";
+    std::ifstream in(path);
+    if (!in) throw Error("the prompt-fill model has no " + path);
+    try {
+        const nlohmann::json config = nlohmann::json::parse(in);
+        return config.value("vocab_size", int64_t{49408});
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path + " is not valid JSON: " + e.what());
+    }
+}
+
+}  // namespace
+
+bool addPowerPaintTaskTokens(ClipTokenizer& tokenizer, int64_t vocabSize) {
+    const bool folderHasThem = tokenizer.tokenId("P_obj_0") >= 0;
+    if (!folderHasThem && vocabSize < tokenizer.idCount() + kTaskTokenCount) return false;
+    // PowerPaint's order (app.py: add_tokens(["P_obj", "P_ctxt", "P_shape"], num_vectors_per_token=10)).
+    for (const char* name : {"P_obj", "P_ctxt", "P_shape"}) tokenizer.addTaskToken(name);
+    return tokenizer.idCount() <= vocabSize;
+}
+
+PromptFillModels loadPromptFillModels(const std::string& folder, const DiffusionLoadOptions& options) {
+    PromptFillModels models{nullptr, ClipTokenizer::fromFolder(folder + "/tokenizer"), false};
+    models.taskTokens = addPowerPaintTaskTokens(models.tokenizer, textEncoderVocabSize(folder));
+    models.networks = loadDiffusionModels(folder, options);
+    return models;
+}
+
+PromptFillResult runPromptFill(DiffusionModels& networks, const ClipTokenizer& tokenizer, bool taskTokens,
+                               const PromptFillRequest& request, const std::function<bool()>& cancelled) {
+    const PromptFillSettings& settings = request.settings;
+    if (request.bgr.type() != CV_8UC3 || request.bgr.empty()) throw Error("prompt fill needs an 8-bit colour photo");
+    if (!request.mask.empty() && (request.mask.type() != CV_8UC1 || request.mask.size() != request.bgr.size()))
+        throw Error("the mask must be one channel of the photo's size");
+
+    const bool outpaint = settings.task == PromptFillTask::Outpaint;
+    cv::Mat canvas = request.bgr;
+    cv::Mat mask = request.mask;
+    if (outpaint) {
+        if (settings.extend.empty() && request.mask.empty())
+            throw Error("outpainting needs sides to extend (LEFT,RIGHT,TOP,BOTTOM pixels)");
+        ExtendedCanvas extended = extendCanvas(request.bgr, request.mask, settings.extend);
+        canvas = extended.bgr;
+        mask = extended.mask;
+    } else if (mask.empty()) {
+        throw Error("prompt fill needs a mask of what to fill");
+    }
+
+    const int shortSide = settings.workingShortSide > 0 ? settings.workingShortSide
+                          : outpaint                    ? kOutpaintWorkingShortSide
+                                                        : kWorkingShortSide;
+    const WorkArea area = planWorkArea(mask, shortSide, 2 * shortSide);
+    PromptFillPipeline pipeline(networks, tokenizer, taskTokens);
+    const std::vector<cv::Mat> generated =
+        pipeline.generate(toWorkingImage(canvas, area), toWorkingMask(mask, area), settings, request.onStep, cancelled);
+
+    PromptFillResult result;
+    result.workCrop = area.crop;
+    result.workingSize = area.working;
+    for (size_t k = 0; k < generated.size(); ++k) {
+        result.images.push_back(pasteBack(canvas, mask, area.crop, generated[k]));
+        result.seeds.push_back(settings.seed + k);
+    }
+    return result;
+}
+
+}  // namespace pm::engine::diffusion

@@ -1,0 +1,36 @@
+#pragma once
+// A whole prompt-fill request on a photo: the outpainting canvas, the work crop at the working size,
+// the denoising loop per variation and the feathered paste-back into the full-size photo; and the
+// models it needs from a diffusers folder. Private to libphotomend-torch.so.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/engine/diffusion/diffusion_models.h"
+#include "core/engine/diffusion/pipeline/clip_tokenizer.h"
+#include "core/engine/prompt_fill_request.h"
+
+namespace pm::engine::diffusion {
+
+struct PromptFillModels {
+    std::unique_ptr<DiffusionModels> networks;
+    ClipTokenizer tokenizer;
+    bool taskTokens = false;  ///< PowerPaint's P_obj, P_ctxt, P_shape are known
+};
+
+/// Gives `tokenizer` PowerPaint's task tokens (P_obj, P_ctxt, P_shape, 10 ids each) when the text
+/// encoder's embedding table has room for them (`textEncoderVocabSize`, its config's vocab_size:
+/// 49408 for SD-1.5, 49438 for PowerPaint v1) or the tokenizer folder added them. Returns whether it did.
+bool addPowerPaintTaskTokens(ClipTokenizer& tokenizer, int64_t textEncoderVocabSize);
+
+/// Reads `folder`/tokenizer and `folder`/text_encoder/config.json, and loads the networks
+/// (loadDiffusionModels). Throws pm::Error naming what is missing or broken.
+PromptFillModels loadPromptFillModels(const std::string& folder, const DiffusionLoadOptions& options);
+
+/// Runs `request` (its modelFolder is not read: the models are given). Throws pm::Error for a bad
+/// request (no mask, a mask of another size, nothing to extend), pm::Cancelled when `cancelled`
+/// turns true between steps.
+PromptFillResult runPromptFill(DiffusionModels& networks, const ClipTokenizer& tokenizer, bool taskTokens,
+                               const PromptFillRequest& request, const std::function<bool()>& cancelled);
+
+}  // namespace pm::engine::diffusion

@@ -1,0 +1,16 @@
+#pragma once
+// TorchBackend::promptFill's body: the models of the request's folder, loaded once and kept for the
+// next request on the same device, then runPromptFill with the job's progress and cancel flag.
+// Private to libphotomend-torch.so.
+#include "core/engine/device.h"
+#include "core/engine/job_context.h"
+#include "core/engine/prompt_fill_request.h"
+
+namespace pm::engine::diffusion {
+
+/// fp16 on CUDA, fp32 on the CPU. Reports "loading the prompt-fill model" and then each step as
+/// progress ("variation 1 of 2, step 3 of 20"). Throws pm::Error naming the folder when its models
+/// cannot be loaded, pm::Cancelled when the job is cancelled.
+PromptFillResult promptFillOnDevice(const PromptFillRequest& request, const DeviceInfo& device, JobContext& context);
+
+}  // namespace pm::engine::diffusion
