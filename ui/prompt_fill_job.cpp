@@ -1,6 +1,7 @@
 #include "ui/prompt_fill_job.h"
 
 #include <QCoreApplication>
+#include <algorithm>
 #include <cmath>
 
 #include "core/common/error.h"
@@ -39,7 +40,8 @@ OpJob promptFillJob(const engine::PromptFillSettings& settings, const std::strin
         if (image.type() != CV_8UC3) throw Error(eightBit);
         engine::PromptFillRequest request;
         request.bgr = image;
-        if (cv::countNonZero(mask) > 0) request.mask = mask;
+        // Extending fills the new canvas only; a painted mask would also repaint part of the photo.
+        if (!outpaint && cv::countNonZero(mask) > 0) request.mask = mask;
         request.settings = settings;
         request.modelFolder = modelFolder;
         double firstStepSeconds = 0.0;
