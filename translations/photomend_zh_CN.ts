@@ -1129,14 +1129,6 @@ Published checksum: %5</source>
         <translation>变体数：</translation>
     </message>
     <message>
-        <source>The engine runs on the CPU: a prompt fill takes minutes (each step takes seconds). The time left is estimated after the first step; fewer steps are faster.</source>
-        <translation>引擎在 CPU 上运行：按提示词填充需要数分钟（每步需数秒）。第一步完成后会估算剩余时间；步数越少越快。</translation>
-    </message>
-    <message>
-        <source>No prompt-fill model is installed. Put PowerPaint v1 (a diffusers folder) in %1; Edit &gt; Models… shows the models folder.</source>
-        <translation>未安装提示词填充模型。请将 PowerPaint v1（diffusers 文件夹）放到 %1；“编辑 &gt; 模型…”会显示模型文件夹。</translation>
-    </message>
-    <message>
         <source>No prompt-fill model is installed: put PowerPaint v1 in %1 (see Edit &gt; Models…).</source>
         <translation>未安装提示词填充模型：请将 PowerPaint v1 放到 %1（参见“编辑 &gt; 模型…”）。</translation>
     </message>
@@ -1147,6 +1139,18 @@ Published checksum: %5</source>
     <message>
         <source>Choose at least one side to extend.</source>
         <translation>请至少选择一个要扩展的边。</translation>
+    </message>
+    <message>
+        <source>On the CPU this takes minutes; the time left shows after the first step.</source>
+        <translation>在 CPU 上需要数分钟；第一步完成后会显示剩余时间。</translation>
+    </message>
+    <message>
+        <source>No prompt-fill model is installed: see Edit &gt; Models….</source>
+        <translation>未安装提示词填充模型：请参见“编辑 &gt; 模型…”。</translation>
+    </message>
+    <message>
+        <source>Put PowerPaint v1 (a diffusers folder) in %1</source>
+        <translation>请将 PowerPaint v1（diffusers 文件夹）放到 %1</translation>
     </message>
 </context>
 <context>

@@ -104,9 +104,8 @@ PromptFillOptions::PromptFillOptions(QWidget* parent) : QWidget(parent) {
     variations_->setToolTip(tr("Several results to pick from, each with its own seed"));
     form_->addRow(tr("Variations:"), variations_);
 
-    cpuNote_ = new QLabel(tr("The engine runs on the CPU: a prompt fill takes minutes (each step takes "
-                             "seconds). The time left is estimated after the first step; fewer steps are faster."),
-                          this);
+    // Short lines: the mode's dock shares the window's height with the history.
+    cpuNote_ = new QLabel(tr("On the CPU this takes minutes; the time left shows after the first step."), this);
     cpuNote_->setWordWrap(true);
     form_->addRow(cpuNote_);
     form_->setRowVisible(cpuNote_, false);
@@ -143,10 +142,10 @@ void PromptFillOptions::setModelFolder(const QString& folder) {
 
 void PromptFillOptions::refreshModel() {
     modelInstalled_ = engine::promptFillModelInstalled(modelFolder_.toStdString());
-    modelNote_->setText(modelInstalled_ ? QString()
-                                        : tr("No prompt-fill model is installed. Put PowerPaint v1 (a diffusers "
-                                             "folder) in %1; Edit > Models… shows the models folder.")
-                                              .arg(QDir::toNativeSeparators(modelFolder_)));
+    modelNote_->setText(modelInstalled_ ? QString() : tr("No prompt-fill model is installed: see Edit > Models…."));
+    modelNote_->setToolTip(modelInstalled_ ? QString()
+                                           : tr("Put PowerPaint v1 (a diffusers folder) in %1")
+                                                 .arg(QDir::toNativeSeparators(modelFolder_)));
     form_->setRowVisible(modelNote_, !modelInstalled_);
     emit readinessChanged();
 }

@@ -139,7 +139,8 @@ TEST_F(PromptFillWindow, WithoutAModelApplyIsDisabledAndTheHintPointsToModels) {
     EXPECT_FALSE(apply->isEnabled());
     EXPECT_TRUE(apply->toolTip().contains("Edit > Models")) << apply->toolTip().toStdString();
     EXPECT_TRUE(options->modelNote()->isVisibleTo(options));
-    EXPECT_TRUE(options->modelNote()->text().contains("powerpaint-v1"));
+    EXPECT_TRUE(options->modelNote()->text().contains("Edit > Models"));
+    EXPECT_TRUE(options->modelNote()->toolTip().contains("powerpaint-v1")) << "where to put it";
     window.applyCurrentMode();  // Ctrl+Return: refused with the same reason, nothing run
     EXPECT_EQ(model.calls, 0);
 
