@@ -12,19 +12,24 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 namespace pm::ui {
 
 using engine::PromptFillTask;
 
 PromptFillOptions::PromptFillOptions(QWidget* parent) : QWidget(parent) {
-    form_ = new QFormLayout(this);
-    form_->setContentsMargins(0, 0, 0, 0);
-
+    // The notes sit in a box layout around the form: a form's spanning row gives a wrapped label
+    // too little height (the second line was clipped in the Modes dock).
+    auto* column = new QVBoxLayout(this);
+    column->setContentsMargins(0, 0, 0, 0);
     modelNote_ = new QLabel(this);
     modelNote_->setWordWrap(true);
     modelNote_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    form_->addRow(modelNote_);
+    column->addWidget(modelNote_);
+    form_ = new QFormLayout;
+    form_->setContentsMargins(0, 0, 0, 0);
+    column->addLayout(form_);
 
     task_ = new QComboBox(this);
     task_->addItem(tr("Fill with a prompt"), int(PromptFillTask::Fill));
@@ -107,8 +112,8 @@ PromptFillOptions::PromptFillOptions(QWidget* parent) : QWidget(parent) {
     // Short lines: the mode's dock shares the window's height with the history.
     cpuNote_ = new QLabel(tr("On the CPU this takes minutes; the time left shows after the first step."), this);
     cpuNote_->setWordWrap(true);
-    form_->addRow(cpuNote_);
-    form_->setRowVisible(cpuNote_, false);
+    cpuNote_->setVisible(false);
+    column->addWidget(cpuNote_);
 
     connect(task_, &QComboBox::currentIndexChanged, this, [this] {
         showTaskRows();
@@ -146,12 +151,12 @@ void PromptFillOptions::refreshModel() {
     modelNote_->setToolTip(modelInstalled_ ? QString()
                                            : tr("Put PowerPaint v1 (a diffusers folder) in %1")
                                                  .arg(QDir::toNativeSeparators(modelFolder_)));
-    form_->setRowVisible(modelNote_, !modelInstalled_);
+    modelNote_->setVisible(!modelInstalled_);
     emit readinessChanged();
 }
 
 void PromptFillOptions::setCpu(bool cpu) {
-    form_->setRowVisible(cpuNote_, cpu);
+    cpuNote_->setVisible(cpu);
     if (stepsChosen_) return;
     const QSignalBlocker quiet(steps_);  // a default, not the user's choice
     steps_->setValue(cpu ? kCpuDefaultSteps : kGpuDefaultSteps);

@@ -336,7 +336,7 @@ TEST_F(PromptFillWindow, TheRequestCarriesWhatTheUserSet) {
 TEST_F(PromptFillWindow, TheCpuEngineIsSaidToBeSlowAndUsesFewerSteps) {
     // The window's engine runs on the CPU (the fixture's options).
     QTRY_VERIFY_WITH_TIMEOUT(window.engineBridge()->isReady(), 20000);
-    EXPECT_TRUE(options->isRowShown(options->cpuNote()));
+    EXPECT_TRUE(options->cpuNote()->isVisibleTo(options));
     EXPECT_EQ(options->stepsBox()->value(), pm::ui::PromptFillOptions::kCpuDefaultSteps);
 }
 
