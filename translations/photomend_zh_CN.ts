@@ -1145,7 +1145,7 @@ Published checksum: %5</source>
         <translation>在 CPU 上需要数分钟；第一步完成后会显示剩余时间。</translation>
     </message>
     <message>
-        <source>No prompt-fill model is installed: see Edit &gt; Models….</source>
+        <source>No prompt-fill model is installed: see Edit &gt; Models…</source>
         <translation>未安装提示词填充模型：请参见“编辑 &gt; 模型…”。</translation>
     </message>
     <message>

@@ -147,7 +147,7 @@ void PromptFillOptions::setModelFolder(const QString& folder) {
 
 void PromptFillOptions::refreshModel() {
     modelInstalled_ = engine::promptFillModelInstalled(modelFolder_.toStdString());
-    modelNote_->setText(modelInstalled_ ? QString() : tr("No prompt-fill model is installed: see Edit > Models…."));
+    modelNote_->setText(modelInstalled_ ? QString() : tr("No prompt-fill model is installed: see Edit > Models…"));
     modelNote_->setToolTip(modelInstalled_ ? QString()
                                            : tr("Put PowerPaint v1 (a diffusers folder) in %1")
                                                  .arg(QDir::toNativeSeparators(modelFolder_)));
