@@ -52,6 +52,41 @@
     </message>
 </context>
 <context>
+    <name>PromptFillJob</name>
+    <message>
+        <source>Extend the canvas</source>
+        <translation>扩展画布</translation>
+    </message>
+    <message>
+        <source>Fill from a prompt</source>
+        <translation>按提示词填充</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>第 %1 步，共 %2 步</translation>
+    </message>
+    <message>
+        <source>Variation %1 of %2, step %3 of %4</source>
+        <translation>第 %1 个变体（共 %2 个），第 %3 步，共 %4 步</translation>
+    </message>
+    <message>
+        <source>about %1 s left</source>
+        <translation>约剩 %1 秒</translation>
+    </message>
+    <message>
+        <source>about %1 min left</source>
+        <translation>约剩 %1 分钟</translation>
+    </message>
+    <message>
+        <source>PowerPaint, seed %1</source>
+        <translation>PowerPaint，种子 %1</translation>
+    </message>
+    <message>
+        <source>Fill from a prompt works on 8-bit colour photos; this photo has another pixel format.</source>
+        <translation>按提示词填充仅适用于 8 位彩色照片；这张照片是其他像素格式。</translation>
+    </message>
+</context>
+<context>
     <name>SaveAsDialog</name>
     <message>
         <source>JPEG (*.jpg *.jpeg)</source>
@@ -774,6 +809,10 @@
         <source>Selecting…</source>
         <translation>正在选择…</translation>
     </message>
+    <message>
+        <source>Fill from a prompt</source>
+        <translation>按提示词填充</translation>
+    </message>
 </context>
 <context>
     <name>pm::ui::ModePanel</name>
@@ -1031,6 +1070,145 @@ Published checksum: %5</source>
     </message>
 </context>
 <context>
+    <name>pm::ui::PromptFillOptions</name>
+    <message>
+        <source>Fill with a prompt</source>
+        <translation>按提示词填充</translation>
+    </message>
+    <message>
+        <source>Remove with context</source>
+        <translation>结合周围内容移除</translation>
+    </message>
+    <message>
+        <source>Extend the canvas</source>
+        <translation>扩展画布</translation>
+    </message>
+    <message>
+        <source>Shape-guided insert</source>
+        <translation>按形状插入</translation>
+    </message>
+    <message>
+        <source>Fill: the prompt says what appears in the painted area. Remove: the area is filled from its surroundings. Extend: new canvas around the photo. Shape: an object that follows the painted shape.</source>
+        <translation>填充：提示词说明涂抹区域中出现什么。移除：用周围内容填充该区域。扩展：在照片周围生成新画布。形状：插入一个贴合涂抹形状的物体。</translation>
+    </message>
+    <message>
+        <source>Task:</source>
+        <translation>任务：</translation>
+    </message>
+    <message>
+        <source>What should appear, e.g. a wooden bench</source>
+        <translation>应出现的内容，例如：一张木长椅</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>提示词：</translation>
+    </message>
+    <message>
+        <source>What should not appear</source>
+        <translation>不应出现的内容</translation>
+    </message>
+    <message>
+        <source>Negative prompt:</source>
+        <translation>反向提示词：</translation>
+    </message>
+    <message>
+        <source>How closely the object follows the painted shape (right: exactly)</source>
+        <translation>物体贴合涂抹形状的程度（最右：完全贴合）</translation>
+    </message>
+    <message>
+        <source>Fitting degree:</source>
+        <translation>贴合程度：</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>左</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>右</translation>
+    </message>
+    <message>
+        <source>Top</source>
+        <translation>上</translation>
+    </message>
+    <message>
+        <source>Bottom</source>
+        <translation>下</translation>
+    </message>
+    <message>
+        <source>Extend:</source>
+        <translation>扩展：</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>Extend by:</source>
+        <translation>扩展量：</translation>
+    </message>
+    <message>
+        <source>More steps: finer detail, slower</source>
+        <translation>步数越多：细节越精细，速度越慢</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>步数：</translation>
+    </message>
+    <message>
+        <source>How strongly the prompt is followed; 10 or more helps to remove and extend</source>
+        <translation>遵循提示词的强度；移除和扩展时设为 10 或更高效果更好</translation>
+    </message>
+    <message>
+        <source>Guidance:</source>
+        <translation>引导强度：</translation>
+    </message>
+    <message>
+        <source>The same seed and settings give the same result; variation k uses seed + k</source>
+        <translation>相同的种子和设置得到相同的结果；第 k 个变体使用种子 + k</translation>
+    </message>
+    <message>
+        <source>New seed</source>
+        <translation>新种子</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>Several results to pick from, each with its own seed</source>
+        <translation>生成多个结果供挑选，每个使用各自的种子</translation>
+    </message>
+    <message>
+        <source>Variations:</source>
+        <translation>变体数：</translation>
+    </message>
+    <message>
+        <source>No prompt-fill model is installed: put PowerPaint v1 in %1 (see Edit &gt; Models…).</source>
+        <translation>未安装提示词填充模型：请将 PowerPaint v1 放到 %1（参见“编辑 &gt; 模型…”）。</translation>
+    </message>
+    <message>
+        <source>Describe what should appear in the prompt first.</source>
+        <translation>请先在提示词中描述应出现的内容。</translation>
+    </message>
+    <message>
+        <source>Choose at least one side to extend.</source>
+        <translation>请至少选择一个要扩展的边。</translation>
+    </message>
+    <message>
+        <source>On the CPU this takes minutes; the time left shows after the first step.</source>
+        <translation>在 CPU 上需要数分钟；第一步完成后会显示剩余时间。</translation>
+    </message>
+    <message>
+        <source>No prompt-fill model is installed: see Edit &gt; Models…</source>
+        <translation>未安装提示词填充模型：请参见“编辑 &gt; 模型…”。</translation>
+    </message>
+    <message>
+        <source>Put PowerPaint v1 (a diffusers folder) in %1</source>
+        <translation>请将 PowerPaint v1（diffusers 文件夹）放到 %1</translation>
+    </message>
+</context>
+<context>
     <name>pm::ui::RecentFiles</name>
     <message>
         <source>No recent files</source>
@@ -1054,10 +1232,6 @@ Published checksum: %5</source>
     <message>
         <source>LaMa model</source>
         <translation>LaMa 模型</translation>
-    </message>
-    <message>
-        <source>Automatic uses the LaMa model when it is installed</source>
-        <translation>“自动”会在已安装 LaMa 模型时使用该模型</translation>
     </message>
     <message>
         <source>Engine:</source>
@@ -1118,6 +1292,14 @@ Published checksum: %5</source>
     <message>
         <source>Off: the wand selects the similar colour everywhere in the photo</source>
         <translation>关闭时，魔棒会选中整张照片中相近的颜色</translation>
+    </message>
+    <message>
+        <source>Fill from a prompt (PowerPaint)</source>
+        <translation>按提示词填充 (PowerPaint)</translation>
+    </message>
+    <message>
+        <source>Automatic uses the LaMa model when it is installed; a prompt fill describes what should appear</source>
+        <translation>“自动”会在已安装 LaMa 模型时使用该模型；按提示词填充可描述应出现的内容</translation>
     </message>
 </context>
 <context>
@@ -1332,6 +1514,37 @@ Published checksum: %5</source>
     <message>
         <source>&amp;Discard All</source>
         <translation>全部放弃(&amp;D)</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::VariationStrip</name>
+    <message>
+        <source>Pick a variation:</source>
+        <translation>选择一个变体：</translation>
+    </message>
+    <message>
+        <source>Use this</source>
+        <translation>使用此结果</translation>
+    </message>
+    <message>
+        <source>Apply the variation shown on the canvas (one undo step)</source>
+        <translation>应用画布上显示的变体（一个撤销步骤）</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <source>Keep the photo as it was (Esc)</source>
+        <translation>保持照片原样 (Esc)</translation>
+    </message>
+    <message>
+        <source>The photo changed after the variations were made; none was applied.</source>
+        <translation>生成变体后照片已更改；未应用任何变体。</translation>
+    </message>
+    <message>
+        <source>Variation %1 (%2)</source>
+        <translation>变体 %1（%2）</translation>
     </message>
 </context>
 </TS>

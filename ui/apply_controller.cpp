@@ -43,6 +43,15 @@ bool ApplyController::run(Document* document, const QString& label, OpJob job, b
     return true;
 }
 
+bool ApplyController::applyStep(Document* document, const OpOutput::Step& step) {
+    const QString text = QString::fromStdString(step.undoText);
+    if (step.image.size() != document->image().size()) {
+        document->replaceImage(step.image, text);
+        return true;
+    }
+    return document->applyResult(step.image, step.changed, text);
+}
+
 void ApplyController::cancel() {
     if (job_) job_->cancel();
 }
@@ -68,9 +77,13 @@ void ApplyController::onFinished(const Pending& pending, engine::JobOutcome outc
         return;
     }
     const OpOutput& output = pending.output;
+    if (!output.choices.empty()) {
+        emit choicesReady(document, pending.stateAtStart, output.choices);
+        return;
+    }
     QStringList engines;
     for (const OpOutput::Step& step : output.steps) {
-        document->applyResult(step.image, step.changed, QString::fromStdString(step.undoText));
+        applyStep(document, step);
         engines << QStringLiteral("%1 (%2)").arg(QString::fromStdString(step.undoText),
                                                  QString::fromStdString(step.engineUsed));
     }

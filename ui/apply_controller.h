@@ -28,10 +28,15 @@ struct OpOutput {
         std::string engineUsed;
     };
     std::vector<Step> steps;  ///< applied in order, one undo step each
+    /// Results to pick from (several variations of a prompt fill): none is applied; choicesReady
+    /// offers them, and the one picked is applied with applyStep.
+    std::vector<Step> choices;
     cv::Mat mask;             ///< when set, replaces the mask (one undo step named maskText)
     std::string maskText;
     std::string summary;      ///< for the status bar; "" = built from the steps
 };
+
+using OpSteps = std::vector<OpOutput::Step>;
 
 /// An operation on snapshots of the document's image and mask, run on the worker.
 using OpJob = std::function<OpOutput(const cv::Mat& image, const cv::Mat& mask, engine::JobContext&)>;
@@ -46,6 +51,9 @@ public:
     bool run(Document* document, const QString& label, OpJob job, bool needsMask);
     void cancel();
     bool isBusy() const { return job_ != nullptr; }
+    /// Applies one step to `document` as one undo step: a result of another size (the canvas
+    /// extended) replaces the image. Returns false when nothing changed.
+    static bool applyStep(Document* document, const OpOutput::Step& step);
 
 signals:
     void busyChanged(bool busy);
@@ -54,6 +62,8 @@ signals:
     /// note (e.g. which engine filled). It may no longer be the current document.
     void applied(const QString& summary, pm::ui::Document* document);
     void cancelled();
+    /// The job handed back results to pick from, made from `document` at pixel state `stateId`.
+    void choicesReady(pm::ui::Document* document, quint64 stateId, const pm::ui::OpSteps& choices);
     void failed(const QString& message);
 
 private:

@@ -34,6 +34,11 @@ CanvasWidget::CanvasWidget(Document* document, QWidget* parent)
     setCursor(Qt::CrossCursor);
     connect(document, &Document::imageChanged, this, &CanvasWidget::updateImageRect);
     connect(document, &Document::maskChanged, this, &CanvasWidget::updateImageRect);
+    // A new canvas size (extended, or that undone): a fitted view fits the new size.
+    connect(document, &Document::sizeChanged, this, [this] {
+        if (fitting_) fitToWindow();
+        update();
+    });
 }
 
 void CanvasWidget::setTool(BrushTool tool) {

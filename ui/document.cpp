@@ -164,6 +164,17 @@ bool Document::applyResult(const cv::Mat& result, cv::Rect changed, const QStrin
     return true;
 }
 
+void Document::replaceImage(const cv::Mat& result, const QString& text) {
+    CV_Assert(!result.empty() && result.type() == image_.type());
+    // Whole copies: the size differs, so no rectangle of one fits the other.
+    std::vector<Patch> patches;
+    patches.push_back({Patch::Target::WholeImage, cv::Rect(0, 0, result.cols, result.rows), image_.clone(),
+                       result.clone()});
+    patches.push_back({Patch::Target::WholeMask, cv::Rect(0, 0, result.cols, result.rows), mask_.clone(),
+                       cv::Mat::zeros(result.size(), CV_8UC1)});
+    push(new PatchCommand(this, text, std::move(patches)));
+}
+
 quint64 Document::pixelStateId() const {
     for (int i = undo_.index() - 1; i >= 0; --i) {
         const auto* command = static_cast<const PatchCommand*>(undo_.command(i));
@@ -211,7 +222,20 @@ void Document::enforceBudget() {
 }
 
 void Document::writePatch(Patch::Target target, cv::Rect rect, const cv::Mat& pixels) {
-    if (target == Patch::Target::Mask) {
+    const QRect whole(0, 0, pixels.cols, pixels.rows);
+    if (target == Patch::Target::WholeImage) {
+        const bool resized = pixels.size() != image_.size();
+        image_ = pixels.clone();  // never the stored patch itself: later edits write into image_
+        display_ = QImage();
+        levels_.clear();
+        if (resized) emit sizeChanged(whole.size());
+        emit imageChanged(whole);
+    } else if (target == Patch::Target::WholeMask) {
+        mask_ = pixels.clone();
+        maskOverlay_ = ui::maskOverlay(mask_, kMaskColour);
+        updateMaskBounds();
+        emit maskChanged(whole);
+    } else if (target == Patch::Target::Mask) {
         pixels.copyTo(mask_(rect));
         updateMaskBounds();
         emit maskChanged(toQRect(rect));

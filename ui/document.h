@@ -65,6 +65,10 @@ public:
     /// Pushes `result` (same size/type as image()) restricted to `changed` as one undo step and
     /// clears the mask in the same step. Returns false (nothing pushed) when nothing changed.
     bool applyResult(const cv::Mat& result, cv::Rect changed, const QString& text);
+    /// Replaces the image by `result` of another size (the canvas extended) as one undo step; the
+    /// mask, which no longer fits, is cleared to the new size in the same step. Undo restores the old
+    /// size, pixels and mask.
+    void replaceImage(const cv::Mat& result, const QString& text);
     /// Identifies the current pixels: changes with every applied/undone/redone pixel edit.
     quint64 pixelStateId() const;
 
@@ -103,6 +107,8 @@ signals:
     void modifiedChanged(bool modified);
     void pathChanged(const QString& path);
     void strokeFinished();
+    /// The image's size changed (replaceImage, or its undo); imageChanged follows.
+    void sizeChanged(QSize size);
 
 private:
     void push(PatchCommand* command);
@@ -115,7 +121,7 @@ private:
     image::LoadedPhoto photo_;
     QString path_;
     cv::Mat image_;
-    cv::Mat mask_;  // never reallocated: maskOverlay_ views its memory
+    cv::Mat mask_;  // reallocated only with a new canvas size: maskOverlay_ views its memory
     mutable QImage display_;       // null until first asked for
     std::vector<QImage> levels_;   // levels_[i] = image_ at 1/2^(i+1); null = stale
     std::vector<QImage> originalLevels_;  // [0] = full size, [i] = original at 1/2^i

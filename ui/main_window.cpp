@@ -41,6 +41,7 @@
 #include "ui/mode_jobs.h"
 #include "ui/mode_panel.h"
 #include "ui/preferences_dialog.h"
+#include "ui/prompt_fill_options.h"
 #include "ui/recent_files.h"
 #include "ui/remove_options.h"
 #include "ui/repair_options.h"
@@ -48,6 +49,7 @@
 #include "ui/split_scan_flow.h"
 #include "ui/live_preview.h"
 #include "ui/unsaved_changes_dialog.h"
+#include "ui/variation_strip.h"
 
 namespace pm::ui {
 
@@ -124,6 +126,25 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     connect(apply_, &ApplyController::failed, this, &MainWindow::showError);
     connect(modePanel_, &ModePanel::applyRequested, this, &MainWindow::applyCurrentMode);
     connect(modePanel_, &ModePanel::cancelRequested, apply_, &ApplyController::cancel);
+    // Prompt fill (issue 18): the model is looked for in the engine's models folder, and again
+    // whenever the engine (re)loads, e.g. after Edit > Models…; a CPU engine is said to be slow.
+    PromptFillOptions* promptOptions = modePanel_->removeOptions()->promptOptions();
+    promptOptions->setModelFolder(
+        QString::fromStdString(engine::defaultPromptFillModelFolder(bridge_->options().modelsDir)));
+    connect(bridge_, &EngineBridge::stateChanged, promptOptions, [this, promptOptions](const QString&, bool ready) {
+        promptOptions->refreshModel();
+        if (ready) promptOptions->setCpu(!bridge_->engine().device().cuda);
+    });
+    VariationStrip* strip = modePanel_->variationStrip();
+    connect(apply_, &ApplyController::choicesReady, strip, &VariationStrip::offer);
+    connect(strip, &VariationStrip::previewChanged, this, [this](Document* document, const QImage& preview) {
+        if (CanvasWidget* canvas = canvasOf(document)) canvas->setPreview(preview);
+    });
+    connect(strip, &VariationStrip::used, this, [this](const QString& summary, Document* document) {
+        modePanel_->setEngineNote(document, summary);
+        statusBar()->showMessage(summary, 8000);
+    });
+    connect(strip, &VariationStrip::failed, this, &MainWindow::showError);
     connect(modePanel_->repairOptions(), &RepairOptions::detectDamageRequested, this, &MainWindow::detectDamage);
     tonePreview_ = new LivePreview(bridge_, this);
     connect(modePanel_->repairOptions(), &RepairOptions::toneChanged, this, [this] {
@@ -473,6 +494,12 @@ QStringList MainWindow::importModelFiles(const QStringList& paths) {
 
 int MainWindow::documentCount() const { return tabs_->count(); }
 
+CanvasWidget* MainWindow::canvasOf(const Document* document) const {
+    for (int i = 0; i < tabs_->count(); ++i)
+        if (auto* canvas = static_cast<CanvasWidget*>(tabs_->widget(i)); canvas->document() == document) return canvas;
+    return nullptr;
+}
+
 CanvasWidget* MainWindow::currentCanvas() const {
     return static_cast<CanvasWidget*>(tabs_->currentWidget());
 }
@@ -513,9 +540,24 @@ void MainWindow::applyCurrentMode() {
     Document* document = currentDocument();
     if (!document) return;
     switch (modePanel_->currentMode()) {
-    case Mode::RemoveObject:
-        apply_->run(document, tr("Remove object"), removeJob(modePanel_->removeOptions()->params()), true);
+    case Mode::RemoveObject: {
+        RemoveOptions* options = modePanel_->removeOptions();
+        if (!options->usesPrompt()) {
+            apply_->run(document, tr("Remove object"), removeJob(options->params()), true);
+            break;
+        }
+        if (const QString reason = options->blockReason(); !reason.isEmpty()) {
+            showError(reason);
+            break;
+        }
+        if (modePanel_->variationStrip()->isVisible()) modePanel_->variationStrip()->discard();
+        const engine::PromptFillSettings settings = options->promptOptions()->settings();
+        const bool outpaint = settings.task == engine::PromptFillTask::Outpaint;
+        apply_->run(document, tr("Fill from a prompt"),
+                    promptFillJob(settings, options->promptOptions()->modelFolder().toStdString(), promptRunner_),
+                    !outpaint);
         break;
+    }
     case Mode::RepairOldPhoto:
         apply_->run(document, tr("Repair old photo"), repairJob(modePanel_->repairOptions()->params()), false);
         break;

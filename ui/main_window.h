@@ -10,6 +10,7 @@
 #include "core/engine/engine.h"
 #include "core/image/image_io.h"
 #include "core/ops/cartoon/cartoon.h"
+#include "ui/prompt_fill_job.h"
 
 class QAction;
 class QLabel;
@@ -87,6 +88,11 @@ public:
     void openSplitPhotos(const image::LoadedPhoto& source, const QString& sourcePath, const cv::Mat& scan,
                          const std::vector<cv::RotatedRect>& boxes);
     void showBatchDialog();
+    /// Who runs a prompt fill (Remove/Fill mode, "Fill from a prompt"): the libtorch module by
+    /// default; tests pass a fake model.
+    void setPromptFillRunner(PromptFillRunner runner) { promptRunner_ = std::move(runner); }
+    /// The canvas showing `document`, or nullptr.
+    CanvasWidget* canvasOf(const Document* document) const;
     /// Cartoonizes the current photo at another size and opens the cartoon as a new photo.
     void cartoonAsNewPhoto(Document* document, const ops::CartoonParams& params);
     /// Marks scratches and dust of the current photo as an editable mask.
@@ -154,6 +160,7 @@ private:
     SavePrompt savePrompt_;
     SaveAllPrompt saveAllPrompt_;
     SaveAsPrompt saveAsPrompt_;
+    PromptFillRunner promptRunner_ = backendPromptFillRunner();
 };
 
 }  // namespace pm::ui

@@ -12,6 +12,7 @@
 #include "ui/faces_options.h"
 #include "ui/remove_options.h"
 #include "ui/repair_options.h"
+#include "ui/variation_strip.h"
 
 namespace pm::ui {
 
@@ -52,6 +53,8 @@ ModePanel::ModePanel(QWidget* parent) : QWidget(parent) {
     buttons->addWidget(apply_);
     buttons->addWidget(cancel_);
     layout->addLayout(buttons);
+    strip_ = new VariationStrip(this);
+    layout->addWidget(strip_);
 
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 100);
@@ -67,11 +70,20 @@ ModePanel::ModePanel(QWidget* parent) : QWidget(parent) {
     connect(modes_, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row < 0 || row >= pages_->count()) return;
         pages_->setCurrentIndex(row);
+        updateApply();
         emit modeChanged(Mode(row));
     });
     modes_->setCurrentRow(0);
     connect(apply_, &QPushButton::clicked, this, &ModePanel::applyRequested);
     connect(cancel_, &QPushButton::clicked, this, &ModePanel::cancelRequested);
+    connect(remove_, &RemoveOptions::readinessChanged, this, &ModePanel::updateApply);
+    updateApply();
+}
+
+void ModePanel::updateApply() {
+    const QString reason = currentMode() == Mode::RemoveObject ? remove_->blockReason() : QString();
+    apply_->setEnabled(!busy_ && reason.isEmpty());
+    apply_->setToolTip(reason);
 }
 
 void ModePanel::setHintWidget(QWidget* hint) {
@@ -87,7 +99,8 @@ bool ModePanel::isModeEnabled(Mode mode) const {
 }
 
 void ModePanel::setBusy(bool busy) {
-    apply_->setEnabled(!busy);
+    busy_ = busy;
+    updateApply();
     cancel_->setEnabled(busy);
     progress_->setVisible(busy);
     if (!busy) stage_->clear();

@@ -17,6 +17,7 @@ class Document;
 class FacesOptions;
 class RemoveOptions;
 class RepairOptions;
+class VariationStrip;
 
 enum class Mode { RemoveObject = 0, RepairOldPhoto, RestoreFaces, Cartoonize };
 
@@ -32,6 +33,8 @@ public:
     RepairOptions* repairOptions() const { return repair_; }
     FacesOptions* facesOptions() const { return faces_; }
     CartoonOptions* cartoonOptions() const { return cartoon_; }
+    /// The variations of a prompt fill to pick from (hidden until there are some).
+    VariationStrip* variationStrip() const { return strip_; }
 
     void setBusy(bool busy);
     void setProgress(int percent, const QString& stage);
@@ -56,6 +59,11 @@ signals:
     void modeChanged(Mode mode);
 
 private:
+    /// Apply is enabled when idle and the current mode's options allow it; its tooltip says why not.
+    void updateApply();
+
+    bool busy_ = false;
+    VariationStrip* strip_;
     QListWidget* modes_;
     QStackedWidget* pages_;
     RemoveOptions* remove_;

@@ -33,7 +33,7 @@ size_t PatchCommand::bytes() const {
 
 bool PatchCommand::changesImage() const {
     for (const Patch& p : patches_)
-        if (p.target == Patch::Target::Image) return true;
+        if (p.target == Patch::Target::Image || p.target == Patch::Target::WholeImage) return true;
     return false;
 }
 

@@ -11,7 +11,9 @@ namespace pm::ui {
 class Document;
 
 struct Patch {
-    enum class Target { Image, Mask };
+    /// Image and Mask write `rect`; WholeImage and WholeMask replace the whole image or mask, whose
+    /// size may change (extending the canvas), so before and after may differ in size.
+    enum class Target { Image, Mask, WholeImage, WholeMask };
     Target target = Target::Image;
     cv::Rect rect;
     cv::Mat before;
