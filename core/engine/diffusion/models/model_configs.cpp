@@ -144,6 +144,8 @@ VaeConfig parseVaeConfig(const std::string& text, const std::string& what) {
     requireBlocks(c.blockOutChannels, what);
     requireValue(j, "act_fn", "silu", what);
     requireValue(j, "mid_block_add_attention", true, what);
+    requireValue(j, "use_quant_conv", true, what);
+    requireValue(j, "use_post_quant_conv", true, what);
     for (const char* key : {"down_block_types", "up_block_types"})
         if (j.contains(key)) {
             const std::string want = key[0] == 'd' ? "DownEncoderBlock2D" : "UpDecoderBlock2D";
