@@ -249,7 +249,7 @@ TEST(DiffusionNetworks, PowerPaintV1LayoutLoadsWithItsTaskTokens) {
     for (auto& t : tensors)
         if (t.name == "text_model.embeddings.token_embedding.weight")
             t.name = "text_model.embeddings.token_embedding.wrapped.weight";
-    for (const char* token : {"P_ctxt", "P_shape", "P_obj"}) {
+    for (const char* token : {"P_obj", "P_ctxt", "P_shape"}) {
         taskVectors.push_back(torch::randn({10, 32}) * 0.2);
         tensors.push_back({std::string("text_model.embeddings.token_embedding.trainable_embeddings.") + token,
                            taskVectors.back()});
@@ -267,13 +267,13 @@ TEST(DiffusionNetworks, PowerPaintV1LayoutLoadsWithItsTaskTokens) {
     auto pptModels = load(ppt.path());
     auto plainModels = load(plain.path());
     ASSERT_EQ(powerPaintTaskTokens().size(), 30u);
-    EXPECT_EQ(powerPaintTaskTokens()[20], "P_obj_0");
+    EXPECT_EQ(powerPaintTaskTokens()[0], "P_obj_0");
     auto ids = tokenIds(1);
-    for (int i = 0; i < 10; ++i) ids[0][1 + i] = 100 + 20 + i;  // "P_obj" -> P_obj_0 .. P_obj_9
+    for (int i = 0; i < 10; ++i) ids[0][1 + i] = 100 + i;  // "P_obj" -> P_obj_0 .. P_obj_9
     const auto a = pptModels->encodeText(ids), b = plainModels->encodeText(ids);
     EXPECT_TRUE(torch::equal(a, b));
     // The task vectors are used: P_ctxt's ids give another embedding.
-    for (int i = 0; i < 10; ++i) ids[0][1 + i] = 100 + i;
+    for (int i = 0; i < 10; ++i) ids[0][1 + i] = 110 + i;
     EXPECT_FALSE(torch::allclose(pptModels->encodeText(ids), a));
     // Past the added tokens is outside the vocabulary, and says so.
     ids[0][1] = 130;

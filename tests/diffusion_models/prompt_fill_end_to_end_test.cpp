@@ -8,6 +8,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/engine/diffusion/models/diffusers_folder.h"
 #include "core/engine/diffusion/pipeline/prompt_fill.h"
 #include "core/engine/prompt_fill_request.h"
 #include "tests/diffusion_models/tiny_diffusers_folder.h"
@@ -94,6 +95,15 @@ TEST_F(PromptFillEndToEnd, AFolderInThePublishedLayoutFillsTheMaskAndKeepsTheRes
     EXPECT_EQ(cv::countNonZero(diff(cv::Rect(0, 0, 120, 16)).reshape(1)), 0);
     // ...and inside it the networks' picture replaced the photo.
     EXPECT_GT(cv::mean(diff(cv::Rect(46, 36, 20, 16)))[0], 1.0);
+}
+
+// The tokenizer gives the task tokens the ids of the rows the loader merged PowerPaint's
+// trainable embeddings into: were they to disagree, "P_obj" would read as "P_ctxt".
+TEST_F(PromptFillEndToEnd, TheTokenizerAndTheTextEncoderAgreeOnTheTaskTokens) {
+    const auto& names = powerPaintTaskTokens();
+    ASSERT_EQ(names.size(), 30u);
+    for (size_t i = 0; i < names.size(); ++i)
+        EXPECT_EQ(models_->tokenizer.tokenId(names[i]), 49408 + static_cast<int>(i)) << names[i];
 }
 
 TEST_F(PromptFillEndToEnd, TheSameSeedGivesTheSamePictureAndAnotherSeedAnother) {

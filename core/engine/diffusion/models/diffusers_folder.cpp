@@ -76,7 +76,7 @@ void mergePowerPaintEmbeddings(std::vector<NamedTensor>& tensors, const std::str
         return;
     }
     std::vector<torch::Tensor> rows{wrapped};
-    for (const char* token : {"P_ctxt", "P_shape", "P_obj"}) {
+    for (const char* token : {"P_obj", "P_ctxt", "P_shape"}) {
         auto it = added.find(token);
         if (it == added.end()) continue;
         if (it->second.dim() != 2 || it->second.size(1) != wrapped.size(1))
@@ -108,7 +108,7 @@ std::shared_ptr<Net> build(const Config& config, const std::vector<NamedTensor>&
 const std::vector<std::string>& powerPaintTaskTokens() {
     static const std::vector<std::string> tokens = [] {
         std::vector<std::string> t;
-        for (const char* name : {"P_ctxt", "P_shape", "P_obj"})
+        for (const char* name : {"P_obj", "P_ctxt", "P_shape"})
             for (int i = 0; i < 10; ++i) t.push_back(std::string(name) + "_" + std::to_string(i));
         return t;
     }();
