@@ -28,7 +28,7 @@ PACKAGES=(
 # libopencv-contrib-dev (21 MB, mostly static libraries) only the ximgproc and xphoto headers are
 # carried (.deps/contrib-headers.tar.gz).
 CLI_PACKAGES=(
-    qt6-base-dev qt6-base-dev-tools libqt6core6 libqt6network6
+    qt6-base-dev qt6-base-dev-tools qmake6 libqt6core6 libqt6network6
     libicu72 libdouble-conversion3 libpcre2-16-0 libpcre2-8-0 libb2-1 libgomp1 libglib2.0-0 libzstd1
     libbrotli1 libproxy1v5 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libcom-err2 libkeyutils1
     libopencv-imgcodecs406 libopencv-calib3d-dev libopencv-calib3d406 libopencv-objdetect-dev

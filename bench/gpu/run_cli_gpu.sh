@@ -40,6 +40,12 @@ cp "$ROOT"/.deps/stubs/*.so* "$LIB/"
 # built here links them) get empty placeholders, as in run_gpu_validation.sh.
 grep -o 'lib/x86_64-linux-gnu/libopencv_[a-z_0-9]*\.so\.4\.6\.0' "$LIB/cmake/opencv4/OpenCVModules-release.cmake" |
     sort -u | while read -r rel; do [ -e "$DEPS/usr/$rel" ] || touch "$DEPS/usr/$rel"; done
+# Qt's tool targets name programs of packages not carried (qmake, ...): placeholders as well; moc,
+# which the build runs, is carried.
+grep -ho '${_IMPORT_PREFIX}/[^"]*' "$LIB"/cmake/Qt6*/Qt6*Targets-*.cmake | sed "s|\${_IMPORT_PREFIX}|$DEPS/usr|" |
+    sort -u | while read -r tool; do
+        [ -e "$tool" ] || { mkdir -p "$(dirname "$tool")"; touch "$tool"; chmod +x "$tool"; }
+    done
 export LD_LIBRARY_PATH=$LIB:$LIB/blas:$LIB/lapack:${LD_LIBRARY_PATH:-}
 # The face step finds OpenCV's Haar cascades only in the system's share folders.
 CASCADES=$DEPS/usr/share/opencv4/haarcascades
@@ -68,7 +74,7 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COM
     -DCMAKE_CUDA_HOST_COMPILER="$CXX_BIN" \
     -DPHOTOMEND_BUILD_UI=ON -DPHOTOMEND_BUILD_WINDOW=OFF -DPHOTOMEND_BUILD_TESTS=OFF \
     -DPHOTOMEND_BUILD_BENCH=ON -DPHOTOMEND_WITH_EXIV2=OFF \
-    -DCMAKE_PREFIX_PATH="$TORCH_PREFIX;$DEPS/usr" -DCMAKE_FIND_ROOT_PATH="$DEPS" \
+    -DCMAKE_PREFIX_PATH="$TORCH_PREFIX;$DEPS/usr" \
     -DOpenCV_DIR="$LIB/cmake/opencv4" -DQt6_DIR="$LIB/cmake/Qt6" \
     -Dnlohmann_json_DIR="$DEPS/usr/share/cmake/nlohmann_json" \
     -DCMAKE_EXE_LINKER_FLAGS="$STDCXX_FIRST -Wl,--as-needed -Wl,--allow-shlib-undefined $RPATH_LINK" \
