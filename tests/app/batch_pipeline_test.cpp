@@ -52,8 +52,8 @@ BatchSteps tracedSteps(Trace& trace, int failAt) {
     steps.load = [&trace, failAt](BatchPhoto& p) {
         const int now = ++trace.held;
         for (int most = trace.mostHeld; now > most && !trace.mostHeld.compare_exchange_weak(most, now);) {}
-        if (trace.modelRunning) trace.decodedWhileModelRan = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (trace.modelRunning) trace.decodedWhileModelRan = true;
         if (indexOf(p) == failAt) {
             --trace.held;  // a photo that fails to decode is never saved
             throw Error("corrupt photo");
@@ -72,8 +72,9 @@ BatchSteps tracedSteps(Trace& trace, int failAt) {
         trace.modelRunning = false;
     };
     steps.save = [&trace](BatchPhoto& p) {
-        if (trace.modelRunning) trace.savedWhileModelRan = true;
+        // Asked after the work: the model takes the next photo a moment after handing this one on.
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (trace.modelRunning) trace.savedWhileModelRan = true;
         {
             std::lock_guard<std::mutex> lock(trace.mutex);
             trace.saved.push_back(indexOf(p));
