@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/engine/torch_backend.h"
+
 namespace fs = std::filesystem;
 
 namespace pm::app {
@@ -63,6 +65,11 @@ void applyEngineEnvironment(engine::EngineOptions& options) {
     options.warmCacheDir = defaultWarmCacheDir();
     options.trace = std::getenv("PM_ENGINE_TRACE") != nullptr;
     options.gpu = gpuSwitches();
+    // Tests only: the next N model requests fail as an out-of-memory GPU does (opens the module).
+    const long injected = std::strtol(variable("PM_ENGINE_INJECT_OOM", "0").c_str(), nullptr, 10);
+    if (injected > 0)
+        if (const engine::TorchBackend* backend = engine::torchBackend())
+            backend->injectOutOfMemory(static_cast<int>(injected));
 }
 
 }  // namespace pm::app

@@ -37,19 +37,27 @@ void checkRepairable(const QString& input, const cv::Mat& pixels) {
 }
 }  // namespace
 
-std::string repairFile(const QString& input, const QString& output, const ops::RepairParams& params,
-                       engine::JobContext& context, const LoadWarning& warn) {
+image::LoadedPhoto loadForRepair(const QString& input, const QString& output, const LoadWarning& warn) {
     refuseToReplace(output, input);
     image::LoadedPhoto photo = loadPhoto(input, warn);
     checkRepairable(input, photo.pixels);
-    // Repaired in place: a photo of hundreds of megapixels is held only once.
-    const std::vector<ops::RepairStepResult> steps =
-        ops::repairPhotoInPlace(photo.pixels, {}, params, context);
+    return photo;
+}
+
+std::string repairLoaded(cv::Mat& pixels, const ops::RepairParams& params, engine::JobContext& context) {
+    const std::vector<ops::RepairStepResult> steps = ops::repairPhotoInPlace(pixels, {}, params, context);
     std::string summary;
     for (const ops::RepairStepResult& step : steps)
         summary += (summary.empty() ? "" : ", ") + ops::toString(step.step) + " (" + step.engineUsed + ")";
-    save(output, photo.pixels, photo, "repaired with PhotoMend");
     return summary.empty() ? "nothing needed changing" : summary;
+}
+
+std::string repairFile(const QString& input, const QString& output, const ops::RepairParams& params,
+                       engine::JobContext& context, const LoadWarning& warn) {
+    image::LoadedPhoto photo = loadForRepair(input, output, warn);
+    const std::string summary = repairLoaded(photo.pixels, params, context);
+    save(output, photo.pixels, photo, kRepairAction);
+    return summary;
 }
 
 QStringList splitScanFile(const QString& scan, const QString& outputDir, engine::JobContext& context,

@@ -15,6 +15,16 @@ namespace pm::photo_io {
 /// OpenCV asserts inside the steps' filters.
 constexpr int kMinRepairSide = 3;
 
+/// The history entry of a repaired photo.
+constexpr const char* kRepairAction = "repaired with PhotoMend";
+
+/// repairFile's first part: refuses an `output` that would replace `input`, loads the photo and
+/// checks that it is big enough to repair. Throws pm::Error.
+image::LoadedPhoto loadForRepair(const QString& input, const QString& output, const LoadWarning& warn);
+/// repairFile's middle: runs the steps on `pixels` in place (a photo of hundreds of megapixels is
+/// held only once); returns the summary ("colour, grain (built-in)").
+std::string repairLoaded(cv::Mat& pixels, const ops::RepairParams& params, engine::JobContext& context);
+
 /// Returns a one-line summary of what was done ("colour, grain (built-in)"). Throws pm::Error (bad
 /// input, a photo too small to repair, failed save) and pm::Cancelled. Never writes `input`, not
 /// through a link or another name of it either.

@@ -2,10 +2,10 @@
 
 #include <QCommandLineParser>
 
+#include "app/cli/batch_pipeline.h"
 #include "app/cli/cli_common.h"
 #include "core/common/error.h"
 #include "core/ops/cartoon/cartoon.h"
-#include "photo_io/photo_saver.h"
 
 namespace pm::cli {
 
@@ -30,6 +30,7 @@ int runCartoon(const QStringList& arguments) {
                       "PX", "original"});
     parser.addOption({"engine", "builtin or model (an installed cartoon model).", "ENGINE", "builtin"});
     addEngineOptions(parser);
+    addBatchOptions(parser);
     int exitCode = 0;
     if (!parseOrExit(parser, arguments, &exitCode)) return exitCode;
     if (parser.positionalArguments().size() != 1 || !parser.isSet("output"))
@@ -48,20 +49,26 @@ int runCartoon(const QStringList& arguments) {
     } catch (const std::exception& e) {
         return fail(QString::fromStdString(e.what()));
     }
+    BatchOptions batch;
+    try {
+        batch = batchOptions(parser);
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
     // The built-in cartoon needs no model: loading one would only cost start-up time. A model is
     // loaded once for the whole folder.
     options.preload = params.engine == ops::CartoonEngine::Model;
-    return runTasks(options, tasks, "cartoon", [&](const FileTask& task, engine::JobContext& context) {
-        const image::LoadedPhoto photo = photo_io::loadPhoto(task.input, warn);
-        const ops::CartoonResult result = ops::cartoonize(photo.pixels, params, context);
-        const photo_io::WriteResult written = photo_io::savePhoto(
-            task.output, result.image,
-            photo_io::saveOptionsFor(task.output, photo.format, photo.jpegQuality), photo.metadata,
-            "cartoonized with PhotoMend");
-        if (!written.ok) throw Error(written.error.toStdString());
-        return result.engineUsed + ", " + std::to_string(result.image.cols) + "x" +
-               std::to_string(result.image.rows);
-    });
+    BatchSteps steps;
+    steps.label = "cartoon";
+    steps.load = loadPhotoOf;
+    steps.process = [&](BatchPhoto& p, engine::JobContext& context) {
+        ops::CartoonResult result = ops::cartoonize(p.photo.pixels, params, context);
+        p.summary = result.engineUsed + ", " + std::to_string(result.image.cols) + "x" +
+                    std::to_string(result.image.rows);
+        p.result = std::move(result.image);
+    };
+    steps.save = [](BatchPhoto& p) { saveResultOf(p, "cartoonized with PhotoMend"); };
+    return runBatch(options, tasks, steps, batch);
 }
 
 }  // namespace pm::cli

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "app/cli/batch_pipeline.h"
 #include "app/engine_environment.h"
 #include "core/common/error.h"
 
@@ -88,27 +89,12 @@ namespace pm::cli {
 
 int runTasks(const engine::EngineOptions& options, const std::vector<FileTask>& tasks,
              const std::string& label, const TaskWork& work) {
-    SyncEngine engine(options);
-    int failures = 0;
-    QString lastError;
-    for (const FileTask& task : tasks) {
-        std::string summary;
-        const std::string error = engine.run(label, [&](engine::JobContext& context) {
-            summary = work(task, context);
-        });
-        if (error.empty()) {
-            std::printf("%s -> %s (%s)\n", qPrintable(task.input), qPrintable(task.output), summary.c_str());
-            std::fflush(stdout);
-        } else {
-            ++failures;
-            lastError = QString::fromStdString(error);
-            if (tasks.size() > 1)
-                std::fprintf(stderr, "%s: %s\n", qPrintable(task.input), qPrintable(lastError));
-        }
-    }
-    if (failures == 0) return 0;
-    return fail(tasks.size() == 1 ? lastError
-                                  : QStringLiteral("%1 of %2 photos failed").arg(failures).arg(tasks.size()));
+    BatchSteps steps;
+    steps.label = label;
+    steps.process = [&](BatchPhoto& photo, engine::JobContext& context) {
+        photo.summary = work(photo.task, context);
+    };
+    return runBatch(options, tasks, steps, defaultBatchOptions());
 }
 
 }  // namespace pm::cli

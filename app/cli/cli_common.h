@@ -1,6 +1,6 @@
 #pragma once
 // Pieces every photomend-cli subcommand shares: engine options from the command line, one-line
-// errors and warnings, and running the planned tasks (task_plan.h) one after another.
+// errors and warnings, and running the planned tasks (task_plan.h) on one engine.
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
@@ -30,8 +30,8 @@ bool parseOrExit(QCommandLineParser& parser, const QStringList& arguments, int* 
 /// One task's work on the worker; returns a short summary for the "INPUT -> OUTPUT (summary)" line.
 using TaskWork = std::function<std::string(const FileTask&, engine::JobContext&)>;
 
-/// Runs every task on one engine, one after another: a bad file is reported on stderr and skipped,
-/// the others still run. Returns 0 when all succeeded, else 1 (with a one-line reason last).
+/// Runs `work` for every task on one engine (runBatch without decoding or saving stages): a bad
+/// file is reported on stderr and skipped, the others still run. Returns 0 when all succeeded, else 1 (with a one-line reason last).
 int runTasks(const engine::EngineOptions& options, const std::vector<FileTask>& tasks,
              const std::string& label, const TaskWork& work);
 

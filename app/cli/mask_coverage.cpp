@@ -7,7 +7,8 @@
 
 namespace pm::cli {
 
-void checkMaskCoverage(const QString& maskPath, const cv::Mat& mask) {
+void checkMaskCoverage(const QString& maskPath, const cv::Mat& mask,
+                       const photo_io::LoadWarning& warning) {
     const double total = static_cast<double>(mask.total());
     const int marked = cv::countNonZero(mask);
     if (marked == 0)
@@ -22,7 +23,7 @@ void checkMaskCoverage(const QString& maskPath, const cv::Mat& mask) {
                         .toStdString());
     const double share = marked / total;
     if (share > kInvertedMaskShare)
-        warn(maskPath, QStringLiteral("the mask marks %1% of the photo; is it inverted?")
+        warning(maskPath, QStringLiteral("the mask marks %1% of the photo; is it inverted?")
                            .arg(static_cast<int>(std::lround(share * 100))));
 }
 

@@ -5,13 +5,16 @@
 
 #include <opencv2/core.hpp>
 
+#include "photo_io/photo_saver.h"
+
 namespace pm::cli {
 
 /// Above this share of the photo the mask is reported as probably inverted (a warning only).
 constexpr double kInvertedMaskShare = 0.5;
 
 /// Throws pm::Error when `mask` (CV_8UC1, non-zero = remove) marks no pixel or every pixel; prints a
-/// warning when it marks more than kInvertedMaskShare of the photo.
-void checkMaskCoverage(const QString& maskPath, const cv::Mat& mask);
+/// warning through `warning` when it marks more than kInvertedMaskShare of the photo.
+void checkMaskCoverage(const QString& maskPath, const cv::Mat& mask,
+                       const photo_io::LoadWarning& warning);
 
 }  // namespace pm::cli

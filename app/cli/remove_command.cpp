@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/cli/batch_pipeline.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/mask_coverage.h"
 #include "core/common/error.h"
@@ -11,7 +12,6 @@
 #include "core/image/mask.h"
 #include "core/ops/remove/remove_object.h"
 #include "core/ops/selection/mask_tools.h"
-#include "photo_io/photo_saver.h"
 
 namespace pm::cli {
 
@@ -28,6 +28,7 @@ int runRemove(const QStringList& arguments) {
     parser.addOption({"feather", "Blend the fill into the photo over this many pixels around the mask "
                                  "(default 3; 0 = a hard edge).", "PX", "3"});
     addEngineOptions(parser);
+    addBatchOptions(parser);
     int exitCode = 0;
     if (!parseOrExit(parser, arguments, &exitCode)) return exitCode;
     if (parser.positionalArguments().size() != 1 || !parser.isSet("mask") || !parser.isSet("output"))
@@ -52,24 +53,33 @@ int runRemove(const QStringList& arguments) {
     } catch (const std::exception& e) {
         return fail(QString::fromStdString(e.what()));
     }
+    BatchOptions batch;
+    try {
+        batch = batchOptions(parser);
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
     // The built-in engine needs no model: skip loading and warming them.
     options.preload = params.engine != ops::FillEngine::Builtin;
-    return runTasks(options, tasks, "remove", [&](const FileTask& task, engine::JobContext& context) {
-        const image::LoadedPhoto photo = photo_io::loadPhoto(task.input, warn);
-        cv::Mat mask = image::loadMask(task.mask.toStdString(), photo.pixels.size());
+    BatchSteps steps;
+    steps.label = "remove";
+    steps.load = [growPixels](BatchPhoto& p) {
+        loadPhotoOf(p);
+        p.mask = image::loadMask(p.task.mask.toStdString(), p.photo.pixels.size());
         if (growPixels < 0) {
-            mask = ops::selection::shrinkMask(mask, -growPixels);
-            if (cv::countNonZero(mask) == 0)
+            p.mask = ops::selection::shrinkMask(p.mask, -growPixels);
+            if (cv::countNonZero(p.mask) == 0)
                 throw Error(QString("--grow %1 shrinks the mask to nothing").arg(growPixels).toStdString());
         }
-        checkMaskCoverage(task.mask, mask);
-        const ops::RemoveResult result = ops::removeObject(photo.pixels, mask, params, context);
-        const photo_io::WriteResult written = photo_io::savePhoto(
-            task.output, result.image, photo_io::saveOptionsFor(task.output, photo.format, photo.jpegQuality),
-            photo.metadata, "object removed with PhotoMend");
-        if (!written.ok) throw Error(written.error.toStdString());
-        return result.engineUsed;
-    });
+        checkMaskCoverage(p.task.mask, p.mask, p.warner());
+    };
+    steps.process = [&](BatchPhoto& p, engine::JobContext& context) {
+        ops::RemoveResult result = ops::removeObject(p.photo.pixels, p.mask, params, context);
+        p.result = std::move(result.image);
+        p.summary = result.engineUsed;
+    };
+    steps.save = [](BatchPhoto& p) { saveResultOf(p, "object removed with PhotoMend"); };
+    return runBatch(options, tasks, steps, batch);
 }
 
 }  // namespace pm::cli

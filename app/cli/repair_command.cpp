@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <cstdio>
 
+#include "app/cli/batch_pipeline.h"
 #include "app/cli/cli_common.h"
 #include "photo_io/repair_file.h"
 
@@ -16,6 +17,7 @@ int runRepair(const QStringList& arguments) {
     parser.addOption({"steps", "Comma-separated: scratches,color,denoise,sharpen,faces.", "STEPS",
                       "scratches,color,denoise,faces"});
     addEngineOptions(parser);
+    addBatchOptions(parser);
     int exitCode = 0;
     if (!parseOrExit(parser, arguments, &exitCode)) return exitCode;
     if (parser.positionalArguments().size() != 1 || !parser.isSet("output"))
@@ -31,9 +33,23 @@ int runRepair(const QStringList& arguments) {
     } catch (const std::exception& e) {
         return fail(QString::fromStdString(e.what()));
     }
-    return runTasks(options, tasks, "repair", [&](const FileTask& task, engine::JobContext& context) {
-        return photo_io::repairFile(task.input, task.output, params, context, warn);
-    });
+    BatchOptions batch;
+    try {
+        batch = batchOptions(parser);
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
+    BatchSteps steps;
+    steps.label = "repair";
+    steps.load = [](BatchPhoto& p) {
+        p.photo = photo_io::loadForRepair(p.task.input, p.task.output, p.warner());
+    };
+    steps.process = [&](BatchPhoto& p, engine::JobContext& context) {
+        p.summary = photo_io::repairLoaded(p.photo.pixels, params, context);
+        p.result = p.photo.pixels;  // repaired in place: the photo is held once
+    };
+    steps.save = [](BatchPhoto& p) { saveResultOf(p, photo_io::kRepairAction); };
+    return runBatch(options, tasks, steps, batch);
 }
 
 }  // namespace pm::cli

@@ -10,6 +10,8 @@
 
 namespace pm::engine {
 
+// Besides the header's promise: which libtorch ("CUDA 12.4" or "CPU only") and which GPU, or why
+// none is used.
 std::string infoReport(const EngineOptions& options) {
     std::ostringstream out;
     std::string problem;
@@ -21,6 +23,17 @@ std::string infoReport(const EngineOptions& options) {
         out << "AI engine: unavailable: "
             << (torchModule().problem.empty() ? problem : torchModule().problem)
             << "; the built-in tools still work\n";
+    // Which libtorch and GPU a CUDA build found: the first questions when the GPU is not used.
+    if (backend)
+        out << "libtorch: " << backend->libtorchVersion() << ", " << backend->cudaBuild() << "\n";
+    else
+        out << "libtorch: not loaded (the module did not open)\n";
+    const DeviceInfo gpu = selectDevice(DevicePreference::Auto);
+    if (gpu.cuda)
+        out << "GPU: " << gpu.describe() << "\n";
+    else
+        out << "GPU: none (" << (backend ? gpu.reason : std::string("the AI engine is unavailable"))
+            << ")\n";
     const DeviceInfo device = selectDevice(options.device);
     out << "device: " << device.describe() << " (" << toString(options.device) << ": "
         << device.reason << ")\n";

@@ -17,8 +17,13 @@ class TorchBackend {
 public:
     /// e.g. "2.1.2"
     virtual std::string libtorchVersion() const = 0;
+    /// "CUDA 12.4" when this libtorch was compiled with CUDA, else "CPU only".
+    virtual std::string cudaBuild() const = 0;
     /// selectDevice() as libtorch sees it (CUDA present or not; sets its CPU threads).
     virtual DeviceInfo selectDevice(DevicePreference preference) const = 0;
+    /// Tests: the next `requests` model requests fail with the GPU's out-of-memory error, on any
+    /// device, and are retried in tiles (PM_ENGINE_INJECT_OOM).
+    virtual void injectOutOfMemory(int requests) const = 0;
     /// InferenceSession::load().
     virtual std::unique_ptr<InferenceSession> loadSession(const ModelEntry& entry,
                                                           const std::string& path,

@@ -7,6 +7,11 @@
 #include <torch/version.h>
 
 #include "core/engine/diffusion/pipeline/prompt_fill_backend.h"
+#include "core/engine/fault_injection.h"
+
+#ifdef PM_HAVE_TORCH_CUDA
+#include <cuda_runtime_api.h>
+#endif
 
 namespace pm::engine {
 namespace {
@@ -19,6 +24,16 @@ public:
         at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     }
     std::string libtorchVersion() const override { return TORCH_VERSION; }
+    std::string cudaBuild() const override {
+#ifdef PM_HAVE_TORCH_CUDA
+        // CUDART_VERSION is 1000 * major + 10 * minor, e.g. 12040 for 12.4.
+        return "CUDA " + std::to_string(CUDART_VERSION / 1000) + "." +
+               std::to_string(CUDART_VERSION % 1000 / 10);
+#else
+        return "CPU only";
+#endif
+    }
+    void injectOutOfMemory(int requests) const override { engine::injectOutOfMemory(requests); }
     DeviceInfo selectDevice(DevicePreference preference) const override {
         return selectTorchDevice(preference);
     }

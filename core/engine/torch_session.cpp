@@ -12,6 +12,7 @@
 #include "core/engine/contract_check.h"
 #include "core/engine/cpu_preparation.h"
 #include "core/engine/cuda_support.h"
+#include "core/engine/fault_injection.h"
 #include "core/engine/gpu_preparation.h"
 #include "core/engine/phase_trace.h"
 #include "core/engine/request_geometry.h"
@@ -262,13 +263,26 @@ cv::Mat TorchSession::imageToImage(const cv::Mat& bgr) {
     return serve(bgr, nullptr);
 }
 
+namespace {
+
+// An out-of-memory error that a retry in tiles may cure: the GPU's, or one injected for tests on any
+// device (fault_injection.h).
+bool retryableOutOfMemory(const std::exception& error, bool onGpu) {
+    return (onGpu || outOfMemoryInjected()) && cuda::isOutOfMemory(error);
+}
+
+}  // namespace
+
 cv::Mat TorchSession::serve(const cv::Mat& bgr, const cv::Mat* mask) {
     try {
+        if (takeInjectedOutOfMemory())
+            TORCH_CHECK_WITH(OutOfMemoryError, false,
+                             "CUDA out of memory. Tried to allocate 2.00 GiB (injected for a test)");
         return runOnce(bgr, mask);
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
-        if (!device_.cuda || !cuda::isOutOfMemory(e))
+        if (!retryableOutOfMemory(e, device_.cuda))
             throw Error(fileName_ + ": inference failed (" + errorText(e) + ")");
     }
     if (mask) {
@@ -286,10 +300,11 @@ cv::Mat TorchSession::serve(const cv::Mat& bgr, const cv::Mat* mask) {
         } catch (const Error&) {
             throw;
         } catch (const std::exception& e) {
-            if (!cuda::isOutOfMemory(e))
+            if (!retryableOutOfMemory(e, device_.cuda))
                 throw Error(fileName_ + ": inference failed (" + errorText(e) + ")");
         }
     }
+    if (!device_.cuda) throw Error(fileName_ + ": out of memory, even in tiles");
     moveToCpu("out of GPU memory");
     return runOnce(bgr, mask);
 }

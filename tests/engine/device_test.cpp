@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -87,6 +88,25 @@ TEST(InfoReport, ListsVersionDeviceAndEveryModelStatus) {
     const std::string report = infoReport(options);
     EXPECT_NE(report.find("libtorch " TORCH_VERSION), std::string::npos) << report;
     EXPECT_NE(report.find("device: CPU, "), std::string::npos) << report;
+    // Which libtorch, what it was built for, and the GPU or why there is none.
+    const bool cudaLibtorch = at::detail::getCUDAHooks().hasCUDART();
+    const std::string libtorchLine = "\nlibtorch: " TORCH_VERSION ", ";
+    const size_t at = report.find(libtorchLine);
+    ASSERT_NE(at, std::string::npos) << report;
+    const std::string built = report.substr(at + libtorchLine.size());
+    if (cudaLibtorch)
+        EXPECT_EQ(built.rfind("CUDA ", 0), 0u) << report;
+    else
+        EXPECT_EQ(built.rfind("CPU only\n", 0), 0u) << report;
+    if (gpuPresent())
+        EXPECT_NE(report.find("\nGPU: " + selectDevice(DevicePreference::Cuda).describe() + "\n"),
+                  std::string::npos)
+            << report;
+    else
+        EXPECT_NE(report.find(cudaLibtorch ? "\nGPU: none (no CUDA GPU was found)\n"
+                                           : "\nGPU: none (this build has no CUDA support)\n"),
+                  std::string::npos)
+            << report;
     EXPECT_NE(report.find("CPU requested"), std::string::npos) << report;
     EXPECT_NE(report.find("fill (inpaint, fill.pt): installed and verified"), std::string::npos)
         << report;

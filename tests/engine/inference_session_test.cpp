@@ -9,6 +9,7 @@
 
 #include "core/common/error.h"
 #include "core/engine/cuda_support.h"
+#include "core/engine/fault_injection.h"
 #include "core/engine/torch_session.h"
 #include "tests/engine/tiny_models.h"
 #include "tests/support/testdata.h"
@@ -257,6 +258,25 @@ TEST(InferenceSessionGpu, OutOfMemoryRetriesInTilesWithTheSamePixels) {
     EXPECT_EQ(stats.tiledCalls, 1);
     EXPECT_NE(stats.fallbackNote.find("tiles"), std::string::npos) << stats.fallbackNote;
     EXPECT_TRUE(session->device().cuda);
+}
+
+// The out-of-memory retry without a GPU (PM_ENGINE_INJECT_OOM): the first request fails with the
+// GPU's out-of-memory error and runs again in tiles, with the same pixels; later ones run whole.
+TEST(InferenceSession, InjectedOutOfMemoryRetriesInTilesWithTheSamePixels) {
+    test::TempDir dir;
+    test::saveGreyFillModel(dir.file("fill.pt"));
+    auto session = InferenceSession::load(entryFor("fill.pt", kInpaint), dir.file("fill.pt"),
+                                          selectDevice(DevicePreference::Cpu));
+    injectOutOfMemory(1);
+    const cv::Mat image = noise(200, 200);
+    cv::Mat mask(200, 200, CV_8UC1, cv::Scalar(0));
+    mask(cv::Rect(20, 30, 150, 120)).setTo(255);  // crosses every tile border
+    EXPECT_LE(cv::norm(session->inpaint(image, mask), greyFilled(image, mask), cv::NORM_INF), 1.0);
+    EXPECT_EQ(session->stats().tiledCalls, 1);
+    EXPECT_NE(session->stats().fallbackNote.find("tiles"), std::string::npos)
+        << session->stats().fallbackNote;
+    EXPECT_LE(cv::norm(session->inpaint(image, mask), greyFilled(image, mask), cv::NORM_INF), 1.0);
+    EXPECT_EQ(session->stats().tiledCalls, 1);
 }
 
 // When even tiles do not fit, the session moves to the CPU and says so: never a crash.
