@@ -39,6 +39,7 @@ int runCartoon(const QStringList& arguments) {
     ops::CartoonParams params;
     std::vector<FileTask> tasks;
     engine::EngineOptions options;
+    BatchOptions batch;
     try {
         params.style = ops::parseCartoonStyle(parser.value("style").toStdString());
         params.strength = parseStrength(parser.value("strength"));
@@ -46,11 +47,6 @@ int runCartoon(const QStringList& arguments) {
         params.engine = ops::parseCartoonEngine(parser.value("engine").toStdString());
         options = engineOptions(parser);
         tasks = planTasks(parser.positionalArguments().front(), QString(), parser.value("output"));
-    } catch (const std::exception& e) {
-        return fail(QString::fromStdString(e.what()));
-    }
-    BatchOptions batch;
-    try {
         batch = batchOptions(parser);
     } catch (const std::exception& e) {
         return fail(QString::fromStdString(e.what()));

@@ -38,6 +38,7 @@ int runRemove(const QStringList& arguments) {
     engine::EngineOptions options;
     ops::RemoveParams params;
     int growPixels = 0;
+    BatchOptions batch;
     try {
         params.engine = ops::parseFillEngine(parser.value("engine").toStdString());
         bool growOk = false, featherOk = false;
@@ -50,11 +51,6 @@ int runRemove(const QStringList& arguments) {
         options = engineOptions(parser);
         tasks = planTasks(parser.positionalArguments().front(), parser.value("mask"),
                           parser.value("output"));
-    } catch (const std::exception& e) {
-        return fail(QString::fromStdString(e.what()));
-    }
-    BatchOptions batch;
-    try {
         batch = batchOptions(parser);
     } catch (const std::exception& e) {
         return fail(QString::fromStdString(e.what()));

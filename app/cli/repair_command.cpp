@@ -26,15 +26,11 @@ int runRepair(const QStringList& arguments) {
     ops::RepairParams params;
     std::vector<FileTask> tasks;
     engine::EngineOptions options;
+    BatchOptions batch;
     try {
         params.steps = ops::parseRepairSteps(parser.value("steps").toStdString());
         options = engineOptions(parser);
         tasks = planTasks(parser.positionalArguments().front(), QString(), parser.value("output"));
-    } catch (const std::exception& e) {
-        return fail(QString::fromStdString(e.what()));
-    }
-    BatchOptions batch;
-    try {
         batch = batchOptions(parser);
     } catch (const std::exception& e) {
         return fail(QString::fromStdString(e.what()));

@@ -76,11 +76,11 @@ void mergePowerPaintEmbeddings(std::vector<NamedTensor>& tensors, const std::str
         return;
     }
     std::vector<torch::Tensor> rows{wrapped};
-    for (const char* token : {"P_obj", "P_ctxt", "P_shape"}) {
+    for (const std::string& token : powerPaintTaskNames()) {
         auto it = added.find(token);
         if (it == added.end()) continue;
         if (it->second.dim() != 2 || it->second.size(1) != wrapped.size(1))
-            throw Error(file + ": task token " + std::string(token) + " has shape " +
+            throw Error(file + ": task token " + token + " has shape " +
                         shapeOf(it->second) + ", the token table's rows are " +
                         std::to_string(wrapped.size(1)) + " wide");
         rows.push_back(it->second.to(wrapped.scalar_type()));
@@ -88,7 +88,7 @@ void mergePowerPaintEmbeddings(std::vector<NamedTensor>& tensors, const std::str
     }
     if (!added.empty())
         throw Error(file + ": holds the task token " + added.begin()->first +
-                    ", which PowerPaint v1 does not have (PhotoMend knows P_ctxt, P_shape, P_obj)");
+                    ", which PowerPaint v1 does not have (PhotoMend knows P_obj, P_ctxt, P_shape)");
     rest.push_back({tokenEmbeddingName, torch::cat(rows, 0)});
     tensors = std::move(rest);
 }
@@ -105,11 +105,16 @@ std::shared_ptr<Net> build(const Config& config, const std::vector<NamedTensor>&
 
 }  // namespace
 
+const std::vector<std::string>& powerPaintTaskNames() {
+    static const std::vector<std::string> names{"P_obj", "P_ctxt", "P_shape"};
+    return names;
+}
+
 const std::vector<std::string>& powerPaintTaskTokens() {
     static const std::vector<std::string> tokens = [] {
         std::vector<std::string> t;
-        for (const char* name : {"P_obj", "P_ctxt", "P_shape"})
-            for (int i = 0; i < 10; ++i) t.push_back(std::string(name) + "_" + std::to_string(i));
+        for (const std::string& name : powerPaintTaskNames())
+            for (int i = 0; i < 10; ++i) t.push_back(name + "_" + std::to_string(i));
         return t;
     }();
     return tokens;

@@ -34,8 +34,10 @@ std::shared_ptr<Vae> loadVae(const std::string& folder, const DiffusionLoadOptio
 std::shared_ptr<ClipTextModel> loadClipText(const std::string& folder,
                                             const DiffusionLoadOptions& options);
 
-/// PowerPaint v1's task tokens in the order its add_tokens() gives them ids after CLIP's 49408:
-/// P_ctxt_0..9, P_shape_0..9, P_obj_0..9.
+/// PowerPaint v1's task names in the order its add_tokens() gives them ids after CLIP's 49408:
+/// P_obj, P_ctxt, P_shape. The tokenizer adds them and the loader merges their embeddings in it.
+const std::vector<std::string>& powerPaintTaskNames();
+/// Their tokens, 10 per name: P_obj_0..9, P_ctxt_0..9, P_shape_0..9.
 const std::vector<std::string>& powerPaintTaskTokens();
 
 }  // namespace pm::engine::diffusion

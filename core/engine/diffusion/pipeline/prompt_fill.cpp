@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/engine/diffusion/models/diffusers_folder.h"
 #include "core/engine/diffusion/pipeline/prompt_fill_pipeline.h"
 #include "core/engine/diffusion/pipeline/work_area.h"
 
@@ -33,8 +34,8 @@ int64_t textEncoderVocabSize(const std::string& folder) {
 bool addPowerPaintTaskTokens(ClipTokenizer& tokenizer, int64_t vocabSize) {
     const bool folderHasThem = tokenizer.tokenId("P_obj_0") >= 0;
     if (!folderHasThem && vocabSize < tokenizer.idCount() + kTaskTokenCount) return false;
-    // PowerPaint's order (app.py: add_tokens(["P_obj", "P_ctxt", "P_shape"], num_vectors_per_token=10)).
-    for (const char* name : {"P_obj", "P_ctxt", "P_shape"}) tokenizer.addTaskToken(name);
+    // In the order the loader merges their embeddings in (PowerPaint's app.py add_tokens order).
+    for (const std::string& name : powerPaintTaskNames()) tokenizer.addTaskToken(name);
     return tokenizer.idCount() <= vocabSize;
 }
 
