@@ -6,6 +6,7 @@
 # usage, from the repository root on the GPU machine (the .deb files come from .deps/debs, made by
 # bench/gpu/fetch_deps.sh, see NOTES.md):  bash bench/gpu/run_gpu_validation.sh [ITERS]
 # PM_GPU_TRACED=1: build, engine tests, then only the scripted and traced twins at 512² and 1024².
+# PM_GPU_CARTOON=1: time the cartoon model (AnimeGANv2) on the GPU in fp32 and fp16, see below.
 # PM_GPU_NETS_GOLDEN=1: build nets_tests, make golden files with the published GPEN and AnimeGANv2
 # code (.deps/published, see NOTES.md) and check the C++ networks against them, then stop (or go on
 # with PM_GPU_TRACED=1).
@@ -121,6 +122,17 @@ ninja -C "$BUILD" -j16 $TARGETS > "$OUTDIR/build.log" 2>&1 ||
     { grep -E "error|Error" -A3 "$OUTDIR/build.log" | head -60; exit 1; }
 ldd "$BUILD/bench/engine/engine_bench" | grep -E "not found|libstdc"; grep CMAKE_CXX_COMPILER: "$BUILD/CMakeCache.txt"
 [ "${PM_GPU_BUILD_ONLY:-0}" = 1 ] && exit 0
+
+# PM_GPU_CARTOON=1: the cartoon model path (AnimeGANv2, native network, random weights) on the GPU,
+# fp32 and fp16, whole photos and 1024 px tiles (issue 17), then stop unless another mode follows.
+if [ "${PM_GPU_CARTOON:-0}" = 1 ]; then
+    ninja -C "$BUILD" -j16 cartoon_model_bench >> "$OUTDIR/build.log" 2>&1 || { grep -E "error" -A3 "$OUTDIR/build.log" | head -40; exit 1; }
+    for precision in "" --half; do
+        echo "== cartoon model on cuda ${precision:-fp32}"
+        "$BUILD/bench/cartoon/cartoon_model_bench" --device cuda --runs 5 $precision 2>&1 | tee -a "$OUTDIR/cartoon_gpu.txt"
+    done
+    [ "${PM_GPU_NETS_GOLDEN:-0}" = 1 ] || [ "${PM_GPU_TRACED:-0}" = 1 ] || exit 0
+fi
 
 if [ "${PM_GPU_NETS_GOLDEN:-0}" = 1 ]; then
     echo "== published GPEN / AnimeGANv2 code -> golden files"
