@@ -77,8 +77,8 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     done
     D="$BUILD/bench/diffusion/diffusion_bench --size 512 --steps 30"
     : > "$OUTDIR/diffusion.jsonl"
-    for variant in "--iters $ITERS" "--iters 5 --channels-last" "--iters 5 --no-graphs" \
-                   "--iters 3 --no-half --no-graphs" "--iters 3 --no-warmup --label cuda-fp16-graphs-cold"; do
+    for variant in "--iters $ITERS" "--iters 5 --channels-last" "--iters 3 --no-graphs" \
+                   "--iters 2 --no-half --no-graphs" "--iters 2 --no-warmup --label cuda-fp16-graphs-cold"; do
         echo "== diffusion_bench --device cuda $variant"
         $D --device cuda $variant > "$OUTDIR/run.txt" 2>&1 || { rc=$?; status=1; trace_if_crashed $rc $D --device cuda $variant; }
         cat "$OUTDIR/run.txt"; grep '^{' "$OUTDIR/run.txt" >> "$OUTDIR/diffusion.jsonl"
