@@ -7,6 +7,7 @@
 # bench/gpu/fetch_deps.sh, see NOTES.md):  bash bench/gpu/run_gpu_validation.sh [ITERS]
 # PM_GPU_TRACED=1: build, engine tests, then only the scripted and traced twins at 512² and 1024².
 # PM_GPU_CARTOON=1: time the cartoon model (AnimeGANv2) on the GPU in fp32 and fp16, see below.
+# PM_GPU_DIFFUSION=1: only the prompt fill's tests and diffusion_bench (see below).
 # PM_GPU_NETS_GOLDEN=1: build nets_tests, make golden files with the published GPEN and AnimeGANv2
 # code (.deps/published, see NOTES.md) and check the C++ networks against them, then stop (or go on
 # with PM_GPU_TRACED=1).
@@ -63,6 +64,33 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COM
     -DCMAKE_EXE_LINKER_FLAGS="$STDCXX_FIRST -Wl,--as-needed -Wl,--allow-shlib-undefined -Wl,-rpath-link,$LIB:$LIB/blas:$LIB/lapack" \
     > "$OUTDIR/configure.log" 2>&1 || { tail -40 "$OUTDIR/configure.log"; exit 1; }
 grep -E "libtorch has CUDA|OpenSSL" "$OUTDIR/configure.log"
+# PM_GPU_DIFFUSION=1: only the prompt fill (issue 18): the diffusion tests (their GPU test included),
+# then diffusion_bench end to end at 512² with 30 steps (fp16 + CUDA graphs as the app runs, NHWC,
+# no graphs, fp32, a first request without warm-up), a UNet step on the CPU, and a table last.
+if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
+    ninja -C "$BUILD" -j16 diffusion_models_tests diffusion_pipeline_tests diffusion_bench > "$OUTDIR/build.log" 2>&1 ||
+        { grep -E "error|Error" -A3 "$OUTDIR/build.log" | head -60; exit 1; }
+    status=0
+    for t in diffusion_pipeline diffusion_models; do
+        echo "== $t tests"
+        "$BUILD/tests/$t/${t}_tests" > "$OUTDIR/${t}_tests.log" 2>&1 || status=1
+        grep -E "^\[  (PASSED|FAILED|SKIPPED) |Failure|^/.*:[0-9]+:|Expected|Which is" "$OUTDIR/${t}_tests.log" | head -30
+    done
+    D="$BUILD/bench/diffusion/diffusion_bench --size 512 --steps 30"
+    : > "$OUTDIR/diffusion.jsonl"
+    for variant in "--iters $ITERS" "--iters 5 --channels-last" "--iters 3 --no-graphs" \
+                   "--iters 2 --no-half --no-graphs" "--iters 2 --no-warmup --label cuda-fp16-graphs-cold"; do
+        echo "== diffusion_bench --device cuda $variant"
+        $D --device cuda $variant > "$OUTDIR/run.txt" 2>&1 || { rc=$?; status=1; trace_if_crashed $rc $D --device cuda $variant; }
+        cat "$OUTDIR/run.txt"; grep '^{' "$OUTDIR/run.txt" >> "$OUTDIR/diffusion.jsonl"
+    done
+    echo "== diffusion_bench on this machine's CPU ($(nproc) cores)"
+    $D --device cpu --iters 1 | tee -a "$OUTDIR/diffusion_cpu.txt"
+    grep '^{' "$OUTDIR/diffusion_cpu.txt" >> "$OUTDIR/diffusion.jsonl"
+    echo "== table"
+    python3 bench/diffusion/table.py "$OUTDIR/diffusion.jsonl"
+    exit $status
+fi
 # PM_GPU_REMOVE_SPEED=PHOTO: only time the built-in Remove object on this machine's CPU cores.
 if [ -n "${PM_GPU_REMOVE_SPEED:-}" ]; then
     cmake -DPHOTOMEND_BENCH_NO_IMGCODECS=ON "$BUILD" > /dev/null

@@ -10,6 +10,8 @@
 
 #include "core/common/error.h"
 #include "core/engine/inference_session.h"
+#include "core/engine/prompt_fill_request.h"
+#include "core/engine/torch_backend.h"
 
 namespace pm::engine {
 namespace {
@@ -135,6 +137,8 @@ private:
 
     void startUp();
     void loadModels(const DeviceInfo& device);
+    /// Loads (and on a GPU warms) the installed prompt-fill model; a problem is reported, not thrown.
+    void preparePromptFill(const DeviceInfo& device);
     void reloadOnWorker();
 
 public:
@@ -275,6 +279,22 @@ void Engine::Impl::loadModels(const DeviceInfo& device) {
         }
         std::lock_guard<std::mutex> lock(mutex_);
         models_ = statuses;
+    }
+    if (options_.preload && !stopping()) preparePromptFill(device);
+}
+
+void Engine::Impl::preparePromptFill(const DeviceInfo& device) {
+    std::string folder = options_.promptFillModelFolder;
+    if (folder.empty() && !options_.modelsDir.empty()) folder = defaultPromptFillModelFolder(options_.modelsDir);
+    if (folder.empty() || !promptFillModelInstalled(folder)) return;  // the module is not opened for nothing
+    try {
+        std::string problem;
+        const TorchBackend* backend = torchBackend(&problem);
+        if (!backend) throw Error(problem);
+        backend->preparePromptFill(folder, device);
+    } catch (const std::exception& e) {
+        // The fill reports it again when asked for; the other tools are not held up.
+        if (callbacks_.onState) callbacks_.onState(EngineState::WarmingUp, std::string("prompt fill: ") + e.what());
     }
 }
 

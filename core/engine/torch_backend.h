@@ -35,14 +35,19 @@ public:
     /// folder; a bad request) or pm::Cancelled.
     virtual PromptFillResult promptFill(const PromptFillRequest& request, const DeviceInfo& device,
                                         JobContext& context) const = 0;
+    /// Loads the prompt-fill models of the diffusers folder `folder` for `device` ahead of the first
+    /// request and, on a GPU, warms its working sizes (the engine does this at start when the model is
+    /// installed). Throws pm::Error as promptFill.
+    virtual void preparePromptFill(const std::string& folder, const DeviceInfo& device) const = 0;
 
 protected:
     ~TorchBackend() = default;  // the module owns it
 };
 
-/// The module's entry point: extern "C" const TorchBackend* pm_torch_backend_v2() (v2: promptFill
-/// was added; a module built before it has only v1 and is reported unavailable, not called wrongly).
-constexpr const char* kTorchBackendSymbol = "pm_torch_backend_v2";
+/// The module's entry point: extern "C" const TorchBackend* pm_torch_backend_v3() (v2: promptFill
+/// was added, v3: preparePromptFill; a module built before has only an older one and is reported
+/// unavailable, not called wrongly).
+constexpr const char* kTorchBackendSymbol = "pm_torch_backend_v3";
 
 /// The backend, opening the module on first use; nullptr when it is unavailable, with the reason
 /// in `problem` (when given): "the AI engine is unavailable: libphotomend-torch.so was not found

@@ -46,6 +46,9 @@ public:
                                 JobContext& context) const override {
         return diffusion::promptFillOnDevice(request, device, context);
     }
+    void preparePromptFill(const std::string& folder, const DeviceInfo& device) const override {
+        diffusion::preparePromptFillOnDevice(folder, device);
+    }
 };
 
 }  // namespace

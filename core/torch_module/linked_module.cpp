@@ -7,7 +7,7 @@
 
 extern "C" {
 const char* pm_torch_module_version();
-const pm::engine::TorchBackend* pm_torch_backend_v2();
+const pm::engine::TorchBackend* pm_torch_backend_v3();
 const pm::ops::patchmatch::DeviceEmEntry* pm_patchmatch_device_em_v1();
 }
 
@@ -16,8 +16,8 @@ namespace {
 const bool registered = [] {
     pm::engine::registerLinkedTorchSymbol("pm_torch_module_version",
                                           reinterpret_cast<void*>(&pm_torch_module_version));
-    pm::engine::registerLinkedTorchSymbol("pm_torch_backend_v2",
-                                          reinterpret_cast<void*>(&pm_torch_backend_v2));
+    pm::engine::registerLinkedTorchSymbol("pm_torch_backend_v3",
+                                          reinterpret_cast<void*>(&pm_torch_backend_v3));
     pm::engine::registerLinkedTorchSymbol("pm_patchmatch_device_em_v1",
                                           reinterpret_cast<void*>(&pm_patchmatch_device_em_v1));
     return true;

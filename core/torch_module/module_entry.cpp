@@ -10,7 +10,7 @@ PM_MODULE_EXPORT const char* pm_torch_module_version() {
     return PM_TORCH_MODULE_VERSION;
 }
 
-PM_MODULE_EXPORT const pm::engine::TorchBackend* pm_torch_backend_v2() {
+PM_MODULE_EXPORT const pm::engine::TorchBackend* pm_torch_backend_v3() {
     return &pm::engine::torchBackendImpl();
 }
 

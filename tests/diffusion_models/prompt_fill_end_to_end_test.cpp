@@ -18,26 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A tiny folder whose text encoder has PowerPaint's vocabulary size (CLIP's 49408 + 30 task
-// tokens), so the real ids of the published tokenizer (a slice of it) fit its embedding table.
 std::string writePowerPaintLikeFolder() {
-    const std::string folder = (fs::temp_directory_path() / "pm_prompt_fill_e2e").string();
-    fs::remove_all(folder);
-    test::writeTinyFolder(folder, test::WeightFormat::Safetensors, 3);
-    std::string config = test::tinyTextConfig();
-    const std::string tinyVocab = "\"vocab_size\": 100";
-    if (config.find(tinyVocab) == std::string::npos) throw std::runtime_error("tiny text config changed");
-    config.replace(config.find(tinyVocab), tinyVocab.size(), "\"vocab_size\": 49438");
-    test::writeText(folder + "/text_encoder/config.json", config);
-    auto text = test::tinyTextWeights(5);
-    for (auto& named : text)
-        if (named.name == "text_model.embeddings.token_embedding.weight")
-            named.tensor = torch::randn({49438, named.tensor.size(1)}) * 0.02;
-    test::writeWeights(text, folder + "/text_encoder/model.safetensors");
-    fs::create_directories(folder + "/tokenizer");
-    for (const char* file : {"vocab.json", "merges.txt"})
-        fs::copy_file(fs::path(PM_CLIP_SUBSET_DIR) / file, fs::path(folder) / "tokenizer" / file);
-    return folder;
+    return test::writeTinyPromptFillFolder((fs::temp_directory_path() / "pm_prompt_fill_e2e").string());
 }
 
 cv::Mat texturedPhoto(cv::Size size) {

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include "core/engine/diffusion/models/clip_text.h"
 #include "core/engine/diffusion/models/model_configs.h"
@@ -142,6 +143,25 @@ void writeTinyFolder(const std::string& folder, WeightFormat format, uint64_t se
     text.push_back({"text_model.embeddings.position_ids", torch::arange(77).unsqueeze(0)});
     writeWeights(text, folder + (st ? "/text_encoder/model.safetensors"
                                     : "/text_encoder/pytorch_model.bin"));
+}
+
+std::string writeTinyPromptFillFolder(const std::string& folder, uint64_t seed) {
+    fs::remove_all(folder);
+    writeTinyFolder(folder, WeightFormat::Safetensors, seed);
+    std::string config = tinyTextConfig();
+    const std::string tinyVocab = "\"vocab_size\": 100";
+    if (config.find(tinyVocab) == std::string::npos) throw std::runtime_error("tiny text config changed");
+    config.replace(config.find(tinyVocab), tinyVocab.size(), "\"vocab_size\": 49438");
+    writeText(folder + "/text_encoder/config.json", config);
+    auto text = tinyTextWeights(seed + 2);
+    for (auto& named : text)
+        if (named.name == "text_model.embeddings.token_embedding.weight")
+            named.tensor = torch::randn({49438, named.tensor.size(1)}) * 0.02;
+    writeWeights(text, folder + "/text_encoder/model.safetensors");
+    fs::create_directories(folder + "/tokenizer");
+    for (const char* file : {"vocab.json", "merges.txt"})
+        fs::copy_file(fs::path(PM_CLIP_SUBSET_DIR) / file, fs::path(folder) / "tokenizer" / file);
+    return folder;
 }
 
 }  // namespace pm::test

@@ -34,6 +34,12 @@ enum class WeightFormat { Safetensors, TorchBin };
 /// diffusers' names (diffusion_pytorch_model.* / model.safetensors / pytorch_model.bin).
 void writeTinyFolder(const std::string& folder, WeightFormat format, uint64_t seed = 1);
 
+/// A whole folder a prompt fill runs on: writeTinyFolder's networks, a text encoder with
+/// PowerPaint's vocabulary size (CLIP's 49408 + 30 task tokens) so the real ids of the published
+/// tokenizer slice (PM_CLIP_SUBSET_DIR, copied to tokenizer/) fit its table. Replaces `folder`;
+/// returns it.
+std::string writeTinyPromptFillFolder(const std::string& folder, uint64_t seed = 3);
+
 /// Writes one network's weights under the name `file` (".safetensors" or a torch.save .bin).
 void writeWeights(const NamedTensors& tensors, const std::string& file);
 

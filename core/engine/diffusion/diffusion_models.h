@@ -26,7 +26,8 @@ public:
     /// already multiplied by scalingFactor().
     virtual torch::Tensor encodeImage(const torch::Tensor& image) = 0;
     /// VAE decoder: latents as encodeImage returns them (divided by scalingFactor() inside) ->
-    /// image [B,3,H,W], roughly in [-1,1] (not clamped).
+    /// image [B,3,H,W], roughly in [-1,1] (not clamped). In fp16 a decode that overflows (inf or
+    /// NaN anywhere) is done again in fp32, so a half-precision model never returns a broken picture.
     virtual torch::Tensor decodeLatents(const torch::Tensor& latents) = 0;
 
     /// 0.18215 for SD-1.5 (the VAE config's scaling_factor).
@@ -40,7 +41,24 @@ public:
 struct DiffusionLoadOptions {
     torch::Device device = torch::kCPU;
     torch::Dtype dtype = torch::kFloat32;  ///< kHalf on CUDA
+    /// Convolution weights and activations in NHWC (cuDNN's tensor-core layout); CUDA only.
+    bool channelsLast = false;
+    /// Each UNet input shape's step is captured once as a CUDA graph and replayed after (its first
+    /// call runs eagerly so cuDNN picks its algorithms first); shapes whose capture fails, and
+    /// builds or devices without graphs, run eagerly without a word.
+    bool cudaGraphs = false;
 };
+
+/// The switches of the GPU fast path; the programs keep the defaults, the benchmark flips them.
+struct DiffusionSpeedSwitches {
+    bool half = true;           ///< fp16 weights on CUDA (the scheduler's math stays fp32)
+    bool cudaGraphs = true;     ///< replay the UNet step from a CUDA graph per working size
+    bool channelsLast = false;  ///< NHWC convolutions on CUDA (off until the H100 says it helps)
+};
+
+/// What the models are loaded as on a device: on the CPU fp32, eager, NCHW whatever the switches
+/// say (libtorch's CPU convolutions have no fast fp16 and graphs are CUDA's); on CUDA the switches.
+DiffusionLoadOptions diffusionLoadOptions(bool cuda, const DiffusionSpeedSwitches& switches = {});
 
 /// The models of the diffusers folder `folder` (model_index.json; unet/, vae/, text_encoder/, each
 /// with config.json and diffusion_pytorch_model.safetensors / model.safetensors /

@@ -122,7 +122,8 @@ torch::Tensor SpatialTransformer::forward(const torch::Tensor& x,
     if (linearProjection_)
         h = toImage(std::static_pointer_cast<Linear>(projOut_)->forward(h));
     else
-        h = std::static_pointer_cast<Conv2d>(projOut_)->forward(toImage(h).contiguous());
+        // In the input's layout: NCHW as before, or NHWC on the fast path, where the tokens already are.
+        h = std::static_pointer_cast<Conv2d>(projOut_)->forward(toImage(h).contiguous(x.suggest_memory_format()));
     return h + x;
 }
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/engine/diffusion/models/device_models.h"
 #include "core/engine/nets/load_weights.h"
 
 namespace fs = std::filesystem;
@@ -188,57 +189,6 @@ std::shared_ptr<ClipTextModel> loadClipText(const std::string& folder,
     return build<ClipTextModel>(c, kept, file, "CLIPTextModel", options);
 }
 
-namespace {
-
-class LoadedDiffusionModels : public DiffusionModels {
-public:
-    LoadedDiffusionModels(std::shared_ptr<ClipTextModel> text, std::shared_ptr<UNet> unet,
-                          std::shared_ptr<Vae> vae, const DiffusionLoadOptions& options)
-        : text_(std::move(text)), unet_(std::move(unet)), vae_(std::move(vae)), options_(options) {}
-
-    torch::Tensor encodeText(const torch::Tensor& ids) override {
-        torch::NoGradGuard noGrad;
-        auto onDevice = ids.to(options_.device, torch::kLong);
-        const int64_t vocab = text_->config().vocabSize;
-        if (onDevice.numel() > 0 &&
-            (onDevice.min().item<int64_t>() < 0 || onDevice.max().item<int64_t>() >= vocab))
-            throw Error("token ids outside the text encoder's " + std::to_string(vocab) +
-                        "-token vocabulary");
-        return text_->forward(onDevice);
-    }
-
-    torch::Tensor predictNoise(const torch::Tensor& input, const torch::Tensor& timestep,
-                               const torch::Tensor& context) override {
-        torch::NoGradGuard noGrad;
-        return unet_->forward(onDevice(input), timestep, onDevice(context));
-    }
-
-    torch::Tensor encodeImage(const torch::Tensor& image) override {
-        torch::NoGradGuard noGrad;
-        return vae_->encodeMean(onDevice(image)) * scalingFactor();
-    }
-
-    torch::Tensor decodeLatents(const torch::Tensor& latents) override {
-        torch::NoGradGuard noGrad;
-        return vae_->decode(onDevice(latents) / scalingFactor());
-    }
-
-    double scalingFactor() const override { return vae_->config().scalingFactor; }
-    int maxTokens() const override { return text_->config().maxPositionEmbeddings; }
-    torch::Device device() const override { return options_.device; }
-    torch::Dtype dtype() const override { return options_.dtype; }
-
-private:
-    torch::Tensor onDevice(const torch::Tensor& t) const { return t.to(options_.device, options_.dtype); }
-
-    std::shared_ptr<ClipTextModel> text_;
-    std::shared_ptr<UNet> unet_;
-    std::shared_ptr<Vae> vae_;
-    DiffusionLoadOptions options_;
-};
-
-}  // namespace
-
 std::unique_ptr<DiffusionModels> loadDiffusionModels(const std::string& folder,
                                                      const DiffusionLoadOptions& options) {
     std::error_code ec;
@@ -255,8 +205,7 @@ std::unique_ptr<DiffusionModels> loadDiffusionModels(const std::string& folder,
         throw Error(folder + ": the UNet takes " + std::to_string(unet->config().inChannels) +
                     " channels, an inpainting UNet over this VAE takes " +
                     std::to_string(2 * vae->config().latentChannels + 1));
-    return std::make_unique<LoadedDiffusionModels>(std::move(text), std::move(unet), std::move(vae),
-                                                   options);
+    return makeDiffusionModels(std::move(text), std::move(unet), std::move(vae), options);
 }
 
 }  // namespace pm::engine::diffusion

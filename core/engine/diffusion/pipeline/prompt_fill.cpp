@@ -46,6 +46,24 @@ PromptFillModels loadPromptFillModels(const std::string& folder, const Diffusion
     return models;
 }
 
+std::vector<cv::Size> promptFillBuckets() {
+    return {cv::Size(kWorkingShortSide, kWorkingShortSide),
+            cv::Size(kOutpaintWorkingShortSide, kOutpaintWorkingShortSide)};
+}
+
+void warmUpPromptFill(DiffusionModels& networks, const ClipTokenizer& tokenizer, bool taskTokens,
+                      const std::vector<cv::Size>& sizes, int steps) {
+    PromptFillPipeline pipeline(networks, tokenizer, taskTokens);
+    PromptFillSettings settings;  // guided, as every request the programs make
+    settings.steps = steps;
+    for (const cv::Size& size : sizes) {
+        const cv::Mat grey(size, CV_8UC3, cv::Scalar(128, 128, 128));
+        cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
+        mask(cv::Rect(size.width / 4, size.height / 4, size.width / 2, size.height / 2)).setTo(255);
+        pipeline.generate(grey, mask, settings, nullptr, nullptr);
+    }
+}
+
 PromptFillResult runPromptFill(DiffusionModels& networks, const ClipTokenizer& tokenizer, bool taskTokens,
                                const PromptFillRequest& request, const std::function<bool()>& cancelled) {
     const PromptFillSettings& settings = request.settings;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/engine/diffusion/diffusion_models.h"
 #include "core/engine/diffusion/pipeline/clip_tokenizer.h"
@@ -26,6 +27,17 @@ bool addPowerPaintTaskTokens(ClipTokenizer& tokenizer, int64_t textEncoderVocabS
 /// Reads `folder`/tokenizer and `folder`/text_encoder/config.json, and loads the networks
 /// (loadDiffusionModels). Throws pm::Error naming what is missing or broken.
 PromptFillModels loadPromptFillModels(const std::string& folder, const DiffusionLoadOptions& options);
+
+/// The working sizes the GPU warms at start: 640² (PowerPaint's short side, a fill in a photo
+/// bigger than the crop) and 512² (outpainting's).
+std::vector<cv::Size> promptFillBuckets();
+
+/// Runs each working size once through the whole loop (text, VAE encode, `steps` guided UNet steps,
+/// VAE decode) on a grey picture with a centred mask, so that cuDNN's algorithm choices, the
+/// allocator's blocks and the UNet step's CUDA graph (its first step runs eagerly, the second is
+/// captured) exist before the first request. Keeps no state that could change a later result.
+void warmUpPromptFill(DiffusionModels& networks, const ClipTokenizer& tokenizer, bool taskTokens,
+                      const std::vector<cv::Size>& sizes, int steps = 2);
 
 /// Runs `request` (its modelFolder is not read: the models are given). Throws pm::Error for a bad
 /// request (no mask, a mask of another size, nothing to extend), pm::Cancelled when `cancelled`

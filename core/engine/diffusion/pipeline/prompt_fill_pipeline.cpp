@@ -16,6 +16,24 @@ using torch::indexing::Slice;
 
 constexpr image::TensorLayout kVaeLayout{image::ValueRange::MinusOneOne, image::ChannelOrder::Rgb};
 
+// cuDNN times its algorithms for each convolution shape on the GPU: 30-50 steps at one working size
+// repay it within the request, and the warm-up pays it for the buckets. The caller's setting comes
+// back afterwards (the engine's other models choose their own).
+class CudnnAutotune {
+public:
+    explicit CudnnAutotune(bool on) : previous_(at::globalContext().benchmarkCuDNN()), on_(on) {
+        if (on_) at::globalContext().setBenchmarkCuDNN(true);
+    }
+    ~CudnnAutotune() {
+        if (on_) at::globalContext().setBenchmarkCuDNN(previous_);
+    }
+    CudnnAutotune(const CudnnAutotune&) = delete;
+    CudnnAutotune& operator=(const CudnnAutotune&) = delete;
+
+private:
+    bool previous_, on_;
+};
+
 }  // namespace
 
 PromptFillPipeline::PromptFillPipeline(DiffusionModels& models, const ClipTokenizer& tokenizer, bool taskTokens)
@@ -51,6 +69,7 @@ std::vector<cv::Mat> PromptFillPipeline::generate(const cv::Mat& bgr, const cv::
     const torch::Dtype dtype = models_.dtype();
     const bool guidance = settings.guidance > 1.0;
     const SamplerKind sampler = parseSamplerKind(settings.scheduler);
+    const CudnnAutotune autotune(device.is_cuda());
 
     // Masked image as diffusers prepares it: [-1,1], the fill area set to 0; the mask binarized and
     // taken at every 8th pixel (F.interpolate's nearest at the latents' size).
@@ -74,11 +93,14 @@ std::vector<cv::Mat> PromptFillPipeline::generate(const cv::Mat& bgr, const cv::
         torch::Tensor latents = torch::randn({1, 4, height, width}, generator, torch::kFloat32).to(device);
         const std::unique_ptr<NoiseScheduler> scheduler = makeScheduler(sampler, settings.steps);
         const std::vector<int64_t>& timesteps = scheduler->timesteps();
+        // All timesteps on the device at once: one copy instead of a small blocking one per step.
+        // Nothing in the loop reads a device value back, so the host queues steps ahead of the GPU.
+        const torch::Tensor timestepsOnDevice = torch::tensor(timesteps, torch::kInt64).to(device);
         for (size_t i = 0; i < timesteps.size(); ++i) {
             if (cancelled && cancelled()) throw Cancelled();
             const auto start = std::chrono::steady_clock::now();
             const torch::Tensor input = torch::cat({latents.repeat({batch, 1, 1, 1}), condition}, 1).to(dtype);
-            const torch::Tensor timestep = torch::tensor(timesteps[i], torch::TensorOptions().dtype(torch::kInt64).device(device));
+            const torch::Tensor timestep = timestepsOnDevice[static_cast<int64_t>(i)];
             torch::Tensor noise = models_.predictNoise(input, timestep, context).to(torch::kFloat32);
             if (guidance) {
                 const std::vector<torch::Tensor> halves = noise.chunk(2);
@@ -91,6 +113,8 @@ std::vector<cv::Mat> PromptFillPipeline::generate(const cv::Mat& bgr, const cv::
                 step.variations = settings.variations;
                 step.step = static_cast<int>(i) + 1;
                 step.steps = static_cast<int>(timesteps.size());
+                // On the GPU this is the time to queue the step (the host runs ahead until the
+                // queue is full), not a sync: per-step progress stays cheap.
                 step.secondsThisStep = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 onStep(step);
             }

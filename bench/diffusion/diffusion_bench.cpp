@@ -1,0 +1,282 @@
+// The prompt fill's speed with the full-size SD-1.5 inpainting networks (UNet 9 channels, VAE,
+// CLIP text encoder: the published configs) and random weights made on the device, no files.
+//
+// GPU: the whole request (text encode, VAE encode, the guided UNet steps, VAE decode, paste-back)
+// through runPromptFill, as the app's engine runs it after its start-up warm-up: the warm-up's
+// time, the first request after it, the steady median, then each stage timed alone with syncs, and
+// the peak GPU memory. CPU: one guided UNet step (batch 2) at --size, and what --steps would take;
+// --full runs the whole request there too.
+//
+// usage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] [--iters 10]
+//                        [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--channels-last]
+//                        [--no-warmup] [--full] [--label NAME]
+// One JSON line per result, a table last.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <torch/torch.h>
+
+#include "core/engine/cuda_support.h"
+#include "core/engine/diffusion/models/device_models.h"
+#include "core/engine/diffusion/pipeline/clip_tokenizer.h"
+#include "core/engine/diffusion/pipeline/prompt_fill.h"
+
+using namespace pm::engine;
+using namespace pm::engine::diffusion;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Args {
+    std::string device = "auto";
+    int size = 512;
+    int steps = 30;
+    int iters = 10;
+    std::string scheduler = "ddim";
+    bool half = true, graphs = true, channelsLast = false, warmup = true, full = false;
+    std::string label;
+};
+
+[[noreturn]] void usage(const char* why) {
+    std::fprintf(stderr,
+                 "diffusion_bench: %s\nusage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] "
+                 "[--iters 10] [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--channels-last] [--no-warmup] "
+                 "[--full] [--label NAME]\n",
+                 why);
+    std::exit(2);
+}
+
+Args parse(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        const std::string k = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) usage(("missing value for " + k).c_str());
+            return argv[++i];
+        };
+        if (k == "--device") a.device = value();
+        else if (k == "--size") a.size = std::stoi(value());
+        else if (k == "--steps") a.steps = std::stoi(value());
+        else if (k == "--iters") a.iters = std::stoi(value());
+        else if (k == "--scheduler") a.scheduler = value();
+        else if (k == "--label") a.label = value();
+        else if (k == "--no-half") a.half = false;
+        else if (k == "--no-graphs") a.graphs = false;
+        else if (k == "--channels-last") a.channelsLast = true;
+        else if (k == "--no-warmup") a.warmup = false;
+        else if (k == "--full") a.full = true;
+        else usage(("unknown option " + k).c_str());
+    }
+    if (a.size < 64 || a.size % 64 || a.steps < 1 || a.iters < 1) usage("--size a multiple of 64, --steps and --iters >= 1");
+    return a;
+}
+
+double ms(Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// Weights of a trained network's scale, so activations stay in fp16's range as real ones do:
+// matrices and kernels N(0, 1/fan_in) scaled by 0.5, norms' gains 1, biases 0, embeddings N(0, 0.02).
+void randomWeights(torch::nn::Module& module) {
+    torch::NoGradGuard noGrad;
+    for (const auto& item : module.named_parameters()) {
+        torch::Tensor p = item.value();
+        const std::string& name = item.key();
+        if (p.dim() >= 2 && name.find("embedding") != std::string::npos)
+            p.normal_(0.0, 0.02);
+        else if (p.dim() >= 2)
+            p.normal_(0.0, 0.5 / std::sqrt(static_cast<double>(p.numel() / p.size(0))));
+        else if (name.find("norm") != std::string::npos && name.size() > 6 &&
+                 name.compare(name.size() - 6, 6, "weight") == 0)
+            p.fill_(1.0);
+        else
+            p.zero_();
+    }
+}
+
+int64_t parameterBytes(torch::nn::Module& module) {
+    int64_t bytes = 0;
+    for (const auto& p : module.parameters()) bytes += p.numel() * p.element_size();
+    return bytes;
+}
+
+void sync(bool cuda) {
+    if (cuda) cuda::synchronize();
+}
+
+// `body` once for warming, then `iters` times; the median in ms, each run ended by a device sync.
+double timeMedian(bool cuda, int iters, const std::function<void()>& body) {
+    body();
+    sync(cuda);
+    std::vector<double> times;
+    for (int i = 0; i < iters; ++i) {
+        const auto start = Clock::now();
+        body();
+        sync(cuda);
+        times.push_back(ms(Clock::now() - start));
+    }
+    return median(times);
+}
+
+// A photo of the working size with smooth colours and a centred mask over a quarter of it.
+PromptFillRequest makeRequest(const Args& a) {
+    PromptFillRequest request;
+    cv::Mat small(4, 4, CV_8UC3);
+    cv::randu(small, cv::Scalar::all(30), cv::Scalar::all(220));
+    cv::resize(small, request.bgr, cv::Size(a.size, a.size), 0, 0, cv::INTER_CUBIC);
+    request.mask = cv::Mat::zeros(request.bgr.size(), CV_8UC1);
+    request.mask(cv::Rect(a.size / 4, a.size / 4, a.size / 2, a.size / 2)).setTo(255);
+    request.settings.prompt = "a photo of a cat";
+    request.settings.steps = a.steps;
+    request.settings.scheduler = a.scheduler;
+    request.settings.workingShortSide = a.size;  // the work crop is the whole photo at this size
+    return request;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const Args a = parse(argc, argv);
+    const bool cuda = a.device == "cuda" || (a.device == "auto" && cuda::available());
+    if (cuda && !cuda::available()) {
+        std::fprintf(stderr, "diffusion_bench: --device cuda, but libtorch sees no GPU\n");
+        return 1;
+    }
+    DiffusionSpeedSwitches switches;
+    switches.half = a.half;
+    switches.cudaGraphs = a.graphs;
+    switches.channelsLast = a.channelsLast;
+    const DiffusionLoadOptions options = diffusionLoadOptions(cuda, switches);
+    const std::string precision = options.dtype == torch::kHalf ? "fp16" : "fp32";
+    const std::string label =
+        !a.label.empty() ? a.label
+                         : (cuda ? "cuda-" + precision + (options.cudaGraphs ? "-graphs" : "") +
+                                       (options.channelsLast ? "-nhwc" : "")
+                                 : "cpu-fp32");
+    const std::string deviceName = cuda ? cuda::properties().name : "CPU, " + std::to_string(at::get_num_threads()) + " threads";
+    torch::manual_seed(1);
+
+    // The networks of the published configs, made on the device in its dtype.
+    const auto build = Clock::now();
+    const auto tensorOptions = torch::TensorOptions().device(options.device).dtype(options.dtype);
+    auto text = std::make_shared<ClipTextModel>(ClipTextConfig{}, tensorOptions);
+    auto unet = std::make_shared<UNet>(UNetConfig{}, tensorOptions);
+    auto vae = std::make_shared<Vae>(VaeConfig{}, tensorOptions);
+    randomWeights(*text);
+    randomWeights(*unet);
+    randomWeights(*vae);
+    const double weightsMb = (parameterBytes(*text) + parameterBytes(*unet) + parameterBytes(*vae)) / 1048576.0;
+    std::unique_ptr<DiffusionModels> models = makeDiffusionModels(text, unet, vae, options);
+    sync(cuda);
+    const double buildMs = ms(Clock::now() - build);
+    const ClipTokenizer tokenizer = ClipTokenizer::fromFolder(PM_CLIP_SUBSET_DIR);
+    std::printf("{\"what\":\"setup\",\"impl\":\"%s\",\"device\":\"%s\",\"weights_mb\":%.0f,\"build_ms\":%.0f}\n",
+                label.c_str(), deviceName.c_str(), weightsMb, buildMs);
+    std::fflush(stdout);
+
+    torch::NoGradGuard noGrad;
+    const int64_t latent = a.size / 8;
+    const torch::Tensor ids = torch::tensor(tokenizer.encodePadded("a photo of a cat", models->maxTokens()))
+                                  .view({1, -1});
+    const torch::Tensor context = torch::cat({models->encodeText(ids), models->encodeText(ids)}).to(options.dtype);
+    const torch::Tensor unetInput = torch::randn({2, 9, latent, latent}).to(options.device, options.dtype);
+    const torch::Tensor timestep = torch::tensor(int64_t{501}).to(options.device);
+
+    std::map<std::string, double> row;  // for the table
+    if (!cuda && !a.full) {
+        // The CPU: one guided step, then what the request's steps would take (the UNet dominates).
+        const int iters = std::min(a.iters, 3);
+        const double step = timeMedian(false, iters, [&] { models->predictNoise(unetInput, timestep, context); });
+        std::printf("{\"what\":\"unet_step\",\"impl\":\"%s\",\"device\":\"%s\",\"size\":%d,\"batch\":2,\"step_ms\":%.1f,"
+                    "\"iters\":%d,\"estimate_%d_steps_s\":%.1f}\n",
+                    label.c_str(), deviceName.c_str(), a.size, step, iters, a.steps, step * a.steps / 1000.0);
+        std::printf("\n== %s, %s, %d² ==\nUNet step (batch 2, CFG): %.0f ms; %d steps ≈ %.0f s plus the VAE\n",
+                    label.c_str(), deviceName.c_str(), a.size, step, a.steps, step * a.steps / 1000.0);
+        return 0;
+    }
+
+    // The request as the engine runs it: warm-up at start (the engine's preparePromptFill), then requests.
+    const PromptFillRequest request = makeRequest(a);
+    if (cuda) cuda::resetPeakAllocated();
+    double warmupMs = 0;
+    if (a.warmup) {
+        const auto start = Clock::now();
+        warmUpPromptFill(*models, tokenizer, false, {cv::Size(a.size, a.size)});
+        sync(cuda);
+        warmupMs = ms(Clock::now() - start);
+    }
+    std::vector<double> runs;
+    const int requests = cuda ? a.iters + 1 : std::min(a.iters, 2);
+    for (int i = 0; i < requests; ++i) {
+        const auto start = Clock::now();
+        const PromptFillResult result = runPromptFill(*models, tokenizer, false, request, nullptr);
+        sync(cuda);
+        runs.push_back(ms(Clock::now() - start));
+        if (result.images.size() != 1 || result.images[0].size() != request.bgr.size()) {
+            std::fprintf(stderr, "diffusion_bench: the fill returned no picture of the photo's size\n");
+            return 1;
+        }
+    }
+    const double first = runs.front();
+    const double steady = median(std::vector<double>(runs.begin() + (runs.size() > 1 ? 1 : 0), runs.end()));
+    const double peakMb = cuda ? cuda::peakAllocatedBytes() / 1048576.0 : 0.0;
+    // What the card has in use (driver view): the tensors plus the allocator's cached blocks, the
+    // CUDA graphs' private pools, cuDNN/cuBLAS workspaces and the CUDA context.
+    const double deviceUsedMb =
+        cuda ? (cuda::properties().totalMemoryBytes - cuda::freeMemoryBytes()) / 1048576.0 : 0.0;
+    const int64_t replayed = replayedGraphSteps(*models);
+    std::printf("{\"what\":\"end_to_end\",\"impl\":\"%s\",\"device\":\"%s\",\"size\":%d,\"steps\":%d,\"scheduler\":\"%s\","
+                "\"warmup_ms\":%.1f,\"first_ms\":%.1f,\"median_ms\":%.1f,\"first_over_steady\":%.3f,\"requests\":%d,"
+                "\"peak_mb\":%.0f,\"device_used_mb\":%.0f,\"weights_mb\":%.0f,\"graph_steps\":%lld}\n",
+                label.c_str(), deviceName.c_str(), a.size, a.steps, a.scheduler.c_str(), warmupMs, first, steady,
+                first / steady, requests, peakMb, deviceUsedMb, weightsMb, static_cast<long long>(replayed));
+    std::fflush(stdout);
+
+    // Each stage alone, synchronised (the request itself never waits between stages), with cuDNN's
+    // choices of the request (the pipeline autotunes on the GPU).
+    if (cuda) at::globalContext().setBenchmarkCuDNN(true);
+    const torch::Tensor image = (torch::rand({1, 3, a.size, a.size}) * 2 - 1).to(options.device, options.dtype);
+    torch::Tensor latents;
+    const int iters = cuda ? a.iters : 1;
+    row["text"] = timeMedian(cuda, iters, [&] { models->encodeText(ids); });
+    row["vae_enc"] = timeMedian(cuda, iters, [&] { latents = models->encodeImage(image); });
+    row["unet_step"] = timeMedian(cuda, iters, [&] { models->predictNoise(unetInput, timestep, context); });
+    row["vae_dec"] = timeMedian(cuda, iters, [&] { models->decodeLatents(latents); });
+    std::printf("{\"what\":\"stages\",\"impl\":\"%s\",\"device\":\"%s\",\"size\":%d,\"text_ms\":%.2f,\"vae_encode_ms\":%.2f,"
+                "\"unet_step_ms\":%.2f,\"vae_decode_ms\":%.2f,\"unet_steps_ms\":%.1f}\n",
+                label.c_str(), deviceName.c_str(), a.size, row["text"], row["vae_enc"], row["unet_step"], row["vae_dec"],
+                row["unet_step"] * a.steps);
+
+    std::printf("\n== prompt fill, %s on %s, %d², %d steps (%s), CFG batch 2 ==\n", label.c_str(), deviceName.c_str(),
+                a.size, a.steps, a.scheduler.c_str());
+    std::printf("%-28s %10s\n", "", "ms");
+    std::printf("%-28s %10.1f\n", "warm-up at start", warmupMs);
+    std::printf("%-28s %10.1f\n", "first request", first);
+    std::printf("%-28s %10.1f\n", "steady median", steady);
+    std::printf("%-28s %10.2fx\n", "first / steady", first / steady);
+    std::printf("%-28s %10.2f\n", "text encode (1 prompt)", row["text"]);
+    std::printf("%-28s %10.2f\n", "VAE encode", row["vae_enc"]);
+    std::printf("%-28s %10.2f\n", "UNet step", row["unet_step"]);
+    std::printf("%-28s %10.2f\n", "VAE decode", row["vae_dec"]);
+    if (cuda) {
+        std::printf("%-28s %10.0f MB (weights %.0f MB)\n", "peak GPU memory (tensors)", peakMb, weightsMb);
+        std::printf("%-28s %10.0f MB\n", "GPU memory in use (driver)", deviceUsedMb);
+    }
+    std::printf("%-28s %10lld\n", "UNet steps from CUDA graphs", static_cast<long long>(replayed));
+    return 0;
+}

@@ -1,0 +1,30 @@
+"""The JSON lines of diffusion_bench runs as one table: end to end, per stage, GPU memory, against
+issue 18's targets (512², 30 steps: <= 800 ms, first <= 1.1x steady, <= 4 GB)."""
+import json
+import sys
+
+rows = [json.loads(line) for path in sys.argv[1:] for line in open(path) if line.startswith("{")]
+end = {r["impl"]: r for r in rows if r.get("what") == "end_to_end"}
+stages = {r["impl"]: r for r in rows if r.get("what") == "stages"}
+cpu = [r for r in rows if r.get("what") == "unet_step"]
+
+header = ["impl", "size", "steps", "warm-up", "first", "steady", "first/steady", "text", "VAE enc",
+          "UNet step", "VAE dec", "peak MB", "in use MB", "graph steps"]
+print(" | ".join(header))
+print(" | ".join("---" for _ in header))
+for impl, r in end.items():
+    s = stages.get(impl, {})
+    cell = lambda key, fmt="{:.1f}": fmt.format(s[key]) if key in s else "-"
+    print(" | ".join([impl, f"{r['size']}²", str(r["steps"]), f"{r['warmup_ms']:.0f}", f"{r['first_ms']:.1f}",
+                      f"{r['median_ms']:.1f}", f"{r['first_over_steady']:.2f}x", cell("text_ms", "{:.2f}"),
+                      cell("vae_encode_ms"), cell("unet_step_ms", "{:.2f}"), cell("vae_decode_ms"),
+                      f"{r['peak_mb']:.0f}", f"{r.get('device_used_mb', 0):.0f}", str(r["graph_steps"])]))
+for r in cpu:
+    print(f"{r['impl']} on {r['device']}: UNet step (CFG batch 2) at {r['size']}² {r['step_ms']:.0f} ms")
+fast = end.get("cuda-fp16-graphs")
+if fast:
+    ok = lambda cond: "met" if cond else "NOT met"
+    print(f"\ntargets (cuda-fp16-graphs, {fast['device']}): end to end {fast['median_ms']:.0f} ms <= 800: "
+          f"{ok(fast['median_ms'] <= 800)}; first/steady {fast['first_over_steady']:.2f} <= 1.1: "
+          f"{ok(fast['first_over_steady'] <= 1.1)}; peak {fast['peak_mb']:.0f} MB of tensors, "
+          f"{fast.get('device_used_mb', 0):.0f} MB in use on the card <= 4096: {ok(fast.get('device_used_mb', 1e9) <= 4096)}")

@@ -1,0 +1,160 @@
+#include "core/engine/diffusion/models/device_models.h"
+
+#include <map>
+#include <vector>
+
+#include "core/common/error.h"
+#include "core/engine/cuda_support.h"
+
+namespace pm::engine::diffusion {
+
+DiffusionLoadOptions diffusionLoadOptions(bool cuda, const DiffusionSpeedSwitches& switches) {
+    DiffusionLoadOptions options;
+    if (!cuda) return options;  // fp32, eager, NCHW
+    options.device = torch::Device(torch::kCUDA);
+    options.dtype = switches.half ? torch::kHalf : torch::kFloat32;
+    options.cudaGraphs = switches.cudaGraphs;
+    options.channelsLast = switches.channelsLast;
+    return options;
+}
+
+void toChannelsLast(torch::nn::Module& module) {
+    torch::NoGradGuard noGrad;
+    // set_data keeps the parameter's TensorImpl, which the layers hold as members too.
+    for (auto& p : module.parameters())
+        if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+}
+
+namespace {
+
+// One UNet input shape's captured step: the graph reads and writes these tensors only.
+struct StepGraph {
+    torch::Tensor input, timestep, context, output;
+    cuda::Graph graph;
+    bool warmed = false;  ///< ran eagerly once (cuDNN's choices, the allocator's blocks)
+    bool failed = false;  ///< capture did not work: this shape stays eager
+};
+
+class DeviceDiffusionModels final : public DiffusionModels {
+public:
+    DeviceDiffusionModels(std::shared_ptr<ClipTextModel> text, std::shared_ptr<UNet> unet,
+                          std::shared_ptr<Vae> vae, const DiffusionLoadOptions& options)
+        : text_(std::move(text)), unet_(std::move(unet)), vae_(std::move(vae)), options_(options) {
+        const bool cuda = options_.device.is_cuda();
+        options_.channelsLast = options_.channelsLast && cuda;
+        options_.cudaGraphs = options_.cudaGraphs && cuda && cuda::Graph::supported();
+        if (options_.channelsLast) {
+            toChannelsLast(*unet_);
+            toChannelsLast(*vae_);
+        }
+    }
+
+    torch::Tensor encodeText(const torch::Tensor& ids) override {
+        torch::NoGradGuard noGrad;
+        // Checked on the host, where the tokenizer made them: no device round trip.
+        const torch::Tensor onHost = ids.to(torch::kCPU, torch::kLong);
+        const int64_t vocab = text_->config().vocabSize;
+        if (onHost.numel() > 0 && (onHost.min().item<int64_t>() < 0 || onHost.max().item<int64_t>() >= vocab))
+            throw Error("token ids outside the text encoder's " + std::to_string(vocab) + "-token vocabulary");
+        return text_->forward(onHost.to(options_.device));
+    }
+
+    torch::Tensor predictNoise(const torch::Tensor& input, const torch::Tensor& timestep,
+                               const torch::Tensor& context) override {
+        torch::NoGradGuard noGrad;
+        if (!options_.cudaGraphs) return unet_->forward(image(input), timestep, onDevice(context));
+        std::vector<int64_t> key = input.sizes().vec();
+        key.insert(key.end(), context.sizes().begin(), context.sizes().end());
+        key.push_back(timestep.numel());
+        std::unique_ptr<StepGraph>& step = graphs_[key];
+        if (!step) step = std::make_unique<StepGraph>();
+        if (step->failed || !step->warmed) {
+            step->warmed = true;
+            return unet_->forward(image(input), timestep, onDevice(context));
+        }
+        if (!step->graph.captured()) {
+            step->input = image(input).clone(at::MemoryFormat::Preserve);
+            step->timestep = timestep.to(options_.device).clone();
+            step->context = onDevice(context).clone();
+            StepGraph* s = step.get();
+            const bool captured = s->graph.capture([this, s] {
+                torch::NoGradGuard inCapture;  // thread-local, and capture runs on this thread
+                s->output = unet_->forward(s->input, s->timestep, s->context);
+            });
+            if (!captured) {
+                s->failed = true;
+                s->input = s->timestep = s->context = s->output = torch::Tensor();
+                return unet_->forward(image(input), timestep, onDevice(context));
+            }
+        } else {
+            step->input.copy_(input);
+            step->timestep.copy_(timestep);
+            step->context.copy_(context);
+        }
+        step->graph.replay();
+        ++replayed_;
+        return step->output.clone();  // the next replay overwrites the graph's output
+    }
+
+    torch::Tensor encodeImage(const torch::Tensor& image) override {
+        torch::NoGradGuard noGrad;
+        return vae_->encodeMean(this->image(image)) * scalingFactor();
+    }
+
+    torch::Tensor decodeLatents(const torch::Tensor& latents) override {
+        torch::NoGradGuard noGrad;
+        const torch::Tensor decoded = vae_->decode(image(latents) / scalingFactor());
+        if (options_.dtype == torch::kFloat32) return decoded;
+        // The one host sync of the decode, which the picture's copy to the host needs anyway.
+        if (torch::isfinite(decoded).all().item<bool>()) return decoded;
+        // fp16 overflowed: the decoder once more in fp32 (its weights converted for this call).
+        vae_->to(torch::kFloat32);
+        torch::Tensor again;
+        try {
+            again = vae_->decode(latents.to(options_.device, torch::kFloat32) / scalingFactor());
+        } catch (...) {
+            vae_->to(options_.dtype);
+            throw;
+        }
+        vae_->to(options_.dtype);
+        return again;
+    }
+
+    double scalingFactor() const override { return vae_->config().scalingFactor; }
+    int maxTokens() const override { return text_->config().maxPositionEmbeddings; }
+    torch::Device device() const override { return options_.device; }
+    torch::Dtype dtype() const override { return options_.dtype; }
+
+    int64_t replayed() const { return replayed_; }
+
+private:
+    torch::Tensor onDevice(const torch::Tensor& t) const { return t.to(options_.device, options_.dtype); }
+    // A [B,C,H,W] input in the convolutions' layout.
+    torch::Tensor image(const torch::Tensor& t) const {
+        const torch::Tensor moved = onDevice(t);
+        return options_.channelsLast ? moved.contiguous(at::MemoryFormat::ChannelsLast) : moved;
+    }
+
+    std::shared_ptr<ClipTextModel> text_;
+    std::shared_ptr<UNet> unet_;
+    std::shared_ptr<Vae> vae_;
+    DiffusionLoadOptions options_;
+    std::map<std::vector<int64_t>, std::unique_ptr<StepGraph>> graphs_;
+    int64_t replayed_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<DiffusionModels> makeDiffusionModels(std::shared_ptr<ClipTextModel> text,
+                                                     std::shared_ptr<UNet> unet,
+                                                     std::shared_ptr<Vae> vae,
+                                                     const DiffusionLoadOptions& options) {
+    return std::make_unique<DeviceDiffusionModels>(std::move(text), std::move(unet), std::move(vae), options);
+}
+
+int64_t replayedGraphSteps(const DiffusionModels& models) {
+    const auto* device = dynamic_cast<const DeviceDiffusionModels*>(&models);
+    return device ? device->replayed() : 0;
+}
+
+}  // namespace pm::engine::diffusion
