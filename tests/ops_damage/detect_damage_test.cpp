@@ -95,9 +95,12 @@ TEST(DetectDamage, FindsSyntheticDamageOverRealFadedPhotos) {
     // Measured 0.927 recall at 0.867 precision before issue 13; the rules that keep clean photos
     // and faces untouched (picture-edge share, damage-toned networks, no relaxed bar for deep dark
     // lines) cost this painter's smooth curves over busy photos: now 0.50 at 0.76. These floors
-    // only keep that; the real-scan figures are in real_scan_damage_test.cpp.
+    // only keep that; the real-scan figures are in real_scan_damage_test.cpp. 0.477 -> 0.448 when
+    // faint mid-length lines 4-5 px wide stopped counting (detect_damage.cpp kMidLineMaxScale):
+    // this painter's wide smooth curves look like the streaks of cloud and sky that were filled on
+    // kodim03 and faded_e at half size; a clean photo comes first.
     EXPECT_GE(precision, 0.7);
-    EXPECT_GE(scratchRecall, 0.45);
+    EXPECT_GE(scratchRecall, 0.43);
 }
 
 TEST(DetectDamage, LeavesBrickMortarMostlyAlone) {

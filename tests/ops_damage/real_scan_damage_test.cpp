@@ -41,9 +41,10 @@ constexpr RecallFloor kRecallFloors[] = {
     {"scratched_c", 1.0, 0.8},
     {"scratched_a", 2.0, 0.75},
     {"scratched_c", 2.0, 0.65},
-    // At half size (248 px, looked at doubled) the torn strip is a pixel wide and no longer
-    // paper-white: only the cracks are found (0.165 at 0.85 precision).
-    {"scratched_a", 0.5, 0.15}};
+    // At half size (248 px, looked at doubled) the torn strip is a pixel or two wide and no
+    // longer paper-white near the corners, so it reaches neither: found since a long strip
+    // hugging one side counts (0.476 at 0.93 precision; 0.163 at 0.85 before).
+    {"scratched_a", 0.5, 0.4}};
 constexpr double kMinPrecision = 0.7;
 // crack_synth.h on the faded photos: line recall 0.165, dust 0.16, precision 0.82 (mean of six;
 // 0.22, 0.21, 0.71 before content_lines.h kept picture edges out).
@@ -241,6 +242,29 @@ TEST(RealScanDamage, FindsTheCreaseOfScratchedCThatRunsIntoThePrintsFrame) {
     }
 }
 
+// The same strip at half size: it narrows to a pixel or two and is no longer paper-white near the
+// corners, so none of its pieces reaches a second side. Before a long strip hugging one side
+// counted: none of it found (0.57 now, within 1 px).
+TEST(RealScanDamage, FindsTheTornLeftEdgeOfScratchedAAtHalfSize) {
+    PM_REQUIRE_TESTDATA();
+    cv::Mat bgr = load("old-photos/scratched_a.png");
+    cv::resize(bgr, bgr, {}, 0.5, 0.5, cv::INTER_AREA);
+    pm::engine::LocalJobContext ctx;
+    cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
+    cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));  // 1 px
+    int checked = 0;
+    for (const auto& shape : pm::bench::loadReferenceShapes(
+             std::string(PM_SOURCE_DIR) + "/bench/damage/reference/scratched_a.txt", bgr.size())) {
+        if (shape.text.rfind("poly 0 50 ", 0) != 0) continue;
+        ++checked;
+        const double found = static_cast<double>(cv::countNonZero(shape.mask & mask)) /
+                             cv::countNonZero(shape.mask);
+        std::cout << "[ damage   ] left torn edge at half size: " << found << " found\n";
+        EXPECT_GE(found, 0.5);  // 0.57
+    }
+    EXPECT_EQ(checked, 1) << "the reference should hold the left torn edge";
+}
+
 // A white patch of picture near a corner is not a torn corner unless it touches both sides: the
 // flag's star at astronaut's top left lies a pixel inside the border (taken for a torn corner while
 // torn_edges.cpp allowed that gap for small patches too).
@@ -295,6 +319,28 @@ TEST(RealScanDamage, CleanPhotosBarelyChange) {
         std::cout << "[ damage   ] " << fs::path(path).filename().string() << ": "
                   << 100 * share << "% changed\n";
         EXPECT_LE(share, kGoalChange) << path;
+    }
+}
+
+// A small scan of a clean photo (every clean photo at half size: 128-480 px) must not change more
+// than a large one, and never inside a face. Before: brick 1.02% (mortar joints beside its left
+// and right sides, which touch the bottom, filled as broken corners), faded_e 0.96% and kodim03
+// 0.59% (streaks of sky and cloud 4-5 px wide taken for cracks).
+TEST(RealScanDamage, CleanPhotosAtHalfSizeBarelyChange) {
+    PM_REQUIRE_TESTDATA();
+    auto photos = pm::test::testdataFiles("photos");
+    ASSERT_FALSE(photos.empty());
+    for (const auto& path : pm::test::testdataFiles("old-photos"))
+        if (fs::path(path).filename().string().rfind("faded_", 0) == 0) photos.push_back(path);
+    for (const auto& path : photos) {
+        cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        cv::resize(bgr, bgr, {}, 0.5, 0.5, cv::INTER_AREA);
+        const cv::Mat changed = changedByScratchesStep(bgr);
+        const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+        std::cout << "[ damage   ] " << fs::path(path).filename().string() << " at half size: "
+                  << 100 * share << "% changed\n";
+        EXPECT_LE(share, kGoalChange) << path;
+        EXPECT_EQ(cv::countNonZero(changed & faceBoxes(bgr)), 0) << path << ": a face changed";
     }
 }
 

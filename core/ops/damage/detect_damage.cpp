@@ -36,6 +36,15 @@ constexpr double kTrustedLengthFactor = 2.0;
 // A line shorter than kTrustedLengthFactor x minLength whose mean ridge sigma (px) is above this is
 // a blob, not a scratch (3-4 px wide and under ten times as long).
 constexpr double kShortLineMaxScale = 1.3;
+// Up to kMidLineFactor x minLength a line may be a little wider, but a faint streak 4-5 px wide
+// (mean sigma 1.9-2.0: a light fold of cloud on kodim03, a gap of sky at faded_e's edge, both at
+// half size, standing out 25-55 grey levels) is still picture. Real cracks of that length on the
+// scans at 0.5-2x: mean sigma 1.0-1.54; a wide crack down to the paper (crack_synth.h's 4-5 px
+// cracks: 108-161 levels) stands out far more, and a grime-filled one is darker than nearly all
+// of the photo (kDeepDarkFraction).
+constexpr double kMidLineFactor = 4.0;
+constexpr double kMidLineMaxScale = 1.7;
+constexpr double kWideCrackContrast = 100.0;
 constexpr int kMaxSpeckArea = 60;
 constexpr int kMaxSpeckSide = 10;
 constexpr int kSpeckBackgroundWindow = 11;
@@ -351,6 +360,10 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
         // reflection (faded_e: mean sigma 1.4-2.4). Short scratches and hairlines on the scans
         // are a pixel or two wide (sigma 1.0-1.2); a wide crack is long.
         if (!trusted && st.scale > kShortLineMaxScale * length) continue;
+        const bool deepDarkLine = 2 * st.deepDark >= st.length;
+        if (length < kMidLineFactor * params.minLength && st.scale > kMidLineMaxScale * length &&
+            st.contrast < kWideCrackContrast * length && !deepDarkLine)
+            continue;
         // A network (brick mortar, a grille, crazed varnish) is far longer than its bounding box is
         // wide and high; a crack, even a curved one, is not.
         const cv::Rect box = boxOf(stats, i);
@@ -360,8 +373,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
         // Inside a face only an unmistakable line counts: long and strong along most of it.
         if (face && (length < kFaceFeatureLength * face->width || strongShare < kFaceStrongShare))
             continue;
-        const double maxLines =
-            2 * st.deepDark >= st.length ? kDeepDarkMaxLinesPerWindow : kMaxLinesPerWindow;
+        const double maxLines = deepDarkLine ? kDeepDarkMaxLinesPerWindow : kMaxLinesPerWindow;
         const bool accepted =
             otherLines <= maxLines && strongShare >= (trusted ? kMinStrongShare : 0.6);
         if (accepted) keep[i] = 255;

@@ -23,7 +23,9 @@
 //     31x31 median of |luma - blur|), weak above half that.
 //  5. Components (pieces up to 9 px apart joined) must be >= minLength long, hold strong pixels
 //     (>= 25% when >= 2 x minLength long, else 60%, and then be thin: mean sigma <= 1.3, as
-//     a short wide bright ridge is a blob of picture: sky between leaves, a glove), not sit in
+//     a short wide bright ridge is a blob of picture: sky between leaves, a glove; under 4 x
+//     minLength mean sigma <= 1.7 unless it stands out 100 levels or is deep dark: a faint
+//     streak of cloud or sky on a small scan), not sit in
 //     texture (the other ridges in a 41
 //     px window add up to <= 2 lines as strong as this one), not form a network (length <= 1.8 x
 //     (box width + height): brick mortar, grilles), and inside a detected face be longer than 0.4 x
@@ -46,8 +48,8 @@
 //  the
 //     fill also covers the soft edges.
 //  8. Torn and broken corners: paper-white, colourless patches touching two sides of the image
-//     near a corner, within 8% of the shorter side and much lighter than the picture inside
-//     (torn_edges.h).
+//     near a corner (or long strips hugging one side), within 8% of the shorter side, starting
+//     at the border and much lighter than the picture inside (torn_edges.h).
 // Never harming a photo comes first (issue 13): lines and specks in a window busy with picture
 // edges (> 30% edge pixels: spokes, gravel, fabric) are left alone, as are networks of
 // damage-toned ridges (lattices, mortar) and, inside a detected face (face_guard.h), anything

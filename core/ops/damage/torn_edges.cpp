@@ -32,6 +32,11 @@ constexpr double kLongStrip = 0.5;
 // one strip lie up to this share of the shorter side apart.
 constexpr int kPieceJoin = 5;
 constexpr double kStripJoinShare = 0.03;
+constexpr double kMaxMedianDepth = 0.3;
+// A long strip that reaches no second side (a half-size scan: where the torn strip narrows to a
+// pixel near the corners, it is no longer paper-white there) hugs its side: half its pixels
+// within this share of the shorter side (scratched_a's strip: 4 px of 496 at 1x).
+constexpr double kOneSideMedianDepth = 0.015;
 
 // Depth of each pixel from the nearest image border.
 int depthOf(int x, int y, cv::Size size) {
@@ -68,6 +73,24 @@ bool isIntactBorder(const cv::Mat& patch, const cv::Rect& box) {
     return false;
 }
 
+// Paper broken off at the edge starts at the edge: half its pixels lie within `maxMedianDepth` of
+// the image border (for a patch at a corner kMaxMedianDepth of its box's shorter side: real breaks
+// on scratched_a 0.11-0.14, its long torn strip 0.04). A light band of picture that runs beside a side and reaches the border
+// at one end keeps its distance from the side (brick's mortar joints, a light stripe of grass:
+// 0.4-0.6). A torn strip along a single side (see judgePatch) must hug it closer still.
+bool hugsTheBorder(const cv::Mat& patch, cv::Point offset, double maxMedianDepth, cv::Size size) {
+    std::vector<int> depths;
+    for (int y = 0; y < patch.rows; ++y) {
+        const uchar* p = patch.ptr<uchar>(y);
+        for (int x = 0; x < patch.cols; ++x)
+            if (p[x]) depths.push_back(depthOf(x + offset.x, y + offset.y, size));
+    }
+    if (depths.empty()) return false;
+    auto median = depths.begin() + static_cast<long>(depths.size() / 2);
+    std::nth_element(depths.begin(), median, depths.end());
+    return *median <= maxMedianDepth;
+}
+
 // One candidate patch: `labels` == `label` within the paper. Marks it in `out` when it is a torn
 // edge: touching two sides (within `gap` px), no deeper than `maxDepth`, much lighter than the
 // picture just inside it and not an intact border.
@@ -84,10 +107,12 @@ void judgePatch(const cv::Mat& luma, const cv::Mat& paper, const cv::Mat& labels
         box.width < kLongStrip * size.width && box.height < kLongStrip * size.height)
         return;
     // A broken corner touches two sides; along one side alone a white patch at the border is
-    // as often a flag's stripe, a lattice or a sky as a torn edge.
+    // as often a flag's stripe, a lattice or a sky as a torn edge. A long strip hugging one side
+    // (checked below) is the print's torn edge, whether or not it reaches a corner.
     const bool left = box.x <= gap, top = box.y <= gap, right = box.br().x >= size.width - gap,
                bottom = box.br().y >= size.height - gap;
-    if (!((left || right) && (top || bottom))) return;
+    const bool twoSides = (left || right) && (top || bottom);
+    if (!twoSides && !(longStripsOnly && (left || right || top || bottom))) return;
     // Quick reject: a box reaching deeper than the strip on every side it could belong to.
     const cv::Rect inner(maxDepth + 1, maxDepth + 1, size.width - 2 * maxDepth - 2,
                          size.height - 2 * maxDepth - 2);
@@ -108,6 +133,9 @@ void judgePatch(const cv::Mat& luma, const cv::Mat& paper, const cv::Mat& labels
     const double patchTone = cv::mean(luma(roi), patch)[0];
     const double ringTone = cv::mean(luma(roi), ring)[0];
     if (patchTone - ringTone < kMinStep) return;
+    const double hug = twoSides ? kMaxMedianDepth * std::min(box.width, box.height)
+                                : kOneSideMedianDepth * std::min(size.width, size.height);
+    if (!hugsTheBorder(patch, roi.tl(), hug, size)) return;
     cv::Mat whole = cv::Mat::zeros(size, CV_8UC1);
     patch.copyTo(whole(roi), patch);
     if (isIntactBorder(whole, box)) return;
