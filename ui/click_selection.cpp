@@ -17,7 +17,7 @@ constexpr const char* kSegmentTask = "segment";
 }  // namespace
 
 struct ClickSelection::ModelImage {
-    std::unique_ptr<engine::SegmentImage> image;
+    std::unique_ptr<engine::SegmentImage> image;  // null until a job made it
     quint64 pixelState = 0;
     const engine::InferenceSession* session = nullptr;  // the model that made it (a reload makes another)
 };
@@ -80,13 +80,14 @@ bool ClickSelection::usesModel() const { return !modelName().isEmpty(); }
 
 void ClickSelection::prepareModel() {
     const quint64 state = document_->pixelStateId();
-    if (!usesModel() || modelQueuedState_ == state) return;
+    if (!usesModel() || (modelQueued_ && modelQueuedState_ == state)) return;
     modelQueuedState_ = state;
+    modelQueued_ = true;
     if (!modelImage_) modelImage_ = std::make_shared<ModelImage>();
     engine_->submit(tr("Preparing the selection model"),
                     [holder = modelImage_, pixels = document_->image().clone(), state](engine::JobContext& ctx) {
         engine::InferenceSession* model = ctx.model(kSegmentTask);
-        if (!model || (holder->pixelState == state && holder->session == model)) return;
+        if (!model || (holder->image && holder->pixelState == state && holder->session == model)) return;
         holder->image = model->prepareSegment(image::toBgr8(pixels));
         holder->pixelState = state;
         holder->session = model;
@@ -97,8 +98,9 @@ void ClickSelection::runModel(const sel::SelectionPrompt& prompt) {
     const quint64 state = document_->pixelStateId();
     // The embedding is made once per pixel state: a click right after opening the tool waits for
     // the preparing job (jobs run in order), later clicks only decode.
-    const cv::Mat pixels = modelQueuedState_ == state ? cv::Mat() : document_->image().clone();
+    const cv::Mat pixels = modelQueued_ && modelQueuedState_ == state ? cv::Mat() : document_->image().clone();
     modelQueuedState_ = state;
+    modelQueued_ = true;
     if (!modelImage_) modelImage_ = std::make_shared<ModelImage>();
     const quint64 generation = ++generation_;
     if (running_++ == 0) emit busyChanged(true);
@@ -108,7 +110,7 @@ void ClickSelection::runModel(const sel::SelectionPrompt& prompt) {
                                                               engine::JobContext& ctx) {
         engine::InferenceSession* model = ctx.model(kSegmentTask);
         if (!model) throw Error("the segmentation model is no longer loaded");
-        if (holder->pixelState != state || holder->session != model) {
+        if (!holder->image || holder->pixelState != state || holder->session != model) {
             if (pixels.empty()) throw Error("the photo's embedding was not computed");
             holder->image = model->prepareSegment(image::toBgr8(pixels));
             holder->pixelState = state;
@@ -124,7 +126,7 @@ void ClickSelection::runModel(const sel::SelectionPrompt& prompt) {
         }
         // The built-in selection answers this click; the next one tries the model again, from a
         // fresh embedding.
-        modelQueuedState_ = 0;
+        modelQueued_ = false;
         if (outcome == engine::JobOutcome::Failed) emit modelFailed(message);
         if (--running_ == 0) emit busyChanged(false);
         if (generation != generation_.load()) return;

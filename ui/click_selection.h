@@ -87,7 +87,10 @@ private:
     struct ModelImage;  // the photo's embedding, touched only on the engine's worker
     QPointer<EngineBridge> engine_;
     std::shared_ptr<ModelImage> modelImage_;
-    quint64 modelQueuedState_ = 0;  // pixels whose embedding a queued or finished job computes
+    // The pixels whose embedding a queued or finished job computes (0 is a real state: the photo as
+    // opened), and whether there is one at all.
+    quint64 modelQueuedState_ = 0;
+    bool modelQueued_ = false;
 };
 
 }  // namespace pm::ui

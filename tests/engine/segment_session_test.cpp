@@ -96,13 +96,13 @@ TEST(SegmentModel, AWrongContractIsReportedWhenTheModelLoads) {
 
 TEST(SegmentModel, AnImageModelHasNoSegmentation) {
     test::TempDir dir;
-    test::saveNegativeModel(dir.file("neg.pt"));
+    test::saveFirstChannelModel(dir.file("first.pt"));
     const ModelEntry entry =
         ModelRegistry::parse(R"({"models": [)" +
-                                 test::manifestEntry("neg", "cartoon", "neg.pt", R"({"kind": "image2image"})") + "]}",
+                                 test::manifestEntry("first", "cartoon", "first.pt", R"({"kind": "image2image"})") + "]}",
                              "/")
             .entries()[0];
-    auto session = InferenceSession::load(entry, dir.file("neg.pt"), cpu());
+    auto session = InferenceSession::load(entry, dir.file("first.pt"), cpu());
     EXPECT_THROW(session->prepareSegment(cv::Mat(8, 8, CV_8UC3)), Error);
 }
 

@@ -83,9 +83,11 @@ struct SelectModelFixture : ::testing::Test {
         EXPECT_EQ(canvas.clickSelection()->usesModel(), expectModel);
         canvas.setTool(BrushTool::Select);  // with a model: the embedding starts now
         QSignalSpy applied(canvas.clickSelection(), &ClickSelection::selectionApplied);
+        QSignalSpy failed(canvas.clickSelection(), &ClickSelection::modelFailed);
         QTest::mouseClick(&canvas, Qt::LeftButton, {}, QPoint(100, 140));  // image (200, 280)
         EXPECT_TRUE(waitFor([&] { return applied.count() == 1; }));
         EXPECT_EQ(doc.undoStack()->count(), 1);
+        EXPECT_EQ(failed.count(), 0) << (failed.isEmpty() ? "" : failed.front().front().toString().toStdString());
         const cv::Mat mask = doc.mask().clone();
         doc.undo();
         EXPECT_EQ(cv::countNonZero(doc.mask()), 0) << "undo takes the model's selection out";
