@@ -416,6 +416,10 @@
         <source>Select object</source>
         <translation>选择对象</translation>
     </message>
+    <message>
+        <source>Preparing the selection model</source>
+        <translation>正在准备选区模型</translation>
+    </message>
 </context>
 <context>
     <name>pm::ui::Document</name>
@@ -812,6 +816,50 @@
     <message>
         <source>Fill from a prompt</source>
         <translation>按提示词填充</translation>
+    </message>
+    <message>
+        <source>&amp;Feather Mask…</source>
+        <translation>羽化蒙版(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Feather Mask</source>
+        <translation>羽化蒙版</translation>
+    </message>
+    <message>
+        <source>Soften the mask&apos;s edge over (pixels):</source>
+        <translation>柔化蒙版边缘的宽度(像素):</translation>
+    </message>
+    <message>
+        <source>Scissors</source>
+        <translation>智能剪刀</translation>
+    </message>
+    <message>
+        <source>O</source>
+        <translation>O</translation>
+    </message>
+    <message>
+        <source>Scissors (O): click along an outline, it follows the edges; double-click or click the first point to close it into the mask, Esc to cancel</source>
+        <translation>智能剪刀 (O):沿轮廓点击,路径会贴合边缘;双击或点击第一个点闭合为蒙版,按 Esc 取消</translation>
+    </message>
+    <message>
+        <source>Feather mask</source>
+        <translation>羽化蒙版</translation>
+    </message>
+    <message>
+        <source>Select uses the built-in selection (GrabCut); a segmentation model (Edit &gt; Models…) selects objects better</source>
+        <translation>选择工具使用内置选区(GrabCut);安装分割模型(编辑 &gt; 模型…)可更准确地选择物体</translation>
+    </message>
+    <message>
+        <source>Select uses %1</source>
+        <translation>选择工具使用 %1</translation>
+    </message>
+    <message>
+        <source>Selecting with %1…</source>
+        <translation>正在用 %1 选择…</translation>
+    </message>
+    <message>
+        <source>The segmentation model failed, the built-in selection was used: %1</source>
+        <translation>分割模型出错,已改用内置选区:%1</translation>
     </message>
 </context>
 <context>
@@ -1367,6 +1415,13 @@ Published checksum: %5</source>
     <message>
         <source>Fidelity:</source>
         <translation>保真度：</translation>
+    </message>
+</context>
+<context>
+    <name>pm::ui::ScissorsOutline</name>
+    <message>
+        <source>Scissors selection</source>
+        <translation>智能剪刀选区</translation>
     </message>
 </context>
 <context>

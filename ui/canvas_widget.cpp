@@ -8,6 +8,7 @@
 
 #include "ui/click_selection.h"
 #include "ui/document.h"
+#include "ui/scissors_outline.h"
 
 namespace pm::ui {
 
@@ -18,6 +19,7 @@ const QColor kBackground(48, 48, 50);
 constexpr int kLabelMargin = 10;   // px from the view's (or the split half's) corner
 constexpr int kLabelPadding = 5;   // px around a label's text
 constexpr int kBoxDragMin = 6;     // px the pointer must move before a Select press becomes a box
+constexpr double kCloseOutline = 8;  // px from the first scissors point where a click closes the outline
 
 QFont labelFont(QFont font) {
     font.setBold(true);
@@ -26,7 +28,8 @@ QFont labelFont(QFont font) {
 }  // namespace
 
 CanvasWidget::CanvasWidget(Document* document, QWidget* parent)
-    : QWidget(parent), document_(document), clickSelection_(new ClickSelection(document, this)) {
+    : QWidget(parent), document_(document), clickSelection_(new ClickSelection(document, this)),
+      scissors_(new ScissorsOutline(document, this)) {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
@@ -34,6 +37,7 @@ CanvasWidget::CanvasWidget(Document* document, QWidget* parent)
     setCursor(Qt::CrossCursor);
     connect(document, &Document::imageChanged, this, &CanvasWidget::updateImageRect);
     connect(document, &Document::maskChanged, this, &CanvasWidget::updateImageRect);
+    connect(scissors_, &ScissorsOutline::outlineChanged, this, qOverload<>(&QWidget::update));
     // A new canvas size (extended, or that undone): a fitted view fits the new size.
     connect(document, &Document::sizeChanged, this, [this] {
         if (fitting_) fitToWindow();
@@ -42,6 +46,9 @@ CanvasWidget::CanvasWidget(Document* document, QWidget* parent)
 }
 
 void CanvasWidget::setTool(BrushTool tool) {
+    if (tool != BrushTool::Scissors) scissors_->cancel();  // an outline half drawn is not a selection
+    // The model's image embedding is computed while the user aims the first click.
+    if (tool == BrushTool::Select) clickSelection_->prepareModel();
     tool_ = tool;
     update();
 }
@@ -139,7 +146,9 @@ void CanvasWidget::paintEvent(QPaintEvent* event) {
         painter.setPen(QPen(QColor(255, 255, 255, 230), 1, Qt::DashLine));
         painter.drawRect(boxRect());
     }
-    if (cursorPos_.x() >= 0 && drag_ != Drag::Pan && !spaceHeld_ && !selecting()) {
+    drawScissorsOutline(painter);
+    if (cursorPos_.x() >= 0 && drag_ != Drag::Pan && !spaceHeld_ && !selecting() &&
+        tool_ != BrushTool::Scissors) {
         const double r = brushSize_ / 2 * transform_.zoom();
         painter.setRenderHint(QPainter::Antialiasing);
         painter.setBrush(Qt::NoBrush);
@@ -212,6 +221,30 @@ void CanvasWidget::drawCompareLabels(QPainter& painter) {
     painter.restore();
 }
 
+void CanvasWidget::drawScissorsOutline(QPainter& painter) {
+    if (!scissors_->active()) return;
+    std::vector<cv::Point> points = scissors_->outline();
+    if (cursorPos_.x() >= 0) {
+        const std::vector<cv::Point> preview =
+            scissors_->previewTo(transform_.widgetToImage(cursorPos_).toPoint());
+        points.insert(points.end(), preview.begin(), preview.end());
+    }
+    QPolygonF line;
+    line.reserve(int(points.size()));
+    for (const cv::Point& p : points) line << transform_.imageToWidget(QPointF(p.x + 0.5, p.y + 0.5));
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setBrush(Qt::NoBrush);
+    // Dark under light: the outline shows on bright and dark photos alike.
+    painter.setPen(QPen(QColor(0, 0, 0, 200), 3));
+    painter.drawPolyline(line);
+    painter.setPen(QPen(QColor(255, 255, 80, 240), 1.5));
+    painter.drawPolyline(line);
+    const QPointF first = line.isEmpty() ? QPointF() : line.front();
+    painter.drawEllipse(first, kCloseOutline / 2, kCloseOutline / 2);  // where a click closes it
+    painter.restore();
+}
+
 void CanvasWidget::updateImageRect(const QRect& imageRect) {
     update(transform_.imageToWidget(QRectF(imageRect)).toAlignedRect().adjusted(-2, -2, 2, 2));
 }
@@ -233,6 +266,8 @@ void CanvasWidget::mousePressEvent(QMouseEvent* event) {
         setCursor(Qt::ClosedHandCursor);
     } else if (event->button() == Qt::LeftButton && nearDivider(pos)) {
         drag_ = Drag::Divider;
+    } else if (tool_ == BrushTool::Scissors && document_ && event->button() == Qt::LeftButton) {
+        scissors_->addPoint(transform_.widgetToImage(pos).toPoint(), kCloseOutline / transform_.zoom());
     } else if (selecting() && document_ &&
                (event->button() == Qt::LeftButton || event->button() == Qt::RightButton)) {
         drag_ = Drag::Select;
@@ -270,6 +305,7 @@ void CanvasWidget::mouseMoveEvent(QMouseEvent* event) {
         update();  // the box
         break;
     case Drag::None:
+        if (scissors_->active()) update();  // the live path to the pointer
         setCursor(nearDivider(pos) ? Qt::SplitHCursor
                                    : (spaceHeld_ ? Qt::OpenHandCursor : Qt::CrossCursor));
         break;
@@ -299,6 +335,12 @@ void CanvasWidget::mouseReleaseEvent(QMouseEvent* event) {
     setCursor(spaceHeld_ ? Qt::OpenHandCursor : Qt::CrossCursor);
 }
 
+void CanvasWidget::mouseDoubleClickEvent(QMouseEvent* event) {
+    // The double-click's first press already added its point; the double-click closes the outline.
+    if (tool_ == BrushTool::Scissors && event->button() == Qt::LeftButton) scissors_->close();
+    else mousePressEvent(event);
+}
+
 void CanvasWidget::wheelEvent(QWheelEvent* event) {
     const double notches = event->angleDelta().y() / 120.0;
     if (notches == 0) return;
@@ -316,6 +358,8 @@ void CanvasWidget::keyPressEvent(QKeyEvent* event) {
         setCursor(Qt::OpenHandCursor);
     } else if (event->key() == Qt::Key_Backslash) {
         setShowOriginal(true);
+    } else if (event->key() == Qt::Key_Escape && scissors_->active()) {
+        scissors_->cancel();
     } else {
         QWidget::keyPressEvent(event);
     }

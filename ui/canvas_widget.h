@@ -11,11 +11,14 @@
 namespace pm::ui {
 
 class ClickSelection;
+class ScissorsOutline;
 class Document;
 
 /// Select: a click adds the object under it to the mask (Shift+click or a right click: not this),
 /// a drag draws a box around the object. Wand: a click adds the similar colour (Shift: takes it out).
-enum class BrushTool { Brush, Eraser, Select, Wand };
+/// Scissors: clicks along an outline that snaps to edges; a double-click or a click on the first
+/// point closes it into the mask, Esc drops it.
+enum class BrushTool { Brush, Eraser, Select, Wand, Scissors };
 
 class CanvasWidget : public QWidget {
     Q_OBJECT
@@ -33,6 +36,8 @@ public:
 
     /// Click-to-select on this canvas's document.
     ClickSelection* clickSelection() const { return clickSelection_; }
+    /// Intelligent Scissors on this canvas's document.
+    ScissorsOutline* scissors() const { return scissors_; }
     void setWandSettings(const ops::selection::WandSettings& settings) { wandSettings_ = settings; }
 
     void fitToWindow();
@@ -71,6 +76,7 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void keyReleaseEvent(QKeyEvent* event) override;
@@ -79,6 +85,7 @@ protected:
 private:
     void drawPhoto(QPainter& painter, const QRect& exposed, bool original);
     void drawCompareLabels(QPainter& painter);
+    void drawScissorsOutline(QPainter& painter);
     void updateImageRect(const QRect& imageRect);
     QRect outlineRect(QPointF centre) const;
     bool nearDivider(QPointF pos) const;
@@ -99,6 +106,7 @@ private:
     QRect boxRect() const;  ///< the box being dragged, widget coordinates
 
     ClickSelection* clickSelection_;
+    ScissorsOutline* scissors_;
     ops::selection::WandSettings wandSettings_;
     QPointF selectStart_;
     bool selectNegative_ = false;

@@ -2,11 +2,25 @@
 
 #include <QMetaObject>
 
+#include "core/common/error.h"
+#include "core/engine/inference_session.h"
+#include "core/image/pixel_convert.h"
 #include "ui/document.h"
+#include "ui/engine_bridge.h"
 
 namespace pm::ui {
 
 namespace sel = ops::selection;
+
+namespace {
+constexpr const char* kSegmentTask = "segment";
+}  // namespace
+
+struct ClickSelection::ModelImage {
+    std::unique_ptr<engine::SegmentImage> image;  // null until a job made it
+    quint64 pixelState = 0;
+    const engine::InferenceSession* session = nullptr;  // the model that made it (a reload makes another)
+};
 
 ClickSelection::ClickSelection(Document* document, QObject* parent)
     : QObject(parent), document_(document) {
@@ -32,8 +46,7 @@ void ClickSelection::addClick(QPoint point, bool positive) {
     startSessionIfMaskChanged();
     if (!positive && prompt_.empty()) return;  // "not this" means nothing before anything is selected
     (positive ? prompt_.positive : prompt_.negative).push_back({point.x(), point.y()});
-    const sel::SelectionPrompt prompt = prompt_;
-    run([prompt](const sel::ClickSelector& selector) { return selector.select(prompt); }, false, false);
+    select(prompt_);
 }
 
 void ClickSelection::setBox(QRect box) {
@@ -42,8 +55,83 @@ void ClickSelection::setBox(QRect box) {
     prompt_.box = cv::Rect(box.x(), box.y(), box.width(), box.height()) &
                   cv::Rect(0, 0, document_->image().cols, document_->image().rows);
     if (prompt_.box.empty()) return;
-    const sel::SelectionPrompt prompt = prompt_;
+    select(prompt_);
+}
+
+void ClickSelection::select(const sel::SelectionPrompt& prompt) {
+    if (usesModel()) {
+        runModel(prompt);
+        return;
+    }
     run([prompt](const sel::ClickSelector& selector) { return selector.select(prompt); }, false, false);
+}
+
+void ClickSelection::setEngine(EngineBridge* bridge) { engine_ = bridge; }
+
+QString ClickSelection::modelName() const {
+    if (!engine_ || !engine_->isReady()) return {};
+    for (const engine::ModelStatus& model : engine_->engine().models())
+        if (model.entry.task == kSegmentTask && model.state == engine::ModelState::Verified)
+            return QString::fromStdString(model.entry.name);
+    return {};
+}
+
+bool ClickSelection::usesModel() const { return !modelName().isEmpty(); }
+
+void ClickSelection::prepareModel() {
+    const quint64 state = document_->pixelStateId();
+    if (!usesModel() || (modelQueued_ && modelQueuedState_ == state)) return;
+    modelQueuedState_ = state;
+    modelQueued_ = true;
+    if (!modelImage_) modelImage_ = std::make_shared<ModelImage>();
+    engine_->submit(tr("Preparing the selection model"),
+                    [holder = modelImage_, pixels = document_->image().clone(), state](engine::JobContext& ctx) {
+        engine::InferenceSession* model = ctx.model(kSegmentTask);
+        if (!model || (holder->image && holder->pixelState == state && holder->session == model)) return;
+        holder->image = model->prepareSegment(image::toBgr8(pixels));
+        holder->pixelState = state;
+        holder->session = model;
+    });
+}
+
+void ClickSelection::runModel(const sel::SelectionPrompt& prompt) {
+    const quint64 state = document_->pixelStateId();
+    // The embedding is made once per pixel state: a click right after opening the tool waits for
+    // the preparing job (jobs run in order), later clicks only decode.
+    const cv::Mat pixels = modelQueued_ && modelQueuedState_ == state ? cv::Mat() : document_->image().clone();
+    modelQueuedState_ = state;
+    modelQueued_ = true;
+    if (!modelImage_) modelImage_ = std::make_shared<ModelImage>();
+    const quint64 generation = ++generation_;
+    if (running_++ == 0) emit busyChanged(true);
+    auto result = std::make_shared<cv::Mat>();
+    engine::SegmentPrompt request{prompt.positive, prompt.negative, prompt.box};
+    EngineJob* job = engine_->submit(tr("Select object"), [holder = modelImage_, pixels, state, request, result](
+                                                              engine::JobContext& ctx) {
+        engine::InferenceSession* model = ctx.model(kSegmentTask);
+        if (!model) throw Error("the segmentation model is no longer loaded");
+        if (!holder->image || holder->pixelState != state || holder->session != model) {
+            if (pixels.empty()) throw Error("the photo's embedding was not computed");
+            holder->image = model->prepareSegment(image::toBgr8(pixels));
+            holder->pixelState = state;
+            holder->session = model;
+        }
+        *result = holder->image->select(request);
+    });
+    connect(job, &EngineJob::finished, this, [this, generation, result, state, prompt](engine::JobOutcome outcome,
+                                                                                        const QString& message) {
+        if (outcome == engine::JobOutcome::Done) {
+            finish(generation, *result, false, false, nullptr, state);
+            return;
+        }
+        // The built-in selection answers this click; the next one tries the model again, from a
+        // fresh embedding.
+        modelQueued_ = false;
+        if (outcome == engine::JobOutcome::Failed) emit modelFailed(message);
+        if (--running_ == 0) emit busyChanged(false);
+        if (generation != generation_.load()) return;
+        run([prompt](const sel::ClickSelector& selector) { return selector.select(prompt); }, false, false);
+    });
 }
 
 void ClickSelection::wand(QPoint point, bool subtract, const sel::WandSettings& settings) {

@@ -3,8 +3,13 @@
 // prompt, a worker thread computes the selection (core/ops/selection) and the GUI thread puts it
 // into the document's mask as one undo step per click. A click that arrives while an older one is
 // still computing makes the older result stale: it is dropped, never shown. The magic wand goes
-// the same way.
+// the same way. With an installed and verified segmentation model ("segment" task, e.g.
+// EfficientSAM) and an engine to run it, clicks and boxes go to the model on the engine's worker
+// instead: the photo's embedding is computed once (prepareModel(), when the Select tool is chosen)
+// and each click only decodes; a model that fails falls back to the built-in selection.
 #include <QObject>
+#include <QPointer>
+#include <QString>
 #include <QPoint>
 #include <QRect>
 #include <QThreadPool>
@@ -20,6 +25,7 @@
 namespace pm::ui {
 
 class Document;
+class EngineBridge;
 
 class ClickSelection : public QObject {
     Q_OBJECT
@@ -37,6 +43,16 @@ public:
     /// The next click starts a new selection instead of refining the current one.
     void reset();
 
+    /// Clicks and boxes use the engine's segmentation model when it has a verified one.
+    void setEngine(EngineBridge* bridge);
+    /// Whether clicks go to a segmentation model now (installed, verified, engine ready).
+    bool usesModel() const;
+    /// The model's name, or "" when the built-in selection is used.
+    QString modelName() const;
+    /// Starts computing the photo's embedding in the background, so the first click only decodes.
+    /// Does nothing without a model or when it is computed (or queued) for these pixels already.
+    void prepareModel();
+
     bool isBusy() const { return running_ > 0; }
     const ops::selection::SelectionPrompt& prompt() const { return prompt_; }
     void setSettings(const ops::selection::ClickSelectSettings& settings) { settings_ = settings; }
@@ -45,10 +61,15 @@ signals:
     void busyChanged(bool busy);
     /// A result went into the mask (stale ones never do).
     void selectionApplied();
+    /// The model failed on a click (the built-in selection answered it instead).
+    void modelFailed(const QString& message);
 
 private:
     void startSessionIfMaskChanged();
     void run(std::function<cv::Mat(const ops::selection::ClickSelector&)> work, bool wandSubtract, bool isWand);
+    /// A click or box: to the model when there is one, else the built-in selection.
+    void select(const ops::selection::SelectionPrompt& prompt);
+    void runModel(const ops::selection::SelectionPrompt& prompt);
     void finish(quint64 generation, const cv::Mat& result, bool isWand, bool subtract,
                 std::shared_ptr<const ops::selection::ClickSelector> selector, quint64 pixelState);
 
@@ -62,6 +83,14 @@ private:
     quint64 selectorState_ = 0;
     std::atomic<quint64> generation_{0};  // read by the worker to skip stale clicks
     int running_ = 0;
+
+    struct ModelImage;  // the photo's embedding, touched only on the engine's worker
+    QPointer<EngineBridge> engine_;
+    std::shared_ptr<ModelImage> modelImage_;
+    // The pixels whose embedding a queued or finished job computes (0 is a real state: the photo as
+    // opened), and whether there is one at all.
+    quint64 modelQueuedState_ = 0;
+    bool modelQueued_ = false;
 };
 
 }  // namespace pm::ui

@@ -10,6 +10,7 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
@@ -260,6 +261,16 @@ void MainWindow::createActions() {
     });
     edit->addAction(tr("&Grow Mask"), this, [this] { growMask(+1); });
     edit->addAction(tr("S&hrink Mask"), this, [this] { growMask(-1); });
+    QAction* feather = edit->addAction(tr("&Feather Mask…"), this, [this] {
+        if (!currentDocument() || !currentDocument()->hasMask()) return;
+        bool ok = false;
+        const int pixels = QInputDialog::getInt(this, tr("Feather Mask"), tr("Soften the mask's edge over (pixels):"),
+                                                lastFeather_, 1, 200, 1, &ok);
+        if (!ok) return;
+        lastFeather_ = pixels;
+        featherMask(pixels);
+    });
+    feather->setObjectName("featherMask");
     edit->addSeparator();
     edit->addAction(tr("&Apply"), QKeySequence(tr("Ctrl+Return")), this, &MainWindow::applyCurrentMode);
     edit->addSeparator();
@@ -313,7 +324,11 @@ void MainWindow::createActions() {
     QAction* wand = tools->addAction(tr("Magic Wand"), this, [this] { setTool(int(BrushTool::Wand)); });
     wand->setShortcut(QKeySequence(tr("W")));
     wand->setToolTip(tr("Magic Wand (W): click to add the similar colour to the mask, Shift+click to take it out"));
-    for (QAction* a : {brush, eraser, select, wand}) {
+    QAction* scissors = tools->addAction(tr("Scissors"), this, [this] { setTool(int(BrushTool::Scissors)); });
+    scissors->setShortcut(QKeySequence(tr("O")));
+    scissors->setToolTip(tr("Scissors (O): click along an outline, it follows the edges; double-click or "
+                            "click the first point to close it into the mask, Esc to cancel"));
+    for (QAction* a : {brush, eraser, select, wand, scissors}) {
         a->setCheckable(true);
         group->addAction(a);
     }
@@ -356,10 +371,25 @@ void MainWindow::growMask(int direction) {
                direction > 0 ? tr("Grow mask") : tr("Shrink mask"));
 }
 
+void MainWindow::featherMask(int pixels) {
+    Document* d = currentDocument();
+    if (!d || !d->hasMask() || pixels <= 0) return;
+    d->setMask(ops::selection::featherMask(d->mask(), pixels), tr("Feather mask"));
+}
+
 void MainWindow::setTool(int tool) {
     tool_ = tool;
     for (int i = 0; i < tabs_->count(); ++i)
         static_cast<CanvasWidget*>(tabs_->widget(i))->setTool(BrushTool(tool));
+    // Which selection answers the clicks is worth knowing: a model's edges differ from GrabCut's.
+    if (BrushTool(tool) == BrushTool::Select && currentCanvas()) {
+        const QString model = currentCanvas()->clickSelection()->modelName();
+        statusBar()->showMessage(model.isEmpty()
+                                     ? tr("Select uses the built-in selection (GrabCut); a segmentation model "
+                                          "(Edit > Models…) selects objects better")
+                                     : tr("Select uses %1").arg(model),
+                                 8000);
+    }
 }
 
 void MainWindow::setBrushSize(double diameter) {
@@ -394,9 +424,16 @@ void MainWindow::addDocument(Document* document) {
     canvas->setBrushSize(brushSize_);
     canvas->setTool(BrushTool(tool_));
     canvas->setWandSettings(modePanel_->removeOptions()->wandSettings());
-    connect(canvas->clickSelection(), &ClickSelection::busyChanged, this, [this](bool busy) {
-        if (busy) statusBar()->showMessage(tr("Selecting…"));
+    canvas->clickSelection()->setEngine(bridge_);
+    if (BrushTool(tool_) == BrushTool::Select) canvas->clickSelection()->prepareModel();
+    connect(canvas->clickSelection(), &ClickSelection::busyChanged, this, [this, canvas](bool busy) {
+        const QString model = canvas->clickSelection()->modelName();
+        if (busy) statusBar()->showMessage(model.isEmpty() ? tr("Selecting…") : tr("Selecting with %1…").arg(model));
         else statusBar()->clearMessage();
+    });
+    connect(canvas->clickSelection(), &ClickSelection::modelFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("The segmentation model failed, the built-in selection was used: %1").arg(message),
+                                 10000);
     });
     connect(document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
     connect(document, &Document::pathChanged, this, &MainWindow::updateTitle);

@@ -54,6 +54,9 @@ public:
     void setBrushSize(double diameter);
     /// Grows (direction +1) or shrinks (-1) the current mask by the step set in Remove's options.
     void growMask(int direction);
+    /// Softens the current mask's edge over `pixels` (one undo step): Edit > Feather Mask… asks
+    /// for the width and calls this.
+    void featherMask(int pixels);
 
     /// Asked before a document with unsaved work (changes, or a painted mask not applied) is
     /// closed: its tab, or quitting when it is the only one. Answers Save, Discard or Cancel; tests
@@ -156,6 +159,7 @@ private:
     QAction* redoAction_;
     QAction* splitAction_;
     double brushSize_ = 40;
+    int lastFeather_ = 4;  // Feather Mask… offers the width used last
     int tool_ = 0;
     SavePrompt savePrompt_;
     SaveAllPrompt saveAllPrompt_;

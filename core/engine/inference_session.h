@@ -8,8 +8,10 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/common/error.h"
 #include "core/engine/device.h"
 #include "core/engine/model_registry.h"
+#include "core/engine/segment_image.h"
 
 namespace pm::engine {
 
@@ -89,6 +91,11 @@ public:
     /// Runs the image-to-image contract on CV_8UC3 BGR; returns CV_8UC3 BGR of the same size
     /// (resized to/from fixedSize when the model has one).
     virtual cv::Mat imageToImage(const cv::Mat& bgr) = 0;
+    /// The segment contract: runs the image encoder on CV_8UC3 BGR once and returns what each click
+    /// then decodes. Only "segment" models have it.
+    virtual std::unique_ptr<SegmentImage> prepareSegment(const cv::Mat& /*bgr*/) {
+        throw Error(entry().file + ": not a segmentation model");
+    }
 
     /// Runs the model once at each bucket size so the first user request runs at steady-state
     /// speed.

@@ -107,7 +107,8 @@ std::string lowerHex(const FieldReader& r, const char* key, size_t digits) {
 }
 
 const std::map<std::string, ModelKind> kKinds{{"inpaint", ModelKind::Inpaint},
-                                               {"image2image", ModelKind::ImageToImage}};
+                                               {"image2image", ModelKind::ImageToImage},
+                                               {"segment", ModelKind::Segment}};
 const std::map<std::string, image::ValueRange> kRanges{{"0..1", image::ValueRange::ZeroOne},
                                                        {"-1..1", image::ValueRange::MinusOneOne}};
 const std::map<std::string, image::ChannelOrder> kChannelOrders{

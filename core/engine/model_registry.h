@@ -14,6 +14,13 @@ namespace pm::engine {
 enum class ModelKind {
     Inpaint,       ///< "inpaint": forward(image, mask)
     ImageToImage,  ///< "image2image": forward(image)
+    /// "segment": promptable segmentation as EfficientSAM's TorchScript export has it:
+    /// forward(images [B,3,H,W] 0..1 RGB, points [B,Q,N,2] (x, y) pixels, labels [B,Q,N]: 1 on the
+    /// object, 0 not, 2/3 a box's top-left/bottom-right, -1 padding) -> (mask logits [B,Q,K,H,W],
+    /// predicted IoU [B,Q,K]); when it also exports get_image_embeddings(images) and
+    /// predict_masks(embeddings, points, labels, multimask, input_h, input_w, output_h, output_w),
+    /// the encoder runs once per photo and each click only decodes.
+    Segment,
 };
 
 /// The I/O contract of a TorchScript model, parsed once from the manifest and checked by a dry run

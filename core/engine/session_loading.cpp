@@ -17,6 +17,7 @@
 #include "core/engine/gpu_preparation.h"
 #include "core/engine/graph/fused_ops.h"
 #include "core/engine/nets/network_session.h"
+#include "core/engine/segment_session.h"
 #include "core/engine/torch_errors.h"
 #include "core/engine/torch_session.h"
 
@@ -107,6 +108,11 @@ std::unique_ptr<InferenceSession> loadTorchSession(const ModelEntry& entry, cons
     // A published PyTorch checkpoint: its weights go into PhotoMend's own network definition.
     if (entry.format == "state_dict")
         return nets::loadNetworkSession(entry, path, device, options, checksumVerified);
+    // Promptable segmentation runs per click on a photo's embedding: none of the image models'
+    // GPU preparation (buckets, graphs, fp16) applies.
+    if (entry.contract.kind == ModelKind::Segment)
+        return makeSegmentSession(entry, path, loadModule(path, torch::Device(torch::kCPU)), device,
+                                  checksumVerified);
     // Creating the CUDA context takes a few hundred milliseconds: it overlaps reading and
     // freezing the model on the CPU, and the session's first GPU call waits for it.
     std::future<void> gpuReady;

@@ -100,6 +100,9 @@ TEST(OutlineTrace, PathFollowsTheEdgeAndTheClosedOutlineFillsTheObject) {
         tracer.setAnchor(clicks[i]);
         const std::vector<cv::Point> path = tracer.pathTo(clicks[(i + 1) % clicks.size()]);
         ASSERT_GT(path.size(), 50u);
+        // Anchor first, the clicked point last: an outline is these paths one after the other.
+        EXPECT_LE(cv::norm(path.front() - clicks[i]), 2.0);
+        EXPECT_LE(cv::norm(path.back() - clicks[(i + 1) % clicks.size()]), 2.0);
         for (const cv::Point& p : path) {
             const int distance = std::min({std::abs(p.x - object.x), std::abs(p.x - (object.br().x - 1)),
                                            std::abs(p.y - object.y), std::abs(p.y - (object.br().y - 1))});

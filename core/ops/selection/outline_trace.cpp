@@ -42,7 +42,8 @@ void OutlineTracer::setAnchor(cv::Point point) {
 std::vector<cv::Point> OutlineTracer::pathTo(cv::Point point) const {
     if (!hasAnchor_) return {};
     std::vector<cv::Point> path;
-    tool_->getContour(clampTo(cv::Point(int(point.x * scale_), int(point.y * scale_)), work_), path, true);
+    // backward = false: from the anchor to the point (true lists it from the point back to the anchor).
+    tool_->getContour(clampTo(cv::Point(int(point.x * scale_), int(point.y * scale_)), work_), path, false);
     for (cv::Point& p : path)
         p = clampTo(cv::Point(int(std::lround((p.x + 0.5) / scale_ - 0.5)),
                               int(std::lround((p.y + 0.5) / scale_ - 0.5))), full_);

@@ -1,0 +1,134 @@
+// The "segment" model slot: tiny TorchScript models with EfficientSAM's published contract load
+// through the manifest, are verified by a dry run, and a click on a photo selects the object, with
+// the embedding computed once per photo when the model exports its encoder and decoder.
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "core/common/error.h"
+#include "core/engine/engine.h"
+#include "core/engine/inference_session.h"
+#include "tests/engine/tiny_models.h"
+#include "tests/engine/tiny_segment_models.h"
+#include "tests/support/testdata.h"
+
+namespace pm::engine {
+namespace {
+
+ModelEntry segmentEntry(const std::string& file) {
+    return ModelRegistry::parse(
+               R"({"models": [)" + test::manifestEntry("sam", "segment", file, test::kSegmentContract) + "]}", "/")
+        .entries()[0];
+}
+
+DeviceInfo cpu() { return selectDevice(DevicePreference::Cpu); }
+
+// 1600x1200 (over the 1024 px the model is given, so the coordinates are scaled both ways): a red
+// disk and a blue square on a green ground.
+struct Shapes {
+    cv::Mat photo{1200, 1600, CV_8UC3, cv::Scalar(60, 140, 70)};
+    cv::Mat disk = cv::Mat::zeros(1200, 1600, CV_8UC1), square = cv::Mat::zeros(1200, 1600, CV_8UC1);
+    Shapes() {
+        cv::circle(disk, {500, 600}, 260, 255, cv::FILLED);
+        square(cv::Rect(1000, 400, 400, 400)).setTo(255);
+        photo.setTo(cv::Scalar(40, 50, 200), disk);
+        photo.setTo(cv::Scalar(190, 80, 40), square);
+    }
+};
+
+double iou(const cv::Mat& a, const cv::Mat& b) {
+    return double(cv::countNonZero(a & b)) / std::max(1, cv::countNonZero(a | b));
+}
+
+TEST(SegmentModel, TheManifestNamesTheSegmentKind) {
+    EXPECT_EQ(segmentEntry("sam.pt").contract.kind, ModelKind::Segment);
+}
+
+TEST(SegmentModel, TheShippedManifestOffersEfficientSamsTorchScriptExport) {
+    const auto registry = ModelRegistry::load(std::string(PM_SOURCE_DIR) + "/models/manifest.json", "/nonexistent");
+    const ModelEntry* sam = nullptr;
+    for (const auto& e : registry.entries())
+        if (e.task == "segment") sam = &e;
+    ASSERT_NE(sam, nullptr);
+    EXPECT_EQ(sam->contract.kind, ModelKind::Segment);
+    EXPECT_EQ(sam->format, "torchscript");
+    // The download's last path part is the file, so the model manager can fetch it.
+    EXPECT_EQ(sam->url.substr(sam->url.rfind('/') + 1), sam->file);
+}
+
+TEST(SegmentModel, ASeparableModelEncodesOnceAndEachClickSelectsTheObjectUnderIt) {
+    test::TempDir dir;
+    test::saveSeparableColourSegmenter(dir.file("sam.pt"));
+    auto session = InferenceSession::load(segmentEntry("sam.pt"), dir.file("sam.pt"), cpu());
+    Shapes shapes;
+    auto image = session->prepareSegment(shapes.photo);
+    EXPECT_TRUE(image->separable());
+    EXPECT_EQ(image->size(), shapes.photo.size());
+
+    const cv::Mat onDisk = image->select({{cv::Point(500, 600)}, {}, {}});
+    ASSERT_EQ(onDisk.size(), shapes.photo.size());
+    ASSERT_EQ(onDisk.type(), CV_8UC1);
+    EXPECT_GT(iou(onDisk, shapes.disk), 0.95) << "the best candidate (by IoU), scaled back to the photo";
+    const cv::Mat onSquare = image->select({{cv::Point(1200, 600)}, {}, {}});
+    EXPECT_GT(iou(onSquare, shapes.square), 0.95) << "the click's coordinates reach the model scaled";
+    EXPECT_EQ(cv::countNonZero(image->select({})), 0) << "no click, nothing selected";
+}
+
+TEST(SegmentModel, AModelWithOnlyForwardRunsWholeForEachClick) {
+    test::TempDir dir;
+    test::saveWholeColourSegmenter(dir.file("sam.pt"));
+    auto session = InferenceSession::load(segmentEntry("sam.pt"), dir.file("sam.pt"), cpu());
+    Shapes shapes;
+    auto image = session->prepareSegment(shapes.photo);
+    EXPECT_FALSE(image->separable());
+    EXPECT_GT(iou(image->select({{cv::Point(1200, 600)}, {}, {}}), shapes.square), 0.95);
+}
+
+TEST(SegmentModel, AWrongContractIsReportedWhenTheModelLoads) {
+    test::TempDir dir;
+    test::saveWrongSegmenter(dir.file("sam.pt"));
+    try {
+        InferenceSession::load(segmentEntry("sam.pt"), dir.file("sam.pt"), cpu());
+        FAIL() << "a model answering with one tensor loaded";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("sam.pt: wrong contract"), std::string::npos) << e.what();
+    }
+}
+
+TEST(SegmentModel, AnImageModelHasNoSegmentation) {
+    test::TempDir dir;
+    test::saveFirstChannelModel(dir.file("first.pt"));
+    const ModelEntry entry =
+        ModelRegistry::parse(R"({"models": [)" +
+                                 test::manifestEntry("first", "cartoon", "first.pt", R"({"kind": "image2image"})") + "]}",
+                             "/")
+            .entries()[0];
+    auto session = InferenceSession::load(entry, dir.file("first.pt"), cpu());
+    EXPECT_THROW(session->prepareSegment(cv::Mat(8, 8, CV_8UC3)), Error);
+}
+
+TEST(SegmentModel, TheEngineVerifiesTheInstalledModelAndAJobClicksWithIt) {
+    test::TempDir dir;
+    test::saveSeparableColourSegmenter(dir.file("sam.pt"));
+    EngineOptions options;
+    options.device = DevicePreference::Cpu;
+    options.modelsDir = dir.path();
+    options.manifestPath =
+        test::writeManifest(dir.path(), test::manifestEntry("sam", "segment", "sam.pt", test::kSegmentContract));
+    Engine engine(options, {});
+    engine.waitReady();
+    ASSERT_EQ(engine.models().size(), 1u);
+    EXPECT_EQ(engine.models()[0].state, ModelState::Verified) << engine.models()[0].problem;
+
+    Shapes shapes;
+    auto mask = std::make_shared<cv::Mat>();
+    engine.submit("click", [mask, photo = shapes.photo](JobContext& ctx) {
+        InferenceSession* model = ctx.model("segment");
+        if (!model) throw Error("no segment model");
+        *mask = model->prepareSegment(photo)->select({{cv::Point(480, 580)}, {cv::Point(1200, 600)}, {}});
+    });
+    engine.waitIdle();
+    EXPECT_GT(iou(*mask, shapes.disk), 0.95);
+}
+
+}  // namespace
+}  // namespace pm::engine
