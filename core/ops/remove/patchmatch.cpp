@@ -390,6 +390,66 @@ void addDiffusionBase(cv::Mat& out, const cv::Mat& hole, const cv::Mat& base, do
         addDiffusionBaseOfType<uchar>(out, hole, base, sigma, grey, detailGain, mismatchLevels);
 }
 
+// out = w narrow + (1 - w) deep over the hole, w = 1 up to `full` pixels from a known pixel and 0
+// from `fade` on (`depth`: distances over `box`, 0 outside it).
+template <typename T>
+void blendByDepthOfType(cv::Mat& narrow, const cv::Mat& deep, const cv::Mat& hole,
+                        const cv::Mat& depth, const cv::Rect& box, float full, float fade,
+                        float apartLevels, double apartSigma) {
+    const int channels = narrow.channels();
+    const float span = std::max(fade - full, 1e-3f);
+    // How far apart the two fills' low bands are (8-bit levels, largest channel): only there the
+    // deep pixels take the other fill; where they agree the frequency fill's texture stays.
+    // (Tried instead: how far the frequency fill's colour is from every colour of the hole's
+    // ring. It kept brick's holes but did not catch astronaut's blob, whose dark red is on the
+    // flag too.)
+    cv::Mat apart(box.size(), CV_32FC1, cv::Scalar(apartLevels > 0 ? 0.0f : 1e9f));
+    if (apartLevels > 0) {
+        const float scale = narrow.depth() == CV_16U ? 1.0f / 257.0f : 1.0f;
+        cv::Mat a;
+        narrow(box).convertTo(a, CV_32F, scale);
+        cv::GaussianBlur(a, a, cv::Size(), apartSigma);
+        cv::Mat b, diff;
+        deep(box).convertTo(b, CV_32F, scale);
+        cv::GaussianBlur(b, b, cv::Size(), apartSigma);
+        std::vector<cv::Mat> planes;
+        cv::split(cv::abs(a - b), planes);
+        for (const cv::Mat& p : planes) apart = cv::max(apart, p);
+    }
+    const float lo = apartLevels;
+    cv::parallel_for_(cv::Range(0, box.height), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const float* d = depth.ptr<float>(y);
+            const uchar* h = hole.ptr<uchar>(box.y + y) + box.x;
+            T* o = narrow.ptr<T>(box.y + y) + static_cast<size_t>(box.x) * channels;
+            const T* e = deep.ptr<T>(box.y + y) + static_cast<size_t>(box.x) * channels;
+            const float* far = apart.ptr<float>(y);
+            for (int x = 0; x < box.width; ++x) {
+                if (!h[x] || d[x] <= full || far[x] <= lo) continue;
+                const float byApart = lo > 0 ? std::clamp((far[x] - lo) / lo, 0.0f, 1.0f) : 1.0f;
+                const float w =
+                    1.0f - byApart * (1.0f - std::clamp((fade - d[x]) / span, 0.0f, 1.0f));
+                for (int c = 0; c < channels; ++c) {
+                    const size_t i = static_cast<size_t>(x * channels + c);
+                    o[i] = cv::saturate_cast<T>(w * static_cast<float>(o[i]) +
+                                                (1.0f - w) * static_cast<float>(e[i]));
+                }
+            }
+        }
+    });
+}
+
+void blendByDepth(cv::Mat& narrow, const cv::Mat& deep, const cv::Mat& hole,
+                  const cv::Mat& depth, const cv::Rect& box, float full, float fade,
+                  float apartLevels, double apartSigma) {
+    if (narrow.depth() == CV_16U)
+        blendByDepthOfType<ushort>(narrow, deep, hole, depth, box, full, fade, apartLevels,
+                                   apartSigma);
+    else
+        blendByDepthOfType<uchar>(narrow, deep, hole, depth, box, full, fade, apartLevels,
+                                  apartSigma);
+}
+
 int iterationsAt(int level, int levels, const PatchMatchParams& params, int targets) {
     int iterations = params.fineIterations;
     if (levels > 1)
@@ -529,7 +589,14 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     if (levels[0].sourceCount == 0) return diffusionFill(image, fullHole);
 
     const int count = static_cast<int>(levels.size());
-    const bool useBase = !thin && narrowBase.empty() && params.diffusionBaseSigma > 0;
+    // A narrow hole deep enough somewhere also gets the wide holes' base there (narrowFullDepth).
+    const float holeRadius = holeDistance.radius();
+    const bool deepNarrow = !narrowBase.empty() && params.narrowFullDepth > 0 &&
+                            holeRadius > params.narrowFullDepth &&
+                            holeDistance.holePixels <
+                                params.narrowRoundArea * CV_PI * holeRadius * holeRadius;
+    const bool useBase =
+        !thin && (narrowBase.empty() || deepNarrow) && params.diffusionBaseSigma > 0;
     const int baseLevel = std::min(count - 1, 2);
     // The diffusion fill is one thread's work and is needed only at the end: it runs beside the
     // PatchMatch levels, on copies, since the votes below rewrite the level's guide.
@@ -620,10 +687,20 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     patchmatch::vote(finest, patchmatch::voteWeights(finest), source, voted, synthesized,
                      thin ? 0.0 : params.finalSpread);
     timer.lap("final vote");
-    if (!narrowBase.empty())
+    if (!narrowBase.empty()) {
+        cv::Mat deep;
+        if (deepNarrow) {
+            deep = voted.clone();
+            addDiffusionBase(deep, synthesized & fullHole, base.get(), params.diffusionBaseSigma,
+                             params.diffusionBaseGrey, params.detailGain, params.mismatchLevels);
+        }
         addDiffusionBase(voted, synthesized, narrowBase, params.narrowBaseSigma, false,
                          params.narrowDetailGain, params.narrowMismatchLevels);
-    else if (useBase)
+        if (deepNarrow)
+            blendByDepth(voted, deep, fullHole, holeDistance.distance, holeDistance.box,
+                         params.narrowFullDepth, params.narrowFadeDepth,
+                         static_cast<float>(params.narrowApartLevels), params.narrowApartSigma);
+    } else if (useBase)
         addDiffusionBase(voted, synthesized, base.get(), params.diffusionBaseSigma,
                          params.diffusionBaseGrey, params.detailGain, params.mismatchLevels);
     timer.lap("add base");
