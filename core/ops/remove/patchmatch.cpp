@@ -334,10 +334,9 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
     // what one blur of the window gives there.
     // Grey: the same shift in every colour channel (their mean), so the diffusion corrects the
     // shading only; diffused colour is what a coloured border spreads into the hole as a haze.
-    if (grey && planes == 3) {
-        cv::Mat mean = (deltas[0] + deltas[1] + deltas[2]) / 3.0;
-        for (int c = 0; c < 3; ++c) mean.copyTo(deltas[static_cast<size_t>(c)]);
-    }
+    // The blur is linear: the grey shift is the mean of the blurred colour shifts, which are kept
+    // to tell where the patches copied another object (mismatchLevels).
+    const bool greyShift = grey && planes == 3;
     const cv::Rect innerInRoi = inner - roi.tl();
     const int bands = std::clamp(inner.height / 160, 1, 8);
     cv::parallel_for_(cv::Range(0, blurPlanes * bands), [&](const cv::Range& range) {
@@ -358,19 +357,30 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
             for (int x = 0; x < inner.width; ++x) {
                 if (!wanted[x]) continue;
                 // Where the patches' low band is far from the base's, they copied something else
-                // than what is there (a chimney into a sky): their detail goes with it.
+                // than what is there (a turret into a sky, a second engine over a tank): their
+                // detail goes, and the base's colour, not only its shading, replaces theirs.
                 float gain = static_cast<float>(detailGain);
+                float foreign = 0.0f;
                 if (mismatchLevels > 0) {
                     float apart = 0.0f;
                     for (int c = 0; c < planes; ++c)
                         apart = std::max(apart,
                                          std::abs(blurred[static_cast<size_t>(c)].ptr<float>(y)[x]));
-                    gain *= std::clamp(2.0f - apart / (static_cast<float>(mismatchLevels) * scale),
-                                       0.0f, 1.0f);
+                    foreign = std::clamp(apart / (static_cast<float>(mismatchLevels) * scale) - 1.0f,
+                                         0.0f, 1.0f);
+                    gain *= 1.0f - foreign;
                 }
+                float greyDelta = 0.0f;
+                if (greyShift)
+                    greyDelta = (blurred[0].ptr<float>(y)[x] + blurred[1].ptr<float>(y)[x] +
+                                 blurred[2].ptr<float>(y)[x]) /
+                                3.0f;
                 for (int c = 0; c < planes; ++c) {
                     const float own = static_cast<float>(o[x * channels + c]);
-                    float value = own + blurred[static_cast<size_t>(c)].ptr<float>(y)[x];
+                    const float colourDelta = blurred[static_cast<size_t>(c)].ptr<float>(y)[x];
+                    const float delta =
+                        greyShift ? greyDelta + foreign * (colourDelta - greyDelta) : colourDelta;
+                    float value = own + delta;
                     if (scaleDetail)
                         value -= (1.0f - gain) *
                                  (own - blurred[static_cast<size_t>(planes + c)].ptr<float>(y)[x]);
@@ -691,8 +701,9 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         cv::Mat deep;
         if (deepNarrow) {
             deep = voted.clone();
+            // No mismatch fading here: that is what the depth blend below does.
             addDiffusionBase(deep, synthesized & fullHole, base.get(), params.diffusionBaseSigma,
-                             params.diffusionBaseGrey, params.detailGain, params.mismatchLevels);
+                             params.diffusionBaseGrey, params.detailGain, 0.0);
         }
         addDiffusionBase(voted, synthesized, narrowBase, params.narrowBaseSigma, false,
                          params.narrowDetailGain, params.narrowMismatchLevels);
