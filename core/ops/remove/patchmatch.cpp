@@ -303,10 +303,22 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
     // Swap the low band over the whole window, known pixels included: masking the difference to the
     // hole instead would leave half-window averages of a texture (not zero) along the hole's edge.
     // Differences of whole numbers below 2^24: exact in float.
-    // With detailGain != 1 the patches' own low band is blurred too, to scale their detail (the
-    // part the diffusion does not give) by detailGain: 2 * planes planes, the deltas first.
+    // With detailGain != 1 or mismatchLevels the patches' detail (the part the diffusion does not
+    // give) is scaled as well.
     const bool scaleDetail = detailGain != 1.0 || mismatchLevels > 0;
-    const int blurPlanes = scaleDetail ? 2 * planes : planes;
+    // The patches' own low band, to scale their detail, is the base's low band less the blurred
+    // difference; the base is a small diffusion fill enlarged, so its low band is blurred at its
+    // own size (a sixteenth of the pixels at a quarter scale) and enlarged the same way: blurring
+    // three more full-size planes took a 12 MP removal 1.18x the time.
+    const int blurPlanes = planes;
+    cv::Mat baseLow;
+    if (scaleDetail) {
+        cv::Mat smallLow;
+        base(small & cv::Rect(0, 0, base.cols, base.rows)).convertTo(smallLow, CV_32F, scale);
+        cv::GaussianBlur(smallLow, smallLow, cv::Size(), std::max(0.5, sigma * sx));
+        cv::resize(smallLow, baseLow, roi.size(), 0, 0, cv::INTER_LINEAR);
+        baseLow = baseLow(inner - roi.tl());
+    }
     std::vector<cv::Mat> deltas(static_cast<size_t>(blurPlanes)),
         blurred(static_cast<size_t>(blurPlanes));
     for (int c = 0; c < blurPlanes; ++c) {
@@ -322,9 +334,6 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
                 for (int x = 0; x < roi.width; ++x)
                     d[x] = static_cast<float>(b[x * baseChannels + c]) * scale -
                            static_cast<float>(o[x * channels + c]);
-                if (!scaleDetail) continue;
-                float* own = deltas[static_cast<size_t>(planes + c)].ptr<float>(y);
-                for (int x = 0; x < roi.width; ++x) own[x] = static_cast<float>(o[x * channels + c]);
             }
         }
     });
@@ -381,9 +390,9 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
                     const float delta =
                         greyShift ? greyDelta + foreign * (colourDelta - greyDelta) : colourDelta;
                     float value = own + delta;
-                    if (scaleDetail)
+                    if (scaleDetail && gain != 1.0f)
                         value -= (1.0f - gain) *
-                                 (own - blurred[static_cast<size_t>(planes + c)].ptr<float>(y)[x]);
+                                 (own - (baseLow.ptr<float>(y)[x * baseChannels + c] - colourDelta));
                     o[x * channels + c] = cv::saturate_cast<T>(value);
                 }
             }
