@@ -346,6 +346,33 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
     // The blur is linear: the grey shift is the mean of the blurred colour shifts, which are kept
     // to tell where the patches copied another object (mismatchLevels).
     const bool greyShift = grey && planes == 3;
+    // The colour of the surface round the hole (per-channel median of its ring of known pixels):
+    // the base's colour replaces the patches' only where it is nearer to that than theirs is, so a
+    // sky is kept from a turret, but a barrier's yellow that the diffusion smeared in from one side
+    // does not replace the pavement the patches copied (scenetext05).
+    std::vector<float> ringColour(static_cast<size_t>(planes), 0.0f);
+    if (mismatchLevels > 0) {
+        cv::Mat ring;
+        cv::dilate(hole(roi), ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(9, 9)));
+        ring &= hole(roi) == 0;
+        std::vector<std::vector<float>> values(static_cast<size_t>(planes));
+        for (int y = 0; y < roi.height; ++y) {
+            const uchar* r = ring.ptr<uchar>(y);
+            const T* o = out.ptr<T>(roi.y + y) + static_cast<size_t>(roi.x) * channels;
+            for (int x = 0; x < roi.width; ++x)
+                if (r[x])
+                    for (int c = 0; c < planes; ++c)
+                        values[static_cast<size_t>(c)].push_back(
+                            static_cast<float>(o[x * channels + c]));
+        }
+        for (int c = 0; c < planes; ++c) {
+            std::vector<float>& v = values[static_cast<size_t>(c)];
+            if (v.empty()) continue;
+            std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2),
+                             v.end());
+            ringColour[static_cast<size_t>(c)] = v[v.size() / 2];
+        }
+    }
     const cv::Rect innerInRoi = inner - roi.tl();
     const int bands = std::clamp(inner.height / 160, 1, 8);
     cv::parallel_for_(cv::Range(0, blurPlanes * bands), [&](const cv::Range& range) {
@@ -377,6 +404,14 @@ void addDiffusionBaseOfType(cv::Mat& out, const cv::Mat& hole, const cv::Mat& ba
                                          std::abs(blurred[static_cast<size_t>(c)].ptr<float>(y)[x]));
                     foreign = std::clamp(apart / (static_cast<float>(mismatchLevels) * scale) - 1.0f,
                                          0.0f, 1.0f);
+                    float baseOff = 0.0f, patchOff = 0.0f;
+                    for (int c = 0; c < planes; ++c) {
+                        const float low = baseLow.ptr<float>(y)[x * baseChannels + c];
+                        const float patchLow = low - blurred[static_cast<size_t>(c)].ptr<float>(y)[x];
+                        baseOff += std::abs(low - ringColour[static_cast<size_t>(c)]);
+                        patchOff += std::abs(patchLow - ringColour[static_cast<size_t>(c)]);
+                    }
+                    if (baseOff >= patchOff) foreign = 0.0f;
                     gain *= 1.0f - foreign;
                 }
                 float greyDelta = 0.0f;

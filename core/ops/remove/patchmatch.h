@@ -43,12 +43,15 @@ struct PatchMatchParams {
     /// The same for narrow holes, above their FSR low band.
     double narrowDetailGain = 1.0;
     /// Where the patches' low band differs from the base's by more than this (8-bit levels, any
-    /// channel), their detail fades and the base's colour replaces theirs, fully at twice it: they
-    /// copied another object there (a turret into a sky, engine fins over a tank), whose edges
-    /// would show over the base. 0 = off. The same for narrow holes' FSR base.
-    /// 20 (was 0): objects 16.92 -> 17.23 dB, HF 0.95 -> 0.84; large 14.67 -> 14.95, HF 0.78
-    /// (15 scored 17.33 at HF 0.77, too close to the sharpness floor of 0.75; STRUCTURE_FILL.md).
-    double mismatchLevels = 20.0;
+    /// channel), their detail fades and, where the base's colour is nearer to the ring round the
+    /// hole than theirs, the base's colour replaces theirs, fully at twice it: they copied another
+    /// object there (a turret into a sky, engine fins over a tank). 0 = off. The same for narrow
+    /// holes' FSR base (narrowMismatchLevels, detail only).
+    /// Off: with 20 objects scored 16.92 -> 17.13 dB (HF 0.91) and large holes 14.67 -> 14.76,
+    /// but building.jpg's large hole got grey smudges over its facade and home.jpg's turret only
+    /// a pale blur in place of its top (looked at, 100 %; STRUCTURE_FILL.md). Without the ring
+    /// test it scored 17.23 but smeared a barrier's yellow into scenetext05's pavement.
+    double mismatchLevels = 0.0;
     double narrowMismatchLevels = 0.0;
     /// Match the fill's level to its surroundings: the fill's error on a ring of known pixels
     /// around the hole, smoothed over `offsetSmoothing` pixels along the ring, is spread smoothly
