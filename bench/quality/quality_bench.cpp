@@ -16,7 +16,7 @@
 //                 [--colour-base] [--no-coherence] [--colour-levels L] [--distance-levels L]
 //                 [--near-radii R] [--ring-radii R] [--reuse-levels L] [--free-uses N]
 //                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
-//                 [--narrow-share S] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
+//                 [--narrow-share S] [--narrow-full PX] [--narrow-fade PX] [--narrow-round A] [--narrow-apart L] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
 //                 [--only NAME,NAME]  (those photos only, with the masks of the full run)  (variants of ours)
 //                 [--profile]  (time of every stage of ours, to stderr)
 #include <chrono>
@@ -85,6 +85,7 @@ struct Options {
     int thinGrow = -1;  // < 0: the default
     double thinRadius = -1;
     double narrowSigma = -1;
+    double narrowFull = -1, narrowFade = -1, narrowRound = -1, narrowApart = -1;
     bool colourBase = false;
     bool profile = false;
     std::string sheet;
@@ -134,6 +135,14 @@ Options parse(int argc, char** argv) {
             o.narrowSigma = std::stod(next());
         else if (a == "--thin-radius")
             o.thinRadius = std::stod(next());
+        else if (a == "--narrow-full")
+            o.narrowFull = std::stod(next());
+        else if (a == "--narrow-apart")
+            o.narrowApart = std::stod(next());
+        else if (a == "--narrow-round")
+            o.narrowRound = std::stod(next());
+        else if (a == "--narrow-fade")
+            o.narrowFade = std::stod(next());
         else if (a == "--thin-grow")
             o.thinGrow = std::stoi(next());
         else if (a == "--profile")
@@ -209,6 +218,12 @@ std::vector<Method> methods(const Options& o) {
                         if (o.growGiven) params.growPixels = o.grow;
                         if (o.thinGrow >= 0) params.thinGrowPixels = o.thinGrow;
                         if (o.narrowSigma >= 0) params.builtin.narrowBaseSigma = o.narrowSigma;
+                        if (o.narrowFull >= 0)
+                            params.builtin.narrowFullDepth = static_cast<float>(o.narrowFull);
+                        if (o.narrowRound >= 0) params.builtin.narrowRoundArea = o.narrowRound;
+                        if (o.narrowApart >= 0) params.builtin.narrowApartLevels = o.narrowApart;
+                        if (o.narrowFade >= 0)
+                            params.builtin.narrowFadeDepth = static_cast<float>(o.narrowFade);
                         if (o.thinRadius >= 0)
                             params.thinRadius = static_cast<float>(o.thinRadius);
                         params.featherPixels = o.feather;

@@ -43,8 +43,14 @@ struct PatchMatchParams {
     /// The same for narrow holes, above their FSR low band.
     double narrowDetailGain = 1.0;
     /// Where the patches' low band differs from the base's by more than this (8-bit levels, any
-    /// channel), their detail fades, gone at twice it: they copied another object there, whose
-    /// edges would show over the base. 0 = off. The same for narrow holes' FSR base.
+    /// channel), their detail fades and, where the base's colour is nearer to the ring round the
+    /// hole than theirs, the base's colour replaces theirs, fully at twice it: they copied another
+    /// object there (a turret into a sky, engine fins over a tank). 0 = off. The same for narrow
+    /// holes' FSR base (narrowMismatchLevels, detail only).
+    /// Off: with 20 objects scored 16.92 -> 17.13 dB (HF 0.91) and large holes 14.67 -> 14.76,
+    /// but building.jpg's large hole got grey smudges over its facade and home.jpg's turret only
+    /// a pale blur in place of its top (looked at, 100 %; STRUCTURE_FILL.md). Without the ring
+    /// test it scored 17.23 but smeared a barrier's yellow into scenetext05's pavement.
     double mismatchLevels = 0.0;
     double narrowMismatchLevels = 0.0;
     /// Match the fill's level to its surroundings: the fill's error on a ring of known pixels
@@ -73,6 +79,21 @@ struct PatchMatchParams {
     /// 0.75 and RemoveParams::thinRadius 12 the built-in one scored higher on the quality bench's
     /// strokes (20.27 dB against 19.96) and lines (20.05 against 19.34), in a fraction of the time.
     bool narrowBaseByXphoto = false;
+    /// Deep inside a narrow hole the frequency fill extrapolates from far away, and where the hole
+    /// straddles a boundary it mixes the two colours into a dark blob (astronaut's flag edge,
+    /// scenetext06's pilaster, round 40-50 px holes that count as narrow with narrowShare 0.75).
+    /// Pixels deeper than `narrowFullDepth` from a known pixel take the low band of the wide
+    /// holes' fill instead, fully from `narrowFadeDepth` on; 0 = the narrow base everywhere.
+    /// Only round holes, whose area is below `narrowRoundArea` times that of the disc of the
+    /// hole's radius: brush strokes, long and thin but wide where they cross, scored lower with it
+    /// (20.27 -> 20.00 dB on the quality bench) since the frequency fill is better at crossings.
+    float narrowFullDepth = 5.0f;
+    float narrowFadeDepth = 11.0f;
+    double narrowRoundArea = 3.0;
+    /// ... and only where the two fills' low bands (Gaussian sigma narrowApartSigma) differ by more
+    /// than this many 8-bit levels, fully from twice it; 0 = wherever deep.
+    double narrowApartLevels = 20.0;
+    double narrowApartSigma = 4.0;
     float thinReach = 3.5f;
     double narrowShare = 0.75;
     double narrowBaseSigma = 1.2;

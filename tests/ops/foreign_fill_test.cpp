@@ -1,0 +1,164 @@
+// Ways a fill shows something that is not there (issue 14): a large hole in a sky that gets a
+// building's turret grown into it from the roof it touches, a tank covered with a collage of
+// engine parts, and a round hole on a boundary that the narrow holes' frequency fill turns into a
+// dark blob of both colours.
+// The two collage tests are DISABLED_: they fail today (turret: 859 stone pixels against a limit
+// of 426; tank: 1555 red pixels against 2518) and are the acceptance for the coherence work still
+// open; run them with --gtest_also_run_disabled_tests.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/engine/job_context.h"
+#include "core/ops/remove/fill_regions.h"
+#include "core/ops/remove/remove_object.h"
+
+namespace pm::ops {
+namespace {
+
+cv::Mat fill(const cv::Mat& input, const cv::Mat& mask, const RemoveParams& params) {
+    engine::LocalJobContext context;
+    return removeObject(input, mask, params, context).image;
+}
+
+RemoveParams builtin() {
+    RemoveParams params;
+    params.engine = FillEngine::Builtin;
+    return params;
+}
+
+cv::Mat photoAt(const std::filesystem::path& file, cv::Size size) {
+    cv::Mat image = cv::imread(file.string(), cv::IMREAD_COLOR);
+    if (!image.empty()) cv::resize(image, image, size, 0, 0, cv::INTER_AREA);
+    return image;
+}
+
+// Hole pixels whose colour is not the sky's (blue well above red): the turret's stone and shadow.
+int notSky(const cv::Mat& image, const cv::Mat& hole) {
+    int count = 0;
+    for (int y = 0; y < image.rows; ++y)
+        for (int x = 0; x < image.cols; ++x) {
+            const cv::Vec3b p = image.at<cv::Vec3b>(y, x);
+            if (hole.at<uchar>(y, x) && p[0] - p[2] < 60) ++count;
+        }
+    return count;
+}
+
+double holePsnr(const cv::Mat& a, const cv::Mat& b, const cv::Mat& hole) {
+    cv::Mat diff;
+    cv::absdiff(a, b, diff);
+    diff.convertTo(diff, CV_32F);
+    diff = diff.mul(diff);
+    const double mse = cv::sum(cv::mean(diff, hole))[0] / 3.0;
+    return 10.0 * std::log10(255.0 * 255.0 / std::max(mse, 1e-9));
+}
+
+// opencv-doc's home.jpg at the quality bench's size: two blobs of sky removed beside the roof of
+// the tower on the right; the lower one touches the roof's ornaments. Behind both is sky (a bird
+// and a cloud's edge: 2 % of the pixels not sky-blue). The patches grew the tower's turret up into
+// the hole (about a fifth of it stone-coloured); the fill must stay sky.
+TEST(ForeignFill, DISABLED_NoTurretGrowsIntoTheSky) {
+    const std::filesystem::path photo = "/usr/share/doc/opencv-doc/examples/data/home.jpg";
+    if (!std::filesystem::exists(photo)) GTEST_SKIP() << "no " << photo << " (opencv-doc)";
+    const cv::Mat truth = photoAt(photo, cv::Size(512, 384));
+    ASSERT_FALSE(truth.empty());
+    cv::Mat mask(truth.size(), CV_8UC1, cv::Scalar(0));
+    cv::ellipse(mask, cv::Point(170, 160), cv::Size(36, 40), 0, 0, 360, cv::Scalar(255), -1);
+    cv::ellipse(mask, cv::Point(205, 205), cv::Size(40, 36), 30, 0, 360, cv::Scalar(255), -1);
+    cv::Mat input = truth.clone();
+    input.setTo(cv::Scalar(255, 0, 255), mask);
+    const cv::Mat hole = mask > 0;
+    const int inTruth = notSky(truth, hole);
+    RemoveParams params = builtin();
+    const int filled = notSky(fill(input, mask, params), hole);
+    std::printf("hole %d px; not sky-blue: truth %d, fill %d\n", cv::countNonZero(hole), inTruth,
+                filled);
+    EXPECT_LE(filled, inTruth + cv::countNonZero(hole) / 20);
+}
+
+// Hole pixels darker than the darkest pixel of the known ring (7 px) around the hole: a blob of
+// neither colour of the boundary.
+int darkerThanTheRing(const cv::Mat& image, const cv::Mat& hole) {
+    cv::Mat luma, ring;
+    cv::cvtColor(image, luma, cv::COLOR_BGR2GRAY);
+    cv::dilate(hole, ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(15, 15)));
+    double darkest = 0;
+    cv::minMaxLoc(luma, &darkest, nullptr, nullptr, nullptr, ring & (hole == 0));
+    int count = 0;
+    for (int y = 0; y < luma.rows; ++y)
+        for (int x = 0; x < luma.cols; ++x)
+            if (hole.at<uchar>(y, x) && luma.at<uchar>(y, x) < darkest) ++count;
+    return count;
+}
+
+// The astronaut photo at the quality bench's size: a round hole 46 px across on the flag's edge,
+// where its red stripe meets the white one (the bench's lines mask). With the narrow holes'
+// frequency fill everywhere (narrowFullDepth 0) the middle became a dark red-blue blob, darker
+// than anything around the hole.
+TEST(ForeignFill, NoDarkBlobWhereARoundHoleStraddlesAnEdge) {
+    const std::filesystem::path photo =
+        std::filesystem::path(PM_TESTDATA_DIR) / "photos" / "astronaut.png";
+    if (!std::filesystem::exists(photo)) GTEST_SKIP() << "no " << photo;
+    const cv::Mat truth = photoAt(photo, cv::Size(512, 512));
+    ASSERT_FALSE(truth.empty());
+    cv::Mat mask(truth.size(), CV_8UC1, cv::Scalar(0));
+    cv::ellipse(mask, cv::Point(26, 167), cv::Size(22, 24), 0, 0, 360, cv::Scalar(255), -1);
+    cv::Mat input = truth.clone();
+    input.setTo(cv::Scalar(255, 0, 255), mask);
+    RemoveParams params = builtin();
+    const cv::Mat hole =
+        growMaskByWidth(mask, params.growPixels, params.thinGrowPixels, params.thinRadius);
+    ASSERT_EQ(darkerThanTheRing(truth, hole), 0) << "the flag has no blob";
+    const int blob = darkerThanTheRing(fill(input, mask, params), hole);
+    params.builtin.narrowFullDepth = 0.0f;
+    const int everywhere = darkerThanTheRing(fill(input, mask, params), hole);
+    std::printf("flag edge hole (%d px): %d px darker than the ring, frequency fill "
+                "everywhere %d\n",
+                cv::countNonZero(hole), blob, everywhere);
+    EXPECT_LE(blob, 20);
+}
+
+// Hole pixels of the tank's red (red well above green and blue).
+int tankRed(const cv::Mat& image, const cv::Mat& hole) {
+    int count = 0;
+    for (int y = 0; y < image.rows; ++y)
+        for (int x = 0; x < image.cols; ++x) {
+            const cv::Vec3b p = image.at<cv::Vec3b>(y, x);
+            if (hole.at<uchar>(y, x) && p[2] - std::max(p[0], p[1]) > 60) ++count;
+        }
+    return count;
+}
+
+// The motorcycle at the quality bench's size, most of its red tank removed. The ring round the
+// hole is mostly the tank; the patches filled it with a collage of engine fins, chrome and the
+// shelf's boxes (5 % red against the truth's 30 % in the bench's hole). The fill's colours must
+// be the tank's: at least half the truth's share of red.
+TEST(ForeignFill, DISABLED_TheTankIsNotCoveredWithEngineParts) {
+    const std::filesystem::path photo =
+        std::filesystem::path(PM_TESTDATA_DIR) / "photos" / "motorcycle_left.png";
+    if (!std::filesystem::exists(photo)) GTEST_SKIP() << "no " << photo;
+    const cv::Mat truth = photoAt(photo, cv::Size(640, 432));
+    ASSERT_FALSE(truth.empty());
+    cv::Mat mask(truth.size(), CV_8UC1, cv::Scalar(0));
+    cv::ellipse(mask, cv::Point(380, 170), cv::Size(62, 52), 0, 0, 360, cv::Scalar(255), -1);
+    cv::Mat input = truth.clone();
+    input.setTo(cv::Scalar(255, 0, 255), mask);
+    const RemoveParams params = builtin();
+    const cv::Mat hole =
+        growMaskByWidth(mask, params.growPixels, params.thinGrowPixels, params.thinRadius);
+    const int inTruth = tankRed(truth, hole);
+    const int filled = tankRed(fill(input, mask, params), hole);
+    std::printf("hole %d px; tank red: truth %d, fill %d\n", cv::countNonZero(hole), inTruth,
+                filled);
+    EXPECT_GE(filled, inTruth / 2);
+}
+
+}  // namespace
+}  // namespace pm::ops
