@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -152,6 +153,8 @@ PromptFillRequest makeRequest(const Args& a) {
 
 int main(int argc, char** argv) {
     const Args a = parse(argc, argv);
+    // Every core, as the app's libtorch module sets it (a model on the CPU is compute-bound).
+    at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     const bool cuda = a.device == "cuda" || (a.device == "auto" && cuda::available());
     if (cuda && !cuda::available()) {
         std::fprintf(stderr, "diffusion_bench: --device cuda, but libtorch sees no GPU\n");

@@ -40,14 +40,14 @@ protected:
 };
 std::string* FastPath::folder_ = nullptr;
 
-PromptFillRequest dogRequest(const std::string& scheduler) {
+PromptFillRequest catRequest(const std::string& scheduler) {
     PromptFillRequest request;
     request.bgr = cv::Mat(88, 104, CV_8UC3);
     cv::RNG rng(3);
     rng.fill(request.bgr, cv::RNG::UNIFORM, 30, 230);
     request.mask = cv::Mat::zeros(request.bgr.size(), CV_8UC1);
     request.mask(cv::Rect(30, 20, 40, 36)).setTo(255);
-    request.settings.prompt = "a photo of a dog";
+    request.settings.prompt = "a photo of a cat";  // words of the vocabulary slice
     request.settings.steps = 4;
     request.settings.scheduler = scheduler;  // DPM-Solver++ keeps the previous step's prediction
     request.settings.workingShortSide = 64;
@@ -93,26 +93,26 @@ TEST_F(FastPath, TheCpuOptionsLoadEveryWeightInFp32AndRunNoGraphs) {
     PromptFillModels models = load(diffusionLoadOptions(false));
     EXPECT_EQ(models.networks->dtype(), torch::kFloat32);
     EXPECT_TRUE(models.networks->device().is_cpu());
-    run(models, dogRequest("ddim"));
+    run(models, catRequest("ddim"));
     EXPECT_EQ(replayedGraphSteps(*models.networks), 0);
 }
 
 TEST_F(FastPath, WarmingUpLeavesTheNextResultBitIdenticalToAColdRun) {
     for (const std::string scheduler : {"ddim", "dpm"}) {
         PromptFillModels cold = load();
-        const PromptFillResult expected = run(cold, dogRequest(scheduler));
+        const PromptFillResult expected = run(cold, catRequest(scheduler));
 
         PromptFillModels warmed = load();
         // The request's working size (104x88 -> 72x64 here) and another, as the buckets at start.
         warmUpPromptFill(*warmed.networks, warmed.tokenizer, warmed.taskTokens, {cv::Size(72, 64), cv::Size(64, 64)});
-        const PromptFillResult first = run(warmed, dogRequest(scheduler));
-        const PromptFillResult second = run(warmed, dogRequest(scheduler));
+        const PromptFillResult first = run(warmed, catRequest(scheduler));
+        const PromptFillResult second = run(warmed, catRequest(scheduler));
         ASSERT_EQ(first.images.size(), 1u);
         EXPECT_EQ(first.workingSize, expected.workingSize);
         EXPECT_TRUE(sameBits(first.images[0], expected.images[0])) << scheduler << ": the warm-up changed the result";
         EXPECT_TRUE(sameBits(second.images[0], expected.images[0])) << scheduler << ": a request changed the next";
         // And the fill did something: the masked area is not the photo's.
-        EXPECT_GT(cv::norm(first.images[0], dogRequest(scheduler).bgr, cv::NORM_INF), 0);
+        EXPECT_GT(cv::norm(first.images[0], catRequest(scheduler).bgr, cv::NORM_INF), 0);
     }
 }
 
@@ -136,7 +136,7 @@ TEST_F(FastPath, TheBackendPreparesOnceThenReportsEveryStepAndStopsWhenCancelled
     DeviceInfo cpu;  // the CPU: prepare only loads
     preparePromptFillOnDevice(*folder_, cpu);
 
-    PromptFillRequest request = dogRequest("ddim");
+    PromptFillRequest request = catRequest("ddim");
     request.modelFolder = *folder_;
     request.settings.steps = 5;
     LocalJobContext context(cpu);
@@ -165,7 +165,7 @@ TEST_F(FastPath, OnTheGpuFp16WithGraphsPaintsWhatFp32EagerPaints) {
     reference.half = reference.cudaGraphs = false;
     PromptFillModels fp32 = load(diffusionLoadOptions(true, reference));
     PromptFillModels fast = load(diffusionLoadOptions(true));
-    const PromptFillRequest request = dogRequest("dpm");
+    const PromptFillRequest request = catRequest("dpm");
     const PromptFillResult expected = run(fp32, request);
     const PromptFillResult first = run(fast, request);
     const PromptFillResult again = run(fast, request);

@@ -77,10 +77,16 @@ public:
             step->timestep = timestep.to(options_.device).clone();
             step->context = onDevice(context).clone();
             StepGraph* s = step.get();
-            const bool captured = s->graph.capture([this, s] {
-                torch::NoGradGuard inCapture;  // thread-local, and capture runs on this thread
-                s->output = unet_->forward(s->input, s->timestep, s->context);
-            });
+            bool captured = false;
+            try {
+                captured = s->graph.capture([this, s] {
+                    torch::NoGradGuard inCapture;  // thread-local, and capture runs on this thread
+                    s->output = unet_->forward(s->input, s->timestep, s->context);
+                });
+            } catch (const std::exception& e) {
+                if (cuda::isOutOfMemory(e)) throw;  // the engine's OOM handling decides
+                captured = false;                   // e.g. the capture was invalidated at its end
+            }
             if (!captured) {
                 s->failed = true;
                 s->input = s->timestep = s->context = s->output = torch::Tensor();
