@@ -308,10 +308,7 @@ void FolderDownload::next() {
     connect(download, &ModelDownload::finished, this, [this, download, path = rel(f)](bool ok, const QString& message) {
         download->deleteLater();
         current_.clear();
-        if (ok) {
-            ++index_;
-            return next();
-        }
+        if (ok) return next();  // next() counts the file now in place and moves past it
         if (cancelled_)
             return finish(false, QStringLiteral("download cancelled; the files so far are kept for next time"));
         if (download->verificationFailed()) {

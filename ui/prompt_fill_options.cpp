@@ -170,7 +170,7 @@ void PromptFillOptions::setCpu(bool cpu) {
 QString PromptFillOptions::blockReason() const {
     if (!modelInstalled_)
         return tr("No prompt-fill model is installed: download or import PowerPaint v1 or SD-1.5 inpainting "
-                  "with Edit > Models….");
+                  "with Edit > Models…");
     const auto task = PromptFillTask(task_->currentData().toInt());
     if ((task == PromptFillTask::Fill || task == PromptFillTask::Shape) && prompt_->text().trimmed().isEmpty())
         return tr("Describe what should appear in the prompt first.");
