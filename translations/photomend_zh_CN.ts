@@ -899,6 +899,10 @@
         <translation>未安装</translation>
     </message>
     <message>
+        <source>Installed, not verified: %1</source>
+        <translation>已安装，未校验：%1</translation>
+    </message>
+    <message>
         <source>Broken: %1</source>
         <translation>已损坏：%1</translation>
     </message>

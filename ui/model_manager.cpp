@@ -37,6 +37,8 @@ QString ModelRow::stateText() const {
     if (file.state == models::FileState::Verified) return ModelManager::tr("Installed and verified");
     if (loaded == engine::ModelState::Verified)
         return ModelManager::tr("Installed and verified (it loads and keeps its contract)");
+    // A folder model says which of its files could not be checked, and why.
+    if (entry.isFolder()) return ModelManager::tr("Installed, not verified: %1").arg(file.problem);
     return ModelManager::tr("Installed, not verified yet (no published checksum)");
 }
 

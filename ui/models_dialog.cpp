@@ -24,7 +24,8 @@ enum Column { NameColumn, StateColumn, SizeColumn, LicenceColumn, ImprovesColumn
 
 QString sizeText(const ModelRow& row) {
     qint64 bytes = row.entry.sizeBytes;
-    if (bytes <= 0 && !row.file.path.isEmpty()) bytes = QFileInfo(row.file.path).size();
+    // A single file's own size when none is published; a folder's size on disk is not its files'.
+    if (bytes <= 0 && !row.file.path.isEmpty() && !row.entry.isFolder()) bytes = QFileInfo(row.file.path).size();
     return bytes > 0 ? QLocale().formattedDataSize(bytes) : ModelsDialog::tr("unknown");
 }
 
