@@ -67,6 +67,12 @@ const engine::ModelEntry* findModel(const engine::ModelRegistry& registry, const
 }
 
 QString publishedChecksum(const engine::ModelEntry& e) {
+    if (e.isFolder()) {  // one per file: say how many of the folder's files have one
+        size_t published = 0;
+        for (const auto& f : e.files) published += f.sha256.empty() ? 0 : 1;
+        return published == 0 ? QString()
+                              : QStringLiteral("SHA-256 for %1 of its %2 files").arg(published).arg(e.files.size());
+    }
     if (!e.sha256.empty()) return QStringLiteral("SHA-256 ") + QString::fromStdString(e.sha256);
     if (!e.md5.empty()) return QStringLiteral("MD5 ") + QString::fromStdString(e.md5);
     return {};
