@@ -52,6 +52,7 @@ void ModelDownload::start() {
     attempts_ = 0;
     cancelled_ = false;
     done_ = false;
+    verificationFailed_ = false;
     writeProblem_.clear();
     beginAttempt();
 }
@@ -184,6 +185,7 @@ void ModelDownload::verifyAndInstall() {
     }
     if (!problem.isEmpty()) {
         QFile::remove(partPath());  // a wrong file must not be resumed or mistaken for the model
+        verificationFailed_ = true;
         return finish(false, problem + QStringLiteral("; the download was deleted"));
     }
     // rename() replaces the destination in one step: readers see the old file or the new one.

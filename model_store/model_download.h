@@ -37,7 +37,10 @@ public:
     /// Starts (or resumes from the .part file). Emits finished() exactly once.
     void start();
     /// Stops; the .part file is kept so that the next start() resumes.
-    void cancel();
+    Q_INVOKABLE void cancel();
+    /// The last finished(false) came from a wrong size or checksum (the bytes were deleted), not
+    /// from the network: a folder download then throws away its other files too.
+    bool verificationFailed() const { return verificationFailed_; }
     QString partPath() const { return request_.destination + QStringLiteral(".part"); }
 
 signals:
@@ -65,6 +68,7 @@ private:
     bool cancelled_ = false;
     QString writeProblem_;  ///< set when the .part file could not be written
     bool done_ = false;
+    bool verificationFailed_ = false;
     bool bodyIsFile_ = false;   ///< the reply carries (part of) the file, not an error page
 };
 

@@ -10,6 +10,7 @@
 
 #include "core/engine/device.h"
 #include "core/engine/inference_session.h"
+#include "model_store/model_folders.h"
 
 namespace pm::models {
 namespace {
@@ -66,6 +67,12 @@ const engine::ModelEntry* findModel(const engine::ModelRegistry& registry, const
 }
 
 QString publishedChecksum(const engine::ModelEntry& e) {
+    if (e.isFolder()) {  // one per file: say how many of the folder's files have one
+        size_t published = 0;
+        for (const auto& f : e.files) published += f.sha256.empty() ? 0 : 1;
+        return published == 0 ? QString()
+                              : QStringLiteral("SHA-256 for %1 of its %2 files").arg(published).arg(e.files.size());
+    }
     if (!e.sha256.empty()) return QStringLiteral("SHA-256 ") + QString::fromStdString(e.sha256);
     if (!e.md5.empty()) return QStringLiteral("MD5 ") + QString::fromStdString(e.md5);
     return {};
@@ -82,6 +89,7 @@ QString checksumProblem(const engine::ModelEntry& e, const QString& path) {
 }
 
 FileCheck checkInstalled(const engine::ModelEntry& entry, const QString& modelsDir) {
+    if (entry.isFolder()) return checkInstalledFolder(entry, modelsDir);
     FileCheck check;
     const QString path = QDir(modelsDir).filePath(QString::fromStdString(entry.file));
     if (!QFileInfo(path).isFile()) return check;
@@ -99,6 +107,11 @@ FileCheck checkInstalled(const engine::ModelEntry& entry, const QString& modelsD
 }
 
 bool hasDirectDownload(const engine::ModelEntry& e) {
+    if (e.isFolder()) {
+        for (const auto& f : e.files)
+            if (!QUrl(QString::fromStdString(f.url)).scheme().startsWith(QStringLiteral("http"))) return false;
+        return true;
+    }
     const QUrl url(QString::fromStdString(e.url));
     return url.scheme().startsWith(QStringLiteral("http")) &&
            url.fileName() == QString::fromStdString(e.file);
@@ -120,18 +133,19 @@ DownloadRequest downloadRequestFor(const engine::ModelEntry& e, const QString& m
 }
 
 QString importModel(const engine::ModelRegistry& registry, const QString& file, QString* importedId) {
+    if (QFileInfo(file).isDir()) return importFolder(registry, file, QString(), importedId);
     if (!QFileInfo(file).isFile()) return QStringLiteral("%1: no such file").arg(file);
     const QString modelsDir = QString::fromStdString(registry.modelsDir());
     // 1. By published checksum, whatever the file is called.
     for (const auto& e : registry.entries()) {
-        if (!hasChecksum(e) || !checksumProblem(e, file).isEmpty()) continue;
+        if (e.isFolder() || !hasChecksum(e) || !checksumProblem(e, file).isEmpty()) continue;
         *importedId = QString::fromStdString(e.id);
         return copyInto(file, QDir(modelsDir).filePath(QString::fromStdString(e.file)));
     }
     // 2. By file name, for models without a published checksum, if the engine can load it.
     const QString name = QFileInfo(file).fileName();
     for (const auto& e : registry.entries()) {
-        if (QString::fromStdString(e.file) != name) continue;
+        if (e.isFolder() || QString::fromStdString(e.file) != name) continue;
         const QString problem = importModelAs(registry, file, QString::fromStdString(e.id));
         if (problem.isEmpty()) *importedId = QString::fromStdString(e.id);
         return problem;
@@ -141,9 +155,10 @@ QString importModel(const engine::ModelRegistry& registry, const QString& file, 
 }
 
 bool identifiesModel(const engine::ModelRegistry& registry, const QString& file) {
+    if (QFileInfo(file).isDir()) return identifyFolderModel(registry, file) != nullptr;
     const QString name = QFileInfo(file).fileName();
     for (const auto& e : registry.entries())
-        if (QString::fromStdString(e.file) == name || (hasChecksum(e) && checksumProblem(e, file).isEmpty()))
+        if (!e.isFolder() && (QString::fromStdString(e.file) == name || (hasChecksum(e) && checksumProblem(e, file).isEmpty())))
             return true;
     return false;
 }
@@ -151,6 +166,7 @@ bool identifiesModel(const engine::ModelRegistry& registry, const QString& file)
 QString importModelAs(const engine::ModelRegistry& registry, const QString& file, const QString& id) {
     const engine::ModelEntry* e = findModel(registry, id);
     if (!e) return QStringLiteral("no model '%1' in the manifest").arg(id);
+    if (e->isFolder()) return importFolder(registry, file, id, nullptr);
     if (!QFileInfo(file).isFile()) return QStringLiteral("%1: no such file").arg(file);
     if (hasChecksum(*e)) {
         const QString problem = checksumProblem(*e, file);
@@ -173,6 +189,7 @@ bool looksLikeModelFile(const QString& path) {
 QString removeModel(const engine::ModelRegistry& registry, const QString& id) {
     const engine::ModelEntry* entry = findModel(registry, id);
     if (!entry) return QStringLiteral("no model '%1' in the manifest").arg(id);
+    if (entry->isFolder()) return removeFolderModel(*entry, QString::fromStdString(registry.modelsDir()));
     const QString path = QDir(QString::fromStdString(registry.modelsDir()))
                              .filePath(QString::fromStdString(entry->file));
     QFile::remove(path + QStringLiteral(".part"));

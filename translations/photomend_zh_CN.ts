@@ -861,6 +861,14 @@
         <source>The segmentation model failed, the built-in selection was used: %1</source>
         <translation>分割模型出错,已改用内置选区:%1</translation>
     </message>
+    <message>
+        <source>Importing the model: %1 %</source>
+        <translation>正在导入模型：%1 %</translation>
+    </message>
+    <message>
+        <source>Importing the model…</source>
+        <translation>正在导入模型…</translation>
+    </message>
 </context>
 <context>
     <name>pm::ui::ModePanel</name>
@@ -939,6 +947,10 @@
         <translation>未安装</translation>
     </message>
     <message>
+        <source>Installed, not verified: %1</source>
+        <translation>已安装，未校验：%1</translation>
+    </message>
+    <message>
         <source>Broken: %1</source>
         <translation>已损坏：%1</translation>
     </message>
@@ -982,6 +994,10 @@
         <source>%1 was not removed: %2</source>
         <translation>%1 未删除：%2</translation>
     </message>
+    <message>
+        <source>%1 was not imported: another import is still running.</source>
+        <translation>%1 未导入：另一个导入仍在进行。</translation>
+    </message>
 </context>
 <context>
     <name>pm::ui::ModelsDialog</name>
@@ -1022,10 +1038,6 @@ Models folder: %1</source>
     <message>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
-    </message>
-    <message>
-        <source>&amp;Cancel Download</source>
-        <translation>取消下载(&amp;C)</translation>
     </message>
     <message>
         <source>&amp;Import File…</source>
@@ -1096,6 +1108,26 @@ Published checksum: %5</source>
     <message>
         <source>none</source>
         <translation>无</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Import &amp;Folder…</source>
+        <translation>导入文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Import a diffusers folder (PowerPaint v1, SD-1.5 inpainting: unet/, vae/, text_encoder/, tokenizer/)</source>
+        <translation>导入 diffusers 文件夹（PowerPaint v1、SD-1.5 inpainting：unet/、vae/、text_encoder/、tokenizer/）</translation>
+    </message>
+    <message>
+        <source>Import a Model Folder</source>
+        <translation>导入模型文件夹</translation>
+    </message>
+    <message>
+        <source>Checking and copying %1…</source>
+        <translation>正在校验并复制 %1…</translation>
     </message>
 </context>
 <context>
@@ -1232,10 +1264,6 @@ Published checksum: %5</source>
         <translation>变体数：</translation>
     </message>
     <message>
-        <source>No prompt-fill model is installed: put PowerPaint v1 in %1 (see Edit &gt; Models…).</source>
-        <translation>未安装提示词填充模型：请将 PowerPaint v1 放到 %1（参见“编辑 &gt; 模型…”）。</translation>
-    </message>
-    <message>
         <source>Describe what should appear in the prompt first.</source>
         <translation>请先在提示词中描述应出现的内容。</translation>
     </message>
@@ -1248,12 +1276,16 @@ Published checksum: %5</source>
         <translation>在 CPU 上需要数分钟；第一步完成后会显示剩余时间。</translation>
     </message>
     <message>
-        <source>No prompt-fill model is installed: see Edit &gt; Models…</source>
-        <translation>未安装提示词填充模型：请参见“编辑 &gt; 模型…”。</translation>
+        <source>No prompt-fill model is installed: download or import one with Edit &gt; Models…</source>
+        <translation>未安装提示词填充模型：请通过“编辑 &gt; 模型…”下载或导入。</translation>
     </message>
     <message>
-        <source>Put PowerPaint v1 (a diffusers folder) in %1</source>
-        <translation>请将 PowerPaint v1（diffusers 文件夹）放到 %1</translation>
+        <source>Looked in %1: %2</source>
+        <translation>已在 %1 中查找：%2</translation>
+    </message>
+    <message>
+        <source>No prompt-fill model is installed: download or import PowerPaint v1 or SD-1.5 inpainting with Edit &gt; Models…</source>
+        <translation>未安装提示词填充模型：请通过“编辑 &gt; 模型…”下载或导入 PowerPaint v1 或 SD-1.5 inpainting。</translation>
     </message>
 </context>
 <context>

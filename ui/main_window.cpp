@@ -26,6 +26,7 @@
 #include "core/ops/split/split_scan.h"
 #include "core/ops/tone/tone.h"
 #include "model_store/model_files.h"
+#include "model_store/model_folders.h"
 #include "photo_io/photo_saver.h"
 #include "ui/apply_controller.h"
 #include "ui/batch_dialog.h"
@@ -74,6 +75,11 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     recent_ = new RecentFiles(this);
     splitFlow_ = new SplitScanFlow(bridge_, this);
     models_ = new ModelManager(bridge_, this);
+    // An import (dropped or from Edit > Models…) checks and copies on a worker: say how far it is.
+    connect(models_, &ModelManager::importProgress, this, [this](qint64 done, qint64 total) {
+        statusBar()->showMessage(total > 0 ? tr("Importing the model: %1 %").arg(done * 100 / total)
+                                           : tr("Importing the model…"));
+    });
     models_->setDialogParent(this);
     connect(splitFlow_, &SplitScanFlow::photosChosen, this,
             qOverload<const image::LoadedPhoto&, const QString&, const cv::Mat&,
@@ -130,8 +136,10 @@ MainWindow::MainWindow(const engine::EngineOptions& engineOptions, QWidget* pare
     // Prompt fill (issue 18): the model is looked for in the engine's models folder, and again
     // whenever the engine (re)loads, e.g. after Edit > Models…; a CPU engine is said to be slow.
     PromptFillOptions* promptOptions = modePanel_->removeOptions()->promptOptions();
-    promptOptions->setModelFolder(
-        QString::fromStdString(engine::defaultPromptFillModelFolder(bridge_->options().modelsDir)));
+    promptOptions->setModelFolder(models_->promptFillFolder());
+    // A prompt-fill folder installed or removed with Edit > Models… is used at once, no restart.
+    connect(models_, &ModelManager::filesChanged, promptOptions,
+            [this, promptOptions] { promptOptions->setModelFolder(models_->promptFillFolder()); });
     connect(bridge_, &EngineBridge::stateChanged, promptOptions, [this, promptOptions](const QString&, bool ready) {
         promptOptions->refreshModel();
         if (ready) promptOptions->setCpu(!bridge_->engine().device().cuda);
@@ -510,7 +518,7 @@ QStringList MainWindow::importModelFiles(const QStringList& paths) {
     QStringList photos;
     QStringList problems;
     for (const QString& path : paths) {
-        if (!models::looksLikeModelFile(path)) {
+        if (!models::looksLikeModelFile(path) && !models::looksLikeModelFolder(path)) {
             photos << path;
             continue;
         }

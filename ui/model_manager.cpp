@@ -1,6 +1,8 @@
 #include "ui/model_manager.h"
 
 #include <QDateTime>
+#include <QEventLoop>
+#include <QThread>
 #include <QDir>
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -8,6 +10,9 @@
 #include <QMessageBox>
 #include <exception>
 
+#include "core/engine/diffusers_layout.h"
+#include "core/engine/prompt_fill_request.h"
+#include "model_store/model_folders.h"
 #include "ui/engine_bridge.h"
 
 namespace pm::ui {
@@ -32,6 +37,8 @@ QString ModelRow::stateText() const {
     if (file.state == models::FileState::Verified) return ModelManager::tr("Installed and verified");
     if (loaded == engine::ModelState::Verified)
         return ModelManager::tr("Installed and verified (it loads and keeps its contract)");
+    // A folder model says which of its files could not be checked, and why.
+    if (entry.isFolder()) return ModelManager::tr("Installed, not verified: %1").arg(file.problem);
     return ModelManager::tr("Installed, not verified yet (no published checksum)");
 }
 
@@ -120,39 +127,133 @@ models::FileCheck ModelManager::checkInstalled(const engine::ModelEntry& entry) 
 }
 
 QString ModelManager::importFile(const QString& file, QString* importedId) {
-    const QString name = QFileInfo(file).fileName();
+    QString message;
     QString id;
-    QString problem;
-    // Checksums of big files and a test load take seconds, on this thread: say so with the cursor.
-    struct WaitCursor {
-        WaitCursor() { QGuiApplication::setOverrideCursor(Qt::WaitCursor); }
-        ~WaitCursor() { QGuiApplication::restoreOverrideCursor(); }
-    };
-    try {
-        const engine::ModelRegistry manifest = registry();
-        bool identified = true;
-        {
-            const WaitCursor busy;
-            identified = !QFileInfo(file).isFile() || models::identifiesModel(manifest, file);
-        }
-        if (identified) {
-            const WaitCursor busy;
-            problem = models::importModel(manifest, file, &id);
-        } else {
-            // Matched by neither checksum nor name: the user may know which model it is.
-            id = choose_(file, rows());
-            if (id.isEmpty()) return tr("%1 was not imported.").arg(name);
-            const WaitCursor busy;
-            problem = models::importModelAs(manifest, file, id);
-        }
-    } catch (const std::exception& e) {
-        problem = QString::fromStdString(e.what());
+    bool ok = false;
+    bool finished = false;
+    QEventLoop loop;
+    const auto connection = connect(this, &ModelManager::importFinished, &loop,
+                                    [&](bool success, const QString& text, const QString& model) {
+                                        ok = success;
+                                        message = text;
+                                        id = model;
+                                        finished = true;
+                                        loop.quit();
+                                    });
+    if (!startImport(file)) {
+        disconnect(connection);
+        return tr("%1 was not imported: another import is still running.").arg(QFileInfo(file).fileName());
     }
-    if (!problem.isEmpty()) return tr("%1 was not imported: %2").arg(name, problem);
-    if (importedId) *importedId = id;
+    if (!finished) loop.exec();  // the window keeps painting; the worker checks and copies
+    disconnect(connection);
+    if (ok && importedId) *importedId = id;
+    return ok ? QString() : message;
+}
+
+bool ModelManager::startImport(const QString& path) {
+    if (importing_) return false;
+    importing_ = true;
+    cancelImport_ = false;
+    engine::ModelRegistry manifest;
+    try {
+        manifest = registry();
+    } catch (const std::exception& e) {
+        ImportResult failed;
+        failed.problem = QString::fromStdString(e.what());
+        endImport(path, failed);
+        return true;
+    }
+    const bool folder = QFileInfo(path).isDir();
+    // Progress from the worker, at most once per thousandth, delivered on this thread.
+    auto lastPermille = std::make_shared<std::atomic<int>>(-1);
+    const models::ImportProgress report = [this, lastPermille](qint64 done, qint64 total) {
+        const int permille = total > 0 ? int(done * 1000 / total) : 0;
+        if (lastPermille->exchange(permille) == permille) return;
+        QMetaObject::invokeMethod(this, [this, done, total] { emit importProgress(done, total); }, Qt::QueuedConnection);
+    };
+    runImportWork(
+        [this, manifest, path, folder, report]() -> ImportResult {
+            ImportResult r;
+            if (folder) {
+                r.problem = models::importFolder(manifest, path, QString(), &r.id, report, &cancelImport_);
+                return r;
+            }
+            r.identified = !QFileInfo(path).isFile() || models::identifiesModel(manifest, path);
+            if (r.identified) r.problem = models::importModel(manifest, path, &r.id);
+            return r;
+        },
+        [this, manifest, path](const ImportResult& r) {
+            if (r.identified) return endImport(path, r);
+            // Matched by neither checksum nor name: the user may know which model it is.
+            const QString id = choose_(path, rows());
+            if (id.isEmpty()) {
+                ImportResult declined;
+                declined.declined = true;
+                return endImport(path, declined);
+            }
+            runImportWork(
+                [manifest, path, id]() -> ImportResult {
+                    ImportResult chosen;
+                    chosen.id = id;
+                    chosen.problem = models::importModelAs(manifest, path, id);
+                    return chosen;
+                },
+                [this, path](const ImportResult& chosen) { endImport(path, chosen); });
+        });
+    return true;
+}
+
+void ModelManager::runImportWork(std::function<ImportResult()> work, std::function<void(const ImportResult&)> done) {
+    auto result = std::make_shared<ImportResult>();
+    QThread* thread = QThread::create([work = std::move(work), result] {
+        try {
+            *result = work();
+        } catch (const std::exception& e) {
+            result->problem = QString::fromStdString(e.what());
+        }
+    });
+    importThread_ = thread;
+    connect(thread, &QThread::finished, this, [this, thread, result, done = std::move(done)] {
+        thread->deleteLater();
+        if (importThread_ == thread) importThread_ = nullptr;
+        done(*result);
+    });
+    emit importProgress(0, 0);
+    thread->start();
+}
+
+void ModelManager::endImport(const QString& path, const ImportResult& r) {
+    importing_ = false;
+    const QString name = QFileInfo(QDir::cleanPath(path)).fileName();
+    if (r.declined) {
+        emit importFinished(false, tr("%1 was not imported.").arg(name), QString());
+        return;
+    }
+    if (!r.problem.isEmpty()) {
+        emit importFinished(false, tr("%1 was not imported: %2").arg(name, r.problem), r.id);
+        return;
+    }
     emit filesChanged();
     reloadEngine();
-    return {};
+    emit importFinished(true, QString(), r.id);
+}
+
+ModelManager::~ModelManager() {
+    // A worker still checking or copying is told to stop and waited for: it reports to this.
+    cancelImport_ = true;
+    if (importThread_) importThread_->wait();
+}
+
+QString ModelManager::promptFillFolder() const {
+    try {
+        for (const engine::ModelEntry& e : registry().entries())
+            if (e.isFolder() && e.task == "prompt-fill" &&
+                engine::diffusersFolderProblem(models::folderPath(e, modelsDir()).toStdString()).empty())
+                return models::folderPath(e, modelsDir());
+    } catch (const std::exception&) {
+        // No readable manifest: the default folder, as before the model manager knew folders.
+    }
+    return QString::fromStdString(engine::defaultPromptFillModelFolder(bridge_->options().modelsDir));
 }
 
 bool ModelManager::remove(const QString& id, QString* error) {

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <atomic>
 #include <functional>
 #include <vector>
 
@@ -45,10 +46,22 @@ public:
     /// the models folder (cheap: no checksum); `entry` receives it.
     bool missingModelFor(const QString& task, engine::ModelEntry* entry) const;
 
-    /// Imports `file`: by checksum or name (model_store's rule), else asks which model it is.
+    /// Imports `file`: by checksum or name (model_store's rule), else asks which model it is; or a
+    /// diffusers folder (PowerPaint, SD inpainting), checked against the loader's layout and the
+    /// published checksums. The checksums and the copy run on a worker thread (startImport) while
+    /// this waits in an event loop, so the window keeps painting and shows the progress.
     /// Returns "" on success (the engine then reloads) or why not, in the window's language.
     /// `importedId` receives the model's id.
     QString importFile(const QString& file, QString* importedId = nullptr);
+    /// Starts importing `path` on a worker thread and returns at once: importProgress() while it
+    /// runs, importFinished() at its end. False when an import runs already.
+    bool startImport(const QString& path);
+    /// Stops a folder import (nothing of it is kept).
+    void cancelImport() { cancelImport_ = true; }
+    bool isImporting() const { return importing_; }
+    /// The prompt fill's model: the first installed folder model of the manifest (PowerPaint v1,
+    /// then SD-1.5 inpainting) whose layout is complete, else where PowerPaint v1 would go.
+    QString promptFillFolder() const;
     /// Deletes model `id`'s file after asking; false when the user said no or it failed (`error`).
     bool remove(const QString& id, QString* error);
     /// Asks the engine to load the installed models again; modelsChanged() comes when done.
@@ -70,9 +83,29 @@ signals:
     void filesChanged();
     /// The engine has reloaded: what it loaded is current.
     void modelsChanged();
+    /// An import's bytes checked and copied of all (total 0: not known, a single file).
+    void importProgress(qint64 done, qint64 total);
+    /// An import ended: ok, or `message` says why not (in the window's language); `id` is the model.
+    void importFinished(bool ok, const QString& message, const QString& id);
+
+public:
+    ~ModelManager() override;
 
 private:
+    struct ImportResult {
+        bool identified = true;
+        bool declined = false;  ///< the user did not say which model a file is
+        QString id;
+        QString problem;
+    };
+    /// Runs `work` on a worker thread, then `done` with its result on this thread.
+    void runImportWork(std::function<ImportResult()> work, std::function<void(const ImportResult&)> done);
+    void endImport(const QString& path, const ImportResult& result);
+
     EngineBridge* bridge_;
+    std::atomic<bool> cancelImport_{false};
+    bool importing_ = false;
+    class QThread* importThread_ = nullptr;
     ChooseModelPrompt choose_;
     ConfirmRemovePrompt confirm_;
     QWidget* dialogParent_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -13,6 +14,7 @@
 #include <QVBoxLayout>
 
 #include "model_store/model_download.h"
+#include "model_store/model_folders.h"
 #include "ui/model_manager.h"
 
 namespace pm::ui {
@@ -22,7 +24,8 @@ enum Column { NameColumn, StateColumn, SizeColumn, LicenceColumn, ImprovesColumn
 
 QString sizeText(const ModelRow& row) {
     qint64 bytes = row.entry.sizeBytes;
-    if (bytes <= 0 && !row.file.path.isEmpty()) bytes = QFileInfo(row.file.path).size();
+    // A single file's own size when none is published; a folder's size on disk is not its files'.
+    if (bytes <= 0 && !row.file.path.isEmpty() && !row.entry.isFolder()) bytes = QFileInfo(row.file.path).size();
     return bytes > 0 ? QLocale().formattedDataSize(bytes) : ModelsDialog::tr("unknown");
 }
 
@@ -67,10 +70,13 @@ ModelsDialog::ModelsDialog(ModelManager* manager, QWidget* parent) : QDialog(par
 
     auto* buttons = new QHBoxLayout;
     download_button_ = new QPushButton(tr("&Download"), this);
-    cancel_ = new QPushButton(tr("&Cancel Download"), this);
+    cancel_ = new QPushButton(tr("&Cancel"), this);
     import_ = new QPushButton(tr("&Import File…"), this);
+    importFolder_ = new QPushButton(tr("Import &Folder…"), this);
+    importFolder_->setToolTip(tr("Import a diffusers folder (PowerPaint v1, SD-1.5 inpainting: unet/, vae/, "
+                                 "text_encoder/, tokenizer/)"));
     remove_ = new QPushButton(tr("&Remove…"), this);
-    for (QPushButton* b : {download_button_, cancel_, import_, remove_}) {
+    for (QPushButton* b : {download_button_, cancel_, import_, importFolder_, remove_}) {
         b->setAutoDefault(false);
         buttons->addWidget(b);
     }
@@ -82,6 +88,17 @@ ModelsDialog::ModelsDialog(ModelManager* manager, QWidget* parent) : QDialog(par
     connect(download_button_, &QPushButton::clicked, this, &ModelsDialog::downloadSelected);
     connect(cancel_, &QPushButton::clicked, this, &ModelsDialog::cancelDownload);
     connect(import_, &QPushButton::clicked, this, &ModelsDialog::importFile);
+    connect(importFolder_, &QPushButton::clicked, this, &ModelsDialog::importFolder);
+    // An import runs on a worker thread (started here or by a drop on the window): its progress.
+    connect(manager_, &ModelManager::importProgress, this, [this](qint64 done, qint64 total) {
+        progress_->setVisible(true);
+        showProgress(done, total);
+        updateButtons();
+    });
+    connect(manager_, &ModelManager::importFinished, this, [this] {
+        progress_->setVisible(download_ != nullptr);
+        updateButtons();
+    });
     connect(remove_, &QPushButton::clicked, this, &ModelsDialog::removeSelected);
     connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(list_, &QTreeWidget::currentItemChanged, this, &ModelsDialog::updateButtons);
@@ -93,15 +110,29 @@ ModelsDialog::ModelsDialog(ModelManager* manager, QWidget* parent) : QDialog(par
             this, tr("Import a Model File"), QString(),
             tr("Model files (*.pt *.pth *.ckpt *.safetensors *.onnx *.bin);;All files (*)"));
     };
+    folderPrompt_ = [this] {
+        return QFileDialog::getExistingDirectory(this, tr("Import a Model Folder"));
+    };
     refresh();
     if (list_->topLevelItemCount() > 0) list_->setCurrentItem(list_->topLevelItem(0));
+}
+
+void ModelsDialog::showProgress(qint64 done, qint64 total) {
+    if (total <= 0) {
+        progress_->setRange(0, 0);  // busy: the size is not known
+        return;
+    }
+    progress_->setRange(0, 1000);
+    progress_->setValue(int(done * 1000 / total));
+    progress_->setFormat(QStringLiteral("%1 / %2").arg(QLocale().formattedDataSize(done),
+                                                       QLocale().formattedDataSize(total)));
 }
 
 ModelsDialog::~ModelsDialog() {
     // Closing the dialog stops a download; its .part file stays, so the next one resumes.
     if (download_) {
         download_->disconnect(this);
-        download_->cancel();
+        QMetaObject::invokeMethod(download_, "cancel");
     }
 }
 
@@ -166,7 +197,7 @@ void ModelsDialog::showMessage(const QString& text, bool problem) {
 
 void ModelsDialog::updateButtons() {
     const QTreeWidgetItem* item = list_->currentItem();
-    const bool busy = download_ != nullptr;
+    const bool busy = download_ != nullptr || manager_->isImporting();
     const bool installed = item && item->data(StateColumn, Qt::UserRole).toBool();
     const bool downloadable = item && item->data(SizeColumn, Qt::UserRole).toBool();
     details_->setText(item ? item->data(ImprovesColumn, Qt::UserRole).toString() : QString());
@@ -178,6 +209,7 @@ void ModelsDialog::updateButtons() {
                                      : QString());
     cancel_->setEnabled(busy);
     import_->setEnabled(!busy);
+    importFolder_->setEnabled(!busy);
     remove_->setEnabled(!busy && installed);
 }
 
@@ -200,61 +232,88 @@ void ModelsDialog::downloadSelected() {
     }
     const QString name = QString::fromStdString(row.entry.name);
     downloadingId_ = id;
-    download_ = new models::ModelDownload(models::downloadRequestFor(row.entry, manager_->modelsDir()), this);
     progress_->setRange(0, 0);  // busy until the size is known
     progress_->setValue(0);
     progress_->setVisible(true);
     showMessage(tr("Downloading %1…").arg(name), false);
-    connect(download_, &models::ModelDownload::progress, this, [this](qint64 received, qint64 total) {
-        if (total <= 0) return;
-        progress_->setRange(0, 1000);
-        progress_->setValue(int(received * 1000 / total));
-        progress_->setFormat(QStringLiteral("%1 / %2").arg(QLocale().formattedDataSize(received),
-                                                           QLocale().formattedDataSize(total)));
-    });
-    connect(download_, &models::ModelDownload::finished, this,
-            [this, name, download = download_.data()](bool ok, const QString& problem) {
-                const bool cancelled = download->property("cancelledByUser").toBool();
-                download->deleteLater();
-                download_ = nullptr;
-                downloadingId_.clear();
-                progress_->setVisible(false);
-                QString text;
-                if (ok)
-                    text = tr("%1 is downloaded, verified and installed.").arg(name);
-                else if (cancelled)
-                    text = tr("The download of %1 was cancelled; the next one resumes where it stopped.").arg(name);
-                else
-                    text = tr("%1 was not downloaded: %2").arg(name, problem);
-                showMessage(text, !ok && !cancelled);
-                refresh();
-                if (ok) manager_->reloadEngine();
-                emit downloadFinished(ok, text);
-            });
-    refresh();
-    download_->start();
+    // A folder model is every file of its folder; the others are one file.
+    const auto onProgress = [this](qint64 received, qint64 total) {
+        if (total > 0) showProgress(received, total);
+    };
+    const auto onFinished = [this, name](QObject* download, bool ok, const QString& problem) {
+        const bool cancelled = download->property("cancelledByUser").toBool();
+        download->deleteLater();
+        download_ = nullptr;
+        downloadingId_.clear();
+        progress_->setVisible(false);
+        QString text;
+        if (ok)
+            text = tr("%1 is downloaded, verified and installed.").arg(name);
+        else if (cancelled)
+            text = tr("The download of %1 was cancelled; the next one resumes where it stopped.").arg(name);
+        else
+            text = tr("%1 was not downloaded: %2").arg(name, problem);
+        showMessage(text, !ok && !cancelled);
+        refresh();
+        if (ok) manager_->reloadEngine();
+        emit downloadFinished(ok, text);
+    };
+    if (row.entry.isFolder()) {
+        auto* download = new models::FolderDownload(row.entry, manager_->modelsDir(), this);
+        download_ = download;
+        connect(download, &models::FolderDownload::progress, this, onProgress);
+        connect(download, &models::FolderDownload::finished, this,
+                [onFinished, download](bool ok, const QString& problem) { onFinished(download, ok, problem); });
+        refresh();
+        download->start();
+    } else {
+        auto* download = new models::ModelDownload(models::downloadRequestFor(row.entry, manager_->modelsDir()), this);
+        download_ = download;
+        connect(download, &models::ModelDownload::progress, this, onProgress);
+        connect(download, &models::ModelDownload::finished, this,
+                [onFinished, download](bool ok, const QString& problem) { onFinished(download, ok, problem); });
+        refresh();
+        download->start();
+    }
 }
 
 void ModelsDialog::cancelDownload() {
+    if (manager_->isImporting()) manager_->cancelImport();
     if (!download_) return;
     download_->setProperty("cancelledByUser", true);
-    download_->cancel();
+    QMetaObject::invokeMethod(download_, "cancel");
 }
 
 void ModelsDialog::importFile() {
-    if (download_) return;
+    if (download_ || manager_->isImporting()) return;
     manager_->setDialogParent(this);
     const QString file = filePrompt_();
-    if (file.isEmpty()) return;
+    if (!file.isEmpty()) importPath(file);
+}
+
+void ModelsDialog::importFolder() {
+    if (download_ || manager_->isImporting()) return;
+    manager_->setDialogParent(this);
+    const QString folder = folderPrompt_();
+    if (!folder.isEmpty()) importPath(folder);
+}
+
+void ModelsDialog::importPath(const QString& path) {
+    const QString name = QFileInfo(QDir::cleanPath(path)).fileName();
+    showMessage(tr("Checking and copying %1…").arg(name), false);
+    progress_->setRange(0, 0);
+    progress_->setVisible(true);
     QString id;
-    const QString problem = manager_->importFile(file, &id);
+    const QString problem = manager_->importFile(path, &id);  // the worker runs; this dialog stays live
+    progress_->setVisible(download_ != nullptr);
     if (problem.isEmpty()) {
         refresh();
         selectModel(id);
-        showMessage(tr("%1 is imported and installed.").arg(QFileInfo(file).fileName()), false);
+        showMessage(tr("%1 is imported and installed.").arg(name), false);
     } else {
         showMessage(problem, true);
     }
+    updateButtons();
 }
 
 void ModelsDialog::removeSelected() {

@@ -1,7 +1,9 @@
 #pragma once
 // Edit > Models…: every model of the manifest with its state, size, licence and what it improves;
-// Download (progress, Cancel, resumed from the .part file next time), Import a file, Remove. The
-// file work is model_store's; the engine reloads after each change (ModelManager).
+// Download (progress, Cancel, resumed from the .part file next time), Import a file or a diffusers
+// folder (checked and copied on a worker thread, with progress), Remove. Folder models
+// (PowerPaint, SD inpainting) download every file of their folder. The file work is
+// model_store's; the engine reloads after each change (ModelManager).
 #include <QDialog>
 #include <QPointer>
 #include <functional>
@@ -33,12 +35,15 @@ public:
     void downloadSelected();
     void cancelDownload();
     void importFile();
+    void importFolder();
     void removeSelected();
     bool isDownloading() const { return download_ != nullptr; }
 
     /// Asks for a file to import; "" = cancelled. Tests replace the file dialog.
     using FilePrompt = std::function<QString()>;
     void setImportFilePrompt(FilePrompt prompt) { filePrompt_ = std::move(prompt); }
+    /// Asks for a folder to import; "" = cancelled. Tests replace the folder dialog.
+    void setImportFolderPrompt(FilePrompt prompt) { folderPrompt_ = std::move(prompt); }
 
     QTreeWidget* list() const { return list_; }
     QProgressBar* progressBar() const { return progress_; }
@@ -49,6 +54,7 @@ public:
     QPushButton* downloadButton() const { return download_button_; }
     QPushButton* cancelButton() const { return cancel_; }
     QPushButton* importButton() const { return import_; }
+    QPushButton* importFolderButton() const { return importFolder_; }
     QPushButton* removeButton() const { return remove_; }
 
 signals:
@@ -58,6 +64,8 @@ signals:
 private:
     void updateButtons();
     void showMessage(const QString& text, bool problem);
+    void importPath(const QString& path);
+    void showProgress(qint64 done, qint64 total);
 
     ModelManager* manager_;
     QTreeWidget* list_;
@@ -67,10 +75,12 @@ private:
     QPushButton* download_button_;
     QPushButton* cancel_;
     QPushButton* import_;
+    QPushButton* importFolder_;
     QPushButton* remove_;
-    QPointer<models::ModelDownload> download_;
+    QPointer<QObject> download_;  ///< a ModelDownload or a FolderDownload
     QString downloadingId_;
     FilePrompt filePrompt_;
+    FilePrompt folderPrompt_;
 };
 
 }  // namespace pm::ui

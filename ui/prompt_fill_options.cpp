@@ -146,11 +146,16 @@ void PromptFillOptions::setModelFolder(const QString& folder) {
 }
 
 void PromptFillOptions::refreshModel() {
-    modelInstalled_ = engine::promptFillModelInstalled(modelFolder_.toStdString());
-    modelNote_->setText(modelInstalled_ ? QString() : tr("No prompt-fill model is installed: see Edit > Models…"));
+    std::string problem;
+    modelInstalled_ = engine::promptFillModelInstalled(modelFolder_.toStdString(), &problem);
+    modelNote_->setText(modelInstalled_ ? QString()
+                                        : tr("No prompt-fill model is installed: download or import one with "
+                                             "Edit > Models…"));
+    // The reason names the file the loader would miss (in English, from the engine).
     modelNote_->setToolTip(modelInstalled_ ? QString()
-                                           : tr("Put PowerPaint v1 (a diffusers folder) in %1")
-                                                 .arg(QDir::toNativeSeparators(modelFolder_)));
+                                           : tr("Looked in %1: %2")
+                                                 .arg(QDir::toNativeSeparators(modelFolder_),
+                                                      QString::fromStdString(problem)));
     modelNote_->setVisible(!modelInstalled_);
     emit readinessChanged();
 }
@@ -164,8 +169,8 @@ void PromptFillOptions::setCpu(bool cpu) {
 
 QString PromptFillOptions::blockReason() const {
     if (!modelInstalled_)
-        return tr("No prompt-fill model is installed: put PowerPaint v1 in %1 (see Edit > Models…).")
-            .arg(QDir::toNativeSeparators(modelFolder_));
+        return tr("No prompt-fill model is installed: download or import PowerPaint v1 or SD-1.5 inpainting "
+                  "with Edit > Models…");
     const auto task = PromptFillTask(task_->currentData().toInt());
     if ((task == PromptFillTask::Fill || task == PromptFillTask::Shape) && prompt_->text().trimmed().isEmpty())
         return tr("Describe what should appear in the prompt first.");

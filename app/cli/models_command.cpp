@@ -12,6 +12,7 @@
 #include "core/engine/engine.h"
 #include "core/engine/model_registry.h"
 #include "model_store/model_files.h"
+#include "model_store/model_folders.h"
 
 namespace pm::cli {
 namespace {
@@ -36,6 +37,16 @@ int list(const engine::ModelRegistry& registry) {
     std::printf("models folder: %s\n", qPrintable(dir));
     for (const auto& e : registry.entries()) {
         const auto check = models::checkInstalled(e, dir);
+        if (e.isFolder()) {  // its files: how many, and how many bytes are published
+            int64_t known = 0;
+            for (const auto& f : e.files) known += f.sizeBytes;
+            std::printf("%s (folder %s, %zu files%s)\n", e.id.c_str(), e.file.c_str(), e.files.size(),
+                        e.sizeBytes > 0 ? "" : qPrintable(QStringLiteral(", %1 published").arg(sizeText(known))));
+            std::printf("  %s\n  %s, licence: %s\n  improves: %s\n", qPrintable(stateText(check)),
+                        qPrintable(sizeText(e.sizeBytes)), e.license.empty() ? "unknown" : e.license.c_str(),
+                        e.improves.empty() ? "-" : e.improves.c_str());
+            continue;
+        }
         std::printf("%s\n  %s\n  %s, licence: %s\n  improves: %s\n", e.id.c_str(),
                     qPrintable(stateText(check)), qPrintable(sizeText(e.sizeBytes)),
                     e.license.empty() ? "unknown" : e.license.c_str(),
@@ -52,17 +63,20 @@ int download(const engine::ModelRegistry& registry, const QString& id) {
         return fail(QStringLiteral("model '%1' has no direct download; get it from %2 and use "
                                    "'photomend-cli models import FILE'")
                         .arg(id, QString::fromStdString(entry->url)));
-    const auto request = models::downloadRequestFor(*entry, QString::fromStdString(registry.modelsDir()));
+    const QString dir = QString::fromStdString(registry.modelsDir());
     const bool terminal = isatty(fileno(stderr));
     int lastTenth = -1;
-    const QString error = models::downloadAndWait(request, [&](qint64 received, qint64 total) {
+    const auto report = [&](qint64 received, qint64 total) {
         if (total <= 0) return;
         const int tenth = static_cast<int>(received * 10 / total);
         if (!terminal && tenth == lastTenth) return;  // logs get one line per 10 %
         lastTenth = tenth;
         std::fprintf(stderr, terminal ? "\r%s: %3d%%" : "%s: %d%%\n", entry->id.c_str(),
                      static_cast<int>(received * 100 / total));
-    });
+    };
+    // A folder model (PowerPaint, SD inpainting) is every file of its folder, installed at once.
+    const QString error = entry->isFolder() ? models::downloadFolderAndWait(*entry, dir, report)
+                                            : models::downloadAndWait(models::downloadRequestFor(*entry, dir), report);
     if (terminal) std::fputc('\n', stderr);
     if (!error.isEmpty()) return fail(error);
     const auto check = models::checkInstalled(*entry, QString::fromStdString(registry.modelsDir()));
@@ -75,8 +89,8 @@ int download(const engine::ModelRegistry& registry, const QString& id) {
 int runModels(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        "Manage the optional AI models: list, download ID, import FILE, remove ID.");
-    parser.addPositionalArgument("action", "list | download ID | import FILE | remove ID");
+        "Manage the optional AI models: list, download ID, import FILE|FOLDER, remove ID.");
+    parser.addPositionalArgument("action", "list | download ID | import FILE|FOLDER | remove ID");
     parser.addOption({"models-dir", "The models folder (default: the user's).", "DIR"});
     parser.addOption({"manifest", "The model manifest (default: the one shipped).", "FILE"});
     int exitCode = 0;
@@ -85,7 +99,7 @@ int runModels(const QStringList& arguments) {
     const QString action = words.value(0);
     const bool takesOne = action == "download" || action == "import" || action == "remove";
     if (!(action == "list" && words.size() == 1) && !(takesOne && words.size() == 2)) {
-        std::fputs("photomend-cli: usage: models list | download ID | import FILE | remove ID\n", stderr);
+        std::fputs("photomend-cli: usage: models list | download ID | import FILE|FOLDER | remove ID\n", stderr);
         return 2;
     }
     try {

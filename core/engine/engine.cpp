@@ -258,6 +258,7 @@ void Engine::Impl::loadModels(const DeviceInfo& device) {
         const bool enabled =
             std::find(disabled.begin(), disabled.end(), status.entry.id) == disabled.end();
         if (!options_.preload || !enabled || status.state != ModelState::Installed) continue;
+        if (status.entry.isFolder()) continue;  // a prompt-fill folder: the fill loads it itself
         try {
             SessionOptions sessionOptions;
             sessionOptions.allowHalf = options_.allowHalf;

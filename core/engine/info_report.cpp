@@ -1,5 +1,7 @@
 #include "core/engine/info_report.h"
 
+#include "core/engine/diffusers_layout.h"
+
 #include <algorithm>
 #include <sstream>
 
@@ -58,6 +60,9 @@ std::string infoReport(const EngineOptions& options) {
             std::find(disabled.begin(), disabled.end(), s.entry.id) == disabled.end();
         if (s.state == ModelState::NotInstalled) {
             out << "not installed";
+        } else if (s.entry.isFolder()) {
+            const std::string missing = diffusersFolderProblem(s.path);
+            out << (missing.empty() ? "installed (the prompt fill loads it when it runs)" : "broken: " + missing);
         } else if (!backend) {
             out << "installed, not checked (the AI engine is unavailable)";
         } else {

@@ -133,6 +133,31 @@ ModelContract parseContract(const std::string& where, const json& object) {
     return c;
 }
 
+// The "files" of a folder model: relative paths that stay inside the folder, each with its URL.
+std::vector<ModelFile> parseFiles(const FieldReader& named, const std::string& where, const json& item) {
+    const auto it = item.find("files");
+    if (it == item.end() || !it->is_array() || it->empty())
+        named.fail("files", "must list the folder's files");
+    std::vector<ModelFile> files;
+    std::set<std::string> paths;
+    for (const auto& f : *it) {
+        if (!f.is_object()) named.fail("files", "must hold objects");
+        FieldReader r(where + "files: ", f);
+        ModelFile file;
+        file.path = r.text("path", true);
+        const fs::path relative(file.path);
+        bool escapes = file.path.empty() || relative.is_absolute();
+        for (const auto& part : relative) escapes = escapes || part == ".." || part == ".";
+        if (escapes) r.fail("path", "must be a relative path inside the model's folder, got \"" + file.path + "\"");
+        if (!paths.insert(file.path).second) r.fail("path", "\"" + file.path + "\" is listed twice");
+        file.url = r.text("url", true);
+        file.sizeBytes = r.integer("size", 0, 0);
+        file.sha256 = lowerHex(r, "sha256", 64);
+        files.push_back(std::move(file));
+    }
+    return files;
+}
+
 void parseNamed(const std::string& text, const std::string& name,
                 std::vector<ModelEntry>& entries) {
     json root;
@@ -176,13 +201,26 @@ void parseNamed(const std::string& text, const std::string& name,
         e.improves = named.text("improves", false);
         e.enabledByDefault = named.boolean("enabledByDefault", true);
         // Names that are their own values: the file's format, and the network a state dict is for.
-        static const std::map<std::string, std::string> kFormats{{"torchscript", "torchscript"},
-                                                                 {"state_dict", "state_dict"}};
+        static const std::map<std::string, std::string> kFormats{
+            {"torchscript", "torchscript"}, {"state_dict", "state_dict"}, {"diffusers", "diffusers"}};
         static const std::map<std::string, std::string> kArchitectures{
             {"gpen-bfr-512", "gpen-bfr-512"}, {"animeganv2", "animeganv2"}};
         e.format = named.oneOf<std::string>("format", kFormats, false, "torchscript");
         if (e.format == "state_dict")
             e.architecture = named.oneOf<std::string>("architecture", kArchitectures, true);
+        if (e.isFolder()) {
+            // A folder model has no TorchScript contract: the prompt fill checks it when loading.
+            e.files = parseFiles(named, where, item);
+            e.sizeBytes = 0;
+            bool allKnown = true;
+            for (const auto& f : e.files) {
+                e.sizeBytes += f.sizeBytes;
+                allKnown = allKnown && f.sizeBytes > 0;
+            }
+            if (!allKnown) e.sizeBytes = 0;  // a total without some files would mislead
+            entries.push_back(std::move(e));
+            continue;
+        }
         if (!item.contains("contract")) named.fail("contract", "is missing");
         e.contract = parseContract(where, item["contract"]);
         entries.push_back(std::move(e));
@@ -222,7 +260,8 @@ std::vector<ModelStatus> ModelRegistry::scan() const {
         s.entry = e;
         const fs::path path = fs::path(modelsDir_) / e.file;
         std::error_code ec;
-        if (!modelsDir_.empty() && fs::is_regular_file(path, ec)) {
+        const bool present = e.isFolder() ? fs::is_directory(path, ec) : fs::is_regular_file(path, ec);
+        if (!modelsDir_.empty() && present) {
             s.state = ModelState::Installed;
             s.path = path.string();
         }

@@ -41,11 +41,20 @@ struct ModelContract {
 /// The range as the manifest writes it ("0..1", "-1..1"), for messages.
 std::string rangeName(image::ValueRange range);
 
+/// One file of a folder model (format "diffusers"): where it goes inside the model's folder,
+/// where it is published and what it must be.
+struct ModelFile {
+    std::string path;       ///< relative to the model's folder, e.g. "unet/config.json"
+    std::string url;        ///< a direct download of this file
+    int64_t sizeBytes = 0;  ///< 0 when unknown
+    std::string sha256;     ///< lower-case hex, "" when unknown
+};
+
 struct ModelEntry {
     std::string id;         ///< e.g. "big-lama"
     std::string task;       ///< "inpaint", "face", "cartoon"
     std::string name;       ///< human-readable
-    std::string file;       ///< file name inside the models folder
+    std::string file;       ///< file name inside the models folder (a folder's name for "diffusers")
     int64_t sizeBytes = 0;  ///< 0 when unknown
     std::string sha256;     ///< lower-case hex, "" when unknown
     std::string md5;        ///< lower-case hex, "" when unknown (some publishers record only MD5)
@@ -54,8 +63,11 @@ struct ModelEntry {
     std::string improves;  ///< which tool gets better with it, for the model manager
     bool enabledByDefault = true;
     /// "torchscript" (torch.jit.save) or "state_dict" (a published torch.save checkpoint of the
-    /// weights, run in PhotoMend's own definition of `architecture`: core/engine/nets).
+    /// weights, run in PhotoMend's own definition of `architecture`: core/engine/nets), or
+    /// "diffusers": a folder of several files (`files`), loaded by the prompt fill when it runs.
     std::string format = "torchscript";
+    std::vector<ModelFile> files;  ///< "diffusers" only: every file of the folder
+    bool isFolder() const { return format == "diffusers"; }
     std::string architecture;  ///< for "state_dict": "gpen-bfr-512" or "animeganv2"
     ModelContract contract;
 };

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/engine/diffusers_layout.h"
 
 namespace pm::engine {
 
@@ -53,23 +54,10 @@ std::string defaultPromptFillModelFolder(const std::string& modelsDir) {
 }
 
 bool promptFillModelInstalled(const std::string& folder, std::string* problem) {
-    namespace fs = std::filesystem;
-    auto missing = [&](const std::string& what) {
-        if (problem) *problem = what;
-        return false;
-    };
-    std::error_code error;
-    if (folder.empty()) return missing("no models folder is set");
-    if (!fs::is_directory(folder, error)) return missing("no such folder");
-    for (const char* part : {"unet", "vae", "text_encoder"}) {
-        const fs::path dir = fs::path(folder) / part;
-        if (!fs::is_regular_file(dir / "config.json", error)) return missing((dir / "config.json").string() + " is missing");
-    }
-    for (const char* file : {"vocab.json", "merges.txt"}) {
-        const fs::path path = fs::path(folder) / "tokenizer" / file;
-        if (!fs::is_regular_file(path, error)) return missing(path.string() + " is missing");
-    }
-    return true;
+    // The loader's own file names (diffusers_layout.h), so "installed" means the loader finds them.
+    const std::string missing = diffusersFolderProblem(folder);
+    if (problem) *problem = missing.empty() || folder.empty() || missing.find(folder) == 0 ? missing : folder + "/" + missing;
+    return missing.empty();
 }
 
 }  // namespace pm::engine

@@ -42,6 +42,9 @@ TEST(CliFill, NamesTheFolderItLookedInWhenNoModelIsInstalled) {
         fs::create_directories(partial + "/" + part);
         std::ofstream(partial + "/" + part + "/config.json") << "{}";
     }
+    for (const char* weights : {"unet/diffusion_pytorch_model.bin", "vae/diffusion_pytorch_model.bin",
+                                "text_encoder/pytorch_model.bin"})
+        std::ofstream(partial + "/" + weights) << "x";
     const CliResult p = runCli({"fill", q(f.photo), "--mask", q(f.mask), "--prompt", "a cat", "--output",
                                 q(f.dir.file("out.png")), "--model", q(partial)});
     EXPECT_EQ(p.exitCode, 1);

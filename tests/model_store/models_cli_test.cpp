@@ -172,6 +172,56 @@ TEST_F(ModelsCli, DownloadOfAModelWithoutADirectLinkPointsToImport) {
     EXPECT_NE(r.err.find("models import"), std::string::npos) << r.err;
 }
 
+TEST_F(ModelsCli, AFolderModelDownloadsListsImportsAndRemoves) {
+    // A diffusers folder (the prompt fill's): every file from the local server, with its SHA-256.
+    const std::vector<std::pair<std::string, QByteArray>> files = {
+        {"unet/diffusion_pytorch_model.safetensors", QByteArray(70000, 'u')},
+        {"vae/diffusion_pytorch_model.safetensors", QByteArray(30000, 'v')},
+        {"text_encoder/model.safetensors", QByteArray(20000, 't')},
+        {"text_encoder/config.json", "{}"},
+        {"tokenizer/vocab.json", "{}"},
+        {"tokenizer/merges.txt", "#version: 0.2"}};
+    pm::test::LocalHttpServer server("/unused", "x");
+    std::string list;
+    for (const auto& [path, body] : files) {
+        server.addFile(QByteArray::fromStdString("/sd/" + path), body);
+        list += std::string(list.empty() ? "" : ",") + R"({"path":")" + path + R"(","url":")" +
+                server.url(QString::fromStdString("/sd/" + path)).toStdString() + R"(","size":)" +
+                std::to_string(body.size()) + R"(,"sha256":")" +
+                QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().toStdString() + "\"}";
+    }
+    manifest = QString::fromStdString(pm::test::writeManifest(
+        dir.path().toStdString(), R"({"id":"sd","task":"prompt-fill","file":"sd","format":"diffusers","files":[)" +
+                                      list + "]}"));
+    const CliRun got = cli({"download", "sd"});
+    ASSERT_EQ(got.exitCode, 0) << got.err;
+    EXPECT_NE(got.out.find("sd: installed and verified"), std::string::npos) << got.out;
+    EXPECT_NE(got.err.find("100%"), std::string::npos) << got.err;
+    const CliRun listed = cli({"list"});
+    EXPECT_NE(listed.out.find("sd (folder sd, 6 files)\n  installed and verified"), std::string::npos) << listed.out;
+
+    const CliRun removed = cli({"remove", "sd"});
+    EXPECT_EQ(removed.exitCode, 0) << removed.err;
+    EXPECT_FALSE(QFileInfo::exists(QDir(models()).filePath("sd")));
+
+    // Import of a folder without its tokenizer merges: refused, naming the file.
+    const QString source = QDir(downloads()).filePath("my-sd");
+    for (const auto& [path, body] : files) {
+        if (path == "tokenizer/merges.txt") continue;
+        const QString file = QDir(source).filePath(QString::fromStdString(path));
+        QDir().mkpath(QFileInfo(file).absolutePath());
+        writeFile(file, body);
+    }
+    const CliRun refused = cli({"import", source});
+    EXPECT_EQ(refused.exitCode, 1);
+    EXPECT_NE(refused.err.find("tokenizer/merges.txt is missing"), std::string::npos) << refused.err;
+    writeFile(QDir(source).filePath("tokenizer/merges.txt"), files.back().second);
+    const CliRun imported = cli({"import", source});
+    EXPECT_EQ(imported.exitCode, 0) << imported.err;
+    EXPECT_NE(imported.out.find("sd: imported"), std::string::npos) << imported.out;
+    EXPECT_TRUE(QFileInfo(QDir(models()).filePath("sd/tokenizer/merges.txt")).isFile());
+}
+
 TEST_F(ModelsCli, WrongUsageExitsWith2) {
     EXPECT_EQ(cli({"frobnicate"}).exitCode, 2);
     EXPECT_EQ(cli({"download"}).exitCode, 2);

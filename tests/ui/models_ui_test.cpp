@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTimer>
 #include <QTreeWidget>
 
 #include "tests/engine/tiny_models.h"
@@ -23,6 +24,8 @@
 #include "ui/model_hint.h"
 #include "ui/model_manager.h"
 #include "ui/models_dialog.h"
+#include "ui/prompt_fill_options.h"
+#include "ui/remove_options.h"
 
 namespace pm::ui {
 namespace {
@@ -391,6 +394,102 @@ TEST_F(ModelsWindow, InstallingTheModelEndsItsHint) {
     EXPECT_EQ(hint->modelId(), "checked");
     EXPECT_TRUE(window->modelManager()->importFile(downloads() + "/renamed.bin").isEmpty());
     EXPECT_FALSE(hint->isVisibleTo(window.get()));
+}
+
+// A manifest of one folder model (prompt fill, the loader's layout) and a copy of its files in
+// the downloads folder, the UNet big enough that checking and copying it takes a while.
+struct FolderModels : ModelsWindow {
+    void SetUp() override {
+        ModelsWindow::SetUp();
+        QByteArray unet(24 << 20, '\0');
+        for (int i = 0; i < unet.size(); i += 4096) unet[i] = char(i / 4096);
+        files = {{"unet/diffusion_pytorch_model.safetensors", unet},
+                 {"vae/diffusion_pytorch_model.safetensors", QByteArray(3000, 'v')},
+                 {"text_encoder/model.safetensors", QByteArray(2000, 't')},
+                 {"text_encoder/config.json", "{\"vocab_size\": 49408}"},
+                 {"tokenizer/vocab.json", "{}"},
+                 {"tokenizer/merges.txt", "#version: 0.2"}};
+        QString list;
+        for (const auto& [path, body] : files)
+            list += QStringLiteral(R"(%1{"path": "%2", "url": "https://example.org/%2", "size": %3, "sha256": "%4"})")
+                        .arg(list.isEmpty() ? "" : ",", path)
+                        .arg(body.size())
+                        .arg(QString::fromLatin1(QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex()));
+        writeFile(manifestPath(), QStringLiteral(R"({"models": [{"id": "sd-inpaint", "task": "prompt-fill",
+            "name": "SD inpainting", "file": "sd-inpaint", "format": "diffusers", "license": "test",
+            "improves": "Fill from a prompt", "files": [%1]}]})").arg(list).toUtf8());
+    }
+    QString source(const QString& leaveOut = {}) {
+        const QString folder = downloads() + "/stable-diffusion-inpainting";
+        QDir(folder).removeRecursively();
+        for (const auto& [path, body] : files)
+            if (path != leaveOut) writeFile(folder + "/" + path, body);
+        return folder;
+    }
+    std::vector<std::pair<QString, QByteArray>> files;
+};
+
+TEST_F(FolderModels, ImportFolderChecksOnAWorkerWithProgressAndTheDialogStaysResponsive) {
+    EngineBridge bridge(options());
+    ModelManager manager(&bridge);
+    ModelsDialog dialog(&manager);
+    EXPECT_EQ(state(dialog, "sd-inpaint"), "Not installed");
+    EXPECT_NE(row(dialog, "sd-inpaint")->text(SizeColumn), "unknown") << "the total of its files";
+    EXPECT_TRUE(dialog.importFolderButton()->isEnabled());
+
+    // A folder without the VAE's weights: refused, naming the file the loader looks for.
+    QString folder = source("vae/diffusion_pytorch_model.safetensors");
+    dialog.setImportFolderPrompt([&] { return folder; });
+    dialog.importFolder();
+    EXPECT_TRUE(dialog.message().contains("vae/diffusion_pytorch_model.safetensors is missing"))
+        << dialog.message().toStdString();
+    EXPECT_FALSE(QFileInfo::exists(models() + "/sd-inpaint"));
+
+    // The whole folder: the GUI thread keeps turning (a timer ticks) while the worker hashes and
+    // copies 24 MB, the progress bar shows, and the buttons wait.
+    folder = source();
+    QSignalSpy progress(&manager, &ModelManager::importProgress);
+    int ticks = 0;
+    bool busyWhileImporting = false;
+    QTimer timer;
+    QObject::connect(&timer, &QTimer::timeout, [&] {
+        ++ticks;
+        if (manager.isImporting())
+            busyWhileImporting = busyWhileImporting ||
+                                 (!dialog.importButton()->isEnabled() && dialog.progressBar()->isVisibleTo(&dialog));
+    });
+    timer.start(1);
+    dialog.importFolder();
+    timer.stop();
+    EXPECT_TRUE(dialog.message().contains("is imported and installed")) << dialog.message().toStdString();
+    EXPECT_GT(ticks, 0) << "the event loop did not run during the import";
+    EXPECT_TRUE(busyWhileImporting);
+    EXPECT_GE(progress.count(), 2);
+    EXPECT_EQ(state(dialog, "sd-inpaint"), "Installed and verified");
+    EXPECT_EQ(dialog.selectedId(), "sd-inpaint");
+    EXPECT_EQ(bytesOf(models() + "/sd-inpaint/unet/diffusion_pytorch_model.safetensors"), files[0].second);
+    EXPECT_TRUE(dialog.importButton()->isEnabled());
+    EXPECT_FALSE(dialog.progressBar()->isVisibleTo(&dialog));
+}
+
+TEST_F(FolderModels, ADroppedFolderIsInstalledAndThePromptFillFindsItWithoutRestart) {
+    open();
+    PromptFillOptions* prompt = window->modePanel()->removeOptions()->promptOptions();
+    EXPECT_TRUE(prompt->modelNote()->text().contains("Edit > Models")) << "the missing model points there";
+    EXPECT_FALSE(prompt->blockReason().isEmpty());
+    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    drop({source()});
+    EXPECT_EQ(errors.count(), 0) << (errors.isEmpty() ? "" : errors.at(0).at(0).toString().toStdString());
+    EXPECT_EQ(window->documentCount(), 0) << "a model folder is not opened as photos";
+    EXPECT_EQ(prompt->modelFolder(), models() + "/sd-inpaint");
+    EXPECT_TRUE(prompt->blockReason().isEmpty() || !prompt->blockReason().contains("No prompt-fill model"))
+        << prompt->blockReason().toStdString();
+    EXPECT_FALSE(prompt->modelNote()->isVisibleTo(prompt));
+    // Removed again: the prompt fill says it is missing, at once.
+    window->modelManager()->setConfirmRemovePrompt([](const ModelRow&) { return true; });
+    QString error;
+    ASSERT_TRUE(window->modelManager()->remove("sd-inpaint", &error)) << error.toStdString();
+    EXPECT_TRUE(prompt->blockReason().contains("Edit > Models")) << prompt->blockReason().toStdString();
 }
 
 }  // namespace

@@ -94,7 +94,9 @@ struct PromptFillWindow : pm::test::ShownWindow {
         const fs::path folder = fs::path(dir.path()) / "powerpaint-v1";
         for (const char* part : {"unet", "vae", "text_encoder", "tokenizer"}) fs::create_directories(folder / part);
         for (const char* file : {"unet/config.json", "vae/config.json", "text_encoder/config.json",
-                                 "tokenizer/vocab.json", "tokenizer/merges.txt"})
+                                 "unet/unet.safetensors", "vae/diffusion_pytorch_model.safetensors",
+                                 "text_encoder/text_encoder.safetensors", "tokenizer/vocab.json",
+                                 "tokenizer/merges.txt"})
             std::ofstream(folder / file) << "{}";
         options->refreshModel();
     }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/engine/diffusers_layout.h"
 #include "core/engine/diffusion/models/device_models.h"
 #include "core/engine/nets/load_weights.h"
 
@@ -127,21 +128,7 @@ std::vector<NamedTensor> readWeightFile(const std::string& path) {
 }
 
 std::string findWeightFile(const std::string& folder, const std::string& component) {
-    static const std::map<std::string, std::vector<std::string>> names = {
-        {"unet",
-         {"unet/diffusion_pytorch_model.safetensors", "unet/diffusion_pytorch_model.fp16.safetensors",
-          "unet/unet.safetensors", "unet/diffusion_pytorch_model.bin",
-          "unet/diffusion_pytorch_model.fp16.bin"}},
-        {"vae",
-         {"vae/diffusion_pytorch_model.safetensors", "vae/diffusion_pytorch_model.fp16.safetensors",
-          "vae/diffusion_pytorch_model.bin", "vae/diffusion_pytorch_model.fp16.bin"}},
-        // PowerPaint v1's first README put its text encoder beside the UNet (unet/...).
-        {"text_encoder",
-         {"text_encoder/model.safetensors", "text_encoder/model.fp16.safetensors",
-          "text_encoder/text_encoder.safetensors", "unet/text_encoder.safetensors",
-          "text_encoder/pytorch_model.bin", "text_encoder/pytorch_model.fp16.bin"}},
-    };
-    const auto& candidates = names.at(component);
+    const auto& candidates = diffusersWeightCandidates(component);
     for (const auto& name : candidates) {
         const auto path = fs::path(folder) / name;
         std::error_code ec;
