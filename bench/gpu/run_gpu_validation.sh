@@ -78,15 +78,21 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     done
     D="$BUILD/bench/diffusion/diffusion_bench --size 512 --steps 30"
     : > "$OUTDIR/diffusion.jsonl"
-    for variant in "--iters $ITERS" "--iters 5 --channels-last" "--iters 3 --no-graphs" \
-                   "--iters 2 --no-half --no-graphs" "--iters 2 --no-warmup --label cuda-fp16-graphs-cold"; do
+    # PM_GPU_DIFFUSION_QUICK=1 (little device time left): only the app's way and a cold first
+    # request, no CPU step.
+    variants=("--iters $ITERS" "--iters 5 --channels-last" "--iters 3 --no-graphs"
+              "--iters 2 --no-half --no-graphs" "--iters 2 --no-warmup --label cuda-fp16-graphs-cold")
+    [ "${PM_GPU_DIFFUSION_QUICK:-0}" = 1 ] && variants=("--iters $ITERS" "--iters 2 --no-warmup --label cuda-fp16-graphs-cold")
+    for variant in "${variants[@]}"; do
         echo "== diffusion_bench --device cuda $variant"
         $D --device cuda $variant > "$OUTDIR/run.txt" 2>&1 || { rc=$?; status=1; trace_if_crashed $rc $D --device cuda $variant; }
         cat "$OUTDIR/run.txt"; grep '^{' "$OUTDIR/run.txt" >> "$OUTDIR/diffusion.jsonl"
     done
-    echo "== diffusion_bench on this machine's CPU ($(nproc) cores)"
-    $D --device cpu --iters 1 | tee -a "$OUTDIR/diffusion_cpu.txt"
-    grep '^{' "$OUTDIR/diffusion_cpu.txt" >> "$OUTDIR/diffusion.jsonl"
+    if [ "${PM_GPU_DIFFUSION_QUICK:-0}" != 1 ]; then
+        echo "== diffusion_bench on this machine's CPU ($(nproc) cores)"
+        $D --device cpu --iters 1 | tee -a "$OUTDIR/diffusion_cpu.txt"
+        grep '^{' "$OUTDIR/diffusion_cpu.txt" >> "$OUTDIR/diffusion.jsonl"
+    fi
     echo "== table"
     python3 bench/diffusion/table.py "$OUTDIR/diffusion.jsonl"
     [ "${PM_GPU_CARTOON:-0}" = 1 ] || exit $status
