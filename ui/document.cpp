@@ -39,8 +39,8 @@ Document::Document(image::LoadedPhoto photo, const QString& path, QObject* paren
     // The photo shares the original's pixels until its first edit (writePatch copies them then):
     // opening a 12 MP photo does not wait for a 36 MB copy it may never need.
     image_ = photo_.pixels;
-    mask_ = cv::Mat::zeros(image_.size(), CV_8UC1);
-    maskOverlay_ = ui::maskOverlay(mask_, kMaskColour);
+    // The mask is allocated on first use (mask()): a 12 MP photo's zero mask is 12 MB of fresh
+    // pages written before the first paint, and most photos are opened without ever selecting.
     connect(&undo_, &QUndoStack::indexChanged, this, [this](int index) {
         // A click in the history panel may land on a dropped step: go back to the oldest kept one.
         if (index < firstUndoable_) undo_.setIndex(firstUndoable_);
@@ -64,6 +64,19 @@ Document* Document::open(const QString& path, QString* error, QObject* parent) {
         if (error) *error = UserMessages::error(e);
     }
     return nullptr;
+}
+
+const cv::Mat& Document::mask() const {
+    if (mask_.empty()) {
+        mask_ = cv::Mat::zeros(image_.size(), CV_8UC1);
+        maskOverlay_ = ui::maskOverlay(mask_, kMaskColour);
+    }
+    return mask_;
+}
+
+const QImage& Document::maskOverlay() const {
+    mask();
+    return maskOverlay_;
 }
 
 QString Document::displayName() const { return QFileInfo(path_).fileName(); }
@@ -94,7 +107,7 @@ const QImage& Document::displayOriginal(int level) {
 void Document::beginStroke(bool erase) {
     stroking_ = true;
     erasing_ = erase;
-    maskBeforeStroke_ = mask_.clone();
+    maskBeforeStroke_ = mask().clone();
     strokeRect_ = {};
 }
 
@@ -131,18 +144,22 @@ void Document::endStroke() {
 }
 
 void Document::setMask(const cv::Mat& mask, const QString& text) {
-    CV_Assert(mask.size() == mask_.size() && mask.type() == CV_8UC1);
-    const cv::Rect rect = image::differingRect(mask_, mask);
+    const cv::Mat& current = this->mask();
+    CV_Assert(mask.size() == current.size() && mask.type() == CV_8UC1);
+    const cv::Rect rect = image::differingRect(current, mask);
     if (rect.empty()) return;
     Patch patch{Patch::Target::Mask, rect, mask_(rect).clone(), mask(rect).clone()};
     push(new PatchCommand(this, text, {std::move(patch)}));
 }
 
-void Document::clearMask() { setMask(cv::Mat::zeros(mask_.size(), CV_8UC1), tr("Clear mask")); }
+void Document::clearMask() {
+    if (mask_.empty()) return;  // never allocated: nothing selected, nothing to clear
+    setMask(cv::Mat::zeros(mask_.size(), CV_8UC1), tr("Clear mask"));
+}
 
 void Document::invertMask() {
     cv::Mat inverted;
-    cv::bitwise_not(mask_, inverted);
+    cv::bitwise_not(mask(), inverted);
     setMask(inverted, tr("Invert mask"));
 }
 
@@ -170,7 +187,7 @@ void Document::replaceImage(const cv::Mat& result, const QString& text) {
     std::vector<Patch> patches;
     patches.push_back({Patch::Target::WholeImage, cv::Rect(0, 0, result.cols, result.rows), image_.clone(),
                        result.clone()});
-    patches.push_back({Patch::Target::WholeMask, cv::Rect(0, 0, result.cols, result.rows), mask_.clone(),
+    patches.push_back({Patch::Target::WholeMask, cv::Rect(0, 0, result.cols, result.rows), mask().clone(),
                        cv::Mat::zeros(result.size(), CV_8UC1)});
     push(new PatchCommand(this, text, std::move(patches)));
 }
@@ -236,7 +253,7 @@ void Document::writePatch(Patch::Target target, cv::Rect rect, const cv::Mat& pi
         updateMaskBounds();
         emit maskChanged(whole);
     } else if (target == Patch::Target::Mask) {
-        pixels.copyTo(mask_(rect));
+        pixels.copyTo(mask()(rect));
         updateMaskBounds();
         emit maskChanged(toQRect(rect));
     } else {
@@ -248,7 +265,7 @@ void Document::writePatch(Patch::Target target, cv::Rect rect, const cv::Mat& pi
 }
 
 void Document::updateMaskBounds() {
-    maskBounds_ = cv::boundingRect(mask_);  // on discrete edits only, never per paint
+    maskBounds_ = cv::boundingRect(mask());  // on discrete edits only, never per paint
 }
 
 void Document::refreshDisplay(cv::Rect rect) {

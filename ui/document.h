@@ -30,7 +30,8 @@ public:
 
     const cv::Mat& image() const { return image_; }
     const cv::Mat& original() const { return photo_.pixels; }
-    const cv::Mat& mask() const { return mask_; }
+    /// The selection mask (CV_8UC1, image size, 0 = not selected); all zero until the first edit.
+    const cv::Mat& mask() const;
     QSize size() const { return {image_.cols, image_.rows}; }
     QString path() const { return path_; }
     QString displayName() const;
@@ -45,7 +46,9 @@ public:
     const QImage& displayLevel(int level);
     const QImage& displayOriginal(int level = 0);
     /// The mask as a translucent overlay sharing the mask's memory.
-    const QImage& maskOverlay() const { return maskOverlay_; }
+    const QImage& maskOverlay() const;
+    /// Bytes the mask holds: none until something reads or edits it (opening a photo allocates none).
+    size_t maskBytes() const { return mask_.total() * mask_.elemSize(); }
 
     // --- Mask editing; every stroke/clear/invert is one undo step -------------------------------
     void beginStroke(bool erase);
@@ -121,11 +124,13 @@ private:
     image::LoadedPhoto photo_;
     QString path_;
     cv::Mat image_;
-    cv::Mat mask_;  // reallocated only with a new canvas size: maskOverlay_ views its memory
+    // Allocated by mask() on first use; then reallocated only with a new canvas size (maskOverlay_
+    // views its memory).
+    mutable cv::Mat mask_;
     mutable QImage display_;       // null until first asked for
     std::vector<QImage> levels_;   // levels_[i] = image_ at 1/2^(i+1); null = stale
     std::vector<QImage> originalLevels_;  // [0] = full size, [i] = original at 1/2^i
-    QImage maskOverlay_;
+    mutable QImage maskOverlay_;
 
     QUndoStack undo_;
     size_t budget_ = kDefaultUndoBudget;

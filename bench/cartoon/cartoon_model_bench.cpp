@@ -22,7 +22,7 @@
 #include "core/engine/inference_session.h"
 #include "core/engine/model_registry.h"
 #include "core/engine/nets/animegan2.h"
-#include "core/engine/tiled_image_to_image.h"
+#include "core/engine/runtime/tiled_image_to_image.h"
 #include "tests/nets/torch_save_format.h"
 
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 #include <torch/torch.h>
 
 #include "core/common/error.h"
-#include "core/engine/torch_errors.h"
+#include "core/engine/runtime/torch_errors.h"
 #include "core/image/tensor_convert.h"
 
 namespace pm::engine {

@@ -4,34 +4,13 @@
 # Usage: gui_screenshot.sh PHOTOMEND_BINARY PHOTO OUTPUT_PNG
 # Exit 77 (skipped) when the photo or the X tools are missing.
 set -u
+source "$(dirname "${BASH_SOURCE[0]}")/xvfb_window.sh"
 
 if [[ "${1:-}" == "--inside-xvfb" ]]; then
     shift
     app=$1 photo=$2 shot=$3 work=$4
-    # ctest may export QT_QPA_PLATFORM=offscreen for the widget tests; this test needs the real one.
-    export QT_QPA_PLATFORM=xcb
-    export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache"
-    mkdir -p "$work/models"
-    "$app" --new-window --device cpu --models-dir "$work/models" "$photo" >"$work/app.log" 2>&1 &
-    pid=$!
-    trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null' EXIT
-
-    # The title names the open photo once it has loaded: "name.png — PhotoMend".
-    title="$(basename "$photo")"
-    mapped=""
-    for _ in $(seq 1 150); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "FAIL: photomend exited before its window appeared"; cat "$work/app.log"; exit 1
-        fi
-        if xwininfo -root -tree 2>/dev/null | grep -F "PhotoMend" | grep -qF "$title"; then
-            mapped=yes; break
-        fi
-        sleep 0.2
-    done
-    if [[ -z "$mapped" ]]; then
-        echo "FAIL: no PhotoMend window showing $title within 30 s"
-        xwininfo -root -tree | head -40; cat "$work/app.log"; exit 1
-    fi
+    xvfb_start_window "$app" "$photo" "$work" || exit 1
+    pid=$app_pid
     sleep 2  # let the canvas paint the photo
     if ! kill -0 "$pid" 2>/dev/null; then
         echo "FAIL: photomend exited after showing its window"; cat "$work/app.log"; exit 1
@@ -69,7 +48,5 @@ for tool in xvfb-run xwininfo import convert; do
 done
 [[ -x "$app" ]] || { echo "FAIL: $app is not an executable"; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/photomend-gui.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 rm -f "$shot"
-xvfb-run -a -s "-screen 0 1280x800x24" bash "${BASH_SOURCE[0]}" --inside-xvfb "$app" "$photo" "$shot" "$work"
+xvfb_rerun_inside "${BASH_SOURCE[0]}" "$app" "$photo" "$shot"

@@ -10,7 +10,7 @@
 #include "core/common/error.h"
 #include "core/engine/cuda_support.h"
 #include "core/engine/fault_injection.h"
-#include "core/engine/torch_session.h"
+#include "core/engine/runtime/torch_session.h"
 #include "tests/engine/tiny_models.h"
 #include "tests/support/testdata.h"
 

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
-#include "core/engine/tiled_image_to_image.h"
+#include "core/engine/runtime/tiled_image_to_image.h"
 
 namespace {
 

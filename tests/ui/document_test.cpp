@@ -225,3 +225,70 @@ TEST(DocumentPixels, DisplayLevelsFollowAnEdit) {
     EXPECT_NE(QColor(doc.displayOriginal(2).pixel(50, 40)), QColor(255, 255, 255));
     EXPECT_EQ(doc.displayOriginal(3).size(), QSize(50, 37));
 }
+
+// Opening and showing a photo allocates no mask (a 12 MP photo's zero mask is 12 MB of fresh pages
+// before the first paint); edits, undo, redo and save that never touch the selection keep it so,
+// and the first stroke gets a mask of the image's size that undo returns to all zero.
+TEST(DocumentMask, OpeningShowingEditingAndSavingReserveNoMaskUntilTheFirstStroke) {
+    pm::test::TempDir dir;
+    Document doc(syntheticPhoto(400, 300, 8), QString::fromStdString(dir.file("photo.png")));
+    EXPECT_EQ(doc.displayLevel(2).size(), QSize(100, 75));
+    EXPECT_FALSE(doc.displayImage().isNull());
+    EXPECT_FALSE(doc.hasMask());
+    EXPECT_TRUE(doc.maskBounds().isEmpty());
+    doc.clearMask();
+    EXPECT_EQ(doc.undoStack()->count(), 0) << "clearing an empty selection is no step";
+    ASSERT_TRUE(doc.applyResult(withChange(doc.image(), {5, 5, 40, 30}, 9), {5, 5, 40, 30}, "op"));
+    doc.undo();
+    doc.redo();
+    ASSERT_TRUE(doc.save().ok);
+    EXPECT_TRUE(identical(cv::imread(dir.file("photo.png"), cv::IMREAD_UNCHANGED), doc.image()));
+    EXPECT_EQ(doc.maskBytes(), 0u) << "nothing selected yet: the mask holds no memory";
+
+    doc.beginStroke(false);
+    EXPECT_EQ(doc.maskBytes(), 400u * 300u);
+    doc.strokeSegment({50, 50}, {150, 100}, 6);
+    doc.endStroke();
+    EXPECT_GT(cv::countNonZero(doc.mask()), 500);
+    EXPECT_EQ(doc.maskOverlay().size(), QSize(400, 300));
+    doc.undo();
+    EXPECT_EQ(doc.mask().size(), cv::Size(400, 300));
+    EXPECT_EQ(cv::countNonZero(doc.mask()), 0) << "undoing the first stroke leaves nothing selected";
+    EXPECT_FALSE(doc.hasMask());
+    doc.redo();
+    EXPECT_GT(cv::countNonZero(doc.mask()), 500);
+}
+
+// Every reader of a mask nobody has touched yet sees it all zero at the image's size: the overlay,
+// invert, and the canvas growing (whose undo brings back the old size with nothing selected).
+TEST(DocumentMask, AnUntouchedMaskReadsAllZeroAtTheImageSize) {
+    {
+        Document doc(syntheticPhoto(64, 48), "/tmp/x.png");
+        const QImage overlay = doc.maskOverlay();
+        ASSERT_EQ(overlay.size(), QSize(64, 48));
+        EXPECT_EQ(qAlpha(overlay.pixel(10, 10)), 0) << "nothing selected: the overlay is clear";
+        EXPECT_EQ(doc.mask().size(), cv::Size(64, 48));
+        EXPECT_EQ(cv::countNonZero(doc.mask()), 0);
+    }
+    {
+        Document doc(syntheticPhoto(64, 48), "/tmp/x.png");
+        doc.invertMask();
+        EXPECT_EQ(cv::countNonZero(doc.mask()), 64 * 48);
+        doc.undo();
+        EXPECT_EQ(cv::countNonZero(doc.mask()), 0);
+        EXPECT_EQ(doc.mask().size(), cv::Size(64, 48));
+    }
+    {
+        Document doc(syntheticPhoto(64, 48), "/tmp/x.png");
+        cv::Mat bigger(60, 80, CV_8UC3, cv::Scalar::all(30));
+        doc.replaceImage(bigger, "extend");
+        EXPECT_EQ(doc.mask().size(), cv::Size(80, 60));
+        EXPECT_EQ(cv::countNonZero(doc.mask()), 0);
+        doc.undo();
+        EXPECT_EQ(doc.image().size(), cv::Size(64, 48));
+        EXPECT_EQ(doc.mask().size(), cv::Size(64, 48)) << "undo brings back the old size's mask";
+        EXPECT_EQ(cv::countNonZero(doc.mask()), 0);
+        doc.redo();
+        EXPECT_EQ(doc.mask().size(), cv::Size(80, 60));
+    }
+}

@@ -6,7 +6,7 @@
 
 #include "core/engine/graph/batch_norm_fold.h"
 #include "core/engine/graph/module_graphs.h"
-#include "core/engine/torch_errors.h"
+#include "core/engine/runtime/torch_errors.h"
 
 namespace pm::engine::graph {
 

@@ -7,7 +7,7 @@
 
 #include "core/common/error.h"
 #include "core/engine/inference_session.h"
-#include "core/engine/tiled_image_to_image.h"
+#include "core/engine/runtime/tiled_image_to_image.h"
 #include "core/image/pixel_convert.h"
 #include "core/ops/cartoon/cartoon_steps.h"
 

@@ -1,9 +1,9 @@
-#include "core/engine/tiled_inpaint.h"
+#include "core/engine/runtime/tiled_inpaint.h"
 
 #include <algorithm>
 #include <vector>
 
-#include "core/engine/request_geometry.h"
+#include "core/engine/runtime/request_geometry.h"
 
 namespace pm::engine {
 

@@ -1,4 +1,4 @@
-#include "core/engine/gpu_preparation.h"
+#include "core/engine/runtime/gpu_preparation.h"
 
 #include <torch/csrc/jit/passes/common_subexpression_elimination.h>
 #include <torch/csrc/jit/passes/frozen_conv_add_relu_fusion.h>
@@ -8,7 +8,7 @@
 #include "core/engine/graph/half_precision.h"
 #include "core/engine/graph/layout_fusion.h"
 #include "core/engine/graph/module_graphs.h"
-#include "core/engine/torch_errors.h"
+#include "core/engine/runtime/torch_errors.h"
 
 namespace pm::engine {
 namespace {

@@ -1,6 +1,6 @@
-#include "core/engine/captured_requests.h"
+#include "core/engine/runtime/captured_requests.h"
 
-#include "core/engine/torch_errors.h"
+#include "core/engine/runtime/torch_errors.h"
 #include "core/image/tensor_convert.h"
 
 namespace pm::engine {

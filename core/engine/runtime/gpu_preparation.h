@@ -7,7 +7,7 @@
 #include <torch/script.h>
 
 #include "core/engine/inference_session.h"
-#include "core/engine/phase_trace.h"
+#include "core/engine/runtime/phase_trace.h"
 
 namespace pm::engine {
 

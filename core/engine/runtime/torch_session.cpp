@@ -1,4 +1,4 @@
-#include "core/engine/torch_session.h"
+#include "core/engine/runtime/torch_session.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,15 +9,15 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
-#include "core/engine/contract_check.h"
-#include "core/engine/cpu_preparation.h"
+#include "core/engine/runtime/contract_check.h"
+#include "core/engine/runtime/cpu_preparation.h"
 #include "core/engine/cuda_support.h"
 #include "core/engine/fault_injection.h"
-#include "core/engine/gpu_preparation.h"
-#include "core/engine/phase_trace.h"
-#include "core/engine/request_geometry.h"
-#include "core/engine/tiled_inpaint.h"
-#include "core/engine/torch_errors.h"
+#include "core/engine/runtime/gpu_preparation.h"
+#include "core/engine/runtime/phase_trace.h"
+#include "core/engine/runtime/request_geometry.h"
+#include "core/engine/runtime/tiled_inpaint.h"
+#include "core/engine/runtime/torch_errors.h"
 
 namespace pm::engine {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/engine/tiled_image_to_image.h"
+#include "core/engine/runtime/tiled_image_to_image.h"
 
 #include <algorithm>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "core/engine/warm_cache.h"
+#include "core/engine/runtime/warm_cache.h"
 
 #include <chrono>
 #include <filesystem>

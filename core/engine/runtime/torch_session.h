@@ -11,9 +11,9 @@
 #include <torch/script.h>
 #include <torch/torch.h>
 
-#include "core/engine/captured_requests.h"
+#include "core/engine/runtime/captured_requests.h"
 #include "core/engine/inference_session.h"
-#include "core/engine/warm_cache.h"
+#include "core/engine/runtime/warm_cache.h"
 #include "core/image/tensor_convert.h"
 
 namespace pm::engine {

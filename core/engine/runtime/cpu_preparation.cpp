@@ -1,4 +1,4 @@
-#include "core/engine/cpu_preparation.h"
+#include "core/engine/runtime/cpu_preparation.h"
 
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
@@ -8,7 +8,7 @@
 #include "core/engine/graph/module_graphs.h"
 #include "core/engine/graph/traced_ops.h"
 #include "core/engine/graph/transposed_conv_rewrite.h"
-#include "core/engine/torch_errors.h"
+#include "core/engine/runtime/torch_errors.h"
 
 namespace pm::engine {
 

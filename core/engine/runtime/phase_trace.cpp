@@ -1,4 +1,4 @@
-#include "core/engine/phase_trace.h"
+#include "core/engine/runtime/phase_trace.h"
 
 #include <cstdio>
 #include <utility>

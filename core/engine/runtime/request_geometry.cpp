@@ -1,4 +1,4 @@
-#include "core/engine/request_geometry.h"
+#include "core/engine/runtime/request_geometry.h"
 
 #include <algorithm>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "core/engine/contract_check.h"
+#include "core/engine/runtime/contract_check.h"
 
 #include <cstdio>
 #include <vector>

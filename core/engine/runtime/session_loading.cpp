@@ -14,12 +14,12 @@
 
 #include "core/common/error.h"
 #include "core/engine/cuda_support.h"
-#include "core/engine/gpu_preparation.h"
+#include "core/engine/runtime/gpu_preparation.h"
 #include "core/engine/graph/fused_ops.h"
 #include "core/engine/nets/network_session.h"
 #include "core/engine/segment_session.h"
-#include "core/engine/torch_errors.h"
-#include "core/engine/torch_session.h"
+#include "core/engine/runtime/torch_errors.h"
+#include "core/engine/runtime/torch_session.h"
 
 namespace fs = std::filesystem;
 

@@ -1,4 +1,4 @@
-#include "core/engine/torch_errors.h"
+#include "core/engine/runtime/torch_errors.h"
 
 #include <c10/util/Exception.h>
 
