@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <opencv2/core.hpp>
 
@@ -110,6 +112,50 @@ TEST_F(PromptFillEndToEnd, OutpaintingGrowsTheCanvasThroughTheRealNetworks) {
     const PromptFillResult result = run(request);
     ASSERT_EQ(result.images.size(), 1u);
     EXPECT_EQ(result.images[0].size(), cv::Size(144, 96));
+}
+
+}  // namespace
+}  // namespace pm::engine::diffusion
+
+namespace pm::engine::diffusion {
+namespace {
+
+// PowerPaint v1 as users download it (the manifest's powerpaint-v1): SD-1.5's
+// text_encoder/config.json, vocab_size 49408, beside PowerPaint's own text_encoder.safetensors, whose
+// table is CLIP's 49408 rows (wrapped.weight) plus the task tokens' 3 x 10 vectors. The task tokens
+// must be on, or "P_obj ..." prompts are read as plain words.
+TEST(PromptFillModelsLoad, PowerPaintsTextEncoderWithSdsConfigGetsItsTaskTokens) {
+    const std::string folder =
+        test::writeTinyPromptFillFolder((fs::temp_directory_path() / "pm_prompt_fill_ppt_layout").string());
+    const std::string configPath = folder + "/text_encoder/config.json";
+    std::ifstream in(configPath);
+    std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    const std::string vocab = "\"vocab_size\": 49438";
+    ASSERT_NE(config.find(vocab), std::string::npos);
+    config.replace(config.find(vocab), vocab.size(), "\"vocab_size\": 49408");
+    test::writeText(configPath, config);
+
+    const std::string plainFile = folder + "/text_encoder/model.safetensors";
+    auto tensors = readWeightFile(plainFile);
+    fs::remove(plainFile);
+    int64_t width = 0;
+    for (auto& t : tensors)
+        if (t.name == "text_model.embeddings.token_embedding.weight") {
+            width = t.tensor.size(1);
+            t.name = "text_model.embeddings.token_embedding.wrapped.weight";
+            t.tensor = t.tensor.narrow(0, 0, 49408).clone();
+        }
+    ASSERT_GT(width, 0);
+    for (const char* token : {"P_obj", "P_ctxt", "P_shape"})
+        tensors.push_back({std::string("text_model.embeddings.token_embedding.trainable_embeddings.") + token,
+                           torch::randn({10, width}) * 0.02});
+    test::writeWeights(tensors, folder + "/text_encoder/text_encoder.safetensors");
+
+    const PromptFillModels models = loadPromptFillModels(folder, DiffusionLoadOptions{});
+    EXPECT_TRUE(models.taskTokens) << "SD's config says 49408, the weights hold 49438 rows";
+    EXPECT_EQ(models.networks->textVocabularySize(), 49438);
+    fs::remove_all(folder);
 }
 
 }  // namespace

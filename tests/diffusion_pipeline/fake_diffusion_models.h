@@ -54,6 +54,7 @@ public:
 
     double scalingFactor() const override { return kScale; }
     int maxTokens() const override { return 77; }
+    int64_t textVocabularySize() const override { return 49438; }  // room for PowerPaint's task tokens
     torch::Device device() const override { return torch::kCPU; }
     torch::Dtype dtype() const override { return torch::kFloat32; }
 

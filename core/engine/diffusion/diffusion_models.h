@@ -34,6 +34,9 @@ public:
     virtual double scalingFactor() const = 0;
     /// How many ids the text encoder takes (77 for CLIP ViT-L/14).
     virtual int maxTokens() const = 0;
+    /// Rows of the text encoder's token table as loaded: its config's vocab_size, or more where the
+    /// weights add tokens (PowerPaint v1 ships SD-1.5's config, 49408, with 30 task-token rows more).
+    virtual int64_t textVocabularySize() const = 0;
     virtual torch::Device device() const = 0;
     virtual torch::Dtype dtype() const = 0;
 };

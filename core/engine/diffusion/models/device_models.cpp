@@ -49,6 +49,8 @@ public:
         }
     }
 
+    int64_t textVocabularySize() const override { return text_->config().vocabSize; }
+
     torch::Tensor encodeText(const torch::Tensor& ids) override {
         torch::NoGradGuard noGrad;
         // Checked on the host, where the tokenizer made them: no device round trip.

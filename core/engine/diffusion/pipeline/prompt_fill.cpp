@@ -1,10 +1,5 @@
 #include "core/engine/diffusion/pipeline/prompt_fill.h"
 
-#include <fstream>
-#include <sstream>
-
-#include <nlohmann/json.hpp>
-
 #include "core/common/error.h"
 #include "core/engine/diffusion/models/diffusers_folder.h"
 #include "core/engine/diffusion/pipeline/prompt_fill_pipeline.h"
@@ -16,18 +11,6 @@ namespace {
 constexpr int kWorkingShortSide = 640;          // PowerPaint's app: the short side at 640 ...
 constexpr int kOutpaintWorkingShortSide = 512;  // ... and 512 for outpainting
 constexpr int kTaskTokenCount = 3 * ClipTokenizer::kTaskTokenVectors;
-
-int64_t textEncoderVocabSize(const std::string& folder) {
-    const std::string path = folder + "/text_encoder/config.json";
-    std::ifstream in(path);
-    if (!in) throw Error("the prompt-fill model has no " + path);
-    try {
-        const nlohmann::json config = nlohmann::json::parse(in);
-        return config.value("vocab_size", int64_t{49408});
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(path + " is not valid JSON: " + e.what());
-    }
-}
 
 }  // namespace
 
@@ -41,8 +24,10 @@ bool addPowerPaintTaskTokens(ClipTokenizer& tokenizer, int64_t vocabSize) {
 
 PromptFillModels loadPromptFillModels(const std::string& folder, const DiffusionLoadOptions& options) {
     PromptFillModels models{nullptr, ClipTokenizer::fromFolder(folder + "/tokenizer"), false};
-    models.taskTokens = addPowerPaintTaskTokens(models.tokenizer, textEncoderVocabSize(folder));
     models.networks = loadDiffusionModels(folder, options);
+    // The table's rows as loaded, not the config's vocab_size: PowerPaint v1's download carries
+    // SD-1.5's text_encoder/config.json (49408) and adds its task tokens' rows in the weights.
+    models.taskTokens = addPowerPaintTaskTokens(models.tokenizer, models.networks->textVocabularySize());
     return models;
 }
 

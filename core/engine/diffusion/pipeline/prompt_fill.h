@@ -20,12 +20,13 @@ struct PromptFillModels {
 };
 
 /// Gives `tokenizer` PowerPaint's task tokens (P_obj, P_ctxt, P_shape, 10 ids each) when the text
-/// encoder's embedding table has room for them (`textEncoderVocabSize`, its config's vocab_size:
-/// 49408 for SD-1.5, 49438 for PowerPaint v1) or the tokenizer folder added them. Returns whether it did.
+/// encoder's embedding table has room for them (`textEncoderVocabSize`, the rows of its table as
+/// loaded: 49408 for SD-1.5, 49438 for PowerPaint v1, whose download ships SD-1.5's config and adds
+/// the rows in its weights) or the tokenizer folder added them. Returns whether it did.
 bool addPowerPaintTaskTokens(ClipTokenizer& tokenizer, int64_t textEncoderVocabSize);
 
-/// Reads `folder`/tokenizer and `folder`/text_encoder/config.json, and loads the networks
-/// (loadDiffusionModels). Throws pm::Error naming what is missing or broken.
+/// Reads `folder`/tokenizer and loads the networks (loadDiffusionModels), then the task tokens
+/// where the loaded text encoder has rows for them. Throws pm::Error naming what is missing or broken.
 PromptFillModels loadPromptFillModels(const std::string& folder, const DiffusionLoadOptions& options);
 
 /// The working sizes the GPU warms at start: 640² (PowerPaint's short side, a fill in a photo
