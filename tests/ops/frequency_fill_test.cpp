@@ -109,6 +109,30 @@ TEST(FrequencyFill, SameResultWithAnyThreadCount) {
     EXPECT_EQ(cv::norm(one, many, cv::NORM_INF), 0.0);
 }
 
+// Where the frame cuts the last row or column of blocks a few pixels into it, those blocks'
+// windows reach up to 14 px past the image: they once read past the end of the fill's planes
+// (whatever the heap held there, which other threads were changing), so the same photo filled
+// differently from run to run. Every run, with any thread count, gives the same bytes.
+TEST(FrequencyFill, HolesAtTheFrameFillTheSameOnEveryRun) {
+    const int threads = cv::getNumThreads();
+    // 16 n + 1 and 16 n + 5: the last blocks are 1 and 5 px tall (or wide).
+    for (const cv::Size size : {cv::Size(161, 129), cv::Size(133, 117)}) {
+        const cv::Mat truth = test::stripes(size, CV_8UC3);
+        cv::Mat hole = scratches(size, 7);
+        hole.rowRange(size.height - 9, size.height).setTo(255);
+        hole.colRange(size.width - 9, size.width).setTo(255);
+        const cv::Mat input = withMagenta(truth, hole);
+        const cv::Mat first = frequencySelectiveFill(input, hole);
+        for (int run = 0; run < 12; ++run) {
+            cv::setNumThreads(1 + run % 4);
+            const cv::Mat again = frequencySelectiveFill(input, hole);
+            cv::setNumThreads(threads);
+            EXPECT_EQ(cv::norm(again, first, cv::NORM_INF), 0.0)
+                << size << ", run " << run << ", " << 1 + run % 4 << " threads";
+        }
+    }
+}
+
 TEST(FrequencyFill, GreyImagesAreFilled) {
     const cv::Mat truth = test::stripes(cv::Size(160, 120), CV_8UC1);
     const cv::Mat hole = scratches(truth.size(), 4);

@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kFft = 32;             // window side: the block and the known pixels around it
 constexpr int kHalf = kFft / 2 + 1;  // columns of the half spectrum of a real window
-constexpr int kPad = 16;             // the planes' margin: every window lies inside them
+constexpr int kPad = 16;             // the planes' margin on the left and top
 constexpr int kBlock = 16;           // largest block; textured ones split into 8, then 4
 // Per block size 16, 8, 4: how fast the weight of known pixels falls with their distance from the
 // block's centre (the smaller the block, the more local its model), and the contrast (standard
@@ -51,7 +51,7 @@ const Tables& tables() {
 
 // One plane (luma or a chroma channel) with its margin, and how much each pixel is trusted.
 struct Plane {
-    cv::Mat values;  ///< CV_32F, kPad wider than the image on every side
+    cv::Mat values;  ///< CV_32F, with margins (planeMargins) that hold every window
     cv::Mat weight;  ///< CV_32F: 1 known, kFilledWeight filled here, 0 still a hole
     const double* split;
     cv::Size inner;  ///< the image's size (pixels beyond it are margin, never filled)
@@ -263,16 +263,25 @@ cv::Mat frequencySelectiveFill(const cv::Mat& image, const cv::Mat& hole,
     cv::split(converted, channels);
     cv::Mat known;
     cv::Mat(unknown == 0).convertTo(known, CV_32F, 1.0 / 255.0);
+    // Blocks lie on a grid of kBlock from the top-left corner, so where the frame cuts the last
+    // row or column of blocks a few pixels into it, those blocks' windows reach up to
+    // kBlock - 1 + 14 px past the image. The right and bottom margins run to the end of the
+    // grid's last block plus kPad: with kPad alone such a window read past the end of the planes,
+    // heap memory that other threads were writing, and the same photo filled differently from
+    // run to run. The margins' weights are 0, so their size changes no fill.
+    const int rightPad = kPad + (kBlock - image.cols % kBlock) % kBlock,
+              bottomPad = kPad + (kBlock - image.rows % kBlock) % kBlock;
     std::vector<Plane> planes(channels.size());
     for (size_t i = 0; i < channels.size(); ++i) {
         cv::Mat values;
         channels[i].convertTo(values, CV_32F);
         values.setTo(0, unknown);
         Plane& p = planes[i];
-        cv::copyMakeBorder(values, p.values, kPad, kPad, kPad, kPad, cv::BORDER_REFLECT_101);
+        cv::copyMakeBorder(values, p.values, kPad, bottomPad, kPad, rightPad,
+                           cv::BORDER_REFLECT_101);
         // Nothing is known beyond the frame: a mirrored margin would give the model stripes that
         // turn back at the edge, and the fill at the frame would follow them.
-        cv::copyMakeBorder(known, p.weight, kPad, kPad, kPad, kPad, cv::BORDER_CONSTANT,
+        cv::copyMakeBorder(known, p.weight, kPad, bottomPad, kPad, rightPad, cv::BORDER_CONSTANT,
                            cv::Scalar(0));
         p.split = i == 0 ? kSplitLuma : kSplitChroma;
         p.inner = image.size();
