@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <QDir>
-#include <QEventLoop>
 #include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -205,20 +204,7 @@ void ModelDownload::finish(bool ok, const QString& message) {
 QString downloadAndWait(const DownloadRequest& request,
                         const std::function<void(qint64, qint64)>& onProgress) {
     ModelDownload download(request);
-    QEventLoop loop;
-    QString result;
-    bool done = false;  // finished() may come from start() itself (a complete .part, no folder)
-    QObject::connect(&download, &ModelDownload::progress, &loop, [&](qint64 received, qint64 total) {
-        if (onProgress) onProgress(received, total);
-    });
-    QObject::connect(&download, &ModelDownload::finished, &loop, [&](bool ok, const QString& message) {
-        result = ok ? QString() : message;
-        done = true;
-        loop.quit();
-    });
-    download.start();
-    if (!done) loop.exec();
-    return result;
+    return waitForDownload(download, onProgress);
 }
 
 }  // namespace pm::models

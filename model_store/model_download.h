@@ -5,6 +5,7 @@
 // renamed into place in one step; a file that fails the check is deleted, so a bad download never
 // looks installed. Every request has a transfer timeout: offline means a message, never a hang.
 #include <QByteArray>
+#include <QEventLoop>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QObject>
@@ -71,6 +72,27 @@ private:
     bool verificationFailed_ = false;
     bool bodyIsFile_ = false;   ///< the reply carries (part of) the file, not an error page
 };
+
+/// Runs a download job (ModelDownload, FolderDownload: start(), progress(received, total),
+/// finished(ok, message)) in a local event loop until it finishes; "" or the failure message.
+/// finished() may come from start() itself (a complete .part, nothing left to fetch).
+template <class Download>
+QString waitForDownload(Download& download, const std::function<void(qint64, qint64)>& onProgress) {
+    QEventLoop loop;
+    QString result;
+    bool done = false;
+    QObject::connect(&download, &Download::progress, &loop, [&](qint64 received, qint64 total) {
+        if (onProgress) onProgress(received, total);
+    });
+    QObject::connect(&download, &Download::finished, &loop, [&](bool ok, const QString& message) {
+        result = ok ? QString() : message;
+        done = true;
+        loop.quit();
+    });
+    download.start();
+    if (!done) loop.exec();
+    return result;
+}
 
 /// Runs a download to its end in a local event loop (the command line). `onProgress` may be empty.
 /// Returns "" on success, else the reason.

@@ -6,7 +6,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
-#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
@@ -344,20 +343,7 @@ QString downloadFolderAndWait(const engine::ModelEntry& entry, const QString& mo
                               const std::function<void(qint64, qint64)>& onProgress, int transferTimeoutMs) {
     FolderDownload download(entry, modelsDir);
     download.setTransferTimeoutMs(transferTimeoutMs);
-    QEventLoop loop;
-    QString result;
-    bool done = false;
-    QObject::connect(&download, &FolderDownload::progress, &loop, [&](qint64 received, qint64 total) {
-        if (onProgress) onProgress(received, total);
-    });
-    QObject::connect(&download, &FolderDownload::finished, &loop, [&](bool ok, const QString& message) {
-        result = ok ? QString() : message;
-        done = true;
-        loop.quit();
-    });
-    download.start();
-    if (!done) loop.exec();
-    return result;
+    return waitForDownload(download, onProgress);
 }
 
 }  // namespace pm::models
