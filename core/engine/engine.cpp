@@ -281,7 +281,9 @@ void Engine::Impl::loadModels(const DeviceInfo& device) {
         std::lock_guard<std::mutex> lock(mutex_);
         models_ = statuses;
     }
-    if (options_.preload && !stopping()) preparePromptFill(device);
+    // Only a GPU gains from it: there the load and the warm-up are most of a first fill. On a CPU a
+    // fill takes minutes anyway, and preloading would hold 4 GB of weights for users who never fill.
+    if (options_.preload && device.cuda && !stopping()) preparePromptFill(device);
 }
 
 void Engine::Impl::preparePromptFill(const DeviceInfo& device) {

@@ -30,8 +30,8 @@ struct EngineOptions {
     std::string manifestPath;  ///< "" = defaultManifestPath()
     bool preload = true;       ///< load and warm the enabled installed models at start
     std::vector<std::string> disabledModels;  ///< ids the user switched off
-    /// The prompt-fill model (a diffusers folder) loaded with the others at start when it is
-    /// installed, and warmed at its working sizes on a GPU; "" = defaultPromptFillModelFolder(modelsDir).
+    /// The prompt-fill model (a diffusers folder), loaded and warmed at its working sizes at start
+    /// on a GPU when it is installed (on a CPU at the first fill); "" = defaultPromptFillModelFolder(modelsDir).
     std::string promptFillModelFolder;
     bool allowHalf = true;                    ///< fp16 on the GPU where the manifest allows it
     bool cudaGraphs = true;                   ///< replay captured CUDA graphs at the warmed buckets
