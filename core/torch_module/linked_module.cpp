@@ -3,7 +3,7 @@
 // libphotomend-torch.so (a second copy of the same code in one process).
 #include "core/engine/torch_backend.h"
 #include "core/engine/torch_module.h"
-#include "core/ops/remove/device_em_link.h"
+#include "core/ops/remove/em_level_gpu_link.h"
 
 extern "C" {
 const char* pm_torch_module_version();

@@ -2,7 +2,7 @@
 // copy of the core libraries never clashes with the program's. Torch-free callers find these with
 // dlsym (core/engine/torch_module.h).
 #include "core/engine/torch_backend_impl.h"
-#include "core/ops/remove/device_em_link.h"
+#include "core/ops/remove/em_level_gpu_link.h"
 
 #define PM_MODULE_EXPORT extern "C" __attribute__((visibility("default")))
 

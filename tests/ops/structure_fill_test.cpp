@@ -9,7 +9,7 @@
 
 #include "core/engine/job_context.h"
 #include "core/ops/remove/line_continuation.h"
-#include "core/ops/remove/patchmatch.h"
+#include "core/ops/remove/exemplar_fill.h"
 #include "core/ops/remove/remove_object.h"
 
 namespace pm::ops {

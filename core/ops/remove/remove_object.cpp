@@ -14,7 +14,7 @@
 #include "core/engine/inference_session.h"
 #include "core/ops/remove/fill_regions.h"
 #include "core/ops/remove/lama_fill.h"
-#include "core/ops/remove/patchmatch.h"
+#include "core/ops/remove/exemplar_fill.h"
 #include "core/ops/remove/stage_timer.h"
 
 namespace pm::ops {

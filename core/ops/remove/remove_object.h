@@ -8,7 +8,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/engine/job_context.h"
-#include "core/ops/remove/patchmatch.h"
+#include "core/ops/remove/exemplar_fill.h"
 
 namespace pm::ops {
 

@@ -8,7 +8,7 @@
 // - colour: the source's (blurred) colour is rare or absent in the ring of known pixels around
 //   that part of the hole, i.e. it belongs to a surface that does not touch it;
 // - distance: the source lies farther from the target than a few radii of that part.
-// (Reusing one source many times is priced separately: patch_field.h, setReuseCost.)
+// (Reusing one source many times is priced separately: em_level_threads.h, setReuseCost.)
 #include <cmath>
 #include <vector>
 
@@ -30,7 +30,7 @@ struct CoherenceParams {
     double distanceLevels = 4.0;
     double nearRadii = 3.0;
     /// Extra mean error per use of a source neighbourhood beyond `freeUses` copies of it in the
-    /// current fill (patch_field.h, setReuseCost): no object stamped over a hole several times.
+    /// current fill (em_level_threads.h, setReuseCost): no object stamped over a hole several times.
     double reuseLevels = 8.0;
     double freeUses = 1.2;
 };

@@ -1,7 +1,7 @@
 #pragma once
-// One level of the PatchMatch pyramid: the nearest-neighbour field (NNF) from every patch that
+// One level of the PatchMatch pyramid on CPU threads: the nearest-neighbour field (NNF) from every patch that
 // touches the hole to a fully known patch, and the operations that build, improve and vote with it.
-// Internal to patchmatch.cpp; split out to keep both files short.
+// Internal to exemplar_fill.cpp; split out to keep both files short.
 #include <cstdint>
 #include <vector>
 

@@ -1,5 +1,5 @@
 #pragma once
-// CUDA kernels for the built-in fill's GPU search (patch_field_device.cpp): a search sweep, patch
+// CUDA kernels for the built-in fill's GPU search (em_level_gpu.cpp): a search sweep, patch
 // distances of many candidates and the weighted vote. Written as kernels because the same work as tensor ops
 // materialises every gathered patch, and on a GPU that cost more than the CPU threads' whole
 // search. Compiled only when CMake finds nvcc next to a CUDA libtorch (PM_HAVE_PATCH_KERNELS);

@@ -1,19 +1,19 @@
 #pragma once
 // The EM iterations of one PatchMatch level as libtorch tensor work, so that a GPU runs them: every
-// target patch is matched and voted at once instead of in scan order. Internal to patchmatch.cpp;
+// target patch is matched and voted at once instead of in scan order. Internal to exemplar_fill.cpp;
 // no torch types here, so that header stays light.
 //
-// On a GPU of a build with nvcc, each search sweep is one kernel (patch_kernels.cu: every target
+// On a GPU of a build with nvcc, each search sweep is one kernel (em_level_kernels.cu: every target
 // does what the CPU scan does for one pixel, reading the field as it was before the sweep);
 // elsewhere the same search runs as tensor ops (CPU-only builds run those on the CPU in tests).
-// Differences from the CPU threads' scan (patch_field.cpp), which the quality figures were measured
+// Differences from the CPU threads' scan (em_level_threads.cpp), which the quality figures were measured
 // with: propagation tries the matches 1, 2 and 4 pixels away on all four sides at once instead of in
 // scan order, the tensor path draws every random radius around the same best match, and votes sum
 // in fixed point. Same seed and input give the same fill on the same device.
 #include <cstdint>
 #include <functional>
 
-#include "core/ops/remove/patch_field.h"
+#include "core/ops/remove/em_level_threads.h"
 
 namespace pm::ops::patchmatch {
 

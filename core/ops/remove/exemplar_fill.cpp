@@ -1,4 +1,4 @@
-#include "core/ops/remove/patchmatch.h"
+#include "core/ops/remove/exemplar_fill.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,8 +9,8 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 
-#include "core/ops/remove/patch_field.h"
-#include "core/ops/remove/device_em_link.h"
+#include "core/ops/remove/em_level_threads.h"
+#include "core/ops/remove/em_level_gpu_link.h"
 #include "core/ops/remove/frequency_fill.h"
 #include "core/ops/remove/line_continuation.h"
 #include "core/ops/remove/smooth_offset.h"

@@ -1,4 +1,4 @@
-#include "core/ops/remove/patch_field_device.h"
+#include "core/ops/remove/em_level_gpu.h"
 
 #include <algorithm>
 #include <limits>
@@ -11,7 +11,7 @@
 #ifdef PM_HAVE_PATCH_KERNELS
 #include <c10/cuda/CUDAStream.h>
 
-#include "core/ops/remove/patch_kernels.h"
+#include "core/ops/remove/em_level_kernels.h"
 #endif
 
 namespace pm::ops::patchmatch {
@@ -35,7 +35,7 @@ constexpr int64_t kGatherBudget = int64_t(1) << 26;
 // The level as tensors on the device. Pixels are indexed flat (y * width + x).
 struct DeviceLevel {
     int64_t width = 0, height = 0, channels = 0, radius = 0;
-    bool kernels = false;  ///< distances and votes by patch_kernels.cu (CUDA builds with nvcc)
+    bool kernels = false;  ///< distances and votes by em_level_kernels.cu (CUDA builds with nvcc)
     Tensor bytes;          ///< uint8 [H*W*C]: the pixels for the kernels
     torch::TensorOptions longs;
     Tensor pixels;         ///< float [H*W, C]: the guide, whole numbers (exact in float)
@@ -256,7 +256,7 @@ void randomSearch(DeviceLevel& d, int maxRadius, uint64_t salt) {
              torch::ones({rounds, count}, d.longs.dtype(torch::kBool)));
 }
 
-// The weighted vote of patch_field.cpp's voteWeights + vote (sigma^2 from the 75th percentile of
+// The weighted vote of em_level_threads.cpp's voteWeights + vote (sigma^2 from the 75th percentile of
 // the patch errors), written into the hole's pixels only.
 void voteIntoHole(DeviceLevel& d) {
     const int64_t count = d.dist.size(0), patch = d.offsets.size(0);

@@ -1,4 +1,4 @@
-#include "core/ops/remove/device_em_link.h"
+#include "core/ops/remove/em_level_gpu_link.h"
 
 #include "core/engine/torch_module.h"
 

@@ -1,6 +1,6 @@
-// CUDA kernels of the built-in fill's GPU search (see patch_kernels.h). Plain CUDA without torch
+// CUDA kernels of the built-in fill's GPU search (see em_level_kernels.h). Plain CUDA without torch
 // headers, so nvcc compiles this file in seconds.
-#include "core/ops/remove/patch_kernels.h"
+#include "core/ops/remove/em_level_kernels.h"
 
 #include <climits>
 
@@ -72,7 +72,7 @@ __device__ uint32_t hashIndex(uint64_t x) {
     return static_cast<uint32_t>(x);
 }
 
-// One thread per target: what patch_field.cpp's scan does for one pixel, but every target at once,
+// One thread per target: what em_level_threads.cpp's scan does for one pixel, but every target at once,
 // reading the field as it was before this sweep (old*) and writing the improved one (new*).
 __global__ void sweepKernel(const uint8_t* __restrict__ pixels, int width, int height, int channels,
                             int radius, const uint8_t* __restrict__ sourceOk,

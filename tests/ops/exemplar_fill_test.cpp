@@ -15,7 +15,7 @@
 
 #include "core/common/error.h"
 #include "core/engine/job_context.h"
-#include "core/ops/remove/patchmatch.h"
+#include "core/ops/remove/exemplar_fill.h"
 #include "core/ops/remove/remove_object.h"
 #include "tests/ops/stripes.h"
 #include "tests/support/testdata.h"

@@ -1,12 +1,12 @@
 #pragma once
-// The built-in fill reaches its GPU search (patch_field_device.cpp, which includes torch) through
+// The built-in fill reaches its GPU search (em_level_gpu.cpp, which includes torch) through
 // the libtorch module (core/engine/torch_module.h), so that photomend-cli and the window link no
 // libtorch. No torch types here.
-#include "core/ops/remove/patch_field_device.h"
+#include "core/ops/remove/em_level_gpu.h"
 
 namespace pm::ops::patchmatch {
 
-/// What the module exports under kDeviceEmSymbol: patch_field_device.h's two functions.
+/// What the module exports under kDeviceEmSymbol: em_level_gpu.h's two functions.
 struct DeviceEmEntry {
     bool (*available)();
     bool (*run)(Level& level, const DeviceEm& em);

@@ -1,6 +1,6 @@
 // The built-in fill's search as tensor work (what runs on a GPU) must fill like the CPU threads'
 // scan: it continues a periodic texture, leaves known pixels alone and repeats itself for the same
-// seed (patchmatch_test.cpp compares the two on real photos). CI has no GPU, so these run the same
+// seed (exemplar_fill_test.cpp compares the two on real photos). CI has no GPU, so these run the same
 // tensor code on the CPU; the GPU test compares the two devices where a GPU exists.
 #include <gtest/gtest.h>
 
@@ -10,9 +10,9 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "core/ops/remove/patch_field.h"
-#include "core/ops/remove/patch_field_device.h"
-#include "core/ops/remove/patchmatch.h"
+#include "core/ops/remove/em_level_threads.h"
+#include "core/ops/remove/em_level_gpu.h"
+#include "core/ops/remove/exemplar_fill.h"
 #include "tests/ops/stripes.h"
 
 namespace pm::ops {

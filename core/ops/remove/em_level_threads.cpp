@@ -1,4 +1,4 @@
-#include "core/ops/remove/patch_field.h"
+#include "core/ops/remove/em_level_threads.h"
 
 #include <algorithm>
 #include <climits>
