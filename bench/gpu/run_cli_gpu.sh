@@ -5,6 +5,7 @@
 # bench/gpu/fetch_deps.sh; makes the big-LaMa twin (make_lama_like.py) and, when .deps/published
 # holds GPEN's code, a GPEN-BFR-512 twin (nets_golden.py's jittered state dict); then runs
 #   info, remove --engine lama --device cuda and repair on a few photos, one process each (timed),
+#   the same remove and repair on the CPU, compared with the GPU's pixels (compare_outputs),
 #   a photo whose first request runs out of GPU memory (PM_ENGINE_INJECT_OOM=1: retried in tiles),
 #   the batch: PM_CLI_BATCH photos (100) of PM_CLI_SIZE (4000x3000, 12 MP) with object masks,
 #   and checks that the GPU ran every photo (no line says "on CPU"). Prints a table last.
@@ -85,7 +86,7 @@ grep -E "^(Qt6_DIR|Qt6Core_DIR|OpenCV_DIR|Torch_DIR|JPEG_LIBRARY[A-Z_]*):" "$BUI
 [ "${PM_GPU_CONFIGURE_ONLY:-0}" = 1 ] && exit 0
 
 echo "== build"
-ninja -C "$BUILD" -j"$(nproc)" photomend-cli photomend-torch make_batch_photos > "$OUTDIR/cli_build.log" 2>&1 ||
+ninja -C "$BUILD" -j"$(nproc)" photomend-cli photomend-torch make_batch_photos compare_outputs > "$OUTDIR/cli_build.log" 2>&1 ||
     { grep -E "error|Error" -A3 "$OUTDIR/cli_build.log" | head -60; exit 1; }
 CLI=$BUILD/app/photomend-cli
 ldd "$BUILD/app/libphotomend-cli.so" "$BUILD/app/libphotomend-torch.so" | grep -E "not found|libtorch_cuda|libQt6Core"
@@ -161,6 +162,29 @@ cat "$OUTDIR/cli_remove.log" "$OUTDIR/cli_repair.log"
 on_gpu "$OUTDIR/cli_remove.log"
 on_gpu "$OUTDIR/cli_repair.log"
 grep -c "LaMa on " "$OUTDIR/cli_remove.log" | grep -qx 5 || { echo "FAIL: not every remove ran LaMa"; FAILED=1; }
+
+echo "== the GPU paints what the CPU paints: the same requests with --device cpu, compared"
+# Smaller photos (the CPU runs the model too); PNG out, so that nothing but the devices differs.
+# Outside the mask (beyond the paste-back's 8 px) both must equal the photo; inside, fp16 with CUDA
+# graphs against fp32 on the CPU must agree to PM_CLI_MIN_PSNR dB (repair: over the whole photo).
+"$BUILD/bench/batch/make_batch_photos" "$WORK/cmp" 2 1600x1200 "${SOURCE[@]}" --seed 7 > /dev/null || exit 1
+for f in "$WORK"/cmp/photos/*.jpg; do
+    n=$(basename "$f" .jpg)
+    for device in cpu cuda; do
+        "$CLI" remove "$f" --mask "$WORK/cmp/masks/$n.png" --output "$WORK/cmp/$n-remove-$device.png" \
+            --engine lama --device $device "${MODELS[@]}" >> "$OUTDIR/cli_compare.log" 2>&1 || FAILED=1
+        "$CLI" repair "$f" --output "$WORK/cmp/$n-repair-$device.png" --steps "$steps" --device $device \
+            "${MODELS[@]}" >> "$OUTDIR/cli_compare.log" 2>&1 || FAILED=1
+    done
+    for what in remove repair; do
+        mask=(--mask "$WORK/cmp/masks/$n.png"); [ $what = repair ] && mask=()
+        line=$("$BUILD/bench/batch/compare_outputs" "$f" "$WORK/cmp/$n-$what-cpu.png" "$WORK/cmp/$n-$what-cuda.png" \
+            "${mask[@]}" --min-psnr "${PM_CLI_MIN_PSNR:-35}") || FAILED=1
+        echo "$what $n, CPU fp32 against $GPU_LINE: $line"
+        ROWS+=("$(printf '| %s | %s: CPU fp32 against GPU | %s |' "$n" "$what" "${line#*: }")")
+    done
+done
+[ "$(grep -c "LaMa on CPU" "$OUTDIR/cli_compare.log")" -ge 2 ] || { echo "FAIL: the --device cpu removals did not run on the CPU"; cat "$OUTDIR/cli_compare.log"; FAILED=1; }
 
 echo "== out of GPU memory on the first request (injected): retried in tiles"
 PM_ENGINE_INJECT_OOM=1 "$CLI" remove "$WORK/few/photos" --mask "$WORK/few/masks" --output "$WORK/oom" \
