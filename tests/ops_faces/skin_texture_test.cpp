@@ -1,11 +1,11 @@
 // The built-in face enhancement on real old scans: the print's surface crackle and grain in the skin
 // must not be sharpened, while eyes, brows and lips keep their edges.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
 
 #include <gtest/gtest.h>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "core/image/image_io.h"
@@ -19,6 +19,15 @@ struct FaceRegions {
     cv::Mat skin;      ///< flat skin: forehead, cheeks, chin (no eyes, brows, mouth, nostrils)
     cv::Mat features;  ///< eyes with their brows, and the lips
 };
+
+// Sobel gradient magnitude, CV_32F.
+cv::Mat gradientOf(const cv::Mat& gray) {
+    cv::Mat gx, gy, grad;
+    cv::Sobel(gray, gx, CV_32F, 1, 0);
+    cv::Sobel(gray, gy, CV_32F, 0, 1);
+    cv::magnitude(gx, gy, grad);
+    return grad;
+}
 
 double eyeDistance(const pm::ops::FaceBox& face) {
     return cv::norm(face.landmarks[1] - face.landmarks[0]);
@@ -44,12 +53,13 @@ FaceRegions regionsOf(const cv::Mat& gray, const pm::ops::FaceBox& face) {
     cv::Mat near;
     cv::dilate(r.features, near, cv::getStructuringElement(cv::MORPH_ELLIPSE, {9, 9}));
     cv::circle(near, l[2], static_cast<int>(0.3 * d), 255, cv::FILLED);
-    cv::Mat coarse, gx, gy, grad;
+    cv::Mat coarse;
     cv::GaussianBlur(gray, coarse, {0, 0}, std::max(1.5, d / 25.0));
-    cv::Sobel(coarse, gx, CV_32F, 1, 0);
-    cv::Sobel(coarse, gy, CV_32F, 0, 1);
-    cv::magnitude(gx, gy, grad);
-    r.skin = (pm::ops::faceBlendMask(gray.size(), face) > 0.9f) & (near == 0) & (grad < 24.f);
+    // Away from any edge by more than the measured band's reach, so hair and glasses rims that
+    // cross the face, which may be sharpened, do not count as skin.
+    cv::Mat flat = gradientOf(coarse) < 40.f;
+    cv::erode(flat, flat, cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7}));
+    r.skin = (pm::ops::faceBlendMask(gray.size(), face) > 0.9f) & (near == 0) & flat;
     return r;
 }
 
@@ -71,13 +81,23 @@ double fineTexture(const cv::Mat& gray, const cv::Mat& where) {
     return cv::mean(band.mul(band), where)[0];
 }
 
-// Mean gradient magnitude: how crisp the eyes, brows and lips are.
-double edgeStrength(const cv::Mat& gray, const cv::Mat& where) {
-    cv::Mat gx, gy, grad;
-    cv::Sobel(gray, gx, CV_32F, 1, 0);
-    cv::Sobel(gray, gy, CV_32F, 0, 1);
-    cv::magnitude(gx, gy, grad);
-    return cv::mean(grad, where)[0];
+// The edges of the eyes, brows and lips: the quarter of the feature pixels with the steepest
+// gradient in the original (the skin between them does not count).
+cv::Mat steepestQuarter(const cv::Mat& gray, const cv::Mat& features) {
+    const cv::Mat grad = gradientOf(gray);
+    std::vector<float> values;
+    for (int y = 0; y < grad.rows; ++y)
+        for (int x = 0; x < grad.cols; ++x)
+            if (features.at<uchar>(y, x)) values.push_back(grad.at<float>(y, x));
+    if (values.empty()) return cv::Mat::zeros(gray.size(), CV_8U);
+    auto q = values.begin() + values.size() * 3 / 4;
+    std::nth_element(values.begin(), q, values.end());
+    return features & (grad >= *q);
+}
+
+// How crisp those edges are: their mean gradient.
+double edgeStrength(const cv::Mat& gray, const cv::Mat& edges) {
+    return cv::mean(gradientOf(gray), edges)[0];
 }
 
 TEST(BuiltInFaceEnhancement, DoesNotSharpenSkinCrackleOnRealScans) {
@@ -98,20 +118,14 @@ TEST(BuiltInFaceEnhancement, DoesNotSharpenSkinCrackleOnRealScans) {
             const FaceRegions r = regionsOf(g0, face);
             if (cv::countNonZero(r.skin) < 200) continue;
             const double t0 = fineTexture(g0, r.skin), t1 = fineTexture(g1, r.skin);
-            const double e0 = edgeStrength(g0, r.features), e1 = edgeStrength(g1, r.features);
+            const cv::Mat edges = steepestQuarter(g0, r.features);
+            const double e0 = edgeStrength(g0, edges), e1 = edgeStrength(g1, edges);
             std::cout << "[ skin     ] " << name << " face " << face.box << ": fine texture " << t0
                       << " -> " << t1 << " (x" << t1 / t0 << "), eye/lip edges " << e0 << " -> "
                       << e1 << " (x" << e1 / e0 << "), skin px " << cv::countNonZero(r.skin)
                       << "\n";
-            if (std::filesystem::is_directory("/tmp/dmg13e")) {
-                cv::Mat vis;
-                cv::cvtColor(g0, vis, cv::COLOR_GRAY2BGR);
-                vis.setTo(cv::Scalar(0, 200, 0), r.skin);
-                vis.setTo(cv::Scalar(0, 0, 255), r.features);
-                cv::imwrite("/tmp/dmg13e/regions_" + name, vis);
-            }
-            EXPECT_LE(t1, 1.0 * t0) << name << ": the skin's fine texture rose";
-            EXPECT_GE(e1, 0.97 * e0) << name << ": eyes, brows or lips lost their edges";
+            EXPECT_LE(t1, t0) << name << ": the skin's crackle and grain were sharpened";
+            EXPECT_GE(e1, e0) << name << ": eyes, brows or lips lost their edges";
             ++measured;
         }
     }
