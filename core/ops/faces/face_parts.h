@@ -18,7 +18,9 @@ cv::Rect footprint(const cv::Mat& align, cv::Size imageSize);
 /// Warps an aligned-space image back into image coordinates, only over `roi`.
 cv::Mat warpBack(const cv::Mat& aligned, const cv::Mat& align, const cv::Rect& roi, int interpolation);
 
-/// Built-in restoration of an aligned CV_8UC3 face: edge-aware denoise, CLAHE on L, mild sharpening.
+/// Built-in restoration of an aligned CV_8UC3 face: edge-aware denoise, CLAHE on L and mild
+/// sharpening on real structure (eyes, brows, lips, outlines); skin only gets a smooth tone lift and
+/// keeps less of its fine texture, so a print's crackle and grain are never sharpened.
 cv::Mat enhanceFace(const cv::Mat& aligned);
 
 /// `restored` with the Lab mean and standard deviation of `reference` inside `weight` > 0.5.
