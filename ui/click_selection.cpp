@@ -63,7 +63,13 @@ void ClickSelection::select(const sel::SelectionPrompt& prompt) {
         runModel(prompt);
         return;
     }
-    run([prompt](const sel::ClickSelector& selector) { return selector.select(prompt); }, false, false);
+    // The last answer goes with the click: a negative click then re-cuts only its box.
+    const sel::SelectionState previous =
+        selectorState_ == document_->pixelStateId() ? lastState_ : sel::SelectionState{};
+    auto next = std::make_shared<sel::SelectionState>();
+    run([prompt, previous, next](const sel::ClickSelector& selector) {
+        return selector.select(prompt, previous, next.get());
+    }, false, false, next);
 }
 
 void ClickSelection::setEngine(EngineBridge* bridge) { engine_ = bridge; }
@@ -141,7 +147,8 @@ void ClickSelection::wand(QPoint point, bool subtract, const sel::WandSettings& 
     }, subtract, true);
 }
 
-void ClickSelection::run(std::function<cv::Mat(const sel::ClickSelector&)> work, bool subtract, bool isWand) {
+void ClickSelection::run(std::function<cv::Mat(const sel::ClickSelector&)> work, bool subtract, bool isWand,
+                         std::shared_ptr<sel::SelectionState> next) {
     const quint64 state = document_->pixelStateId();
     std::shared_ptr<const sel::ClickSelector> selector = selectorState_ == state ? selector_ : nullptr;
     // The worker gets its own copy of the pixels (the GUI thread keeps editing the document's); the
@@ -150,26 +157,30 @@ void ClickSelection::run(std::function<cv::Mat(const sel::ClickSelector&)> work,
     const quint64 generation = ++generation_;
     if (running_++ == 0) emit busyChanged(true);
     const sel::ClickSelectSettings settings = settings_;
-    pool_.start([this, work, selector, pixels, settings, generation, state, subtract, isWand] {
+    pool_.start([this, work, selector, pixels, settings, generation, state, subtract, isWand, next] {
         std::shared_ptr<const sel::ClickSelector> use = selector;
         cv::Mat result;
         if (generation == generation_.load()) {
             if (!use) use = std::make_shared<const sel::ClickSelector>(pixels, settings);
             result = work(*use);
         }
-        QMetaObject::invokeMethod(this, [this, generation, result, isWand, subtract, use, state] {
-            finish(generation, result, isWand, subtract, use, state);
+        QMetaObject::invokeMethod(this, [this, generation, result, isWand, subtract, use, state, next] {
+            finish(generation, result, isWand, subtract, use, state, next);
         }, Qt::QueuedConnection);
     });
 }
 
 void ClickSelection::finish(quint64 generation, const cv::Mat& result, bool isWand, bool subtract,
-                            std::shared_ptr<const sel::ClickSelector> selector, quint64 pixelState) {
+                            std::shared_ptr<const sel::ClickSelector> selector, quint64 pixelState,
+                            std::shared_ptr<sel::SelectionState> next) {
     const bool current = pixelState == document_->pixelStateId();
     if (selector && current) {
         selector_ = std::move(selector);
         selectorState_ = pixelState;
     }
+    // Only an answer that goes into the mask, for these pixels, is one the next click may refine.
+    lastState_ = next && current && generation == generation_.load() && !result.empty() ? *next
+                                                                                        : sel::SelectionState{};
     if (--running_ == 0) emit busyChanged(false);
     // A newer click came (its result follows), or the photo changed under the computation.
     if (generation != generation_.load() || !current || result.empty()) return;

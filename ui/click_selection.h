@@ -66,12 +66,14 @@ signals:
 
 private:
     void startSessionIfMaskChanged();
-    void run(std::function<cv::Mat(const ops::selection::ClickSelector&)> work, bool wandSubtract, bool isWand);
+    void run(std::function<cv::Mat(const ops::selection::ClickSelector&)> work, bool wandSubtract, bool isWand,
+             std::shared_ptr<ops::selection::SelectionState> next = nullptr);
     /// A click or box: to the model when there is one, else the built-in selection.
     void select(const ops::selection::SelectionPrompt& prompt);
     void runModel(const ops::selection::SelectionPrompt& prompt);
     void finish(quint64 generation, const cv::Mat& result, bool isWand, bool subtract,
-                std::shared_ptr<const ops::selection::ClickSelector> selector, quint64 pixelState);
+                std::shared_ptr<const ops::selection::ClickSelector> selector, quint64 pixelState,
+                std::shared_ptr<ops::selection::SelectionState> next = nullptr);
 
     Document* document_;
     QThreadPool pool_;
@@ -81,6 +83,8 @@ private:
     cv::Mat lastApplied_;  // the mask as we left it: any other change starts a new selection
     std::shared_ptr<const ops::selection::ClickSelector> selector_;  // built for selectorState_
     quint64 selectorState_ = 0;
+    // What the last applied built-in answer leaves for the next click (ClickSelector::select).
+    ops::selection::SelectionState lastState_;
     std::atomic<quint64> generation_{0};  // read by the worker to skip stale clicks
     int running_ = 0;
 

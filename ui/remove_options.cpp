@@ -107,6 +107,7 @@ ops::RemoveParams RemoveOptions::params() const {
     params.engine = usesPrompt() ? ops::FillEngine::Auto : ops::FillEngine(engine_->currentData().toInt());
     params.growPixels = grow_->value();
     params.featherPixels = feather_->value();
+    params.softMask = true;  // the canvas shows a feathered mask's soft edge; Remove keeps it soft
     return params;
 }
 

@@ -142,8 +142,8 @@ int main(int argc, char** argv) {
     if (iouOnly) return 0;
     std::printf("\nLatency per click: median wall ms / mean CPU ms of all threads (5 runs; the selector's copy\n"
                 "is made once per photo)\n");
-    std::printf("%-6s %13s %13s %13s %13s %13s %13s %13s\n", "size", "prepare", "click", "2 clicks", "box",
-                "scissors map", "scissors pt", "feather 8px");
+    std::printf("%-6s %13s %13s %13s %13s %13s %13s %13s %13s\n", "size", "prepare", "click", "2 clicks",
+                "+ not-this", "box", "scissors map", "scissors pt", "feather 8px");
     const cv::Mat kodim = cv::imread((photos / "kodim03.png").string(), cv::IMREAD_COLOR);
     const auto yellow = pm::testing::referenceObjects().front();
     const auto both = [](Cost c) {
@@ -164,6 +164,13 @@ int main(int argc, char** argv) {
         box.box = cv::Rect(scaled(small.tl()), scaled(small.br()));
         const Cost oneCost = measure(5, [&] { selector->select(one); });
         const Cost twoCost = measure(5, [&] { selector->select(two); });
+        // A negative click after the two (on the photo's corner region left of the hat), reusing the
+        // two clicks' answer as the Select tool does.
+        sel::SelectionState afterTwo;
+        selector->select(two, {}, &afterTwo);
+        sel::SelectionPrompt notThis = two;
+        notThis.negative = {scaled({60, 300})};
+        const Cost notThisCost = measure(5, [&] { selector->select(notThis, afterTwo, nullptr); });
         const Cost boxCost = measure(5, [&] { selector->select(box); });
         // Intelligent Scissors: the edge map once per photo (the first point), then each point's
         // shortest-path map and the path to it.
@@ -176,8 +183,9 @@ int main(int argc, char** argv) {
         });
         const cv::Mat selection = selector->select(box);
         const Cost feather = measure(5, [&] { sel::featherMask(selection, 8); });
-        std::printf("%4.0fMP %13s %13s %13s %13s %13s %13s %13s\n", big.total() / 1e6, both(prepare).c_str(),
-                    both(oneCost).c_str(), both(twoCost).c_str(), both(boxCost).c_str(), both(map).c_str(),
+        std::printf("%4.0fMP %13s %13s %13s %13s %13s %13s %13s %13s\n", big.total() / 1e6, both(prepare).c_str(),
+                    both(oneCost).c_str(), both(twoCost).c_str(), both(notThisCost).c_str(), both(boxCost).c_str(),
+                    both(map).c_str(),
                     both(point).c_str(), both(feather).c_str());
         // The plain grabCut takes minutes at 12 MP (227 s once on this machine): only at 1 MP.
         if (big.total() < 2e6) {

@@ -71,6 +71,41 @@ TEST(ClickSelect, NegativeClickTakesOutWhatABoxIncluded) {
     EXPECT_LT(cv::countNonZero(diskOnly & s.square), cv::countNonZero(s.square) / 20);
 }
 
+// A negative click after clicks re-cuts only the previous answer's box, from its selection: the
+// square the clicks took in goes, the disk stays.
+TEST(ClickSelect, NegativeClickAfterClicksRefinesThePreviousAnswer) {
+    const Scene s = scene({800, 600});
+    const sel::ClickSelector selector(s.image);
+    sel::SelectionPrompt prompt;
+    prompt.positive = {{320, 300}, {500, 300}};  // the disk, then the square
+    sel::SelectionState first;
+    const cv::Mat both = selector.select(prompt, {}, &first);
+    ASSERT_GT(sel::maskIoU(both, s.disk | s.square), 0.9) << "two clicks take both shapes";
+    ASSERT_FALSE(first.empty());
+    prompt.negative = {{510, 290}};
+    sel::SelectionState second;
+    const cv::Mat diskOnly = selector.select(prompt, first, &second);
+    EXPECT_GT(sel::maskIoU(diskOnly, s.disk), 0.9);
+    EXPECT_LT(cv::countNonZero(diskOnly & s.square), cv::countNonZero(s.square) / 20);
+    EXPECT_EQ(second.box, first.box) << "the previous box is cut again, not searched for";
+    EXPECT_EQ(second.prompt.negative.size(), 1u);
+}
+
+// A previous answer that is not this prompt less one negative click changes nothing: the answer is
+// the one from scratch.
+TEST(ClickSelect, UnrelatedPreviousAnswerIsIgnored) {
+    const Scene s = scene({400, 300});
+    const sel::ClickSelector selector(s.image);
+    sel::SelectionPrompt onSquare;
+    onSquare.positive = {{250, 150}};
+    sel::SelectionState square;
+    selector.select(onSquare, {}, &square);
+    sel::SelectionPrompt onDisk;
+    onDisk.positive = {{160, 150}};
+    onDisk.negative = {{250, 150}};
+    EXPECT_EQ(cv::countNonZero(selector.select(onDisk, square, nullptr) != selector.select(onDisk)), 0);
+}
+
 TEST(ClickSelect, EmptyPromptSelectsNothingAndTheSameClicksGiveTheSameMask) {
     const Scene s = scene({400, 300});
     const sel::ClickSelector selector(s.image);
@@ -110,14 +145,14 @@ TEST(ClickSelect, SixteenBitAndGrayPhotosWork) {
 
 // Real photos: each object with the clicks listed in reference_objects.h, and with a box around it.
 // Thresholds are what this implementation measured minus a margin (bench/selection/NOTES.md); the
-// low ones are honest: two clicks on the green hat take in the orange hat's edge, one click in the
-// coffee selects the whole inside of the cup (a bigger object that is just as plausible).
+// low one is honest: one click in the coffee selects the whole inside of the cup (a bigger object
+// that is just as plausible).
 TEST(ClickSelectRealPhotos, ObjectsMatchTheHandDrawnReference) {
     const std::string root = pm::test::testdataDir();
     if (root.empty()) GTEST_SKIP() << "../shared/testdata is absent";
     const std::map<std::string, std::pair<double, double>> minimum{
         // object: {IoU with the clicks, IoU with a box}
-        {"yellow hat", {0.62, 0.90}},   {"orange hat", {0.83, 0.90}},    {"green hat", {0.50, 0.87}},
+        {"yellow hat", {0.74, 0.90}},   {"orange hat", {0.83, 0.90}},    {"green hat", {0.85, 0.87}},
         {"pink hat", {0.78, 0.85}},     {"mission patch", {0.92, 0.92}}, {"coffee crema", {0.30, 0.70}},
     };
     for (const auto& object : pm::testing::referenceObjects()) {

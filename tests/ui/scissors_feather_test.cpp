@@ -144,6 +144,13 @@ TEST_F(FeatherWindow, FeatherMaskSoftensTheEdgeAsOneUndoStep) {
     EXPECT_LT(edge, 200) << "the edge is a soft ramp now";
     EXPECT_GT(m.at<uchar>(120, 97), 0) << "the ramp reaches outside the old edge";
     EXPECT_LT(m.at<uchar>(120, 103), 255) << "and inside it";
+    // The overlay shows the soft edge: fainter on the ramp than inside, clear outside.
+    const QImage overlay = d->maskOverlay();
+    const int inside = qAlpha(overlay.pixel(160, 120)), onEdge = qAlpha(overlay.pixel(100, 120));
+    EXPECT_GT(inside, 0);
+    EXPECT_GT(onEdge, 0);
+    EXPECT_LT(onEdge, inside - 20) << "a feathered edge is drawn fainter than the selection's inside";
+    EXPECT_EQ(qAlpha(overlay.pixel(20, 20)), 0);
     d->undo();
     EXPECT_EQ(cv::countNonZero(d->mask() != square), 0) << "undo gives the hard edge back";
 }

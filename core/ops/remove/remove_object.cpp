@@ -14,7 +14,12 @@
 #include "core/engine/inference_session.h"
 #include "core/ops/remove/fill_regions.h"
 #include "core/ops/remove/lama_fill.h"
+<<<<<<< HEAD
 #include "core/ops/remove/exemplar_fill.h"
+=======
+#include "core/ops/remove/patchmatch.h"
+#include "core/ops/remove/soft_mask.h"
+>>>>>>> sam19c
 #include "core/ops/remove/stage_timer.h"
 
 namespace pm::ops {
@@ -89,6 +94,16 @@ Seam seamOf(const cv::Mat& hole, int featherPixels) {
     return seam;
 }
 
+// A soft mask's seam is the mask itself: its weights over the crop (`part` of the weights of the
+// mask's area lands on `inCrop`).
+Seam softSeamOf(const cv::Mat& weights, cv::Rect part, cv::Rect inCrop, cv::Size crop) {
+    Seam seam;
+    seam.weights = cv::Mat(crop, CV_32FC1, cv::Scalar(0));
+    weights(part).copyTo(seam.weights(inCrop));
+    seam.touched = cv::boundingRect(seam.weights > 0.0f);
+    return seam;
+}
+
 }  // namespace
 
 FillEngine parseFillEngine(const std::string& text) {
@@ -139,9 +154,14 @@ RemoveResult fillMasked(const cv::Mat& image, const cv::Mat& mask, const RemoveP
         context.progress(1.0, "Removing object");
         return result;
     }
-    const cv::Mat hole = growMaskByWidth(mask(area), params.growPixels,
-                                         std::min(params.thinGrowPixels, params.growPixels),
-                                         params.thinRadius);
+    // A soft (feathered) mask is its own seam: it is neither grown nor given a seam band, which
+    // would reach pixels it leaves alone (soft_mask.h).
+    const bool soft = params.softMask && isSoftMask(mask(area));
+    const cv::Mat hole = soft ? softMaskHole(mask(area))
+                              : growMaskByWidth(mask(area), params.growPixels,
+                                                std::min(params.thinGrowPixels, params.growPixels),
+                                                params.thinRadius);
+    const cv::Mat softWeights = soft ? softMaskWeights(mask(area)) : cv::Mat();
     timer.lap("grow mask");
     const PatchMatchParams& defaults = params.builtin;
     RegionPlan plan;
@@ -163,7 +183,9 @@ RemoveResult fillMasked(const cv::Mat& image, const cv::Mat& mask, const RemoveP
         const cv::Rect holePart = box & area;
         hole(holePart - area.tl()).copyTo(cropHole(holePart - box.tl()));
         std::future<Seam> seam =
-            std::async(std::launch::async, seamOf, std::cref(cropHole), params.featherPixels);
+            soft ? std::async(std::launch::deferred, softSeamOf, std::cref(softWeights), holePart - area.tl(),
+                              holePart - box.tl(), box.size())
+                 : std::async(std::launch::async, seamOf, std::cref(cropHole), params.featherPixels);
         cv::Mat fill;
         if (lama) {
             fill = lamaFill(*lama, crop, cropHole, params.lamaMaxSide);

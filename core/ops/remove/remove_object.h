@@ -1,7 +1,9 @@
 #pragma once
 // Remove object: fills the masked pixels from their surroundings. Works on a crop around each masked
 // region, so a 24 MP photo never goes through a model whole, and changes only the (grown) mask plus a
-// feathered seam band: every other pixel stays bit-identical.
+// feathered seam band: every other pixel stays bit-identical. A soft (feathered) mask, with
+// RemoveParams::softMask, is filled where it is at least half and blended in where it is less;
+// where it is 0 nothing changes (soft_mask.h).
 #include <string>
 #include <vector>
 
@@ -30,6 +32,11 @@ struct RemoveParams {
     /// with 9 (bench/quality/STRUCTURE_FILL.md). Objects, wider, still grow growPixels.
     float thinRadius = 12.0f;
     int featherPixels = 3;   ///< width of the blended seam band outside the grown mask
+    /// The mask's grey levels are how much of each pixel goes (a feathered selection, the app's
+    /// mask): a mask with values between 0 and 255 is filled where >= 128 and blended in below,
+    /// without grow or seam band, and pixels where it is 0 stay as they are (soft_mask.h). Off: any
+    /// non-zero pixel is removed (mask files, scripts). A 0/255 mask is hard either way.
+    bool softMask = false;
     /// LaMa sees each crop at most this large (longer side); larger crops are shrunk for the model and
     /// its fill enlarged again, so a huge region never goes through the network at full size.
     int lamaMaxSide = 1024;

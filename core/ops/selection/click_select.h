@@ -18,11 +18,26 @@ struct SelectionPrompt {
     bool empty() const { return positive.empty() && box.empty(); }
 };
 
+/// What one answer leaves for the next click on the same selection (ClickSelector::select with a
+/// previous state): the prompt it answered, its selection at the work copy's size and the box
+/// GrabCut cut in there.
+struct SelectionState {
+    SelectionPrompt prompt;
+    cv::Mat coarse;  ///< 0/255 at the work copy's size; empty: no answer yet
+    cv::Rect box;    ///< in work copy coordinates
+
+    bool empty() const { return coarse.empty(); }
+};
+
 struct ClickSelectSettings {
     /// Long side of the copy GrabCut works on. 640 px keeps a click under ~0.2 s on two cores;
     /// larger follows thin parts better but costs time roughly in proportion to the pixels.
     int workLongSide = 640;
-    int iterations = 3;  ///< GrabCut iterations (each re-estimates the colour models)
+    int iterations = 3;  ///< GrabCut iterations for a box (each re-estimates the colour models)
+    /// Clicks: iterations for each candidate box (on half the work copy), then for the chosen one at
+    /// the work size, which starts from that candidate's selection (click_select.cpp says why).
+    int candidateIterations = 2;
+    int finalIterations = 1;
     /// A negative click marks as background the pixels around it of similar colour (a flood fill
     /// within this difference per channel), limited to a disk of seedRadius × the work copy's long
     /// side, not just the pixel under the cursor.
@@ -51,6 +66,14 @@ public:
     /// The same at the work copy's size, before the border is refined (for tests and benchmarks).
     cv::Mat selectCoarse(const SelectionPrompt& prompt) const;
 
+    /// The selection for `prompt` given the answer `previous` left (from an earlier call's `next`):
+    /// when `prompt` is `previous.prompt` plus one negative click (no box), only the previous box is
+    /// cut again, starting from the previous selection (a tenth of a search). Any other prompt is
+    /// answered as select(prompt) does. `next` (optional) gets what this answer leaves for the
+    /// following click.
+    cv::Mat select(const SelectionPrompt& prompt, const SelectionState& previous, SelectionState* next) const;
+    cv::Mat selectCoarse(const SelectionPrompt& prompt, const SelectionState& previous, SelectionState* next) const;
+
     cv::Size size() const { return full_.size(); }
     /// The photo as 8-bit BGR (what the selection sees; the magic wand works on it too).
     const cv::Mat& photo() const { return full_; }
@@ -58,6 +81,12 @@ public:
     double scale() const { return scale_; }
 
 private:
+    struct Seeds;
+    Seeds makeSeeds(const SelectionPrompt& prompt) const;
+    /// Boxes of growing size around `around` judged on the half copy; the best one cut at work size.
+    cv::Mat cutAroundClicks(const Seeds& seeds, cv::Rect around, cv::Rect* chosen) const;
+    cv::Mat fullSize(const cv::Mat& coarse) const;
+
     cv::Mat full_;   // 8-bit BGR, shares the photo's pixels when it already is
     cv::Mat small_;  // the work copy
     cv::Mat half_;       // half the work copy, for judging candidate boxes
