@@ -6,7 +6,8 @@
 # usage, from the repository root on the GPU machine (the .deb files come from .deps/debs, made by
 # bench/gpu/fetch_deps.sh, see NOTES.md):  bash bench/gpu/run_gpu_validation.sh [ITERS]
 # PM_GPU_TRACED=1: build, engine tests, then only the scripted and traced twins at 512² and 1024².
-# PM_GPU_CARTOON=1: time the cartoon model (AnimeGANv2) on the GPU in fp32 and fp16, see below.
+# PM_GPU_CARTOON=1: time the cartoon model (AnimeGANv2) on the GPU in fp32 and fp16 against the
+# published PyTorch code, see below.
 # PM_GPU_DIFFUSION=1: only the prompt fill's tests and diffusion_bench (see below).
 # PM_GPU_NETS_GOLDEN=1: build nets_tests, make golden files with the published GPEN and AnimeGANv2
 # code (.deps/published, see NOTES.md) and check the C++ networks against them, then stop (or go on
@@ -102,14 +103,31 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     [ "${PM_GPU_CARTOON:-0}" = 1 ] || exit $status
 fi
 # PM_GPU_CARTOON=1: the cartoon model path (AnimeGANv2, native network, random weights) on the GPU,
-# fp32 and fp16, whole photos and 1024 px tiles (issue 17), after the diffusion mode when both are asked for, then stop
-# unless the golden or traced modes follow.
+# fp32, fp16 and fp32 with cuDNN autotuning, whole photos and 1024 px tiles (issue 17), each step of a
+# request and torch's GroupNorm(1, C) against ours; then the authors' published generator eagerly in
+# PyTorch at the same sizes (bench/gpu/animegan_eager.py, .deps/published/animegan2) and a table of
+# both with ours / published. After the diffusion mode when both are asked for, then stop unless the
+# golden or traced modes follow.
 if [ "${PM_GPU_CARTOON:-0}" = 1 ]; then
     ninja -C "$BUILD" -j16 cartoon_model_bench >> "$OUTDIR/build.log" 2>&1 || { grep -E "error" -A3 "$OUTDIR/build.log" | head -40; exit 1; }
-    for precision in "" --half; do
-        echo "== cartoon model on cuda ${precision:-fp32}"
-        "$BUILD/bench/cartoon/cartoon_model_bench" --device cuda --runs 5 $precision 2>&1 | tee -a "$OUTDIR/cartoon_gpu.txt"
+    : > "$OUTDIR/cartoon.jsonl"
+    for variant in "--stages --norm-check" "--half --stages --norm-check" "--cudnn-benchmark"; do
+        echo "== cartoon model on cuda $variant"
+        "$BUILD/bench/cartoon/cartoon_model_bench" --device cuda --runs 5 $variant > "$OUTDIR/cartoon_run.txt" 2>&1 ||
+            { rc=$?; status=1; trace_if_crashed $rc "$BUILD/bench/cartoon/cartoon_model_bench" --device cuda --runs 2 $variant; }
+        grep -v '^{' "$OUTDIR/cartoon_run.txt"; cat "$OUTDIR/cartoon_run.txt" >> "$OUTDIR/cartoon_gpu.txt"
+        grep '^{' "$OUTDIR/cartoon_run.txt" >> "$OUTDIR/cartoon.jsonl"
     done
+    echo "== published AnimeGANv2 generator (authors' code), eager PyTorch on cuda"
+    : > "$OUTDIR/cartoon_published.jsonl"
+    if [ -f "$ROOT/.deps/published/animegan2/model.py" ]; then
+        python3 bench/gpu/animegan_eager.py --animegan "$ROOT/.deps/published/animegan2" --runs 5 --tiled-runs 2 \
+            --profile | tee "$OUTDIR/cartoon_published.jsonl" || status=1
+    else
+        echo "no .deps/published/animegan2/model.py (bench/gpu/fetch_deps.sh): no reference"
+    fi
+    echo "== cartoon table (median ms per photo; ratios measured in this run)"
+    python3 bench/cartoon/table.py "$OUTDIR/cartoon.jsonl" "$OUTDIR/cartoon_published.jsonl"
     [ "${PM_GPU_NETS_GOLDEN:-0}" = 1 ] || [ "${PM_GPU_TRACED:-0}" = 1 ] || exit "${status:-0}"
 fi
 # PM_GPU_REMOVE_SPEED=PHOTO: only time the built-in Remove object on this machine's CPU cores.

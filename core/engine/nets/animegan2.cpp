@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/engine/nets/one_group_norm.h"
 
 namespace nn = torch::nn;
 namespace F = torch::nn::functional;
@@ -11,17 +12,18 @@ namespace F = torch::nn::functional;
 namespace pm::engine::nets {
 namespace {
 
-// ConvNormLReLU: reflection pad, convolution, GroupNorm over all channels, leaky ReLU (0.2); an
-// nn.Sequential, so the convolution is child "1" and the norm child "2" in the checkpoint.
-// pad: {left, right, top, bottom}.
+// ConvNormLReLU: reflection pad, convolution, GroupNorm over all channels (OneGroupNorm: torch's
+// group_norm reduces one group on one GPU block), leaky ReLU (0.2, in place on the norm's fresh
+// output, as the published one); an nn.Sequential, so the convolution is child "1" and the norm
+// child "2" in the checkpoint. pad: {left, right, top, bottom}.
 Chain convNormRelu(int64_t in, int64_t out, int64_t kernel = 3, int64_t stride = 1,
                             std::vector<int64_t> pad = {1, 1, 1, 1}, int64_t groups = 1,
                             bool bias = false) {
     return Chain(
         nn::ReflectionPad2d(nn::ReflectionPad2dOptions(pad)),
         nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(0).groups(groups).bias(bias)),
-        nn::GroupNorm(nn::GroupNormOptions(1, out).affine(true)),
-        nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)));
+        OneGroupNorm(out),
+        nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2).inplace(true)));
 }
 
 Chain convNormReluPadded(int64_t in, int64_t out, int64_t kernel, int64_t padding) {
@@ -37,7 +39,7 @@ public:
         if (expansion != 1) body->push_back(convNormReluPadded(in, mid, 1, 0));
         body->push_back(convNormRelu(mid, mid, 3, 1, {1, 1, 1, 1}, mid, true));
         body->push_back(nn::Conv2d(nn::Conv2dOptions(mid, out, 1).bias(false)));
-        body->push_back(nn::GroupNorm(nn::GroupNormOptions(1, out).affine(true)));
+        body->push_back(OneGroupNorm(out));
         layers_ = register_module("layers", body);
     }
     torch::Tensor forward(const torch::Tensor& x) {
