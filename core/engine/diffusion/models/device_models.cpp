@@ -14,6 +14,7 @@ DiffusionLoadOptions diffusionLoadOptions(bool cuda, const DiffusionSpeedSwitche
     options.device = torch::Device(torch::kCUDA);
     options.dtype = switches.half ? torch::kHalf : torch::kFloat32;
     options.cudaGraphs = switches.cudaGraphs;
+    options.sharedGraphPool = switches.sharedGraphPool;
     options.channelsLast = switches.channelsLast;
     return options;
 }
@@ -81,10 +82,14 @@ public:
             StepGraph* s = step.get();
             bool captured = false;
             try {
-                captured = s->graph.capture([this, s] {
-                    torch::NoGradGuard inCapture;  // thread-local, and capture runs on this thread
-                    s->output = unet_->forward(s->input, s->timestep, s->context);
-                });
+                // With the shared pool a graph's output may lie where another graph keeps its
+                // intermediates: it is copied out below right after each replay, before any other.
+                captured = s->graph.capture(
+                    [this, s] {
+                        torch::NoGradGuard inCapture;  // thread-local, and capture runs on this thread
+                        s->output = unet_->forward(s->input, s->timestep, s->context);
+                    },
+                    nullptr, options_.sharedGraphPool ? &pool_ : nullptr);
             } catch (const std::exception& e) {
                 if (cuda::isOutOfMemory(e)) throw;  // the engine's OOM handling decides
                 captured = false;                   // e.g. the capture was invalidated at its end
@@ -147,6 +152,7 @@ private:
     std::shared_ptr<UNet> unet_;
     std::shared_ptr<Vae> vae_;
     DiffusionLoadOptions options_;
+    cuda::GraphPool pool_;  // before graphs_: the graphs go first (the pool is only an id)
     std::map<std::vector<int64_t>, std::unique_ptr<StepGraph>> graphs_;
     int64_t replayed_ = 0;
 };
