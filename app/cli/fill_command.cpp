@@ -61,7 +61,8 @@ QString variationPath(const QString& output, int index, int count) {
 std::string foldersLookedIn(const engine::EngineOptions& options) {
     std::string folders;
     try {
-        for (const engine::ModelEntry& e : engine::ModelRegistry::load(options.manifest(), options.modelsDir).entries())
+        const engine::ModelRegistry registry = engine::ModelRegistry::load(options.manifest(), options.modelsDir);
+        for (const engine::ModelEntry& e : registry.entries())
             if (e.task == "prompt-fill" && e.isFolder())
                 folders += (folders.empty() ? "" : " and ") + options.modelsDir + "/" + e.file;
     } catch (const std::exception&) {

@@ -9,13 +9,14 @@
 // CPU: one guided UNet step (batch 2) at --size, and what --steps would take; --full runs the whole
 // request there too.
 //
-// The defaults are the app's: fp16, CUDA graphs sharing one memory pool, NHWC, and the warm-up of
-// the engine's working-size buckets (640² and 512²) plus --size. --nchw, --own-graph-pools,
-// --warm-size-only, --no-graphs, --no-half and --no-warmup take one piece away each.
+// The defaults are the app's: fp16, CUDA graphs sharing one memory pool, NHWC, the allocator's free
+// blocks released after each request, and the warm-up of the engine's working-size buckets (640² and
+// 512²) plus --size. --nchw, --own-graph-pools, --keep-cache, --warm-size-only, --no-graphs,
+// --no-half and --no-warmup take one piece away each.
 //
 // usage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] [--iters 10]
 //                        [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--nchw] [--own-graph-pools]
-//                        [--warm-size-only] [--no-warmup] [--full] [--label NAME]
+//                        [--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]
 // One JSON line per result, a table last.
 #include <algorithm>
 #include <chrono>
@@ -50,6 +51,7 @@ struct Args {
     int iters = 10;
     std::string scheduler = "ddim";
     bool half = true, graphs = true, sharedPool = true, channelsLast = true, warmup = true, full = false;
+    bool releaseCache = true;  ///< the allocator's free blocks go back after each request, as in the app
     bool warmAppBuckets = true;  ///< warm the engine's buckets as the app does, not --size only
     std::string label;
 };
@@ -58,7 +60,7 @@ struct Args {
     std::fprintf(stderr,
                  "diffusion_bench: %s\nusage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] "
                  "[--iters 10] [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--nchw] [--own-graph-pools] "
-                 "[--warm-size-only] [--no-warmup] [--full] [--label NAME]\n",
+                 "[--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]\n",
                  why);
     std::exit(2);
 }
@@ -83,6 +85,7 @@ Args parse(int argc, char** argv) {
         else if (k == "--nchw") a.channelsLast = false;
         else if (k == "--own-graph-pools") a.sharedPool = false;
         else if (k == "--warm-size-only") a.warmAppBuckets = false;
+        else if (k == "--keep-cache") a.releaseCache = false;
         else if (k == "--no-warmup") a.warmup = false;
         else if (k == "--full") a.full = true;
         else usage(("unknown option " + k).c_str());
@@ -179,6 +182,7 @@ int main(int argc, char** argv) {
     switches.half = a.half;
     switches.cudaGraphs = a.graphs;
     switches.sharedGraphPool = a.sharedPool;
+    switches.releaseCache = a.releaseCache;
     switches.channelsLast = a.channelsLast;
     const DiffusionLoadOptions options = diffusionLoadOptions(cuda, switches);
     const std::string precision = options.dtype == torch::kHalf ? "fp16" : "fp32";
@@ -187,13 +191,15 @@ int main(int argc, char** argv) {
                          : (cuda ? "cuda-" + precision + (options.cudaGraphs ? "-graphs" : "") +
                                        (options.channelsLast ? "-nhwc" : "") +
                                        (options.cudaGraphs && !options.sharedGraphPool ? "-ownpools" : "") +
-                                       (a.warmup && !a.warmAppBuckets ? "-warmsize" : "")
+                                       (a.warmup && !a.warmAppBuckets ? "-warmsize" : "") +
+                                       (a.releaseCache ? "" : "-keepcache")
                                  : "cpu-fp32");
     // The app's way on a GPU, the row the targets are checked on (bench/diffusion/table.py).
     const DiffusionLoadOptions appOptions = diffusionLoadOptions(cuda);
     const bool appDefault = cuda && a.warmup && a.warmAppBuckets && options.dtype == appOptions.dtype &&
                             options.cudaGraphs == appOptions.cudaGraphs &&
                             options.sharedGraphPool == appOptions.sharedGraphPool &&
+                            options.releaseCacheAfterRequest == appOptions.releaseCacheAfterRequest &&
                             options.channelsLast == appOptions.channelsLast;
     const std::string deviceName = cuda ? cuda::properties().name : "CPU, " + std::to_string(at::get_num_threads()) + " threads";
     torch::manual_seed(1);
@@ -245,7 +251,8 @@ int main(int argc, char** argv) {
     const PromptFillRequest request = makeRequest(a);
     if (cuda) cuda::resetPeakAllocated();
     double warmupMs = 0;
-    std::vector<cv::Size> buckets = a.warmAppBuckets ? promptFillBuckets() : std::vector<cv::Size>{};
+    // The engine warms its buckets on a GPU only (a CPU loads at the first fill and warms nothing).
+    std::vector<cv::Size> buckets = a.warmAppBuckets && cuda ? promptFillBuckets() : std::vector<cv::Size>{};
     if (std::find(buckets.begin(), buckets.end(), cv::Size(a.size, a.size)) == buckets.end())
         buckets.push_back(cv::Size(a.size, a.size));
     if (a.warmup) {

@@ -15,6 +15,7 @@ DiffusionLoadOptions diffusionLoadOptions(bool cuda, const DiffusionSpeedSwitche
     options.dtype = switches.half ? torch::kHalf : torch::kFloat32;
     options.cudaGraphs = switches.cudaGraphs;
     options.sharedGraphPool = switches.sharedGraphPool;
+    options.releaseCacheAfterRequest = switches.releaseCache;
     options.channelsLast = switches.channelsLast;
     return options;
 }
@@ -131,6 +132,10 @@ public:
         }
         vae_->to(options_.dtype);
         return again;
+    }
+
+    void requestDone() override {
+        if (options_.device.is_cuda() && options_.releaseCacheAfterRequest) cuda::emptyCache();
     }
 
     double scalingFactor() const override { return vae_->config().scalingFactor; }
