@@ -1287,6 +1287,18 @@ Published checksum: %5</source>
         <source>No prompt-fill model is installed: download or import PowerPaint v1 or SD-1.5 inpainting with Edit &gt; Models…</source>
         <translation>未安装提示词填充模型：请通过“编辑 &gt; 模型…”下载或导入 PowerPaint v1 或 SD-1.5 inpainting。</translation>
     </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>On the CPU this takes about %1: %2 steps of %3 s, as measured at the last fill. Fewer steps are faster.</source>
+        <translation>在 CPU 上大约需要 %1：%2 步，每步 %3 秒（按上次填充实测）。步数越少越快。</translation>
+    </message>
 </context>
 <context>
     <name>pm::ui::RecentFiles</name>

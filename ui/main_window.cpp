@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QPointer>
 #include <QPushButton>
 #include <QSlider>
 #include <QStackedWidget>
@@ -598,8 +599,15 @@ void MainWindow::applyCurrentMode() {
         if (modePanel_->variationStrip()->isVisible()) modePanel_->variationStrip()->discard();
         const engine::PromptFillSettings settings = options->promptOptions()->settings();
         const bool outpaint = settings.task == engine::PromptFillTask::Outpaint;
+        // A CPU step's time comes back to the options, which tell the next fill's time before it starts.
+        QPointer<PromptFillOptions> promptOptions = options->promptOptions();
+        const StepTimed timed = [promptOptions](double seconds) {
+            QMetaObject::invokeMethod(qApp, [promptOptions, seconds] {
+                if (promptOptions) promptOptions->setMeasuredStep(seconds);
+            }, Qt::QueuedConnection);
+        };
         apply_->run(document, tr("Fill from a prompt"),
-                    promptFillJob(settings, options->promptOptions()->modelFolder().toStdString(), promptRunner_),
+                    promptFillJob(settings, promptOptions->modelFolder().toStdString(), promptRunner_, timed),
                     !outpaint);
         break;
     }

@@ -20,7 +20,7 @@ PromptFillRunner backendPromptFillRunner() {
 }
 
 OpJob promptFillJob(const engine::PromptFillSettings& settings, const std::string& modelFolder,
-                    PromptFillRunner runner) {
+                    PromptFillRunner runner, StepTimed onCpuStepTimed) {
     // Every word the worker shows is translated here, on the GUI thread, and carried into the job.
     const bool outpaint = settings.task == engine::PromptFillTask::Outpaint;
     const std::string undoText = (outpaint ? QCoreApplication::translate("PromptFillJob", "Extend the canvas")
@@ -45,7 +45,9 @@ OpJob promptFillJob(const engine::PromptFillSettings& settings, const std::strin
         request.settings = settings;
         request.modelFolder = modelFolder;
         double firstStepSeconds = 0.0;
+        double lastStepSeconds = 0.0;  // the steady pace, without the first step's loading
         request.onStep = [&](const engine::PromptFillStep& step) {
+            lastStepSeconds = step.secondsThisStep;
             const int total = step.steps * step.variations;
             const int done = step.variation * step.steps + step.step;
             QString stage = step.variations == 1
@@ -62,6 +64,7 @@ OpJob promptFillJob(const engine::PromptFillSettings& settings, const std::strin
             context.progress(double(done) / std::max(1, total), stage.toStdString());
         };
         const engine::PromptFillResult result = runner(request, context);
+        if (onCpuStepTimed && !context.device().cuda && lastStepSeconds > 0.0) onCpuStepTimed(lastStepSeconds);
         OpOutput output;
         for (size_t k = 0; k < result.images.size(); ++k) {
             const cv::Mat& after = result.images[k];

@@ -18,8 +18,12 @@ using PromptFillRunner =
 /// The libtorch module's promptFill on the job's device.
 PromptFillRunner backendPromptFillRunner();
 
+/// What a step took on the CPU, in seconds, once a fill there is done (on the worker thread), so
+/// the next fill's time can be told before it starts.
+using StepTimed = std::function<void(double secondsPerStep)>;
+
 /// The job for `settings` with the model in `modelFolder`.
 OpJob promptFillJob(const engine::PromptFillSettings& settings, const std::string& modelFolder,
-                    PromptFillRunner runner);
+                    PromptFillRunner runner, StepTimed onCpuStepTimed = {});
 
 }  // namespace pm::ui

@@ -9,14 +9,20 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QRandomGenerator>
+#include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace pm::ui {
 
 using engine::PromptFillTask;
+
+namespace {
+constexpr const char* kMeasuredStepKey = "promptFill/cpuSecondsPerStep";
+}  // namespace
 
 PromptFillOptions::PromptFillOptions(QWidget* parent) : QWidget(parent) {
     // The notes sit in a box layout around the form: a form's spanning row gives a wrapped label
@@ -110,10 +116,15 @@ PromptFillOptions::PromptFillOptions(QWidget* parent) : QWidget(parent) {
     form_->addRow(tr("Variations:"), variations_);
 
     // Short lines: the mode's dock shares the window's height with the history.
-    cpuNote_ = new QLabel(tr("On the CPU this takes minutes; the time left shows after the first step."), this);
+    cpuNote_ = new QLabel(this);
     cpuNote_->setWordWrap(true);
     cpuNote_->setVisible(false);
     column->addWidget(cpuNote_);
+    // The last session's measured CPU step, so even its first fill is timed before it starts.
+    measuredStep_ = QSettings().value(QLatin1String(kMeasuredStepKey), 0.0).toDouble();
+    updateCpuNote();
+    connect(steps_, &QSpinBox::valueChanged, this, &PromptFillOptions::updateCpuNote);
+    connect(variations_, &QSpinBox::valueChanged, this, &PromptFillOptions::updateCpuNote);
 
     connect(task_, &QComboBox::currentIndexChanged, this, [this] {
         showTaskRows();
@@ -162,9 +173,36 @@ void PromptFillOptions::refreshModel() {
 
 void PromptFillOptions::setCpu(bool cpu) {
     cpuNote_->setVisible(cpu);
-    if (stepsChosen_) return;
-    const QSignalBlocker quiet(steps_);  // a default, not the user's choice
-    steps_->setValue(cpu ? kCpuDefaultSteps : kGpuDefaultSteps);
+    if (!stepsChosen_) {
+        const QSignalBlocker quiet(steps_);  // a default, not the user's choice
+        steps_->setValue(cpu ? kCpuDefaultSteps : kGpuDefaultSteps);
+    }
+    updateCpuNote();
+}
+
+void PromptFillOptions::setMeasuredStep(double secondsPerStep) {
+    if (!(secondsPerStep > 0.0)) return;
+    measuredStep_ = secondsPerStep;
+    QSettings().setValue(QLatin1String(kMeasuredStepKey), secondsPerStep);
+    updateCpuNote();
+}
+
+void PromptFillOptions::updateCpuNote() {
+    if (measuredStep_ <= 0.0) {
+        cpuNote_->setText(tr("On the CPU this takes minutes; the time left shows after the first step."));
+        return;
+    }
+    // The next fill's working size is not known before it runs (the mask decides it): the last
+    // fill's pace is the estimate, said as "about".
+    const int steps = steps_->value() * variations_->value();
+    const double seconds = measuredStep_ * steps;
+    const QString total = seconds < 90 ? tr("%1 s").arg(int(std::ceil(seconds)))
+                                       : tr("%1 min").arg(int(std::ceil(seconds / 60.0)));
+    cpuNote_->setText(tr("On the CPU this takes about %1: %2 steps of %3 s, as measured at the last fill. "
+                         "Fewer steps are faster.")
+                          .arg(total)
+                          .arg(steps)
+                          .arg(measuredStep_, 0, 'f', 1));
 }
 
 QString PromptFillOptions::blockReason() const {

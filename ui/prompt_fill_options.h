@@ -37,6 +37,9 @@ public:
     bool modelInstalled() const { return modelInstalled_; }
     /// The engine runs on the CPU: say it is slow and use fewer steps unless the user chose them.
     void setCpu(bool cpu);
+    /// What a step took at the last fill on the CPU: from then on (and in later sessions) the note
+    /// tells how long the next fill takes before it starts, for the steps and variations chosen.
+    void setMeasuredStep(double secondsPerStep);
     /// Why Apply cannot start now, for its tooltip; "" when it can.
     QString blockReason() const;
 
@@ -62,6 +65,7 @@ signals:
 
 private:
     void showTaskRows();
+    void updateCpuNote();
 
     QFormLayout* form_;
     QComboBox* task_;
@@ -81,6 +85,7 @@ private:
     QString modelFolder_;
     bool modelInstalled_ = false;
     bool stepsChosen_ = false;  ///< the user set the steps: the CPU default leaves them alone
+    double measuredStep_ = 0.0;  ///< seconds a CPU step took at the last fill; 0 = not measured yet
 };
 
 }  // namespace pm::ui

@@ -9,6 +9,8 @@
 
 #include "app/cli/cli_common.h"
 #include "core/common/error.h"
+#include "core/engine/engine.h"
+#include "core/engine/model_registry.h"
 #include "core/engine/prompt_fill_request.h"
 #include "core/engine/torch_backend.h"
 #include "core/image/mask.h"
@@ -55,6 +57,19 @@ QString variationPath(const QString& output, int index, int count) {
     return info.dir().filePath(info.completeBaseName() + "-" + QString::number(index + 1) + suffix);
 }
 
+// The folders a prompt-fill model is looked for in without --model, for the message when none is there.
+std::string foldersLookedIn(const engine::EngineOptions& options) {
+    std::string folders;
+    try {
+        const engine::ModelRegistry registry = engine::ModelRegistry::load(options.manifest(), options.modelsDir);
+        for (const engine::ModelEntry& e : registry.entries())
+            if (e.task == "prompt-fill" && e.isFolder())
+                folders += (folders.empty() ? "" : " and ") + options.modelsDir + "/" + e.file;
+    } catch (const std::exception&) {
+    }
+    return folders.empty() ? engine::defaultPromptFillModelFolder(options.modelsDir) : folders;
+}
+
 // Step progress on a terminal only: a rewritten line, so logs and pipes stay clean.
 void showStep(const engine::PromptFillStep& step) {
     if (!isatty(fileno(stderr))) return;
@@ -86,7 +101,8 @@ int runFill(const QStringList& arguments) {
     parser.addOption({"seed", "Random seed (default 24); variation k uses SEED+k.", "SEED", "24"});
     parser.addOption({"variations", "How many results (default 1).", "N", "1"});
     parser.addOption({"scheduler", "ddim or dpm (DPM-Solver++ 2M; good results in fewer steps).", "NAME", "ddim"});
-    parser.addOption({"model", "The model's diffusers folder (default: MODELS_DIR/powerpaint-v1).", "DIR"});
+    parser.addOption({"model", "The model's diffusers folder (default: MODELS_DIR/powerpaint-v1, else "
+                               "MODELS_DIR/sd-1.5-inpainting).", "DIR"});
     addEngineOptions(parser);
     int exitCode = 0;
     if (!parseOrExit(parser, arguments, &exitCode)) return exitCode;
@@ -124,9 +140,9 @@ int runFill(const QStringList& arguments) {
         settings.scheduler = scheduler;
         options = engineOptions(parser);
         options.preload = false;  // the manifest's models play no part; the fill model loads on demand
-        modelFolder = parser.isSet("model")
-                          ? parser.value("model")
-                          : QString::fromStdString(engine::defaultPromptFillModelFolder(options.modelsDir));
+        // Without --model: PowerPaint v1, else SD-1.5 inpainting (the manifest's order), as the app.
+        modelFolder = QString::fromStdString(parser.isSet("model") ? parser.value("model").toStdString()
+                                                                    : engine::promptFillModelFolder(options));
         tasks = planTasks(parser.positionalArguments().front(), parser.value("mask"), parser.value("output"));
         if (QFileInfo(tasks.front().input).isDir()) throw Error("fill takes one photo, not a folder");
         // Every variation's file gets the checks the first one had: writable, and never an input.
@@ -138,10 +154,20 @@ int runFill(const QStringList& arguments) {
             checkOutputWritable(path);
         }
         std::string problem;
+        if (modelFolder.isEmpty())
+            throw Error("no prompt-fill model is installed: looked in " + foldersLookedIn(options) +
+                        "; put a diffusers folder of PowerPaint v1 or SD-1.5 inpainting there (unet/, vae/, "
+                        "text_encoder/, tokenizer/), or give --model DIR");
         if (!engine::promptFillModelInstalled(modelFolder.toStdString(), &problem))
             throw Error("no prompt-fill model is installed: looked in " + modelFolder.toStdString() + " (" + problem +
                         "); put a diffusers folder of PowerPaint v1 or SD-1.5 inpainting there (unet/, vae/, "
                         "text_encoder/, tokenizer/), or give --model DIR");
+        if (!parser.isSet("model") &&
+            modelFolder.toStdString() != engine::defaultPromptFillModelFolder(options.modelsDir))
+            std::fprintf(stderr,
+                         "photomend-cli: PowerPaint v1 is not installed; using %s. Without PowerPaint's task "
+                         "tokens, remove, outpaint and shape run on plain prompts.\n",
+                         modelFolder.toUtf8().constData());
     } catch (const std::exception& e) {
         return fail(QString::fromStdString(e.what()));
     }

@@ -4,12 +4,19 @@
 // GPU: the whole request (text encode, VAE encode, the guided UNet steps, VAE decode, paste-back)
 // through runPromptFill, as the app's engine runs it after its start-up warm-up: the warm-up's
 // time, the first request after it, the steady median, then each stage timed alone with syncs, and
-// the peak GPU memory. CPU: one guided UNet step (batch 2) at --size, and what --steps would take;
-// --full runs the whole request there too.
+// the GPU memory: the CUDA context before any weight, the allocator's reserve and peaks (warm-up and
+// requests apart: cuDNN's autotuning takes a passing workspace at the warm-up) and the card's use.
+// CPU: one guided UNet step (batch 2) at --size, and what --steps would take; --full runs the whole
+// request there too.
+//
+// The defaults are the app's: fp16, CUDA graphs sharing one memory pool, NHWC, the allocator's free
+// blocks released after each request, and the warm-up of the engine's working-size buckets (640² and
+// 512²) plus --size. --nchw, --own-graph-pools, --keep-cache, --warm-size-only, --no-graphs,
+// --no-half and --no-warmup take one piece away each.
 //
 // usage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] [--iters 10]
-//                        [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--channels-last]
-//                        [--no-warmup] [--full] [--label NAME]
+//                        [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--nchw] [--own-graph-pools]
+//                        [--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]
 // One JSON line per result, a table last.
 #include <algorithm>
 #include <chrono>
@@ -43,15 +50,17 @@ struct Args {
     int steps = 30;
     int iters = 10;
     std::string scheduler = "ddim";
-    bool half = true, graphs = true, channelsLast = false, warmup = true, full = false;
+    bool half = true, graphs = true, sharedPool = true, channelsLast = true, warmup = true, full = false;
+    bool releaseCache = true;  ///< the allocator's free blocks go back after each request, as in the app
+    bool warmAppBuckets = true;  ///< warm the engine's buckets as the app does, not --size only
     std::string label;
 };
 
 [[noreturn]] void usage(const char* why) {
     std::fprintf(stderr,
                  "diffusion_bench: %s\nusage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] "
-                 "[--iters 10] [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--channels-last] [--no-warmup] "
-                 "[--full] [--label NAME]\n",
+                 "[--iters 10] [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--nchw] [--own-graph-pools] "
+                 "[--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]\n",
                  why);
     std::exit(2);
 }
@@ -72,7 +81,11 @@ Args parse(int argc, char** argv) {
         else if (k == "--label") a.label = value();
         else if (k == "--no-half") a.half = false;
         else if (k == "--no-graphs") a.graphs = false;
-        else if (k == "--channels-last") a.channelsLast = true;
+        else if (k == "--channels-last") a.channelsLast = true;  // the default now; kept for old scripts
+        else if (k == "--nchw") a.channelsLast = false;
+        else if (k == "--own-graph-pools") a.sharedPool = false;
+        else if (k == "--warm-size-only") a.warmAppBuckets = false;
+        else if (k == "--keep-cache") a.releaseCache = false;
         else if (k == "--no-warmup") a.warmup = false;
         else if (k == "--full") a.full = true;
         else usage(("unknown option " + k).c_str());
@@ -114,6 +127,11 @@ int64_t parameterBytes(torch::nn::Module& module) {
     int64_t bytes = 0;
     for (const auto& p : module.parameters()) bytes += p.numel() * p.element_size();
     return bytes;
+}
+
+// The card's memory in use (driver view: total - free), in MB.
+double usedOnCardMb() {
+    return (cuda::properties().totalMemoryBytes - cuda::freeMemoryBytes()) / 1048576.0;
 }
 
 void sync(bool cuda) {
@@ -163,16 +181,32 @@ int main(int argc, char** argv) {
     DiffusionSpeedSwitches switches;
     switches.half = a.half;
     switches.cudaGraphs = a.graphs;
+    switches.sharedGraphPool = a.sharedPool;
+    switches.releaseCache = a.releaseCache;
     switches.channelsLast = a.channelsLast;
     const DiffusionLoadOptions options = diffusionLoadOptions(cuda, switches);
     const std::string precision = options.dtype == torch::kHalf ? "fp16" : "fp32";
     const std::string label =
         !a.label.empty() ? a.label
                          : (cuda ? "cuda-" + precision + (options.cudaGraphs ? "-graphs" : "") +
-                                       (options.channelsLast ? "-nhwc" : "")
+                                       (options.channelsLast ? "-nhwc" : "") +
+                                       (options.cudaGraphs && !options.sharedGraphPool ? "-ownpools" : "") +
+                                       (a.warmup && !a.warmAppBuckets ? "-warmsize" : "") +
+                                       (a.releaseCache ? "" : "-keepcache")
                                  : "cpu-fp32");
+    // The app's way on a GPU, the row the targets are checked on (bench/diffusion/table.py).
+    const DiffusionLoadOptions appOptions = diffusionLoadOptions(cuda);
+    const bool appDefault = cuda && a.warmup && a.warmAppBuckets && options.dtype == appOptions.dtype &&
+                            options.cudaGraphs == appOptions.cudaGraphs &&
+                            options.sharedGraphPool == appOptions.sharedGraphPool &&
+                            options.releaseCacheAfterRequest == appOptions.releaseCacheAfterRequest &&
+                            options.channelsLast == appOptions.channelsLast;
     const std::string deviceName = cuda ? cuda::properties().name : "CPU, " + std::to_string(at::get_num_threads()) + " threads";
     torch::manual_seed(1);
+    // The CUDA context (and the allocator's first 2 MB block, which starting it takes) before any
+    // weight: what no model setting cuts. cuDNN's and cuBLAS's kernels come later, at first use.
+    if (cuda) cuda::reservedBytes();
+    const double contextMb = cuda ? usedOnCardMb() : 0.0;
 
     // The networks of the published configs, made on the device in its dtype.
     const auto build = Clock::now();
@@ -217,12 +251,19 @@ int main(int argc, char** argv) {
     const PromptFillRequest request = makeRequest(a);
     if (cuda) cuda::resetPeakAllocated();
     double warmupMs = 0;
+    // The engine warms its buckets on a GPU only (a CPU loads at the first fill and warms nothing).
+    std::vector<cv::Size> buckets = a.warmAppBuckets && cuda ? promptFillBuckets() : std::vector<cv::Size>{};
+    if (std::find(buckets.begin(), buckets.end(), cv::Size(a.size, a.size)) == buckets.end())
+        buckets.push_back(cv::Size(a.size, a.size));
     if (a.warmup) {
         const auto start = Clock::now();
-        warmUpPromptFill(*models, tokenizer, false, {cv::Size(a.size, a.size)});
+        warmUpPromptFill(*models, tokenizer, false, buckets);
         sync(cuda);
         warmupMs = ms(Clock::now() - start);
     }
+    const double warmupPeakMb = cuda ? cuda::peakAllocatedBytes() / 1048576.0 : 0.0;
+    const double warmupReservedMb = cuda ? cuda::reservedBytes() / 1048576.0 : 0.0;
+    if (cuda) cuda::resetPeakAllocated();  // the requests' own peaks from here
     std::vector<double> runs;
     const int requests = cuda ? a.iters + 1 : std::min(a.iters, 2);
     for (int i = 0; i < requests; ++i) {
@@ -237,17 +278,26 @@ int main(int argc, char** argv) {
     }
     const double first = runs.front();
     const double steady = median(std::vector<double>(runs.begin() + (runs.size() > 1 ? 1 : 0), runs.end()));
-    const double peakMb = cuda ? cuda::peakAllocatedBytes() / 1048576.0 : 0.0;
-    // What the card has in use (driver view): the tensors plus the allocator's cached blocks, the
-    // CUDA graphs' private pools, cuDNN/cuBLAS workspaces and the CUDA context.
-    const double deviceUsedMb =
-        cuda ? (cuda::properties().totalMemoryBytes - cuda::freeMemoryBytes()) / 1048576.0 : 0.0;
+    const double requestPeakMb = cuda ? cuda::peakAllocatedBytes() / 1048576.0 : 0.0;
+    const double peakMb = std::max(warmupPeakMb, requestPeakMb);
+    const double reservedMb = cuda ? cuda::reservedBytes() / 1048576.0 : 0.0;
+    const double requestReservedPeakMb = cuda ? cuda::peakReservedBytes() / 1048576.0 : 0.0;
+    // What the card has in use (driver view): the allocator's reserve (tensors, its cached blocks,
+    // the CUDA graphs' pools, cuBLAS's workspace) plus the CUDA context and the libraries' kernels.
+    const double deviceUsedMb = cuda ? usedOnCardMb() : 0.0;
+    // The most the card held during a request: the same context and kernels, the reserve at its peak.
+    const double deviceUsedPeakMb = cuda ? deviceUsedMb - reservedMb + requestReservedPeakMb : 0.0;
     const int64_t replayed = replayedGraphSteps(*models);
     std::printf("{\"what\":\"end_to_end\",\"impl\":\"%s\",\"device\":\"%s\",\"size\":%d,\"steps\":%d,\"scheduler\":\"%s\","
                 "\"warmup_ms\":%.1f,\"first_ms\":%.1f,\"median_ms\":%.1f,\"first_over_steady\":%.3f,\"requests\":%d,"
-                "\"peak_mb\":%.0f,\"device_used_mb\":%.0f,\"weights_mb\":%.0f,\"graph_steps\":%lld}\n",
+                "\"peak_mb\":%.0f,\"device_used_mb\":%.0f,\"weights_mb\":%.0f,\"graph_steps\":%lld,"
+                "\"app_default\":%s,\"warmed\":%zu,\"context_mb\":%.0f,\"warmup_peak_mb\":%.0f,"
+                "\"warmup_reserved_mb\":%.0f,\"request_peak_mb\":%.0f,\"reserved_mb\":%.0f,"
+                "\"request_reserved_peak_mb\":%.0f,\"device_used_peak_mb\":%.0f}\n",
                 label.c_str(), deviceName.c_str(), a.size, a.steps, a.scheduler.c_str(), warmupMs, first, steady,
-                first / steady, requests, peakMb, deviceUsedMb, weightsMb, static_cast<long long>(replayed));
+                first / steady, requests, peakMb, deviceUsedMb, weightsMb, static_cast<long long>(replayed),
+                appDefault ? "true" : "false", a.warmup ? buckets.size() : size_t{0}, contextMb, warmupPeakMb,
+                warmupReservedMb, requestPeakMb, reservedMb, requestReservedPeakMb, deviceUsedPeakMb);
     std::fflush(stdout);
 
     // Each stage alone, synchronised (the request itself never waits between stages), with cuDNN's
@@ -278,7 +328,14 @@ int main(int argc, char** argv) {
     std::printf("%-28s %10.2f\n", "VAE decode", row["vae_dec"]);
     if (cuda) {
         std::printf("%-28s %10.0f MB (weights %.0f MB)\n", "peak GPU memory (tensors)", peakMb, weightsMb);
-        std::printf("%-28s %10.0f MB\n", "GPU memory in use (driver)", deviceUsedMb);
+        std::printf("%-28s %10.0f MB\n", "  during the warm-up", warmupPeakMb);
+        std::printf("%-28s %10.0f MB\n", "  during the requests", requestPeakMb);
+        std::printf("%-28s %10.0f MB\n", "CUDA context at start", contextMb);
+        std::printf("%-28s %10.0f MB (peak in a request %.0f MB)\n", "allocator reserve", reservedMb,
+                    requestReservedPeakMb);
+        std::printf("%-28s %10.0f MB (peak in a request %.0f MB)\n", "GPU memory in use (driver)", deviceUsedMb,
+                    deviceUsedPeakMb);
+        std::printf("%-28s %10zu\n", "working sizes warmed", a.warmup ? buckets.size() : size_t{0});
     }
     std::printf("%-28s %10lld\n", "UNet steps from CUDA graphs", static_cast<long long>(replayed));
     return 0;

@@ -66,8 +66,11 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COM
     > "$OUTDIR/configure.log" 2>&1 || { tail -40 "$OUTDIR/configure.log"; exit 1; }
 grep -E "libtorch has CUDA|OpenSSL" "$OUTDIR/configure.log"
 # PM_GPU_DIFFUSION=1: only the prompt fill (issue 18): the diffusion tests (their GPU test included),
-# then diffusion_bench end to end at 512² with 30 steps (fp16 + CUDA graphs as the app runs, NHWC,
-# no graphs, fp32, a first request without warm-up), a UNet step on the CPU, and a table last.
+# then diffusion_bench end to end at 512² with 30 steps: the app's way (fp16, NHWC, CUDA graphs sharing
+# one pool, the allocator's free blocks released after each request, the engine's 640² and 512²
+# buckets warmed), the way before (NCHW, 512² warmed only, a pool per graph, cache kept), the graphs
+# with a pool each, the cache kept, no graphs, fp32, a first request without warm-up; a UNet step on
+# the CPU, and a table last.
 if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     targets="diffusion_models_tests diffusion_pipeline_tests diffusion_bench"
     [ "${PM_GPU_DIFFUSION_QUICK:-0}" = 1 ] && targets=diffusion_bench
@@ -85,9 +88,11 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     : > "$OUTDIR/diffusion.jsonl"
     # PM_GPU_DIFFUSION_QUICK=1 (little device time left): no tests, only the app's way and a cold
     # first request, no CPU step.
-    variants=("--iters $ITERS" "--iters 5 --channels-last" "--iters 3 --no-graphs"
-              "--iters 2 --no-half --no-graphs" "--iters 2 --no-warmup --label cuda-fp16-graphs-cold")
-    [ "${PM_GPU_DIFFUSION_QUICK:-0}" = 1 ] && variants=("--iters $ITERS" "--iters 2 --no-warmup --label cuda-fp16-graphs-cold")
+    variants=("--iters $ITERS" "--iters 5 --nchw --warm-size-only --own-graph-pools --keep-cache"
+              "--iters 5 --own-graph-pools" "--iters 5 --keep-cache"
+              "--iters 3 --no-graphs" "--iters 2 --no-half --no-graphs"
+              "--iters 2 --no-warmup --label cuda-fp16-graphs-nhwc-cold")
+    [ "${PM_GPU_DIFFUSION_QUICK:-0}" = 1 ] && variants=("--iters $ITERS" "--iters 2 --no-warmup --label cuda-fp16-graphs-nhwc-cold")
     for variant in "${variants[@]}"; do
         echo "== diffusion_bench --device cuda $variant"
         $D --device cuda $variant > "$OUTDIR/run.txt" 2>&1 || { rc=$?; status=1; trace_if_crashed $rc $D --device cuda $variant; }

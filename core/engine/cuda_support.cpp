@@ -106,6 +106,28 @@ int64_t peakAllocatedBytes() {
 #endif
 }
 
+namespace {
+int64_t reserved(bool peak) {
+#ifdef PM_HAVE_TORCH_CUDA
+    if (!available()) return 0;
+    touchAllocator();
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(c10::cuda::current_device());
+    return peak ? stats.reserved_bytes[0].peak : stats.reserved_bytes[0].current;  // 0: AGGREGATE
+#else
+    (void)peak;
+    return 0;
+#endif
+}
+}  // namespace
+
+int64_t reservedBytes() {
+    return reserved(false);
+}
+
+int64_t peakReservedBytes() {
+    return reserved(true);
+}
+
 void resetPeakAllocated() {
 #ifdef PM_HAVE_TORCH_CUDA
     if (!available()) return;
@@ -154,9 +176,18 @@ AutocastScope::~AutocastScope() {
 struct Graph::Impl {
     at::cuda::CUDAGraph graph;
 };
+// The id's type by what graph_pool_handle returns: its namespace moved between libtorch versions.
+using PoolId = decltype(at::cuda::graph_pool_handle());
+struct GraphPool::Impl {
+    PoolId id{0, 0};  ///< {0, 0}: not made yet (made at the first capture, so a CPU build never asks)
+};
 #else
 struct Graph::Impl {};
+struct GraphPool::Impl {};
 #endif
+
+GraphPool::GraphPool() : impl_(std::make_unique<Impl>()) {}
+GraphPool::~GraphPool() = default;
 
 Graph::Graph() : impl_(std::make_unique<Impl>()) {}
 Graph::~Graph() = default;
@@ -169,15 +200,20 @@ bool Graph::supported() {
 #endif
 }
 
-bool Graph::capture(const std::function<void()>& body, std::string* whyNot) {
+bool Graph::capture(const std::function<void()>& body, std::string* whyNot, GraphPool* pool) {
 #ifdef PM_HAVE_CUDA_GRAPHS
     if (!available()) return false;
     synchronize();
+    PoolId poolId{0, 0};  // {0, 0}: a private pool of this graph's own
+    if (pool) {
+        if (pool->impl_->id == PoolId{0, 0}) pool->impl_->id = at::cuda::graph_pool_handle();
+        poolId = pool->impl_->id;
+    }
     // Capture must not run on the legacy default stream.
     auto stream = c10::cuda::getStreamFromPool();
     {
         c10::cuda::CUDAStreamGuard guard(stream);
-        impl_->graph.capture_begin();
+        impl_->graph.capture_begin(poolId);
         try {
             body();
         } catch (const std::exception& e) {
@@ -198,6 +234,7 @@ bool Graph::capture(const std::function<void()>& body, std::string* whyNot) {
     return true;
 #else
     (void)body;
+    (void)pool;
     if (whyNot) *whyNot = "CUDA graphs are not available in this build";
     return false;
 #endif

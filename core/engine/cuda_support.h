@@ -28,6 +28,12 @@ void setMemoryFraction(double fraction);
 void emptyCache();
 void synchronize();
 int64_t peakAllocatedBytes();
+/// What the caching allocator holds from the driver now and at most since the last reset (tensors,
+/// freed blocks it keeps for reuse, graph pools); the card's use is this plus the CUDA context and
+/// the libraries' kernels.
+int64_t reservedBytes();
+int64_t peakReservedBytes();
+/// Resets the peaks of allocated and reserved bytes.
 void resetPeakAllocated();
 
 /// cuDNN tries at most this many algorithms per convolution when it autotunes (10 when not
@@ -54,6 +60,24 @@ private:
     bool previous_ = false;
 };
 
+/// One memory pool for the captures of several graphs. Each capture otherwise gets a private pool
+/// that keeps the peak of its body's intermediates for as long as the graph lives; graphs that share
+/// one reuse each other's freed intermediates, so N working sizes cost about the largest one, not
+/// the sum. Safe when the graphs never run at the same time (one stream) and each output is read
+/// (copied) right after its replay, before another graph of the pool replays over it.
+class GraphPool {
+public:
+    GraphPool();
+    ~GraphPool();
+    GraphPool(const GraphPool&) = delete;
+    GraphPool& operator=(const GraphPool&) = delete;
+
+private:
+    friend class Graph;
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
 /// One captured CUDA graph: capture() runs `body` once under stream capture; replay() reruns the
 /// recorded kernels on the same memory. Tensors the body writes stay valid while the graph lives.
 class Graph {
@@ -65,7 +89,8 @@ public:
     /// Whether graphs exist in this build.
     static bool supported();
     /// Returns false (and leaves nothing captured) when capture is not possible; rethrows OOM.
-    bool capture(const std::function<void()>& body, std::string* whyNot = nullptr);
+    /// With `pool`, the capture allocates from that shared pool instead of a private one.
+    bool capture(const std::function<void()>& body, std::string* whyNot = nullptr, GraphPool* pool = nullptr);
     void replay();
     bool captured() const { return captured_; }
 

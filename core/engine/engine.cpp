@@ -287,8 +287,8 @@ void Engine::Impl::loadModels(const DeviceInfo& device) {
 }
 
 void Engine::Impl::preparePromptFill(const DeviceInfo& device) {
-    std::string folder = options_.promptFillModelFolder;
-    if (folder.empty() && !options_.modelsDir.empty()) folder = defaultPromptFillModelFolder(options_.modelsDir);
+    // A model the user switched off is neither loaded nor given 2-4 GB of the GPU at start.
+    const std::string folder = promptFillModelFolder(options_);
     if (folder.empty() || !promptFillModelInstalled(folder)) return;  // the module is not opened for nothing
     try {
         std::string problem;
@@ -359,6 +359,28 @@ void Engine::cancel(uint64_t jobId) {
 }
 std::string EngineOptions::manifest() const {
     return manifestPath.empty() ? defaultManifestPath() : manifestPath;
+}
+
+std::string promptFillModelFolder(const EngineOptions& options) {
+    if (!options.promptFillModelFolder.empty()) return options.promptFillModelFolder;
+    if (options.modelsDir.empty()) return {};
+    const auto& disabled = options.disabledModels;
+    auto switchedOff = [&](const std::string& id) {
+        return std::find(disabled.begin(), disabled.end(), id) != disabled.end();
+    };
+    std::vector<ModelStatus> statuses;
+    try {
+        statuses = ModelRegistry::load(options.manifest(), options.modelsDir).scan();
+    } catch (const std::exception&) {
+        // No readable manifest: PowerPaint's folder, as before the manifest listed folder models.
+        const std::string folder = defaultPromptFillModelFolder(options.modelsDir);
+        return !switchedOff("powerpaint-v1") && promptFillModelInstalled(folder) ? folder : std::string();
+    }
+    for (const ModelStatus& status : statuses)
+        if (status.entry.task == "prompt-fill" && status.entry.isFolder() && status.state != ModelState::NotInstalled &&
+            !switchedOff(status.entry.id) && promptFillModelInstalled(status.path))
+            return status.path;
+    return {};
 }
 
 uint64_t Engine::reloadModels() {

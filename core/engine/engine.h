@@ -31,7 +31,8 @@ struct EngineOptions {
     bool preload = true;       ///< load and warm the enabled installed models at start
     std::vector<std::string> disabledModels;  ///< ids the user switched off
     /// The prompt-fill model (a diffusers folder), loaded and warmed at its working sizes at start
-    /// on a GPU when it is installed (on a CPU at the first fill); "" = defaultPromptFillModelFolder(modelsDir).
+    /// on a GPU when it is installed (on a CPU at the first fill); "" = the first installed one that
+    /// is not switched off (promptFillModelFolder below).
     std::string promptFillModelFolder;
     bool allowHalf = true;                    ///< fp16 on the GPU where the manifest allows it
     bool cudaGraphs = true;                   ///< replay captured CUDA graphs at the warmed buckets
@@ -43,6 +44,12 @@ struct EngineOptions {
     /// The manifest to read: manifestPath, or defaultManifestPath() when it is "".
     std::string manifest() const;
 };
+
+/// The prompt-fill model the programs use when they are not given one: options.promptFillModelFolder
+/// when set; else the folder of the first "prompt-fill" entry of the manifest, in its order (PowerPaint
+/// v1, then SD-1.5 inpainting), that is installed in options.modelsDir (promptFillModelInstalled) and
+/// not in options.disabledModels. "" when there is none (or no models folder).
+std::string promptFillModelFolder(const EngineOptions& options);
 
 struct EngineCallbacks {
     /// State changes and their message ("warming up on NVIDIA H100", "ready", a model problem...).

@@ -2,6 +2,7 @@
 // refuses, and the message that names the folder it looked in when no model is installed. (A run
 // with the tiny networks of tests/diffusion_models comes once the networks are in.)
 #include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
@@ -34,6 +35,7 @@ TEST(CliFill, NamesTheFolderItLookedInWhenNoModelIsInstalled) {
     ASSERT_EQ(r.errLines().size(), 1u) << r.err;
     EXPECT_NE(r.err.find("no prompt-fill model is installed"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(models + "/powerpaint-v1"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(models + "/sd-1.5-inpainting"), std::string::npos) << "both folders it looks in: " << r.err;
     EXPECT_FALSE(fs::exists(f.dir.file("out.png")));
 
     // A folder without its tokenizer is not a model either, and the message says what is missing.
@@ -49,6 +51,27 @@ TEST(CliFill, NamesTheFolderItLookedInWhenNoModelIsInstalled) {
                                 q(f.dir.file("out.png")), "--model", q(partial)});
     EXPECT_EQ(p.exitCode, 1);
     EXPECT_NE(p.err.find(partial + "/tokenizer/vocab.json is missing"), std::string::npos) << p.err;
+}
+
+TEST(CliFill, WithoutModelItFallsBackToAnInstalledSdInpaintingFolder) {
+    FillFiles f;
+    const std::string models = f.dir.file("models");
+    const std::string sd = models + "/sd-1.5-inpainting";
+    // The files the installed-check looks for; their contents are no model, so the load fails after
+    // the choice, which is what this test looks at.
+    for (const char* part : {"unet", "vae", "text_encoder", "tokenizer"}) fs::create_directories(sd + "/" + part);
+    for (const char* file : {"unet/config.json", "vae/config.json", "text_encoder/config.json",
+                             "unet/diffusion_pytorch_model.bin", "vae/diffusion_pytorch_model.bin",
+                             "text_encoder/pytorch_model.bin", "tokenizer/vocab.json", "tokenizer/merges.txt"})
+        std::ofstream(sd + "/" + file) << "{}";
+    const CliResult r = runCli({"fill", q(f.photo), "--mask", q(f.mask), "--task", "remove", "--output",
+                                q(f.dir.file("out.png")), "--models-dir", q(models), "--device", "cpu", "--steps", "1"});
+    EXPECT_EQ(r.err.find("no prompt-fill model is installed"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("PowerPaint v1 is not installed; using " + sd), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("plain prompts"), std::string::npos) << "what SD-1.5 does with PowerPaint's tasks: " << r.err;
+    // These files are no weights: the fill fails after choosing the folder, and writes nothing.
+    EXPECT_EQ(r.exitCode, 1) << r.err;
+    EXPECT_FALSE(fs::exists(f.dir.file("out.png")));
 }
 
 TEST(CliFill, RefusesMissingAndBadArgumentsBeforeAnyWork) {

@@ -7,7 +7,9 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTest>
 #include <QSlider>
 #include <QSpinBox>
 #include <QThread>
@@ -153,6 +155,32 @@ TEST_F(PromptFillWindow, WithoutAModelApplyIsDisabledAndTheHintPointsToModels) {
     // Other fills never needed the model.
     window.modePanel()->removeOptions()->setUsesPrompt(false);
     EXPECT_TRUE(apply->isEnabled());
+}
+
+TEST_F(PromptFillWindow, OnTheCpuTheNextFillsTimeIsToldBeforeItStarts) {
+    QSettings().remove(QStringLiteral("promptFill"));  // no step measured in an earlier run
+    installModel();
+    openPhotoWithMask();
+    options->setCpu(true);  // the tests' engine runs on the CPU; said here so the test never depends on it
+    EXPECT_TRUE(options->cpuNote()->isVisibleTo(options));
+    EXPECT_EQ(options->stepsBox()->value(), pm::ui::PromptFillOptions::kCpuDefaultSteps) << "fewer steps on the CPU";
+    EXPECT_TRUE(options->cpuNote()->text().contains("minutes")) << options->cpuNote()->text().toStdString();
+
+    options->promptEdit()->setText("a red bicycle");
+    QSignalSpy applied(window.applyController(), &pm::ui::ApplyController::applied);
+    window.applyCurrentMode();
+    ASSERT_TRUE(applied.wait(20000));
+    // The fake's steps take 0.5 s each: 20 steps are about 10 s, before the next fill starts.
+    QTRY_VERIFY_WITH_TIMEOUT(options->cpuNote()->text().contains("about 10 s"), 5000);
+    options->stepsBox()->setValue(150);
+    options->variationsBox()->setValue(4);
+    EXPECT_TRUE(options->cpuNote()->text().contains("about 5 min")) << options->cpuNote()->text().toStdString();
+
+    // The next session knows the pace before its first fill.
+    pm::ui::PromptFillOptions later;
+    later.setCpu(true);
+    EXPECT_TRUE(later.cpuNote()->text().contains("about 10 s")) << later.cpuNote()->text().toStdString();
+    QSettings().remove(QStringLiteral("promptFill"));
 }
 
 TEST_F(PromptFillWindow, AFillWithoutAPromptCannotStart) {

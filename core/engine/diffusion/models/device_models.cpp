@@ -14,6 +14,8 @@ DiffusionLoadOptions diffusionLoadOptions(bool cuda, const DiffusionSpeedSwitche
     options.device = torch::Device(torch::kCUDA);
     options.dtype = switches.half ? torch::kHalf : torch::kFloat32;
     options.cudaGraphs = switches.cudaGraphs;
+    options.sharedGraphPool = switches.sharedGraphPool;
+    options.releaseCacheAfterRequest = switches.releaseCache;
     options.channelsLast = switches.channelsLast;
     return options;
 }
@@ -81,10 +83,14 @@ public:
             StepGraph* s = step.get();
             bool captured = false;
             try {
-                captured = s->graph.capture([this, s] {
-                    torch::NoGradGuard inCapture;  // thread-local, and capture runs on this thread
-                    s->output = unet_->forward(s->input, s->timestep, s->context);
-                });
+                // With the shared pool a graph's output may lie where another graph keeps its
+                // intermediates: it is copied out below right after each replay, before any other.
+                captured = s->graph.capture(
+                    [this, s] {
+                        torch::NoGradGuard inCapture;  // thread-local, and capture runs on this thread
+                        s->output = unet_->forward(s->input, s->timestep, s->context);
+                    },
+                    nullptr, options_.sharedGraphPool ? &pool_ : nullptr);
             } catch (const std::exception& e) {
                 if (cuda::isOutOfMemory(e)) throw;  // the engine's OOM handling decides
                 captured = false;                   // e.g. the capture was invalidated at its end
@@ -128,6 +134,10 @@ public:
         return again;
     }
 
+    void requestDone() override {
+        if (options_.device.is_cuda() && options_.releaseCacheAfterRequest) cuda::emptyCache();
+    }
+
     double scalingFactor() const override { return vae_->config().scalingFactor; }
     int maxTokens() const override { return text_->config().maxPositionEmbeddings; }
     torch::Device device() const override { return options_.device; }
@@ -147,6 +157,7 @@ private:
     std::shared_ptr<UNet> unet_;
     std::shared_ptr<Vae> vae_;
     DiffusionLoadOptions options_;
+    cuda::GraphPool pool_;  // before graphs_: the graphs go first (the pool is only an id)
     std::map<std::vector<int64_t>, std::unique_ptr<StepGraph>> graphs_;
     int64_t replayed_ = 0;
 };

@@ -47,6 +47,7 @@ void warmUpPromptFill(DiffusionModels& networks, const ClipTokenizer& tokenizer,
         mask(cv::Rect(size.width / 4, size.height / 4, size.width / 2, size.height / 2)).setTo(255);
         pipeline.generate(grey, mask, settings, nullptr, nullptr);
     }
+    networks.requestDone();
 }
 
 PromptFillResult runPromptFill(DiffusionModels& networks, const ClipTokenizer& tokenizer, bool taskTokens,
@@ -76,6 +77,8 @@ PromptFillResult runPromptFill(DiffusionModels& networks, const ClipTokenizer& t
     PromptFillPipeline pipeline(networks, tokenizer, taskTokens);
     const std::vector<cv::Mat> generated =
         pipeline.generate(toWorkingImage(canvas, area), toWorkingMask(mask, area), settings, request.onStep, cancelled);
+
+    networks.requestDone();  // the pictures are on the host now
 
     PromptFillResult result;
     result.workCrop = area.crop;
