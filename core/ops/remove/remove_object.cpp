@@ -17,7 +17,7 @@
 <<<<<<< HEAD
 #include "core/ops/remove/exemplar_fill.h"
 =======
-#include "core/ops/remove/patchmatch.h"
+#include "core/ops/remove/exemplar_fill.h"
 #include "core/ops/remove/soft_mask.h"
 >>>>>>> sam19c
 #include "core/ops/remove/stage_timer.h"
