@@ -14,12 +14,8 @@
 #include "core/engine/inference_session.h"
 #include "core/ops/remove/fill_regions.h"
 #include "core/ops/remove/lama_fill.h"
-<<<<<<< HEAD
-#include "core/ops/remove/exemplar_fill.h"
-=======
 #include "core/ops/remove/exemplar_fill.h"
 #include "core/ops/remove/soft_mask.h"
->>>>>>> sam19c
 #include "core/ops/remove/stage_timer.h"
 
 namespace pm::ops {
