@@ -3,7 +3,6 @@
 // the model's own output on the CPU (ATen ops) and, on a GPU, through the CUDA kernel.
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <limits>
 #include <set>
 #include <string>
@@ -44,9 +43,9 @@ std::string scriptedBlock() {
     return R"(
     xl = x[:, :2]
     xg = x[:, 2:]
-    l = torch.conv2d(torch.reflection_pad2d(xl, [1, 1, 1, 1]), self.w_llK, self.b_llK) + torch.conv2d(torch.reflection_pad2d(xg, [1, 1, 1, 1]), self.w_glK)
-    s = torch.relu(torch.conv2d(xg, self.w_s1K, self.b_s1K))
-    g = torch.conv2d(torch.reflection_pad2d(xl, [1, 1, 1, 1]), self.w_lgK) + torch.conv2d(s, self.w_s2K)
+    l = torch.conv2d(torch.reflection_pad2d(xl, [1, 1, 1, 1]), self.w_ll@, self.b_ll@) + torch.conv2d(torch.reflection_pad2d(xg, [1, 1, 1, 1]), self.w_gl@)
+    s = torch.relu(torch.conv2d(xg, self.w_s1@, self.b_s1@))
+    g = torch.conv2d(torch.reflection_pad2d(xl, [1, 1, 1, 1]), self.w_lg@) + torch.conv2d(s, self.w_s2@)
     x = x + torch.cat([torch.relu(l), torch.relu(g)], 1)
 )";
 }
@@ -60,18 +59,18 @@ std::string tracedBlock(const std::string& k) {
     return R"(
     xl = )" + local + R"(
     xg = torch.slice(x, 1, 2, 9223372036854775807, 1)
-    ll = torch._convolution(torch.pad(xl, [1, 1, 1, 1], "reflect", None), self.w_llK, self.b_llK, [1, 1], [0, 0], [1, 1], False, [0, 0], 1, False, False, True, True)
-    gl = torch._convolution(torch.pad(xg, [1, 1, 1, 1], "reflect", None), self.w_glK, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1, False, False, True, True)
-    s = torch.relu(torch._convolution(xg, self.w_s1K, self.b_s1K, [1, 1], [0, 0], [1, 1], False, [0, 0], 1, False, False, True, True))
-    lg = torch._convolution(torch.pad(xl, [1, 1, 1, 1], "reflect", None), self.w_lgK, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1, False, False, True, True)
-    g = torch.add(lg, torch._convolution(s, self.w_s2K, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1, False, False, True, True))
+    ll = torch._convolution(torch.pad(xl, [1, 1, 1, 1], "reflect", None), self.w_ll@, self.b_ll@, [1, 1], [0, 0], [1, 1], False, [0, 0], 1, False, False, True, True)
+    gl = torch._convolution(torch.pad(xg, [1, 1, 1, 1], "reflect", None), self.w_gl@, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1, False, False, True, True)
+    s = torch.relu(torch._convolution(xg, self.w_s1@, self.b_s1@, [1, 1], [0, 0], [1, 1], False, [0, 0], 1, False, False, True, True))
+    lg = torch._convolution(torch.pad(xl, [1, 1, 1, 1], "reflect", None), self.w_lg@, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1, False, False, True, True)
+    g = torch.add(lg, torch._convolution(s, self.w_s2@, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1, False, False, True, True))
     x = torch.add(x, torch.cat([torch.relu(torch.add(ll, gl)), torch.relu(g)], 1))
 )";
 }
 
 std::string withSuffix(std::string code, const std::string& k) {
-    for (size_t at = code.find('K'); at != std::string::npos; at = code.find('K', at + 1))
-        if (at > 0 && std::islower(static_cast<unsigned char>(code[at - 1]))) code.replace(at, 1, k);
+    for (size_t at = code.find('@'); at != std::string::npos; at = code.find('@', at + 1))
+        code.replace(at, 1, k);
     return code;
 }
 
