@@ -11,7 +11,8 @@
 // one of the GPU path's measurement switches (GpuSwitches), named and valued as the app's
 // PM_ENGINE_* variables without the prefix: freeze=cpu|gpu|off, fp16=weights|autocast,
 // layout=nchw|channels_last, fuse=0|1, layout_fusion=0|1, conv_taps=0|1, cl_weights=0|1,
-// cudnn_benchmark=0|1, cudnn_limit=N, jit_optimize=0|1.
+// cudnn_benchmark=0|1, cudnn_limit=N, jit_optimize=0|1; and two without a variable:
+// pads_in_sums=0|1, reuse_outputs=0|1.
 #include <unistd.h>
 
 #include <algorithm>
@@ -75,6 +76,10 @@ bool setSwitch(GpuSwitches& gpu, const std::string& assignment) {
         gpu.convTaps = value == "1";
     else if (name == "cl_weights")
         gpu.channelsLastWeights = value == "1";
+    else if (name == "pads_in_sums")
+        gpu.padsInSums = value == "1";
+    else if (name == "reuse_outputs")
+        gpu.reuseOutputs = value == "1";
     else if (name == "cudnn_benchmark")
         gpu.cudnnBenchmark = value == "1";
     else if (name == "cudnn_limit")

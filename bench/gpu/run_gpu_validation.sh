@@ -242,22 +242,34 @@ print(sys.argv[1], dict(collections.Counter(n.kind() for n in g.nodes() if n.kin
     "$WORK/traced/lama-like.pt" | tee "$OUTDIR/traced_ops.txt" | cut -c1-1500
 T="$BUILD/bench/engine/engine_bench --manifest $WORK/traced/manifest.json --models $WORK/traced"
 # The traced twin: what the engine did to its graph (--trace), then steady and first requests
-# at 512² and 1024², from a cold start and from its warm-up cache. Its own cache folder.
+# at 512² and 1024², from its warm-up cache (filled by the trace run, as a user's second start).
+# run_traced [LABEL_SUFFIX SWITCH...]: with engine_bench --switch values, in its own cache folder,
+# appended to cpp_traced.jsonl.
 run_traced() {
-    echo "== traced twin: start-up trace"
-    rm -rf "$WORK/traced-cache"
-    $T --cache-dir "$WORK/traced-cache" --trace --device cuda --sizes 1024 --iters 1 \
+    local suffix=${1:-} label=cpp-fp16-graphs-traced
+    [ $# -gt 0 ] && shift
+    [ -n "$suffix" ] && label=$label-$suffix
+    local switches=() cache="$WORK/traced-cache${suffix:+-$suffix}"
+    for s in "$@"; do switches+=(--switch "$s"); done
+    echo "== traced twin${suffix:+ ($*)}: start-up trace"
+    rm -rf "$cache"
+    $T --cache-dir "$cache" ${switches[@]+"${switches[@]}"} --trace --device cuda --sizes 1024 --iters 1 \
         --label trace 2>&1 > /dev/null | grep -E "freeze|folded|fused|fp16|ready$|note:" |
-        sed 's/^\[trace\] [0-9.]* s //' | cut -c1-300
-    echo "== C++ engine, fp16 + CUDA graphs, traced twin"
-    $T --cache-dir "$WORK/traced-cache" --device cuda --sizes 512,1024 --iters "$ITERS" \
-        --label cpp-fp16-graphs-traced | tee "$OUTDIR/cpp_traced.jsonl"
-    trace_if_crashed "${PIPESTATUS[0]}" $T --device cuda --iters 2 --label cpp-fp16-graphs-traced
+        sed 's/^\[trace\] [0-9.]* s //' | cut -c1-400
+    echo "== C++ engine, fp16 + CUDA graphs, traced twin${suffix:+ ($*)}"
+    $T --cache-dir "$cache" ${switches[@]+"${switches[@]}"} --device cuda --sizes 512,1024 --iters "$ITERS" \
+        --label "$label" | tee -a "$OUTDIR/cpp_traced.jsonl"
+    trace_if_crashed "${PIPESTATUS[0]}" $T ${switches[@]+"${switches[@]}"} --device cuda --iters 2 --label "$label"
 }
+: > "$OUTDIR/cpp_traced.jsonl"
 # PM_GPU_TRACED=1: only the scripted and the traced twin side by side (512² and 1024²).
+# Rows before this session's changes in the same run, from their own caches: "before" with the pads
+# apart and a new result buffer per request, "pads-apart" with only the pads apart.
 if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     rm -rf "$WORK/warm-cache"
     run_traced
+    run_traced before pads_in_sums=0 reuse_outputs=0
+    run_traced pads-apart pads_in_sums=0
     echo "== C++ engine, fp16 + CUDA graphs, scripted twin"
     $BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models \
         --cache-dir "$WORK/warm-cache" --device cuda --sizes 512,1024 --iters "$ITERS" --label cpp-fp16-graphs | tee "$OUTDIR/cpp_fast.jsonl"

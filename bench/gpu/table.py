@@ -59,3 +59,19 @@ if any(impl == traced for (impl, _) in by):
                  f"{t['first_ms'] / t['median_ms']:.2f}x" if t else "-",
                  f"{t['median_ms'] / f['median_ms']:.2f}x" if t and f else "-"]
         print(" | ".join(f"{c:>15}" for c in cells))
+
+# Switches compared in one run (run_gpu_validation.sh's PM_GPU_TRACED mode): every row of the
+# traced twin, each from its own warm-up cache, as the user's second start is.
+variants = sorted({impl for (impl, _) in by if impl.startswith(traced)})
+if len(variants) > 1:
+    print()
+    print("== traced twin, engine switches (ms; same process order, same machine) ==")
+    header = ["variant", "size", "steady", "first", "first/steady", "cold calls"]
+    print(" | ".join(f"{h:>15}" for h in header))
+    for impl in variants:
+        for s in sorted({s for (i, s) in by if i == impl}):
+            r = by[(impl, s)]
+            cells = [impl[len(traced):].lstrip("-") or "both on", f"{s}^2", f"{r['median_ms']:.2f}",
+                     f"{r['first_ms']:.2f}", f"{r['first_ms'] / r['median_ms']:.2f}x",
+                     str(r.get("cold_calls", "-"))]
+            print(" | ".join(f"{c:>15}" for c in cells))

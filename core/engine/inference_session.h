@@ -44,6 +44,12 @@ struct GpuSwitches {
     int layoutFusion = -1;
     bool convTaps = true;             ///< PM_ENGINE_CONV_TAPS (layout fusion)
     bool channelsLastWeights = true;  ///< PM_ENGINE_CL_WEIGHTS (layout fusion)
+    /// Reflection pads of a fused sum's output written by the sum itself (layout fusion;
+    /// engine_bench --switch pads_in_sums=0|1).
+    bool padsInSums = true;
+    /// Captured requests hand back their pixels in host buffers reused once the caller has let go
+    /// of them (engine_bench --switch reuse_outputs=0|1).
+    bool reuseOutputs = true;
     bool cudnnBenchmark = true;       ///< PM_ENGINE_CUDNN_BENCHMARK
     int cudnnLimit = 10;              ///< PM_ENGINE_CUDNN_LIMIT: algorithms tried per convolution
     bool jitOptimize = false;         ///< PM_ENGINE_JIT_OPTIMIZE: TorchScript's passes on the GPU

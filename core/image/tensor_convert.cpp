@@ -86,8 +86,19 @@ cv::Mat tensorToBytes(const torch::Tensor& hwc) {
         throw Error("pixels must be uint8 [H,W,1..4], got " + std::string(c10::str(hwc.sizes())));
     const int channels = static_cast<int>(hwc.size(2));
     cv::Mat out(static_cast<int>(hwc.size(0)), static_cast<int>(hwc.size(1)), CV_8UC(channels));
-    torch::from_blob(out.data, {out.rows, out.cols, channels}, torch::kUInt8).copy_(hwc);
+    copyBytesOut(hwc, out);
     return out;
+}
+
+void copyBytesOut(const torch::Tensor& hwc, cv::Mat& out) {
+    if (hwc.dim() != 3 || hwc.scalar_type() != torch::kUInt8 || out.empty() ||
+        out.depth() != CV_8U || !out.isContinuous() || hwc.size(0) != out.rows ||
+        hwc.size(1) != out.cols || hwc.size(2) != out.channels())
+        throw Error("pixels do not fit the image: " + std::string(c10::str(hwc.sizes())) + " " +
+                    std::string(c10::toString(hwc.scalar_type())) + " into type " +
+                    std::to_string(out.type()) + ", " + std::to_string(out.cols) + "x" +
+                    std::to_string(out.rows));
+    torch::from_blob(out.data, {out.rows, out.cols, out.channels()}, torch::kUInt8).copy_(hwc);
 }
 
 }  // namespace pm::image

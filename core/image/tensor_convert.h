@@ -34,6 +34,9 @@ void copyBytesInto(const cv::Mat& mat, torch::Tensor& hwc);
 
 /// uint8 [H,W,n] on any device -> CV_8UC(n). Throws pm::Error for another shape or type.
 cv::Mat tensorToBytes(const torch::Tensor& hwc);
+/// uint8 [H,W,n] on any device copied into `out`, an existing continuous CV_8UC(n) Mat of the
+/// same size (one copy: the engine reuses its result buffers). Throws pm::Error when it does not fit.
+void copyBytesOut(const torch::Tensor& hwc, cv::Mat& out);
 
 // The tensor halves of the conversions above, for pixels already on the device: the engine
 // records them into its CUDA graphs so that a request uploads and downloads bytes only.

@@ -1,4 +1,5 @@
 #include "core/engine/graph/fused_kernels.h"
+#include "core/engine/graph/reflect_targets.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -186,6 +187,65 @@ __global__ void reluSumPairs(const T* a, const T* b, const T* bias, const T* res
             y += r.y;
         }
         storePair(out, o, x, y);
+    }
+}
+
+// reluSumPairs, then the same tile written again, channels last, to the padded copies: each value
+// goes to every padded position that reflects it, so no pad pass reads the sum back. The second
+// pass walks channel pairs along threadIdx.x, so its writes are contiguous along channels.
+template <bool ALast, bool BLast, typename T>
+__global__ void reluSumPairsPadded(const T* a, const T* b, const T* bias, const T* residual,
+                                   T* out, int c, int hw, int outChannels, int offset,
+                                   PaddedCopies copies) {
+    __shared__ float tileA[kWide][kWide + 1];
+    __shared__ float tileB[kWide][kWide + 1];
+    const int n = blockIdx.z, p0 = blockIdx.x * kWide, c0 = blockIdx.y * kWide;
+    loadTile<ALast>(tileA, a, n, c0, p0, c, hw);
+    loadTile<BLast>(tileB, b, n, c0, p0, c, hw);
+    __syncthreads();
+    const int lane = 2 * threadIdx.x;
+    if (p0 + lane < hw) {
+        const int p = p0 + lane;
+#pragma unroll
+        for (int k = threadIdx.y; k < kWide; k += kRows) {
+            const int ch = c0 + k;
+            if (ch >= c) continue;
+            const float shift = bias ? load(bias, ch) : 0.f;
+            float x = fmaxf(tileA[k][lane] + tileB[k][lane] + shift, 0.f);
+            float y = fmaxf(tileA[k][lane + 1] + tileB[k][lane + 1] + shift, 0.f);
+            const int64_t o = (int64_t(n) * outChannels + offset + ch) * hw + p;
+            if (residual) {
+                const Pair r = loadPair(residual, o);
+                x += r.x;
+                y += r.y;
+            }
+            storePair(out, o, x, y);
+            tileA[k][lane] = x;  // this thread's own entries: no other thread reads them yet
+            tileA[k][lane + 1] = y;
+        }
+    }
+    __syncthreads();
+    const int ch = c0 + lane;  // c is even: ch + 1 < c too
+    if (ch >= c) return;
+    const int oc = offset + ch;
+    int r = -1;
+    for (int i = 0; i < copies.count; ++i)
+        if (oc >= copies.start[i] && oc < copies.end[i]) r = i;
+    if (r < 0) return;
+    T* dst = static_cast<T*>(copies.data[r]);
+    const int rc = copies.end[r] - copies.start[r], rch = oc - copies.start[r];
+    const int outH = copies.h + copies.top + copies.bottom;
+    const int outW = copies.w + copies.left + copies.right;
+    for (int k = threadIdx.y; k < kWide; k += kRows) {
+        const int q = p0 + k;
+        if (q >= hw) break;
+        int rows[3], cols[3];
+        const int nr = reflectTargets(q / copies.w, copies.h, copies.top, copies.bottom, rows);
+        const int nc = reflectTargets(q % copies.w, copies.w, copies.left, copies.right, cols);
+        const float x = tileA[lane][k], y = tileA[lane + 1][k];
+        for (int i = 0; i < nr; ++i)
+            for (int j = 0; j < nc; ++j)
+                storePair(dst, ((int64_t(n) * outH + rows[i]) * outW + cols[j]) * rc + rch, x, y);
     }
 }
 
@@ -390,6 +450,31 @@ void reluSumAs(Operand a, Operand b, const void* bias, const void* residual, voi
         static_cast<T*>(out), c, hw, outChannels, offset);
 }
 
+template <typename T>
+void reluSumPaddedAs(Operand a, Operand b, const void* bias, const void* residual, void* out,
+                     int n, int c, int hw, int outChannels, int offset,
+                     const PaddedCopies& copies, cudaStream_t stream) {
+    const dim3 grid(blocks(hw, kWide), blocks(c, kWide), unsigned(n));
+    const auto* pa = static_cast<const T*>(a.data);
+    const auto* pb = static_cast<const T*>(b.data);
+    const auto* pbias = static_cast<const T*>(bias);
+    const auto* pres = static_cast<const T*>(residual);
+    auto* po = static_cast<T*>(out);
+    const dim3 threads(kTile, kRows);
+    if (a.channelsLast && b.channelsLast)
+        reluSumPairsPadded<true, true><<<grid, threads, 0, stream>>>(pa, pb, pbias, pres, po, c,
+                                                                     hw, outChannels, offset, copies);
+    else if (a.channelsLast)
+        reluSumPairsPadded<true, false><<<grid, threads, 0, stream>>>(
+            pa, pb, pbias, pres, po, c, hw, outChannels, offset, copies);
+    else if (b.channelsLast)
+        reluSumPairsPadded<false, true><<<grid, threads, 0, stream>>>(
+            pa, pb, pbias, pres, po, c, hw, outChannels, offset, copies);
+    else
+        reluSumPairsPadded<false, false><<<grid, threads, 0, stream>>>(
+            pa, pb, pbias, pres, po, c, hw, outChannels, offset, copies);
+}
+
 }  // namespace
 
 void biasRelu(Precision precision, void* x, bool channelsLast, const void* bias, int n, int c,
@@ -482,6 +567,16 @@ void reluSum(Precision precision, Operand a, Operand b, const void* bias, const 
         reluSumAs<__half>(a, b, bias, residual, out, n, c, hw, outChannels, offset, s);
     else
         reluSumAs<float>(a, b, bias, residual, out, n, c, hw, outChannels, offset, s);
+}
+
+void reluSumPadded(Precision precision, Operand a, Operand b, const void* bias,
+                   const void* residual, void* out, int n, int c, int hw, int outChannels,
+                   int offset, const PaddedCopies& copies, void* stream) {
+    auto s = static_cast<cudaStream_t>(stream);
+    if (precision == Precision::Half)
+        reluSumPaddedAs<__half>(a, b, bias, residual, out, n, c, hw, outChannels, offset, copies, s);
+    else
+        reluSumPaddedAs<float>(a, b, bias, residual, out, n, c, hw, outChannels, offset, copies, s);
 }
 
 }  // namespace pm::engine::kernels

@@ -28,6 +28,23 @@ void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h,
 void reluSum(Precision precision, Operand a, Operand b, const void* bias, const void* residual,
              void* out, int n, int c, int hw, int outChannels, int offset, void* stream);
 
+/// Up to four channels-last reflection-padded copies of channel ranges of reluSum's output.
+struct PaddedCopies {
+    static constexpr int kMax = 4;
+    void* data[kMax];  ///< [N, end - start, h + top + bottom, w + left + right], channels last
+    int start[kMax];   ///< output channels [start, end), both even, ranges disjoint
+    int end[kMax];
+    int count;
+    int h, w, top, bottom, left, right;  ///< each pad smaller than the side it reflects
+};
+
+/// reluSum (pairs only: even c, offset and hw) that also writes each value to every position of
+/// the padded copy of the range holding its channel that reflects it: F.pad(out[:, start:end],
+/// pad, "reflect") without reading out back.
+void reluSumPadded(Precision precision, Operand a, Operand b, const void* bias,
+                   const void* residual, void* out, int n, int c, int hw, int outChannels,
+                   int offset, const PaddedCopies& copies, void* stream);
+
 /// In place on x ([N, C, HW], NCHW- or channels-last-contiguous): x = x + bias[c], then relu when
 /// asked.
 void biasRelu(Precision precision, void* x, bool channelsLast, const void* bias, int n, int c,

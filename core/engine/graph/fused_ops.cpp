@@ -1,5 +1,6 @@
 #include "core/engine/graph/fused_ops.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -76,36 +77,54 @@ at::Tensor reflectPad(const at::Tensor& x, c10::IntArrayRef pad) {
 }
 
 #if defined(PM_HAVE_FUSED_KERNELS)
+// What the relu_sum_cat kernels need to know, when every tensor fits them.
+struct SumShape {
+    kernels::Precision precision;
+    int64_t n, h, w, channels;
+    bool evenParts;  // every part has an even channel count (the paired kernels)
+    at::Tensor residual;  // contiguous, or undefined
+};
+
+c10::optional<SumShape> kernelShape(at::TensorList a, at::TensorList b, at::TensorList bias,
+                                    const c10::optional<at::Tensor>& residual) {
+    if (a.empty() || a.size() != b.size() || a.size() != bias.size()) return c10::nullopt;
+    const auto precision = precisionOf(a[0]);
+    if (!precision) return c10::nullopt;
+    const auto type = a[0].scalar_type();
+    SumShape shape{*precision, a[0].size(0), a[0].dim() == 4 ? a[0].size(2) : 0,
+                   a[0].dim() == 4 ? a[0].size(3) : 0, 0, true, {}};
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (!kernelReady(a[i], type) || !kernelReady(b[i], type) || a[i].sizes() != b[i].sizes() ||
+            a[i].size(0) != shape.n || a[i].size(2) != shape.h || a[i].size(3) != shape.w)
+            return c10::nullopt;
+        if (bias[i].numel() > 0 && (!bias[i].is_cuda() || bias[i].scalar_type() != type ||
+                                    bias[i].numel() != a[i].size(1) || !bias[i].is_contiguous()))
+            return c10::nullopt;
+        shape.channels += a[i].size(1);
+        shape.evenParts = shape.evenParts && a[i].size(1) % 2 == 0;
+    }
+    if (residual && residual->defined()) {
+        const std::vector<int64_t> sizes{shape.n, shape.channels, shape.h, shape.w};
+        if (residual->sizes() != c10::IntArrayRef(sizes) || residual->scalar_type() != type ||
+            !residual->is_cuda())
+            return c10::nullopt;
+        shape.residual = residual->contiguous();
+    }
+    return shape;
+}
+
 // The one-kernel-per-part path, when every tensor fits it; else an undefined tensor.
 at::Tensor reluSumCatKernels(at::TensorList a, at::TensorList b, at::TensorList bias,
                              const c10::optional<at::Tensor>& residual) {
-    if (a.empty() || a.size() != b.size() || a.size() != bias.size()) return {};
-    const auto precision = precisionOf(a[0]);
-    if (!precision) return {};
-    const auto type = a[0].scalar_type();
-    const int64_t n = a[0].size(0), h = a[0].dim() == 4 ? a[0].size(2) : 0,
-                  w = a[0].dim() == 4 ? a[0].size(3) : 0;
-    int64_t channels = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (!kernelReady(a[i], type) || !kernelReady(b[i], type) || a[i].sizes() != b[i].sizes() ||
-            a[i].size(0) != n || a[i].size(2) != h || a[i].size(3) != w)
-            return {};
-        if (bias[i].numel() > 0 && (!bias[i].is_cuda() || bias[i].scalar_type() != type ||
-                                    bias[i].numel() != a[i].size(1) || !bias[i].is_contiguous()))
-            return {};
-        channels += a[i].size(1);
-    }
+    const auto shape = kernelShape(a, b, bias, residual);
+    if (!shape) return {};
+    const auto precision = shape->precision;
+    const int64_t n = shape->n, h = shape->h, w = shape->w, channels = shape->channels;
     at::Tensor out = at::empty({n, channels, h, w}, a[0].options());
-    at::Tensor res;
-    if (residual && residual->defined()) {
-        if (residual->sizes() != out.sizes() || residual->scalar_type() != type ||
-            !residual->is_cuda())
-            return {};
-        res = residual->contiguous();
-    }
+    const at::Tensor& res = shape->residual;
     int64_t offset = 0;
     for (size_t i = 0; i < a.size(); ++i) {
-        kernels::reluSum(*precision, operand(a[i]), operand(b[i]),
+        kernels::reluSum(precision, operand(a[i]), operand(b[i]),
                          bias[i].numel() > 0 ? bias[i].data_ptr() : nullptr,
                          res.defined() ? res.data_ptr() : nullptr, out.data_ptr(), int(n),
                          int(a[i].size(1)), int(h * w), int(channels), int(offset),
@@ -122,6 +141,67 @@ at::Tensor reluSumCat(at::TensorList a, at::TensorList b, at::TensorList bias,
     if (at::Tensor out = reluSumCatKernels(a, b, bias, residual); out.defined()) return out;
 #endif
     return reluSumCatReference(a, b, bias, residual);
+}
+
+#if defined(PM_HAVE_FUSED_KERNELS)
+// relu_sum_cat_pad in one kernel per part, when every tensor, the pad and the ranges fit the
+// paired kernel; else an empty list.
+std::vector<at::Tensor> reluSumCatPadKernels(at::TensorList a, at::TensorList b,
+                                             at::TensorList bias,
+                                             const c10::optional<at::Tensor>& residual,
+                                             c10::IntArrayRef pad, c10::IntArrayRef ranges) {
+    const auto shape = kernelShape(a, b, bias, residual);
+    const int64_t count = static_cast<int64_t>(ranges.size()) / 2;
+    if (!shape || !shape->evenParts || (shape->h * shape->w) % 2 != 0 || pad.size() != 4 ||
+        ranges.size() % 2 != 0 || count < 1 || count > kernels::PaddedCopies::kMax)
+        return {};
+    const int64_t h = shape->h, w = shape->w, channels = shape->channels;
+    for (const int64_t p : pad)
+        if (p < 0) return {};
+    if (pad[0] >= w || pad[1] >= w || pad[2] >= h || pad[3] >= h) return {};
+    kernels::PaddedCopies copies{};
+    copies.count = static_cast<int>(count);
+    copies.h = int(h), copies.w = int(w);
+    copies.left = int(pad[0]), copies.right = int(pad[1]), copies.top = int(pad[2]),
+    copies.bottom = int(pad[3]);
+    const int64_t outH = h + pad[2] + pad[3], outW = w + pad[0] + pad[1];
+    std::vector<at::Tensor> out{at::empty({shape->n, channels, h, w}, a[0].options())};
+    for (int64_t i = 0; i < count; ++i) {
+        // As slice reads them: an end past the channels stops at the last one.
+        const int64_t start = ranges[2 * i], end = std::min(ranges[2 * i + 1], channels);
+        if (start < 0 || start >= end || start % 2 != 0 || end % 2 != 0) return {};
+        for (int64_t j = 0; j < i; ++j)
+            if (start < copies.end[j] && copies.start[j] < end) return {};  // overlapping ranges
+        copies.start[i] = int(start), copies.end[i] = int(end);
+        out.push_back(at::empty({shape->n, end - start, outH, outW},
+                                a[0].options().memory_format(at::MemoryFormat::ChannelsLast)));
+        copies.data[i] = out.back().data_ptr();
+    }
+    int64_t offset = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        kernels::reluSumPadded(shape->precision, operand(a[i]), operand(b[i]),
+                               bias[i].numel() > 0 ? bias[i].data_ptr() : nullptr,
+                               shape->residual.defined() ? shape->residual.data_ptr() : nullptr,
+                               out[0].data_ptr(), int(shape->n), int(a[i].size(1)), int(h * w),
+                               int(channels), int(offset), copies, currentStream());
+        offset += a[i].size(1);
+    }
+    return out;
+}
+#endif
+
+std::vector<at::Tensor> reluSumCatPad(at::TensorList a, at::TensorList b, at::TensorList bias,
+                                      const c10::optional<at::Tensor>& residual,
+                                      c10::IntArrayRef pad, c10::IntArrayRef ranges) {
+#if defined(PM_HAVE_FUSED_KERNELS)
+    if (auto out = reluSumCatPadKernels(a, b, bias, residual, pad, ranges); !out.empty())
+        return out;
+#endif
+    // The sum, then each pad as reflect_pad_cl does it (its own kernel where one fits).
+    std::vector<at::Tensor> out{reluSumCat(a, b, bias, residual)};
+    for (size_t i = 0; i + 1 < ranges.size(); i += 2)
+        out.push_back(reflectPad(out[0].slice(1, ranges[i], ranges[i + 1]), pad));
+    return out;
 }
 
 at::Tensor conv1x1(const at::Tensor& x, const at::Tensor& weight,
@@ -313,6 +393,9 @@ void registerOperators() {
         library->def(
             "relu_sum_cat(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual) -> Tensor",
             &reluSumCat);
+        library->def("relu_sum_cat_pad(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual, "
+                     "int[] pad, int[] ranges) -> Tensor[]",
+                     &reluSumCatPad);
         library->def("conv1x1(Tensor x, Tensor weight, Tensor? bias, bool relu) -> Tensor",
                      &conv1x1);
         library->def("bias_relu_(Tensor(a!) x, Tensor bias) -> Tensor(a!)", &biasRelu);

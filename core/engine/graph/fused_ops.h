@@ -1,5 +1,5 @@
 #pragma once
-// Two TorchScript operators that the GPU path's graph rewrite (layout_fusion.h) puts in place of
+// TorchScript operators that the GPU path's graph rewrite (layout_fusion.h) puts in place of
 // several ATen nodes. Each runs as one CUDA kernel where fused_kernels.cu was built, and as the
 // ATen ops it replaces everywhere else (the CPU, other dtypes, unusual shapes), so a rewritten graph
 // gives the same result on any device.
@@ -10,6 +10,12 @@
 //   photomend::relu_sum_cat(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual) -> Tensor
 //       cat([relu(a[i] + b[i] + bias[i]) for i], dim=1) + residual, NCHW; an empty bias adds
 //       nothing. Reads a[i] and b[i] in NCHW or channels last.
+//   photomend::relu_sum_cat_pad(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual,
+//                               int[] pad, int[] ranges) -> Tensor[]
+//       [y, reflect_pad_cl(y[:, s0:e0], pad), reflect_pad_cl(y[:, s1:e1], pad), ...] with
+//       y = relu_sum_cat(a, b, bias, residual) and ranges = [s0, e0, s1, e1, ...] (an end past
+//       y's channels stops there, as slice does): the sum writes the pads of its own output, so
+//       no pad pass reads it back. LaMa pads both channel groups of every FFC's input this way.
 //   photomend::conv1x1(Tensor x, Tensor weight, Tensor? bias, bool relu) -> Tensor
 //       conv2d with a 1x1 kernel (stride 1, no padding, groups 1), then relu when asked, as a
 //       matrix product on NCHW data: cuDNN transposed fp16 NCHW inputs for these, and PyTorch adds
@@ -40,6 +46,7 @@ namespace pm::engine::fused {
 
 inline constexpr const char* kReflectPad = "photomend::reflect_pad_cl";
 inline constexpr const char* kReluSumCat = "photomend::relu_sum_cat";
+inline constexpr const char* kReluSumCatPad = "photomend::relu_sum_cat_pad";
 inline constexpr const char* kConv1x1 = "photomend::conv1x1";
 inline constexpr const char* kBiasRelu = "photomend::bias_relu_";
 inline constexpr const char* kSpectrumToChannels = "photomend::spectrum_to_channels";

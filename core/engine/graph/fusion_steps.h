@@ -37,4 +37,7 @@ int spectraToChannels(torch::jit::Block* block);
 int channelsToSpectra(torch::jit::Block* block);
 int sumsOfCasts(torch::jit::Block* block);
 
+/// Reflection pads of a relu_sum_cat's output (or channel ranges of it) written by the sum.
+int padsIntoSums(torch::jit::Block* block);
+
 }  // namespace pm::engine::fusion

@@ -267,6 +267,8 @@ void fuseBlock(torch::jit::Block* block, const LayoutFusionOptions& options,
     if (options.convTaps) counts->convTaps += smallConvsAsTaps(block);
     counts->widenedSums += sumsOfCasts(block);
     if (options.channelsLastWeights) counts->channelsLastWeights += weightsChannelsLast(block);
+    // Last: the steps above read relu_sum_cat nodes, which this one replaces.
+    if (options.padsInSums) counts->padsInSums += padsIntoSums(block);
 }
 
 }  // namespace
@@ -283,12 +285,13 @@ LayoutFusionCounts& LayoutFusionCounts::operator+=(const LayoutFusionCounts& oth
     convTaps += other.convTaps;
     widenedSums += other.widenedSums;
     channelsLastWeights += other.channelsLastWeights;
+    padsInSums += other.padsInSums;
     return *this;
 }
 
 int LayoutFusionCounts::total() const {
     return pads + sums + concats + residuals + conv1x1 + biasRelus + spectra + convTaps +
-           widenedSums + channelsLastWeights;
+           widenedSums + channelsLastWeights + padsInSums;
 }
 
 std::string LayoutFusionCounts::describe() const {
@@ -298,7 +301,8 @@ std::string LayoutFusionCounts::describe() const {
            std::to_string(biasRelus) + " bias + relu, " + std::to_string(spectra) +
            " spectrum reshuffles, " + std::to_string(convTaps) + " convolutions as taps, " +
            std::to_string(widenedSums) + " sums of FFT outputs, " +
-           std::to_string(channelsLastWeights) + " channels-last weights";
+           std::to_string(channelsLastWeights) + " channels-last weights, " +
+           std::to_string(padsInSums) + " pads written by their sums";
 }
 
 LayoutFusionCounts fuseLayoutsAndPointwise(const std::shared_ptr<torch::jit::Graph>& graph,

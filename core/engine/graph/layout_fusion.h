@@ -5,7 +5,8 @@
 // concatenations of such sums and residual additions after them become one relu_sum_cat that
 // reads either layout and writes NCHW (fused_ops.h). Same output up to fp rounding (the sums are
 // done in fp32); 1x1 convolutions, with the relu after them, become matrix products on NCHW data;
-// the copies with which LaMa's Fourier units turn spectra into channels and back become one pass.
+// the copies with which LaMa's Fourier units turn spectra into channels and back become one pass;
+// last, the pads that read a fused sum's output are written by the sum itself (pad_fusion.cpp).
 // Measured on big-LaMa's architecture: bench/gpu/NOTES.md.
 #include <memory>
 #include <string>
@@ -27,6 +28,7 @@ struct LayoutFusionCounts {
     int convTaps = 0;   ///< convolutions with at most 8 output channels as a product per tap
     int widenedSums = 0;  ///< x + y.to(x.dtype) with y fp32 (an FFT's output) now one pass
     int channelsLastWeights = 0;  ///< other convolutions whose weights are now channels last
+    int padsInSums = 0;  ///< reflection pads now written by the relu_sum_cat they read
 
     LayoutFusionCounts& operator+=(const LayoutFusionCounts& other);
     /// How many rewrites of every kind, all together.
@@ -39,6 +41,7 @@ struct LayoutFusionCounts {
 struct LayoutFusionOptions {
     bool convTaps = true;
     bool channelsLastWeights = true;
+    bool padsInSums = true;  ///< engine_bench --switch pads_in_sums
 };
 
 /// Rewrites what it recognises and leaves the rest; running it twice changes nothing more.

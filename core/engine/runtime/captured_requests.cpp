@@ -30,6 +30,16 @@ bool CapturedRequests::capture(const cv::Mat& image, const cv::Mat* mask,
                   " levels; graphs off";
         return false;
     }
+    if (reuseOutputs_) {
+        // Two buffers written now (a result the caller holds while asking for the next one, and
+        // that next one): their pages are mapped before the first request.
+        cv::Mat first = bucket.outputs.acquire(side, side, CV_8UC(int(bucket.result.size(2))));
+        image::copyBytesOut(bucket.result, first);
+        cv::Mat second = bucket.outputs.acquire(side, side, first.type());
+        image::copyBytesOut(bucket.result, second);
+    } else {
+        bucket.outputs = ReusedOutputs(0);
+    }
     graphs_[{side, side}] = std::move(bucket);
     return true;
 }
@@ -43,7 +53,11 @@ cv::Mat CapturedRequests::replay(const cv::Mat& image, const cv::Mat* holes) {
     image::copyBytesInto(image, bucket.pixels);
     if (holes) image::copyBytesInto(*holes, bucket.holes);
     bucket.graph->replay();
-    return image::tensorToBytes(bucket.result);
+    if (bucket.result.dim() != 3) return image::tensorToBytes(bucket.result);  // says what is wrong
+    cv::Mat out = bucket.outputs.acquire(int(bucket.result.size(0)), int(bucket.result.size(1)),
+                                         CV_8UC(int(bucket.result.size(2))));
+    image::copyBytesOut(bucket.result, out);
+    return out;
 }
 
 }  // namespace pm::engine

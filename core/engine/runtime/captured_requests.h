@@ -12,6 +12,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/engine/cuda_support.h"
+#include "core/engine/runtime/reused_outputs.h"
 
 namespace pm::engine {
 
@@ -26,6 +27,11 @@ public:
     /// whether a graph now serves that size; *whyNot says why not when capture was refused or its
     /// replay painted other pixels than the eager call (it stays empty when the eager call's
     /// output had another shape: the eager path reports that problem).
+    /// reuseOutputs: each size's result pixels go into host buffers written at capture and reused
+    /// once the caller has let go of them (reused_outputs.h), not into a new buffer per request.
+    explicit CapturedRequests(bool reuseOutputs = true) : reuseOutputs_(reuseOutputs) {}
+    void setReuseOutputs(bool reuse) { reuseOutputs_ = reuse; }
+
     bool capture(const cv::Mat& image, const cv::Mat* mask, const torch::Device& device,
                  const Request& request, std::string* whyNot);
     /// The request's pixels by replaying the graph captured at image's size, or an empty Mat when
@@ -37,7 +43,9 @@ private:
     struct Bucket {
         std::unique_ptr<cuda::Graph> graph;
         torch::Tensor pixels, holes, result;
+        ReusedOutputs outputs;
     };
+    bool reuseOutputs_;
     std::map<std::pair<int64_t, int64_t>, Bucket> graphs_;
 };
 

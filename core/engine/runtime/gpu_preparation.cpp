@@ -40,6 +40,7 @@ void fuseLayouts(GpuModule& gpu, const GpuSwitches& switches, PhaseTrace& trace)
         LayoutFusionOptions options;
         options.convTaps = switches.convTaps;
         options.channelsLastWeights = switches.channelsLastWeights;
+        options.padsInSums = switches.padsInSums;
         graph::forEachGraph(
             gpu.module, [&](auto& graph) { counts += fuseLayoutsAndPointwise(graph, options); });
     } catch (const std::exception& e) {
@@ -63,7 +64,10 @@ bool warmCacheApplies(const ModelEntry& entry, const SessionOptions& options) {
 }
 
 std::string warmCacheVariant(const SessionOptions& options) {
-    return layoutFusionOn(options.gpu) ? "frozen fp16 NCHW, fused layouts 12" : "frozen fp16 NCHW";
+    // The cache holds the rewritten graph: each rewrite switch that changes it names its own entry.
+    if (!layoutFusionOn(options.gpu)) return "frozen fp16 NCHW";
+    return options.gpu.padsInSums ? "frozen fp16 NCHW, fused layouts 13"
+                                  : "frozen fp16 NCHW, fused layouts 13, pads apart";
 }
 
 GpuModule prepareForGpu(torch::jit::Module module, bool halfSafe, const SessionOptions& options,

@@ -53,6 +53,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         // and FFTs each convert back to NCHW and cuDNN's NHWC batch norm is slow.
         channelsLast_ = options_.gpu.channelsLast;
         cudnnBenchmark_ = options_.gpu.cudnnBenchmark;
+        graphs_.setReuseOutputs(options_.gpu.reuseOutputs);
         cuda::limitCudnnAutotuning(options_.gpu.cudnnLimit);
         // The cached module is what prepareForGpu made from this file last time.
         GpuModule gpu = warm_.fromCache
