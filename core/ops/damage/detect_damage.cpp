@@ -159,9 +159,13 @@ struct DamageTone {
             bright & (scale <= kCreaseScale) & (beyondToning <= kNeutralChroma);
         return toneOk & ((chroma <= chromaLimit) | paperCrease);
     }
+    /// A speck at `at`. A bright one on a toned print may carry the toning (scratched_a's dust on
+    /// the sepia curtain: chroma 47-61 against a limit of 34, 10-17 beyond the toning), as a
+    /// crease does; a dark one may not (a mole, a button).
     bool matches(bool bright, float tone, cv::Point at) const {
-        return (bright ? tone >= brightFloor : tone <= darkCeiling) &&
-               chroma.at<float>(at) <= chromaLimit;
+        if (!(bright ? tone >= brightFloor : tone <= darkCeiling)) return false;
+        return chroma.at<float>(at) <= chromaLimit ||
+               (bright && beyondToning.at<float>(at) <= kNeutralChroma);
     }
 };
 
