@@ -159,13 +159,14 @@ struct DamageTone {
             bright & (scale <= kCreaseScale) & (beyondToning <= kNeutralChroma);
         return toneOk & ((chroma <= chromaLimit) | paperCrease);
     }
-    /// A speck at `at`. A bright one on a toned print may carry the toning (scratched_a's dust on
-    /// the sepia curtain: chroma 47-61 against a limit of 34, 10-17 beyond the toning), as a
-    /// crease does; a dark one may not (a mole, a button).
     bool matches(bool bright, float tone, cv::Point at) const {
-        if (!(bright ? tone >= brightFloor : tone <= darkCeiling)) return false;
-        return chroma.at<float>(at) <= chromaLimit ||
-               (bright && beyondToning.at<float>(at) <= kNeutralChroma);
+        return (bright ? tone >= brightFloor : tone <= darkCeiling) &&
+               chroma.at<float>(at) <= chromaLimit;
+    }
+    /// Bright dust on a toned print carries the toning, as a crease does (scratched_a's specks on
+    /// the sepia curtain: chroma 42-70 against a limit of 34, 6-19 beyond the toning).
+    bool tonedPaper(float tone, cv::Point at) const {
+        return tone >= brightFloor && beyondToning.at<float>(at) <= kNeutralChroma;
     }
 };
 
@@ -457,8 +458,12 @@ void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const cv::Mat
             peakLevel = strongLevel(roi).at<float>(where);
             if (busy(roi).at<float>(where) > kMaxEdgeShare) continue;
             if (peak < peakLevel * (inFace ? kFaceSpeckPeakShare : kSpeckPeakShare)) continue;
-            if (!damageTone.matches(polarity > 0, luma(roi).at<float>(where), where + roi.tl()))
-                continue;
+            const float tone = luma(roi).at<float>(where);
+            const bool paper = damageTone.matches(polarity > 0, tone, where + roi.tl());
+            // Outside faces only: in a face only paper-white dust is taken.
+            const bool tonedDust = !paper && polarity > 0 && !inFace &&
+                                   damageTone.tonedPaper(tone, where + roi.tl());
+            if (!paper && !tonedDust) continue;
             cv::Mat inner, outer;
             cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
             cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {13, 13}));
@@ -475,6 +480,11 @@ void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const cv::Mat
             cv::Scalar mean, stddev;
             cv::meanStdDev(luma(roi), mean, stddev, ring);
             if (peak < 4.0 * stddev[0]) continue;
+            // Paper showing through is no more colourful than the toned picture round it; a light
+            // patch of scratched_c's patterned backdrop at 2x is (chroma 27 on a ring of 18).
+            if (tonedDust && damageTone.chroma(roi).at<float>(where) >
+                                 cv::mean(damageTone.chroma(roi), ring)[0])
+                continue;
             mask(roi).setTo(255, self);
         }
     }
