@@ -452,7 +452,7 @@ cv::Mat scratchesStepOn(const cv::Mat& bgr) {
 // curtain) must be gone after the fill, not left as a pale ghost. Its core stands 82 levels above
 // the curtain 7-12 px away; the fill used to start inside the crack's soft halo (4-8 levels above
 // the curtain up to 5 px beyond the core) and carried it back in: 24 levels above after the fill,
-// a visible pale streak at 100%. 11 since the hole is grown over the halo (damage_halo.h).
+// a visible pale streak at 100%. 10 since the hole is grown over the halo (damage_halo.h).
 TEST(RealScanDamage, TheFilledLongCrackOfScratchedALeavesNoPaleGhost) {
     PM_REQUIRE_TESTDATA();
     const cv::Mat bgr = load("old-photos/scratched_a.png");
