@@ -163,6 +163,11 @@ struct DamageTone {
         return (bright ? tone >= brightFloor : tone <= darkCeiling) &&
                chroma.at<float>(at) <= chromaLimit;
     }
+    /// Bright dust on a toned print carries the toning, as a crease does (scratched_a's specks on
+    /// the sepia curtain: chroma 42-70 against a limit of 34, 6-19 beyond the toning).
+    bool tonedPaper(float tone, cv::Point at) const {
+        return tone >= brightFloor && beyondToning.at<float>(at) <= kNeutralChroma;
+    }
 };
 
 // A scratch breaks where it crosses picture edges or texture (the sides stop matching, the contrast
@@ -453,8 +458,12 @@ void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const cv::Mat
             peakLevel = strongLevel(roi).at<float>(where);
             if (busy(roi).at<float>(where) > kMaxEdgeShare) continue;
             if (peak < peakLevel * (inFace ? kFaceSpeckPeakShare : kSpeckPeakShare)) continue;
-            if (!damageTone.matches(polarity > 0, luma(roi).at<float>(where), where + roi.tl()))
-                continue;
+            const float tone = luma(roi).at<float>(where);
+            const bool paper = damageTone.matches(polarity > 0, tone, where + roi.tl());
+            // Outside faces only: in a face only paper-white dust is taken.
+            const bool tonedDust = !paper && polarity > 0 && !inFace &&
+                                   damageTone.tonedPaper(tone, where + roi.tl());
+            if (!paper && !tonedDust) continue;
             cv::Mat inner, outer;
             cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
             cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {13, 13}));
@@ -471,6 +480,11 @@ void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const cv::Mat
             cv::Scalar mean, stddev;
             cv::meanStdDev(luma(roi), mean, stddev, ring);
             if (peak < 4.0 * stddev[0]) continue;
+            // Paper showing through is no more colourful than the toned picture round it; a light
+            // patch of scratched_c's patterned backdrop at 2x is (chroma 27 on a ring of 18).
+            if (tonedDust && damageTone.chroma(roi).at<float>(where) >
+                                 cv::mean(damageTone.chroma(roi), ring)[0])
+                continue;
             mask(roi).setTo(255, self);
         }
     }

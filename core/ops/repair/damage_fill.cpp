@@ -6,6 +6,7 @@
 #include <opencv2/photo.hpp>
 
 #include "core/ops/damage/face_guard.h"
+#include "core/ops/repair/damage_halo.h"
 
 namespace pm::ops {
 
@@ -40,7 +41,9 @@ RemoveResult fillDamageInPlace(cv::Mat& image, const cv::Mat& mask, const Remove
     const std::vector<cv::Rect> zones =
         faceZones ? *faceZones : damage::protectedFaceZones(image);
     const cv::Mat inFaces = damage::zoneMask(image.size(), zones);
-    const cv::Mat outside = (mask != 0) & ~inFaces;
+    // Outside faces the fill starts beyond the damage's soft halo (damage_halo.h); inside them
+    // only the marked pixels change.
+    const cv::Mat outside = growOverHalo(image, mask & ~inFaces, inFaces);
     RemoveResult result{image, {}, "built-in diffusion"};
     if (cv::countNonZero(outside) > 0) {
         // The fill grows its mask and feathers a seam: none of that may reach into a face, so the

@@ -13,8 +13,9 @@
 namespace pm::ops {
 
 /// Same contract as removeObjectInPlace (image CV_8U/CV_16U, 1/3/4 channels, filled in place;
-/// mask CV_8UC1, non-zero = damage). Pixels inside face zones change only where the mask marks
-/// them (detectDamage's mask already covers a mark's soft edge). Beyond the photo it holds only copies of the face zones. `faceZones`:
+/// mask CV_8UC1, non-zero = damage). Outside face zones the hole first grows over the damage's
+/// soft halo (damage_halo.h), so a few pixels beyond the mask may change. Pixels inside face zones
+/// change only where the mask marks them. Beyond the photo it holds only copies of the face zones. `faceZones`:
 /// the photo's protected face zones (damage::protectedFaceZones, image coordinates) when the caller
 /// has them already (the scratches step detects faces once for detection and fill); nullptr:
 /// detected here.
