@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <opencv2/core/utility.hpp>
 
@@ -121,7 +122,23 @@ namespace {
 // pixel of `roi` to the nearest hole pixel.
 void addLocalCosts(SourcePrior& prior, const std::vector<RingPixel>& ring,
                    const cv::Mat& nearHole, const cv::Rect& roi, int patchRadius, int colours,
-                   double colourCost, double localShare) {
+                   double colourCost, double localShare, double dominantShare) {
+    // With regions, only parts whose ring is mostly one region (a sky, a wall) are priced: on a
+    // ring of many regions (a facade's panels, a shop front) every one holds a small share, and
+    // the one large region (a tree, a sign) took the whole hole.
+    std::vector<char> priced(ring.empty() ? 0 : 1024, 1);
+    if (!prior.region.empty()) {
+        std::map<std::pair<int, int>, int> count;
+        std::map<int, int> total;
+        for (const RingPixel& r : ring) {
+            ++count[{r.group, r.key}];
+            ++total[r.group];
+        }
+        std::map<int, int> most;
+        for (const auto& [key, n] : count) most[key.first] = std::max(most[key.first], n);
+        for (const auto& [g, n] : total)
+            if (g < static_cast<int>(priced.size()) && most[g] < dominantShare * n) priced[static_cast<size_t>(g)] = 0;
+    }
     // The ring's colours, and every colour within one bin of one of them (a column each).
     const bool byRegion = !prior.region.empty();
     const int keys = byRegion ? prior.regions : prior.bins;
@@ -175,7 +192,8 @@ void addLocalCosts(SourcePrior& prior, const std::vector<RingPixel>& ring,
     for (int y = 0; y < nearHole.rows; ++y) {
         const float* d = nearHole.ptr<float>(y);
         for (int x = 0; x < nearHole.cols; ++x)
-            if (d[x] <= static_cast<float>(patchRadius) + 1.0f)
+            if (d[x] <= static_cast<float>(patchRadius) + 1.0f &&
+                priced[prior.group.at<ushort>(roi.y + y, roi.x + x)])
                 targets.emplace_back(roi.x + x, roi.y + y);
     }
     if (targets.empty()) return;
@@ -354,7 +372,7 @@ SourcePrior makeSourcePrior(const cv::Mat& guide, const cv::Mat& hole, int patch
                       prior.region.empty()
                           ? colourCost
                           : elements * params.regionLevels * params.regionLevels,
-                      params.localShare);
+                      params.localShare, params.dominantShare);
     return prior;
 }
 

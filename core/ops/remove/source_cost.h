@@ -30,11 +30,8 @@ struct CoherenceParams {
     /// diffusion from the ring gives it). A surface that touches the hole along a short stretch (a
     /// roof below a sky hole) is then cheap only near that stretch: it cannot grow a turret across
     /// the hole. What holds at least `localShare` of a target's view costs nothing, rarer up to
-    /// regionLevels (colourLevels without regions). Off: with 0.5 (or 0.2) and regions, home's
-    /// turret is gone (1054 -> 116 stone pixels in ForeignFill's hole) and objects score 16.92 ->
-    /// 17.06 dB, but building.jpg's facade hole gets a blob of the tree below it and scenetext06's
-    /// large hole the shop sign's letters (looked at, 100 %; STRUCTURE_FILL.md, fill14e).
-    double localShare = 0.0;
+    /// regionLevels (colourLevels without regions).
+    double localShare = 0.5;
     /// The shares are of regions (0 = of colour bins, which measured nothing: a pale turret shares
     /// its colours with the clouds and the roof on the ring): parts of the known image that no
     /// edge stronger than this crosses (Canny's low threshold on 8-bit grey, found on a finer level
@@ -45,6 +42,11 @@ struct CoherenceParams {
     /// Extra mean error of a source patch wholly in a region the target does not see (the colour
     /// cost still applies; the larger of the two counts). 60 still let home's turret grow.
     double regionLevels = 100.0;
+    /// With regions: only parts of the hole whose ring is at least this share one region (a sky,
+    /// a wall). Without it (fill14e) building.jpg's facade hole, whose ring is many panels, got a
+    /// blob of the one large region there, the tree, and scenetext06's shop front the sign's
+    /// letters (looked at, 100 %).
+    double dominantShare = 0.6;
     /// The ring: known pixels within this many radii of the part (at least a patch wide).
     double ringRadii = 0.75;
     /// Extra mean error of a source one near-distance beyond the near zone (linear in distance):
