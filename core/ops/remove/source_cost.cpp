@@ -87,7 +87,8 @@ cv::Mat knownRegions(const cv::Mat& colourIn, const cv::Mat& hole, int patchRadi
     std::vector<int> relabel(static_cast<size_t>(n), 0);
     int regions = 1;
     for (int i = 1; i < n; ++i)
-        if (stats.at<int>(i, cv::CC_STAT_AREA) >= minArea) relabel[static_cast<size_t>(i)] = regions++;
+        if (stats.at<int>(i, cv::CC_STAT_AREA) >= minArea)
+            relabel[static_cast<size_t>(i)] = regions++;
     cv::Mat big(parts.size(), CV_8UC1);
     for (int y = 0; y < parts.rows; ++y)
         for (int x = 0; x < parts.cols; ++x) {
@@ -126,7 +127,7 @@ void addLocalCosts(SourcePrior& prior, const std::vector<RingPixel>& ring,
     // With regions, only parts whose ring is mostly one region (a sky, a wall) are priced: on a
     // ring of many regions (a facade's panels, a shop front) every one holds a small share, and
     // the one large region (a tree, a sign) took the whole hole.
-    std::vector<char> priced(ring.empty() ? 0 : 1024, 1);
+    std::vector<char> priced(64, 1);  // groups: at most 64 (makeSourcePrior)
     if (!prior.region.empty()) {
         std::map<std::pair<int, int>, int> count;
         std::map<int, int> total;
@@ -137,7 +138,8 @@ void addLocalCosts(SourcePrior& prior, const std::vector<RingPixel>& ring,
         std::map<int, int> most;
         for (const auto& [key, n] : count) most[key.first] = std::max(most[key.first], n);
         for (const auto& [g, n] : total)
-            if (g < static_cast<int>(priced.size()) && most[g] < dominantShare * n) priced[static_cast<size_t>(g)] = 0;
+            if (g < static_cast<int>(priced.size()) && most[g] < dominantShare * n)
+                priced[static_cast<size_t>(g)] = 0;
     }
     // The ring's colours, and every colour within one bin of one of them (a column each).
     const bool byRegion = !prior.region.empty();
@@ -229,7 +231,8 @@ void addLocalCosts(SourcePrior& prior, const std::vector<RingPixel>& ring,
                 for (int k : neighbours[static_cast<size_t>(c)])
                     best = std::max(best, share[static_cast<size_t>(k)]);
                 best = total > 0 ? best / total : 1.0;
-                out[c] = static_cast<int>(colourCost * std::clamp(1.0 - best / localShare, 0.0, 1.0));
+                out[c] = static_cast<int>(colourCost *
+                                          std::clamp(1.0 - best / localShare, 0.0, 1.0));
             }
         }
     });

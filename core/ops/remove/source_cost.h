@@ -95,7 +95,8 @@ struct SourcePrior {
                                  (static_cast<size_t>(source.y) * static_cast<size_t>(bin.cols) +
                                   static_cast<size_t>(source.x)) *
                                      static_cast<size_t>(classes);
-                const int* c = localCost.data() + static_cast<size_t>(row) * static_cast<size_t>(classes);
+                const int* c =
+                    localCost.data() + static_cast<size_t>(row) * static_cast<size_t>(classes);
                 double sum = 0.0;
                 for (int k = 0; k < classes; ++k) sum += f[k] * static_cast<double>(c[k]);
                 colour = std::max(static_cast<int>(sum / 255.0),
