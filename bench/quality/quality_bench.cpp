@@ -15,6 +15,7 @@
 //                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX] [--thin-radius PX] [--narrow-sigma S]
 //                 [--colour-base] [--no-coherence] [--colour-levels L] [--distance-levels L]
 //                 [--near-radii R] [--ring-radii R] [--reuse-levels L] [--free-uses N]
+//                 [--local-share S] [--region-edge E] [--region-levels L]
 //                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
 //                 [--narrow-share S] [--narrow-full PX] [--narrow-fade PX] [--narrow-round A] [--narrow-apart L] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
 //                 [--only NAME,NAME]  (those photos only, with the masks of the full run)  (variants of ours)
@@ -82,6 +83,7 @@ struct Options {
     double reuseLevels = -1, freeUses = -1, detailGain = -1, narrowDetailGain = -1;
     double mismatch = -1, narrowMismatch = -1;
     double colourLevels = -1, distanceLevels = -1, nearRadii = -1, ringRadii = -1;
+    double localShare = -1, regionEdge = -1, regionLevels = -1;
     int thinGrow = -1;  // < 0: the default
     double thinRadius = -1;
     double narrowSigma = -1;
@@ -165,6 +167,12 @@ Options parse(int argc, char** argv) {
             o.reuseLevels = std::stod(next());
         else if (a == "--free-uses")
             o.freeUses = std::stod(next());
+        else if (a == "--local-share")
+            o.localShare = std::stod(next());
+        else if (a == "--region-edge")
+            o.regionEdge = std::stod(next());
+        else if (a == "--region-levels")
+            o.regionLevels = std::stod(next());
         else if (a == "--detail-gain")
             o.detailGain = std::stod(next());
         else if (a == "--narrow-detail-gain")
@@ -244,6 +252,9 @@ std::vector<Method> methods(const Options& o) {
                         if (o.ringRadii >= 0) coherence.ringRadii = o.ringRadii;
                         if (o.reuseLevels >= 0) coherence.reuseLevels = o.reuseLevels;
                         if (o.freeUses >= 0) coherence.freeUses = o.freeUses;
+                        if (o.localShare >= 0) coherence.localShare = o.localShare;
+                        if (o.regionEdge >= 0) coherence.regionEdge = o.regionEdge;
+                        if (o.regionLevels >= 0) coherence.regionLevels = o.regionLevels;
                         if (o.detailGain >= 0) params.builtin.detailGain = o.detailGain;
                         if (o.narrowReach >= 0)
                             params.builtin.narrowReach = static_cast<float>(o.narrowReach);
