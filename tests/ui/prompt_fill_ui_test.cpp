@@ -85,6 +85,8 @@ struct PromptFillWindow : pm::test::ShownWindow {
     pm::ui::Document* doc = nullptr;
 
     void SetUp() override {
+        // No step time measured by an earlier test or run: the options read it when the window is made.
+        QSettings().remove(QStringLiteral("promptFill"));
         ShownWindow::SetUp();
         window.setPromptFillRunner(model.runner());
         options = window.modePanel()->removeOptions()->promptOptions();
@@ -158,8 +160,7 @@ TEST_F(PromptFillWindow, WithoutAModelApplyIsDisabledAndTheHintPointsToModels) {
 }
 
 TEST_F(PromptFillWindow, OnTheCpuTheNextFillsTimeIsToldBeforeItStarts) {
-    QSettings().remove(QStringLiteral("promptFill"));  // no step measured in an earlier run
-    installModel();
+    installModel();  // no step measured yet: SetUp cleared it before the window was made
     openPhotoWithMask();
     options->setCpu(true);  // the tests' engine runs on the CPU; said here so the test never depends on it
     EXPECT_TRUE(options->cpuNote()->isVisibleTo(options));
