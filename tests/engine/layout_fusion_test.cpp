@@ -12,9 +12,12 @@
 
 #include "core/engine/graph/fused_ops.h"
 #include "core/engine/graph/layout_fusion.h"
+#include "tests/engine/graph_counts.h"
 
 namespace pm::engine {
 namespace {
+
+using graph_counts::countNodes;
 
 // One FFC block of LaMa in miniature: local and global channels, reflection-padded 3x3
 // convolutions between them (x_l padded once for two of them), 1x1 convolutions (one with bias and
@@ -105,13 +108,6 @@ LayoutFusionCounts fuse(torch::jit::Module& frozen) {
     LayoutFusionCounts total;
     for (const auto& method : frozen.get_methods()) total += fuseLayoutsAndPointwise(method.graph());
     return total;
-}
-
-int countNodes(torch::jit::Module& module, const char* kind) {
-    int count = 0;
-    for (const auto* node : module.get_method("forward").graph()->nodes())
-        if (node->kind() == c10::Symbol::fromQualString(kind)) ++count;
-    return count;
 }
 
 double relativeError(const at::Tensor& out, const at::Tensor& reference) {

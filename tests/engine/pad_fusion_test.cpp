@@ -16,9 +16,12 @@
 #include "core/engine/graph/layout_fusion.h"
 #include "core/engine/graph/reflect_targets.h"
 #include "core/engine/graph/traced_ops.h"
+#include "tests/engine/graph_counts.h"
 
 namespace pm::engine {
 namespace {
+
+using graph_counts::countNodes;
 
 constexpr int64_t kOpen = std::numeric_limits<int64_t>::max();
 
@@ -84,13 +87,6 @@ torch::jit::Module twoBlocks(bool traced) {
     module.define(source);
     module.eval();
     return module;
-}
-
-int countNodes(const torch::jit::Module& module, const char* kind) {
-    int count = 0;
-    for (const auto* node : module.get_method("forward").graph()->nodes())
-        if (node->kind() == c10::Symbol::fromQualString(kind)) ++count;
-    return count;
 }
 
 // Frozen and respelled as the engine does (traced_ops.h), then the layout fusion.

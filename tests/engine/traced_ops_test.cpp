@@ -18,9 +18,12 @@
 #include "core/engine/graph/layout_fusion.h"
 #include "core/engine/graph/traced_ops.h"
 #include "core/engine/graph/transposed_conv_rewrite.h"
+#include "tests/engine/graph_counts.h"
 
 namespace pm::engine {
 namespace {
+
+using graph_counts::countNodes;
 
 // big-LaMa in miniature: a reflection-padded 7x7 stem, a stride-2 convolution, one FFC block (local
 // 4 and global 12 channels, a spectral transform with a Fourier unit), a transposed convolution
@@ -133,13 +136,6 @@ torch::jit::Module miniLama(const char* source) {
     module.define(source, std::make_shared<TracedCodeResolver>());
     module.eval();
     return module;
-}
-
-int countNodes(const torch::jit::Module& module, const char* kind) {
-    int count = 0;
-    for (const auto* node : module.get_method("forward").graph()->nodes())
-        if (node->kind() == c10::Symbol::fromQualString(kind)) ++count;
-    return count;
 }
 
 // What the engine's GPU path does to a model after loading it, with every count.

@@ -160,19 +160,13 @@ __device__ inline void loadTile(float (*tile)[kWide + 1], const T* src, int n, i
     }
 }
 
-// grid: (pixels / 64, channels / 64, N), block (32, 8). Both sources' loads are in flight at once.
-template <bool ALast, bool BLast, typename T>
-__global__ void reluSumPairs(const T* a, const T* b, const T* bias, const T* residual, T* out,
-                             int c, int hw, int outChannels, int offset) {
-    __shared__ float tileA[kWide][kWide + 1];
-    __shared__ float tileB[kWide][kWide + 1];
-    const int n = blockIdx.z, p0 = blockIdx.x * kWide, c0 = blockIdx.y * kWide;
-    loadTile<ALast>(tileA, a, n, c0, p0, c, hw);
-    loadTile<BLast>(tileB, b, n, c0, p0, c, hw);
-    __syncthreads();
-    const int lane = 2 * threadIdx.x;
-    const int p = p0 + lane;
-    if (p >= hw) return;
+// This thread's pixel pair p, p + 1 of every channel row it owns: relu(a + b + bias) (+ residual)
+// into out. Keep: the results also replace tileA's entries (the thread's own, which no other
+// thread reads before the next __syncthreads), for a second pass over the same tile.
+template <bool Keep, typename T>
+__device__ inline void sumTileRows(float (*tileA)[kWide + 1], const float (*tileB)[kWide + 1],
+                                   const T* bias, const T* residual, T* out, int n, int c0, int c,
+                                   int p, int lane, int hw, int outChannels, int offset) {
 #pragma unroll
     for (int k = threadIdx.y; k < kWide; k += kRows) {
         const int ch = c0 + k;
@@ -187,7 +181,26 @@ __global__ void reluSumPairs(const T* a, const T* b, const T* bias, const T* res
             y += r.y;
         }
         storePair(out, o, x, y);
+        if (Keep) {
+            tileA[k][lane] = x;
+            tileA[k][lane + 1] = y;
+        }
     }
+}
+
+// grid: (pixels / 64, channels / 64, N), block (32, 8). Both sources' loads are in flight at once.
+template <bool ALast, bool BLast, typename T>
+__global__ void reluSumPairs(const T* a, const T* b, const T* bias, const T* residual, T* out,
+                             int c, int hw, int outChannels, int offset) {
+    __shared__ float tileA[kWide][kWide + 1];
+    __shared__ float tileB[kWide][kWide + 1];
+    const int n = blockIdx.z, p0 = blockIdx.x * kWide, c0 = blockIdx.y * kWide;
+    loadTile<ALast>(tileA, a, n, c0, p0, c, hw);
+    loadTile<BLast>(tileB, b, n, c0, p0, c, hw);
+    __syncthreads();
+    const int lane = 2 * threadIdx.x;
+    if (p0 + lane >= hw) return;
+    sumTileRows<false>(tileA, tileB, bias, residual, out, n, c0, c, p0 + lane, lane, hw, outChannels, offset);
 }
 
 // reluSumPairs, then the same tile written again, channels last, to the padded copies: each value
@@ -204,26 +217,8 @@ __global__ void reluSumPairsPadded(const T* a, const T* b, const T* bias, const 
     loadTile<BLast>(tileB, b, n, c0, p0, c, hw);
     __syncthreads();
     const int lane = 2 * threadIdx.x;
-    if (p0 + lane < hw) {
-        const int p = p0 + lane;
-#pragma unroll
-        for (int k = threadIdx.y; k < kWide; k += kRows) {
-            const int ch = c0 + k;
-            if (ch >= c) continue;
-            const float shift = bias ? load(bias, ch) : 0.f;
-            float x = fmaxf(tileA[k][lane] + tileB[k][lane] + shift, 0.f);
-            float y = fmaxf(tileA[k][lane + 1] + tileB[k][lane + 1] + shift, 0.f);
-            const int64_t o = (int64_t(n) * outChannels + offset + ch) * hw + p;
-            if (residual) {
-                const Pair r = loadPair(residual, o);
-                x += r.x;
-                y += r.y;
-            }
-            storePair(out, o, x, y);
-            tileA[k][lane] = x;  // this thread's own entries: no other thread reads them yet
-            tileA[k][lane + 1] = y;
-        }
-    }
+    if (p0 + lane < hw)
+        sumTileRows<true>(tileA, tileB, bias, residual, out, n, c0, c, p0 + lane, lane, hw, outChannels, offset);
     __syncthreads();
     const int ch = c0 + lane;  // c is even: ch + 1 < c too
     if (ch >= c) return;
