@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
@@ -413,6 +414,18 @@ void reflectPadAs(Operand in, void* out, int n, int c, int h, int w, int top, in
                                                                  outH, outW);
 }
 
+// Calls launch(aLast, bLast) with the two operands' layouts as compile-time constants
+// (std::integral_constant), so each kernel is instantiated for the four combinations once.
+template <typename Launch>
+void withLayouts(Operand a, Operand b, Launch launch) {
+    using Yes = std::true_type;
+    using No = std::false_type;
+    if (a.channelsLast && b.channelsLast) launch(Yes{}, Yes{});
+    else if (a.channelsLast) launch(Yes{}, No{});
+    else if (b.channelsLast) launch(No{}, Yes{});
+    else launch(No{}, No{});
+}
+
 template <typename T>
 void reluSumAs(Operand a, Operand b, const void* bias, const void* residual, void* out, int n,
                int c, int hw, int outChannels, int offset, cudaStream_t stream) {
@@ -424,18 +437,10 @@ void reluSumAs(Operand a, Operand b, const void* bias, const void* residual, voi
         const auto* pres = static_cast<const T*>(residual);
         auto* po = static_cast<T*>(out);
         const dim3 threads(kTile, kRows);
-        if (a.channelsLast && b.channelsLast)
-            reluSumPairs<true, true><<<grid, threads, 0, stream>>>(pa, pb, pbias, pres, po, c, hw,
-                                                                   outChannels, offset);
-        else if (a.channelsLast)
-            reluSumPairs<true, false><<<grid, threads, 0, stream>>>(pa, pb, pbias, pres, po, c,
-                                                                    hw, outChannels, offset);
-        else if (b.channelsLast)
-            reluSumPairs<false, true><<<grid, threads, 0, stream>>>(pa, pb, pbias, pres, po, c,
-                                                                    hw, outChannels, offset);
-        else
-            reluSumPairs<false, false><<<grid, threads, 0, stream>>>(pa, pb, pbias, pres, po, c,
-                                                                     hw, outChannels, offset);
+        withLayouts(a, b, [&](auto aLast, auto bLast) {
+            reluSumPairs<aLast(), bLast()><<<grid, threads, 0, stream>>>(pa, pb, pbias, pres, po, c,
+                                                                         hw, outChannels, offset);
+        });
         return;
     }
     const dim3 grid(blocks(hw, kTile), blocks(c, kTile), unsigned(n));
@@ -456,18 +461,10 @@ void reluSumPaddedAs(Operand a, Operand b, const void* bias, const void* residua
     const auto* pres = static_cast<const T*>(residual);
     auto* po = static_cast<T*>(out);
     const dim3 threads(kTile, kRows);
-    if (a.channelsLast && b.channelsLast)
-        reluSumPairsPadded<true, true><<<grid, threads, 0, stream>>>(pa, pb, pbias, pres, po, c,
-                                                                     hw, outChannels, offset, copies);
-    else if (a.channelsLast)
-        reluSumPairsPadded<true, false><<<grid, threads, 0, stream>>>(
+    withLayouts(a, b, [&](auto aLast, auto bLast) {
+        reluSumPairsPadded<aLast(), bLast()><<<grid, threads, 0, stream>>>(
             pa, pb, pbias, pres, po, c, hw, outChannels, offset, copies);
-    else if (b.channelsLast)
-        reluSumPairsPadded<false, true><<<grid, threads, 0, stream>>>(
-            pa, pb, pbias, pres, po, c, hw, outChannels, offset, copies);
-    else
-        reluSumPairsPadded<false, false><<<grid, threads, 0, stream>>>(
-            pa, pb, pbias, pres, po, c, hw, outChannels, offset, copies);
+    });
 }
 
 }  // namespace
