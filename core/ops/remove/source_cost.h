@@ -43,7 +43,7 @@ struct CoherenceParams {
     /// cost still applies; the larger of the two counts). 60 still let home's turret grow.
     double regionLevels = 100.0;
     /// With regions: only parts of the hole whose ring is at least this share one region (a sky,
-    /// a wall). Without it (fill14e) building.jpg's facade hole, whose ring is many panels, got a
+    /// a wall), the regions here parted by colour edges too (knownRegions' byColour). Without it (fill14e) building.jpg's facade hole, whose ring is many panels, got a
     /// blob of the one large region there, the tree, and scenetext06's shop front the sign's
     /// letters (looked at, 100 %).
     double dominantShare = 0.6;
@@ -125,12 +125,17 @@ struct SourcePrior {
 /// CV_8UC1, non-zero = unknown; patches of side 2 patchRadius + 1 over all guide channels.
 /// `regions`: CV_32SC1 labels of the known image's regions from knownRegions, at any size (a
 /// finer level's: a coarse level's edges leak), or empty; used with params.regionEdge.
+/// `surfaces`: the same parted by colour edges too (byColour), for the one-surface test
+/// (dominantShare); empty = found here.
 SourcePrior makeSourcePrior(const cv::Mat& guide, const cv::Mat& hole, int patchRadius,
-                            const CoherenceParams& params, const cv::Mat& regions = cv::Mat());
+                            const CoherenceParams& params, const cv::Mat& regions = cv::Mat(),
+                            const cv::Mat& surfaces = cv::Mat());
 
 /// Regions of the known pixels of `colour` (8-bit, 1 or 3 channels): parts that no edge
 /// stronger than `edge` crosses, of at least 4 patches of side 2 patchRadius + 1; edge pixels and
 /// smaller parts (texture) belong to the nearest such part. CV_32SC1, hole pixels 0, regions 1..
-cv::Mat knownRegions(const cv::Mat& colour, const cv::Mat& hole, int patchRadius, double edge);
+/// `byColour`: edges of Lab's two colour planes part regions too (3-channel colour only).
+cv::Mat knownRegions(const cv::Mat& colour, const cv::Mat& hole, int patchRadius, double edge,
+                     bool byColour = false);
 
 }  // namespace pm::ops
