@@ -649,9 +649,8 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
                 Level& level = levels[static_cast<size_t>(i)];
                 if (i < count - 2 || iterationsAt(i, count, params, level.targetCount) <= 1)
                     continue;
-                level.prior =
-                    makeSourcePrior(level.guide, level.hole, level.radius, coherence, regions,
-                                    surfaces);
+                level.prior = makeSourcePrior(level.guide, level.hole, level.radius, coherence,
+                                              regions, surfaces);
             }
         });
     }

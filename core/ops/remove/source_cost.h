@@ -43,9 +43,11 @@ struct CoherenceParams {
     /// cost still applies; the larger of the two counts). 60 still let home's turret grow.
     double regionLevels = 100.0;
     /// With regions: only parts of the hole whose ring is at least this share one region (a sky,
-    /// a wall), the regions here parted by colour edges too (knownRegions' byColour). Without it (fill14e) building.jpg's facade hole, whose ring is many panels, got a
-    /// blob of the one large region there, the tree, and scenetext06's shop front the sign's
-    /// letters (looked at, 100 %).
+    /// a wall), the regions here parted by colour edges too (knownRegions' byColour). Without
+    /// the gate (fill14e) building.jpg's facade hole, whose ring is many panels, got a blob of the
+    /// one large region there, the tree, and scenetext06's shop front the sign's letters (looked
+    /// at, 100 %). Without the colour edges coffee's table, red saucer and cup body were one
+    /// region of 61-64 % of the ring, and the cup's black rim was carried across its large hole.
     double dominantShare = 0.6;
     /// The ring: known pixels within this many radii of the part (at least a patch wide).
     double ringRadii = 0.75;
