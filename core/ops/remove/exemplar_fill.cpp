@@ -638,18 +638,19 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
             coherence.localShare = 0.0;
             coherence.regionEdge = 0.0;
         }
-        cv::Mat regions;
+        cv::Mat regions, surfaces;
         if (coherence.localShare > 0 && coherence.regionEdge > 0 && count >= 2) {
             const Level& at = levels[static_cast<size_t>(std::max(0, count - 4))];
             regions = knownRegions(at.guide, at.hole, at.radius, coherence.regionEdge);
+            surfaces = knownRegions(at.guide, at.hole, at.radius, coherence.regionEdge, true);
         }
         cv::parallel_for_(cv::Range(0, count), [&](const cv::Range& r) {
             for (int i = r.start; i < r.end; ++i) {
                 Level& level = levels[static_cast<size_t>(i)];
                 if (i < count - 2 || iterationsAt(i, count, params, level.targetCount) <= 1)
                     continue;
-                level.prior =
-                    makeSourcePrior(level.guide, level.hole, level.radius, coherence, regions);
+                level.prior = makeSourcePrior(level.guide, level.hole, level.radius, coherence,
+                                              regions, surfaces);
             }
         });
     }

@@ -55,6 +55,7 @@ struct RingPixel {
     float x, y;
     int key;  ///< colour bin, or region with CoherenceParams::regionEdge
     int group;
+    int surface;  ///< region parted by colour edges too (knownRegions' byColour), or key
 };
 
 // Regions of the known pixels (CoherenceParams::regionEdge): parts that no strong edge crosses, of
@@ -62,7 +63,8 @@ struct RingPixel {
 // Hole pixels read 0. Returns the number of labels (1 + regions).
 }  // namespace
 
-cv::Mat knownRegions(const cv::Mat& colourIn, const cv::Mat& hole, int patchRadius, double edge) {
+cv::Mat knownRegions(const cv::Mat& colourIn, const cv::Mat& hole, int patchRadius, double edge,
+                     bool byColour) {
     cv::Mat labels;
     cv::Mat colour = colourIn;
     if (colour.channels() == 4 || colour.channels() == 2) {
@@ -80,6 +82,19 @@ cv::Mat knownRegions(const cv::Mat& colourIn, const cv::Mat& hole, int patchRadi
     // lost half its red, 1234 -> 435 pixels.)
     cv::Mat edges;
     cv::Canny(grey, edges, edge, 2 * edge, 3, true);
+    if (byColour && colour.channels() == 3) {
+        // Lab's two colour planes: a red saucer on a brown table of the same brightness. (The
+        // B, G and R planes part shading too: leuvenA's sky and scenetext03's wall fell apart.)
+        cv::Mat lab;
+        cv::cvtColor(colour, lab, cv::COLOR_BGR2Lab);
+        std::vector<cv::Mat> planes;
+        cv::split(lab, planes);
+        for (size_t i = 1; i < planes.size(); ++i) {
+            cv::Mat more;
+            cv::Canny(planes[i], more, edge, 2 * edge, 3, true);
+            edges |= more;
+        }
+    }
     const cv::Mat free = (hole == 0) & (edges == 0);
     cv::Mat parts, stats, centroids;
     const int n = cv::connectedComponentsWithStats(free, parts, stats, centroids, 4, CV_32S);
@@ -126,13 +141,16 @@ void addLocalCosts(SourcePrior& prior, const std::vector<RingPixel>& ring,
                    double colourCost, double localShare, double dominantShare) {
     // With regions, only parts whose ring is mostly one region (a sky, a wall) are priced: on a
     // ring of many regions (a facade's panels, a shop front) every one holds a small share, and
-    // the one large region (a tree, a sign) took the whole hole.
+    // the one large region (a tree, a sign) took the whole hole. The regions counted here are
+    // parted by colour edges too: grey edges made coffee's table, red saucer and cup body one
+    // region of 61 % of the ring, which priced the cup's white inside as foreign and carried the
+    // black rim under the cup's far side across the middle of the hole.
     std::vector<char> priced(64, 1);  // groups: at most 64 (makeSourcePrior)
     if (!prior.region.empty()) {
         std::map<std::pair<int, int>, int> count;
         std::map<int, int> total;
         for (const RingPixel& r : ring) {
-            ++count[{r.group, r.key}];
+            ++count[{r.group, r.surface}];
             ++total[r.group];
         }
         std::map<int, int> most;
@@ -241,7 +259,8 @@ void addLocalCosts(SourcePrior& prior, const std::vector<RingPixel>& ring,
 }  // namespace
 
 SourcePrior makeSourcePrior(const cv::Mat& guide, const cv::Mat& hole, int patchRadius,
-                            const CoherenceParams& params, const cv::Mat& regions) {
+                            const CoherenceParams& params, const cv::Mat& regions,
+                            const cv::Mat& surfaces) {
     CV_Assert(guide.depth() == CV_8U && hole.type() == CV_8UC1 && hole.size() == guide.size());
     SourcePrior prior;
     const int side = 2 * patchRadius + 1;
@@ -256,16 +275,26 @@ SourcePrior makeSourcePrior(const cv::Mat& guide, const cv::Mat& hole, int patch
         planes.resize(static_cast<size_t>(colours));
         cv::merge(planes, colour);
     }
+    cv::Mat surface;  // regions parted by colour edges too, for the one-surface test
     if (params.regionEdge > 0) {
         if (regions.empty())
             prior.region = knownRegions(colour, hole, patchRadius, params.regionEdge);
         else
             cv::resize(regions, prior.region, hole.size(), 0, 0, cv::INTER_NEAREST);
         prior.region.setTo(0, hole);
+        if (!prior.region.empty()) {
+            if (surfaces.empty())
+                surface = knownRegions(colour, hole, patchRadius, params.regionEdge, true);
+            else
+                cv::resize(surfaces, surface, hole.size(), 0, 0, cv::INTER_NEAREST);
+        }
         double most = 0;
         cv::minMaxLoc(prior.region, nullptr, &most);
         prior.regions = static_cast<int>(most) + 1;
-        if (prior.regions <= 1) prior.region.release();
+        if (prior.regions <= 1) {
+            prior.region.release();
+            surface.release();
+        }
     }
     // A patch's colour is its mean: grain and thin detail do not make it another surface.
     if (colour.data == guide.data) colour = colour.clone();
@@ -350,10 +379,10 @@ SourcePrior makeSourcePrior(const cv::Mat& guide, const cv::Mat& hole, int patch
             if (d[x] <= static_cast<float>(patchRadius) || d[x] > ringWidth[gi]) continue;
             counts[gi * static_cast<size_t>(prior.bins) + b[x]] += 1.0;
             ++totals[gi];
-            ring.push_back({static_cast<float>(roi.x + x), static_cast<float>(roi.y + y),
-                            prior.region.empty() ? static_cast<int>(b[x])
-                                                 : prior.region.at<int>(roi.y + y, roi.x + x),
-                            g});
+            const int key = prior.region.empty() ? static_cast<int>(b[x])
+                                                 : prior.region.at<int>(roi.y + y, roi.x + x);
+            ring.push_back({static_cast<float>(roi.x + x), static_cast<float>(roi.y + y), key, g,
+                            surface.empty() ? key : surface.at<int>(roi.y + y, roi.x + x)});
         }
     }
     const double colourCost = elements * params.colourLevels * params.colourLevels;

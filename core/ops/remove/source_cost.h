@@ -43,9 +43,11 @@ struct CoherenceParams {
     /// cost still applies; the larger of the two counts). 60 still let home's turret grow.
     double regionLevels = 100.0;
     /// With regions: only parts of the hole whose ring is at least this share one region (a sky,
-    /// a wall). Without it (fill14e) building.jpg's facade hole, whose ring is many panels, got a
-    /// blob of the one large region there, the tree, and scenetext06's shop front the sign's
-    /// letters (looked at, 100 %).
+    /// a wall), the regions here parted by colour edges too (knownRegions' byColour). Without
+    /// the gate (fill14e) building.jpg's facade hole, whose ring is many panels, got a blob of the
+    /// one large region there, the tree, and scenetext06's shop front the sign's letters (looked
+    /// at, 100 %). Without the colour edges coffee's table, red saucer and cup body were one
+    /// region of 61-64 % of the ring, and the cup's black rim was carried across its large hole.
     double dominantShare = 0.6;
     /// The ring: known pixels within this many radii of the part (at least a patch wide).
     double ringRadii = 0.75;
@@ -125,12 +127,17 @@ struct SourcePrior {
 /// CV_8UC1, non-zero = unknown; patches of side 2 patchRadius + 1 over all guide channels.
 /// `regions`: CV_32SC1 labels of the known image's regions from knownRegions, at any size (a
 /// finer level's: a coarse level's edges leak), or empty; used with params.regionEdge.
+/// `surfaces`: the same parted by colour edges too (byColour), for the one-surface test
+/// (dominantShare); empty = found here.
 SourcePrior makeSourcePrior(const cv::Mat& guide, const cv::Mat& hole, int patchRadius,
-                            const CoherenceParams& params, const cv::Mat& regions = cv::Mat());
+                            const CoherenceParams& params, const cv::Mat& regions = cv::Mat(),
+                            const cv::Mat& surfaces = cv::Mat());
 
 /// Regions of the known pixels of `colour` (8-bit, 1 or 3 channels): parts that no edge
 /// stronger than `edge` crosses, of at least 4 patches of side 2 patchRadius + 1; edge pixels and
 /// smaller parts (texture) belong to the nearest such part. CV_32SC1, hole pixels 0, regions 1..
-cv::Mat knownRegions(const cv::Mat& colour, const cv::Mat& hole, int patchRadius, double edge);
+/// `byColour`: edges of Lab's two colour planes part regions too (3-channel colour only).
+cv::Mat knownRegions(const cv::Mat& colour, const cv::Mat& hole, int patchRadius, double edge,
+                     bool byColour = false);
 
 }  // namespace pm::ops
