@@ -105,6 +105,7 @@ struct Span {
     std::string name;
     uint64_t thread = 0;
     uint64_t linked = 0;
+    double self = 0;  // own time: the span less its children's (CPU operators only)
 };
 
 // Length of the union of the spans: time the device (or the thread) was doing something.
@@ -124,21 +125,24 @@ double busyUs(std::vector<Span> spans) {
     return busy + (close - open);
 }
 
-// On the CPU operators nest (conv2d > convolution > mkldnn_convolution): keep the innermost, whose
-// time is their own.
-std::vector<Span> innermost(std::vector<Span> spans) {
+// On the CPU operators nest (conv2d > convolution > mkldnn_convolution > empty): each keeps its
+// own time, less its direct children's, so the table adds up to the time the thread was busy.
+std::vector<Span> selfTimes(std::vector<Span> spans) {
     std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
         if (a.thread != b.thread) return a.thread < b.thread;
         if (a.start != b.start) return a.start < b.start;
         return a.end > b.end;
     });
-    std::vector<Span> leaves;
+    std::vector<size_t> open;  // enclosing spans, innermost last
     for (size_t i = 0; i < spans.size(); ++i) {
-        const bool hasChild = i + 1 < spans.size() && spans[i + 1].thread == spans[i].thread &&
-                              spans[i + 1].start < spans[i].end;
-        if (!hasChild) leaves.push_back(spans[i]);
+        while (!open.empty() && (spans[open.back()].thread != spans[i].thread ||
+                                 spans[open.back()].end <= spans[i].start))
+            open.pop_back();
+        spans[i].self = spans[i].end - spans[i].start;
+        if (!open.empty()) spans[open.back()].self -= spans[i].end - spans[i].start;
+        open.push_back(i);
     }
-    return leaves;
+    return spans;
 }
 
 struct Group {
@@ -192,12 +196,17 @@ bool profileRequests(const std::function<void()>& request, const KernelProfileOp
     std::unordered_map<uint64_t, std::pair<std::string, int64_t>> opByCorrelation;
     double runtimeUs = 0;
     int64_t runtimeCalls = 0;
+    std::set<std::string> opNames;
+    for (const auto& e : result->events())
+        if (e.deviceType() != c10::DeviceType::CUDA) opNames.insert(e.name());
     for (const auto& e : result->events()) {
         const std::string name = e.name();
         Span span{startUs(e), startUs(e) + durationUs(e), name, e.startThreadId(),
                   e.linkedCorrelationId()};
         if (e.deviceType() == c10::DeviceType::CUDA) {
-            device.push_back(span);
+            // Newer Kineto mirrors annotated CPU ranges on the GPU's timeline under the CPU
+            // range's name: those are not kernels, and counting them would count kernels twice.
+            if (!opNames.count(name)) device.push_back(span);
         } else if (isRuntimeCall(name)) {
             runtimeUs += durationUs(e);
             ++runtimeCalls;
@@ -207,7 +216,7 @@ bool profileRequests(const std::function<void()>& request, const KernelProfileOp
         }
     }
     const bool onGpu = options.cuda;
-    const std::vector<Span> work = onGpu ? device : innermost(cpuOps);
+    const std::vector<Span> work = onGpu ? device : selfTimes(cpuOps);
     if (work.empty()) {
         std::fprintf(out, "kernel profile: the profiler recorded no %s (%zu events)\n",
                      onGpu ? "GPU kernels" : "CPU operators", result->events().size());
@@ -216,7 +225,7 @@ bool profileRequests(const std::function<void()>& request, const KernelProfileOp
     double sumUs = 0;
     std::map<std::string, Group> byName, byCategory, byOp;
     for (const Span& s : work) {
-        const double us = s.end - s.start;
+        const double us = onGpu ? s.end - s.start : s.self;
         sumUs += us;
         Group& g = byName[s.name];
         ++g.count;
@@ -248,7 +257,7 @@ bool profileRequests(const std::function<void()>& request, const KernelProfileOp
     const char* unit = onGpu ? "kernel" : "operator";
 
     std::fprintf(out, "== kernel profile: %s, %d requests, %s\n", options.title.c_str(), requests,
-                 onGpu ? "GPU kernels (CUDA activity)" : "innermost CPU operators");
+                 onGpu ? "GPU kernels (CUDA activity)" : "CPU operators, own time");
     std::fprintf(out,
                  "per request: wall %.3f ms without the profiler, %.3f ms profiled; %s busy %.3f ms "
                  "(union), sum of %ss %.3f ms, %.0f %ss; idle gap (wall - busy) %.3f ms\n",
