@@ -187,7 +187,7 @@ bool profileRequests(const std::function<void()>& request, const KernelProfileOp
         }
         result = kineto::disableProfiler();
     } catch (const std::exception& e) {
-        std::fprintf(out, "kernel profile failed: %s\n", e.what());
+        std::fprintf(out, "== kernel profile failed: %s\n", e.what());
         return false;
     }
     wallMs /= requests;
@@ -218,7 +218,7 @@ bool profileRequests(const std::function<void()>& request, const KernelProfileOp
     const bool onGpu = options.cuda;
     const std::vector<Span> work = onGpu ? device : selfTimes(cpuOps);
     if (work.empty()) {
-        std::fprintf(out, "kernel profile: the profiler recorded no %s (%zu events)\n",
+        std::fprintf(out, "== kernel profile: the profiler recorded no %s (%zu events)\n",
                      onGpu ? "GPU kernels" : "CPU operators", result->events().size());
         return false;
     }

@@ -277,14 +277,16 @@ kernel_profile() {
         --kernel-profile 5 --kernel-profile-top 80 --label traced-graphs > "$graphs" 2> "${graphs%.txt}.err" ||
         { echo "kernel profile (graphs on) failed:"; tail -15 "${graphs%.txt}.err"; }
     grep -q "^== kernel profile" "$eager" || { echo "no kernel profile:"; tail -15 "$eager" "${eager%.txt}.err"; }
+    # section FILE HEADER: the lines from the header starting with HEADER to the next "== " header.
+    section() { awk -v h="$2" 'index($0, h) == 1 { f = 1; print; next } /^== / { f = 0 } f' "$1"; }
     echo "== kernel profile, traced twin 1024² fp16, CUDA graphs ON (replayed kernels; $graphs)"
-    sed -n '/^== kernel profile/,/^== by /p' "$graphs" | grep -v "^== by " | cut -c1-300
-    sed -n '/^== by category/,/^== end/p' "$graphs" | grep -v "^== end"
+    section "$graphs" "== kernel profile" | cut -c1-300
+    section "$graphs" "== by category"
     echo "== kernel profile, traced twin 1024² fp16, graphs OFF (eager; $eager)"
-    sed -n '/^== kernel profile/,/^== by /p' "$eager" | grep -v "^== by " | cut -c1-300
-    sed -n '/^== by launching operator/,/^== by category/p' "$eager" | grep -v "^== by category" | head -18 | cut -c1-130
-    sed -n '/^== by kernel name/,/^== by launching/p' "$eager" | grep -v "^== by launching" | head -27 | cut -c1-175
-    sed -n '/^== by category/,/^== end/p' "$eager" | grep -v "^== end"
+    section "$eager" "== kernel profile" | cut -c1-300
+    section "$eager" "== by launching operator" | head -18 | cut -c1-130
+    section "$eager" "== by kernel name" | head -27 | cut -c1-175
+    section "$eager" "== by category"
 }
 : > "$OUTDIR/cpp_traced.jsonl"
 # PM_GPU_TRACED=1: only the scripted and the traced twin side by side (512² and 1024²).
