@@ -6,6 +6,7 @@
 // usage: engine_bench --manifest M --models DIR [--device auto|cpu|cuda] [--sizes 512,1024]
 //                     [--iters 20] [--no-half] [--no-graphs] [--label NAME] [--compare-fp32]
 //                     [--trace] [--cache-dir DIR|off] [--switch NAME=VALUE]...
+//                     [--kernel-profile N] [--kernel-profile-top K]
 // --trace prints where start-up and each request spend their time (EngineOptions::trace).
 // --cache-dir: the GPU warm-up cache (default ~/.cache/photomend/engine, as the app). --switch sets
 // one of the GPU path's measurement switches (GpuSwitches), named and valued as the app's
@@ -13,6 +14,10 @@
 // layout=nchw|channels_last, fuse=0|1, layout_fusion=0|1, conv_taps=0|1, cl_weights=0|1,
 // cudnn_benchmark=0|1, cudnn_limit=N, jit_optimize=0|1; and two without a variable:
 // pads_in_sums=0|1, reuse_outputs=0|1.
+// --kernel-profile N: after each size's timed requests, N more under libtorch's profiler, printed as
+// tables of GPU kernels (CPU operators on the CPU) by name, by launching operator and by category
+// (kernel_profile.h). With --no-graphs the kernels are the prepared model's, run eagerly, and the
+// wall time minus the GPU's busy time is the launch overhead that CUDA graphs remove.
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,6 +37,7 @@
 #include "core/engine/cuda_support.h"
 #include "core/engine/engine.h"
 #include "core/engine/inference_session.h"
+#include "bench/engine/kernel_profile.h"
 
 using namespace pm::engine;
 using Clock = std::chrono::steady_clock;
@@ -128,6 +134,8 @@ int main(int argc, char** argv) {
     int iters = 20;
     std::string label = "cpp-engine";
     bool compareFp32 = false;
+    int profiledRequests = 0;
+    int profileTop = 40;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -149,6 +157,10 @@ int main(int argc, char** argv) {
             label = next();
         else if (arg == "--compare-fp32")
             compareFp32 = true;
+        else if (arg == "--kernel-profile")
+            profiledRequests = std::stoi(next());
+        else if (arg == "--kernel-profile-top")
+            profileTop = std::stoi(next());
         else if (arg == "--trace")
             options.trace = true;
         else if (arg == "--cache-dir") {
@@ -258,6 +270,22 @@ int main(int argc, char** argv) {
             label.c_str(), size, first, median, static_cast<double>(*peak) / (1 << 20),
             static_cast<long long>(after.coldCalls - before.coldCalls), after.fallbackNote.c_str());
         std::fflush(stdout);
+
+        if (profiledRequests > 0) {
+            pm::bench::KernelProfileOptions profile;
+            profile.requests = profiledRequests;
+            profile.cuda = engine.device().cuda;
+            profile.unprofiledWallMs = median;
+            profile.topKernels = profileTop;
+            profile.title = label + ", " + std::to_string(size) + "^2, CUDA graphs " +
+                            (after.cudaGraphs ? "on" : "off") + ", " + after.precisionNote;
+            engine.submit("kernel profile", [&sample, profile](JobContext& ctx) {
+                InferenceSession* session = ctx.model("inpaint");
+                pm::bench::profileRequests([&] { session->inpaint(sample.image, sample.mask); },
+                                           profile, stdout);
+            });
+            engine.waitIdle();
+        }
 
         if (reference) {
             // The same request through an fp32 session: how far the fast path moves the pixels.

@@ -8,6 +8,8 @@
 # PM_GPU_TRACED=1: build, engine tests, then only the scripted and traced twins at 512² and 1024².
 # PM_GPU_CARTOON=1: time the cartoon model (AnimeGANv2) on the GPU in fp32 and fp16 against the
 # published PyTorch code, see below.
+# PM_GPU_TRACED=1 also ends with a kernel-time breakdown of the traced twin at 1024² fp16
+# (kernel_profile below; PM_GPU_KERNEL_PROFILE=0 skips it).
 # PM_GPU_DIFFUSION=1: only the prompt fill's tests and diffusion_bench (see below).
 # PM_GPU_NETS_GOLDEN=1: build nets_tests, make golden files with the published GPEN and AnimeGANv2
 # code (.deps/published, see NOTES.md) and check the C++ networks against them, then stop (or go on
@@ -261,6 +263,31 @@ run_traced() {
         --label "$label" | tee -a "$OUTDIR/cpp_traced.jsonl"
     trace_if_crashed "${PIPESTATUS[0]}" $T ${switches[@]+"${switches[@]}"} --device cuda --iters 2 --label "$label"
 }
+# kernel_profile: where the traced twin's 1024² fp16 time goes, kernel by kernel (engine_bench
+# --kernel-profile, bench/engine/kernel_profile.h). The prepared model (every rewrite, fp16,
+# channels-last) runs eagerly, graphs off, so each kernel is attributed to the operator that launched
+# it; a second run with graphs on says whether replayed kernels take the same time. Full tables in
+# $OUTDIR/kernel_profile_1024*.txt; the top kernels and the categories are printed last.
+kernel_profile() {
+    local eager="$OUTDIR/kernel_profile_1024.txt" graphs="$OUTDIR/kernel_profile_1024_graphs.txt"
+    $T --cache-dir "$WORK/traced-cache-profile" --device cuda --sizes 1024 --iters 10 --no-graphs \
+        --kernel-profile 5 --kernel-profile-top 80 --label traced-eager > "$eager" 2> "${eager%.txt}.err" ||
+        { echo "kernel profile (graphs off) failed:"; tail -15 "${eager%.txt}.err"; }
+    $T --cache-dir "$WORK/traced-cache-profile-graphs" --device cuda --sizes 1024 --iters 10 \
+        --kernel-profile 5 --kernel-profile-top 80 --label traced-graphs > "$graphs" 2> "${graphs%.txt}.err" ||
+        { echo "kernel profile (graphs on) failed:"; tail -15 "${graphs%.txt}.err"; }
+    grep -q "^== kernel profile" "$eager" || { echo "no kernel profile:"; tail -15 "$eager" "${eager%.txt}.err"; }
+    # section FILE HEADER: the lines from the header starting with HEADER to the next "== " header.
+    section() { awk -v h="$2" 'index($0, h) == 1 { f = 1; print; next } /^== / { f = 0 } f' "$1"; }
+    echo "== kernel profile, traced twin 1024² fp16, CUDA graphs ON (replayed kernels; $graphs)"
+    section "$graphs" "== kernel profile" | cut -c1-300
+    section "$graphs" "== by category"
+    echo "== kernel profile, traced twin 1024² fp16, graphs OFF (eager; $eager)"
+    section "$eager" "== kernel profile" | cut -c1-300
+    section "$eager" "== by launching operator" | head -18 | cut -c1-130
+    section "$eager" "== by kernel name" | head -27 | cut -c1-175
+    section "$eager" "== by category"
+}
 : > "$OUTDIR/cpp_traced.jsonl"
 # PM_GPU_TRACED=1: only the scripted and the traced twin side by side (512² and 1024²).
 # Rows before this session's changes in the same run, from their own caches: "before" with the pads
@@ -274,6 +301,7 @@ if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     $BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models \
         --cache-dir "$WORK/warm-cache" --device cuda --sizes 512,1024 --iters "$ITERS" --label cpp-fp16-graphs | tee "$OUTDIR/cpp_fast.jsonl"
     python3 bench/gpu/table.py "$OUTDIR"/cpp_fast.jsonl "$OUTDIR"/cpp_traced.jsonl
+    [ "${PM_GPU_KERNEL_PROFILE:-1}" = 1 ] && kernel_profile
     exit 0
 fi
 # The traced start below fills this warm-up cache (frozen fp16 module, fp16 error); later starts use
