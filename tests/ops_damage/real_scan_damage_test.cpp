@@ -37,14 +37,15 @@ struct RecallFloor {
     double recall;
 };
 constexpr RecallFloor kRecallFloors[] = {
-    {"scratched_a", 1.0, 0.75},
+    {"scratched_a", 1.0, 0.8},  // 0.84 since torn paper may carry the toning (0.80 before)
     {"scratched_c", 1.0, 0.8},
-    {"scratched_a", 2.0, 0.75},
+    {"scratched_a", 2.0, 0.8},  // 0.85 (0.82 before)
     {"scratched_c", 2.0, 0.65},
     // At half size (248 px, looked at doubled) the torn strip is a pixel or two wide and no
     // longer paper-white near the corners, so it reaches neither: found since a long strip
-    // hugging one side counts (0.476 at 0.93 precision; 0.163 at 0.85 before).
-    {"scratched_a", 0.5, 0.4},
+    // hugging one side counts (0.476 at 0.93 precision; 0.163 at 0.85 before); 0.636 at 0.93
+    // since the broken top-left corner counts there (FindsTheBrokenTopLeftCornerOfScratchedA).
+    {"scratched_a", 0.5, 0.55},
     // At half size scratched_c is 128 px wide, looked at doubled: 0.676 at 0.74 precision since
     // its crack counts there (nothing found before, see FindsTheCrackOfScratchedCAtHalfSize).
     {"scratched_c", 0.5, 0.5}};
@@ -242,6 +243,37 @@ TEST(RealScanDamage, FindsTheCreaseOfScratchedCThatRunsIntoThePrintsFrame) {
         const cv::Rect frameBelow(static_cast<int>(248 * scale), static_cast<int>(166 * scale),
                                   static_cast<int>(8 * scale), static_cast<int>(70 * scale));
         EXPECT_EQ(cv::countNonZero(mask(frameBelow)), 0) << "the frame below the crease stays";
+    }
+}
+
+// The broken top-left corner of scratched_a: paper that carries the print's sepia toning (chroma
+// 35-65 against the paper limit of 34, nothing beyond the toning), which at half size (looked at
+// doubled) also lies a pixel inside the left border. Before toned paper counted: 0.86 of it found
+// at 1x; before a large corner piece might lie within the border gap: none at half size.
+TEST(RealScanDamage, FindsTheBrokenTopLeftCornerOfScratchedA) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat scan = load("old-photos/scratched_a.png");
+    for (const double scale : {1.0, 0.5}) {
+        cv::Mat bgr = scan;
+        if (scale != 1.0) cv::resize(scan, bgr, {}, scale, scale, cv::INTER_AREA);
+        pm::engine::LocalJobContext ctx;
+        cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
+        const int t = std::max(1, static_cast<int>(std::lround(2 * scale)));  // the bench's
+        cv::dilate(mask, mask,
+                   cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * t + 1, 2 * t + 1}));
+        int checked = 0;
+        for (const auto& shape : pm::bench::loadReferenceShapes(
+                 std::string(PM_SOURCE_DIR) + "/bench/damage/reference/scratched_a.txt",
+                 bgr.size())) {
+            if (shape.text.rfind("poly 25 0 70 0 ", 0) != 0) continue;
+            ++checked;
+            const double found = static_cast<double>(cv::countNonZero(shape.mask & mask)) /
+                                 cv::countNonZero(shape.mask);
+            std::cout << "[ damage   ] scratched_a top-left corner at " << scale << "x: " << found
+                      << " found\n";
+            EXPECT_GE(found, 0.95) << scale << "x";  // 1.00 at both
+        }
+        EXPECT_EQ(checked, 1) << "the reference should hold the top-left corner";
     }
 }
 

@@ -556,8 +556,11 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
     }
     if (params.scratches) {
         // Torn and broken edges and corners show the paper base (torn_edges.h).
+        // On a toned print the paper showing there carries the toning, as a crease does
+        // (scratched_a's broken top-left corner: chroma 35-65 against a limit of 34).
         const cv::Mat paper = (luma >= std::max(damageTone.brightFloor, kPaperTone)) &
-                              (damageTone.chroma <= damageTone.chromaLimit);
+                              ((damageTone.chroma <= damageTone.chromaLimit) |
+                               (damageTone.beyondToning <= kNeutralChroma));
         const cv::Mat torn = damage::findTornEdges(luma, paper) & ~damage::zoneMask(image.size(), faces);
         mask |= torn;
         if (stages) stages->torn = torn;

@@ -50,7 +50,8 @@
 //  7. Scratches are painted with their own half width (0.8 sigma) and everything grows by 2 px so
 //  the
 //     fill also covers the soft edges.
-//  8. Torn and broken corners: paper-white, colourless patches touching two sides of the image
+//  8. Torn and broken corners: paper-white, colourless (on a toned print: no colour beyond the
+//     toning) patches touching two sides of the image
 //     near a corner (or long strips hugging one side), within 8% of the shorter side, starting
 //     at the border and much lighter than the picture inside (torn_edges.h).
 // Never harming a photo comes first (issue 13): lines and specks in a window busy with picture
