@@ -44,8 +44,9 @@ constexpr RecallFloor kRecallFloors[] = {
     // At half size (248 px, looked at doubled) the torn strip is a pixel or two wide and no
     // longer paper-white near the corners, so it reaches neither: found since a long strip
     // hugging one side counts (0.476 at 0.93 precision; 0.163 at 0.85 before); 0.636 at 0.93
-    // since the broken top-left corner counts there (FindsTheBrokenTopLeftCornerOfScratchedA).
-    {"scratched_a", 0.5, 0.55},
+    // since the broken top-left corner counts there (FindsTheBrokenTopLeftCornerOfScratchedA),
+    // 0.794 at 0.91 since the strip that continues it counts (...TornLeftEdge...AtHalfSize).
+    {"scratched_a", 0.5, 0.7},
     // At half size scratched_c is 128 px wide, looked at doubled: 0.676 at 0.74 precision since
     // its crack counts there (nothing found before, see FindsTheCrackOfScratchedCAtHalfSize).
     {"scratched_c", 0.5, 0.5}};
@@ -308,7 +309,9 @@ TEST(RealScanDamage, FindsTheCrackOfScratchedCAtHalfSize) {
 
 // The same strip at half size: it narrows to a pixel or two and is no longer paper-white near the
 // corners, so none of its pieces reaches a second side. Before a long strip hugging one side
-// counted: none of it found (0.57 now, within 1 px).
+// counted: none of it found; 0.57 then, within 1 px: the strip breaks a third of the way down,
+// and its upper third was too short to count alone. It continues the broken top-left corner,
+// which counts since toned paper and large corner pieces a pixel inside the border do: 0.88 now.
 TEST(RealScanDamage, FindsTheTornLeftEdgeOfScratchedAAtHalfSize) {
     PM_REQUIRE_TESTDATA();
     cv::Mat bgr = load("old-photos/scratched_a.png");
@@ -324,7 +327,7 @@ TEST(RealScanDamage, FindsTheTornLeftEdgeOfScratchedAAtHalfSize) {
         const double found = static_cast<double>(cv::countNonZero(shape.mask & mask)) /
                              cv::countNonZero(shape.mask);
         std::cout << "[ damage   ] left torn edge at half size: " << found << " found\n";
-        EXPECT_GE(found, 0.5);  // 0.57
+        EXPECT_GE(found, 0.8);
     }
     EXPECT_EQ(checked, 1) << "the reference should hold the left torn edge";
 }

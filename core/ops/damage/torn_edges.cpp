@@ -107,8 +107,10 @@ void judgePatch(const cv::Mat& luma, const cv::Mat& paper, const cv::Mat& labels
     const cv::Mat patch = (labels(roi) == label) & paper(roi);
     if (cv::countNonZero(patch) < kMinArea) return;
     const cv::Rect box = cv::boundingRect(patch) + roi.tl();
-    if (longStripsOnly &&
-        box.width < kLongStrip * size.width && box.height < kLongStrip * size.height)
+    // A shorter strip counts when it continues a broken corner already found (at half size the
+    // torn strip breaks off a third of the way down the side, where it is no longer paper-white).
+    if (longStripsOnly && box.width < kLongStrip * size.width &&
+        box.height < kLongStrip * size.height && cv::countNonZero(out(roi) & patch) == 0)
         return;
     // A broken corner touches two sides; along one side alone a white patch at the border is
     // as often a flag's stripe, a lattice or a sky as a torn edge. A long strip hugging one side
