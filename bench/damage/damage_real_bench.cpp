@@ -12,7 +12,10 @@
 //  5. With --shapes: per drawn shape of each reference, at each scale, the share of it that each
 //     rule of the detector still covers (detect_damage.h DamageStages): which rule loses a crack.
 //
+//  --scans-only: only parts 1, 4 and 5, for quick looks at the real scans and the time.
+//
 // usage: damage_real_bench [--testdata DIR] [--out DIR] [--sensitivity S] [--time12mp] [--shapes]
+//                          [--scans-only]
 //   --out writes overlays: yellow = reference found, green = reference missed, red = flagged
 //   outside the reference, blue = don't care; and before/after of the clean photos with the
 //   changed pixels in red.
@@ -111,12 +114,23 @@ cv::Mat scratchesStep(const cv::Mat& bgr, const pm::ops::DamageParams& damage) {
     return pm::ops::repairPhoto(bgr, {}, scratchesOnly(damage), ctx).image;
 }
 
+// The scratches step on scratched_a enlarged to about 12 MP (the time budget).
+void timeScratchesStep12mp(const std::string& old, const pm::ops::DamageParams& params) {
+    const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(old + "/scratched_a.png").pixels);
+    const double scale = std::sqrt(12e6 / bgr.total());
+    const cv::Mat big = resized(bgr, scale);
+    const auto t0 = std::chrono::steady_clock::now();
+    const cv::Mat out = scratchesStep(big, params);
+    std::printf("\nScratches step on a %dx%d (%.1f MP) scan: %.2f s\n", big.cols, big.rows,
+                big.total() / 1e6, msSince(t0) / 1000);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string testdata = PM_TESTDATA_DIR;
     std::string outDir;
-    bool time12mp = false, shapes = false;
+    bool time12mp = false, shapes = false, scansOnly = false;
     pm::ops::DamageParams params;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -124,6 +138,8 @@ int main(int argc, char** argv) {
             time12mp = true;
         else if (arg == "--shapes")
             shapes = true;
+        else if (arg == "--scans-only")
+            scansOnly = true;
         else if (i + 1 < argc && arg == "--testdata")
             testdata = argv[++i];
         else if (i + 1 < argc && arg == "--out")
@@ -165,6 +181,11 @@ int main(int argc, char** argv) {
                                 ".png",
                             img, mask, ref, scale);
         }
+    }
+
+    if (scansOnly) {
+        if (time12mp) timeScratchesStep12mp(old, params);
+        return 0;
     }
 
     std::printf("\nSecond synthetic damage (crack_synth.h: branching cracks, hairlines, dust) on the faded photos\n");
@@ -258,15 +279,6 @@ int main(int argc, char** argv) {
                     sumChanged / clean.size(), "", facePixelsChanged, atGoal, clean.size());
     }
 
-    if (time12mp) {
-        const cv::Mat bgr =
-            pm::image::toBgr8(pm::image::loadPhoto(old + "/scratched_a.png").pixels);
-        const double scale = std::sqrt(12e6 / bgr.total());
-        const cv::Mat big = resized(bgr, scale);
-        const auto t0 = std::chrono::steady_clock::now();
-        const cv::Mat out = scratchesStep(big, params);
-        std::printf("\nScratches step on a %dx%d (%.1f MP) scan: %.2f s\n", big.cols, big.rows,
-                    big.total() / 1e6, msSince(t0) / 1000);
-    }
+    if (time12mp) timeScratchesStep12mp(old, params);
     return 0;
 }

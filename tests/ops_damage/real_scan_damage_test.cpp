@@ -17,6 +17,7 @@
 #include "core/image/pixel_convert.h"
 #include "core/ops/damage/detect_damage.h"
 #include "core/ops/damage/face_guard.h"
+#include "core/ops/damage/working_scale.h"
 #include "core/ops/faces/restore_faces.h"
 #include "core/ops/repair/damage_fill.h"
 #include "core/ops/repair/repair_chain.h"
@@ -37,14 +38,19 @@ struct RecallFloor {
     double recall;
 };
 constexpr RecallFloor kRecallFloors[] = {
-    {"scratched_a", 1.0, 0.75},
+    {"scratched_a", 1.0, 0.8},  // 0.84 since torn paper may carry the toning (0.80 before)
     {"scratched_c", 1.0, 0.8},
-    {"scratched_a", 2.0, 0.75},
+    {"scratched_a", 2.0, 0.8},  // 0.85 (0.82 before)
     {"scratched_c", 2.0, 0.65},
     // At half size (248 px, looked at doubled) the torn strip is a pixel or two wide and no
     // longer paper-white near the corners, so it reaches neither: found since a long strip
-    // hugging one side counts (0.476 at 0.93 precision; 0.163 at 0.85 before).
-    {"scratched_a", 0.5, 0.4}};
+    // hugging one side counts (0.476 at 0.93 precision; 0.163 at 0.85 before); 0.636 at 0.93
+    // since the broken top-left corner counts there (FindsTheBrokenTopLeftCornerOfScratchedA),
+    // 0.794 at 0.91 since the strip that continues it counts (...TornLeftEdge...AtHalfSize).
+    {"scratched_a", 0.5, 0.7},
+    // At half size scratched_c is 128 px wide, looked at doubled: 0.676 at 0.74 precision since
+    // its crack counts there (nothing found before, see FindsTheCrackOfScratchedCAtHalfSize).
+    {"scratched_c", 0.5, 0.5}};
 constexpr double kMinPrecision = 0.7;
 // crack_synth.h on the faded photos: line recall 0.165, dust 0.16, precision 0.82 (mean of six;
 // 0.22, 0.21, 0.71 before content_lines.h kept picture edges out).
@@ -242,9 +248,71 @@ TEST(RealScanDamage, FindsTheCreaseOfScratchedCThatRunsIntoThePrintsFrame) {
     }
 }
 
+// The broken top-left corner of scratched_a: paper that carries the print's sepia toning (chroma
+// 35-65 against the paper limit of 34, nothing beyond the toning), which at half size (looked at
+// doubled) also lies a pixel inside the left border. Before toned paper counted: 0.86 of it found
+// at 1x; before a large corner piece might lie within the border gap: none at half size.
+TEST(RealScanDamage, FindsTheBrokenTopLeftCornerOfScratchedA) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat scan = load("old-photos/scratched_a.png");
+    for (const double scale : {1.0, 0.5}) {
+        cv::Mat bgr = scan;
+        if (scale != 1.0) cv::resize(scan, bgr, {}, scale, scale, cv::INTER_AREA);
+        pm::engine::LocalJobContext ctx;
+        cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
+        const int t = std::max(1, static_cast<int>(std::lround(2 * scale)));  // the bench's
+        cv::dilate(mask, mask,
+                   cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * t + 1, 2 * t + 1}));
+        int checked = 0;
+        for (const auto& shape : pm::bench::loadReferenceShapes(
+                 std::string(PM_SOURCE_DIR) + "/bench/damage/reference/scratched_a.txt",
+                 bgr.size())) {
+            if (shape.text.rfind("poly 25 0 70 0 ", 0) != 0) continue;
+            ++checked;
+            const double found = static_cast<double>(cv::countNonZero(shape.mask & mask)) /
+                                 cv::countNonZero(shape.mask);
+            std::cout << "[ damage   ] scratched_a top-left corner at " << scale << "x: " << found
+                      << " found\n";
+            EXPECT_GE(found, 0.95) << scale << "x";  // 1.00 at both
+        }
+        EXPECT_EQ(checked, 1) << "the reference should hold the top-left corner";
+    }
+}
+
+// scratched_c at half size (128x168, looked at doubled): the crack from the top edge at the top
+// left must be found. The doubling blurs it: its clean middle peaks at ridge scale 1.6 there (as
+// the finest scale, taken as a toned crease only since kEnlargedScaleShift), loses a tenth of its
+// contrast but none of its step (kEnlargedProfileLimits), and its top joins the border band, where
+// profile samples are clamped (not measured since). Before: none of it found.
+TEST(RealScanDamage, FindsTheCrackOfScratchedCAtHalfSize) {
+    PM_REQUIRE_TESTDATA();
+    cv::Mat bgr = load("old-photos/scratched_c.png");
+    cv::resize(bgr, bgr, {}, 0.5, 0.5, cv::INTER_AREA);
+    pm::engine::LocalJobContext ctx;
+    cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
+    cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));  // 1 px
+    int checked = 0;
+    for (const auto& shape : pm::bench::loadReferenceShapes(
+             std::string(PM_SOURCE_DIR) + "/bench/damage/reference/scratched_c.txt", bgr.size())) {
+        if (shape.text.rfind("line 3 22 0 ", 0) != 0) continue;
+        ++checked;
+        const double found = static_cast<double>(cv::countNonZero(shape.mask & mask)) /
+                             cv::countNonZero(shape.mask);
+        std::cout << "[ damage   ] scratched_c crack at half size: " << found << " found\n";
+        EXPECT_GE(found, 0.6);
+    }
+    EXPECT_EQ(checked, 1) << "the reference should hold the crack";
+    // The girl's face at that size stays untouched.
+    const cv::Mat face = faceBoxes(bgr);
+    ASSERT_GT(cv::countNonZero(face), 0) << "the face detector should find her face";
+    EXPECT_EQ(cv::countNonZero(changedByScratchesStep(bgr) & face), 0);
+}
+
 // The same strip at half size: it narrows to a pixel or two and is no longer paper-white near the
 // corners, so none of its pieces reaches a second side. Before a long strip hugging one side
-// counted: none of it found (0.57 now, within 1 px).
+// counted: none of it found; 0.57 then, within 1 px: the strip breaks a third of the way down,
+// and its upper third was too short to count alone. It continues the broken top-left corner,
+// which counts since toned paper and large corner pieces a pixel inside the border do: 0.88 now.
 TEST(RealScanDamage, FindsTheTornLeftEdgeOfScratchedAAtHalfSize) {
     PM_REQUIRE_TESTDATA();
     cv::Mat bgr = load("old-photos/scratched_a.png");
@@ -260,7 +328,7 @@ TEST(RealScanDamage, FindsTheTornLeftEdgeOfScratchedAAtHalfSize) {
         const double found = static_cast<double>(cv::countNonZero(shape.mask & mask)) /
                              cv::countNonZero(shape.mask);
         std::cout << "[ damage   ] left torn edge at half size: " << found << " found\n";
-        EXPECT_GE(found, 0.5);  // 0.57
+        EXPECT_GE(found, 0.8);
     }
     EXPECT_EQ(checked, 1) << "the reference should hold the left torn edge";
 }
@@ -504,4 +572,48 @@ TEST(RealScanDamage, WhiteDustOnTheSepiaCurtainOfScratchedAGoes) {
         EXPECT_GT(was, 40) << speck << ": the speck should stand out before the fill";
         EXPECT_LT(std::abs(is), 12) << speck << ": the speck stays";
     }
+}
+
+// A large scan the detector finds oversampled is filled at the size that holds its detail
+// (damage_fill.h fillScale): scratched_a enlarged 3.2x is looked at 0.35x and filled at 0.7x. On
+// scratched_a enlarged to 12 MP the fill took 19 s at full size once its broken corners were found,
+// 4 s reduced (bench/damage/REAL_SCANS.md). The long crack must still go as at 1x, and scans as
+// they are (or merely 2x) are filled at full size.
+TEST(RealScanDamage, AnOversampledLargeScanIsFilledAtTheSizeThatHoldsItsDetail) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat scan = load("old-photos/scratched_a.png");
+    for (const double scale : {1.0, 2.0}) {
+        cv::Mat bgr = scan;
+        if (scale != 1.0) cv::resize(scan, bgr, {}, scale, scale, cv::INTER_CUBIC);
+        EXPECT_EQ(pm::ops::damage::detailScale(bgr.size(), pm::ops::damage::workingScale(bgr)), 1.0)
+            << scale << "x";
+    }
+    const double enlargement = 3.2;
+    cv::Mat bgr;
+    cv::resize(scan, bgr, {}, enlargement, enlargement, cv::INTER_CUBIC);
+    const double fillScale =
+        pm::ops::damage::detailScale(bgr.size(), pm::ops::damage::workingScale(bgr));
+    EXPECT_LT(fillScale, 0.75);
+    EXPECT_GE(fillScale, 0.5);
+
+    cv::Mat otherDamage;
+    cv::dilate(reference("scratched_a", bgr.size()).damage, otherDamage, cv::Mat(), {-1, -1}, 10);
+    cv::Mat core = cv::Mat::zeros(bgr.size(), CV_8UC1);
+    for (const auto& shape : pm::bench::loadReferenceShapes(
+             std::string(PM_SOURCE_DIR) + "/bench/damage/reference/scratched_a.txt", bgr.size()))
+        if (shape.text.rfind("line 5 401 267", 0) == 0 || shape.text.rfind("line 3 460 292", 0) == 0)
+            core |= shape.mask;
+    cv::erode(core, core, cv::Mat(), {-1, -1}, 3);
+    pm::engine::LocalJobContext ctx;
+    core &= pm::ops::detectDamage(bgr, {}, ctx);
+    ASSERT_GT(cv::countNonZero(core), 1000) << "the detector should find most of the crack";
+    const int near = static_cast<int>(std::lround(7 * enlargement));
+    const int far = static_cast<int>(std::lround(12 * enlargement));
+    const double before = standsOutBy(grey(bgr), core, near, far, otherDamage);
+    const double after = standsOutBy(grey(scratchesStepOn(bgr)), core, near, far, otherDamage);
+    std::cout << "[ damage   ] enlarged 3.2x, filled at " << fillScale
+              << ": crack core above the curtain " << before << " levels, after the fill " << after
+              << "\n";
+    EXPECT_GT(before, 60) << "the crack should stand out before the fill";
+    EXPECT_LT(after, 15) << "the filled crack stays visible";
 }

@@ -28,6 +28,13 @@ constexpr float kBlackMargin = 25.0f;
 constexpr float kNeutralChroma = 20.0f;
 constexpr float kChromaShare = 0.6f;
 constexpr float kCreaseScale = 1.0f;  // sigma of the finest ridge scale (ridge_profile.cpp)
+// A small scan is looked at enlarged (working_scale.h), and the enlargement blurs: a crease a pixel
+// or two wide on the scan often peaks at the next ridge scale (sigma 1.6) in the enlarged copy
+// (scratched_c at half size, doubled: its crack's clean middle measures sigma 1.0 and 1.6 in turn;
+// at 1x nearly all 1.0). There the toned-crease test (DamageTone) takes that scale as the finest.
+// Only that test: the width rules of short lines, shifted as well, let a chrome spoon handle of
+// coffee at half size in (0.05% -> 0.14% flagged).
+constexpr float kEnlargedScaleShift = 0.6f;
 constexpr double kMaxLinesPerWindow = 2.0;
 constexpr double kMaxLengthPerBox = 1.8;  // other candidate lines crossing a window: texture
 constexpr double kMaxAsymmetry = 0.8;     // surface step / contrast on a scratch
@@ -220,6 +227,15 @@ cv::Mat zonesOf(const cv::Mat& labels, const std::vector<uchar>& chosen) {
     return zones;
 }
 
+// 255 within kBorderMargin of the image border.
+cv::Mat borderBand(cv::Size size) {
+    cv::Mat band(size, CV_8UC1, cv::Scalar(255));
+    const cv::Rect inner(kBorderMargin, kBorderMargin, std::max(0, size.width - 2 * kBorderMargin),
+                         std::max(0, size.height - 2 * kBorderMargin));
+    if (inner.area() > 0) band(inner).setTo(0);
+    return band;
+}
+
 // Drops long lines whose centre pixels all lie close to one straight line (see kStraightDeviation)
 // and lines that mostly follow the image border. A crack or crease that runs into the print's own
 // frame along the border joins it (scratched_c's crease, the torn bottom-left curve of scratched_a
@@ -252,8 +268,7 @@ cv::Mat straightAndBorderZones(const cv::Mat& centres) {
         straight[i] = worst <= kStraightDeviation;
     }
     cv::Mat zones = zonesOf(labels, straight);
-    cv::Mat band = cv::Mat(centres.size(), CV_8UC1, cv::Scalar(255));
-    if (inner.area() > 0) band(inner).setTo(0);
+    const cv::Mat band = borderBand(centres.size());
     const cv::Mat alongBorder = zonesOf(labels, border);
     zones |= alongBorder & band;
     // What lies inside the band of a line along the border, judged on its own.
@@ -300,8 +315,12 @@ cv::Mat networkZones(const cv::Mat& toned) {
 void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLevel,
                      const cv::Mat& baseSegmentLevel, const cv::Mat& busy,
                      const DamageTone& tone, const std::vector<cv::Rect>& faces,
-                     const DamageParams& params, cv::Mat& centres, DamageStages* stages) {
-    const cv::Mat damageTone = tone.matches(ridges.bright, ridges.tone, ridges.scale);
+                     const DamageParams& params, bool enlarged, cv::Mat& centres,
+                     DamageStages* stages) {
+    // On an enlarged copy a thin crease peaks one ridge scale wider (kEnlargedScaleShift).
+    const cv::Mat judgedScale =
+        enlarged ? cv::Mat(cv::max(ridges.scale - kEnlargedScaleShift, kCreaseScale)) : ridges.scale;
+    const cv::Mat damageTone = tone.matches(ridges.bright, ridges.tone, judgedScale);
     const cv::Mat deepDark = ~ridges.bright & (ridges.tone <= tone.deepDark);
     cv::Mat strongLevel = baseStrongLevel.clone();
     cv::Mat(baseStrongLevel * kDeepDarkContrastShare).copyTo(strongLevel, deepDark);
@@ -412,9 +431,16 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     // sensitivity). Continued through an outline, a highlight turns lopsided (content_lines.h).
     cv::Mat reach = weak.clone();
     continueScratches(faint, reach);
-    centres &= ~damage::contentLineZones(ridges, weak | faint, weak, tone.chroma, kJoin,
-                                         damage::kProfileLimits);
-    centres &= ~damage::contentLineZones(ridges, reach, reach, tone.chroma, kJoin,
+    // Where a line's profile samples would fall beyond the image they are clamped to its edge
+    // and say nothing: its pixels in the border band are not measured. A torn strip of paper
+    // along the border is lopsided there by nature (scanner background on one side) and, joined
+    // to a crack that runs into it, made the crack look like content (scratched_a at half size).
+    const cv::Mat inside = ~borderBand(centres.size());
+    const damage::ContentLimits& profileLimits =
+        enlarged ? damage::kEnlargedProfileLimits : damage::kProfileLimits;
+    centres &= ~damage::contentLineZones(ridges, weak | faint, weak & inside, tone.chroma, kJoin,
+                                         profileLimits);
+    centres &= ~damage::contentLineZones(ridges, reach, reach & inside, tone.chroma, kJoin,
                                          damage::kReachLimits);
     // Judged on the candidates, a rope or a mast often joins the picture around it and no longer
     // looks straight; once that is gone, what is left of it is (faded_f's mooring rope at half
@@ -503,8 +529,8 @@ void paintScratches(const cv::Mat& centres, const cv::Mat& scale, cv::Mat& mask)
 
 // The detection at the image's own size (detectDamage below picks that size).
 cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
-                            const std::vector<cv::Rect>& faces, engine::JobContext& context,
-                            DamageStages* stages) {
+                            const std::vector<cv::Rect>& faces, bool enlarged,
+                            engine::JobContext& context, DamageStages* stages) {
     context.progress(0.0, "Finding scratches and dust");
     const cv::Mat luma = damage::luminance(image);
     const cv::Mat level = damage::textureLevel(luma);
@@ -523,15 +549,18 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
         const damage::Ridges ridges = damage::findRidges(luma);
         context.throwIfCancelled();
         context.progress(0.6, "Finding scratches and dust");
-        acceptScratches(ridges, strongLevel, segmentLevel, busy, damageTone, faces, params, centres,
-                        stages);
+        acceptScratches(ridges, strongLevel, segmentLevel, busy, damageTone, faces, params,
+                        enlarged, centres, stages);
         paintScratches(centres, ridges.scale, mask);
         context.throwIfCancelled();
     }
     if (params.scratches) {
         // Torn and broken edges and corners show the paper base (torn_edges.h).
+        // On a toned print the paper showing there carries the toning, as a crease does
+        // (scratched_a's broken top-left corner: chroma 35-65 against a limit of 34).
         const cv::Mat paper = (luma >= std::max(damageTone.brightFloor, kPaperTone)) &
-                              (damageTone.chroma <= damageTone.chromaLimit);
+                              ((damageTone.chroma <= damageTone.chromaLimit) |
+                               (damageTone.beyondToning <= kNeutralChroma));
         const cv::Mat torn = damage::findTornEdges(luma, paper) & ~damage::zoneMask(image.size(), faces);
         mask |= torn;
         if (stages) stages->torn = torn;
@@ -587,8 +616,9 @@ cv::Mat detectDamage(const cv::Mat& image, const DamageParams& params,
     } else {
         faces = damage::protectedFaceZones(working);
     }
-    if (f == 1.0) return detectAtWorkingSize(image, params, faces, context, stages);
-    const cv::Mat workingMask = detectAtWorkingSize(working, params, faces, context, stages);
+    if (f == 1.0) return detectAtWorkingSize(image, params, faces, false, context, stages);
+    const cv::Mat workingMask =
+        detectAtWorkingSize(working, params, faces, f > 1.0, context, stages);
     cv::Mat mask;
     cv::resize(workingMask, mask, image.size(), 0, 0, f < 1 ? cv::INTER_NEAREST : cv::INTER_AREA);
     return mask > 0;

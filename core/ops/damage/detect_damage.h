@@ -16,8 +16,9 @@
 //     one near its black (<= max(60, 5th percentile + 25)), and neither carries the picture's
 //     colour (chroma <= max(20, 0.6 x the photo's median chroma)). Outlines, rigging, hair and
 //     foliage carry mid tones and colour. On a toned print (sepia: one colour at every tone) a
-//     thin bright ridge (finest scale) may instead carry no colour beyond the toning
-//     (damage_maps.h chromaBeyondToning): a crease carries the toning like everything else.
+//     thin bright ridge (finest scale; on a small scan looked at enlarged, the next one: the
+//     enlargement blurs) may instead carry no colour beyond the toning (damage_maps.h
+//     chromaBeyondToning): a crease carries the toning like everything else.
 //  4. Contrast: strong above max(25 grey levels, 3 texture levels) at sensitivity 0.5 (texture
 //  level:
 //     31x31 median of |luma - blur|), weak above half that.
@@ -37,8 +38,10 @@
 //     Finally lines of >= 100 px that are ruler-straight (80% within 1.2 px of a robustly fitted
 //     line: masts, rigging, wires, tower legs with struts), lines lying mostly within 8 px of the
 //     image border (the print's edge; of a crack that runs into the print's frame there only the
-//     8 px band goes, and the rest unless it mostly stays within 16 px) and lines that as a whole run along a picture edge, are
-//     lopsided or carry colour (content_lines.h: eye outlines, rims, glints) are dropped; then
+//     8 px band goes, and the rest unless it mostly stays within 16 px) and lines that as a whole
+//     run along a picture edge, are lopsided or carry colour (content_lines.h: eye outlines,
+//     rims, glints; measured off the 8 px border band, where the profile leaves the image) are
+//     dropped; then
 //     the ruler-straight test once more on what is left (a rope joined to ripples looked bent).
 //  6. Specks: small (<= 60 px, <= 10 px side) compact blobs above 1.3 x the strong level against an
 //     11 px median background, with damage tone and a flat ring around them. Inside a face only
@@ -47,7 +50,8 @@
 //  7. Scratches are painted with their own half width (0.8 sigma) and everything grows by 2 px so
 //  the
 //     fill also covers the soft edges.
-//  8. Torn and broken corners: paper-white, colourless patches touching two sides of the image
+//  8. Torn and broken corners: paper-white, colourless (on a toned print: no colour beyond the
+//     toning) patches touching two sides of the image
 //     near a corner (or long strips hugging one side), within 8% of the shorter side, starting
 //     at the border and much lighter than the picture inside (torn_edges.h).
 // Never harming a photo comes first (issue 13): lines and specks in a window busy with picture

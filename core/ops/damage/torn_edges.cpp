@@ -27,6 +27,10 @@ constexpr int kMinArea = 12;
 constexpr double kBorderGapShare = 0.006;
 constexpr int kMinGap = 2;
 constexpr double kLongStrip = 0.5;
+// So does a broken corner this large in both directions (share of the shorter side): scratched_a's
+// top-left corner at half size, 70x69 of 496 px looked at doubled, lies a pixel inside the left
+// border. A flag's star near a corner (astronaut: 11x20 of 512) is far smaller.
+constexpr double kLargeCornerShare = 0.05;
 // A torn strip breaks into pieces where grime or a stain tints the paper: pieces this close (px)
 // are one strip; along the border, where a torn strip narrows to a pixel or two, the pieces of
 // one strip lie up to this share of the shorter side apart.
@@ -103,8 +107,10 @@ void judgePatch(const cv::Mat& luma, const cv::Mat& paper, const cv::Mat& labels
     const cv::Mat patch = (labels(roi) == label) & paper(roi);
     if (cv::countNonZero(patch) < kMinArea) return;
     const cv::Rect box = cv::boundingRect(patch) + roi.tl();
-    if (longStripsOnly &&
-        box.width < kLongStrip * size.width && box.height < kLongStrip * size.height)
+    // A shorter strip counts when it continues a broken corner already found (at half size the
+    // torn strip breaks off a third of the way down the side, where it is no longer paper-white).
+    if (longStripsOnly && box.width < kLongStrip * size.width &&
+        box.height < kLongStrip * size.height && cv::countNonZero(out(roi) & patch) == 0)
         return;
     // A broken corner touches two sides; along one side alone a white patch at the border is
     // as often a flag's stripe, a lattice or a sky as a torn edge. A long strip hugging one side
@@ -179,15 +185,19 @@ cv::Mat findTornEdges(const cv::Mat& luma, const cv::Mat& paper) {
     const int shorter = std::min(size.width, size.height);
     const int maxDepth = std::max(kMinDepth, static_cast<int>(kMaxDepthShare * shorter));
     if (shorter < 4 * kMinDepth) return out;
-    // Broken corners: single patches of paper touching two sides.
-    cv::Mat labels, stats, centroids;
-    int n = cv::connectedComponentsWithStats(paper, labels, stats, centroids, 8, CV_32S);
-    for (int i = 1; i < n; ++i)
-        if (stats.at<int>(i, cv::CC_STAT_AREA) >= kMinArea)
-            judgePatch(luma, paper, labels, i, boxOf(stats, i), maxDepth, 0, false, out);
-    // Torn print edges: long strips in pieces, a little inside the image border.
     const int gap =
         std::max(kMinGap, static_cast<int>(std::lround(kBorderGapShare * shorter)));
+    // Broken corners: single patches of paper touching two sides (a large one within `gap`).
+    const int largeCorner = static_cast<int>(std::lround(kLargeCornerShare * shorter));
+    cv::Mat labels, stats, centroids;
+    int n = cv::connectedComponentsWithStats(paper, labels, stats, centroids, 8, CV_32S);
+    for (int i = 1; i < n; ++i) {
+        if (stats.at<int>(i, cv::CC_STAT_AREA) < kMinArea) continue;
+        const cv::Rect box = boxOf(stats, i);
+        const bool large = std::min(box.width, box.height) >= largeCorner;
+        judgePatch(luma, paper, labels, i, box, maxDepth, large ? gap : 0, false, out);
+    }
+    // Torn print edges: long strips in pieces, a little inside the image border.
     n = joinedStrips(paper, maxDepth, labels, stats);
     for (int i = 1; i < n; ++i)
         judgePatch(luma, paper, labels, i, boxOf(stats, i), maxDepth, gap, true, out);

@@ -10,7 +10,8 @@
 // a side at a distance and touches the border only at one end (brick's mortar joints: half its
 // pixels lie deeper than 0.3 of its box's narrow side; paper broken off starts at the edge).
 // A long torn strip counts along a single side too when it hugs it (on a half-size scan it is no
-// longer paper-white where it narrows near the corners, so it reaches neither).
+// longer paper-white where it narrows near the corners, so it reaches neither). Long strips and
+// large corner pieces may lie a line or two inside the border (scanner background beyond them).
 #include <opencv2/core.hpp>
 
 namespace pm::ops::damage {

@@ -95,6 +95,12 @@ cv::Mat workingCopy(const cv::Mat& image, double& scale) {
     return working;
 }
 
+double detailScale(cv::Size size, double workingScale) {
+    const double capped = std::min(1.0, static_cast<double>(kWorkingSide) /
+                                            std::max(size.width, size.height));
+    return workingScale < 0.75 * capped ? std::min(1.0, 2 * workingScale) : 1.0;
+}
+
 double workingScale(const cv::Mat& image) {
     double scale = 1.0;
     workingCopy(image, scale);

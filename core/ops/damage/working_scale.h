@@ -26,4 +26,9 @@ cv::Mat workingCopy(const cv::Mat& image, double& scale);
 /// The scale workingCopy picks, without keeping the copy.
 double workingScale(const cv::Mat& image);
 
+/// The smallest scale at which an image of `size` holds all its detail, given the `workingScale`
+/// workingCopy picked for it: twice that when workingCopy halved it for being oversampled (the
+/// copy at twice the scale was found oversampled), else 1.
+double detailScale(cv::Size size, double workingScale);
+
 }  // namespace pm::ops::damage

@@ -18,9 +18,12 @@ namespace pm::ops {
 /// change only where the mask marks them. Beyond the photo it holds only copies of the face zones. `faceZones`:
 /// the photo's protected face zones (damage::protectedFaceZones, image coordinates) when the caller
 /// has them already (the scratches step detects faces once for detection and fill); nullptr:
-/// detected here.
+/// detected here. `fillScale` < 1: outside faces the fill runs on a copy reduced by it and is
+/// enlarged back into what it changed (for a large scan the detector found oversampled at that
+/// size: it holds nothing finer at full size, and the fill's time grows with the hole's pixels).
 RemoveResult fillDamageInPlace(cv::Mat& image, const cv::Mat& mask, const RemoveParams& params,
                                engine::JobContext& context,
-                               const std::vector<cv::Rect>* faceZones = nullptr);
+                               const std::vector<cv::Rect>* faceZones = nullptr,
+                               double fillScale = 1.0);
 
 }  // namespace pm::ops

@@ -7,6 +7,7 @@
 
 #include "core/common/error.h"
 #include "core/ops/damage/face_guard.h"
+#include "core/ops/damage/working_scale.h"
 #include "core/ops/repair/damage_fill.h"
 
 namespace pm::ops {
@@ -165,12 +166,18 @@ std::vector<RepairStepResult> runSteps(cv::Mat& image, const cv::Mat& damage,
             // from their own skin only (damage_fill.h).
             const std::vector<cv::Rect> faces = damage::protectedFaceZones(image);
             cv::Mat detected;
-            if (damage.empty())
-                detected = detectDamage(image, params.damage, stepContext, &faces);
+            // A large scan the detector found oversampled is filled at the size that holds all
+            // its detail (damage_fill.h): a fraction of the time, nothing a viewer can see.
+            double fillScale = 1.0;
+            if (damage.empty()) {
+                DamageStages stages;
+                detected = detectDamage(image, params.damage, stepContext, &faces, &stages);
+                fillScale = damage::detailScale(image.size(), stages.workingScale);
+            }
             const cv::Mat& mask = damage.empty() ? detected : damage;
             if (cv::countNonZero(mask) == 0) continue;
             const RemoveResult filled =
-                fillDamageInPlace(image, mask, params.fill, stepContext, &faces);
+                fillDamageInPlace(image, mask, params.fill, stepContext, &faces, fillScale);
             result.changed = filled.changed;
             result.engineUsed = filled.engineUsed;
             break;
