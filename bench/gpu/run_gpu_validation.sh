@@ -291,12 +291,14 @@ kernel_profile() {
 : > "$OUTDIR/cpp_traced.jsonl"
 # PM_GPU_TRACED=1: only the scripted and the traced twin side by side (512² and 1024²).
 # Rows before this session's changes in the same run, from their own caches: "before" with the pads
-# apart and a new result buffer per request, "pads-apart" with only the pads apart.
+# apart and a new result buffer per request, "pads-apart" with only the pads apart,
+# "bias-relu-apart" with the decoder's last bias + relu a pass of its own again (lama16h).
 if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     rm -rf "$WORK/warm-cache"
     run_traced
     run_traced before pads_in_sums=0 reuse_outputs=0
     run_traced pads-apart pads_in_sums=0
+    run_traced bias-relu-apart bias_relu_in_pads=0
     echo "== C++ engine, fp16 + CUDA graphs, scripted twin"
     $BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models \
         --cache-dir "$WORK/warm-cache" --device cuda --sizes 512,1024 --iters "$ITERS" --label cpp-fp16-graphs | tee "$OUTDIR/cpp_fast.jsonl"

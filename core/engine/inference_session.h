@@ -47,6 +47,9 @@ struct GpuSwitches {
     /// Reflection pads of a fused sum's output written by the sum itself (layout fusion;
     /// engine_bench --switch pads_in_sums=0|1).
     bool padsInSums = true;
+    /// A convolution's bias and relu applied by the reflection pad that reads it (layout fusion;
+    /// engine_bench --switch bias_relu_in_pads=0|1).
+    bool biasReluInPads = true;
     /// Captured requests hand back their pixels in host buffers reused once the caller has let go
     /// of them (engine_bench --switch reuse_outputs=0|1).
     bool reuseOutputs = true;

@@ -80,6 +80,25 @@ def forward(self, x):
     return module;
 }
 
+// LaMa's decoder end: the last transposed convolution (its batch norm folded into its bias), relu,
+// reflection pad and the 7x7 last layer. With `alsoRead`, the relu's result is read once more.
+torch::jit::Module decoderEnd(bool alsoRead = false) {
+    torch::manual_seed(11);
+    torch::jit::Module module("DecoderEnd");
+    module.register_parameter("w_up", torch::randn({8, 16, 3, 3}) * 0.2, false);
+    module.register_parameter("b_up", torch::randn({16}) * 0.5, false);
+    module.register_parameter("w_out", torch::randn({3, 16, 7, 7}) * 0.05, false);
+    module.register_parameter("b_out", torch::randn({3}), false);
+    const std::string also = alsoRead ? " + y.mean()" : "";
+    module.define(R"(
+def forward(self, x):
+    y = torch.relu(torch.conv_transpose2d(x, self.w_up, self.b_up, [2, 2], [1, 1], [1, 1]))
+    return torch.sigmoid(torch.conv2d(torch.reflection_pad2d(y, [3, 3, 3, 3]), self.w_out, self.b_out)))" +
+                  also + "\n");
+    module.eval();
+    return module;
+}
+
 // LaMa's Fourier unit as written in LaMa: spectrum -> channels, a 1x1 convolution with relu,
 // channels -> spectrum.
 torch::jit::Module fourierUnit() {
@@ -145,6 +164,44 @@ TEST(LayoutFusion, ConvolutionBiasAndReluBecomeOnePass) {
     EXPECT_EQ(fuse(frozen).biasRelus, 2);
     EXPECT_EQ(countNodes(frozen, fused::kBiasRelu), 2);
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-5);
+}
+
+LayoutFusionCounts fuseWithBiasReluInPads(torch::jit::Module& frozen, bool on) {
+    LayoutFusionOptions options;
+    options.biasReluInPads = on;
+    return fuseLayoutsAndPointwise(frozen.get_method("forward").graph(), options);
+}
+
+TEST(LayoutFusion, DecoderBiasAndReluAreAppliedByTheLastLayersPad) {
+    torch::jit::Module module = decoderEnd();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    const auto counts = fuseWithBiasReluInPads(frozen, true);
+    EXPECT_EQ(counts.biasReluPads, 1);
+    EXPECT_EQ(counts.convTaps, 1);  // the last layer still finds its pad
+    EXPECT_EQ(countNodes(frozen, fused::kBiasReluReflectPad), 1);
+    EXPECT_EQ(countNodes(frozen, fused::kBiasRelu), 0);
+    EXPECT_EQ(countNodes(frozen, fused::kReflectPad), 0);
+    for (const auto& input : {torch::randn({1, 8, 9, 7}), torch::randn({1, 8, 6, 11})})
+        EXPECT_LE(relativeError(frozen.forward({input}).toTensor(),
+                                module.forward({input}).toTensor()),
+                  1e-5);
+}
+
+TEST(LayoutFusion, SwitchedOffTheDecoderBiasAndReluStayAPass) {
+    torch::jit::Module frozen = torch::jit::freeze(decoderEnd());
+    EXPECT_EQ(fuseWithBiasReluInPads(frozen, false).biasReluPads, 0);
+    EXPECT_EQ(countNodes(frozen, fused::kBiasRelu), 1);
+    EXPECT_EQ(countNodes(frozen, fused::kReflectPad), 1);
+}
+
+TEST(LayoutFusion, ARelusResultReadElsewhereKeepsItsOwnPass) {
+    torch::jit::Module module = decoderEnd(true);
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    EXPECT_EQ(fuseWithBiasReluInPads(frozen, true).biasReluPads, 0);
+    EXPECT_EQ(countNodes(frozen, fused::kBiasRelu), 1);
+    const auto input = torch::randn({1, 8, 9, 7});
+    EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), module.forward({input}).toTensor()),
+              1e-5);
 }
 
 TEST(LayoutFusion, FourierUnitReshufflesBecomeOnePassEach) {
@@ -319,6 +376,43 @@ TEST_P(LayoutFusionGpu, SmallLastConvolutionAsTapsGivesTheModelsOutput) {
     // fp16: each tap's partial sum is rounded once more than in cuDNN.
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference),
               GetParam() == at::kHalf ? 5e-3 : 1e-5);
+}
+
+// relu(x + bias) padded in one pass (16-byte channel groups, channels last) or, for any other
+// input, in two: the same values as the two passes, x left as it was.
+TEST_P(LayoutFusionGpu, BiasReluPadGivesTheTwoPassesValues) {
+    using Op = at::Tensor(const at::Tensor&, const at::Tensor&, c10::IntArrayRef);
+    auto op = c10::Dispatcher::singleton()
+                  .findSchemaOrThrow(fused::kBiasReluReflectPad, "")
+                  .typed<Op>();
+    const std::vector<int64_t> amounts{3, 3, 3, 3};
+    for (const int64_t channels : {64, 37}) {
+        const auto x = torch::randn({1, channels, 12, 17}, options());
+        const auto bias = torch::randn({channels}, options());
+        const auto summed = (x.to(at::kFloat) + bias.to(at::kFloat).reshape({1, -1, 1, 1}));
+        const auto reference = at::reflection_pad2d(at::relu(summed).to(GetParam()), amounts);
+        for (const auto& in : {x, x.contiguous(at::MemoryFormat::ChannelsLast)}) {
+            const auto before = in.clone();
+            const auto out = op.call(in, bias, amounts);
+            EXPECT_TRUE(out.is_contiguous(at::MemoryFormat::ChannelsLast));
+            EXPECT_TRUE(at::equal(out, reference))
+                << channels << " channels, input channels last: " << !in.is_contiguous();
+            EXPECT_TRUE(at::equal(in, before));
+        }
+    }
+}
+
+TEST_P(LayoutFusionGpu, DecoderEndWithItsBiasReluInThePadGivesTheModelsOutput) {
+    torch::jit::Module module = decoderEnd();
+    module.to(at::kCUDA, GetParam());
+    for (const auto format : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast}) {
+        const auto input = torch::randn({1, 8, 40, 36}, options()).contiguous(format);
+        const auto reference = module.forward({input}).toTensor();
+        torch::jit::Module frozen = torch::jit::freeze(module);
+        EXPECT_EQ(fuse(frozen).biasReluPads, 1);
+        EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference),
+                  GetParam() == at::kHalf ? 5e-3 : 1e-5);  // the taps' fp16 rounding, as above
+    }
 }
 
 TEST_P(LayoutFusionGpu, SumOfAnFp32CastGivesTheModelsOutput) {

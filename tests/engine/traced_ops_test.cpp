@@ -203,6 +203,7 @@ TEST(TracedOps, TracedModelGetsEveryRewriteTheScriptedOneGets) {
     EXPECT_EQ(traced.layout.conv1x1, scripted.layout.conv1x1);
     EXPECT_EQ(traced.layout.spectra, 2);
     EXPECT_EQ(traced.layout.convTaps, 1);  // the 8 -> 3 last layer
+    EXPECT_EQ(traced.layout.biasReluPads, 1);  // the transposed convolution's, in that pad
 }
 
 TEST(TracedOps, RewrittenTracedModelPaintsWhatTheModelPaints) {

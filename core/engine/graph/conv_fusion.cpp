@@ -97,6 +97,33 @@ int biasAndReluInOnePass(torch::jit::Block* block) {
     return count;
 }
 
+// reflect_pad_cl(bias_relu_(y, bias), pad) -> bias_relu_reflect_pad_cl(y, bias, pad) when the pad
+// is all that reads the relu's result and the relu all that reads y (it wrote y in place; a
+// later reader of y would now see y without it). In LaMa: the decoder's last convolution, padded
+// for the last layer. Runs after smallConvsAsTaps, which looks for the pad before the last layer.
+int biasReluIntoPads(torch::jit::Block* block) {
+    const auto pad = c10::Symbol::fromQualString(fused::kReflectPad);
+    const auto biasRelu = c10::Symbol::fromQualString(fused::kBiasRelu);
+    const auto op = c10::Symbol::fromQualString(fused::kBiasReluReflectPad);
+    int count = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* padNode = *it++;
+        if (padNode->kind() != pad) continue;
+        Node* relu = padNode->input(0)->node();
+        if (relu->kind() != biasRelu || relu->owningBlock() != block ||
+            relu->output()->uses().size() != 1 || relu->input(0)->uses().size() != 1)
+            continue;
+        auto* graph = padNode->owningGraph();
+        torch::jit::WithInsertPoint before(padNode);
+        Value* out = graph->insert(op, {relu->input(0), relu->input(1), padNode->input(1)});
+        padNode->output()->replaceAllUsesWith(out);
+        padNode->destroy();
+        relu->destroy();
+        ++count;
+    }
+    return count;
+}
+
 // A convolution with at most 8 output channels that reads a channels-last pad (LaMa's last layer,
 // 64 -> 3 at full size) -> conv_taps: one matrix product and a sum over the taps.
 int smallConvsAsTaps(torch::jit::Block* block) {

@@ -138,6 +138,32 @@ __global__ void reflectPadFromNhwcVectors(const uint4* in, uint4* out, int group
     }
 }
 
+// The same with relu(x + bias[c]) on the way (half or float lanes of a 16-byte vector): LaMa's last
+// layer reads the decoder's last convolution padded, and the pass that added that convolution's
+// bias and applied its relu in place (128 MB read and written at 1024² in fp16) is saved.
+template <typename T>
+__global__ void biasReluPadFromNhwcVectors(const uint4* in, const T* bias, uint4* out, int groups,
+                                           int h, int w, int top, int left, int outH, int outW,
+                                           int64_t total) {
+    constexpr int kLanes = int(16 / sizeof(T));
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        const int g = int(i % groups);
+        int64_t rest = i / groups;
+        const int ox = int(rest % outW);
+        rest /= outW;
+        const int oy = int(rest % outH);
+        const int64_t n = rest / outH;
+        const int iy = reflect(oy - top, h), ix = reflect(ox - left, w);
+        uint4 v = in[((n * h + iy) * w + ix) * groups + g];
+        T* lanes = reinterpret_cast<T*>(&v);
+#pragma unroll
+        for (int k = 0; k < kLanes; ++k)
+            store(lanes, k, fmaxf(load(lanes, k) + load(bias, int64_t(g) * kLanes + k), 0.f));
+        out[i] = v;
+    }
+}
+
 // One source's 64 x 64 tile into shared memory, as [channel][pixel].
 template <bool Last, typename T>
 __device__ inline void loadTile(float (*tile)[kWide + 1], const T* src, int n, int c0, int p0,
@@ -550,6 +576,27 @@ void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h,
         reflectPadAs<__half>(in, out, n, c, h, w, top, left, outH, outW, s);
     else
         reflectPadAs<float>(in, out, n, c, h, w, top, left, outH, outW, s);
+}
+
+bool biasReluReflectPad(Precision precision, Operand in, const void* bias, void* out, int n, int c,
+                        int h, int w, int top, int left, int outH, int outW, void* stream) {
+    const int perVector = precision == Precision::Half ? 8 : 4;
+    const bool aligned = reinterpret_cast<uintptr_t>(in.data) % 16 == 0 &&
+                         reinterpret_cast<uintptr_t>(out) % 16 == 0;
+    if (!in.channelsLast || c % perVector != 0 || !aligned) return false;
+    const int groups = c / perVector;
+    const int64_t total = int64_t(n) * groups * outH * outW;
+    const unsigned grid = unsigned(std::min<int64_t>(blocks(total, 256), 132 * 32));
+    auto s = static_cast<cudaStream_t>(stream);
+    const auto* src = static_cast<const uint4*>(in.data);
+    auto* dst = static_cast<uint4*>(out);
+    if (precision == Precision::Half)
+        biasReluPadFromNhwcVectors<<<grid, 256, 0, s>>>(src, static_cast<const __half*>(bias), dst,
+                                                        groups, h, w, top, left, outH, outW, total);
+    else
+        biasReluPadFromNhwcVectors<<<grid, 256, 0, s>>>(src, static_cast<const float*>(bias), dst,
+                                                        groups, h, w, top, left, outH, outW, total);
+    return true;
 }
 
 void reluSum(Precision precision, Operand a, Operand b, const void* bias, const void* residual,

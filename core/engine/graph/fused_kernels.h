@@ -22,6 +22,11 @@ struct Operand {
 void reflectPad(Precision precision, Operand in, void* out, int n, int c, int h, int w, int top,
                 int left, int outH, int outW, void* stream);
 
+/// reflectPad of relu(in + bias[c]) (bias: c values of the precision), for a channels-last `in`
+/// whose channels fill 16-byte vectors; false, with nothing launched, for any other input.
+bool biasReluReflectPad(Precision precision, Operand in, const void* bias, void* out, int n, int c,
+                        int h, int w, int top, int left, int outH, int outW, void* stream);
+
 /// For channels [offset, offset + c) of out (NCHW-contiguous, [N, outChannels, H, W]):
 /// out = relu(a + b + bias[c]) + residual, with bias and residual optional (nullptr); the
 /// residual has out's layout and shape. Sums in fp32, rounds once.

@@ -55,14 +55,20 @@ c10::optional<kernels::Precision> precisionOf(const at::Tensor& t) {
 void* currentStream() { return c10::cuda::getCurrentCUDAStream().stream(); }
 #endif
 
+// A reflection pad the kernels can write: four amounts, each less than the side it pads.
+bool padFits(const at::Tensor& x, c10::IntArrayRef pad) {
+    if (pad.size() != 4) return false;
+    const int64_t h = x.size(2), w = x.size(3);
+    return pad[0] >= 0 && pad[1] >= 0 && pad[2] >= 0 && pad[3] >= 0 && pad[0] < w && pad[1] < w &&
+           pad[2] < h && pad[3] < h;
+}
+
 at::Tensor reflectPad(const at::Tensor& x, c10::IntArrayRef pad) {
 #if defined(PM_HAVE_FUSED_KERNELS)
     const auto precision = precisionOf(x);
     if (precision && kernelReady(x, x.scalar_type()) && pad.size() == 4) {
         const int64_t h = x.size(2), w = x.size(3);
-        const bool fits = pad[0] >= 0 && pad[1] >= 0 && pad[2] >= 0 && pad[3] >= 0 &&
-                          pad[0] < w && pad[1] < w && pad[2] < h && pad[3] < h;
-        if (fits) {
+        if (padFits(x, pad)) {
             const int64_t outH = h + pad[2] + pad[3], outW = w + pad[0] + pad[1];
             at::Tensor out = at::empty({x.size(0), x.size(1), outH, outW},
                                        x.options().memory_format(at::MemoryFormat::ChannelsLast));
@@ -249,6 +255,30 @@ at::Tensor& biasRelu(at::Tensor& x, const at::Tensor& bias) {
     return x.add_(bias.reshape(shape)).relu_();
 }
 
+// reflect_pad_cl(bias_relu_(x, bias), pad) in one pass where the kernel takes x (channels last,
+// 16-byte channel groups); else the two passes, on a copy: the rewrite guarantees that nothing
+// else reads x, but the operator itself does not change its input.
+at::Tensor biasReluReflectPad(const at::Tensor& x, const at::Tensor& bias, c10::IntArrayRef pad) {
+#if defined(PM_HAVE_FUSED_KERNELS)
+    const auto precision = precisionOf(x);
+    if (precision && kernelReady(x, x.scalar_type()) && padFits(x, pad) && bias.is_cuda() &&
+        bias.is_contiguous() && bias.scalar_type() == x.scalar_type() &&
+        bias.numel() == x.size(1)) {
+        const int64_t h = x.size(2), w = x.size(3);
+        const int64_t outH = h + pad[2] + pad[3], outW = w + pad[0] + pad[1];
+        at::Tensor out = at::empty({x.size(0), x.size(1), outH, outW},
+                                   x.options().memory_format(at::MemoryFormat::ChannelsLast));
+        if (kernels::biasReluReflectPad(*precision, operand(x), bias.data_ptr(), out.data_ptr(),
+                                        int(x.size(0)), int(x.size(1)), int(h), int(w),
+                                        int(pad[2]), int(pad[0]), int(outH), int(outW),
+                                        currentStream()))
+            return out;
+    }
+#endif
+    at::Tensor y = x.clone();
+    return reflectPad(biasRelu(y, bias), pad);
+}
+
 // 1 / sqrt(signal size): the "ortho" scaling of the FFT whose own scaling the rewrite removed.
 double orthoScale(c10::IntArrayRef signal) {
     double size = 1;
@@ -399,6 +429,8 @@ void registerOperators() {
         library->def("conv1x1(Tensor x, Tensor weight, Tensor? bias, bool relu) -> Tensor",
                      &conv1x1);
         library->def("bias_relu_(Tensor(a!) x, Tensor bias) -> Tensor(a!)", &biasRelu);
+        library->def("bias_relu_reflect_pad_cl(Tensor x, Tensor bias, int[] pad) -> Tensor",
+                     &biasReluReflectPad);
         library->def("spectrum_to_channels(Tensor z, int[] shape, ScalarType? dtype, "
                      "Tensor? signal) -> Tensor",
                      &spectrumToChannels);

@@ -23,6 +23,10 @@
 //   photomend::bias_relu_(Tensor(a!) x, Tensor bias) -> Tensor(a!)
 //       x = relu(x + bias[c]) in place, for the output of a convolution that now adds no bias (one
 //       pass instead of a broadcast sum and a relu).
+//   photomend::bias_relu_reflect_pad_cl(Tensor x, Tensor bias, int[] pad) -> Tensor
+//       reflect_pad_cl(bias_relu_(x, bias), pad) without changing x, in one pass: LaMa's last
+//       layer pads the decoder's last convolution (64 channels at full size), whose bias and relu
+//       were a pass of their own.
 //   photomend::spectrum_to_channels(Tensor z, int[] shape, ScalarType? dtype, Tensor? signal)
 //       stack([real(z).to(dtype), imag(z).to(dtype)], -1).permute(0, 1, 4, 2, 3).contiguous()
 //       .view(shape), times 1 / sqrt(H * W of signal) when given (the "ortho" scaling of the
@@ -49,6 +53,7 @@ inline constexpr const char* kReluSumCat = "photomend::relu_sum_cat";
 inline constexpr const char* kReluSumCatPad = "photomend::relu_sum_cat_pad";
 inline constexpr const char* kConv1x1 = "photomend::conv1x1";
 inline constexpr const char* kBiasRelu = "photomend::bias_relu_";
+inline constexpr const char* kBiasReluReflectPad = "photomend::bias_relu_reflect_pad_cl";
 inline constexpr const char* kSpectrumToChannels = "photomend::spectrum_to_channels";
 inline constexpr const char* kChannelsToSpectrum = "photomend::channels_to_spectrum";
 inline constexpr const char* kAddWidened = "photomend::add_widened";

@@ -31,6 +31,8 @@ std::vector<torch::jit::Value*> listItems(torch::jit::Value* list);
 int pointwiseConvsToMatmul(torch::jit::Block* block);
 int biasAndReluInOnePass(torch::jit::Block* block);
 int smallConvsAsTaps(torch::jit::Block* block);
+/// reflect_pad_cl(bias_relu_(y, b)) as one pass where nothing else reads y.
+int biasReluIntoPads(torch::jit::Block* block);
 int weightsChannelsLast(torch::jit::Block* block);
 
 int spectraToChannels(torch::jit::Block* block);

@@ -267,6 +267,7 @@ void fuseBlock(torch::jit::Block* block, const LayoutFusionOptions& options,
     if (options.convTaps) counts->convTaps += smallConvsAsTaps(block);
     counts->widenedSums += sumsOfCasts(block);
     if (options.channelsLastWeights) counts->channelsLastWeights += weightsChannelsLast(block);
+    if (options.biasReluInPads) counts->biasReluPads += biasReluIntoPads(block);
     // Last: the steps above read relu_sum_cat nodes, which this one replaces.
     if (options.padsInSums) counts->padsInSums += padsIntoSums(block);
 }
@@ -286,12 +287,13 @@ LayoutFusionCounts& LayoutFusionCounts::operator+=(const LayoutFusionCounts& oth
     widenedSums += other.widenedSums;
     channelsLastWeights += other.channelsLastWeights;
     padsInSums += other.padsInSums;
+    biasReluPads += other.biasReluPads;
     return *this;
 }
 
 int LayoutFusionCounts::total() const {
     return pads + sums + concats + residuals + conv1x1 + biasRelus + spectra + convTaps +
-           widenedSums + channelsLastWeights + padsInSums;
+           widenedSums + channelsLastWeights + padsInSums + biasReluPads;
 }
 
 std::string LayoutFusionCounts::describe() const {
@@ -302,7 +304,8 @@ std::string LayoutFusionCounts::describe() const {
            " spectrum reshuffles, " + std::to_string(convTaps) + " convolutions as taps, " +
            std::to_string(widenedSums) + " sums of FFT outputs, " +
            std::to_string(channelsLastWeights) + " channels-last weights, " +
-           std::to_string(padsInSums) + " pads written by their sums";
+           std::to_string(padsInSums) + " pads written by their sums, " +
+           std::to_string(biasReluPads) + " bias + relu written by their pads";
 }
 
 LayoutFusionCounts fuseLayoutsAndPointwise(const std::shared_ptr<torch::jit::Graph>& graph,

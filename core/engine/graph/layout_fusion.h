@@ -29,6 +29,7 @@ struct LayoutFusionCounts {
     int widenedSums = 0;  ///< x + y.to(x.dtype) with y fp32 (an FFT's output) now one pass
     int channelsLastWeights = 0;  ///< other convolutions whose weights are now channels last
     int padsInSums = 0;  ///< reflection pads now written by the relu_sum_cat they read
+    int biasReluPads = 0;  ///< bias_relu_ passes now done by the reflection pad reading them
 
     LayoutFusionCounts& operator+=(const LayoutFusionCounts& other);
     /// How many rewrites of every kind, all together.
@@ -42,6 +43,7 @@ struct LayoutFusionOptions {
     bool convTaps = true;
     bool channelsLastWeights = true;
     bool padsInSums = true;  ///< engine_bench --switch pads_in_sums
+    bool biasReluInPads = true;  ///< engine_bench --switch bias_relu_in_pads
 };
 
 /// Rewrites what it recognises and leaves the rest; running it twice changes nothing more.

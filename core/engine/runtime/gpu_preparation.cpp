@@ -41,6 +41,7 @@ void fuseLayouts(GpuModule& gpu, const GpuSwitches& switches, PhaseTrace& trace)
         options.convTaps = switches.convTaps;
         options.channelsLastWeights = switches.channelsLastWeights;
         options.padsInSums = switches.padsInSums;
+        options.biasReluInPads = switches.biasReluInPads;
         graph::forEachGraph(
             gpu.module, [&](auto& graph) { counts += fuseLayoutsAndPointwise(graph, options); });
     } catch (const std::exception& e) {
@@ -66,8 +67,10 @@ bool warmCacheApplies(const ModelEntry& entry, const SessionOptions& options) {
 std::string warmCacheVariant(const SessionOptions& options) {
     // The cache holds the rewritten graph: each rewrite switch that changes it names its own entry.
     if (!layoutFusionOn(options.gpu)) return "frozen fp16 NCHW";
-    return options.gpu.padsInSums ? "frozen fp16 NCHW, fused layouts 13"
-                                  : "frozen fp16 NCHW, fused layouts 13, pads apart";
+    std::string variant = "frozen fp16 NCHW, fused layouts 14";
+    if (!options.gpu.padsInSums) variant += ", pads apart";
+    if (!options.gpu.biasReluInPads) variant += ", bias + relu apart";
+    return variant;
 }
 
 GpuModule prepareForGpu(torch::jit::Module module, bool halfSafe, const SessionOptions& options,
