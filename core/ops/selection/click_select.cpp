@@ -264,7 +264,7 @@ cv::Mat ClickSelector::cutAroundClicks(const Seeds& seeds, cv::Rect around, cv::
     std::vector<double> edgeScore(boxes.size());
     const double halfHole = seeds.maxHole * half * half;
     // Largest box first: the two cores then finish at about the same time (the largest cut costs
-    // about as much as the others together).
+    // about as much as the others together, or more when its first iteration is at half size).
     const int n = int(boxes.size());
     const bool firstOnQuarter = settings_.candidateIterations > 1 &&
                                 std::max(around.width, around.height) >= settings_.quarterFirstSpan * longSide;
