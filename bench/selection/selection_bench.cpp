@@ -2,6 +2,7 @@
 //   selection_bench              IoU per reference object (1..3 clicks, and a box) and latency per
 //                                click at 1 MP and 12 MP
 //   selection_bench --iou-only   the IoU table alone (no plain grabCut, no latency)
+//   selection_bench --latency-only  the 12 MP latency row alone (for repeated runs)
 //   selection_bench --look DIR   also writes each selection over its photo to DIR as PNG (reference
 //                                outline green, selection tinted red)
 // Reference, measured in the same run: a plain cv::grabCut (5 iterations, the object's box) on the
@@ -60,21 +61,7 @@ Cost measure(int runs, const std::function<void()>& work) {
     return {wall, 1000.0 * double(std::clock() - start) / CLOCKS_PER_SEC / runs};
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    std::string look;
-    bool iouOnly = false;
-    for (int i = 1; i < argc; ++i) {
-        if (std::string(argv[i]) == "--look" && i + 1 < argc) look = argv[++i];
-        if (std::string(argv[i]) == "--iou-only") iouOnly = true;
-    }
-    const fs::path photos = fs::path(PM_TESTDATA_DIR) / "photos";
-    if (!fs::is_directory(photos)) {
-        std::printf("testdata not found at %s\n", photos.c_str());
-        return 1;
-    }
-
+void printIoUTable(const fs::path& photos, const std::string& look, bool iouOnly) {
     std::printf("IoU against the hand-drawn reference (photo at its own size)\n");
     std::printf("%-14s %8s %8s %8s %8s %12s %10s %10s\n", "object", "1 click", "2 clicks", "3 clicks",
                 "box", "grabCut box", "ms/click", "ms grabCut");
@@ -110,6 +97,9 @@ int main(int argc, char** argv) {
                     sel::maskIoU(boxSelection, reference), sel::maskIoU(plain, reference), clickMs, plainMs);
     }
 
+}
+
+void printScissorsTable(const fs::path& photos, const std::string& look) {
     // Intelligent Scissors as a user traces: N points spread evenly along the reference outline (each
     // snapped path between them follows the photo's edges); the closed outline's inside against the
     // reference. The reference itself is only a hand-drawn polygon (1-2 px), so 1.0 is not reachable.
@@ -139,11 +129,34 @@ int main(int argc, char** argv) {
         std::printf("\n");
     }
 
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string look;
+    bool iouOnly = false;
+    bool latencyOnly = false;  // the 12 MP latency row alone, for repeated runs
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--look" && i + 1 < argc) look = argv[++i];
+        if (std::string(argv[i]) == "--iou-only") iouOnly = true;
+        if (std::string(argv[i]) == "--latency-only") latencyOnly = true;
+    }
+    const fs::path photos = fs::path(PM_TESTDATA_DIR) / "photos";
+    if (!fs::is_directory(photos)) {
+        std::printf("testdata not found at %s\n", photos.c_str());
+        return 1;
+    }
+
+    if (!latencyOnly) {
+        printIoUTable(photos, look, iouOnly);
+        printScissorsTable(photos, look);
+    }
     if (iouOnly) return 0;
     std::printf("\nLatency per click: median wall ms / mean CPU ms of all threads (5 runs; the selector's copy\n"
                 "is made once per photo)\n");
-    std::printf("%-6s %13s %13s %13s %13s %13s %13s %13s %13s\n", "size", "prepare", "click", "2 clicks",
-                "+ not-this", "box", "scissors map", "scissors pt", "feather 8px");
+    std::printf("%-6s %13s %13s %13s %13s %13s %13s %13s %13s %13s\n", "size", "prepare", "click", "2 clicks",
+                "2nd click", "+ not-this", "box", "scissors map", "scissors pt", "feather 8px");
     const cv::Mat kodim = cv::imread((photos / "kodim03.png").string(), cv::IMREAD_COLOR);
     const auto yellow = pm::testing::referenceObjects().front();
     const auto both = [](Cost c) {
@@ -152,6 +165,7 @@ int main(int argc, char** argv) {
         return std::string(text);
     };
     for (const double factor : {1224.0 / 768, 4242.0 / 768}) {
+        if (latencyOnly && factor < 2) continue;
         cv::Mat big;
         cv::resize(kodim, big, cv::Size(), factor, factor, cv::INTER_CUBIC);
         auto scaled = [&](cv::Point p) { return cv::Point(int(p.x * factor), int(p.y * factor)); };
@@ -164,6 +178,10 @@ int main(int argc, char** argv) {
         box.box = cv::Rect(scaled(small.tl()), scaled(small.br()));
         const Cost oneCost = measure(5, [&] { selector->select(one); });
         const Cost twoCost = measure(5, [&] { selector->select(two); });
+        // The second click as the Select tool asks for it: with the first click's answer.
+        sel::SelectionState afterOne;
+        selector->select(one, {}, &afterOne);
+        const Cost secondCost = measure(5, [&] { selector->select(two, afterOne, nullptr); });
         // A negative click after the two (on the photo's corner region left of the hat), reusing the
         // two clicks' answer as the Select tool does.
         sel::SelectionState afterTwo;
@@ -183,8 +201,9 @@ int main(int argc, char** argv) {
         });
         const cv::Mat selection = selector->select(box);
         const Cost feather = measure(5, [&] { sel::featherMask(selection, 8); });
-        std::printf("%4.0fMP %13s %13s %13s %13s %13s %13s %13s %13s\n", big.total() / 1e6, both(prepare).c_str(),
-                    both(oneCost).c_str(), both(twoCost).c_str(), both(notThisCost).c_str(), both(boxCost).c_str(),
+        std::printf("%4.0fMP %13s %13s %13s %13s %13s %13s %13s %13s %13s\n", big.total() / 1e6,
+                    both(prepare).c_str(), both(oneCost).c_str(), both(twoCost).c_str(), both(secondCost).c_str(),
+                    both(notThisCost).c_str(), both(boxCost).c_str(),
                     both(map).c_str(),
                     both(point).c_str(), both(feather).c_str());
         // The plain grabCut takes minutes at 12 MP (227 s once on this machine): only at 1 MP.

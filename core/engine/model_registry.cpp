@@ -130,6 +130,10 @@ ModelContract parseContract(const std::string& where, const json& object) {
             r.fail("buckets", "must be multiples of sizeMultiple (" +
                                   std::to_string(c.sizeMultiple) + "), got " + std::to_string(b));
     if (c.fixedSize > 0) c.buckets.assign(1, c.fixedSize);
+    c.decoder = r.text("decoder", false);
+    if (!c.decoder.empty() && c.kind != ModelKind::Segment) r.fail("decoder", "is for \"segment\" models only");
+    if (c.decoder.find_first_of("/\\") != std::string::npos || c.decoder == "." || c.decoder == "..")
+        r.fail("decoder", "must be a file name in the models folder");
     return c;
 }
 

@@ -34,6 +34,9 @@ struct ModelContract {
     int fixedSize = 0;         ///< >0: the model only takes fixedSize x fixedSize inputs
     bool halfSafe = false;     ///< fp16 inference gives acceptable output
     std::vector<int> buckets;  ///< square sizes to warm up (and capture graphs for) at start-up
+    /// "segment" only: the prompt decoder of SAM's split export (a file next to the model's, which
+    /// is then the image encoder: core/engine/sam_pair_image.h); "" = one file as above.
+    std::string decoder;
 
     image::TensorLayout layout() const { return {range, channelOrder}; }
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 
 #include <opencv2/imgproc.hpp>
 #include <torch/script.h>
@@ -10,6 +11,7 @@
 
 #include "core/common/error.h"
 #include "core/engine/runtime/torch_errors.h"
+#include "core/engine/sam_pair_image.h"
 #include "core/image/tensor_convert.h"
 
 namespace pm::engine {
@@ -125,15 +127,20 @@ private:
 
 class SegmentSession final : public InferenceSession {
 public:
+    /// `decoder`: SAM's split export, `module` being its image encoder (sam_pair_image.h).
     SegmentSession(ModelEntry entry, const std::string& path, torch::jit::Module module, DeviceInfo device,
-                   bool checksumVerified)
+                   bool checksumVerified, std::optional<torch::jit::Module> decoder = std::nullopt)
         : entry_(std::move(entry)), file_(std::filesystem::path(path).filename().string()),
-          module_(std::move(module)), device_(std::move(device)),
+          module_(std::move(module)), decoder_(std::move(decoder)), device_(std::move(device)),
           torchDevice_(device_.cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU)) {
         module_.eval();
         module_.to(torchDevice_);
-        separable_ = module_.find_method("get_image_embeddings").has_value() &&
-                     module_.find_method("predict_masks").has_value();
+        if (decoder_) {
+            decoder_->eval();
+            decoder_->to(torchDevice_);
+        }
+        separable_ = decoder_ || (module_.find_method("get_image_embeddings").has_value() &&
+                                  module_.find_method("predict_masks").has_value());
         stats_.checksumVerified = checksumVerified;
         stats_.precisionNote = separable_ ? "fp32, image encoder once per photo" : "fp32, whole model per click";
     }
@@ -150,7 +157,7 @@ public:
         if (bgr.type() != CV_8UC3 || bgr.empty())
             throw Error(file_ + ": segmentation needs an 8-bit colour photo");
         count(false);
-        return std::make_unique<TorchSegmentImage>(module_, file_, bgr, torchDevice_, separable_);
+        return image(bgr);
     }
     /// A dry run on a small photo with one click: the contract, and the first call's cost paid now.
     void warmUp() override {
@@ -162,7 +169,27 @@ public:
         return stats_;
     }
 
+    /// SAM's split export: which of its two encoder inputs this encoder takes is found by a dry run
+    /// with each (the published exports differ only in whether the encoder normalises and pads).
+    void verifySamPairContract() {
+        std::string tried;
+        for (const auto& [input, name] : {std::pair{SamEncoderInput::Normalized, "images [1, 3, 1024, 1024] normalised"},
+                                          std::pair{SamEncoderInput::Pixels, "pixels [h, w, 3] 0..255"}}) {
+            encoderInput_ = input;
+            try {
+                dryRun();
+                return;
+            } catch (const std::exception& e) {
+                tried += std::string(tried.empty() ? "" : "; ") + "as " + name + ": " + errorText(e);
+            }
+        }
+        throw Error(file_ + ": wrong contract: expected SAM's image encoder and a decoder forward(image_embeddings, "
+                            "point_coords, point_labels, mask_input, has_mask_input, orig_im_size) -> (masks, "
+                            "scores, ...); " + tried);
+    }
+
     void verifyContract() {
+        if (decoder_) return verifySamPairContract();
         try {
             dryRun();
         } catch (const Error&) {
@@ -174,11 +201,14 @@ public:
     }
 
 private:
+    std::unique_ptr<SegmentImage> image(const cv::Mat& bgr) {
+        if (decoder_) return makeSamPairImage(module_, *decoder_, encoderInput_, file_, bgr, torchDevice_);
+        return std::make_unique<TorchSegmentImage>(module_, file_, bgr, torchDevice_, separable_);
+    }
     void dryRun() {
         cv::Mat photo(64, 96, CV_8UC3, cv::Scalar(40, 90, 160));
         cv::circle(photo, {48, 32}, 16, cv::Scalar(200, 200, 60), cv::FILLED);
-        auto image = TorchSegmentImage(module_, file_, photo, torchDevice_, separable_);
-        const cv::Mat mask = image.select({{cv::Point(48, 32)}, {}, {}});
+        const cv::Mat mask = image(photo)->select({{cv::Point(48, 32)}, {}, {}});
         if (mask.size() != photo.size()) throw Error(file_ + ": wrong contract: the mask has another size");
     }
     void count(bool warmup) {
@@ -190,6 +220,8 @@ private:
     ModelEntry entry_;
     std::string file_;
     torch::jit::Module module_;
+    std::optional<torch::jit::Module> decoder_;
+    SamEncoderInput encoderInput_ = SamEncoderInput::Normalized;
     DeviceInfo device_;
     torch::Device torchDevice_;
     bool separable_ = false;
@@ -203,6 +235,15 @@ std::unique_ptr<InferenceSession> makeSegmentSession(const ModelEntry& entry, co
                                                      torch::jit::Module module, const DeviceInfo& device,
                                                      bool checksumVerified) {
     auto session = std::make_unique<SegmentSession>(entry, path, std::move(module), device, checksumVerified);
+    session->verifyContract();
+    return session;
+}
+
+std::unique_ptr<InferenceSession> makeSamPairSession(const ModelEntry& entry, const std::string& path,
+                                                     torch::jit::Module encoder, torch::jit::Module decoder,
+                                                     const DeviceInfo& device, bool checksumVerified) {
+    auto session = std::make_unique<SegmentSession>(entry, path, std::move(encoder), device, checksumVerified,
+                                                    std::move(decoder));
     session->verifyContract();
     return session;
 }

@@ -21,4 +21,11 @@ std::unique_ptr<InferenceSession> makeSegmentSession(const ModelEntry& entry, co
                                                      torch::jit::Module module, const DeviceInfo& device,
                                                      bool checksumVerified);
 
+/// SAM's split export (MobileSAM, SAM; sam_pair_image.h): `encoder` the image encoder (the entry's
+/// file), `decoder` the prompt decoder (its contract's "decoder" file). The dry run finds which of
+/// SAM's two encoder inputs the encoder takes; pm::Error "<file>: wrong contract: ..." when neither.
+std::unique_ptr<InferenceSession> makeSamPairSession(const ModelEntry& entry, const std::string& path,
+                                                     torch::jit::Module encoder, torch::jit::Module decoder,
+                                                     const DeviceInfo& device, bool checksumVerified);
+
 }  // namespace pm::engine

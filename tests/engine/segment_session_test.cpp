@@ -83,6 +83,77 @@ TEST(SegmentModel, AModelWithOnlyForwardRunsWholeForEachClick) {
     EXPECT_GT(iou(image->select({{cv::Point(1200, 600)}, {}, {}}), shapes.square), 0.95);
 }
 
+TEST(SegmentModel, EfficientSamsTracedSignatureWithThreeArgumentsSelects) {
+    // efficientsam_ti_cpu.jit and its siblings are traced: forward takes exactly the three tensors.
+    test::TempDir dir;
+    test::saveThreeArgumentColourSegmenter(dir.file("efficientsam_ti_cpu.jit"));
+    auto session = InferenceSession::load(segmentEntry("efficientsam_ti_cpu.jit"), dir.file("efficientsam_ti_cpu.jit"), cpu());
+    Shapes shapes;
+    auto image = session->prepareSegment(shapes.photo);
+    EXPECT_FALSE(image->separable());
+    EXPECT_GT(iou(image->select({{cv::Point(500, 600)}, {}, {}}), shapes.disk), 0.95);
+}
+
+// SAM's split export (MobileSAM): the entry's file is the image encoder, the contract names the decoder.
+ModelEntry samPairEntry() {
+    return ModelRegistry::parse(
+               R"({"models": [)" + test::manifestEntry("mobile-sam", "segment", "encoder.pt", test::kSamPairContract) +
+                   "]}",
+               "/")
+        .entries()[0];
+}
+
+void expectSamPairSelects(bool encoderNormalisesItself) {
+    test::TempDir dir;
+    test::saveSamEncoder(dir.file("encoder.pt"), encoderNormalisesItself);
+    test::saveSamDecoder(dir.file("decoder.pt"));
+    auto session = InferenceSession::load(samPairEntry(), dir.file("encoder.pt"), cpu());
+    Shapes shapes;
+    auto image = session->prepareSegment(shapes.photo);
+    EXPECT_TRUE(image->separable()) << "the encoder ran once, each click only decodes";
+    EXPECT_EQ(image->size(), shapes.photo.size());
+    // One click (with SAM's padding point, two points): the best scored multimask output, not the
+    // everything / nothing ones; coordinates scaled to the 1024 px copy and masks back to the photo.
+    EXPECT_GT(iou(image->select({{cv::Point(500, 600)}, {}, {}}), shapes.disk), 0.9);
+    EXPECT_GT(iou(image->select({{cv::Point(1200, 600)}, {}, {}}), shapes.square), 0.9);
+    // Two clicks and a negative one (over two points): the single-mask output.
+    EXPECT_GT(iou(image->select({{cv::Point(500, 600), cv::Point(450, 500)}, {cv::Point(1200, 600)}, {}}),
+                  shapes.disk),
+              0.9);
+    EXPECT_EQ(cv::countNonZero(image->select({})), 0) << "no click, nothing selected";
+}
+
+TEST(SegmentModel, SamsSplitEncoderAndDecoderSelectWithANormalisedInput) { expectSamPairSelects(false); }
+
+TEST(SegmentModel, SamsSplitEncoderThatNormalisesItselfIsFoundByTheDryRun) { expectSamPairSelects(true); }
+
+TEST(SegmentModel, SamsSplitExportWithoutItsDecoderOrWithAWrongOneIsReported) {
+    test::TempDir dir;
+    test::saveSamEncoder(dir.file("encoder.pt"), false);
+    try {
+        InferenceSession::load(samPairEntry(), dir.file("encoder.pt"), cpu());
+        FAIL() << "loaded without its decoder";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("decoder.pt: not installed"), std::string::npos) << e.what();
+    }
+    test::saveWrongSamDecoder(dir.file("decoder.pt"));
+    try {
+        InferenceSession::load(samPairEntry(), dir.file("encoder.pt"), cpu());
+        FAIL() << "loaded with a decoder answering one tensor";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("encoder.pt: wrong contract"), std::string::npos) << e.what();
+    }
+}
+
+TEST(SegmentModel, OnlyASegmentModelNamesADecoderAndOnlyByItsFileName) {
+    const auto parse = [](const std::string& contract) {
+        return ModelRegistry::parse(R"({"models": [)" + test::manifestEntry("m", "segment", "m.pt", contract) + "]}", "/");
+    };
+    EXPECT_EQ(parse(test::kSamPairContract).entries()[0].contract.decoder, "decoder.pt");
+    EXPECT_THROW(parse(R"({"kind": "image2image", "decoder": "d.pt"})"), Error);
+    EXPECT_THROW(parse(R"({"kind": "segment", "decoder": "../d.pt"})"), Error);
+}
+
 TEST(SegmentModel, AWrongContractIsReportedWhenTheModelLoads) {
     test::TempDir dir;
     test::saveWrongSegmenter(dir.file("sam.pt"));

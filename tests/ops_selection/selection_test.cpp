@@ -143,6 +143,21 @@ TEST(ClickSelect, SixteenBitAndGrayPhotosWork) {
     EXPECT_GT(sel::maskIoU(sel::ClickSelector(wide).select(prompt), s.disk), 0.9);
 }
 
+TEST(ClickSelect, PhotoAFewPixelsHighCanBeClicked) {
+    // The smaller copies the clicks are judged on keep at least one pixel each way: a strip three
+    // pixels high (a scanned film edge) halves to one row and then to none without that.
+    for (const int height : {1, 3}) {
+        cv::Mat strip(height, 400, CV_8UC3, cv::Scalar(60, 140, 70));
+        strip.colRange(0, 200).setTo(cv::Scalar(40, 50, 200));
+        sel::SelectionPrompt prompt;
+        prompt.positive = {{40, height / 2}, {160, height / 2}};  // spread wide: the quarter copy is used
+        cv::Mat selection;
+        ASSERT_NO_THROW(selection = sel::ClickSelector(strip).select(prompt)) << height << " px high";
+        EXPECT_EQ(selection.at<uchar>(height / 2, 40), 255) << height << " px high";
+        EXPECT_EQ(cv::countNonZero(selection.colRange(220, 400)), 0) << height << " px high";
+    }
+}
+
 // Real photos: each object with the clicks listed in reference_objects.h, and with a box around it.
 // Thresholds are what this implementation measured minus a margin (bench/selection/NOTES.md); the
 // low one is honest: one click in the coffee selects the whole inside of the cup (a bigger object

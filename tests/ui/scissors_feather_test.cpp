@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/ops/selection/mask_tools.h"
+#include "tests/ui/half_size_canvas_fixture.h"
 #include "tests/ui/window_test_support.h"
 #include "ui/canvas_widget.h"
 #include "ui/document.h"
@@ -24,30 +25,25 @@ namespace sel = pm::ops::selection;
 
 namespace {
 
-// 800x600: a bright disk (centre 400,300, radius 150) on a dark noisy ground. The canvas is 400x300,
-// so a widget point is half the image point.
-struct ScissorsFixture : ::testing::Test {
-    cv::Mat disk = cv::Mat::zeros(600, 800, CV_8UC1);
-    Document doc{photo(), "/tmp/scissors.png"};
-    CanvasWidget canvas{&doc};
+// 800x600: a bright disk (centre 400,300, radius 150) on a dark noisy ground, on the half-size canvas.
+struct ScissorsFixture : pm::test::HalfSizeCanvasFixture {
+    ScissorsFixture() : HalfSizeCanvasFixture(photo(), "/tmp/scissors.png", BrushTool::Scissors) {}
 
-    pm::image::LoadedPhoto photo() {
+    static cv::Mat diskMask() {
+        cv::Mat m = cv::Mat::zeros(600, 800, CV_8UC1);
+        cv::circle(m, {400, 300}, 150, 255, cv::FILLED);
+        return m;
+    }
+    static pm::image::LoadedPhoto photo() {
         pm::image::LoadedPhoto p;
         p.pixels.create(600, 800, CV_8UC3);
         cv::RNG rng(3);
         rng.fill(p.pixels, cv::RNG::NORMAL, cv::Scalar(50, 60, 40), cv::Scalar(8, 8, 8));
-        cv::circle(disk, {400, 300}, 150, 255, cv::FILLED);
-        p.pixels.setTo(cv::Scalar(200, 210, 230), disk);
+        p.pixels.setTo(cv::Scalar(200, 210, 230), diskMask());
         p.format = pm::image::Format::Png;
         return p;
     }
-    void SetUp() override {
-        canvas.resize(400, 300);
-        canvas.show();
-        ASSERT_TRUE(QTest::qWaitForWindowExposed(&canvas));
-        ASSERT_DOUBLE_EQ(canvas.transform().zoom(), 0.5);
-        canvas.setTool(BrushTool::Scissors);
-    }
+    const cv::Mat disk = diskMask();
     /// Widget point of the disk's edge at `degrees`, pushed `offset` image px outwards: the clicks
     /// miss the edge on purpose, the path must find it.
     static QPoint onEdge(double degrees, double offset) {

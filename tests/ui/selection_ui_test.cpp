@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/ops/selection/mask_tools.h"
+#include "tests/ui/half_size_canvas_fixture.h"
 #include "ui/canvas_widget.h"
 #include "ui/click_selection.h"
 #include "ui/document.h"
@@ -19,31 +20,31 @@ namespace sel = pm::ops::selection;
 namespace {
 
 // 800x600: a red disk (centre 320,300, radius 120) and a blue square right of it on a noisy green
-// ground. The canvas is 400x300, so a widget point is half the image point.
-struct SelectionFixture : ::testing::Test {
-    cv::Mat disk = cv::Mat::zeros(600, 800, CV_8UC1), square = cv::Mat::zeros(600, 800, CV_8UC1);
-    Document doc{photo(), "/tmp/select.png"};
-    CanvasWidget canvas{&doc};
+// ground, on the half-size canvas.
+struct SelectionFixture : pm::test::HalfSizeCanvasFixture {
+    SelectionFixture() : HalfSizeCanvasFixture(photo(), "/tmp/select.png", BrushTool::Select) {}
 
-    pm::image::LoadedPhoto photo() {
+    static cv::Mat diskMask() {
+        cv::Mat m = cv::Mat::zeros(600, 800, CV_8UC1);
+        cv::circle(m, {320, 300}, 120, 255, cv::FILLED);
+        return m;
+    }
+    static cv::Mat squareMask() {
+        cv::Mat m = cv::Mat::zeros(600, 800, CV_8UC1);
+        m(cv::Rect(460, 240, 120, 120)).setTo(255);
+        return m;
+    }
+    static pm::image::LoadedPhoto photo() {
         pm::image::LoadedPhoto p;
         p.pixels.create(600, 800, CV_8UC3);
         cv::RNG rng(5);
         rng.fill(p.pixels, cv::RNG::NORMAL, cv::Scalar(60, 140, 70), cv::Scalar(10, 10, 10));
-        cv::circle(disk, {320, 300}, 120, 255, cv::FILLED);
-        square(cv::Rect(460, 240, 120, 120)).setTo(255);
-        p.pixels.setTo(cv::Scalar(40, 50, 200), disk);
-        p.pixels.setTo(cv::Scalar(190, 80, 40), square);
+        p.pixels.setTo(cv::Scalar(40, 50, 200), diskMask());
+        p.pixels.setTo(cv::Scalar(190, 80, 40), squareMask());
         p.format = pm::image::Format::Png;
         return p;
     }
-    void SetUp() override {
-        canvas.resize(400, 300);
-        canvas.show();
-        ASSERT_TRUE(QTest::qWaitForWindowExposed(&canvas));
-        ASSERT_DOUBLE_EQ(canvas.transform().zoom(), 0.5);
-        canvas.setTool(BrushTool::Select);
-    }
+    const cv::Mat disk = diskMask(), square = squareMask();
     /// Waits until the selection has gone into the mask (the work runs on a worker thread).
     bool waitApplied(QSignalSpy& spy, int count = 1) {
         while (spy.count() < count)

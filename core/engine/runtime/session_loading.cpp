@@ -110,6 +110,14 @@ std::unique_ptr<InferenceSession> loadTorchSession(const ModelEntry& entry, cons
         return nets::loadNetworkSession(entry, path, device, options, checksumVerified);
     // Promptable segmentation runs per click on a photo's embedding: none of the image models'
     // GPU preparation (buckets, graphs, fp16) applies.
+    if (entry.contract.kind == ModelKind::Segment && !entry.contract.decoder.empty()) {
+        const std::string decoder = (fs::path(path).parent_path() / entry.contract.decoder).string();
+        if (!fs::exists(decoder))
+            throw Error(entry.contract.decoder + ": not installed (the decoder that goes with " +
+                        fs::path(path).filename().string() + ")");
+        return makeSamPairSession(entry, path, loadModule(path, torch::Device(torch::kCPU)),
+                                  loadModule(decoder, torch::Device(torch::kCPU)), device, checksumVerified);
+    }
     if (entry.contract.kind == ModelKind::Segment)
         return makeSegmentSession(entry, path, loadModule(path, torch::Device(torch::kCPU)), device,
                                   checksumVerified);

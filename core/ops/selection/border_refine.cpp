@@ -43,15 +43,27 @@ cv::Mat tileGuide(const cv::Mat& bgr, const cv::Mat& inside, const cv::Mat& band
     return guide;
 }
 
+/// The bilinear upscale of `coarse` to `full` (as cv::resize would make it), for the full-size
+/// pixels in `region` only: no photo-sized copy is made for the few tiles on the border.
+cv::Mat upscaleRegion(const cv::Mat& coarse, cv::Size full, cv::Rect region) {
+    const double sx = double(coarse.cols) / full.width, sy = double(coarse.rows) / full.height;
+    // Pixel centres: full x maps to coarse (x + 0.5) * sx - 0.5, as in cv::resize.
+    const cv::Matx23d toCoarse(sx, 0, (region.x + 0.5) * sx - 0.5, 0, sy, (region.y + 0.5) * sy - 0.5);
+    cv::Mat up;
+    cv::warpAffine(coarse, up, toCoarse, region.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+    return up;
+}
+
 }  // namespace
 
 cv::Mat refineBorder(const cv::Mat& bgr, const cv::Mat& coarse, const BorderRefineSettings& settings) {
     CV_Assert(bgr.type() == CV_8UC3 && coarse.type() == CV_8UC1);
-    cv::Mat up;
-    cv::resize(coarse, up, bgr.size(), 0, 0, cv::INTER_LINEAR);
-    cv::Mat out = up >= 128;
     const double scale = double(coarse.cols) / bgr.cols;
-    if (scale >= 1.0) return out;
+    if (scale >= 1.0) {
+        cv::Mat up;
+        cv::resize(coarse, up, bgr.size(), 0, 0, cv::INTER_LINEAR);
+        return up >= 128;
+    }
     // One coarse pixel spans 1/scale full pixels: the true edge lies within about that of the
     // upscaled one, so the band and the filter's window are a little wider than that.
     const int band = int(std::ceil(1.0 / scale)) + 1;
@@ -62,19 +74,28 @@ cv::Mat refineBorder(const cv::Mat& bgr, const cv::Mat& coarse, const BorderRefi
     const cv::Rect frame(0, 0, bgr.cols, bgr.rows), coarseFrame(0, 0, coarse.cols, coarse.rows);
     const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * band + 1, 2 * band + 1});
 
+    // Each tile is written once, in parallel: the whole upscale of a 12 MP mask and its threshold
+    // cost more than all the border tiles' filters (most of it the kernel zeroing fresh pages).
+    cv::Mat out(bgr.size(), CV_8UC1);
     cv::parallel_for_(cv::Range(0, cols * rows), [&](const cv::Range& range) {
         for (int i = range.start; i < range.end; ++i) {
             const cv::Rect tile = cv::Rect((i % cols) * t, (i / cols) * t, t, t) & frame;
-            // Tiles whose coarse pixels are all inside or all outside keep the upscale.
+            // Tiles whose coarse pixels are all inside or all outside are the upscale: one value.
             const cv::Rect c = cv::Rect(int(tile.x * scale) - 1, int(tile.y * scale) - 1,
                                         int(std::ceil(tile.width * scale)) + 3,
                                         int(std::ceil(tile.height * scale)) + 3) & coarseFrame;
             double lo = 0, hi = 0;
             cv::minMaxLoc(coarse(c), &lo, &hi);
-            if (lo == hi) continue;
+            if (lo == hi) {
+                out(tile).setTo(lo >= 128 ? 255 : 0);
+                continue;
+            }
             const cv::Rect r = cv::Rect(tile.x - halo, tile.y - halo, tile.width + 2 * halo,
                                         tile.height + 2 * halo) & frame;
-            const cv::Mat inside = up(r) >= 128;
+            const cv::Mat up = upscaleRegion(coarse, bgr.size(), r);
+            const cv::Mat inside = up >= 128;
+            const cv::Rect inTile = tile - r.tl();
+            inside(inTile).copyTo(out(tile));
             cv::Mat grown, shrunk;
             cv::dilate(inside, grown, kernel);
             cv::erode(inside, shrunk, kernel);
@@ -82,9 +103,8 @@ cv::Mat refineBorder(const cv::Mat& bgr, const cv::Mat& coarse, const BorderRefi
             const cv::Mat guide = tileGuide(bgr(r), inside, nearEdge);
             if (guide.empty()) continue;
             cv::Mat p;
-            up(r).convertTo(p, CV_32F, 1.0 / 255);
+            up.convertTo(p, CV_32F, 1.0 / 255);
             const cv::Mat q = guidedFilter(guide, p, radius, settings.eps);
-            const cv::Rect inTile = tile - r.tl();
             const cv::Mat refined = q(inTile) >= 0.5f;
             refined.copyTo(out(tile), nearEdge(inTile));
         }

@@ -77,7 +77,17 @@ ClickSelector::ClickSelector(const cv::Mat& image, const ClickSelectSettings& se
     } else {
         small_ = full_;
     }
-    cv::resize(small_, half_, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+    // Halved with the factor (not a size): OpenCV's exact 2x2 averaging, which the selections in
+    // NOTES.md were measured with; a size computed for odd sides averages differently, and the
+    // candidate chosen for a click is that sensitive. At least one pixel each way for a thin strip.
+    const auto halve = [](const cv::Mat& m) {
+        cv::Mat out;
+        if (m.cols >= 2 && m.rows >= 2) cv::resize(m, out, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+        else cv::resize(m, out, cv::Size(std::max(1, m.cols / 2), std::max(1, m.rows / 2)), 0, 0, cv::INTER_AREA);
+        return out;
+    };
+    half_ = halve(small_);
+    quarter_ = halve(half_);
     // Edge strength for judging candidate selections: the largest gradient over the colour channels,
     // so a red object on a green ground of the same brightness still has an edge.
     cv::Mat smooth;
@@ -97,7 +107,8 @@ ClickSelector::ClickSelector(const cv::Mat& image, const ClickSelectSettings& se
 namespace {
 
 /// GrabCut inside `box` (outside it background for certain, inside as `seeds` say), on a region of
-/// interest just larger than the box; only the parts connected to `keep` are returned.
+/// interest just larger than the box; only the parts connected to `keep` are returned (all of
+/// them for an empty `keep`).
 cv::Mat cutInBox(const cv::Mat& small, const cv::Mat& seeds, cv::Rect box, const cv::Mat& keep,
                  int iterations, double maxHole) {
     const cv::Rect frame(0, 0, small.cols, small.rows);
@@ -113,7 +124,24 @@ cv::Mat cutInBox(const cv::Mat& small, const cv::Mat& seeds, cv::Rect box, const
     cv::grabCut(small(roi), gc, cv::Rect(), bgdModel, fgdModel, iterations, cv::GC_INIT_WITH_MASK);
     cv::Mat fg = cv::Mat::zeros(small.size(), CV_8UC1);
     fg(roi).setTo(255, (gc == cv::GC_FGD) | (gc == cv::GC_PR_FGD));
+    if (keep.empty()) return fg;  // a first step: the raw answer, parts not yet judged
     return cleanUp(fg, keep & fg, maxHole);
+}
+
+/// Work copy `labels` at the size `to` (nearest neighbour, `scale` = to / work copy), with the
+/// positive clicks stamped as `value` so that no click vanishes in a smaller copy.
+cv::Mat scaledLabels(const cv::Mat& labels, cv::Size to, const std::vector<cv::Point>& clicks, double scale,
+                     uchar value) {
+    cv::Mat out;
+    cv::resize(labels, out, to, 0, 0, cv::INTER_NEAREST);
+    for (const cv::Point& c : clicks)
+        out.at<uchar>(std::min(int(c.y * scale), to.height - 1), std::min(int(c.x * scale), to.width - 1)) = value;
+    return out;
+}
+
+cv::Rect scaledRect(cv::Rect r, double scale, cv::Size frame) {
+    return cv::Rect(int(r.x * scale), int(r.y * scale), std::max(1, int(std::ceil(r.width * scale))),
+                    std::max(1, int(std::ceil(r.height * scale)))) & cv::Rect(0, 0, frame.width, frame.height);
 }
 
 /// How much a selection looks like a whole object: the mean edge strength along its outline, less
@@ -222,18 +250,10 @@ cv::Mat ClickSelector::cutAroundClicks(const Seeds& seeds, cv::Rect around, cv::
     // The candidates are judged on a copy of half the work size, in parallel (GrabCut itself runs
     // on one core); only the chosen box is cut again at the work size.
     const double half = double(half_.cols) / small_.cols;
-    const auto toHalf = [&](cv::Rect r) {
-        return cv::Rect(int(r.x * half), int(r.y * half), std::max(1, int(std::ceil(r.width * half))),
-                        std::max(1, int(std::ceil(r.height * half)))) & cv::Rect(0, 0, half_.cols, half_.rows);
-    };
-    cv::Mat halfSeeds, halfKeep;
-    cv::resize(seeds.labels, halfSeeds, half_.size(), 0, 0, cv::INTER_NEAREST);
-    cv::resize(seeds.keep, halfKeep, half_.size(), 0, 0, cv::INTER_NEAREST);
-    for (const cv::Point& c : seeds.positive) {
-        const cv::Point h(std::min(int(c.x * half), half_.cols - 1), std::min(int(c.y * half), half_.rows - 1));
-        halfSeeds.at<uchar>(h) = cv::GC_FGD;  // a click never vanishes in the smaller copy
-        halfKeep.at<uchar>(h) = 255;
-    }
+    const double quarter = double(quarter_.cols) / small_.cols;
+    const cv::Mat halfSeeds = scaledLabels(seeds.labels, half_.size(), seeds.positive, half, cv::GC_FGD);
+    const cv::Mat halfKeep = scaledLabels(seeds.keep, half_.size(), seeds.positive, half, 255);
+    const cv::Mat quarterSeeds = scaledLabels(seeds.labels, quarter_.size(), seeds.positive, quarter, cv::GC_FGD);
     std::vector<cv::Rect> boxes;
     for (const double share : settings_.boxSizes) {
         const int m = std::max(4, int(share * longSide));
@@ -244,13 +264,32 @@ cv::Mat ClickSelector::cutAroundClicks(const Seeds& seeds, cv::Rect around, cv::
     std::vector<double> edgeScore(boxes.size());
     const double halfHole = seeds.maxHole * half * half;
     // Largest box first: the two cores then finish at about the same time (the largest cut costs
-    // about as much as the others together).
+    // about as much as the others together, or more when its first iteration is at half size).
     const int n = int(boxes.size());
+    const bool firstOnQuarter = settings_.candidateIterations > 1 &&
+                                std::max(around.width, around.height) >= settings_.quarterFirstSpan * longSide;
     cv::parallel_for_(cv::Range(0, n), [&](const cv::Range& range) {
         for (int i = range.start; i < range.end; ++i) {
             const int k = n - 1 - i;
-            const cv::Rect box = toHalf(boxes[size_t(k)]);
-            found[size_t(k)] = cutInBox(half_, halfSeeds, box, halfKeep, settings_.candidateIterations, halfHole);
+            const cv::Rect box = scaledRect(boxes[size_t(k)], half, half_.size());
+            // The largest box's first iteration, from a box full of "probably object", is the slow
+            // part of a click (its graph cut cost 3x its second iteration and 3x all smaller boxes
+            // together for two clicks on 12 MP): with clicks spread wide it runs on the quarter
+            // copy, and the rest at half size starts from its answer, as the final cut starts from a
+            // candidate's. Not for one click: a small object (the pink hat) is then too few quarter
+            // pixels, and its largest box's answer changed which box was chosen (NOTES.md).
+            cv::Mat start = halfSeeds;
+            int rest = settings_.candidateIterations;
+            if (firstOnQuarter && k == n - 1) {
+                const cv::Rect quarterBox = scaledRect(boxes[size_t(k)], quarter, quarter_.size());
+                const cv::Mat first = cutInBox(quarter_, quarterSeeds, quarterBox, cv::Mat(), 1, 0);
+                cv::Mat up;
+                cv::resize(first, up, half_.size(), 0, 0, cv::INTER_LINEAR);
+                start = halfSeeds.clone();
+                start.setTo(cv::GC_PR_BGD, (up < 128) & (halfSeeds == cv::GC_PR_FGD));
+                rest -= 1;
+            }
+            found[size_t(k)] = cutInBox(half_, start, box, halfKeep, rest, halfHole);
             edgeScore[size_t(k)] = outlineScore(found[size_t(k)], halfEdges_, box, cv::Rect(0, 0, half_.cols, half_.rows));
         }
     });

@@ -38,6 +38,9 @@ struct ClickSelectSettings {
     /// the work size, which starts from that candidate's selection (click_select.cpp says why).
     int candidateIterations = 2;
     int finalIterations = 1;
+    /// Clicks that span at least this share of the work copy's long side: the largest candidate
+    /// box's first iteration runs on a quarter of the work copy (click_select.cpp says why).
+    double quarterFirstSpan = 0.0625;
     /// A negative click marks as background the pixels around it of similar colour (a flood fill
     /// within this difference per channel), limited to a disk of seedRadius × the work copy's long
     /// side, not just the pixel under the cursor.
@@ -90,6 +93,7 @@ private:
     cv::Mat full_;   // 8-bit BGR, shares the photo's pixels when it already is
     cv::Mat small_;  // the work copy
     cv::Mat half_;       // half the work copy, for judging candidate boxes
+    cv::Mat quarter_;    // half of that, for the candidates' first GrabCut iteration
     cv::Mat halfEdges_;  // its gradient magnitude (CV_32F)
     double scale_ = 1;
     ClickSelectSettings settings_;
