@@ -27,6 +27,10 @@ int runRemove(const QStringList& arguments) {
                               "it first (a loose mask painted around the object).", "PX", "4"});
     parser.addOption({"feather", "Blend the fill into the photo over this many pixels around the mask "
                                  "(default 3; 0 = a hard edge).", "PX", "3"});
+    parser.addOption({"feather-mask", "Feather the mask itself over about PX pixels on each side of its "
+                                      "edge, as the app's Feather Mask does: the soft edge blends the fill "
+                                      "in, and what the feathered mask does not reach stays as it is.",
+                      "PX", "0"});
     addEngineOptions(parser);
     addBatchOptions(parser);
     int exitCode = 0;
@@ -38,14 +42,18 @@ int runRemove(const QStringList& arguments) {
     engine::EngineOptions options;
     ops::RemoveParams params;
     int growPixels = 0;
+    int featherMaskPixels = 0;
     BatchOptions batch;
     try {
         params.engine = ops::parseFillEngine(parser.value("engine").toStdString());
-        bool growOk = false, featherOk = false;
+        bool growOk = false, featherOk = false, featherMaskOk = false;
         growPixels = parser.value("grow").toInt(&growOk);
         params.featherPixels = parser.value("feather").toInt(&featherOk);
-        if (!growOk || !featherOk || params.featherPixels < 0)
-            return fail("--grow takes a whole number of pixels, --feather zero or more") + 1;
+        featherMaskPixels = parser.value("feather-mask").toInt(&featherMaskOk);
+        if (!growOk || !featherOk || !featherMaskOk || params.featherPixels < 0 || featherMaskPixels < 0)
+            return fail("--grow takes a whole number of pixels, --feather and --feather-mask zero or more") + 1;
+        // A soft mask is removed as it is (no grow, no seam band): the grow goes into the mask below.
+        params.softMask = featherMaskPixels > 0;
         // Shrinking happens on the mask itself (below); removeObject only ever grows.
         params.growPixels = std::max(0, growPixels);
         options = engineOptions(parser);
@@ -59,7 +67,7 @@ int runRemove(const QStringList& arguments) {
     options.preload = params.engine != ops::FillEngine::Builtin;
     BatchSteps steps;
     steps.label = "remove";
-    steps.load = [growPixels](BatchPhoto& p) {
+    steps.load = [growPixels, featherMaskPixels](BatchPhoto& p) {
         loadPhotoOf(p);
         p.mask = image::loadMask(p.task.mask.toStdString(), p.photo.pixels.size());
         if (growPixels < 0) {
@@ -68,6 +76,9 @@ int runRemove(const QStringList& arguments) {
                 throw Error(QString("--grow %1 shrinks the mask to nothing").arg(growPixels).toStdString());
         }
         checkMaskCoverage(p.task.mask, p.mask, p.warner());
+        if (featherMaskPixels > 0)
+            p.mask = ops::selection::featherMask(ops::selection::growMask(p.mask, std::max(0, growPixels)),
+                                                 featherMaskPixels);
     };
     steps.process = [&](BatchPhoto& p, engine::JobContext& context) {
         ops::RemoveResult result = ops::removeObject(p.photo.pixels, p.mask, params, context);

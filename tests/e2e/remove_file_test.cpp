@@ -166,5 +166,33 @@ TEST(CliRemoveFile, NegativeGrowShrinksTheMaskAndFeatherSetsTheBlendBand) {
     EXPECT_EQ(r.exitCode, 2) << "a negative feather is wrong usage";
 }
 
+// --feather-mask softens the mask itself, as the app's Feather Mask: the object still goes, the edge
+// blends into the photo a little beyond the painted mask, and nothing changes where the feathered mask
+// is 0 (a Gaussian of radius PX: no further than PX outside the painted edge).
+TEST(CliRemoveFile, FeatherMaskBlendsTheEdgeAndLeavesWhatItDoesNotReach) {
+    TempDir dir;
+    const Scene s = writeScene(dir, "photo.png", "mask.png");
+    const CliResult r = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")), "--output",
+                                q(dir.file("soft.png")), "--engine", "builtin", "--grow", "0", "--feather-mask", "6"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const cv::Mat out = cv::imread(dir.file("soft.png"), cv::IMREAD_UNCHANGED);
+    ASSERT_EQ(out.size(), kSize);
+    const cv::Mat core = diskMask(kSize, kCenter, kRadius - 4);
+    EXPECT_LT(meanAbsDiffIn(out, s.background, core), meanAbsDiffIn(s.photo, s.background, core) / 3.0)
+        << "the object is removed";
+    cv::Mat diff, changed;
+    cv::absdiff(out, s.photo, diff);
+    cv::cvtColor(diff, changed, cv::COLOR_BGR2GRAY);
+    const int painted = kRadius + 2;
+    const cv::Mat ring = diskMask(kSize, kCenter, painted + 4) & ~diskMask(kSize, kCenter, painted + 1);
+    EXPECT_GT(cv::countNonZero(changed & ring), 0) << "the soft edge blends beyond the painted mask";
+    EXPECT_EQ(cv::countNonZero(changed & ~diskMask(kSize, kCenter, painted + 6 + 1)), 0)
+        << "nothing changes where the feathered mask does not reach";
+
+    const CliResult bad = runCli({"remove", q(dir.file("photo.png")), "--mask", q(dir.file("mask.png")),
+                                  "--output", q(dir.file("bad.png")), "--feather-mask", "-1"});
+    EXPECT_EQ(bad.exitCode, 2) << "a negative mask feather is wrong usage";
+}
+
 }  // namespace
 }  // namespace pm::test
