@@ -12,14 +12,19 @@
 //
 //   quality_bench [--dir FOLDER]... [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
 //                 [--per-image] [--methods ours,telea,...] [--kinds object,strokes,...]
-//                 [--max-side PX] [--save-ours DIR] [--before DIR] [--search threads|gpu|tensors-cpu]
-//                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX] [--thin-radius PX] [--narrow-sigma S]
+//                 [--max-side PX] [--save-ours DIR] [--before DIR]
+//                 [--search threads|gpu|tensors-cpu]
+//                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX] [--thin-radius PX]
+//                 [--narrow-sigma S]
 //                 [--colour-base] [--no-coherence] [--colour-levels L] [--distance-levels L]
 //                 [--near-radii R] [--ring-radii R] [--reuse-levels L] [--free-uses N]
 //                 [--local-share S] [--region-edge E] [--region-levels L]
-//                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX] [--ring-detail-cap C]
-//                 [--narrow-share S] [--narrow-full PX] [--narrow-fade PX] [--narrow-round A] [--narrow-apart L] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
-//                 [--only NAME,NAME]  (those photos only, with the masks of the full run)  (variants of ours)
+//                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
+//                 [--ring-detail-cap C]
+//                 [--narrow-share S] [--narrow-full PX] [--narrow-fade PX] [--narrow-round A]
+//                 [--narrow-apart L] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
+//                 (variants of ours)
+//                 [--only NAME,NAME]  (those photos only, with the masks of the full run)
 //                 [--profile]  (time of every stage of ours, to stderr)
 #include <chrono>
 #include <cstdio>
@@ -260,8 +265,7 @@ std::vector<Method> methods(const Options& o) {
                         if (o.regionEdge >= 0) coherence.regionEdge = o.regionEdge;
                         if (o.regionLevels >= 0) coherence.regionLevels = o.regionLevels;
                         if (o.detailGain >= 0) params.builtin.detailGain = o.detailGain;
-                        if (o.ringDetailCap >= 0)
-                            params.builtin.ringDetailCap = o.ringDetailCap;
+                        if (o.ringDetailCap >= 0) params.builtin.ringDetailCap = o.ringDetailCap;
                         if (o.narrowReach >= 0)
                             params.builtin.narrowReach = static_cast<float>(o.narrowReach);
                         if (o.narrowShare >= 0) params.builtin.narrowShare = o.narrowShare;
@@ -388,10 +392,10 @@ int main(int argc, char** argv) {
                                     .string(),
                                 hole);
                 if (!options.saveOurs.empty())
-                    cv::imwrite((std::filesystem::path(options.saveOurs) /
-                                 ("truth-" + currentResult))
-                                    .string(),
-                                truth);
+                    cv::imwrite(
+                        (std::filesystem::path(options.saveOurs) / ("truth-" + currentResult))
+                            .string(),
+                        truth);
                 for (size_t m = 0; m < list.size(); ++m) {
                     const auto start = std::chrono::steady_clock::now();
                     const cv::Mat result = list[m].fill(input, hole);
@@ -413,7 +417,7 @@ int main(int argc, char** argv) {
                         std::max(t.maxKnown, pm::bench::maxChangeOutside(result, input, allowed));
                     t.ms += ms;
                     ++t.count;
-                    if (!options.saveOurs.empty())  // other methods as ID-NAME, to compare
+                    if (!options.saveOurs.empty() && list[m].id != "before")  // others: ID-NAME
                         cv::imwrite((std::filesystem::path(options.saveOurs) /
                                      (list[m].id == "ours" ? currentResult
                                                            : list[m].id + "-" + currentResult))

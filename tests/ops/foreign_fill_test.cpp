@@ -160,8 +160,8 @@ TEST(ForeignFill, FurBetweenTheEyesIsNoSharperThanThePhoto) {
     const double ring = busyness(truth, near & (touching == 0));
     const double inTruth = busyness(truth, hole);
     const double filled = busyness(fill(input, mask, params), hole);
-    std::printf("RMS luma Laplacian: ring %.2f, truth in the hole %.2f, fill %.2f\n", ring,
-                inTruth, filled);
+    std::printf("RMS luma Laplacian: ring %.2f, truth in the hole %.2f, fill %.2f\n", ring, inTruth,
+                filled);
     EXPECT_LE(filled, 1.1 * inTruth);
 }
 

@@ -288,9 +288,9 @@ double ringDetailGain(const cv::Mat& image, const cv::Mat& filled, const cv::Mat
                       int ringWidth, double cap) {
     const cv::Rect inner = cv::boundingRect(hole);
     const int pad = ringWidth + 2;
-    const cv::Rect box = cv::Rect(inner.x - pad, inner.y - pad, inner.width + 2 * pad,
-                                  inner.height + 2 * pad) &
-                         cv::Rect(0, 0, hole.cols, hole.rows);
+    const cv::Rect box =
+        cv::Rect(inner.x - pad, inner.y - pad, inner.width + 2 * pad, inner.height + 2 * pad) &
+        cv::Rect(0, 0, hole.cols, hole.rows);
     cv::Mat near, touching;  // within ringWidth of the hole; within 1 px (the Laplacian reads it)
     cv::dilate(hole(box), near,
                cv::getStructuringElement(cv::MORPH_ELLIPSE,
@@ -814,8 +814,8 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     } else if (useBase) {
         const double gain =
             params.detailGain * (params.ringDetailCap > 0
-                                     ? ringDetailGain(source, voted, fullHole,
-                                                      2 * params.patchSize, params.ringDetailCap)
+                                     ? ringDetailGain(source, voted, fullHole, 2 * params.patchSize,
+                                                      params.ringDetailCap)
                                      : 1.0);
         addDiffusionBase(voted, synthesized, base.get(), params.diffusionBaseSigma,
                          params.diffusionBaseGrey, gain, params.mismatchLevels);
