@@ -6,19 +6,25 @@
 // Photos: ../shared/testdata/photos and, when Debian's opencv-doc package is installed, its
 // photos with straight structure (building, leuvenA, aero1, home, scenetext01-06); photos longer
 // than --max-side are shrunk first. Ours runs with the CLI's defaults unless --grow is given.
-// --save-ours DIR writes our fills (and the holes, hole-*.png) as PNGs; --before DIR reads such fills back (made by an older
+// --save-ours DIR writes our fills (and the holes, hole-*.png, the truth, truth-*.png, and the
+// other methods, ID-*.png) as PNGs; --before DIR reads such fills back (made by an older
 // build) and shows them as a "before" column, scored like the others.
 //
 //   quality_bench [--dir FOLDER]... [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
 //                 [--per-image] [--methods ours,telea,...] [--kinds object,strokes,...]
-//                 [--max-side PX] [--save-ours DIR] [--before DIR] [--search threads|gpu|tensors-cpu]
-//                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX] [--thin-radius PX] [--narrow-sigma S]
+//                 [--max-side PX] [--save-ours DIR] [--before DIR]
+//                 [--search threads|gpu|tensors-cpu]
+//                 [--base-sigma S] [--no-offset] [--no-lines] [--thin-grow PX] [--thin-radius PX]
+//                 [--narrow-sigma S]
 //                 [--colour-base] [--no-coherence] [--colour-levels L] [--distance-levels L]
 //                 [--near-radii R] [--ring-radii R] [--reuse-levels L] [--free-uses N]
 //                 [--local-share S] [--region-edge E] [--region-levels L]
 //                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
-//                 [--narrow-share S] [--narrow-full PX] [--narrow-fade PX] [--narrow-round A] [--narrow-apart L] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
-//                 [--only NAME,NAME]  (those photos only, with the masks of the full run)  (variants of ours)
+//                 [--ring-detail-cap C]
+//                 [--narrow-share S] [--narrow-full PX] [--narrow-fade PX] [--narrow-round A]
+//                 [--narrow-apart L] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
+//                 (variants of ours)
+//                 [--only NAME,NAME]  (those photos only, with the masks of the full run)
 //                 [--profile]  (time of every stage of ours, to stderr)
 #include <chrono>
 #include <cstdio>
@@ -80,7 +86,8 @@ struct Options {
     double baseSigma = -1;  // < 0: the fill's default
     bool noOffset = false, noLines = false, noCoherence = false, xphotoNarrow = false;
     double narrowReach = -1, narrowShare = -1;
-    double reuseLevels = -1, freeUses = -1, detailGain = -1, narrowDetailGain = -1;
+    double reuseLevels = -1, freeUses = -1, detailGain = -1, narrowDetailGain = -1,
+           ringDetailCap = -1;
     double mismatch = -1, narrowMismatch = -1;
     double colourLevels = -1, distanceLevels = -1, nearRadii = -1, ringRadii = -1;
     double localShare = -1, regionEdge = -1, regionLevels = -1;
@@ -173,6 +180,8 @@ Options parse(int argc, char** argv) {
             o.regionEdge = std::stod(next());
         else if (a == "--region-levels")
             o.regionLevels = std::stod(next());
+        else if (a == "--ring-detail-cap")
+            o.ringDetailCap = std::stod(next());
         else if (a == "--detail-gain")
             o.detailGain = std::stod(next());
         else if (a == "--narrow-detail-gain")
@@ -256,6 +265,7 @@ std::vector<Method> methods(const Options& o) {
                         if (o.regionEdge >= 0) coherence.regionEdge = o.regionEdge;
                         if (o.regionLevels >= 0) coherence.regionLevels = o.regionLevels;
                         if (o.detailGain >= 0) params.builtin.detailGain = o.detailGain;
+                        if (o.ringDetailCap >= 0) params.builtin.ringDetailCap = o.ringDetailCap;
                         if (o.narrowReach >= 0)
                             params.builtin.narrowReach = static_cast<float>(o.narrowReach);
                         if (o.narrowShare >= 0) params.builtin.narrowShare = o.narrowShare;
@@ -381,6 +391,11 @@ int main(int argc, char** argv) {
                                  ("hole-" + currentResult))
                                     .string(),
                                 hole);
+                if (!options.saveOurs.empty())
+                    cv::imwrite(
+                        (std::filesystem::path(options.saveOurs) / ("truth-" + currentResult))
+                            .string(),
+                        truth);
                 for (size_t m = 0; m < list.size(); ++m) {
                     const auto start = std::chrono::steady_clock::now();
                     const cv::Mat result = list[m].fill(input, hole);
@@ -402,10 +417,12 @@ int main(int argc, char** argv) {
                         std::max(t.maxKnown, pm::bench::maxChangeOutside(result, input, allowed));
                     t.ms += ms;
                     ++t.count;
-                    if (list[m].id == "ours" && !options.saveOurs.empty())
-                        cv::imwrite(
-                            (std::filesystem::path(options.saveOurs) / currentResult).string(),
-                            result);
+                    if (!options.saveOurs.empty() && list[m].id != "before")  // others: ID-NAME
+                        cv::imwrite((std::filesystem::path(options.saveOurs) /
+                                     (list[m].id == "ours" ? currentResult
+                                                           : list[m].id + "-" + currentResult))
+                                        .string(),
+                                    result);
                     results.push_back(result);
                 }
                 if (!options.sheet.empty() && s == 0)

@@ -265,6 +265,45 @@ cv::Mat fsrFill(const cv::Mat& image, const cv::Mat& hole) {
 }
 #endif
 
+// RMS of the 3x3 Laplacian of the mean of the colour channels over the non-zero pixels of `where`
+// (the same size as `image`): how busy that part of the image is.
+double rmsLaplacian(const cv::Mat& image, const cv::Mat& where) {
+    std::vector<cv::Mat> planes;
+    cv::split(image, planes);
+    planes.resize(std::min<size_t>(planes.size(), 3));
+    cv::Mat luma = cv::Mat::zeros(image.size(), CV_32F), plane;
+    for (const cv::Mat& p : planes) {
+        p.convertTo(plane, CV_32F, image.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+        luma += plane;
+    }
+    luma /= static_cast<double>(planes.size());
+    cv::Mat laplacian;
+    cv::Laplacian(luma, laplacian, CV_32F, 1, 1.0, 0.0, cv::BORDER_REPLICATE);
+    return std::sqrt(cv::mean(laplacian.mul(laplacian), where)[0]);
+}
+
+// The detail gain, at most 1, that makes the filled hole no busier than `cap` times the known ring
+// `ringWidth` px wide around it (ExemplarParams::ringDetailCap). Over the hole's box only.
+double ringDetailGain(const cv::Mat& image, const cv::Mat& filled, const cv::Mat& hole,
+                      int ringWidth, double cap) {
+    const cv::Rect inner = cv::boundingRect(hole);
+    const int pad = ringWidth + 2;
+    const cv::Rect box =
+        cv::Rect(inner.x - pad, inner.y - pad, inner.width + 2 * pad, inner.height + 2 * pad) &
+        cv::Rect(0, 0, hole.cols, hole.rows);
+    cv::Mat near, touching;  // within ringWidth of the hole; within 1 px (the Laplacian reads it)
+    cv::dilate(hole(box), near,
+               cv::getStructuringElement(cv::MORPH_ELLIPSE,
+                                         cv::Size(2 * ringWidth + 1, 2 * ringWidth + 1)));
+    cv::dilate(hole(box), touching, cv::Mat());
+    const cv::Mat ring = near & (touching == 0);
+    if (cv::countNonZero(ring) == 0) return 1.0;
+    const double around = rmsLaplacian(image(box), ring);
+    const double inside = rmsLaplacian(filled(box), hole(box));
+    if (inside <= 0.0) return 1.0;
+    return std::min(1.0, cap * around / inside);
+}
+
 // The diffusion fill of a level's colour channels (its hole still holds the object).
 cv::Mat diffusedColour(const Level& level) {
     std::vector<cv::Mat> planes;
@@ -772,9 +811,15 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
             blendByDepth(voted, deep, fullHole, holeDistance.distance, holeDistance.box,
                          params.narrowFullDepth, params.narrowFadeDepth,
                          static_cast<float>(params.narrowApartLevels), params.narrowApartSigma);
-    } else if (useBase)
+    } else if (useBase) {
+        const double gain =
+            params.detailGain * (params.ringDetailCap > 0
+                                     ? ringDetailGain(source, voted, fullHole, 2 * params.patchSize,
+                                                      params.ringDetailCap)
+                                     : 1.0);
         addDiffusionBase(voted, synthesized, base.get(), params.diffusionBaseSigma,
-                         params.diffusionBaseGrey, params.detailGain, params.mismatchLevels);
+                         params.diffusionBaseGrey, gain, params.mismatchLevels);
+    }
     timer.lap("add base");
     if (params.smoothOffset)
         addSmoothOffset(voted, image, fullHole, synthesized & (fullHole == 0), apply,

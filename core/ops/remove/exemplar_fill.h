@@ -42,6 +42,11 @@ struct PatchMatchParams {
     double detailGain = 1.0;
     /// The same for narrow holes, above their FSR low band.
     double narrowDetailGain = 1.0;
+    /// Wide holes: the patches' detail is scaled down (never up) so that the hole's RMS luma
+    /// Laplacian is at most this times that of the known ring around it; 0 = off. A fill busier
+    /// than its surroundings copied something that is not there (a turret and cloud edges in a
+    /// sky, sharp fur between a cat's soft eyes).
+    double ringDetailCap = 1.0;
     /// Where the patches' low band differs from the base's by more than this (8-bit levels, any
     /// channel), their detail fades and, where the base's colour is nearer to the ring round the
     /// hole than theirs, the base's colour replaces theirs, fully at twice it: they copied another
