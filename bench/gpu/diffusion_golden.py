@@ -8,10 +8,14 @@ them with save_pretrained (safetensors) as the published folders are written, an
 inputs with each network's outputs in golden_io.safetensors. The C++ test loads the folder with
 loadDiffusionModels and must give the same outputs.
 
-usage: python3 diffusion_golden.py --out DIR   (diffusers and transformers importable; CPU, float32)
+usage: python3 diffusion_golden.py --out DIR [--diffusers-src DIR]   (CPU, float32)
+transformers must be installed; diffusers either installed or as a source snapshot (the folder that
+holds diffusers/, see diffusers_offline.py and NOTES.md). Exits with 3, saying why, when diffusers
+cannot be imported.
 """
 import argparse
 import os
+import sys
 
 import torch
 from safetensors.torch import save_file
@@ -40,8 +44,19 @@ def jitter(module, seed):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    out = ap.parse_args().out
-    from diffusers import AutoencoderKL, UNet2DConditionModel
+    ap.add_argument("--diffusers-src", help="folder holding diffusers/ (a source snapshot)")
+    args = ap.parse_args()
+    out = args.out
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import diffusers_offline
+
+    notes = []
+    try:
+        AutoencoderKL, UNet2DConditionModel = diffusers_offline.import_models(args.diffusers_src, notes)
+    except Exception as e:  # noqa: BLE001 - any failure is reported and the caller goes on
+        print("\n".join(notes + ["diffusers not importable: " + diffusers_offline.why(e)]))
+        sys.exit(3)
+    print("\n".join(notes))
     from transformers import CLIPTextConfig, CLIPTextModel
 
     torch.manual_seed(0)

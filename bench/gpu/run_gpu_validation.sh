@@ -84,6 +84,29 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
         "$BUILD/tests/$t/${t}_tests" > "$OUTDIR/${t}_tests.log" 2>&1 || status=1
         grep -E "^\[  (PASSED|FAILED|SKIPPED) |Failure|^/.*:[0-9]+:|Expected|Which is" "$OUTDIR/${t}_tests.log" | head -30
     done
+    # The published code's numbers for the tiny networks (PublishedCode.*): diffusers from the source
+    # snapshot carried in .deps/pylib (NOTES.md), unpacked aside and put on PYTHONPATH; transformers is
+    # the machine's. When diffusers cannot be imported the script says why and the rest goes on.
+    if [ "${PM_GPU_DIFFUSION_QUICK:-0}" != 1 ]; then
+        echo "== diffusers golden (published code -> tiny folders; C++ against them)"
+        PYLIB=/tmp/pm-pylib
+        rm -rf "$PYLIB" "$WORK/diffusion-golden"; mkdir -p "$PYLIB"
+        if [ -f "$ROOT/.deps/pylib/diffusers-src.tar.gz" ]; then
+            tar -C "$PYLIB" -xzf "$ROOT/.deps/pylib/diffusers-src.tar.gz"
+        else
+            echo "no .deps/pylib/diffusers-src.tar.gz (bench/gpu/NOTES.md): only an installed diffusers can serve"
+        fi
+        PYTHONPATH="$PYLIB${PYTHONPATH:+:$PYTHONPATH}" CUDA_VISIBLE_DEVICES= python3 bench/gpu/diffusion_golden.py \
+            --diffusers-src "$PYLIB" --out "$WORK/diffusion-golden" 2>&1 | tee "$OUTDIR/diffusion_golden.log" | tail -12
+        if [ "${PIPESTATUS[0]}" = 0 ] && [ -f "$WORK/diffusion-golden/golden_io.safetensors" ]; then
+            PM_DIFFUSION_GOLDEN_DIR="$WORK/diffusion-golden" "$BUILD/tests/diffusion_models/diffusion_models_tests" \
+                --gtest_filter='PublishedCode.*' > "$OUTDIR/diffusion_golden_test.log" 2>&1 || status=1
+            grep -E "max|^\[  (PASSED|FAILED|SKIPPED|  OK)|Failure|Expected|Which is|actual" \
+                "$OUTDIR/diffusion_golden_test.log" | head -30
+        else
+            echo "diffusers golden NOT RUN (see above); the other diffusion runs go on"
+        fi
+    fi
     D="$BUILD/bench/diffusion/diffusion_bench --size 512 --steps 30"
     : > "$OUTDIR/diffusion.jsonl"
     # PM_GPU_DIFFUSION_QUICK=1 (little device time left): no tests, only the app's way and a cold
