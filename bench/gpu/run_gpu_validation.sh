@@ -121,9 +121,10 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
               "--iters 5 --vae-nhwc" "--iters 5 --no-in-place" "--iters 5 --warm-size-only"
               "--iters 5 --own-graph-pools"
               "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True --iters 5 --label cuda-app-expandable-segments"
-              "CUDNN_CONV_WSCAP_DBG=256 --iters 5 --label cuda-app-cudnn-workspace-256mb"
-              "--iters 3 --no-graphs"
               "--iters 2 --no-warmup --label cuda-fp16-graphs-nhwc-cold")
+    # PM_GPU_DIFFUSION_MORE=1: also a cuDNN workspace cap and no graphs at all.
+    [ "${PM_GPU_DIFFUSION_MORE:-0}" = 1 ] &&
+        variants+=("CUDNN_CONV_WSCAP_DBG=256 --iters 5 --label cuda-app-cudnn-workspace-256mb" "--iters 3 --no-graphs")
     [ "${PM_GPU_DIFFUSION_QUICK:-0}" = 1 ] &&
         variants=("--iters $ITERS" "--iters 5 --vae-nhwc --no-vae-graphs --no-in-place --label cuda-fp16-graphs-nhwc-before"
                   "--iters 2 --no-warmup --label cuda-fp16-graphs-nhwc-cold")
