@@ -67,7 +67,12 @@ def main():
         jitter(m, 100 + i)
     unet.save_pretrained(os.path.join(out, "unet"), safe_serialization=True)
     vae.save_pretrained(os.path.join(out, "vae"), safe_serialization=True)
-    text.save_pretrained(os.path.join(out, "text_encoder"), safe_serialization=True)
+    try:
+        text.save_pretrained(os.path.join(out, "text_encoder"), safe_serialization=True)
+    except TypeError:  # transformers 5 writes safetensors only and may no longer take the argument
+        text.save_pretrained(os.path.join(out, "text_encoder"))
+    if not os.path.exists(os.path.join(out, "text_encoder", "model.safetensors")):
+        print("text_encoder: no model.safetensors written:", os.listdir(os.path.join(out, "text_encoder")))
 
     g = torch.Generator().manual_seed(1)
     ids = torch.randint(0, 100, (2, 77), generator=g)
