@@ -9,13 +9,20 @@
 // CPU: one guided UNet step (batch 2) at --size, and what --steps would take; --full runs the whole
 // request there too.
 //
-// The defaults are the app's: fp16, CUDA graphs sharing one memory pool, NHWC, the allocator's free
-// blocks released after each request, and the warm-up of the engine's working-size buckets (640² and
-// 512²) plus --size. --nchw, --own-graph-pools, --keep-cache, --warm-size-only, --no-graphs,
-// --no-half and --no-warmup take one piece away each.
+// The defaults are the app's: fp16, CUDA graphs sharing one memory pool (the UNet step's and the VAE's),
+// the UNet NHWC and the VAE NCHW, SiLU and residual adds in place, the allocator's free blocks released
+// after each request, and the warm-up of the engine's working-size buckets (640² and 512²) plus --size.
+// --nchw, --vae-nhwc, --no-vae-graphs, --no-in-place, --own-graph-pools, --keep-cache,
+// --warm-size-only, --no-graphs, --no-half and --no-warmup take one piece away each;
+// --release-before-decode adds one (an eager decode then starts from released blocks).
+// GPU memory by stage (a separate, synchronised request after the timed ones, and the warm-up one
+// bucket at a time): the card's use and the allocator's reserve after loading, after each bucket's
+// warm-up (what each bucket's graphs keep), and at the peak of the text encode, the VAE encode, the
+// denoising loop and the VAE decode, and after the request's release; printed as "memory_stages".
 //
 // usage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] [--iters 10]
 //                        [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--nchw] [--own-graph-pools]
+//                        [--vae-nhwc] [--no-vae-graphs] [--no-in-place] [--release-before-decode]
 //                        [--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]
 // One JSON line per result, a table last.
 #include <algorithm>
@@ -53,6 +60,7 @@ struct Args {
     bool half = true, graphs = true, sharedPool = true, channelsLast = true, warmup = true, full = false;
     bool releaseCache = true;  ///< the allocator's free blocks go back after each request, as in the app
     bool warmAppBuckets = true;  ///< warm the engine's buckets as the app does, not --size only
+    bool vaeChannelsLast = false, vaeGraphs = true, inPlace = true, releaseBeforeDecode = false;
     std::string label;
 };
 
@@ -60,6 +68,7 @@ struct Args {
     std::fprintf(stderr,
                  "diffusion_bench: %s\nusage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] "
                  "[--iters 10] [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--nchw] [--own-graph-pools] "
+                 "[--vae-nhwc] [--no-vae-graphs] [--no-in-place] [--release-before-decode] "
                  "[--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]\n",
                  why);
     std::exit(2);
@@ -87,6 +96,10 @@ Args parse(int argc, char** argv) {
         else if (k == "--warm-size-only") a.warmAppBuckets = false;
         else if (k == "--keep-cache") a.releaseCache = false;
         else if (k == "--no-warmup") a.warmup = false;
+        else if (k == "--vae-nhwc") a.vaeChannelsLast = true;
+        else if (k == "--no-vae-graphs") a.vaeGraphs = false;
+        else if (k == "--no-in-place") a.inPlace = false;
+        else if (k == "--release-before-decode") a.releaseBeforeDecode = true;
         else if (k == "--full") a.full = true;
         else usage(("unknown option " + k).c_str());
     }
@@ -133,6 +146,89 @@ int64_t parameterBytes(torch::nn::Module& module) {
 double usedOnCardMb() {
     return (cuda::properties().totalMemoryBytes - cuda::freeMemoryBytes()) / 1048576.0;
 }
+
+// GPU memory at one point of the run: the card's use (driver view) and the allocator's reserve now,
+// and their peaks since the allocator's peaks were last reset. The card at the peak is its use now
+// less the reserve now plus the reserve at its peak (the context and the libraries' kernels do not
+// move within a stage).
+struct StageMemory {
+    std::string stage;
+    double cardPeakMb = 0, cardMb = 0, reservedMb = 0, reservedPeakMb = 0, allocatedPeakMb = 0;
+};
+
+StageMemory readStage(const std::string& stage) {
+    cuda::synchronize();
+    StageMemory m;
+    m.stage = stage;
+    m.reservedMb = cuda::reservedBytes() / 1048576.0;
+    m.reservedPeakMb = cuda::peakReservedBytes() / 1048576.0;
+    m.allocatedPeakMb = cuda::peakAllocatedBytes() / 1048576.0;
+    m.cardMb = usedOnCardMb();
+    m.cardPeakMb = m.cardMb - m.reservedMb + m.reservedPeakMb;
+    return m;
+}
+
+// Stages in the order first seen; a stage seen again (the loop's steps) keeps its peaks' maximum.
+class StageLog {
+public:
+    void add(const StageMemory& m) {
+        for (StageMemory& s : stages_)
+            if (s.stage == m.stage) {
+                s.cardPeakMb = std::max(s.cardPeakMb, m.cardPeakMb);
+                s.reservedPeakMb = std::max(s.reservedPeakMb, m.reservedPeakMb);
+                s.allocatedPeakMb = std::max(s.allocatedPeakMb, m.allocatedPeakMb);
+                s.cardMb = m.cardMb;
+                s.reservedMb = m.reservedMb;
+                return;
+            }
+        stages_.push_back(m);
+    }
+    const std::vector<StageMemory>& stages() const { return stages_; }
+
+private:
+    std::vector<StageMemory> stages_;
+};
+
+// The models with each call synchronised and its memory logged as a stage of the request (slower:
+// only for the one request that measures memory, never for the timed ones).
+class ProbedModels final : public DiffusionModels {
+public:
+    ProbedModels(DiffusionModels& inner, StageLog& log) : inner_(inner), log_(log) {}
+    torch::Tensor encodeText(const torch::Tensor& ids) override {
+        return probe("text encode", [&] { return inner_.encodeText(ids); });
+    }
+    torch::Tensor predictNoise(const torch::Tensor& input, const torch::Tensor& timestep,
+                               const torch::Tensor& context) override {
+        return probe("denoise loop (UNet steps)", [&] { return inner_.predictNoise(input, timestep, context); });
+    }
+    torch::Tensor encodeImage(const torch::Tensor& image) override {
+        return probe("VAE encode", [&] { return inner_.encodeImage(image); });
+    }
+    torch::Tensor decodeLatents(const torch::Tensor& latents) override {
+        return probe("VAE decode", [&] { return inner_.decodeLatents(latents); });
+    }
+    void requestDone() override {
+        inner_.requestDone();
+        cuda::resetPeakAllocated();
+        log_.add(readStage("after the request's release"));
+    }
+    double scalingFactor() const override { return inner_.scalingFactor(); }
+    int maxTokens() const override { return inner_.maxTokens(); }
+    int64_t textVocabularySize() const override { return inner_.textVocabularySize(); }
+    torch::Device device() const override { return inner_.device(); }
+    torch::Dtype dtype() const override { return inner_.dtype(); }
+
+private:
+    torch::Tensor probe(const char* stage, const std::function<torch::Tensor()>& call) {
+        cuda::synchronize();
+        cuda::resetPeakAllocated();
+        torch::Tensor out = call();
+        log_.add(readStage(stage));
+        return out;
+    }
+    DiffusionModels& inner_;
+    StageLog& log_;
+};
 
 void sync(bool cuda) {
     if (cuda) cuda::synchronize();
@@ -184,23 +280,41 @@ int main(int argc, char** argv) {
     switches.sharedGraphPool = a.sharedPool;
     switches.releaseCache = a.releaseCache;
     switches.channelsLast = a.channelsLast;
+    switches.vaeChannelsLast = a.vaeChannelsLast;
+    switches.vaeGraphs = a.vaeGraphs;
+    switches.inPlaceActivations = a.inPlace;
+    switches.releaseCacheBeforeDecode = a.releaseBeforeDecode;
     const DiffusionLoadOptions options = diffusionLoadOptions(cuda, switches);
     const std::string precision = options.dtype == torch::kHalf ? "fp16" : "fp32";
+    // Allocator or cuDNN settings from the environment (the script's variants) make a run that is not
+    // the app's, whatever its switches.
+    std::string environment;
+    for (const char* name : {"PYTORCH_CUDA_ALLOC_CONF", "PYTORCH_ALLOC_CONF", "CUDNN_CONV_WSCAP_DBG"})
+        if (const char* value = std::getenv(name); value && *value)
+            environment += std::string(environment.empty() ? "" : " ") + name + "=" + value;
     const std::string label =
         !a.label.empty() ? a.label
                          : (cuda ? "cuda-" + precision + (options.cudaGraphs ? "-graphs" : "") +
                                        (options.channelsLast ? "-nhwc" : "") +
                                        (options.cudaGraphs && !options.sharedGraphPool ? "-ownpools" : "") +
+                                       (options.channelsLast && options.vaeChannelsLast ? "-vaenhwc" : "") +
+                                       (options.cudaGraphs && options.sharedGraphPool && !options.vaeGraphs ? "-novaegraphs" : "") +
+                                       (options.inPlaceActivations ? "" : "-noinplace") +
+                                       (options.releaseCacheBeforeDecode ? "-releasedecode" : "") +
                                        (a.warmup && !a.warmAppBuckets ? "-warmsize" : "") +
                                        (a.releaseCache ? "" : "-keepcache")
                                  : "cpu-fp32");
     // The app's way on a GPU, the row the targets are checked on (bench/diffusion/table.py).
     const DiffusionLoadOptions appOptions = diffusionLoadOptions(cuda);
-    const bool appDefault = cuda && a.warmup && a.warmAppBuckets && options.dtype == appOptions.dtype &&
+    const bool appDefault = cuda && environment.empty() && a.warmup && a.warmAppBuckets && options.dtype == appOptions.dtype &&
                             options.cudaGraphs == appOptions.cudaGraphs &&
                             options.sharedGraphPool == appOptions.sharedGraphPool &&
                             options.releaseCacheAfterRequest == appOptions.releaseCacheAfterRequest &&
-                            options.channelsLast == appOptions.channelsLast;
+                            options.channelsLast == appOptions.channelsLast &&
+                            options.vaeChannelsLast == appOptions.vaeChannelsLast &&
+                            options.vaeGraphs == appOptions.vaeGraphs &&
+                            options.inPlaceActivations == appOptions.inPlaceActivations &&
+                            options.releaseCacheBeforeDecode == appOptions.releaseCacheBeforeDecode;
     const std::string deviceName = cuda ? cuda::properties().name : "CPU, " + std::to_string(at::get_num_threads()) + " threads";
     torch::manual_seed(1);
     // The CUDA context (and the allocator's first 2 MB block, which starting it takes) before any
@@ -221,6 +335,8 @@ int main(int argc, char** argv) {
     std::unique_ptr<DiffusionModels> models = makeDiffusionModels(text, unet, vae, options);
     sync(cuda);
     const double buildMs = ms(Clock::now() - build);
+    StageLog memoryLog;  // GPU memory by stage (see the top)
+    if (cuda) memoryLog.add(readStage("after load (weights)"));
     const ClipTokenizer tokenizer = ClipTokenizer::fromFolder(PM_CLIP_SUBSET_DIR);
     std::printf("{\"what\":\"setup\",\"impl\":\"%s\",\"device\":\"%s\",\"weights_mb\":%.0f,\"build_ms\":%.0f}\n",
                 label.c_str(), deviceName.c_str(), weightsMb, buildMs);
@@ -255,13 +371,25 @@ int main(int argc, char** argv) {
     std::vector<cv::Size> buckets = a.warmAppBuckets && cuda ? promptFillBuckets() : std::vector<cv::Size>{};
     if (std::find(buckets.begin(), buckets.end(), cv::Size(a.size, a.size)) == buckets.end())
         buckets.push_back(cv::Size(a.size, a.size));
+    double warmupPeakMb = 0;
     if (a.warmup) {
+        // One bucket at a time, so the memory each one's graphs keep shows (the app warms them in
+        // one call: the same captures in the same order, its cache released once at the end).
+        double warmupAllocatedPeak = 0;
         const auto start = Clock::now();
-        warmUpPromptFill(*models, tokenizer, false, buckets);
-        sync(cuda);
+        for (const cv::Size& bucket : buckets) {
+            warmUpPromptFill(*models, tokenizer, false, {bucket});
+            sync(cuda);
+            if (!cuda) continue;
+            const StageMemory m = readStage("after warm-up " + std::to_string(bucket.width) + "x" +
+                                            std::to_string(bucket.height) + " (peak: during it)");
+            warmupAllocatedPeak = std::max(warmupAllocatedPeak, m.allocatedPeakMb);
+            memoryLog.add(m);
+            cuda::resetPeakAllocated();
+        }
         warmupMs = ms(Clock::now() - start);
+        warmupPeakMb = warmupAllocatedPeak;
     }
-    const double warmupPeakMb = cuda ? cuda::peakAllocatedBytes() / 1048576.0 : 0.0;
     const double warmupReservedMb = cuda ? cuda::reservedBytes() / 1048576.0 : 0.0;
     if (cuda) cuda::resetPeakAllocated();  // the requests' own peaks from here
     std::vector<double> runs;
@@ -299,6 +427,36 @@ int main(int argc, char** argv) {
                 appDefault ? "true" : "false", a.warmup ? buckets.size() : size_t{0}, contextMb, warmupPeakMb,
                 warmupReservedMb, requestPeakMb, reservedMb, requestReservedPeakMb, deviceUsedPeakMb);
     std::fflush(stdout);
+
+    // GPU memory by stage: one more request, each call synchronised and logged.
+    if (cuda) {
+        ProbedModels probed(*models, memoryLog);
+        runPromptFill(probed, tokenizer, false, request, nullptr);
+        const std::vector<StageMemory>& stages = memoryLog.stages();
+        const auto peak = std::max_element(stages.begin(), stages.end(), [](const StageMemory& x, const StageMemory& y) {
+            return x.cardPeakMb < y.cardPeakMb;
+        });
+        std::printf("{\"what\":\"memory_stages\",\"impl\":\"%s\",\"device\":\"%s\",\"size\":%d,\"vae_graph_replays\":%lld,"
+                    "\"peak_stage\":\"%s\",\"stages\":[",
+                    label.c_str(), deviceName.c_str(), a.size, static_cast<long long>(replayedVaeGraphs(*models)),
+                    peak->stage.c_str());
+        for (size_t i = 0; i < stages.size(); ++i)
+            std::printf("%s{\"stage\":\"%s\",\"card_peak_mb\":%.0f,\"card_mb\":%.0f,\"reserved_mb\":%.0f,"
+                        "\"reserved_peak_mb\":%.0f,\"allocated_peak_mb\":%.0f}",
+                        i ? "," : "", stages[i].stage.c_str(), stages[i].cardPeakMb, stages[i].cardMb,
+                        stages[i].reservedMb, stages[i].reservedPeakMb, stages[i].allocatedPeakMb);
+        std::printf("]}\n");
+        std::printf("\n== GPU memory by stage, %s (MB; card = driver view, reserve = the allocator's) ==\n",
+                    label.c_str());
+        std::printf("%-44s %10s %10s %10s %12s %14s\n", "stage", "card peak", "card after", "reserve",
+                    "reserve peak", "tensors peak");
+        for (const StageMemory& m : stages)
+            std::printf("%-44s %10.0f %10.0f %10.0f %12.0f %14.0f\n", m.stage.c_str(), m.cardPeakMb, m.cardMb,
+                        m.reservedMb, m.reservedPeakMb, m.allocatedPeakMb);
+        std::printf("peak at: %s; VAE calls replayed from graphs: %lld\n\n", peak->stage.c_str(),
+                    static_cast<long long>(replayedVaeGraphs(*models)));
+        std::fflush(stdout);
+    }
 
     // Each stage alone, synchronised (the request itself never waits between stages), with cuDNN's
     // choices of the request (the pipeline autotunes on the GPU).

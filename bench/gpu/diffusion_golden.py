@@ -8,10 +8,14 @@ them with save_pretrained (safetensors) as the published folders are written, an
 inputs with each network's outputs in golden_io.safetensors. The C++ test loads the folder with
 loadDiffusionModels and must give the same outputs.
 
-usage: python3 diffusion_golden.py --out DIR   (diffusers and transformers importable; CPU, float32)
+usage: python3 diffusion_golden.py --out DIR [--diffusers-src DIR]   (CPU, float32)
+transformers must be installed; diffusers either installed or as a source snapshot (the folder that
+holds diffusers/, see diffusers_offline.py and NOTES.md). Exits with 3, saying why, when diffusers
+cannot be imported.
 """
 import argparse
 import os
+import sys
 
 import torch
 from safetensors.torch import save_file
@@ -40,8 +44,19 @@ def jitter(module, seed):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    out = ap.parse_args().out
-    from diffusers import AutoencoderKL, UNet2DConditionModel
+    ap.add_argument("--diffusers-src", help="folder holding diffusers/ (a source snapshot)")
+    args = ap.parse_args()
+    out = args.out
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import diffusers_offline
+
+    notes = []
+    try:
+        AutoencoderKL, UNet2DConditionModel = diffusers_offline.import_models(args.diffusers_src, notes)
+    except Exception as e:  # noqa: BLE001 - any failure is reported and the caller goes on
+        print("\n".join(notes + ["diffusers not importable: " + diffusers_offline.why(e)]))
+        sys.exit(3)
+    print("\n".join(notes))
     from transformers import CLIPTextConfig, CLIPTextModel
 
     torch.manual_seed(0)
@@ -52,7 +67,12 @@ def main():
         jitter(m, 100 + i)
     unet.save_pretrained(os.path.join(out, "unet"), safe_serialization=True)
     vae.save_pretrained(os.path.join(out, "vae"), safe_serialization=True)
-    text.save_pretrained(os.path.join(out, "text_encoder"), safe_serialization=True)
+    try:
+        text.save_pretrained(os.path.join(out, "text_encoder"), safe_serialization=True)
+    except TypeError:  # transformers 5 writes safetensors only and may no longer take the argument
+        text.save_pretrained(os.path.join(out, "text_encoder"))
+    if not os.path.exists(os.path.join(out, "text_encoder", "model.safetensors")):
+        print("text_encoder: no model.safetensors written:", os.listdir(os.path.join(out, "text_encoder")))
 
     g = torch.Generator().manual_seed(1)
     ids = torch.randint(0, 100, (2, 77), generator=g)

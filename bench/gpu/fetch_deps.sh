@@ -6,6 +6,10 @@
 #
 #   bash bench/gpu/fetch_deps.sh && du -sh .deps
 #
+# .deps/pylib/diffusers-src.tar.gz: diffusers' Python sources (the package folder diffusers/ only, no
+# dependencies) for the diffusers golden of PM_GPU_DIFFUSION=1; the GPU machine's Python has torch,
+# transformers, safetensors and huggingface_hub but not diffusers (see NOTES.md, "diffusers golden").
+#
 # Only OpenCV's core, imgproc and photo libraries are carried: engine_tests and engine_bench link
 # nothing else (run_gpu_validation.sh gives the other modules empty placeholders so OpenCV's CMake
 # package is satisfied; imgcodecs only needs its headers, its library would pull in GDAL). The last
@@ -84,3 +88,15 @@ fetch_published yangxy/GPEN 25d7b017267208dfaf34026aa3425e518372aa2f .deps/publi
 fetch_published bryandlee/animegan2-pytorch 2c736702983368847fb544d234a22ac7cff25802 .deps/published/animegan2 \
     model.py ||
     echo "animegan2-pytorch could not be fetched: the golden check of the networks will not run"
+
+# diffusers' sources at the commit the golden was written against (58eb52c0803e, Aug 2026), the
+# python package folder only (4.9 MB); bench/gpu/diffusers_offline.py imports its models there.
+fetch_diffusers_src() {
+    local tmp; tmp=$(mktemp -d)
+    git clone -q --filter=blob:none --no-checkout https://github.com/huggingface/diffusers "$tmp/repo" || return 1
+    mkdir -p "$tmp/out" .deps/pylib
+    git -C "$tmp/repo" archive 58eb52c0803e src/diffusers | tar -x -C "$tmp/out" || return 1
+    tar -C "$tmp/out/src" -czf .deps/pylib/diffusers-src.tar.gz diffusers
+    rm -rf "$tmp"
+}
+fetch_diffusers_src || echo "diffusers' sources could not be fetched: the diffusers golden will not run"

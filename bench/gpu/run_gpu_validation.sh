@@ -68,11 +68,11 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COM
     > "$OUTDIR/configure.log" 2>&1 || { tail -40 "$OUTDIR/configure.log"; exit 1; }
 grep -E "libtorch has CUDA|OpenSSL" "$OUTDIR/configure.log"
 # PM_GPU_DIFFUSION=1: only the prompt fill (issue 18): the diffusion tests (their GPU test included),
-# then diffusion_bench end to end at 512² with 30 steps: the app's way (fp16, NHWC, CUDA graphs sharing
-# one pool, the allocator's free blocks released after each request, the engine's 640² and 512²
-# buckets warmed), the way before (NCHW, 512² warmed only, a pool per graph, cache kept), the graphs
-# with a pool each, the cache kept, no graphs, fp32, a first request without warm-up; a UNet step on
-# the CPU, and a table last.
+# the diffusers golden (.deps/pylib, see NOTES.md), then diffusion_bench end to end at 512² with 30
+# steps in the variants below (the app's way: fp16, UNet NHWC, VAE NCHW, the UNet step and the VAE from
+# CUDA graphs sharing one pool, activations in place, the allocator's free blocks released after each
+# request, the engine's 640² and 512² buckets warmed), each with its GPU memory by stage; a UNet step
+# on the CPU, and the tables last: the variants' steady ms, first/steady and the card's peak MB.
 if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     targets="diffusion_models_tests diffusion_pipeline_tests diffusion_bench"
     [ "${PM_GPU_DIFFUSION_QUICK:-0}" = 1 ] && targets=diffusion_bench
@@ -86,19 +86,60 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
         "$BUILD/tests/$t/${t}_tests" > "$OUTDIR/${t}_tests.log" 2>&1 || status=1
         grep -E "^\[  (PASSED|FAILED|SKIPPED) |Failure|^/.*:[0-9]+:|Expected|Which is" "$OUTDIR/${t}_tests.log" | head -30
     done
+    # The published code's numbers for the tiny networks (PublishedCode.*): diffusers from the source
+    # snapshot carried in .deps/pylib (NOTES.md), unpacked aside and put on PYTHONPATH; transformers is
+    # the machine's. When diffusers cannot be imported the script says why and the rest goes on.
+    if [ "${PM_GPU_DIFFUSION_QUICK:-0}" != 1 ]; then
+        echo "== diffusers golden (published code -> tiny folders; C++ against them)"
+        PYLIB=/tmp/pm-pylib
+        rm -rf "$PYLIB" "$WORK/diffusion-golden"; mkdir -p "$PYLIB"
+        if [ -f "$ROOT/.deps/pylib/diffusers-src.tar.gz" ]; then
+            tar -C "$PYLIB" -xzf "$ROOT/.deps/pylib/diffusers-src.tar.gz"
+        else
+            echo "no .deps/pylib/diffusers-src.tar.gz (bench/gpu/NOTES.md): only an installed diffusers can serve"
+        fi
+        PYTHONPATH="$PYLIB${PYTHONPATH:+:$PYTHONPATH}" CUDA_VISIBLE_DEVICES= python3 bench/gpu/diffusion_golden.py \
+            --diffusers-src "$PYLIB" --out "$WORK/diffusion-golden" 2>&1 | tee "$OUTDIR/diffusion_golden.log" | tail -12
+        if [ "${PIPESTATUS[0]}" = 0 ] && [ -f "$WORK/diffusion-golden/golden_io.safetensors" ]; then
+            PM_DIFFUSION_GOLDEN_DIR="$WORK/diffusion-golden" "$BUILD/tests/diffusion_models/diffusion_models_tests" \
+                --gtest_filter='PublishedCode.*' > "$OUTDIR/diffusion_golden_test.log" 2>&1 || status=1
+            grep -E "max|^\[  (PASSED|FAILED|SKIPPED|  OK)|Failure|Expected|Which is|actual" \
+                "$OUTDIR/diffusion_golden_test.log" | head -30
+        else
+            echo "diffusers golden NOT RUN (see above); the other diffusion runs go on"
+        fi
+    fi
     D="$BUILD/bench/diffusion/diffusion_bench --size 512 --steps 30"
     : > "$OUTDIR/diffusion.jsonl"
-    # PM_GPU_DIFFUSION_QUICK=1 (little device time left): no tests, only the app's way and a cold
-    # first request, no CPU step.
-    variants=("--iters $ITERS" "--iters 5 --nchw --warm-size-only --own-graph-pools --keep-cache"
-              "--iters 5 --own-graph-pools" "--iters 5 --keep-cache"
-              "--iters 3 --no-graphs" "--iters 2 --no-half --no-graphs"
+    # Each variant: [VAR=VALUE ...] then diffusion_bench's switches. The app's way first, then the way
+    # before the GPU-memory work (VAE NHWC and eager, activations out of place), then one switch of the
+    # app's way flipped at a time, the allocator and cuDNN settings from the environment, no graphs,
+    # and a cold first request. Each run also prints its GPU memory by stage (memory_stages).
+    # PM_GPU_DIFFUSION_QUICK=1 (little device time left): no tests, no golden, the app's way, the way
+    # before and a cold first request, no CPU step.
+    variants=("--iters $ITERS"
+              "--iters 5 --vae-nhwc --no-vae-graphs --no-in-place --label cuda-fp16-graphs-nhwc-before"
+              "--iters 5 --no-vae-graphs" "--iters 5 --no-vae-graphs --release-before-decode"
+              "--iters 5 --vae-nhwc" "--iters 5 --no-in-place" "--iters 5 --warm-size-only"
+              "--iters 5 --own-graph-pools"
+              "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True --iters 5 --label cuda-app-expandable-segments"
               "--iters 2 --no-warmup --label cuda-fp16-graphs-nhwc-cold")
-    [ "${PM_GPU_DIFFUSION_QUICK:-0}" = 1 ] && variants=("--iters $ITERS" "--iters 2 --no-warmup --label cuda-fp16-graphs-nhwc-cold")
+    # PM_GPU_DIFFUSION_MORE=1: also a cuDNN workspace cap and no graphs at all.
+    [ "${PM_GPU_DIFFUSION_MORE:-0}" = 1 ] &&
+        variants+=("CUDNN_CONV_WSCAP_DBG=256 --iters 5 --label cuda-app-cudnn-workspace-256mb" "--iters 3 --no-graphs")
+    [ "${PM_GPU_DIFFUSION_QUICK:-0}" = 1 ] &&
+        variants=("--iters $ITERS" "--iters 5 --vae-nhwc --no-vae-graphs --no-in-place --label cuda-fp16-graphs-nhwc-before"
+                  "--iters 2 --no-warmup --label cuda-fp16-graphs-nhwc-cold")
+    # Each run's whole output stays in $OUT (diffusion_run_N.txt); a few lines of it are shown here.
+    n=0
     for variant in "${variants[@]}"; do
-        echo "== diffusion_bench --device cuda $variant"
-        $D --device cuda $variant > "$OUTDIR/run.txt" 2>&1 || { rc=$?; status=1; trace_if_crashed $rc $D --device cuda $variant; }
-        cat "$OUTDIR/run.txt"; grep '^{' "$OUTDIR/run.txt" >> "$OUTDIR/diffusion.jsonl"
+        n=$((n + 1)); run="$OUTDIR/diffusion_run_$n.txt"
+        environment=${variant%%--*}; switches="--${variant#*--}"
+        echo "== $n: ${environment}diffusion_bench --device cuda $switches"
+        env $environment $D --device cuda $switches > "$run" 2>&1 ||
+            { rc=$?; status=1; tail -5 "$run"; trace_if_crashed $rc env $environment $D --device cuda $switches; }
+        grep -E "^== prompt fill|steady median|first / steady|GPU memory in use|peak at:|UNet steps from" "$run"
+        grep '^{' "$run" >> "$OUTDIR/diffusion.jsonl"
     done
     if [ "${PM_GPU_DIFFUSION_QUICK:-0}" != 1 ]; then
         echo "== diffusion_bench on this machine's CPU ($(nproc) cores)"

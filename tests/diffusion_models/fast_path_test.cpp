@@ -1,6 +1,7 @@
 // The prompt fill's speed path (issue 18, item 4), with real tiny networks from a folder in the
 // published layout: which precision and switches a device gets, that the start-up warm-up changes
-// no result, that NHWC convolutions compute what NCHW ones do, that progress and cancel still come
+// no result, that NHWC convolutions compute what NCHW ones do, that in-place activations change no
+// value, that progress and cancel still come
 // per step through the backend the app calls; and, on a GPU only, that fp16 with CUDA graphs paints
 // what fp32 eager does.
 #include <gtest/gtest.h>
@@ -81,6 +82,11 @@ TEST(FastPathOptions, TheGpuGetsFp16NhwcWithGraphsInOnePoolAndTheSwitchesTurnThe
     // The H100 (512², 30 steps): NHWC 376 ms and 3849 MB on the card, NCHW 421 ms and 4125 MB.
     EXPECT_TRUE(gpu.channelsLast);
     EXPECT_TRUE(gpu.sharedGraphPool) << "each warmed working size would keep a graph pool of its own";
+    // The VAE NCHW (torch's CUDA group_norm copies NHWC inputs to NCHW) and from graphs in that pool.
+    EXPECT_FALSE(gpu.vaeChannelsLast);
+    EXPECT_TRUE(gpu.vaeGraphs);
+    EXPECT_TRUE(gpu.inPlaceActivations);
+    EXPECT_FALSE(gpu.releaseCacheBeforeDecode);
 
     DiffusionSpeedSwitches plain;
     plain.half = plain.cudaGraphs = plain.sharedGraphPool = plain.channelsLast = false;
@@ -132,6 +138,35 @@ TEST_F(FastPath, NhwcConvolutionsPredictTheSameNoiseAsNchw) {
     const torch::Tensor actual = nhwc->forward(input.contiguous(at::MemoryFormat::ChannelsLast), timestep, context);
     ASSERT_EQ(actual.sizes(), expected.sizes());
     EXPECT_LT((actual - expected).abs().max().item<double>(), 1e-4 * (1.0 + expected.abs().max().item<double>()));
+}
+
+// The memory saving of issue 18's 4 GB: SiLU and the residual adds written into fresh tensors.
+// Were any of them written into a tensor still needed (the block's input, the skip), these differ.
+TEST_F(FastPath, InPlaceActivationsGiveBitIdenticalNetworkOutputs) {
+    const DiffusionLoadOptions options;
+    ASSERT_TRUE(options.inPlaceActivations) << "the default on every device";
+    std::shared_ptr<UNet> unet = loadUNet(*folder_, options);
+    std::shared_ptr<Vae> vae = loadVae(*folder_, options);
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(6);
+    const torch::Tensor input = torch::randn({2, 9, 8, 16});
+    const torch::Tensor context = torch::randn({2, 77, unet->config().crossAttentionDim});
+    const torch::Tensor timestep = torch::tensor(int64_t{321});
+    const torch::Tensor image = torch::rand({1, 3, 64, 72}) * 2 - 1;
+    const torch::Tensor inputBefore = input.clone(), imageBefore = image.clone();
+
+    setInPlaceActivations(*unet, false);
+    setInPlaceActivations(*vae, false);
+    const torch::Tensor noise = unet->forward(input, timestep, context);
+    const torch::Tensor latents = vae->encodeMean(image);
+    const torch::Tensor decoded = vae->decode(latents);
+
+    setInPlaceActivations(*unet, true);
+    setInPlaceActivations(*vae, true);
+    EXPECT_TRUE(torch::equal(unet->forward(input, timestep, context), noise)) << "UNet";
+    EXPECT_TRUE(torch::equal(vae->encodeMean(image), latents)) << "VAE encoder";
+    EXPECT_TRUE(torch::equal(vae->decode(latents), decoded)) << "VAE decoder";
+    EXPECT_TRUE(torch::equal(input, inputBefore) && torch::equal(image, imageBefore)) << "an input was written over";
 }
 
 TEST_F(FastPath, TheBackendPreparesOnceThenReportsEveryStepAndStopsWhenCancelled) {
@@ -193,6 +228,21 @@ TEST_F(FastPath, OnTheGpuFp16WithGraphsPaintsWhatFp32EagerPaints) {
     ASSERT_NE(widerFirst.workingSize, first.workingSize);
     EXPECT_TRUE(sameBits(widerFirst.images[0], widerAgain.images[0])) << "the second size's graph";
     EXPECT_TRUE(sameBits(firstSizeAgain.images[0], first.images[0])) << "the shared pool broke the first size's graph";
+    // The VAE's encodes and decodes replay from graphs in the same pool after each size's first call
+    // (its eager one): `first` had eager VAE calls, `again` replayed ones, and they are bit-identical.
+    EXPECT_GE(replayedVaeGraphs(*fast.networks), 6) << "encode and decode of both sizes' later requests";
+
+    // The VAE NHWC, the VAE eager, out-of-place activations: each still paints what fp32 paints.
+    for (int variant = 0; variant < 3; ++variant) {
+        DiffusionSpeedSwitches switches;
+        switches.vaeChannelsLast = variant == 0;
+        switches.vaeGraphs = variant != 1;
+        switches.inPlaceActivations = variant != 2;
+        PromptFillModels other = load(diffusionLoadOptions(true, switches));
+        run(other, request);
+        cv::absdiff(run(other, request).images[0], expected.images[0], difference);
+        EXPECT_LT(cv::mean(difference)[0], 2.0) << "variant " << variant << " drifted from fp32";
+    }
 
     DiffusionSpeedSwitches nchw;
     nchw.channelsLast = false;

@@ -3,6 +3,7 @@
 // configs, writes them with save_pretrained (the published folder layout, written by the published
 // code) and saves fixed inputs with their outputs. It needs Python with diffusers and transformers,
 // so it runs where they are and this test skips elsewhere: PM_DIFFUSION_GOLDEN_DIR names the folder.
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -19,6 +20,8 @@ void expectClose(const torch::Tensor& actual, const torch::Tensor& expected, con
     ASSERT_EQ(actual.sizes(), expected.sizes()) << what;
     const double diff = (actual - expected).abs().max().item<double>();
     const double scale = expected.abs().max().item<double>();
+    // Printed also when it passes: the GPU run's log is where the agreement gets written down.
+    std::printf("%s: max |diff| %.3g of max |value| %.3g\n", what, diff, scale);
     EXPECT_LT(diff, 1e-4 * std::max(1.0, scale)) << what << ": max |diff| " << diff << " of " << scale;
 }
 

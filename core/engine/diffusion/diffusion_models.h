@@ -61,6 +61,21 @@ struct DiffusionLoadOptions {
     /// the rest of the desktop gets the memory while no fill runs. The next request allocates them
     /// again (cudaMalloc: milliseconds).
     bool releaseCacheAfterRequest = true;
+    /// The VAE's convolutions in NHWC as well (with channelsLast). Off: the VAE stays NCHW, as its
+    /// layers want on CUDA: torch's CUDA group_norm takes NCHW only (it copies an NHWC input), so each
+    /// norm -> conv of an NHWC VAE makes two full-size layout copies, at 512² 128-256 MB apiece.
+    bool vaeChannelsLast = false;
+    /// The VAE encode and decode of each image shape run from CUDA graphs captured into the UNet's
+    /// shared pool (with cudaGraphs and sharedGraphPool): their intermediates then reuse the pool's
+    /// blocks, which the UNet's step holds anyway, instead of taking their own next to it. The
+    /// first call at a shape runs eagerly (cuDNN picks its algorithms) and captures right after.
+    bool vaeGraphs = true;
+    /// ResnetBlocks apply SiLU and the residual adds in place (ResnetBlock::setInPlace): the same
+    /// values with one full-size tensor fewer alive at a time, on every device.
+    bool inPlaceActivations = true;
+    /// Release the allocator's free blocks just before an eager VAE decode (CUDA, not with
+    /// vaeGraphs): the decode then gets fresh blocks of its sizes instead of splitting the encode's.
+    bool releaseCacheBeforeDecode = false;
 };
 
 /// The switches of the GPU fast path; the programs keep the defaults, the benchmark flips them.
@@ -69,9 +84,14 @@ struct DiffusionSpeedSwitches {
     bool cudaGraphs = true;       ///< replay the UNet step from a CUDA graph per working size
     bool sharedGraphPool = true;  ///< the working sizes' graphs share one memory pool
     bool releaseCache = true;     ///< the allocator's free blocks go back after each request
-    /// NHWC convolutions on CUDA: on the H100 (fp16, graphs, 512², 30 steps) 376 ms instead of 421,
-    /// 3849 MB in use on the card instead of 4125, the warm-up 2.4 s instead of 5.1.
+    /// NHWC convolutions on CUDA (the UNet's; the VAE's with vaeChannelsLast): on the H100 (fp16,
+    /// graphs, 512², 30 steps, both networks NHWC) 376 ms instead of 421, 3849 MB in use on the card
+    /// instead of 4125, the warm-up 2.4 s instead of 5.1.
     bool channelsLast = true;
+    bool vaeChannelsLast = false;     ///< see DiffusionLoadOptions
+    bool vaeGraphs = true;            ///< see DiffusionLoadOptions
+    bool inPlaceActivations = true;   ///< see DiffusionLoadOptions
+    bool releaseCacheBeforeDecode = false;  ///< see DiffusionLoadOptions
 };
 
 /// What the models are loaded as on a device: on the CPU fp32, eager, NCHW whatever the switches

@@ -17,10 +17,18 @@ ResnetBlock::ResnetBlock(int64_t in, int64_t out, int64_t timeChannels, int64_t 
 }
 
 torch::Tensor ResnetBlock::forward(const torch::Tensor& x, const torch::Tensor& temb) const {
-    auto h = conv1_->forward(torch::silu(norm1_->forward(x)));
-    if (timeProj_) h = h + timeProj_->forward(torch::silu(temb)).unsqueeze(-1).unsqueeze(-1);
-    h = conv2_->forward(torch::silu(norm2_->forward(h)));
-    return (shortcut_ ? shortcut_->forward(x) : x) + h;
+    if (!inPlace_) {
+        auto h = conv1_->forward(torch::silu(norm1_->forward(x)));
+        if (timeProj_) h = h + timeProj_->forward(torch::silu(temb)).unsqueeze(-1).unsqueeze(-1);
+        h = conv2_->forward(torch::silu(norm2_->forward(h)));
+        return (shortcut_ ? shortcut_->forward(x) : x) + h;
+    }
+    // The same values, one full-size tensor fewer alive at a time: the norms' and the convolutions'
+    // outputs are fresh tensors that nothing else holds, so SiLU and the adds can write into them.
+    auto h = conv1_->forward(siluInPlace(norm1_->forward(x)));
+    if (timeProj_) h.add_(timeProj_->forward(torch::silu(temb)).unsqueeze(-1).unsqueeze(-1));
+    h = conv2_->forward(siluInPlace(norm2_->forward(h)));
+    return h.add_(shortcut_ ? shortcut_->forward(x) : x);
 }
 
 Downsample::Downsample(int64_t channels, bool asymmetricPadding,

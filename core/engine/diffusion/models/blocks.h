@@ -19,8 +19,12 @@ public:
     ResnetBlock(int64_t in, int64_t out, int64_t timeChannels, int64_t groups, double eps,
                 const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& timeEmbedding) const;
+    /// SiLU and the adds in place (the default): the same values with less memory at a time
+    /// (DiffusionLoadOptions::inPlaceActivations; off only to measure what it saves).
+    void setInPlace(bool inPlace) { inPlace_ = inPlace; }
 
 private:
+    bool inPlace_ = true;
     std::shared_ptr<GroupNorm> norm1_, norm2_;
     std::shared_ptr<Conv2d> conv1_, conv2_, shortcut_;
     std::shared_ptr<Linear> timeProj_;

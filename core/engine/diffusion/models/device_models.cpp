@@ -1,5 +1,6 @@
 #include "core/engine/diffusion/models/device_models.h"
 
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -17,6 +18,10 @@ DiffusionLoadOptions diffusionLoadOptions(bool cuda, const DiffusionSpeedSwitche
     options.sharedGraphPool = switches.sharedGraphPool;
     options.releaseCacheAfterRequest = switches.releaseCache;
     options.channelsLast = switches.channelsLast;
+    options.vaeChannelsLast = switches.vaeChannelsLast;
+    options.vaeGraphs = switches.vaeGraphs;
+    options.inPlaceActivations = switches.inPlaceActivations;
+    options.releaseCacheBeforeDecode = switches.releaseCacheBeforeDecode;
     return options;
 }
 
@@ -25,6 +30,11 @@ void toChannelsLast(torch::nn::Module& module) {
     // set_data keeps the parameter's TensorImpl, which the layers hold as members too.
     for (auto& p : module.parameters())
         if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+}
+
+void setInPlaceActivations(torch::nn::Module& module, bool inPlace) {
+    for (const auto& child : module.modules(/*include_self=*/false))
+        if (auto block = std::dynamic_pointer_cast<ResnetBlock>(child)) block->setInPlace(inPlace);
 }
 
 namespace {
@@ -37,6 +47,14 @@ struct StepGraph {
     bool failed = false;  ///< capture did not work: this shape stays eager
 };
 
+// One image shape's captured VAE encode or decode (captured right after its first, eager call).
+struct VaeGraph {
+    torch::Tensor input, output;
+    cuda::Graph graph;
+    bool failed = false;
+};
+enum class VaePart { Encode, Decode };
+
 class DeviceDiffusionModels final : public DiffusionModels {
 public:
     DeviceDiffusionModels(std::shared_ptr<ClipTextModel> text, std::shared_ptr<UNet> unet,
@@ -45,10 +63,13 @@ public:
         const bool cuda = options_.device.is_cuda();
         options_.channelsLast = options_.channelsLast && cuda;
         options_.cudaGraphs = options_.cudaGraphs && cuda && cuda::Graph::supported();
-        if (options_.channelsLast) {
-            toChannelsLast(*unet_);
-            toChannelsLast(*vae_);
-        }
+        options_.vaeChannelsLast = options_.vaeChannelsLast && options_.channelsLast;
+        // Only into the UNet's shared pool: in a pool of their own they would add, not reuse.
+        options_.vaeGraphs = options_.vaeGraphs && options_.cudaGraphs && options_.sharedGraphPool;
+        if (options_.channelsLast) toChannelsLast(*unet_);
+        if (options_.vaeChannelsLast) toChannelsLast(*vae_);
+        setInPlaceActivations(*unet_, options_.inPlaceActivations);
+        setInPlaceActivations(*vae_, options_.inPlaceActivations);
     }
 
     int64_t textVocabularySize() const override { return text_->config().vocabSize; }
@@ -77,6 +98,7 @@ public:
             return unet_->forward(image(input), timestep, onDevice(context));
         }
         if (!step->graph.captured()) {
+            releaseBeforeCapture();
             step->input = image(input).clone(at::MemoryFormat::Preserve);
             step->timestep = timestep.to(options_.device).clone();
             step->context = onDevice(context).clone();
@@ -112,16 +134,22 @@ public:
 
     torch::Tensor encodeImage(const torch::Tensor& image) override {
         torch::NoGradGuard noGrad;
-        return vae_->encodeMean(this->image(image)) * scalingFactor();
+        return runVae(VaePart::Encode, vaeImage(image),
+                      [this](const torch::Tensor& x) { return vae_->encodeMean(x) * scalingFactor(); });
     }
 
     torch::Tensor decodeLatents(const torch::Tensor& latents) override {
         torch::NoGradGuard noGrad;
-        const torch::Tensor decoded = vae_->decode(image(latents) / scalingFactor());
+        if (options_.releaseCacheBeforeDecode && !options_.vaeGraphs && options_.device.is_cuda()) cuda::emptyCache();
+        const torch::Tensor decoded = runVae(VaePart::Decode, vaeImage(latents),
+                                             [this](const torch::Tensor& z) { return vae_->decode(z / scalingFactor()); });
         if (options_.dtype == torch::kFloat32) return decoded;
         // The one host sync of the decode, which the picture's copy to the host needs anyway.
         if (torch::isfinite(decoded).all().item<bool>()) return decoded;
-        // fp16 overflowed: the decoder once more in fp32 (its weights converted for this call).
+        // fp16 overflowed: the decoder once more in fp32 (its weights converted for this call). The
+        // conversion gives the weights new memory, which the VAE's captured graphs would not see:
+        // they go (their shapes are captured again at their next calls).
+        vaeGraphs_.clear();
         vae_->to(torch::kFloat32);
         torch::Tensor again;
         try {
@@ -144,13 +172,62 @@ public:
     torch::Dtype dtype() const override { return options_.dtype; }
 
     int64_t replayed() const { return replayed_; }
+    int64_t replayedVae() const { return replayedVae_; }
 
 private:
+    // Before a capture (once per shape, in the warm-up): the eager calls' cached blocks go back to the
+    // driver, so the pool grows while they are not held too: the warm-up's peak is then about the
+    // pool plus one eager call, not that plus every eager block cached so far.
+    void releaseBeforeCapture() {
+        if (options_.releaseCacheAfterRequest) cuda::emptyCache();
+    }
+
+    // `body` on `input` (already on the device in the VAE's layout): eagerly at a shape's first call,
+    // which then captures it into the shared pool; replayed from the graph after that.
+    torch::Tensor runVae(VaePart part, const torch::Tensor& input,
+                         const std::function<torch::Tensor(const torch::Tensor&)>& body) {
+        if (!options_.vaeGraphs) return body(input);
+        std::unique_ptr<VaeGraph>& graph = vaeGraphs_[{part, input.sizes().vec()}];
+        if (graph && graph->graph.captured()) {
+            graph->input.copy_(input);
+            graph->graph.replay();
+            ++replayedVae_;
+            return graph->output.clone();  // the pool's next graph may write over it
+        }
+        if (graph) return body(input);  // its capture failed: eager from then on
+        const torch::Tensor result = body(input);
+        releaseBeforeCapture();
+        graph = std::make_unique<VaeGraph>();
+        VaeGraph* g = graph.get();
+        g->input = input.clone(at::MemoryFormat::Preserve);
+        bool captured = false;
+        try {
+            captured = g->graph.capture(
+                [g, &body] {
+                    torch::NoGradGuard inCapture;
+                    g->output = body(g->input);
+                },
+                nullptr, &pool_);
+        } catch (const std::exception& e) {
+            if (cuda::isOutOfMemory(e)) throw;
+        }
+        if (!captured) {
+            g->failed = true;
+            g->input = g->output = torch::Tensor();
+        }
+        return result;
+    }
+
     torch::Tensor onDevice(const torch::Tensor& t) const { return t.to(options_.device, options_.dtype); }
     // A [B,C,H,W] input in the convolutions' layout.
     torch::Tensor image(const torch::Tensor& t) const {
         const torch::Tensor moved = onDevice(t);
         return options_.channelsLast ? moved.contiguous(at::MemoryFormat::ChannelsLast) : moved;
+    }
+    // The same for the VAE, whose layout may differ from the UNet's.
+    torch::Tensor vaeImage(const torch::Tensor& t) const {
+        const torch::Tensor moved = onDevice(t);
+        return options_.vaeChannelsLast ? moved.contiguous(at::MemoryFormat::ChannelsLast) : moved.contiguous();
     }
 
     std::shared_ptr<ClipTextModel> text_;
@@ -159,7 +236,9 @@ private:
     DiffusionLoadOptions options_;
     cuda::GraphPool pool_;  // before graphs_: the graphs go first (the pool is only an id)
     std::map<std::vector<int64_t>, std::unique_ptr<StepGraph>> graphs_;
+    std::map<std::pair<VaePart, std::vector<int64_t>>, std::unique_ptr<VaeGraph>> vaeGraphs_;
     int64_t replayed_ = 0;
+    int64_t replayedVae_ = 0;
 };
 
 }  // namespace
@@ -174,6 +253,11 @@ std::unique_ptr<DiffusionModels> makeDiffusionModels(std::shared_ptr<ClipTextMod
 int64_t replayedGraphSteps(const DiffusionModels& models) {
     const auto* device = dynamic_cast<const DeviceDiffusionModels*>(&models);
     return device ? device->replayed() : 0;
+}
+
+int64_t replayedVaeGraphs(const DiffusionModels& models) {
+    const auto* device = dynamic_cast<const DeviceDiffusionModels*>(&models);
+    return device ? device->replayedVae() : 0;
 }
 
 }  // namespace pm::engine::diffusion

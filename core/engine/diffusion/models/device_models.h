@@ -21,6 +21,12 @@ std::unique_ptr<DiffusionModels> makeDiffusionModels(std::shared_ptr<ClipTextMod
 /// The module's 4-D parameters (convolution kernels) in NHWC, in place (the layers keep them).
 void toChannelsLast(torch::nn::Module& module);
 
+/// ResnetBlock::setInPlace on every residual block of `module`.
+void setInPlaceActivations(torch::nn::Module& module, bool inPlace);
+
+/// How many VAE encodes and decodes were replayed from captured CUDA graphs so far (0 without).
+int64_t replayedVaeGraphs(const DiffusionModels& models);
+
 /// How many UNet steps were replayed from a captured CUDA graph so far (0 without graphs);
 /// `models` must come from makeDiffusionModels. The benchmark prints it, so a silent fallback to
 /// eager steps shows.

@@ -54,6 +54,11 @@ torch::Tensor Embedding::forward(const torch::Tensor& ids) const {
     return torch::embedding(weight_, ids);
 }
 
+torch::Tensor siluInPlace(torch::Tensor x) {
+    torch::silu_(x);
+    return x;
+}
+
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                         bool causal) {
 #if TORCH_VERSION_MAJOR >= 2

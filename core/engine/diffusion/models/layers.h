@@ -71,6 +71,9 @@ private:
     torch::Tensor weight_;
 };
 
+/// SiLU written into `x` itself (a fresh tensor nothing else holds: a norm's output), returned.
+torch::Tensor siluInPlace(torch::Tensor x);
+
 /// softmax(q·kᵀ/√d)·v over [B, heads, L, d] tensors; `causal` masks later positions (CLIP).
 /// libtorch 2.x runs its fused (memory-efficient / flash) kernel; 1.13 (Debian) the plain
 /// matmul-softmax, with the softmax in float32 so fp16 does not overflow.

@@ -143,7 +143,7 @@ torch::Tensor UNet::forward(const torch::Tensor& sample, const torch::Tensor& ti
         // stride, and what diffusers' forward_upsample_size does for the others.
         if (s.up) h = s.up->forward(h, std::vector<int64_t>{skips.back().size(2), skips.back().size(3)});
     }
-    return convOut_->forward(torch::silu(normOut_->forward(h)));
+    return convOut_->forward(siluInPlace(normOut_->forward(h)));  // in place: the norm's fresh output
 }
 
 }  // namespace pm::engine::diffusion

@@ -87,7 +87,7 @@ torch::Tensor Vae::encodeMean(const torch::Tensor& image) const {
         if (s.down) h = s.down->forward(h);
     }
     h = mid(encoder_, h);
-    h = encoder_.convOut->forward(torch::silu(encoder_.normOut->forward(h)));
+    h = encoder_.convOut->forward(siluInPlace(encoder_.normOut->forward(h)));  // the norm's fresh output
     return quantConv_->forward(h).narrow(1, 0, config_.latentChannels);
 }
 
@@ -101,7 +101,7 @@ torch::Tensor Vae::decode(const torch::Tensor& latents) const {
         for (const auto& r : s.resnets) h = r->forward(h, none);
         if (s.up) h = s.up->forward(h, std::nullopt);
     }
-    return decoder_.convOut->forward(torch::silu(decoder_.normOut->forward(h)));
+    return decoder_.convOut->forward(siluInPlace(decoder_.normOut->forward(h)));  // in place: one 512² tensor less
 }
 
 }  // namespace pm::engine::diffusion
