@@ -9,12 +9,12 @@
 // CPU: one guided UNet step (batch 2) at --size, and what --steps would take; --full runs the whole
 // request there too.
 //
-// The defaults are the app's: fp16, CUDA graphs sharing one memory pool (the UNet step's and the VAE's),
-// the UNet NHWC and the VAE NCHW, SiLU and residual adds in place, the allocator's free blocks released
-// after each request, and the warm-up of the engine's working-size buckets (640² and 512²) plus --size.
-// --nchw, --vae-nhwc, --no-vae-graphs, --no-in-place, --own-graph-pools, --keep-cache,
-// --warm-size-only, --no-graphs, --no-half and --no-warmup take one piece away each;
-// --release-before-decode adds one (an eager decode then starts from released blocks).
+// The defaults are the app's: fp16, the UNet step from CUDA graphs sharing one memory pool, the VAE
+// eager, the UNet NHWC and the VAE NCHW, SiLU and residual adds in place, the allocator's free blocks
+// released after each request and before the VAE decode, and the warm-up of the engine's working-size
+// buckets (640² and 512²) plus --size. --nchw, --vae-nhwc, --no-in-place, --own-graph-pools,
+// --keep-cache, --keep-before-decode, --warm-size-only, --no-graphs, --no-half and --no-warmup take
+// one piece away each; --vae-graphs adds the VAE's graphs to the pool.
 // GPU memory by stage (a separate, synchronised request after the timed ones, and the warm-up one
 // bucket at a time): the card's use and the allocator's reserve after loading, after each bucket's
 // warm-up (what each bucket's graphs keep), and at the peak of the text encode, the VAE encode, the
@@ -22,7 +22,7 @@
 //
 // usage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] [--iters 10]
 //                        [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--nchw] [--own-graph-pools]
-//                        [--vae-nhwc] [--no-vae-graphs] [--no-in-place] [--release-before-decode]
+//                        [--vae-nhwc] [--[no-]vae-graphs] [--no-in-place] [--release|keep-before-decode]
 //                        [--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]
 // One JSON line per result, a table last.
 #include <algorithm>
@@ -60,7 +60,10 @@ struct Args {
     bool half = true, graphs = true, sharedPool = true, channelsLast = true, warmup = true, full = false;
     bool releaseCache = true;  ///< the allocator's free blocks go back after each request, as in the app
     bool warmAppBuckets = true;  ///< warm the engine's buckets as the app does, not --size only
-    bool vaeChannelsLast = false, vaeGraphs = true, inPlace = true, releaseBeforeDecode = false;
+    // The app's switches (DiffusionSpeedSwitches' defaults); the options below flip them.
+    bool vaeChannelsLast = DiffusionSpeedSwitches{}.vaeChannelsLast, vaeGraphs = DiffusionSpeedSwitches{}.vaeGraphs,
+         inPlace = DiffusionSpeedSwitches{}.inPlaceActivations,
+         releaseBeforeDecode = DiffusionSpeedSwitches{}.releaseCacheBeforeDecode;
     std::string label;
 };
 
@@ -68,7 +71,7 @@ struct Args {
     std::fprintf(stderr,
                  "diffusion_bench: %s\nusage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] "
                  "[--iters 10] [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--nchw] [--own-graph-pools] "
-                 "[--vae-nhwc] [--no-vae-graphs] [--no-in-place] [--release-before-decode] "
+                 "[--vae-nhwc] [--[no-]vae-graphs] [--no-in-place] [--release|keep-before-decode] "
                  "[--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]\n",
                  why);
     std::exit(2);
@@ -98,8 +101,10 @@ Args parse(int argc, char** argv) {
         else if (k == "--no-warmup") a.warmup = false;
         else if (k == "--vae-nhwc") a.vaeChannelsLast = true;
         else if (k == "--no-vae-graphs") a.vaeGraphs = false;
+        else if (k == "--vae-graphs") a.vaeGraphs = true;
         else if (k == "--no-in-place") a.inPlace = false;
         else if (k == "--release-before-decode") a.releaseBeforeDecode = true;
+        else if (k == "--keep-before-decode") a.releaseBeforeDecode = false;
         else if (k == "--full") a.full = true;
         else usage(("unknown option " + k).c_str());
     }
@@ -298,9 +303,9 @@ int main(int argc, char** argv) {
                                        (options.channelsLast ? "-nhwc" : "") +
                                        (options.cudaGraphs && !options.sharedGraphPool ? "-ownpools" : "") +
                                        (options.channelsLast && options.vaeChannelsLast ? "-vaenhwc" : "") +
-                                       (options.cudaGraphs && options.sharedGraphPool && !options.vaeGraphs ? "-novaegraphs" : "") +
+                                       (options.cudaGraphs && options.sharedGraphPool && options.vaeGraphs ? "-vaegraphs" : "") +
                                        (options.inPlaceActivations ? "" : "-noinplace") +
-                                       (options.releaseCacheBeforeDecode ? "-releasedecode" : "") +
+                                       (options.releaseCacheBeforeDecode ? "" : "-keepdecode") +
                                        (a.warmup && !a.warmAppBuckets ? "-warmsize" : "") +
                                        (a.releaseCache ? "" : "-keepcache")
                                  : "cpu-fp32");

@@ -69,9 +69,9 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COM
 grep -E "libtorch has CUDA|OpenSSL" "$OUTDIR/configure.log"
 # PM_GPU_DIFFUSION=1: only the prompt fill (issue 18): the diffusion tests (their GPU test included),
 # the diffusers golden (.deps/pylib, see NOTES.md), then diffusion_bench end to end at 512² with 30
-# steps in the variants below (the app's way: fp16, UNet NHWC, VAE NCHW, the UNet step and the VAE from
-# CUDA graphs sharing one pool, activations in place, the allocator's free blocks released after each
-# request, the engine's 640² and 512² buckets warmed), each with its GPU memory by stage; a UNet step
+# steps in the variants below (the app's way: fp16, UNet NHWC, VAE NCHW, the UNet step from CUDA
+# graphs sharing one pool, the VAE eager, activations in place, the allocator's free blocks released
+# after each request and before the VAE decode, the engine's 640² and 512² buckets warmed), each with its GPU memory by stage; a UNet step
 # on the CPU, and the tables last: the variants' steady ms, first/steady and the card's peak MB.
 if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     targets="diffusion_models_tests diffusion_pipeline_tests diffusion_bench"
@@ -118,8 +118,8 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     # PM_GPU_DIFFUSION_QUICK=1 (little device time left): no tests, no golden, the app's way, the way
     # before and a cold first request, no CPU step.
     variants=("--iters $ITERS"
-              "--iters 5 --vae-nhwc --no-vae-graphs --no-in-place --label cuda-fp16-graphs-nhwc-before"
-              "--iters 5 --no-vae-graphs" "--iters 5 --no-vae-graphs --release-before-decode"
+              "--iters 5 --vae-nhwc --no-in-place --keep-before-decode --label cuda-fp16-graphs-nhwc-before"
+              "--iters 5 --vae-graphs" "--iters 5 --keep-before-decode"
               "--iters 5 --vae-nhwc" "--iters 5 --no-in-place" "--iters 5 --warm-size-only"
               "--iters 5 --own-graph-pools"
               "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True --iters 5 --label cuda-app-expandable-segments"
@@ -128,7 +128,7 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     [ "${PM_GPU_DIFFUSION_MORE:-0}" = 1 ] &&
         variants+=("CUDNN_CONV_WSCAP_DBG=256 --iters 5 --label cuda-app-cudnn-workspace-256mb" "--iters 3 --no-graphs")
     [ "${PM_GPU_DIFFUSION_QUICK:-0}" = 1 ] &&
-        variants=("--iters $ITERS" "--iters 5 --vae-nhwc --no-vae-graphs --no-in-place --label cuda-fp16-graphs-nhwc-before"
+        variants=("--iters $ITERS" "--iters 5 --vae-nhwc --no-in-place --keep-before-decode --label cuda-fp16-graphs-nhwc-before"
                   "--iters 2 --no-warmup --label cuda-fp16-graphs-nhwc-cold")
     # Each run's whole output stays in $OUT (diffusion_run_N.txt); a few lines of it are shown here.
     n=0

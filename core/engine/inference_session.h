@@ -45,8 +45,10 @@ struct GpuSwitches {
     bool convTaps = true;             ///< PM_ENGINE_CONV_TAPS (layout fusion)
     bool channelsLastWeights = true;  ///< PM_ENGINE_CL_WEIGHTS (layout fusion)
     /// Reflection pads of a fused sum's output written by the sum itself (layout fusion;
-    /// engine_bench --switch pads_in_sums=0|1).
-    bool padsInSums = true;
+    /// engine_bench --switch pads_in_sums=0|1). Off: on the H100 the traced twin's 1024² took
+    /// 12.17 ms with it and 11.56 ms without (the padded sum's scattered writes, 47 us a launch, cost
+    /// more than the 16 MB re-read they save; bench/gpu/NOTES.md, session 11).
+    bool padsInSums = false;
     /// A convolution's bias and relu applied by the reflection pad that reads it (layout fusion;
     /// engine_bench --switch bias_relu_in_pads=0|1).
     bool biasReluInPads = true;

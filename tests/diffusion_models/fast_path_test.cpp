@@ -82,11 +82,13 @@ TEST(FastPathOptions, TheGpuGetsFp16NhwcWithGraphsInOnePoolAndTheSwitchesTurnThe
     // The H100 (512², 30 steps): NHWC 376 ms and 3849 MB on the card, NCHW 421 ms and 4125 MB.
     EXPECT_TRUE(gpu.channelsLast);
     EXPECT_TRUE(gpu.sharedGraphPool) << "each warmed working size would keep a graph pool of its own";
-    // The VAE NCHW (torch's CUDA group_norm copies NHWC inputs to NCHW) and from graphs in that pool.
+    // The VAE NCHW (torch's CUDA group_norm copies NHWC inputs to NCHW) and eager, starting its
+    // decode from released blocks: on the H100 its graphs in the pool took the card from 4193 MB
+    // to 6619 MB at a 512² request's peak, the release before the decode to 4121 MB.
     EXPECT_FALSE(gpu.vaeChannelsLast);
-    EXPECT_TRUE(gpu.vaeGraphs);
+    EXPECT_FALSE(gpu.vaeGraphs);
     EXPECT_TRUE(gpu.inPlaceActivations);
-    EXPECT_FALSE(gpu.releaseCacheBeforeDecode);
+    EXPECT_TRUE(gpu.releaseCacheBeforeDecode);
 
     DiffusionSpeedSwitches plain;
     plain.half = plain.cudaGraphs = plain.sharedGraphPool = plain.channelsLast = false;
@@ -228,20 +230,18 @@ TEST_F(FastPath, OnTheGpuFp16WithGraphsPaintsWhatFp32EagerPaints) {
     ASSERT_NE(widerFirst.workingSize, first.workingSize);
     EXPECT_TRUE(sameBits(widerFirst.images[0], widerAgain.images[0])) << "the second size's graph";
     EXPECT_TRUE(sameBits(firstSizeAgain.images[0], first.images[0])) << "the shared pool broke the first size's graph";
-    // The VAE's encodes and decodes replay from graphs in the same pool after each size's first call
-    // (its eager one): `first` had eager VAE calls, `again` replayed ones, and they are bit-identical.
-    EXPECT_GE(replayedVaeGraphs(*fast.networks), 6) << "encode and decode of both sizes' later requests";
-
-    // The VAE NHWC, the VAE eager, out-of-place activations: each still paints what fp32 paints.
+    // The VAE NHWC, the VAE from graphs in the pool (replayed from the second request at a size on),
+    // out-of-place activations: each still paints what fp32 paints.
     for (int variant = 0; variant < 3; ++variant) {
         DiffusionSpeedSwitches switches;
         switches.vaeChannelsLast = variant == 0;
-        switches.vaeGraphs = variant != 1;
+        switches.vaeGraphs = variant == 1;
         switches.inPlaceActivations = variant != 2;
         PromptFillModels other = load(diffusionLoadOptions(true, switches));
         run(other, request);
         cv::absdiff(run(other, request).images[0], expected.images[0], difference);
         EXPECT_LT(cv::mean(difference)[0], 2.0) << "variant " << variant << " drifted from fp32";
+        if (variant == 1) EXPECT_GE(replayedVaeGraphs(*other.networks), 2) << "the second request's encode and decode";
     }
 
     DiffusionSpeedSwitches nchw;

@@ -69,13 +69,16 @@ struct DiffusionLoadOptions {
     /// shared pool (with cudaGraphs and sharedGraphPool): their intermediates then reuse the pool's
     /// blocks, which the UNet's step holds anyway, instead of taking their own next to it. The
     /// first call at a shape runs eagerly (cuDNN picks its algorithms) and captures right after.
-    bool vaeGraphs = true;
+    /// Off: on the H100 the VAE's graphs kept their own 1.2-2 GB in the pool (6619 MB on the card
+    /// against 4193 MB eager; bench/gpu/NOTES.md, session 11).
+    bool vaeGraphs = false;
     /// ResnetBlocks apply SiLU and the residual adds in place (ResnetBlock::setInPlace): the same
     /// values with one full-size tensor fewer alive at a time, on every device.
     bool inPlaceActivations = true;
     /// Release the allocator's free blocks just before an eager VAE decode (CUDA, not with
     /// vaeGraphs): the decode then gets fresh blocks of its sizes instead of splitting the encode's.
-    bool releaseCacheBeforeDecode = false;
+    /// On: the card's peak in a 512² request 4121 MB instead of 4193 on the H100, the same speed.
+    bool releaseCacheBeforeDecode = true;
 };
 
 /// The switches of the GPU fast path; the programs keep the defaults, the benchmark flips them.
@@ -89,9 +92,9 @@ struct DiffusionSpeedSwitches {
     /// instead of 4125, the warm-up 2.4 s instead of 5.1.
     bool channelsLast = true;
     bool vaeChannelsLast = false;     ///< see DiffusionLoadOptions
-    bool vaeGraphs = true;            ///< see DiffusionLoadOptions
+    bool vaeGraphs = false;           ///< see DiffusionLoadOptions
     bool inPlaceActivations = true;   ///< see DiffusionLoadOptions
-    bool releaseCacheBeforeDecode = false;  ///< see DiffusionLoadOptions
+    bool releaseCacheBeforeDecode = true;  ///< see DiffusionLoadOptions
 };
 
 /// What the models are loaded as on a device: on the CPU fp32, eager, NCHW whatever the switches

@@ -38,6 +38,16 @@ bool harmlessBuffer(const std::string& name) {
     return name == "text_model.embeddings.position_ids";
 }
 
+// transformers 5 saves CLIPTextModel without its "text_model." level (embeddings.*, encoder.*,
+// final_layer_norm.*), as the published golden run found; files from 4.x, the published SD-1.5 and
+// PowerPaint ones among them, have it. A file with no name under "text_model." gets it back.
+void addTextModelLevel(std::vector<NamedTensor>& tensors) {
+    const std::string level = "text_model.";
+    for (const auto& t : tensors)
+        if (t.name.rfind(level, 0) == 0) return;
+    for (auto& t : tensors) t.name = level + t.name;
+}
+
 // Checkpoints from before diffusers 0.14 (and converted original SD ones) name the VAE
 // attention's projections query / key / value / proj_attn, sometimes as 1x1 convolutions.
 void renameOldVaeAttention(std::vector<NamedTensor>& tensors) {
@@ -164,6 +174,7 @@ std::shared_ptr<ClipTextModel> loadClipText(const std::string& folder,
     ClipTextConfig c = fs::exists(config) ? readClipTextConfig(config) : ClipTextConfig{};
     const auto file = findWeightFile(folder, "text_encoder");
     auto tensors = readWeightFile(file);
+    addTextModelLevel(tensors);
     std::vector<NamedTensor> kept;
     for (auto& t : tensors)
         if (!harmlessBuffer(t.name)) kept.push_back(std::move(t));
