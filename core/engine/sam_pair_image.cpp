@@ -10,6 +10,16 @@
 #include "core/image/tensor_convert.h"
 
 namespace pm::engine {
+
+cv::Mat maskFromLogits(torch::Tensor logits, cv::Size work, cv::Size size) {
+    if (size != work)
+        logits = torch::nn::functional::interpolate(logits, torch::nn::functional::InterpolateFuncOptions()
+                                                                .size(std::vector<int64_t>{size.height, size.width})
+                                                                .mode(torch::kBilinear)
+                                                                .align_corners(false));
+    const torch::Tensor bytes = (logits[0].permute({1, 2, 0}) > 0).to(torch::kUInt8).mul_(255);
+    return image::tensorToBytes(bytes.contiguous());
+}
 namespace {
 
 // segment-anything's Sam.pixel_mean / pixel_std (RGB, 0..255).
@@ -74,15 +84,7 @@ public:
         const torch::Tensor origSize =
             torch::tensor({float(work_.height), float(work_.width)}, torch::kFloat32).to(device_);
         const c10::IValue out = decoder_.forward({embedding_, coords, pointLabels, noMask, hasMask, origSize});
-        torch::Tensor logits = chosenMask(out, n);
-        if (size_ != work_)
-            logits = torch::nn::functional::interpolate(
-                logits, torch::nn::functional::InterpolateFuncOptions()
-                            .size(std::vector<int64_t>{size_.height, size_.width})
-                            .mode(torch::kBilinear)
-                            .align_corners(false));
-        const torch::Tensor bytes = (logits[0].permute({1, 2, 0}) > 0).to(torch::kUInt8).mul_(255);
-        return image::tensorToBytes(bytes.contiguous());
+        return maskFromLogits(chosenMask(out, n), work_, size_);
     }
 
     bool separable() const override { return true; }

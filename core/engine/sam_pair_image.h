@@ -25,6 +25,10 @@ enum class SamEncoderInput {
     Pixels,
 };
 
+/// A model's mask logits [1,1,h,w] at the work copy's size as the photo's 0/255 mask: scaled up as
+/// logits and cut at 0 afterwards, so the edge lands between the work copy's pixels.
+cv::Mat maskFromLogits(torch::Tensor logits, cv::Size work, cv::Size size);
+
 /// Runs `encoder` on `bgr` (CV_8UC3) now; select() then runs only `decoder`. Throws what torch
 /// throws when the encoder does not take `input`, and pm::Error "<file>: wrong contract: ..." when
 /// an answer has other shapes than the contract says.

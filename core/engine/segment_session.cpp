@@ -100,16 +100,7 @@ public:
         const c10::IValue out =
             separable_ ? module_.get_method("predict_masks")({embedding_, p.points, p.labels, true, h, w, h, w})
                        : module_.forward({image_, p.points, p.labels});
-        torch::Tensor logits = bestMask(out, file_, h, w);
-        // Scaled up as logits, cut at 0 afterwards: the edge lands between the work copy's pixels.
-        if (size_ != work_)
-            logits = torch::nn::functional::interpolate(
-                logits, torch::nn::functional::InterpolateFuncOptions()
-                            .size(std::vector<int64_t>{size_.height, size_.width})
-                            .mode(torch::kBilinear)
-                            .align_corners(false));
-        const torch::Tensor bytes = (logits[0].permute({1, 2, 0}) > 0).to(torch::kUInt8).mul_(255);
-        return image::tensorToBytes(bytes.contiguous());
+        return maskFromLogits(bestMask(out, file_, h, w), work_, size_);
     }
 
     bool separable() const override { return separable_; }
