@@ -27,6 +27,20 @@ __device__ inline int reflect(int i, int n) {
     return i;
 }
 
+// Where output element i of a channels-last reflection pad reads its source: each pixel holds
+// `groups` elements (channels, or 16-byte vectors of them), the output is outH x outW, the source
+// h x w, shifted by top and left.
+__device__ inline int64_t reflectPadSource(int64_t i, int groups, int h, int w, int top, int left, int outH,
+                                           int outW) {
+    const int g = int(i % groups);
+    int64_t rest = i / groups;
+    const int ox = int(rest % outW);
+    rest /= outW;
+    const int oy = int(rest % outH);
+    const int64_t n = rest / outH;
+    return ((n * h + reflect(oy - top, h)) * w + reflect(ox - left, w)) * groups + g;
+}
+
 // grid: (output columns / 32, channels / 32, N * outH). NCHW source.
 template <typename T>
 __global__ void reflectPadFromNchw(const T* in, T* out, int c, int h, int w, int top, int left,
@@ -54,14 +68,7 @@ __global__ void reflectPadFromNhwc(const T* in, T* out, int c, int h, int w, int
                                    int outH, int outW, int64_t total) {
     for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
          i += int64_t(gridDim.x) * blockDim.x) {
-        const int ch = int(i % c);
-        int64_t rest = i / c;
-        const int ox = int(rest % outW);
-        rest /= outW;
-        const int oy = int(rest % outH);
-        const int64_t n = rest / outH;
-        const int iy = reflect(oy - top, h), ix = reflect(ox - left, w);
-        out[i] = in[((n * h + iy) * w + ix) * c + ch];
+        out[i] = in[reflectPadSource(i, c, h, w, top, left, outH, outW)];
     }
 }
 
@@ -127,14 +134,7 @@ __global__ void reflectPadFromNhwcVectors(const uint4* in, uint4* out, int group
                                           int top, int left, int outH, int outW, int64_t total) {
     for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
          i += int64_t(gridDim.x) * blockDim.x) {
-        const int g = int(i % groups);
-        int64_t rest = i / groups;
-        const int ox = int(rest % outW);
-        rest /= outW;
-        const int oy = int(rest % outH);
-        const int64_t n = rest / outH;
-        const int iy = reflect(oy - top, h), ix = reflect(ox - left, w);
-        out[i] = in[((n * h + iy) * w + ix) * groups + g];
+        out[i] = in[reflectPadSource(i, groups, h, w, top, left, outH, outW)];
     }
 }
 
@@ -149,13 +149,7 @@ __global__ void biasReluPadFromNhwcVectors(const uint4* in, const T* bias, uint4
     for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
          i += int64_t(gridDim.x) * blockDim.x) {
         const int g = int(i % groups);
-        int64_t rest = i / groups;
-        const int ox = int(rest % outW);
-        rest /= outW;
-        const int oy = int(rest % outH);
-        const int64_t n = rest / outH;
-        const int iy = reflect(oy - top, h), ix = reflect(ox - left, w);
-        uint4 v = in[((n * h + iy) * w + ix) * groups + g];
+        uint4 v = in[reflectPadSource(i, groups, h, w, top, left, outH, outW)];
         T* lanes = reinterpret_cast<T*>(&v);
 #pragma unroll
         for (int k = 0; k < kLanes; ++k)
