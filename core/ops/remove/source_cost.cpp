@@ -58,9 +58,6 @@ struct RingPixel {
     int surface;  ///< region parted by colour edges too (knownRegions' byColour), or key
 };
 
-// Regions of the known pixels (CoherenceParams::regionEdge): parts that no strong edge crosses, of
-// at least a few patches; edge pixels and smaller parts (texture) belong to the nearest such part.
-// Hole pixels read 0. Returns the number of labels (1 + regions).
 }  // namespace
 
 cv::Mat knownRegions(const cv::Mat& colourIn, const cv::Mat& hole, int patchRadius, double edge,
