@@ -6,6 +6,7 @@
 #include <opencv2/photo.hpp>
 
 #include "core/ops/damage/face_guard.h"
+#include "core/ops/remove/fill_regions.h"
 #include "core/ops/repair/damage_halo.h"
 
 namespace pm::ops {
@@ -33,23 +34,6 @@ void diffuseInto(cv::Mat roi, const cv::Mat& hole) {
     cv::merge(planes, merged);
     merged.copyTo(roi, hole);
 }
-// image = weight x theirs + (1 - weight) x image, where weight > 0 (within `box`).
-template <typename T>
-void blendInto(cv::Mat& image, const cv::Mat& theirs, const cv::Mat& weight, const cv::Rect& box) {
-    const int channels = image.channels();
-    for (int y = box.y; y < box.br().y; ++y) {
-        const float* w = weight.ptr<float>(y);
-        const T* from = theirs.ptr<T>(y);
-        T* to = image.ptr<T>(y);
-        for (int x = box.x; x < box.br().x; ++x) {
-            if (w[x] <= 0) continue;
-            for (int c = 0; c < channels; ++c) {
-                const int i = x * channels + c;
-                to[i] = cv::saturate_cast<T>(w[x] * from[i] + (1 - w[x]) * to[i]);
-            }
-        }
-    }
-}
 
 // The fill on a copy of `image` reduced by `scale`, enlarged back into what it changed there. A
 // 12 MP scan the detector found oversampled (damage::workingCopy) holds nothing finer at full size
@@ -72,12 +56,8 @@ RemoveResult fillReduced(cv::Mat& image, const cv::Mat& hole, const RemoveParams
     cv::resize(small, enlarged, image.size(), 0, 0, cv::INTER_CUBIC);
     cv::resize(weight, fullWeight, image.size(), 0, 0, cv::INTER_LINEAR);
     fullWeight.setTo(1.0f, hole);
-    RemoveResult result{image, cv::boundingRect(fullWeight > 0), filled.engineUsed};
-    if (image.depth() == CV_8U)
-        blendInto<uchar>(image, enlarged, fullWeight, result.changed);
-    else
-        blendInto<ushort>(image, enlarged, fullWeight, result.changed);
-    return result;
+    pasteFeathered(image, enlarged, fullWeight);
+    return RemoveResult{image, cv::boundingRect(fullWeight > 0), filled.engineUsed};
 }
 
 }  // namespace
