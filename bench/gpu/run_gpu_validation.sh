@@ -232,7 +232,7 @@ fi
 
 echo "== build"
 # PM_GPU_SKIP_TESTS=1: only the benchmark is built and run (when little device time is left).
-TARGETS="engine_tests engine_bench"; [ "${PM_GPU_SKIP_TESTS:-0}" = 1 ] && TARGETS=engine_bench
+TARGETS="engine_tests segment_model_tests engine_bench"; [ "${PM_GPU_SKIP_TESTS:-0}" = 1 ] && TARGETS=engine_bench
 ninja -C "$BUILD" -j16 $TARGETS > "$OUTDIR/build.log" 2>&1 ||
     { grep -E "error|Error" -A3 "$OUTDIR/build.log" | head -60; exit 1; }
 ldd "$BUILD/bench/engine/engine_bench" | grep -E "not found|libstdc"; grep CMAKE_CXX_COMPILER: "$BUILD/CMakeCache.txt"
@@ -258,6 +258,11 @@ if [ "${PM_GPU_SKIP_TESTS:-0}" != 1 ]; then
     status=$?
     grep -E "^\[  (PASSED|FAILED|SKIPPED) |Failure|^/.*:[0-9]+:" "$OUTDIR/engine_tests.log" | head -40
     trace_if_crashed $status "$BUILD/tests/engine/engine_tests"
+    # The segment slot (click to select, issue 19) on the card: SegmentModelGpu.* against the CPU.
+    echo "== segment model tests"
+    "$BUILD/tests/engine/segment_model_tests" > "$OUTDIR/segment_model_tests.log" 2>&1 || status=1
+    grep -E "^\[  (PASSED|FAILED|SKIPPED) |^\[ +(OK|FAILED) +\] SegmentModelGpu|Failure|^/.*:[0-9]+:" \
+        "$OUTDIR/segment_model_tests.log" | head -30
 fi
 [ "${PM_GPU_TESTS_ONLY:-0}" = 1 ] && exit $status
 

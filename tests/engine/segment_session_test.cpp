@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
+#include "core/engine/cuda_support.h"
 #include "core/engine/engine.h"
 #include "core/engine/inference_session.h"
 #include "tests/engine/tiny_models.h"
@@ -198,6 +199,81 @@ TEST(SegmentModel, TheEngineVerifiesTheInstalledModelAndAJobClicksWithIt) {
         *mask = model->prepareSegment(photo)->select({{cv::Point(480, 580)}, {cv::Point(1200, 600)}, {}});
     });
     engine.waitIdle();
+    EXPECT_GT(iou(*mask, shapes.disk), 0.95);
+}
+
+// The GPU: each of the three model shapes (one forward, encoder + decoder in one file, SAM's split
+// pair) selects on the card what it selects on the CPU. Runs only where a CUDA libtorch sees a GPU
+// (bench/gpu/run_gpu_validation.sh); skipped in CI.
+using SaveSegmenter = void (*)(const std::string& dir);
+
+void expectTheGpuSelectsAsTheCpu(SaveSegmenter save, const ModelEntry& entry, const std::string& file) {
+    if (!cuda::available()) GTEST_SKIP() << "no CUDA GPU";
+    test::TempDir dir;
+    save(dir.path());
+    const DeviceInfo gpu = selectDevice(DevicePreference::Cuda);
+    auto onGpu = InferenceSession::load(entry, dir.file(file), gpu);
+    auto onCpu = InferenceSession::load(entry, dir.file(file), cpu());
+    ASSERT_TRUE(onGpu->device().cuda);
+    Shapes shapes;
+    auto gpuImage = onGpu->prepareSegment(shapes.photo);
+    auto cpuImage = onCpu->prepareSegment(shapes.photo);
+    EXPECT_EQ(gpuImage->separable(), cpuImage->separable());
+    for (const cv::Point click : {cv::Point(500, 600), cv::Point(1200, 600)}) {
+        const cv::Mat fromGpu = gpuImage->select({{click}, {}, {}});
+        ASSERT_EQ(fromGpu.size(), shapes.photo.size());
+        const cv::Mat& object = click.x < 800 ? shapes.disk : shapes.square;
+        EXPECT_GT(iou(fromGpu, object), 0.9) << "click at " << click;
+        EXPECT_GT(iou(fromGpu, cpuImage->select({{click}, {}, {}})), 0.99) << "GPU and CPU differ at " << click;
+    }
+    // The second click on the same photo reuses the embedding on the card: still the same answer.
+    EXPECT_GT(iou(gpuImage->select({{cv::Point(500, 600)}, {}, {}}), shapes.disk), 0.9);
+}
+
+TEST(SegmentModelGpu, ASeparableModelSelectsOnTheCardAsOnTheCpu) {
+    expectTheGpuSelectsAsTheCpu([](const std::string& d) { test::saveSeparableColourSegmenter(d + "/sam.pt"); },
+                                segmentEntry("sam.pt"), "sam.pt");
+}
+
+TEST(SegmentModelGpu, EfficientSamsTracedSignatureSelectsOnTheCardAsOnTheCpu) {
+    expectTheGpuSelectsAsTheCpu(
+        [](const std::string& d) { test::saveThreeArgumentColourSegmenter(d + "/efficientsam_ti_cpu.jit"); },
+        segmentEntry("efficientsam_ti_cpu.jit"), "efficientsam_ti_cpu.jit");
+}
+
+TEST(SegmentModelGpu, SamsSplitPairSelectsOnTheCardAsOnTheCpu) {
+    expectTheGpuSelectsAsTheCpu(
+        [](const std::string& d) {
+            test::saveSamEncoder(d + "/encoder.pt", false);
+            test::saveSamDecoder(d + "/decoder.pt");
+        },
+        samPairEntry(), "encoder.pt");
+}
+
+TEST(SegmentModelGpu, TheEngineOnTheGpuVerifiesTheModelAndAJobClicksWithIt) {
+    if (!cuda::available()) GTEST_SKIP() << "no CUDA GPU";
+    test::TempDir dir;
+    test::saveSeparableColourSegmenter(dir.file("sam.pt"));
+    EngineOptions options;
+    options.device = DevicePreference::Cuda;
+    options.modelsDir = dir.path();
+    options.manifestPath =
+        test::writeManifest(dir.path(), test::manifestEntry("sam", "segment", "sam.pt", test::kSegmentContract));
+    Engine engine(options, {});
+    engine.waitReady();
+    ASSERT_EQ(engine.models().size(), 1u);
+    EXPECT_EQ(engine.models()[0].state, ModelState::Verified) << engine.models()[0].problem;
+    Shapes shapes;
+    auto mask = std::make_shared<cv::Mat>();
+    auto onCard = std::make_shared<bool>(false);
+    engine.submit("click", [mask, onCard, photo = shapes.photo](JobContext& ctx) {
+        InferenceSession* model = ctx.model("segment");
+        if (!model) throw Error("no segment model");
+        *onCard = model->device().cuda;
+        *mask = model->prepareSegment(photo)->select({{cv::Point(480, 580)}, {cv::Point(1200, 600)}, {}});
+    });
+    engine.waitIdle();
+    EXPECT_TRUE(*onCard) << "the engine chose the GPU for the segment model";
     EXPECT_GT(iou(*mask, shapes.disk), 0.95);
 }
 

@@ -9,8 +9,11 @@ ClipTextModel::ClipTextModel(const ClipTextConfig& config, const torch::TensorOp
     const int64_t D = config.hiddenSize;
     auto textModel = register_module("text_model", std::make_shared<Holder>());
     auto embeddings = textModel->add("embeddings", std::make_shared<Holder>());
-    tokenEmbedding_ = embeddings->add("token_embedding",
-                                      std::make_shared<Embedding>(config.vocabSize, D, options));
+    // The token table (49408 x 768, 76 MB in fp16) stays in host memory: a prompt looks up 77 rows
+    // of it once per request, which costs nothing on the CPU, and the card keeps 76 MB for the
+    // UNet and the VAE (the prompt fill's peak is measured against 4 GB).
+    tokenEmbedding_ = embeddings->add(
+        "token_embedding", std::make_shared<Embedding>(config.vocabSize, D, options.device(torch::kCPU)));
     positionEmbedding_ = embeddings->add(
         "position_embedding", std::make_shared<Embedding>(config.maxPositionEmbeddings, D, options));
     auto encoder = textModel->add("encoder", std::make_shared<Holder>());
@@ -51,7 +54,8 @@ torch::Tensor ClipTextModel::forward(const torch::Tensor& ids) const {
         throw Error("the text encoder takes [batch, <= " +
                     std::to_string(config_.maxPositionEmbeddings) + "] token ids");
     auto positions = torch::arange(ids.size(1), ids.options().dtype(torch::kLong));
-    auto x = tokenEmbedding_->forward(ids) + positionEmbedding_->forward(positions).unsqueeze(0);
+    auto tokens = tokenEmbedding_->forward(ids.to(torch::kCPU)).to(ids.device());
+    auto x = tokens + positionEmbedding_->forward(positions).unsqueeze(0);
     for (const auto& layer : layers_) x = layerForward(layer, x);
     return finalNorm_->forward(x);
 }
