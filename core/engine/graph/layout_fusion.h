@@ -30,6 +30,7 @@ struct LayoutFusionCounts {
     int channelsLastWeights = 0;  ///< other convolutions whose weights are now channels last
     int padsInSums = 0;  ///< reflection pads now written by the relu_sum_cat they read
     int biasReluPads = 0;  ///< bias_relu_ passes now done by the reflection pad reading them
+    int joinedConvs = 0;   ///< sums of two padded convolutions of adjacent channels now one
 
     LayoutFusionCounts& operator+=(const LayoutFusionCounts& other);
     /// How many rewrites of every kind, all together.
@@ -44,6 +45,7 @@ struct LayoutFusionOptions {
     bool channelsLastWeights = true;
     bool padsInSums = true;  ///< engine_bench --switch pads_in_sums
     bool biasReluInPads = true;  ///< engine_bench --switch bias_relu_in_pads
+    bool localConvsJoined = false;  ///< engine_bench --switch local_convs_joined
 };
 
 /// Rewrites what it recognises and leaves the rest; running it twice changes nothing more.
