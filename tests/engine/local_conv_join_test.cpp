@@ -21,8 +21,9 @@ namespace {
 
 using graph_counts::countNodes;
 
-// An FFC in miniature (8 channels: local 3, global 5) whose local sum is `localSum`; the global
-// output reads x_l's pad too (l2g), as in LaMa, so that pad must stay.
+// An FFC in miniature (8 channels in: local 3, global 5; 10 local channels out, more than
+// conv_taps takes) whose local sum is `localSum`; the global output reads x_l's pad too (l2g), as
+// in LaMa, so that pad must stay.
 const char* kAdjacent =
     "torch.conv2d(torch.reflection_pad2d(xl, [1, 1, 1, 1]), self.w_ll, self.b_ll) + "
     "torch.conv2d(torch.reflection_pad2d(xg, [1, 1, 1, 1]), self.w_gl)";
@@ -50,12 +51,12 @@ torch::jit::Module ffc(const std::string& localSum, const std::string& extra = "
                        double scale = 1.0) {
     torch::manual_seed(21);
     torch::jit::Module module("Ffc");
-    module.register_parameter("w_ll", torch::randn({4, 3, 3, 3}) * scale, false);
-    module.register_parameter("b_ll", torch::randn({4}), false);
-    module.register_parameter("w_gl", torch::randn({4, 5, 3, 3}) * scale, false);
-    module.register_parameter("b_gl", torch::randn({4}), false);
-    module.register_parameter("w_gl4", torch::randn({4, 4, 3, 3}) * scale, false);
-    module.register_parameter("w_gl5", torch::randn({4, 5, 5, 5}) * scale, false);
+    module.register_parameter("w_ll", torch::randn({10, 3, 3, 3}) * scale, false);
+    module.register_parameter("b_ll", torch::randn({10}), false);
+    module.register_parameter("w_gl", torch::randn({10, 5, 3, 3}) * scale, false);
+    module.register_parameter("b_gl", torch::randn({10}), false);
+    module.register_parameter("w_gl4", torch::randn({10, 4, 3, 3}) * scale, false);
+    module.register_parameter("w_gl5", torch::randn({10, 5, 5, 5}) * scale, false);
     module.register_parameter("w_lg", torch::randn({4, 3, 3, 3}) * scale, false);
     module.register_parameter("w_gg", torch::randn({4, 5, 1, 1}) * scale, false);
     module.define(R"(

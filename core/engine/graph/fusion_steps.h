@@ -1,7 +1,8 @@
 #pragma once
 // The steps of layout_fusion.h's rewrite, one file per family (layout_fusion.cpp: pads and sums,
-// conv_fusion.cpp: convolutions, fourier_unit_fusion.cpp: LaMa's Fourier units), and what they
-// share. Private to core/engine/graph. Each step returns how many places it rewrote.
+// conv_fusion.cpp: convolutions, local_conv_join.cpp: an FFC's two local convolutions as one,
+// fourier_unit_fusion.cpp: LaMa's Fourier units), and what they share. Private to
+// core/engine/graph. Each step returns how many places it rewrote.
 #include <vector>
 
 #include <torch/csrc/jit/ir/ir.h>

@@ -7,6 +7,8 @@
 // done in fp32); 1x1 convolutions, with the relu after them, become matrix products on NCHW data;
 // the copies with which LaMa's Fourier units turn spectra into channels and back become one pass;
 // last, the pads that read a fused sum's output are written by the sum itself (pad_fusion.cpp).
+// Optionally (localConvsJoined), the two padded convolutions of adjacent channel ranges that an FFC's
+// local output sums become one over both ranges (local_conv_join.cpp).
 // Measured on big-LaMa's architecture: bench/gpu/NOTES.md.
 #include <memory>
 #include <string>

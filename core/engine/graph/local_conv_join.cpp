@@ -79,10 +79,20 @@ struct PaddedConv {
     at::Tensor weight;
 };
 
+// The uses of v, less those by lists nothing reads: the sums that mergeConcats replaced leave their
+// operand lists behind for dead-code elimination, which runs after every step.
+size_t liveUses(Value* v) {
+    size_t count = 0;
+    for (const auto& use : v->uses())
+        if (use.user->kind() != c10::prim::ListConstruct || !use.user->output()->uses().empty())
+            ++count;
+    return count;
+}
+
 c10::optional<PaddedConv> paddedConv(Value* v) {
     Node* conv = v->node();
     const auto weight = conv->kind() == kConv2d ? plainConvWeight(conv) : c10::nullopt;
-    if (!weight || v->uses().size() != 1) return c10::nullopt;
+    if (!weight || liveUses(v) != 1) return c10::nullopt;
     Node* pad = conv->input(0)->node();
     if (pad->kind() != c10::Symbol::fromQualString(fused::kReflectPad) ||
         !constantInts(pad->input(1)))
@@ -110,6 +120,14 @@ bool joinable(const PaddedConv& first, const PaddedConv& second) {
 
 void destroyIfUnread(Node* node) {
     if (node->output()->uses().empty()) node->destroy();
+}
+
+// The lists that still read the dropped convolution's output (nothing reads them) go first.
+void destroyWithDeadLists(Node* conv) {
+    for (const auto& use : std::vector<torch::jit::Use>(conv->output()->uses()))
+        if (use.user->kind() == c10::prim::ListConstruct && use.user->output()->uses().empty())
+            use.user->destroy();
+    destroyIfUnread(conv);
 }
 
 // Part i of `sum`: conv `keep` becomes the joined convolution, `drop` goes; b[i] becomes empty.
@@ -140,7 +158,7 @@ void join(Node* sum, size_t i, const PaddedConv& first, const PaddedConv& second
         torch::jit::WithInsertPoint beforeList(list);
         list->replaceInput(i, graph->insertConstant(at::empty({0}, weight.options())));
     }
-    destroyIfUnread(drop.conv);
+    destroyWithDeadLists(drop.conv);
     // Pads and slices nobody reads any more (x_g's; x_l's pad stays for l2g). Dead-code
     // elimination would keep the custom pad.
     for (const PaddedConv* part : {&keep, &drop}) {
