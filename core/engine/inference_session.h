@@ -52,6 +52,9 @@ struct GpuSwitches {
     /// A convolution's bias and relu applied by the reflection pad that reads it (layout fusion;
     /// engine_bench --switch bias_relu_in_pads=0|1).
     bool biasReluInPads = true;
+    /// Each FFC's l2l(x_l) + g2l(x_g) as one convolution over x's padded channels (layout fusion;
+    /// engine_bench --switch local_convs_joined=0|1). Off until measured on a GPU.
+    bool localConvsJoined = false;
     /// Captured requests hand back their pixels in host buffers reused once the caller has let go
     /// of them (engine_bench --switch reuse_outputs=0|1).
     bool reuseOutputs = true;

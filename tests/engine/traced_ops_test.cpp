@@ -146,14 +146,15 @@ struct Rewritten {
     LayoutFusionCounts layout;
 };
 
-Rewritten rewriteLikeTheEngine(const torch::jit::Module& model) {
+Rewritten rewriteLikeTheEngine(const torch::jit::Module& model,
+                               const LayoutFusionOptions& options = {}) {
     Rewritten out{torch::jit::freeze_module(model)};
     out.traced = optimizeFrozen(out.module);
     auto graph = out.module.get_method("forward").graph();
     std::string whyNot;
     out.foldedAfterSums = foldBatchNormAfterConvSum(graph, &whyNot);
     out.foldedIntoTransposed = foldBatchNormIntoTransposedConv(graph);
-    out.layout = fuseLayoutsAndPointwise(graph);
+    out.layout = fuseLayoutsAndPointwise(graph, options);
     return out;
 }
 
@@ -204,6 +205,20 @@ TEST(TracedOps, TracedModelGetsEveryRewriteTheScriptedOneGets) {
     EXPECT_EQ(traced.layout.spectra, 2);
     EXPECT_EQ(traced.layout.convTaps, 1);  // the 8 -> 3 last layer
     EXPECT_EQ(traced.layout.biasReluPads, 1);  // the transposed convolution's, in that pad
+}
+
+// l2l(x_l) + g2l(x_g) as one convolution (engine_bench --switch local_convs_joined=1) in both
+// spellings: the traced x[:, 4:] slices to INT64_MAX, the scripted one to None.
+TEST(TracedOps, BothSpellingsGetTheJoinedLocalConvolution) {
+    LayoutFusionOptions options;
+    options.localConvsJoined = true;
+    for (const char* source : {kScripted, kTraced}) {
+        torch::jit::Module model = miniLama(source);
+        const auto reference = model.forward(inputs()).toTensor();
+        Rewritten rewritten = rewriteLikeTheEngine(model, options);
+        EXPECT_EQ(rewritten.layout.joinedConvs, 1) << (source == kTraced ? "traced" : "scripted");
+        EXPECT_LE(relativeError(rewritten.module.forward(inputs()).toTensor(), reference), 1e-4);
+    }
 }
 
 TEST(TracedOps, RewrittenTracedModelPaintsWhatTheModelPaints) {

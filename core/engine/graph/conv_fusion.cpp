@@ -11,10 +11,6 @@
 
 namespace pm::engine::fusion {
 
-namespace {
-
-// The constant weight of a conv2d with stride 1, no padding, dilation 1, groups 1 and a constant
-// bias or none; else nullopt.
 c10::optional<at::Tensor> plainConvWeight(Node* conv) {
     if (conv->kind() != kConv2d || conv->inputs().size() != 7) return c10::nullopt;
     auto all = [](const c10::optional<std::vector<int64_t>>& v, int64_t value) {
@@ -30,8 +26,6 @@ c10::optional<at::Tensor> plainConvWeight(Node* conv) {
     if (!isNone(conv->input(2)) && !constantTensor(conv->input(2))) return c10::nullopt;
     return weight;
 }
-
-}  // namespace
 
 // conv2d(x, w[O, I, 1, 1], bias, stride 1, padding 0, dilation 1, groups 1) [-> relu] -> conv1x1.
 // Convolutions that read a channels-last pad are left to cuDNN.

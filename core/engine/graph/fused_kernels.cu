@@ -89,7 +89,8 @@ __global__ void reluSumKernel(const T* a, bool aLast, const T* b, bool bLast, co
             const int tc = last[s] ? threadIdx.x : k, tp = last[s] ? k : threadIdx.x;
             if (ch >= c || p >= hw) continue;
             const int64_t i = last[s] ? (int64_t(n) * hw + p) * c + ch : (int64_t(n) * c + ch) * hw + p;
-            const float v = load(sources[s], i);
+            // No b (nullptr): a part whose sum is one convolution's output adds nothing.
+            const float v = sources[s] ? load(sources[s], i) : 0.f;
             tile[tc][tp] = s == 0 ? v : tile[tc][tp] + v;
         }
         __syncthreads();
@@ -170,7 +171,8 @@ __device__ inline void loadTile(float (*tile)[kWide + 1], const T* src, int n, i
         const int p = Last ? p0 + k : p0 + lane;
         if (ch >= c || p >= hw) continue;
         const int64_t i = Last ? (int64_t(n) * hw + p) * c + ch : (int64_t(n) * c + ch) * hw + p;
-        const Pair v = loadPair(src, i);
+        // A null source (relu_sum_cat's absent b) reads as zeros.
+        const Pair v = src ? loadPair(src, i) : Pair{0.f, 0.f};
         if (Last) {
             tile[lane][k] = v.x;
             tile[lane + 1][k] = v.y;

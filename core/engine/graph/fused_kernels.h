@@ -28,7 +28,7 @@ bool biasReluReflectPad(Precision precision, Operand in, const void* bias, void*
                         int h, int w, int top, int left, int outH, int outW, void* stream);
 
 /// For channels [offset, offset + c) of out (NCHW-contiguous, [N, outChannels, H, W]):
-/// out = relu(a + b + bias[c]) + residual, with bias and residual optional (nullptr); the
+/// out = relu(a + b + bias[c]) + residual, with b, bias and residual optional (nullptr); the
 /// residual has out's layout and shape. Sums in fp32, rounds once.
 void reluSum(Precision precision, Operand a, Operand b, const void* bias, const void* residual,
              void* out, int n, int c, int hw, int outChannels, int offset, void* stream);

@@ -23,11 +23,15 @@ at::Tensor reflectPadReference(const at::Tensor& x, c10::IntArrayRef pad) {
     return padded.dim() == 4 ? padded.contiguous(at::MemoryFormat::ChannelsLast) : padded;
 }
 
+// relu_sum_cat's b[i] given as an empty 1-D tensor: the part is a[i] alone (one convolution over
+// all the inputs that the sum's two convolutions read apart, localConvsJoined).
+bool absent(const at::Tensor& t) { return !t.defined() || (t.dim() == 1 && t.numel() == 0); }
+
 at::Tensor reluSumCatReference(at::TensorList a, at::TensorList b, at::TensorList bias,
                                const c10::optional<at::Tensor>& residual) {
     std::vector<at::Tensor> parts;
     for (size_t i = 0; i < a.size(); ++i) {
-        at::Tensor sum = a[i] + b[i];
+        at::Tensor sum = absent(b[i]) ? a[i] : a[i] + b[i];
         if (bias[i].numel() > 0) sum = sum + bias[i].reshape({1, -1, 1, 1});
         parts.push_back(at::relu(sum).contiguous());
     }
@@ -44,6 +48,11 @@ bool kernelReady(const at::Tensor& t, at::ScalarType type) {
 kernels::Operand operand(const at::Tensor& t) {
     // A tensor that is both (one channel, or 1x1 pixels) reads the same either way.
     return {t.data_ptr(), !t.is_contiguous()};
+}
+
+// b of a relu_sum_cat part: nullptr, which the kernels read as zeros, where it is absent.
+kernels::Operand operandOrNone(const at::Tensor& t) {
+    return absent(t) ? kernels::Operand{nullptr, false} : operand(t);
 }
 
 c10::optional<kernels::Precision> precisionOf(const at::Tensor& t) {
@@ -100,7 +109,8 @@ c10::optional<SumShape> kernelShape(at::TensorList a, at::TensorList b, at::Tens
     SumShape shape{*precision, a[0].size(0), a[0].dim() == 4 ? a[0].size(2) : 0,
                    a[0].dim() == 4 ? a[0].size(3) : 0, 0, true, {}};
     for (size_t i = 0; i < a.size(); ++i) {
-        if (!kernelReady(a[i], type) || !kernelReady(b[i], type) || a[i].sizes() != b[i].sizes() ||
+        if (!kernelReady(a[i], type) ||
+            (!absent(b[i]) && (!kernelReady(b[i], type) || a[i].sizes() != b[i].sizes())) ||
             a[i].size(0) != shape.n || a[i].size(2) != shape.h || a[i].size(3) != shape.w)
             return c10::nullopt;
         if (bias[i].numel() > 0 && (!bias[i].is_cuda() || bias[i].scalar_type() != type ||
@@ -130,7 +140,7 @@ at::Tensor reluSumCatKernels(at::TensorList a, at::TensorList b, at::TensorList 
     const at::Tensor& res = shape->residual;
     int64_t offset = 0;
     for (size_t i = 0; i < a.size(); ++i) {
-        kernels::reluSum(precision, operand(a[i]), operand(b[i]),
+        kernels::reluSum(precision, operand(a[i]), operandOrNone(b[i]),
                          bias[i].numel() > 0 ? bias[i].data_ptr() : nullptr,
                          res.defined() ? res.data_ptr() : nullptr, out.data_ptr(), int(n),
                          int(a[i].size(1)), int(h * w), int(channels), int(offset),
@@ -185,7 +195,7 @@ std::vector<at::Tensor> reluSumCatPadKernels(at::TensorList a, at::TensorList b,
     }
     int64_t offset = 0;
     for (size_t i = 0; i < a.size(); ++i) {
-        kernels::reluSumPadded(shape->precision, operand(a[i]), operand(b[i]),
+        kernels::reluSumPadded(shape->precision, operand(a[i]), operandOrNone(b[i]),
                                bias[i].numel() > 0 ? bias[i].data_ptr() : nullptr,
                                shape->residual.defined() ? shape->residual.data_ptr() : nullptr,
                                out[0].data_ptr(), int(shape->n), int(a[i].size(1)), int(h * w),

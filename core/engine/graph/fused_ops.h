@@ -9,7 +9,8 @@
 //       takes without a transpose.
 //   photomend::relu_sum_cat(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual) -> Tensor
 //       cat([relu(a[i] + b[i] + bias[i]) for i], dim=1) + residual, NCHW; an empty bias adds
-//       nothing. Reads a[i] and b[i] in NCHW or channels last.
+//       nothing, nor does an empty (1-D, no element) b[i]. Reads a[i] and b[i] in NCHW or
+//       channels last.
 //   photomend::relu_sum_cat_pad(Tensor[] a, Tensor[] b, Tensor[] bias, Tensor? residual,
 //                               int[] pad, int[] ranges) -> Tensor[]
 //       [y, reflect_pad_cl(y[:, s0:e0], pad), reflect_pad_cl(y[:, s1:e1], pad), ...] with

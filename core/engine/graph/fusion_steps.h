@@ -1,7 +1,8 @@
 #pragma once
 // The steps of layout_fusion.h's rewrite, one file per family (layout_fusion.cpp: pads and sums,
-// conv_fusion.cpp: convolutions, fourier_unit_fusion.cpp: LaMa's Fourier units), and what they
-// share. Private to core/engine/graph. Each step returns how many places it rewrote.
+// conv_fusion.cpp: convolutions, local_conv_join.cpp: an FFC's two local convolutions as one,
+// fourier_unit_fusion.cpp: LaMa's Fourier units), and what they share. Private to
+// core/engine/graph. Each step returns how many places it rewrote.
 #include <vector>
 
 #include <torch/csrc/jit/ir/ir.h>
@@ -27,6 +28,9 @@ bool isRelu(const torch::jit::Node* node);
 bool addOfOne(torch::jit::Node* node);
 /// The items of a prim::ListConstruct's output.
 std::vector<torch::jit::Value*> listItems(torch::jit::Value* list);
+/// The constant weight of an aten::conv2d with stride 1, no padding, dilation 1, groups 1 and a
+/// constant bias or none; else nullopt.
+c10::optional<at::Tensor> plainConvWeight(torch::jit::Node* conv);
 
 int pointwiseConvsToMatmul(torch::jit::Block* block);
 int biasAndReluInOnePass(torch::jit::Block* block);
@@ -38,6 +42,10 @@ int weightsChannelsLast(torch::jit::Block* block);
 int spectraToChannels(torch::jit::Block* block);
 int channelsToSpectra(torch::jit::Block* block);
 int sumsOfCasts(torch::jit::Block* block);
+
+/// relu_sum_cat parts conv(pad(x[:, s:m]), Wa) + conv(pad(x[:, m:e]), Wb) as one convolution
+/// conv(pad(x[:, s:e]), [Wa, Wb]) (LaMa's l2l(x_l) + g2l(x_g)); the part's b becomes empty.
+int localConvsJoined(torch::jit::Block* block);
 
 /// Reflection pads of a relu_sum_cat's output (or channel ranges of it) written by the sum.
 int padsIntoSums(torch::jit::Block* block);

@@ -261,6 +261,7 @@ void fuseBlock(torch::jit::Block* block, const LayoutFusionOptions& options,
     counts->sums += sumsToReluSumCat(block);
     counts->concats += mergeConcats(block);
     counts->residuals += takeResiduals(block);
+    if (options.localConvsJoined) counts->joinedConvs += localConvsJoined(block);
     counts->conv1x1 += pointwiseConvsToMatmul(block);
     counts->biasRelus += biasAndReluInOnePass(block);
     counts->spectra += spectraToChannels(block) + channelsToSpectra(block);
@@ -288,12 +289,13 @@ LayoutFusionCounts& LayoutFusionCounts::operator+=(const LayoutFusionCounts& oth
     channelsLastWeights += other.channelsLastWeights;
     padsInSums += other.padsInSums;
     biasReluPads += other.biasReluPads;
+    joinedConvs += other.joinedConvs;
     return *this;
 }
 
 int LayoutFusionCounts::total() const {
     return pads + sums + concats + residuals + conv1x1 + biasRelus + spectra + convTaps +
-           widenedSums + channelsLastWeights + padsInSums + biasReluPads;
+           widenedSums + channelsLastWeights + padsInSums + biasReluPads + joinedConvs;
 }
 
 std::string LayoutFusionCounts::describe() const {
@@ -305,7 +307,8 @@ std::string LayoutFusionCounts::describe() const {
            std::to_string(widenedSums) + " sums of FFT outputs, " +
            std::to_string(channelsLastWeights) + " channels-last weights, " +
            std::to_string(padsInSums) + " pads written by their sums, " +
-           std::to_string(biasReluPads) + " bias + relu written by their pads";
+           std::to_string(biasReluPads) + " bias + relu written by their pads, " +
+           std::to_string(joinedConvs) + " local convolution pairs joined";
 }
 
 LayoutFusionCounts fuseLayoutsAndPointwise(const std::shared_ptr<torch::jit::Graph>& graph,

@@ -7,6 +7,8 @@
 // done in fp32); 1x1 convolutions, with the relu after them, become matrix products on NCHW data;
 // the copies with which LaMa's Fourier units turn spectra into channels and back become one pass;
 // last, the pads that read a fused sum's output are written by the sum itself (pad_fusion.cpp).
+// Optionally (localConvsJoined), the two padded convolutions of adjacent channel ranges that an FFC's
+// local output sums become one over both ranges (local_conv_join.cpp).
 // Measured on big-LaMa's architecture: bench/gpu/NOTES.md.
 #include <memory>
 #include <string>
@@ -30,6 +32,7 @@ struct LayoutFusionCounts {
     int channelsLastWeights = 0;  ///< other convolutions whose weights are now channels last
     int padsInSums = 0;  ///< reflection pads now written by the relu_sum_cat they read
     int biasReluPads = 0;  ///< bias_relu_ passes now done by the reflection pad reading them
+    int joinedConvs = 0;   ///< sums of two padded convolutions of adjacent channels now one
 
     LayoutFusionCounts& operator+=(const LayoutFusionCounts& other);
     /// How many rewrites of every kind, all together.
@@ -44,6 +47,7 @@ struct LayoutFusionOptions {
     bool channelsLastWeights = true;
     bool padsInSums = true;  ///< engine_bench --switch pads_in_sums
     bool biasReluInPads = true;  ///< engine_bench --switch bias_relu_in_pads
+    bool localConvsJoined = false;  ///< engine_bench --switch local_convs_joined
 };
 
 /// Rewrites what it recognises and leaves the rest; running it twice changes nothing more.

@@ -42,6 +42,7 @@ void fuseLayouts(GpuModule& gpu, const GpuSwitches& switches, PhaseTrace& trace)
         options.channelsLastWeights = switches.channelsLastWeights;
         options.padsInSums = switches.padsInSums;
         options.biasReluInPads = switches.biasReluInPads;
+        options.localConvsJoined = switches.localConvsJoined;
         graph::forEachGraph(
             gpu.module, [&](auto& graph) { counts += fuseLayoutsAndPointwise(graph, options); });
     } catch (const std::exception& e) {
@@ -70,6 +71,7 @@ std::string warmCacheVariant(const SessionOptions& options) {
     std::string variant = "frozen fp16 NCHW, fused layouts 14";
     if (!options.gpu.padsInSums) variant += ", pads apart";
     if (!options.gpu.biasReluInPads) variant += ", bias + relu apart";
+    if (options.gpu.localConvsJoined) variant += ", local convolutions joined";
     return variant;
 }
 
