@@ -13,8 +13,9 @@
 // eager, the UNet NHWC and the VAE NCHW, SiLU and residual adds in place, the allocator's free blocks
 // released after each request and before the VAE decode, and the warm-up of the engine's working-size
 // buckets (640² and 512²) plus --size. --nchw, --vae-nhwc, --no-in-place, --own-graph-pools,
-// --keep-cache, --keep-before-decode, --warm-size-only, --no-graphs, --no-half and --no-warmup take
-// one piece away each; --vae-graphs adds the VAE's graphs to the pool.
+// --keep-cache, --keep-before-decode, --no-vae-bands (the VAE's full-resolution layers over the whole
+// image, not in bands of rows), --warm-size-only, --no-graphs, --no-half and --no-warmup take one
+// piece away each; --vae-graphs adds the VAE's graphs to the pool.
 // GPU memory by stage (a separate, synchronised request after the timed ones, and the warm-up one
 // bucket at a time): the card's use and the allocator's reserve after loading, after each bucket's
 // warm-up (what each bucket's graphs keep), and at the peak of the text encode, the VAE encode, the
@@ -23,7 +24,7 @@
 // usage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] [--iters 10]
 //                        [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--nchw] [--own-graph-pools]
 //                        [--vae-nhwc] [--[no-]vae-graphs] [--no-in-place] [--release|keep-before-decode]
-//                        [--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]
+//                        [--no-vae-bands] [--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]
 // One JSON line per result, a table last.
 #include <algorithm>
 #include <chrono>
@@ -63,7 +64,8 @@ struct Args {
     // The app's switches (DiffusionSpeedSwitches' defaults); the options below flip them.
     bool vaeChannelsLast = DiffusionSpeedSwitches{}.vaeChannelsLast, vaeGraphs = DiffusionSpeedSwitches{}.vaeGraphs,
          inPlace = DiffusionSpeedSwitches{}.inPlaceActivations,
-         releaseBeforeDecode = DiffusionSpeedSwitches{}.releaseCacheBeforeDecode;
+         releaseBeforeDecode = DiffusionSpeedSwitches{}.releaseCacheBeforeDecode,
+         vaeBands = DiffusionSpeedSwitches{}.vaeBands;
     std::string label;
 };
 
@@ -72,7 +74,7 @@ struct Args {
                  "diffusion_bench: %s\nusage: diffusion_bench [--device auto|cpu|cuda] [--size 512] [--steps 30] "
                  "[--iters 10] [--scheduler ddim|dpm] [--no-half] [--no-graphs] [--nchw] [--own-graph-pools] "
                  "[--vae-nhwc] [--[no-]vae-graphs] [--no-in-place] [--release|keep-before-decode] "
-                 "[--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]\n",
+                 "[--no-vae-bands] [--warm-size-only] [--keep-cache] [--no-warmup] [--full] [--label NAME]\n",
                  why);
     std::exit(2);
 }
@@ -105,6 +107,7 @@ Args parse(int argc, char** argv) {
         else if (k == "--no-in-place") a.inPlace = false;
         else if (k == "--release-before-decode") a.releaseBeforeDecode = true;
         else if (k == "--keep-before-decode") a.releaseBeforeDecode = false;
+        else if (k == "--no-vae-bands") a.vaeBands = false;
         else if (k == "--full") a.full = true;
         else usage(("unknown option " + k).c_str());
     }
@@ -289,6 +292,7 @@ int main(int argc, char** argv) {
     switches.vaeGraphs = a.vaeGraphs;
     switches.inPlaceActivations = a.inPlace;
     switches.releaseCacheBeforeDecode = a.releaseBeforeDecode;
+    switches.vaeBands = a.vaeBands;
     const DiffusionLoadOptions options = diffusionLoadOptions(cuda, switches);
     const std::string precision = options.dtype == torch::kHalf ? "fp16" : "fp32";
     // Allocator or cuDNN settings from the environment (the script's variants) make a run that is not
@@ -306,9 +310,10 @@ int main(int argc, char** argv) {
                                        (options.cudaGraphs && options.sharedGraphPool && options.vaeGraphs ? "-vaegraphs" : "") +
                                        (options.inPlaceActivations ? "" : "-noinplace") +
                                        (options.releaseCacheBeforeDecode ? "" : "-keepdecode") +
+                                       (options.vaeBands ? "" : "-novaebands") +
                                        (a.warmup && !a.warmAppBuckets ? "-warmsize" : "") +
                                        (a.releaseCache ? "" : "-keepcache")
-                                 : "cpu-fp32");
+                                 : std::string("cpu-fp32") + (options.vaeBands ? "" : "-novaebands"));
     // The app's way on a GPU, the row the targets are checked on (bench/diffusion/table.py).
     const DiffusionLoadOptions appOptions = diffusionLoadOptions(cuda);
     const bool appDefault = cuda && environment.empty() && a.warmup && a.warmAppBuckets && options.dtype == appOptions.dtype &&
@@ -319,7 +324,8 @@ int main(int argc, char** argv) {
                             options.vaeChannelsLast == appOptions.vaeChannelsLast &&
                             options.vaeGraphs == appOptions.vaeGraphs &&
                             options.inPlaceActivations == appOptions.inPlaceActivations &&
-                            options.releaseCacheBeforeDecode == appOptions.releaseCacheBeforeDecode;
+                            options.releaseCacheBeforeDecode == appOptions.releaseCacheBeforeDecode &&
+                            options.vaeBands == appOptions.vaeBands;
     const std::string deviceName = cuda ? cuda::properties().name : "CPU, " + std::to_string(at::get_num_threads()) + " threads";
     torch::manual_seed(1);
     // The CUDA context (and the allocator's first 2 MB block, which starting it takes) before any
@@ -360,11 +366,21 @@ int main(int argc, char** argv) {
         // The CPU: one guided step, then what the request's steps would take (the UNet dominates).
         const int iters = std::min(a.iters, 3);
         const double step = timeMedian(false, iters, [&] { models->predictNoise(unetInput, timestep, context); });
+        // The VAE's encode and decode of one image (--no-vae-bands: not in bands); the decode's mean
+        // |value| to 9 digits, so two runs' pictures can be compared (the same seed, the same weights).
+        const torch::Tensor image = torch::rand({1, 3, a.size, a.size}) * 2 - 1;
+        torch::Tensor latents, decoded;
+        const double encode = timeMedian(false, iters, [&] { latents = models->encodeImage(image); });
+        const double decode = timeMedian(false, iters, [&] { decoded = models->decodeLatents(latents); });
+        const double decodedMeanAbs = decoded.abs().mean().item<double>();
         std::printf("{\"what\":\"unet_step\",\"impl\":\"%s\",\"device\":\"%s\",\"size\":%d,\"batch\":2,\"step_ms\":%.1f,"
-                    "\"iters\":%d,\"estimate_%d_steps_s\":%.1f}\n",
-                    label.c_str(), deviceName.c_str(), a.size, step, iters, a.steps, step * a.steps / 1000.0);
-        std::printf("\n== %s, %s, %d² ==\nUNet step (batch 2, CFG): %.0f ms; %d steps ≈ %.0f s plus the VAE\n",
-                    label.c_str(), deviceName.c_str(), a.size, step, a.steps, step * a.steps / 1000.0);
+                    "\"iters\":%d,\"estimate_%d_steps_s\":%.1f,\"vae_encode_ms\":%.1f,\"vae_decode_ms\":%.1f,"
+                    "\"decoded_mean_abs\":%.9f}\n",
+                    label.c_str(), deviceName.c_str(), a.size, step, iters, a.steps, step * a.steps / 1000.0, encode,
+                    decode, decodedMeanAbs);
+        std::printf("\n== %s, %s, %d² ==\nUNet step (batch 2, CFG): %.0f ms; %d steps ≈ %.0f s plus the VAE "
+                    "(encode %.0f ms, decode %.0f ms)\n",
+                    label.c_str(), deviceName.c_str(), a.size, step, a.steps, step * a.steps / 1000.0, encode, decode);
         return 0;
     }
 

@@ -117,8 +117,12 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     # and a cold first request. Each run also prints its GPU memory by stage (memory_stages).
     # PM_GPU_DIFFUSION_QUICK=1 (little device time left): no tests, no golden, the app's way, the way
     # before and a cold first request, no CPU step.
+    # --no-vae-bands (the VAE's full-resolution layers whole, not in bands of rows) at 512² and, with the
+    # app's way, at 640² (PowerPaint's working short side): the bands' saving at the decode's peak.
     variants=("--iters $ITERS"
-              "--iters 5 --vae-nhwc --no-in-place --keep-before-decode --label cuda-fp16-graphs-nhwc-before"
+              "--iters 5 --vae-nhwc --no-in-place --keep-before-decode --no-vae-bands --label cuda-fp16-graphs-nhwc-before"
+              "--iters 5 --no-vae-bands"
+              "--iters 5 --size 640 --label cuda-app-640" "--iters 5 --size 640 --no-vae-bands --label cuda-app-640-novaebands"
               "--iters 5 --vae-graphs" "--iters 5 --keep-before-decode"
               "--iters 5 --vae-nhwc" "--iters 5 --no-in-place" "--iters 5 --warm-size-only"
               "--iters 5 --own-graph-pools"
@@ -128,7 +132,8 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     [ "${PM_GPU_DIFFUSION_MORE:-0}" = 1 ] &&
         variants+=("CUDNN_CONV_WSCAP_DBG=256 --iters 5 --label cuda-app-cudnn-workspace-256mb" "--iters 3 --no-graphs")
     [ "${PM_GPU_DIFFUSION_QUICK:-0}" = 1 ] &&
-        variants=("--iters $ITERS" "--iters 5 --vae-nhwc --no-in-place --keep-before-decode --label cuda-fp16-graphs-nhwc-before"
+        variants=("--iters $ITERS" "--iters 5 --no-vae-bands"
+                  "--iters 5 --vae-nhwc --no-in-place --keep-before-decode --no-vae-bands --label cuda-fp16-graphs-nhwc-before"
                   "--iters 2 --no-warmup --label cuda-fp16-graphs-nhwc-cold")
     # Each run's whole output stays in $OUT (diffusion_run_N.txt); a few lines of it are shown here.
     n=0

@@ -79,6 +79,13 @@ struct DiffusionLoadOptions {
     /// vaeGraphs): the decode then gets fresh blocks of its sizes instead of splitting the encode's.
     /// On: the card's peak in a 512² request 4121 MB instead of 4193 on the H100, the same speed.
     bool releaseCacheBeforeDecode = true;
+    /// The VAE's full-resolution layers (decoder: the up blocks above vaeBandRows rows, norm_out,
+    /// conv_out; encoder: the down blocks there) run vaeBandRows rows at a time (Vae::setBandRows),
+    /// with each GroupNorm's statistics over the whole tensor: the same picture up to fp rounding
+    /// (unlike diffusers' tiled decode, whose tiles normalise apart), with one band of each
+    /// intermediate alive instead of whole 512² tensors of 64-128 MB (fp16). On every device.
+    bool vaeBands = true;
+    int64_t vaeBandRows = 64;
 };
 
 /// The switches of the GPU fast path; the programs keep the defaults, the benchmark flips them.
@@ -95,10 +102,11 @@ struct DiffusionSpeedSwitches {
     bool vaeGraphs = false;           ///< see DiffusionLoadOptions
     bool inPlaceActivations = true;   ///< see DiffusionLoadOptions
     bool releaseCacheBeforeDecode = true;  ///< see DiffusionLoadOptions
+    bool vaeBands = true;                  ///< see DiffusionLoadOptions (the CPU's too)
 };
 
 /// What the models are loaded as on a device: on the CPU fp32, eager, NCHW whatever the switches
-/// say (libtorch's CPU convolutions have no fast fp16 and graphs are CUDA's); on CUDA the switches.
+/// say (but vaeBands as they say) (libtorch's CPU convolutions have no fast fp16 and graphs are CUDA's); on CUDA the switches.
 DiffusionLoadOptions diffusionLoadOptions(bool cuda, const DiffusionSpeedSwitches& switches = {});
 
 /// The models of the diffusers folder `folder` (model_index.json; unet/, vae/, text_encoder/, each

@@ -1,5 +1,8 @@
 #include "core/engine/diffusion/models/blocks.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace pm::engine::diffusion {
 
 ResnetBlock::ResnetBlock(int64_t in, int64_t out, int64_t timeChannels, int64_t groups,
@@ -31,6 +34,65 @@ torch::Tensor ResnetBlock::forward(const torch::Tensor& x, const torch::Tensor& 
     return h.add_(shortcut_ ? shortcut_->forward(x) : x);
 }
 
+namespace {
+
+// Rows [r0, r1) of an H-row image and the 3x3 halo around them: [max(r0 - 1, 0), min(r1 + 1, H)).
+struct Band {
+    int64_t r0, r1, haloBegin, haloEnd;
+    bool top, bottom;  ///< at the image's edge: the convolution's zero padding, not a halo row
+};
+
+Band band(int64_t r0, int64_t bandRows, int64_t H) {
+    const int64_t r1 = std::min(r0 + bandRows, H);
+    return {r0, r1, std::max<int64_t>(r0 - 1, 0), std::min(r1 + 1, H), r0 == 0, r1 == H};
+}
+
+torch::Tensor rowsOf(const torch::Tensor& x, int64_t begin, int64_t end) { return x.narrow(2, begin, end - begin); }
+
+// An empty [B, channels, H, W] tensor in x's dtype, device and layout.
+torch::Tensor emptyLike(const torch::Tensor& x, int64_t channels, int64_t H, int64_t W) {
+    return torch::empty({x.size(0), channels, H, W}, x.options().memory_format(x.suggest_memory_format()));
+}
+
+}  // namespace
+
+torch::Tensor normSiluConvBands(const GroupNorm& norm, const Conv2d& conv, const torch::Tensor& x,
+                                int64_t bandRows) {
+    const int64_t H = x.size(2);
+    const GroupStatistics stats = norm.statistics(x, bandRows);
+    torch::Tensor out;
+    for (int64_t r0 = 0; r0 < H; r0 += bandRows) {
+        const Band b = band(r0, bandRows, H);
+        const torch::Tensor rows = conv.forwardRows(
+            siluInPlace(norm.normalizeRows(rowsOf(x, b.haloBegin, b.haloEnd), stats)), b.top, b.bottom);
+        if (!out.defined()) out = emptyLike(x, rows.size(1), H, x.size(3));
+        rowsOf(out, b.r0, b.r1).copy_(rows);
+    }
+    return out;
+}
+
+torch::Tensor ResnetBlock::forwardBands(const torch::Tensor& x, int64_t bandRows) const {
+    if (timeProj_) throw std::logic_error("ResnetBlock::forwardBands: only blocks without a time embedding");
+    const int64_t H = x.size(2);
+    torch::Tensor h = normSiluConvBands(*norm1_, *conv1_, x, bandRows);
+    const GroupStatistics stats = norm2_->statistics(h, bandRows);
+    // The output goes into h's own rows as each band is done: the next band's halo row above is the
+    // last row of h as it was, kept aside before it is overwritten.
+    torch::Tensor rowAbove;
+    for (int64_t r0 = 0; r0 < H; r0 += bandRows) {
+        const Band b = band(r0, bandRows, H);
+        torch::Tensor input = rowsOf(h, b.r0, b.haloEnd);
+        if (!b.top) input = torch::cat({rowAbove, input}, 2);
+        const torch::Tensor normalised = siluInPlace(norm2_->normalizeRows(input, stats));
+        if (!b.bottom) rowAbove = rowsOf(h, b.r1 - 1, b.r1).clone();
+        torch::Tensor rows = conv2_->forwardRows(normalised, b.top, b.bottom);
+        const torch::Tensor skip = rowsOf(x, b.r0, b.r1);
+        rows.add_(shortcut_ ? shortcut_->forward(skip) : skip);
+        rowsOf(h, b.r0, b.r1).copy_(rows);
+    }
+    return h;
+}
+
 Downsample::Downsample(int64_t channels, bool asymmetricPadding,
                        const torch::TensorOptions& options)
     : asymmetric_(asymmetricPadding) {
@@ -40,6 +102,25 @@ Downsample::Downsample(int64_t channels, bool asymmetricPadding,
 
 torch::Tensor Downsample::forward(const torch::Tensor& x) const {
     return conv_->forward(asymmetric_ ? torch::constant_pad_nd(x, {0, 1, 0, 1}, 0) : x);
+}
+
+torch::Tensor Downsample::forwardBands(const torch::Tensor& x, int64_t bandRows) const {
+    if (!asymmetric_) throw std::logic_error("Downsample::forwardBands: only the VAE's (0,1,0,1) padding");
+    const int64_t H = x.size(2), W = x.size(3);
+    // forward's output sizes: the input padded to H+1 x W+1, a 3x3 kernel at stride 2.
+    const int64_t outH = (H + 1 - 3) / 2 + 1, outW = (W + 1 - 3) / 2 + 1;
+    torch::Tensor out;
+    for (int64_t o0 = 0; o0 < outH; o0 += bandRows) {
+        const int64_t o1 = std::min(o0 + bandRows, outH);
+        // Output row i reads padded rows 2i..2i+2; padded row H is the zero row.
+        const int64_t begin = 2 * o0, end = std::min(2 * o1 + 1, H);
+        const bool zeroRow = 2 * o1 + 1 > H;
+        const torch::Tensor rows =
+            conv_->forward(torch::constant_pad_nd(rowsOf(x, begin, end), {0, 1, 0, zeroRow ? 1 : 0}, 0));
+        if (!out.defined()) out = emptyLike(x, rows.size(1), outH, outW);
+        rowsOf(out, o0, o1).copy_(rows);
+    }
+    return out;
 }
 
 Upsample::Upsample(int64_t channels, const torch::TensorOptions& options) {
@@ -57,6 +138,28 @@ torch::Tensor Upsample::forward(const torch::Tensor& x,
     // As diffusers does: nearest upsampling has no bfloat16 kernel, so that runs in float32.
     auto up = F::interpolate(x.scalar_type() == torch::kBFloat16 ? x.to(torch::kFloat) : x, opts);
     return conv_->forward(up.to(x.scalar_type()));
+}
+
+torch::Tensor Upsample::forwardBands(const torch::Tensor& x, int64_t bandRows) const {
+    namespace F = torch::nn::functional;
+    const int64_t H = 2 * x.size(2), W = 2 * x.size(3);
+    const bool bf16 = x.scalar_type() == torch::kBFloat16;  // as forward: no bfloat16 nearest kernel
+    torch::Tensor out;
+    for (int64_t r0 = 0; r0 < H; r0 += bandRows) {
+        const Band b = band(r0, bandRows, H);
+        // Upsampled row j is x's row j / 2: upsample the x rows the band and its halo come from.
+        const int64_t from = b.haloBegin / 2, to = (b.haloEnd - 1) / 2 + 1;
+        const torch::Tensor source = rowsOf(x, from, to);
+        const torch::Tensor up =
+            F::interpolate(bf16 ? source.to(torch::kFloat) : source,
+                           F::InterpolateFuncOptions().mode(torch::kNearest).scale_factor(std::vector<double>{2.0, 2.0}))
+                .narrow(2, b.haloBegin - 2 * from, b.haloEnd - b.haloBegin)
+                .to(x.scalar_type());
+        const torch::Tensor rows = conv_->forwardRows(up, b.top, b.bottom);
+        if (!out.defined()) out = emptyLike(x, rows.size(1), H, W);
+        rowsOf(out, b.r0, b.r1).copy_(rows);
+    }
+    return out;
 }
 
 SpatialTransformer::Attn SpatialTransformer::makeAttn(Holder& parent, const char* name,

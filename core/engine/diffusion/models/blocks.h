@@ -12,6 +12,11 @@
 
 namespace pm::engine::diffusion {
 
+/// conv(SiLU(norm(x))) `bandRows` rows at a time, with norm's statistics over all of x: the same
+/// values as conv->forward(silu(norm->forward(x))) without x's full-size normalised copy.
+torch::Tensor normSiluConvBands(const GroupNorm& norm, const Conv2d& conv, const torch::Tensor& x,
+                                int64_t bandRows);
+
 /// norm1, conv1, [time_emb_proj], norm2, conv2, [conv_shortcut when in != out].
 class ResnetBlock : public torch::nn::Module {
 public:
@@ -19,6 +24,11 @@ public:
     ResnetBlock(int64_t in, int64_t out, int64_t timeChannels, int64_t groups, double eps,
                 const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& timeEmbedding) const;
+    /// forward without a time embedding (the VAE's blocks), `bandRows` rows at a time: the norms'
+    /// statistics over the whole tensor first, then each band with a one-row halo for the 3x3
+    /// convolutions. The same values up to fp rounding, with only x, the output and one band's
+    /// intermediates alive instead of up to four full-size tensors.
+    torch::Tensor forwardBands(const torch::Tensor& x, int64_t bandRows) const;
     /// SiLU and the adds in place (the default): the same values with less memory at a time
     /// (DiffusionLoadOptions::inPlaceActivations; off only to measure what it saves).
     void setInPlace(bool inPlace) { inPlace_ = inPlace; }
@@ -36,6 +46,9 @@ class Downsample : public torch::nn::Module {
 public:
     Downsample(int64_t channels, bool asymmetricPadding, const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& x) const;
+    /// forward (the VAE's asymmetric padding only) `bandRows` output rows at a time: no padded
+    /// full-size copy of x.
+    torch::Tensor forwardBands(const torch::Tensor& x, int64_t bandRows) const;
 
 private:
     std::shared_ptr<Conv2d> conv_;
@@ -47,6 +60,8 @@ class Upsample : public torch::nn::Module {
 public:
     Upsample(int64_t channels, const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& x, std::optional<std::vector<int64_t>> size) const;
+    /// forward at 2x, `bandRows` output rows at a time: the full-size upsampled copy of x is never made.
+    torch::Tensor forwardBands(const torch::Tensor& x, int64_t bandRows) const;
 
 private:
     std::shared_ptr<Conv2d> conv_;

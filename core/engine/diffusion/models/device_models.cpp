@@ -11,6 +11,7 @@ namespace pm::engine::diffusion {
 
 DiffusionLoadOptions diffusionLoadOptions(bool cuda, const DiffusionSpeedSwitches& switches) {
     DiffusionLoadOptions options;
+    options.vaeBands = switches.vaeBands;
     if (!cuda) return options;  // fp32, eager, NCHW
     options.device = torch::Device(torch::kCUDA);
     options.dtype = switches.half ? torch::kHalf : torch::kFloat32;
@@ -70,6 +71,7 @@ public:
         if (options_.vaeChannelsLast) toChannelsLast(*vae_);
         setInPlaceActivations(*unet_, options_.inPlaceActivations);
         setInPlaceActivations(*vae_, options_.inPlaceActivations);
+        vae_->setBandRows(options_.vaeBands ? options_.vaeBandRows : 0);
     }
 
     int64_t textVocabularySize() const override { return text_->config().vocabSize; }

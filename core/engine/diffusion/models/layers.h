@@ -26,6 +26,10 @@ public:
     Conv2d(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding,
            const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& x) const;
+    /// A band of rows of forward's output (stride 1, 3x3, padding 1 only) from the band's input rows
+    /// with one halo row above and below, except at the image's top / bottom edge, where the zero
+    /// row forward pads with is added here: the same sums as forward over the whole image.
+    torch::Tensor forwardRows(const torch::Tensor& rowsWithHalo, bool topEdge, bool bottomEdge) const;
 
 private:
     torch::Tensor weight_, bias_;
@@ -41,10 +45,21 @@ private:
     torch::Tensor weight_, bias_;
 };
 
+/// A GroupNorm's per-sample, per-group mean and 1/sqrt(var + eps) over a whole tensor, [B, groups], fp32.
+struct GroupStatistics {
+    torch::Tensor mean, invStd;
+};
+
 class GroupNorm : public torch::nn::Module {
 public:
     GroupNorm(int64_t groups, int64_t channels, double eps, const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& x) const;
+    /// The statistics forward normalises [B, C, H, W] `x` with, gathered `bandRows` rows at a time
+    /// in fp32 (bands merged with Chan's formula), so no full-size float copy is made.
+    GroupStatistics statistics(const torch::Tensor& x, int64_t bandRows) const;
+    /// forward's values for some rows of the tensor `stats` came from (fp32 math, one rounding to
+    /// the rows' dtype, as torch's group_norm does): a new tensor.
+    torch::Tensor normalizeRows(const torch::Tensor& rows, const GroupStatistics& stats) const;
 
 private:
     torch::Tensor weight_, bias_;

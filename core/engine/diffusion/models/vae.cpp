@@ -83,8 +83,8 @@ torch::Tensor Vae::encodeMean(const torch::Tensor& image) const {
     const torch::Tensor none;
     auto h = encoder_.convIn->forward(image);
     for (const auto& s : encoder_.stages) {
-        for (const auto& r : s.resnets) h = r->forward(h, none);
-        if (s.down) h = s.down->forward(h);
+        for (const auto& r : s.resnets) h = banded(h.size(2)) ? r->forwardBands(h, bandRows_) : r->forward(h, none);
+        if (s.down) h = banded(h.size(2)) ? s.down->forwardBands(h, bandRows_) : s.down->forward(h);
     }
     h = mid(encoder_, h);
     h = encoder_.convOut->forward(siluInPlace(encoder_.normOut->forward(h)));  // the norm's fresh output
@@ -98,9 +98,10 @@ torch::Tensor Vae::decode(const torch::Tensor& latents) const {
     auto h = decoder_.convIn->forward(postQuantConv_->forward(latents));
     h = mid(decoder_, h);
     for (const auto& s : decoder_.stages) {
-        for (const auto& r : s.resnets) h = r->forward(h, none);
-        if (s.up) h = s.up->forward(h, std::nullopt);
+        for (const auto& r : s.resnets) h = banded(h.size(2)) ? r->forwardBands(h, bandRows_) : r->forward(h, none);
+        if (s.up) h = banded(2 * h.size(2)) ? s.up->forwardBands(h, bandRows_) : s.up->forward(h, std::nullopt);
     }
+    if (banded(h.size(2))) return normSiluConvBands(*decoder_.normOut, *decoder_.convOut, h, bandRows_);
     return decoder_.convOut->forward(siluInPlace(decoder_.normOut->forward(h)));  // in place: one 512² tensor less
 }
 

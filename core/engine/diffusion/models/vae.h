@@ -21,6 +21,13 @@ public:
     /// latents (not scaled) -> image [B, out_channels, H, W].
     torch::Tensor decode(const torch::Tensor& latents) const;
     const VaeConfig& config() const { return config_; }
+    /// 0 (the default): each layer over the whole image. > 0: the layers at heights above `rows`
+    /// (the decoder's last up blocks, the encoder's first down blocks, the decoder's norm_out and
+    /// conv_out) run `rows` rows at a time with the GroupNorms' statistics over the whole tensor:
+    /// the same picture up to fp rounding with a fraction of the full-resolution intermediates
+    /// alive at a time (DiffusionLoadOptions::vaeBands).
+    void setBandRows(int64_t rows) { bandRows_ = rows; }
+    int64_t bandRows() const { return bandRows_; }
 
 private:
     struct Stage {
@@ -38,7 +45,10 @@ private:
     void addMid(Holder& parent, Half& half, int64_t channels, const torch::TensorOptions& options);
     torch::Tensor mid(const Half& half, torch::Tensor h) const;
 
+    bool banded(int64_t height) const { return bandRows_ > 0 && height > bandRows_; }
+
     VaeConfig config_;
+    int64_t bandRows_ = 0;
     Half encoder_, decoder_;
     std::shared_ptr<Conv2d> quantConv_, postQuantConv_;
 };
