@@ -89,7 +89,8 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
     # The published code's numbers for the tiny networks (PublishedCode.*): diffusers from the source
     # snapshot carried in .deps/pylib (NOTES.md), unpacked aside and put on PYTHONPATH; transformers is
     # the machine's. When diffusers cannot be imported the script says why and the rest goes on.
-    if [ "${PM_GPU_DIFFUSION_QUICK:-0}" != 1 ]; then
+    # PM_GPU_DIFFUSION_GOLDEN=0 skips the golden (it passed on the H100 in session 12).
+    if [ "${PM_GPU_DIFFUSION_QUICK:-0}" != 1 ] && [ "${PM_GPU_DIFFUSION_GOLDEN:-1}" = 1 ]; then
         echo "== diffusers golden (published code -> tiny folders; C++ against them)"
         PYLIB=/tmp/pm-pylib
         rm -rf "$PYLIB" "$WORK/diffusion-golden"; mkdir -p "$PYLIB"
@@ -146,7 +147,8 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
         grep -E "^== prompt fill|steady median|first / steady|GPU memory in use|peak at:|UNet steps from" "$run"
         grep '^{' "$run" >> "$OUTDIR/diffusion.jsonl"
     done
-    if [ "${PM_GPU_DIFFUSION_QUICK:-0}" != 1 ]; then
+    # PM_GPU_DIFFUSION_CPU=0 skips the CPU step (about 70 s).
+    if [ "${PM_GPU_DIFFUSION_QUICK:-0}" != 1 ] && [ "${PM_GPU_DIFFUSION_CPU:-1}" = 1 ]; then
         echo "== diffusion_bench on this machine's CPU ($(nproc) cores)"
         $D --device cpu --iters 1 | tee -a "$OUTDIR/diffusion_cpu.txt"
         grep '^{' "$OUTDIR/diffusion_cpu.txt" >> "$OUTDIR/diffusion.jsonl"
