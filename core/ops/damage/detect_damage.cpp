@@ -80,6 +80,16 @@ constexpr double kDeepDarkMaxLinesPerWindow = 2.0;
 // share of the strong level continue a scratch they touch, for up to this many pixels from it.
 constexpr float kContinueContrastShare = 0.5f;
 constexpr int kContinueSteps = 60;
+// A thin crease or hairline hovers at the visible level (0.5 x the segment level: 12.5 grey levels
+// on a smooth print): scratched_c's crease stands out 8-14 levels over its fainter half. Every scan
+// not looked at in its own size is resampled first (halved when oversampled, doubled when small),
+// which moves such a line by a level or two and breaks it into pieces too far apart to join
+// (scratched_c at 2x: recall 0.71, its crease half found; at 0.5x it was dropped as a frame line,
+// too little of it left inside). So, like Canny's low threshold, an accepted and continued scratch
+// also continues through thin (finest-scale) damage-toned ridge centres with a one-surface profile
+// that stand out this share of the segment level, where they touch it (no gap bridged): a wider
+// faint ridge is shading, and bridging let it reach a bright patch below the crease.
+constexpr float kTraceContrastShare = 0.3f;
 // Ruler-straight long lines are masts, rigging, wires and building edges; scratches and cracks on a
 // print wander. Straight: centre pixels within this many px of their best-fit line.
 constexpr int kStraightMinLength = 100;
@@ -180,10 +190,13 @@ struct DamageTone {
 // A scratch breaks where it crosses picture edges or texture (the sides stop matching, the contrast
 // dips). Like Canny's hysteresis: fainter damage-toned ridge centres continue an accepted scratch
 // they touch (one pixel gaps bridged), for a bounded distance so texture cannot take over a photo.
-void continueScratches(const cv::Mat& faint, cv::Mat& centres) {
+// `unbridged` (optional): centres that continue a scratch only where they touch it, no gap bridged.
+void continueScratches(const cv::Mat& faint, cv::Mat& centres,
+                       const cv::Mat& unbridged = cv::Mat()) {
     cv::Mat allowed;
     cv::dilate(faint, allowed, cv::Mat());
     allowed |= centres;
+    if (!unbridged.empty()) allowed |= unbridged;
     cv::Mat grown = centres.clone(), next;
     for (int i = 0; i < kContinueSteps; ++i) {
         cv::dilate(grown, next, cv::Mat());
@@ -192,6 +205,7 @@ void continueScratches(const cv::Mat& faint, cv::Mat& centres) {
         std::swap(grown, next);
     }
     centres |= grown & faint;
+    if (!unbridged.empty()) centres |= grown & unbridged;
 }
 
 // Share of `points` that lie outside `inner`.
@@ -311,6 +325,53 @@ cv::Mat networkZones(const cv::Mat& toned) {
     return zones;
 }
 
+// CV_8U, 255 on the centres of `candidates` that have the polarity of most of their line (pieces
+// up to kJoin px apart), or that form a line of `minLength` of their own polarity. A crack shows either the paper (bright) or grime (dark); a few pixels of the other
+// polarity joined to it (pieces up to kJoin px apart count as one line) are picture beside it:
+// scratched_c's dark leaf of the backdrop a few pixels beside the bright crack at its top, kept
+// with it at every scale. A long piece of the other polarity is a line of its own and is kept.
+cv::Mat mainPolarity(const cv::Mat& candidates, const cv::Mat& bright, int minLength) {
+    cv::Mat lineLabels;
+    std::vector<std::vector<cv::Point2f>> points;
+    const int lineCount = groupLines(candidates, lineLabels, points);
+    std::vector<int> brightCount(lineCount, 0), darkCount(lineCount, 0);
+    for (int y = 0; y < candidates.rows; ++y) {
+        const int* l = lineLabels.ptr<int>(y);
+        const uchar* c = candidates.ptr<uchar>(y);
+        const uchar* b = bright.ptr<uchar>(y);
+        for (int x = 0; x < candidates.cols; ++x)
+            if (c[x]) ++(b[x] ? brightCount : darkCount)[l[x]];
+    }
+    cv::Mat same = cv::Mat::zeros(candidates.size(), CV_8U);
+    const cv::Mat join = cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin});
+    for (const bool polarityBright : {true, false}) {
+        const cv::Mat mine = candidates & (polarityBright ? bright : ~bright);
+        cv::Mat joined, pieceLabels;
+        cv::dilate(mine, joined, join);
+        const int n = cv::connectedComponents(joined, pieceLabels, 8, CV_32S);
+        std::vector<int> pieceLength(n, 0);
+        for (int y = 0; y < mine.rows; ++y) {
+            const int* p = pieceLabels.ptr<int>(y);
+            const uchar* m = mine.ptr<uchar>(y);
+            for (int x = 0; x < mine.cols; ++x)
+                if (m[x]) ++pieceLength[p[x]];
+        }
+        for (int y = 0; y < mine.rows; ++y) {
+            const int* p = pieceLabels.ptr<int>(y);
+            const int* l = lineLabels.ptr<int>(y);
+            const uchar* m = mine.ptr<uchar>(y);
+            uchar* out = same.ptr<uchar>(y);
+            for (int x = 0; x < mine.cols; ++x) {
+                if (!m[x]) continue;
+                const int own = polarityBright ? brightCount[l[x]] : darkCount[l[x]];
+                const int other = polarityBright ? darkCount[l[x]] : brightCount[l[x]];
+                if (own >= other || pieceLength[p[x]] >= minLength) out[x] = 255;
+            }
+        }
+    }
+    return same;
+}
+
 // Scratch candidates: centre pixels of thin ridges that stand out from both sides.
 void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLevel,
                      const cv::Mat& baseSegmentLevel, const cv::Mat& busy,
@@ -421,8 +482,18 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
         stages->accepted = centres.clone();
     }
     continueScratches(faint, centres);
+    // Then, from what that reached, through fainter centres (kTraceContrastShare); and the few
+    // pixels of the other polarity a line took in go (mainPolarity).
+    const cv::Mat trace = ridges.centre & damageTone &
+                          (ridges.contrast > segmentLevel * kTraceContrastShare) &
+                          (ridges.asymmetry <= ridges.contrast * kMaxAsymmetry) &
+                          (judgedScale <= kCreaseScale) & ~damage::zoneMask(centres.size(), faces);
+    continueScratches(faint, centres, trace);
+    centres &= mainPolarity(centres, ridges.bright, params.minLength);
     if (stages) stages->continued = centres.clone();
-    centres &= ~straightAndBorderZones(weak | faint);
+    // Judged with what the scratch continued through: scratched_c's crease at half size keeps
+    // only its stronger end inside the frame without its fainter half, and looks like the frame.
+    centres &= ~straightAndBorderZones(weak | faint | centres);
     if (stages) stages->notStraight = centres.clone();
     centres &= ~networkZones(visible & damageTone);
     if (stages) stages->notNetwork = centres.clone();
@@ -438,8 +509,8 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     const cv::Mat inside = ~borderBand(centres.size());
     const damage::ContentLimits& profileLimits =
         enlarged ? damage::kEnlargedProfileLimits : damage::kProfileLimits;
-    centres &= ~damage::contentLineZones(ridges, weak | faint, weak & inside, tone.chroma, kJoin,
-                                         profileLimits);
+    centres &= ~damage::contentLineZones(ridges, weak | faint | centres, weak & inside,
+                                         tone.chroma, kJoin, profileLimits);
     centres &= ~damage::contentLineZones(ridges, reach, reach & inside, tone.chroma, kJoin,
                                          damage::kReachLimits);
     // Judged on the candidates, a rope or a mast often joins the picture around it and no longer
