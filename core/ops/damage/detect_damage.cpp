@@ -488,6 +488,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
                           (ridges.contrast > segmentLevel * kTraceContrastShare) &
                           (ridges.asymmetry <= ridges.contrast * kMaxAsymmetry) &
                           (judgedScale <= kCreaseScale) & ~damage::zoneMask(centres.size(), faces);
+    const cv::Mat beforeTrace = centres.clone();
     continueScratches(faint, centres, trace);
     centres &= mainPolarity(centres, ridges.bright, params.minLength);
     if (stages) stages->continued = centres.clone();
@@ -509,7 +510,21 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     const cv::Mat inside = ~borderBand(centres.size());
     const damage::ContentLimits& profileLimits =
         enlarged ? damage::kEnlargedProfileLimits : damage::kProfileLimits;
-    centres &= ~damage::contentLineZones(ridges, weak | faint | centres, weak & inside,
+    // Measured on the candidates of the lines that hold an accepted scratch, not on candidates
+    // that only the fainter trace joined to it (faded_h: crack_synth's straight hairline traced
+    // into the tie's texture was judged on the texture).
+    cv::Mat groupLabels;
+    std::vector<std::vector<cv::Point2f>> groupPoints;
+    const int groups = groupLines(weak | faint, groupLabels, groupPoints);
+    std::vector<uchar> holdsScratch(groups, 0);
+    for (int y = 0; y < groupLabels.rows; ++y) {
+        const int* l = groupLabels.ptr<int>(y);
+        const uchar* c = beforeTrace.ptr<uchar>(y);
+        for (int x = 0; x < groupLabels.cols; ++x)
+            if (c[x]) holdsScratch[l[x]] = 1;
+    }
+    const cv::Mat ownCandidates = weak & inside & zonesOf(groupLabels, holdsScratch);
+    centres &= ~damage::contentLineZones(ridges, weak | faint | centres, ownCandidates,
                                          tone.chroma, kJoin, profileLimits);
     centres &= ~damage::contentLineZones(ridges, reach, reach & inside, tone.chroma, kJoin,
                                          damage::kReachLimits);
