@@ -490,7 +490,12 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
                           (judgedScale <= kCreaseScale) & ~damage::zoneMask(centres.size(), faces);
     const cv::Mat beforeTrace = centres.clone();
     continueScratches(faint, centres, trace);
-    centres &= mainPolarity(centres, ridges.bright, params.minLength);
+    // Judged on every line the candidates could form at any sensitivity (all of them as seeds),
+    // so that a higher sensitivity, which accepts more lines, never drops a pixel here.
+    cv::Mat anyLine = weak.clone();
+    continueScratches(faint, anyLine);
+    continueScratches(faint, anyLine, trace);
+    centres &= mainPolarity(anyLine, ridges.bright, params.minLength);
     if (stages) stages->continued = centres.clone();
     // Judged with what the scratch continued through: scratched_c's crease at half size keeps
     // only its stronger end inside the frame without its fainter half, and looks like the frame.
