@@ -431,7 +431,9 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
             st.edges += e[x];
         }
     }
-    std::vector<uchar> keep(n, 0);
+    // keep: accepted at this sensitivity; couldKeep: at the highest, where every candidate is
+    // strong (its level, 1 texture level and 10 grey levels, is under the visible level).
+    std::vector<uchar> keep(n, 0), couldKeep(n, 0);
     for (int i = 1; i < n; ++i) {
         const LineStats& st = ls[i];
         if (st.length < params.minLength) continue;
@@ -456,19 +458,23 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
         if (st.edges / length > kMaxEdgeShare) continue;
         const cv::Rect* face = damage::zoneHolding(faces, box);
         // Inside a face only an unmistakable line counts: long and strong along most of it.
-        if (face && (length < kFaceFeatureLength * face->width || strongShare < kFaceStrongShare))
-            continue;
+        if (face && length < kFaceFeatureLength * face->width) continue;
         const double maxLines = deepDarkLine ? kDeepDarkMaxLinesPerWindow : kMaxLinesPerWindow;
-        const bool accepted =
-            otherLines <= maxLines && strongShare >= (trusted ? kMinStrongShare : 0.6);
-        if (accepted) keep[i] = 255;
+        if (otherLines > maxLines) continue;
+        couldKeep[i] = 255;
+        if (face && strongShare < kFaceStrongShare) continue;
+        if (strongShare >= (trusted ? kMinStrongShare : 0.6)) keep[i] = 255;
     }
+    cv::Mat couldBeScratch = cv::Mat::zeros(weak.size(), CV_8U);
     for (int y = 0; y < labels.rows; ++y) {
         const int* l = labels.ptr<int>(y);
         const uchar* w = weak.ptr<uchar>(y);
         uchar* out = centres.ptr<uchar>(y);
-        for (int x = 0; x < labels.cols; ++x)
+        uchar* could = couldBeScratch.ptr<uchar>(y);
+        for (int x = 0; x < labels.cols; ++x) {
             if (w[x] && keep[l[x]]) out[x] = 255;
+            if (w[x] && couldKeep[l[x]]) could[x] = 255;
+        }
     }
     // What a scratch may continue through, and which lines are masts, print edges or networks, is
     // judged on ridges found at the fixed segment level: a higher sensitivity only adds seeds.
@@ -488,7 +494,6 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
                           (ridges.contrast > segmentLevel * kTraceContrastShare) &
                           (ridges.asymmetry <= ridges.contrast * kMaxAsymmetry) &
                           (judgedScale <= kCreaseScale) & ~damage::zoneMask(centres.size(), faces);
-    const cv::Mat beforeTrace = centres.clone();
     continueScratches(faint, centres, trace);
     // Judged on every line the candidates could form at any sensitivity (all of them as seeds),
     // so that a higher sensitivity, which accepts more lines, never drops a pixel here.
@@ -499,7 +504,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     if (stages) stages->continued = centres.clone();
     // Judged with what the scratch continued through: scratched_c's crease at half size keeps
     // only its stronger end inside the frame without its fainter half, and looks like the frame.
-    centres &= ~straightAndBorderZones(weak | faint | centres);
+    centres &= ~straightAndBorderZones(weak | faint | anyLine);
     if (stages) stages->notStraight = centres.clone();
     centres &= ~networkZones(visible & damageTone);
     if (stages) stages->notNetwork = centres.clone();
@@ -515,21 +520,21 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     const cv::Mat inside = ~borderBand(centres.size());
     const damage::ContentLimits& profileLimits =
         enlarged ? damage::kEnlargedProfileLimits : damage::kProfileLimits;
-    // Measured on the candidates of the lines that hold an accepted scratch, not on candidates
-    // that only the fainter trace joined to it (faded_h: crack_synth's straight hairline traced
-    // into the tie's texture was judged on the texture).
+    // Measured on the candidates of the lines that hold a scratch accepted at any sensitivity, not
+    // on candidates that only the fainter trace joined to it (faded_h: crack_synth's straight
+    // hairline traced into the tie's texture was judged on the texture).
     cv::Mat groupLabels;
     std::vector<std::vector<cv::Point2f>> groupPoints;
     const int groups = groupLines(weak | faint, groupLabels, groupPoints);
     std::vector<uchar> holdsScratch(groups, 0);
     for (int y = 0; y < groupLabels.rows; ++y) {
         const int* l = groupLabels.ptr<int>(y);
-        const uchar* c = beforeTrace.ptr<uchar>(y);
+        const uchar* c = couldBeScratch.ptr<uchar>(y);
         for (int x = 0; x < groupLabels.cols; ++x)
             if (c[x]) holdsScratch[l[x]] = 1;
     }
     const cv::Mat ownCandidates = weak & inside & zonesOf(groupLabels, holdsScratch);
-    centres &= ~damage::contentLineZones(ridges, weak | faint | centres, ownCandidates,
+    centres &= ~damage::contentLineZones(ridges, weak | faint | anyLine, ownCandidates,
                                          tone.chroma, kJoin, profileLimits);
     centres &= ~damage::contentLineZones(ridges, reach, reach & inside, tone.chroma, kJoin,
                                          damage::kReachLimits);
