@@ -41,7 +41,8 @@ constexpr RecallFloor kRecallFloors[] = {
     {"scratched_a", 1.0, 0.8},  // 0.84 since torn paper may carry the toning (0.80 before)
     {"scratched_c", 1.0, 0.8},
     {"scratched_a", 2.0, 0.8},  // 0.85 (0.82 before)
-    {"scratched_c", 2.0, 0.65},
+    // 0.71 at 0.80 (2x) before its crease was continued through fainter thin ridges: 0.88 at 0.88.
+    {"scratched_c", 2.0, 0.8},
     // At half size (248 px, looked at doubled) the torn strip is a pixel or two wide and no
     // longer paper-white near the corners, so it reaches neither: found since a long strip
     // hugging one side counts (0.476 at 0.93 precision; 0.163 at 0.85 before); 0.636 at 0.93
@@ -49,8 +50,9 @@ constexpr RecallFloor kRecallFloors[] = {
     // 0.794 at 0.91 since the strip that continues it counts (...TornLeftEdge...AtHalfSize).
     {"scratched_a", 0.5, 0.7},
     // At half size scratched_c is 128 px wide, looked at doubled: 0.676 at 0.74 precision since
-    // its crack counts there (nothing found before, see FindsTheCrackOfScratchedCAtHalfSize).
-    {"scratched_c", 0.5, 0.5}};
+    // its crack counts there (nothing found before, see FindsTheCrackOfScratchedCAtHalfSize);
+    // 0.843 at 0.75 since its crease does (FindsTheCreaseOfScratchedCThatRunsIntoThePrintsFrame).
+    {"scratched_c", 0.5, 0.8}};
 constexpr double kMinPrecision = 0.7;
 // crack_synth.h on the faded photos: line recall 0.165, dust 0.16, precision 0.82 (mean of six;
 // 0.22, 0.21, 0.71 before content_lines.h kept picture edges out).
@@ -218,27 +220,61 @@ TEST(RealScanDamage, FindsTheTornLeftEdgeOfScratchedA) {
 // backdrop with its shadow beside it, carrying the print's sepia toning (chroma 23-27, over the
 // neutral limit of 20), that runs into the print's dark frame along the right border. Before: not
 // found at all (rejected as coloured, then dropped whole with the frame as a border line).
+// Over its fainter half it stands out 8-14 levels, at the visible level (12.5), so the resampling
+// to the working size (2x: halved; 0.5x: doubled) broke it into pieces: 0.48 of it found at 2x,
+// 0.14 at 0.5x (the rest dropped as the frame), 0.83 at 1x, before scratches continued through
+// fainter thin ridges (detect_damage.cpp kTraceContrastShare); now all of it at every size.
 TEST(RealScanDamage, FindsTheCreaseOfScratchedCThatRunsIntoThePrintsFrame) {
     PM_REQUIRE_TESTDATA();
     const cv::Mat scan = load("old-photos/scratched_c.png");
-    for (const double scale : {1.0, 2.0}) {
+    for (const double scale : {1.0, 2.0, 0.5}) {
         cv::Mat bgr = scan;
-        if (scale != 1.0) cv::resize(scan, bgr, {}, scale, scale, cv::INTER_CUBIC);
+        if (scale != 1.0)
+            cv::resize(scan, bgr, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
         pm::engine::LocalJobContext ctx;
         cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
-        const int t = static_cast<int>(std::lround(2 * scale));  // the benchmark's tolerance
+        // The benchmark's tolerance.
+        const int t = std::max(1, static_cast<int>(std::lround(2 * scale)));
         cv::dilate(mask, mask,
                    cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * t + 1, 2 * t + 1}));
         const double found = shareFound("scratched_c", "line 2 214 136", mask);
         ASSERT_GE(found, 0) << "the reference should hold the crease";
         std::cout << "[ damage   ] scratched_c crease at " << scale << "x: " << found
                   << " found\n";
-        EXPECT_GE(found, scale == 1.0 ? 0.7 : 0.4) << scale << "x";
+        EXPECT_GE(found, 0.85) << scale << "x";  // 0.92, 0.91, 1.00
         // The print's own dark frame that the crease runs into stays, below the crease (the
-        // ignore band of the reference; further down the paper by it counts as a torn edge).
+        // ignore band of the reference; further down the paper by it counts as a torn edge). At
+        // half size the paper margin beyond the frame, a pixel wide, falls inside this band.
+        if (scale < 1.0) continue;
         const cv::Rect frameBelow(static_cast<int>(248 * scale), static_cast<int>(166 * scale),
                                   static_cast<int>(8 * scale), static_cast<int>(70 * scale));
         EXPECT_EQ(cv::countNonZero(mask(frameBelow)), 0) << "the frame below the crease stays";
+    }
+}
+
+// A dark leaf of scratched_c's backdrop 5-10 px beside the bright crack at the top left (at 1x
+// around (38, 20)) joined the crack's line (pieces up to 9 px apart count as one) and was filled
+// with it at every size. A crack shows the paper or grime, not both: the few pixels of the other
+// polarity a line takes in go (detect_damage.cpp mainPolarity). The crack itself stays found.
+TEST(RealScanDamage, ADarkBlotBesideTheBrightCrackOfScratchedCStays) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat scan = load("old-photos/scratched_c.png");
+    for (const double scale : {1.0, 2.0, 0.5}) {
+        cv::Mat bgr = scan;
+        if (scale != 1.0)
+            cv::resize(scan, bgr, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+        pm::engine::LocalJobContext ctx;
+        const cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
+        // The blot's core; the crack's own mask ends 2-3 px to its right.
+        const cv::Rect blot(static_cast<int>(std::lround(34 * scale)),
+                            static_cast<int>(std::lround(18 * scale)),
+                            static_cast<int>(std::lround(7 * scale)),
+                            static_cast<int>(std::lround(5 * scale)));
+        EXPECT_EQ(cv::countNonZero(mask(blot)), 0) << scale << "x: the blot is picture";
+        const double crack = shareFound("scratched_c", "line 3 22 0 ", mask);
+        std::cout << "[ damage   ] scratched_c at " << scale << "x: blot pixels flagged "
+                  << cv::countNonZero(mask(blot)) << ", crack " << crack << " found\n";
+        EXPECT_GE(crack, 0.6) << scale << "x";
     }
 }
 

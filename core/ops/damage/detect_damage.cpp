@@ -80,6 +80,16 @@ constexpr double kDeepDarkMaxLinesPerWindow = 2.0;
 // share of the strong level continue a scratch they touch, for up to this many pixels from it.
 constexpr float kContinueContrastShare = 0.5f;
 constexpr int kContinueSteps = 60;
+// A thin crease or hairline hovers at the visible level (0.5 x the segment level: 12.5 grey levels
+// on a smooth print): scratched_c's crease stands out 8-14 levels over its fainter half. Every scan
+// not looked at in its own size is resampled first (halved when oversampled, doubled when small),
+// which moves such a line by a level or two and breaks it into pieces too far apart to join
+// (scratched_c at 2x: recall 0.71, its crease half found; at 0.5x it was dropped as a frame line,
+// too little of it left inside). So, like Canny's low threshold, an accepted and continued scratch
+// also continues through thin (finest-scale) damage-toned ridge centres with a one-surface profile
+// that stand out this share of the segment level, where they touch it (no gap bridged): a wider
+// faint ridge is shading, and bridging let it reach a bright patch below the crease.
+constexpr float kTraceContrastShare = 0.3f;
 // Ruler-straight long lines are masts, rigging, wires and building edges; scratches and cracks on a
 // print wander. Straight: centre pixels within this many px of their best-fit line.
 constexpr int kStraightMinLength = 100;
@@ -180,10 +190,13 @@ struct DamageTone {
 // A scratch breaks where it crosses picture edges or texture (the sides stop matching, the contrast
 // dips). Like Canny's hysteresis: fainter damage-toned ridge centres continue an accepted scratch
 // they touch (one pixel gaps bridged), for a bounded distance so texture cannot take over a photo.
-void continueScratches(const cv::Mat& faint, cv::Mat& centres) {
+// `unbridged` (optional): centres that continue a scratch only where they touch it, no gap bridged.
+void continueScratches(const cv::Mat& faint, cv::Mat& centres,
+                       const cv::Mat& unbridged = cv::Mat()) {
     cv::Mat allowed;
     cv::dilate(faint, allowed, cv::Mat());
     allowed |= centres;
+    if (!unbridged.empty()) allowed |= unbridged;
     cv::Mat grown = centres.clone(), next;
     for (int i = 0; i < kContinueSteps; ++i) {
         cv::dilate(grown, next, cv::Mat());
@@ -192,6 +205,7 @@ void continueScratches(const cv::Mat& faint, cv::Mat& centres) {
         std::swap(grown, next);
     }
     centres |= grown & faint;
+    if (!unbridged.empty()) centres |= grown & unbridged;
 }
 
 // Share of `points` that lie outside `inner`.
@@ -311,6 +325,53 @@ cv::Mat networkZones(const cv::Mat& toned) {
     return zones;
 }
 
+// CV_8U, 255 on the centres of `candidates` that have the polarity of most of their line (pieces
+// up to kJoin px apart), or that form a line of `minLength` of their own polarity. A crack shows either the paper (bright) or grime (dark); a few pixels of the other
+// polarity joined to it (pieces up to kJoin px apart count as one line) are picture beside it:
+// scratched_c's dark leaf of the backdrop a few pixels beside the bright crack at its top, kept
+// with it at every scale. A long piece of the other polarity is a line of its own and is kept.
+cv::Mat mainPolarity(const cv::Mat& candidates, const cv::Mat& bright, int minLength) {
+    cv::Mat lineLabels;
+    std::vector<std::vector<cv::Point2f>> points;
+    const int lineCount = groupLines(candidates, lineLabels, points);
+    std::vector<int> brightCount(lineCount, 0), darkCount(lineCount, 0);
+    for (int y = 0; y < candidates.rows; ++y) {
+        const int* l = lineLabels.ptr<int>(y);
+        const uchar* c = candidates.ptr<uchar>(y);
+        const uchar* b = bright.ptr<uchar>(y);
+        for (int x = 0; x < candidates.cols; ++x)
+            if (c[x]) ++(b[x] ? brightCount : darkCount)[l[x]];
+    }
+    cv::Mat same = cv::Mat::zeros(candidates.size(), CV_8U);
+    const cv::Mat join = cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin});
+    for (const bool polarityBright : {true, false}) {
+        const cv::Mat mine = candidates & (polarityBright ? bright : ~bright);
+        cv::Mat joined, pieceLabels;
+        cv::dilate(mine, joined, join);
+        const int n = cv::connectedComponents(joined, pieceLabels, 8, CV_32S);
+        std::vector<int> pieceLength(n, 0);
+        for (int y = 0; y < mine.rows; ++y) {
+            const int* p = pieceLabels.ptr<int>(y);
+            const uchar* m = mine.ptr<uchar>(y);
+            for (int x = 0; x < mine.cols; ++x)
+                if (m[x]) ++pieceLength[p[x]];
+        }
+        for (int y = 0; y < mine.rows; ++y) {
+            const int* p = pieceLabels.ptr<int>(y);
+            const int* l = lineLabels.ptr<int>(y);
+            const uchar* m = mine.ptr<uchar>(y);
+            uchar* out = same.ptr<uchar>(y);
+            for (int x = 0; x < mine.cols; ++x) {
+                if (!m[x]) continue;
+                const int own = polarityBright ? brightCount[l[x]] : darkCount[l[x]];
+                const int other = polarityBright ? darkCount[l[x]] : brightCount[l[x]];
+                if (own >= other || pieceLength[p[x]] >= minLength) out[x] = 255;
+            }
+        }
+    }
+    return same;
+}
+
 // Scratch candidates: centre pixels of thin ridges that stand out from both sides.
 void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLevel,
                      const cv::Mat& baseSegmentLevel, const cv::Mat& busy,
@@ -370,7 +431,9 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
             st.edges += e[x];
         }
     }
-    std::vector<uchar> keep(n, 0);
+    // keep: accepted at this sensitivity; couldKeep: at the highest, where every candidate is
+    // strong (its level, 1 texture level and 10 grey levels, is under the visible level).
+    std::vector<uchar> keep(n, 0), couldKeep(n, 0);
     for (int i = 1; i < n; ++i) {
         const LineStats& st = ls[i];
         if (st.length < params.minLength) continue;
@@ -395,19 +458,23 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
         if (st.edges / length > kMaxEdgeShare) continue;
         const cv::Rect* face = damage::zoneHolding(faces, box);
         // Inside a face only an unmistakable line counts: long and strong along most of it.
-        if (face && (length < kFaceFeatureLength * face->width || strongShare < kFaceStrongShare))
-            continue;
+        if (face && length < kFaceFeatureLength * face->width) continue;
         const double maxLines = deepDarkLine ? kDeepDarkMaxLinesPerWindow : kMaxLinesPerWindow;
-        const bool accepted =
-            otherLines <= maxLines && strongShare >= (trusted ? kMinStrongShare : 0.6);
-        if (accepted) keep[i] = 255;
+        if (otherLines > maxLines) continue;
+        couldKeep[i] = 255;
+        if (face && strongShare < kFaceStrongShare) continue;
+        if (strongShare >= (trusted ? kMinStrongShare : 0.6)) keep[i] = 255;
     }
+    cv::Mat couldBeScratch = cv::Mat::zeros(weak.size(), CV_8U);
     for (int y = 0; y < labels.rows; ++y) {
         const int* l = labels.ptr<int>(y);
         const uchar* w = weak.ptr<uchar>(y);
         uchar* out = centres.ptr<uchar>(y);
-        for (int x = 0; x < labels.cols; ++x)
+        uchar* could = couldBeScratch.ptr<uchar>(y);
+        for (int x = 0; x < labels.cols; ++x) {
             if (w[x] && keep[l[x]]) out[x] = 255;
+            if (w[x] && couldKeep[l[x]]) could[x] = 255;
+        }
     }
     // What a scratch may continue through, and which lines are masts, print edges or networks, is
     // judged on ridges found at the fixed segment level: a higher sensitivity only adds seeds.
@@ -421,8 +488,23 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
         stages->accepted = centres.clone();
     }
     continueScratches(faint, centres);
+    // Then, from what that reached, through fainter centres (kTraceContrastShare); and the few
+    // pixels of the other polarity a line took in go (mainPolarity).
+    const cv::Mat trace = ridges.centre & damageTone &
+                          (ridges.contrast > segmentLevel * kTraceContrastShare) &
+                          (ridges.asymmetry <= ridges.contrast * kMaxAsymmetry) &
+                          (judgedScale <= kCreaseScale) & ~damage::zoneMask(centres.size(), faces);
+    continueScratches(faint, centres, trace);
+    // Judged on every line the candidates could form at any sensitivity (all of them as seeds),
+    // so that a higher sensitivity, which accepts more lines, never drops a pixel here.
+    cv::Mat anyLine = weak.clone();
+    continueScratches(faint, anyLine);
+    continueScratches(faint, anyLine, trace);
+    centres &= mainPolarity(anyLine, ridges.bright, params.minLength);
     if (stages) stages->continued = centres.clone();
-    centres &= ~straightAndBorderZones(weak | faint);
+    // Judged with what the scratch continued through: scratched_c's crease at half size keeps
+    // only its stronger end inside the frame without its fainter half, and looks like the frame.
+    centres &= ~straightAndBorderZones(weak | faint | anyLine);
     if (stages) stages->notStraight = centres.clone();
     centres &= ~networkZones(visible & damageTone);
     if (stages) stages->notNetwork = centres.clone();
@@ -438,8 +520,22 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     const cv::Mat inside = ~borderBand(centres.size());
     const damage::ContentLimits& profileLimits =
         enlarged ? damage::kEnlargedProfileLimits : damage::kProfileLimits;
-    centres &= ~damage::contentLineZones(ridges, weak | faint, weak & inside, tone.chroma, kJoin,
-                                         profileLimits);
+    // Measured on the candidates of the lines that hold a scratch accepted at any sensitivity, not
+    // on candidates that only the fainter trace joined to it (faded_h: crack_synth's straight
+    // hairline traced into the tie's texture was judged on the texture).
+    cv::Mat groupLabels;
+    std::vector<std::vector<cv::Point2f>> groupPoints;
+    const int groups = groupLines(weak | faint, groupLabels, groupPoints);
+    std::vector<uchar> holdsScratch(groups, 0);
+    for (int y = 0; y < groupLabels.rows; ++y) {
+        const int* l = groupLabels.ptr<int>(y);
+        const uchar* c = couldBeScratch.ptr<uchar>(y);
+        for (int x = 0; x < groupLabels.cols; ++x)
+            if (c[x]) holdsScratch[l[x]] = 1;
+    }
+    const cv::Mat ownCandidates = weak & inside & zonesOf(groupLabels, holdsScratch);
+    centres &= ~damage::contentLineZones(ridges, weak | faint | anyLine, ownCandidates,
+                                         tone.chroma, kJoin, profileLimits);
     centres &= ~damage::contentLineZones(ridges, reach, reach & inside, tone.chroma, kJoin,
                                          damage::kReachLimits);
     // Judged on the candidates, a rope or a mast often joins the picture around it and no longer

@@ -34,7 +34,10 @@
 //     Dark lines darker than the photo's 5th percentile need only 0.6 x that contrast and may sit
 //     in busier texture (3 lines per window): dirt and grime-filled cracks over dark foliage.
 //     Accepted lines then continue (Canny-style hysteresis, up to 60 px) through touching ridge
-//     centres with the damage tone and 0.3 x the strong contrast, so a broken scratch is whole.
+//     centres with the damage tone and half the segment contrast, so a broken scratch is whole,
+//     and from there through touching thin one-surface centres with 0.3 x it (a crease hovering
+//     at the visible level breaks into pieces once the scan is resampled to its working size);
+//     the few pixels of the other polarity (a dark blot beside a bright crack) a line took in go.
 //     Finally lines of >= 100 px that are ruler-straight (80% within 1.2 px of a robustly fitted
 //     line: masts, rigging, wires, tower legs with struts), lines lying mostly within 8 px of the
 //     image border (the print's edge; of a crack that runs into the print's frame there only the
