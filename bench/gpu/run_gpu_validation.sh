@@ -136,6 +136,8 @@ if [ "${PM_GPU_DIFFUSION:-0}" = 1 ]; then
         variants=("--iters $ITERS" "--iters 5 --no-vae-bands"
                   "--iters 5 --vae-nhwc --no-in-place --keep-before-decode --no-vae-bands --label cuda-fp16-graphs-nhwc-before"
                   "--iters 2 --no-warmup --label cuda-fp16-graphs-nhwc-cold")
+    # PM_GPU_DIFFUSION_VARIANTS="A;B;...": only these variants (each as above).
+    [ -n "${PM_GPU_DIFFUSION_VARIANTS:-}" ] && IFS=';' read -r -a variants <<< "$PM_GPU_DIFFUSION_VARIANTS"
     # Each run's whole output stays in $OUT (diffusion_run_N.txt); a few lines of it are shown here.
     n=0
     for variant in "${variants[@]}"; do
