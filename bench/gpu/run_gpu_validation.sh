@@ -348,14 +348,15 @@ kernel_profile() {
 # Switch rows in the same run, each from its own cache: "before" with a new result buffer per request,
 # "pads-in-sums" with the pads written by the sums (off by default since the H100 measured it slower),
 # "bias-relu-apart" with the decoder's last bias + relu a pass of its own again (lama16h),
-# "local-convs-joined" with each FFC's l2l(x_l) + g2l(x_g) one convolution (lama16i; off by default).
+# "local-convs-apart" with each FFC's l2l(x_l) and g2l(x_g) two convolutions again (lama16i joined them;
+# on by default since the H100 measured it faster, session 12).
 if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     rm -rf "$WORK/warm-cache"
     run_traced
     run_traced before reuse_outputs=0
     run_traced pads-in-sums pads_in_sums=1
     run_traced bias-relu-apart bias_relu_in_pads=0
-    run_traced local-convs-joined local_convs_joined=1
+    run_traced local-convs-apart local_convs_joined=0
     echo "== C++ engine, fp16 + CUDA graphs, scripted twin"
     $BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models \
         --cache-dir "$WORK/warm-cache" --device cuda --sizes 512,1024 --iters "$ITERS" --label cpp-fp16-graphs | tee "$OUTDIR/cpp_fast.jsonl"

@@ -14,6 +14,7 @@
 
 #include "core/engine/graph/fused_ops.h"
 #include "core/engine/graph/layout_fusion.h"
+#include "core/engine/inference_session.h"
 #include "tests/engine/graph_counts.h"
 
 namespace pm::engine {
@@ -102,7 +103,7 @@ TEST(LocalConvsJoined, SwitchedOffTheTwoConvolutionsStay) {
     torch::jit::Module frozen = torch::jit::freeze(ffc(kAdjacent));
     EXPECT_EQ(fuse(frozen, false).joinedConvs, 0);
     EXPECT_EQ(countNodes(frozen, "aten::conv2d"), 3);
-    EXPECT_EQ(LayoutFusionOptions().localConvsJoined, false);  // off until measured on a GPU
+    EXPECT_TRUE(GpuSwitches().localConvsJoined) << "the app joins them: faster on the H100 (session 12)";
 }
 
 TEST(LocalConvsJoined, OtherSumsOfConvolutionsAreLeftAsTheyAre) {
