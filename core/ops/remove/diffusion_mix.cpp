@@ -52,7 +52,8 @@ void mixDiffusion(cv::Mat& fill, const cv::Mat& hole, const cv::Mat& diffused,
         }
     });
     const float share = static_cast<float>(mix.share),
-                colourShare = static_cast<float>(planes == 3 ? mix.colourShare : mix.share);
+                colourShare = static_cast<float>(planes == 3 ? mix.colourShare : mix.share),
+                apart = static_cast<float>(mix.apartLevels) * scale;
     cv::parallel_for_(cv::Range(0, roi.height), [&](const cv::Range& rows) {
         for (int y = rows.start; y < rows.end; ++y) {
             const uchar* h = hole.ptr<uchar>(roi.y + y) + roi.x;
@@ -64,8 +65,15 @@ void mixDiffusion(cv::Mat& fill, const cv::Mat& hole, const cv::Mat& diffused,
                     grey += d[c];
                 }
                 grey /= static_cast<float>(planes);
+                float far = 0.0f;
+                if (apart > 0.0f) {
+                    for (int c = 0; c < planes; ++c) far = std::max(far, std::abs(d[c]));
+                    far = std::clamp(far / apart - 1.0f, 0.0f, 1.0f);
+                }
+                const float greyShare = share + (1.0f - share) * far,
+                            hueShare = colourShare + (1.0f - colourShare) * far;
                 for (int c = 0; c < planes; ++c) {
-                    const float delta = share * grey + colourShare * (d[c] - grey);
+                    const float delta = greyShare * grey + hueShare * (d[c] - grey);
                     if (fill.depth() == CV_16U) {
                         ushort& v = fill.ptr<ushort>(roi.y + y)[(roi.x + x) * channels + c];
                         v = cv::saturate_cast<ushort>(static_cast<float>(v) + delta);

@@ -6,18 +6,24 @@
 // (the quality bench's objects: patches 17.23 dB, NS 17.89, their mean 18.29), but the mean halves
 // the grain, and a fill without grain looks smeared. So only the coarser part is mixed: the fill
 // keeps its finest detail (above a Gaussian of sigma `fineSigma`, where the eye sees grain and
-// sharpness) and takes `share` of the diffusion's difference below it.
+// sharpness) and takes `share` of the diffusion's difference below it, more where they are far
+// apart.
 #include <opencv2/core.hpp>
 
 namespace pm::ops {
 
 struct DiffusionMix {
     /// Share of the diffusion in the grey level (mean of the colour channels) below fineSigma.
-    double share = 0.7;
+    double share = 0.5;
     /// ... and in colour (each channel less that grey): lower, since diffused colour is the haze a
     /// coloured border spreads into a hole.
-    double colourShare = 0.7;
+    double colourShare = 0.5;
     double fineSigma = 1.5;
+    /// Where the two differ by more than this (8-bit levels, any channel, below fineSigma) the
+    /// patches copied something the surroundings do not hold (a turret in a sky, a tree on a
+    /// facade): there the diffusion's share rises to all of it, reached at twice this, so no
+    /// ghost of the object stays at half strength. 0 = the shares everywhere.
+    double apartLevels = 20.0;
     bool enabled() const { return share > 0 || colourShare > 0; }
 };
 

@@ -725,7 +725,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         Level copy;
         copy.guide = levels[static_cast<size_t>(baseLevel)].guide.clone();
         copy.hole = levels[static_cast<size_t>(baseLevel)].hole.clone();
-        if (params.harmonicBase && !drawn.empty()) {
+        if (params.harmonicBase && narrowBase.empty() && !drawn.empty()) {
             // The membrane from the ring of the whole hole, drawn lines included: held to a
             // drawn line's colour it spreads it far round the line (see mixBase below).
             cv::Mat coarse;
@@ -733,7 +733,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
             copy.hole = coarse > 0;
         }
         base = std::async(std::launch::async,
-                          [copy = std::move(copy), harmonic = params.harmonicBase] {
+                          [copy = std::move(copy), harmonic = params.harmonicBase && narrowBase.empty()] {
                               return diffusedColour(copy, harmonic);
                           });
     }
