@@ -236,7 +236,8 @@ TEST(ForeignFill, WideHolesComeAsNearTheTruthAsDiffusion) {
     double ours = 0.0, before = 0.0, diffusion = 0.0, detail = 0.0;
     int count = 0;
     for (const Case& c : cases) {
-        const std::filesystem::path photo = std::filesystem::path(PM_TESTDATA_DIR) / "photos" / c.file;
+        const std::filesystem::path photo =
+            std::filesystem::path(PM_TESTDATA_DIR) / "photos" / c.file;
         if (!std::filesystem::exists(photo)) GTEST_SKIP() << "no " << photo;
         const cv::Mat truth = photoAt(photo, c.size);
         ASSERT_FALSE(truth.empty());
@@ -251,8 +252,8 @@ TEST(ForeignFill, WideHolesComeAsNearTheTruthAsDiffusion) {
         const double a = holePsnr(filled, truth, mask), b = holePsnr(unmixed, truth, mask),
                      d = holePsnr(ns, truth, mask);
         const double ratio = busyness(filled, mask) / busyness(unmixed, mask);
-        std::printf("%s: fill %.2f dB, without the mix %.2f (detail %.2f of it), NS %.2f\n",
-                    c.file, a, b, ratio, d);
+        std::printf("%s: fill %.2f dB, without the mix %.2f (detail %.2f of it), NS %.2f\n", c.file,
+                    a, b, ratio, d);
         ours += a;
         before += b;
         diffusion += d;

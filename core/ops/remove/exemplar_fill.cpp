@@ -9,9 +9,9 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 
-#include "core/ops/remove/em_level_threads.h"
-#include "core/ops/remove/em_level_gpu_link.h"
 #include "core/ops/remove/diffusion_mix.h"
+#include "core/ops/remove/em_level_gpu_link.h"
+#include "core/ops/remove/em_level_threads.h"
 #include "core/ops/remove/frequency_fill.h"
 #include "core/ops/remove/harmonic_fill.h"
 #include "core/ops/remove/line_continuation.h"
@@ -732,10 +732,11 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
             cv::resize(fullHole, coarse, copy.hole.size(), 0, 0, cv::INTER_AREA);
             copy.hole = coarse > 0;
         }
-        base = std::async(std::launch::async,
-                          [copy = std::move(copy), harmonic = params.harmonicBase && narrowBase.empty()] {
-                              return diffusedColour(copy, harmonic);
-                          });
+        base = std::async(
+            std::launch::async,
+            [copy = std::move(copy), harmonic = params.harmonicBase && narrowBase.empty()] {
+                return diffusedColour(copy, harmonic);
+            });
     }
     // The mix's membrane at full size (the base's, a few levels down, is off by a coarse pixel at
     // the hole's edge: objects 17.76 dB with it against 18.00), beside the EM as well.
@@ -753,8 +754,8 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         planes.resize(finest.guide.channels() >= 3 ? 3 : 1);
         cv::Mat colour;
         cv::merge(planes, colour);
-        mixBase = std::async(std::launch::async, [colour, hole = fullHole(around).clone(),
-                                                  around, size = finest.guide.size()] {
+        mixBase = std::async(std::launch::async, [colour, hole = fullHole(around).clone(), around,
+                                                  size = finest.guide.size()] {
             // Full size for mixDiffusion, which reads only `around`: the rest is left unset.
             cv::Mat full(size, colour.type());
             harmonicFill(colour, hole, 60, 10).copyTo(full(around));

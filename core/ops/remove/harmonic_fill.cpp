@@ -38,7 +38,8 @@ cv::Mat solve(const cv::Mat& values, const cv::Mat& known, int sweeps, int fineS
             start = values.clone();
             start.setTo(cv::mean(values, known >= 0.5f), unknown);
         } else {
-            cv::Mat solved = solve(coarse, coarseMask, sweeps, std::min(sweeps, 2 * fineSweeps)), up;
+            cv::Mat solved = solve(coarse, coarseMask, sweeps, std::min(sweeps, 2 * fineSweeps)),
+                    up;
             cv::resize(solved, up, values.size(), 0, 0, cv::INTER_LINEAR);
             start = values.clone();
             up.copyTo(start, unknown);
@@ -61,8 +62,7 @@ cv::Mat harmonicFill(const cv::Mat& image, const cv::Mat& hole, int sweeps, int 
     const cv::Rect bounds = cv::boundingRect(hole);
     if (bounds.area() == 0) return out;
     // The solution depends only on the known pixels touching the hole: its box and one pixel.
-    const cv::Rect box = cv::Rect(bounds.x - 1, bounds.y - 1, bounds.width + 2,
-                                  bounds.height + 2) &
+    const cv::Rect box = cv::Rect(bounds.x - 1, bounds.y - 1, bounds.width + 2, bounds.height + 2) &
                          cv::Rect(0, 0, image.cols, image.rows);
     cv::Mat values, known;
     image(box).convertTo(values, CV_32F);
