@@ -22,7 +22,6 @@
 //                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
 //                 [--ring-detail-cap C] [--mix-share S] [--mix-colour-share S] [--mix-sigma S]
 //                 [--mix-apart L]
-//                 [--telea-base]
 //                 [--narrow-share S] [--narrow-full PX] [--narrow-fade PX] [--narrow-round A]
 //                 [--narrow-apart L] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
 //                 (variants of ours)
@@ -93,7 +92,6 @@ struct Options {
     double mismatch = -1, narrowMismatch = -1;
     double colourLevels = -1, distanceLevels = -1, nearRadii = -1, ringRadii = -1;
     double localShare = -1, regionEdge = -1, regionLevels = -1;
-    bool teleaBase = false;
     double mixShare = -1, mixColourShare = -1, mixSigma = -1, mixApart = -1;
     int thinGrow = -1;  // < 0: the default
     double thinRadius = -1;
@@ -184,8 +182,6 @@ Options parse(int argc, char** argv) {
             o.regionEdge = std::stod(next());
         else if (a == "--region-levels")
             o.regionLevels = std::stod(next());
-        else if (a == "--telea-base")
-            o.teleaBase = true;
         else if (a == "--mix-share")
             o.mixShare = std::stod(next());
         else if (a == "--mix-colour-share")
@@ -280,7 +276,6 @@ std::vector<Method> methods(const Options& o) {
                         if (o.regionLevels >= 0) coherence.regionLevels = o.regionLevels;
                         if (o.detailGain >= 0) params.builtin.detailGain = o.detailGain;
                         if (o.ringDetailCap >= 0) params.builtin.ringDetailCap = o.ringDetailCap;
-                        if (o.teleaBase) params.builtin.harmonicBase = false;
                         pm::ops::DiffusionMix& mix = params.builtin.diffusionMix;
                         if (o.mixShare >= 0) mix.share = o.mixShare;
                         if (o.mixColourShare >= 0) mix.colourShare = o.mixColourShare;

@@ -215,8 +215,8 @@ TEST(ForeignFill, NoDarkBlobWhereARoundHoleStraddlesAnEdge) {
 // and a diffusion fill, smooth and free of foreign objects, is another. The fill, with the defaults
 // users get (mask grown 4 px), must come at least as near the truth as OpenCV's best diffusion
 // fill (NS) given the exact hole, in mean PSNR over the four, without smearing: at least 90 % of
-// the detail (RMS luma Laplacian) of the fill without the membrane and its mix (DiffusionMix share
-// 0, TELEA base), which was 1 dB short of NS (printed).
+// the detail (RMS luma Laplacian) of the fill without the membrane's mix (DiffusionMix shares 0),
+// which was 1 dB short of NS (printed).
 TEST(ForeignFill, WideHolesComeAsNearTheTruthAsDiffusion) {
     struct Case {
         const char* file;
@@ -232,7 +232,6 @@ TEST(ForeignFill, WideHolesComeAsNearTheTruthAsDiffusion) {
     RemoveParams old = params;
     old.builtin.diffusionMix.share = 0.0;
     old.builtin.diffusionMix.colourShare = 0.0;
-    old.builtin.harmonicBase = false;
     double ours = 0.0, before = 0.0, diffusion = 0.0, detail = 0.0;
     int count = 0;
     for (const Case& c : cases) {

@@ -310,18 +310,14 @@ double ringDetailGain(const cv::Mat& image, const cv::Mat& filled, const cv::Mat
     return std::min(1.0, cap * around / inside);
 }
 
-// The diffusion fill of a level's colour channels (its hole still holds the object): the membrane
-// (harmonic_fill.h) or TELEA.
-cv::Mat diffusedColour(const Level& level, bool harmonic) {
+// The diffusion fill of a level's colour channels (its hole still holds the object).
+cv::Mat diffusedColour(const Level& level) {
     std::vector<cv::Mat> planes;
     cv::split(level.guide, planes);
     planes.resize(level.guide.channels() >= 3 ? 3 : 1);
     cv::Mat colour, filled;
     cv::merge(planes, colour);
-    if (harmonic)
-        filled = harmonicFill(colour, level.hole);
-    else
-        teleaAroundHole(colour, level.hole, filled);
+    teleaAroundHole(colour, level.hole, filled);
     return filled;
 }
 
@@ -725,21 +721,11 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         Level copy;
         copy.guide = levels[static_cast<size_t>(baseLevel)].guide.clone();
         copy.hole = levels[static_cast<size_t>(baseLevel)].hole.clone();
-        if (params.harmonicBase && narrowBase.empty() && !drawn.empty()) {
-            // The membrane from the ring of the whole hole, drawn lines included: held to a
-            // drawn line's colour it spreads it far round the line (see mixBase below).
-            cv::Mat coarse;
-            cv::resize(fullHole, coarse, copy.hole.size(), 0, 0, cv::INTER_AREA);
-            copy.hole = coarse > 0;
-        }
-        base = std::async(
-            std::launch::async,
-            [copy = std::move(copy), harmonic = params.harmonicBase && narrowBase.empty()] {
-                return diffusedColour(copy, harmonic);
-            });
+        base = std::async(std::launch::async,
+                          [copy = std::move(copy)] { return diffusedColour(copy); });
     }
-    // The mix's membrane at full size (the base's, a few levels down, is off by a coarse pixel at
-    // the hole's edge: objects 17.76 dB with it against 18.00), beside the EM as well.
+    // The mix's membrane, at full size (one a few levels down is off by a coarse pixel at the
+    // hole's edge: objects 17.76 dB with it against 18.00), beside the EM.
     std::future<cv::Mat> mixBase;
     if (useBase && narrowBase.empty() && params.diffusionMix.enabled()) {
         // From the known ring of the whole hole: a drawn line taken as known would hold the

@@ -35,11 +35,6 @@ struct PatchMatchParams {
     /// Lower values take more of the image from diffusion, which smears a dark object at the hole's
     /// edge into a sky as a blotch (6 did, on the quality bench's rocket, and scored lower).
     double diffusionBaseSigma = 12.0;
-    /// Wide holes' diffusion fill is the membrane (harmonic_fill.h) rather than TELEA: objects
-    /// 17.23 -> 17.35 dB alone. Not deep in narrow holes (narrowFullDepth): across an edge
-    /// the membrane mixes both sides everywhere, where TELEA carries the edge on (a green smear
-    /// over a black border, looked at).
-    bool harmonicBase = true;
     /// Take only the diffusion's shading (the mean of its colour channels' low band), not its
     /// colour: diffused colour is the haze a red or pink border spreads into the hole.
     bool diffusionBaseGrey = true;
@@ -53,8 +48,8 @@ struct PatchMatchParams {
     /// than its surroundings copied something that is not there (a turret and cloud edges in a
     /// sky, sharp fur between a cat's soft eyes).
     double ringDetailCap = 1.0;
-    /// Wide holes: after the above, the diffusion fill's share in all but the finest detail
-    /// (diffusion_mix.h). Off (share 0): objects 17.23 dB, below NS's 17.89.
+    /// Wide holes: after the above, the membrane fill's share in all but the finest detail
+    /// (diffusion_mix.h, harmonic_fill.h). Off (shares 0): objects 17.23 dB, below NS's 17.89.
     DiffusionMix diffusionMix;
     /// Where the patches' low band differs from the base's by more than this (8-bit levels, any
     /// channel), their detail fades and, where the base's colour is nearer to the ring round the
