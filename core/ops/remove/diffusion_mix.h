@@ -15,14 +15,17 @@ namespace pm::ops {
 struct DiffusionMix {
     /// Share of the diffusion in the grey level (mean of the colour channels) below fineSigma.
     double share = 0.5;
-    /// ... and in colour (each channel less that grey): lower, since diffused colour is the haze a
-    /// coloured border spreads into a hole.
+    /// ... and in colour (each channel less that grey). Diffused colour is the haze a coloured
+    /// border spreads into a hole; at half, StructureFill.NoHazeFromAColouredBorder still passes,
+    /// and a quarter scored less (17.66 dB against 17.76, an earlier variant).
     double colourShare = 0.5;
     double fineSigma = 1.5;
     /// Where the two differ by more than this (8-bit levels, any channel, below fineSigma) the
     /// patches copied something the surroundings do not hold (a turret in a sky, a tree on a
     /// facade): there the diffusion's share rises to all of it, reached at twice this, so no
-    /// ghost of the object stays at half strength. 0 = the shares everywhere.
+    /// ghost of the object stays at half strength. 0 = the shares everywhere (objects 17.94 dB
+    /// against 18.13). It also takes all of the membrane across a straight edge the patches
+    /// carried on, which the membrane smears (ela_original, bench/quality/STRUCTURE_FILL.md).
     double apartLevels = 20.0;
     bool enabled() const { return share > 0 || colourShare > 0; }
 };
