@@ -20,7 +20,8 @@
 //                 [--near-radii R] [--ring-radii R] [--reuse-levels L] [--free-uses N]
 //                 [--local-share S] [--region-edge E] [--region-levels L]
 //                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
-//                 [--ring-detail-cap C]
+//                 [--ring-detail-cap C] [--mix-share S] [--mix-colour-share S] [--mix-sigma S]
+//                 [--mix-apart L]
 //                 [--narrow-share S] [--narrow-full PX] [--narrow-fade PX] [--narrow-round A]
 //                 [--narrow-apart L] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
 //                 (variants of ours)
@@ -91,6 +92,7 @@ struct Options {
     double mismatch = -1, narrowMismatch = -1;
     double colourLevels = -1, distanceLevels = -1, nearRadii = -1, ringRadii = -1;
     double localShare = -1, regionEdge = -1, regionLevels = -1;
+    double mixShare = -1, mixColourShare = -1, mixSigma = -1, mixApart = -1;
     int thinGrow = -1;  // < 0: the default
     double thinRadius = -1;
     double narrowSigma = -1;
@@ -180,6 +182,14 @@ Options parse(int argc, char** argv) {
             o.regionEdge = std::stod(next());
         else if (a == "--region-levels")
             o.regionLevels = std::stod(next());
+        else if (a == "--mix-share")
+            o.mixShare = std::stod(next());
+        else if (a == "--mix-colour-share")
+            o.mixColourShare = std::stod(next());
+        else if (a == "--mix-apart")
+            o.mixApart = std::stod(next());
+        else if (a == "--mix-sigma")
+            o.mixSigma = std::stod(next());
         else if (a == "--ring-detail-cap")
             o.ringDetailCap = std::stod(next());
         else if (a == "--detail-gain")
@@ -266,6 +276,11 @@ std::vector<Method> methods(const Options& o) {
                         if (o.regionLevels >= 0) coherence.regionLevels = o.regionLevels;
                         if (o.detailGain >= 0) params.builtin.detailGain = o.detailGain;
                         if (o.ringDetailCap >= 0) params.builtin.ringDetailCap = o.ringDetailCap;
+                        pm::ops::DiffusionMix& mix = params.builtin.diffusionMix;
+                        if (o.mixShare >= 0) mix.share = o.mixShare;
+                        if (o.mixColourShare >= 0) mix.colourShare = o.mixColourShare;
+                        if (o.mixSigma >= 0) mix.fineSigma = o.mixSigma;
+                        if (o.mixApart >= 0) mix.apartLevels = o.mixApart;
                         if (o.narrowReach >= 0)
                             params.builtin.narrowReach = static_cast<float>(o.narrowReach);
                         if (o.narrowShare >= 0) params.builtin.narrowShare = o.narrowShare;

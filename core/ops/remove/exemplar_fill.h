@@ -10,6 +10,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/ops/remove/diffusion_mix.h"
 #include "core/ops/remove/line_continuation.h"
 #include "core/ops/remove/source_cost.h"
 
@@ -47,6 +48,9 @@ struct PatchMatchParams {
     /// than its surroundings copied something that is not there (a turret and cloud edges in a
     /// sky, sharp fur between a cat's soft eyes).
     double ringDetailCap = 1.0;
+    /// Wide holes: after the above, the membrane fill's share in all but the finest detail
+    /// (diffusion_mix.h, harmonic_fill.h). Off (shares 0): objects 17.23 dB, below NS's 17.89.
+    DiffusionMix diffusionMix;
     /// Where the patches' low band differs from the base's by more than this (8-bit levels, any
     /// channel), their detail fades and, where the base's colour is nearer to the ring round the
     /// hole than theirs, the base's colour replaces theirs, fully at twice it: they copied another
