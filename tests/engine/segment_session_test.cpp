@@ -178,28 +178,42 @@ TEST(SegmentModel, AnImageModelHasNoSegmentation) {
     EXPECT_THROW(session->prepareSegment(cv::Mat(8, 8, CV_8UC3)), Error);
 }
 
-TEST(SegmentModel, TheEngineVerifiesTheInstalledModelAndAJobClicksWithIt) {
+// The engine on `device` with a verified segment model: a job clicks on the disk and marks the square
+// as background. Returns the selection and whether the model ran on the card.
+struct EngineClick {
+    cv::Mat mask;
+    bool onCard = false;
+};
+
+EngineClick clickThroughTheEngine(DevicePreference device) {
     test::TempDir dir;
     test::saveSeparableColourSegmenter(dir.file("sam.pt"));
     EngineOptions options;
-    options.device = DevicePreference::Cpu;
+    options.device = device;
     options.modelsDir = dir.path();
     options.manifestPath =
         test::writeManifest(dir.path(), test::manifestEntry("sam", "segment", "sam.pt", test::kSegmentContract));
     Engine engine(options, {});
     engine.waitReady();
-    ASSERT_EQ(engine.models().size(), 1u);
+    EXPECT_EQ(engine.models().size(), 1u);
+    if (engine.models().size() != 1u) return {};
     EXPECT_EQ(engine.models()[0].state, ModelState::Verified) << engine.models()[0].problem;
 
-    Shapes shapes;
-    auto mask = std::make_shared<cv::Mat>();
-    engine.submit("click", [mask, photo = shapes.photo](JobContext& ctx) {
+    auto result = std::make_shared<EngineClick>();
+    engine.submit("click", [result, photo = Shapes().photo](JobContext& ctx) {
         InferenceSession* model = ctx.model("segment");
         if (!model) throw Error("no segment model");
-        *mask = model->prepareSegment(photo)->select({{cv::Point(480, 580)}, {cv::Point(1200, 600)}, {}});
+        result->onCard = model->device().cuda;
+        result->mask = model->prepareSegment(photo)->select({{cv::Point(480, 580)}, {cv::Point(1200, 600)}, {}});
     });
     engine.waitIdle();
-    EXPECT_GT(iou(*mask, shapes.disk), 0.95);
+    return *result;
+}
+
+TEST(SegmentModel, TheEngineVerifiesTheInstalledModelAndAJobClicksWithIt) {
+    const EngineClick click = clickThroughTheEngine(DevicePreference::Cpu);
+    EXPECT_FALSE(click.onCard);
+    EXPECT_GT(iou(click.mask, Shapes().disk), 0.95);
 }
 
 // The GPU: each of the three model shapes (one forward, encoder + decoder in one file, SAM's split
@@ -252,29 +266,9 @@ TEST(SegmentModelGpu, SamsSplitPairSelectsOnTheCardAsOnTheCpu) {
 
 TEST(SegmentModelGpu, TheEngineOnTheGpuVerifiesTheModelAndAJobClicksWithIt) {
     if (!cuda::available()) GTEST_SKIP() << "no CUDA GPU";
-    test::TempDir dir;
-    test::saveSeparableColourSegmenter(dir.file("sam.pt"));
-    EngineOptions options;
-    options.device = DevicePreference::Cuda;
-    options.modelsDir = dir.path();
-    options.manifestPath =
-        test::writeManifest(dir.path(), test::manifestEntry("sam", "segment", "sam.pt", test::kSegmentContract));
-    Engine engine(options, {});
-    engine.waitReady();
-    ASSERT_EQ(engine.models().size(), 1u);
-    EXPECT_EQ(engine.models()[0].state, ModelState::Verified) << engine.models()[0].problem;
-    Shapes shapes;
-    auto mask = std::make_shared<cv::Mat>();
-    auto onCard = std::make_shared<bool>(false);
-    engine.submit("click", [mask, onCard, photo = shapes.photo](JobContext& ctx) {
-        InferenceSession* model = ctx.model("segment");
-        if (!model) throw Error("no segment model");
-        *onCard = model->device().cuda;
-        *mask = model->prepareSegment(photo)->select({{cv::Point(480, 580)}, {cv::Point(1200, 600)}, {}});
-    });
-    engine.waitIdle();
-    EXPECT_TRUE(*onCard) << "the engine chose the GPU for the segment model";
-    EXPECT_GT(iou(*mask, shapes.disk), 0.95);
+    const EngineClick click = clickThroughTheEngine(DevicePreference::Cuda);
+    EXPECT_TRUE(click.onCard) << "the engine chose the GPU for the segment model";
+    EXPECT_GT(iou(click.mask, Shapes().disk), 0.95);
 }
 
 }  // namespace
