@@ -297,6 +297,18 @@ cv::Mat straightAndBorderZones(const cv::Mat& centres) {
     return zones;
 }
 
+// How many pixels of `set` (CV_8U) each of the `n` labels of `labels` (CV_32S) holds.
+std::vector<int> setPixelsPerLabel(const cv::Mat& labels, int n, const cv::Mat& set) {
+    std::vector<int> count(n, 0);
+    for (int y = 0; y < labels.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        const uchar* s = set.ptr<uchar>(y);
+        for (int x = 0; x < labels.cols; ++x)
+            if (s[x]) ++count[l[x]];
+    }
+    return count;
+}
+
 // Networks of damage-toned ridges: lattices, mortar, grilles, rigging, crazed varnish. Judged on
 // every visible ridge with the damage tone (whatever its profile), so pieces that the profile test
 // separates still count as one network; independent of the sensitivity.
@@ -304,13 +316,7 @@ cv::Mat networkZones(const cv::Mat& toned) {
     cv::Mat joined, labels, stats, centroids;
     cv::dilate(toned, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin}));
     const int n = cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
-    std::vector<int> length(n, 0);
-    for (int y = 0; y < labels.rows; ++y) {
-        const int* l = labels.ptr<int>(y);
-        const uchar* t = toned.ptr<uchar>(y);
-        for (int x = 0; x < labels.cols; ++x)
-            if (t[x]) ++length[l[x]];
-    }
+    const std::vector<int> length = setPixelsPerLabel(labels, n, toned);
     std::vector<uchar> network(n, 0);
     for (int i = 1; i < n; ++i) {
         const cv::Rect box = boxOf(stats, i);
@@ -334,14 +340,8 @@ cv::Mat mainPolarity(const cv::Mat& candidates, const cv::Mat& bright, int minLe
     cv::Mat lineLabels;
     std::vector<std::vector<cv::Point2f>> points;
     const int lineCount = groupLines(candidates, lineLabels, points);
-    std::vector<int> brightCount(lineCount, 0), darkCount(lineCount, 0);
-    for (int y = 0; y < candidates.rows; ++y) {
-        const int* l = lineLabels.ptr<int>(y);
-        const uchar* c = candidates.ptr<uchar>(y);
-        const uchar* b = bright.ptr<uchar>(y);
-        for (int x = 0; x < candidates.cols; ++x)
-            if (c[x]) ++(b[x] ? brightCount : darkCount)[l[x]];
-    }
+    const std::vector<int> brightCount = setPixelsPerLabel(lineLabels, lineCount, candidates & bright);
+    const std::vector<int> darkCount = setPixelsPerLabel(lineLabels, lineCount, candidates & ~bright);
     cv::Mat same = cv::Mat::zeros(candidates.size(), CV_8U);
     const cv::Mat join = cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin});
     for (const bool polarityBright : {true, false}) {
@@ -349,13 +349,7 @@ cv::Mat mainPolarity(const cv::Mat& candidates, const cv::Mat& bright, int minLe
         cv::Mat joined, pieceLabels;
         cv::dilate(mine, joined, join);
         const int n = cv::connectedComponents(joined, pieceLabels, 8, CV_32S);
-        std::vector<int> pieceLength(n, 0);
-        for (int y = 0; y < mine.rows; ++y) {
-            const int* p = pieceLabels.ptr<int>(y);
-            const uchar* m = mine.ptr<uchar>(y);
-            for (int x = 0; x < mine.cols; ++x)
-                if (m[x]) ++pieceLength[p[x]];
-        }
+        const std::vector<int> pieceLength = setPixelsPerLabel(pieceLabels, n, mine);
         for (int y = 0; y < mine.rows; ++y) {
             const int* p = pieceLabels.ptr<int>(y);
             const int* l = lineLabels.ptr<int>(y);
