@@ -12,6 +12,7 @@
 
 #include "core/engine/graph/fused_ops.h"
 #include "core/engine/graph/layout_fusion.h"
+#include "tests/engine/fused_kernels_gpu_fixture.h"
 #include "tests/engine/graph_counts.h"
 
 namespace pm::engine {
@@ -287,21 +288,7 @@ TEST(LayoutFusion, ValuesReadElsewhereAreLeftAsTheyAre) {
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-6);
 }
 
-class LayoutFusionGpu : public ::testing::TestWithParam<at::ScalarType> {
-protected:
-    void SetUp() override {
-        if (!torch::cuda::is_available() || !fused::haveCudaKernels())
-            GTEST_SKIP() << "needs a GPU and the fused CUDA kernels";
-        fused::registerOperators();
-        // cuDNN's TF32 would make the fp32 reference itself 1e-3 off.
-        tf32_ = at::globalContext().allowTF32CuDNN();
-        at::globalContext().setAllowTF32CuDNN(false);
-    }
-    void TearDown() override { at::globalContext().setAllowTF32CuDNN(tf32_); }
-    bool tf32_ = true;
-    at::TensorOptions options() const { return at::TensorOptions(at::kCUDA).dtype(GetParam()); }
-    double tolerance() const { return GetParam() == at::kHalf ? 2e-3 : 1e-5; }
-};
+class LayoutFusionGpu : public FusedKernelsGpuTest {};
 
 TEST_P(LayoutFusionGpu, PadWritesChannelsLastFromEitherLayout) {
     auto pad = c10::Dispatcher::singleton()

@@ -15,6 +15,7 @@
 #include "core/engine/graph/fused_ops.h"
 #include "core/engine/graph/layout_fusion.h"
 #include "core/engine/inference_session.h"
+#include "tests/engine/fused_kernels_gpu_fixture.h"
 #include "tests/engine/graph_counts.h"
 
 namespace pm::engine {
@@ -148,21 +149,7 @@ TEST(LocalConvsJoined, SumWithAnEmptyBAddsNothing) {
     EXPECT_TRUE(at::allclose(out, expectedSum(a, bias, residual), 1e-6, 1e-6));
 }
 
-class LocalConvsJoinedGpu : public ::testing::TestWithParam<at::ScalarType> {
-protected:
-    void SetUp() override {
-        if (!torch::cuda::is_available() || !fused::haveCudaKernels())
-            GTEST_SKIP() << "needs a GPU and the fused CUDA kernels";
-        fused::registerOperators();
-        // cuDNN's TF32 would make the fp32 reference itself 1e-3 off.
-        tf32_ = at::globalContext().allowTF32CuDNN();
-        at::globalContext().setAllowTF32CuDNN(false);
-    }
-    void TearDown() override { at::globalContext().setAllowTF32CuDNN(tf32_); }
-    bool tf32_ = true;
-    at::TensorOptions options() const { return at::TensorOptions(at::kCUDA).dtype(GetParam()); }
-    double tolerance() const { return GetParam() == at::kHalf ? 2e-3 : 1e-5; }
-};
+class LocalConvsJoinedGpu : public FusedKernelsGpuTest {};
 
 // The kernels read an empty b as zeros: odd channels (one value a thread), even ones (pairs),
 // either layout of a, with and without the pads written by the sum.

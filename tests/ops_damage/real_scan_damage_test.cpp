@@ -85,6 +85,14 @@ double shareFound(const std::string& scan, const std::string& prefix, const cv::
     return -1;
 }
 
+// What Detect Damage marks on `scan` resized by `scale` (as a scan at another resolution).
+cv::Mat damageFoundAt(const cv::Mat& scan, double scale) {
+    cv::Mat bgr = scan;
+    if (scale != 1.0) cv::resize(scan, bgr, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+    pm::engine::LocalJobContext ctx;
+    return pm::ops::detectDamage(bgr, {}, ctx);
+}
+
 cv::Mat changedByScratchesStep(const cv::Mat& bgr, double sensitivity = 0.5) {
     pm::ops::RepairParams params;
     params.steps = {pm::ops::RepairStep::Scratches};
@@ -185,13 +193,8 @@ TEST(RealScanDamage, DustOnAFaceIsFilledFromTheFaceAlone) {
 TEST(RealScanDamage, FindsTheHandDrawnCracksOfTheScratchedScansAtHalfOneAndTwiceTheirSize) {
     PM_REQUIRE_TESTDATA();
     for (const RecallFloor& floor : kRecallFloors) {
-        cv::Mat bgr = load(std::string("old-photos/") + floor.scan + ".png");
-        if (floor.scale != 1.0)
-            cv::resize(bgr, bgr, {}, floor.scale, floor.scale,
-                       floor.scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
-        pm::engine::LocalJobContext ctx;
-        const cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
-        const auto s = pm::bench::scoreAgainstReference(mask, reference(floor.scan, bgr.size()),
+        const cv::Mat mask = damageFoundAt(load(std::string("old-photos/") + floor.scan + ".png"), floor.scale);
+        const auto s = pm::bench::scoreAgainstReference(mask, reference(floor.scan, mask.size()),
                                                         floor.scale);
         std::cout << "[ damage   ] " << floor.scan << " " << floor.scale << "x: precision "
                   << s.precision << " recall " << s.recall << "\n";
@@ -228,11 +231,7 @@ TEST(RealScanDamage, FindsTheCreaseOfScratchedCThatRunsIntoThePrintsFrame) {
     PM_REQUIRE_TESTDATA();
     const cv::Mat scan = load("old-photos/scratched_c.png");
     for (const double scale : {1.0, 2.0, 0.5}) {
-        cv::Mat bgr = scan;
-        if (scale != 1.0)
-            cv::resize(scan, bgr, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
-        pm::engine::LocalJobContext ctx;
-        cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
+        cv::Mat mask = damageFoundAt(scan, scale);
         // The benchmark's tolerance.
         const int t = std::max(1, static_cast<int>(std::lround(2 * scale)));
         cv::dilate(mask, mask,
@@ -260,11 +259,7 @@ TEST(RealScanDamage, ADarkBlotBesideTheBrightCrackOfScratchedCStays) {
     PM_REQUIRE_TESTDATA();
     const cv::Mat scan = load("old-photos/scratched_c.png");
     for (const double scale : {1.0, 2.0, 0.5}) {
-        cv::Mat bgr = scan;
-        if (scale != 1.0)
-            cv::resize(scan, bgr, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
-        pm::engine::LocalJobContext ctx;
-        const cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
+        const cv::Mat mask = damageFoundAt(scan, scale);
         // The blot's core; the crack's own mask ends 2-3 px to its right.
         const cv::Rect blot(static_cast<int>(std::lround(34 * scale)),
                             static_cast<int>(std::lround(18 * scale)),
