@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/ops/damage/damage_maps.h"
+#include "core/ops/damage/detect_specks.h"
 #include "core/ops/damage/ridge_profile.h"
 #include "core/ops/damage/torn_edges.h"
 #include "core/ops/damage/face_guard.h"
@@ -52,18 +53,6 @@ constexpr double kShortLineMaxScale = 1.3;
 constexpr double kMidLineFactor = 4.0;
 constexpr double kMidLineMaxScale = 1.7;
 constexpr double kWideCrackContrast = 100.0;
-constexpr int kMaxSpeckArea = 60;
-constexpr int kMaxSpeckSide = 10;
-constexpr int kSpeckBackgroundWindow = 11;
-// Inside a face only dust the detector is sure of is taken: paper-white (bright, damage tone), on
-// a flat ring, standing out twice as much as a speck elsewhere must. Catch-lights, teeth, nostrils,
-// pupils, moles and the dark corners of eyes and lips fail one of these; dark specks in a face are
-// never taken (a mole or a nostril reads the same).
-constexpr double kSpeckPeakShare = 1.3;
-constexpr double kFaceSpeckPeakShare = 2.0;
-// In a face a speck's ring is flat when no ring pixel stands out from the background by this share
-// of the speck's own peak (and by the segment level): skin grain does not hide a paper-white speck.
-constexpr double kRingShare = 0.4;
 constexpr int kGrowPixels = 2;
 constexpr int kJoin = 9;
 constexpr float kEdgeSlope = 14.0f;    // grey levels per pixel: a picture edge
@@ -179,11 +168,6 @@ struct DamageTone {
     bool matches(bool bright, float tone, cv::Point at) const {
         return (bright ? tone >= brightFloor : tone <= darkCeiling) &&
                chroma.at<float>(at) <= chromaLimit;
-    }
-    /// Bright dust on a toned print carries the toning, as a crease does (scratched_a's specks on
-    /// the sepia curtain: chroma 42-70 against a limit of 34, 6-19 beyond the toning).
-    bool tonedPaper(float tone, cv::Point at) const {
-        return tone >= brightFloor && beyondToning.at<float>(at) <= kNeutralChroma;
     }
 };
 
@@ -539,73 +523,6 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     if (stages) stages->kept = centres.clone();
 }
 
-// Dust: small compact blobs that stand out from a median background and sit alone on a flat ring
-// (a catch-light, a button or a letter has other structure right next to it).
-void acceptSpecks(const cv::Mat& luma, const cv::Mat& strongLevel, const cv::Mat& segmentLevel,
-                  const cv::Mat& busy,
-                  const DamageTone& damageTone,
-                  const std::vector<cv::Rect>& faces,
-                  cv::Mat& mask) {
-    cv::Mat luma8, background8, background;
-    luma.convertTo(luma8, CV_8U);
-    cv::medianBlur(luma8, background8, kSpeckBackgroundWindow);
-    background8.convertTo(background, CV_32F);
-    const cv::Mat difference = luma - background;
-    for (const int polarity : {1, -1}) {
-        const cv::Mat signedDiff = difference * polarity;
-        const cv::Mat weak = signedDiff > segmentLevel * 0.5;
-        cv::Mat labels, stats, centroids;
-        const int n = cv::connectedComponentsWithStats(weak, labels, stats, centroids, 8, CV_32S);
-        for (int i = 1; i < n; ++i) {
-            const int area = stats.at<int>(i, cv::CC_STAT_AREA);
-            const cv::Rect box = boxOf(stats, i);
-            if (area > kMaxSpeckArea || box.width > kMaxSpeckSide || box.height > kMaxSpeckSide ||
-                area < 0.35 * box.area())
-                continue;
-            const bool inFace = damage::zoneHolding(faces, box) != nullptr;
-            if (inFace && polarity < 0) continue;
-            const int pad = 7;
-            const cv::Rect roi = (box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) &
-                                 cv::Rect(0, 0, luma.cols, luma.rows);
-            const cv::Mat self = labels(roi) == i;
-            double peak = 0, peakLevel = 0;
-            cv::Point where;
-            cv::minMaxLoc(signedDiff(roi), nullptr, &peak, nullptr, &where, self);
-            peakLevel = strongLevel(roi).at<float>(where);
-            if (busy(roi).at<float>(where) > kMaxEdgeShare) continue;
-            if (peak < peakLevel * (inFace ? kFaceSpeckPeakShare : kSpeckPeakShare)) continue;
-            const float tone = luma(roi).at<float>(where);
-            const bool paper = damageTone.matches(polarity > 0, tone, where + roi.tl());
-            // Outside faces only: in a face only paper-white dust is taken.
-            const bool tonedDust = !paper && polarity > 0 && !inFace &&
-                                   damageTone.tonedPaper(tone, where + roi.tl());
-            if (!paper && !tonedDust) continue;
-            cv::Mat inner, outer;
-            cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
-            cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {13, 13}));
-            const cv::Mat ring = outer & ~inner;
-            const int ringArea = cv::countNonZero(ring);
-            if (ringArea == 0) continue;
-            // The ring is flat when nothing in it stands out. In a face, where only a paper-white
-            // speck twice as strong counts, skin grain and hair (a few levels) do not count
-            // against it; elsewhere that tolerance let stars, gravel and glints in (faded_e/f).
-            const cv::Mat ringLevel =
-                cv::max(segmentLevel(roi) * 0.5, inFace ? kRingShare * peak : 0.0);
-            const cv::Mat ringBusy = (cv::abs(difference(roi)) > ringLevel) & ring;
-            if (cv::countNonZero(ringBusy) > ringArea / 20) continue;
-            cv::Scalar mean, stddev;
-            cv::meanStdDev(luma(roi), mean, stddev, ring);
-            if (peak < 4.0 * stddev[0]) continue;
-            // Paper showing through is no more colourful than the toned picture round it; a light
-            // patch of scratched_c's patterned backdrop at 2x is (chroma 27 on a ring of 18).
-            if (tonedDust && damageTone.chroma(roi).at<float>(where) >
-                                 cv::mean(damageTone.chroma(roi), ring)[0])
-                continue;
-            mask(roi).setTo(255, self);
-        }
-    }
-}
-
 // Each accepted centre pixel covers the scratch's own half width (from its scale) plus a margin, so
 // the fill also takes the soft edges.
 void paintScratches(const cv::Mat& centres, const cv::Mat& scale, cv::Mat& mask) {
@@ -656,8 +573,19 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
         if (stages) stages->torn = torn;
     }
     if (params.dust) {
-        cv::Mat specks = cv::Mat::zeros(image.size(), CV_8UC1);
-        acceptSpecks(luma, strongLevel, segmentLevel, busy, damageTone, faces, specks);
+        damage::SpeckInputs speckInputs;
+        speckInputs.luma = luma;
+        speckInputs.strongLevel = strongLevel;
+        speckInputs.segmentLevel = segmentLevel;
+        speckInputs.busy = busy;
+        speckInputs.maxBusy = kMaxEdgeShare;
+        speckInputs.chroma = damageTone.chroma;
+        speckInputs.beyondToning = damageTone.beyondToning;
+        speckInputs.brightFloor = damageTone.brightFloor;
+        speckInputs.darkCeiling = damageTone.darkCeiling;
+        speckInputs.chromaLimit = damageTone.chromaLimit;
+        speckInputs.neutralChroma = kNeutralChroma;
+        const cv::Mat specks = damage::findSpecks(speckInputs, faces);  // detect_specks.h
         mask |= specks;
         if (stages) stages->specks = specks;
         context.throwIfCancelled();

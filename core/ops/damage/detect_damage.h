@@ -46,10 +46,7 @@
 //     rims, glints; measured off the 8 px border band, where the profile leaves the image) are
 //     dropped; then
 //     the ruler-straight test once more on what is left (a rope joined to ripples looked bent).
-//  6. Specks: small (<= 60 px, <= 10 px side) compact blobs above 1.3 x the strong level against an
-//     11 px median background, with damage tone and a flat ring around them. Inside a face only
-//     bright (paper-white) specks above 2 x the strong level, whose ring holds nothing above 0.4 x
-//     their own contrast (skin grain does not count, an eye, a lip or a nostril does).
+//  6. Specks: small compact blobs of dust standing alone on a flat surface (detect_specks.h).
 //  7. Scratches are painted with their own half width (0.8 sigma) and everything grows by 2 px so
 //  the
 //     fill also covers the soft edges.
