@@ -153,8 +153,10 @@ int main(int argc, char** argv) {
 
     std::printf("Real scans against hand-drawn references (sensitivity %.2f, tolerance 2 px at 1x)\n",
                 params.sensitivity);
-    std::printf("%-14s %5s %10s %9s %7s %9s %8s\n", "scan", "scale", "size", "precision", "recall",
-                "flagged%", "ms");
+    std::printf("  (specks: drawn specks the mask touches / drawn; speck components marked on a drawn\n"
+                "   shape / marked, damage_reference.h scoreSpecks)\n");
+    std::printf("%-14s %5s %10s %9s %7s %9s %8s  %7s %7s\n", "scan", "scale", "size", "precision",
+                "recall", "flagged%", "ms", "found", "on ref");
     for (const std::string& path : pm::bench::filesWithPrefix(old, "scratched_")) {
         const std::string name = fs::path(path).stem().string();
         const std::string refPath = refDir + "/" + name + ".txt";
@@ -164,12 +166,15 @@ int main(int argc, char** argv) {
             const cv::Mat img = resized(bgr, scale);
             const pm::bench::ReferenceDamage ref = pm::bench::loadReferenceDamage(refPath, img.size());
             pm::engine::LocalJobContext ctx;
+            pm::ops::DamageStages stages;
             const auto t0 = std::chrono::steady_clock::now();
-            const cv::Mat mask = pm::ops::detectDamage(img, params, ctx);
+            const cv::Mat mask = pm::ops::detectDamage(img, params, ctx, nullptr, &stages);
             const double ms = msSince(t0);
             const auto s = pm::bench::scoreAgainstReference(mask, ref, scale);
-            std::printf("%-14s %5.1f %4dx%-5d %9.3f %7.3f %8.3f%% %8.1f\n", name.c_str(), scale,
-                        img.cols, img.rows, s.precision, s.recall, 100 * s.flaggedFraction, ms);
+            const auto sp = pm::bench::scoreSpecks(mask, stages.specks, refPath, scale);
+            std::printf("%-14s %5.1f %4dx%-5d %9.3f %7.3f %8.3f%% %8.1f  %3d/%-3d %3d/%-3d\n",
+                        name.c_str(), scale, img.cols, img.rows, s.precision, s.recall,
+                        100 * s.flaggedFraction, ms, sp.found, sp.drawn, sp.matched, sp.marked);
             if (shapes) printShapes(name, img, scale, refPath, params);
             if (!outDir.empty() && scale == 1.0) {
                 cv::Mat both;

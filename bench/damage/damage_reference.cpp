@@ -122,4 +122,32 @@ ReferenceScore scoreAgainstReference(const cv::Mat& detected, const ReferenceDam
     return s;
 }
 
+SpeckScore scoreSpecks(const cv::Mat& detected, const cv::Mat& speckStage, const std::string& path,
+                       double scale, double tolerance) {
+    const int t = std::max(1, static_cast<int>(std::lround(tolerance * scale)));
+    const cv::Mat band = cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * t + 1, 2 * t + 1});
+    SpeckScore s;
+    cv::Mat drawn = cv::Mat::zeros(detected.size(), CV_8UC1), shapeGrown;
+    forEachShape(path, detected.size(), [&](bool ignore, const std::string& text, const cv::Mat& shape) {
+        drawn |= shape;
+        if (ignore || text.rfind("circle", 0) != 0) return;
+        ++s.drawn;
+        cv::dilate(shape, shapeGrown, band);
+        if (cv::countNonZero(shapeGrown & detected)) ++s.found;
+    });
+    if (speckStage.empty()) return s;
+    cv::Mat specks = speckStage;
+    if (specks.size() != detected.size())
+        cv::resize(speckStage, specks, detected.size(), 0, 0, cv::INTER_NEAREST);
+    cv::Mat labels, drawnGrown;
+    cv::dilate(drawn, drawnGrown, band);
+    s.marked = cv::connectedComponents(specks != 0, labels, 8, CV_32S) - 1;
+    std::vector<uchar> onDrawn(s.marked + 1, 0);
+    for (int y = 0; y < labels.rows; ++y)
+        for (int x = 0; x < labels.cols; ++x)
+            if (drawnGrown.at<uchar>(y, x)) onDrawn[labels.at<int>(y, x)] = 1;
+    for (int i = 1; i <= s.marked; ++i) s.matched += onDrawn[i];
+    return s;
+}
+
 }  // namespace pm::bench

@@ -44,4 +44,16 @@ struct ReferenceScore {
 ReferenceScore scoreAgainstReference(const cv::Mat& detected, const ReferenceDamage& reference,
                                      double scale, double tolerance = 2.0);
 
+/// Speck level (issue 13: dust specks stay): how many drawn specks ("circle" shapes) the detected
+/// mask touches within the tolerance, and how many speck components the detector marked
+/// (`speckStage`: DamageStages::specks, any size) touch no drawn shape, damage or don't-care.
+struct SpeckScore {
+    int drawn = 0, found = 0;     ///< drawn specks, and those the mask touches
+    int marked = 0, matched = 0;  ///< speck components marked, and those on a drawn shape
+    double recall() const { return drawn ? static_cast<double>(found) / drawn : 1.0; }
+    double precision() const { return marked ? static_cast<double>(matched) / marked : 1.0; }
+};
+SpeckScore scoreSpecks(const cv::Mat& detected, const cv::Mat& speckStage, const std::string& path,
+                       double scale, double tolerance = 2.0);
+
 }  // namespace pm::bench

@@ -1,5 +1,8 @@
 #include "core/ops/damage/detect_specks.h"
 
+#include <cmath>
+#include <functional>
+
 #include <opencv2/imgproc.hpp>
 
 #include "core/ops/damage/face_guard.h"
@@ -21,21 +24,103 @@ constexpr double kFaceSpeckPeakShare = 2.0;
 // of the speck's own peak (and by the segment level): skin grain does not hide a paper-white speck.
 constexpr double kRingShare = 0.4;
 
+// Old prints (see oldPrintSpeck). Measured at the working size on scratched_a's light dust on the
+// dark dress (peaks 27-140 grey levels, ring deviation 4-10) and scratched_c's brown foxing dots
+// (peaks 26-38 on a paper-light ring of deviation 2.5-4.5); the flower centres and light petals of
+// scratched_c's soft backdrop sit in a patch 13-19 levels off the surface round it.
+constexpr double kOldPrintPeakShare = 1.0;    // of the strong level: the sensitivity's bar
+constexpr double kOldPrintRingShare = 0.5;    // a ring pixel standing out this share of the peak...
+constexpr double kOldPrintRingContrast = 6.0; // ...and the peak must be this many ring deviations
+constexpr int kSurfaceWindow = 31;            // the surface a speck lies on: a wider median
+constexpr double kOldPrintSurfaceShare = 0.15;  // ring mean off the surface, of the peak
+// Marked: the part that stands out this share of the peak (the detector grows every mask by 2 px
+// for the soft edge). The whole blob down to the candidate level is its halo, 1-2 px wider on
+// every side, and at half size a found speck marked that wide spilled past the drawn one.
+constexpr double kOldPrintCoreShare = 0.7;
+
 cv::Rect boxOf(const cv::Mat& stats, int i) {
     return {stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
             stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
 }
 
-}  // namespace
+// One candidate: a blob standing out from the 11 px median background, with its surroundings.
+struct Blob {
+    cv::Rect roi;      // the blob's box and 7 px round it
+    cv::Mat self;      // CV_8U over roi
+    cv::Mat ring;      // CV_8U over roi: 3-6 px from the blob
+    int polarity = 1;  // +1 lighter than its background, -1 darker
+    bool inFace = false;
+    double peak = 0;   // grey levels it stands out at most...
+    cv::Point where;   // ...and where (in roi)
+    double ringMean = 0, ringDeviation = 0;
+};
 
-cv::Mat findSpecks(const SpeckInputs& in, const std::vector<cv::Rect>& faces) {
-    const cv::Mat& luma = in.luma;
-    cv::Mat mask = cv::Mat::zeros(luma.size(), CV_8UC1);
-    cv::Mat luma8, background8, background;
-    luma.convertTo(luma8, CV_8U);
+bool ringHolds(const cv::Mat& standsOut, const Blob& b) {
+    return cv::countNonZero(standsOut & b.ring) > cv::countNonZero(b.ring) / 20;
+}
+
+// Paper showing through or dirt: paper-white or black, colourless (or on a toned print: light and
+// colourless beyond the toning), standing out 1.3 x the strong level from a ring in which nothing
+// stands out half the segment level.
+bool paperSpeck(const SpeckInputs& in, const cv::Mat& difference, const Blob& b) {
+    const double peakLevel = in.strongLevel(b.roi).at<float>(b.where);
+    if (b.peak < peakLevel * (b.inFace ? kFaceSpeckPeakShare : kSpeckPeakShare)) return false;
+    const float tone = in.luma(b.roi).at<float>(b.where);
+    const float chroma = in.chroma(b.roi).at<float>(b.where);
+    const bool paper = (b.polarity > 0 ? tone >= in.brightFloor : tone <= in.darkCeiling) &&
+                       chroma <= in.chromaLimit;
+    // Outside faces only: in a face only paper-white dust is taken. Bright dust on a toned
+    // print carries the toning, as a crease does (scratched_a's specks on the sepia
+    // curtain: chroma 42-70 against a limit of 34, 6-19 beyond the toning).
+    const bool tonedDust = !paper && b.polarity > 0 && !b.inFace && tone >= in.brightFloor &&
+                           in.beyondToning(b.roi).at<float>(b.where) <= in.neutralChroma;
+    if (!paper && !tonedDust) return false;
+    // The ring is flat when nothing in it stands out. In a face, where only a paper-white
+    // speck twice as strong counts, skin grain and hair (a few levels) do not count
+    // against it; elsewhere that tolerance let stars, gravel and glints in (faded_e/f).
+    const cv::Mat ringLevel =
+        cv::max(in.segmentLevel(b.roi) * 0.5, b.inFace ? kRingShare * b.peak : 0.0);
+    if (ringHolds(cv::abs(difference(b.roi)) > ringLevel, b)) return false;
+    if (b.peak < 4.0 * b.ringDeviation) return false;
+    // Paper showing through is no more colourful than the toned picture round it; a light
+    // patch of scratched_c's patterned backdrop at 2x is (chroma 27 on a ring of 18).
+    if (tonedDust && chroma > cv::mean(in.chroma(b.roi), b.ring)[0]) return false;
+    return true;
+}
+
+// Dust and foxing on a toned print that the paper rule misses: a light speck of a pixel or two on
+// a dark dress is blurred to a mid tone (scratched_a: 100-160 on a ring of 40), a foxing dot is
+// brown on light paper. Taken when it stands out above the strong level and six times the ring's
+// own grain, nothing else in its ring stands out half as much (the next star of a field, gravel,
+// an eye's other parts), and the ring is the surface round it (a flower's dark centre sits on its
+// light petals, a light petal in a dark leaf). A light one is no more colourful than its ring
+// (paper under a dye). Outside faces only.
+bool oldPrintSpeck(const SpeckInputs& in, const cv::Mat& difference, const cv::Mat& surface,
+                   const Blob& b) {
+    if (b.peak < kOldPrintPeakShare * in.strongLevel(b.roi).at<float>(b.where)) return false;
+    if (b.peak < kOldPrintRingContrast * b.ringDeviation) return false;
+    if (b.polarity > 0 &&
+        in.chroma(b.roi).at<float>(b.where) > cv::mean(in.chroma(b.roi), b.ring)[0])
+        return false;
+    if (ringHolds(cv::abs(difference(b.roi)) > kOldPrintRingShare * b.peak, b)) return false;
+    return std::abs(b.ringMean - surface(b.roi).at<float>(b.where)) <=
+           kOldPrintSurfaceShare * b.peak;
+}
+
+// What of a blob a rule marks as dust (CV_8U over its roi), or an empty Mat.
+using SpeckRule = std::function<cv::Mat(const cv::Mat& difference, const Blob& blob)>;
+
+// Candidates: compact blobs (up to 60 px, 10 px a side) standing out half the segment level from
+// an 11 px median background, outside windows busy with picture edges; `rule` decides.
+void markSpecks(const SpeckInputs& in, const std::vector<cv::Rect>& faces, const cv::Mat& luma8,
+                const SpeckRule& rule, cv::Mat& mask) {
+    cv::Mat background8, background;
     cv::medianBlur(luma8, background8, kSpeckBackgroundWindow);
     background8.convertTo(background, CV_32F);
-    const cv::Mat difference = luma - background;
+    const cv::Mat difference = in.luma - background;
+    const cv::Mat innerDisc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5});
+    const cv::Mat outerDisc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {13, 13});
+    const cv::Rect image(0, 0, in.luma.cols, in.luma.rows);
     for (const int polarity : {1, -1}) {
         const cv::Mat signedDiff = difference * polarity;
         const cv::Mat weak = signedDiff > in.segmentLevel * 0.5;
@@ -47,50 +132,52 @@ cv::Mat findSpecks(const SpeckInputs& in, const std::vector<cv::Rect>& faces) {
             if (area > kMaxSpeckArea || box.width > kMaxSpeckSide || box.height > kMaxSpeckSide ||
                 area < 0.35 * box.area())
                 continue;
-            const bool inFace = zoneHolding(faces, box) != nullptr;
-            if (inFace && polarity < 0) continue;
+            Blob b;
+            b.polarity = polarity;
+            b.inFace = zoneHolding(faces, box) != nullptr;
+            if (b.inFace && polarity < 0) continue;
             const int pad = 7;
-            const cv::Rect roi = (box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) &
-                                 cv::Rect(0, 0, luma.cols, luma.rows);
-            const cv::Mat self = labels(roi) == i;
-            double peak = 0, peakLevel = 0;
-            cv::Point where;
-            cv::minMaxLoc(signedDiff(roi), nullptr, &peak, nullptr, &where, self);
-            peakLevel = in.strongLevel(roi).at<float>(where);
-            if (in.busy(roi).at<float>(where) > in.maxBusy) continue;
-            if (peak < peakLevel * (inFace ? kFaceSpeckPeakShare : kSpeckPeakShare)) continue;
-            const float tone = luma(roi).at<float>(where);
-            const float chroma = in.chroma(roi).at<float>(where);
-            const bool paper = (polarity > 0 ? tone >= in.brightFloor : tone <= in.darkCeiling) &&
-                               chroma <= in.chromaLimit;
-            // Outside faces only: in a face only paper-white dust is taken. Bright dust on a toned
-            // print carries the toning, as a crease does (scratched_a's specks on the sepia
-            // curtain: chroma 42-70 against a limit of 34, 6-19 beyond the toning).
-            const bool tonedDust = !paper && polarity > 0 && !inFace && tone >= in.brightFloor &&
-                                   in.beyondToning(roi).at<float>(where) <= in.neutralChroma;
-            if (!paper && !tonedDust) continue;
+            b.roi = (box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) & image;
+            b.self = labels(b.roi) == i;
+            cv::minMaxLoc(signedDiff(b.roi), nullptr, &b.peak, nullptr, &b.where, b.self);
+            if (in.busy(b.roi).at<float>(b.where) > in.maxBusy) continue;
             cv::Mat inner, outer;
-            cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
-            cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {13, 13}));
-            const cv::Mat ring = outer & ~inner;
-            const int ringArea = cv::countNonZero(ring);
-            if (ringArea == 0) continue;
-            // The ring is flat when nothing in it stands out. In a face, where only a paper-white
-            // speck twice as strong counts, skin grain and hair (a few levels) do not count
-            // against it; elsewhere that tolerance let stars, gravel and glints in (faded_e/f).
-            const cv::Mat ringLevel =
-                cv::max(in.segmentLevel(roi) * 0.5, inFace ? kRingShare * peak : 0.0);
-            const cv::Mat ringBusy = (cv::abs(difference(roi)) > ringLevel) & ring;
-            if (cv::countNonZero(ringBusy) > ringArea / 20) continue;
-            cv::Scalar mean, stddev;
-            cv::meanStdDev(luma(roi), mean, stddev, ring);
-            if (peak < 4.0 * stddev[0]) continue;
-            // Paper showing through is no more colourful than the toned picture round it; a light
-            // patch of scratched_c's patterned backdrop at 2x is (chroma 27 on a ring of 18).
-            if (tonedDust && chroma > cv::mean(in.chroma(roi), ring)[0]) continue;
-            mask(roi).setTo(255, self);
+            cv::dilate(b.self, inner, innerDisc);
+            cv::dilate(b.self, outer, outerDisc);
+            b.ring = outer & ~inner;
+            if (cv::countNonZero(b.ring) == 0) continue;
+            cv::Scalar mean, deviation;
+            cv::meanStdDev(in.luma(b.roi), mean, deviation, b.ring);
+            b.ringMean = mean[0];
+            b.ringDeviation = deviation[0];
+            const cv::Mat marked = rule(difference, b);
+            if (!marked.empty()) mask(b.roi).setTo(255, marked);
         }
     }
+}
+
+}  // namespace
+
+cv::Mat findSpecks(const SpeckInputs& in, const std::vector<cv::Rect>& faces) {
+    cv::Mat mask = cv::Mat::zeros(in.luma.size(), CV_8UC1);
+    cv::Mat luma8;
+    in.luma.convertTo(luma8, CV_8U);
+    // damage_maps.h gives a photo that is not toned its chroma itself as its colour beyond toning.
+    // On colour photos the old-print rule took picture detail: coffee, faded_b/e/f 0.9-1.2% of
+    // their pixels changed by the scratches step (at most 0.24% without it).
+    const bool toned = cv::norm(in.chroma, in.beyondToning, cv::NORM_INF) > 0;
+    cv::Mat surface;
+    if (toned) {
+        cv::Mat surface8;
+        cv::medianBlur(luma8, surface8, kSurfaceWindow);
+        surface8.convertTo(surface, CV_32F);
+    }
+    markSpecks(in, faces, luma8, [&](const cv::Mat& difference, const Blob& b) {
+        if (paperSpeck(in, difference, b)) return b.self;
+        if (toned && !b.inFace && oldPrintSpeck(in, difference, surface, b))
+            return cv::Mat((difference(b.roi) * b.polarity > kOldPrintCoreShare * b.peak) & b.self);
+        return cv::Mat();
+    }, mask);
     return mask;
 }
 

@@ -1,9 +1,21 @@
 #pragma once
-// Dust and specks, step 6 of the damage detector (detect_damage.h): small compact blobs that stand
-// out from a median background and sit alone on a flat ring (a catch-light, a button or a letter
-// has other structure right next to it), with the damage tone. Inside a detected face only bright
-// (paper-white) specks that stand out twice as much, whose ring holds nothing above 0.4 x their
-// own contrast (skin grain does not count, an eye, a lip or a nostril does).
+// Dust and specks, step 6 of the damage detector (detect_damage.h). Candidates are small compact
+// blobs (<= 60 px, <= 10 px a side at the working size, so specks scale with the scan) standing
+// out from an 11 px median background, outside windows busy with picture edges. A candidate is dust
+// when one of two rules takes it:
+//  - Paper or dirt (any photo): paper-white or black and colourless (on a toned print: light and
+//    colourless beyond the toning), above 1.3 x the strong level, on a ring in which nothing stands
+//    out half the segment level. Inside a detected face only bright specks above 2 x the strong
+//    level, whose ring holds nothing above 0.4 x their own contrast (skin grain does not count, an
+//    eye, a lip or a nostril does).
+//  - Old print (toned prints only, outside faces): light dust blurred to a mid tone on a dark dress,
+//    brown foxing on light paper. Above the strong level and 6 ring deviations, nothing else in its
+//    ring half as strong, the ring lying on the surface round it (not a flower's centre on its
+//    petals), a light one no more colourful than its ring; its core (>= 0.7 of its peak) is marked.
+//    On colour and grey photos a star, a glint, gravel or a bird looks the same to this rule: an
+//    automatic tool that cannot tell leaves them alone there (issue 13: never harm a photo).
+// The sensitivity moves only the strong level; grouping, rings and surfaces are fixed, so a higher
+// sensitivity never marks less.
 // Thread-safety: pure function.
 #include <vector>
 
