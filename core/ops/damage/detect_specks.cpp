@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/ops/damage/damage_maps.h"
 #include "core/ops/damage/face_guard.h"
 
 namespace pm::ops::damage {
@@ -23,6 +24,9 @@ constexpr double kFaceSpeckPeakShare = 2.0;
 // In a face a speck's ring is flat when no ring pixel stands out from the background by this share
 // of the speck's own peak (and by the segment level): skin grain does not hide a paper-white speck.
 constexpr double kRingShare = 0.4;
+// A star's night sky: ground within this many grey levels of the photo's 5th percentile.
+constexpr double kNightFraction = 0.05;
+constexpr float kNightMargin = 15.0f;
 
 // Old prints (see oldPrintSpeck). Measured at the working size on scratched_a's light dust on the
 // dark dress (peaks 27-140 grey levels, ring deviation 4-10) and scratched_c's brown foxing dots
@@ -61,10 +65,15 @@ bool ringHolds(const cv::Mat& standsOut, const Blob& b) {
 
 // Paper showing through or dirt: paper-white or black, colourless (or on a toned print: light and
 // colourless beyond the toning), standing out 1.3 x the strong level from a ring in which nothing
-// stands out half the segment level.
-bool paperSpeck(const SpeckInputs& in, const cv::Mat& difference, const Blob& b) {
+// stands out half the segment level. `toned`: the photo is a toned print.
+bool paperSpeck(const SpeckInputs& in, const cv::Mat& difference, bool toned, float nightLevel,
+                const Blob& b) {
     const double peakLevel = in.strongLevel(b.roi).at<float>(b.where);
     if (b.peak < peakLevel * (b.inFace ? kFaceSpeckPeakShare : kSpeckPeakShare)) return false;
+    // A light point on ground as dark as the photo's darkest is a star of a night sky or a lamp
+    // far off as often as dust, and nothing tells them apart: left alone, except on a toned print
+    // (an old print, where white dust on a black dress is what it mostly is).
+    if (!toned && b.polarity > 0 && b.ringMean <= nightLevel) return false;
     const float tone = in.luma(b.roi).at<float>(b.where);
     const float chroma = in.chroma(b.roi).at<float>(b.where);
     const bool paper = (b.polarity > 0 ? tone >= in.brightFloor : tone <= in.darkCeiling) &&
@@ -166,6 +175,7 @@ cv::Mat findSpecks(const SpeckInputs& in, const std::vector<cv::Rect>& faces) {
     // On colour photos the old-print rule took picture detail: coffee, faded_b/e/f 0.9-1.2% of
     // their pixels changed by the scratches step (at most 0.24% without it).
     const bool toned = cv::norm(in.chroma, in.beyondToning, cv::NORM_INF) > 0;
+    const float nightLevel = percentile(in.luma, kNightFraction) + kNightMargin;
     cv::Mat surface;
     if (toned) {
         cv::Mat surface8;
@@ -173,7 +183,7 @@ cv::Mat findSpecks(const SpeckInputs& in, const std::vector<cv::Rect>& faces) {
         surface8.convertTo(surface, CV_32F);
     }
     markSpecks(in, faces, luma8, [&](const cv::Mat& difference, const Blob& b) {
-        if (paperSpeck(in, difference, b)) return b.self;
+        if (paperSpeck(in, difference, toned, nightLevel, b)) return b.self;
         if (toned && !b.inFace && oldPrintSpeck(in, difference, surface, b))
             return cv::Mat((difference(b.roi) * b.polarity > kOldPrintCoreShare * b.peak) & b.self);
         return cv::Mat();
