@@ -629,7 +629,7 @@ TEST(RealScanDamage, AnOversampledLargeScanIsFilledAtTheSizeThatHoldsItsDetail) 
 // curtain (drawn in its reference) at 0.5x, 1x and 2x, with nearly every speck marked on a drawn
 // speck or a don't-care one; scratched_c's brown foxing dots and the blue-grey spot on the backdrop
 // at 1x and 2x. Before the old-print rule (detect_specks.h): 1, 8 and 9 of scratched_a's 116
-// specks, none of scratched_c's; now 45, 92 and 90, with 53 of 57, 162 of 164 and 159 of 161
+// specks, none of scratched_c's; now 45, 92 and 90, with 39 of 43, 157 of 159 and 156 of 158
 // marked on the reference.
 TEST(RealScanDamage, FindsTheDustAndFoxingOfTheScratchedScansAtHalfOneAndTwiceTheirSize) {
     PM_REQUIRE_TESTDATA();
