@@ -21,7 +21,7 @@
 //                 [--local-share S] [--region-edge E] [--region-levels L]
 //                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
 //                 [--ring-detail-cap C] [--mix-share S] [--mix-colour-share S] [--mix-sigma S]
-//                 [--mix-apart L] [--mix-edge-sigma S] [--mix-edge-contrast L]
+//                 [--mix-apart L]
 //                 [--narrow-share S] [--narrow-full PX] [--narrow-fade PX] [--narrow-round A]
 //                 [--narrow-apart L] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
 //                 (variants of ours)
@@ -92,8 +92,7 @@ struct Options {
     double mismatch = -1, narrowMismatch = -1;
     double colourLevels = -1, distanceLevels = -1, nearRadii = -1, ringRadii = -1;
     double localShare = -1, regionEdge = -1, regionLevels = -1;
-    double mixShare = -1, mixColourShare = -1, mixSigma = -1, mixApart = -1, mixEdgeSigma = -1,
-           mixEdgeContrast = -1;
+    double mixShare = -1, mixColourShare = -1, mixSigma = -1, mixApart = -1;
     int thinGrow = -1;  // < 0: the default
     double thinRadius = -1;
     double narrowSigma = -1;
@@ -189,10 +188,6 @@ Options parse(int argc, char** argv) {
             o.mixColourShare = std::stod(next());
         else if (a == "--mix-apart")
             o.mixApart = std::stod(next());
-        else if (a == "--mix-edge-sigma")
-            o.mixEdgeSigma = std::stod(next());
-        else if (a == "--mix-edge-contrast")
-            o.mixEdgeContrast = std::stod(next());
         else if (a == "--mix-sigma")
             o.mixSigma = std::stod(next());
         else if (a == "--ring-detail-cap")
@@ -286,8 +281,6 @@ std::vector<Method> methods(const Options& o) {
                         if (o.mixColourShare >= 0) mix.colourShare = o.mixColourShare;
                         if (o.mixSigma >= 0) mix.fineSigma = o.mixSigma;
                         if (o.mixApart >= 0) mix.apartLevels = o.mixApart;
-                        if (o.mixEdgeSigma >= 0) mix.edgeSigma = o.mixEdgeSigma;
-                        if (o.mixEdgeContrast >= 0) mix.edgeContrast = o.mixEdgeContrast;
                         if (o.narrowReach >= 0)
                             params.builtin.narrowReach = static_cast<float>(o.narrowReach);
                         if (o.narrowShare >= 0) params.builtin.narrowShare = o.narrowShare;

@@ -25,14 +25,8 @@ struct DiffusionMix {
     /// facade): there the diffusion's share rises to all of it, reached at twice this, so no
     /// ghost of the object stays at half strength. 0 = the shares everywhere (objects 17.94 dB
     /// against 18.13). It also takes all of the membrane across a straight edge the patches
-    /// carried on, which the plain membrane smears (ela_original; see edgeSigma).
+    /// carried on, which the membrane smears (ela_original, bench/quality/STRUCTURE_FILL.md).
     double apartLevels = 20.0;
-    /// Edges that run through the hole (drawn lines, and ring edges whose sides differ by at least
-    /// `edgeContrast` levels) are not crossed by the membrane: in their corridors it is solved
-    /// with the patches' fill as a guide, neighbours `edgeSigma` levels apart weighing
-    /// exp(-1) (harmonic_fill.h). 0 = the plain membrane everywhere (fill14h).
-    double edgeSigma = 10.0;
-    double edgeContrast = 40.0;
     bool enabled() const { return share > 0 || colourShare > 0; }
 };
 

@@ -726,41 +726,26 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     }
     // The mix's membrane, at full size (one a few levels down is off by a coarse pixel at the
     // hole's edge: objects 17.76 dB with it against 18.00), beside the EM.
-    // Where edges run through the hole (drawn lines, strong ring edges) the membrane is solved
-    // only once the patches have carried them on, guided by that fill; elsewhere it is ready here.
-    struct Membrane {
-        cv::Mat full, corridors;  ///< full: empty when it waits for the guide
-    };
-    std::future<Membrane> mixBase;
-    cv::Rect mixAround;
-    cv::Mat mixColour;
+    std::future<cv::Mat> mixBase;
     if (useBase && narrowBase.empty() && params.diffusionMix.enabled()) {
         // From the known ring of the whole hole: a drawn line taken as known would hold the
         // membrane to its colour far around it (brick's object hole: 21.8 -> 18.6 dB).
         const Level& finest = levels[0];
-        mixAround = grownBy(cv::boundingRect(fullHole),
-                            static_cast<int>(std::ceil(3 * params.diffusionMix.fineSigma)) + 2) &
-                    cv::Rect(0, 0, finest.guide.cols, finest.guide.rows);
+        const cv::Rect around =
+            grownBy(cv::boundingRect(fullHole),
+                    static_cast<int>(std::ceil(3 * params.diffusionMix.fineSigma)) + 2) &
+            cv::Rect(0, 0, finest.guide.cols, finest.guide.rows);
         std::vector<cv::Mat> planes;
-        cv::split(finest.guide(mixAround), planes);  // copies: the EM rewrites the guide
+        cv::split(finest.guide(around), planes);  // copies: the EM rewrites the guide
         planes.resize(finest.guide.channels() >= 3 ? 3 : 1);
-        cv::merge(planes, mixColour);
-        cv::Mat lines;
-        if (!drawn.empty() && params.diffusionMix.edgeSigma > 0)
-            cv::dilate(drawn(mixAround), lines,
-                       cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(7, 7)));
-        mixBase = std::async(std::launch::async, [colour = mixColour, lines,
-                                                  hole = fullHole(mixAround).clone(),
-                                                  mix = params.diffusionMix,
-                                                  lineParams = params.lines] {
-            Membrane m;
-            if (mix.edgeSigma > 0) {
-                m.corridors = strongEdgeCorridors(colour, hole, mix.edgeContrast, 0.2, lineParams);
-                if (!lines.empty()) m.corridors |= lines & hole;
-                if (cv::countNonZero(m.corridors) > 0) return m;
-            }
-            m.full = harmonicFill(colour, hole, 60, 10);
-            return m;
+        cv::Mat colour;
+        cv::merge(planes, colour);
+        mixBase = std::async(std::launch::async, [colour, hole = fullHole(around).clone(), around,
+                                                  size = finest.guide.size()] {
+            // Full size for mixDiffusion, which reads only `around`: the rest is left unset.
+            cv::Mat full(size, colour.type());
+            harmonicFill(colour, hole, 60, 10).copyTo(full(around));
+            return full;
         });
     }
     timer.lap("diffusion base");
@@ -870,23 +855,9 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         addSmoothOffset(voted, image, fullHole, synthesized & (fullHole == 0), apply,
                         params.offsetSmoothing);
     timer.lap("smooth offset");
-    if (mixBase.valid()) {
-        Membrane membrane = mixBase.get();
-        if (membrane.full.empty()) {
-            // The fill so far guides the membrane in the corridors (8-bit colour, like mixColour).
-            cv::Mat guide = toGuide(voted(mixAround), cv::Mat(), 0.0);
-            if (guide.channels() != mixColour.channels()) cv::extractChannel(guide, guide, 0);
-            membrane.full = guidedHarmonicFill(mixColour, fullHole(mixAround), guide,
-                                               membrane.corridors, params.diffusionMix.edgeSigma,
-                                               60, 10);
-        }
-        // Full size for mixDiffusion, which reads only the box: the rest is left unset.
-        cv::Mat full(voted.size(), membrane.full.type());
-        membrane.full.copyTo(full(mixAround));
-        // The drawn lines stay as drawn.
-        mixDiffusion(voted, drawn.empty() ? fullHole : fullHole & (drawn == 0), full,
+    if (mixBase.valid())  // the drawn lines stay as drawn
+        mixDiffusion(voted, drawn.empty() ? fullHole : fullHole & (drawn == 0), mixBase.get(),
                      params.diffusionMix);
-    }
     timer.lap("diffusion mix");
     cv::Mat out = image.clone();
     voted.copyTo(out, apply);

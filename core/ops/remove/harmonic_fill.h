@@ -17,16 +17,4 @@ namespace pm::ops {
 cv::Mat harmonicFill(const cv::Mat& image, const cv::Mat& hole, int sweeps = 60,
                      int fineSweeps = 60);
 
-/// The membrane that does not cross the edges of `guide` inside `guided`: there two neighbours
-/// are averaged with the weight exp(-(d / sigma)^2), d their largest difference over the guide's
-/// channels (8-bit levels), elsewhere with weight 1 as in harmonicFill. With the patches' fill as
-/// the guide and the corridors of the edges that run through the hole as `guided`, each side of
-/// an edge the patches carried on is solved from its own side of the hole's ring: a green strap
-/// against black stays green on one side and black on the other instead of mixing into a green
-/// haze over the black (ela_original, bench/quality/STRUCTURE_FILL.md, fill14j). `guide`: 8-bit,
-/// 1-3 channels, `image`'s size; `guided`: CV_8UC1.
-cv::Mat guidedHarmonicFill(const cv::Mat& image, const cv::Mat& hole, const cv::Mat& guide,
-                           const cv::Mat& guided, double sigma, int sweeps = 60,
-                           int fineSweeps = 60);
-
 }  // namespace pm::ops

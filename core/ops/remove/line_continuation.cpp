@@ -238,58 +238,7 @@ void drawCrossing(cv::Mat& image, const cv::Mat& hole, const cv::Mat& known, con
     }
 }
 
-// The largest difference, over the channels, between the mean colours of the known pixels 3 px
-// either side of `s` (8-bit levels).
-double sideContrast(const cv::Mat& image, const cv::Mat& known, const Segment& s) {
-    const cv::Point2d u = (s.b - s.a) / std::max(s.length(), 1e-6);
-    const cv::Point2d normal(-u.y, u.x);
-    const int cn = image.channels();
-    const double scale = image.depth() == CV_16U ? 1.0 / 257.0 : 1.0;
-    double sum[2][4] = {}, value[4];
-    int count[2] = {0, 0};
-    const int steps = std::max(1, static_cast<int>(s.length()));
-    for (int i = 0; i <= steps; ++i) {
-        const cv::Point2d on = s.a + (s.b - s.a) * (static_cast<double>(i) / steps);
-        for (int side = 0; side < 2; ++side) {
-            const cv::Point2d p = on + (side ? 3.0 : -3.0) * normal;
-            if (!set(known, p)) continue;
-            if (image.depth() == CV_8U)
-                sample<uchar>(image, p, value);
-            else
-                sample<ushort>(image, p, value);
-            for (int c = 0; c < std::min(cn, 4); ++c) sum[side][c] += value[c] * scale;
-            ++count[side];
-        }
-    }
-    if (count[0] == 0 || count[1] == 0) return 0.0;
-    double most = 0.0;
-    for (int c = 0; c < std::min(cn, 3); ++c)
-        most = std::max(most, std::abs(sum[0][c] / count[0] - sum[1][c] / count[1]));
-    return most;
-}
-
 }  // namespace
-
-cv::Mat strongEdgeCorridors(const cv::Mat& image, const cv::Mat& hole, double minContrast,
-                            double widthShare, const LineContinuation& params) {
-    CV_Assert(image.depth() == CV_8U || image.depth() == CV_16U);
-    CV_Assert(hole.type() == CV_8UC1 && hole.size() == image.size());
-    cv::Mat corridors(hole.size(), CV_8UC1, cv::Scalar(0));
-    if (cv::countNonZero(hole) == 0) return corridors;
-    const std::vector<Segment> segments = knownSegments(image, hole, params);
-    const std::vector<Ray> rays = raysIntoHole(segments, hole, params);
-    const cv::Mat known = hole == 0;
-    for (const Ray& r : rays) {
-        if (sideContrast(image, known, segments[r.segment]) < minContrast) continue;
-        const double run = cv::norm(r.exit - r.entry);
-        const int half = static_cast<int>(std::ceil(std::max(6.0, widthShare * run)));
-        // A thick line from entry to exit, its round caps reaching past both ends.
-        cv::line(corridors, cv::Point(cvRound(r.entry.x), cvRound(r.entry.y)),
-                 cv::Point(cvRound(r.exit.x), cvRound(r.exit.y)), cv::Scalar(255), 2 * half + 1);
-    }
-    corridors &= hole != 0;
-    return corridors;
-}
 
 cv::Mat continueLines(cv::Mat& image, const cv::Mat& hole, const LineContinuation& params) {
     CV_Assert(image.depth() == CV_8U || image.depth() == CV_16U);

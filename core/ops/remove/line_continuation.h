@@ -34,14 +34,4 @@ struct LineContinuation {
 /// of the hole pixels so filled; every other pixel of `image` is unchanged.
 cv::Mat continueLines(cv::Mat& image, const cv::Mat& hole, const LineContinuation& params = {});
 
-/// Corridors along the strong edges that enter `hole` (CV_8UC1, non-zero = unknown) in `image`
-/// (CV_8U or CV_16U, 1 to 4 channels), paired or not: every LSD segment of the known pixels that
-/// points into the hole and has sides whose mean colours differ by at least `minContrast` 8-bit
-/// levels (any channel: a strap's edge against black, a roof against the sky, not the grain of a
-/// knit or a lawn), followed straight from where it enters the hole to where it leaves, widened to
-/// `widthShare` of that run (at least 6 px) on each side: a bent or curved edge the patches carried
-/// on stays inside. Returns CV_8UC1, 255 in the corridors' hole pixels.
-cv::Mat strongEdgeCorridors(const cv::Mat& image, const cv::Mat& hole, double minContrast = 40.0,
-                            double widthShare = 0.2, const LineContinuation& params = {});
-
 }  // namespace pm::ops
