@@ -1,0 +1,40 @@
+#pragma once
+// The membrane per side of an edge that runs through a hole. The plain membrane (harmonic_fill.h)
+// averages the whole ring: where a green strap's edge crosses a hole against black, it fills both
+// sides with a green-black blend, and the diffusion mix (diffusion_mix.h) spreads that as a green
+// haze over the black the patches had continued cleanly (ela_original, bench/quality/
+// STRUCTURE_FILL.md, fill14j). When the ring round the hole is two surfaces of clearly different
+// colour (an edge, a corner, a horizon through the hole), each gets its own membrane, held only by
+// its part of the ring, and every hole pixel takes the membrane of the side the patches put it on.
+// A ring of many colours (an object's busy surroundings) is left to the plain membrane.
+#include <opencv2/core.hpp>
+
+namespace pm::ops {
+
+struct SidedMembraneParams {
+    /// The two sides' mean colours must differ by at least this (8-bit levels, any channel) ...
+    double minContrast = 40.0;
+    /// ... and each side's pixels lie within this share of that difference of their mean (RMS):
+    /// two surfaces, not a spread of colours split in two.
+    double maxSpread = 0.25;
+    /// The smaller side holds at least this share of the ring.
+    double minShare = 0.1;
+    /// Width (px) of the ring of known pixels round the hole read for the two sides.
+    int ringPixels = 3;
+    /// The patches' colour is compared with each side's membrane after a Gaussian of this sigma
+    /// (px): the side is a surface, not the grain on it.
+    double sigma = 2.0;
+    /// A pixel whose patches are farther than this (8-bit levels, any channel) from both sides'
+    /// membranes belongs to neither side (something copied, a turret or a tree): it keeps the plain
+    /// membrane.
+    double maxDistance = 40.0;
+};
+
+/// `colour`: 8-bit, 1-3 channels, the hole's box with a margin of at least ringPixels, its hole
+/// pixels unknown; `hole`: CV_8UC1 of the same size; `patches`: the patches' fill of the same box
+/// (8-bit, colour's channels); `plain`: the plain membrane of the box. Returns the membrane per
+/// side (colour's type), or `plain` itself when the ring is not two surfaces.
+cv::Mat sidedMembrane(const cv::Mat& colour, const cv::Mat& hole, const cv::Mat& patches,
+                      const cv::Mat& plain, const SidedMembraneParams& params = {});
+
+}  // namespace pm::ops
