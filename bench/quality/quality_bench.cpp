@@ -22,7 +22,7 @@
 //                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
 //                 [--ring-detail-cap C] [--mix-share S] [--mix-colour-share S] [--mix-sigma S]
 //                 [--mix-apart L] [--no-sides] [--sides-contrast L] [--sides-spread S]
-//                 [--sides-distance L]
+//                 [--sides-distance L] [--sides-band B]
 //                 [--narrow-share S] [--narrow-full PX] [--narrow-fade PX] [--narrow-round A]
 //                 [--narrow-apart L] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
 //                 (variants of ours)
@@ -95,7 +95,7 @@ struct Options {
     double localShare = -1, regionEdge = -1, regionLevels = -1;
     double mixShare = -1, mixColourShare = -1, mixSigma = -1, mixApart = -1;
     bool noSides = false;
-    double sidesContrast = -1, sidesSpread = -1, sidesDistance = -1;
+    double sidesContrast = -1, sidesSpread = -1, sidesDistance = -1, sidesBand = -1;
     int thinGrow = -1;  // < 0: the default
     double thinRadius = -1;
     double narrowSigma = -1;
@@ -197,6 +197,8 @@ Options parse(int argc, char** argv) {
             o.sidesContrast = std::stod(next());
         else if (a == "--sides-spread")
             o.sidesSpread = std::stod(next());
+        else if (a == "--sides-band")
+            o.sidesBand = std::stod(next());
         else if (a == "--sides-distance")
             o.sidesDistance = std::stod(next());
         else if (a == "--mix-sigma")
@@ -297,6 +299,7 @@ std::vector<Method> methods(const Options& o) {
                         if (o.sidesContrast >= 0) sides.minContrast = o.sidesContrast;
                         if (o.sidesSpread >= 0) sides.maxSpread = o.sidesSpread;
                         if (o.sidesDistance >= 0) sides.maxDistance = o.sidesDistance;
+                        if (o.sidesBand >= 0) sides.patchBand = o.sidesBand;
                         if (o.narrowReach >= 0)
                             params.builtin.narrowReach = static_cast<float>(o.narrowReach);
                         if (o.narrowShare >= 0) params.builtin.narrowShare = o.narrowShare;
