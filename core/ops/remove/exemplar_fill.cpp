@@ -727,7 +727,11 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     }
     // The mix's membrane, at full size (one a few levels down is off by a coarse pixel at the
     // hole's edge: objects 17.76 dB with it against 18.00), beside the EM.
-    std::future<cv::Mat> mixBase;
+    struct Membranes {
+        cv::Mat plain;
+        Sides sides;
+    };
+    std::future<Membranes> mixBase;
     cv::Rect mixAround;  // the membrane's box: the hole's, grown by the mix's reach
     cv::Mat mixColour;   // the photo there, 8-bit colour, the hole unknown
     if (useBase && narrowBase.empty() && params.diffusionMix.enabled()) {
@@ -743,8 +747,13 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         planes.resize(finest.guide.channels() >= 3 ? 3 : 1);
         cv::merge(planes, mixColour);
         mixBase = std::async(std::launch::async, [colour = mixColour,
-                                                  hole = fullHole(mixAround).clone()] {
-            return harmonicFill(colour, hole, 60, 10);
+                                                  hole = fullHole(mixAround).clone(),
+                                                  sided = params.sidedMembrane,
+                                                  sides = params.sides] {
+            Membranes m;
+            m.plain = harmonicFill(colour, hole, 60, 10);
+            if (sided) m.sides = findSides(colour, hole, sides);
+            return m;
         });
     }
     timer.lap("diffusion base");
@@ -855,12 +864,14 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
                         params.offsetSmoothing);
     timer.lap("smooth offset");
     if (mixBase.valid()) {
-        cv::Mat membrane = mixBase.get();
-        if (params.sidedMembrane) {
-            // Which side of an edge through the hole each pixel is on, the patches say.
+        const Membranes membranes = mixBase.get();
+        cv::Mat membrane = membranes.plain;
+        if (membranes.sides.found()) {
+            // Which side of an edge through the hole each pixel near it is on, the patches say.
             cv::Mat patches = toGuide(voted(mixAround), cv::Mat(), 0.0);
             if (patches.channels() != mixColour.channels()) cv::extractChannel(patches, patches, 0);
-            membrane = sidedMembrane(mixColour, fullHole(mixAround), patches, membrane, params.sides);
+            membrane = sidedMembrane(membranes.sides, fullHole(mixAround), patches, membrane,
+                                     params.sides);
         }
         // Full size for mixDiffusion, which reads only `mixAround`: the rest is left unset.
         cv::Mat full(voted.size(), membrane.type());

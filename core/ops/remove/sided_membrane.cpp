@@ -130,20 +130,18 @@ bool oneEdgeThrough(const cv::Mat& colour, const cv::Mat& hole, const Colour cen
 
 }  // namespace
 
-cv::Mat sidedMembrane(const cv::Mat& colour, const cv::Mat& hole, const cv::Mat& patches,
-                      const cv::Mat& plain, const SidedMembraneParams& params) {
+Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params) {
     CV_Assert(colour.depth() == CV_8U && colour.channels() <= 3 && hole.type() == CV_8UC1 &&
-              hole.size() == colour.size() && patches.type() == colour.type() &&
-              patches.size() == colour.size() && plain.type() == colour.type() &&
-              plain.size() == colour.size());
+              hole.size() == colour.size());
     const int channels = colour.channels();
+    const Sides none;
     cv::Mat ring;
     const int side = 2 * params.ringPixels + 1;
     cv::dilate(hole, ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
     ring &= hole == 0;
     std::vector<cv::Point> at;
     cv::findNonZero(ring, at);
-    if (at.size() < 20) return plain;
+    if (at.size() < 20) return none;
     std::vector<Colour> samples;
     samples.reserve(at.size());
     for (const cv::Point& p : at) samples.push_back(colourAt(colour, p.y, p.x));
@@ -151,7 +149,7 @@ cv::Mat sidedMembrane(const cv::Mat& colour, const cv::Mat& hole, const cv::Mat&
     std::vector<int> sideOf;
     twoMeans(samples, centres, sideOf);
     const double apart = cv::norm(centres[0] - centres[1]);
-    if (largestDifference(centres[0], centres[1], channels) < params.minContrast) return plain;
+    if (largestDifference(centres[0], centres[1], channels) < params.minContrast) return none;
     double spread[2] = {0.0, 0.0};
     int count[2] = {0, 0};
     for (size_t i = 0; i < samples.size(); ++i) {
@@ -160,23 +158,36 @@ cv::Mat sidedMembrane(const cv::Mat& colour, const cv::Mat& hole, const cv::Mat&
         ++count[sideOf[i]];
     }
     for (int k = 0; k < 2; ++k) {
-        if (count[k] < params.minShare * static_cast<double>(samples.size())) return plain;
+        if (count[k] < params.minShare * static_cast<double>(samples.size())) return none;
         if (std::sqrt(spread[k] / count[k]) > std::min(params.maxSpread * apart, params.maxSpreadLevels))
-            return plain;
+            return none;
     }
-    if (!oneEdgeThrough(colour, hole, centres, params)) return plain;
+    if (!oneEdgeThrough(colour, hole, centres, params)) return none;
     // Each side's membrane, held by its part of the ring only, and the harmonic measure of side
     // 1 (the membrane of 255 on its ring, 0 on the other's): the share of the ring a pixel sees on
     // that side.
-    cv::Mat membranes[2], indicator(colour.size(), CV_8UC1, cv::Scalar(0));
+    Sides sides;
+    cv::Mat indicator;
     for (int k = 0; k < 2; ++k) {
         cv::Mat known(colour.size(), CV_8UC1, cv::Scalar(0));
         for (size_t i = 0; i < at.size(); ++i)
             if (sideOf[i] == k) known.at<uchar>(at[i]) = 255;
         if (k == 1) indicator = known.clone();
-        membranes[k] = membraneFrom(colour, known, 60, 10);
+        sides.membranes[k] = membraneFrom(colour, known, 60, 10);
     }
-    const cv::Mat measure = harmonicFill(indicator, hole, 60, 10);
+    sides.measure = harmonicFill(indicator, hole, 60, 10);
+    return sides;
+}
+
+cv::Mat sidedMembrane(const Sides& sides, const cv::Mat& hole, const cv::Mat& patches,
+                      const cv::Mat& plain, const SidedMembraneParams& params) {
+    if (!sides.found()) return plain;
+    CV_Assert(hole.type() == CV_8UC1 && hole.size() == plain.size() &&
+              patches.type() == plain.type() && patches.size() == plain.size() &&
+              sides.membranes[0].type() == plain.type() && sides.measure.size() == plain.size());
+    const int channels = plain.channels();
+    const cv::Mat* membranes = sides.membranes;
+    const cv::Mat& measure = sides.measure;
     cv::Mat smooth;
     cv::GaussianBlur(patches, smooth, cv::Size(), params.sigma);
     cv::Mat out = plain.clone();

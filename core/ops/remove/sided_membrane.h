@@ -4,7 +4,7 @@
 // sides with a green-black blend, and the diffusion mix (diffusion_mix.h) spreads that as a green
 // haze over the black the patches had continued cleanly (ela_original, bench/quality/
 // STRUCTURE_FILL.md, fill14j). When the ring round the hole is two surfaces of clearly different
-// colour (an edge, a corner, a horizon through the hole), each gets its own membrane, held only by
+// colour meeting in one edge through it (a strap, a horizon), each gets its own membrane, held by
 // its part of the ring; every hole pixel takes the side most of the ring it sees is on, and near
 // the middle, where the edge may run, the side the patches put it on.
 // A ring of many colours (an object's busy surroundings) is left to the plain membrane.
@@ -48,11 +48,21 @@ struct SidedMembraneParams {
     double maxDistance = 40.0;
 };
 
+/// The two sides of a hole's ring and their membranes (empty where the ring is not two surfaces
+/// meeting in one edge through the hole).
+struct Sides {
+    cv::Mat membranes[2];  ///< each side's membrane, held by its part of the ring only
+    cv::Mat measure;       ///< CV_8UC1: the share of the ring (x 255) a pixel sees on side 1
+    bool found() const { return !measure.empty(); }
+};
+
 /// `colour`: 8-bit, 1-3 channels, the hole's box with a margin of at least ringPixels, its hole
-/// pixels unknown; `hole`: CV_8UC1 of the same size; `patches`: the patches' fill of the same box
-/// (8-bit, colour's channels); `plain`: the plain membrane of the box. Returns the membrane per
-/// side (colour's type), or `plain` itself when the ring is not two surfaces.
-cv::Mat sidedMembrane(const cv::Mat& colour, const cv::Mat& hole, const cv::Mat& patches,
+/// pixels unknown; `hole`: CV_8UC1 of the same size. Needs no fill: it runs beside the patches.
+Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params = {});
+
+/// `patches`: the patches' fill of the same box (8-bit, colour's type); `plain`: the plain
+/// membrane of the box. Returns the membrane per side, or `plain` itself where none were found.
+cv::Mat sidedMembrane(const Sides& sides, const cv::Mat& hole, const cv::Mat& patches,
                       const cv::Mat& plain, const SidedMembraneParams& params = {});
 
 }  // namespace pm::ops
