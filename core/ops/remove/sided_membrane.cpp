@@ -173,9 +173,11 @@ Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneP
         for (size_t i = 0; i < at.size(); ++i)
             if (sideOf[i] == k) known.at<uchar>(at[i]) = 255;
         if (k == 1) indicator = known.clone();
-        sides.membranes[k] = membraneFrom(colour, known, 60, 10);
+        // 3 sweeps at full size (6 at half, ...): each side is one smooth surface, and 10 made a
+        // 12 MP removal with an edge through its hole 1.14x main's time, 3 about 1.0x.
+        sides.membranes[k] = membraneFrom(colour, known, 60, 3);
     }
-    sides.measure = harmonicFill(indicator, hole, 60, 10);
+    sides.measure = harmonicFill(indicator, hole, 60, 3);
     return sides;
 }
 
