@@ -738,9 +738,10 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         // From the known ring of the whole hole: a drawn line taken as known would hold the
         // membrane to its colour far around it (brick's object hole: 21.8 -> 18.6 dB).
         const Level& finest = levels[0];
+        // The sides read the known band edgeReach px round the hole.
         mixAround = grownBy(cv::boundingRect(fullHole),
-                            std::max(static_cast<int>(std::ceil(3 * params.diffusionMix.fineSigma)) + 2,
-                                     params.sides.ringPixels + 1)) &
+                            std::max({static_cast<int>(std::ceil(3 * params.diffusionMix.fineSigma)) + 2,
+                                      params.sides.ringPixels + 1, params.sides.edgeReach + 1})) &
                     cv::Rect(0, 0, finest.guide.cols, finest.guide.rows);
         std::vector<cv::Mat> planes;
         cv::split(finest.guide(mixAround), planes);  // copies: the EM rewrites the guide
