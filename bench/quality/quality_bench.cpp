@@ -21,7 +21,8 @@
 //                 [--local-share S] [--region-edge E] [--region-levels L]
 //                 [--detail-gain G] [--narrow-detail-gain G] [--narrow-reach PX]
 //                 [--ring-detail-cap C] [--mix-share S] [--mix-colour-share S] [--mix-sigma S]
-//                 [--mix-apart L]
+//                 [--mix-apart L] [--no-sides] [--sides-contrast L] [--sides-spread S]
+//                 [--sides-distance L] [--sides-band B]
 //                 [--narrow-share S] [--narrow-full PX] [--narrow-fade PX] [--narrow-round A]
 //                 [--narrow-apart L] [--xphoto-narrow] [--mismatch L] [--narrow-mismatch L]
 //                 (variants of ours)
@@ -93,6 +94,8 @@ struct Options {
     double colourLevels = -1, distanceLevels = -1, nearRadii = -1, ringRadii = -1;
     double localShare = -1, regionEdge = -1, regionLevels = -1;
     double mixShare = -1, mixColourShare = -1, mixSigma = -1, mixApart = -1;
+    bool noSides = false;
+    double sidesContrast = -1, sidesSpread = -1, sidesDistance = -1, sidesBand = -1;
     int thinGrow = -1;  // < 0: the default
     double thinRadius = -1;
     double narrowSigma = -1;
@@ -188,6 +191,16 @@ Options parse(int argc, char** argv) {
             o.mixColourShare = std::stod(next());
         else if (a == "--mix-apart")
             o.mixApart = std::stod(next());
+        else if (a == "--no-sides")
+            o.noSides = true;
+        else if (a == "--sides-contrast")
+            o.sidesContrast = std::stod(next());
+        else if (a == "--sides-spread")
+            o.sidesSpread = std::stod(next());
+        else if (a == "--sides-band")
+            o.sidesBand = std::stod(next());
+        else if (a == "--sides-distance")
+            o.sidesDistance = std::stod(next());
         else if (a == "--mix-sigma")
             o.mixSigma = std::stod(next());
         else if (a == "--ring-detail-cap")
@@ -281,6 +294,12 @@ std::vector<Method> methods(const Options& o) {
                         if (o.mixColourShare >= 0) mix.colourShare = o.mixColourShare;
                         if (o.mixSigma >= 0) mix.fineSigma = o.mixSigma;
                         if (o.mixApart >= 0) mix.apartLevels = o.mixApart;
+                        if (o.noSides) params.builtin.sidedMembrane = false;
+                        pm::ops::SidedMembraneParams& sides = params.builtin.sides;
+                        if (o.sidesContrast >= 0) sides.minContrast = o.sidesContrast;
+                        if (o.sidesSpread >= 0) sides.maxSpread = o.sidesSpread;
+                        if (o.sidesDistance >= 0) sides.maxDistance = o.sidesDistance;
+                        if (o.sidesBand >= 0) sides.patchBand = o.sidesBand;
                         if (o.narrowReach >= 0)
                             params.builtin.narrowReach = static_cast<float>(o.narrowReach);
                         if (o.narrowShare >= 0) params.builtin.narrowShare = o.narrowShare;

@@ -14,6 +14,7 @@
 #include "core/ops/remove/em_level_threads.h"
 #include "core/ops/remove/frequency_fill.h"
 #include "core/ops/remove/harmonic_fill.h"
+#include "core/ops/remove/sided_membrane.h"
 #include "core/ops/remove/line_continuation.h"
 #include "core/ops/remove/smooth_offset.h"
 #include "core/ops/remove/source_cost.h"
@@ -726,26 +727,34 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     }
     // The mix's membrane, at full size (one a few levels down is off by a coarse pixel at the
     // hole's edge: objects 17.76 dB with it against 18.00), beside the EM.
-    std::future<cv::Mat> mixBase;
+    struct Membranes {
+        cv::Mat plain;
+        Sides sides;
+    };
+    std::future<Membranes> mixBase;
+    cv::Rect mixAround;  // the membrane's box: the hole's, grown by the mix's reach
+    cv::Mat mixColour;   // the photo there, 8-bit colour, the hole unknown
     if (useBase && narrowBase.empty() && params.diffusionMix.enabled()) {
         // From the known ring of the whole hole: a drawn line taken as known would hold the
         // membrane to its colour far around it (brick's object hole: 21.8 -> 18.6 dB).
         const Level& finest = levels[0];
-        const cv::Rect around =
-            grownBy(cv::boundingRect(fullHole),
-                    static_cast<int>(std::ceil(3 * params.diffusionMix.fineSigma)) + 2) &
-            cv::Rect(0, 0, finest.guide.cols, finest.guide.rows);
+        // The sides read the known band edgeReach px round the hole.
+        mixAround = grownBy(cv::boundingRect(fullHole),
+                            std::max({static_cast<int>(std::ceil(3 * params.diffusionMix.fineSigma)) + 2,
+                                      params.sides.ringPixels + 1, params.sides.edgeReach + 1})) &
+                    cv::Rect(0, 0, finest.guide.cols, finest.guide.rows);
         std::vector<cv::Mat> planes;
-        cv::split(finest.guide(around), planes);  // copies: the EM rewrites the guide
+        cv::split(finest.guide(mixAround), planes);  // copies: the EM rewrites the guide
         planes.resize(finest.guide.channels() >= 3 ? 3 : 1);
-        cv::Mat colour;
-        cv::merge(planes, colour);
-        mixBase = std::async(std::launch::async, [colour, hole = fullHole(around).clone(), around,
-                                                  size = finest.guide.size()] {
-            // Full size for mixDiffusion, which reads only `around`: the rest is left unset.
-            cv::Mat full(size, colour.type());
-            harmonicFill(colour, hole, 60, 10).copyTo(full(around));
-            return full;
+        cv::merge(planes, mixColour);
+        mixBase = std::async(std::launch::async, [colour = mixColour,
+                                                  hole = fullHole(mixAround).clone(),
+                                                  sided = params.sidedMembrane,
+                                                  sides = params.sides] {
+            Membranes m;
+            m.plain = harmonicFill(colour, hole, 60, 10);
+            if (sided) m.sides = findSides(colour, hole, sides);
+            return m;
         });
     }
     timer.lap("diffusion base");
@@ -855,9 +864,23 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         addSmoothOffset(voted, image, fullHole, synthesized & (fullHole == 0), apply,
                         params.offsetSmoothing);
     timer.lap("smooth offset");
-    if (mixBase.valid())  // the drawn lines stay as drawn
-        mixDiffusion(voted, drawn.empty() ? fullHole : fullHole & (drawn == 0), mixBase.get(),
+    if (mixBase.valid()) {
+        const Membranes membranes = mixBase.get();
+        cv::Mat membrane = membranes.plain;
+        if (membranes.sides.found()) {
+            // Which side of an edge through the hole each pixel near it is on, the patches say.
+            cv::Mat patches = toGuide(voted(mixAround), cv::Mat(), 0.0);
+            if (patches.channels() != mixColour.channels()) cv::extractChannel(patches, patches, 0);
+            membrane = sidedMembrane(membranes.sides, fullHole(mixAround), patches, membrane,
+                                     params.sides);
+        }
+        // Full size for mixDiffusion, which reads only `mixAround`: the rest is left unset.
+        cv::Mat full(voted.size(), membrane.type());
+        membrane.copyTo(full(mixAround));
+        // The drawn lines stay as drawn.
+        mixDiffusion(voted, drawn.empty() ? fullHole : fullHole & (drawn == 0), full,
                      params.diffusionMix);
+    }
     timer.lap("diffusion mix");
     cv::Mat out = image.clone();
     voted.copyTo(out, apply);

@@ -11,6 +11,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/ops/remove/diffusion_mix.h"
+#include "core/ops/remove/sided_membrane.h"
 #include "core/ops/remove/line_continuation.h"
 #include "core/ops/remove/source_cost.h"
 
@@ -51,6 +52,11 @@ struct PatchMatchParams {
     /// Wide holes: after the above, the membrane fill's share in all but the finest detail
     /// (diffusion_mix.h, harmonic_fill.h). Off (shares 0): objects 17.23 dB, below NS's 17.89.
     DiffusionMix diffusionMix;
+    /// ... with a membrane per side where the ring round the hole is two surfaces (an edge through
+    /// the hole), each pixel on the side the patches put it (sided_membrane.h). Off: the plain
+    /// membrane smears the edge's two colours over both sides (ela_original's green haze).
+    bool sidedMembrane = true;
+    SidedMembraneParams sides;
     /// Where the patches' low band differs from the base's by more than this (8-bit levels, any
     /// channel), their detail fades and, where the base's colour is nearer to the ring round the
     /// hole than theirs, the base's colour replaces theirs, fully at twice it: they copied another

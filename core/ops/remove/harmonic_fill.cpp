@@ -80,4 +80,15 @@ cv::Mat harmonicFill(const cv::Mat& image, const cv::Mat& hole, int sweeps, int 
     return out;
 }
 
+cv::Mat membraneFrom(const cv::Mat& image, const cv::Mat& known, int sweeps, int fineSweeps) {
+    CV_Assert(image.depth() == CV_8U && known.type() == CV_8UC1 && known.size() == image.size());
+    CV_Assert(cv::countNonZero(known) > 0);
+    cv::Mat values, weights, out;
+    image.convertTo(values, CV_32F);
+    const cv::Mat held = known != 0;
+    held.convertTo(weights, CV_32F, 1.0 / 255.0);
+    solve(values, weights, sweeps, fineSweeps).convertTo(out, CV_8U);
+    return out;
+}
+
 }  // namespace pm::ops

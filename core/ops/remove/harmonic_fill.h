@@ -17,4 +17,10 @@ namespace pm::ops {
 cv::Mat harmonicFill(const cv::Mat& image, const cv::Mat& hole, int sweeps = 60,
                      int fineSweeps = 60);
 
+/// The membrane of `image` (8-bit, 1-4 channels) held only at the pixels of `known` (CV_8UC1,
+/// non-zero): every other pixel is solved, free at the image's border (a part of a hole's ring as
+/// the only boundary: one side of an edge). `known` must have a pixel set.
+cv::Mat membraneFrom(const cv::Mat& image, const cv::Mat& known, int sweeps = 60,
+                     int fineSweeps = 60);
+
 }  // namespace pm::ops

@@ -1,0 +1,68 @@
+#pragma once
+// The membrane per side of an edge that runs through a hole. The plain membrane (harmonic_fill.h)
+// averages the whole ring: where a green strap's edge crosses a hole against black, it fills both
+// sides with a green-black blend, and the diffusion mix (diffusion_mix.h) spreads that as a green
+// haze over the black the patches had continued cleanly (ela_original, bench/quality/
+// STRUCTURE_FILL.md, fill14j). When the ring round the hole is two surfaces of clearly different
+// colour meeting in one edge through it (a strap, a horizon), each gets its own membrane, held by
+// its part of the ring; every hole pixel takes the side most of the ring it sees is on, and near
+// the middle, where the edge may run, the side the patches put it on.
+// A ring of many colours (an object's busy surroundings) is left to the plain membrane.
+#include <opencv2/core.hpp>
+
+namespace pm::ops {
+
+struct SidedMembraneParams {
+    /// The two sides' mean colours must differ by at least this (8-bit levels, any channel) ...
+    double minContrast = 40.0;
+    /// ... and each side's pixels lie within this share of that difference of their mean (RMS):
+    /// two surfaces, not a spread of colours split in two.
+    double maxSpread = 0.25;
+    /// ... and at most this many levels (RMS, colour distance): an orange beside green and dark
+    /// leaves is three surfaces, not two (orange.jpg's stroke: 25.96 -> 23.95 dB split in two).
+    double maxSpreadLevels = 20.0;
+    /// The smaller side holds at least this share of the ring.
+    double minShare = 0.1;
+    /// Width (px) of the ring of known pixels round the hole read for the two sides.
+    int ringPixels = 3;
+    /// The sides must meet in one edge through the hole: where they meet in the known band this
+    /// wide (px) round it, two lines whose directions differ by at most maxAngle degrees, each
+    /// passing within maxOffset of their distance of the other's middle. A round outline (a ball
+    /// meeting the hole twice), a corner or a ragged edge keep the plain membrane: there the patches
+    /// guess which side a pixel is on, and the plain membrane's blend is the safer guess
+    /// (stuff.jpg's object: 21.36 -> 18.70 dB with every two-colour ring split).
+    int edgeReach = 12;
+    double maxAngle = 20.0;
+    double maxOffset = 0.15;
+    /// The patches' colour is compared with each side's membrane after a Gaussian of this sigma
+    /// (px): the side is a surface, not the grain on it.
+    double sigma = 2.0;
+    /// Where a pixel sees more than 0.5 + patchBand of the ring on one side (its harmonic
+    /// measure), it takes that side; only between, where the edge may run, do the patches choose:
+    /// the patches also carry one side's surface on into the other's (a ball's white spread into
+    /// the wall beside it, a tree over a facade), and there they are wrong.
+    double patchBand = 0.25;
+    /// A pixel whose patches are farther than this (8-bit levels, any channel) from both sides'
+    /// membranes belongs to neither side (something copied, a turret or a tree): it keeps the plain
+    /// membrane.
+    double maxDistance = 40.0;
+};
+
+/// The two sides of a hole's ring and their membranes (empty where the ring is not two surfaces
+/// meeting in one edge through the hole).
+struct Sides {
+    cv::Mat membranes[2];  ///< each side's membrane, held by its part of the ring only
+    cv::Mat measure;       ///< CV_8UC1: the share of the ring (x 255) a pixel sees on side 1
+    bool found() const { return !measure.empty(); }
+};
+
+/// `colour`: 8-bit, 1-3 channels, the hole's box with a margin of at least ringPixels, its hole
+/// pixels unknown; `hole`: CV_8UC1 of the same size. Needs no fill: it runs beside the patches.
+Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params = {});
+
+/// `patches`: the patches' fill of the same box (8-bit, colour's type); `plain`: the plain
+/// membrane of the box. Returns the membrane per side, or `plain` itself where none were found.
+cv::Mat sidedMembrane(const Sides& sides, const cv::Mat& hole, const cv::Mat& patches,
+                      const cv::Mat& plain, const SidedMembraneParams& params = {});
+
+}  // namespace pm::ops
