@@ -349,11 +349,13 @@ kernel_profile() {
 # "pads-in-sums" with the pads written by the sums (off by default since the H100 measured it slower),
 # "bias-relu-apart" with the decoder's last bias + relu a pass of its own again (lama16h),
 # "local-convs-apart" with each FFC's l2l(x_l) and g2l(x_g) two convolutions again (lama16i joined them;
-# on by default since the H100 measured it faster, session 12).
+# on by default since the H100 measured it faster, session 12),
+# "pageable-outputs" with the result copied back into ordinary (pageable) host memory.
 if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     rm -rf "$WORK/warm-cache"
     run_traced
     run_traced before reuse_outputs=0
+    run_traced pageable-outputs pinned_outputs=0
     run_traced pads-in-sums pads_in_sums=1
     run_traced bias-relu-apart bias_relu_in_pads=0
     run_traced local-convs-apart local_convs_joined=0

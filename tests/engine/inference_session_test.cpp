@@ -10,6 +10,7 @@
 #include "core/common/error.h"
 #include "core/engine/cuda_support.h"
 #include "core/engine/fault_injection.h"
+#include "core/engine/runtime/pinned_host_mats.h"
 #include "core/engine/runtime/torch_session.h"
 #include "tests/engine/tiny_models.h"
 #include "tests/support/testdata.h"
@@ -233,6 +234,41 @@ TEST(InferenceSessionGpu, WarmedBucketsReplayCudaGraphsWithTheSamePixels) {
         EXPECT_LE(cv::norm(out, expected, cv::NORM_INF), 1.0) << "round " << round;
     }
     EXPECT_EQ(session->stats().coldCalls, warmed.coldCalls);
+}
+
+// A replayed request's pixels come back into page-locked host buffers (one DMA, not the
+// driver's staging copy), which still hold the right pixels and stay valid after the session.
+TEST(InferenceSessionGpu, ReplayedPixelsComeBackInPinnedMemoryUnlessSwitchedOff) {
+    if (!cuda::available()) GTEST_SKIP() << "no CUDA GPU";
+    test::TempDir dir;
+    test::saveGreyFillModel(dir.file("fill.pt"));
+    const auto entry = entryFor(
+        "fill.pt",
+        R"({"kind": "inpaint", "sizeMultiple": 8, "halfSafe": true, "buckets": [32]})");
+    const cv::Mat image = noise(32, 32);  // the bucket's own size: the pool's buffer itself
+    cv::Mat mask(32, 32, CV_8UC1, cv::Scalar(0));
+    mask(cv::Rect(3, 4, 10, 9)).setTo(255);
+    cv::Mat expected = image.clone();
+    expected.setTo(cv::Scalar(128, 128, 128), mask);
+    for (const bool pinned : {true, false}) {
+        SessionOptions options;
+        options.gpu.pinnedOutputs = pinned;
+        cv::Mat kept;
+        {
+            auto session = InferenceSession::load(entry, dir.file("fill.pt"),
+                                                  selectDevice(DevicePreference::Cuda), options);
+            session->warmUp();
+            ASSERT_TRUE(session->stats().cudaGraphs) << session->stats().fallbackNote;
+            for (int round = 0; round < 3; ++round) {
+                const cv::Mat out = session->inpaint(image, mask);
+                EXPECT_EQ(isPinnedHostMemory(out.datastart), pinned) << "round " << round;
+                EXPECT_LE(cv::norm(out, expected, cv::NORM_INF), 1.0) << "round " << round;
+                kept = out;
+            }
+        }
+        // The session is gone; the result the caller kept is still whole.
+        EXPECT_LE(cv::norm(kept, expected, cv::NORM_INF), 1.0) << "pinned " << pinned;
+    }
 }
 
 cv::Mat greyFilled(const cv::Mat& image, const cv::Mat& mask) {

@@ -55,5 +55,44 @@ TEST(ReusedOutputs, KeepsAtMostItsLimitAndZeroMeansNoReuse) {
     EXPECT_FALSE(a.empty());
 }
 
+
+// Buffers come from the allocator the pool was given (pinned host memory on a GPU session), and a
+// reused one is not allocated again.
+class CountingAllocator : public cv::MatAllocator {
+public:
+    cv::UMatData* allocate(int dims, const int* sizes, int type, void* data, size_t* step,
+                           cv::AccessFlag flags, cv::UMatUsageFlags usage) const override {
+        ++allocations;
+        cv::UMatData* u = cv::Mat::getStdAllocator()->allocate(dims, sizes, type, data, step,
+                                                               flags, usage);
+        u->currAllocator = this;
+        return u;
+    }
+    bool allocate(cv::UMatData* u, cv::AccessFlag flags, cv::UMatUsageFlags usage) const override {
+        return cv::Mat::getStdAllocator()->allocate(u, flags, usage);
+    }
+    void deallocate(cv::UMatData* u) const override {
+        ++deallocations;
+        cv::Mat::getStdAllocator()->deallocate(u);
+    }
+    mutable int allocations = 0, deallocations = 0;
+};
+
+TEST(ReusedOutputs, NewBuffersComeFromTheGivenAllocator) {
+    CountingAllocator counting;
+    {
+        ReusedOutputs pool(2, &counting);
+        const uchar* first = pool.acquire(8, 6, CV_8UC3).data;
+        EXPECT_EQ(counting.allocations, 1);
+        EXPECT_EQ(pool.acquire(8, 6, CV_8UC3).data, first);  // reused, not allocated again
+        EXPECT_EQ(counting.allocations, 1);
+        cv::Mat held = pool.acquire(8, 6, CV_8UC3);
+        cv::Mat second = pool.acquire(8, 6, CV_8UC3);
+        EXPECT_EQ(counting.allocations, 2);
+        EXPECT_EQ(counting.deallocations, 0);
+    }
+    EXPECT_EQ(counting.deallocations, 2);  // the pool's buffers go back through it
+}
+
 }  // namespace
 }  // namespace pm::engine

@@ -1,5 +1,6 @@
 #include "core/engine/runtime/captured_requests.h"
 
+#include "core/engine/runtime/pinned_host_mats.h"
 #include "core/engine/runtime/torch_errors.h"
 #include "core/image/tensor_convert.h"
 
@@ -30,6 +31,8 @@ bool CapturedRequests::capture(const cv::Mat& image, const cv::Mat* mask,
                   " levels; graphs off";
         return false;
     }
+    cv::MatAllocator* pinned = pinnedOutputs_ ? pinnedHostAllocator() : nullptr;
+    bucket.outputs = ReusedOutputs(reuseOutputs_ ? 3 : 0, pinned);
     if (reuseOutputs_) {
         // Two buffers written now (a result the caller holds while asking for the next one, and
         // that next one): their pages are mapped before the first request.
@@ -37,8 +40,6 @@ bool CapturedRequests::capture(const cv::Mat& image, const cv::Mat* mask,
         image::copyBytesOut(bucket.result, first);
         cv::Mat second = bucket.outputs.acquire(side, side, first.type());
         image::copyBytesOut(bucket.result, second);
-    } else {
-        bucket.outputs = ReusedOutputs(0);
     }
     graphs_[{side, side}] = std::move(bucket);
     return true;

@@ -29,8 +29,11 @@ public:
     /// output had another shape: the eager path reports that problem).
     /// reuseOutputs: each size's result pixels go into host buffers written at capture and reused
     /// once the caller has let go of them (reused_outputs.h), not into a new buffer per request.
+    /// pinnedOutputs: those buffers are page-locked (pinned_host_mats.h), so the copy back from
+    /// the GPU is one DMA instead of a copy through the driver's staging buffer.
     explicit CapturedRequests(bool reuseOutputs = true) : reuseOutputs_(reuseOutputs) {}
     void setReuseOutputs(bool reuse) { reuseOutputs_ = reuse; }
+    void setPinnedOutputs(bool pinned) { pinnedOutputs_ = pinned; }
 
     bool capture(const cv::Mat& image, const cv::Mat* mask, const torch::Device& device,
                  const Request& request, std::string* whyNot);
@@ -46,6 +49,7 @@ private:
         ReusedOutputs outputs;
     };
     bool reuseOutputs_;
+    bool pinnedOutputs_ = true;
     std::map<std::pair<int64_t, int64_t>, Bucket> graphs_;
 };
 

@@ -17,7 +17,9 @@ cv::Mat ReusedOutputs::acquire(int rows, int cols, int type) {
         if (buffer.rows == rows && buffer.cols == cols && buffer.type() == type &&
             onlyThePoolHolds(buffer))
             return buffer;
-    cv::Mat fresh(rows, cols, type);
+    cv::Mat fresh;
+    if (allocator_) fresh.allocator = allocator_;
+    fresh.create(rows, cols, type);
     if (static_cast<int>(buffers_.size()) < keep_) buffers_.push_back(fresh);
     return fresh;
 }

@@ -15,7 +15,9 @@ class ReusedOutputs {
 public:
     /// keep: how many buffers the pool holds at most (one per result a caller may hold at once,
     /// plus the one being written); 0 = no reuse, every acquire() allocates.
-    explicit ReusedOutputs(int keep = 3) : keep_(keep) {}
+    /// allocator: where new buffers come from (pinned_host_mats.h); nullptr = cv::Mat's own.
+    explicit ReusedOutputs(int keep = 3, cv::MatAllocator* allocator = nullptr)
+        : keep_(keep), allocator_(allocator) {}
 
     /// A rows x cols Mat of `type` that nobody else holds: a free one of the pool when there is
     /// one, else a new one, which the pool keeps while it holds fewer than `keep`.
@@ -25,6 +27,7 @@ public:
 
 private:
     int keep_;
+    cv::MatAllocator* allocator_;
     std::vector<cv::Mat> buffers_;
 };
 

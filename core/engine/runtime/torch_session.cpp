@@ -54,6 +54,7 @@ TorchSession::TorchSession(ModelEntry entry, std::string path, torch::jit::Modul
         channelsLast_ = options_.gpu.channelsLast;
         cudnnBenchmark_ = options_.gpu.cudnnBenchmark;
         graphs_.setReuseOutputs(options_.gpu.reuseOutputs);
+        graphs_.setPinnedOutputs(options_.gpu.pinnedOutputs);
         cuda::limitCudnnAutotuning(options_.gpu.cudnnLimit);
         // The cached module is what prepareForGpu made from this file last time.
         GpuModule gpu = warm_.fromCache
