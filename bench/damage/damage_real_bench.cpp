@@ -17,8 +17,8 @@
 // usage: damage_real_bench [--testdata DIR] [--out DIR] [--sensitivity S] [--time12mp] [--shapes]
 //                          [--scans-only]
 //   --out writes overlays: yellow = reference found, green = reference missed, red = flagged
-//   outside the reference, blue = don't care; and before/after of the clean photos with the
-//   changed pixels in red.
+//   outside the reference, blue = don't care (real_*; synth_* the same for crack_synth.h's painted
+//   lines on the faded photos, its dust in blue); and before/after of the clean photos with the changed pixels in red.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -202,6 +202,12 @@ int main(int argc, char** argv) {
             std::printf("%-14s %5.1f %9.3f %7.3f %8.3f %8.3f\n",
                         fs::path(path).stem().string().c_str(), scale, s.precision, s.recall,
                         s.scratchRecall, s.speckRecall);
+            // The painted lines scored like a reference: found (yellow), missed (green), flagged
+            // beyond the painted damage (red); the painted dust in blue.
+            if (!outDir.empty())
+                writeScored(outDir + "/synth_" + fs::path(path).stem().string() + "_" +
+                                std::to_string(int(scale * 10)) + ".png",
+                            synth.image, mask, {synth.scratches, synth.specks}, scale);
         }
         ++seed;
     }
