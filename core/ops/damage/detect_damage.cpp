@@ -35,6 +35,10 @@ constexpr float kCreaseScale = 1.0f;  // sigma of the finest ridge scale (ridge_
 // Only that test: the width rules of short lines, shifted as well, let a chrome spoon handle of
 // coffee at half size in (0.05% -> 0.14% flagged).
 constexpr float kEnlargedScaleShift = 0.6f;
+// The surface round a thin ridge: the median of this window is not the ridge's own (paperBlend).
+constexpr int kBlendSurroundWindow = 7;
+// ...and a blend of paper and that surface is at least this many levels less colourful than it.
+constexpr float kBlendDilution = 5.0f;
 constexpr double kMaxLinesPerWindow = 2.0;
 constexpr double kMaxLengthPerBox = 1.8;  // other candidate lines crossing a window: texture
 constexpr double kMaxAsymmetry = 0.8;     // surface step / contrast on a scratch
@@ -151,6 +155,7 @@ struct DamageTone {
     float darkCeiling;  // ...dark damage at most this dark...
     float chromaLimit;  // ...and both at most this colourful
     float deepDark;     // dark damage this dark may be fainter (kDeepDarkFraction)
+    bool toned = false;  // a toned (or grey) print: its colour is the toning's (damage_maps.h)
     cv::Mat chroma;
     // On a toned print (sepia, selenium) the toning's colour says nothing: a bright crease or
     // crack carries it like everything else (scratched_c: chroma 23-27 on the crease, limit 20).
@@ -165,7 +170,7 @@ struct DamageTone {
               std::max(kBlackTone, damage::percentile(luma, kBlackFraction) + kBlackMargin)),
           deepDark(damage::percentile(luma, kDeepDarkFraction)),
           chroma(damage::chroma(image)),
-          beyondToning(damage::chromaBeyondToning(image, luma)) {
+          beyondToning(damage::chromaBeyondToning(image, luma, &toned)) {
         chromaLimit = std::max(kNeutralChroma, kChromaShare * damage::percentile(chroma, 0.5));
     }
 
@@ -186,6 +191,29 @@ struct DamageTone {
         return tone >= brightFloor && beyondToning.at<float>(at) <= kNeutralChroma;
     }
 };
+
+// A crack a pixel or two wide on a dark surface is, once scanned, a blend of the paper showing
+// through it and that surface: its centre is dimmed by the scan's blur and carries part of the
+// surface's colour. scratched_a's grey vertical branch on the dark curtain: tone 85-130 against the
+// bright floor of 130, standing out 30-77 levels from a curtain of about 55, chroma 24-44 against a
+// curtain of 47-52. On a toned print a thin bright ridge (finest judged scale) is paper too when it
+// stands out at least half of the way from its surface to the print's white (tone + contrast >=
+// the bright floor) and carries clearly less colour than the surface it lies on: paper dilutes the
+// toning, while the picture's own highlights there are toned like the rest (sepia deepens from
+// the shadows to the mid tones). Not on a colour photo, where a glint on a red saucer or a chrome
+// rim is the same blend of white and the surface; nor on a grey print, which has no colour to
+// dilute (kBlendDilution).
+cv::Mat paperBlend(const damage::Ridges& ridges, const cv::Mat& judgedScale,
+                   const DamageTone& tone) {
+    if (!tone.toned) return cv::Mat::zeros(ridges.centre.size(), CV_8U);
+    cv::Mat chroma8, surround8, surround;
+    tone.chroma.convertTo(chroma8, CV_8U);
+    cv::medianBlur(chroma8, surround8, kBlendSurroundWindow);
+    surround8.convertTo(surround, CV_32F);
+    return ridges.bright & (judgedScale <= kCreaseScale) &
+           (ridges.tone + ridges.contrast >= tone.brightFloor) &
+           (tone.chroma <= surround - kBlendDilution);
+}
 
 // A scratch breaks where it crosses picture edges or texture (the sides stop matching, the contrast
 // dips). Like Canny's hysteresis: fainter damage-toned ridge centres continue an accepted scratch
@@ -375,7 +403,8 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     // On an enlarged copy a thin crease peaks one ridge scale wider (kEnlargedScaleShift).
     const cv::Mat judgedScale =
         enlarged ? cv::Mat(cv::max(ridges.scale - kEnlargedScaleShift, kCreaseScale)) : ridges.scale;
-    const cv::Mat damageTone = tone.matches(ridges.bright, ridges.tone, judgedScale);
+    const cv::Mat damageTone =
+        tone.matches(ridges.bright, ridges.tone, judgedScale) | paperBlend(ridges, judgedScale, tone);
     const cv::Mat deepDark = ~ridges.bright & (ridges.tone <= tone.deepDark);
     cv::Mat strongLevel = baseStrongLevel.clone();
     cv::Mat(baseStrongLevel * kDeepDarkContrastShare).copyTo(strongLevel, deepDark);

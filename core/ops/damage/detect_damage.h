@@ -18,7 +18,11 @@
 //     foliage carry mid tones and colour. On a toned print (sepia: one colour at every tone) a
 //     thin bright ridge (finest scale; on a small scan looked at enlarged, the next one: the
 //     enlargement blurs) may instead carry no colour beyond the toning (damage_maps.h
-//     chromaBeyondToning): a crease carries the toning like everything else.
+//     chromaBeyondToning): a crease carries the toning like everything else. There, too, a thin
+//     bright ridge dimmed by the scan's blur (a blend of paper and a dark surface) is paper when
+//     it stands out half way to the print's white and carries clearly less colour than the
+//     surface it lies on (paper dilutes the toning; the picture's highlights are toned).
+//     Not on colour photos (a glint is the same blend) nor grey ones (nothing to dilute).
 //  4. Contrast: strong above max(25 grey levels, 3 texture levels) at sensitivity 0.5 (texture
 //  level:
 //     31x31 median of |luma - blur|), weak above half that.
