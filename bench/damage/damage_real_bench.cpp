@@ -196,12 +196,24 @@ int main(int argc, char** argv) {
         for (const double scale : {1.0, 2.0}) {
             const auto synth = pm::bench::paintCrackDamage(resized(bgr, scale), seed);
             pm::engine::LocalJobContext ctx;
-            const cv::Mat mask = pm::ops::detectDamage(synth.image, params, ctx);
+            pm::ops::DamageStages st;
+            const cv::Mat mask =
+                pm::ops::detectDamage(synth.image, params, ctx, nullptr, shapes ? &st : nullptr);
             const auto s = pm::bench::scoreDamage(mask, synth.scratches, synth.specks,
                                                   std::max(1, int(std::lround(2 * scale))));
             std::printf("%-14s %5.1f %9.3f %7.3f %8.3f %8.3f\n",
                         fs::path(path).stem().string().c_str(), scale, s.precision, s.recall,
                         s.scratchRecall, s.speckRecall);
+            // Which rule loses the painted lines (as printShapes does for the drawn references).
+            if (shapes) {
+                const int r = std::max(2, static_cast<int>(std::lround(3 * scale)));
+                std::printf("  lines by stage | visible toned accepted continued notStraight "
+                            "notNetwork kept:");
+                for (const cv::Mat* m : {&st.visible, &st.toned, &st.accepted, &st.continued,
+                                         &st.notStraight, &st.notNetwork, &st.kept})
+                    std::printf(" %5.2f", coverage(synth.scratches, *m, r));
+                std::printf("\n");
+            }
             // The painted lines scored like a reference: found (yellow), missed (green), flagged
             // beyond the painted damage (red); the painted dust in blue.
             if (!outDir.empty())
