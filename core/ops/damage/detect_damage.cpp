@@ -403,8 +403,12 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     // On an enlarged copy a thin crease peaks one ridge scale wider (kEnlargedScaleShift).
     const cv::Mat judgedScale =
         enlarged ? cv::Mat(cv::max(ridges.scale - kEnlargedScaleShift, kCreaseScale)) : ridges.scale;
+    // Inside a face only paper-white damage counts: a lit lid, lip or nose ridge on a toned
+    // portrait is a thin grey ridge too (and a crack joined to a blended branch grows long enough
+    // to pass as an unmistakable line there).
     const cv::Mat damageTone =
-        tone.matches(ridges.bright, ridges.tone, judgedScale) | paperBlend(ridges, judgedScale, tone);
+        tone.matches(ridges.bright, ridges.tone, judgedScale) |
+        (paperBlend(ridges, judgedScale, tone) & ~damage::zoneMask(ridges.centre.size(), faces));
     const cv::Mat deepDark = ~ridges.bright & (ridges.tone <= tone.deepDark);
     cv::Mat strongLevel = baseStrongLevel.clone();
     cv::Mat(baseStrongLevel * kDeepDarkContrastShare).copyTo(strongLevel, deepDark);
