@@ -13,9 +13,10 @@
 //     rule of the detector still covers (detect_damage.h DamageStages): which rule loses a crack.
 //
 //  --scans-only: only parts 1, 4 and 5, for quick looks at the real scans and the time.
+//  --grey-copies: part 3 also on black-and-white copies of the clean photos.
 //
 // usage: damage_real_bench [--testdata DIR] [--out DIR] [--sensitivity S] [--time12mp] [--shapes]
-//                          [--scans-only]
+//                          [--scans-only] [--grey-copies]
 //   --out writes overlays: yellow = reference found, green = reference missed, red = flagged
 //   outside the reference, blue = don't care (real_*; synth_* the same for crack_synth.h's painted
 //   lines on the faded photos, its dust in blue); and before/after of the clean photos with the changed pixels in red.
@@ -130,7 +131,7 @@ void timeScratchesStep12mp(const std::string& old, const pm::ops::DamageParams& 
 int main(int argc, char** argv) {
     std::string testdata = PM_TESTDATA_DIR;
     std::string outDir;
-    bool time12mp = false, shapes = false, scansOnly = false;
+    bool time12mp = false, shapes = false, scansOnly = false, grey = false;
     pm::ops::DamageParams params;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -140,6 +141,8 @@ int main(int argc, char** argv) {
             shapes = true;
         else if (arg == "--scans-only")
             scansOnly = true;
+        else if (arg == "--grey-copies")
+            grey = true;
         else if (i + 1 < argc && arg == "--testdata")
             testdata = argv[++i];
         else if (i + 1 < argc && arg == "--out")
@@ -244,10 +247,15 @@ int main(int argc, char** argv) {
     }
 
     // At 1x and at half size (a small scan of the same photo: most are then under 320 px and
-    // looked at doubled, where the detector must not take the softened detail for damage).
+    // looked at doubled, where the detector must not take the softened detail for damage). With
+    // --grey-copies also as black-and-white prints: most old photos are, and there the detector
+    // cannot lean on colour to tell picture from damage.
+    std::vector<bool> greyCopies = {false};
+    if (grey) greyCopies.push_back(true);
+    for (const bool asGrey : greyCopies)
     for (const double scale : {1.0, 0.5}) {
-        std::printf("\nClean photos at %.1fx through the scratches step (detect + built-in fill)\n",
-                    scale);
+        std::printf("\n%s at %.1fx through the scratches step (detect + built-in fill)\n",
+                    asGrey ? "Grey copies of the clean photos" : "Clean photos", scale);
         std::printf("%-18s %9s %9s %6s %12s %8s\n", "photo", "flagged%", "changed%", "faces",
                     "face px chg", "ms");
         std::vector<std::string> clean = pm::bench::filesWithPrefix(testdata + "/photos", "");
@@ -256,7 +264,12 @@ int main(int argc, char** argv) {
         long facePixelsChanged = 0;
         int atGoal = 0;
         for (const std::string& path : clean) {
-            const cv::Mat bgr = resized(pm::image::toBgr8(pm::image::loadPhoto(path).pixels), scale);
+            cv::Mat bgr = resized(pm::image::toBgr8(pm::image::loadPhoto(path).pixels), scale);
+            if (asGrey) {
+                cv::Mat luma;
+                cv::cvtColor(bgr, luma, cv::COLOR_BGR2GRAY);
+                cv::cvtColor(luma, bgr, cv::COLOR_GRAY2BGR);
+            }
             const auto t0 = std::chrono::steady_clock::now();
             const cv::Mat out = scratchesStep(bgr, params);
             const double ms = msSince(t0);
@@ -290,7 +303,9 @@ int main(int argc, char** argv) {
                 for (const auto& f : faces) cv::rectangle(marked, f.box, cv::Scalar(255, 0, 0), 1);
                 cv::Mat all;
                 cv::hconcat(std::vector<cv::Mat>{bgr, out, marked}, all);
-                cv::imwrite(outDir + "/clean_" + name + (scale == 1.0 ? "" : "_05") + ".png", all);
+                cv::imwrite(outDir + "/clean_" + name + (asGrey ? "_grey" : "") +
+                                (scale == 1.0 ? "" : "_05") + ".png",
+                            all);
             }
         }
         std::printf("%-18s %8.3f%% %6s %12ld   (%d of %zu at most 0.5%%)\n", "mean / total",
