@@ -13,7 +13,7 @@
 //     rule of the detector still covers (detect_damage.h DamageStages): which rule loses a crack.
 //
 //  --scans-only: only parts 1, 4 and 5, for quick looks at the real scans and the time.
-//  --grey-copies: part 3 also on black-and-white copies of the clean photos.
+//  --grey-copies: parts 1 and 3 also on black-and-white copies of the scans and photos.
 //
 // usage: damage_real_bench [--testdata DIR] [--out DIR] [--sensitivity S] [--time12mp] [--shapes]
 //                          [--scans-only] [--grey-copies]
@@ -102,6 +102,14 @@ void printShapes(const std::string& name, const cv::Mat& img, double scale,
     }
 }
 
+// A black-and-white copy (most old photos are): no colour to tell picture from damage by.
+cv::Mat greyCopy(const cv::Mat& bgr) {
+    cv::Mat luma, out;
+    cv::cvtColor(bgr, luma, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(luma, out, cv::COLOR_GRAY2BGR);
+    return out;
+}
+
 pm::ops::RepairParams scratchesOnly(const pm::ops::DamageParams& damage) {
     pm::ops::RepairParams p;
     p.steps = {pm::ops::RepairStep::Scratches};
@@ -158,11 +166,17 @@ int main(int argc, char** argv) {
                 params.sensitivity);
     std::printf("%-14s %5s %10s %9s %7s %9s %8s\n", "scan", "scale", "size", "precision", "recall",
                 "flagged%", "ms");
+    // With --grey-copies parts 1 and 3 also run on black-and-white copies.
+    std::vector<bool> greyCopies = {false};
+    if (grey) greyCopies.push_back(true);
+    for (const bool asGrey : greyCopies)
     for (const std::string& path : pm::bench::filesWithPrefix(old, "scratched_")) {
-        const std::string name = fs::path(path).stem().string();
-        const std::string refPath = refDir + "/" + name + ".txt";
+        const std::string scan = fs::path(path).stem().string();
+        const std::string refPath = refDir + "/" + scan + ".txt";
         if (!fs::exists(refPath)) continue;
-        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        const std::string name = scan + (asGrey ? "_grey" : "");
+        cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        if (asGrey) bgr = greyCopy(bgr);
         for (const double scale : {0.5, 1.0, 2.0}) {
             const cv::Mat img = resized(bgr, scale);
             const pm::bench::ReferenceDamage ref = pm::bench::loadReferenceDamage(refPath, img.size());
@@ -247,11 +261,7 @@ int main(int argc, char** argv) {
     }
 
     // At 1x and at half size (a small scan of the same photo: most are then under 320 px and
-    // looked at doubled, where the detector must not take the softened detail for damage). With
-    // --grey-copies also as black-and-white prints: most old photos are, and there the detector
-    // cannot lean on colour to tell picture from damage.
-    std::vector<bool> greyCopies = {false};
-    if (grey) greyCopies.push_back(true);
+    // looked at doubled, where the detector must not take the softened detail for damage).
     for (const bool asGrey : greyCopies)
     for (const double scale : {1.0, 0.5}) {
         std::printf("\n%s at %.1fx through the scratches step (detect + built-in fill)\n",
@@ -265,11 +275,7 @@ int main(int argc, char** argv) {
         int atGoal = 0;
         for (const std::string& path : clean) {
             cv::Mat bgr = resized(pm::image::toBgr8(pm::image::loadPhoto(path).pixels), scale);
-            if (asGrey) {
-                cv::Mat luma;
-                cv::cvtColor(bgr, luma, cv::COLOR_BGR2GRAY);
-                cv::cvtColor(luma, bgr, cv::COLOR_GRAY2BGR);
-            }
+            if (asGrey) bgr = greyCopy(bgr);
             const auto t0 = std::chrono::steady_clock::now();
             const cv::Mat out = scratchesStep(bgr, params);
             const double ms = msSince(t0);
