@@ -13,12 +13,13 @@
 //     rule of the detector still covers (detect_damage.h DamageStages): which rule loses a crack.
 //
 //  --scans-only: only parts 1, 4 and 5, for quick looks at the real scans and the time.
+//  --grey-copies: parts 1 and 3 also on black-and-white copies of the scans and photos.
 //
 // usage: damage_real_bench [--testdata DIR] [--out DIR] [--sensitivity S] [--time12mp] [--shapes]
-//                          [--scans-only]
+//                          [--scans-only] [--grey-copies]
 //   --out writes overlays: yellow = reference found, green = reference missed, red = flagged
-//   outside the reference, blue = don't care; and before/after of the clean photos with the
-//   changed pixels in red.
+//   outside the reference, blue = don't care (real_*; synth_* the same for crack_synth.h's painted
+//   lines on the faded photos, its dust in blue); and before/after of the clean photos with the changed pixels in red.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -101,6 +102,14 @@ void printShapes(const std::string& name, const cv::Mat& img, double scale,
     }
 }
 
+// A black-and-white copy (most old photos are): no colour to tell picture from damage by.
+cv::Mat greyCopy(const cv::Mat& bgr) {
+    cv::Mat luma, out;
+    cv::cvtColor(bgr, luma, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(luma, out, cv::COLOR_GRAY2BGR);
+    return out;
+}
+
 pm::ops::RepairParams scratchesOnly(const pm::ops::DamageParams& damage) {
     pm::ops::RepairParams p;
     p.steps = {pm::ops::RepairStep::Scratches};
@@ -135,7 +144,7 @@ void timeScratchesStep12mp(const std::string& old, const pm::ops::DamageParams& 
 int main(int argc, char** argv) {
     std::string testdata = PM_TESTDATA_DIR;
     std::string outDir;
-    bool time12mp = false, shapes = false, scansOnly = false;
+    bool time12mp = false, shapes = false, scansOnly = false, grey = false;
     pm::ops::DamageParams params;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -145,6 +154,8 @@ int main(int argc, char** argv) {
             shapes = true;
         else if (arg == "--scans-only")
             scansOnly = true;
+        else if (arg == "--grey-copies")
+            grey = true;
         else if (i + 1 < argc && arg == "--testdata")
             testdata = argv[++i];
         else if (i + 1 < argc && arg == "--out")
@@ -162,11 +173,17 @@ int main(int argc, char** argv) {
                 "   shape / marked, damage_reference.h scoreSpecks)\n");
     std::printf("%-14s %5s %10s %9s %7s %9s %8s  %7s %7s\n", "scan", "scale", "size", "precision",
                 "recall", "flagged%", "ms", "found", "on ref");
+    // With --grey-copies parts 1 and 3 also run on black-and-white copies.
+    std::vector<bool> greyCopies = {false};
+    if (grey) greyCopies.push_back(true);
+    for (const bool asGrey : greyCopies)
     for (const std::string& path : pm::bench::filesWithPrefix(old, "scratched_")) {
-        const std::string name = fs::path(path).stem().string();
-        const std::string refPath = refDir + "/" + name + ".txt";
+        const std::string scan = fs::path(path).stem().string();
+        const std::string refPath = refDir + "/" + scan + ".txt";
         if (!fs::exists(refPath)) continue;
-        const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        const std::string name = scan + (asGrey ? "_grey" : "");
+        cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
+        if (asGrey) bgr = greyCopy(bgr);
         for (const double scale : {0.5, 1.0, 2.0}) {
             const cv::Mat img = resized(bgr, scale);
             const pm::bench::ReferenceDamage ref = pm::bench::loadReferenceDamage(refPath, img.size());
@@ -206,12 +223,30 @@ int main(int argc, char** argv) {
         for (const double scale : {1.0, 2.0}) {
             const auto synth = pm::bench::paintCrackDamage(resized(bgr, scale), seed);
             pm::engine::LocalJobContext ctx;
-            const cv::Mat mask = pm::ops::detectDamage(synth.image, params, ctx);
+            pm::ops::DamageStages st;
+            const cv::Mat mask =
+                pm::ops::detectDamage(synth.image, params, ctx, nullptr, shapes ? &st : nullptr);
             const auto s = pm::bench::scoreDamage(mask, synth.scratches, synth.specks,
                                                   std::max(1, int(std::lround(2 * scale))));
             std::printf("%-14s %5.1f %9.3f %7.3f %8.3f %8.3f\n",
                         fs::path(path).stem().string().c_str(), scale, s.precision, s.recall,
                         s.scratchRecall, s.speckRecall);
+            // Which rule loses the painted lines (as printShapes does for the drawn references).
+            if (shapes) {
+                const int r = std::max(2, static_cast<int>(std::lround(3 * scale)));
+                std::printf("  lines by stage | visible toned accepted continued notStraight "
+                            "notNetwork kept:");
+                for (const cv::Mat* m : {&st.visible, &st.toned, &st.accepted, &st.continued,
+                                         &st.notStraight, &st.notNetwork, &st.kept})
+                    std::printf(" %5.2f", coverage(synth.scratches, *m, r));
+                std::printf("\n");
+            }
+            // The painted lines scored like a reference: found (yellow), missed (green), flagged
+            // beyond the painted damage (red); the painted dust in blue.
+            if (!outDir.empty())
+                writeScored(outDir + "/synth_" + fs::path(path).stem().string() + "_" +
+                                std::to_string(int(scale * 10)) + ".png",
+                            synth.image, mask, {synth.scratches, synth.specks}, scale);
         }
         ++seed;
     }
@@ -237,9 +272,10 @@ int main(int argc, char** argv) {
 
     // At 1x and at half size (a small scan of the same photo: most are then under 320 px and
     // looked at doubled, where the detector must not take the softened detail for damage).
+    for (const bool asGrey : greyCopies)
     for (const double scale : {1.0, 0.5}) {
-        std::printf("\nClean photos at %.1fx through the scratches step (detect + built-in fill)\n",
-                    scale);
+        std::printf("\n%s at %.1fx through the scratches step (detect + built-in fill)\n",
+                    asGrey ? "Grey copies of the clean photos" : "Clean photos", scale);
         std::printf("%-18s %9s %9s %6s %12s %8s\n", "photo", "flagged%", "changed%", "faces",
                     "face px chg", "ms");
         std::vector<std::string> clean = pm::bench::filesWithPrefix(testdata + "/photos", "");
@@ -248,7 +284,8 @@ int main(int argc, char** argv) {
         long facePixelsChanged = 0;
         int atGoal = 0;
         for (const std::string& path : clean) {
-            const cv::Mat bgr = resized(pm::image::toBgr8(pm::image::loadPhoto(path).pixels), scale);
+            cv::Mat bgr = resized(pm::image::toBgr8(pm::image::loadPhoto(path).pixels), scale);
+            if (asGrey) bgr = greyCopy(bgr);
             const auto t0 = std::chrono::steady_clock::now();
             const cv::Mat out = scratchesStep(bgr, params);
             const double ms = msSince(t0);
@@ -282,7 +319,9 @@ int main(int argc, char** argv) {
                 for (const auto& f : faces) cv::rectangle(marked, f.box, cv::Scalar(255, 0, 0), 1);
                 cv::Mat all;
                 cv::hconcat(std::vector<cv::Mat>{bgr, out, marked}, all);
-                cv::imwrite(outDir + "/clean_" + name + (scale == 1.0 ? "" : "_05") + ".png", all);
+                cv::imwrite(outDir + "/clean_" + name + (asGrey ? "_grey" : "") +
+                                (scale == 1.0 ? "" : "_05") + ".png",
+                            all);
             }
         }
         std::printf("%-18s %8.3f%% %6s %12ld   (%d of %zu at most 0.5%%)\n", "mean / total",

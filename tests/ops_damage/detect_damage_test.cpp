@@ -233,6 +233,61 @@ TEST(DetectDamage, ChromaBeyondToningIsNearZeroOnASepiaPrintAndChromaOnAColourOn
     EXPECT_EQ(cv::norm(colourChroma, colourBeyond, cv::NORM_INF), 0.0);
 }
 
+// A sepia print: the toning's colour at tone t (chroma peaks at the mid tones, as sepia does).
+cv::Vec3f sepiaAt(float t) {
+    const float a = 30.0f * std::sin(static_cast<float>(CV_PI) * t / 255.0f);
+    return {t - a, t, t + a};  // BGR
+}
+
+// A thin crack on the dark curtain of a sepia print, as a scan shows it: 2 px of paper blended
+// with the curtain by the scan's blur (35% paper: it lands at tone 115-125, under the print's
+// white, with part of the curtain's toning). Beside it, the same arc in the picture's own toning
+// at the same tone (a thread or a hair lit on the curtain). `crack`, `highlight`: where they lie.
+cv::Mat sepiaCurtainWithGreyCrack(cv::Mat& crack, cv::Mat& highlight) {
+    cv::Mat luma(360, 480, CV_32F);
+    cv::RNG rng(5);
+    rng.fill(luma, cv::RNG::NORMAL, 55, 1.5);
+    luma.rowRange(0, 60) += 145;  // light paper along the top: the print's white is up there
+    crack = cv::Mat::zeros(luma.size(), CV_8U);
+    highlight = cv::Mat::zeros(luma.size(), CV_8U);
+    std::vector<cv::Point> arc;
+    cv::ellipse2Poly({120, 700}, {560, 560}, 0, 255, 273, 1, arc);
+    cv::polylines(crack, arc, false, 255, 2);
+    for (cv::Point& p : arc) p.x += 240;
+    cv::polylines(highlight, arc, false, 255, 2);
+    const cv::Vec3f paper = sepiaAt(240);
+    cv::Mat print(luma.size(), CV_8UC3);
+    for (int y = 0; y < luma.rows; ++y)
+        for (int x = 0; x < luma.cols; ++x) {
+            const float t = luma.at<float>(y, x);
+            cv::Vec3f c = sepiaAt(t);
+            if (crack.at<uchar>(y, x)) c = 0.35f * paper + 0.65f * c;
+            if (highlight.at<uchar>(y, x)) c = sepiaAt(t + 0.35f * (240 - t));
+            print.at<cv::Vec3b>(y, x) = cv::Vec3b(cv::saturate_cast<uchar>(c[0]),
+                                                  cv::saturate_cast<uchar>(c[1]),
+                                                  cv::saturate_cast<uchar>(c[2]));
+        }
+    return print;
+}
+
+// On a toned print a thin crack on a dark surface is grey, not paper-white: the scan's blur blends
+// the paper with the surface (scratched_a's branch on its curtain, RealScanDamage
+// .FindsTheGreyCrackBranchOnTheDarkCurtainOfScratchedA). It is found, since it carries clearly less
+// colour than the curtain (detect_damage.cpp paperBlend); before, nothing of it was. A line of the
+// picture at the same tone carries the toning (more colour than the dark curtain, and more than
+// paper shows: content_lines.h) and stays.
+TEST(DetectDamage, FindsAGreyCrackOnTheDarkCurtainOfASepiaPrintButNotAToneLikeLine) {
+    cv::Mat crack, highlight;
+    const cv::Mat print = sepiaCurtainWithGreyCrack(crack, highlight);
+    pm::engine::LocalJobContext ctx;
+    const cv::Mat mask = pm::ops::detectDamage(print, {}, ctx);
+    const double found = static_cast<double>(cv::countNonZero(crack & mask)) / cv::countNonZero(crack);
+    std::cout << "[ damage   ] grey crack on a sepia curtain: " << found << " found; toned line: "
+              << cv::countNonZero(highlight & mask) << " px flagged\n";
+    EXPECT_GE(found, 0.8);
+    EXPECT_EQ(cv::countNonZero(highlight & mask), 0);
+}
+
 // A crease that fades out: a curved bright line a pixel wide on a smooth grey print, standing out
 // 80 grey levels over its first part and `faint` after it. `faintPart`: its faint part; `line`:
 // the whole crease.

@@ -51,7 +51,8 @@ cv::Mat chroma(const cv::Mat& image) {
     return spreadOfChannels(channels);
 }
 
-cv::Mat chromaBeyondToning(const cv::Mat& image, const cv::Mat& luma) {
+cv::Mat chromaBeyondToning(const cv::Mat& image, const cv::Mat& luma, bool* toned) {
+    if (toned) *toned = false;
     if (image.channels() == 1) return cv::Mat::zeros(image.size(), CV_32F);
     cv::Mat scaled;
     image.convertTo(scaled, CV_32F, image.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
@@ -76,6 +77,7 @@ cv::Mat chromaBeyondToning(const cv::Mat& image, const cv::Mat& luma) {
     }
     const cv::Mat beyond = spreadOfChannels(channels);
     if (percentile(beyond, kTonedFraction) > kTonedSpread) return chroma(image);
+    if (toned) *toned = true;
     return beyond;
 }
 

@@ -16,8 +16,10 @@ cv::Mat chroma(const cv::Mat& image);
 /// scratched scans) says nothing about whether a line is paper showing through or picture, and a
 /// crease on it carries the toning like everything else. On a toned print (the colour at each tone
 /// explains nearly every pixel's colour) this is the distance from that toning, measured like
-/// chroma(); on any other photo it is chroma() itself. `luma`: luminance(image).
-cv::Mat chromaBeyondToning(const cv::Mat& image, const cv::Mat& luma);
+/// chroma(); on any other photo it is chroma() itself. `luma`: luminance(image). `toned`
+/// (optional): set to whether the print is toned (a grey print in three channels counts, a
+/// one-channel image does not).
+cv::Mat chromaBeyondToning(const cv::Mat& image, const cv::Mat& luma, bool* toned = nullptr);
 
 /// The value below which `fraction` (0..1) of the pixels of a CV_32FC1 map in 0..255 lie, in whole
 /// grey levels.

@@ -36,8 +36,17 @@ constexpr float kCreaseScale = 1.0f;  // sigma of the finest ridge scale (ridge_
 // Only that test: the width rules of short lines, shifted as well, let a chrome spoon handle of
 // coffee at half size in (0.05% -> 0.14% flagged).
 constexpr float kEnlargedScaleShift = 0.6f;
+// The surface round a thin ridge: the median of this window is not the ridge's own (paperBlend).
+constexpr int kBlendSurroundWindow = 7;
+// ...and a blend of paper and that surface is at least this many levels less colourful than it.
+constexpr float kBlendDilution = 5.0f;
 constexpr double kMaxLinesPerWindow = 2.0;
 constexpr double kMaxLengthPerBox = 1.8;  // other candidate lines crossing a window: texture
+// A network of damage-toned ridges at least this much made of accepted scratches is a crack pattern
+// (networkZones). crack_synth.h's crossing cracks and hairlines on faded_c: 0.90-0.95 of theirs;
+// picture networks on the clean photos and their grey copies reach 0.66 (faded_f grey, motorcycle
+// at 1x), and later rules still drop those lines (nothing changed on the clean photos at 0.3).
+constexpr double kCrackPatternShare = 0.75;
 constexpr double kMaxAsymmetry = 0.8;     // surface step / contrast on a scratch
 constexpr double kMinStrongShare = 0.25;
 constexpr double kTrustedLengthFactor = 2.0;
@@ -140,6 +149,7 @@ struct DamageTone {
     float darkCeiling;  // ...dark damage at most this dark...
     float chromaLimit;  // ...and both at most this colourful
     float deepDark;     // dark damage this dark may be fainter (kDeepDarkFraction)
+    bool toned = false;  // a toned (or grey) print: its colour is the toning's (damage_maps.h)
     cv::Mat chroma;
     // On a toned print (sepia, selenium) the toning's colour says nothing: a bright crease or
     // crack carries it like everything else (scratched_c: chroma 23-27 on the crease, limit 20).
@@ -154,7 +164,7 @@ struct DamageTone {
               std::max(kBlackTone, damage::percentile(luma, kBlackFraction) + kBlackMargin)),
           deepDark(damage::percentile(luma, kDeepDarkFraction)),
           chroma(damage::chroma(image)),
-          beyondToning(damage::chromaBeyondToning(image, luma)) {
+          beyondToning(damage::chromaBeyondToning(image, luma, &toned)) {
         chromaLimit = std::max(kNeutralChroma, kChromaShare * damage::percentile(chroma, 0.5));
     }
 
@@ -170,6 +180,29 @@ struct DamageTone {
                chroma.at<float>(at) <= chromaLimit;
     }
 };
+
+// A crack a pixel or two wide on a dark surface is, once scanned, a blend of the paper showing
+// through it and that surface: its centre is dimmed by the scan's blur and carries part of the
+// surface's colour. scratched_a's grey vertical branch on the dark curtain: tone 85-130 against the
+// bright floor of 130, standing out 30-77 levels from a curtain of about 55, chroma 24-44 against a
+// curtain of 47-52. On a toned print a thin bright ridge (finest judged scale) is paper too when it
+// stands out at least half of the way from its surface to the print's white (tone + contrast >=
+// the bright floor) and carries clearly less colour than the surface it lies on: paper dilutes the
+// toning, while the picture's own highlights there are toned like the rest (sepia deepens from
+// the shadows to the mid tones). Not on a colour photo, where a glint on a red saucer or a chrome
+// rim is the same blend of white and the surface; nor on a grey print, which has no colour to
+// dilute (kBlendDilution).
+cv::Mat paperBlend(const damage::Ridges& ridges, const cv::Mat& judgedScale,
+                   const DamageTone& tone) {
+    if (!tone.toned) return cv::Mat::zeros(ridges.centre.size(), CV_8U);
+    cv::Mat chroma8, surround8, surround;
+    tone.chroma.convertTo(chroma8, CV_8U);
+    cv::medianBlur(chroma8, surround8, kBlendSurroundWindow);
+    surround8.convertTo(surround, CV_32F);
+    return ridges.bright & (judgedScale <= kCreaseScale) &
+           (ridges.tone + ridges.contrast >= tone.brightFloor) &
+           (tone.chroma <= surround - kBlendDilution);
+}
 
 // A scratch breaks where it crosses picture edges or texture (the sides stop matching, the contrast
 // dips). Like Canny's hysteresis: fainter damage-toned ridge centres continue an accepted scratch
@@ -295,16 +328,23 @@ std::vector<int> setPixelsPerLabel(const cv::Mat& labels, int n, const cv::Mat& 
 
 // Networks of damage-toned ridges: lattices, mortar, grilles, rigging, crazed varnish. Judged on
 // every visible ridge with the damage tone (whatever its profile), so pieces that the profile test
-// separates still count as one network; independent of the sensitivity.
-cv::Mat networkZones(const cv::Mat& toned) {
+// separates still count as one network. Not a network, though, when it is mostly (kCrackPattern
+// Share) made of `scratches`, lines each accepted on its own: cracks that branch and cross each
+// other. The struts of a lattice, mortar or fabric each fail the line tests (in a group too long
+// for its box, in a busy window). Since `scratches` only grow with the sensitivity, so does what
+// is kept here.
+cv::Mat networkZones(const cv::Mat& toned, const cv::Mat& scratches) {
     cv::Mat joined, labels, stats, centroids;
     cv::dilate(toned, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kJoin, kJoin}));
     const int n = cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
     const std::vector<int> length = setPixelsPerLabel(labels, n, toned);
+    const std::vector<int> ofScratches = setPixelsPerLabel(labels, n, toned & scratches);
     std::vector<uchar> network(n, 0);
     for (int i = 1; i < n; ++i) {
         const cv::Rect box = boxOf(stats, i);
-        network[i] = length[i] > kMaxLengthPerBox * (box.width + box.height) ? 255 : 0;
+        const bool crackPattern = ofScratches[i] >= kCrackPatternShare * length[i];
+        network[i] =
+            length[i] > kMaxLengthPerBox * (box.width + box.height) && !crackPattern ? 255 : 0;
     }
     cv::Mat zones(labels.size(), CV_8UC1);
     for (int y = 0; y < labels.rows; ++y) {
@@ -359,7 +399,12 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     // On an enlarged copy a thin crease peaks one ridge scale wider (kEnlargedScaleShift).
     const cv::Mat judgedScale =
         enlarged ? cv::Mat(cv::max(ridges.scale - kEnlargedScaleShift, kCreaseScale)) : ridges.scale;
-    const cv::Mat damageTone = tone.matches(ridges.bright, ridges.tone, judgedScale);
+    // Inside a face only paper-white damage counts: a lit lid, lip or nose ridge on a toned
+    // portrait is a thin grey ridge too (and a crack joined to a blended branch grows long enough
+    // to pass as an unmistakable line there).
+    const cv::Mat damageTone =
+        tone.matches(ridges.bright, ridges.tone, judgedScale) |
+        (paperBlend(ridges, judgedScale, tone) & ~damage::zoneMask(ridges.centre.size(), faces));
     const cv::Mat deepDark = ~ridges.bright & (ridges.tone <= tone.deepDark);
     cv::Mat strongLevel = baseStrongLevel.clone();
     cv::Mat(baseStrongLevel * kDeepDarkContrastShare).copyTo(strongLevel, deepDark);
@@ -484,7 +529,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     // only its stronger end inside the frame without its fainter half, and looks like the frame.
     centres &= ~straightAndBorderZones(weak | faint | anyLine);
     if (stages) stages->notStraight = centres.clone();
-    centres &= ~networkZones(visible & damageTone);
+    centres &= ~networkZones(visible & damageTone, centres);
     if (stages) stages->notNetwork = centres.clone();
     // Each line as a whole: on its pixels with a clean profile, and on every pixel it could
     // reach at any sensitivity (all candidates as seeds, so the verdict does not depend on the

@@ -18,7 +18,11 @@
 //     foliage carry mid tones and colour. On a toned print (sepia: one colour at every tone) a
 //     thin bright ridge (finest scale; on a small scan looked at enlarged, the next one: the
 //     enlargement blurs) may instead carry no colour beyond the toning (damage_maps.h
-//     chromaBeyondToning): a crease carries the toning like everything else.
+//     chromaBeyondToning): a crease carries the toning like everything else. There, too, a thin
+//     bright ridge dimmed by the scan's blur (a blend of paper and a dark surface) is paper when
+//     it stands out half way to the print's white and carries clearly less colour than the
+//     surface it lies on (paper dilutes the toning; the picture's highlights are toned).
+//     Not on colour photos (a glint is the same blend) nor grey ones (nothing to dilute).
 //  4. Contrast: strong above max(25 grey levels, 3 texture levels) at sensitivity 0.5 (texture
 //  level:
 //     31x31 median of |luma - blur|), weak above half that.
@@ -56,11 +60,12 @@
 //     at the border and much lighter than the picture inside (torn_edges.h).
 // Never harming a photo comes first (issue 13): lines and specks in a window busy with picture
 // edges (> 30% edge pixels: spokes, gravel, fabric) are left alone, as are networks of
-// damage-toned ridges (lattices, mortar) and, inside a detected face (face_guard.h), anything
+// damage-toned ridges (lattices, mortar; not when three quarters of one are lines accepted each on
+// its own: cracks branching and crossing) and, inside a detected face (face_guard.h), anything
 // but a long line strong along 60% of it. The sensitivity moves only the contrast bar: how ridges
 // group into lines, how busy a window counts, what a scratch may continue through and which lines
-// are masts, print edges or networks are judged at a fixed level, so a higher sensitivity never
-// marks less. The scan is looked at in the size working_scale.h picks (at most 1400 px, halved
+// are masts, print edges or networks are judged at a fixed level (a crack pattern's share only
+// grows with the sensitivity), so a higher sensitivity never marks less. The scan is looked at in the size working_scale.h picks (at most 1400 px, halved
 // while oversampled, doubled below 320 px) and the mask brought back to its size.
 // Measured on real scans against hand-drawn references: bench/damage/damage_real_bench.cpp; on
 // synthetic damage: bench/damage/damage_bench.cpp.
