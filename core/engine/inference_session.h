@@ -56,6 +56,10 @@ struct GpuSwitches {
     /// engine_bench --switch local_convs_joined=0|1). On: on the H100 the traced twin's 1024² took
     /// 10.89 ms with it and 11.63 ms without, 512² 4.45 and 4.71 ms (bench/gpu/NOTES.md, session 12).
     bool localConvsJoined = true;
+    /// The inverse FFT of each Fourier unit lets cuFFT overwrite the spectrum, which nothing else
+    /// reads, instead of ATen's copy of it (layout fusion; engine_bench --switch irfft_consuming=0|1).
+    /// Not measured on a GPU yet: bench/gpu/NOTES.md, lama16j.
+    bool inverseFftConsumesSpectrum = true;
     /// Captured requests hand back their pixels in host buffers reused once the caller has let go
     /// of them (engine_bench --switch reuse_outputs=0|1).
     bool reuseOutputs = true;

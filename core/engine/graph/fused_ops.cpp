@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include <ATen/ATen.h>
 #include <ATen/InferSize.h>
@@ -13,6 +14,11 @@
 #include <c10/cuda/CUDAStream.h>
 
 #include "core/engine/graph/fused_kernels.h"
+#endif
+#if defined(PM_HAVE_CUFFT_C2R)
+#include <c10/cuda/CUDAGuard.h>
+
+#include "core/engine/graph/inverse_fft.h"
 #endif
 
 namespace pm::engine::fused {
@@ -385,6 +391,56 @@ at::Tensor addWidened(const at::Tensor& x, const at::Tensor& y) {
     return x + y.to(x.scalar_type());
 }
 
+// The scale of an inverse FFT over `signal` elements for a norm of irfftn: "backward" (or none)
+// divides by the size, "ortho" by its root, "forward" not at all; nullopt for any other word.
+c10::optional<double> inverseScale(c10::optional<c10::string_view> norm, double signal) {
+    if (!norm || *norm == "backward") return 1.0 / signal;
+    if (*norm == "ortho") return 1.0 / std::sqrt(signal);
+    if (*norm == "forward") return 1.0;
+    return c10::nullopt;
+}
+
+#if defined(PM_HAVE_CUFFT_C2R)
+// cuFFT's C2R straight from z into the result, where z fits the plan (complex64, contiguous, the
+// one-sided spectrum of an s-sized signal in its last two dimensions); else an undefined tensor.
+// Scaled afterwards as ATen scales its own irfftn (a multiplication of the result).
+at::Tensor irfft2ConsumingKernel(at::Tensor& z, c10::IntArrayRef s,
+                                 c10::optional<c10::string_view> norm) {
+    if (!z.is_cuda() || z.scalar_type() != at::kComplexFloat || z.dim() < 3 || s.size() != 2 ||
+        !z.is_contiguous() || z.numel() == 0)
+        return {};
+    const int64_t h = s[0], w = s[1];
+    constexpr int64_t kMaxSide = 1 << 30;
+    if (h < 1 || w < 2 || h > kMaxSide || w > kMaxSide || z.size(-2) != h ||
+        z.size(-1) != w / 2 + 1)
+        return {};
+    const auto scale = inverseScale(norm, static_cast<double>(h) * static_cast<double>(w));
+    if (!scale) return {};
+    const c10::cuda::CUDAGuard onDevice(z.device());
+    const kernels::C2rShape shape{z.numel() / (h * (w / 2 + 1)), int(h), int(w),
+                                  int(z.get_device())};
+    size_t workspaceBytes = 0;
+    if (!kernels::c2rPlan(shape, currentStream(), &workspaceBytes)) return {};
+    std::vector<int64_t> sizes(z.sizes().begin(), z.sizes().end());
+    sizes.back() = w;
+    at::Tensor out = at::empty(sizes, z.options().dtype(at::kFloat));
+    const at::Tensor workspace = at::empty(
+        {static_cast<int64_t>(std::max<size_t>(workspaceBytes, 1))}, z.options().dtype(at::kByte));
+    kernels::c2r(shape, z.data_ptr(), out.data_ptr<float>(), workspace.data_ptr(),
+                 currentStream());
+    return *scale == 1.0 ? out : out.mul_(*scale);
+}
+#endif
+
+at::Tensor irfft2Consuming(at::Tensor& z, c10::IntArrayRef s,
+                           c10::optional<c10::string_view> norm) {
+#if defined(PM_HAVE_CUFFT_C2R)
+    if (at::Tensor out = irfft2ConsumingKernel(z, s, norm); out.defined()) return out;
+#endif
+    static const int64_t lastTwo[] = {-2, -1};
+    return at::fft_irfftn(z, s, c10::IntArrayRef(lastTwo), norm);
+}
+
 // taps [C, >= R * S * K] (columns: tap, then output channel; any beyond are zeros) -> the conv2d
 // weight [K, C, R, S].
 at::Tensor convWeightFromTaps(const at::Tensor& taps, c10::IntArrayRef kernel) {
@@ -450,7 +506,17 @@ void registerOperators() {
         library->def("channels_to_spectrum(Tensor x, int[] shape, bool widen, Tensor? bias, "
                      "bool relu, int[]? signal_size) -> Tensor",
                      &channelsToSpectrum);
+        library->def("irfft2_consuming(Tensor(a!) z, int[] s, str? norm) -> Tensor",
+                     &irfft2Consuming);
     });
+}
+
+bool haveConsumingInverseFft() {
+#if defined(PM_HAVE_CUFFT_C2R)
+    return true;
+#else
+    return false;
+#endif
 }
 
 bool haveCudaKernels() {

@@ -46,6 +46,12 @@
 //       LaMa's 64 -> 3 channel 7x7 last layer at 1024² (H100), whatever the output channels.
 //   photomend::add_widened(Tensor x, Tensor y) -> Tensor
 //       x + y.to(x.dtype), y read in fp32: the Fourier unit's residual sum without a cast pass.
+//   photomend::irfft2_consuming(Tensor(a!) z, int[] s, str? norm) -> Tensor
+//       fft_irfftn(z, s, [-2, -1], norm), leaving z's values undefined: on CUDA (complex64,
+//       contiguous, z's last two sizes those of s's one-sided spectrum) cuFFT's C2R reads and
+//       overwrites z instead of a copy of it (inverse_fft.h); anywhere else ATen's irfftn. The
+//       rewrite uses it only for a spectrum just made (channels_to_spectrum, complex) that
+//       nothing else reads.
 
 namespace pm::engine::fused {
 
@@ -59,10 +65,14 @@ inline constexpr const char* kSpectrumToChannels = "photomend::spectrum_to_chann
 inline constexpr const char* kChannelsToSpectrum = "photomend::channels_to_spectrum";
 inline constexpr const char* kAddWidened = "photomend::add_widened";
 inline constexpr const char* kConvTaps = "photomend::conv_taps";
+inline constexpr const char* kIrfft2Consuming = "photomend::irfft2_consuming";
 
 /// Registers the operators (once; safe to call from any thread). The graph rewrite calls it.
 void registerOperators();
 /// Whether the CUDA kernels were built.
 bool haveCudaKernels();
+/// Whether irfft2_consuming runs cuFFT itself on CUDA (cuFFT was found at build time); without,
+/// it runs ATen's irfftn, which copies its input.
+bool haveConsumingInverseFft();
 
 }  // namespace pm::engine::fused

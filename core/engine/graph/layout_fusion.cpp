@@ -265,6 +265,8 @@ void fuseBlock(torch::jit::Block* block, const LayoutFusionOptions& options,
     counts->conv1x1 += pointwiseConvsToMatmul(block);
     counts->biasRelus += biasAndReluInOnePass(block);
     counts->spectra += spectraToChannels(block) + channelsToSpectra(block);
+    if (options.inverseFftConsumesSpectrum)
+        counts->consumedSpectra += inverseFftsConsumingSpectra(block);
     if (options.convTaps) counts->convTaps += smallConvsAsTaps(block);
     counts->widenedSums += sumsOfCasts(block);
     if (options.channelsLastWeights) counts->channelsLastWeights += weightsChannelsLast(block);
@@ -290,12 +292,14 @@ LayoutFusionCounts& LayoutFusionCounts::operator+=(const LayoutFusionCounts& oth
     padsInSums += other.padsInSums;
     biasReluPads += other.biasReluPads;
     joinedConvs += other.joinedConvs;
+    consumedSpectra += other.consumedSpectra;
     return *this;
 }
 
 int LayoutFusionCounts::total() const {
     return pads + sums + concats + residuals + conv1x1 + biasRelus + spectra + convTaps +
-           widenedSums + channelsLastWeights + padsInSums + biasReluPads + joinedConvs;
+           widenedSums + channelsLastWeights + padsInSums + biasReluPads + joinedConvs +
+           consumedSpectra;
 }
 
 std::string LayoutFusionCounts::describe() const {
@@ -308,7 +312,8 @@ std::string LayoutFusionCounts::describe() const {
            std::to_string(channelsLastWeights) + " channels-last weights, " +
            std::to_string(padsInSums) + " pads written by their sums, " +
            std::to_string(biasReluPads) + " bias + relu written by their pads, " +
-           std::to_string(joinedConvs) + " local convolution pairs joined";
+           std::to_string(joinedConvs) + " local convolution pairs joined, " +
+           std::to_string(consumedSpectra) + " inverse FFTs without an input copy";
 }
 
 LayoutFusionCounts fuseLayoutsAndPointwise(const std::shared_ptr<torch::jit::Graph>& graph,
