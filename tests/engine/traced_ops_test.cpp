@@ -221,6 +221,22 @@ TEST(TracedOps, BothSpellingsGetTheJoinedLocalConvolution) {
     }
 }
 
+// The Fourier unit's inverse FFT overwrites its spectrum (irfft2_consuming) in both spellings: the
+// traced s = [int(h), int(w)] of sizes as tensors, the scripted [h, w]. Nothing else reads it.
+TEST(TracedOps, BothSpellingsLetTheInverseFftConsumeItsSpectrum) {
+    for (const char* source : {kScripted, kTraced}) {
+        const char* spelling = source == kTraced ? "traced" : "scripted";
+        torch::jit::Module model = miniLama(source);
+        const auto reference = model.forward(inputs()).toTensor();
+        Rewritten rewritten = rewriteLikeTheEngine(model);
+        EXPECT_EQ(rewritten.layout.consumedSpectra, 1) << spelling;
+        EXPECT_EQ(countNodes(rewritten.module, "photomend::irfft2_consuming"), 1) << spelling;
+        EXPECT_EQ(countNodes(rewritten.module, "aten::fft_irfftn"), 0) << spelling;
+        EXPECT_LE(relativeError(rewritten.module.forward(inputs()).toTensor(), reference), 1e-4)
+            << spelling;
+    }
+}
+
 TEST(TracedOps, RewrittenTracedModelPaintsWhatTheModelPaints) {
     torch::jit::Module model = miniLama(kTraced);
     const auto reference = model.forward(inputs()).toTensor();
