@@ -15,6 +15,7 @@
 #include <torch/script.h>
 
 #include "core/engine/graph/batch_norm_fold.h"
+#include "core/engine/graph/half_precision.h"
 #include "core/engine/graph/layout_fusion.h"
 #include "core/engine/graph/traced_ops.h"
 #include "core/engine/graph/transposed_conv_rewrite.h"
@@ -234,6 +235,29 @@ TEST(TracedOps, BothSpellingsLetTheInverseFftConsumeItsSpectrum) {
         EXPECT_EQ(countNodes(rewritten.module, "aten::fft_irfftn"), 0) << spelling;
         EXPECT_LE(relativeError(rewritten.module.forward(inputs()).toTensor(), reference), 1e-4)
             << spelling;
+    }
+}
+
+// What copies the engine's fp16 graph keeps around the Fourier unit, in both spellings: the cast
+// of the unit's fp16 input to fp32 for rfftn (read by the residual sum too, so it stays), and the
+// cast of the spectrum to complex64 before the inverse FFT, which hands back its input. No
+// contiguous or clone; the inverse FFT consumes the spectrum, so no hidden copy inside it either.
+TEST(TracedOps, Fp16FourierUnitKeepsOnlyTheCastForItsFft) {
+    for (const char* source : {kScripted, kTraced}) {
+        const char* spelling = source == kTraced ? "traced" : "scripted";
+        torch::jit::Module frozen = torch::jit::freeze_module(miniLama(source));
+        optimizeFrozen(frozen);
+        std::string whyNot;
+        foldBatchNormAfterConvSum(frozen.get_method("forward").graph(), &whyNot);
+        foldBatchNormIntoTransposedConv(frozen.get_method("forward").graph());
+        torch::jit::Module half = graph::halfCopy(frozen, torch::kCPU);  // as on the GPU
+        EXPECT_EQ(fuseLayoutsAndPointwise(half.get_method("forward").graph()).consumedSpectra, 1)
+            << spelling;
+        EXPECT_EQ(countNodes(half, "aten::to"), 2) << spelling;
+        EXPECT_EQ(countNodes(half, "aten::contiguous"), 0) << spelling;
+        EXPECT_EQ(countNodes(half, "aten::clone"), 0) << spelling;
+        EXPECT_EQ(countNodes(half, "aten::fft_irfftn"), 0) << spelling;
+        EXPECT_EQ(countNodes(half, "photomend::add_widened"), 1) << spelling;  // no cast back
     }
 }
 
