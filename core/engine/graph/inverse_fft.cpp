@@ -20,9 +20,13 @@ struct Plan {
 
 using Key = std::tuple<int64_t, int, int, int>;  // batch, h, w, device
 
-// Plans live as long as the process (a handful: one per bucket size and device). They are never
-// destroyed: at exit the CUDA context may already be gone. One mutex for the map and for each
-// transform, whose stream and work area are settings of the shared plan.
+// Plans live as long as the process: a captured CUDA graph's kernels read a plan's own device data
+// (twiddle factors), and at exit the CUDA context may already be gone. The warmed buckets make
+// theirs first; past kMaxPlans (requests of many other sizes) new shapes run ATen's irfftn instead.
+// One mutex for the map and for each transform, whose stream and work area are settings of the
+// shared plan.
+constexpr size_t kMaxPlans = 64;
+
 std::mutex& plansMutex() {
     static auto* mutex = new std::mutex;
     return *mutex;
@@ -56,7 +60,7 @@ bool c2rPlan(const C2rShape& shape, void* stream, size_t* workspaceBytes) {
     std::lock_guard<std::mutex> lock(plansMutex());
     auto found = plans().find(keyOf(shape));
     if (found == plans().end()) {
-        if (capturing(stream)) return false;
+        if (plans().size() >= kMaxPlans || capturing(stream)) return false;
         Plan plan{};
         if (cufftCreate(&plan.handle) != CUFFT_SUCCESS) return false;
         // The work area comes from torch's caching allocator (the caller's), as ATen's own plans

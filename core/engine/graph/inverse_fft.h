@@ -21,7 +21,7 @@ struct C2rShape {
 /// Makes (first call per shape) or finds the shape's cuFFT plan; the bytes of work area it needs
 /// in *workspaceBytes. False, with nothing made, when `stream` (a cudaStream_t) is being captured
 /// into a CUDA graph and the plan does not exist yet (making one allocates and copies), or when
-/// cuFFT refuses the shape: the caller then runs ATen's irfftn.
+/// cuFFT refuses the shape, or 64 plans exist already: the caller then runs ATen's irfftn.
 bool c2rPlan(const C2rShape& shape, void* stream, size_t* workspaceBytes);
 
 /// Unnormalised inverse transform in -> out (float, contiguous [batch, h, w]) on `stream`, with
