@@ -351,7 +351,9 @@ kernel_profile() {
 # "local-convs-apart" with each FFC's l2l(x_l) and g2l(x_g) two convolutions again (lama16i joined them;
 # on by default since the H100 measured it faster, session 12),
 # "irfft-copying" with each Fourier unit's inverse FFT copying its spectrum first, as ATen's irfftn does
-# (lama16j lets cuFFT overwrite it; on by default, not measured yet).
+# (lama16j lets cuFFT overwrite it; on by default, not measured yet), "fp32-casts-apart" with the Fourier
+# units' fp16 -> fp32 cast before rfftn a pass of its own again (lama16j writes it in the 1x1
+# convolution's bias + relu pass; on by default, not measured yet).
 if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     rm -rf "$WORK/warm-cache"
     run_traced
@@ -360,6 +362,7 @@ if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     run_traced bias-relu-apart bias_relu_in_pads=0
     run_traced local-convs-apart local_convs_joined=0
     run_traced irfft-copying irfft_consuming=0
+    run_traced fp32-casts-apart cast_in_conv1x1=0
     echo "== C++ engine, fp16 + CUDA graphs, scripted twin"
     $BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models \
         --cache-dir "$WORK/warm-cache" --device cuda --sizes 512,1024 --iters "$ITERS" --label cpp-fp16-graphs | tee "$OUTDIR/cpp_fast.jsonl"

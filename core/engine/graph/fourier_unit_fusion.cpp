@@ -227,4 +227,39 @@ int inverseFftsConsumingSpectra(torch::jit::Block* block) {
     return count;
 }
 
+// y = conv1x1(x, w16, b, relu); y.to(float) -> (y, y32) = conv1x1_widened(x, w16, b, relu): the
+// Fourier unit's fp16 input cast to fp32 for rfftn (keepFftInFloat) is written by the product's bias
+// + relu pass, which already goes over y (36 cast passes fewer at 1024² in big-LaMa, each reading
+// 6.3 MB). Only with fp16 weights: y is fp16, so the cast is a copy, which the new output is too.
+int castsWrittenByPointwiseConvs(torch::jit::Block* block) {
+    const auto conv1x1 = c10::Symbol::fromQualString(fused::kConv1x1);
+    const auto op = c10::Symbol::fromQualString(fused::kConv1x1Widened);
+    constexpr int64_t kFloat = 6;  // c10::ScalarType::Float
+    int count = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* cast = *it++;
+        if (cast->kind() != c10::aten::to || cast->outputs().size() != 1) continue;
+        const auto [y, type] = throughCast(cast->output());
+        if (!type || *type != kFloat) continue;
+        Node* conv = y->node();
+        const auto weight = conv->kind() == conv1x1 ? constantTensor(conv->input(1)) : c10::nullopt;
+        if (!weight || weight->scalar_type() != at::kHalf || conv->owningBlock() != block) continue;
+        auto* graph = block->owningGraph();
+        torch::jit::WithInsertPoint before(conv);
+        Node* pack = graph->insert(op, {conv->input(0), conv->input(1), conv->input(2),
+                                        conv->input(3)})->node();
+        if (pack->kind() != c10::prim::TupleConstruct || pack->inputs().size() != 2) {
+            pack->destroy();  // not expected: the operator returns two tensors
+            continue;
+        }
+        y->replaceAllUsesWith(pack->input(0));
+        cast->output()->replaceAllUsesWith(pack->input(1));
+        pack->destroy();
+        cast->destroy();
+        conv->destroy();
+        ++count;
+    }
+    return count;
+}
+
 }  // namespace pm::engine::fusion

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <tuple>
 #include <vector>
 
 #include <ATen/ATen.h>
@@ -256,6 +257,37 @@ at::Tensor conv1x1(const at::Tensor& x, const at::Tensor& weight,
     return relu ? y.relu_() : y;
 }
 
+// conv1x1 and its result read back in fp32 (the Fourier unit's input to rfftn), both written by the
+// bias + relu pass where the kernel takes the product; else a cast pass after it.
+std::tuple<at::Tensor, at::Tensor> conv1x1Widened(const at::Tensor& x, const at::Tensor& weight,
+                                                  const c10::optional<at::Tensor>& bias,
+                                                  bool relu) {
+#if defined(PM_HAVE_FUSED_KERNELS)
+    const bool hasBias = bias && bias->defined();
+    const bool fits = x.is_cuda() && x.scalar_type() == at::kHalf && x.dim() == 4 &&
+                      x.is_contiguous() && weight.dim() == 4 && weight.size(1) == x.size(1) &&
+                      weight.size(2) == 1 && weight.size(3) == 1 &&
+                      weight.scalar_type() == at::kHalf &&
+                      (!hasBias || (bias->is_cuda() && bias->is_contiguous() &&
+                                    bias->scalar_type() == at::kHalf &&
+                                    bias->numel() == weight.size(0)));
+    if (fits) {
+        const int64_t n = x.size(0), h = x.size(2), w = x.size(3), out = weight.size(0);
+        const at::Tensor w2 = weight.reshape({out, x.size(1)});
+        at::Tensor y =
+            n == 1 ? at::mm(w2, x.reshape({x.size(1), h * w})).reshape({1, out, h, w})
+                   : at::matmul(w2, x.reshape({n, x.size(1), h * w})).reshape({n, out, h, w});
+        at::Tensor widened = at::empty_like(y, y.options().dtype(at::kFloat));
+        kernels::biasReluWidened(kernels::Precision::Half, y.data_ptr(), false,
+                                 hasBias ? bias->data_ptr() : nullptr, int(n), int(out), h * w,
+                                 relu, widened.data_ptr<float>(), currentStream());
+        return {y, widened};
+    }
+#endif
+    at::Tensor y = conv1x1(x, weight, bias, relu);
+    return {y, y.to(at::kFloat)};
+}
+
 at::Tensor& biasRelu(at::Tensor& x, const at::Tensor& bias) {
 #if defined(PM_HAVE_FUSED_KERNELS)
     const auto precision = precisionOf(x);
@@ -506,6 +538,9 @@ void registerOperators() {
         library->def("channels_to_spectrum(Tensor x, int[] shape, bool widen, Tensor? bias, "
                      "bool relu, int[]? signal_size) -> Tensor",
                      &channelsToSpectrum);
+        library->def("conv1x1_widened(Tensor x, Tensor weight, Tensor? bias, bool relu) -> "
+                     "(Tensor, Tensor)",
+                     &conv1x1Widened);
         library->def("irfft2_consuming(Tensor(a!) z, int[] s, str? norm) -> Tensor",
                      &irfft2Consuming);
     });

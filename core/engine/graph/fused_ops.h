@@ -21,6 +21,9 @@
 //       conv2d with a 1x1 kernel (stride 1, no padding, groups 1), then relu when asked, as a
 //       matrix product on NCHW data: cuDNN transposed fp16 NCHW inputs for these, and PyTorch adds
 //       a bias and applies the relu in two more passes.
+//   photomend::conv1x1_widened(Tensor x, Tensor weight, Tensor? bias, bool relu) -> (Tensor, Tensor)
+//       (y, y.to(float)) with y = conv1x1(x, weight, bias, relu): for fp16 weights, the fp32 copy
+//       written by the bias + relu pass (the Fourier unit's rfftn input) instead of a cast pass.
 //   photomend::bias_relu_(Tensor(a!) x, Tensor bias) -> Tensor(a!)
 //       x = relu(x + bias[c]) in place, for the output of a convolution that now adds no bias (one
 //       pass instead of a broadcast sum and a relu).
@@ -59,6 +62,7 @@ inline constexpr const char* kReflectPad = "photomend::reflect_pad_cl";
 inline constexpr const char* kReluSumCat = "photomend::relu_sum_cat";
 inline constexpr const char* kReluSumCatPad = "photomend::relu_sum_cat_pad";
 inline constexpr const char* kConv1x1 = "photomend::conv1x1";
+inline constexpr const char* kConv1x1Widened = "photomend::conv1x1_widened";
 inline constexpr const char* kBiasRelu = "photomend::bias_relu_";
 inline constexpr const char* kBiasReluReflectPad = "photomend::bias_relu_reflect_pad_cl";
 inline constexpr const char* kSpectrumToChannels = "photomend::spectrum_to_channels";

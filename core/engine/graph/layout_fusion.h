@@ -36,6 +36,7 @@ struct LayoutFusionCounts {
     int biasReluPads = 0;  ///< bias_relu_ passes now done by the reflection pad reading them
     int joinedConvs = 0;   ///< sums of two padded convolutions of adjacent channels now one
     int consumedSpectra = 0;  ///< inverse FFTs now overwriting their spectrum instead of a copy
+    int widenedCasts = 0;  ///< fp32 casts of an fp16 1x1 convolution now written by its bias pass
 
     LayoutFusionCounts& operator+=(const LayoutFusionCounts& other);
     /// How many rewrites of every kind, all together.
@@ -53,6 +54,8 @@ struct LayoutFusionOptions {
     bool localConvsJoined = false;  ///< engine_bench --switch local_convs_joined
     /// engine_bench --switch irfft_consuming
     bool inverseFftConsumesSpectrum = true;
+    /// engine_bench --switch cast_in_conv1x1
+    bool castsInPointwiseConvs = true;
 };
 
 /// Rewrites what it recognises and leaves the rest; running it twice changes nothing more.

@@ -1,11 +1,15 @@
-// The Fourier unit's inverse FFT may overwrite its spectrum instead of ATen's copy of it
-// (photomend::irfft2_consuming, layout fusion's inverseFftConsumesSpectrum): only where the
-// spectrum is the unit's own, just made, and read by nothing else, and always with torch's result.
-// A spectrum read elsewhere, or handed in by the caller, must come back untouched.
+// The copies around LaMa's Fourier units that the GPU path's rewrite removes, never changing a value:
+// - the inverse FFT may overwrite its spectrum instead of ATen's copy of it
+//   (photomend::irfft2_consuming, inverseFftConsumesSpectrum): only where the spectrum is the
+//   unit's own, just made, and read by nothing else. A spectrum read elsewhere, or handed in by the
+//   caller, must come back untouched;
+// - the fp32 copy of the unit's fp16 input for rfftn is written by the 1x1 convolution's bias + relu
+//   pass (photomend::conv1x1_widened, castsInPointwiseConvs): the same values as the cast.
 #include <gtest/gtest.h>
 
 #include <iostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <ATen/core/dispatch/Dispatcher.h>
@@ -25,15 +29,20 @@ namespace {
 using graph_counts::countNodes;
 
 // LaMa's Fourier unit (spectrum -> channels, 1x1 convolution + relu, channels -> spectrum, inverse
-// FFT); `tail` is what it returns, `fu` being the inverse FFT's output and `ff` the spectrum.
-torch::jit::Module fourierUnit(const std::string& tail = "fu") {
+// FFT); `tail` is what it returns, `fu` being the inverse FFT's output and `ff` the spectrum. With
+// `convFirst`, x is first replaced by relu(conv1x1(x)), as in LaMa's spectral transform.
+torch::jit::Module fourierUnit(const std::string& tail = "fu", bool convFirst = false) {
     torch::manual_seed(9);
     torch::jit::Module module("FourierUnit");
     module.register_parameter("w", torch::randn({6, 6, 1, 1}) * 0.3, false);
     module.register_parameter("b", torch::randn({6}) * 0.1, false);
+    module.register_parameter("w0", torch::randn({3, 3, 1, 1}) * 0.5, false);
+    module.register_parameter("b0", torch::randn({3}) * 0.1, false);
+    const std::string head =
+        convFirst ? "    x = torch.relu(torch.conv2d(x, self.w0, self.b0))\n" : "";
     module.define(R"(
 def forward(self, x):
-    b = x.size(0)
+)" + head + R"(    b = x.size(0)
     h = x.size(2)
     w = x.size(3)
     ff = torch.fft_rfftn(x, None, [-2, -1], "ortho")
@@ -175,6 +184,76 @@ TEST(Irfft2Consuming, CpuGivesTorchsIrfftn) {
     }
 }
 
+using Conv1x1Widened = std::tuple<at::Tensor, at::Tensor>(const at::Tensor&, const at::Tensor&,
+                                                           const c10::optional<at::Tensor>&, bool);
+using Conv1x1 = at::Tensor(const at::Tensor&, const at::Tensor&, const c10::optional<at::Tensor>&,
+                           bool);
+
+// A 1x1 convolution with fp16 weights, with relu, whose result is also read in fp32 (the
+// engine's cast before rfftn in the fp16 graph) by a second output: both stay as they were.
+torch::jit::Module castOfAConv(at::ScalarType type) {
+    torch::manual_seed(12);
+    torch::jit::Module module("CastOfAConv");
+    module.register_parameter("w", (torch::randn({6, 4, 1, 1}) * 0.3).to(type), false);
+    module.register_parameter("b", (torch::randn({6}) * 0.1).to(type), false);
+    module.define(R"(
+def forward(self, x):
+    y = torch.relu(torch.conv2d(x, self.w, self.b))
+    return (y.to(6) * 2.0, y + 1.0)
+)");
+    module.eval();
+    return module;
+}
+
+TEST(FftInputCast, HalfConvolutionsCastIsWrittenByItsBiasPass) {
+    torch::jit::Module frozen = torch::jit::freeze(castOfAConv(at::kHalf));
+    const auto counts = fuse(frozen);
+    EXPECT_EQ(counts.conv1x1, 1);
+    EXPECT_EQ(counts.widenedCasts, 1);
+    EXPECT_EQ(countNodes(frozen, fused::kConv1x1Widened), 1);
+    EXPECT_EQ(countNodes(frozen, fused::kConv1x1), 0);
+    EXPECT_EQ(countNodes(frozen, "aten::to"), 0);
+}
+
+// With fp32 weights the cast hands back its input: nothing to write, nothing rewritten.
+TEST(FftInputCast, FloatConvolutionIsLeftAlone) {
+    torch::jit::Module module = castOfAConv(at::kFloat);
+    const auto input = torch::randn({1, 4, 5, 7});
+    const auto reference = module.forward({input}).toTuple()->elements();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    EXPECT_EQ(fuse(frozen).widenedCasts, 0);
+    EXPECT_EQ(countNodes(frozen, "aten::to"), 1);
+    const auto out = frozen.forward({input}).toTuple()->elements();
+    for (size_t i = 0; i < 2; ++i)
+        EXPECT_LE(relativeError(out[i].toTensor(), reference[i].toTensor()), 1e-5);
+}
+
+TEST(FftInputCast, SwitchedOffTheCastStaysAPass) {
+    torch::jit::Module frozen = torch::jit::freeze(castOfAConv(at::kHalf));
+    LayoutFusionOptions options;
+    options.castsInPointwiseConvs = false;
+    EXPECT_EQ(fuseLayoutsAndPointwise(frozen.get_method("forward").graph(), options).widenedCasts, 0);
+    EXPECT_EQ(countNodes(frozen, "aten::to"), 1);
+}
+
+// On the CPU the operator is conv1x1 and a cast (fp32 here: libtorch 1.13 has no fp16 products on
+// the CPU).
+TEST(FftInputCast, CpuOperatorGivesTheConvolutionAndItsCast) {
+    fused::registerOperators();
+    auto widened = c10::Dispatcher::singleton()
+                       .findSchemaOrThrow(fused::kConv1x1Widened, "")
+                       .typed<Conv1x1Widened>();
+    auto conv = c10::Dispatcher::singleton().findSchemaOrThrow(fused::kConv1x1, "").typed<Conv1x1>();
+    torch::manual_seed(13);
+    const auto x = torch::randn({1, 4, 5, 7}), w = torch::randn({6, 4, 1, 1}),
+               b = torch::randn({6});
+    const auto [y, y32] = widened.call(x, w, b, true);
+    const auto reference = conv.call(x, w, b, true);
+    EXPECT_TRUE(at::equal(y, reference));
+    EXPECT_EQ(y32.scalar_type(), at::kFloat);
+    EXPECT_TRUE(at::equal(y32, reference));
+}
+
 // On a GPU: cuFFT's C2R on the spectrum itself against ATen's irfftn (the same cuFFT plan on a copy),
 // eagerly and replayed from a CUDA graph; and LaMa's Fourier unit rewritten against the model.
 class Irfft2ConsumingGpu : public ::testing::Test {
@@ -255,6 +334,56 @@ TEST_F(Irfft2ConsumingGpu, FourierUnitRewrittenGivesTheModelsOutput) {
         for (int i = 0; i < 2; ++i)
             EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-5) << tail;
     }
+}
+
+// fp16 on the card: the widened output is exactly y.to(float) of the fp16 result, for pixel pairs
+// (even H * W) and single pixels (odd), with and without bias and relu.
+TEST_F(Irfft2ConsumingGpu, WidenedConvolutionGivesTheConvolutionAndExactlyItsCast) {
+    if (!fused::haveCudaKernels()) GTEST_SKIP() << "needs the fused CUDA kernels";
+    auto widened = c10::Dispatcher::singleton()
+                       .findSchemaOrThrow(fused::kConv1x1Widened, "")
+                       .typed<Conv1x1Widened>();
+    auto conv = c10::Dispatcher::singleton().findSchemaOrThrow(fused::kConv1x1, "").typed<Conv1x1>();
+    const auto half = at::TensorOptions(at::kCUDA).dtype(at::kHalf);
+    torch::manual_seed(14);
+    for (const std::vector<int64_t> sizes : {std::vector<int64_t>{1, 16, 12, 10},
+                                             std::vector<int64_t>{2, 16, 9, 7}}) {
+        for (const bool withBias : {true, false}) {
+            for (const bool relu : {true, false}) {
+                const auto x = torch::randn(sizes, half), w = torch::randn({24, 16, 1, 1}, half) * 0.3;
+                const c10::optional<at::Tensor> b =
+                    withBias ? c10::optional<at::Tensor>(torch::randn({24}, half)) : c10::nullopt;
+                const auto [y, y32] = widened.call(x, w, b, relu);
+                const auto reference = conv.call(x, w, b, relu);
+                EXPECT_TRUE(at::equal(y, reference)) << sizes[2] << "x" << sizes[3];
+                EXPECT_EQ(y32.scalar_type(), at::kFloat);
+                EXPECT_TRUE(at::equal(y32, reference.to(at::kFloat)))
+                    << sizes[2] << "x" << sizes[3] << " bias " << withBias << " relu " << relu;
+            }
+        }
+    }
+}
+
+// The engine's fp16 Fourier unit (halfCopy: fp16 weights, FFTs in fp32) with both copies removed
+// gives exactly what it gives with both left: the same values reach the same FFTs.
+TEST_F(Irfft2ConsumingGpu, HalfFourierUnitWithoutItsCopiesGivesTheSameOutput) {
+    if (!fused::haveCudaKernels()) GTEST_SKIP() << "needs the fused CUDA kernels";
+    const auto input = torch::randn({1, 3, 40, 34}, at::TensorOptions(at::kCUDA).dtype(at::kHalf));
+    at::Tensor outputs[2];
+    for (const bool removed : {false, true}) {
+        torch::jit::Module frozen = torch::jit::freeze(fourierUnit("x + fu", true));
+        frozen.to(at::kCUDA);
+        torch::jit::Module half = graph::halfCopy(frozen, at::kCUDA);
+        LayoutFusionOptions options;
+        options.inverseFftConsumesSpectrum = removed;
+        options.castsInPointwiseConvs = removed;
+        const auto counts = fuseLayoutsAndPointwise(half.get_method("forward").graph(), options);
+        EXPECT_EQ(counts.consumedSpectra, removed ? 1 : 0);
+        EXPECT_EQ(counts.widenedCasts, removed ? 1 : 0);
+        outputs[removed] = half.forward({input}).toTensor();
+    }
+    EXPECT_EQ(outputs[1].scalar_type(), at::kHalf);
+    EXPECT_TRUE(at::equal(outputs[0], outputs[1]));
 }
 
 }  // namespace
