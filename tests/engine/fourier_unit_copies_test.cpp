@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include <ATen/Context.h>
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/cuda.h>
@@ -256,12 +257,19 @@ TEST(FftInputCast, CpuOperatorGivesTheConvolutionAndItsCast) {
 
 // On a GPU: cuFFT's C2R on the spectrum itself against ATen's irfftn (the same cuFFT plan on a copy),
 // eagerly and replayed from a CUDA graph; and LaMa's Fourier unit rewritten against the model.
+// cuDNN's TF32 off: else the fp32 reference's convolutions are themselves 1e-4 off.
 class Irfft2ConsumingGpu : public ::testing::Test {
 protected:
     void SetUp() override {
         if (!torch::cuda::is_available() || !fused::haveConsumingInverseFft())
             GTEST_SKIP() << "needs a GPU and cuFFT at build time";
+        tf32_ = at::globalContext().allowTF32CuDNN();
+        at::globalContext().setAllowTF32CuDNN(false);
     }
+    void TearDown() override { at::globalContext().setAllowTF32CuDNN(tf32_); }
+
+private:
+    bool tf32_ = true;
 };
 
 TEST_F(Irfft2ConsumingGpu, GivesTorchsIrfftnOnTheSpectrum) {
