@@ -192,7 +192,8 @@ using Conv1x1 = at::Tensor(const at::Tensor&, const at::Tensor&, const c10::opti
 
 // A 1x1 convolution with fp16 weights, with relu, whose result is also read in fp32 (the
 // engine's cast before rfftn in the fp16 graph) by a second output: both stay as they were.
-torch::jit::Module castOfAConv(at::ScalarType type) {
+// With `between`, a statement run between the convolution and the cast.
+torch::jit::Module castOfAConv(at::ScalarType type, const std::string& between = "") {
     torch::manual_seed(12);
     torch::jit::Module module("CastOfAConv");
     module.register_parameter("w", (torch::randn({6, 4, 1, 1}) * 0.3).to(type), false);
@@ -200,7 +201,7 @@ torch::jit::Module castOfAConv(at::ScalarType type) {
     module.define(R"(
 def forward(self, x):
     y = torch.relu(torch.conv2d(x, self.w, self.b))
-    return (y.to(6) * 2.0, y + 1.0)
+)" + (between.empty() ? "" : "    " + between + "\n") + R"(    return (y.to(6) * 2.0, y + 1.0)
 )");
     module.eval();
     return module;
@@ -214,6 +215,14 @@ TEST(FftInputCast, HalfConvolutionsCastIsWrittenByItsBiasPass) {
     EXPECT_EQ(countNodes(frozen, fused::kConv1x1Widened), 1);
     EXPECT_EQ(countNodes(frozen, fused::kConv1x1), 0);
     EXPECT_EQ(countNodes(frozen, "aten::to"), 0);
+}
+
+// A value changed in place after the convolution must be cast as it is then.
+TEST(FftInputCast, ConvolutionWrittenInPlaceBeforeTheCastKeepsTheCast) {
+    torch::jit::Module frozen = torch::jit::freeze(castOfAConv(at::kHalf, "y.mul_(3.0)"));
+    EXPECT_EQ(fuse(frozen).widenedCasts, 0);
+    EXPECT_EQ(countNodes(frozen, fused::kConv1x1), 1);  // the convolution itself was rewritten
+    EXPECT_EQ(countNodes(frozen, "aten::to"), 1);
 }
 
 // With fp32 weights the cast hands back its input: nothing to write, nothing rewritten.

@@ -55,6 +55,21 @@ bool availableAt(Value* v, Node* node) {
     return true;
 }
 
+// Whether a node before `node` may write v in place (an in-place schema argument, or a node without
+// a schema, which could): a value read later by `node` would then differ from one taken earlier.
+bool writtenBefore(Value* v, Node* node) {
+    for (const auto& use : v->uses()) {
+        Node* user = use.user;
+        if (user == node || user->owningBlock() != node->owningBlock() || !user->isBefore(node))
+            continue;
+        const auto* schema = user->maybeSchema();
+        if (!schema || use.offset >= schema->arguments().size()) return true;
+        const auto* alias = schema->arguments()[use.offset].alias_info();
+        if (alias && alias->isWrite()) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 // stack([real(z)(.to(d)), imag(z)(.to(d))], -1).permute(0, 1, 4, 2, 3).contiguous().view(shape)
@@ -230,7 +245,8 @@ int inverseFftsConsumingSpectra(torch::jit::Block* block) {
 // y = conv1x1(x, w16, b, relu); y.to(float) -> (y, y32) = conv1x1_widened(x, w16, b, relu): the
 // Fourier unit's fp16 input cast to fp32 for rfftn (keepFftInFloat) is written by the product's bias
 // + relu pass, which already goes over y (36 cast passes fewer at 1024² in big-LaMa, each reading
-// 6.3 MB). Only with fp16 weights: y is fp16, so the cast is a copy, which the new output is too.
+// 6.3 MB). Only with fp16 weights: y is fp16, so the cast is a copy, which the new output is too;
+// and only where nothing writes y in place between the convolution and the cast.
 int castsWrittenByPointwiseConvs(torch::jit::Block* block) {
     const auto conv1x1 = c10::Symbol::fromQualString(fused::kConv1x1);
     const auto op = c10::Symbol::fromQualString(fused::kConv1x1Widened);
@@ -243,7 +259,9 @@ int castsWrittenByPointwiseConvs(torch::jit::Block* block) {
         if (!type || *type != kFloat) continue;
         Node* conv = y->node();
         const auto weight = conv->kind() == conv1x1 ? constantTensor(conv->input(1)) : c10::nullopt;
-        if (!weight || weight->scalar_type() != at::kHalf || conv->owningBlock() != block) continue;
+        if (!weight || weight->scalar_type() != at::kHalf || conv->owningBlock() != block ||
+            writtenBefore(y, cast))
+            continue;
         auto* graph = block->owningGraph();
         torch::jit::WithInsertPoint before(conv);
         Node* pack = graph->insert(op, {conv->input(0), conv->input(1), conv->input(2),
