@@ -13,8 +13,8 @@
 // PM_ENGINE_* variables without the prefix: freeze=cpu|gpu|off, fp16=weights|autocast,
 // layout=nchw|channels_last, fuse=0|1, layout_fusion=0|1, conv_taps=0|1, cl_weights=0|1,
 // cudnn_benchmark=0|1, cudnn_limit=N, jit_optimize=0|1; and these without a variable:
-// pads_in_sums=0|1, bias_relu_in_pads=0|1, local_convs_joined=0|1, reuse_outputs=0|1,
-// pinned_outputs=0|1.
+// pads_in_sums=0|1, bias_relu_in_pads=0|1, local_convs_joined=0|1, irfft_consuming=0|1,
+// cast_in_conv1x1=0|1, reuse_outputs=0|1, pinned_outputs=0|1.
 // --kernel-profile N: after each size's timed requests, N more under libtorch's profiler, printed as
 // tables of GPU kernels (CPU operators on the CPU) by name, by launching operator and by category
 // (kernel_profile.h). With --no-graphs the kernels are the prepared model's, run eagerly, and the
@@ -89,6 +89,10 @@ bool setSwitch(GpuSwitches& gpu, const std::string& assignment) {
         gpu.biasReluInPads = value == "1";
     else if (name == "local_convs_joined")
         gpu.localConvsJoined = value == "1";
+    else if (name == "irfft_consuming")
+        gpu.inverseFftConsumesSpectrum = value == "1";
+    else if (name == "cast_in_conv1x1")
+        gpu.castsInPointwiseConvs = value == "1";
     else if (name == "reuse_outputs")
         gpu.reuseOutputs = value == "1";
     else if (name == "pinned_outputs")

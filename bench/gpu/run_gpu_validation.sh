@@ -66,7 +66,7 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COM
     -Dnlohmann_json_DIR="$DEPS/usr/share/cmake/nlohmann_json" \
     -DCMAKE_EXE_LINKER_FLAGS="$STDCXX_FIRST -Wl,--as-needed -Wl,--allow-shlib-undefined -Wl,-rpath-link,$LIB:$LIB/blas:$LIB/lapack" \
     > "$OUTDIR/configure.log" 2>&1 || { tail -40 "$OUTDIR/configure.log"; exit 1; }
-grep -E "libtorch has CUDA|OpenSSL" "$OUTDIR/configure.log"
+grep -E "libtorch has CUDA|OpenSSL|cuFFT" "$OUTDIR/configure.log"
 # PM_GPU_DIFFUSION=1: only the prompt fill (issue 18): the diffusion tests (their GPU test included),
 # the diffusers golden (.deps/pylib, see NOTES.md), then diffusion_bench end to end at 512² with 30
 # steps in the variants below (the app's way: fp16, UNet NHWC, VAE NCHW, the UNet step from CUDA
@@ -350,7 +350,10 @@ kernel_profile() {
 # "bias-relu-apart" with the decoder's last bias + relu a pass of its own again (lama16h),
 # "local-convs-apart" with each FFC's l2l(x_l) and g2l(x_g) two convolutions again (lama16i joined them;
 # on by default since the H100 measured it faster, session 12),
-# "pageable-outputs" with the result copied back into ordinary (pageable) host memory.
+# "irfft-copying" with each Fourier unit's inverse FFT copying its spectrum first, as ATen's irfftn does
+# (lama16j lets cuFFT overwrite it; on by default), "fp32-casts-apart" with the Fourier units' fp16 -> fp32
+# cast before rfftn a pass of its own again (lama16j writes it in the 1x1 convolution's bias + relu pass;
+# on by default), "pageable-outputs" with the result copied back into ordinary (pageable) host memory.
 if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     rm -rf "$WORK/warm-cache"
     run_traced
@@ -359,6 +362,8 @@ if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     run_traced pads-in-sums pads_in_sums=1
     run_traced bias-relu-apart bias_relu_in_pads=0
     run_traced local-convs-apart local_convs_joined=0
+    run_traced irfft-copying irfft_consuming=0
+    run_traced fp32-casts-apart cast_in_conv1x1=0
     echo "== C++ engine, fp16 + CUDA graphs, scripted twin"
     $BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models \
         --cache-dir "$WORK/warm-cache" --device cuda --sizes 512,1024 --iters "$ITERS" --label cpp-fp16-graphs | tee "$OUTDIR/cpp_fast.jsonl"

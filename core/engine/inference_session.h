@@ -56,6 +56,16 @@ struct GpuSwitches {
     /// engine_bench --switch local_convs_joined=0|1). On: on the H100 the traced twin's 1024² took
     /// 10.89 ms with it and 11.63 ms without, 512² 4.45 and 4.71 ms (bench/gpu/NOTES.md, session 12).
     bool localConvsJoined = true;
+    /// The inverse FFT of each Fourier unit lets cuFFT overwrite the spectrum, which nothing else
+    /// reads, instead of ATen's copy of it (layout fusion; engine_bench --switch irfft_consuming=0|1).
+    /// On: on the H100 the traced twin's 1024² took 10.49/10.75 ms with it, 10.61/11.00 without
+    /// (two runs; bench/gpu/NOTES.md, lama16j).
+    bool inverseFftConsumesSpectrum = true;
+    /// The fp32 copy of a Fourier unit's fp16 input (for rfftn) written by the bias + relu pass of
+    /// the 1x1 convolution that makes it, instead of a cast pass (layout fusion; engine_bench
+    /// --switch cast_in_conv1x1=0|1). On: 10.49/10.75 ms with it, 10.74/10.81 without (H100, two
+    /// runs; bench/gpu/NOTES.md, lama16j).
+    bool castsInPointwiseConvs = true;
     /// Captured requests hand back their pixels in host buffers reused once the caller has let go
     /// of them (engine_bench --switch reuse_outputs=0|1).
     bool reuseOutputs = true;

@@ -15,6 +15,7 @@
 #include <torch/script.h>
 
 #include "core/engine/graph/batch_norm_fold.h"
+#include "core/engine/graph/half_precision.h"
 #include "core/engine/graph/layout_fusion.h"
 #include "core/engine/graph/traced_ops.h"
 #include "core/engine/graph/transposed_conv_rewrite.h"
@@ -218,6 +219,48 @@ TEST(TracedOps, BothSpellingsGetTheJoinedLocalConvolution) {
         Rewritten rewritten = rewriteLikeTheEngine(model, options);
         EXPECT_EQ(rewritten.layout.joinedConvs, 1) << (source == kTraced ? "traced" : "scripted");
         EXPECT_LE(relativeError(rewritten.module.forward(inputs()).toTensor(), reference), 1e-4);
+    }
+}
+
+// The Fourier unit's inverse FFT overwrites its spectrum (irfft2_consuming) in both spellings: the
+// traced s = [int(h), int(w)] of sizes as tensors, the scripted [h, w]. Nothing else reads it.
+TEST(TracedOps, BothSpellingsLetTheInverseFftConsumeItsSpectrum) {
+    for (const char* source : {kScripted, kTraced}) {
+        const char* spelling = source == kTraced ? "traced" : "scripted";
+        torch::jit::Module model = miniLama(source);
+        const auto reference = model.forward(inputs()).toTensor();
+        Rewritten rewritten = rewriteLikeTheEngine(model);
+        EXPECT_EQ(rewritten.layout.consumedSpectra, 1) << spelling;
+        EXPECT_EQ(countNodes(rewritten.module, "photomend::irfft2_consuming"), 1) << spelling;
+        EXPECT_EQ(countNodes(rewritten.module, "aten::fft_irfftn"), 0) << spelling;
+        EXPECT_LE(relativeError(rewritten.module.forward(inputs()).toTensor(), reference), 1e-4)
+            << spelling;
+    }
+}
+
+// What copies the engine's fp16 graph keeps around the Fourier unit, in both spellings: only the
+// cast of the spectrum to complex64 before the inverse FFT, which hands back its input. The fp32
+// copy of the unit's fp16 input for rfftn is written by the 1x1 convolution that makes it
+// (conv1x1_widened); no contiguous or clone; the inverse FFT consumes the spectrum, so no hidden
+// copy inside it either.
+TEST(TracedOps, Fp16FourierUnitKeepsNoCopy) {
+    for (const char* source : {kScripted, kTraced}) {
+        const char* spelling = source == kTraced ? "traced" : "scripted";
+        torch::jit::Module frozen = torch::jit::freeze_module(miniLama(source));
+        optimizeFrozen(frozen);
+        std::string whyNot;
+        foldBatchNormAfterConvSum(frozen.get_method("forward").graph(), &whyNot);
+        foldBatchNormIntoTransposedConv(frozen.get_method("forward").graph());
+        torch::jit::Module half = graph::halfCopy(frozen, torch::kCPU);  // as on the GPU
+        const auto counts = fuseLayoutsAndPointwise(half.get_method("forward").graph());
+        EXPECT_EQ(counts.consumedSpectra, 1) << spelling;
+        EXPECT_EQ(counts.widenedCasts, 1) << spelling;
+        EXPECT_EQ(countNodes(half, "photomend::conv1x1_widened"), 1) << spelling;
+        EXPECT_EQ(countNodes(half, "aten::to"), 1) << spelling;
+        EXPECT_EQ(countNodes(half, "aten::contiguous"), 0) << spelling;
+        EXPECT_EQ(countNodes(half, "aten::clone"), 0) << spelling;
+        EXPECT_EQ(countNodes(half, "aten::fft_irfftn"), 0) << spelling;
+        EXPECT_EQ(countNodes(half, "photomend::add_widened"), 1) << spelling;  // no cast back
     }
 }
 

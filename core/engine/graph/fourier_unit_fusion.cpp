@@ -55,6 +55,21 @@ bool availableAt(Value* v, Node* node) {
     return true;
 }
 
+// Whether a node before `node` may write v in place (an in-place schema argument, or a node without
+// a schema, which could): a value read later by `node` would then differ from one taken earlier.
+bool writtenBefore(Value* v, Node* node) {
+    for (const auto& use : v->uses()) {
+        Node* user = use.user;
+        if (user == node || user->owningBlock() != node->owningBlock() || !user->isBefore(node))
+            continue;
+        const auto* schema = user->maybeSchema();
+        if (!schema || use.offset >= schema->arguments().size()) return true;
+        const auto* alias = schema->arguments()[use.offset].alias_info();
+        if (alias && alias->isWrite()) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 // stack([real(z)(.to(d)), imag(z)(.to(d))], -1).permute(0, 1, 4, 2, 3).contiguous().view(shape)
@@ -187,6 +202,80 @@ int sumsOfCasts(torch::jit::Block* block) {
             ++count;
             break;
         }
+    }
+    return count;
+}
+
+// fft_irfftn(z, s, [-2, -1], norm) -> irfft2_consuming(z, s, norm). cuFFT's C2R overwrites its
+// input, so ATen's CUDA irfftn copies every spectrum first (big-LaMa at 1024²: 36 copies of 12.8 MB
+// per request). The new operator lets cuFFT overwrite z, so z must be a tensor of its own that
+// nothing reads afterwards: the fresh output of channels_to_spectrum or complex (never a graph input,
+// a constant or a view), read only by the FFT, directly or through one aten::to (which may hand back
+// its input itself) that only the FFT reads.
+int inverseFftsConsumingSpectra(torch::jit::Block* block) {
+    const auto op = c10::Symbol::fromQualString(fused::kIrfft2Consuming);
+    const auto spectrumOp = c10::Symbol::fromQualString(fused::kChannelsToSpectrum);
+    int count = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* fft = *it++;
+        if (fft->kind() != c10::aten::fft_irfftn || fft->inputs().size() != 4) continue;
+        Value* z = fft->input(0);
+        Value* s = fft->input(1);
+        Value* norm = fft->input(3);
+        if (!s->type()->isSubtypeOf(*c10::ListType::ofInts()) || !hasInts(fft->input(2), {-2, -1}) ||
+            (!isNone(norm) && !constantString(norm)) || z->uses().size() != 1)
+            continue;
+        Value* made = z;
+        if (made->node()->kind() == c10::aten::to) {
+            made = made->node()->input(0);
+            if (made->uses().size() != 1) continue;
+        }
+        const auto producer = made->node()->kind();
+        if (producer != spectrumOp && producer != c10::aten::complex) continue;
+        auto* graph = fft->owningGraph();
+        torch::jit::WithInsertPoint before(fft);
+        Value* out = graph->insert(op, {z, s, norm});
+        fft->output()->replaceAllUsesWith(out);
+        fft->destroy();
+        ++count;
+    }
+    return count;
+}
+
+// y = conv1x1(x, w16, b, relu); y.to(float) -> (y, y32) = conv1x1_widened(x, w16, b, relu): the
+// Fourier unit's fp16 input cast to fp32 for rfftn (keepFftInFloat) is written by the product's bias
+// + relu pass, which already goes over y (36 cast passes fewer at 1024² in big-LaMa, each reading
+// 6.3 MB). Only with fp16 weights: y is fp16, so the cast is a copy, which the new output is too;
+// and only where nothing writes y in place between the convolution and the cast.
+int castsWrittenByPointwiseConvs(torch::jit::Block* block) {
+    const auto conv1x1 = c10::Symbol::fromQualString(fused::kConv1x1);
+    const auto op = c10::Symbol::fromQualString(fused::kConv1x1Widened);
+    constexpr int64_t kFloat = 6;  // c10::ScalarType::Float
+    int count = 0;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* cast = *it++;
+        if (cast->kind() != c10::aten::to || cast->outputs().size() != 1) continue;
+        const auto [y, type] = throughCast(cast->output());
+        if (!type || *type != kFloat) continue;
+        Node* conv = y->node();
+        const auto weight = conv->kind() == conv1x1 ? constantTensor(conv->input(1)) : c10::nullopt;
+        if (!weight || weight->scalar_type() != at::kHalf || conv->owningBlock() != block ||
+            writtenBefore(y, cast))
+            continue;
+        auto* graph = block->owningGraph();
+        torch::jit::WithInsertPoint before(conv);
+        Node* pack = graph->insert(op, {conv->input(0), conv->input(1), conv->input(2),
+                                        conv->input(3)})->node();
+        if (pack->kind() != c10::prim::TupleConstruct || pack->inputs().size() != 2) {
+            pack->destroy();  // not expected: the operator returns two tensors
+            continue;
+        }
+        y->replaceAllUsesWith(pack->input(0));
+        cast->output()->replaceAllUsesWith(pack->input(1));
+        pack->destroy();
+        cast->destroy();
+        conv->destroy();
+        ++count;
     }
     return count;
 }

@@ -302,9 +302,14 @@ __global__ void reflectPadPairs(const T* in, T* out, int c, int h, int w, int to
 // Grid-stride over pairs of pixels (hw even) or single ones.
 // Pairs are two pixels of a channel (NCHW, hw even) or two channels of a pixel (channels last,
 // c even).
+// v as stored in T and read back: what x.to(float) reads from the T tensor just written.
+__device__ inline float storedValue(const __half*, float v) { return __half2float(__float2half_rn(v)); }
+__device__ inline float storedValue(const float*, float v) { return v; }
+
+// widened (optional, fp32, x's layout): x's new values read back in fp32, as x.to(float) would.
 template <typename T>
 __global__ void biasReluKernel(T* x, bool last, const T* bias, int c, int64_t hw, int64_t total,
-                               bool relu, bool pairs) {
+                               bool relu, bool pairs, float* widened) {
     const int64_t step = pairs ? 2 : 1;
     for (int64_t i = (blockIdx.x * int64_t(blockDim.x) + threadIdx.x) * step; i < total;
          i += int64_t(gridDim.x) * blockDim.x * step) {
@@ -313,11 +318,15 @@ __global__ void biasReluKernel(T* x, bool last, const T* bias, int c, int64_t hw
         if (pairs) {
             const Pair v = loadPair(x, i);
             const float second = bias && last ? load(bias, ch + 1) : shift;
-            const float a = v.x + shift, b = v.y + second;
-            storePair(x, i, relu ? fmaxf(a, 0.f) : a, relu ? fmaxf(b, 0.f) : b);
+            float a = v.x + shift, b = v.y + second;
+            if (relu) a = fmaxf(a, 0.f), b = fmaxf(b, 0.f);
+            storePair(x, i, a, b);
+            if (widened) storePair(widened, i, storedValue(x, a), storedValue(x, b));
         } else {
-            const float a = load(x, i) + shift;
-            store(x, i, relu ? fmaxf(a, 0.f) : a);
+            float a = load(x, i) + shift;
+            if (relu) a = fmaxf(a, 0.f);
+            store(x, i, a);
+            if (widened) widened[i] = storedValue(x, a);
         }
     }
 }
@@ -493,6 +502,11 @@ void reluSumPaddedAs(Operand a, Operand b, const void* bias, const void* residua
 
 void biasRelu(Precision precision, void* x, bool channelsLast, const void* bias, int n, int c,
               int64_t hw, bool relu, void* stream) {
+    biasReluWidened(precision, x, channelsLast, bias, n, c, hw, relu, nullptr, stream);
+}
+
+void biasReluWidened(Precision precision, void* x, bool channelsLast, const void* bias, int n,
+                     int c, int64_t hw, bool relu, float* widened, void* stream) {
     const int64_t total = int64_t(n) * c * hw;
     const bool pairs = channelsLast ? c % 2 == 0 : hw % 2 == 0;
     const unsigned grid =
@@ -501,11 +515,11 @@ void biasRelu(Precision precision, void* x, bool channelsLast, const void* bias,
     if (precision == Precision::Half)
         biasReluKernel<<<grid, 256, 0, s>>>(static_cast<__half*>(x), channelsLast,
                                             static_cast<const __half*>(bias), c, hw, total, relu,
-                                            pairs);
+                                            pairs, widened);
     else
         biasReluKernel<<<grid, 256, 0, s>>>(static_cast<float*>(x), channelsLast,
                                             static_cast<const float*>(bias), c, hw, total, relu,
-                                            pairs);
+                                            pairs, widened);
 }
 
 void spectrumToChannels(Precision precision, const void* z, void* out, int64_t nc, int64_t hw,

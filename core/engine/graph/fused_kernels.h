@@ -54,6 +54,10 @@ void reluSumPadded(Precision precision, Operand a, Operand b, const void* bias,
 /// asked.
 void biasRelu(Precision precision, void* x, bool channelsLast, const void* bias, int n, int c,
               int64_t hw, bool relu, void* stream);
+/// biasRelu that also writes the new values, as stored in x and read back in fp32, to `widened`
+/// (fp32, x's layout and size): x.to(float) in the same pass.
+void biasReluWidened(Precision precision, void* x, bool channelsLast, const void* bias, int n,
+                     int c, int64_t hw, bool relu, float* widened, void* stream);
 
 /// LaMa's Fourier unit around its convolution. spectrumToChannels: z (complex64, contiguous
 /// [N, C, HW]) -> out [N, 2C, HW], channel 2c the real and 2c + 1 the imaginary part of z's

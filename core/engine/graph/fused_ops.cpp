@@ -4,6 +4,8 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <tuple>
+#include <vector>
 
 #include <ATen/ATen.h>
 #include <ATen/InferSize.h>
@@ -13,6 +15,11 @@
 #include <c10/cuda/CUDAStream.h>
 
 #include "core/engine/graph/fused_kernels.h"
+#endif
+#if defined(PM_HAVE_CUFFT_C2R)
+#include <c10/cuda/CUDAGuard.h>
+
+#include "core/engine/graph/inverse_fft.h"
 #endif
 
 namespace pm::engine::fused {
@@ -250,6 +257,37 @@ at::Tensor conv1x1(const at::Tensor& x, const at::Tensor& weight,
     return relu ? y.relu_() : y;
 }
 
+// conv1x1 and its result read back in fp32 (the Fourier unit's input to rfftn), both written by the
+// bias + relu pass where the kernel takes the product; else a cast pass after it.
+std::tuple<at::Tensor, at::Tensor> conv1x1Widened(const at::Tensor& x, const at::Tensor& weight,
+                                                  const c10::optional<at::Tensor>& bias,
+                                                  bool relu) {
+#if defined(PM_HAVE_FUSED_KERNELS)
+    const bool hasBias = bias && bias->defined();
+    const bool fits = x.is_cuda() && x.scalar_type() == at::kHalf && x.dim() == 4 &&
+                      x.is_contiguous() && weight.dim() == 4 && weight.size(1) == x.size(1) &&
+                      weight.size(2) == 1 && weight.size(3) == 1 &&
+                      weight.scalar_type() == at::kHalf &&
+                      (!hasBias || (bias->is_cuda() && bias->is_contiguous() &&
+                                    bias->scalar_type() == at::kHalf &&
+                                    bias->numel() == weight.size(0)));
+    if (fits) {
+        const int64_t n = x.size(0), h = x.size(2), w = x.size(3), out = weight.size(0);
+        const at::Tensor w2 = weight.reshape({out, x.size(1)});
+        at::Tensor y =
+            n == 1 ? at::mm(w2, x.reshape({x.size(1), h * w})).reshape({1, out, h, w})
+                   : at::matmul(w2, x.reshape({n, x.size(1), h * w})).reshape({n, out, h, w});
+        at::Tensor widened = at::empty_like(y, y.options().dtype(at::kFloat));
+        kernels::biasReluWidened(kernels::Precision::Half, y.data_ptr(), false,
+                                 hasBias ? bias->data_ptr() : nullptr, int(n), int(out), h * w,
+                                 relu, widened.data_ptr<float>(), currentStream());
+        return {y, widened};
+    }
+#endif
+    at::Tensor y = conv1x1(x, weight, bias, relu);
+    return {y, y.to(at::kFloat)};
+}
+
 at::Tensor& biasRelu(at::Tensor& x, const at::Tensor& bias) {
 #if defined(PM_HAVE_FUSED_KERNELS)
     const auto precision = precisionOf(x);
@@ -385,6 +423,56 @@ at::Tensor addWidened(const at::Tensor& x, const at::Tensor& y) {
     return x + y.to(x.scalar_type());
 }
 
+// The scale of an inverse FFT over `signal` elements for a norm of irfftn: "backward" (or none)
+// divides by the size, "ortho" by its root, "forward" not at all; nullopt for any other word.
+c10::optional<double> inverseScale(c10::optional<c10::string_view> norm, double signal) {
+    if (!norm || *norm == "backward") return 1.0 / signal;
+    if (*norm == "ortho") return 1.0 / std::sqrt(signal);
+    if (*norm == "forward") return 1.0;
+    return c10::nullopt;
+}
+
+#if defined(PM_HAVE_CUFFT_C2R)
+// cuFFT's C2R straight from z into the result, where z fits the plan (complex64, contiguous, the
+// one-sided spectrum of an s-sized signal in its last two dimensions); else an undefined tensor.
+// Scaled afterwards as ATen scales its own irfftn (a multiplication of the result).
+at::Tensor irfft2ConsumingKernel(at::Tensor& z, c10::IntArrayRef s,
+                                 c10::optional<c10::string_view> norm) {
+    if (!z.is_cuda() || z.scalar_type() != at::kComplexFloat || z.dim() < 3 || s.size() != 2 ||
+        !z.is_contiguous() || z.numel() == 0)
+        return {};
+    const int64_t h = s[0], w = s[1];
+    constexpr int64_t kMaxSide = 1 << 30;
+    if (h < 1 || w < 2 || h > kMaxSide || w > kMaxSide || z.size(-2) != h ||
+        z.size(-1) != w / 2 + 1)
+        return {};
+    const auto scale = inverseScale(norm, static_cast<double>(h) * static_cast<double>(w));
+    if (!scale) return {};
+    const c10::cuda::CUDAGuard onDevice(z.device());
+    const kernels::C2rShape shape{z.numel() / (h * (w / 2 + 1)), int(h), int(w),
+                                  int(z.get_device())};
+    size_t workspaceBytes = 0;
+    if (!kernels::c2rPlan(shape, currentStream(), &workspaceBytes)) return {};
+    std::vector<int64_t> sizes(z.sizes().begin(), z.sizes().end());
+    sizes.back() = w;
+    at::Tensor out = at::empty(sizes, z.options().dtype(at::kFloat));
+    const at::Tensor workspace = at::empty(
+        {static_cast<int64_t>(std::max<size_t>(workspaceBytes, 1))}, z.options().dtype(at::kByte));
+    kernels::c2r(shape, z.data_ptr(), out.data_ptr<float>(), workspace.data_ptr(),
+                 currentStream());
+    return *scale == 1.0 ? out : out.mul_(*scale);
+}
+#endif
+
+at::Tensor irfft2Consuming(at::Tensor& z, c10::IntArrayRef s,
+                           c10::optional<c10::string_view> norm) {
+#if defined(PM_HAVE_CUFFT_C2R)
+    if (at::Tensor out = irfft2ConsumingKernel(z, s, norm); out.defined()) return out;
+#endif
+    static const int64_t lastTwo[] = {-2, -1};
+    return at::fft_irfftn(z, s, c10::IntArrayRef(lastTwo), norm);
+}
+
 // taps [C, >= R * S * K] (columns: tap, then output channel; any beyond are zeros) -> the conv2d
 // weight [K, C, R, S].
 at::Tensor convWeightFromTaps(const at::Tensor& taps, c10::IntArrayRef kernel) {
@@ -450,7 +538,20 @@ void registerOperators() {
         library->def("channels_to_spectrum(Tensor x, int[] shape, bool widen, Tensor? bias, "
                      "bool relu, int[]? signal_size) -> Tensor",
                      &channelsToSpectrum);
+        library->def("conv1x1_widened(Tensor x, Tensor weight, Tensor? bias, bool relu) -> "
+                     "(Tensor, Tensor)",
+                     &conv1x1Widened);
+        library->def("irfft2_consuming(Tensor(a!) z, int[] s, str? norm) -> Tensor",
+                     &irfft2Consuming);
     });
+}
+
+bool haveConsumingInverseFft() {
+#if defined(PM_HAVE_CUFFT_C2R)
+    return true;
+#else
+    return false;
+#endif
 }
 
 bool haveCudaKernels() {

@@ -21,6 +21,9 @@
 //       conv2d with a 1x1 kernel (stride 1, no padding, groups 1), then relu when asked, as a
 //       matrix product on NCHW data: cuDNN transposed fp16 NCHW inputs for these, and PyTorch adds
 //       a bias and applies the relu in two more passes.
+//   photomend::conv1x1_widened(Tensor x, Tensor weight, Tensor? bias, bool relu) -> (Tensor, Tensor)
+//       (y, y.to(float)) with y = conv1x1(x, weight, bias, relu): for fp16 weights, the fp32 copy
+//       written by the bias + relu pass (the Fourier unit's rfftn input) instead of a cast pass.
 //   photomend::bias_relu_(Tensor(a!) x, Tensor bias) -> Tensor(a!)
 //       x = relu(x + bias[c]) in place, for the output of a convolution that now adds no bias (one
 //       pass instead of a broadcast sum and a relu).
@@ -46,6 +49,12 @@
 //       LaMa's 64 -> 3 channel 7x7 last layer at 1024² (H100), whatever the output channels.
 //   photomend::add_widened(Tensor x, Tensor y) -> Tensor
 //       x + y.to(x.dtype), y read in fp32: the Fourier unit's residual sum without a cast pass.
+//   photomend::irfft2_consuming(Tensor(a!) z, int[] s, str? norm) -> Tensor
+//       fft_irfftn(z, s, [-2, -1], norm), leaving z's values undefined: on CUDA (complex64,
+//       contiguous, z's last two sizes those of s's one-sided spectrum) cuFFT's C2R reads and
+//       overwrites z instead of a copy of it (inverse_fft.h); anywhere else ATen's irfftn. The
+//       rewrite uses it only for a spectrum just made (channels_to_spectrum, complex) that
+//       nothing else reads.
 
 namespace pm::engine::fused {
 
@@ -53,16 +62,21 @@ inline constexpr const char* kReflectPad = "photomend::reflect_pad_cl";
 inline constexpr const char* kReluSumCat = "photomend::relu_sum_cat";
 inline constexpr const char* kReluSumCatPad = "photomend::relu_sum_cat_pad";
 inline constexpr const char* kConv1x1 = "photomend::conv1x1";
+inline constexpr const char* kConv1x1Widened = "photomend::conv1x1_widened";
 inline constexpr const char* kBiasRelu = "photomend::bias_relu_";
 inline constexpr const char* kBiasReluReflectPad = "photomend::bias_relu_reflect_pad_cl";
 inline constexpr const char* kSpectrumToChannels = "photomend::spectrum_to_channels";
 inline constexpr const char* kChannelsToSpectrum = "photomend::channels_to_spectrum";
 inline constexpr const char* kAddWidened = "photomend::add_widened";
 inline constexpr const char* kConvTaps = "photomend::conv_taps";
+inline constexpr const char* kIrfft2Consuming = "photomend::irfft2_consuming";
 
 /// Registers the operators (once; safe to call from any thread). The graph rewrite calls it.
 void registerOperators();
 /// Whether the CUDA kernels were built.
 bool haveCudaKernels();
+/// Whether irfft2_consuming runs cuFFT itself on CUDA (cuFFT was found at build time); without,
+/// it runs ATen's irfftn, which copies its input.
+bool haveConsumingInverseFft();
 
 }  // namespace pm::engine::fused

@@ -42,6 +42,11 @@ int weightsChannelsLast(torch::jit::Block* block);
 int spectraToChannels(torch::jit::Block* block);
 int channelsToSpectra(torch::jit::Block* block);
 int sumsOfCasts(torch::jit::Block* block);
+/// fft_irfftn(z, s, [-2, -1], norm) -> irfft2_consuming(z, s, norm) where z is a spectrum just made
+/// (channels_to_spectrum or complex, perhaps through a cast) that nothing else reads.
+int inverseFftsConsumingSpectra(torch::jit::Block* block);
+/// conv1x1(x, w16, ...).to(float) -> conv1x1_widened: the fp32 copy written by the bias + relu pass.
+int castsWrittenByPointwiseConvs(torch::jit::Block* block);
 
 /// relu_sum_cat parts conv(pad(x[:, s:m]), Wa) + conv(pad(x[:, m:e]), Wb) as one convolution
 /// conv(pad(x[:, s:e]), [Wa, Wb]) (LaMa's l2l(x_l) + g2l(x_g)); the part's b becomes empty.

@@ -265,8 +265,12 @@ void fuseBlock(torch::jit::Block* block, const LayoutFusionOptions& options,
     counts->conv1x1 += pointwiseConvsToMatmul(block);
     counts->biasRelus += biasAndReluInOnePass(block);
     counts->spectra += spectraToChannels(block) + channelsToSpectra(block);
+    if (options.inverseFftConsumesSpectrum)
+        counts->consumedSpectra += inverseFftsConsumingSpectra(block);
     if (options.convTaps) counts->convTaps += smallConvsAsTaps(block);
     counts->widenedSums += sumsOfCasts(block);
+    if (options.castsInPointwiseConvs)
+        counts->widenedCasts += castsWrittenByPointwiseConvs(block);
     if (options.channelsLastWeights) counts->channelsLastWeights += weightsChannelsLast(block);
     if (options.biasReluInPads) counts->biasReluPads += biasReluIntoPads(block);
     // Last: the steps above read relu_sum_cat nodes, which this one replaces.
@@ -290,12 +294,15 @@ LayoutFusionCounts& LayoutFusionCounts::operator+=(const LayoutFusionCounts& oth
     padsInSums += other.padsInSums;
     biasReluPads += other.biasReluPads;
     joinedConvs += other.joinedConvs;
+    consumedSpectra += other.consumedSpectra;
+    widenedCasts += other.widenedCasts;
     return *this;
 }
 
 int LayoutFusionCounts::total() const {
     return pads + sums + concats + residuals + conv1x1 + biasRelus + spectra + convTaps +
-           widenedSums + channelsLastWeights + padsInSums + biasReluPads + joinedConvs;
+           widenedSums + channelsLastWeights + padsInSums + biasReluPads + joinedConvs +
+           consumedSpectra + widenedCasts;
 }
 
 std::string LayoutFusionCounts::describe() const {
@@ -308,7 +315,9 @@ std::string LayoutFusionCounts::describe() const {
            std::to_string(channelsLastWeights) + " channels-last weights, " +
            std::to_string(padsInSums) + " pads written by their sums, " +
            std::to_string(biasReluPads) + " bias + relu written by their pads, " +
-           std::to_string(joinedConvs) + " local convolution pairs joined";
+           std::to_string(joinedConvs) + " local convolution pairs joined, " +
+           std::to_string(consumedSpectra) + " inverse FFTs without an input copy, " +
+           std::to_string(widenedCasts) + " fp32 casts written by 1x1 convolutions";
 }
 
 LayoutFusionCounts fuseLayoutsAndPointwise(const std::shared_ptr<torch::jit::Graph>& graph,

@@ -7,6 +7,8 @@
 // done in fp32); 1x1 convolutions, with the relu after them, become matrix products on NCHW data;
 // the copies with which LaMa's Fourier units turn spectra into channels and back become one pass;
 // last, the pads that read a fused sum's output are written by the sum itself (pad_fusion.cpp).
+// The inverse FFT of a spectrum that nothing else reads overwrites it instead of a copy of it
+// (inverseFftConsumesSpectrum; fused_ops.h irfft2_consuming).
 // Optionally (localConvsJoined), the two padded convolutions of adjacent channel ranges that an FFC's
 // local output sums become one over both ranges (local_conv_join.cpp).
 // Measured on big-LaMa's architecture: bench/gpu/NOTES.md.
@@ -33,6 +35,8 @@ struct LayoutFusionCounts {
     int padsInSums = 0;  ///< reflection pads now written by the relu_sum_cat they read
     int biasReluPads = 0;  ///< bias_relu_ passes now done by the reflection pad reading them
     int joinedConvs = 0;   ///< sums of two padded convolutions of adjacent channels now one
+    int consumedSpectra = 0;  ///< inverse FFTs now overwriting their spectrum instead of a copy
+    int widenedCasts = 0;  ///< fp32 casts of an fp16 1x1 convolution now written by its bias pass
 
     LayoutFusionCounts& operator+=(const LayoutFusionCounts& other);
     /// How many rewrites of every kind, all together.
@@ -48,6 +52,10 @@ struct LayoutFusionOptions {
     bool padsInSums = true;  ///< engine_bench --switch pads_in_sums
     bool biasReluInPads = true;  ///< engine_bench --switch bias_relu_in_pads
     bool localConvsJoined = false;  ///< engine_bench --switch local_convs_joined
+    /// engine_bench --switch irfft_consuming
+    bool inverseFftConsumesSpectrum = true;
+    /// engine_bench --switch cast_in_conv1x1
+    bool castsInPointwiseConvs = true;
 };
 
 /// Rewrites what it recognises and leaves the rest; running it twice changes nothing more.

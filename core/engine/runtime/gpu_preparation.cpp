@@ -43,6 +43,8 @@ void fuseLayouts(GpuModule& gpu, const GpuSwitches& switches, PhaseTrace& trace)
         options.padsInSums = switches.padsInSums;
         options.biasReluInPads = switches.biasReluInPads;
         options.localConvsJoined = switches.localConvsJoined;
+        options.inverseFftConsumesSpectrum = switches.inverseFftConsumesSpectrum;
+        options.castsInPointwiseConvs = switches.castsInPointwiseConvs;
         graph::forEachGraph(
             gpu.module, [&](auto& graph) { counts += fuseLayoutsAndPointwise(graph, options); });
     } catch (const std::exception& e) {
@@ -68,10 +70,13 @@ bool warmCacheApplies(const ModelEntry& entry, const SessionOptions& options) {
 std::string warmCacheVariant(const SessionOptions& options) {
     // The cache holds the rewritten graph: each rewrite switch that changes it names its own entry.
     if (!layoutFusionOn(options.gpu)) return "frozen fp16 NCHW";
-    std::string variant = "frozen fp16 NCHW, fused layouts 14";
+    // 15: irfft2_consuming and conv1x1_widened (a cache of 14 holds graphs without them).
+    std::string variant = "frozen fp16 NCHW, fused layouts 15";
     if (!options.gpu.padsInSums) variant += ", pads apart";
     if (!options.gpu.biasReluInPads) variant += ", bias + relu apart";
     if (options.gpu.localConvsJoined) variant += ", local convolutions joined";
+    if (!options.gpu.inverseFftConsumesSpectrum) variant += ", inverse FFTs copying";
+    if (!options.gpu.castsInPointwiseConvs) variant += ", fp32 casts apart";
     return variant;
 }
 
