@@ -146,7 +146,7 @@ void markSpecks(const SpeckInputs& in, const std::vector<cv::Rect>& faces, const
             Blob b;
             b.polarity = polarity;
             b.inFace = zoneHolding(faces, box) != nullptr;
-            if (b.inFace && polarity < 0) continue;
+            if (b.inFace && (polarity < 0 || in.enlarged)) continue;
             const int pad = 7;
             b.roi = (box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) & image;
             b.self = labels(b.roi) == i;

@@ -7,7 +7,7 @@
 //    colourless beyond the toning), above 1.3 x the strong level, on a ring in which nothing stands
 //    out half the segment level. Inside a detected face only bright specks above 2 x the strong
 //    level, whose ring holds nothing above 0.4 x their own contrast (skin grain does not count, an
-//    eye, a lip or a nostril does).
+//    eye, a lip or a nostril does); none at all on an enlarged small scan (SpeckInputs::enlarged).
 //  - Old print (toned prints only, outside faces): light dust blurred to a mid tone on a dark dress,
 //    brown foxing on light paper. Above the strong level and 6 ring deviations, nothing else in its
 //    ring half as strong, the ring lying on the surface round it (not a flower's centre on its
@@ -36,6 +36,10 @@ struct SpeckInputs {
     cv::Mat chroma;        ///< damage_maps.h chroma
     cv::Mat beyondToning;  ///< damage_maps.h chromaBeyondToning
     float brightFloor = 0, darkCeiling = 0, chromaLimit = 0, neutralChroma = 0;
+    /// The working copy is a small scan enlarged (working_scale.h): a face there is a few dozen
+    /// pixels across, and a glint on glasses or a catch-light is as small and as bright as dust.
+    /// No speck in a face is taken then (issue 13: never harm a face).
+    bool enlarged = false;
 };
 
 /// CV_8UC1 mask of `inputs.luma`'s size, 255 = a speck of dust. `faces`: protected face zones
