@@ -23,6 +23,7 @@
 #include "core/engine/graph/half_precision.h"
 #include "core/engine/graph/layout_fusion.h"
 #include "tests/engine/graph_counts.h"
+#include "tests/engine/tensor_compare.h"
 
 namespace pm::engine {
 namespace {
@@ -67,10 +68,7 @@ LayoutFusionCounts fuse(torch::jit::Module& frozen, bool consume = true) {
     return total;
 }
 
-double relativeError(const at::Tensor& out, const at::Tensor& reference) {
-    return (out - reference).abs().max().item<double>() /
-           std::max(1e-12, reference.abs().max().item<double>());
-}
+using tensor_compare::relativeError;
 
 // A complex tensor's parts as a real tensor, to compare values.
 at::Tensor asReal(const at::Tensor& t) { return t.is_complex() ? at::view_as_real(t) : t; }

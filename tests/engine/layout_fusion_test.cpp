@@ -14,6 +14,7 @@
 #include "core/engine/graph/layout_fusion.h"
 #include "tests/engine/fused_kernels_gpu_fixture.h"
 #include "tests/engine/graph_counts.h"
+#include "tests/engine/tensor_compare.h"
 
 namespace pm::engine {
 namespace {
@@ -130,10 +131,7 @@ LayoutFusionCounts fuse(torch::jit::Module& frozen) {
     return total;
 }
 
-double relativeError(const at::Tensor& out, const at::Tensor& reference) {
-    return (out.to(at::kFloat) - reference.to(at::kFloat)).abs().max().item<double>() /
-           std::max(1e-12, reference.to(at::kFloat).abs().max().item<double>());
-}
+using tensor_compare::relativeError;
 
 TEST(LayoutFusion, FfcBlockBecomesOnePadPerInputAndOneFusedSum) {
     torch::jit::Module module = ffcBlock();

@@ -17,6 +17,7 @@
 #include "core/engine/inference_session.h"
 #include "tests/engine/fused_kernels_gpu_fixture.h"
 #include "tests/engine/graph_counts.h"
+#include "tests/engine/tensor_compare.h"
 
 namespace pm::engine {
 namespace {
@@ -78,10 +79,7 @@ LayoutFusionCounts fuse(torch::jit::Module& frozen, bool joined) {
     return fuseLayoutsAndPointwise(frozen.get_method("forward").graph(), options);
 }
 
-double relativeError(const at::Tensor& out, const at::Tensor& reference) {
-    return (out.to(at::kFloat) - reference.to(at::kFloat)).abs().max().item<double>() /
-           std::max(1e-12, reference.to(at::kFloat).abs().max().item<double>());
-}
+using tensor_compare::relativeError;
 
 TEST(LocalConvsJoined, LocalSumBecomesOneConvolutionOverAllChannels) {
     for (const char* sum : {kAdjacent, kSwapped}) {

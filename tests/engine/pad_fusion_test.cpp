@@ -17,6 +17,7 @@
 #include "core/engine/graph/reflect_targets.h"
 #include "core/engine/graph/traced_ops.h"
 #include "tests/engine/graph_counts.h"
+#include "tests/engine/tensor_compare.h"
 
 namespace pm::engine {
 namespace {
@@ -97,10 +98,7 @@ LayoutFusionCounts rewrite(torch::jit::Module& frozen, bool padsInSums = true) {
     return fuseLayoutsAndPointwise(frozen.get_method("forward").graph(), options);
 }
 
-double relativeError(const at::Tensor& out, const at::Tensor& reference) {
-    return (out.to(at::kFloat) - reference.to(at::kFloat)).abs().max().item<double>() /
-           std::max(1e-12, reference.abs().max().item<double>());
-}
+using tensor_compare::relativeError;
 
 class PadsInSums : public ::testing::TestWithParam<bool> {};  // traced spelling or scripted
 

@@ -20,6 +20,7 @@
 #include "core/engine/graph/traced_ops.h"
 #include "core/engine/graph/transposed_conv_rewrite.h"
 #include "tests/engine/graph_counts.h"
+#include "tests/engine/tensor_compare.h"
 
 namespace pm::engine {
 namespace {
@@ -164,10 +165,7 @@ std::vector<c10::IValue> inputs() {
     return {torch::rand({1, 3, 24, 20}), (torch::rand({1, 1, 24, 20}) > 0.7).to(torch::kFloat)};
 }
 
-double relativeError(const at::Tensor& out, const at::Tensor& reference) {
-    return (out - reference).abs().max().item<double>() /
-           std::max(1e-12, reference.abs().max().item<double>());
-}
+using tensor_compare::relativeError;
 
 TEST(TracedOps, BothSpellingsComputeTheSameNetwork) {
     const auto scripted = miniLama(kScripted).forward(inputs()).toTensor();
