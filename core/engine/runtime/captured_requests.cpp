@@ -32,7 +32,7 @@ bool CapturedRequests::capture(const cv::Mat& image, const cv::Mat* mask,
         return false;
     }
     cv::MatAllocator* pinned = pinnedOutputs_ ? pinnedHostAllocator() : nullptr;
-    bucket.outputs = ReusedOutputs(reuseOutputs_ ? 3 : 0, pinned);
+    bucket.outputs = ReusedOutputs(reuseOutputs_ ? ReusedOutputs::kDefaultKeep : 0, pinned);
     if (reuseOutputs_) {
         // Two buffers written now (a result the caller holds while asking for the next one, and
         // that next one): their pages are mapped before the first request.

@@ -16,7 +16,8 @@ public:
     /// keep: how many buffers the pool holds at most (one per result a caller may hold at once,
     /// plus the one being written); 0 = no reuse, every acquire() allocates.
     /// allocator: where new buffers come from (pinned_host_mats.h); nullptr = cv::Mat's own.
-    explicit ReusedOutputs(int keep = 3, cv::MatAllocator* allocator = nullptr)
+    static constexpr int kDefaultKeep = 3;
+    explicit ReusedOutputs(int keep = kDefaultKeep, cv::MatAllocator* allocator = nullptr)
         : keep_(keep), allocator_(allocator) {}
 
     /// A rows x cols Mat of `type` that nobody else holds: a free one of the pool when there is

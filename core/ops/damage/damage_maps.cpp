@@ -112,4 +112,9 @@ cv::Mat textureLevel(const cv::Mat& luma, float floor) {
     return level;
 }
 
+cv::Rect componentBox(const cv::Mat& stats, int label) {
+    return {stats.at<int>(label, cv::CC_STAT_LEFT), stats.at<int>(label, cv::CC_STAT_TOP),
+            stats.at<int>(label, cv::CC_STAT_WIDTH), stats.at<int>(label, cv::CC_STAT_HEIGHT)};
+}
+
 }  // namespace pm::ops::damage

@@ -25,6 +25,9 @@ cv::Mat chromaBeyondToning(const cv::Mat& image, const cv::Mat& luma, bool* tone
 /// grey levels.
 float percentile(const cv::Mat& map, double fraction);
 
+/// The bounding box of component `label` in connectedComponentsWithStats' `stats`.
+cv::Rect componentBox(const cv::Mat& stats, int label);
+
 /// Local texture level, CV_32FC1: the 31x31 median of |luma - GaussianBlur(luma, sigma 2)|, never
 /// below `floor` so perfectly flat synthetic areas do not make every tiny step significant.
 cv::Mat textureLevel(const cv::Mat& luma, float floor = 1.0f);

@@ -123,11 +123,6 @@ Thresholds thresholdsFor(double sensitivity) {
     return {static_cast<float>(5.0 - 4.0 * s), static_cast<float>(40.0 - 30.0 * s)};
 }
 
-cv::Rect boxOf(const cv::Mat& stats, int i) {
-    return {stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-            stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
-}
-
 // Share of the pixels in a window that lie on a picture edge (any tone step steeper than
 // kEdgeSlope grey levels per pixel). Gravel, brick, lattices, spokes, foliage and fabric are busy
 // with edges; the smooth surface a crack or a speck of dust stands out on is not. It does not
@@ -355,7 +350,7 @@ cv::Mat networkZones(const cv::Mat& toned, const cv::Mat& scratches) {
     const std::vector<int> ofScratches = setPixelsPerLabel(labels, n, toned & scratches);
     std::vector<uchar> network(n, 0);
     for (int i = 1; i < n; ++i) {
-        const cv::Rect box = boxOf(stats, i);
+        const cv::Rect box = damage::componentBox(stats, i);
         const bool crackPattern = ofScratches[i] >= kCrackPatternShare * length[i];
         network[i] =
             length[i] > kMaxLengthPerBox * (box.width + box.height) && !crackPattern ? 255 : 0;
@@ -427,12 +422,10 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
     cv::Mat segmentLevel = baseSegmentLevel.clone();
     cv::Mat(baseSegmentLevel * kDeepDarkContrastShare).copyTo(segmentLevel, deepDark);
     const cv::Mat visible = ridges.centre & (ridges.contrast > segmentLevel * 0.5);
+    cv::Mat weak = visible & damageTone & (ridges.asymmetry <= ridges.contrast * kMaxAsymmetry);
     // On a black-and-white print no colour keeps the picture's dark lines out (see kGreyChroma):
     // there a dark candidate must be grime-dark (deepDark).
-    const cv::Mat darkEvidence = tone.colourless ? cv::Mat(ridges.bright | deepDark)
-                                                 : cv::Mat(ridges.centre.size(), CV_8U, cv::Scalar(255));
-    const cv::Mat weak =
-        visible & damageTone & darkEvidence & (ridges.asymmetry <= ridges.contrast * kMaxAsymmetry);
+    if (tone.colourless) weak &= ridges.bright | deepDark;
     const cv::Mat strong = weak & (ridges.contrast > strongLevel);
     // Texture (hair, grass, mortar, fabric) shows as many visible ridges close together, whether or
     // not they look like damage: the window's summed ridge contrast, in units of lines crossing it.
@@ -494,7 +487,7 @@ void acceptScratches(const damage::Ridges& ridges, const cv::Mat& baseStrongLeve
             continue;
         // A network (brick mortar, a grille, crazed varnish) is far longer than its bounding box is
         // wide and high; a crack, even a curved one, is not.
-        const cv::Rect box = boxOf(stats, i);
+        const cv::Rect box = damage::componentBox(stats, i);
         if (length > kMaxLengthPerBox * (box.width + box.height)) continue;
         if (st.edges / length > kMaxEdgeShare) continue;
         const cv::Rect* face = damage::zoneHolding(faces, box);

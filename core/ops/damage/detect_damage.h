@@ -65,8 +65,9 @@
 // but a long line strong along 60% of it. The sensitivity moves only the contrast bar: how ridges
 // group into lines, how busy a window counts, what a scratch may continue through and which lines
 // are masts, print edges or networks are judged at a fixed level (a crack pattern's share only
-// grows with the sensitivity), so a higher sensitivity never marks less. The scan is looked at in the size working_scale.h picks (at most 1400 px, halved
-// while oversampled, doubled below 320 px) and the mask brought back to its size.
+// grows with the sensitivity), so a higher sensitivity never marks less. The scan is looked at in
+// the size working_scale.h picks (at most 1400 px, halved while oversampled, doubled below 320 px)
+// and the mask brought back to its size.
 // Measured on real scans against hand-drawn references: bench/damage/damage_real_bench.cpp; on
 // synthetic damage: bench/damage/damage_bench.cpp.
 // Thread-safety: pure function; the context is used for progress and cancellation only.

@@ -44,11 +44,6 @@ constexpr double kOldPrintSurfaceShare = 0.15;  // ring mean off the surface, of
 // the scan flagged, 3.26% now; main 2.50%).
 constexpr double kOldPrintCoreShare = 0.85;
 
-cv::Rect boxOf(const cv::Mat& stats, int i) {
-    return {stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-            stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
-}
-
 // One candidate: a blob standing out from the 11 px median background, with its surroundings.
 struct Blob {
     cv::Rect roi;      // the blob's box and 7 px round it
@@ -139,7 +134,7 @@ void markSpecks(const SpeckInputs& in, const std::vector<cv::Rect>& faces, const
         const int n = cv::connectedComponentsWithStats(weak, labels, stats, centroids, 8, CV_32S);
         for (int i = 1; i < n; ++i) {
             const int area = stats.at<int>(i, cv::CC_STAT_AREA);
-            const cv::Rect box = boxOf(stats, i);
+            const cv::Rect box = componentBox(stats, i);
             if (area > kMaxSpeckArea || box.width > kMaxSpeckSide || box.height > kMaxSpeckSide ||
                 area < 0.35 * box.area())
                 continue;

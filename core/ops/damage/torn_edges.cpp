@@ -6,6 +6,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/ops/damage/damage_maps.h"
+
 namespace pm::ops::damage {
 
 namespace {
@@ -172,11 +174,6 @@ int joinedStrips(const cv::Mat& paper, int maxDepth, cv::Mat& labels, cv::Mat& s
     return cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
 }
 
-cv::Rect boxOf(const cv::Mat& stats, int i) {
-    return {stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-            stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
-}
-
 }  // namespace
 
 cv::Mat findTornEdges(const cv::Mat& luma, const cv::Mat& paper) {
@@ -193,14 +190,14 @@ cv::Mat findTornEdges(const cv::Mat& luma, const cv::Mat& paper) {
     int n = cv::connectedComponentsWithStats(paper, labels, stats, centroids, 8, CV_32S);
     for (int i = 1; i < n; ++i) {
         if (stats.at<int>(i, cv::CC_STAT_AREA) < kMinArea) continue;
-        const cv::Rect box = boxOf(stats, i);
+        const cv::Rect box = componentBox(stats, i);
         const bool large = std::min(box.width, box.height) >= largeCorner;
         judgePatch(luma, paper, labels, i, box, maxDepth, large ? gap : 0, false, out);
     }
     // Torn print edges: long strips in pieces, a little inside the image border.
     n = joinedStrips(paper, maxDepth, labels, stats);
     for (int i = 1; i < n; ++i)
-        judgePatch(luma, paper, labels, i, boxOf(stats, i), maxDepth, gap, true, out);
+        judgePatch(luma, paper, labels, i, componentBox(stats, i), maxDepth, gap, true, out);
     return out;
 }
 
