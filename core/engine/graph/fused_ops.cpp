@@ -227,21 +227,32 @@ std::vector<at::Tensor> reluSumCatPad(at::TensorList a, at::TensorList b, at::Te
     return out;
 }
 
+// Whether a 1x1 convolution of x by weight (and bias) can run as a matrix product: contiguous
+// NCHW x, a [out, c, 1, 1] weight of x's type, a bias per output channel.
+bool pointwiseFits(const at::Tensor& x, const at::Tensor& weight,
+                   const c10::optional<at::Tensor>& bias) {
+    return x.dim() == 4 && x.is_contiguous() && weight.dim() == 4 && weight.size(1) == x.size(1) &&
+           weight.size(2) == 1 && weight.size(3) == 1 && weight.scalar_type() == x.scalar_type() &&
+           (!bias || !bias->defined() || bias->numel() == weight.size(0));
+}
+
+// That convolution's product, without bias: [out, c] x [n, c, h * w] -> [n, out, h, w].
+at::Tensor pointwiseProduct(const at::Tensor& x, const at::Tensor& weight) {
+    const int64_t n = x.size(0), h = x.size(2), w = x.size(3), out = weight.size(0);
+    const at::Tensor w2 = weight.reshape({out, x.size(1)});
+    return n == 1 ? at::mm(w2, x.reshape({x.size(1), h * w})).reshape({1, out, h, w})
+                  : at::matmul(w2, x.reshape({n, x.size(1), h * w})).reshape({n, out, h, w});
+}
+
 at::Tensor conv1x1(const at::Tensor& x, const at::Tensor& weight,
                    const c10::optional<at::Tensor>& bias, bool relu) {
     const bool hasBias = bias && bias->defined();
-    const bool fits = x.dim() == 4 && x.is_contiguous() && weight.dim() == 4 &&
-                      weight.size(1) == x.size(1) && weight.size(2) == 1 && weight.size(3) == 1 &&
-                      weight.scalar_type() == x.scalar_type() &&
-                      (!hasBias || bias->numel() == weight.size(0));
-    if (!fits) {
+    if (!pointwiseFits(x, weight, bias)) {
         at::Tensor out = at::conv2d(x, weight, hasBias ? *bias : at::Tensor());
         return relu ? at::relu(out) : out;
     }
     const int64_t n = x.size(0), h = x.size(2), w = x.size(3), out = weight.size(0);
-    const at::Tensor w2 = weight.reshape({out, x.size(1)});
-    at::Tensor y = n == 1 ? at::mm(w2, x.reshape({x.size(1), h * w})).reshape({1, out, h, w})
-                          : at::matmul(w2, x.reshape({n, x.size(1), h * w})).reshape({n, out, h, w});
+    at::Tensor y = pointwiseProduct(x, weight);
 #if defined(PM_HAVE_FUSED_KERNELS)
     const auto precision = precisionOf(y);
     if (y.is_cuda() && precision && (!hasBias || (bias->is_cuda() && bias->is_contiguous() &&
@@ -264,19 +275,13 @@ std::tuple<at::Tensor, at::Tensor> conv1x1Widened(const at::Tensor& x, const at:
                                                   bool relu) {
 #if defined(PM_HAVE_FUSED_KERNELS)
     const bool hasBias = bias && bias->defined();
-    const bool fits = x.is_cuda() && x.scalar_type() == at::kHalf && x.dim() == 4 &&
-                      x.is_contiguous() && weight.dim() == 4 && weight.size(1) == x.size(1) &&
-                      weight.size(2) == 1 && weight.size(3) == 1 &&
-                      weight.scalar_type() == at::kHalf &&
+    const bool fits = x.is_cuda() && x.scalar_type() == at::kHalf &&
+                      pointwiseFits(x, weight, bias) &&
                       (!hasBias || (bias->is_cuda() && bias->is_contiguous() &&
-                                    bias->scalar_type() == at::kHalf &&
-                                    bias->numel() == weight.size(0)));
+                                    bias->scalar_type() == at::kHalf));
     if (fits) {
         const int64_t n = x.size(0), h = x.size(2), w = x.size(3), out = weight.size(0);
-        const at::Tensor w2 = weight.reshape({out, x.size(1)});
-        at::Tensor y =
-            n == 1 ? at::mm(w2, x.reshape({x.size(1), h * w})).reshape({1, out, h, w})
-                   : at::matmul(w2, x.reshape({n, x.size(1), h * w})).reshape({n, out, h, w});
+        at::Tensor y = pointwiseProduct(x, weight);
         at::Tensor widened = at::empty_like(y, y.options().dtype(at::kFloat));
         kernels::biasReluWidened(kernels::Precision::Half, y.data_ptr(), false,
                                  hasBias ? bias->data_ptr() : nullptr, int(n), int(out), h * w,
