@@ -31,11 +31,26 @@ torch::Tensor bgrToTensor(const cv::Mat& bgr, const TensorLayout& layout,
     return bgrBytesToModel(u8ToDevice(bgr, device), layout);
 }
 
-torch::Tensor bgrBytesToModel(const torch::Tensor& hwc, const TensorLayout& layout) {
-    auto chw = hwc.permute({2, 0, 1}).to(torch::kFloat32);
-    if (layout.order == ChannelOrder::Rgb) chw = chw.flip({0});
-    chw = layout.range == ValueRange::ZeroOne ? chw.div(255.0) : chw.div(127.5).sub(1.0);
-    return chw.unsqueeze(0).contiguous();
+torch::Tensor bgrBytesToModel(const torch::Tensor& hwc, const TensorLayout& layout,
+                              torch::ScalarType dtype) {
+    // Each channel is scaled straight from the interleaved bytes into its plane of the NCHW
+    // result: no float copy in HWC order to flip and transpose afterwards (on the GPU those were
+    // four full-size passes of a CUDA-graphed request; now three third-size ones). Same values:
+    // the division runs in fp32 and is rounded once into `dtype`.
+    const int64_t rows = hwc.size(0), cols = hwc.size(1);
+    const bool signedRange = layout.range != ValueRange::ZeroOne;
+    // The signed range subtracts after dividing: that step stays in fp32 as it always was.
+    const auto planesType = signedRange ? torch::kFloat32 : dtype;
+    auto planes = torch::empty({1, 3, rows, cols}, hwc.options().dtype(planesType));
+    // A 0-dim fp32 divisor makes the division itself fp32, as uint8 / Python-style scalar was.
+    const auto divisor = torch::scalar_tensor(signedRange ? 127.5 : 255.0, torch::kFloat32);
+    for (int64_t c = 0; c < 3; ++c) {
+        const int64_t from = layout.order == ChannelOrder::Rgb ? 2 - c : c;
+        auto plane = planes[0][c];
+        at::div_out(plane, hwc.select(2, from), divisor);
+    }
+    if (!signedRange) return planes;
+    return planes.sub_(1.0).to(dtype);
 }
 
 torch::Tensor maskToTensor(const cv::Mat& mask, const torch::Device& device) {
@@ -45,18 +60,27 @@ torch::Tensor maskToTensor(const cv::Mat& mask, const torch::Device& device) {
     return maskBytesToModel(u8ToDevice(mask, device));
 }
 
-torch::Tensor maskBytesToModel(const torch::Tensor& hw1) {
-    return hw1.permute({2, 0, 1}).ne(0).to(torch::kFloat32).unsqueeze(0).contiguous();
+torch::Tensor maskBytesToModel(const torch::Tensor& hw1, torch::ScalarType dtype) {
+    // [H,W,1] is already [1,H,W] in memory: the view costs nothing.
+    return hw1.permute({2, 0, 1}).unsqueeze(0).ne(0).to(dtype).contiguous();
 }
 
 torch::Tensor modelToBgrBytes(const torch::Tensor& tensor, const TensorLayout& layout) {
     auto t = tensor.dim() == 4 ? tensor.squeeze(0) : tensor;
     if (t.dim() != 3 || t.size(0) != 3)
         throw Error("model output must be [1,3,H,W], got " + std::string(c10::str(tensor.sizes())));
-    t = t.to(torch::kFloat32);
-    t = layout.range == ValueRange::ZeroOne ? t.mul(255.0) : t.add(1.0).mul(127.5);
-    if (layout.order == ChannelOrder::Rgb) t = t.flip({0});
-    return t.clamp(0.0, 255.0).round().to(torch::kUInt8).permute({1, 2, 0});
+    // A private fp32 copy scaled, clamped and rounded in place; then each plane is written into
+    // its channel of the interleaved bytes (no flipped copy, no transposing pass).
+    auto levels = t.to(torch::kFloat32, /*non_blocking=*/false, /*copy=*/true);
+    if (layout.range == ValueRange::ZeroOne)
+        levels.mul_(255.0);
+    else
+        levels.add_(1.0).mul_(127.5);
+    levels.clamp_(0.0, 255.0).round_();
+    auto bytes = torch::empty({t.size(1), t.size(2), 3}, t.options().dtype(torch::kUInt8));
+    for (int64_t c = 0; c < 3; ++c)
+        bytes.select(2, c).copy_(levels[layout.order == ChannelOrder::Rgb ? 2 - c : c]);
+    return bytes;
 }
 
 cv::Mat tensorToBgr(const torch::Tensor& tensor, const TensorLayout& layout) {

@@ -41,11 +41,14 @@ void copyBytesOut(const torch::Tensor& hwc, cv::Mat& out);
 // The tensor halves of the conversions above, for pixels already on the device: the engine
 // records them into its CUDA graphs so that a request uploads and downloads bytes only.
 
-/// uint8 [H,W,3] BGR -> float [1,3,H,W] in `layout`, on the same device.
-torch::Tensor bgrBytesToModel(const torch::Tensor& hwc, const TensorLayout& layout);
-/// uint8 [H,W,1] (non-zero = selected) -> float [1,1,H,W] of 0 and 1.
-torch::Tensor maskBytesToModel(const torch::Tensor& hw1);
-/// [1,3,H,W] or [3,H,W] in `layout`, any floating dtype -> uint8 [H,W,3] BGR, same device.
+/// uint8 [H,W,3] BGR -> contiguous [1,3,H,W] of `dtype` (fp32 or a model's fp16) in `layout`,
+/// on the same device; fp16 holds the fp32 values rounded once.
+torch::Tensor bgrBytesToModel(const torch::Tensor& hwc, const TensorLayout& layout,
+                              torch::ScalarType dtype = torch::kFloat32);
+/// uint8 [H,W,1] (non-zero = selected) -> contiguous [1,1,H,W] of 0 and 1 in `dtype`.
+torch::Tensor maskBytesToModel(const torch::Tensor& hw1, torch::ScalarType dtype = torch::kFloat32);
+/// [1,3,H,W] or [3,H,W] in `layout`, any floating dtype -> contiguous uint8 [H,W,3] BGR, same
+/// device.
 torch::Tensor modelToBgrBytes(const torch::Tensor& tensor, const TensorLayout& layout);
 
 }  // namespace pm::image

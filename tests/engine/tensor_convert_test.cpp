@@ -32,6 +32,38 @@ TEST(TensorConvert, RoundTripIsExactForEveryLayout) {
         }
 }
 
+// The engine converts a request's bytes straight into the serving module's fp16: every level must
+// come out as the fp32 value rounded once to fp16, in NCHW planes, channels in the layout's order.
+TEST(TensorConvert, Fp16InputsAreTheFp32ValuesRoundedOnce) {
+    auto hwc = torch::empty({2, 256, 3}, torch::kUInt8);
+    const auto levels = torch::arange(256, torch::kInt32).to(torch::kUInt8);
+    for (int c = 0; c < 3; ++c) {
+        hwc.select(2, c)[0].copy_(levels);
+        hwc.select(2, c)[1].copy_(levels.flip({0}));
+    }
+    for (auto range : {ValueRange::ZeroOne, ValueRange::MinusOneOne})
+        for (auto order : {ChannelOrder::Rgb, ChannelOrder::Bgr}) {
+            const TensorLayout layout{range, order};
+            // What the model has always been given: fp32 in HWC order, flipped, transposed.
+            auto expected = hwc.permute({2, 0, 1}).to(torch::kFloat32);
+            if (order == ChannelOrder::Rgb) expected = expected.flip({0});
+            expected = range == ValueRange::ZeroOne ? expected.div(255.0)
+                                                    : expected.div(127.5).sub(1.0);
+            expected = expected.unsqueeze(0);
+            const auto fp32 = bgrBytesToModel(hwc, layout);
+            const auto fp16 = bgrBytesToModel(hwc, layout, torch::kHalf);
+            EXPECT_TRUE(fp32.is_contiguous());
+            EXPECT_TRUE(fp16.is_contiguous());
+            EXPECT_EQ(fp16.scalar_type(), torch::kHalf);
+            EXPECT_TRUE(torch::equal(fp32, expected));
+            EXPECT_TRUE(torch::equal(fp16, expected.to(torch::kHalf)));
+        }
+    const auto mask = maskBytesToModel(hwc.slice(2, 0, 1), torch::kHalf);
+    EXPECT_EQ(mask.scalar_type(), torch::kHalf);
+    EXPECT_EQ(mask.sizes().vec(), (std::vector<int64_t>{1, 1, 2, 256}));
+    EXPECT_EQ(mask.sum().item<float>(), 2.0f * 255.0f);  // every level but 0 is selected
+}
+
 TEST(TensorConvert, OutputIsClampedAndMaskIsBinary) {
     auto t = torch::full({1, 3, 1, 2}, 2.0f);
     t[0][0][0][1] = -0.5f;
