@@ -523,8 +523,9 @@ cv::Mat grainyPhoto(int rows) {
         if (f.find("faded_b") != std::string::npos) photo = cv::imread(f, cv::IMREAD_COLOR);
     if (photo.empty()) {
         cv::resize(fade(testScene()), photo, cv::Size(600, 450), 0, 0, cv::INTER_NEAREST);
+        // Its own generator: the same noise whichever tests ran before (cv::randn shares one).
         cv::Mat noise(photo.size(), CV_8UC3);
-        cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(8));
+        cv::RNG(14).fill(noise, cv::RNG::NORMAL, cv::Scalar::all(0), cv::Scalar::all(8));
         photo += noise;
     }
     cv::Mat out;
@@ -533,9 +534,11 @@ cv::Mat grainyPhoto(int rows) {
 }
 
 // Bands of ~40 rows (so a band boundary every 40 rows) against one band holding the whole photo:
-// no seams. Colour and sharpening are bit-identical. Denoising differs by at most a level: OpenCV's
-// bilateral filter tabulates its range weights over each band's own value range, and with an odd
-// height the whole photo's half-resolution chroma grid is off by a fraction of a pixel.
+// no seams. Colour and sharpening are bit-identical. Denoising differs by at most a level, odd
+// height or not: OpenCV's bilateral filter tabulates its range weights over each band's own value
+// range, a difference of about 1e-4 of a level that now and then rounds the other way. (Before the
+// chroma grid was anchored in 2x2 blocks, an odd height stretched the whole photo's grid and the
+// synthetic photo differed by 3 levels, up to 10 with other noise.)
 TEST(ToneBands, BandByBandEqualsTheWholePhoto) {
     for (const int rows : {400, 401}) {
         const cv::Mat photo = grainyPhoto(rows);
@@ -554,7 +557,7 @@ TEST(ToneBands, BandByBandEqualsTheWholePhoto) {
             const double diff = cv::norm(banded, single, cv::NORM_INF);
             std::cout << "  " << step.name << ", " << rows << " rows: max difference " << diff
                       << "\n";
-            EXPECT_LE(diff, std::string(step.name) == "denoise" ? (rows % 2 == 0 ? 1.0 : 2.0) : 0.0)
+            EXPECT_LE(diff, std::string(step.name) == "denoise" ? 1.0 : 0.0)
                 << step.name << " " << rows;
             EXPECT_FALSE(bandedChanged.empty()) << step.name;
             EXPECT_EQ(bandedChanged & singleChanged, bandedChanged) << step.name;

@@ -112,23 +112,30 @@ cv::Mat keepStrongEdges(const cv::Mat& input, const cv::Mat& filtered, float noi
     return out;
 }
 
+/// `plane` (a chroma plane) with what the bilateral filter removes at half resolution added back
+/// at full resolution. Every half-resolution pixel is exactly one 2x2 block, counted from the
+/// plane's top-left: an odd side first gets its last row or column repeated. Halving an odd side
+/// directly would stretch the grid (401 rows to 200: 2.005 rows a pixel), a drift that grows to a
+/// whole row at the far edge and depends on the plane's height, so a band (whose top row is even)
+/// and the whole photo would filter chroma on different grids.
+cv::Mat filterAtHalfResolution(const cv::Mat& plane, float noise, double strength, double spatial) {
+    cv::Mat even, half;
+    cv::copyMakeBorder(plane, even, 0, plane.rows % 2, 0, plane.cols % 2, cv::BORDER_REPLICATE);
+    cv::resize(even, half, cv::Size(even.cols / 2, even.rows / 2), 0, 0, cv::INTER_AREA);
+    // Halving averages four samples, halving the noise as well.
+    cv::Mat residual = bilateral(half, noise * 0.5f, strength, spatial) - half;
+    cv::resize(residual, residual, even.size(), 0, 0, cv::INTER_LINEAR);
+    return plane + residual(cv::Rect(0, 0, plane.cols, plane.rows));
+}
+
 cv::Mat filterBand(const cv::Mat& image, const std::vector<float>& noise, double strength) {
     const tone::FloatImage in = tone::toFloat(image);
     const double spatial = 1.0 + 1.5 * strength;
     std::vector<cv::Mat> planes = yccPlanes(in.color);
     planes[0] = keepStrongEdges(planes[0], bilateral(planes[0], noise[0], strength, spatial), noise[0]);
     if (planes.size() == 1) return tone::fromFloat(planes[0], in);
-    for (int c = 1; c < 3; ++c) {
-        cv::Mat half, filtered;
-        // A plane one pixel wide or high has no half resolution: it is filtered as it is.
-        const double f = std::min(planes[c].cols, planes[c].rows) >= 2 ? 0.5 : 1.0;
-        cv::resize(planes[c], half, cv::Size(), f, f, cv::INTER_AREA);
-        // Halving averages four samples, halving the noise as well.
-        filtered = bilateral(half, noise[c] * float(f), strength, spatial);
-        cv::Mat residual = filtered - half;  // only what the filter removed is brought back up
-        cv::resize(residual, residual, planes[c].size(), 0, 0, cv::INTER_LINEAR);
-        planes[c] += residual;
-    }
+    for (int c = 1; c < 3; ++c)
+        planes[c] = filterAtHalfResolution(planes[c], noise[c], strength, spatial);
     cv::Mat ycc, bgr;
     cv::merge(planes, ycc);
     cv::cvtColor(ycc, bgr, cv::COLOR_YCrCb2BGR);
