@@ -353,13 +353,15 @@ kernel_profile() {
 # "irfft-copying" with each Fourier unit's inverse FFT copying its spectrum first, as ATen's irfftn does
 # (lama16j lets cuFFT overwrite it; on by default), "fp32-casts-apart" with the Fourier units' fp16 -> fp32
 # cast before rfftn a pass of its own again (lama16j writes it in the 1x1 convolution's bias + relu pass;
-# on by default), "pinned-outputs" with the result copied back into page-locked host memory (off by
-# default until measured).
+# on by default), "pageable-outputs" with the result copied back into pageable host memory again (pinned
+# buffers are on by default since the H100 measured them faster, session 14), "cudnn-limit-100" with cuDNN's
+# autotuning trying up to 100 algorithms per convolution instead of 10.
 if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     rm -rf "$WORK/warm-cache"
     run_traced
     run_traced before reuse_outputs=0
-    run_traced pinned-outputs pinned_outputs=1
+    run_traced pageable-outputs pinned_outputs=0
+    run_traced cudnn-limit-100 cudnn_limit=100
     run_traced pads-in-sums pads_in_sums=1
     run_traced bias-relu-apart bias_relu_in_pads=0
     run_traced local-convs-apart local_convs_joined=0

@@ -70,9 +70,9 @@ struct GpuSwitches {
     /// of them (engine_bench --switch reuse_outputs=0|1).
     bool reuseOutputs = true;
     /// Those buffers page-locked, so the copy back from the GPU is one DMA (engine_bench --switch
-    /// pinned_outputs=0|1; on the H100 the pageable copy of a 1024² result took 337 us). Off until
-    /// a GPU run has measured it (session 13 had no GPU time left for it; bench/gpu/NOTES.md).
-    bool pinnedOutputs = false;
+    /// pinned_outputs=0|1). On: on the H100 the traced twin's 1024² took 10.16 ms with it and 10.28
+    /// without, 512² 4.21 and 4.29 (same run; bench/gpu/NOTES.md, session 14).
+    bool pinnedOutputs = true;
     bool cudnnBenchmark = true;       ///< PM_ENGINE_CUDNN_BENCHMARK
     int cudnnLimit = 10;              ///< PM_ENGINE_CUDNN_LIMIT: algorithms tried per convolution
     bool jitOptimize = false;         ///< PM_ENGINE_JIT_OPTIMIZE: TorchScript's passes on the GPU

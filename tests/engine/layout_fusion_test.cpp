@@ -3,6 +3,7 @@
 // fused operators run as ATen ops) and, on a GPU, through the CUDA kernels in fp32 and fp16.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 
 #include <ATen/core/dispatch/Dispatcher.h>
@@ -421,6 +422,35 @@ TEST_P(LayoutFusionGpu, FusedFourierUnitGivesTheModelsOutput) {
     torch::jit::Module frozen = torch::jit::freeze(module);
     EXPECT_EQ(fuse(frozen).spectra, 2);
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), tolerance());
+}
+
+// The last layer's taps summed a tile of output pixels per block (fused_kernels.cu's
+// tapSumRowsKernel): rows that end inside a tile, several tiles per row, two images, a kernel that
+// is not square and the most output channels the sum takes.
+TEST_P(LayoutFusionGpu, TapsGiveTheConvolutionAcrossTileEdges) {
+    auto convTaps = c10::Dispatcher::singleton()
+                        .findSchemaOrThrow(fused::kConvTaps, "")
+                        .typed<at::Tensor(const at::Tensor&, const at::Tensor&,
+                                          const c10::optional<at::Tensor>&, c10::IntArrayRef)>();
+    struct Case {
+        int64_t k, r, s, c, h, w;
+    };
+    for (const Case& t : {Case{3, 7, 7, 64, 9, 300}, Case{8, 3, 5, 16, 5, 131}}) {
+        const auto x =
+            torch::randn({2, t.c, t.h, t.w}, options()).contiguous(at::MemoryFormat::ChannelsLast);
+        const auto weight = torch::randn({t.k, t.c, t.r, t.s}, options()) /
+                            std::sqrt(double(t.c * t.r * t.s));
+        const auto bias = torch::randn({t.k}, options());
+        // As smallConvsAsTaps lays them out: column (tap, output channel), padded to 8.
+        auto taps = weight.permute({1, 2, 3, 0}).reshape({t.c, -1});
+        taps = at::constant_pad_nd(taps, {0, (8 - taps.size(1) % 8) % 8}).contiguous();
+        const auto out = convTaps.call(x, taps, bias, {t.k, t.r, t.s});
+        const auto expected =
+            at::conv2d(x.to(at::kFloat), weight.to(at::kFloat), bias.to(at::kFloat));
+        ASSERT_EQ(out.sizes(), expected.sizes()) << t.k << " channels";
+        EXPECT_LE(relativeError(out, expected), GetParam() == at::kHalf ? 5e-3 : 1e-5)
+            << t.k << " output channels, " << t.r << "x" << t.s << ", width " << t.w;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Precisions, LayoutFusionGpu, ::testing::Values(at::kFloat, at::kHalf));

@@ -49,7 +49,7 @@ private:
         ReusedOutputs outputs;
     };
     bool reuseOutputs_;
-    bool pinnedOutputs_ = false;
+    bool pinnedOutputs_ = true;
     std::map<std::pair<int64_t, int64_t>, Bucket> graphs_;
 };
 
