@@ -40,6 +40,14 @@ constexpr double kFamilyStraight = 2.5;
 constexpr double kFamilyAngle = 10.0;
 constexpr double kFamilyGapShare = 0.5;
 constexpr double kFamilyOverlap = 0.5;
+// A straight run: at least this many centre pixels of a line within kRunDeviation px of one straight
+// line (a rope, a mast, a wire), even when the rest of the line wanders (a piece of the picture it
+// joined): faded_f's mooring rope on its grey copy, about 300 px straight, joined at its top to a
+// wavering line of the water. detect_damage.cpp drops a line as a whole only when 80% of it is
+// straight; a crack on the scratched scans has no straight run this long at any size.
+constexpr int kRunLength = 100;
+constexpr double kRunDeviation = 1.2;
+constexpr double kRunInlier = 3.0;  // px: the points a first fit's refit keeps
 // Glare: a blob this light, still there after an opening of this diameter (wider than any crack
 // the ridge scales find), within kGlareReach px of the line's centroid.
 constexpr float kBlownOut = 245.0f;
@@ -175,6 +183,23 @@ bool besideEachOther(const Straight& a, const Straight& b) {
     return across <= kFamilyGapShare * shorter && overlap >= kFamilyOverlap * shorter;
 }
 
+// The points of a straight run in `points`, if it has one: a robust line fitted twice (the second
+// time to the points within kRunInlier of the first), and the points within kRunDeviation of it.
+std::vector<cv::Point2f> straightRun(const std::vector<cv::Point2f>& points) {
+    std::vector<cv::Point2f> near = points, run;
+    for (const double within : {kRunInlier, kRunDeviation}) {
+        if (static_cast<int>(near.size()) < kRunLength) return {};
+        cv::Vec4f line;
+        cv::fitLine(near, line, cv::DIST_HUBER, 0, 0.01, 0.01);
+        run.clear();
+        for (const cv::Point2f& p : points)
+            if (std::abs((p.x - line[2]) * line[1] - (p.y - line[3]) * line[0]) <= within)
+                run.push_back(p);
+        near = run;
+    }
+    return static_cast<int>(run.size()) >= kRunLength ? run : std::vector<cv::Point2f>{};
+}
+
 }  // namespace
 
 cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinGap) {
@@ -227,6 +252,10 @@ cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinG
         uchar* z = zones.ptr<uchar>(y);
         for (int x = 0; x < labels.cols; ++x) z[x] = picture[l[x]];
     }
+    // A straight run goes on its own; what else its line holds is still judged as it was.
+    for (int i = 1; i < n; ++i)
+        if (!picture[i] && static_cast<int>(points[i].size()) >= kRunLength)
+            for (const cv::Point2f& p : straightRun(points[i])) zones.at<uchar>(p) = 255;
     return zones;
 }
 

@@ -11,6 +11,11 @@
 //    Ruler-straight lines are detect_damage.cpp's straight test.
 //  - Glare: the rays of a star flare radiate from a blown-out blob, so the line's centre lies on a
 //    broad patch of saturated white; a crack's centre lies on the crack.
+//  - Side by side: long, nearly straight lines running parallel close to each other are the gaps
+//    between fence boards or planks, railings; cracks do not come in parallel pairs.
+//  - Straight run: 100 px or more of a line within a pixel of one straight line is a rope, a mast
+//    or a wire even where the rest of the line wanders (it joined a piece of the picture); that
+//    run goes, the rest stays as it was judged.
 // Measured on the kept lines of the scratched scans (damage_real_bench, 0.5x-2x, colour and grey
 // copies): cracks of 60 px or more lie 0.7-14 px (80th percentile) off their best cubic, and
 // those within 0.9 px bend by at most 1.1 px; the rim of coffee's saucer and kodim03's brim
@@ -21,8 +26,8 @@
 namespace pm::ops::damage {
 
 /// CV_8U, 255 around the lines of `centres` (CV_8U ridge centres; pieces up to `joinGap` px apart
-/// taken as one line) whose line is an outline arc or the rays of a glare. `luma`: CV_32FC1 0..255
-/// of the same size.
+/// taken as one line) whose line is an outline arc, the rays of a glare or one of lines side by
+/// side, and on the centres of straight runs. `luma`: CV_32FC1 0..255 of the same size.
 cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinGap);
 
 }  // namespace pm::ops::damage
