@@ -13,14 +13,14 @@
 //    broad patch of saturated white; a crack's centre lies on the crack.
 //  - Side by side: long, nearly straight lines running parallel close to each other are the gaps
 //    between fence boards or planks, railings; cracks do not come in parallel pairs.
-//  - Straight run: 100 px or more of a line within a pixel of one straight line is a rope, a mast
+//  - Straight run: 200 px or more of a line within a pixel of one straight line is a rope, a mast
 //    or a wire even where the rest of the line wanders (it joined a piece of the picture); that
 //    run goes, the rest stays as it was judged.
 // Measured on the kept lines of the scratched scans (damage_real_bench, 0.5x-2x, colour and grey
 // copies): cracks of 60 px or more lie 0.7-14 px (80th percentile) off their best cubic, and
 // those within 0.9 px bend by at most 1.1 px; the rim of coffee's saucer and kodim03's brim
-// shadow on their grey copies lie 0.40-0.47 px off a cubic, bend 2-4.3 px and have 1.4-2.8 edge
-// pixels along them per centre pixel.
+// shadow on their grey copies lie 0.40-0.47 px off a cubic, bend 2-4.3 px and have an edge along
+// them (picture_shapes.cpp kParallelEdges).
 #include <opencv2/core.hpp>
 
 namespace pm::ops::damage {
