@@ -476,6 +476,38 @@ TEST(RealScanDamage, TheDarkLinesOfABlackAndWhitePrintStay) {
     EXPECT_EQ(cv::countNonZero(changed & faceBoxes(bgr)), 0) << "a face changed";
 }
 
+// A black-and-white copy has no colour to tell the picture's lines from damage; their shape does
+// (picture_shapes.h). Filled before on the grey copies: the lit rim of coffee's saucer (3.02% of
+// the photo changed), the shadow under kodim03's cap brim (0.70%), rocket's star flare (0.90%)
+// and faded_f's mooring rope, straight for 300 px but joined to a wavering line of the water
+// (1.48%).
+TEST(RealScanDamage, RimsOutlinesGlareAndRopesOfBlackAndWhitePrintsStay) {
+    PM_REQUIRE_TESTDATA();
+    const auto greyCopy = [](const std::string& relative) {
+        cv::Mat grey, bgr;
+        cv::cvtColor(load(relative), grey, cv::COLOR_BGR2GRAY);
+        cv::cvtColor(grey, bgr, cv::COLOR_GRAY2BGR);
+        return bgr;
+    };
+    for (const char* photo : {"photos/kodim03.png", "photos/rocket.jpg"}) {
+        const cv::Mat changed = changedByScratchesStep(greyCopy(photo));
+        const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+        std::cout << "[ damage   ] grey " << photo << ": " << 100 * share << "% changed\n";
+        EXPECT_LE(share, kGoalChange) << photo;
+    }
+    // The saucer's rim along its lower left and bottom.
+    const cv::Mat coffee = changedByScratchesStep(greyCopy("photos/coffee.png"));
+    const int rim = cv::countNonZero(coffee(cv::Rect(108, 294, 96, 76))) +
+                    cv::countNonZero(coffee(cv::Rect(227, 364, 142, 22)));
+    // The middle of the rope, from (70, 800) to (160, 890).
+    const cv::Mat faded = changedByScratchesStep(greyCopy("old-photos/faded_f.png"));
+    const int rope = cv::countNonZero(faded(cv::Rect(70, 800, 90, 90)));
+    std::cout << "[ damage   ] grey coffee: " << rim << " px of the rim changed; grey faded_f: "
+              << rope << " px of the rope\n";
+    EXPECT_EQ(rim, 0);
+    EXPECT_EQ(rope, 0);
+}
+
 // A scan at half size: faded_f's mooring rope in the foreground, ruler-straight, joins the water's
 // ripples among the candidates and was filled as a scratch (1.33% of the photo changed); judged
 // again once the ripples are gone, it is a rope. At full size it was already left alone.

@@ -9,6 +9,7 @@
 #include "core/common/error.h"
 #include "core/ops/damage/damage_maps.h"
 #include "core/ops/damage/detect_specks.h"
+#include "core/ops/damage/picture_shapes.h"
 #include "core/ops/damage/ridge_profile.h"
 #include "core/ops/damage/torn_edges.h"
 #include "core/ops/damage/face_guard.h"
@@ -614,6 +615,12 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
         context.progress(0.6, "Finding scratches and dust");
         acceptScratches(ridges, strongLevel, segmentLevel, busy, damageTone, faces, params,
                         enlarged, centres, stages);
+        // A monochrome print has no colour to keep a lit rim, a shadowed outline or a glare's
+        // rays out: there their shape does (picture_shapes.h).
+        if (damageTone.toned || damageTone.colourless) {
+            centres &= ~damage::pictureShapeZones(centres, luma, kJoin);
+            if (stages) stages->kept = centres.clone();
+        }
         paintScratches(centres, ridges.scale, mask);
         context.throwIfCancelled();
     }

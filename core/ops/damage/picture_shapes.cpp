@@ -1,0 +1,286 @@
+#include "core/ops/damage/picture_shapes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+namespace pm::ops::damage {
+
+namespace {
+
+// An arc is judged from this many centre pixels on: shorter pieces of a crack can be smooth.
+constexpr int kArcMinLength = 60;
+// Within this many px of its best cubic (80% of its pixels): an outline, not a wandering crack
+// (real cracks of that length: 0.72 px at the least, and then straight; outlines 0.40-0.47).
+constexpr double kArcDeviation = 0.6;
+constexpr int kArcStretch = 120;  // centre pixels: the rim pieces on coffee were 74-132
+// ...and at least this many px off its best straight line (80%): it clearly bends, as a rim does
+// (2-4.3 px). A straight scratch is left to the straight test of detect_damage.cpp.
+constexpr double kArcBend = 1.5;
+constexpr double kShare = 0.8;  // deviations from a fit are judged on this share of the pixels
+// ...and a picture edge runs along it, 3-14 px out: edge pixels (where the slope, steeper than
+// kEdgeSlope, peaks across the line, as Canny thins edges) whose gradient lies within
+// kParallelAngle of the line's normal, at least this many per centre pixel. Coffee's rim pieces
+// on its grey copy: 0.48-1.06 at 1x, 0.16-1.05 at half size; kodim03's brim shadow 0.42. A crease
+// or hairline drawn on a flat print has none (detect_damage_test.cpp's synthetic crease, an arc of
+// 600 px radius), and a crack crossing the picture crosses its edges instead of following them.
+constexpr int kBandFrom = 3;  // nearer, a thin line's own flanks peak
+constexpr int kBandTo = 14;
+constexpr float kEdgeSlope = 14.0f;  // grey levels per px, as detect_damage.cpp's busy windows
+constexpr double kParallelAngle = 25.0;  // degrees between an edge's gradient and the normal
+constexpr double kParallelEdges = 0.3;
+// ...and those are most of the edges there: 66-95% along the rim and the brim; about 28% (25 of 90
+// degrees) for edges of random direction. crack_synth.h's hairline arc across the foliage and
+// dress of faded_b's sepia copy at 2x: 19%; before edge pixels were thinned and this share asked
+// for, its own flanks and the foliage made it look followed (lines found there 0.31 -> 0.05).
+constexpr double kParallelShare = 0.6;
+// Parallel lines: long lines within this many px (80%) of a straight line...
+constexpr double kFamilyStraight = 2.5;
+// ...whose directions differ by at most this many degrees, lying side by side (each at least half
+// along the other) at most this share of the shorter one's length apart: the gaps between fence
+// boards or planks, railings. faded_c's sepia copy at half size: three board gaps 114-128 px long,
+// within 1.8-2.2 px of a line, 19-25 px apart. Cracks do not run in parallel pairs (the scratched
+// scans have no two long straight lines at any size).
+constexpr double kFamilyAngle = 10.0;
+constexpr double kFamilyGapShare = 0.5;
+constexpr double kFamilyOverlap = 0.5;
+// A straight run: at least this many centre pixels of a line within kRunDeviation px of one straight
+// line (a rope, a mast, a wire), even when the rest of the line wanders (a piece of the picture it
+// joined): faded_f's mooring rope on its grey copy, about 300 px straight, joined at its top to a
+// wavering line of the water. detect_damage.cpp drops a line as a whole only when 80% of it is
+// straight. A gentle arc is straight over a shorter run: at 100 px this took pieces of
+// crack_synth.h's hairlines on the sepia copies of faded_b, faded_e and faded_f (lines found
+// at 2x 0.314 -> 0.296, 0.049 -> 0.036, 0.043 -> 0.029); at 200 none.
+constexpr int kRunLength = 200;
+constexpr double kRunDeviation = 1.2;
+constexpr double kRunInlier = 3.0;  // px: the points a first fit's refit keeps
+// Glare: a blob this light, still there after an opening of this diameter (wider than any crack
+// the ridge scales find), within kGlareReach px of the line's centroid.
+constexpr float kBlownOut = 245.0f;
+constexpr int kBlobDiameter = 5;
+constexpr int kGlareReach = 3;
+
+// A line's centre pixels along their main axis: u along it, v across it (px).
+struct Axis {
+    cv::PCA pca;
+    std::vector<float> u, v;
+};
+
+Axis axisOf(const std::vector<cv::Point2f>& points) {
+    const cv::Mat data = cv::Mat(points).reshape(1);
+    Axis axis{cv::PCA(data, cv::Mat(), cv::PCA::DATA_AS_ROW), {}, {}};
+    const cv::Mat projected = axis.pca.project(data);
+    for (int i = 0; i < projected.rows; ++i) {
+        axis.u.push_back(projected.at<float>(i, 0));
+        axis.v.push_back(projected.at<float>(i, 1));
+    }
+    return axis;
+}
+
+// Least-squares polynomial v(u) of the given degree (u in hundreds of px, so the powers stay well
+// conditioned): its coefficients, and the kShare-th smallest distance of the points from it.
+double fitPolynomial(const Axis& axis, int degree, cv::Mat& coefficients) {
+    const int n = static_cast<int>(axis.u.size());
+    cv::Mat a(n, degree + 1, CV_64F), b(n, 1, CV_64F);
+    for (int i = 0; i < n; ++i) {
+        double p = 1.0;
+        for (int k = 0; k <= degree; ++k, p *= axis.u[i] / 100.0) a.at<double>(i, k) = p;
+        b.at<double>(i) = axis.v[i];
+    }
+    cv::solve(a, b, coefficients, cv::DECOMP_SVD);
+    const cv::Mat residual = cv::abs(a * coefficients - b);
+    std::vector<double> off(residual.begin<double>(), residual.end<double>());
+    auto nth = off.begin() + static_cast<long>(kShare * (n - 1));
+    std::nth_element(off.begin(), nth, off.end());
+    return *nth;
+}
+
+// Picture edges within kBandFrom..kBandTo px of the line that run along it, per centre pixel of
+// the line: pixels where the slope peaks along the direction away from the line (the slope of the
+// distance from it) and the picture's gradient lies within kParallelAngle of that direction.
+// Zero unless they are most of the edges there (kParallelShare). `line`: the line's centre pixels
+// alone; `gx`, `gy`, `slope`: the picture's gradient and its magnitude (grey levels per px).
+double parallelEdgesPerPixel(const cv::Mat& line, const cv::Rect& box, const cv::Mat& gx,
+                             const cv::Mat& gy, const cv::Mat& slope) {
+    const cv::Rect around =
+        (box + cv::Size(2 * kBandTo + 2, 2 * kBandTo + 2) - cv::Point(kBandTo + 1, kBandTo + 1)) &
+        cv::Rect({}, line.size());
+    cv::Mat distance, awayX, awayY;
+    cv::distanceTransform(~line(around), distance, cv::DIST_L2, cv::DIST_MASK_5);
+    cv::Sobel(distance, awayX, CV_32F, 1, 0, 3, 0.125, 0, cv::BORDER_REPLICATE);
+    cv::Sobel(distance, awayY, CV_32F, 0, 1, 3, 0.125, 0, cv::BORDER_REPLICATE);
+    const cv::Rect image({}, line.size());
+    const auto slopeAt = [&](cv::Point2f p) {
+        const cv::Point q(cvRound(p.x), cvRound(p.y));
+        return image.contains(q) ? slope.at<float>(q) : 0.0f;
+    };
+    const double cosLimit = std::cos(kParallelAngle * CV_PI / 180.0);
+    int parallel = 0, edges = 0;
+    for (int y = 0; y < around.height; ++y)
+        for (int x = 0; x < around.width; ++x) {
+            const float d = distance.at<float>(y, x);
+            if (d < kBandFrom || d > kBandTo) continue;
+            const cv::Point at(around.x + x, around.y + y);
+            const float s = slope.at<float>(at);
+            if (s <= kEdgeSlope) continue;
+            cv::Point2f away(awayX.at<float>(y, x), awayY.at<float>(y, x));
+            const float length = std::hypot(away.x, away.y);
+            if (length == 0) continue;
+            away /= length;
+            if (s < slopeAt(cv::Point2f(at) + away) || s <= slopeAt(cv::Point2f(at) - away))
+                continue;
+            ++edges;
+            parallel +=
+                std::abs(gx.at<float>(at) * away.x + gy.at<float>(at) * away.y) >= cosLimit * s;
+        }
+    // Through busy picture (foliage, a patterned dress) a quarter or so of the edges run along
+    // any line by chance: a hairline crossing it is not followed by them.
+    if (parallel < kParallelShare * edges) return 0.0;
+    return static_cast<double>(parallel) / cv::countNonZero(line(box));
+}
+
+// Smooth: every stretch of kArcStretch centre pixels (in order along the line's main axis) within
+// kArcDeviation of a cubic along its own axis, so a long rim (half an ellipse) is judged as well
+// as a short piece.
+bool isSmooth(const std::vector<cv::Point2f>& points, const Axis& axis) {
+    std::vector<int> order(points.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return axis.u[a] < axis.u[b]; });
+    const int n = static_cast<int>(order.size());
+    const int stretches = std::max(1, n / kArcStretch);
+    for (int k = 0; k < stretches; ++k) {
+        std::vector<cv::Point2f> stretch;
+        for (int i = k * n / stretches; i < (k + 1) * n / stretches; ++i)
+            stretch.push_back(points[order[i]]);
+        cv::Mat cubic;
+        if (fitPolynomial(axisOf(stretch), 3, cubic) > kArcDeviation) return false;
+    }
+    return true;
+}
+
+// A smooth arc, bent kArcBend off a line, that a picture edge follows: an object's outline.
+// `line`: this line's centre pixels alone.
+bool isOutlineArc(const std::vector<cv::Point2f>& points, const cv::Mat& line, const cv::Rect& box,
+                  const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& slope) {
+    if (static_cast<int>(points.size()) < kArcMinLength) return false;
+    const Axis axis = axisOf(points);
+    cv::Mat straight;
+    if (fitPolynomial(axis, 1, straight) < kArcBend) return false;
+    if (!isSmooth(points, axis)) return false;
+    return parallelEdgesPerPixel(line, box, gx, gy, slope) >= kParallelEdges;
+}
+
+// A long, nearly straight line: where it lies, for finding its parallel neighbours.
+struct Straight {
+    int group;
+    cv::Point2f mean, along;
+    float from, to;  // extent along `along`, px from `mean`
+};
+
+bool isStraightish(const std::vector<cv::Point2f>& points, int group, Straight& out) {
+    const Axis axis = axisOf(points);
+    cv::Mat line;
+    if (fitPolynomial(axis, 1, line) > kFamilyStraight) return false;
+    const auto [lo, hi] = std::minmax_element(axis.u.begin(), axis.u.end());
+    out = {group,
+           {axis.pca.mean.at<float>(0), axis.pca.mean.at<float>(1)},
+           {axis.pca.eigenvectors.at<float>(0, 0), axis.pca.eigenvectors.at<float>(0, 1)},
+           *lo,
+           *hi};
+    return true;
+}
+
+// Whether b lies beside a: nearly the same direction, close, and side by side along a.
+bool besideEachOther(const Straight& a, const Straight& b) {
+    if (std::abs(a.along.dot(b.along)) < std::cos(kFamilyAngle * CV_PI / 180.0)) return false;
+    const cv::Point2f offset = b.mean - a.mean;
+    const float across = std::abs(offset.x * a.along.y - offset.y * a.along.x);
+    // b's ends, measured along a.
+    const float end1 = (b.mean + b.along * b.from - a.mean).dot(a.along);
+    const float end2 = (b.mean + b.along * b.to - a.mean).dot(a.along);
+    const float overlap = std::min(a.to, std::max(end1, end2)) - std::max(a.from, std::min(end1, end2));
+    const float shorter = std::min(a.to - a.from, b.to - b.from);
+    return across <= kFamilyGapShare * shorter && overlap >= kFamilyOverlap * shorter;
+}
+
+// The points of a straight run in `points`, if it has one: a robust line fitted twice (the second
+// time to the points within kRunInlier of the first), and the points within kRunDeviation of it.
+std::vector<cv::Point2f> straightRun(const std::vector<cv::Point2f>& points) {
+    std::vector<cv::Point2f> near = points, run;
+    for (const double within : {kRunInlier, kRunDeviation}) {
+        if (static_cast<int>(near.size()) < kRunLength) return {};
+        cv::Vec4f line;
+        cv::fitLine(near, line, cv::DIST_HUBER, 0, 0.01, 0.01);
+        run.clear();
+        for (const cv::Point2f& p : points)
+            if (std::abs((p.x - line[2]) * line[1] - (p.y - line[3]) * line[0]) <= within)
+                run.push_back(p);
+        near = run;
+    }
+    return static_cast<int>(run.size()) >= kRunLength ? run : std::vector<cv::Point2f>{};
+}
+
+}  // namespace
+
+cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinGap) {
+    cv::Mat joined, labels;
+    cv::dilate(centres, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {joinGap, joinGap}));
+    const int n = cv::connectedComponents(joined, labels, 8, CV_32S);
+    std::vector<std::vector<cv::Point2f>> points(n);
+    for (int y = 0; y < labels.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        const uchar* c = centres.ptr<uchar>(y);
+        for (int x = 0; x < labels.cols; ++x)
+            if (c[x]) points[l[x]].emplace_back(static_cast<float>(x), static_cast<float>(y));
+    }
+    cv::Mat glare = luma >= kBlownOut;
+    cv::morphologyEx(glare, glare, cv::MORPH_OPEN,
+                     cv::getStructuringElement(cv::MORPH_ELLIPSE, {kBlobDiameter, kBlobDiameter}));
+    cv::dilate(glare, glare,
+               cv::getStructuringElement(cv::MORPH_ELLIPSE,
+                                         {2 * kGlareReach + 1, 2 * kGlareReach + 1}));
+    // The picture's slope, as detect_damage.cpp's edgeShare measures it.
+    cv::Mat smooth, gx, gy;
+    cv::GaussianBlur(luma, smooth, {0, 0}, 1.0, 1.0, cv::BORDER_REPLICATE);
+    cv::Sobel(smooth, gx, CV_32F, 1, 0, 3, 0.125, 0, cv::BORDER_REPLICATE);
+    cv::Sobel(smooth, gy, CV_32F, 0, 1, 3, 0.125, 0, cv::BORDER_REPLICATE);
+    cv::Mat slope;
+    cv::magnitude(gx, gy, slope);
+    std::vector<uchar> picture(n, 0);
+    std::vector<Straight> straight;
+    for (int i = 1; i < n; ++i) {
+        if (points[i].empty()) continue;
+        cv::Point2f sum(0, 0);
+        for (const cv::Point2f& p : points[i]) sum += p;
+        const cv::Point centroid(cvRound(sum.x / points[i].size()),
+                                 cvRound(sum.y / points[i].size()));
+        if (glare.at<uchar>(centroid)) {
+            picture[i] = 255;
+            continue;
+        }
+        if (static_cast<int>(points[i].size()) < kArcMinLength) continue;
+        Straight s;
+        if (isStraightish(points[i], i, s)) straight.push_back(s);
+        const cv::Mat line = centres & (labels == i);
+        const cv::Rect box = cv::boundingRect(line);
+        picture[i] = isOutlineArc(points[i], line, box, gx, gy, slope) ? 255 : 0;
+    }
+    for (const Straight& a : straight)
+        for (const Straight& b : straight)
+            if (a.group != b.group && besideEachOther(a, b)) picture[a.group] = picture[b.group] = 255;
+    cv::Mat zones(centres.size(), CV_8UC1);
+    for (int y = 0; y < labels.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        uchar* z = zones.ptr<uchar>(y);
+        for (int x = 0; x < labels.cols; ++x) z[x] = picture[l[x]];
+    }
+    // A straight run goes on its own; what else its line holds is still judged as it was.
+    for (int i = 1; i < n; ++i)
+        if (!picture[i] && static_cast<int>(points[i].size()) >= kRunLength)
+            for (const cv::Point2f& p : straightRun(points[i])) zones.at<uchar>(p) = 255;
+    return zones;
+}
+
+}  // namespace pm::ops::damage

@@ -1,0 +1,33 @@
+#pragma once
+// Lines of a black-and-white or toned print that are picture by their SHAPE (issue 13: never harm
+// a photo). On a colour photo the damage tone's colour test keeps a lit rim or a glint out; a
+// monochrome print has no colour to tell them by, and its highlights and shadows are as light or
+// dark as paper or grime. What still tells them apart is how the line runs:
+//  - Outline arc: a crack or scratch on a print wanders, a pixel or more off any smooth curve over
+//    a few dozen pixels, and crosses the picture's edges. A saucer's lit rim or the shadow under
+//    a cap's brim is part of an object's outline: a smooth curve (within a pixel of a cubic) that
+//    clearly bends, with a picture edge running along it a few pixels out. A crease or hairline
+//    can be as smooth an arc, but on its own surface (nothing runs along it), so it stays.
+//    Ruler-straight lines are detect_damage.cpp's straight test.
+//  - Glare: the rays of a star flare radiate from a blown-out blob, so the line's centre lies on a
+//    broad patch of saturated white; a crack's centre lies on the crack.
+//  - Side by side: long, nearly straight lines running parallel close to each other are the gaps
+//    between fence boards or planks, railings; cracks do not come in parallel pairs.
+//  - Straight run: 200 px or more of a line within a pixel of one straight line is a rope, a mast
+//    or a wire even where the rest of the line wanders (it joined a piece of the picture); that
+//    run goes, the rest stays as it was judged.
+// Measured on the kept lines of the scratched scans (damage_real_bench, 0.5x-2x, colour and grey
+// copies): cracks of 60 px or more lie 0.7-14 px (80th percentile) off their best cubic, and
+// those within 0.9 px bend by at most 1.1 px; the rim of coffee's saucer and kodim03's brim
+// shadow on their grey copies lie 0.40-0.47 px off a cubic, bend 2-4.3 px and have an edge along
+// them (picture_shapes.cpp kParallelEdges).
+#include <opencv2/core.hpp>
+
+namespace pm::ops::damage {
+
+/// CV_8U, 255 around the lines of `centres` (CV_8U ridge centres; pieces up to `joinGap` px apart
+/// taken as one line) whose line is an outline arc, the rays of a glare or one of lines side by
+/// side, and on the centres of straight runs. `luma`: CV_32FC1 0..255 of the same size.
+cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinGap);
+
+}  // namespace pm::ops::damage
