@@ -1,5 +1,6 @@
 #include "core/ops/damage/detect_specks.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -43,6 +44,13 @@ constexpr double kOldPrintSurfaceShare = 0.15;  // ring mean off the surface, of
 // found speck at half size spilled past the drawn one, and the 12 MP fill took longer (3.43% of
 // the scan flagged, 3.26% now; main 2.50%).
 constexpr double kOldPrintCoreShare = 0.85;
+
+// A black-and-white print's dust is sharp: its peak stands out from the four pixels one scan
+// pixel away by at least this share of the peak (its half-height width is at most about two scan
+// pixels). Measured at the working size on the grey copy of scratched_a at 1x: its drawn dust
+// 0.55-0.86 (10th-90th percentile), while the light points of faded_b's foliage that the old-print
+// rule took on its grey copy (sky between the leaves) stand out 0.17-0.44 of theirs.
+constexpr double kSharpShare = 0.5;
 
 // One candidate: a blob standing out from the 11 px median background, with its surroundings.
 struct Blob {
@@ -113,6 +121,19 @@ bool oldPrintSpeck(const SpeckInputs& in, const cv::Mat& difference, const cv::M
            kOldPrintSurfaceShare * b.peak;
 }
 
+// Whether a blob is sharp (kSharpShare) at the scan's own pixel pitch: one working pixel, two on
+// a small scan looked at enlarged (working_scale.h).
+bool sharpSpeck(const SpeckInputs& in, const Blob& b) {
+    const int step = in.enlarged ? 2 : 1;
+    const cv::Point centre = b.roi.tl() + b.where;
+    auto at = [&](int dx, int dy) {
+        return in.luma.at<float>(std::clamp(centre.y + dy, 0, in.luma.rows - 1),
+                                 std::clamp(centre.x + dx, 0, in.luma.cols - 1));
+    };
+    const double neighbours = (at(step, 0) + at(-step, 0) + at(0, step) + at(0, -step)) / 4.0;
+    return b.polarity * (at(0, 0) - neighbours) >= kSharpShare * b.peak;
+}
+
 // What of a blob a rule marks as dust (CV_8U over its roi), or an empty Mat.
 using SpeckRule = std::function<cv::Mat(const cv::Mat& difference, const Blob& blob)>;
 
@@ -172,16 +193,18 @@ cv::Mat findSpecks(const SpeckInputs& in, const std::vector<cv::Rect>& faces) {
     // On colour photos the old-print rule took picture detail: coffee, faded_b/e/f 0.9-1.2% of
     // their pixels changed by the scratches step (at most 0.24% without it).
     const bool toned = cv::norm(in.chroma, in.beyondToning, cv::NORM_INF) > 0;
+    const bool oldPrint = toned || in.blackAndWhite;
     const float nightLevel = percentile(in.luma, kNightFraction) + kNightMargin;
     cv::Mat surface;
-    if (toned) {
+    if (oldPrint) {
         cv::Mat surface8;
         cv::medianBlur(luma8, surface8, kSurfaceWindow);
         surface8.convertTo(surface, CV_32F);
     }
     markSpecks(in, faces, luma8, [&](const cv::Mat& difference, const Blob& b) {
         if (paperSpeck(in, difference, toned, nightLevel, b)) return b.self;
-        if (toned && !b.inFace && oldPrintSpeck(in, difference, surface, b))
+        if (oldPrint && !b.inFace && oldPrintSpeck(in, difference, surface, b) &&
+            (toned || sharpSpeck(in, b)))
             return cv::Mat((difference(b.roi) * b.polarity > kOldPrintCoreShare * b.peak) & b.self);
         return cv::Mat();
     }, mask);
