@@ -713,3 +713,50 @@ TEST(RealScanDamage, FindsTheDustAndFoxingOfTheScratchedScansAtHalfOneAndTwiceTh
             EXPECT_GT(shareFound("scratched_c", spot, mask), 0.5) << spot << " at " << scale << "x";
     }
 }
+
+// A black-and-white copy of scratched_a (most old photos are black and white): no toning tells
+// dust from the picture there, and its light dust on the dark dress and curtain was left (0, 7 and
+// 6 of the 116 drawn specks found at 0.5x, 1x and 2x). The old-print rule now takes sharp specks
+// lying alone on a quiet surface (detect_specks.h): 15, 36 and 37, with 10 of 10, 40 of 41 and 40
+// of 42 speck marks on a drawn speck or a don't-care one.
+TEST(RealScanDamage, FindsTheDustOfABlackAndWhiteCopyOfScratchedA) {
+    PM_REQUIRE_TESTDATA();
+    const std::string refDir = std::string(PM_SOURCE_DIR) + "/bench/damage/reference/";
+    cv::Mat luma, dusty;
+    cv::cvtColor(load("old-photos/scratched_a.png"), luma, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(luma, dusty, cv::COLOR_GRAY2BGR);
+    for (const double scale : {0.5, 1.0, 2.0}) {
+        cv::Mat bgr;
+        cv::resize(dusty, bgr, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+        pm::engine::LocalJobContext ctx;
+        pm::ops::DamageStages stages;
+        const cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx, nullptr, &stages);
+        const auto s = pm::bench::scoreSpecks(mask, stages.specks, refDir + "scratched_a.txt", scale);
+        std::cout << "[ damage   ] grey scratched_a specks at " << scale << "x: " << s.found
+                  << " of " << s.drawn << " found, " << s.matched << " of " << s.marked
+                  << " marked on one\n";
+        EXPECT_GE(s.recall(), scale < 1 ? 0.1 : 0.25) << scale << "x";
+        EXPECT_GE(s.precision(), 0.9) << scale << "x";
+    }
+}
+
+// The same rule must leave the picture's own light points of a black-and-white print alone: on
+// faded_b's grey copy, sky between the leaves of the dark foliage is as sharp as dust and stands
+// alone in its small ring. Taken on sharpness alone, 0.50% of the copy and 0.97% of the
+// half-size copy changed (0.47% and 0.24% before; the goal is 0.5%); they are not alone on a quiet
+// surface (edges in the window, the leaves round them): 0.47% and 0.26% (bench figures).
+TEST(RealScanDamage, SkyBetweenTheLeavesOfABlackAndWhitePrintStays) {
+    PM_REQUIRE_TESTDATA();
+    cv::Mat grey, photo;
+    cv::cvtColor(load("old-photos/faded_b.png"), grey, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(grey, photo, cv::COLOR_GRAY2BGR);
+    for (const double scale : {1.0, 0.5}) {
+        cv::Mat bgr = photo;
+        if (scale != 1.0) cv::resize(photo, bgr, {}, scale, scale, cv::INTER_AREA);
+        const cv::Mat changed = changedByScratchesStep(bgr);
+        const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+        std::cout << "[ damage   ] grey faded_b at " << scale << "x: " << 100 * share
+                  << "% changed\n";
+        EXPECT_LE(share, kGoalChange) << scale << "x";
+    }
+}
