@@ -56,8 +56,10 @@ constexpr RecallFloor kRecallFloors[] = {
     // its crack counts there (nothing found before, see FindsTheCrackOfScratchedCAtHalfSize);
     // 0.843 at 0.75 since its crease does (FindsTheCreaseOfScratchedCThatRunsIntoThePrintsFrame).
     // 0.761 since its two brown foxing dots count (session 13): not found at half size, where they
-    // are a pixel across and 15 levels dark.
-    {"scratched_c", 0.5, 0.72}};
+    // are a pixel across and 15 levels dark. 0.858 at 0.76 since the speck bars are lower on an
+    // enlarged small scan (detect_specks.cpp kEnlargedPeakShare): the sleeve stain and the
+    // blue-grey spot count there.
+    {"scratched_c", 0.5, 0.8}};
 constexpr double kMinPrecision = 0.7;
 // crack_synth.h on the faded photos: line recall 0.165, dust 0.16, precision 0.82 (mean of six;
 // 0.22, 0.21, 0.71 before content_lines.h kept picture edges out).
@@ -703,10 +705,18 @@ TEST(RealScanDamage, FindsTheDustAndFoxingOfTheScratchedScansAtHalfOneAndTwiceTh
         std::cout << "[ damage   ] scratched_a specks at " << scale << "x: " << s.found << " of "
                   << s.drawn << " found, " << s.matched << " of " << s.marked << " marked on one\n";
         ASSERT_GE(s.drawn, 100) << "the reference should hold scratched_a's dust";
-        EXPECT_GE(s.recall(), scale < 1 ? 0.3 : 0.7) << scale << "x";
+        // At half size, looked at enlarged, the dust is under a pixel on the scan and stands out
+        // half as far: 44 found before the bars there were lowered (detect_specks.cpp
+        // kEnlargedPeakShare), 51 now (48 of 53 marked on one).
+        EXPECT_GE(s.recall(), scale < 1 ? 0.42 : 0.7) << scale << "x";
         EXPECT_GE(s.precision(), 0.9) << scale << "x";
     }
     const cv::Mat foxed = load("old-photos/scratched_c.png");
+    // At half size (128 px, looked at doubled) the stain on the sleeve and the blue-grey spot stand
+    // out 24 levels, under the strong level (25) they must clear at 1x: found with the lower bars.
+    const cv::Mat halfSize = damageFoundAt(foxed, 0.5);
+    for (const std::string spot : {"circle 2 214 292", "circle 1.5 203 188"})
+        EXPECT_GT(shareFound("scratched_c", spot, halfSize), 0.5) << spot << " at 0.5x";
     for (const double scale : {1.0, 2.0}) {
         const cv::Mat mask = damageFoundAt(foxed, scale);
         for (const std::string spot : {"circle 1.5 77 96", "circle 1.5 70 100", "circle 1.5 203 188"})

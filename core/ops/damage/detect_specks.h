@@ -14,9 +14,11 @@
 //    petals), a light one no more colourful than its ring; its core (>= 0.7 of its peak) is marked.
 //    On colour photos a star, a glint, gravel or a bird looks the same to this rule: an
 //    automatic tool that cannot tell leaves them alone there (issue 13: never harm a photo).
-//    On a black-and-white print (most old photos) the rule applies to sharp specks only: dust
-//    lies on the print's surface, in focus, a pixel or two across, while the picture's own
-//    light points (sky between leaves, a glint) are as soft as the rest of the picture.
+//    On a black-and-white print (most old photos) the rule takes only sharp specks lying alone on
+//    a quiet surface: dust lies on the print's surface, in focus, a pixel or two across, while
+//    the picture's own light points (sky between leaves, glints on water) are softer or come
+//    among edges and other points. On a small scan looked at enlarged (SpeckInputs::enlarged)
+//    dust is under a pixel and stands out about half as far: the rule's bars are lower there.
 // The sensitivity moves only the strong level; grouping, rings and surfaces are fixed, so a higher
 // sensitivity never marks less.
 // Thread-safety: pure function.
@@ -45,7 +47,7 @@ struct SpeckInputs {
     bool enlarged = false;
     /// A black-and-white print (detect_damage.cpp kGreyChroma): no toning, so no colour tells
     /// dust from the picture's own light points; the old-print rule then also asks that the
-    /// speck be sharp (see findSpecks).
+    /// speck be sharp and alone on a quiet surface (detect_specks.cpp kSharpShare, kLoneBusy).
     bool blackAndWhite = false;
 };
 
