@@ -727,7 +727,7 @@ TEST(RealScanDamage, FindsTheDustAndFoxingOfTheScratchedScansAtHalfOneAndTwiceTh
 // A black-and-white copy of scratched_a (most old photos are black and white): no toning tells
 // dust from the picture there, and its light dust on the dark dress and curtain was left (0, 7 and
 // 6 of the 116 drawn specks found at 0.5x, 1x and 2x). The old-print rule now takes sharp specks
-// lying alone on a quiet surface (detect_specks.h): 15, 36 and 37, with 10 of 10, 40 of 41 and 40
+// lying alone on a quiet surface (detect_specks.h): 17, 36 and 37, with 11 of 11, 40 of 41 and 40
 // of 42 speck marks on a drawn speck or a don't-care one.
 TEST(RealScanDamage, FindsTheDustOfABlackAndWhiteCopyOfScratchedA) {
     PM_REQUIRE_TESTDATA();
