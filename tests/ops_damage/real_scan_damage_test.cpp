@@ -56,8 +56,10 @@ constexpr RecallFloor kRecallFloors[] = {
     // its crack counts there (nothing found before, see FindsTheCrackOfScratchedCAtHalfSize);
     // 0.843 at 0.75 since its crease does (FindsTheCreaseOfScratchedCThatRunsIntoThePrintsFrame).
     // 0.761 since its two brown foxing dots count (session 13): not found at half size, where they
-    // are a pixel across and 15 levels dark.
-    {"scratched_c", 0.5, 0.72}};
+    // are a pixel across and 15 levels dark. 0.858 at 0.76 since the speck bars are lower on an
+    // enlarged small scan (detect_specks.cpp kEnlargedPeakShare): the sleeve stain and the
+    // blue-grey spot count there.
+    {"scratched_c", 0.5, 0.8}};
 constexpr double kMinPrecision = 0.7;
 // crack_synth.h on the faded photos: line recall 0.165, dust 0.16, precision 0.82 (mean of six;
 // 0.22, 0.21, 0.71 before content_lines.h kept picture edges out).
@@ -735,13 +737,68 @@ TEST(RealScanDamage, FindsTheDustAndFoxingOfTheScratchedScansAtHalfOneAndTwiceTh
         std::cout << "[ damage   ] scratched_a specks at " << scale << "x: " << s.found << " of "
                   << s.drawn << " found, " << s.matched << " of " << s.marked << " marked on one\n";
         ASSERT_GE(s.drawn, 100) << "the reference should hold scratched_a's dust";
-        EXPECT_GE(s.recall(), scale < 1 ? 0.3 : 0.7) << scale << "x";
+        // At half size, looked at enlarged, the dust is under a pixel on the scan and stands out
+        // half as far: 44 found before the bars there were lowered (detect_specks.cpp
+        // kEnlargedPeakShare), 51 now (48 of 53 marked on one).
+        EXPECT_GE(s.recall(), scale < 1 ? 0.42 : 0.7) << scale << "x";
         EXPECT_GE(s.precision(), 0.9) << scale << "x";
     }
     const cv::Mat foxed = load("old-photos/scratched_c.png");
+    // At half size (128 px, looked at doubled) the stain on the sleeve and the blue-grey spot stand
+    // out 24 levels, under the strong level (25) they must clear at 1x: found with the lower bars.
+    const cv::Mat halfSize = damageFoundAt(foxed, 0.5);
+    for (const std::string spot : {"circle 2 214 292", "circle 1.5 203 188"})
+        EXPECT_GT(shareFound("scratched_c", spot, halfSize), 0.5) << spot << " at 0.5x";
     for (const double scale : {1.0, 2.0}) {
         const cv::Mat mask = damageFoundAt(foxed, scale);
         for (const std::string spot : {"circle 1.5 77 96", "circle 1.5 70 100", "circle 1.5 203 188"})
             EXPECT_GT(shareFound("scratched_c", spot, mask), 0.5) << spot << " at " << scale << "x";
+    }
+}
+
+// A black-and-white copy of scratched_a (most old photos are black and white): no toning tells
+// dust from the picture there, and its light dust on the dark dress and curtain was left (0, 7 and
+// 6 of the 116 drawn specks found at 0.5x, 1x and 2x). The old-print rule now takes sharp specks
+// lying alone on a quiet surface (detect_specks.h): 17, 36 and 37, with 11 of 11, 40 of 41 and 40
+// of 42 speck marks on a drawn speck or a don't-care one.
+TEST(RealScanDamage, FindsTheDustOfABlackAndWhiteCopyOfScratchedA) {
+    PM_REQUIRE_TESTDATA();
+    const std::string refDir = std::string(PM_SOURCE_DIR) + "/bench/damage/reference/";
+    cv::Mat luma, dusty;
+    cv::cvtColor(load("old-photos/scratched_a.png"), luma, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(luma, dusty, cv::COLOR_GRAY2BGR);
+    for (const double scale : {0.5, 1.0, 2.0}) {
+        cv::Mat bgr;
+        cv::resize(dusty, bgr, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+        pm::engine::LocalJobContext ctx;
+        pm::ops::DamageStages stages;
+        const cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx, nullptr, &stages);
+        const auto s = pm::bench::scoreSpecks(mask, stages.specks, refDir + "scratched_a.txt", scale);
+        std::cout << "[ damage   ] grey scratched_a specks at " << scale << "x: " << s.found
+                  << " of " << s.drawn << " found, " << s.matched << " of " << s.marked
+                  << " marked on one\n";
+        EXPECT_GE(s.recall(), scale < 1 ? 0.1 : 0.25) << scale << "x";
+        EXPECT_GE(s.precision(), 0.9) << scale << "x";
+    }
+}
+
+// The same rule must leave the picture's own light points of a black-and-white print alone: on
+// faded_b's grey copy, sky between the leaves of the dark foliage is as sharp as dust and stands
+// alone in its small ring. Taken on sharpness alone, 0.50% of the copy and 0.97% of the
+// half-size copy changed (0.47% and 0.24% before; the goal is 0.5%); they are not alone on a quiet
+// surface (edges in the window, the leaves round them): 0.47% and 0.26% (bench figures).
+TEST(RealScanDamage, SkyBetweenTheLeavesOfABlackAndWhitePrintStays) {
+    PM_REQUIRE_TESTDATA();
+    cv::Mat grey, photo;
+    cv::cvtColor(load("old-photos/faded_b.png"), grey, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(grey, photo, cv::COLOR_GRAY2BGR);
+    for (const double scale : {1.0, 0.5}) {
+        cv::Mat bgr = photo;
+        if (scale != 1.0) cv::resize(photo, bgr, {}, scale, scale, cv::INTER_AREA);
+        const cv::Mat changed = changedByScratchesStep(bgr);
+        const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+        std::cout << "[ damage   ] grey faded_b at " << scale << "x: " << 100 * share
+                  << "% changed\n";
+        EXPECT_LE(share, kGoalChange) << scale << "x";
     }
 }

@@ -649,6 +649,7 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
         speckInputs.chromaLimit = damageTone.chromaLimit;
         speckInputs.neutralChroma = kNeutralChroma;
         speckInputs.enlarged = enlarged;
+        speckInputs.blackAndWhite = damageTone.colourless;
         const cv::Mat specks = damage::findSpecks(speckInputs, faces);  // detect_specks.h
         mask |= specks;
         if (stages) stages->specks = specks;

@@ -12,8 +12,13 @@
 //    brown foxing on light paper. Above the strong level and 6 ring deviations, nothing else in its
 //    ring half as strong, the ring lying on the surface round it (not a flower's centre on its
 //    petals), a light one no more colourful than its ring; its core (>= 0.7 of its peak) is marked.
-//    On colour and grey photos a star, a glint, gravel or a bird looks the same to this rule: an
+//    On colour photos a star, a glint, gravel or a bird looks the same to this rule: an
 //    automatic tool that cannot tell leaves them alone there (issue 13: never harm a photo).
+//    On a black-and-white print (most old photos) the rule takes only sharp specks lying alone on
+//    a quiet surface: dust lies on the print's surface, in focus, a pixel or two across, while
+//    the picture's own light points (sky between leaves, glints on water) are softer or come
+//    among edges and other points. On a small scan looked at enlarged (SpeckInputs::enlarged)
+//    dust is under a pixel and stands out about half as far: the rule's bars are lower there.
 // The sensitivity moves only the strong level; grouping, rings and surfaces are fixed, so a higher
 // sensitivity never marks less.
 // Thread-safety: pure function.
@@ -40,6 +45,10 @@ struct SpeckInputs {
     /// pixels across, and a glint on glasses or a catch-light is as small and as bright as dust.
     /// No speck in a face is taken then (issue 13: never harm a face).
     bool enlarged = false;
+    /// A black-and-white print (detect_damage.cpp kGreyChroma): no toning, so no colour tells
+    /// dust from the picture's own light points; the old-print rule then also asks that the
+    /// speck be sharp and alone on a quiet surface (detect_specks.cpp kSharpShare, kLoneBusy).
+    bool blackAndWhite = false;
 };
 
 /// CV_8UC1 mask of `inputs.luma`'s size, 255 = a speck of dust. `faces`: protected face zones
