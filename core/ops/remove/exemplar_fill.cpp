@@ -873,6 +873,13 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
             if (patches.channels() != mixColour.channels()) cv::extractChannel(patches, patches, 0);
             membrane = sidedMembrane(membranes.sides, fullHole(mixAround), patches, membrane,
                                      params.sides);
+            // A straight edge: the patches' surfaces put on the wrong side of it go, with the
+            // ghost of their edge (the drawn lines stay as drawn).
+            cv::Mat box = voted(mixAround);
+            keepStraightSides(membranes.sides,
+                              drawn.empty() ? fullHole(mixAround)
+                                            : fullHole(mixAround) & (drawn(mixAround) == 0),
+                              membrane, box, params.sides);
         }
         // Full size for mixDiffusion, which reads only `mixAround`: the rest is left unset.
         cv::Mat full(voted.size(), membrane.type());
