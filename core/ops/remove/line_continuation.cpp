@@ -69,26 +69,48 @@ std::vector<Segment> knownSegments(const cv::Mat& image, const cv::Mat& hole,
                cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(5, 5)));
     std::vector<Segment> segments;
     for (const cv::Vec4f& f : found) {
-        const Segment whole{cv::Point2d(f[0], f[1]) / scale + cv::Point2d(region.tl()),
-                            cv::Point2d(f[2], f[3]) / scale + cv::Point2d(region.tl())};
-        // LSD reads the hole's pixels too (the object, or whatever the caller left there): a
-        // segment may run across the hole, and it may reach into it where the mask was grown past
-        // the object. Only its runs over known pixels say where the photo's line goes: each run
-        // long enough is a segment of its own.
-        const double length = whole.length();
-        const int steps = std::max(1, static_cast<int>(std::ceil(length)));
-        const cv::Point2d step = (whole.b - whole.a) / static_cast<double>(steps);
+        Segment s{cv::Point2d(f[0], f[1]) / scale + cv::Point2d(region.tl()),
+                  cv::Point2d(f[2], f[3]) / scale + cv::Point2d(region.tl())};
+        const Segment whole = s;
+        // The mask is often grown past the object: the photo's line may reach into the hole. Trim
+        // both ends back to known pixels.
+        for (int end = 0; end < 2; ++end) {
+            cv::Point2d& p = end ? s.b : s.a;
+            const cv::Point2d other = end ? s.a : s.b;
+            const double length = cv::norm(p - other);
+            if (length < 1.0) break;
+            const cv::Point2d step = (other - p) / length;
+            for (double t = 0; t < length && set(nearHole, p); t += 1.0) p += step;
+        }
+        if (s.length() < params.minLength / std::max(scale, 1e-3)) continue;
+        int near = 0;
+        const int steps = std::max(1, static_cast<int>(s.length()));
+        for (int i = 0; i <= steps; ++i)
+            near += set(nearHole, s.a + (s.b - s.a) * (static_cast<double>(i) / steps)) ? 1 : 0;
+        if (near <= std::max(3, steps / 5)) {
+            segments.push_back(s);
+            continue;
+        }
+        // Mostly beside or in the hole. LSD reads the hole's pixels too (the object, or whatever
+        // the caller left there), so a line may run straight across it (remove_speed's 12 MP
+        // horizon gave one segment through the hole and nothing was drawn): its runs over known
+        // pixels on both sides are segments of their own. A segment along the hole's outline
+        // leaves no long runs.
+        std::vector<Segment> runs;
+        const int samples = std::max(1, static_cast<int>(std::ceil(whole.length())));
+        const cv::Point2d step = (whole.b - whole.a) / static_cast<double>(samples);
         int start = -1;
-        for (int i = 0; i <= steps + 1; ++i) {
-            const bool known = i <= steps && !set(nearHole, whole.a + step * static_cast<double>(i));
+        for (int i = 0; i <= samples + 1; ++i) {
+            const bool known =
+                i <= samples && !set(nearHole, whole.a + step * static_cast<double>(i));
             if (known && start < 0) start = i;
             if (known || start < 0) continue;
-            const Segment s{whole.a + step * static_cast<double>(start),
-                            whole.a + step * static_cast<double>(i - 1)};
+            const Segment run{whole.a + step * static_cast<double>(start),
+                              whole.a + step * static_cast<double>(i - 1)};
             start = -1;
-            if (s.length() < params.minLength / std::max(scale, 1e-3)) continue;
-            segments.push_back(s);
+            if (run.length() >= params.minLength / std::max(scale, 1e-3)) runs.push_back(run);
         }
+        if (runs.size() >= 2) segments.insert(segments.end(), runs.begin(), runs.end());
     }
     return segments;
 }
