@@ -12,6 +12,7 @@
 
 #include "core/engine/job_context.h"
 #include "core/ops/remove/remove_object.h"
+#include "core/ops/remove/sided_membrane.h"
 
 namespace pm::ops {
 namespace {
@@ -86,6 +87,36 @@ TEST(StraightEdge, AHorizonThroughTheHoleStaysOnItsLine) {
                 patches, straight);
     // Within a pixel of the true line (beyond the edge's own blur) in every column.
     EXPECT_LE(straight, 1.0);
+}
+
+// The line the sides find is the photo's edge: a strap's straight edge through a round hole gives
+// a line within a pixel of it along the whole crossing, and every hole pixel more than the edge's
+// width from it takes its own side's colour (the patches are not asked).
+TEST(StraightEdge, TheSidesFollowTheEdgesLine) {
+    cv::Mat image(200, 200, CV_8UC3, cv::Scalar(21, 36, 40));
+    const std::vector<cv::Point> strap = {{0, 0}, {90, 0}, {125, 200}, {0, 200}};
+    cv::fillConvexPoly(image, strap, cv::Scalar(63, 183, 161));
+    cv::Mat grain(image.size(), CV_8UC3);
+    cv::RNG rng(3);
+    rng.fill(grain, cv::RNG::UNIFORM, 0, 8);
+    image += grain;
+    cv::Mat hole(image.size(), CV_8UC1, cv::Scalar(0));
+    cv::circle(hole, cv::Point(100, 100), 40, cv::Scalar(255), cv::FILLED);
+    image.setTo(cv::Scalar(255, 0, 255), hole);
+    const Sides sides = findSides(image, hole);
+    ASSERT_TRUE(sides.found());
+    ASSERT_TRUE(sides.straight());
+    for (int y = 60; y <= 140; y += 10) {
+        const double x = 90 + 35.0 * y / 200.0;  // on the drawn edge
+        EXPECT_LT(std::abs(sides.line[0] * x + sides.line[1] * y + sides.line[2]), 1.0) << y;
+    }
+    // Patches that put the green strap on the wrong side everywhere change nothing.
+    cv::Mat wrong(image.size(), CV_8UC3, cv::Scalar(63, 183, 161));
+    const cv::Mat plain(image.size(), CV_8UC3, cv::Scalar(40, 110, 100));
+    const cv::Mat membrane = sidedMembrane(sides, hole, wrong, plain);
+    const cv::Vec3b left = membrane.at<cv::Vec3b>(100, 80), right = membrane.at<cv::Vec3b>(100, 125);
+    EXPECT_NEAR(left[1], 187, 12);   // the strap
+    EXPECT_NEAR(right[1], 40, 12);   // the black beside it
 }
 
 }  // namespace
