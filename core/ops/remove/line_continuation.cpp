@@ -264,7 +264,8 @@ void drawCrossing(cv::Mat& image, const cv::Mat& hole, const cv::Mat& known, con
 
 }  // namespace
 
-cv::Mat continueLines(cv::Mat& image, const cv::Mat& hole, const LineContinuation& params) {
+cv::Mat continueLines(cv::Mat& image, const cv::Mat& hole, const LineContinuation& params,
+                      std::vector<cv::Vec3d>* lines) {
     CV_Assert(image.depth() == CV_8U || image.depth() == CV_16U);
     CV_Assert(hole.type() == CV_8UC1 && hole.size() == image.size());
     cv::Mat drawn(hole.size(), CV_8UC1, cv::Scalar(0));
@@ -276,6 +277,9 @@ cv::Mat continueLines(cv::Mat& image, const cv::Mat& hole, const LineContinuatio
     // copy each other's guesses.
     const cv::Mat known = hole == 0;
     for (const Crossing& c : crossings) {
+        if (lines)
+            lines->emplace_back(-c.direction.y, c.direction.x,
+                                c.direction.y * c.origin.x - c.direction.x * c.origin.y);
         cv::Mat part = image;
         if (image.depth() == CV_8U)
             drawCrossing<uchar>(part, hole, known, c, params.halfWidth, drawn);

@@ -230,6 +230,50 @@ Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneP
     return sides;
 }
 
+Sides sidesOfLine(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& line,
+                  const SidedMembraneParams& params) {
+    CV_Assert(colour.depth() == CV_8U && colour.channels() <= 3 && hole.type() == CV_8UC1 &&
+              hole.size() == colour.size());
+    const Sides none;
+    cv::Mat ring;
+    const int side = 2 * params.ringPixels + 1;
+    cv::dilate(hole, ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
+    ring &= hole == 0;
+    std::vector<cv::Point> at;
+    cv::findNonZero(ring, at);
+    cv::Mat known[2] = {cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0)),
+                        cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0))};
+    Colour sum[2] = {Colour(0, 0, 0), Colour(0, 0, 0)};
+    std::vector<Colour> samples[2];
+    for (const cv::Point& p : at) {
+        const double d = line[0] * p.x + line[1] * p.y + line[2];
+        if (std::abs(d) <= params.lineWidth + 1.0) continue;  // the edge's own blur
+        const int k = d > 0 ? 1 : 0;
+        known[k].at<uchar>(p) = 255;
+        samples[k].push_back(colourAt(colour, p.y, p.x));
+        sum[k] += samples[k].back();
+    }
+    const size_t total = samples[0].size() + samples[1].size();
+    Sides sides;
+    Colour mean[2];
+    for (int k = 0; k < 2; ++k) {
+        if (samples[k].size() < 10 || samples[k].size() < params.minShare * total) return none;
+        mean[k] = sum[k] * (1.0f / static_cast<float>(samples[k].size()));
+        double squares = 0.0;
+        for (const Colour& c : samples[k]) squares += cv::norm(c - mean[k]) * cv::norm(c - mean[k]);
+        sides.grain[k] = std::sqrt(squares / static_cast<double>(samples[k].size()));
+    }
+    if (largestDifference(mean[0], mean[1], colour.channels()) < params.minContrast) return none;
+    for (int k = 0; k < 2; ++k) sides.membranes[k] = membraneFrom(colour, known[k], 60, 3);
+    sides.line = line;
+    sides.measure = cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0));
+    for (int y = 0; y < colour.rows; ++y)
+        for (int x = 0; x < colour.cols; ++x)
+            sides.measure.at<uchar>(y, x) =
+                cv::saturate_cast<uchar>(255.0 * lineShare(line, x, y, params.lineWidth));
+    return sides;
+}
+
 cv::Mat sidedMembrane(const Sides& sides, const cv::Mat& hole, const cv::Mat& patches,
                       const cv::Mat& plain, const SidedMembraneParams& params) {
     if (!sides.found()) return plain;

@@ -83,6 +83,12 @@ struct Sides {
 /// pixels unknown; `hole`: CV_8UC1 of the same size. Needs no fill: it runs beside the patches.
 Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params = {});
 
+/// The sides of a straight line drawn through the hole (line_continuation.h), a x + b y + c = 0 in
+/// the box's coordinates: the ring split by the line, when its two halves differ by minContrast
+/// (a step edge, not a thin line on one surface). Empty otherwise.
+Sides sidesOfLine(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& line,
+                  const SidedMembraneParams& params = {});
+
 /// `patches`: the patches' fill of the same box (8-bit, colour's type); `plain`: the plain
 /// membrane of the box. Returns the membrane per side, or `plain` itself where none were found.
 cv::Mat sidedMembrane(const Sides& sides, const cv::Mat& hole, const cv::Mat& patches,
