@@ -762,7 +762,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
             Membranes m;
             m.plain = harmonicFill(colour, hole, 60, 10);
             if (sided) m.sides = findSides(colour, hole, sides);
-            if (sided && !m.sides.found() && line[0] != 0.0)
+            if (sided && !m.sides.found() && (line[0] != 0.0 || line[1] != 0.0))
                 m.sides = sidesOfLine(colour, hole, line, sides);
             return m;
         });
