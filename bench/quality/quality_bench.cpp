@@ -94,7 +94,7 @@ struct Options {
     double colourLevels = -1, distanceLevels = -1, nearRadii = -1, ringRadii = -1;
     double localShare = -1, regionEdge = -1, regionLevels = -1;
     double mixShare = -1, mixColourShare = -1, mixSigma = -1, mixApart = -1;
-    bool noSides = false;
+    bool noSides = false, noLineSides = false;
     double sidesContrast = -1, sidesSpread = -1, sidesDistance = -1, sidesBand = -1;
     int thinGrow = -1;  // < 0: the default
     double thinRadius = -1;
@@ -193,6 +193,8 @@ Options parse(int argc, char** argv) {
             o.mixApart = std::stod(next());
         else if (a == "--no-sides")
             o.noSides = true;
+        else if (a == "--no-line-sides")
+            o.noLineSides = true;
         else if (a == "--sides-contrast")
             o.sidesContrast = std::stod(next());
         else if (a == "--sides-spread")
@@ -295,6 +297,7 @@ std::vector<Method> methods(const Options& o) {
                         if (o.mixSigma >= 0) mix.fineSigma = o.mixSigma;
                         if (o.mixApart >= 0) mix.apartLevels = o.mixApart;
                         if (o.noSides) params.builtin.sidedMembrane = false;
+                        if (o.noLineSides) params.builtin.sidesOfLines = false;
                         pm::ops::SidedMembraneParams& sides = params.builtin.sides;
                         if (o.sidesContrast >= 0) sides.minContrast = o.sidesContrast;
                         if (o.sidesSpread >= 0) sides.maxSpread = o.sidesSpread;

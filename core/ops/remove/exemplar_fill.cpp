@@ -638,9 +638,10 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
     // A copy: assigning a mask expression to `unknown` below writes into its buffer.
     const cv::Mat fullHole = unknown.clone();
     cv::Mat source = image, drawn;
+    std::vector<cv::Vec3d> crossings;
     if (params.continueLines && !thin) {
         cv::Mat work = image.clone();
-        drawn = continueLines(work, unknown, params.lines);
+        drawn = continueLines(work, unknown, params.lines, &crossings);
         if (cv::countNonZero(drawn) > 0) {
             cv::Mat guide = texturedGuide.get();  // it read `unknown`, changed now
             source = work;
@@ -747,13 +748,22 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
         cv::split(finest.guide(mixAround), planes);  // copies: the EM rewrites the guide
         planes.resize(finest.guide.channels() >= 3 ? 3 : 1);
         cv::merge(planes, mixColour);
+        // One line drawn across the hole, in the box's coordinates: its two sides, when the
+        // ring is not two flat surfaces (a straight edge between textured ones).
+        cv::Vec3d line(0.0, 0.0, 0.0);
+        if (crossings.size() == 1 && params.sidesOfLines) {
+            const cv::Vec3d& c = crossings[0];
+            line = cv::Vec3d(c[0], c[1], c[2] + c[0] * mixAround.x + c[1] * mixAround.y);
+        }
         mixBase = std::async(std::launch::async, [colour = mixColour,
                                                   hole = fullHole(mixAround).clone(),
                                                   sided = params.sidedMembrane,
-                                                  sides = params.sides] {
+                                                  sides = params.sides, line] {
             Membranes m;
             m.plain = harmonicFill(colour, hole, 60, 10);
             if (sided) m.sides = findSides(colour, hole, sides);
+            if (sided && !m.sides.found() && (line[0] != 0.0 || line[1] != 0.0))
+                m.sides = sidesOfLine(colour, hole, line, sides);
             return m;
         });
     }
@@ -873,6 +883,13 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
             if (patches.channels() != mixColour.channels()) cv::extractChannel(patches, patches, 0);
             membrane = sidedMembrane(membranes.sides, fullHole(mixAround), patches, membrane,
                                      params.sides);
+            // A straight edge: the patches' surfaces put on the wrong side of it go, with the
+            // ghost of their edge (the drawn lines stay as drawn).
+            cv::Mat box = voted(mixAround);
+            keepStraightSides(membranes.sides,
+                              drawn.empty() ? fullHole(mixAround)
+                                            : fullHole(mixAround) & (drawn(mixAround) == 0),
+                              membrane, box, params.sides);
         }
         // Full size for mixDiffusion, which reads only `mixAround`: the rest is left unset.
         cv::Mat full(voted.size(), membrane.type());

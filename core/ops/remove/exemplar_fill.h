@@ -56,6 +56,10 @@ struct PatchMatchParams {
     /// the hole), each pixel on the side the patches put it (sided_membrane.h). Off: the plain
     /// membrane smears the edge's two colours over both sides (ela_original's green haze).
     bool sidedMembrane = true;
+    /// ... and, where the ring is not two flat surfaces but exactly one line was drawn across
+    /// the hole (continueLines) with its two halves of the ring apart in colour, the two sides of
+    /// that line (sidesOfLine): a straight edge between textured surfaces stays straight too.
+    bool sidesOfLines = true;
     SidedMembraneParams sides;
     /// Where the patches' low band differs from the base's by more than this (8-bit levels, any
     /// channel), their detail fades and, where the base's colour is nearer to the ring round the

@@ -71,6 +71,7 @@ std::vector<Segment> knownSegments(const cv::Mat& image, const cv::Mat& hole,
     for (const cv::Vec4f& f : found) {
         Segment s{cv::Point2d(f[0], f[1]) / scale + cv::Point2d(region.tl()),
                   cv::Point2d(f[2], f[3]) / scale + cv::Point2d(region.tl())};
+        const Segment whole = s;
         // The mask is often grown past the object: the photo's line may reach into the hole. Trim
         // both ends back to known pixels.
         for (int end = 0; end < 2; ++end) {
@@ -86,7 +87,30 @@ std::vector<Segment> knownSegments(const cv::Mat& image, const cv::Mat& hole,
         const int steps = std::max(1, static_cast<int>(s.length()));
         for (int i = 0; i <= steps; ++i)
             near += set(nearHole, s.a + (s.b - s.a) * (static_cast<double>(i) / steps)) ? 1 : 0;
-        if (near <= std::max(3, steps / 5)) segments.push_back(s);
+        if (near <= std::max(3, steps / 5)) {
+            segments.push_back(s);
+            continue;
+        }
+        // Mostly beside or in the hole. LSD reads the hole's pixels too (the object, or whatever
+        // the caller left there), so a line may run straight across it (remove_speed's 12 MP
+        // horizon gave one segment through the hole and nothing was drawn): its runs over known
+        // pixels on both sides are segments of their own. A segment along the hole's outline
+        // leaves no long runs.
+        std::vector<Segment> runs;
+        const int samples = std::max(1, static_cast<int>(std::ceil(whole.length())));
+        const cv::Point2d step = (whole.b - whole.a) / static_cast<double>(samples);
+        int start = -1;
+        for (int i = 0; i <= samples + 1; ++i) {
+            const bool known =
+                i <= samples && !set(nearHole, whole.a + step * static_cast<double>(i));
+            if (known && start < 0) start = i;
+            if (known || start < 0) continue;
+            const Segment run{whole.a + step * static_cast<double>(start),
+                              whole.a + step * static_cast<double>(i - 1)};
+            start = -1;
+            if (run.length() >= params.minLength / std::max(scale, 1e-3)) runs.push_back(run);
+        }
+        if (runs.size() >= 2) segments.insert(segments.end(), runs.begin(), runs.end());
     }
     return segments;
 }
@@ -240,7 +264,8 @@ void drawCrossing(cv::Mat& image, const cv::Mat& hole, const cv::Mat& known, con
 
 }  // namespace
 
-cv::Mat continueLines(cv::Mat& image, const cv::Mat& hole, const LineContinuation& params) {
+cv::Mat continueLines(cv::Mat& image, const cv::Mat& hole, const LineContinuation& params,
+                      std::vector<cv::Vec3d>* lines) {
     CV_Assert(image.depth() == CV_8U || image.depth() == CV_16U);
     CV_Assert(hole.type() == CV_8UC1 && hole.size() == image.size());
     cv::Mat drawn(hole.size(), CV_8UC1, cv::Scalar(0));
@@ -252,6 +277,9 @@ cv::Mat continueLines(cv::Mat& image, const cv::Mat& hole, const LineContinuatio
     // copy each other's guesses.
     const cv::Mat known = hole == 0;
     for (const Crossing& c : crossings) {
+        if (lines)
+            lines->emplace_back(-c.direction.y, c.direction.x,
+                                c.direction.y * c.origin.x - c.direction.x * c.origin.y);
         cv::Mat part = image;
         if (image.depth() == CV_8U)
             drawCrossing<uchar>(part, hole, known, c, params.halfWidth, drawn);

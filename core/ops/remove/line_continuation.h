@@ -5,6 +5,8 @@
 // hole. Segments come from OpenCV's line segment detector (Grompone von Gioi et al., LSD) on the
 // known pixels; only pairs on both sides of the hole are continued, so a line that really ends in
 // the hole (a corner, a T-junction) is left to the patches.
+#include <vector>
+
 #include <opencv2/core.hpp>
 
 namespace pm::ops {
@@ -32,6 +34,9 @@ struct LineContinuation {
 /// CV_16U, 1 to 4 channels): each hole pixel within halfWidth of a paired line takes the line's
 /// profile from both sides (copied along the line, blended by distance). Returns the mask (CV_8UC1)
 /// of the hole pixels so filled; every other pixel of `image` is unchanged.
-cv::Mat continueLines(cv::Mat& image, const cv::Mat& hole, const LineContinuation& params = {});
+/// `crossings`, when given, gets each drawn line as a x + b y + c = 0 (a² + b² = 1, image
+/// coordinates).
+cv::Mat continueLines(cv::Mat& image, const cv::Mat& hole, const LineContinuation& params = {},
+                      std::vector<cv::Vec3d>* crossings = nullptr);
 
 }  // namespace pm::ops

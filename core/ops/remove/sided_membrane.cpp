@@ -63,9 +63,10 @@ void twoMeans(const std::vector<Colour>& samples, Colour centres[2], std::vector
 // True when the boundary between the two sides, in the known band round the hole, is one edge
 // that crosses the hole: it meets the hole in two places whose directions continue each other
 // (within maxAngle, each passing near the other's middle). A ball's round outline meeting the
-// hole twice, a corner, a tree's ragged edge: false.
+// hole twice, a corner, a tree's ragged edge: false. `line` gets the one straight line both
+// meeting lines lie on (a x + b y + c = 0, a² + b² = 1), or stays zero when they are not one line.
 bool oneEdgeThrough(const cv::Mat& colour, const cv::Mat& hole, const Colour centres[2],
-                    const SidedMembraneParams& params) {
+                    const SidedMembraneParams& params, cv::Vec3d& line) {
     const int reach = params.edgeReach;
     cv::Mat band;
     cv::dilate(hole, band,
@@ -98,9 +99,10 @@ bool oneEdgeThrough(const cv::Mat& colour, const cv::Mat& hole, const Colour cen
         if (stats.at<int>(i, cv::CC_STAT_AREA) >= 3 * reach / 2) lines.push_back(i);
     if (lines.size() < 2 || lines.size() > 3) return false;
     std::vector<cv::Point2d> middle, direction;
-    for (int label : lines) {
-        std::vector<cv::Point> points;
-        cv::findNonZero(labels == label, points);
+    std::vector<std::vector<cv::Point>> pixels(lines.size());
+    for (size_t k = 0; k < lines.size(); ++k) {
+        std::vector<cv::Point>& points = pixels[k];
+        cv::findNonZero(labels == lines[k], points);
         cv::Mat data(static_cast<int>(points.size()), 2, CV_64F);
         for (size_t i = 0; i < points.size(); ++i) {
             data.at<double>(static_cast<int>(i), 0) = points[i].x;
@@ -115,17 +117,43 @@ bool oneEdgeThrough(const cv::Mat& colour, const cv::Mat& hole, const Colour cen
         return std::abs(d.x * unit.y - d.y * unit.x);
     };
     // Two of them continue each other.
+    bool through = false;
+    double bestResidual = params.maxLineResidual;
     for (size_t a = 0; a < lines.size(); ++a)
         for (size_t b = a + 1; b < lines.size(); ++b) {
             if (std::abs(direction[a].dot(direction[b])) <
                 std::cos(params.maxAngle * CV_PI / 180.0))
                 continue;
             const double tolerance = std::max(3.0, params.maxOffset * cv::norm(middle[b] - middle[a]));
-            if (off(middle[b], middle[a], direction[a]) <= tolerance &&
-                off(middle[a], middle[b], direction[b]) <= tolerance)
-                return true;
+            if (off(middle[b], middle[a], direction[a]) > tolerance ||
+                off(middle[a], middle[b], direction[b]) > tolerance)
+                continue;
+            through = true;
+            // Are they one straight line? Fit one to both ends' pixels together.
+            std::vector<cv::Point> both = pixels[a];
+            both.insert(both.end(), pixels[b].begin(), pixels[b].end());
+            cv::Vec4f fit;
+            cv::fitLine(both, fit, cv::DIST_L2, 0, 0.01, 0.01);
+            const cv::Point2d on(fit[2], fit[3]), unit(fit[0], fit[1]);
+            double squares = 0.0;
+            for (const cv::Point& p : both) {
+                const double d = off(cv::Point2d(p), on, unit);
+                squares += d * d;
+            }
+            const double residual = std::sqrt(squares / static_cast<double>(both.size()));
+            if (residual <= bestResidual) {
+                bestResidual = residual;
+                // The normal (-unit.y, unit.x): signed distance -unit.y x + unit.x y + c.
+                line = cv::Vec3d(-unit.y, unit.x, unit.y * on.x - unit.x * on.y);
+            }
         }
-    return false;
+    return through;
+}
+
+// The share of side 1 at (x, y): 0 or 1 away from the line, a ramp across its width.
+double lineShare(const cv::Vec3d& line, int x, int y, double width) {
+    const double d = line[0] * x + line[1] * y + line[2];
+    return std::clamp(0.5 + d / std::max(width, 1e-3), 0.0, 1.0);
 }
 
 }  // namespace
@@ -162,11 +190,14 @@ Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneP
         if (std::sqrt(spread[k] / count[k]) > std::min(params.maxSpread * apart, params.maxSpreadLevels))
             return none;
     }
-    if (!oneEdgeThrough(colour, hole, centres, params)) return none;
+    cv::Vec3d line(0.0, 0.0, 0.0);
+    if (!oneEdgeThrough(colour, hole, centres, params, line)) return none;
+    if (params.maxLineResidual <= 0) line = cv::Vec3d(0.0, 0.0, 0.0);
     // Each side's membrane, held by its part of the ring only, and the harmonic measure of side
     // 1 (the membrane of 255 on its ring, 0 on the other's): the share of the ring a pixel sees on
     // that side.
     Sides sides;
+    for (int k = 0; k < 2; ++k) sides.grain[k] = std::sqrt(spread[k] / count[k]);
     cv::Mat indicator;
     for (int k = 0; k < 2; ++k) {
         cv::Mat known(colour.size(), CV_8UC1, cv::Scalar(0));
@@ -177,7 +208,69 @@ Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneP
         // 12 MP removal with an edge through its hole 1.14x main's time, 3 about 1.0x.
         sides.membranes[k] = membraneFrom(colour, known, 60, 3);
     }
-    sides.measure = harmonicFill(indicator, hole, 60, 3);
+    if (line[0] == 0.0 && line[1] == 0.0) {
+        sides.measure = harmonicFill(indicator, hole, 60, 3);
+        return sides;
+    }
+    // A straight edge: side 1 is the side of the line most of side 1's ring is on.
+    int positive = 0, ones = 0;
+    for (size_t i = 0; i < at.size(); ++i) {
+        if (sideOf[i] != 1) continue;
+        ++ones;
+        positive += line[0] * at[i].x + line[1] * at[i].y + line[2] > 0 ? 1 : 0;
+    }
+    if (2 * positive < ones) line = -line;
+    sides.line = line;
+    // The measure is the line's side (blended across its width).
+    sides.measure = cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0));
+    for (int y = 0; y < colour.rows; ++y)
+        for (int x = 0; x < colour.cols; ++x)
+            sides.measure.at<uchar>(y, x) =
+                cv::saturate_cast<uchar>(255.0 * lineShare(line, x, y, params.lineWidth));
+    return sides;
+}
+
+Sides sidesOfLine(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& line,
+                  const SidedMembraneParams& params) {
+    CV_Assert(colour.depth() == CV_8U && colour.channels() <= 3 && hole.type() == CV_8UC1 &&
+              hole.size() == colour.size());
+    const Sides none;
+    cv::Mat ring;
+    const int side = 2 * params.ringPixels + 1;
+    cv::dilate(hole, ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
+    ring &= hole == 0;
+    std::vector<cv::Point> at;
+    cv::findNonZero(ring, at);
+    cv::Mat known[2] = {cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0)),
+                        cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0))};
+    Colour sum[2] = {Colour(0, 0, 0), Colour(0, 0, 0)};
+    std::vector<Colour> samples[2];
+    for (const cv::Point& p : at) {
+        const double d = line[0] * p.x + line[1] * p.y + line[2];
+        if (std::abs(d) <= params.lineWidth + 1.0) continue;  // the edge's own blur
+        const int k = d > 0 ? 1 : 0;
+        known[k].at<uchar>(p) = 255;
+        samples[k].push_back(colourAt(colour, p.y, p.x));
+        sum[k] += samples[k].back();
+    }
+    const size_t total = samples[0].size() + samples[1].size();
+    Sides sides;
+    Colour mean[2];
+    for (int k = 0; k < 2; ++k) {
+        if (samples[k].size() < 10 || samples[k].size() < params.minShare * total) return none;
+        mean[k] = sum[k] * (1.0f / static_cast<float>(samples[k].size()));
+        double squares = 0.0;
+        for (const Colour& c : samples[k]) squares += cv::norm(c - mean[k]) * cv::norm(c - mean[k]);
+        sides.grain[k] = std::sqrt(squares / static_cast<double>(samples[k].size()));
+    }
+    if (largestDifference(mean[0], mean[1], colour.channels()) < params.minContrast) return none;
+    for (int k = 0; k < 2; ++k) sides.membranes[k] = membraneFrom(colour, known[k], 60, 3);
+    sides.line = line;
+    sides.measure = cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0));
+    for (int y = 0; y < colour.rows; ++y)
+        for (int x = 0; x < colour.cols; ++x)
+            sides.measure.at<uchar>(y, x) =
+                cv::saturate_cast<uchar>(255.0 * lineShare(line, x, y, params.lineWidth));
     return sides;
 }
 
@@ -190,12 +283,26 @@ cv::Mat sidedMembrane(const Sides& sides, const cv::Mat& hole, const cv::Mat& pa
     const int channels = plain.channels();
     const cv::Mat* membranes = sides.membranes;
     const cv::Mat& measure = sides.measure;
-    cv::Mat smooth;
-    cv::GaussianBlur(patches, smooth, cv::Size(), params.sigma);
     cv::Mat out = plain.clone();
     const float limit = static_cast<float>(params.maxDistance);
     const int low = static_cast<int>(std::lround(255 * (0.5 - params.patchBand))),
               high = static_cast<int>(std::lround(255 * (0.5 + params.patchBand)));
+    if (sides.straight()) {
+        // Each side of the straight edge takes its own membrane, whatever the patches did there.
+        for (int y = 0; y < out.rows; ++y)
+            for (int x = 0; x < out.cols; ++x) {
+                if (!hole.at<uchar>(y, x)) continue;
+                const double w = lineShare(sides.line, x, y, params.lineWidth);
+                const uchar* m0 = membranes[0].ptr<uchar>(y) + x * channels;
+                const uchar* m1 = membranes[1].ptr<uchar>(y) + x * channels;
+                uchar* o = out.ptr<uchar>(y) + x * channels;
+                for (int c = 0; c < channels; ++c)
+                    o[c] = cv::saturate_cast<uchar>((1.0 - w) * m0[c] + w * m1[c]);
+            }
+        return out;
+    }
+    cv::Mat smooth;
+    cv::GaussianBlur(patches, smooth, cv::Size(), params.sigma);
     for (int y = 0; y < out.rows; ++y) {
         const uchar* h = hole.ptr<uchar>(y);
         const uchar* m = measure.ptr<uchar>(y);
@@ -215,6 +322,77 @@ cv::Mat sidedMembrane(const Sides& sides, const cv::Mat& hole, const cv::Mat& pa
         }
     }
     return out;
+}
+
+}  // namespace pm::ops
+
+namespace pm::ops {
+
+void keepStraightSides(const Sides& sides, const cv::Mat& hole, const cv::Mat& membrane,
+                       cv::Mat& fill, const SidedMembraneParams& params) {
+    if (!sides.straight()) return;
+    CV_Assert((fill.depth() == CV_8U || fill.depth() == CV_16U) && hole.type() == CV_8UC1 &&
+              hole.size() == fill.size() && membrane.size() == fill.size() &&
+              membrane.depth() == CV_8U && sides.membranes[0].type() == membrane.type());
+    const int planes = std::min(fill.channels(), membrane.channels());
+    const int cn = fill.channels();
+    const float scale = fill.depth() == CV_16U ? 257.0f : 1.0f;
+    // The fill's colour planes in 8-bit levels.
+    std::vector<cv::Mat> all, colour(static_cast<size_t>(planes));
+    cv::split(fill, all);
+    for (int c = 0; c < planes; ++c)
+        all[static_cast<size_t>(c)].convertTo(colour[static_cast<size_t>(c)], CV_32F, 1.0 / scale);
+    cv::Mat f;
+    cv::merge(colour, f);
+    cv::Mat smooth, low;
+    cv::GaussianBlur(f, smooth, cv::Size(), params.sigma);
+    cv::GaussianBlur(f, low, cv::Size(), params.detailSigma);
+    // How far the patches carried the other side's surface (0: their own side, up to
+    // misplacedShare of the way; 1: from there on), spread over the halo their edge leaves in the
+    // detail and feathered, so the corrected part shows no outline.
+    cv::Mat weight(fill.size(), CV_32FC1, cv::Scalar(0));
+    const double from = params.misplacedShare * 0.4, to = params.misplacedShare;
+    bool any = false;
+    for (int y = 0; y < fill.rows; ++y)
+        for (int x = 0; x < fill.cols; ++x) {
+            if (!hole.at<uchar>(y, x)) continue;
+            const int side = lineShare(sides.line, x, y, params.lineWidth) >= 0.5 ? 1 : 0;
+            const uchar* own = sides.membranes[side].ptr<uchar>(y) + x * planes;
+            const uchar* other = sides.membranes[1 - side].ptr<uchar>(y) + x * planes;
+            const float* p = smooth.ptr<float>(y) + x * planes;
+            double along = 0.0, length = 0.0;
+            for (int c = 0; c < planes; ++c) {
+                const double v = static_cast<double>(other[c]) - own[c];
+                along += (p[c] - own[c]) * v;
+                length += v * v;
+            }
+            if (length <= 0.0) continue;
+            const double w = std::clamp((along / length - from) / (to - from), 0.0, 1.0);
+            weight.at<float>(y, x) = static_cast<float>(w);
+            any = any || w > 0.0;
+        }
+    if (!any) return;
+    const int side = 2 * params.haloPixels + 1;
+    cv::dilate(weight, weight, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
+    cv::GaussianBlur(weight, weight, cv::Size(), std::max(1.0, params.haloPixels / 2.0));
+    for (int y = 0; y < fill.rows; ++y)
+        for (int x = 0; x < fill.cols; ++x) {
+            const float w = weight.at<float>(y, x);
+            if (w <= 0.0f || !hole.at<uchar>(y, x)) continue;
+            const int s = lineShare(sides.line, x, y, params.lineWidth) >= 0.5 ? 1 : 0;
+            const float clip = static_cast<float>(params.grainClip * sides.grain[s]);
+            const uchar* m = membrane.ptr<uchar>(y) + x * planes;
+            const float* v = f.ptr<float>(y) + x * planes;
+            const float* l = low.ptr<float>(y) + x * planes;
+            for (int c = 0; c < planes; ++c) {
+                const float kept = m[c] + std::clamp(v[c] - l[c], -clip, clip);
+                const float value = (1.0f - w) * v[c] + w * kept;
+                if (fill.depth() == CV_16U)
+                    fill.ptr<ushort>(y)[x * cn + c] = cv::saturate_cast<ushort>(value * scale);
+                else
+                    fill.ptr<uchar>(y)[x * cn + c] = cv::saturate_cast<uchar>(value);
+            }
+        }
 }
 
 }  // namespace pm::ops

@@ -6,7 +6,8 @@
 // STRUCTURE_FILL.md, fill14j). When the ring round the hole is two surfaces of clearly different
 // colour meeting in one edge through it (a strap, a horizon), each gets its own membrane, held by
 // its part of the ring; every hole pixel takes the side most of the ring it sees is on, and near
-// the middle, where the edge may run, the side the patches put it on.
+// the middle, where the edge may run, the side the patches put it on. When the edge's two ends
+// are one straight line, the line itself says the side everywhere (the patches bend it).
 // A ring of many colours (an object's busy surroundings) is left to the plain membrane.
 #include <opencv2/core.hpp>
 
@@ -46,6 +47,24 @@ struct SidedMembraneParams {
     /// membranes belongs to neither side (something copied, a turret or a tree): it keeps the plain
     /// membrane.
     double maxDistance = 40.0;
+    /// When the two meeting lines are one straight line (the RMS distance of their pixels from one
+    /// line fitted to both at most this, px), the edge runs straight through the hole: every hole
+    /// pixel takes the side of that line it lies on, not the side the patches put it on (they bend
+    /// the edge where their pieces meet: a wavy horizon, issue 14). 0: the patches choose, as above.
+    double maxLineResidual = 1.5;
+    /// Across the straight line the two membranes are blended over this many px (an edge's blur).
+    double lineWidth = 2.0;
+    /// Beside a straight line the patches' own misplaced edge would stay as a ghost in the detail
+    /// the mix keeps (a thin light line and a dark shadow where they bent the edge). Where the
+    /// patches (after `sigma`) are more than this share of the way to the other side's colour, and
+    /// haloPixels round that, the fill becomes its side's membrane plus the patches' detail above
+    /// a Gaussian of detailSigma, clipped to grainClip times the side's grain on the ring (RMS).
+    /// (0.25 left a soft dark arc of 4-5 levels where the 12 MP horizon's patches had bent it;
+    /// 0.1 makes it fainter, ela_original's lines 26.71 -> 26.79 dB, nothing else moved.)
+    double misplacedShare = 0.1;
+    int haloPixels = 4;
+    double detailSigma = 1.5;
+    double grainClip = 1.5;
 };
 
 /// The two sides of a hole's ring and their membranes (empty where the ring is not two surfaces
@@ -53,16 +72,35 @@ struct SidedMembraneParams {
 struct Sides {
     cv::Mat membranes[2];  ///< each side's membrane, held by its part of the ring only
     cv::Mat measure;       ///< CV_8UC1: the share of the ring (x 255) a pixel sees on side 1
+    /// The straight edge through the hole, when its two ends are one line: a x + b y + c is the
+    /// signed distance (px, in the box's coordinates) from it, positive on side 1. All zero when
+    /// the edge is not straight.
+    cv::Vec3d line{0.0, 0.0, 0.0};
+    double grain[2] = {0.0, 0.0};  ///< each side's RMS colour spread on the ring (8-bit levels)
     bool found() const { return !measure.empty(); }
+    bool straight() const { return line[0] != 0.0 || line[1] != 0.0; }
 };
 
 /// `colour`: 8-bit, 1-3 channels, the hole's box with a margin of at least ringPixels, its hole
 /// pixels unknown; `hole`: CV_8UC1 of the same size. Needs no fill: it runs beside the patches.
 Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params = {});
 
+/// The sides of a straight line drawn through the hole (line_continuation.h), a x + b y + c = 0 in
+/// the box's coordinates: the ring split by the line, when its two halves differ by minContrast
+/// (a step edge, not a thin line on one surface). Empty otherwise.
+Sides sidesOfLine(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& line,
+                  const SidedMembraneParams& params = {});
+
 /// `patches`: the patches' fill of the same box (8-bit, colour's type); `plain`: the plain
 /// membrane of the box. Returns the membrane per side, or `plain` itself where none were found.
 cv::Mat sidedMembrane(const Sides& sides, const cv::Mat& hole, const cv::Mat& patches,
                       const cv::Mat& plain, const SidedMembraneParams& params = {});
+
+/// Where the edge is straight (`sides.straight()`): the hole pixels of `fill` (CV_8U or CV_16U,
+/// the box's photo filled by the patches, 1-4 channels; alpha is left alone) where the patches put
+/// the other side's surface, and a halo round them, become `membrane` (sidedMembrane's result)
+/// plus the patches' fine grain. Elsewhere, or for a bent edge, `fill` is unchanged.
+void keepStraightSides(const Sides& sides, const cv::Mat& hole, const cv::Mat& membrane,
+                       cv::Mat& fill, const SidedMembraneParams& params = {});
 
 }  // namespace pm::ops
