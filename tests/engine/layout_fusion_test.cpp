@@ -424,10 +424,10 @@ TEST_P(LayoutFusionGpu, FusedFourierUnitGivesTheModelsOutput) {
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), tolerance());
 }
 
-// The last layer's taps summed a tile of output pixels per block (fused_kernels.cu's
-// tapSumRowsKernel): rows that end inside a tile, several tiles per row, two images, a kernel that
-// is not square and the most output channels the sum takes.
-TEST_P(LayoutFusionGpu, TapsGiveTheConvolutionAcrossTileEdges) {
+// The last layer's convolution as one product and a sum over its taps (conv_taps): widths that are
+// not multiples of any block size, two images, a kernel that is not square and the most output
+// channels the sum takes.
+TEST_P(LayoutFusionGpu, TapsGiveTheConvolutionForEveryShapeTheSumTakes) {
     auto convTaps = c10::Dispatcher::singleton()
                         .findSchemaOrThrow(fused::kConvTaps, "")
                         .typed<at::Tensor(const at::Tensor&, const at::Tensor&,

@@ -408,46 +408,6 @@ __global__ void tapSumKernel(const T* y, int columns, const T* bias, T* out, int
     }
 }
 
-// The same sum, a block per run of kTapTile output pixels of one output row. For each tap row dy
-// the block first copies the columns that row's taps need (s * k contiguous values per y row, the
-// run plus its s - 1 neighbours) into shared memory with consecutive threads on consecutive
-// values, then each thread adds its s taps from there. tapSumKernel's threads each read k values
-// from rows `columns` apart (6 of every 304 bytes for big-LaMa's last layer), so most of every
-// sector it fetched from the 320 MB y went unused: 310 us on the H100 at 1024².
-constexpr int kTapTile = 128;
-
-template <typename T>
-__global__ void tapSumRowsKernel(const T* y, int columns, const T* bias, T* out, int k, int hp,
-                                 int wp, int r, int s) {
-    extern __shared__ __align__(16) unsigned char tapShared[];
-    T* segment = reinterpret_cast<T*>(tapShared);
-    const int h = hp - r + 1, w = wp - s + 1;
-    const int x0 = blockIdx.x * kTapTile, yy = blockIdx.y, b = blockIdx.z;
-    const int x = x0 + threadIdx.x;
-    const int width = s * k;                         // values of one tap row in a y row
-    const int rows = min(kTapTile + s - 1, wp - x0);  // y rows this run reads
-    float sum[8];
-    for (int c = 0; c < 8; ++c) sum[c] = c < k && bias ? load(bias, c) : 0.f;
-    for (int dy = 0; dy < r; ++dy) {
-        __syncthreads();  // the previous tap row's values are no longer read
-        const int64_t first = (int64_t(b) * hp + yy + dy) * wp + x0;
-        for (int i = threadIdx.x; i < rows * width; i += blockDim.x) {
-            const int row = i / width, col = i - row * width;
-            segment[i] = y[(first + row) * columns + dy * width + col];
-        }
-        __syncthreads();
-        if (x < w)
-            for (int dx = 0; dx < s; ++dx) {
-                const T* tap = segment + (threadIdx.x + dx) * width + dx * k;
-#pragma unroll
-                for (int c = 0; c < 8; ++c)
-                    if (c < k) sum[c] += load(tap, c);
-            }
-    }
-    if (x < w)
-        for (int c = 0; c < k; ++c) store(out, ((int64_t(b) * k + c) * h + yy) * int64_t(w) + x, sum[c]);
-}
-
 unsigned blocks(int64_t n, int per) { return unsigned((n + per - 1) / per); }
 
 template <typename T>
@@ -606,24 +566,9 @@ void addWidened(Precision precision, const void* x, const float* y, void* out, i
 
 void tapSum(Precision precision, const void* y, int columns, const void* bias, void* out, int n,
             int k, int hp, int wp, int r, int s, void* stream) {
-    auto st = static_cast<cudaStream_t>(stream);
-    const int h = hp - r + 1, w = wp - s + 1;
-    const size_t element = precision == Precision::Half ? sizeof(__half) : sizeof(float);
-    const size_t shared = size_t(kTapTile + s - 1) * s * k * element;
-    if (shared <= 48 * 1024 && h <= 65535 && n <= 65535) {
-        const dim3 grid(blocks(w, kTapTile), unsigned(h), unsigned(n));
-        if (precision == Precision::Half)
-            tapSumRowsKernel<<<grid, kTapTile, shared, st>>>(
-                static_cast<const __half*>(y), columns, static_cast<const __half*>(bias),
-                static_cast<__half*>(out), k, hp, wp, r, s);
-        else
-            tapSumRowsKernel<<<grid, kTapTile, shared, st>>>(
-                static_cast<const float*>(y), columns, static_cast<const float*>(bias),
-                static_cast<float*>(out), k, hp, wp, r, s);
-        return;
-    }
-    const int64_t total = int64_t(n) * h * w;
+    const int64_t total = int64_t(n) * (hp - r + 1) * (wp - s + 1);
     const unsigned grid = unsigned(std::min<int64_t>(blocks(total, 256), 132 * 32));
+    auto st = static_cast<cudaStream_t>(stream);
     if (precision == Precision::Half)
         tapSumKernel<<<grid, 256, 0, st>>>(static_cast<const __half*>(y), columns,
                                            static_cast<const __half*>(bias),
