@@ -36,7 +36,23 @@ constexpr double kParallelEdges = 0.3;
 // dress of faded_b's sepia copy at 2x: 19%; before edge pixels were thinned and this share asked
 // for, its own flanks and the foliage made it look followed (lines found there 0.31 -> 0.05).
 constexpr double kParallelShare = 0.6;
-// Parallel lines: long lines within this many px (80%) of a straight line...
+// Grain: a line among fine parallel lines (isInGrain). The grey copy of coffee's wood grain, a
+// light streak of 90 centre px among stripes 2-3 px apart: edges steeper than kGrainSlope on the
+// unblurred picture 2-10 px out, 73-74% of them along the line, rising and falling ones 0.54-0.56
+// per centre pixel on each side at the least (1x and 0.5x). Kept lines of the scratched scans
+// (colour, grey and sepia copies, 0.5-2x): where 60% of such edges run along them, at most 0.02
+// rising-and-falling per side; where 0.25 or more do, at most 47% of the edges run along them.
+constexpr int kGrainFrom = 2;
+constexpr int kGrainTo = 10;
+constexpr float kGrainSlope = 6.0f;
+constexpr double kGrainShare = 0.6;
+constexpr double kGrainEdges = 0.3;
+// ...and as fine as the grain: 2 px out, at most this share of its height over the field left.
+// Coffee's streak 0.23-0.29; a crack_synth.h crack 4-5 px wide painted along the pleats of
+// faded_b's sepia curtain at 1x 0.71 (it passed the edge tests: 67% along it, 0.62 rising and
+// falling).
+constexpr double kGrainSpread = 0.5;
+// Parallel lines: long lines within this many px (80%) of a robustly fitted straight line...
 constexpr double kFamilyStraight = 2.5;
 // ...whose directions differ by at most this many degrees, lying side by side (each at least half
 // along the other) at most this share of the shorter one's length apart: the gaps between fence
@@ -97,18 +113,31 @@ double fitPolynomial(const Axis& axis, int degree, cv::Mat& coefficients) {
     return *nth;
 }
 
-// Picture edges within kBandFrom..kBandTo px of the line that run along it, per centre pixel of
-// the line: pixels where the slope peaks along the direction away from the line (the slope of the
-// distance from it) and the picture's gradient lies within kParallelAngle of that direction.
-// Zero unless they are most of the edges there (kParallelShare). `line`: the line's centre pixels
-// alone; `gx`, `gy`, `slope`: the picture's gradient and its magnitude (grey levels per px).
-double parallelEdgesPerPixel(const cv::Mat& line, const cv::Rect& box, const cv::Mat& gx,
-                             const cv::Mat& gy, const cv::Mat& slope) {
+// Picture edges from..to px out from the line: pixels where the slope (steeper than minSlope)
+// peaks along the direction away from the line (the slope of the distance from it), as Canny
+// thins edges. `line`: the line's centre pixels alone; `along`: its main direction; `gx`, `gy`,
+// `slope`: the picture's gradient and its magnitude (grey levels per px).
+struct EdgesAround {
+    int edges = 0;     // all of them
+    int parallel = 0;  // ...whose gradient lies within kParallelAngle of the direction away
+    // ...of those, on each side of the line (left, right of `along`): luma rising / falling away
+    int rising[2] = {0, 0}, falling[2] = {0, 0};
+};
+
+EdgesAround edgesAround(const cv::Mat& line, const cv::Rect& box, cv::Point2f along,
+                        const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& slope, int from,
+                        int to, float minSlope) {
     const cv::Rect around =
-        (box + cv::Size(2 * kBandTo + 2, 2 * kBandTo + 2) - cv::Point(kBandTo + 1, kBandTo + 1)) &
+        (box + cv::Size(2 * to + 2, 2 * to + 2) - cv::Point(to + 1, to + 1)) &
         cv::Rect({}, line.size());
-    cv::Mat distance, awayX, awayY;
-    cv::distanceTransform(~line(around), distance, cv::DIST_L2, cv::DIST_MASK_5);
+    cv::Mat distance, nearest, awayX, awayY;
+    cv::distanceTransform(~line(around), distance, nearest, cv::DIST_L2, cv::DIST_MASK_5,
+                          cv::DIST_LABEL_PIXEL);
+    // The line pixel each label stands for (labels number the line's pixels in scan order).
+    std::vector<cv::Point> linePixel(1);
+    for (int y = 0; y < around.height; ++y)
+        for (int x = 0; x < around.width; ++x)
+            if (distance.at<float>(y, x) == 0) linePixel.emplace_back(x, y);
     cv::Sobel(distance, awayX, CV_32F, 1, 0, 3, 0.125, 0, cv::BORDER_REPLICATE);
     cv::Sobel(distance, awayY, CV_32F, 0, 1, 3, 0.125, 0, cv::BORDER_REPLICATE);
     const cv::Rect image({}, line.size());
@@ -117,28 +146,70 @@ double parallelEdgesPerPixel(const cv::Mat& line, const cv::Rect& box, const cv:
         return image.contains(q) ? slope.at<float>(q) : 0.0f;
     };
     const double cosLimit = std::cos(kParallelAngle * CV_PI / 180.0);
-    int parallel = 0, edges = 0;
+    EdgesAround out;
     for (int y = 0; y < around.height; ++y)
         for (int x = 0; x < around.width; ++x) {
             const float d = distance.at<float>(y, x);
-            if (d < kBandFrom || d > kBandTo) continue;
+            if (d < from || d > to) continue;
             const cv::Point at(around.x + x, around.y + y);
             const float s = slope.at<float>(at);
-            if (s <= kEdgeSlope) continue;
+            if (s <= minSlope) continue;
             cv::Point2f away(awayX.at<float>(y, x), awayY.at<float>(y, x));
             const float length = std::hypot(away.x, away.y);
             if (length == 0) continue;
             away /= length;
             if (s < slopeAt(cv::Point2f(at) + away) || s <= slopeAt(cv::Point2f(at) - away))
                 continue;
-            ++edges;
-            parallel +=
-                std::abs(gx.at<float>(at) * away.x + gy.at<float>(at) * away.y) >= cosLimit * s;
+            ++out.edges;
+            const float across = gx.at<float>(at) * away.x + gy.at<float>(at) * away.y;
+            if (std::abs(across) < cosLimit * s) continue;
+            ++out.parallel;
+            const int label = nearest.at<int>(y, x);
+            if (label <= 0 || label >= static_cast<int>(linePixel.size())) continue;
+            const cv::Point2f off(cv::Point(x, y) - linePixel[label]);
+            const int side = off.x * along.y - off.y * along.x > 0 ? 0 : 1;
+            ++(across > 0 ? out.rising : out.falling)[side];
         }
+    return out;
+}
+
+// Picture edges within kBandFrom..kBandTo px of the line that run along it, per centre pixel of
+// the line. Zero unless they are most of the edges there (kParallelShare).
+double parallelEdgesPerPixel(const cv::Mat& line, const cv::Rect& box, cv::Point2f along,
+                             const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& slope) {
+    const EdgesAround e =
+        edgesAround(line, box, along, gx, gy, slope, kBandFrom, kBandTo, kEdgeSlope);
     // Through busy picture (foliage, a patterned dress) a quarter or so of the edges run along
     // any line by chance: a hairline crossing it is not followed by them.
-    if (parallel < kParallelShare * edges) return 0.0;
-    return static_cast<double>(parallel) / cv::countNonZero(line(box));
+    if (e.parallel < kParallelShare * e.edges) return 0.0;
+    return static_cast<double>(e.parallel) / cv::countNonZero(line(box));
+}
+
+// One of a field of fine parallel lines (wood grain, corduroy, combed hair): on both sides,
+// within kGrainTo px, fine edges run along the line, rising and falling ones (the next lines of
+// the field, light and dark in turn), and they are most of the edges there. A crack's own flanks
+// fall (a light crack) or rise (a dark one) away from it on both sides; an outline beside it is
+// one edge on one side; a crack crossing texture crosses its edges.
+bool isInGrain(const cv::Mat& line, const cv::Rect& box, cv::Point2f along, const cv::Mat& fgx,
+               const cv::Mat& fgy, const cv::Mat& fineSlope, const cv::Mat& luma) {
+    const EdgesAround e =
+        edgesAround(line, box, along, fgx, fgy, fineSlope, kGrainFrom, kGrainTo, kGrainSlope);
+    if (e.parallel < kGrainShare * e.edges) return false;
+    const double perPixel = kGrainEdges * cv::countNonZero(line(box));
+    for (int side = 0; side < 2; ++side)
+        if (e.rising[side] < perPixel || e.falling[side] < perPixel) return false;
+    // ...and it is as fine as the grain: 2 px out it has fallen most of the way from its own
+    // level to the field's (mean luma 4-10 px out). A wider line lies on top of the field.
+    const cv::Rect around = (box + cv::Size(2 * kGrainTo + 2, 2 * kGrainTo + 2) -
+                             cv::Point(kGrainTo + 1, kGrainTo + 1)) &
+                            cv::Rect({}, line.size());
+    cv::Mat distance;
+    cv::distanceTransform(~line(around), distance, cv::DIST_L2, cv::DIST_MASK_5);
+    const cv::Mat field = luma(around);
+    const double onLine = cv::mean(field, distance < 0.5f)[0];
+    const double twoOut = cv::mean(field, (distance >= 1.5f) & (distance < 2.5f))[0];
+    const double beyond = cv::mean(field, (distance >= 4.0f) & (distance <= kGrainTo))[0];
+    return std::abs(twoOut - beyond) <= kGrainSpread * std::abs(onLine - beyond);
 }
 
 // Smooth: every stretch of kArcStretch centre pixels (in order along the line's main axis) within
@@ -169,7 +240,9 @@ bool isOutlineArc(const std::vector<cv::Point2f>& points, const cv::Mat& line, c
     cv::Mat straight;
     if (fitPolynomial(axis, 1, straight) < kArcBend) return false;
     if (!isSmooth(points, axis)) return false;
-    return parallelEdgesPerPixel(line, box, gx, gy, slope) >= kParallelEdges;
+    const cv::Point2f along(axis.pca.eigenvectors.at<float>(0, 0),
+                            axis.pca.eigenvectors.at<float>(0, 1));
+    return parallelEdgesPerPixel(line, box, along, gx, gy, slope) >= kParallelEdges;
 }
 
 // A long, nearly straight line: where it lies, for finding its parallel neighbours.
@@ -179,10 +252,23 @@ struct Straight {
     float from, to;  // extent along `along`, px from `mean`
 };
 
+// The kShare-th smallest distance of the points from a line fitted robustly: a jog where a fence
+// gap meets a cross rail does not tilt the line (faded_c's grey copy at half size: the leftmost
+// board gap, 138 centre px, 2.53 px off a least-squares line, 2.14 px off this one).
+double robustStraightness(const std::vector<cv::Point2f>& points) {
+    cv::Vec4f line;
+    cv::fitLine(points, line, cv::DIST_HUBER, 0, 0.01, 0.01);
+    std::vector<double> off;
+    for (const cv::Point2f& p : points)
+        off.push_back(std::abs((p.x - line[2]) * line[1] - (p.y - line[3]) * line[0]));
+    auto nth = off.begin() + static_cast<long>(kShare * (off.size() - 1));
+    std::nth_element(off.begin(), nth, off.end());
+    return *nth;
+}
+
 bool isStraightish(const std::vector<cv::Point2f>& points, int group, Straight& out) {
+    if (robustStraightness(points) > kFamilyStraight) return false;
     const Axis axis = axisOf(points);
-    cv::Mat line;
-    if (fitPolynomial(axis, 1, line) > kFamilyStraight) return false;
     const auto [lo, hi] = std::minmax_element(axis.u.begin(), axis.u.end());
     out = {group,
            {axis.pca.mean.at<float>(0), axis.pca.mean.at<float>(1)},
@@ -248,6 +334,11 @@ cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinG
     cv::Sobel(smooth, gy, CV_32F, 0, 1, 3, 0.125, 0, cv::BORDER_REPLICATE);
     cv::Mat slope;
     cv::magnitude(gx, gy, slope);
+    // Unblurred: wood grain's stripes are 2-3 px apart.
+    cv::Mat fineX, fineY, fineSlope;
+    cv::Sobel(luma, fineX, CV_32F, 1, 0, 3, 0.125, 0, cv::BORDER_REPLICATE);
+    cv::Sobel(luma, fineY, CV_32F, 0, 1, 3, 0.125, 0, cv::BORDER_REPLICATE);
+    cv::magnitude(fineX, fineY, fineSlope);
     std::vector<uchar> picture(n, 0);
     std::vector<Straight> straight;
     for (int i = 1; i < n; ++i) {
@@ -265,7 +356,13 @@ cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinG
         if (isStraightish(points[i], i, s)) straight.push_back(s);
         const cv::Mat line = centres & (labels == i);
         const cv::Rect box = cv::boundingRect(line);
-        picture[i] = isOutlineArc(points[i], line, box, gx, gy, slope) ? 255 : 0;
+        const Axis axis = axisOf(points[i]);
+        const cv::Point2f along(axis.pca.eigenvectors.at<float>(0, 0),
+                                axis.pca.eigenvectors.at<float>(0, 1));
+        picture[i] = isOutlineArc(points[i], line, box, gx, gy, slope) ||
+                             isInGrain(line, box, along, fineX, fineY, fineSlope, luma)
+                         ? 255
+                         : 0;
     }
     for (const Straight& a : straight)
         for (const Straight& b : straight)

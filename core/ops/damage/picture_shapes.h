@@ -13,6 +13,11 @@
 //    broad patch of saturated white; a crack's centre lies on the crack.
 //  - Side by side: long, nearly straight lines running parallel close to each other are the gaps
 //    between fence boards or planks, railings; cracks do not come in parallel pairs.
+//  - Grain: a light or dark streak in wood grain (or corduroy, combed hair) is one of a field of
+//    fine parallel lines: on both sides of it more of them run along it, light and dark in turn.
+//    A crack's own flanks run along it too, but both fall away from a light crack (rise from a
+//    dark one); an outline beside it is one edge on one side; a crack laid along the grain is
+//    wider than the grain's lines.
 //  - Straight run: 200 px or more of a line within a pixel of one straight line is a rope, a mast
 //    or a wire even where the rest of the line wanders (it joined a piece of the picture); that
 //    run goes, the rest stays as it was judged.
@@ -26,8 +31,9 @@
 namespace pm::ops::damage {
 
 /// CV_8U, 255 around the lines of `centres` (CV_8U ridge centres; pieces up to `joinGap` px apart
-/// taken as one line) whose line is an outline arc, the rays of a glare or one of lines side by
-/// side, and on the centres of straight runs. `luma`: CV_32FC1 0..255 of the same size.
+/// taken as one line) whose line is an outline arc, the rays of a glare, one of lines side by
+/// side or a streak of grain, and on the centres of straight runs. `luma`: CV_32FC1 0..255 of
+/// the same size.
 cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinGap);
 
 }  // namespace pm::ops::damage
