@@ -46,6 +46,16 @@ constexpr double kOldPrintSurfaceShare = 0.15;  // ring mean off the surface, of
 // dark dress as often as dust (at 0.6 and 4: 69 of 116 drawn specks, precision 0.88 -> 0.80).
 constexpr double kEnlargedPeakShare = 0.8;
 constexpr double kEnlargedRingContrast = 5.5;
+// A stain on a toned print: darker than the paper and coloured beyond the toning, more colourful
+// than the surface round it (a brown or orange spot on cream paper). Its colour says what it is,
+// so its ring may be grainier: four ring deviations instead of six. scratched_c's sleeve stain at
+// 1x and 2x: 4.3-4.6 deviations (its ring crosses the sleeve's shaded fold), chroma 47 on a ring
+// of 35, 19 beyond the toning; its foxing dots 3-8 over their ring, 6-11 beyond. Of all other
+// dark candidates on scratched_a and scratched_c at 0.5-2x that the six deviations turned away,
+// none is 6 over its ring and 10 beyond the toning.
+constexpr double kStainRingContrast = 4.0;
+constexpr float kStainBeyondToning = 12.0f;
+constexpr double kStainChromaOverRing = 8.0;
 // Marked: the part that stands out this share of the peak. The detector grows every mask by 2 px
 // and the fill grows its hole over the soft halo (damage_halo.h); the whole blob down to the
 // candidate level is 1-2 px wider on every side, and marked that wide (or from 0.7 of the peak) a
@@ -137,12 +147,17 @@ bool paperSpeck(const SpeckInputs& in, const cv::Mat& difference, bool toned, fl
 bool oldPrintSpeck(const SpeckInputs& in, const cv::Mat& difference, const cv::Mat& surface,
                    const Blob& b) {
     const double peakShare = in.enlarged ? kEnlargedPeakShare : kOldPrintPeakShare;
-    const double ringContrast = in.enlarged ? kEnlargedRingContrast : kOldPrintRingContrast;
     if (b.peak < peakShare * in.strongLevel(b.roi).at<float>(b.where)) return false;
+    const double chroma = in.chroma(b.roi).at<float>(b.where);
+    const double ringChroma = cv::mean(in.chroma(b.roi), b.ring)[0];
+    const bool stain = b.polarity < 0 &&
+                       in.beyondToning(b.roi).at<float>(b.where) >= kStainBeyondToning &&
+                       chroma >= ringChroma + kStainChromaOverRing;
+    const double ringContrast = stain        ? kStainRingContrast
+                                : in.enlarged ? kEnlargedRingContrast
+                                              : kOldPrintRingContrast;
     if (b.peak < ringContrast * b.ringDeviation) return false;
-    if (b.polarity > 0 &&
-        in.chroma(b.roi).at<float>(b.where) > cv::mean(in.chroma(b.roi), b.ring)[0])
-        return false;
+    if (b.polarity > 0 && chroma > ringChroma) return false;
     if (ringHolds(cv::abs(difference(b.roi)) > kOldPrintRingShare * b.peak, b)) return false;
     return std::abs(b.ringMean - surface(b.roi).at<float>(b.where)) <=
            kOldPrintSurfaceShare * b.peak;
