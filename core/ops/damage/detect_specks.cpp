@@ -63,6 +63,11 @@ constexpr double kStainPeakShare = 0.6;  // of the strong level: the sensitivity
 // two grain points of scratched_a's sepia curtain passed the rest (peak 13, 7.0-7.2 deviations)
 // at 1.04-1.06.
 constexpr double kStainChromaGain = 1.1;
+// ...on a ring that carries the toning alone: its colour beyond the toning spreads at most this
+// much (the rings of the stain, the dot and the foxing dot: 0.6-1.1). On a sepia copy of faded_e
+// at 2x (`convert -sepia-tone 80%`, whose toning is more colourful in the mid tones) the end of a
+// dark fold in the white dress passed the rest on a ring spreading 2.9.
+constexpr double kStainRingSpread = 1.5;
 // Marked: the part that stands out this share of the peak. The detector grows every mask by 2 px
 // and the fill grows its hole over the soft halo (damage_halo.h); the whole blob down to the
 // candidate level is 1-2 px wider on every side, and marked that wide (or from 0.7 of the peak) a
@@ -175,7 +180,9 @@ bool stainSpeck(const SpeckInputs& in, const Blob& b) {
     if (beyond < kStainBeyondToning) return false;
     cv::Scalar ringBeyond, ringSpread;
     cv::meanStdDev(in.beyondToning(b.roi), ringBeyond, ringSpread, b.ring);
-    if (beyond - ringBeyond[0] < kStainRingDeviations * ringSpread[0]) return false;
+    if (ringSpread[0] > kStainRingSpread ||
+        beyond - ringBeyond[0] < kStainRingDeviations * ringSpread[0])
+        return false;
     return in.chroma(b.roi).at<float>(b.where) >
            kStainChromaGain * cv::mean(in.chroma(b.roi), b.ring)[0];
 }
