@@ -760,10 +760,11 @@ TEST(RealScanDamage, FindsTheDustAndFoxingOfTheScratchedScansAtHalfOneAndTwiceTh
 // Stains and foxing of scratched_c told by their colour (detect_specks.cpp stainSpeck): the
 // brown stain on the sleeve (a soft spot 3-4 px across on the cream paper, beside the sleeve's
 // shaded fold) and the brown dot beside the hair at 1x and 2x, and at half size (128 px, looked
-// at doubled) the dot and the foxing dot that is still a pixel across. In grey they stand out 4.6
-// (the stain: its ring crosses the fold), 0.7 (the dot: its ring is the hair) and 7.7 times their
-// ring's deviation, under the 6 the old-print rule asks or the strong level (the foxing dot, 17
-// levels); in colour 19, 15 and 8 deviations of their ring's colour beyond the toning. Before:
+// at doubled) the dot and the foxing dot that is still a pixel across. In grey they stand out
+// 4.6 (the stain: its ring crosses the fold), 0.7-0.8 (the dot: its ring is the hair) and 7.7
+// times their ring's deviation, under the 6 the old-print rule asks or the strong level (the
+// foxing dot, 17 levels); in colour 21, 13-15 and 8 spreads of their ring's colour beyond the
+// toning. Before:
 // none of them found (scratched_c recall 0.858 / 0.947 / 0.922 at 0.5x / 1x / 2x; now 0.947 /
 // 1.000 / 0.998 at precision 0.775 / 0.872 / 0.901, up from 0.759 / 0.865 / 0.895).
 TEST(RealScanDamage, FindsTheStainsAndFoxingOfScratchedCByTheirColour) {
