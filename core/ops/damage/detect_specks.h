@@ -2,7 +2,7 @@
 // Dust and specks, step 6 of the damage detector (detect_damage.h). Candidates are small compact
 // blobs (<= 60 px, <= 10 px a side at the working size, so specks scale with the scan) standing
 // out from an 11 px median background, outside windows busy with picture edges. A candidate is dust
-// when one of two rules takes it:
+// when one of three rules takes it:
 //  - Paper or dirt (any photo): paper-white or black and colourless (on a toned print: light and
 //    colourless beyond the toning), above 1.3 x the strong level, on a ring in which nothing stands
 //    out half the segment level. Inside a detected face only bright specks above 2 x the strong
@@ -19,6 +19,10 @@
 //    the picture's own light points (sky between leaves, glints on water) are softer or come
 //    among edges and other points. On a small scan looked at enlarged (SpeckInputs::enlarged)
 //    dust is under a pixel and stands out about half as far: the rule's bars are lower there.
+//  - Stain (toned prints only, outside faces): a dark spot coloured beyond the toning where the
+//    ring round it is not, and more colourful than that ring (a brown stain or foxing dot on cream
+//    paper). Told by its colour, so it may lie beside a fold or the hair, whose grey deviation
+//    would hide it from the old-print rule, and stand out less than the strong level.
 // The sensitivity moves only the strong level; grouping, rings and surfaces are fixed, so a higher
 // sensitivity never marks less.
 // Thread-safety: pure function.
