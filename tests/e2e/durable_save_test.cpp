@@ -1,8 +1,12 @@
 // A save survives a power cut: the photo's data reaches the disk before it is linked into place,
 // and the folder (which holds the new name) after it. Seen from outside with strace, the way an
 // administrator would check it; skipped where strace is missing or not allowed.
+// Each thread is traced into its own file (strace -ff): in one shared file a call another thread
+// interrupts is split into "<unfinished ...>" and "<... resumed>" lines, which made the order of
+// the save's calls look wrong now and then.
 #include <QProcess>
 #include <QStandardPaths>
+#include <filesystem>
 #include <regex>
 #include <sstream>
 
@@ -43,8 +47,9 @@ TEST(CliDurableSave, DataIsSyncedBeforeTheLinkAndTheFolderAfter) {
     ASSERT_TRUE(cv::imwrite(dir.file("photo.png"), withObject(texturedBackground(size), {30, 20}, 6)));
     ASSERT_TRUE(cv::imwrite(dir.file("mask.png"), diskMask(size, {30, 20}, 8)));
     for (const bool replacing : {false, true}) {  // a new file, then replacing it
+        const std::string prefix = std::string("trace-") + (replacing ? "replace" : "new");
         QProcess process;
-        process.start(strace, {"-f", "-o", q(dir.file("trace.txt")), "-e",
+        process.start(strace, {"-ff", "-o", q(dir.file(prefix)), "-e",
                                "trace=openat,fsync,fdatasync,rename,renameat,renameat2,linkat",
                                PM_CLI_PATH, "remove", q(dir.file("photo.png")), "--mask",
                                q(dir.file("mask.png")), "--output", q(dir.file("out.png")),
@@ -53,11 +58,21 @@ TEST(CliDurableSave, DataIsSyncedBeforeTheLinkAndTheFolderAfter) {
         if (process.exitCode() != 0 && process.readAllStandardError().contains("ptrace"))
             GTEST_SKIP() << "strace may not trace here";
         ASSERT_EQ(process.exitCode(), 0) << process.readAllStandardError().toStdString();
-        const std::vector<std::string> lines = traceLines(dir.file("trace.txt"));
-
-        // The finished file gets its name: linkat(.., "out.png") or rename(.., "out.png").
+        // The finished file gets its name: linkat(.., "out.png") or rename(.., "out.png"); the
+        // thread that names it is the one whose calls are checked.
         const std::regex named("(linkat|rename|renameat2?)\\(.*\"" + dir.file("out.png") + "\"[^\"]*\\) = 0");
-        size_t link = findLine(lines, named, 0);
+        std::vector<std::string> lines;
+        size_t link = 0;
+        for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+            if (entry.path().filename().string().rfind(prefix + ".", 0) != 0) continue;
+            std::vector<std::string> threadLines = traceLines(entry.path().string());
+            const size_t found = findLine(threadLines, named, 0);
+            if (found < threadLines.size()) {
+                lines = std::move(threadLines);
+                link = found;
+                break;
+            }
+        }
         ASSERT_LT(link, lines.size()) << "out.png never got its name; replacing=" << replacing;
         // Its data: the last unnamed file opened in the folder before that, synced before it.
         const std::regex opened("openat\\(AT_FDCWD, \"" + dir.path() + "\", [^)]*O_TMPFILE[^)]*\\) = (\\d+)");
