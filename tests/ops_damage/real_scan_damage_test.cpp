@@ -114,6 +114,19 @@ cv::Mat changedByScratchesStep(const cv::Mat& bgr, double sensitivity = 0.5) {
     return summed > 0;
 }
 
+// The share of the photo's pixels a changed-pixel mask marks.
+double changedShare(const cv::Mat& changed) {
+    return static_cast<double>(cv::countNonZero(changed)) / changed.total();
+}
+
+// A black-and-white copy of a colour photo, still 3 channels as a scan of a print would be.
+cv::Mat blackAndWhite(const cv::Mat& bgr) {
+    cv::Mat grey, copy;
+    cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(grey, copy, cv::COLOR_GRAY2BGR);
+    return copy;
+}
+
 cv::Mat faceBoxes(const cv::Mat& bgr) {
     cv::Mat area = cv::Mat::zeros(bgr.size(), CV_8UC1);
     for (const auto& f : pm::ops::detectFaces(bgr, {}))
@@ -424,7 +437,7 @@ TEST(RealScanDamage, CleanPhotosBarelyChange) {
     for (const auto& path : photos) {
         const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
         const cv::Mat changed = changedByScratchesStep(bgr);
-        const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+        const double share = changedShare(changed);
         std::cout << "[ damage   ] " << fs::path(path).filename().string() << ": "
                   << 100 * share << "% changed\n";
         EXPECT_LE(share, kGoalChange) << path;
@@ -443,7 +456,7 @@ TEST(RealScanDamage, CleanPhotosAtHalfSizeBarelyChange) {
         cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
         cv::resize(bgr, bgr, {}, 0.5, 0.5, cv::INTER_AREA);
         const cv::Mat changed = changedByScratchesStep(bgr);
-        const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+        const double share = changedShare(changed);
         std::cout << "[ damage   ] " << fs::path(path).filename().string() << " at half size: "
                   << 100 * share << "% changed\n";
         EXPECT_LE(share, kGoalChange) << path;
@@ -469,11 +482,9 @@ TEST(RealScanDamage, ShortWideBlobsOfPictureStay) {
 // line must be grime-dark to count (detect_damage.cpp kGreyChroma).
 TEST(RealScanDamage, TheDarkLinesOfABlackAndWhitePrintStay) {
     PM_REQUIRE_TESTDATA();
-    cv::Mat grey, bgr;
-    cv::cvtColor(load("old-photos/faded_c.png"), grey, cv::COLOR_BGR2GRAY);
-    cv::cvtColor(grey, bgr, cv::COLOR_GRAY2BGR);
+    const cv::Mat bgr = blackAndWhite(load("old-photos/faded_c.png"));
     const cv::Mat changed = changedByScratchesStep(bgr);
-    const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+    const double share = changedShare(changed);
     std::cout << "[ damage   ] grey faded_c: " << 100 * share << "% changed\n";
     EXPECT_LE(share, kGoalChange);
     EXPECT_EQ(cv::countNonZero(changed & faceBoxes(bgr)), 0) << "a face changed";
@@ -486,15 +497,10 @@ TEST(RealScanDamage, TheDarkLinesOfABlackAndWhitePrintStay) {
 // (1.48%).
 TEST(RealScanDamage, RimsOutlinesGlareAndRopesOfBlackAndWhitePrintsStay) {
     PM_REQUIRE_TESTDATA();
-    const auto greyCopy = [](const std::string& relative) {
-        cv::Mat grey, bgr;
-        cv::cvtColor(load(relative), grey, cv::COLOR_BGR2GRAY);
-        cv::cvtColor(grey, bgr, cv::COLOR_GRAY2BGR);
-        return bgr;
-    };
+    const auto greyCopy = [](const std::string& relative) { return blackAndWhite(load(relative)); };
     for (const char* photo : {"photos/kodim03.png", "photos/rocket.jpg"}) {
         const cv::Mat changed = changedByScratchesStep(greyCopy(photo));
-        const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+        const double share = changedShare(changed);
         std::cout << "[ damage   ] grey " << photo << ": " << 100 * share << "% changed\n";
         EXPECT_LE(share, kGoalChange) << photo;
     }
@@ -519,7 +525,7 @@ TEST(RealScanDamage, AStraightRopeOfAHalfSizeScanStays) {
     cv::Mat bgr = load("old-photos/faded_f.png");
     cv::resize(bgr, bgr, {}, 0.5, 0.5, cv::INTER_AREA);
     const cv::Mat changed = changedByScratchesStep(bgr);
-    const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+    const double share = changedShare(changed);
     std::cout << "[ damage   ] faded_f at half size: " << 100 * share << "% changed\n";
     EXPECT_LE(share, kGoalChange);
     // The rope runs from the left edge near y 365 down to the bottom edge near x 95 (its hanging
@@ -532,12 +538,11 @@ TEST(RealScanDamage, AStraightRopeOfAHalfSizeScanStays) {
 // straight by a least-squares fit and was filled as a crack (0.99% of the photo changed).
 TEST(RealScanDamage, AJoggedFenceGapOfAHalfSizeBlackAndWhiteCopyStays) {
     PM_REQUIRE_TESTDATA();
-    cv::Mat bgr = load("old-photos/faded_c.png"), grey;
+    cv::Mat bgr = load("old-photos/faded_c.png");
     cv::resize(bgr, bgr, {}, 0.5, 0.5, cv::INTER_AREA);
-    cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
-    cv::cvtColor(grey, bgr, cv::COLOR_GRAY2BGR);
+    bgr = blackAndWhite(bgr);
     const cv::Mat changed = changedByScratchesStep(bgr);
-    const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+    const double share = changedShare(changed);
     std::cout << "[ damage   ] grey faded_c at half size: " << 100 * share << "% changed\n";
     EXPECT_LE(share, kGoalChange);
     // The leftmost gap runs down from (31, 249) to (34, 373).
@@ -549,11 +554,9 @@ TEST(RealScanDamage, AJoggedFenceGapOfAHalfSizeBlackAndWhiteCopyStays) {
 // parallel lines is picture (picture_shapes.h).
 TEST(RealScanDamage, WoodGrainOfABlackAndWhiteCopyStays) {
     PM_REQUIRE_TESTDATA();
-    cv::Mat grey, bgr;
-    cv::cvtColor(load("photos/coffee.png"), grey, cv::COLOR_BGR2GRAY);
-    cv::cvtColor(grey, bgr, cv::COLOR_GRAY2BGR);
+    const cv::Mat bgr = blackAndWhite(load("photos/coffee.png"));
     const cv::Mat changed = changedByScratchesStep(bgr);
-    const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+    const double share = changedShare(changed);
     cv::Mat half;
     cv::resize(bgr, half, {}, 0.5, 0.5, cv::INTER_AREA);
     const cv::Mat changedHalf = changedByScratchesStep(half);
@@ -825,9 +828,7 @@ TEST(RealScanDamage, FindsTheStainsAndFoxingOfScratchedCByTheirColour) {
 TEST(RealScanDamage, FindsTheDustOfABlackAndWhiteCopyOfScratchedA) {
     PM_REQUIRE_TESTDATA();
     const std::string refDir = std::string(PM_SOURCE_DIR) + "/bench/damage/reference/";
-    cv::Mat luma, dusty;
-    cv::cvtColor(load("old-photos/scratched_a.png"), luma, cv::COLOR_BGR2GRAY);
-    cv::cvtColor(luma, dusty, cv::COLOR_GRAY2BGR);
+    const cv::Mat dusty = blackAndWhite(load("old-photos/scratched_a.png"));
     for (const double scale : {0.5, 1.0, 2.0}) {
         cv::Mat bgr;
         cv::resize(dusty, bgr, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
@@ -850,14 +851,12 @@ TEST(RealScanDamage, FindsTheDustOfABlackAndWhiteCopyOfScratchedA) {
 // surface (edges in the window, the leaves round them): 0.47% and 0.26% (bench figures).
 TEST(RealScanDamage, SkyBetweenTheLeavesOfABlackAndWhitePrintStays) {
     PM_REQUIRE_TESTDATA();
-    cv::Mat grey, photo;
-    cv::cvtColor(load("old-photos/faded_b.png"), grey, cv::COLOR_BGR2GRAY);
-    cv::cvtColor(grey, photo, cv::COLOR_GRAY2BGR);
+    const cv::Mat photo = blackAndWhite(load("old-photos/faded_b.png"));
     for (const double scale : {1.0, 0.5}) {
         cv::Mat bgr = photo;
         if (scale != 1.0) cv::resize(photo, bgr, {}, scale, scale, cv::INTER_AREA);
         const cv::Mat changed = changedByScratchesStep(bgr);
-        const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+        const double share = changedShare(changed);
         std::cout << "[ damage   ] grey faded_b at " << scale << "x: " << 100 * share
                   << "% changed\n";
         EXPECT_LE(share, kGoalChange) << scale << "x";

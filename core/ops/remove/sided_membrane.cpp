@@ -156,6 +156,15 @@ double lineShare(const cv::Vec3d& line, int x, int y, double width) {
     return std::clamp(0.5 + d / std::max(width, 1e-3), 0.0, 1.0);
 }
 
+// Each pixel's share of side 1 of `line` (blended across its width), as 0-255.
+cv::Mat measureOfLine(const cv::Vec3d& line, cv::Size size, double width) {
+    cv::Mat measure(size, CV_8UC1, cv::Scalar(0));
+    for (int y = 0; y < size.height; ++y)
+        for (int x = 0; x < size.width; ++x)
+            measure.at<uchar>(y, x) = cv::saturate_cast<uchar>(255.0 * lineShare(line, x, y, width));
+    return measure;
+}
+
 }  // namespace
 
 Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params) {
@@ -221,12 +230,7 @@ Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneP
     }
     if (2 * positive < ones) line = -line;
     sides.line = line;
-    // The measure is the line's side (blended across its width).
-    sides.measure = cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0));
-    for (int y = 0; y < colour.rows; ++y)
-        for (int x = 0; x < colour.cols; ++x)
-            sides.measure.at<uchar>(y, x) =
-                cv::saturate_cast<uchar>(255.0 * lineShare(line, x, y, params.lineWidth));
+    sides.measure = measureOfLine(line, colour.size(), params.lineWidth);
     return sides;
 }
 
@@ -266,11 +270,7 @@ Sides sidesOfLine(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& l
     if (largestDifference(mean[0], mean[1], colour.channels()) < params.minContrast) return none;
     for (int k = 0; k < 2; ++k) sides.membranes[k] = membraneFrom(colour, known[k], 60, 3);
     sides.line = line;
-    sides.measure = cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0));
-    for (int y = 0; y < colour.rows; ++y)
-        for (int x = 0; x < colour.cols; ++x)
-            sides.measure.at<uchar>(y, x) =
-                cv::saturate_cast<uchar>(255.0 * lineShare(line, x, y, params.lineWidth));
+    sides.measure = measureOfLine(line, colour.size(), params.lineWidth);
     return sides;
 }
 
