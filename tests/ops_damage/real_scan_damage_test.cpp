@@ -114,9 +114,18 @@ cv::Mat changedByScratchesStep(const cv::Mat& bgr, double sensitivity = 0.5) {
     return summed > 0;
 }
 
-// The share of the photo's pixels a changed-pixel mask marks.
-double changedShare(const cv::Mat& changed) {
-    return static_cast<double>(cv::countNonZero(changed)) / changed.total();
+// The share of the photo's pixels a changed-pixel mask marks, printed under `what`.
+double changedShare(const cv::Mat& changed, const std::string& what) {
+    const double share = static_cast<double>(cv::countNonZero(changed)) / changed.total();
+    std::cout << "[ damage   ] " << what << ": " << 100 * share << "% changed\n";
+    return share;
+}
+
+// A scan at half its size, as a smaller scan of the same print.
+cv::Mat halfSize(const cv::Mat& bgr) {
+    cv::Mat half;
+    cv::resize(bgr, half, {}, 0.5, 0.5, cv::INTER_AREA);
+    return half;
 }
 
 // A black-and-white copy of a colour photo, still 3 channels as a scan of a print would be.
@@ -324,8 +333,7 @@ TEST(RealScanDamage, FindsTheBrokenTopLeftCornerOfScratchedA) {
 // profile samples are clamped (not measured since). Before: none of it found.
 TEST(RealScanDamage, FindsTheCrackOfScratchedCAtHalfSize) {
     PM_REQUIRE_TESTDATA();
-    cv::Mat bgr = load("old-photos/scratched_c.png");
-    cv::resize(bgr, bgr, {}, 0.5, 0.5, cv::INTER_AREA);
+    const cv::Mat bgr = halfSize(load("old-photos/scratched_c.png"));
     pm::engine::LocalJobContext ctx;
     cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
     cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));  // 1 px
@@ -346,8 +354,7 @@ TEST(RealScanDamage, FindsTheCrackOfScratchedCAtHalfSize) {
 // which counts since toned paper and large corner pieces a pixel inside the border do: 0.88 now.
 TEST(RealScanDamage, FindsTheTornLeftEdgeOfScratchedAAtHalfSize) {
     PM_REQUIRE_TESTDATA();
-    cv::Mat bgr = load("old-photos/scratched_a.png");
-    cv::resize(bgr, bgr, {}, 0.5, 0.5, cv::INTER_AREA);
+    const cv::Mat bgr = halfSize(load("old-photos/scratched_a.png"));
     pm::engine::LocalJobContext ctx;
     cv::Mat mask = pm::ops::detectDamage(bgr, {}, ctx);
     cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));  // 1 px
@@ -437,9 +444,7 @@ TEST(RealScanDamage, CleanPhotosBarelyChange) {
     for (const auto& path : photos) {
         const cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
         const cv::Mat changed = changedByScratchesStep(bgr);
-        const double share = changedShare(changed);
-        std::cout << "[ damage   ] " << fs::path(path).filename().string() << ": "
-                  << 100 * share << "% changed\n";
+        const double share = changedShare(changed, fs::path(path).filename().string());
         EXPECT_LE(share, kGoalChange) << path;
     }
 }
@@ -453,12 +458,10 @@ TEST(RealScanDamage, CleanPhotosAtHalfSizeBarelyChange) {
     const auto photos = cleanPhotos();
     ASSERT_FALSE(photos.empty());
     for (const auto& path : photos) {
-        cv::Mat bgr = pm::image::toBgr8(pm::image::loadPhoto(path).pixels);
-        cv::resize(bgr, bgr, {}, 0.5, 0.5, cv::INTER_AREA);
+        const cv::Mat bgr = halfSize(pm::image::toBgr8(pm::image::loadPhoto(path).pixels));
         const cv::Mat changed = changedByScratchesStep(bgr);
-        const double share = changedShare(changed);
-        std::cout << "[ damage   ] " << fs::path(path).filename().string() << " at half size: "
-                  << 100 * share << "% changed\n";
+        const double share =
+            changedShare(changed, fs::path(path).filename().string() + " at half size");
         EXPECT_LE(share, kGoalChange) << path;
         EXPECT_EQ(cv::countNonZero(changed & faceBoxes(bgr)), 0) << path << ": a face changed";
     }
@@ -484,8 +487,7 @@ TEST(RealScanDamage, TheDarkLinesOfABlackAndWhitePrintStay) {
     PM_REQUIRE_TESTDATA();
     const cv::Mat bgr = blackAndWhite(load("old-photos/faded_c.png"));
     const cv::Mat changed = changedByScratchesStep(bgr);
-    const double share = changedShare(changed);
-    std::cout << "[ damage   ] grey faded_c: " << 100 * share << "% changed\n";
+    const double share = changedShare(changed, "grey faded_c");
     EXPECT_LE(share, kGoalChange);
     EXPECT_EQ(cv::countNonZero(changed & faceBoxes(bgr)), 0) << "a face changed";
 }
@@ -500,8 +502,7 @@ TEST(RealScanDamage, RimsOutlinesGlareAndRopesOfBlackAndWhitePrintsStay) {
     const auto greyCopy = [](const std::string& relative) { return blackAndWhite(load(relative)); };
     for (const char* photo : {"photos/kodim03.png", "photos/rocket.jpg"}) {
         const cv::Mat changed = changedByScratchesStep(greyCopy(photo));
-        const double share = changedShare(changed);
-        std::cout << "[ damage   ] grey " << photo << ": " << 100 * share << "% changed\n";
+        const double share = changedShare(changed, std::string("grey ") + photo);
         EXPECT_LE(share, kGoalChange) << photo;
     }
     // The saucer's rim along its lower left and bottom.
@@ -522,11 +523,8 @@ TEST(RealScanDamage, RimsOutlinesGlareAndRopesOfBlackAndWhitePrintsStay) {
 // again once the ripples are gone, it is a rope. At full size it was already left alone.
 TEST(RealScanDamage, AStraightRopeOfAHalfSizeScanStays) {
     PM_REQUIRE_TESTDATA();
-    cv::Mat bgr = load("old-photos/faded_f.png");
-    cv::resize(bgr, bgr, {}, 0.5, 0.5, cv::INTER_AREA);
-    const cv::Mat changed = changedByScratchesStep(bgr);
-    const double share = changedShare(changed);
-    std::cout << "[ damage   ] faded_f at half size: " << 100 * share << "% changed\n";
+    const cv::Mat changed = changedByScratchesStep(halfSize(load("old-photos/faded_f.png")));
+    const double share = changedShare(changed, "faded_f at half size");
     EXPECT_LE(share, kGoalChange);
     // The rope runs from the left edge near y 365 down to the bottom edge near x 95 (its hanging
     // end at the very left, x < 20, is still filled at both sizes).
@@ -538,12 +536,9 @@ TEST(RealScanDamage, AStraightRopeOfAHalfSizeScanStays) {
 // straight by a least-squares fit and was filled as a crack (0.99% of the photo changed).
 TEST(RealScanDamage, AJoggedFenceGapOfAHalfSizeBlackAndWhiteCopyStays) {
     PM_REQUIRE_TESTDATA();
-    cv::Mat bgr = load("old-photos/faded_c.png");
-    cv::resize(bgr, bgr, {}, 0.5, 0.5, cv::INTER_AREA);
-    bgr = blackAndWhite(bgr);
-    const cv::Mat changed = changedByScratchesStep(bgr);
-    const double share = changedShare(changed);
-    std::cout << "[ damage   ] grey faded_c at half size: " << 100 * share << "% changed\n";
+    const cv::Mat changed =
+        changedByScratchesStep(blackAndWhite(halfSize(load("old-photos/faded_c.png"))));
+    const double share = changedShare(changed, "grey faded_c at half size");
     EXPECT_LE(share, kGoalChange);
     // The leftmost gap runs down from (31, 249) to (34, 373).
     EXPECT_EQ(cv::countNonZero(changed(cv::Rect(20, 245, 25, 135))), 0);
@@ -556,11 +551,8 @@ TEST(RealScanDamage, WoodGrainOfABlackAndWhiteCopyStays) {
     PM_REQUIRE_TESTDATA();
     const cv::Mat bgr = blackAndWhite(load("photos/coffee.png"));
     const cv::Mat changed = changedByScratchesStep(bgr);
-    const double share = changedShare(changed);
-    cv::Mat half;
-    cv::resize(bgr, half, {}, 0.5, 0.5, cv::INTER_AREA);
-    const cv::Mat changedHalf = changedByScratchesStep(half);
-    std::cout << "[ damage   ] grey coffee: " << 100 * share << "% changed\n";
+    const double share = changedShare(changed, "grey coffee");
+    const cv::Mat changedHalf = changedByScratchesStep(halfSize(bgr));
     EXPECT_LE(share, kGoalChange);
     // The streak runs from the left edge near y 155 up to (62, 112).
     EXPECT_EQ(cv::countNonZero(changed(cv::Rect(0, 105, 70, 60))), 0);
@@ -787,9 +779,9 @@ TEST(RealScanDamage, FindsTheDustAndFoxingOfTheScratchedScansAtHalfOneAndTwiceTh
     const cv::Mat foxed = load("old-photos/scratched_c.png");
     // At half size (128 px, looked at doubled) the stain on the sleeve and the blue-grey spot stand
     // out 24 levels, under the strong level (25) they must clear at 1x: found with the lower bars.
-    const cv::Mat halfSize = damageFoundAt(foxed, 0.5);
+    const cv::Mat atHalf = damageFoundAt(foxed, 0.5);
     for (const std::string spot : {"circle 2 214 292", "circle 1.5 203 188"})
-        EXPECT_GT(shareFound("scratched_c", spot, halfSize), 0.5) << spot << " at 0.5x";
+        EXPECT_GT(shareFound("scratched_c", spot, atHalf), 0.5) << spot << " at 0.5x";
     for (const double scale : {1.0, 2.0}) {
         const cv::Mat mask = damageFoundAt(foxed, scale);
         for (const std::string spot : {"circle 1.5 77 96", "circle 1.5 70 100", "circle 1.5 203 188"})
@@ -815,9 +807,9 @@ TEST(RealScanDamage, FindsTheStainsAndFoxingOfScratchedCByTheirColour) {
         for (const std::string spot : {"circle 2 214 292", "circle 1.5 66 149"})
             EXPECT_GT(shareFound("scratched_c", spot, mask), 0.5) << spot << " at " << scale << "x";
     }
-    const cv::Mat halfSize = damageFoundAt(stained, 0.5);
+    const cv::Mat atHalf = damageFoundAt(stained, 0.5);
     for (const std::string spot : {"circle 1.5 66 149", "circle 1.5 70 100"})
-        EXPECT_GT(shareFound("scratched_c", spot, halfSize), 0.3) << spot << " at 0.5x";
+        EXPECT_GT(shareFound("scratched_c", spot, atHalf), 0.3) << spot << " at 0.5x";
 }
 
 // A black-and-white copy of scratched_a (most old photos are black and white): no toning tells
@@ -853,12 +845,9 @@ TEST(RealScanDamage, SkyBetweenTheLeavesOfABlackAndWhitePrintStays) {
     PM_REQUIRE_TESTDATA();
     const cv::Mat photo = blackAndWhite(load("old-photos/faded_b.png"));
     for (const double scale : {1.0, 0.5}) {
-        cv::Mat bgr = photo;
-        if (scale != 1.0) cv::resize(photo, bgr, {}, scale, scale, cv::INTER_AREA);
-        const cv::Mat changed = changedByScratchesStep(bgr);
-        const double share = changedShare(changed);
-        std::cout << "[ damage   ] grey faded_b at " << scale << "x: " << 100 * share
-                  << "% changed\n";
+        const cv::Mat changed = changedByScratchesStep(scale == 1.0 ? photo : halfSize(photo));
+        const double share =
+            changedShare(changed, scale == 1.0 ? "grey faded_b at 1x" : "grey faded_b at 0.5x");
         EXPECT_LE(share, kGoalChange) << scale << "x";
     }
 }

@@ -251,9 +251,9 @@ at::Tensor conv1x1(const at::Tensor& x, const at::Tensor& weight,
         at::Tensor out = at::conv2d(x, weight, hasBias ? *bias : at::Tensor());
         return relu ? at::relu(out) : out;
     }
-    const int64_t n = x.size(0), h = x.size(2), w = x.size(3), out = weight.size(0);
     at::Tensor y = pointwiseProduct(x, weight);
 #if defined(PM_HAVE_FUSED_KERNELS)
+    const int64_t n = x.size(0), h = x.size(2), w = x.size(3), out = weight.size(0);
     const auto precision = precisionOf(y);
     if (y.is_cuda() && precision && (!hasBias || (bias->is_cuda() && bias->is_contiguous() &&
                                                   bias->scalar_type() == y.scalar_type()))) {

@@ -142,7 +142,7 @@ torch::Tensor TorchSession::requestOnDevice(const torch::Tensor& pixels,
         image::bgrBytesToModel(pixels, entry_.contract.layout(), dtype)};
     if (channelsLast_) inputs[0] = inputs[0].contiguous(at::MemoryFormat::ChannelsLast);
     if (holes.defined()) inputs.push_back(image::maskBytesToModel(holes, dtype));
-    return image::modelToBgrBytes(forwardEager(inputs, half_), entry_.contract.layout()).contiguous();
+    return image::modelToBgrBytes(forwardEager(inputs, half_), entry_.contract.layout());
 }
 
 cv::Mat TorchSession::replay(const cv::Mat& image, const cv::Mat* holes) {

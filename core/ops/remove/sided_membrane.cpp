@@ -60,6 +60,14 @@ void twoMeans(const std::vector<Colour>& samples, Colour centres[2], std::vector
     }
 }
 
+// The known pixels within `pixels` of the hole (an elliptic ring round it), as a 0/255 mask.
+cv::Mat ringMask(const cv::Mat& hole, int pixels) {
+    cv::Mat ring;
+    const int side = 2 * pixels + 1;
+    cv::dilate(hole, ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
+    return ring & (hole == 0);
+}
+
 // True when the boundary between the two sides, in the known band round the hole, is one edge
 // that crosses the hole: it meets the hole in two places whose directions continue each other
 // (within maxAngle, each passing near the other's middle). A ball's round outline meeting the
@@ -68,10 +76,7 @@ void twoMeans(const std::vector<Colour>& samples, Colour centres[2], std::vector
 bool oneEdgeThrough(const cv::Mat& colour, const cv::Mat& hole, const Colour centres[2],
                     const SidedMembraneParams& params, cv::Vec3d& line) {
     const int reach = params.edgeReach;
-    cv::Mat band;
-    cv::dilate(hole, band,
-               cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * reach + 1, 2 * reach + 1)));
-    band &= hole == 0;
+    const cv::Mat band = ringMask(hole, reach);
     // Each band pixel's side (nearest centre).
     cv::Mat side(colour.size(), CV_8UC1, cv::Scalar(255));
     for (int y = 0; y < colour.rows; ++y)
@@ -156,6 +161,13 @@ double lineShare(const cv::Vec3d& line, int x, int y, double width) {
     return std::clamp(0.5 + d / std::max(width, 1e-3), 0.0, 1.0);
 }
 
+// The known pixels of ringMask, as points.
+std::vector<cv::Point> ringAround(const cv::Mat& hole, int pixels) {
+    std::vector<cv::Point> at;
+    cv::findNonZero(ringMask(hole, pixels), at);
+    return at;
+}
+
 // Each pixel's share of side 1 of `line` (blended across its width), as 0-255.
 cv::Mat measureOfLine(const cv::Vec3d& line, cv::Size size, double width) {
     cv::Mat measure(size, CV_8UC1, cv::Scalar(0));
@@ -172,12 +184,7 @@ Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneP
               hole.size() == colour.size());
     const int channels = colour.channels();
     const Sides none;
-    cv::Mat ring;
-    const int side = 2 * params.ringPixels + 1;
-    cv::dilate(hole, ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
-    ring &= hole == 0;
-    std::vector<cv::Point> at;
-    cv::findNonZero(ring, at);
+    const std::vector<cv::Point> at = ringAround(hole, params.ringPixels);
     if (at.size() < 20) return none;
     std::vector<Colour> samples;
     samples.reserve(at.size());
@@ -239,12 +246,7 @@ Sides sidesOfLine(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& l
     CV_Assert(colour.depth() == CV_8U && colour.channels() <= 3 && hole.type() == CV_8UC1 &&
               hole.size() == colour.size());
     const Sides none;
-    cv::Mat ring;
-    const int side = 2 * params.ringPixels + 1;
-    cv::dilate(hole, ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
-    ring &= hole == 0;
-    std::vector<cv::Point> at;
-    cv::findNonZero(ring, at);
+    const std::vector<cv::Point> at = ringAround(hole, params.ringPixels);
     cv::Mat known[2] = {cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0)),
                         cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0))};
     Colour sum[2] = {Colour(0, 0, 0), Colour(0, 0, 0)};
