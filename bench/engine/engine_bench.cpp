@@ -81,6 +81,10 @@ bool setSwitch(GpuSwitches& gpu, const std::string& assignment) {
         gpu.layoutFusion = value == "1" ? 1 : 0;
     else if (name == "conv_taps")
         gpu.convTaps = value == "1";
+    else if (name == "direct_taps")
+        gpu.directTaps = value == "1";
+    else if (name == "widen_inputs")
+        gpu.widenNarrowInputs = value == "1";
     else if (name == "cl_weights")
         gpu.channelsLastWeights = value == "1";
     else if (name == "pads_in_sums")

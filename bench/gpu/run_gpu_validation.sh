@@ -355,18 +355,25 @@ kernel_profile() {
 # cast before rfftn a pass of its own again (lama16j writes it in the 1x1 convolution's bias + relu pass;
 # on by default), "pageable-outputs" with the result copied back into pageable host memory again (pinned
 # buffers are on by default since the H100 measured them faster, session 14), "cudnn-limit-100" with cuDNN's
-# autotuning trying up to 100 algorithms per convolution instead of 10.
+# autotuning trying up to 100 algorithms per convolution instead of 10, "taps-as-product" with the last
+# layer as a product per tap and a tap sum again (session 15 runs it as one tensor-core kernel),
+# "first-conv-widened" with the first layer's 4 input channels widened to 8 by zeros.
 if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     rm -rf "$WORK/warm-cache"
     run_traced
-    run_traced before reuse_outputs=0
+    run_traced taps-as-product direct_taps=0
+    run_traced first-conv-widened widen_inputs=1
     run_traced pageable-outputs pinned_outputs=0
-    run_traced cudnn-limit-100 cudnn_limit=100
-    run_traced pads-in-sums pads_in_sums=1
-    run_traced bias-relu-apart bias_relu_in_pads=0
-    run_traced local-convs-apart local_convs_joined=0
-    run_traced irfft-copying irfft_consuming=0
-    run_traced fp32-casts-apart cast_in_conv1x1=0
+    # PM_GPU_ALL_ROWS=1: also the switches measured in earlier sessions (bench/gpu/NOTES.md).
+    if [ "${PM_GPU_ALL_ROWS:-0}" = 1 ]; then
+        run_traced before reuse_outputs=0
+        run_traced cudnn-limit-100 cudnn_limit=100
+        run_traced pads-in-sums pads_in_sums=1
+        run_traced bias-relu-apart bias_relu_in_pads=0
+        run_traced local-convs-apart local_convs_joined=0
+        run_traced irfft-copying irfft_consuming=0
+        run_traced fp32-casts-apart cast_in_conv1x1=0
+    fi
     echo "== C++ engine, fp16 + CUDA graphs, scripted twin"
     $BUILD/bench/engine/engine_bench --manifest $WORK/models/manifest.json --models $WORK/models \
         --cache-dir "$WORK/warm-cache" --device cuda --sizes 512,1024 --iters "$ITERS" --label cpp-fp16-graphs | tee "$OUTDIR/cpp_fast.jsonl"

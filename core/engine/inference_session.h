@@ -43,6 +43,12 @@ struct GpuSwitches {
     /// PM_ENGINE_LAYOUT_FUSION: 1 on, 0 off, -1 on where its CUDA kernels were built.
     int layoutFusion = -1;
     bool convTaps = true;             ///< PM_ENGINE_CONV_TAPS (layout fusion)
+    /// conv_taps on tensor cores (direct_tap_conv.cu) instead of a product per tap and their sum
+    /// (layout fusion; engine_bench --switch direct_taps=0|1).
+    bool directTaps = true;
+    /// Convolutions of a few input channels (LaMa's first: 4) read zero channels appended up to 8,
+    /// so cuDNN runs an aligned fp16 kernel (layout fusion; engine_bench --switch widen_inputs=0|1).
+    bool widenNarrowInputs = false;
     bool channelsLastWeights = true;  ///< PM_ENGINE_CL_WEIGHTS (layout fusion)
     /// Reflection pads of a fused sum's output written by the sum itself (layout fusion;
     /// engine_bench --switch pads_in_sums=0|1). Off: on the H100 the traced twin's 1024² took

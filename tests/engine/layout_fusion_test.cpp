@@ -166,6 +166,39 @@ TEST(LayoutFusion, ConvolutionBiasAndReluBecomeOnePass) {
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), 1e-5);
 }
 
+// LaMa's first layer in miniature: image and mask (4 channels), a reflection pad of 3, a 7x7
+// convolution with bias and the relu after it.
+torch::jit::Module firstLayer() {
+    torch::manual_seed(9);
+    torch::jit::Module module("FirstLayer");
+    module.register_parameter("w", torch::randn({8, 4, 7, 7}) / 14, false);
+    module.register_parameter("b", torch::randn({8}), false);
+    module.define(R"(
+def forward(self, x):
+    return torch.relu(torch.conv2d(torch.reflection_pad2d(x, [3, 3, 3, 3]), self.w, self.b))
+)");
+    module.eval();
+    return module;
+}
+
+LayoutFusionCounts fuseWidening(torch::jit::Module& frozen) {
+    LayoutFusionOptions options;
+    options.widenNarrowInputs = true;
+    return fuseLayoutsAndPointwise(frozen.get_method("forward").graph(), options);
+}
+
+TEST(LayoutFusion, AFourChannelInputIsWidenedToEightWithTheSameOutput) {
+    torch::jit::Module module = firstLayer();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    EXPECT_EQ(fuseWidening(frozen).widenedInputs, 1);
+    EXPECT_EQ(countNodes(frozen, "aten::constant_pad_nd"), 1);
+    for (const auto& input : {torch::randn({1, 4, 9, 7}), torch::randn({2, 4, 16, 21})})
+        EXPECT_LE(relativeError(frozen.forward({input}).toTensor(),
+                                module.forward({input}).toTensor()),
+                  1e-5);
+    EXPECT_EQ(fuseWidening(frozen).widenedInputs, 0) << "already 8 channels: nothing more";
+}
+
 LayoutFusionCounts fuseWithBiasReluInPads(torch::jit::Module& frozen, bool on) {
     LayoutFusionOptions options;
     options.biasReluInPads = on;
@@ -424,9 +457,9 @@ TEST_P(LayoutFusionGpu, FusedFourierUnitGivesTheModelsOutput) {
     EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), tolerance());
 }
 
-// The last layer's convolution as one product and a sum over its taps (conv_taps): widths that are
-// not multiples of any block size, two images, a kernel that is not square and the most output
-// channels the sum takes.
+// The last layer's convolution as one product and a sum over its taps (conv_taps), and as the
+// direct tensor-core kernel: widths and heights that are not multiples of any block size, two
+// images, kernels that are not square and the most output channels the sum takes.
 TEST_P(LayoutFusionGpu, TapsGiveTheConvolutionForEveryShapeTheSumTakes) {
     auto convTaps = c10::Dispatcher::singleton()
                         .findSchemaOrThrow(fused::kConvTaps, "")
@@ -435,22 +468,36 @@ TEST_P(LayoutFusionGpu, TapsGiveTheConvolutionForEveryShapeTheSumTakes) {
     struct Case {
         int64_t k, r, s, c, h, w;
     };
-    for (const Case& t : {Case{3, 7, 7, 64, 9, 300}, Case{8, 3, 5, 16, 5, 131}}) {
-        const auto x =
-            torch::randn({2, t.c, t.h, t.w}, options()).contiguous(at::MemoryFormat::ChannelsLast);
-        const auto weight = torch::randn({t.k, t.c, t.r, t.s}, options()) /
-                            std::sqrt(double(t.c * t.r * t.s));
-        const auto bias = torch::randn({t.k}, options());
-        // As smallConvsAsTaps lays them out: column (tap, output channel), padded to 8.
-        auto taps = weight.permute({1, 2, 3, 0}).reshape({t.c, -1});
-        taps = at::constant_pad_nd(taps, {0, (8 - taps.size(1) % 8) % 8}).contiguous();
-        const auto out = convTaps.call(x, taps, bias, {t.k, t.r, t.s});
-        const auto expected =
-            at::conv2d(x.to(at::kFloat), weight.to(at::kFloat), bias.to(at::kFloat));
-        ASSERT_EQ(out.sizes(), expected.sizes()) << t.k << " channels";
-        EXPECT_LE(relativeError(out, expected), GetParam() == at::kHalf ? 5e-3 : 1e-5)
-            << t.k << " output channels, " << t.r << "x" << t.s << ", width " << t.w;
+    for (const Case& t : {Case{3, 7, 7, 64, 9, 300}, Case{8, 3, 5, 16, 5, 131},
+                          Case{3, 7, 7, 32, 45, 75}, Case{5, 1, 9, 16, 17, 65}}) {
+        for (const int64_t direct : {0, 1}) {
+            const auto x = torch::randn({2, t.c, t.h, t.w}, options())
+                               .contiguous(at::MemoryFormat::ChannelsLast);
+            const auto weight =
+                torch::randn({t.k, t.c, t.r, t.s}, options()) / std::sqrt(double(t.c * t.r * t.s));
+            const auto bias = torch::randn({t.k}, options());
+            // As smallConvsAsTaps lays them out: column (tap, output channel), padded to 8.
+            auto taps = weight.permute({1, 2, 3, 0}).reshape({t.c, -1});
+            taps = at::constant_pad_nd(taps, {0, (8 - taps.size(1) % 8) % 8}).contiguous();
+            const auto out = convTaps.call(x, taps, bias, {t.k, t.r, t.s, direct});
+            const auto expected =
+                at::conv2d(x.to(at::kFloat), weight.to(at::kFloat), bias.to(at::kFloat));
+            ASSERT_EQ(out.sizes(), expected.sizes()) << t.k << " channels";
+            EXPECT_LE(relativeError(out, expected), GetParam() == at::kHalf ? 5e-3 : 1e-5)
+                << t.k << " output channels, " << t.r << "x" << t.s << ", width " << t.w
+                << (direct ? ", tensor-core kernel" : ", product and tap sum");
+        }
     }
+}
+
+TEST_P(LayoutFusionGpu, AWidenedFourChannelInputGivesTheModelsOutput) {
+    torch::jit::Module module = firstLayer();
+    module.to(at::kCUDA, GetParam());
+    const auto input = torch::randn({1, 4, 40, 36}, options());
+    const auto reference = module.forward({input}).toTensor();
+    torch::jit::Module frozen = torch::jit::freeze(module);
+    EXPECT_EQ(fuseWidening(frozen).widenedInputs, 1);
+    EXPECT_LE(relativeError(frozen.forward({input}).toTensor(), reference), tolerance());
 }
 
 INSTANTIATE_TEST_SUITE_P(Precisions, LayoutFusionGpu, ::testing::Values(at::kFloat, at::kHalf));

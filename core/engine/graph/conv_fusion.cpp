@@ -119,8 +119,9 @@ int biasReluIntoPads(torch::jit::Block* block) {
 }
 
 // A convolution with at most 8 output channels that reads a channels-last pad (LaMa's last layer,
-// 64 -> 3 at full size) -> conv_taps: one matrix product and a sum over the taps.
-int smallConvsAsTaps(torch::jit::Block* block) {
+// 64 -> 3 at full size) -> conv_taps: one matrix product and a sum over the taps, or (direct) one
+// tensor-core kernel where it takes the shape.
+int smallConvsAsTaps(torch::jit::Block* block, bool direct) {
     const auto padSymbol = c10::Symbol::fromQualString(fused::kReflectPad);
     const auto op = c10::Symbol::fromQualString(fused::kConvTaps);
     int count = 0;
@@ -138,9 +139,50 @@ int smallConvsAsTaps(torch::jit::Block* block) {
         torch::jit::WithInsertPoint before(conv);
         Value* out = graph->insert(
             op, {conv->input(0), graph->insertConstant(taps), conv->input(2),
-                 std::vector<int64_t>{weight->size(0), weight->size(2), weight->size(3)}});
+                 std::vector<int64_t>{weight->size(0), weight->size(2), weight->size(3),
+                                      direct ? 1 : 0}});
         conv->output()->replaceAllUsesWith(out);
         conv->destroy();
+        ++count;
+    }
+    return count;
+}
+
+// A channels-last pad that only convolutions read, whose input channels are not a multiple of 8
+// (LaMa's first layer: image and mask, 4 channels, 7x7 to 64 at full size): the pad reads its input
+// with zero channels appended up to a multiple of 8 and the weights get zero input channels to
+// match. Why: cuDNN's fp16 tensor-core kernels want multiples of 8; for 4 channels it ran an
+// unaligned kernel, 265 us at 1024² on the H100 (bench/gpu/NOTES.md, session 14's profile).
+int narrowConvInputsWidened(torch::jit::Block* block) {
+    const auto padSymbol = c10::Symbol::fromQualString(fused::kReflectPad);
+    int count = 0;
+    for (Node* pad : block->nodes()) {
+        if (pad->kind() != padSymbol || pad->output()->uses().empty()) continue;
+        const std::vector<torch::jit::Use> uses = pad->output()->uses();
+        int64_t channels = -1;
+        const bool convsOnly = std::all_of(uses.begin(), uses.end(), [&](const torch::jit::Use& u) {
+            const auto weight = plainConvWeight(u.user);
+            const bool fits =
+                u.offset == 0 && weight && (channels < 0 || weight->size(1) == channels);
+            if (fits) channels = weight->size(1);
+            return fits;
+        });
+        if (!convsOnly || channels % 8 == 0) continue;
+        const std::vector<int64_t> appended{0, 0, 0, 0, 0, (channels + 7) / 8 * 8 - channels};
+        auto* graph = pad->owningGraph();
+        {
+            torch::jit::WithInsertPoint before(pad);
+            pad->replaceInput(0,
+                              graph->insert(c10::aten::constant_pad_nd, {pad->input(0), appended}));
+        }
+        for (const auto& use : uses) {
+            Node* conv = use.user;
+            const at::Tensor weight =
+                at::constant_pad_nd(*constantTensor(conv->input(1)), appended);
+            torch::jit::WithInsertPoint before(conv);
+            conv->replaceInput(
+                1, graph->insertConstant(weight.contiguous(at::MemoryFormat::ChannelsLast)));
+        }
         ++count;
     }
     return count;

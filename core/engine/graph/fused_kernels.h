@@ -80,4 +80,12 @@ void addWidened(Precision precision, const void* x, const float* y, void* out, i
 void tapSum(Precision precision, const void* y, int columns, const void* bias, void* out, int n,
             int k, int hp, int wp, int r, int s, void* stream);
 
+/// The same convolution without y, on tensor cores (direct_tap_conv.cu): x channels-last fp16
+/// [N, c, hp, wp] with c a multiple of 16, taps fp16 [c, columns] as tapSum's columns, bias fp16 k
+/// values (optional), out NCHW fp16 [N, k, hp - r + 1, wp - s + 1]; sums in fp32, rounds once.
+/// False, with nothing launched, for shapes it does not take (k > 8, r not 1, 3, 5 or 7, s > 9)
+/// or a GPU without the shared memory it needs.
+bool directTapConv(const void* x, int n, int c, int hp, int wp, const void* taps, int columns,
+                   const void* bias, void* out, int k, int r, int s, void* stream);
+
 }  // namespace pm::engine::kernels

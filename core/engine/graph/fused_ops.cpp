@@ -491,7 +491,7 @@ at::Tensor convTaps(const at::Tensor& x, const at::Tensor& taps,
     const at::Tensor b = bias && bias->defined() ? *bias : at::Tensor();
 #if defined(PM_HAVE_FUSED_KERNELS)
     const auto precision = precisionOf(x);
-    const bool fits = precision && kernel.size() == 3 && kernel[0] <= 8 && x.is_cuda() &&
+    const bool fits = precision && kernel.size() >= 3 && kernel[0] <= 8 && x.is_cuda() &&
                       x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast) &&
                       taps.scalar_type() == x.scalar_type() && taps.size(0) == x.size(1) &&
                       taps.size(1) >= kernel[0] * kernel[1] * kernel[2] &&
@@ -500,10 +500,20 @@ at::Tensor convTaps(const at::Tensor& x, const at::Tensor& taps,
                                         b.numel() == kernel[0]));
     if (fits) {
         const int64_t n = x.size(0), hp = x.size(2), wp = x.size(3);
-        // Channels-last x is a [N * hp * wp, C] matrix as it lies in memory.
-        const at::Tensor y = at::mm(x.permute({0, 2, 3, 1}).reshape({-1, x.size(1)}), taps);
         at::Tensor out = at::empty({n, kernel[0], hp - kernel[1] + 1, wp - kernel[2] + 1},
                                    x.options().memory_format(at::MemoryFormat::Contiguous));
+        // kernel[3] == 1 (smallConvsAsTaps' directTaps): on tensor cores without the taps'
+        // products in memory, where the kernel takes the shape.
+        const bool direct = kernel.size() == 4 && kernel[3] == 1 &&
+                            *precision == kernels::Precision::Half && taps.is_contiguous();
+        if (direct && kernels::directTapConv(x.data_ptr(), int(n), int(x.size(1)), int(hp),
+                                             int(wp), taps.data_ptr(), int(taps.size(1)),
+                                             b.defined() ? b.data_ptr() : nullptr,
+                                             out.data_ptr(), int(kernel[0]), int(kernel[1]),
+                                             int(kernel[2]), currentStream()))
+            return out;
+        // Channels-last x is a [N * hp * wp, C] matrix as it lies in memory.
+        const at::Tensor y = at::mm(x.permute({0, 2, 3, 1}).reshape({-1, x.size(1)}), taps);
         kernels::tapSum(*precision, y.data_ptr(), int(taps.size(1)),
                         b.defined() ? b.data_ptr() : nullptr,
                         out.data_ptr(), int(n), int(kernel[0]), int(hp), int(wp), int(kernel[1]),

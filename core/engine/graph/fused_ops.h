@@ -47,6 +47,8 @@
 //       kernels]: one matrix product of the channels-last input by every
 //       tap, then a pass that sums the taps reaching each output pixel. cuDNN took 0.9 ms for
 //       LaMa's 64 -> 3 channel 7x7 last layer at 1024² (H100), whatever the output channels.
+//       kernel = [K, R, S, 1]: fp16 inputs with C a multiple of 16 run one tensor-core kernel
+//       instead (direct_tap_conv.cu), the taps' products never written to memory.
 //   photomend::add_widened(Tensor x, Tensor y) -> Tensor
 //       x + y.to(x.dtype), y read in fp32: the Fourier unit's residual sum without a cast pass.
 //   photomend::irfft2_consuming(Tensor(a!) z, int[] s, str? norm) -> Tensor

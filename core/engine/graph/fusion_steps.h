@@ -34,10 +34,13 @@ c10::optional<at::Tensor> plainConvWeight(torch::jit::Node* conv);
 
 int pointwiseConvsToMatmul(torch::jit::Block* block);
 int biasAndReluInOnePass(torch::jit::Block* block);
-int smallConvsAsTaps(torch::jit::Block* block);
+/// direct: the conv_taps marked for the tensor-core kernel (kernel list {k, r, s, 1}).
+int smallConvsAsTaps(torch::jit::Block* block, bool direct);
 /// reflect_pad_cl(bias_relu_(y, b)) as one pass where nothing else reads y.
 int biasReluIntoPads(torch::jit::Block* block);
 int weightsChannelsLast(torch::jit::Block* block);
+/// Zero input channels up to a multiple of 8 for fp16 convolutions that read a channels-last pad.
+int narrowConvInputsWidened(torch::jit::Block* block);
 
 int spectraToChannels(torch::jit::Block* block);
 int channelsToSpectra(torch::jit::Block* block);

@@ -258,6 +258,7 @@ void fuseBlock(torch::jit::Block* block, const LayoutFusionOptions& options,
         for (auto* inner : node->blocks()) fuseBlock(inner, options, counts);
     mergeRepeatedPads(block);
     counts->pads += padsToChannelsLast(block);
+    if (options.widenNarrowInputs) counts->widenedInputs += narrowConvInputsWidened(block);
     counts->sums += sumsToReluSumCat(block);
     counts->concats += mergeConcats(block);
     counts->residuals += takeResiduals(block);
@@ -267,7 +268,7 @@ void fuseBlock(torch::jit::Block* block, const LayoutFusionOptions& options,
     counts->spectra += spectraToChannels(block) + channelsToSpectra(block);
     if (options.inverseFftConsumesSpectrum)
         counts->consumedSpectra += inverseFftsConsumingSpectra(block);
-    if (options.convTaps) counts->convTaps += smallConvsAsTaps(block);
+    if (options.convTaps) counts->convTaps += smallConvsAsTaps(block, options.directTaps);
     counts->widenedSums += sumsOfCasts(block);
     if (options.castsInPointwiseConvs)
         counts->widenedCasts += castsWrittenByPointwiseConvs(block);
@@ -296,13 +297,14 @@ LayoutFusionCounts& LayoutFusionCounts::operator+=(const LayoutFusionCounts& oth
     joinedConvs += other.joinedConvs;
     consumedSpectra += other.consumedSpectra;
     widenedCasts += other.widenedCasts;
+    widenedInputs += other.widenedInputs;
     return *this;
 }
 
 int LayoutFusionCounts::total() const {
     return pads + sums + concats + residuals + conv1x1 + biasRelus + spectra + convTaps +
            widenedSums + channelsLastWeights + padsInSums + biasReluPads + joinedConvs +
-           consumedSpectra + widenedCasts;
+           consumedSpectra + widenedCasts + widenedInputs;
 }
 
 std::string LayoutFusionCounts::describe() const {
@@ -317,7 +319,8 @@ std::string LayoutFusionCounts::describe() const {
            std::to_string(biasReluPads) + " bias + relu written by their pads, " +
            std::to_string(joinedConvs) + " local convolution pairs joined, " +
            std::to_string(consumedSpectra) + " inverse FFTs without an input copy, " +
-           std::to_string(widenedCasts) + " fp32 casts written by 1x1 convolutions";
+           std::to_string(widenedCasts) + " fp32 casts written by 1x1 convolutions, " +
+           std::to_string(widenedInputs) + " convolution inputs widened to 8 channels";
 }
 
 LayoutFusionCounts fuseLayoutsAndPointwise(const std::shared_ptr<torch::jit::Graph>& graph,

@@ -37,6 +37,7 @@ struct LayoutFusionCounts {
     int joinedConvs = 0;   ///< sums of two padded convolutions of adjacent channels now one
     int consumedSpectra = 0;  ///< inverse FFTs now overwriting their spectrum instead of a copy
     int widenedCasts = 0;  ///< fp32 casts of an fp16 1x1 convolution now written by its bias pass
+    int widenedInputs = 0;  ///< pads of a few channels now appending zeros up to 8 for their convs
 
     LayoutFusionCounts& operator+=(const LayoutFusionCounts& other);
     /// How many rewrites of every kind, all together.
@@ -48,6 +49,8 @@ struct LayoutFusionCounts {
 /// Measurement switches (PM_ENGINE_CONV_TAPS, PM_ENGINE_CL_WEIGHTS in the engine).
 struct LayoutFusionOptions {
     bool convTaps = true;
+    bool directTaps = true;  ///< engine_bench --switch direct_taps
+    bool widenNarrowInputs = false;  ///< engine_bench --switch widen_inputs
     bool channelsLastWeights = true;
     bool padsInSums = true;  ///< engine_bench --switch pads_in_sums
     bool biasReluInPads = true;  ///< engine_bench --switch bias_relu_in_pads

@@ -39,6 +39,8 @@ void fuseLayouts(GpuModule& gpu, const GpuSwitches& switches, PhaseTrace& trace)
     try {
         LayoutFusionOptions options;
         options.convTaps = switches.convTaps;
+        options.directTaps = switches.directTaps;
+        options.widenNarrowInputs = switches.widenNarrowInputs;
         options.channelsLastWeights = switches.channelsLastWeights;
         options.padsInSums = switches.padsInSums;
         options.biasReluInPads = switches.biasReluInPads;
@@ -70,8 +72,10 @@ bool warmCacheApplies(const ModelEntry& entry, const SessionOptions& options) {
 std::string warmCacheVariant(const SessionOptions& options) {
     // The cache holds the rewritten graph: each rewrite switch that changes it names its own entry.
     if (!layoutFusionOn(options.gpu)) return "frozen fp16 NCHW";
-    // 15: irfft2_consuming and conv1x1_widened (a cache of 14 holds graphs without them).
-    std::string variant = "frozen fp16 NCHW, fused layouts 15";
+    // 16: conv_taps' kernel list says whether the direct kernel may run (15 and before: 3 items).
+    std::string variant = "frozen fp16 NCHW, fused layouts 16";
+    if (!options.gpu.directTaps) variant += ", taps as a product";
+    if (options.gpu.widenNarrowInputs) variant += ", narrow inputs widened";
     if (!options.gpu.padsInSums) variant += ", pads apart";
     if (!options.gpu.biasReluInPads) variant += ", bias + relu apart";
     if (options.gpu.localConvsJoined) variant += ", local convolutions joined";
