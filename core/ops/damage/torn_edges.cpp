@@ -186,7 +186,9 @@ cv::Mat continueThinStrips(const cv::Mat& luma, const cv::Mat& blended, const cv
     if (cv::countNonZero(torn) == 0 || std::min(size.width, size.height) < 4 * kMinDepth)
         return torn.clone();
     // Blends along the border: at most kThinStripDepth deep, kMinStep lighter than the picture
-    // kInsideRing px further in (straight in from the nearest side).
+    // just past that depth (straight in from the nearest side): the strip is thin there. A light
+    // patch of picture reaching the border (astronaut's suit at half size, grey copy) is as light
+    // a few pixels further in.
     cv::Mat candidates = cv::Mat::zeros(size, CV_8UC1);
     for (int y = 0; y < size.height; ++y)
         for (int x = 0; x < size.width; ++x) {
@@ -198,7 +200,7 @@ cv::Mat continueThinStrips(const cv::Mat& luma, const cv::Mat& blended, const cv
                                    ? std::min(y, size.height - 1 - y)
                                    : std::min(x, size.width - 1 - x);
             if (across < 2 * kThinStripDepth) continue;
-            const int in = depth + kInsideRing + kThinStripDepth;
+            const int in = kThinStripDepth + 1;
             const cv::Point inside = x == depth                     ? cv::Point(in, y)
                                      : y == depth                   ? cv::Point(x, in)
                                      : size.width - 1 - x == depth  ? cv::Point(size.width - 1 - in, y)
