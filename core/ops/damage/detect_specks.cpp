@@ -54,7 +54,10 @@ constexpr double kEnlargedRingContrast = 5.5;
 // sharp at the scan's own pixel pitch (0.73-1.08 of its peak, grain 0.53-1.28). Dust that is both
 // needs only 0.6 of the strong level and 4 ring deviations: 12 more drawn specks, 7 other points
 // (1-21 px); at 0.8 sharpness and 1.0 of the ring's chroma 2 more specks and 4 more other points.
+// Dust under a scan pixel is at most kPaleDustMaxArea working pixels (the drawn dust it took:
+// 4-8); three of the other points were 9-21 px (a fibre, a point beside the right crack).
 constexpr double kPaleDustPeakShare = 0.6;
+constexpr int kPaleDustMaxArea = 8;
 constexpr double kPaleDustRingContrast = 4.0;
 constexpr double kPaleDustChromaShare = 0.95;
 constexpr double kPaleDustSharpShare = 0.8;
@@ -221,10 +224,10 @@ double sharpness(const SpeckInputs& in, const Blob& b) {
 // Whether a blob is sharp (kSharpShare) at the scan's own pixel pitch.
 bool sharpSpeck(const SpeckInputs& in, const Blob& b) { return sharpness(in, b) >= kSharpShare; }
 
-// Light dust on an enlarged small scan of a toned print: paler than its ring and sharp
-// (kPaleDustChromaShare, kPaleDustSharpShare).
+// Light dust on an enlarged small scan of a toned print: small, paler than its ring and sharp
+// (kPaleDustMaxArea, kPaleDustChromaShare, kPaleDustSharpShare).
 bool paleSharpDust(const SpeckInputs& in, bool toned, const Blob& b) {
-    return toned && in.enlarged && b.polarity > 0 &&
+    return toned && in.enlarged && b.polarity > 0 && b.area <= kPaleDustMaxArea &&
            in.chroma(b.roi).at<float>(b.where) <=
                kPaleDustChromaShare * cv::mean(in.chroma(b.roi), b.ring)[0] &&
            sharpness(in, b) >= kPaleDustSharpShare;
