@@ -185,6 +185,23 @@ cv::Mat continueThinStrips(const cv::Mat& luma, const cv::Mat& blended, const cv
     const cv::Size size = luma.size();
     if (cv::countNonZero(torn) == 0 || std::min(size.width, size.height) < 4 * kMinDepth)
         return torn.clone();
+    // Only along a side that a found strip already runs along for kLongStrip of it (a torn print
+    // edge); a light line of picture found at the border (sepia brick's mortar at half size, where
+    // it meets the right border) is not continued along the top.
+    bool stripSide[4];  // left, right, top, bottom
+    for (int side = 0; side < 4; ++side) {
+        const bool vertical = side < 2;
+        const int length = vertical ? size.height : size.width;
+        const cv::Rect band = side == 0   ? cv::Rect(0, 0, kThinStripDepth, size.height)
+                              : side == 1 ? cv::Rect(size.width - kThinStripDepth, 0,
+                                                     kThinStripDepth, size.height)
+                              : side == 2 ? cv::Rect(0, 0, size.width, kThinStripDepth)
+                                          : cv::Rect(0, size.height - kThinStripDepth,
+                                                     size.width, kThinStripDepth);
+        cv::Mat along;
+        cv::reduce(torn(band), along, vertical ? 1 : 0, cv::REDUCE_MAX);
+        stripSide[side] = cv::countNonZero(along) >= kLongStrip * length;
+    }
     // Blends along the border: at most kThinStripDepth deep, kMinStep lighter than the picture
     // just past that depth (straight in from the nearest side): the strip is thin there. A light
     // patch of picture reaching the border (astronaut's suit at half size, grey copy) is as light
@@ -200,6 +217,8 @@ cv::Mat continueThinStrips(const cv::Mat& luma, const cv::Mat& blended, const cv
                                    ? std::min(y, size.height - 1 - y)
                                    : std::min(x, size.width - 1 - x);
             if (across < 2 * kThinStripDepth) continue;
+            const int side = x == depth ? 0 : size.width - 1 - x == depth ? 1 : y == depth ? 2 : 3;
+            if (!stripSide[side]) continue;
             const int in = kThinStripDepth + 1;
             const cv::Point inside = x == depth                     ? cv::Point(in, y)
                                      : y == depth                   ? cv::Point(x, in)

@@ -25,8 +25,9 @@ cv::Mat findTornEdges(const cv::Mat& luma, const cv::Mat& paper);
 /// picture inside: no longer paper-light there, so a found strip stops short. `torn` (from
 /// findTornEdges) is continued along the image border through `blended` pixels (CV_8UC1: light
 /// enough to be such a blend, colourless like paper) that lie within two scan pixels of the border
-/// and stand out from the picture just inside them as paper does (findTornEdges' step). Only pieces
-/// touching a found strip are added: a light band on its own at the border is not a torn edge.
+/// and stand out from the picture just past that depth as paper does (findTornEdges' step). Only
+/// runs along a side that a found strip already runs along for half of it, touching that strip,
+/// are added: a light band on its own at the border is not a torn edge.
 cv::Mat continueThinStrips(const cv::Mat& luma, const cv::Mat& blended, const cv::Mat& torn);
 
 }  // namespace pm::ops::damage
