@@ -23,6 +23,10 @@ namespace {
 constexpr int kDensityWindow = 41;
 constexpr float kWhiteTone = 130.0f;
 constexpr float kPaperTone = 160.0f;  // the paper base of a torn edge is at least this light
+// On a half-size scan scratched_a's torn left strip, a pixel wide at 1x, is half a pixel where it
+// narrows (rows 216-260 at 1x), averaged with the dark scanner background beyond it: 110-142
+// against 160 (torn_edges.h continueThinStrips).
+constexpr float kBlendedPaperShare = 0.65f;
 constexpr double kWhiteFraction = 0.97;
 constexpr float kBlackTone = 60.0f;
 constexpr double kBlackFraction = 0.05;
@@ -628,10 +632,16 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
         // Torn and broken edges and corners show the paper base (torn_edges.h).
         // On a toned print the paper showing there carries the toning, as a crease does
         // (scratched_a's broken top-left corner: chroma 35-65 against a limit of 34).
-        const cv::Mat paper = (luma >= std::max(damageTone.brightFloor, kPaperTone)) &
-                              ((damageTone.chroma <= damageTone.chromaLimit) |
-                               (damageTone.beyondToning <= kNeutralChroma));
-        const cv::Mat torn = damage::findTornEdges(luma, paper) & ~damage::zoneMask(image.size(), faces);
+        const float paperTone = std::max(damageTone.brightFloor, kPaperTone);
+        const cv::Mat paperColour = (damageTone.chroma <= damageTone.chromaLimit) |
+                                    (damageTone.beyondToning <= kNeutralChroma);
+        const cv::Mat paper = (luma >= paperTone) & paperColour;
+        cv::Mat torn = damage::findTornEdges(luma, paper);
+        // On a small scan the strip where it narrows is a blend of paper and the dark round it.
+        if (enlarged)
+            torn = damage::continueThinStrips(luma, (luma >= kBlendedPaperShare * paperTone) &
+                                                        paperColour, torn);
+        torn &= ~damage::zoneMask(image.size(), faces);
         mask |= torn;
         if (stages) stages->torn = torn;
     }

@@ -57,7 +57,9 @@
 //  8. Torn and broken corners: paper-white, colourless (on a toned print: no colour beyond the
 //     toning) patches touching two sides of the image
 //     near a corner (or long strips hugging one side), within 8% of the shorter side, starting
-//     at the border and much lighter than the picture inside (torn_edges.h).
+//     at the border and much lighter than the picture inside (torn_edges.h). On a small scan looked
+//     at enlarged a found strip continues along the border where it is under a pixel wide, a blend
+//     of paper and the dark round it (torn_edges.h continueThinStrips).
 // Never harming a photo comes first (issue 13): lines and specks in a window busy with picture
 // edges (> 30% edge pixels: spokes, gravel, fabric) are left alone, as are networks of
 // damage-toned ridges (lattices, mortar; not when three quarters of one are lines accepted each on

@@ -46,6 +46,21 @@ constexpr double kOldPrintSurfaceShare = 0.15;  // ring mean off the surface, of
 // dark dress as often as dust (at 0.6 and 4: 69 of 116 drawn specks, precision 0.88 -> 0.80).
 constexpr double kEnlargedPeakShare = 0.8;
 constexpr double kEnlargedRingContrast = 5.5;
+// Under those bars on a toned print still lay 40 of scratched_a's drawn specks at half size
+// (peaks 14-28 levels against a floor of 25, 2-6 ring deviations) among grain points of the dark
+// dress as strong. Two things tell the dust (measured per candidate, drawn dust against the other
+// light candidates, 10th-90th percentile): it is paper seen through the dye, paler than the ring
+// round it (chroma 0.78-0.94 of the ring's, grain 0.82-1.07), and it was a point on the print,
+// sharp at the scan's own pixel pitch (0.73-1.08 of its peak, grain 0.53-1.28). Dust that is both
+// needs only 0.6 of the strong level and 4 ring deviations: 12 more drawn specks, 7 other points
+// (1-21 px); at 0.8 sharpness and 1.0 of the ring's chroma 2 more specks and 4 more other points.
+// Dust under a scan pixel is at most kPaleDustMaxArea working pixels (the drawn dust it took:
+// 4-8); three of the other points were 9-21 px (a fibre, a point beside the right crack).
+constexpr double kPaleDustPeakShare = 0.6;
+constexpr int kPaleDustMaxArea = 8;
+constexpr double kPaleDustRingContrast = 4.0;
+constexpr double kPaleDustChromaShare = 0.95;
+constexpr double kPaleDustSharpShare = 0.8;
 // A stain or foxing on a toned print (stainSpeck): a dark spot whose colour is not the toning's,
 // on a ring that carries the toning. Told by its colour, not by how far it stands out in grey
 // (its ring may cross a fold or the hair). Measured at the working size on scratched_c: the
@@ -156,10 +171,16 @@ bool paperSpeck(const SpeckInputs& in, const cv::Mat& difference, bool toned, fl
 // an eye's other parts), and the ring is the surface round it (a flower's dark centre sits on its
 // light petals, a light petal in a dark leaf). A light one is no more colourful than its ring
 // (paper under a dye). Outside faces only.
+// `paleSharp`: light dust on an enlarged toned scan that paleSharpDust (below) tells from grain by
+// its colour and sharpness, judged on lower bars still (kPaleDustPeakShare).
 bool oldPrintSpeck(const SpeckInputs& in, const cv::Mat& difference, const cv::Mat& surface,
-                   const Blob& b) {
-    const double peakShare = in.enlarged ? kEnlargedPeakShare : kOldPrintPeakShare;
-    const double ringContrast = in.enlarged ? kEnlargedRingContrast : kOldPrintRingContrast;
+                   bool paleSharp, const Blob& b) {
+    const double peakShare = paleSharp     ? kPaleDustPeakShare
+                             : in.enlarged ? kEnlargedPeakShare
+                                           : kOldPrintPeakShare;
+    const double ringContrast = paleSharp     ? kPaleDustRingContrast
+                                : in.enlarged ? kEnlargedRingContrast
+                                              : kOldPrintRingContrast;
     if (b.peak < peakShare * in.strongLevel(b.roi).at<float>(b.where)) return false;
     if (b.peak < ringContrast * b.ringDeviation) return false;
     if (b.polarity > 0 &&
@@ -187,9 +208,9 @@ bool stainSpeck(const SpeckInputs& in, const Blob& b) {
            kStainChromaGain * cv::mean(in.chroma(b.roi), b.ring)[0];
 }
 
-// Whether a blob is sharp (kSharpShare) at the scan's own pixel pitch: one working pixel, two on
-// a small scan looked at enlarged (working_scale.h).
-bool sharpSpeck(const SpeckInputs& in, const Blob& b) {
+// How far a blob's peak stands out from the pixels one scan pixel away (one working pixel, two on
+// a small scan looked at enlarged: working_scale.h), as a share of its peak.
+double sharpness(const SpeckInputs& in, const Blob& b) {
     const int step = in.enlarged ? 2 : 1;
     const cv::Point centre = b.roi.tl() + b.where;
     auto at = [&](int dx, int dy) {
@@ -197,7 +218,19 @@ bool sharpSpeck(const SpeckInputs& in, const Blob& b) {
                                  std::clamp(centre.x + dx, 0, in.luma.cols - 1));
     };
     const double neighbours = (at(step, 0) + at(-step, 0) + at(0, step) + at(0, -step)) / 4.0;
-    return b.polarity * (at(0, 0) - neighbours) >= kSharpShare * b.peak;
+    return b.polarity * (at(0, 0) - neighbours) / b.peak;
+}
+
+// Whether a blob is sharp (kSharpShare) at the scan's own pixel pitch.
+bool sharpSpeck(const SpeckInputs& in, const Blob& b) { return sharpness(in, b) >= kSharpShare; }
+
+// Light dust on an enlarged small scan of a toned print: small, paler than its ring and sharp
+// (kPaleDustMaxArea, kPaleDustChromaShare, kPaleDustSharpShare).
+bool paleSharpDust(const SpeckInputs& in, bool toned, const Blob& b) {
+    return toned && in.enlarged && b.polarity > 0 && b.area <= kPaleDustMaxArea &&
+           in.chroma(b.roi).at<float>(b.where) <=
+               kPaleDustChromaShare * cv::mean(in.chroma(b.roi), b.ring)[0] &&
+           sharpness(in, b) >= kPaleDustSharpShare;
 }
 
 // Whether a sharp speck on a black-and-white print lies alone on a quiet, grained surface
@@ -288,7 +321,8 @@ cv::Mat findSpecks(const SpeckInputs& in, const std::vector<cv::Rect>& faces) {
     }
     markSpecks(in, faces, luma8, [&](const cv::Mat& difference, const Blob& b) {
         if (paperSpeck(in, difference, toned, nightLevel, b)) return b.self;
-        if (oldPrint && !b.inFace && oldPrintSpeck(in, difference, surface, b) &&
+        if (oldPrint && !b.inFace &&
+            oldPrintSpeck(in, difference, surface, paleSharpDust(in, toned, b), b) &&
             (toned || (sharpSpeck(in, b) && loneSpeck(in, b))))
             return cv::Mat((difference(b.roi) * b.polarity > kOldPrintCoreShare * b.peak) & b.self);
         if (toned && stainSpeck(in, b))

@@ -18,7 +18,9 @@
 //    a quiet surface: dust lies on the print's surface, in focus, a pixel or two across, while
 //    the picture's own light points (sky between leaves, glints on water) are softer or come
 //    among edges and other points. On a small scan looked at enlarged (SpeckInputs::enlarged)
-//    dust is under a pixel and stands out about half as far: the rule's bars are lower there.
+//    dust is under a pixel and stands out about half as far: the rule's bars are lower there,
+//    and lower still for light dust on a toned print that is paler than its ring (paper seen
+//    through the dye; grain carries the dye) and sharp at the scan's own pixel pitch.
 //  - Stain (toned prints only, outside faces): a dark spot coloured beyond the toning where the
 //    ring round it is not, and more colourful than that ring (a brown stain or foxing dot on cream
 //    paper). Told by its colour, so it may lie beside a fold or the hair, whose grey deviation

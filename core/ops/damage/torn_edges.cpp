@@ -43,6 +43,11 @@ constexpr double kMaxMedianDepth = 0.3;
 // pixel near the corners, it is no longer paper-white there) hugs its side: half its pixels
 // within this share of the shorter side (scratched_a's strip: 4 px of 496 at 1x).
 constexpr double kOneSideMedianDepth = 0.015;
+// continueThinStrips: blends of a sub-pixel strip lie in the outer two scan pixels (four working
+// pixels of a scan looked at doubled).
+constexpr int kThinStripDepth = 4;
+// ...and run along it at least this far (working px), three times as far as they reach in.
+constexpr int kThinStripRun = 12;
 
 // Depth of each pixel from the nearest image border.
 int depthOf(int x, int y, cv::Size size) {
@@ -175,6 +180,72 @@ int joinedStrips(const cv::Mat& paper, int maxDepth, cv::Mat& labels, cv::Mat& s
 }
 
 }  // namespace
+
+cv::Mat continueThinStrips(const cv::Mat& luma, const cv::Mat& blended, const cv::Mat& torn) {
+    const cv::Size size = luma.size();
+    if (cv::countNonZero(torn) == 0 || std::min(size.width, size.height) < 4 * kMinDepth)
+        return torn.clone();
+    // Only along a side that a found strip already runs along for kLongStrip of it (a torn print
+    // edge); a light line of picture found at the border (sepia brick's mortar at half size, where
+    // it meets the right border) is not continued along the top.
+    bool stripSide[4];  // left, right, top, bottom
+    for (int side = 0; side < 4; ++side) {
+        const bool vertical = side < 2;
+        const int length = vertical ? size.height : size.width;
+        const cv::Rect band = side == 0   ? cv::Rect(0, 0, kThinStripDepth, size.height)
+                              : side == 1 ? cv::Rect(size.width - kThinStripDepth, 0,
+                                                     kThinStripDepth, size.height)
+                              : side == 2 ? cv::Rect(0, 0, size.width, kThinStripDepth)
+                                          : cv::Rect(0, size.height - kThinStripDepth,
+                                                     size.width, kThinStripDepth);
+        cv::Mat along;
+        cv::reduce(torn(band), along, vertical ? 1 : 0, cv::REDUCE_MAX);
+        stripSide[side] = cv::countNonZero(along) >= kLongStrip * length;
+    }
+    // Blends along the border: at most kThinStripDepth deep, kMinStep lighter than the picture
+    // just past that depth (straight in from the nearest side): the strip is thin there. A light
+    // patch of picture reaching the border (astronaut's suit at half size, grey copy) is as light
+    // a few pixels further in.
+    cv::Mat candidates = cv::Mat::zeros(size, CV_8UC1);
+    for (int y = 0; y < size.height; ++y)
+        for (int x = 0; x < size.width; ++x) {
+            const int depth = depthOf(x, y, size);
+            if (depth >= kThinStripDepth || !blended.at<uchar>(y, x)) continue;
+            // Not in a corner (there findTornEdges' broken corners are judged; a scanner
+            // margin's corner reads as a blend on both sides).
+            const int across = x == depth || size.width - 1 - x == depth
+                                   ? std::min(y, size.height - 1 - y)
+                                   : std::min(x, size.width - 1 - x);
+            if (across < 2 * kThinStripDepth) continue;
+            const int side = x == depth ? 0 : size.width - 1 - x == depth ? 1 : y == depth ? 2 : 3;
+            if (!stripSide[side]) continue;
+            const int in = kThinStripDepth + 1;
+            const cv::Point inside = x == depth                     ? cv::Point(in, y)
+                                     : y == depth                   ? cv::Point(x, in)
+                                     : size.width - 1 - x == depth  ? cv::Point(size.width - 1 - in, y)
+                                                                    : cv::Point(x, size.height - 1 - in);
+            if (luma.at<float>(y, x) - luma.at<float>(inside) >= kMinStep)
+                candidates.at<uchar>(y, x) = 255;
+        }
+    // Runs of blend along the border that touch a found strip; short pieces (a corner of the
+    // scanner margin, a light point at the border) are left alone.
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(candidates, labels, stats, centroids, 8, CV_32S);
+    cv::Mat near;
+    cv::dilate(torn, near, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+    std::vector<uchar> keep(n, 0);
+    for (int i = 1; i < n; ++i) {
+        const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+        keep[i] = std::max(w, h) >= kThinStripRun && std::max(w, h) >= 3 * std::min(w, h) &&
+                  cv::countNonZero(near(componentBox(stats, i)) &
+                                   (labels(componentBox(stats, i)) == i)) > 0;
+    }
+    cv::Mat out = torn.clone();
+    for (int y = 0; y < size.height; ++y)
+        for (int x = 0; x < size.width; ++x)
+            if (keep[labels.at<int>(y, x)]) out.at<uchar>(y, x) = 255;
+    return out;
+}
 
 cv::Mat findTornEdges(const cv::Mat& luma, const cv::Mat& paper) {
     const cv::Size size = luma.size();

@@ -20,4 +20,14 @@ namespace pm::ops::damage {
 /// its white, without the picture's colour). Returns CV_8UC1, 255 = torn or broken edge.
 cv::Mat findTornEdges(const cv::Mat& luma, const cv::Mat& paper);
 
+/// On a small scan looked at enlarged (working_scale.h) a torn strip one pixel wide on the print is
+/// under a scan pixel where it narrows, averaged with the scanner background beyond it and the
+/// picture inside: no longer paper-light there, so a found strip stops short. `torn` (from
+/// findTornEdges) is continued along the image border through `blended` pixels (CV_8UC1: light
+/// enough to be such a blend, colourless like paper) that lie within two scan pixels of the border
+/// and stand out from the picture just past that depth as paper does (findTornEdges' step). Only
+/// runs along a side that a found strip already runs along for half of it, touching that strip,
+/// are added: a light band on its own at the border is not a torn edge.
+cv::Mat continueThinStrips(const cv::Mat& luma, const cv::Mat& blended, const cv::Mat& torn);
+
 }  // namespace pm::ops::damage
