@@ -140,7 +140,7 @@ void blendOnto(cv::Mat& under, const cv::Mat& over, const cv::Mat& weight) {
 // of soft edge); the object is one colour unlike what it covers, shaded +-25 levels from one side;
 // below it a drop shadow (the shape offset 2-5 px, blurred by 2.5-5 px, darkening by 25-45 %) or a
 // halo of its own colour (the shape grown 0-2 px and blurred, 20-35 %), both fading over 5-15 px.
-PaintedObject paintedObject(const cv::Mat& photo, cv::RNG& rng) {
+PaintedObject paintedObject(const cv::Mat& photo, const PaintedOutline& outline, cv::RNG& rng) {
     const cv::Size size = photo.size();
     const cv::Mat shape = objectMask(size, rng);
     cv::Mat alpha;
@@ -193,13 +193,13 @@ PaintedObject paintedObject(const cv::Mat& photo, cv::RNG& rng) {
     cv::split(change, channels);
     painted.footprint = cv::max(cv::max(channels[0], channels[1]), channels[2]) > 2;
 
-    // The painted outline: the alpha-0.5 outline moved by a smooth field, from 1.5 px outside
-    // (overshoot) to 2.5 px inside (missed), on top of the soft edge outside alpha 0.5.
+    // The painted outline: the alpha-0.5 outline moved by a smooth field, from outline.overshoot
+    // px outside to outline.miss px inside, on top of the soft edge outside alpha 0.5.
     const cv::Mat core = alpha >= 0.5f;
     cv::Mat inside, outside;
     cv::distanceTransform(core, inside, cv::DIST_L2, cv::DIST_MASK_PRECISE);
     cv::distanceTransform(~core, outside, cv::DIST_L2, cv::DIST_MASK_PRECISE);
-    const cv::Mat wobble = smoothField(size, 25.0, -1.6f, 2.6f, rng);
+    const cv::Mat wobble = smoothField(size, 25.0, -outline.overshoot, outline.miss, rng);
     const cv::Mat depth = inside - outside;  // signed: > 0 inside the outline
     painted.userMask = depth > wobble;
     return painted;
@@ -251,9 +251,10 @@ cv::Mat offTheFrame(const cv::Mat& mask) {
 
 }  // namespace
 
-PaintedObject makePaintedObject(const cv::Mat& photo, uint64_t seed) {
+PaintedObject makePaintedObject(const cv::Mat& photo, uint64_t seed,
+                                const PaintedOutline& outline) {
     cv::RNG rng = kindRng(MaskKind::Painted, seed);
-    PaintedObject painted = paintedObject(photo, rng);
+    PaintedObject painted = paintedObject(photo, outline, rng);
     painted.userMask = offTheFrame(painted.userMask);
     return painted;
 }

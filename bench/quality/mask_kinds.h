@@ -29,7 +29,7 @@ cv::Mat makeMask(MaskKind kind, const cv::Mat& photo, uint64_t seed);
 /// an anti-aliased edge and a faint drop shadow or colour halo; the truth is the photo before. The
 /// fill is given the mask a user would paint: the object's core (alpha >= 0.5) with a wobbly
 /// brush outline that misses up to 2 px more of the edge in places and overshoots by up to 1.5 px
-/// in others, so the soft edge and the shadow/halo lie outside it.
+/// in others (PaintedOutline), so the soft edge and the shadow/halo lie outside it.
 struct PaintedObject {
     cv::Mat image;      ///< CV_8UC3: the photo with the object pasted in, what the fill sees
     cv::Mat userMask;   ///< CV_8UC1, 255 = painted: what the fill is given
@@ -37,6 +37,14 @@ struct PaintedObject {
     /// halo): where a fill is scored against the photo.
     cv::Mat footprint;
 };
-PaintedObject makePaintedObject(const cv::Mat& photo, uint64_t seed);
+/// How the user's outline sits on the object's alpha-0.5 outline: it wanders between `overshoot`
+/// pixels outside and `miss` pixels inside (the default: a quick, slightly tight painter). The
+/// paste itself does not depend on it.
+struct PaintedOutline {
+    float overshoot = 1.6f;
+    float miss = 2.6f;
+};
+PaintedObject makePaintedObject(const cv::Mat& photo, uint64_t seed,
+                                const PaintedOutline& outline = {});
 
 }  // namespace pm::bench

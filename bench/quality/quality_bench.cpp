@@ -13,6 +13,8 @@
 // shadow or halo, filled from the mask a user would paint (mask_kinds.h, makePaintedObject) and
 // scored over everything the paste changed, so that growing the mask shows its benefit as well as
 // its cost; --save-ours adds the pasted photo (input-*.png) and the scored area (scored-*.png).
+// --painted-overshoot PX and --painted-miss PX: how far the painted outline wanders outside and
+// inside the object's (defaults 1.6 and 2.6).
 //
 //   quality_bench [--dir FOLDER]... [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
 //                 [--per-image] [--methods ours,telea,...] [--kinds object,...,painted]
@@ -112,6 +114,7 @@ struct Options {
     std::string sheet;
     std::string only;  // photos whose name (stem) is in this list; masks as in the full run
     bool perImage = false;
+    pm::bench::PaintedOutline painted;  // --painted-overshoot, --painted-miss
     std::string methods = ",ours,telea,ns,fsr,shiftmap,";
     std::string kinds = ",object,strokes,scratches,large,lines,";
 };
@@ -228,6 +231,10 @@ Options parse(int argc, char** argv) {
             o.feather = std::stoi(next());
         else if (a == "--sheet")
             o.sheet = next();
+        else if (a == "--painted-overshoot")
+            o.painted.overshoot = std::stof(next());
+        else if (a == "--painted-miss")
+            o.painted.miss = std::stof(next());
         else if (a == "--per-image")
             o.perImage = true;
         else if (a == "--methods")
@@ -457,7 +464,8 @@ int main(int argc, char** argv) {
                 // exact hole, scored over it.
                 cv::Mat hole, input, scored;
                 if (kind == MaskKind::Painted) {
-                    pm::bench::PaintedObject painted = pm::bench::makePaintedObject(truth, seed);
+                    const pm::bench::PaintedObject painted =
+                        pm::bench::makePaintedObject(truth, seed, options.painted);
                     hole = painted.userMask;
                     input = painted.image;
                     scored = painted.footprint;
