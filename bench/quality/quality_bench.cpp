@@ -11,8 +11,8 @@
 // build) and shows them as a "before" column, scored like the others.
 // --kinds painted (not in the default set): an object pasted in with a soft edge and a faint
 // shadow or halo, filled from the mask a user would paint (mask_kinds.h, makePaintedObject) and
-// scored over everything the paste changed, so that growing the mask shows its benefit as well as
-// its cost; --save-ours adds the pasted photo (input-*.png) and the scored area (scored-*.png).
+// scored over everything the paste changed and the mask grown 12 px, so that growing the mask
+// shows its benefit as well as its cost; --save-ours adds the pasted photo (input-*.png) and the scored area (scored-*.png).
 // --painted-overshoot PX and --painted-miss PX: how far the painted outline wanders outside and
 // inside the object's (defaults 1.6 and 2.6).
 //
@@ -83,6 +83,10 @@ const char* const kOpencvDocPhotos[] = {
     "data/building.jpg",     "data/leuvenA.jpg",      "data/aero1.jpg",        "data/home.jpg",
     "text/scenetext01.jpg",  "text/scenetext02.jpg",  "text/scenetext03.jpg",  "text/scenetext04.jpg",
     "text/scenetext05.jpg",  "text/scenetext06.jpg"};
+
+// Painted cases are scored over the paste's footprint and the user mask grown this much: the
+// largest growth swept (8 px) plus the default seam band (3 px) and one pixel.
+constexpr int kPaintedScoredReach = 12;
 
 struct Options {
     std::vector<std::string> dirs;
@@ -468,7 +472,9 @@ int main(int argc, char** argv) {
                         pm::bench::makePaintedObject(truth, seed, options.painted);
                     hole = painted.userMask;
                     input = painted.image;
-                    scored = painted.footprint;
+                    // Also every pixel a growth up to 8 px and its seam band could change: a
+                    // growth past the object's footprint replaces good photo, and that must cost.
+                    scored = painted.footprint | pm::ops::growMask(hole, kPaintedScoredReach);
                 } else {
                     hole = pm::bench::makeMask(kind, truth, seed);
                     input = truth.clone();
