@@ -136,26 +136,24 @@ void blendOnto(cv::Mat& under, const cv::Mat& over, const cv::Mat& weight) {
     under = under.mul(cv::Scalar::all(1.0) - w3) + over.mul(w3);
 }
 
-// The paste is drawn like a real object's photo: alpha is the shape blurred (anti-aliased, 2-5 px
-// of soft edge); the object is one colour unlike what it covers, shaded +-25 levels from one side;
-// below it a drop shadow (the shape offset 2-5 px, blurred by 2.5-5 px, darkening by 25-45 %) or a
-// halo of its own colour (the shape grown 0-2 px and blurred, 20-35 %), both fading over 5-15 px.
-PaintedObject paintedObject(const cv::Mat& photo, const PaintedOutline& outline, cv::RNG& rng) {
-    const cv::Size size = photo.size();
-    const cv::Mat shape = objectMask(size, rng);
-    cv::Mat alpha;
-    cv::GaussianBlur(toFloat(shape), alpha, cv::Size(), rng.uniform(0.8, 1.8));
+// Draws from `rng` one at a time: the order in which a call's arguments are evaluated is up to
+// the compiler, and the cases must be the same wherever the bench is built.
+cv::Scalar randomColour(cv::RNG& rng) {
+    const double b = rng.uniform(0, 256), g = rng.uniform(0, 256), r = rng.uniform(0, 256);
+    return {b, g, r};
+}
 
-    const cv::Scalar covered = cv::mean(photo, shape);
-    cv::Scalar colour(rng.uniform(0, 256), rng.uniform(0, 256), rng.uniform(0, 256));
-    if (cv::norm(colour - covered, cv::NORM_L1) < 150)
-        colour = cv::Scalar::all(255) - covered;  // a user removes what stands out
+// One colour unlike what the object covers (a user removes what stands out), shaded +-25 levels
+// across the object from one side, as lit from there.
+cv::Mat shadedObject(const cv::Mat& photo, const cv::Mat& shape, const cv::Scalar& colour,
+                     cv::RNG& rng) {
     const cv::Rect box = cv::boundingRect(shape);
-    const double angle = rng.uniform(0.0, 2 * CV_PI), reach = std::max(box.width, box.height) / 2.0;
+    const double angle = rng.uniform(0.0, 2 * CV_PI);
+    const double reach = std::max(box.width, box.height) / 2.0;
     const cv::Point2d centre(box.x + box.width / 2.0, box.y + box.height / 2.0);
-    cv::Mat object(size, CV_32FC3);
-    for (int y = 0; y < size.height; ++y)
-        for (int x = 0; x < size.width; ++x) {
+    cv::Mat object(photo.size(), CV_32FC3);
+    for (int y = 0; y < object.rows; ++y)
+        for (int x = 0; x < object.cols; ++x) {
             const double along =
                 ((x - centre.x) * std::cos(angle) + (y - centre.y) * std::sin(angle)) / reach;
             const double light = 25.0 * std::clamp(along, -1.0, 1.0);
@@ -163,26 +161,61 @@ PaintedObject paintedObject(const cv::Mat& photo, const PaintedOutline& outline,
                 object.at<cv::Vec3f>(y, x)[c] =
                     static_cast<float>(std::clamp(colour[c] + light, 0.0, 255.0));
         }
+    return object;
+}
+
+// What an object leaves around itself beyond its edge: a drop shadow (the shape offset 2-5 px,
+// blurred 2.5-5 px, darkening by 25-45 %) or a halo of its own colour (the shape grown 0-2 px,
+// blurred 2.5-5 px, 20-35 %), both fading over 5-15 px.
+void addShadowOrHalo(cv::Mat& image, const cv::Mat& shape, const cv::Scalar& colour,
+                     cv::RNG& rng) {
+    cv::Mat spread = toFloat(shape);
+    if (rng.uniform(0, 2) == 0) {
+        const int across = rng.uniform(2, 6);
+        const bool left = rng.uniform(0, 2) == 0;
+        const int down = rng.uniform(2, 6);
+        cv::warpAffine(spread, spread, cv::Matx23d(1, 0, left ? -across : across, 0, 1, down),
+                       spread.size());
+        cv::GaussianBlur(spread, spread, cv::Size(), rng.uniform(2.5, 5.0));
+        blendOnto(image, cv::Mat(image.size(), CV_32FC3, cv::Scalar::all(0)),
+                  spread * rng.uniform(0.25, 0.45));
+        return;
+    }
+    const int grow = rng.uniform(0, 3);
+    if (grow > 0)
+        cv::dilate(spread, spread,
+                   cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * grow + 1, 2 * grow + 1)));
+    cv::GaussianBlur(spread, spread, cv::Size(), rng.uniform(2.5, 5.0));
+    blendOnto(image, cv::Mat(image.size(), CV_32FC3, colour), spread * rng.uniform(0.2, 0.35));
+}
+
+// The mask a user paints: the alpha-0.5 outline moved by a smooth field (a hand's wobble), from
+// outline.overshoot px outside to outline.miss px inside, so the soft edge outside alpha 0.5 is
+// always left and a little more in places.
+cv::Mat paintedMask(const cv::Mat& alpha, const PaintedOutline& outline, cv::RNG& rng) {
+    const cv::Mat core = alpha >= 0.5f;
+    cv::Mat inside, outside;
+    cv::distanceTransform(core, inside, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+    cv::distanceTransform(~core, outside, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+    const cv::Mat wobble = smoothField(alpha.size(), 25.0, -outline.overshoot, outline.miss, rng);
+    const cv::Mat depth = inside - outside;  // signed: > 0 inside the outline
+    return depth > wobble;
+}
+
+// The paste is drawn like a real object's photo: alpha is the shape blurred (anti-aliased, 2-5 px
+// of soft edge), over a shadow or halo.
+PaintedObject paintedObject(const cv::Mat& photo, const PaintedOutline& outline, cv::RNG& rng) {
+    const cv::Mat shape = objectMask(photo.size(), rng);
+    cv::Mat alpha;
+    cv::GaussianBlur(toFloat(shape), alpha, cv::Size(), rng.uniform(0.8, 1.8));
+    const cv::Scalar covered = cv::mean(photo, shape);
+    cv::Scalar colour = randomColour(rng);
+    if (cv::norm(colour - covered, cv::NORM_L1) < 150) colour = cv::Scalar::all(255) - covered;
+    const cv::Mat object = shadedObject(photo, shape, colour, rng);
 
     cv::Mat image;
     photo.convertTo(image, CV_32FC3);
-    cv::Mat spread = toFloat(shape);
-    if (rng.uniform(0, 2) == 0) {
-        const cv::Matx23d shift(1, 0, rng.uniform(2, 6) * (rng.uniform(0, 2) ? 1 : -1), 0, 1,
-                                rng.uniform(2, 6));
-        cv::warpAffine(spread, spread, shift, size);
-        cv::GaussianBlur(spread, spread, cv::Size(), rng.uniform(2.5, 5.0));
-        blendOnto(image, cv::Mat(size, CV_32FC3, cv::Scalar::all(0)),
-                  spread * rng.uniform(0.25, 0.45));
-    } else {
-        const int grow = rng.uniform(0, 3);
-        if (grow > 0)
-            cv::dilate(spread, spread,
-                       cv::getStructuringElement(cv::MORPH_ELLIPSE,
-                                                 cv::Size(2 * grow + 1, 2 * grow + 1)));
-        cv::GaussianBlur(spread, spread, cv::Size(), rng.uniform(2.5, 5.0));
-        blendOnto(image, cv::Mat(size, CV_32FC3, colour), spread * rng.uniform(0.2, 0.35));
-    }
+    addShadowOrHalo(image, shape, colour, rng);
     blendOnto(image, object, alpha);
 
     PaintedObject painted;
@@ -192,16 +225,7 @@ PaintedObject paintedObject(const cv::Mat& photo, const PaintedOutline& outline,
     std::vector<cv::Mat> channels;
     cv::split(change, channels);
     painted.footprint = cv::max(cv::max(channels[0], channels[1]), channels[2]) > 2;
-
-    // The painted outline: the alpha-0.5 outline moved by a smooth field, from outline.overshoot
-    // px outside to outline.miss px inside, on top of the soft edge outside alpha 0.5.
-    const cv::Mat core = alpha >= 0.5f;
-    cv::Mat inside, outside;
-    cv::distanceTransform(core, inside, cv::DIST_L2, cv::DIST_MASK_PRECISE);
-    cv::distanceTransform(~core, outside, cv::DIST_L2, cv::DIST_MASK_PRECISE);
-    const cv::Mat wobble = smoothField(size, 25.0, -outline.overshoot, outline.miss, rng);
-    const cv::Mat depth = inside - outside;  // signed: > 0 inside the outline
-    painted.userMask = depth > wobble;
+    painted.userMask = paintedMask(alpha, outline, rng);
     return painted;
 }
 

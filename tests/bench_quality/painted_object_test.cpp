@@ -43,8 +43,9 @@ TEST(PaintedObject, LeavesAVisibleRimOutsideThePaintedMaskAndNothingElse) {
         EXPECT_EQ(cv::countNonZero(c.userMask & ~c.footprint), 0);
 
         // The rim: changed, not painted. It must be there (else growth has nothing to win), it
-        // must be visible (mean change of at least 6 levels), and it must hug the mask (within 12
-        // px), as a soft edge, shadow or halo does.
+        // must be visible (mean change of at least 6 levels), and what shows of it (a change of
+        // more than 6 levels) must hug the mask (within 12 px), as a soft edge, shadow or halo
+        // does; a shadow's faint tail may reach further.
         const cv::Mat rim = c.footprint & ~c.userMask;
         const int rimPixels = cv::countNonZero(rim);
         std::vector<std::vector<cv::Point>> outline;
@@ -54,14 +55,15 @@ TEST(PaintedObject, LeavesAVisibleRimOutsideThePaintedMaskAndNothingElse) {
         EXPECT_GT(rimPixels, 2.0 * perimeter) << "a rim at least 2 px wide on average";
         cv::Mat change;
         cv::absdiff(c.image, photo, change);
-        EXPECT_GE(cv::mean(change, rim)[0] + cv::mean(change, rim)[1] + cv::mean(change, rim)[2],
-                  3 * 6.0);
-        const cv::Mat far = distanceTo(c.userMask) > 12.0f;
-        EXPECT_LT(cv::countNonZero(rim & far), rimPixels / 20);
-
-        // Outside the footprint the photo is as it was, within the 2 levels the footprint allows.
+        const cv::Scalar rimChange = cv::mean(change, rim);
+        EXPECT_GE(rimChange[0] + rimChange[1] + rimChange[2], 3 * 6.0);
         std::vector<cv::Mat> channels;
         cv::split(change, channels);
+        const cv::Mat shows = cv::max(cv::max(channels[0], channels[1]), channels[2]) > 6;
+        const cv::Mat far = distanceTo(c.userMask) > 12.0f;
+        EXPECT_LT(cv::countNonZero(rim & shows & far), cv::countNonZero(rim & shows) / 20);
+
+        // Outside the footprint the photo is as it was, within the 2 levels the footprint allows.
         for (const cv::Mat& ch : channels) {
             double most = 0;
             cv::minMaxLoc(ch, nullptr, &most, nullptr, nullptr, ~c.footprint);
