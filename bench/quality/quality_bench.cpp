@@ -9,9 +9,15 @@
 // --save-ours DIR writes our fills (and the holes, hole-*.png, the truth, truth-*.png, and the
 // other methods, ID-*.png) as PNGs; --before DIR reads such fills back (made by an older
 // build) and shows them as a "before" column, scored like the others.
+// --kinds painted (not in the default set): an object pasted in with a soft edge and a faint
+// shadow or halo, filled from the mask a user would paint (mask_kinds.h, makePaintedObject) and
+// scored over everything the paste changed and the mask grown 12 px, so that growing the mask
+// shows its benefit as well as its cost; --save-ours adds the pasted photo (input-*.png) and the scored area (scored-*.png).
+// --painted-overshoot PX and --painted-miss PX: how far the painted outline wanders outside and
+// inside the object's (defaults 1.6 and 2.6).
 //
 //   quality_bench [--dir FOLDER]... [--seeds N] [--grow PX] [--feather PX] [--sheet out.png]
-//                 [--per-image] [--methods ours,telea,...] [--kinds object,strokes,...]
+//                 [--per-image] [--methods ours,telea,...] [--kinds object,...,painted]
 //                 (methods: ours, telea, ns, fsr, fsrbest, shiftmap; nsgrown and teleagrown, NS
 //                 and TELEA on the hole ours fills, the mask grown, only when named)
 //                 [--max-side PX] [--save-ours DIR] [--before DIR]
@@ -78,6 +84,10 @@ const char* const kOpencvDocPhotos[] = {
     "text/scenetext01.jpg",  "text/scenetext02.jpg",  "text/scenetext03.jpg",  "text/scenetext04.jpg",
     "text/scenetext05.jpg",  "text/scenetext06.jpg"};
 
+// Painted cases are scored over the paste's footprint and the user mask grown this much: the
+// largest growth swept (8 px) plus the default seam band (3 px) and one pixel.
+constexpr int kPaintedScoredReach = 12;
+
 struct Options {
     std::vector<std::string> dirs;
     int seeds = 1;
@@ -108,6 +118,7 @@ struct Options {
     std::string sheet;
     std::string only;  // photos whose name (stem) is in this list; masks as in the full run
     bool perImage = false;
+    pm::bench::PaintedOutline painted;  // --painted-overshoot, --painted-miss
     std::string methods = ",ours,telea,ns,fsr,shiftmap,";
     std::string kinds = ",object,strokes,scratches,large,lines,";
 };
@@ -224,6 +235,10 @@ Options parse(int argc, char** argv) {
             o.feather = std::stoi(next());
         else if (a == "--sheet")
             o.sheet = next();
+        else if (a == "--painted-overshoot")
+            o.painted.overshoot = std::stof(next());
+        else if (a == "--painted-miss")
+            o.painted.miss = std::stof(next());
         else if (a == "--per-image")
             o.perImage = true;
         else if (a == "--methods")
@@ -235,7 +250,7 @@ Options parse(int argc, char** argv) {
                          "usage: quality_bench [--dir FOLDER] [--seeds N] [--grow PX] [--feather "
                          "PX] [--sheet out.png] [--per-image]\n"
                          "       [--methods ours,telea,ns,nsgrown,teleagrown,fsr,fsrbest,"
-                         "shiftmap] [--kinds object,strokes,scratches,large,lines]\n"
+                         "shiftmap] [--kinds object,strokes,scratches,large,lines,painted]\n"
                          "       [--max-side PX] [--save-ours DIR] [--before DIR] [--search "
                          "threads|gpu|tensors-cpu]\n");
             std::exit(2);
@@ -447,10 +462,25 @@ int main(int argc, char** argv) {
             if (options.kinds.find("," + pm::bench::maskKindName(kind) + ",") == std::string::npos)
                 continue;
             for (int s = 0; s < options.seeds; ++s) {
-                const cv::Mat hole =
-                    pm::bench::makeMask(kind, truth, f * 101 + static_cast<uint64_t>(s));
-                cv::Mat input = truth.clone();
-                input.setTo(cv::Scalar(255, 0, 255), hole);  // nothing may leak from the hole
+                const uint64_t seed = f * 101 + static_cast<uint64_t>(s);
+                // Painted: an object pasted in, the mask a user paints over it, scored over all
+                // the paste changed (its edge and shadow lie outside the mask). The others: the
+                // exact hole, scored over it.
+                cv::Mat hole, input, scored;
+                if (kind == MaskKind::Painted) {
+                    const pm::bench::PaintedObject painted =
+                        pm::bench::makePaintedObject(truth, seed, options.painted);
+                    hole = painted.userMask;
+                    input = painted.image;
+                    // Also every pixel a growth up to 8 px and its seam band could change: a
+                    // growth past the object's footprint replaces good photo, and that must cost.
+                    scored = painted.footprint | pm::ops::growMask(hole, kPaintedScoredReach);
+                } else {
+                    hole = pm::bench::makeMask(kind, truth, seed);
+                    input = truth.clone();
+                    input.setTo(cv::Scalar(255, 0, 255), hole);  // nothing may leak from the hole
+                    scored = hole;
+                }
                 const cv::Mat allowed =
                     pm::ops::growMask(pm::ops::growMask(hole, options.grow), options.feather);
                 std::vector<cv::Mat> results;
@@ -465,6 +495,11 @@ int main(int argc, char** argv) {
                         (std::filesystem::path(options.saveOurs) / ("truth-" + currentResult))
                             .string(),
                         truth);
+                if (!options.saveOurs.empty() && kind == MaskKind::Painted) {
+                    const std::filesystem::path dir(options.saveOurs);
+                    cv::imwrite((dir / ("input-" + currentResult)).string(), input);
+                    cv::imwrite((dir / ("scored-" + currentResult)).string(), scored);
+                }
                 for (size_t m = 0; m < list.size(); ++m) {
                     const auto start = std::chrono::steady_clock::now();
                     const cv::Mat result = list[m].fill(input, hole);
@@ -472,10 +507,10 @@ int main(int argc, char** argv) {
                                           std::chrono::steady_clock::now() - start)
                                           .count();
                     Totals& t = totals[{static_cast<int>(kind), m}];
-                    const double psnr = pm::bench::holePsnr(result, truth, hole);
-                    const double hf = pm::bench::hfRatio(result, truth, hole);
+                    const double psnr = pm::bench::holePsnr(result, truth, scored);
+                    const double hf = pm::bench::hfRatio(result, truth, scored);
                     t.psnr += psnr;
-                    t.ssim += pm::bench::holeSsim(result, truth, hole);
+                    t.ssim += pm::bench::holeSsim(result, truth, scored);
                     t.hf += hf;
                     if (options.perImage)
                         std::printf("  %-20s %-10s %-18s PSNR %6.2f HF %5.3f\n",
