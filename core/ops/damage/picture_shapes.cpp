@@ -62,6 +62,15 @@ constexpr double kFamilyStraight = 2.5;
 constexpr double kFamilyAngle = 10.0;
 constexpr double kFamilyGapShare = 0.5;
 constexpr double kFamilyOverlap = 0.5;
+// A straight band (isStraightBand): a line of at least kBandMinLength centre px, kBandMinScale or
+// wider (mean ridge sigma, px), within kBandStraightShare of its sigma of a robustly fitted line
+// (80% of its pixels). The walking stick's shadow on faded_c's sepia copy: 236 px, sigma 2.39,
+// 1.57 px off its line (0.66 of its sigma). The kept lines of the scratched scans (colour, grey
+// and sepia copies, 0.5-2x) are at most 1.55 wide on average; crack_synth.h's cracks 4-5 px wide
+// are jagged.
+constexpr int kBandMinLength = 100;
+constexpr double kBandMinScale = 2.0;
+constexpr double kBandStraightShare = 0.8;
 // A straight run: at least this many centre pixels of a line within kRunDeviation px of one straight
 // line (a rope, a mast, a wire), even when the rest of the line wanders (a piece of the picture it
 // joined): faded_f's mooring rope on its grey copy, about 300 px straight, joined at its top to a
@@ -266,6 +275,15 @@ double robustStraightness(const std::vector<cv::Point2f>& points) {
     return *nth;
 }
 
+// A wide band that keeps to a straight line within a fraction of its width (kBandMinLength...).
+bool isStraightBand(const std::vector<cv::Point2f>& points, const cv::Mat& scale) {
+    if (static_cast<int>(points.size()) < kBandMinLength) return false;
+    double sigma = 0;
+    for (const cv::Point2f& p : points) sigma += scale.at<float>(cv::Point(p));
+    sigma /= points.size();
+    return sigma >= kBandMinScale && robustStraightness(points) <= kBandStraightShare * sigma;
+}
+
 bool isStraightish(const std::vector<cv::Point2f>& points, int group, Straight& out) {
     if (robustStraightness(points) > kFamilyStraight) return false;
     const Axis axis = axisOf(points);
@@ -310,7 +328,8 @@ std::vector<cv::Point2f> straightRun(const std::vector<cv::Point2f>& points) {
 
 }  // namespace
 
-cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinGap) {
+cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, const cv::Mat& scale,
+                          int joinGap) {
     cv::Mat joined, labels;
     cv::dilate(centres, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {joinGap, joinGap}));
     const int n = cv::connectedComponents(joined, labels, 8, CV_32S);
@@ -360,7 +379,8 @@ cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinG
         const cv::Point2f along(axis.pca.eigenvectors.at<float>(0, 0),
                                 axis.pca.eigenvectors.at<float>(0, 1));
         picture[i] = isOutlineArc(points[i], line, box, gx, gy, slope) ||
-                             isInGrain(line, box, along, fineX, fineY, fineSlope, luma)
+                             isInGrain(line, box, along, fineX, fineY, fineSlope, luma) ||
+                             isStraightBand(points[i], scale)
                          ? 255
                          : 0;
     }
