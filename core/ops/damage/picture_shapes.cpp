@@ -31,6 +31,11 @@ constexpr int kBandTo = 14;
 constexpr float kEdgeSlope = 14.0f;  // grey levels per px, as detect_damage.cpp's busy windows
 constexpr double kParallelAngle = 25.0;  // degrees between an edge's gradient and the normal
 constexpr double kParallelEdges = 0.3;
+// On a small scan looked at enlarged (working_scale.h doubles it) a picture edge is as steep per
+// scan pixel, half as steep per working pixel: the bar is halved there. The lit bottom rim of
+// coffee's saucer on its grey copy at half size: 0.16 edge pixels along it per centre pixel at
+// 14 levels/px (0.48 at 1x), and filled.
+constexpr float kEnlargement = 2.0f;
 // ...and those are most of the edges there: 66-95% along the rim and the brim; about 28% (25 of 90
 // degrees) for edges of random direction. crack_synth.h's hairline arc across the foliage and
 // dress of faded_b's sepia copy at 2x: 19%; before edge pixels were thinned and this share asked
@@ -185,9 +190,10 @@ EdgesAround edgesAround(const cv::Mat& line, const cv::Rect& box, cv::Point2f al
 // Picture edges within kBandFrom..kBandTo px of the line that run along it, per centre pixel of
 // the line. Zero unless they are most of the edges there (kParallelShare).
 double parallelEdgesPerPixel(const cv::Mat& line, const cv::Rect& box, cv::Point2f along,
-                             const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& slope) {
+                             const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& slope,
+                             float edgeSlope) {
     const EdgesAround e =
-        edgesAround(line, box, along, gx, gy, slope, kBandFrom, kBandTo, kEdgeSlope);
+        edgesAround(line, box, along, gx, gy, slope, kBandFrom, kBandTo, edgeSlope);
     // Through busy picture (foliage, a patterned dress) a quarter or so of the edges run along
     // any line by chance: a hairline crossing it is not followed by them.
     if (e.parallel < kParallelShare * e.edges) return 0.0;
@@ -243,7 +249,7 @@ bool isSmooth(const std::vector<cv::Point2f>& points, const Axis& axis) {
 // A smooth arc, bent kArcBend off a line, that a picture edge follows: an object's outline.
 // `line`: this line's centre pixels alone.
 bool isOutlineArc(const std::vector<cv::Point2f>& points, const cv::Mat& line, const cv::Rect& box,
-                  const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& slope) {
+                  const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& slope, float edgeSlope) {
     if (static_cast<int>(points.size()) < kArcMinLength) return false;
     const Axis axis = axisOf(points);
     cv::Mat straight;
@@ -251,7 +257,7 @@ bool isOutlineArc(const std::vector<cv::Point2f>& points, const cv::Mat& line, c
     if (!isSmooth(points, axis)) return false;
     const cv::Point2f along(axis.pca.eigenvectors.at<float>(0, 0),
                             axis.pca.eigenvectors.at<float>(0, 1));
-    return parallelEdgesPerPixel(line, box, along, gx, gy, slope) >= kParallelEdges;
+    return parallelEdgesPerPixel(line, box, along, gx, gy, slope, edgeSlope) >= kParallelEdges;
 }
 
 // A long, nearly straight line: where it lies, for finding its parallel neighbours.
@@ -329,7 +335,9 @@ std::vector<cv::Point2f> straightRun(const std::vector<cv::Point2f>& points) {
 }  // namespace
 
 cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, const cv::Mat& scale,
-                          int joinGap) {
+                          int joinGap, bool enlarged) {
+    // On a small scan looked at doubled every slope is half as steep per working pixel.
+    const float edgeSlope = enlarged ? kEdgeSlope / kEnlargement : kEdgeSlope;
     cv::Mat joined, labels;
     cv::dilate(centres, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {joinGap, joinGap}));
     const int n = cv::connectedComponents(joined, labels, 8, CV_32S);
@@ -378,7 +386,7 @@ cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, const cv:
         const Axis axis = axisOf(points[i]);
         const cv::Point2f along(axis.pca.eigenvectors.at<float>(0, 0),
                                 axis.pca.eigenvectors.at<float>(0, 1));
-        picture[i] = isOutlineArc(points[i], line, box, gx, gy, slope) ||
+        picture[i] = isOutlineArc(points[i], line, box, gx, gy, slope, edgeSlope) ||
                              isInGrain(line, box, along, fineX, fineY, fineSlope, luma) ||
                              isStraightBand(points[i], scale)
                          ? 255

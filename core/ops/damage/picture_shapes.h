@@ -40,8 +40,9 @@ namespace pm::ops::damage {
 /// taken as one line) whose line is an outline arc, the rays of a glare, one of lines side by
 /// side, a streak of grain or a straight band, and on the centres of straight runs. `luma`:
 /// CV_32FC1 0..255 of the same size; `scale`: CV_32FC1, the ridge scale (sigma, px: about half
-/// the width) at each centre (ridge_profile.h).
+/// the width) at each centre (ridge_profile.h). `enlarged`: the picture is a small scan looked at
+/// doubled (working_scale.h), whose edges are half as steep per pixel.
 cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, const cv::Mat& scale,
-                          int joinGap);
+                          int joinGap, bool enlarged);
 
 }  // namespace pm::ops::damage
