@@ -26,7 +26,8 @@
 //    shadow on a sepia copy of faded_c (1.6 px off a line, 5 px wide).
 //  - Straight run: 200 px or more of a line within a pixel of one straight line is a rope, a mast
 //    or a wire even where the rest of the line wanders (it joined a piece of the picture); that
-//    run goes, the rest stays as it was judged.
+//    run goes, and with it what continues it from one of its ends (a rope's slack end hanging
+//    from it); the rest (a crack crossing the rope) stays as it was judged.
 // Measured on the kept lines of the scratched scans (damage_real_bench, 0.5x-2x, colour and grey
 // copies): cracks of 60 px or more lie 0.7-14 px (80th percentile) off their best cubic, and
 // those within 0.9 px bend by at most 1.1 px; the rim of coffee's saucer and kodim03's brim
