@@ -576,6 +576,18 @@ TEST(RealScanDamage, GlintsAndTheLitRimOfAHalfSizeBlackAndWhiteCopyStay) {
     EXPECT_EQ(cv::countNonZero(changed(cv::Rect(110, 180, 75, 15))), 0) << "the saucer's rim";
 }
 
+// On faded_f's black-and-white copy the mooring rope's slack end hangs from where the taut rope
+// leaves the picture at the left edge: a bright wavering line the straight run of the rope left
+// behind, filled as a scratch (1917 px). It continues the rope from the run's end, so it is the
+// rope (picture_shapes.h).
+TEST(RealScanDamage, TheSlackEndOfARopeOfABlackAndWhiteCopyStays) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat changed = changedByScratchesStep(blackAndWhite(load("old-photos/faded_f.png")));
+    changedShare(changed, "grey faded_f");
+    // The slack end hangs from (5, 715) down to (45, 830).
+    EXPECT_EQ(cv::countNonZero(changed(cv::Rect(0, 705, 60, 135))), 0);
+}
+
 TEST(RealScanDamage, HigherSensitivityNeverMarksLess) {
     PM_REQUIRE_TESTDATA();
     std::vector<cv::Mat> scans = {load("old-photos/scratched_a.png"),
