@@ -93,7 +93,7 @@ constexpr double kRunInlier = 3.0;  // px: the points a first fit's refit keeps
 // reaching within kEndReach px of an end of the run goes with it; a crack crossing a rope
 // crosses it away from its ends and stays as judged. No line of the scratched scans has a
 // straight run (kRunLength).
-constexpr double kEndReach = 6.0;
+constexpr int kEndReach = 6;
 // Glare: a blob this light, still there after an opening of this diameter (wider than any crack
 // the ridge scales find), within kGlareReach px of the line's centroid.
 constexpr float kBlownOut = 245.0f;
@@ -348,22 +348,24 @@ std::array<cv::Point2f, 2> runEnds(const std::vector<cv::Point2f>& run) {
 }
 
 // CV_8U: the pieces of `rest` (centres up to `joinGap` px apart taken as one) that reach within
-// kEndReach px of one of `ends` (kRunEnd...).
+// kEndReach px of one of `ends`.
 cv::Mat piecesFromEnds(const cv::Mat& rest, const std::array<cv::Point2f, 2>& ends, int joinGap) {
     cv::Mat joined, labels;
     cv::dilate(rest, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {joinGap, joinGap}));
     const int n = cv::connectedComponents(joined, labels, 8, CV_32S);
+    cv::Mat nearEnds = cv::Mat::zeros(rest.size(), CV_8U);
+    for (const cv::Point2f& end : ends) cv::circle(nearEnds, end, kEndReach, 255, cv::FILLED);
+    std::vector<cv::Point> reaching;
+    cv::findNonZero(rest & nearEnds, reaching);
     std::vector<uchar> fromEnd(n, 0);
-    for (int y = 0; y < rest.rows; ++y)
-        for (int x = 0; x < rest.cols; ++x) {
-            if (!rest.at<uchar>(y, x)) continue;
-            for (const cv::Point2f& end : ends)
-                if (std::hypot(x - end.x, y - end.y) <= kEndReach) fromEnd[labels.at<int>(y, x)] = 255;
-        }
+    for (const cv::Point& p : reaching) fromEnd[labels.at<int>(p)] = 255;
     cv::Mat out = cv::Mat::zeros(rest.size(), CV_8U);
-    for (int y = 0; y < rest.rows; ++y)
-        for (int x = 0; x < rest.cols; ++x)
-            if (rest.at<uchar>(y, x) && fromEnd[labels.at<int>(y, x)]) out.at<uchar>(y, x) = 255;
+    for (int y = 0; y < rest.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        const uchar* r = rest.ptr<uchar>(y);
+        uchar* o = out.ptr<uchar>(y);
+        for (int x = 0; x < rest.cols; ++x) o[x] = r[x] ? fromEnd[l[x]] : 0;
+    }
     return out;
 }
 
