@@ -561,6 +561,35 @@ TEST(RealScanDamage, WoodGrainOfABlackAndWhiteCopyStays) {
     EXPECT_EQ(cv::countNonZero(changedHalf(cv::Rect(0, 52, 35, 30))), 0);
 }
 
+// coffee's black-and-white copy at half size (looked at doubled): light drops on the saucer were
+// filled as paper-white dust (a grey print's every point is colourless, so the paper rule's colour
+// test said nothing) and the lit bottom rim of the saucer as a scratch (its edge was measured
+// against a slope bar meant for unenlarged scans): 1.01% of the photo changed. Dust on a
+// black-and-white print must be sharp and alone on a quiet surface (detect_specks.h), and an
+// enlarged copy's edges are half as steep per pixel (picture_shapes.h).
+TEST(RealScanDamage, GlintsAndTheLitRimOfAHalfSizeBlackAndWhiteCopyStay) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat changed =
+        changedByScratchesStep(blackAndWhite(halfSize(load("photos/coffee.png"))));
+    const double share = changedShare(changed, "grey coffee at half size");
+    EXPECT_LE(share, kGoalChange);
+    // The drops on the saucer's left, and the rim along the saucer's bottom.
+    EXPECT_EQ(cv::countNonZero(changed(cv::Rect(45, 55, 50, 45))), 0) << "drops on the saucer";
+    EXPECT_EQ(cv::countNonZero(changed(cv::Rect(110, 180, 75, 15))), 0) << "the saucer's rim";
+}
+
+// On faded_f's black-and-white copy the mooring rope's slack end hangs from where the taut rope
+// leaves the picture at the left edge: a bright wavering line the straight run of the rope left
+// behind, filled as a scratch (1917 px). It continues the rope from the run's end, so it is the
+// rope (picture_shapes.h).
+TEST(RealScanDamage, TheSlackEndOfARopeOfABlackAndWhiteCopyStays) {
+    PM_REQUIRE_TESTDATA();
+    const cv::Mat changed = changedByScratchesStep(blackAndWhite(load("old-photos/faded_f.png")));
+    changedShare(changed, "grey faded_f");
+    // The slack end hangs from (5, 715) down to (45, 830).
+    EXPECT_EQ(cv::countNonZero(changed(cv::Rect(0, 705, 60, 135))), 0);
+}
+
 TEST(RealScanDamage, HigherSensitivityNeverMarksLess) {
     PM_REQUIRE_TESTDATA();
     std::vector<cv::Mat> scans = {load("old-photos/scratched_a.png"),

@@ -622,7 +622,7 @@ cv::Mat detectAtWorkingSize(const cv::Mat& image, const DamageParams& params,
         // A monochrome print has no colour to keep a lit rim, a shadowed outline or a glare's
         // rays out: there their shape does (picture_shapes.h).
         if (damageTone.toned || damageTone.colourless) {
-            centres &= ~damage::pictureShapeZones(centres, luma, kJoin);
+            centres &= ~damage::pictureShapeZones(centres, luma, ridges.scale, kJoin, enlarged);
             if (stages) stages->kept = centres.clone();
         }
         paintScratches(centres, ridges.scale, mask);

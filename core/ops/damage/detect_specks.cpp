@@ -319,11 +319,20 @@ cv::Mat findSpecks(const SpeckInputs& in, const std::vector<cv::Rect>& faces) {
         cv::medianBlur(luma8, surface8, kSurfaceWindow);
         surface8.convertTo(surface, CV_32F);
     }
+    // On a black-and-white print the paper rule's colour test says nothing: every grey point is
+    // colourless. There a glint on a saucer or a spoon, sky between leaves or a light point of the
+    // water is as light and as colourless as paper showing through, and was filled (grey copies of
+    // coffee at half size, faded_e, faded_f: 3-7 such specks each, all of them soft or among
+    // edges). So there every rule asks what dust on the print shows: sharp and alone on a quiet
+    // surface (sharpSpeck, loneSpeck).
+    const auto printDust = [&](const Blob& b) {
+        return !in.blackAndWhite || (sharpSpeck(in, b) && loneSpeck(in, b));
+    };
     markSpecks(in, faces, luma8, [&](const cv::Mat& difference, const Blob& b) {
-        if (paperSpeck(in, difference, toned, nightLevel, b)) return b.self;
+        if (paperSpeck(in, difference, toned, nightLevel, b) && printDust(b)) return b.self;
         if (oldPrint && !b.inFace &&
             oldPrintSpeck(in, difference, surface, paleSharpDust(in, toned, b), b) &&
-            (toned || (sharpSpeck(in, b) && loneSpeck(in, b))))
+            (toned || printDust(b)))
             return cv::Mat((difference(b.roi) * b.polarity > kOldPrintCoreShare * b.peak) & b.self);
         if (toned && stainSpeck(in, b))
             return cv::Mat((difference(b.roi) * b.polarity > kOldPrintCoreShare * b.peak) & b.self);

@@ -8,6 +8,9 @@
 //    out half the segment level. Inside a detected face only bright specks above 2 x the strong
 //    level, whose ring holds nothing above 0.4 x their own contrast (skin grain does not count, an
 //    eye, a lip or a nostril does); none at all on an enlarged small scan (SpeckInputs::enlarged).
+//    On a black-and-white print every point is colourless, so this rule too asks that the speck
+//    be sharp and alone on a quiet surface, as the old-print rule does there (a glint on a saucer,
+//    sky between leaves, a light point of water are as light and as colourless as paper).
 //  - Old print (toned prints only, outside faces): light dust blurred to a mid tone on a dark dress,
 //    brown foxing on light paper. Above the strong level and 6 ring deviations, nothing else in its
 //    ring half as strong, the ring lying on the surface round it (not a flower's centre on its

@@ -1,6 +1,7 @@
 #include "core/ops/damage/picture_shapes.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -31,6 +32,11 @@ constexpr int kBandTo = 14;
 constexpr float kEdgeSlope = 14.0f;  // grey levels per px, as detect_damage.cpp's busy windows
 constexpr double kParallelAngle = 25.0;  // degrees between an edge's gradient and the normal
 constexpr double kParallelEdges = 0.3;
+// On a small scan looked at enlarged (working_scale.h doubles it) a picture edge is as steep per
+// scan pixel, half as steep per working pixel: the bar is halved there. The lit bottom rim of
+// coffee's saucer on its grey copy at half size: 0.16 edge pixels along it per centre pixel at
+// 14 levels/px (0.48 at 1x), and filled.
+constexpr float kEnlargement = 2.0f;
 // ...and those are most of the edges there: 66-95% along the rim and the brim; about 28% (25 of 90
 // degrees) for edges of random direction. crack_synth.h's hairline arc across the foliage and
 // dress of faded_b's sepia copy at 2x: 19%; before edge pixels were thinned and this share asked
@@ -62,6 +68,15 @@ constexpr double kFamilyStraight = 2.5;
 constexpr double kFamilyAngle = 10.0;
 constexpr double kFamilyGapShare = 0.5;
 constexpr double kFamilyOverlap = 0.5;
+// A straight band (isStraightBand): a line of at least kBandMinLength centre px, kBandMinScale or
+// wider (mean ridge sigma, px), within kBandStraightShare of its sigma of a robustly fitted line
+// (80% of its pixels). The walking stick's shadow on faded_c's sepia copy: 236 px, sigma 2.39,
+// 1.57 px off its line (0.66 of its sigma). The kept lines of the scratched scans (colour, grey
+// and sepia copies, 0.5-2x) are at most 1.55 wide on average; crack_synth.h's cracks 4-5 px wide
+// are jagged.
+constexpr int kBandMinLength = 100;
+constexpr double kBandMinScale = 2.0;
+constexpr double kBandStraightShare = 0.8;
 // A straight run: at least this many centre pixels of a line within kRunDeviation px of one straight
 // line (a rope, a mast, a wire), even when the rest of the line wanders (a piece of the picture it
 // joined): faded_f's mooring rope on its grey copy, about 300 px straight, joined at its top to a
@@ -72,6 +87,13 @@ constexpr double kFamilyOverlap = 0.5;
 constexpr int kRunLength = 200;
 constexpr double kRunDeviation = 1.2;
 constexpr double kRunInlier = 3.0;  // px: the points a first fit's refit keeps
+// What continues a straight run from one of its ends is the same object: the slack end of
+// faded_f's mooring rope hangs from where the taut rope leaves the picture (on its grey copy at
+// 1x: 121 centre px kept, 1917 px changed by the fill, 0.31% of the photo). A piece of the line
+// reaching within kEndReach px of an end of the run goes with it; a crack crossing a rope
+// crosses it away from its ends and stays as judged. No line of the scratched scans has a
+// straight run (kRunLength).
+constexpr int kEndReach = 6;
 // Glare: a blob this light, still there after an opening of this diameter (wider than any crack
 // the ridge scales find), within kGlareReach px of the line's centroid.
 constexpr float kBlownOut = 245.0f;
@@ -176,9 +198,10 @@ EdgesAround edgesAround(const cv::Mat& line, const cv::Rect& box, cv::Point2f al
 // Picture edges within kBandFrom..kBandTo px of the line that run along it, per centre pixel of
 // the line. Zero unless they are most of the edges there (kParallelShare).
 double parallelEdgesPerPixel(const cv::Mat& line, const cv::Rect& box, cv::Point2f along,
-                             const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& slope) {
+                             const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& slope,
+                             float edgeSlope) {
     const EdgesAround e =
-        edgesAround(line, box, along, gx, gy, slope, kBandFrom, kBandTo, kEdgeSlope);
+        edgesAround(line, box, along, gx, gy, slope, kBandFrom, kBandTo, edgeSlope);
     // Through busy picture (foliage, a patterned dress) a quarter or so of the edges run along
     // any line by chance: a hairline crossing it is not followed by them.
     if (e.parallel < kParallelShare * e.edges) return 0.0;
@@ -234,7 +257,7 @@ bool isSmooth(const std::vector<cv::Point2f>& points, const Axis& axis) {
 // A smooth arc, bent kArcBend off a line, that a picture edge follows: an object's outline.
 // `line`: this line's centre pixels alone.
 bool isOutlineArc(const std::vector<cv::Point2f>& points, const cv::Mat& line, const cv::Rect& box,
-                  const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& slope) {
+                  const cv::Mat& gx, const cv::Mat& gy, const cv::Mat& slope, float edgeSlope) {
     if (static_cast<int>(points.size()) < kArcMinLength) return false;
     const Axis axis = axisOf(points);
     cv::Mat straight;
@@ -242,7 +265,7 @@ bool isOutlineArc(const std::vector<cv::Point2f>& points, const cv::Mat& line, c
     if (!isSmooth(points, axis)) return false;
     const cv::Point2f along(axis.pca.eigenvectors.at<float>(0, 0),
                             axis.pca.eigenvectors.at<float>(0, 1));
-    return parallelEdgesPerPixel(line, box, along, gx, gy, slope) >= kParallelEdges;
+    return parallelEdgesPerPixel(line, box, along, gx, gy, slope, edgeSlope) >= kParallelEdges;
 }
 
 // A long, nearly straight line: where it lies, for finding its parallel neighbours.
@@ -264,6 +287,15 @@ double robustStraightness(const std::vector<cv::Point2f>& points) {
     auto nth = off.begin() + static_cast<long>(kShare * (off.size() - 1));
     std::nth_element(off.begin(), nth, off.end());
     return *nth;
+}
+
+// A wide band that keeps to a straight line within a fraction of its width (kBandMinLength...).
+bool isStraightBand(const std::vector<cv::Point2f>& points, const cv::Mat& scale) {
+    if (static_cast<int>(points.size()) < kBandMinLength) return false;
+    double sigma = 0;
+    for (const cv::Point2f& p : points) sigma += scale.at<float>(cv::Point(p));
+    sigma /= points.size();
+    return sigma >= kBandMinScale && robustStraightness(points) <= kBandStraightShare * sigma;
 }
 
 bool isStraightish(const std::vector<cv::Point2f>& points, int group, Straight& out) {
@@ -308,9 +340,41 @@ std::vector<cv::Point2f> straightRun(const std::vector<cv::Point2f>& points) {
     return static_cast<int>(run.size()) >= kRunLength ? run : std::vector<cv::Point2f>{};
 }
 
+// The two end points of a straight run: its points furthest along its main axis either way.
+std::array<cv::Point2f, 2> runEnds(const std::vector<cv::Point2f>& run) {
+    const Axis axis = axisOf(run);
+    const auto [lo, hi] = std::minmax_element(axis.u.begin(), axis.u.end());
+    return {run[lo - axis.u.begin()], run[hi - axis.u.begin()]};
+}
+
+// CV_8U: the pieces of `rest` (centres up to `joinGap` px apart taken as one) that reach within
+// kEndReach px of one of `ends`.
+cv::Mat piecesFromEnds(const cv::Mat& rest, const std::array<cv::Point2f, 2>& ends, int joinGap) {
+    cv::Mat joined, labels;
+    cv::dilate(rest, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {joinGap, joinGap}));
+    const int n = cv::connectedComponents(joined, labels, 8, CV_32S);
+    cv::Mat nearEnds = cv::Mat::zeros(rest.size(), CV_8U);
+    for (const cv::Point2f& end : ends) cv::circle(nearEnds, end, kEndReach, 255, cv::FILLED);
+    std::vector<cv::Point> reaching;
+    cv::findNonZero(rest & nearEnds, reaching);
+    std::vector<uchar> fromEnd(n, 0);
+    for (const cv::Point& p : reaching) fromEnd[labels.at<int>(p)] = 255;
+    cv::Mat out = cv::Mat::zeros(rest.size(), CV_8U);
+    for (int y = 0; y < rest.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        const uchar* r = rest.ptr<uchar>(y);
+        uchar* o = out.ptr<uchar>(y);
+        for (int x = 0; x < rest.cols; ++x) o[x] = r[x] ? fromEnd[l[x]] : 0;
+    }
+    return out;
+}
+
 }  // namespace
 
-cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinGap) {
+cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, const cv::Mat& scale,
+                          int joinGap, bool enlarged) {
+    // On a small scan looked at doubled every slope is half as steep per working pixel.
+    const float edgeSlope = enlarged ? kEdgeSlope / kEnlargement : kEdgeSlope;
     cv::Mat joined, labels;
     cv::dilate(centres, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {joinGap, joinGap}));
     const int n = cv::connectedComponents(joined, labels, 8, CV_32S);
@@ -359,8 +423,9 @@ cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinG
         const Axis axis = axisOf(points[i]);
         const cv::Point2f along(axis.pca.eigenvectors.at<float>(0, 0),
                                 axis.pca.eigenvectors.at<float>(0, 1));
-        picture[i] = isOutlineArc(points[i], line, box, gx, gy, slope) ||
-                             isInGrain(line, box, along, fineX, fineY, fineSlope, luma)
+        picture[i] = isOutlineArc(points[i], line, box, gx, gy, slope, edgeSlope) ||
+                             isInGrain(line, box, along, fineX, fineY, fineSlope, luma) ||
+                             isStraightBand(points[i], scale)
                          ? 255
                          : 0;
     }
@@ -373,10 +438,19 @@ cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinG
         uchar* z = zones.ptr<uchar>(y);
         for (int x = 0; x < labels.cols; ++x) z[x] = picture[l[x]];
     }
-    // A straight run goes on its own; what else its line holds is still judged as it was.
-    for (int i = 1; i < n; ++i)
-        if (!picture[i] && static_cast<int>(points[i].size()) >= kRunLength)
-            for (const cv::Point2f& p : straightRun(points[i])) zones.at<uchar>(p) = 255;
+    // A straight run goes on its own, and with it what continues it from one of its ends (runEnds);
+    // what else its line holds (a crack crossing a rope) is still judged as it was.
+    for (int i = 1; i < n; ++i) {
+        if (picture[i] || static_cast<int>(points[i].size()) < kRunLength) continue;
+        const std::vector<cv::Point2f> run = straightRun(points[i]);
+        if (run.empty()) continue;
+        cv::Mat rest = centres & (labels == i);
+        for (const cv::Point2f& p : run) {
+            zones.at<uchar>(p) = 255;
+            rest.at<uchar>(p) = 0;
+        }
+        zones |= piecesFromEnds(rest, runEnds(run), joinGap);
+    }
     return zones;
 }
 

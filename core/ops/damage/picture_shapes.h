@@ -18,9 +18,16 @@
 //    A crack's own flanks run along it too, but both fall away from a light crack (rise from a
 //    dark one); an outline beside it is one edge on one side; a crack laid along the grain is
 //    wider than the grain's lines.
+//  - Straight band: a long dark or light band several pixels wide that keeps to a straight line
+//    within a fraction of its own width is the shadow of a pole or a stick, a gap between boards,
+//    a pole: a crack that wide is jagged, and the thin cracks that run straight are a pixel or two
+//    wide. Its centre is found less precisely than a thin line's (the band's flat middle), so
+//    detect_damage.cpp's ruler-straight test, 1.2 px whatever the width, missed the stick's
+//    shadow on a sepia copy of faded_c (1.6 px off a line, 5 px wide).
 //  - Straight run: 200 px or more of a line within a pixel of one straight line is a rope, a mast
 //    or a wire even where the rest of the line wanders (it joined a piece of the picture); that
-//    run goes, the rest stays as it was judged.
+//    run goes, and with it what continues it from one of its ends (a rope's slack end hanging
+//    from it); the rest (a crack crossing the rope) stays as it was judged.
 // Measured on the kept lines of the scratched scans (damage_real_bench, 0.5x-2x, colour and grey
 // copies): cracks of 60 px or more lie 0.7-14 px (80th percentile) off their best cubic, and
 // those within 0.9 px bend by at most 1.1 px; the rim of coffee's saucer and kodim03's brim
@@ -32,8 +39,11 @@ namespace pm::ops::damage {
 
 /// CV_8U, 255 around the lines of `centres` (CV_8U ridge centres; pieces up to `joinGap` px apart
 /// taken as one line) whose line is an outline arc, the rays of a glare, one of lines side by
-/// side or a streak of grain, and on the centres of straight runs. `luma`: CV_32FC1 0..255 of
-/// the same size.
-cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, int joinGap);
+/// side, a streak of grain or a straight band, and on the centres of straight runs. `luma`:
+/// CV_32FC1 0..255 of the same size; `scale`: CV_32FC1, the ridge scale (sigma, px: about half
+/// the width) at each centre (ridge_profile.h). `enlarged`: the picture is a small scan looked at
+/// doubled (working_scale.h), whose edges are half as steep per pixel.
+cv::Mat pictureShapeZones(const cv::Mat& centres, const cv::Mat& luma, const cv::Mat& scale,
+                          int joinGap, bool enlarged);
 
 }  // namespace pm::ops::damage
