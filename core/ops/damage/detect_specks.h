@@ -10,8 +10,8 @@
 //    eye, a lip or a nostril does). On an enlarged small scan (SpeckInputs::enlarged) not this
 //    rule but the old-print rule below takes light dust in a face, where no dark feature of the
 //    face (eye, brow, nostril, lips) lies within 15 working px (detect_specks.cpp kFaceFeature*).
-//  - Old print (toned prints only, outside faces but for the above): light dust blurred to a mid tone on a dark dress,
-//    brown foxing on light paper. Above the strong level and 6 ring deviations, nothing else in its
+//  - Old print (toned prints only, outside faces but for the above): light dust blurred to a mid
+//    tone on a dark dress, brown foxing on light paper. Above the strong level and 6 ring deviations, nothing else in its
 //    ring half as strong, the ring lying on the surface round it (not a flower's centre on its
 //    petals), a light one no more colourful than its ring; its core (>= 0.7 of its peak) is marked.
 //    On colour photos a star, a glint, gravel or a bird looks the same to this rule: an
