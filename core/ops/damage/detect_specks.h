@@ -7,14 +7,17 @@
 //    colourless beyond the toning), above 1.3 x the strong level, on a ring in which nothing stands
 //    out half the segment level. Inside a detected face only bright specks above 2 x the strong
 //    level, whose ring holds nothing above 0.4 x their own contrast (skin grain does not count, an
-//    eye, a lip or a nostril does); none at all on an enlarged small scan (SpeckInputs::enlarged).
+//    eye, a lip or a nostril does). On an enlarged small scan (SpeckInputs::enlarged) not this
+//    rule but the old-print rule below takes light dust in a face, where no dark feature of the
+//    face (eye, brow, nostril, lips) lies within 15 working px (detect_specks.cpp kFaceFeature*).
 //    On a black-and-white print every point is colourless, so this rule too asks that the speck
 //    be sharp and alone on a quiet surface, as the old-print rule does there (a glint on a saucer,
 //    sky between leaves, a light point of water are as light and as colourless as paper).
-//  - Old print (toned prints only, outside faces): light dust blurred to a mid tone on a dark dress,
-//    brown foxing on light paper. Above the strong level and 6 ring deviations, nothing else in its
-//    ring half as strong, the ring lying on the surface round it (not a flower's centre on its
-//    petals), a light one no more colourful than its ring; its core (>= 0.7 of its peak) is marked.
+//  - Old print (toned prints only, outside faces but for the above): light dust blurred to a mid
+//    tone on a dark dress, brown foxing on light paper. Above the strong level and 6 ring
+//    deviations, nothing else in its ring half as strong, the ring lying on the surface round it
+//    (not a flower's centre on its petals), a light one no more colourful than its ring; its core
+//    (>= 0.7 of its peak) is marked.
 //    On colour photos a star, a glint, gravel or a bird looks the same to this rule: an
 //    automatic tool that cannot tell leaves them alone there (issue 13: never harm a photo).
 //    On a black-and-white print (most old photos) the rule takes only sharp specks lying alone on
@@ -52,7 +55,8 @@ struct SpeckInputs {
     float brightFloor = 0, darkCeiling = 0, chromaLimit = 0, neutralChroma = 0;
     /// The working copy is a small scan enlarged (working_scale.h): a face there is a few dozen
     /// pixels across, and a glint on glasses or a catch-light is as small and as bright as dust.
-    /// No speck in a face is taken then (issue 13: never harm a face).
+    /// Only light dust well away from the face's dark features is taken there (issue 13: never
+    /// harm a face), and no dark speck in a face at any size.
     bool enlarged = false;
     /// A black-and-white print (detect_damage.cpp kGreyChroma): no toning, so no colour tells
     /// dust from the picture's own light points; the old-print rule then also asks that the
