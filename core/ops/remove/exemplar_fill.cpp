@@ -764,6 +764,12 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
             if (sided) m.sides = findSides(colour, hole, sides);
             if (sided && !m.sides.found() && (line[0] != 0.0 || line[1] != 0.0))
                 m.sides = sidesOfLine(colour, hole, line, sides);
+            // A curved edge (an outline, a rim): its arc says the sides where the patches or
+            // the harmonic measure would guess them.
+            if (sided && !m.sides.onEdge()) {
+                Sides arc = sidesOfArc(colour, hole, sides);
+                if (arc.found()) m.sides = std::move(arc);
+            }
             return m;
         });
     }
@@ -883,7 +889,7 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
             if (patches.channels() != mixColour.channels()) cv::extractChannel(patches, patches, 0);
             membrane = sidedMembrane(membranes.sides, fullHole(mixAround), patches, membrane,
                                      params.sides);
-            // A straight edge: the patches' surfaces put on the wrong side of it go, with the
+            // A straight or curved edge: the patches' surfaces on the wrong side of it go, with the
             // ghost of their edge (the drawn lines stay as drawn).
             cv::Mat box = voted(mixAround);
             keepStraightSides(membranes.sides,
