@@ -177,8 +177,8 @@ cv::Mat measureOfEdge(const Sides& sides, cv::Size size, double width) {
     return measure;
 }
 
-// The circle through `points` (algebraic least squares, Kasa: x² + y² + D x + E y + F = 0) as
-// centre x, centre y, radius, and the RMS distance of the points from it. Radius 0 when none.
+// The circle through `points` (algebraic least squares, Kasa: x² + y² + D x + E y + F = 0, then
+// the geometric fit from there) as centre x, centre y, radius, and the RMS distance of the points from it. Radius 0 when none.
 cv::Vec3d fitCircle(const std::vector<cv::Point>& points, double& rms) {
     rms = 1e9;
     if (points.size() < 5) return cv::Vec3d(0, 0, 0);
@@ -198,7 +198,25 @@ cv::Vec3d fitCircle(const std::vector<cv::Point>& points, double& rms) {
     const double cx = -solution.at<double>(0) / 2, cy = -solution.at<double>(1) / 2;
     const double squared = cx * cx + cy * cy - solution.at<double>(2);
     if (squared <= 0.0) return cv::Vec3d(0, 0, 0);
-    const cv::Vec3d circle(cx + mean.x, cy + mean.y, std::sqrt(squared));
+    cv::Vec3d circle(cx + mean.x, cy + mean.y, std::sqrt(squared));
+    // The algebraic fit shrinks the radius of a short arc; a few Gauss-Newton steps on the
+    // points' distances from the circle (the geometric fit) take it from there.
+    for (int step = 0; step < 10; ++step) {
+        cv::Matx33d normal = cv::Matx33d::zeros();
+        cv::Vec3d gradient(0, 0, 0);
+        for (const cv::Point& p : points) {
+            const double dx = p.x - circle[0], dy = p.y - circle[1], d = std::hypot(dx, dy);
+            if (d < 1e-9) continue;
+            const cv::Vec3d j(-dx / d, -dy / d, -1.0);
+            normal += j * j.t();
+            gradient += j * (d - circle[2]);
+        }
+        cv::Vec3d delta;
+        if (!cv::solve(normal, -gradient, delta, cv::DECOMP_SVD)) break;
+        circle += delta;
+        if (cv::norm(delta) < 1e-3) break;
+    }
+    if (!(circle[2] > 0.0) || !std::isfinite(circle[2])) return cv::Vec3d(0, 0, 0);
     double squares = 0.0;
     for (const cv::Point& p : points) {
         const double d = std::hypot(p.x - circle[0], p.y - circle[1]) - circle[2];
@@ -250,9 +268,11 @@ cv::Vec3d arcThrough(const cv::Mat& colour, const cv::Mat& hole, const SidedMemb
             nearest[static_cast<size_t>(l)] =
                 std::min(nearest[static_cast<size_t>(l)], fromHole.at<float>(y, x));
         }
-    std::vector<int> entering;  // long enough to have a direction, and reaching the hole
+    // Long enough to have a direction (two thirds of the band's width: an edge crossing it
+    // squarely is as long as the band is wide), and reaching the hole.
+    std::vector<int> entering;
     for (int i = 1; i < count; ++i)
-        if (static_cast<int>(pieces[static_cast<size_t>(i)].size()) >= params.edgeReach &&
+        if (3 * static_cast<int>(pieces[static_cast<size_t>(i)].size()) >= 2 * (params.edgeReach - 2) &&
             nearest[static_cast<size_t>(i)] <= static_cast<float>(params.arcEntry))
             entering.push_back(i);
     if (entering.size() < 2 || static_cast<int>(entering.size()) > params.maxArcPieces) return none;
@@ -272,7 +292,13 @@ cv::Vec3d arcThrough(const cv::Mat& colour, const cv::Mat& hole, const SidedMemb
             double rms = 0.0;
             const cv::Vec3d circle = fitCircle(both, rms);
             if (circle[2] < params.minArcRadius * extent || rms > bestRms) continue;
-            if (lineResidual(both) <= params.maxLineResidual) continue;  // straight
+            // Curved, not straight: the line through both pieces fits clearly worse (short pieces
+            // of a gentle arc still lie near their chord: a 950 px rim's 10 px pieces 0.9 px off
+            // one line, 0.3 off the circle), and the arc bows away from the chord between them by
+            // more than an edge's width.
+            const double half = cv::norm(ci - cj) / 2;
+            const double sagitta = circle[2] - std::sqrt(std::max(0.0, circle[2] * circle[2] - half * half));
+            if (lineResidual(both) < 2.0 * rms || sagitta < 2.0 * params.lineWidth) continue;
             best = circle;
             bestRms = rms;
         }

@@ -66,7 +66,7 @@ struct SidedMembraneParams {
     double detailSigma = 1.5;
     double grainClip = 1.5;
     /// A curved edge (sidesOfArc): the edge pieces entering the hole from two sides (Canny in the
-    /// known band edgeReach px round it, each piece at least edgeReach px long and reaching within
+    /// known band edgeReach px round it, each piece at least 2/3 of the band long and reaching within
     /// arcEntry px of the hole) fit one circle with an RMS distance of at most maxLineResidual, do
     /// not fit one straight line as well, and the circle's radius is at least minArcRadius times
     /// the hole's extent (its box's longer side): an outline that curves gently across the hole,
