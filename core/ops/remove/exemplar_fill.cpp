@@ -761,15 +761,13 @@ cv::Mat patchMatchInpaint(const cv::Mat& image, const cv::Mat& hole,
                                                   sides = params.sides, line] {
             Membranes m;
             m.plain = harmonicFill(colour, hole, 60, 10);
-            if (sided) m.sides = findSides(colour, hole, sides);
+            // A curved edge (an outline, a rim) first: its arc says the sides where the patches
+            // or the harmonic measure would guess them, and where its short pieces also lie near
+            // one line (a gentle arc), the line would cut its chord across the hole.
+            if (sided) m.sides = sidesOfArc(colour, hole, sides);
+            if (sided && !m.sides.found()) m.sides = findSides(colour, hole, sides);
             if (sided && !m.sides.found() && (line[0] != 0.0 || line[1] != 0.0))
                 m.sides = sidesOfLine(colour, hole, line, sides);
-            // A curved edge (an outline, a rim): its arc says the sides where the patches or
-            // the harmonic measure would guess them.
-            if (sided && !m.sides.onEdge()) {
-                Sides arc = sidesOfArc(colour, hole, sides);
-                if (arc.found()) m.sides = std::move(arc);
-            }
             return m;
         });
     }
