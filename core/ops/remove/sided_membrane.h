@@ -7,7 +7,8 @@
 // colour meeting in one edge through it (a strap, a horizon), each gets its own membrane, held by
 // its part of the ring; every hole pixel takes the side most of the ring it sees is on, and near
 // the middle, where the edge may run, the side the patches put it on. When the edge's two ends
-// are one straight line, the line itself says the side everywhere (the patches bend it).
+// are one straight line, the line itself says the side everywhere (the patches bend it); when the
+// edge pieces entering the hole from two sides are one circle (a rim, an outline), the arc does.
 // A ring of many colours (an object's busy surroundings) is left to the plain membrane.
 #include <opencv2/core.hpp>
 
