@@ -57,20 +57,21 @@ double worstBend(const cv::Mat& photo, const cv::Mat& hole, cv::Point2d centre, 
     return worst;
 }
 
-// Removes remove_speed's two-ellipse object (0.36x, as the straight-edge tests) from the rim of a
-// disc of radius 950 px in a 1440x1080 photo; the rim's sagitta across the hole is about 27 px,
-// so no straight line holds it. Returns the worst column's bend (px).
-double bendAfterRemoval(double minArcRadius) {
-    const int k = 3;
-    const cv::Size size(480 * k, 360 * k);
-    const cv::Point2d centre(720, 1450);
-    const double radius = 950;
+// Removes remove_speed's two-ellipse object from the rim of a large disc, the scene `scale` times
+// 480x360 (3: 1440x1080, 0.36x remove_speed's 12 MP photo; 25/3: the 12 MP photo itself), the
+// disc's radius 950 px at scale 3, so the rim's sagitta across the hole is about 9 scale px: no
+// straight line holds it. Returns the worst column's bend (px).
+double bendAfterRemoval(double scale, double minArcRadius) {
+    auto at = [scale](double x, double y) {
+        return cv::Point(cvRound(x * scale), cvRound(y * scale));
+    };
+    const cv::Size size(cvRound(480 * scale), cvRound(360 * scale));
+    const cv::Point2d centre(240 * scale, 483.33 * scale);
+    const double radius = 316.67 * scale;
     const cv::Mat truth = disc(size, centre, radius);
     cv::Mat mask(size, CV_8UC1, cv::Scalar(0));
-    cv::ellipse(mask, cv::Point(250, 160) * k, cv::Size(75, 52) * k, 20, 0, 360, cv::Scalar(255),
-                cv::FILLED);
-    cv::ellipse(mask, cv::Point(200, 200) * k, cv::Size(40, 55) * k, -30, 0, 360, cv::Scalar(255),
-                cv::FILLED);
+    cv::ellipse(mask, at(250, 160), cv::Size(at(75, 52)), 20, 0, 360, cv::Scalar(255), cv::FILLED);
+    cv::ellipse(mask, at(200, 200), cv::Size(at(40, 55)), -30, 0, 360, cv::Scalar(255), cv::FILLED);
     cv::Mat input = truth.clone();
     input.setTo(cv::Scalar(255, 0, 255), mask);
     engine::LocalJobContext context;
@@ -85,10 +86,23 @@ double bendAfterRemoval(double minArcRadius) {
 
 TEST(CurvedEdge, ADiscsRimThroughTheHoleStaysOnItsCircle) {
     const RemoveParams defaults;
-    const double patches = bendAfterRemoval(0.0),
-                 arc = bendAfterRemoval(defaults.builtin.sides.minArcRadius);
+    const double patches = bendAfterRemoval(3.0, 0.0),
+                 arc = bendAfterRemoval(3.0, defaults.builtin.sides.minArcRadius);
     std::printf("worst column off the rim: no arcs %.0f px, the arc's sides %.0f px\n", patches, arc);
     // Within a pixel of the true circle (beyond the rim's own blur) in every column.
+    EXPECT_LE(arc, 1.0);
+}
+
+// The same scene at 12 MP: the rim's pieces in the band round the hole (10 px of a 2640 px
+// circle) also lie within 1.5 px of one line, and the straight rule would cut the rim's chord
+// across the hole (70 px off mid-hole); the arc is asked first, its pieces read in a band of
+// arcReach (from 10 px pieces it was 8 px off).
+TEST(CurvedEdge, AGentleRimAt12MegapixelsIsNoChord) {
+    const RemoveParams defaults;
+    const double patches = bendAfterRemoval(25.0 / 3.0, 0.0),
+                 arc = bendAfterRemoval(25.0 / 3.0, defaults.builtin.sides.minArcRadius);
+    std::printf("worst column off the rim at 12 MP: no arcs %.0f px, the arc's sides %.0f px\n",
+                patches, arc);
     EXPECT_LE(arc, 1.0);
 }
 

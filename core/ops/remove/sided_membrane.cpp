@@ -241,7 +241,7 @@ double lineResidual(const std::vector<cv::Point>& points) {
 // The circle one curved edge through the hole lies on, or radius 0: two edge pieces (Canny) in
 // the known band that enter the hole from different sides and together fit one circle, and not
 // one line (a straight edge is the line rule's).
-cv::Vec3d arcThrough(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params) {
+cv::Vec3d arcThroughHole(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params) {
     const cv::Vec3d none(0, 0, 0);
     cv::Mat grey;
     if (colour.channels() == 3)
@@ -255,7 +255,7 @@ cv::Vec3d arcThrough(const cv::Mat& colour, const cv::Mat& hole, const SidedMemb
     // within edgeReach of it.
     cv::Mat fromHole;
     cv::distanceTransform(hole == 0, fromHole, cv::DIST_L2, 3);
-    edges.setTo(0, (fromHole < 2.0f) | (fromHole > static_cast<float>(params.edgeReach)));
+    edges.setTo(0, (fromHole < 2.0f) | (fromHole > static_cast<float>(params.arcReach)));
     cv::Mat labels, stats, centroids;
     const int count = cv::connectedComponentsWithStats(edges, labels, stats, centroids, 8);
     std::vector<std::vector<cv::Point>> pieces(static_cast<size_t>(count));
@@ -272,7 +272,7 @@ cv::Vec3d arcThrough(const cv::Mat& colour, const cv::Mat& hole, const SidedMemb
     // squarely is as long as the band is wide), and reaching the hole.
     std::vector<int> entering;
     for (int i = 1; i < count; ++i)
-        if (3 * static_cast<int>(pieces[static_cast<size_t>(i)].size()) >= 2 * (params.edgeReach - 2) &&
+        if (3 * static_cast<int>(pieces[static_cast<size_t>(i)].size()) >= 2 * (params.arcReach - 2) &&
             nearest[static_cast<size_t>(i)] <= static_cast<float>(params.arcEntry))
             entering.push_back(i);
     if (entering.size() < 2 || static_cast<int>(entering.size()) > params.maxArcPieces) return none;
@@ -415,13 +415,24 @@ Sides sidesOfLine(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& l
     return sides;
 }
 
+cv::Vec3d findArc(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params) {
+    CV_Assert(colour.depth() == CV_8U && colour.channels() <= 3 && hole.type() == CV_8UC1 &&
+              hole.size() == colour.size());
+    if (params.minArcRadius <= 0.0 || params.maxLineResidual <= 0.0) return cv::Vec3d(0, 0, 0);
+    return arcThroughHole(colour, hole, params);
+}
+
 Sides sidesOfArc(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params) {
+    return sidesOfArc(colour, hole, findArc(colour, hole, params), params);
+}
+
+Sides sidesOfArc(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& circle,
+                 const SidedMembraneParams& params) {
     CV_Assert(colour.depth() == CV_8U && colour.channels() <= 3 && hole.type() == CV_8UC1 &&
               hole.size() == colour.size());
     const Sides none;
-    if (params.minArcRadius <= 0.0 || params.maxLineResidual <= 0.0) return none;
     Sides sides;
-    sides.circle = arcThrough(colour, hole, params);
+    sides.circle = circle;
     if (!sides.curved()) return none;
     // The ring split by the arc, the edge's own blur (and a drawn outline along it) left out.
     const std::vector<cv::Point> at = ringAround(hole, params.ringPixels);

@@ -67,13 +67,16 @@ struct SidedMembraneParams {
     double detailSigma = 1.5;
     double grainClip = 1.5;
     /// A curved edge (sidesOfArc): the edge pieces entering the hole from two sides (Canny in the
-    /// known band edgeReach px round it, each piece at least 2/3 of the band long and reaching within
+    /// known band arcReach px round it, each piece at least 2/3 of the band long and reaching within
     /// arcEntry px of the hole) fit one circle with an RMS distance of at most maxLineResidual, do
     /// not fit one straight line as well, and the circle's radius is at least minArcRadius times
     /// the hole's extent (its box's longer side): an outline that curves gently across the hole,
     /// not a ball or a blob whose far side the hole hides. 0: no arcs.
     double minArcRadius = 0.75;
     int arcEntry = 3;
+    /// The band read for the arc's pieces (px): longer pieces than edgeReach's say the curvature
+    /// better (at 12 MP a disc's rim from 10 px pieces was 8 px off its circle mid-hole).
+    int arcReach = 24;
     /// At most this many edge pieces may enter the hole: more is a texture, no one edge.
     int maxArcPieces = 8;
 };
@@ -110,9 +113,17 @@ Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneP
 Sides sidesOfLine(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& line,
                   const SidedMembraneParams& params = {});
 
-/// The sides of a smooth curved edge through the hole (a fish's outline, a plate's rim): the edge
-/// pieces entering the hole from two sides fit one circle (see minArcRadius); the ring split by
-/// it, when its two halves differ by minContrast. Empty otherwise, and for a straight edge.
+/// The circle a smooth curved edge through the hole lies on (a fish's outline, a plate's rim):
+/// the edge pieces entering the hole from two sides fit one circle (see minArcRadius). Centre x,
+/// centre y, radius in the box's coordinates; radius 0 when there is none, or the edge is
+/// straight. The box needs a margin of arcReach + 1 round the hole.
+cv::Vec3d findArc(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params = {});
+
+/// The sides of `circle` (findArc's, in this box's coordinates): the ring split by it, when its
+/// two halves differ by minContrast and each is one colour. Empty otherwise.
+Sides sidesOfArc(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& circle,
+                 const SidedMembraneParams& params = {});
+/// Both in one box (with findArc's margin).
 Sides sidesOfArc(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params = {});
 
 /// `patches`: the patches' fill of the same box (8-bit, colour's type); `plain`: the plain
