@@ -155,10 +155,10 @@ bool oneEdgeThrough(const cv::Mat& colour, const cv::Mat& hole, const Colour cen
     return through;
 }
 
-// The share of side 1 at (x, y): 0 or 1 away from the line, a ramp across its width.
-double lineShare(const cv::Vec3d& line, int x, int y, double width) {
-    const double d = line[0] * x + line[1] * y + line[2];
-    return std::clamp(0.5 + d / std::max(width, 1e-3), 0.0, 1.0);
+// The share of side 1 at (x, y): 0 or 1 away from the edge (a line or an arc), a ramp across
+// its width.
+double edgeShare(const Sides& sides, int x, int y, double width) {
+    return std::clamp(0.5 + sides.distance(x, y) / std::max(width, 1e-3), 0.0, 1.0);
 }
 
 // The known pixels of ringMask, as points.
@@ -168,16 +168,155 @@ std::vector<cv::Point> ringAround(const cv::Mat& hole, int pixels) {
     return at;
 }
 
-// Each pixel's share of side 1 of `line` (blended across its width), as 0-255.
-cv::Mat measureOfLine(const cv::Vec3d& line, cv::Size size, double width) {
+// Each pixel's share of side 1 of the sides' edge (blended across its width), as 0-255.
+cv::Mat measureOfEdge(const Sides& sides, cv::Size size, double width) {
     cv::Mat measure(size, CV_8UC1, cv::Scalar(0));
     for (int y = 0; y < size.height; ++y)
         for (int x = 0; x < size.width; ++x)
-            measure.at<uchar>(y, x) = cv::saturate_cast<uchar>(255.0 * lineShare(line, x, y, width));
+            measure.at<uchar>(y, x) = cv::saturate_cast<uchar>(255.0 * edgeShare(sides, x, y, width));
     return measure;
 }
 
+// The circle through `points` (algebraic least squares, Kasa: x² + y² + D x + E y + F = 0, then
+// the geometric fit from there) as centre x, centre y, radius, and the RMS distance of the points from it. Radius 0 when none.
+cv::Vec3d fitCircle(const std::vector<cv::Point>& points, double& rms) {
+    rms = 1e9;
+    if (points.size() < 5) return cv::Vec3d(0, 0, 0);
+    cv::Point2d mean(0, 0);
+    for (const cv::Point& p : points) mean += cv::Point2d(p);
+    mean *= 1.0 / static_cast<double>(points.size());
+    cv::Mat a(static_cast<int>(points.size()), 3, CV_64F), b(a.rows, 1, CV_64F);
+    for (int i = 0; i < a.rows; ++i) {
+        const cv::Point2d p = cv::Point2d(points[static_cast<size_t>(i)]) - mean;
+        a.at<double>(i, 0) = p.x;
+        a.at<double>(i, 1) = p.y;
+        a.at<double>(i, 2) = 1.0;
+        b.at<double>(i) = -(p.x * p.x + p.y * p.y);
+    }
+    cv::Mat solution;
+    if (!cv::solve(a, b, solution, cv::DECOMP_SVD)) return cv::Vec3d(0, 0, 0);
+    const double cx = -solution.at<double>(0) / 2, cy = -solution.at<double>(1) / 2;
+    const double squared = cx * cx + cy * cy - solution.at<double>(2);
+    if (squared <= 0.0) return cv::Vec3d(0, 0, 0);
+    cv::Vec3d circle(cx + mean.x, cy + mean.y, std::sqrt(squared));
+    // The algebraic fit shrinks the radius of a short arc; a few Gauss-Newton steps on the
+    // points' distances from the circle (the geometric fit) take it from there.
+    for (int step = 0; step < 10; ++step) {
+        cv::Matx33d normal = cv::Matx33d::zeros();
+        cv::Vec3d gradient(0, 0, 0);
+        for (const cv::Point& p : points) {
+            const double dx = p.x - circle[0], dy = p.y - circle[1], d = std::hypot(dx, dy);
+            if (d < 1e-9) continue;
+            const cv::Vec3d j(-dx / d, -dy / d, -1.0);
+            normal += j * j.t();
+            gradient += j * (d - circle[2]);
+        }
+        cv::Vec3d delta;
+        if (!cv::solve(normal, -gradient, delta, cv::DECOMP_SVD)) break;
+        circle += delta;
+        if (cv::norm(delta) < 1e-3) break;
+    }
+    if (!(circle[2] > 0.0) || !std::isfinite(circle[2])) return cv::Vec3d(0, 0, 0);
+    double squares = 0.0;
+    for (const cv::Point& p : points) {
+        const double d = std::hypot(p.x - circle[0], p.y - circle[1]) - circle[2];
+        squares += d * d;
+    }
+    rms = std::sqrt(squares / static_cast<double>(points.size()));
+    return circle;
+}
+
+// The RMS distance of `points` from the one straight line fitted to them.
+double lineResidual(const std::vector<cv::Point>& points) {
+    cv::Vec4f fit;
+    cv::fitLine(points, fit, cv::DIST_L2, 0, 0.01, 0.01);
+    double squares = 0.0;
+    for (const cv::Point& p : points) {
+        const double d = (p.x - fit[2]) * fit[1] - (p.y - fit[3]) * fit[0];
+        squares += d * d;
+    }
+    return std::sqrt(squares / static_cast<double>(points.size()));
+}
+
+// The circle one curved edge through the hole lies on, or radius 0: two edge pieces (Canny) in
+// the known band that enter the hole from different sides and together fit one circle, and not
+// one line (a straight edge is the line rule's).
+cv::Vec3d arcThroughHole(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params) {
+    const cv::Vec3d none(0, 0, 0);
+    cv::Mat grey;
+    if (colour.channels() == 3)
+        cv::cvtColor(colour, grey, cv::COLOR_BGR2GRAY);
+    else
+        grey = colour;
+    cv::Mat edges;
+    // A step of minContrast levels gives a Sobel gradient of about 4x that.
+    cv::Canny(grey, edges, 2.0 * params.minContrast, 4.0 * params.minContrast, 3, true);
+    // Known pixels 2 px or more from the hole (the hole's own border is no edge of the photo) and
+    // within edgeReach of it.
+    cv::Mat fromHole;
+    cv::distanceTransform(hole == 0, fromHole, cv::DIST_L2, 3);
+    edges.setTo(0, (fromHole < 2.0f) | (fromHole > static_cast<float>(params.arcReach)));
+    cv::Mat labels, stats, centroids;
+    const int count = cv::connectedComponentsWithStats(edges, labels, stats, centroids, 8);
+    std::vector<std::vector<cv::Point>> pieces(static_cast<size_t>(count));
+    std::vector<float> nearest(static_cast<size_t>(count), 1e9f);
+    for (int y = 0; y < labels.rows; ++y)
+        for (int x = 0; x < labels.cols; ++x) {
+            const int l = labels.at<int>(y, x);
+            if (l == 0) continue;
+            pieces[static_cast<size_t>(l)].emplace_back(x, y);
+            nearest[static_cast<size_t>(l)] =
+                std::min(nearest[static_cast<size_t>(l)], fromHole.at<float>(y, x));
+        }
+    // Long enough to have a direction (two thirds of the band's width: an edge crossing it
+    // squarely is as long as the band is wide), and reaching the hole.
+    std::vector<int> entering;
+    for (int i = 1; i < count; ++i)
+        if (3 * static_cast<int>(pieces[static_cast<size_t>(i)].size()) >= 2 * (params.arcReach - 2) &&
+            nearest[static_cast<size_t>(i)] <= static_cast<float>(params.arcEntry))
+            entering.push_back(i);
+    if (entering.size() < 2 || static_cast<int>(entering.size()) > params.maxArcPieces) return none;
+    const cv::Rect box = cv::boundingRect(hole);
+    const double extent = std::max(box.width, box.height);
+    cv::Vec3d best = none;
+    double bestRms = params.maxLineResidual;
+    for (size_t a = 0; a < entering.size(); ++a)
+        for (size_t b = a + 1; b < entering.size(); ++b) {
+            const int i = entering[a], j = entering[b];
+            const cv::Point2d ci(centroids.at<double>(i, 0), centroids.at<double>(i, 1)),
+                cj(centroids.at<double>(j, 0), centroids.at<double>(j, 1));
+            if (cv::norm(ci - cj) < 0.5 * extent) continue;  // one side of the hole
+            std::vector<cv::Point> both = pieces[static_cast<size_t>(i)];
+            both.insert(both.end(), pieces[static_cast<size_t>(j)].begin(),
+                        pieces[static_cast<size_t>(j)].end());
+            double rms = 0.0;
+            const cv::Vec3d circle = fitCircle(both, rms);
+            if (circle[2] < params.minArcRadius * extent || rms > bestRms) continue;
+            // Curved, not straight: the line through both pieces fits clearly worse (short pieces
+            // of a gentle arc still lie near their chord: a 950 px rim's 10 px pieces 0.9 px off
+            // one line, 0.3 off the circle), and the arc bows away from the chord between them by
+            // more than an edge's width.
+            const double half = cv::norm(ci - cj) / 2;
+            const double sagitta = circle[2] - std::sqrt(std::max(0.0, circle[2] * circle[2] - half * half));
+            if (lineResidual(both) < 2.0 * rms || sagitta < 2.0 * params.lineWidth) continue;
+            best = circle;
+            bestRms = rms;
+        }
+    if (best[2] <= 0.0) return none;
+    // The arc must run through the hole, not only past it.
+    for (int y = box.y; y < box.y + box.height; ++y)
+        for (int x = box.x; x < box.x + box.width; ++x)
+            if (hole.at<uchar>(y, x) && std::abs(std::hypot(x - best[0], y - best[1]) - best[2]) < 1.0)
+                return best;
+    return none;
+}
+
 }  // namespace
+
+double Sides::distance(double x, double y) const {
+    if (curved()) return circle[2] - std::hypot(x - circle[0], y - circle[1]);
+    return line[0] * x + line[1] * y + line[2];
+}
 
 Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params) {
     CV_Assert(colour.depth() == CV_8U && colour.channels() <= 3 && hole.type() == CV_8UC1 &&
@@ -237,7 +376,7 @@ Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneP
     }
     if (2 * positive < ones) line = -line;
     sides.line = line;
-    sides.measure = measureOfLine(line, colour.size(), params.lineWidth);
+    sides.measure = measureOfEdge(sides, colour.size(), params.lineWidth);
     return sides;
 }
 
@@ -272,7 +411,61 @@ Sides sidesOfLine(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& l
     if (largestDifference(mean[0], mean[1], colour.channels()) < params.minContrast) return none;
     for (int k = 0; k < 2; ++k) sides.membranes[k] = membraneFrom(colour, known[k], 60, 3);
     sides.line = line;
-    sides.measure = measureOfLine(line, colour.size(), params.lineWidth);
+    sides.measure = measureOfEdge(sides, colour.size(), params.lineWidth);
+    return sides;
+}
+
+cv::Vec3d findArc(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params) {
+    CV_Assert(colour.depth() == CV_8U && colour.channels() <= 3 && hole.type() == CV_8UC1 &&
+              hole.size() == colour.size());
+    if (params.minArcRadius <= 0.0 || params.maxLineResidual <= 0.0) return cv::Vec3d(0, 0, 0);
+    return arcThroughHole(colour, hole, params);
+}
+
+Sides sidesOfArc(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params) {
+    return sidesOfArc(colour, hole, findArc(colour, hole, params), params);
+}
+
+Sides sidesOfArc(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& circle,
+                 const SidedMembraneParams& params) {
+    CV_Assert(colour.depth() == CV_8U && colour.channels() <= 3 && hole.type() == CV_8UC1 &&
+              hole.size() == colour.size());
+    const Sides none;
+    Sides sides;
+    sides.circle = circle;
+    if (!sides.curved()) return none;
+    // The ring split by the arc, the edge's own blur (and a drawn outline along it) left out.
+    const std::vector<cv::Point> at = ringAround(hole, params.ringPixels);
+    cv::Mat known[2] = {cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0)),
+                        cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0))};
+    Colour sum[2] = {Colour(0, 0, 0), Colour(0, 0, 0)};
+    std::vector<Colour> samples[2];
+    for (const cv::Point& p : at) {
+        const double d = sides.distance(p.x, p.y);
+        if (std::abs(d) <= params.lineWidth + 2.0) continue;
+        const int k = d > 0 ? 1 : 0;
+        known[k].at<uchar>(p) = 255;
+        samples[k].push_back(colourAt(colour, p.y, p.x));
+        sum[k] += samples[k].back();
+    }
+    const size_t total = samples[0].size() + samples[1].size();
+    Colour mean[2];
+    for (int k = 0; k < 2; ++k) {
+        if (samples[k].size() < 10 || samples[k].size() < params.minShare * total) return none;
+        mean[k] = sum[k] * (1.0f / static_cast<float>(samples[k].size()));
+        double squares = 0.0;
+        for (const Colour& c : samples[k]) squares += cv::norm(c - mean[k]) * cv::norm(c - mean[k]);
+        sides.grain[k] = std::sqrt(squares / static_cast<double>(samples[k].size()));
+    }
+    if (largestDifference(mean[0], mean[1], colour.channels()) < params.minContrast) return none;
+    // Two surfaces, as findSides asks: two short pieces fit some circle nearly always (a gable's
+    // slope and a roof line across leuvenB's large hole: 15.04 -> 13.51 dB without this), so
+    // each side of the arc must be one colour along the ring.
+    const double apart = cv::norm(mean[0] - mean[1]);
+    for (int k = 0; k < 2; ++k)
+        if (sides.grain[k] > std::min(params.maxSpread * apart, params.maxSpreadLevels)) return none;
+    for (int k = 0; k < 2; ++k) sides.membranes[k] = membraneFrom(colour, known[k], 60, 3);
+    sides.measure = measureOfEdge(sides, colour.size(), params.lineWidth);
     return sides;
 }
 
@@ -289,12 +482,13 @@ cv::Mat sidedMembrane(const Sides& sides, const cv::Mat& hole, const cv::Mat& pa
     const float limit = static_cast<float>(params.maxDistance);
     const int low = static_cast<int>(std::lround(255 * (0.5 - params.patchBand))),
               high = static_cast<int>(std::lround(255 * (0.5 + params.patchBand)));
-    if (sides.straight()) {
-        // Each side of the straight edge takes its own membrane, whatever the patches did there.
+    if (sides.onEdge()) {
+        // Each side of the straight or curved edge takes its own membrane, whatever the patches
+        // did there.
         for (int y = 0; y < out.rows; ++y)
             for (int x = 0; x < out.cols; ++x) {
                 if (!hole.at<uchar>(y, x)) continue;
-                const double w = lineShare(sides.line, x, y, params.lineWidth);
+                const double w = edgeShare(sides, x, y, params.lineWidth);
                 const uchar* m0 = membranes[0].ptr<uchar>(y) + x * channels;
                 const uchar* m1 = membranes[1].ptr<uchar>(y) + x * channels;
                 uchar* o = out.ptr<uchar>(y) + x * channels;
@@ -332,7 +526,7 @@ namespace pm::ops {
 
 void keepStraightSides(const Sides& sides, const cv::Mat& hole, const cv::Mat& membrane,
                        cv::Mat& fill, const SidedMembraneParams& params) {
-    if (!sides.straight()) return;
+    if (!sides.onEdge()) return;
     CV_Assert((fill.depth() == CV_8U || fill.depth() == CV_16U) && hole.type() == CV_8UC1 &&
               hole.size() == fill.size() && membrane.size() == fill.size() &&
               membrane.depth() == CV_8U && sides.membranes[0].type() == membrane.type());
@@ -358,7 +552,7 @@ void keepStraightSides(const Sides& sides, const cv::Mat& hole, const cv::Mat& m
     for (int y = 0; y < fill.rows; ++y)
         for (int x = 0; x < fill.cols; ++x) {
             if (!hole.at<uchar>(y, x)) continue;
-            const int side = lineShare(sides.line, x, y, params.lineWidth) >= 0.5 ? 1 : 0;
+            const int side = edgeShare(sides, x, y, params.lineWidth) >= 0.5 ? 1 : 0;
             const uchar* own = sides.membranes[side].ptr<uchar>(y) + x * planes;
             const uchar* other = sides.membranes[1 - side].ptr<uchar>(y) + x * planes;
             const float* p = smooth.ptr<float>(y) + x * planes;
@@ -381,7 +575,7 @@ void keepStraightSides(const Sides& sides, const cv::Mat& hole, const cv::Mat& m
         for (int x = 0; x < fill.cols; ++x) {
             const float w = weight.at<float>(y, x);
             if (w <= 0.0f || !hole.at<uchar>(y, x)) continue;
-            const int s = lineShare(sides.line, x, y, params.lineWidth) >= 0.5 ? 1 : 0;
+            const int s = edgeShare(sides, x, y, params.lineWidth) >= 0.5 ? 1 : 0;
             const float clip = static_cast<float>(params.grainClip * sides.grain[s]);
             const uchar* m = membrane.ptr<uchar>(y) + x * planes;
             const float* v = f.ptr<float>(y) + x * planes;

@@ -7,7 +7,8 @@
 // colour meeting in one edge through it (a strap, a horizon), each gets its own membrane, held by
 // its part of the ring; every hole pixel takes the side most of the ring it sees is on, and near
 // the middle, where the edge may run, the side the patches put it on. When the edge's two ends
-// are one straight line, the line itself says the side everywhere (the patches bend it).
+// are one straight line, the line itself says the side everywhere (the patches bend it); when the
+// edge pieces entering the hole from two sides are one circle (a rim, an outline), the arc does.
 // A ring of many colours (an object's busy surroundings) is left to the plain membrane.
 #include <opencv2/core.hpp>
 
@@ -65,6 +66,19 @@ struct SidedMembraneParams {
     int haloPixels = 4;
     double detailSigma = 1.5;
     double grainClip = 1.5;
+    /// A curved edge (sidesOfArc): the edge pieces entering the hole from two sides (Canny in the
+    /// known band arcReach px round it, each piece at least 2/3 of the band long and reaching within
+    /// arcEntry px of the hole) fit one circle with an RMS distance of at most maxLineResidual, do
+    /// not fit one straight line as well, and the circle's radius is at least minArcRadius times
+    /// the hole's extent (its box's longer side): an outline that curves gently across the hole,
+    /// not a ball or a blob whose far side the hole hides. 0: no arcs.
+    double minArcRadius = 0.75;
+    int arcEntry = 3;
+    /// The band read for the arc's pieces (px): longer pieces than edgeReach's say the curvature
+    /// better (at 12 MP a disc's rim from 10 px pieces was 8 px off its circle mid-hole).
+    int arcReach = 24;
+    /// At most this many edge pieces may enter the hole: more is a texture, no one edge.
+    int maxArcPieces = 8;
 };
 
 /// The two sides of a hole's ring and their membranes (empty where the ring is not two surfaces
@@ -77,8 +91,16 @@ struct Sides {
     /// the edge is not straight.
     cv::Vec3d line{0.0, 0.0, 0.0};
     double grain[2] = {0.0, 0.0};  ///< each side's RMS colour spread on the ring (8-bit levels)
+    /// The curved edge through the hole (sidesOfArc): centre x, centre y, radius (px, the box's
+    /// coordinates); side 1 is inside the circle. Radius 0: none.
+    cv::Vec3d circle{0.0, 0.0, 0.0};
     bool found() const { return !measure.empty(); }
     bool straight() const { return line[0] != 0.0 || line[1] != 0.0; }
+    bool curved() const { return circle[2] > 0.0; }
+    /// The edge's place is known (a line or an arc): each pixel's side is where it lies.
+    bool onEdge() const { return straight() || curved(); }
+    /// Signed distance (px) of (x, y) from the edge, positive on side 1 (onEdge() only).
+    double distance(double x, double y) const;
 };
 
 /// `colour`: 8-bit, 1-3 channels, the hole's box with a margin of at least ringPixels, its hole
@@ -91,12 +113,25 @@ Sides findSides(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneP
 Sides sidesOfLine(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& line,
                   const SidedMembraneParams& params = {});
 
+/// The circle a smooth curved edge through the hole lies on (a fish's outline, a plate's rim):
+/// the edge pieces entering the hole from two sides fit one circle (see minArcRadius). Centre x,
+/// centre y, radius in the box's coordinates; radius 0 when there is none, or the edge is
+/// straight. The box needs a margin of arcReach + 1 round the hole.
+cv::Vec3d findArc(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params = {});
+
+/// The sides of `circle` (findArc's, in this box's coordinates): the ring split by it, when its
+/// two halves differ by minContrast and each is one colour. Empty otherwise.
+Sides sidesOfArc(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& circle,
+                 const SidedMembraneParams& params = {});
+/// Both in one box (with findArc's margin).
+Sides sidesOfArc(const cv::Mat& colour, const cv::Mat& hole, const SidedMembraneParams& params = {});
+
 /// `patches`: the patches' fill of the same box (8-bit, colour's type); `plain`: the plain
 /// membrane of the box. Returns the membrane per side, or `plain` itself where none were found.
 cv::Mat sidedMembrane(const Sides& sides, const cv::Mat& hole, const cv::Mat& patches,
                       const cv::Mat& plain, const SidedMembraneParams& params = {});
 
-/// Where the edge is straight (`sides.straight()`): the hole pixels of `fill` (CV_8U or CV_16U,
+/// Where the edge's place is known (`sides.onEdge()`: a line or an arc): the hole pixels of `fill` (CV_8U or CV_16U,
 /// the box's photo filled by the patches, 1-4 channels; alpha is left alone) where the patches put
 /// the other side's surface, and a halo round them, become `membrane` (sidedMembrane's result)
 /// plus the patches' fine grain. Elsewhere, or for a bent edge, `fill` is unchanged.

@@ -1,0 +1,164 @@
+// A curved edge through a removed object stays on its curve: a plate's rim, a wheel, a fish's
+// outline that enters the hole on one side and leaves it on the other on one circle runs on that
+// circle across the hole (issue 14: "strong edges ... continue through it ... edge curves across
+// the hole"), not where the patches' pieces happened to meet.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/engine/job_context.h"
+#include "core/ops/remove/remove_object.h"
+#include "core/ops/remove/sided_membrane.h"
+
+namespace pm::ops {
+namespace {
+
+const cv::Vec3d kWall(200, 160, 90), kPlate(43, 63, 53);
+
+// A large dark disc (centre, radius) on a light wall, its rim blurred over a pixel as a photo
+// would have it, a little grain.
+cv::Mat disc(cv::Size size, cv::Point2d centre, double radius) {
+    cv::Mat image(size, CV_8UC3);
+    cv::RNG rng(11);
+    for (int y = 0; y < size.height; ++y)
+        for (int x = 0; x < size.width; ++x) {
+            const double inside = radius - std::hypot(x - centre.x, y - centre.y);
+            const double t = std::clamp(0.5 + inside, 0.0, 1.0);
+            const cv::Vec3d colour = (1 - t) * kWall + t * kPlate;
+            cv::Vec3b& p = image.at<cv::Vec3b>(y, x);
+            for (int c = 0; c < 3; ++c)
+                p[c] = cv::saturate_cast<uchar>(colour[c] + rng.uniform(-4.0, 4.0));
+        }
+    return image;
+}
+
+// Per column of the hole, the pixels (after a Gaussian of 2 px) on the other side of the wall-plate
+// midpoint than the circle says, more than a pixel from it; the worst column.
+double worstBend(const cv::Mat& photo, const cv::Mat& hole, cv::Point2d centre, double radius) {
+    const double middle = (kWall[1] + kPlate[1]) / 2;
+    cv::Mat filled;
+    cv::GaussianBlur(photo, filled, cv::Size(), 2.0);
+    double worst = 0.0;
+    for (int x = 0; x < filled.cols; ++x) {
+        double wrong = 0.0;
+        for (int y = 0; y < filled.rows; ++y) {
+            if (!hole.at<uchar>(y, x)) continue;
+            const double inside = radius - std::hypot(x - centre.x, y - centre.y);
+            if (std::abs(inside) < 1.0) continue;  // the rim's own blur
+            const bool plate = filled.at<cv::Vec3b>(y, x)[1] < middle;
+            if (plate != (inside > 0)) wrong += 1.0;
+        }
+        worst = std::max(worst, wrong);
+    }
+    return worst;
+}
+
+// Removes remove_speed's two-ellipse object from the rim of a large disc, the scene `scale` times
+// 480x360 (3: 1440x1080, 0.36x remove_speed's 12 MP photo; 25/3: the 12 MP photo itself), the
+// disc's radius 950 px at scale 3, so the rim's sagitta across the hole is about 9 scale px: no
+// straight line holds it. Returns the worst column's bend (px).
+double bendAfterRemoval(double scale, double minArcRadius) {
+    auto at = [scale](double x, double y) {
+        return cv::Point(cvRound(x * scale), cvRound(y * scale));
+    };
+    const cv::Size size(cvRound(480 * scale), cvRound(360 * scale));
+    const cv::Point2d centre(240 * scale, 483.33 * scale);
+    const double radius = 316.67 * scale;
+    const cv::Mat truth = disc(size, centre, radius);
+    cv::Mat mask(size, CV_8UC1, cv::Scalar(0));
+    cv::ellipse(mask, at(250, 160), cv::Size(at(75, 52)), 20, 0, 360, cv::Scalar(255), cv::FILLED);
+    cv::ellipse(mask, at(200, 200), cv::Size(at(40, 55)), -30, 0, 360, cv::Scalar(255), cv::FILLED);
+    cv::Mat input = truth.clone();
+    input.setTo(cv::Scalar(255, 0, 255), mask);
+    engine::LocalJobContext context;
+    RemoveParams params;
+    params.engine = FillEngine::Builtin;
+    params.builtin.sides.minArcRadius = minArcRadius;
+    const RemoveResult result = removeObject(input, mask, params, context);
+    cv::Mat grown;
+    cv::dilate(mask, grown, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(11, 11)));
+    return worstBend(result.image, grown, centre, radius);
+}
+
+TEST(CurvedEdge, ADiscsRimThroughTheHoleStaysOnItsCircle) {
+    const RemoveParams defaults;
+    const double patches = bendAfterRemoval(3.0, 0.0),
+                 arc = bendAfterRemoval(3.0, defaults.builtin.sides.minArcRadius);
+    std::printf("worst column off the rim: no arcs %.0f px, the arc's sides %.0f px\n", patches, arc);
+    // Within a pixel of the true circle (beyond the rim's own blur) in every column.
+    EXPECT_LE(arc, 1.0);
+}
+
+// The same scene at 12 MP: the rim's pieces in the band round the hole (10 px of a 2640 px
+// circle) also lie within 1.5 px of one line, and the straight rule would cut the rim's chord
+// across the hole (70 px off mid-hole); the arc is asked first, its pieces read in a band of
+// arcReach (from 10 px pieces it was 8 px off).
+TEST(CurvedEdge, AGentleRimAt12MegapixelsIsNoChord) {
+    const RemoveParams defaults;
+    const double patches = bendAfterRemoval(25.0 / 3.0, 0.0),
+                 arc = bendAfterRemoval(25.0 / 3.0, defaults.builtin.sides.minArcRadius);
+    std::printf("worst column off the rim at 12 MP: no arcs %.0f px, the arc's sides %.0f px\n",
+                patches, arc);
+    EXPECT_LE(arc, 1.0);
+}
+
+// A hole of radius 40 in a 200x200 photo with grain, magenta.
+struct Scene {
+    cv::Mat colour, hole;
+};
+
+Scene scene(const cv::Mat& drawn) {
+    Scene s;
+    cv::Mat grain(drawn.size(), CV_8UC3);
+    cv::RNG rng(3);
+    rng.fill(grain, cv::RNG::UNIFORM, 0, 8);
+    s.colour = drawn + grain;
+    s.hole = cv::Mat(drawn.size(), CV_8UC1, cv::Scalar(0));
+    cv::circle(s.hole, cv::Point(100, 100), 40, cv::Scalar(255), cv::FILLED);
+    s.colour.setTo(cv::Scalar(255, 0, 255), s.hole);
+    return s;
+}
+
+// The circle found is the rim's: within 2 px of it along the crossing, and the sides read from it.
+TEST(CurvedEdge, TheSidesFollowTheRimsCircle) {
+    cv::Mat drawn(200, 200, CV_8UC3, cv::Scalar(kWall));
+    cv::circle(drawn, cv::Point(100, 190), 100, cv::Scalar(kPlate), cv::FILLED, cv::LINE_AA);
+    const Scene s = scene(drawn);
+    const Sides sides = sidesOfArc(s.colour, s.hole);
+    ASSERT_TRUE(sides.curved());
+    EXPECT_FALSE(sides.straight());
+    for (int x = 60; x <= 140; x += 10) {
+        const double y = 190 - std::sqrt(100.0 * 100.0 - (x - 100.0) * (x - 100.0));  // on the rim
+        EXPECT_LT(std::abs(sides.distance(x, y)), 2.0) << x;
+    }
+    // Side 1 (inside) is the plate, deep in the hole.
+    EXPECT_NEAR(sides.membranes[1].at<cv::Vec3b>(130, 100)[1], kPlate[1] + 4, 12);
+    EXPECT_NEAR(sides.membranes[0].at<cv::Vec3b>(75, 100)[1], kWall[1] + 4, 12);
+}
+
+// Not an arc: a straight edge (the line rule's), a small ball whose outline the hole mostly hides,
+// a texture of many edges.
+TEST(CurvedEdge, StraightEdgesBallsAndTexturesAreNoArc) {
+    cv::Mat strap(200, 200, CV_8UC3, cv::Scalar(21, 36, 40));
+    const std::vector<cv::Point> corners = {{0, 0}, {90, 0}, {125, 200}, {0, 200}};
+    cv::fillConvexPoly(strap, corners, cv::Scalar(63, 183, 161));
+    EXPECT_FALSE(sidesOfArc(scene(strap).colour, scene(strap).hole).found());
+
+    cv::Mat ball(200, 200, CV_8UC3, cv::Scalar(160, 165, 170));
+    cv::circle(ball, cv::Point(55, 55), 45, cv::Scalar(235, 245, 240), cv::FILLED);
+    EXPECT_FALSE(sidesOfArc(scene(ball).colour, scene(ball).hole).found());
+
+    cv::Mat texture(200, 200, CV_8UC3);
+    cv::RNG rng(5);
+    rng.fill(texture, cv::RNG::UNIFORM, 0, 255);
+    cv::GaussianBlur(texture, texture, cv::Size(), 2.5);
+    cv::normalize(texture, texture, 0, 255, cv::NORM_MINMAX);
+    EXPECT_FALSE(sidesOfArc(scene(texture).colour, scene(texture).hole).found());
+}
+
+}  // namespace
+}  // namespace pm::ops
