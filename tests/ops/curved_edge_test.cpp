@@ -13,6 +13,7 @@
 #include "core/engine/job_context.h"
 #include "core/ops/remove/remove_object.h"
 #include "core/ops/remove/sided_membrane.h"
+#include "tests/ops/drawn_scene.h"
 
 namespace pm::ops {
 namespace {
@@ -106,22 +107,8 @@ TEST(CurvedEdge, AGentleRimAt12MegapixelsIsNoChord) {
     EXPECT_LE(arc, 1.0);
 }
 
-// A hole of radius 40 in a 200x200 photo with grain, magenta.
-struct Scene {
-    cv::Mat colour, hole;
-};
-
-Scene scene(const cv::Mat& drawn) {
-    Scene s;
-    cv::Mat grain(drawn.size(), CV_8UC3);
-    cv::RNG rng(3);
-    rng.fill(grain, cv::RNG::UNIFORM, 0, 8);
-    s.colour = drawn + grain;
-    s.hole = cv::Mat(drawn.size(), CV_8UC1, cv::Scalar(0));
-    cv::circle(s.hole, cv::Point(100, 100), 40, cv::Scalar(255), cv::FILLED);
-    s.colour.setTo(cv::Scalar(255, 0, 255), s.hole);
-    return s;
-}
+using drawn_scene::Scene;
+using drawn_scene::scene;
 
 // The circle found is the rim's: within 2 px of it along the crossing, and the sides read from it.
 TEST(CurvedEdge, TheSidesFollowTheRimsCircle) {

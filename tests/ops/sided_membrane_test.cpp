@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/ops/remove/sided_membrane.h"
+#include "tests/ops/drawn_scene.h"
 
 namespace pm::ops {
 namespace {
@@ -14,22 +15,8 @@ namespace {
 const cv::Scalar kGreen(63, 183, 161), kBlack(21, 36, 40), kWhite(235, 245, 240),
     kGrey(160, 165, 170);
 
-// A photo of `background` with a little grain, the hole a disc in the middle, magenta.
-struct Scene {
-    cv::Mat colour, hole;
-};
-
-Scene scene(const cv::Mat& drawn) {
-    Scene s;
-    cv::Mat grain(drawn.size(), CV_8UC3);
-    cv::RNG rng(3);
-    rng.fill(grain, cv::RNG::UNIFORM, 0, 8);
-    s.colour = drawn + grain;
-    s.hole = cv::Mat(drawn.size(), CV_8UC1, cv::Scalar(0));
-    cv::circle(s.hole, cv::Point(100, 100), 40, cv::Scalar(255), cv::FILLED);
-    s.colour.setTo(cv::Scalar(255, 0, 255), s.hole);
-    return s;
-}
+using drawn_scene::Scene;
+using drawn_scene::scene;
 
 TEST(SidedMembrane, AStraightEdgeThroughTheHoleSplitsTheRing) {
     cv::Mat drawn(200, 200, CV_8UC3, kBlack);

@@ -246,38 +246,45 @@ bool paleSharpDust(const SpeckInputs& in, bool toned, const Blob& b) {
            sharpness(in, b) >= kPaleDustSharpShare;
 }
 
+// The surface round a blob: the pixels between kLoneInner and kLoneOuter wide dilations of it,
+// as a mask over `wide` (the blob's box with room for them).
+struct SurroundingRing {
+    cv::Rect wide;
+    cv::Mat ring;
+};
+
+SurroundingRing surroundingRing(const SpeckInputs& in, const Blob& b) {
+    const int pad = kLoneOuter / 2 + 1;
+    SurroundingRing around;
+    around.wide =
+        (b.roi + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) & cv::Rect({}, in.luma.size());
+    cv::Mat self = cv::Mat::zeros(around.wide.size(), CV_8U), inner, outer;
+    b.self.copyTo(self(b.roi - around.wide.tl()));
+    cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kLoneInner, kLoneInner}));
+    cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kLoneOuter, kLoneOuter}));
+    around.ring = outer & ~inner;
+    return around;
+}
+
 // Whether a sharp speck on a black-and-white print lies alone on a quiet, grained surface
 // (kLoneBusy... kPrintGrain).
 bool loneSpeck(const SpeckInputs& in, const Blob& b) {
     if (b.area < kLoneMinArea || b.ringDeviation < kPrintGrain ||
         in.busy(b.roi).at<float>(b.where) >= kLoneBusy)
         return false;
-    const int pad = kLoneOuter / 2 + 1;
-    const cv::Rect wide =
-        (b.roi + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) & cv::Rect({}, in.luma.size());
-    cv::Mat self = cv::Mat::zeros(wide.size(), CV_8U), inner, outer;
-    b.self.copyTo(self(b.roi - wide.tl()));
-    cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kLoneInner, kLoneInner}));
-    cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kLoneOuter, kLoneOuter}));
+    const SurroundingRing around = surroundingRing(in, b);
     cv::Scalar mean, deviation;
-    cv::meanStdDev(in.luma(wide), mean, deviation, outer & ~inner);
+    cv::meanStdDev(in.luma(around.wide), mean, deviation, around.ring);
     return deviation[0] <= kLoneSurfaceDeviation * b.peak;
 }
 
 // Whether the face round a light blob is plain for kLoneOuter / 2 px: no dark feature there
 // (kFaceFeatureShare, kFaceFeatureDepth).
 bool plainFaceGround(const SpeckInputs& in, const Blob& b) {
-    const int pad = kLoneOuter / 2 + 1;
-    const cv::Rect wide =
-        (b.roi + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) & cv::Rect({}, in.luma.size());
-    cv::Mat self = cv::Mat::zeros(wide.size(), CV_8U), inner, outer;
-    b.self.copyTo(self(b.roi - wide.tl()));
-    cv::dilate(self, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kLoneInner, kLoneInner}));
-    cv::dilate(self, outer, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kLoneOuter, kLoneOuter}));
-    const cv::Mat ring = outer & ~inner;
+    const SurroundingRing around = surroundingRing(in, b);
     double darkest = 0;
-    cv::minMaxLoc(in.luma(wide), &darkest, nullptr, nullptr, nullptr, ring);
-    const double depth = cv::mean(in.luma(wide), ring)[0] - darkest;
+    cv::minMaxLoc(in.luma(around.wide), &darkest, nullptr, nullptr, nullptr, around.ring);
+    const double depth = cv::mean(in.luma(around.wide), around.ring)[0] - darkest;
     return depth <= std::min(kFaceFeatureShare * b.peak, kFaceFeatureDepth);
 }
 

@@ -311,6 +311,36 @@ cv::Vec3d arcThroughHole(const cv::Mat& colour, const cv::Mat& hole, const Sided
     return none;
 }
 
+// The ring round the hole split by the edge sides holds (its line or circle): each side's ring
+// pixels farther than `blur` px from the edge (the edge's own blur left out) as `known`, their mean
+// colour and sides.grain. False when a side has too few pixels (10, or minShare of the ring) or the
+// two differ by less than minContrast: a thin line on one surface, not a step edge.
+bool splitRingByEdge(const cv::Mat& colour, const cv::Mat& hole, double blur,
+                     const SidedMembraneParams& params, Sides& sides, cv::Mat known[2],
+                     Colour mean[2]) {
+    const std::vector<cv::Point> at = ringAround(hole, params.ringPixels);
+    Colour sum[2] = {Colour(0, 0, 0), Colour(0, 0, 0)};
+    std::vector<Colour> samples[2];
+    for (int k = 0; k < 2; ++k) known[k] = cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0));
+    for (const cv::Point& p : at) {
+        const double d = sides.distance(p.x, p.y);
+        if (std::abs(d) <= blur) continue;
+        const int k = d > 0 ? 1 : 0;
+        known[k].at<uchar>(p) = 255;
+        samples[k].push_back(colourAt(colour, p.y, p.x));
+        sum[k] += samples[k].back();
+    }
+    const size_t total = samples[0].size() + samples[1].size();
+    for (int k = 0; k < 2; ++k) {
+        if (samples[k].size() < 10 || samples[k].size() < params.minShare * total) return false;
+        mean[k] = sum[k] * (1.0f / static_cast<float>(samples[k].size()));
+        double squares = 0.0;
+        for (const Colour& c : samples[k]) squares += cv::norm(c - mean[k]) * cv::norm(c - mean[k]);
+        sides.grain[k] = std::sqrt(squares / static_cast<double>(samples[k].size()));
+    }
+    return largestDifference(mean[0], mean[1], colour.channels()) >= params.minContrast;
+}
+
 }  // namespace
 
 double Sides::distance(double x, double y) const {
@@ -384,33 +414,13 @@ Sides sidesOfLine(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& l
                   const SidedMembraneParams& params) {
     CV_Assert(colour.depth() == CV_8U && colour.channels() <= 3 && hole.type() == CV_8UC1 &&
               hole.size() == colour.size());
-    const Sides none;
-    const std::vector<cv::Point> at = ringAround(hole, params.ringPixels);
-    cv::Mat known[2] = {cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0)),
-                        cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0))};
-    Colour sum[2] = {Colour(0, 0, 0), Colour(0, 0, 0)};
-    std::vector<Colour> samples[2];
-    for (const cv::Point& p : at) {
-        const double d = line[0] * p.x + line[1] * p.y + line[2];
-        if (std::abs(d) <= params.lineWidth + 1.0) continue;  // the edge's own blur
-        const int k = d > 0 ? 1 : 0;
-        known[k].at<uchar>(p) = 255;
-        samples[k].push_back(colourAt(colour, p.y, p.x));
-        sum[k] += samples[k].back();
-    }
-    const size_t total = samples[0].size() + samples[1].size();
     Sides sides;
-    Colour mean[2];
-    for (int k = 0; k < 2; ++k) {
-        if (samples[k].size() < 10 || samples[k].size() < params.minShare * total) return none;
-        mean[k] = sum[k] * (1.0f / static_cast<float>(samples[k].size()));
-        double squares = 0.0;
-        for (const Colour& c : samples[k]) squares += cv::norm(c - mean[k]) * cv::norm(c - mean[k]);
-        sides.grain[k] = std::sqrt(squares / static_cast<double>(samples[k].size()));
-    }
-    if (largestDifference(mean[0], mean[1], colour.channels()) < params.minContrast) return none;
-    for (int k = 0; k < 2; ++k) sides.membranes[k] = membraneFrom(colour, known[k], 60, 3);
     sides.line = line;
+    cv::Mat known[2];
+    Colour mean[2];
+    if (!splitRingByEdge(colour, hole, params.lineWidth + 1.0, params, sides, known, mean))
+        return Sides();
+    for (int k = 0; k < 2; ++k) sides.membranes[k] = membraneFrom(colour, known[k], 60, 3);
     sides.measure = measureOfEdge(sides, colour.size(), params.lineWidth);
     return sides;
 }
@@ -435,29 +445,10 @@ Sides sidesOfArc(const cv::Mat& colour, const cv::Mat& hole, const cv::Vec3d& ci
     sides.circle = circle;
     if (!sides.curved()) return none;
     // The ring split by the arc, the edge's own blur (and a drawn outline along it) left out.
-    const std::vector<cv::Point> at = ringAround(hole, params.ringPixels);
-    cv::Mat known[2] = {cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0)),
-                        cv::Mat(colour.size(), CV_8UC1, cv::Scalar(0))};
-    Colour sum[2] = {Colour(0, 0, 0), Colour(0, 0, 0)};
-    std::vector<Colour> samples[2];
-    for (const cv::Point& p : at) {
-        const double d = sides.distance(p.x, p.y);
-        if (std::abs(d) <= params.lineWidth + 2.0) continue;
-        const int k = d > 0 ? 1 : 0;
-        known[k].at<uchar>(p) = 255;
-        samples[k].push_back(colourAt(colour, p.y, p.x));
-        sum[k] += samples[k].back();
-    }
-    const size_t total = samples[0].size() + samples[1].size();
+    cv::Mat known[2];
     Colour mean[2];
-    for (int k = 0; k < 2; ++k) {
-        if (samples[k].size() < 10 || samples[k].size() < params.minShare * total) return none;
-        mean[k] = sum[k] * (1.0f / static_cast<float>(samples[k].size()));
-        double squares = 0.0;
-        for (const Colour& c : samples[k]) squares += cv::norm(c - mean[k]) * cv::norm(c - mean[k]);
-        sides.grain[k] = std::sqrt(squares / static_cast<double>(samples[k].size()));
-    }
-    if (largestDifference(mean[0], mean[1], colour.channels()) < params.minContrast) return none;
+    if (!splitRingByEdge(colour, hole, params.lineWidth + 2.0, params, sides, known, mean))
+        return none;
     // Two surfaces, as findSides asks: two short pieces fit some circle nearly always (a gable's
     // slope and a roof line across leuvenB's large hole: 15.04 -> 13.51 dB without this), so
     // each side of the arc must be one colour along the ring.
