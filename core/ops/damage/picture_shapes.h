@@ -23,7 +23,8 @@
 //    a pole: a crack that wide is jagged, and the thin cracks that run straight are a pixel or two
 //    wide. Its centre is found less precisely than a thin line's (the band's flat middle), so
 //    detect_damage.cpp's ruler-straight test, 1.2 px whatever the width, missed the stick's
-//    shadow on a sepia copy of faded_c (1.6 px off a line, 5 px wide).
+//    shadow on a sepia copy of faded_c (1.6 px off a line, 5 px wide). "Wide" is judged against
+//    the ridge scales, not the shadow's width at one scan size: at half size it is 3-4 px wide.
 //  - Straight run: 200 px or more of a line within a pixel of one straight line is a rope, a mast
 //    or a wire even where the rest of the line wanders (it joined a piece of the picture); that
 //    run goes, and with it what continues it from one of its ends (a rope's slack end hanging
