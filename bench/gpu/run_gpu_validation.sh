@@ -355,13 +355,14 @@ kernel_profile() {
 # cast before rfftn a pass of its own again (lama16j writes it in the 1x1 convolution's bias + relu pass;
 # on by default), "pageable-outputs" with the result copied back into pageable host memory again (pinned
 # buffers are on by default since the H100 measured them faster, session 14), "cudnn-limit-100" with cuDNN's
-# autotuning trying up to 100 algorithms per convolution instead of 10, "taps-as-product" with the last
-# layer as a product per tap and a tap sum again (session 15 runs it as one tensor-core kernel),
+# autotuning trying up to 100 algorithms per convolution instead of 10, "direct-taps" with the last
+# layer as one tensor-core kernel instead of a product per tap and a tap sum (session 15; off by default
+# until the H100 has measured it),
 # "first-conv-widened" with the first layer's 4 input channels widened to 8 by zeros.
 if [ "${PM_GPU_TRACED:-0}" = 1 ]; then
     rm -rf "$WORK/warm-cache"
     run_traced
-    run_traced taps-as-product direct_taps=0
+    run_traced direct-taps direct_taps=1
     run_traced first-conv-widened widen_inputs=1
     run_traced pageable-outputs pinned_outputs=0
     # PM_GPU_ALL_ROWS=1: also the switches measured in earlier sessions (bench/gpu/NOTES.md).

@@ -44,8 +44,10 @@ struct GpuSwitches {
     int layoutFusion = -1;
     bool convTaps = true;             ///< PM_ENGINE_CONV_TAPS (layout fusion)
     /// conv_taps on tensor cores (direct_tap_conv.cu) instead of a product per tap and their sum
-    /// (layout fusion; engine_bench --switch direct_taps=0|1).
-    bool directTaps = true;
+    /// (layout fusion; engine_bench --switch direct_taps=0|1). Off until measured: written in
+    /// session 15, when no GPU machine was lent, so neither its speed nor its output has been
+    /// checked on a GPU yet (bench/gpu/NOTES.md, session 15).
+    bool directTaps = false;
     /// Convolutions of a few input channels (LaMa's first: 4) read zero channels appended up to 8,
     /// so cuDNN runs an aligned fp16 kernel (layout fusion; engine_bench --switch widen_inputs=0|1).
     bool widenNarrowInputs = false;

@@ -49,7 +49,7 @@ struct LayoutFusionCounts {
 /// Measurement switches (PM_ENGINE_CONV_TAPS, PM_ENGINE_CL_WEIGHTS in the engine).
 struct LayoutFusionOptions {
     bool convTaps = true;
-    bool directTaps = true;  ///< engine_bench --switch direct_taps
+    bool directTaps = false;  ///< engine_bench --switch direct_taps
     bool widenNarrowInputs = false;  ///< engine_bench --switch widen_inputs
     bool channelsLastWeights = true;
     bool padsInSums = true;  ///< engine_bench --switch pads_in_sums

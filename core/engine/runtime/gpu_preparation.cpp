@@ -74,7 +74,7 @@ std::string warmCacheVariant(const SessionOptions& options) {
     if (!layoutFusionOn(options.gpu)) return "frozen fp16 NCHW";
     // 16: conv_taps' kernel list says whether the direct kernel may run (15 and before: 3 items).
     std::string variant = "frozen fp16 NCHW, fused layouts 16";
-    if (!options.gpu.directTaps) variant += ", taps as a product";
+    if (options.gpu.directTaps) variant += ", taps direct";
     if (options.gpu.widenNarrowInputs) variant += ", narrow inputs widened";
     if (!options.gpu.padsInSums) variant += ", pads apart";
     if (!options.gpu.biasReluInPads) variant += ", bias + relu apart";
