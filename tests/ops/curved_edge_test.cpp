@@ -10,79 +10,32 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "core/engine/job_context.h"
 #include "core/ops/remove/remove_object.h"
 #include "core/ops/remove/sided_membrane.h"
 #include "tests/ops/drawn_scene.h"
+#include "tests/ops/edge_scene.h"
 
 namespace pm::ops {
 namespace {
 
 const cv::Vec3d kWall(200, 160, 90), kPlate(43, 63, 53);
 
-// A large dark disc (centre, radius) on a light wall, its rim blurred over a pixel as a photo
-// would have it, a little grain.
-cv::Mat disc(cv::Size size, cv::Point2d centre, double radius) {
-    cv::Mat image(size, CV_8UC3);
-    cv::RNG rng(11);
-    for (int y = 0; y < size.height; ++y)
-        for (int x = 0; x < size.width; ++x) {
-            const double inside = radius - std::hypot(x - centre.x, y - centre.y);
-            const double t = std::clamp(0.5 + inside, 0.0, 1.0);
-            const cv::Vec3d colour = (1 - t) * kWall + t * kPlate;
-            cv::Vec3b& p = image.at<cv::Vec3b>(y, x);
-            for (int c = 0; c < 3; ++c)
-                p[c] = cv::saturate_cast<uchar>(colour[c] + rng.uniform(-4.0, 4.0));
-        }
-    return image;
-}
-
-// Per column of the hole, the pixels (after a Gaussian of 2 px) on the other side of the wall-plate
-// midpoint than the circle says, more than a pixel from it; the worst column.
-double worstBend(const cv::Mat& photo, const cv::Mat& hole, cv::Point2d centre, double radius) {
-    const double middle = (kWall[1] + kPlate[1]) / 2;
-    cv::Mat filled;
-    cv::GaussianBlur(photo, filled, cv::Size(), 2.0);
-    double worst = 0.0;
-    for (int x = 0; x < filled.cols; ++x) {
-        double wrong = 0.0;
-        for (int y = 0; y < filled.rows; ++y) {
-            if (!hole.at<uchar>(y, x)) continue;
-            const double inside = radius - std::hypot(x - centre.x, y - centre.y);
-            if (std::abs(inside) < 1.0) continue;  // the rim's own blur
-            const bool plate = filled.at<cv::Vec3b>(y, x)[1] < middle;
-            if (plate != (inside > 0)) wrong += 1.0;
-        }
-        worst = std::max(worst, wrong);
-    }
-    return worst;
-}
-
-// Removes remove_speed's two-ellipse object from the rim of a large disc, the scene `scale` times
-// 480x360 (3: 1440x1080, 0.36x remove_speed's 12 MP photo; 25/3: the 12 MP photo itself), the
-// disc's radius 950 px at scale 3, so the rim's sagitta across the hole is about 9 scale px: no
-// straight line holds it. Returns the worst column's bend (px).
+// Removes remove_speed's two-ellipse object from the rim of a large dark disc on a light wall,
+// the scene `scale` times 480x360 (edge_scene.h), the disc's radius 950 px at scale 3, so the
+// rim's sagitta across the hole is about 9 scale px: no straight line holds it. Returns the worst
+// column's bend (px).
 double bendAfterRemoval(double scale, double minArcRadius) {
-    auto at = [scale](double x, double y) {
-        return cv::Point(cvRound(x * scale), cvRound(y * scale));
-    };
     const cv::Size size(cvRound(480 * scale), cvRound(360 * scale));
     const cv::Point2d centre(240 * scale, 483.33 * scale);
     const double radius = 316.67 * scale;
-    const cv::Mat truth = disc(size, centre, radius);
-    cv::Mat mask(size, CV_8UC1, cv::Scalar(0));
-    cv::ellipse(mask, at(250, 160), cv::Size(at(75, 52)), 20, 0, 360, cv::Scalar(255), cv::FILLED);
-    cv::ellipse(mask, at(200, 200), cv::Size(at(40, 55)), -30, 0, 360, cv::Scalar(255), cv::FILLED);
-    cv::Mat input = truth.clone();
-    input.setTo(cv::Scalar(255, 0, 255), mask);
-    engine::LocalJobContext context;
+    const auto inside = [&](double x, double y) {
+        return radius - std::hypot(x - centre.x, y - centre.y);
+    };
     RemoveParams params;
-    params.engine = FillEngine::Builtin;
     params.builtin.sides.minArcRadius = minArcRadius;
-    const RemoveResult result = removeObject(input, mask, params, context);
-    cv::Mat grown;
-    cv::dilate(mask, grown, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(11, 11)));
-    return worstBend(result.image, grown, centre, radius);
+    const edge_scene::Removal removal = edge_scene::removeTwoEllipses(
+        edge_scene::twoSurfaces(size, inside, kWall, kPlate), scale, params);
+    return edge_scene::worstBend(removal.photo, removal.grownHole, inside, kWall, kPlate);
 }
 
 TEST(CurvedEdge, ADiscsRimThroughTheHoleStaysOnItsCircle) {

@@ -10,81 +10,36 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "core/engine/job_context.h"
 #include "core/ops/remove/remove_object.h"
 #include "core/ops/remove/sided_membrane.h"
+#include "tests/ops/drawn_scene.h"
+#include "tests/ops/edge_scene.h"
 
 namespace pm::ops {
 namespace {
 
 const cv::Vec3d kSky(200, 160, 90), kGround(43, 63, 53);
 
-// Sky over dark ground, the horizon slanted (row y0 + slope x), a little grain and a blurred edge,
-// as a photo would have it; `texture` levels of coarse texture on the ground (a field, a roof).
-cv::Mat horizon(cv::Size size, double y0, double slope, double texture = 0.0) {
-    cv::Mat image(size, CV_8UC3);
-    cv::RNG rng(11);
-    for (int y = 0; y < size.height; ++y)
-        for (int x = 0; x < size.width; ++x) {
-            const double below = (y - (y0 + slope * x)) / std::sqrt(1 + slope * slope);
-            const double t = std::clamp(0.5 + below, 0.0, 1.0);
-            const double bumps = texture * std::sin(x * 1.3) * std::sin(y * 1.1 + x * 0.2);
-            const cv::Vec3d colour = (1 - t) * kSky + t * (kGround + cv::Vec3d::all(bumps));
-            cv::Vec3b& p = image.at<cv::Vec3b>(y, x);
-            for (int c = 0; c < 3; ++c)
-                p[c] = cv::saturate_cast<uchar>(colour[c] + rng.uniform(-4.0, 4.0));
-        }
-    return image;
-}
-
-// Per column of the hole, how far (px) the filled photo's horizon lies from the true one: the
-// rows where the green channel is on the other side of the sky-ground midpoint than the line says
-// (each such pixel moves the edge by a pixel there), the worst column. Read after a Gaussian of
-// 2 px, so a textured ground's bumps do not count as sky.
-double worstBend(const cv::Mat& photo, const cv::Mat& hole, double y0, double slope) {
-    const double middle = (kSky[1] + kGround[1]) / 2;
-    cv::Mat filled;  // the surfaces, not their texture
-    cv::GaussianBlur(photo, filled, cv::Size(), 2.0);
-    double worst = 0.0;
-    for (int x = 0; x < filled.cols; ++x) {
-        double wrong = 0.0;
-        for (int y = 0; y < filled.rows; ++y) {
-            if (!hole.at<uchar>(y, x)) continue;
-            const double line = y0 + slope * x;
-            if (std::abs(y - line) < 1.0) continue;  // the edge's own blur
-            const bool ground = filled.at<cv::Vec3b>(y, x)[1] < middle;
-            if (ground != (y > line)) wrong += 1.0;
-        }
-        worst = std::max(worst, wrong);
-    }
-    return worst;
-}
-
-// Removes remove_speed's two-ellipse object (0.36x) from the horizon photo, 1440x1080, and
-// returns the worst column's bend (px) for the given settings.
+// Removes remove_speed's two-ellipse object (0.36x) from a photo of sky over dark ground, the
+// horizon slanted (row y0 + slope x), 1440x1080, `texture` levels of coarse texture on the ground
+// (edge_scene.h); returns the worst column's bend (px) for the given settings.
 double bendAfterRemoval(double texture, double maxLineResidual, bool sidesOfLines) {
     // A hole about 330 px across: at this size the patches' pieces of the horizon meet tens of
     // px off the line (at half the size they still hold it within a pixel).
     const int k = 3;
     const cv::Size size(480 * k, 360 * k);
     const double y0 = 150 * k, slope = 0.1;
-    const cv::Mat truth = horizon(size, y0, slope, texture);
-    cv::Mat mask(size, CV_8UC1, cv::Scalar(0));
-    cv::ellipse(mask, cv::Point(250, 160) * k, cv::Size(75, 52) * k, 20, 0, 360, cv::Scalar(255),
-                cv::FILLED);
-    cv::ellipse(mask, cv::Point(200, 200) * k, cv::Size(40, 55) * k, -30, 0, 360, cv::Scalar(255),
-                cv::FILLED);
-    cv::Mat input = truth.clone();
-    input.setTo(cv::Scalar(255, 0, 255), mask);
-    engine::LocalJobContext context;
+    const auto below = [&](double x, double y) {
+        return (y - (y0 + slope * x)) / std::sqrt(1 + slope * slope);
+    };
     RemoveParams params;
-    params.engine = FillEngine::Builtin;
     params.builtin.sides.maxLineResidual = maxLineResidual;
     params.builtin.sidesOfLines = sidesOfLines;
-    const RemoveResult result = removeObject(input, mask, params, context);
-    cv::Mat grown;
-    cv::dilate(mask, grown, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(11, 11)));
-    return worstBend(result.image, grown, y0, slope);
+    const edge_scene::Removal removal = edge_scene::removeTwoEllipses(
+        edge_scene::twoSurfaces(size, below, kSky, kGround, texture), k, params);
+    // Read per column: the rows off the line (each such pixel moves the edge by a pixel there).
+    const auto rowsBelow = [&](double x, double y) { return y - (y0 + slope * x); };
+    return edge_scene::worstBend(removal.photo, removal.grownHole, rowsBelow, kSky, kGround);
 }
 
 TEST(StraightEdge, AHorizonThroughTheHoleStaysOnItsLine) {
@@ -115,16 +70,12 @@ TEST(StraightEdge, AHorizonOverTexturedGroundStaysOnItsLine) {
 // a line within a pixel of it along the whole crossing, and every hole pixel more than the edge's
 // width from it takes its own side's colour (the patches are not asked).
 TEST(StraightEdge, TheSidesFollowTheEdgesLine) {
-    cv::Mat image(200, 200, CV_8UC3, cv::Scalar(21, 36, 40));
+    cv::Mat drawn(200, 200, CV_8UC3, cv::Scalar(21, 36, 40));
     const std::vector<cv::Point> strap = {{0, 0}, {90, 0}, {125, 200}, {0, 200}};
-    cv::fillConvexPoly(image, strap, cv::Scalar(63, 183, 161));
-    cv::Mat grain(image.size(), CV_8UC3);
-    cv::RNG rng(3);
-    rng.fill(grain, cv::RNG::UNIFORM, 0, 8);
-    image += grain;
-    cv::Mat hole(image.size(), CV_8UC1, cv::Scalar(0));
-    cv::circle(hole, cv::Point(100, 100), 40, cv::Scalar(255), cv::FILLED);
-    image.setTo(cv::Scalar(255, 0, 255), hole);
+    cv::fillConvexPoly(drawn, strap, cv::Scalar(63, 183, 161));
+    const drawn_scene::Scene scene = drawn_scene::scene(drawn);
+    const cv::Mat& image = scene.colour;
+    const cv::Mat& hole = scene.hole;
     const Sides sides = findSides(image, hole);
     ASSERT_TRUE(sides.found());
     ASSERT_TRUE(sides.straight());
